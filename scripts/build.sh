@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Configures and builds one build directory. Usage: build.sh [normal|asan]
+# normal -> build/ (warnings are errors), asan -> build-asan/ (ASan + UBSan).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=${1:-normal}
+case "$kind" in
+  normal) dir=build; opts=(-Dwerror=true) ;;
+  asan)   dir=build-asan; opts=(-Dwerror=true -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false) ;;
+  *) echo "build.sh: unknown kind '$kind'" >&2; exit 2 ;;
+esac
+if [ ! -f "$dir/build.ninja" ]; then
+  meson setup "$dir" "${opts[@]}" >/dev/null
+fi
+ninja -C "$dir" >/dev/null || ninja -C "$dir"

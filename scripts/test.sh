@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# `make test`: set-up, then every suite, then one summary line.
+#   1. Debian packages (scripts/deps.sh)
+#   2. the normal build (warnings are errors) and every meson suite, store tests on
+#      SQLite and on a throw-away PostgreSQL 15 cluster
+#   3. the ASan+UBSan build and its unit, http and pki suites
+#   4. the browser journeys (tests/e2e) against the normal build
+# The last line is `N passed, N failed, N skipped`; the exit status is 0 only if
+# nothing failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+export LC_ALL=C.UTF-8
+
+bash scripts/deps.sh || exit 1
+mkdir -p tests/out
+extra=tests/out/extra-counts.txt
+: > "$extra"
+
+# A throw-away PostgreSQL cluster for the store tests on the second engine.
+pg_dir=$(mktemp -d /tmp/nitelik-pg.XXXXXX)
+cleanup() { bash scripts/pg-test.sh stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
+trap cleanup EXIT INT TERM
+if NL_TEST_PG_URL=$(bash scripts/pg-test.sh start "$pg_dir"); then
+  export NL_TEST_PG_URL
+  echo "test.sh: PostgreSQL at $NL_TEST_PG_URL"
+else
+  echo "test.sh: could not start PostgreSQL: the store tests on PostgreSQL will fail" >&2
+  export NL_TEST_PG_URL=unavailable
+fi
+
+status=0
+run_suites() { # build dir, then meson test arguments
+  local dir=$1; shift
+  rm -f "$dir/meson-logs/testlog.json"
+  meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" || status=1
+}
+
+echo "== build (normal)"
+if bash scripts/build.sh normal; then
+  run_suites build
+else
+  echo "EXTRA 0 1 0" >> "$extra"; status=1
+fi
+
+echo "== build (ASan+UBSan)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+if bash scripts/build.sh asan; then
+  run_suites build-asan --suite unit --suite http --suite pki
+else
+  echo "EXTRA 0 1 0" >> "$extra"; status=1
+fi
+
+if [ -x tests/e2e/run.sh ]; then
+  echo "== browser journeys"
+  tests/e2e/run.sh "$root/build" >> "$extra" || status=1
+fi
+
+echo "== summary"
+cat "$extra" | python3 scripts/count-tests.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json || status=1
+exit $status

@@ -1,0 +1,12 @@
+/* Subcommands of the operator's command line `nitelik`. Each returns a process
+ * exit status: 0 success, 1 failure, 2 usage error. argv[0] is the subcommand. */
+#ifndef NL_CMD_CLI_H
+#define NL_CMD_CLI_H
+
+struct nl_cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+#endif

@@ -1,0 +1,32 @@
+/* nitelik — the operator's command line: one table of subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cli.h"
+
+/* Add a line here and a cli_<name>.c beside this file for each subcommand. */
+static const struct nl_cli_command commands[] = {
+	{NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: nitelik <command> [options]\n\ncommands:\n");
+	for (const struct nl_cli_command *c = commands; c->name; c++)
+		fprintf(f, "  %-12s %s\n", c->name, c->summary);
+	fprintf(f, "\nRun 'nitelik <command> --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (const struct nl_cli_command *c = commands; c->name; c++)
+		if (!strcmp(c->name, argv[1]))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "nitelik: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

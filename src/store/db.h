@@ -1,0 +1,81 @@
+/* The database driver interface: one SQL text, two engines.
+ *
+ * Queries are written once with $1..$n parameters in portable SQL (INTEGER epoch
+ * seconds, RETURNING, ON CONFLICT). The SQLite driver rewrites $n to ?n; the
+ * PostgreSQL driver sends them to libpq as they are. Values are bound by type;
+ * never build SQL from user data.
+ *
+ * Threads: an nl_db is shared by all threads. nl_db_conn() hands each thread its
+ * own connection (created on first use, kept for the thread's life, closed by
+ * nl_db_thread_done() or nl_db_close()). A connection and its statements belong
+ * to one thread.
+ *
+ * Ownership: nl_db_open -> nl_db_close; nl_db_prepare -> nl_db_finalize. Text and
+ * blob columns point into the statement and stay valid until the next step or
+ * finalize: copy what you keep. */
+#ifndef NL_STORE_DB_H
+#define NL_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+typedef struct nl_db nl_db;
+typedef struct nl_conn nl_conn;
+typedef struct nl_stmt nl_stmt;
+
+enum nl_db_engine { NL_DB_SQLITE = 1, NL_DB_POSTGRES = 2 };
+
+/* Result of nl_db_step besides errors. */
+enum { NL_DB_ROW = 100, NL_DB_DONE = 101 };
+
+/* url: "sqlite:/path/to/file.db" (or "sqlite::memory:" for tests) or a libpq
+ * connection string / URI ("postgresql://..." or "host=... dbname=..."). */
+nl_err nl_db_open(nl_db **out, const char *url);
+void nl_db_close(nl_db *db);
+enum nl_db_engine nl_db_engine(const nl_db *db);
+
+/* Total time spent in the database, in microseconds, for /metrics. */
+uint64_t nl_db_time_us(const nl_db *db);
+
+nl_err nl_db_conn(nl_db *db, nl_conn **out);   /* this thread's connection */
+void nl_db_thread_done(nl_db *db);             /* close this thread's connection */
+
+nl_err nl_db_prepare(nl_conn *c, const char *sql, nl_stmt **out);
+nl_err nl_db_bind_int64(nl_stmt *s, int idx, int64_t v);    /* idx is 1-based ($1) */
+nl_err nl_db_bind_text(nl_stmt *s, int idx, const char *v); /* NULL binds NULL */
+nl_err nl_db_bind_blob(nl_stmt *s, int idx, const void *p, size_t n);
+nl_err nl_db_bind_null(nl_stmt *s, int idx);
+nl_err nl_db_bind_bool(nl_stmt *s, int idx, bool v);          /* stored as 0/1 */
+
+/* Returns NL_DB_ROW, NL_DB_DONE, or an nl_err (NL_ERR_CONFLICT for a unique
+ * violation, NL_ERR_BUSY for a transient failure worth retrying). */
+int nl_db_step(nl_stmt *s);
+nl_err nl_db_reset(nl_stmt *s);   /* run again with new bindings */
+void nl_db_finalize(nl_stmt *s);  /* NULL is fine */
+
+int nl_db_column_count(nl_stmt *s);
+bool nl_db_col_is_null(nl_stmt *s, int col);                  /* col is 0-based */
+int64_t nl_db_col_int64(nl_stmt *s, int col);
+bool nl_db_col_bool(nl_stmt *s, int col);
+const char *nl_db_col_text(nl_stmt *s, int col);              /* "" for NULL */
+const void *nl_db_col_blob(nl_stmt *s, int col, size_t *len);
+
+/* Runs one or more statements without parameters (schema, BEGIN, ...). */
+nl_err nl_db_exec(nl_conn *c, const char *sql);
+/* Number of rows changed by the last INSERT/UPDATE/DELETE on this statement. */
+int64_t nl_db_changes(nl_stmt *s);
+/* Last driver error message of this connection, for logs (never for users). */
+const char *nl_db_errmsg(nl_conn *c);
+
+/* Runs fn inside BEGIN..COMMIT (SQLite: BEGIN IMMEDIATE; PostgreSQL: the
+ * configured isolation). If fn or COMMIT returns NL_ERR_BUSY (SQLITE_BUSY,
+ * serialization failure, deadlock) the transaction is rolled back and run again,
+ * a bounded number of times with jittered back-off. Any other error rolls back
+ * and is returned. fn must therefore have no side effects outside the database. */
+typedef nl_err (*nl_tx_fn)(nl_conn *c, void *ctx);
+nl_err nl_store_run_tx(nl_db *db, nl_tx_fn fn, void *ctx);
+
+#endif
