@@ -1,0 +1,76 @@
+/* Configuration: `key = value` lines grouped by `[section]`, '#' or ';' comments.
+ *
+ * Parsing only: this layer does no I/O; nitelikd reads the file and hands the
+ * text over. Every key has a safe default (nl_config_defaults); an unknown
+ * section or key, a malformed line or a value out of range is an error that
+ * names the line. The keys are listed in one table in config.c and documented in
+ * docs/configuration.md and nitelik.conf: add a key in all three places.
+ *
+ * Strings are fixed-size arrays so a config is a plain value: no allocation,
+ * nothing to free, safe to copy. */
+#ifndef NL_CORE_CONFIG_H
+#define NL_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define NL_CONFIG_STR 512
+#define NL_CONFIG_URL 1024
+
+struct nl_config {
+	/* [server] */
+	char listen[NL_CONFIG_STR];        /* "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80" */
+	char base_url[NL_CONFIG_STR];      /* public URL, used in links and mails */
+	bool behind_tls_proxy;             /* a TLS-terminating proxy in front: Secure cookies, HSTS,
+	                                      client address from X-Forwarded-For */
+	int64_t threads;                   /* worker threads; 0 = one per CPU core */
+	int64_t connection_limit;          /* simultaneous connections */
+	int64_t per_ip_connection_limit;   /* 0 = no per-address limit */
+	int64_t connection_timeout;        /* seconds of inactivity before a connection is closed */
+	int64_t body_limit;                /* bytes of a request body; more is answered 413 */
+	int64_t shutdown_timeout;          /* seconds to wait for requests in flight at stop */
+
+	/* [storage] */
+	char data_dir[NL_CONFIG_STR];      /* writable data folder */
+	char database[NL_CONFIG_URL];      /* "sqlite:<path>" or a PostgreSQL URL; "" = <data_dir>/nitelik.db */
+
+	/* [session] */
+	int64_t session_idle_timeout;      /* seconds without a request before a session ends */
+	int64_t session_absolute_timeout;  /* seconds after login (creation) a session ends anyway */
+
+	/* [web] */
+	char web_dir[NL_CONFIG_STR];       /* folder with templates/ and static/ */
+	char default_lang[8];              /* "tr" or "en" */
+
+	/* [log] */
+	char log_file[NL_CONFIG_STR];      /* request log (JSON lines); "" = standard error */
+	bool log_requests;
+
+	/* [demo] */
+	bool demo;                         /* simulators for outside systems, demo data allowed */
+};
+
+/* Fills every field with its default. web_dir_default is the compiled-in folder of
+ * web assets (nitelikd passes its build-time path). */
+void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default);
+
+/* Parses text (len bytes, need not be NUL-terminated) over the values already in
+ * cfg. On error returns NL_ERR_CONFIG and writes "line N: why" into err. */
+nl_err nl_config_parse(struct nl_config *cfg, const char *text, size_t len, char *err,
+                       size_t err_size);
+
+/* Sets one "section.key" (e.g. "server.listen") as if it were in the file; used
+ * for command-line overrides. NL_ERR_CONFIG with a message on error. */
+nl_err nl_config_set(struct nl_config *cfg, const char *dotted_key, const char *value,
+                     char *err, size_t err_size);
+
+/* Checks relations between keys (e.g. session time-outs). NL_ERR_CONFIG + message. */
+nl_err nl_config_validate(const struct nl_config *cfg, char *err, size_t err_size);
+
+/* Fills database with "sqlite:<data_dir>/nitelik.db" when it is empty. */
+void nl_config_resolve(struct nl_config *cfg);
+
+#endif

@@ -1,0 +1,23 @@
+/* Prototypes of every route handler, grouped by the file that defines them.
+ * Add a block for your resource file (e.g. portal_orders.c) and the rows in
+ * routes.c. Handlers take the request and queue exactly one response
+ * (src/web/http.h). */
+#ifndef NL_WEB_HANDLERS_H
+#define NL_WEB_HANDLERS_H
+
+#include "web/http.h"
+
+/* ops.c: health and metrics (server) */
+void nl_h_healthz(struct nl_req *r);
+void nl_h_metrics(struct nl_req *r);
+
+/* static_files.c: GET /static/{path...} (server; routed by prefix, not the table) */
+void nl_h_static(struct nl_req *r);
+
+/* session_routes.c: language switch (server) */
+void nl_h_lang_set(struct nl_req *r);
+
+/* home.c: the home page with the doors of SPEC §2 (forms) */
+void nl_h_home(struct nl_req *r);
+
+#endif

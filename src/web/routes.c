@@ -1,0 +1,38 @@
+/* THE route table: every URL nitelikd answers is one row here.
+ *
+ * How to add a resource:
+ *   1. Write src/web/<resource>.c with handlers `void nl_h_<name>(struct nl_req *r)`
+ *      (contract: src/web/http.h; each queues exactly one response).
+ *   2. Declare them in src/web/handlers.h in a block named after your file.
+ *   3. Add rows below, in a block with a comment naming your file, and add the
+ *      file to web_sources in src/web/meson.build.
+ *
+ * Rows: {method, pattern, auth, handler}.
+ *   - method: one of NL_GET (also serves HEAD), NL_POST, NL_PUT, NL_PATCH, NL_DELETE.
+ *   - pattern: literal segments and {name} segments ("/orders/{id}"); a {name}
+ *     matches one non-empty segment; read it with nl_req_param(r, "name").
+ *     Literal rows win over {param} rows for the same path, whatever their order.
+ *   - auth: NL_AUTH_NONE | SESSION | PERSON | HOLDER | OFFICER | RA | ADMIN |
+ *     API_TOKEN (see http.h). Paths under /api/ are API routes: JSON errors,
+ *     bearer tokens, no cookies, no CSRF. Every other POST/PUT/PATCH/DELETE must
+ *     carry the session's CSRF token (form field "csrf" or X-CSRF-Token header);
+ *     the server checks it before the handler runs.
+ * The router answers 404 (no pattern matches) and 405 with an Allow header (the
+ * path matches but not the method) itself. /static/ is served by the static file
+ * handler before this table is consulted. */
+#include "web/handlers.h"
+#include "web/router.h"
+
+const struct nl_route nl_routes[] = {
+	/* ops.c */
+	{NL_GET,  "/healthz", NL_AUTH_NONE, nl_h_healthz},
+	{NL_GET,  "/metrics", NL_AUTH_NONE, nl_h_metrics},
+
+	/* session_routes.c */
+	{NL_POST, "/lang", NL_AUTH_NONE, nl_h_lang_set},
+
+	/* home.c (forms): uncomment when home.c is in web_sources */
+	/* {NL_GET,  "/", NL_AUTH_NONE, nl_h_home}, */
+};
+
+const size_t nl_routes_count = sizeof nl_routes / sizeof nl_routes[0];
