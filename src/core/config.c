@@ -1,0 +1,306 @@
+/* Configuration parser: one table of keys, each with its type, place and range.
+ * No I/O here (core); nitelikd reads the file. */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum key_type { K_STR, K_INT, K_BOOL };
+
+struct key {
+	const char *section, *name;
+	enum key_type type;
+	size_t offset;
+	size_t size;            /* K_STR: array size */
+	int64_t min, max;       /* K_INT: accepted range */
+};
+
+#define STR(sec, nm, field) {sec, nm, K_STR, offsetof(struct nl_config, field), \
+	sizeof(((struct nl_config *)0)->field), 0, 0}
+#define INT(sec, nm, field, lo, hi) {sec, nm, K_INT, offsetof(struct nl_config, field), 0, lo, hi}
+#define BOOL(sec, nm, field) {sec, nm, K_BOOL, offsetof(struct nl_config, field), 0, 0, 0}
+
+/* Every key. Keep in step with nitelik.conf and docs/configuration.md. */
+static const struct key keys[] = {
+	STR("server", "listen", listen),
+	STR("server", "base_url", base_url),
+	BOOL("server", "behind_tls_proxy", behind_tls_proxy),
+	INT("server", "threads", threads, 0, 1024),
+	INT("server", "connection_limit", connection_limit, 1, 1000000),
+	INT("server", "per_ip_connection_limit", per_ip_connection_limit, 0, 1000000),
+	INT("server", "connection_timeout", connection_timeout, 1, 3600),
+	INT("server", "body_limit", body_limit, 1024, (int64_t)1 << 30),
+	INT("server", "shutdown_timeout", shutdown_timeout, 0, 3600),
+	STR("storage", "data_dir", data_dir),
+	STR("storage", "database", database),
+	INT("session", "idle_timeout", session_idle_timeout, 60, 86400 * 30),
+	INT("session", "absolute_timeout", session_absolute_timeout, 60, 86400 * 90),
+	STR("web", "dir", web_dir),
+	STR("web", "default_lang", default_lang),
+	STR("log", "file", log_file),
+	BOOL("log", "requests", log_requests),
+	BOOL("demo", "enabled", demo),
+};
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src);
+}
+
+void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
+{
+	memset(cfg, 0, sizeof *cfg);
+	copy_str(cfg->listen, sizeof cfg->listen, "127.0.0.1:8080");
+	copy_str(cfg->base_url, sizeof cfg->base_url, "http://127.0.0.1:8080");
+	cfg->behind_tls_proxy = false;
+	cfg->threads = 0;
+	cfg->connection_limit = 1024;
+	cfg->per_ip_connection_limit = 0;
+	cfg->connection_timeout = 30;
+	cfg->body_limit = 1024 * 1024;
+	cfg->shutdown_timeout = 30;
+	copy_str(cfg->data_dir, sizeof cfg->data_dir, "/var/lib/nitelik");
+	cfg->database[0] = '\0';
+	cfg->session_idle_timeout = 30 * 60;
+	cfg->session_absolute_timeout = 12 * 3600;
+	copy_str(cfg->web_dir, sizeof cfg->web_dir, web_dir_default ? web_dir_default : "web");
+	copy_str(cfg->default_lang, sizeof cfg->default_lang, "tr");
+	cfg->log_file[0] = '\0';
+	cfg->log_requests = true;
+	cfg->demo = false;
+}
+
+static void fail(char *err, size_t err_size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void fail(char *err, size_t err_size, const char *fmt, ...)
+{
+	if (!err || !err_size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, err_size, fmt, ap);
+	va_end(ap);
+}
+
+static const struct key *find_key(const char *section, const char *name)
+{
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
+			return &keys[i];
+	return NULL;
+}
+
+static bool section_known(const char *section)
+{
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (!strcmp(keys[i].section, section))
+			return true;
+	return false;
+}
+
+/* Stores value into the field of k. Returns a static reason on error. */
+static const char *set_value(struct nl_config *cfg, const struct key *k, const char *value)
+{
+	char *field = (char *)cfg + k->offset;
+	switch (k->type) {
+	case K_STR:
+		if (strlen(value) >= k->size)
+			return "value too long";
+		for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				return "control character in value";
+		memcpy(field, value, strlen(value) + 1);
+		return NULL;
+	case K_INT: {
+		char *end;
+		errno = 0;
+		long long v = strtoll(value, &end, 10);
+		if (errno || end == value || *end || !*value)
+			return "not an integer";
+		if (v < k->min || v > k->max)
+			return "out of range";
+		int64_t v64 = v;
+		memcpy(field, &v64, sizeof v64);
+		return NULL;
+	}
+	case K_BOOL: {
+		bool b;
+		if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "on") ||
+		    !strcmp(value, "1"))
+			b = true;
+		else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "off") ||
+		         !strcmp(value, "0"))
+			b = false;
+		else
+			return "not a boolean (true/false)";
+		memcpy(field, &b, sizeof b);
+		return NULL;
+	}
+	}
+	return "bad key type";
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Values may be written in double quotes to keep leading/trailing spaces or a
+ * '#'. Unquoted values end at a " #" comment. */
+static const char *unquote(char *v, const char **why)
+{
+	*why = NULL;
+	if (v[0] == '"') {
+		size_t n = strlen(v);
+		if (n < 2 || v[n - 1] != '"') {
+			*why = "unterminated quote";
+			return NULL;
+		}
+		v[n - 1] = '\0';
+		return v + 1;
+	}
+	for (char *p = v; *p; p++)
+		if ((*p == '#' || *p == ';') && (p == v || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	return trim(v);
+}
+
+nl_err nl_config_parse(struct nl_config *cfg, const char *text, size_t len, char *err,
+                       size_t err_size)
+{
+	char section[64] = "";
+	char line[4096];
+	size_t pos = 0;
+	unsigned lineno = 0;
+	while (pos < len) {
+		size_t start = pos;
+		while (pos < len && text[pos] != '\n')
+			pos++;
+		size_t n = pos - start;
+		lineno++;
+		if (pos < len)
+			pos++; /* the newline */
+		if (n >= sizeof line) {
+			fail(err, err_size, "line %u: line too long", lineno);
+			return NL_ERR_CONFIG;
+		}
+		if (memchr(text + start, '\0', n)) {
+			fail(err, err_size, "line %u: NUL byte", lineno);
+			return NL_ERR_CONFIG;
+		}
+		memcpy(line, text + start, n);
+		line[n] = '\0';
+		char *s = trim(line);
+		if (!*s || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			char *e = strchr(s, ']');
+			if (!e || *trim(e + 1)) {
+				fail(err, err_size, "line %u: malformed section header", lineno);
+				return NL_ERR_CONFIG;
+			}
+			*e = '\0';
+			char *name = trim(s + 1);
+			if (!section_known(name)) {
+				fail(err, err_size, "line %u: unknown section [%s]", lineno, name);
+				return NL_ERR_CONFIG;
+			}
+			copy_str(section, sizeof section, name);
+			continue;
+		}
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			fail(err, err_size, "line %u: expected 'key = value'", lineno);
+			return NL_ERR_CONFIG;
+		}
+		*eq = '\0';
+		char *key = trim(s);
+		const char *why;
+		const char *value = unquote(eq + 1, &why);
+		if (!value) {
+			fail(err, err_size, "line %u: %s", lineno, why);
+			return NL_ERR_CONFIG;
+		}
+		if (!*section) {
+			fail(err, err_size, "line %u: key '%s' outside of a [section]", lineno, key);
+			return NL_ERR_CONFIG;
+		}
+		const struct key *k = find_key(section, key);
+		if (!k) {
+			fail(err, err_size, "line %u: unknown key '%s' in [%s]", lineno, key, section);
+			return NL_ERR_CONFIG;
+		}
+		why = set_value(cfg, k, value);
+		if (why) {
+			fail(err, err_size, "line %u: %s.%s: %s", lineno, section, key, why);
+			return NL_ERR_CONFIG;
+		}
+	}
+	return NL_OK;
+}
+
+nl_err nl_config_set(struct nl_config *cfg, const char *dotted_key, const char *value,
+                     char *err, size_t err_size)
+{
+	const char *dot = strchr(dotted_key, '.');
+	char section[64];
+	if (!dot || (size_t)(dot - dotted_key) >= sizeof section) {
+		fail(err, err_size, "%s: expected section.key", dotted_key);
+		return NL_ERR_CONFIG;
+	}
+	memcpy(section, dotted_key, (size_t)(dot - dotted_key));
+	section[dot - dotted_key] = '\0';
+	const struct key *k = find_key(section, dot + 1);
+	if (!k) {
+		fail(err, err_size, "%s: unknown key", dotted_key);
+		return NL_ERR_CONFIG;
+	}
+	const char *why = set_value(cfg, k, value);
+	if (why) {
+		fail(err, err_size, "%s: %s", dotted_key, why);
+		return NL_ERR_CONFIG;
+	}
+	return NL_OK;
+}
+
+nl_err nl_config_validate(const struct nl_config *cfg, char *err, size_t err_size)
+{
+	if (cfg->session_idle_timeout > cfg->session_absolute_timeout) {
+		fail(err, err_size, "session.idle_timeout is longer than session.absolute_timeout");
+		return NL_ERR_CONFIG;
+	}
+	if (strcmp(cfg->default_lang, "tr") != 0 && strcmp(cfg->default_lang, "en") != 0) {
+		fail(err, err_size, "web.default_lang must be tr or en");
+		return NL_ERR_CONFIG;
+	}
+	if (!cfg->listen[0] || !strchr(cfg->listen, ':')) {
+		fail(err, err_size, "server.listen must be ADDRESS:PORT");
+		return NL_ERR_CONFIG;
+	}
+	if (strncmp(cfg->base_url, "http://", 7) != 0 && strncmp(cfg->base_url, "https://", 8) != 0) {
+		fail(err, err_size, "server.base_url must start with http:// or https://");
+		return NL_ERR_CONFIG;
+	}
+	if (!cfg->data_dir[0]) {
+		fail(err, err_size, "storage.data_dir must not be empty");
+		return NL_ERR_CONFIG;
+	}
+	return NL_OK;
+}
+
+void nl_config_resolve(struct nl_config *cfg)
+{
+	if (!cfg->database[0])
+		snprintf(cfg->database, sizeof cfg->database, "sqlite:%s/nitelik.db", cfg->data_dir);
+}
