@@ -1,0 +1,43 @@
+/* Private to tmpl.c (parser, loader) and tmpl_render.c: the parsed tree. */
+#ifndef NL_WEB_TMPL_INT_H
+#define NL_WEB_TMPL_INT_H
+
+#include "core/arena.h"
+#include "web/tmpl.h"
+
+enum tnode_kind {
+	TN_TEXT,       /* literal text */
+	TN_VAR,        /* {{name}} */
+	TN_SECTION,    /* {{#name}} … {{/name}} */
+	TN_INVERTED,   /* {{^name}} … {{/name}} */
+	TN_PARTIAL,    /* {{> name}} */
+	TN_TRANSLATE,  /* {{t "msgid"}} and {{#t}}msgid{{/t}} */
+};
+
+struct tmpl;
+
+struct tnode {
+	enum tnode_kind kind;
+	const char *text;           /* TEXT: bytes; TRANSLATE: msgid; PARTIAL: name */
+	size_t len;                 /* TEXT only */
+	const char **path;          /* VAR/SECTION/INVERTED: dotted name split; */
+	size_t npath;               /*   npath 0 means "." (the current value) */
+	struct tnode *child;        /* SECTION/INVERTED: first node of the body */
+	struct tnode *next;
+	const struct tmpl *partial; /* PARTIAL: linked template, NULL for a slot */
+};
+
+struct tmpl {
+	const char *name;
+	struct tnode *root;
+	struct tmpl *next;
+};
+
+struct nl_tmpl_set {
+	nl_arena *arena;      /* every node, name and text of every template */
+	struct tmpl *list;
+};
+
+const struct tmpl *nl_tmpl_find(const nl_tmpl_set *set, const char *name);
+
+#endif

@@ -1,0 +1,188 @@
+/* Rendering of parsed templates: read-only over the set, so thread-safe. */
+#include "web/tmpl_int.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "web/i18n.h"
+
+#define RENDER_MAX_STACK    64   /* context depth: nested sections and partials */
+#define RENDER_MAX_PARTIALS 16   /* partial nesting (stops a partial including itself) */
+
+struct render {
+	const nl_tmpl_set *set;
+	const char *lang;
+	const struct nl_tmpl_slot *slots;
+	size_t n_slots;
+	json_t *stack[RENDER_MAX_STACK];
+	size_t depth;
+	int partials;
+	nl_buf *out;
+};
+
+/* The first segment is looked up from the innermost context outwards (mustache
+ * scoping); the rest descend into objects. NULL when missing. */
+static json_t *lookup(const struct render *r, const struct tnode *n)
+{
+	if (n->npath == 0)
+		return r->stack[r->depth - 1];
+	json_t *v = NULL;
+	for (size_t i = r->depth; i-- > 0;) {
+		if (json_is_object(r->stack[i]) && (v = json_object_get(r->stack[i], n->path[0])))
+			break;
+	}
+	for (size_t k = 1; v && k < n->npath; k++)
+		v = json_is_object(v) ? json_object_get(v, n->path[k]) : NULL;
+	return v;
+}
+
+static bool truthy(const json_t *v)
+{
+	if (!v)
+		return false;
+	switch (json_typeof(v)) {
+	case JSON_NULL: case JSON_FALSE: return false;
+	case JSON_ARRAY: return json_array_size(v) > 0;
+	case JSON_STRING: return json_string_length(v) > 0;
+	case JSON_INTEGER: return json_integer_value(v) != 0;
+	case JSON_REAL: return json_real_value(v) != 0.0;
+	default: return true;
+	}
+}
+
+static void put_value(nl_buf *out, const json_t *v)
+{
+	if (!v)
+		return;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		nl_buf_put_html_n(out, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		nl_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		nl_buf_printf(out, "%g", json_real_value(v));
+		break;
+	case JSON_TRUE: nl_buf_puts(out, "true"); break;
+	case JSON_FALSE: nl_buf_puts(out, "false"); break;
+	default: break;   /* objects, arrays and null print nothing */
+	}
+}
+
+static nl_err render_nodes(struct render *r, const struct tnode *n);
+
+static nl_err push_and_render(struct render *r, json_t *ctx, const struct tnode *body)
+{
+	if (r->depth >= RENDER_MAX_STACK)
+		return NL_ERR_INVALID;
+	r->stack[r->depth++] = ctx;
+	nl_err rc = render_nodes(r, body);
+	r->depth--;
+	return rc;
+}
+
+static nl_err render_partial(struct render *r, const struct tnode *n)
+{
+	for (size_t i = 0; i < r->n_slots; i++) {
+		if (strcmp(r->slots[i].name, n->text) == 0) {
+			nl_buf_append(r->out, r->slots[i].html, r->slots[i].len);
+			return NL_OK;
+		}
+	}
+	/* Linked at load time; a set built by hand may not be linked yet. */
+	const struct tmpl *t = n->partial ? n->partial : nl_tmpl_find(r->set, n->text);
+	if (!t)
+		return NL_ERR_NOT_FOUND;
+	if (++r->partials > RENDER_MAX_PARTIALS)
+		return NL_ERR_INVALID;
+	nl_err rc = render_nodes(r, t->root);
+	r->partials--;
+	return rc;
+}
+
+static nl_err render_nodes(struct render *r, const struct tnode *n)
+{
+	nl_err rc = NL_OK;
+	for (; n && rc == NL_OK; n = n->next) {
+		switch (n->kind) {
+		case TN_TEXT:
+			nl_buf_append(r->out, n->text, n->len);
+			break;
+		case TN_VAR:
+			put_value(r->out, lookup(r, n));
+			break;
+		case TN_TRANSLATE:
+			nl_buf_put_html(r->out, nl_i18n_get(r->lang, n->text));
+			break;
+		case TN_PARTIAL:
+			rc = render_partial(r, n);
+			break;
+		case TN_INVERTED:
+			if (!truthy(lookup(r, n)))
+				rc = render_nodes(r, n->child);
+			break;
+		case TN_SECTION: {
+			json_t *v = lookup(r, n);
+			if (!truthy(v))
+				break;
+			if (json_is_array(v)) {
+				size_t i;
+				json_t *item;
+				json_array_foreach(v, i, item) {
+					if ((rc = push_and_render(r, item, n->child)) != NL_OK)
+						break;
+				}
+			} else {
+				rc = push_and_render(r, v, n->child);
+			}
+			break;
+		}
+		}
+		if (r->out->oom)
+			rc = NL_ERR_NOMEM;
+	}
+	return rc;
+}
+
+nl_err nl_tmpl_render_slots(const nl_tmpl_set *set, const char *name, json_t *data,
+                            const char *lang, const struct nl_tmpl_slot *slots,
+                            size_t n_slots, nl_buf *out)
+{
+	const struct tmpl *t = nl_tmpl_find(set, name);
+	if (!t)
+		return NL_ERR_NOT_FOUND;
+	size_t start = out->len;
+	struct render r = {.set = set, .lang = lang, .slots = slots, .n_slots = n_slots, .out = out};
+	json_t *empty = NULL;
+	if (!data && !(data = empty = json_object()))
+		return NL_ERR_NOMEM;
+	r.stack[r.depth++] = data;
+	nl_err rc = render_nodes(&r, t->root);
+	json_decref(empty);
+	if (rc != NL_OK && !out->oom) {
+		out->len = start;
+		if (out->data)
+			out->data[start] = '\0';
+	}
+	return rc;
+}
+
+nl_err nl_tmpl_render(const nl_tmpl_set *set, const char *name, json_t *data,
+                      const char *lang, nl_buf *out)
+{
+	return nl_tmpl_render_slots(set, name, data, lang, NULL, 0, out);
+}
+
+nl_err nl_tmpl_render_page(const nl_tmpl_set *set, const char *layout, const char *page,
+                           json_t *data, const char *lang, nl_buf *out)
+{
+	nl_buf body = NL_BUF_INIT;
+	nl_err rc = nl_tmpl_render(set, page, data, lang, &body);
+	if (rc == NL_OK) {
+		struct nl_tmpl_slot slot = {"content", body.data ? body.data : "", body.len};
+		rc = nl_tmpl_render_slots(set, layout, data, lang, &slot, 1, out);
+	}
+	nl_buf_free(&body);
+	return rc;
+}
