@@ -78,4 +78,17 @@ const char *nl_db_errmsg(nl_conn *c);
 typedef nl_err (*nl_tx_fn)(nl_conn *c, void *ctx);
 nl_err nl_store_run_tx(nl_db *db, nl_tx_fn fn, void *ctx);
 
+/* Additions beyond the first contract. */
+
+/* Transactions that nl_store_run_tx ran again after NL_ERR_BUSY, for /metrics. */
+uint64_t nl_db_tx_retries(const nl_db *db);
+/* SQLite only: how long a connection waits for a lock before NL_ERR_BUSY
+ * (default 5000 ms). Applies to connections opened afterwards. */
+void nl_db_set_busy_timeout(nl_db *db, int ms);
+/* True while c is inside BEGIN..COMMIT. nl_store_run_tx called inside a
+ * transaction joins it instead of nesting. */
+bool nl_db_in_tx(nl_conn *c);
+/* The database a connection belongs to. */
+nl_db *nl_db_of(nl_conn *c);
+
 #endif

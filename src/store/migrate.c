@@ -1,0 +1,112 @@
+/* Applies the embedded schema migrations. */
+#include <stdio.h>
+#include <time.h>
+
+#include "store/migrate.h"
+
+struct mig_ctx {
+	const struct nl_migration *m;
+	bool applied;
+};
+
+static const char create_table_sql[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+static nl_err is_recorded(nl_conn *c, int64_t version, bool *yes)
+{
+	nl_stmt *s = NULL;
+	nl_err rc = nl_db_prepare(c, "SELECT 1 FROM schema_migrations WHERE version = $1", &s);
+	if (rc == NL_OK)
+		rc = nl_db_bind_int64(s, 1, version);
+	if (rc == NL_OK) {
+		int r = nl_db_step(s);
+		if (r == NL_DB_ROW || r == NL_DB_DONE)
+			*yes = r == NL_DB_ROW;
+		else
+			rc = (nl_err)r;
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+/* One migration, inside its transaction: check, apply, record. */
+static nl_err apply_one(nl_conn *c, void *ctx)
+{
+	struct mig_ctx *mc = ctx;
+	const struct nl_migration *m = mc->m;
+	bool pg = nl_db_engine(nl_db_of(c)) == NL_DB_POSTGRES;
+	nl_err rc;
+	mc->applied = false;
+	/* Two nodes starting together on PostgreSQL would both see the migration
+	 * missing; the advisory lock makes the second wait and then skip it. On
+	 * SQLite BEGIN IMMEDIATE already serialises. */
+	if (pg && (rc = nl_db_exec(c, "SELECT pg_advisory_xact_lock(7265836)")) != NL_OK)
+		return rc;
+	if ((rc = nl_db_exec(c, create_table_sql)) != NL_OK)
+		return rc;
+	bool done = false;
+	if ((rc = is_recorded(c, m->version, &done)) != NL_OK || done)
+		return rc;
+	if ((rc = nl_db_exec(c, pg ? m->postgres_sql : m->sqlite_sql)) != NL_OK) {
+		fprintf(stderr, "migrate: %04lld_%s: %s\n", (long long)m->version, m->name,
+		        nl_db_errmsg(c));
+		return rc;
+	}
+	nl_stmt *s = NULL;
+	rc = nl_db_prepare(c, "INSERT INTO schema_migrations (version, name, applied_at)"
+	                      " VALUES ($1, $2, $3)", &s);
+	if (rc == NL_OK)
+		rc = nl_db_bind_int64(s, 1, m->version);
+	if (rc == NL_OK)
+		rc = nl_db_bind_text(s, 2, m->name);
+	if (rc == NL_OK)
+		rc = nl_db_bind_int64(s, 3, (int64_t)time(NULL));
+	if (rc == NL_OK) {
+		int r = nl_db_step(s);
+		rc = r == NL_DB_DONE ? NL_OK : (nl_err)r;
+	}
+	nl_db_finalize(s);
+	mc->applied = rc == NL_OK;
+	return rc;
+}
+
+nl_err nl_store_migrate_n(nl_db *db, int *applied)
+{
+	int n = 0;
+	nl_err rc = NL_OK;
+	for (size_t i = 0; i < nl_migrations_count && rc == NL_OK; i++) {
+		struct mig_ctx mc = {.m = &nl_migrations[i]};
+		rc = nl_store_run_tx(db, apply_one, &mc);
+		n += mc.applied && rc == NL_OK;
+	}
+	if (applied)
+		*applied = n;
+	return rc;
+}
+
+nl_err nl_store_migrate(nl_db *db)
+{
+	return nl_store_migrate_n(db, NULL);
+}
+
+nl_err nl_store_schema_version(nl_db *db, int64_t *version)
+{
+	nl_conn *c;
+	nl_stmt *s = NULL;
+	*version = 0;
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = nl_db_exec(c, create_table_sql);
+	if (rc == NL_OK)
+		rc = nl_db_prepare(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s);
+	if (rc == NL_OK) {
+		int r = nl_db_step(s);
+		if (r == NL_DB_ROW)
+			*version = nl_db_col_int64(s, 0);
+		else
+			rc = r == NL_DB_DONE ? NL_ERR_DB : (nl_err)r;
+	}
+	nl_db_finalize(s);
+	return rc;
+}

@@ -1,0 +1,310 @@
+/* Orders. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store/store_audit.h"
+#include "store/store_orders.h"
+#include "store/store_util.h"
+
+#define COLS "o.id, o.order_no, o.person_id, o.institution_id, o.reason, o.payment_type," \
+             " o.backup_cert, o.status, o.access_password_hash, o.created_at, o.updated_at," \
+             " o.cancel_reason"
+#define NCOLS 12
+#define ITEM_COLS COLS ", p.id_kind, p.id_number, p.given_name, p.surname"
+
+void nl_order_clear(struct nl_order *o)
+{
+	if (!o)
+		return;
+	free(o->access_password_hash);
+	free(o->cancel_reason);
+	memset(o, 0, sizeof *o);
+}
+
+void nl_order_list_free(struct nl_order_list *l)
+{
+	if (!l)
+		return;
+	for (size_t k = 0; l->items && k < l->n; k++) {
+		nl_order_clear(&l->items[k].order);
+		free(l->items[k].id_number);
+		free(l->items[k].given_name);
+		free(l->items[k].surname);
+	}
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+static nl_err read_order(nl_stmt *s, struct nl_order *o)
+{
+	nl_err rc = NL_OK;
+	memset(o, 0, sizeof *o);
+	o->id = nl_db_col_int64(s, 0);
+	o->order_no = nl_db_col_int64(s, 1);
+	o->person_id = nl_db_col_int64(s, 2);
+	o->institution_id = nl_db_col_int64(s, 3);
+	if (!nl_reason_parse(nl_db_col_text(s, 4), &o->reason) ||
+	    !nl_payment_type_parse(nl_db_col_text(s, 5), &o->payment_type) ||
+	    !nl_order_status_parse(nl_db_col_text(s, 7), &o->status))
+		rc = NL_ERR_DB;
+	o->backup_cert = nl_db_col_bool(s, 6);
+	o->access_password_hash = nl_store_col_dup(s, 8, &rc);
+	o->created_at = nl_db_col_int64(s, 9);
+	o->updated_at = nl_db_col_int64(s, 10);
+	o->cancel_reason = nl_store_col_dup(s, 11, &rc);
+	if (rc != NL_OK)
+		nl_order_clear(o);
+	return rc;
+}
+
+/* Draws the next SD number, inserts the row and writes its audit record. */
+static nl_err create_tx(nl_conn *c, void *ctx)
+{
+	struct { struct nl_order *o; const char *actor; } *a = ctx;
+	struct nl_order *o = a->o;
+	nl_stmt *s;
+	int64_t now = nl_store_now();
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE counters SET value = value + 1 WHERE name = 'order_no' RETURNING value", "");
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK)
+		o->order_no = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	if (rc != NL_OK)
+		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
+	o->status = nl_order_initial_status(o->payment_type);
+	rc = nl_store_query(c, &s,
+		"INSERT INTO orders (order_no, person_id, institution_id, reason, payment_type,"
+		" backup_cert, status, access_password_hash, created_at, updated_at)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id", "iizttbtti",
+		o->order_no, o->person_id, o->institution_id, nl_reason_code(o->reason),
+		nl_payment_type_code(o->payment_type), (int)o->backup_cert,
+		nl_order_status_code(o->status),
+		o->access_password_hash ? o->access_password_hash : "", now);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK)
+		o->id = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	if (rc != NL_OK)
+		return rc;
+	o->created_at = o->updated_at = now;
+	struct nl_audit_rec rec = {
+		.at = now, .actor = a->actor, .entity = "order", .entity_id = o->id,
+		.action = "create", .from = "", .to = nl_order_status_code(o->status), .reason = "",
+	};
+	return nl_store_audit_append(c, &rec);
+}
+
+nl_err nl_store_order_create(nl_conn *c, struct nl_order *o, const char *actor)
+{
+	if (!nl_reason_code(o->reason) || !nl_payment_type_code(o->payment_type) || !o->person_id)
+		return NL_ERR_INVALID;
+	struct { struct nl_order *o; const char *actor; } a = {o, actor ? actor : ""};
+	nl_err rc = nl_store_run_tx(nl_db_of(c), create_tx, &a);
+	if (rc != NL_OK)
+		o->id = o->order_no = 0;
+	return rc;
+}
+
+static nl_err get_one(nl_stmt *s, struct nl_order *out)
+{
+	nl_err rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		rc = read_order(s, out);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_order_get(nl_conn *c, int64_t id, struct nl_order *out)
+{
+	nl_stmt *s;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM orders o WHERE o.id = $1", "i", id);
+	return rc == NL_OK ? get_one(s, out) : rc;
+}
+
+nl_err nl_store_order_get_by_no(nl_conn *c, int64_t order_no, struct nl_order *out)
+{
+	nl_stmt *s;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM orders o WHERE o.order_no = $1",
+	                           "i", order_no);
+	return rc == NL_OK ? get_one(s, out) : rc;
+}
+
+/* Reads the rows of an ITEM_COLS query into l. */
+static nl_err read_items(nl_stmt *s, struct nl_order_list *l)
+{
+	size_t cap = 0;
+	nl_err rc;
+	while ((rc = nl_store_step_row(s)) == NL_OK) {
+		if (l->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct nl_order_item *nv = realloc(l->items, cap * sizeof *nv);
+			if (!nv)
+				return NL_ERR_NOMEM;
+			l->items = nv;
+		}
+		struct nl_order_item *it = &l->items[l->n];
+		memset(it, 0, sizeof *it);
+		if ((rc = read_order(s, &it->order)) != NL_OK)
+			return rc;
+		l->n++;
+		if (!nl_id_kind_parse(nl_db_col_text(s, NCOLS), &it->id_kind))
+			return NL_ERR_DB;
+		it->id_number = nl_store_col_dup(s, NCOLS + 1, &rc);
+		it->given_name = nl_store_col_dup(s, NCOLS + 2, &rc);
+		it->surname = nl_store_col_dup(s, NCOLS + 3, &rc);
+		if (rc != NL_OK)
+			return rc;
+	}
+	return rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
+}
+
+/* "SD-123", "sd-123" or "123" -> 123; -1 when q is no order number. */
+static int64_t parse_order_no(const char *q)
+{
+	if (!strncasecmp(q, NL_ORDER_NO_PREFIX, strlen(NL_ORDER_NO_PREFIX)))
+		q += strlen(NL_ORDER_NO_PREFIX);
+	if (!*q || strlen(q) > 18)
+		return -1;
+	for (const char *p = q; *p; p++)
+		if (!isdigit((unsigned char)*p))
+			return -1;
+	return strtoll(q, NULL, 10);
+}
+
+/* "%q%" for LIKE, lower-cased (ASCII, as SQLite's LOWER) with %, _ and \ escaped. */
+static char *like_pattern(const char *q)
+{
+	size_t n = strlen(q);
+	char *p = malloc(2 * n + 3), *w = p;
+	if (!p)
+		return NULL;
+	*w++ = '%';
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*w++ = '\\';
+		*w++ = (char)tolower((unsigned char)*q);
+	}
+	*w++ = '%';
+	*w = '\0';
+	return p;
+}
+
+#define LIST_FROM \
+	" FROM orders o JOIN persons p ON p.id = o.person_id WHERE o.institution_id = $1" \
+	" AND ($2 = '' OR o.order_no = $3 OR p.id_number = $2" \
+	"  OR LOWER(p.given_name || ' ' || p.surname) LIKE $4 ESCAPE '\\')"
+
+nl_err nl_store_order_list_institution(nl_conn *c, int64_t institution_id, const char *q,
+                                       int64_t limit, int64_t offset, struct nl_order_list *out)
+{
+	nl_stmt *s = NULL;
+	memset(out, 0, sizeof *out);
+	if (!q)
+		q = "";
+	char *pattern = like_pattern(q);
+	if (!pattern)
+		return NL_ERR_NOMEM;
+	int64_t no = parse_order_no(q);
+	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*)" LIST_FROM, "itit",
+	                           institution_id, q, no, pattern);
+	if (rc == NL_OK && (rc = nl_store_step_row(s)) == NL_OK)
+		out->total = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	s = NULL;
+	if (rc == NL_OK)
+		rc = nl_store_query(c, &s, "SELECT " ITEM_COLS LIST_FROM
+		                    " ORDER BY o.id DESC LIMIT $5 OFFSET $6", "ititii",
+		                    institution_id, q, no, pattern, limit > 0 ? limit : (int64_t)50,
+		                    offset > 0 ? offset : (int64_t)0);
+	if (rc == NL_OK)
+		rc = read_items(s, out);
+	nl_db_finalize(s);
+	free(pattern);
+	if (rc != NL_OK)
+		nl_order_list_free(out);
+	return rc;
+}
+
+nl_err nl_store_order_list_person(nl_conn *c, int64_t person_id, struct nl_order_list *out)
+{
+	nl_stmt *s;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT " ITEM_COLS " FROM orders o JOIN persons p ON p.id = o.person_id"
+		" WHERE o.person_id = $1 ORDER BY o.id DESC", "i", person_id);
+	if (rc != NL_OK)
+		return rc;
+	rc = read_items(s, out);
+	nl_db_finalize(s);
+	if (rc != NL_OK)
+		nl_order_list_free(out);
+	else
+		out->total = (int64_t)out->n;
+	return rc;
+}
+
+struct status_args {
+	int64_t order_id;
+	enum nl_order_status from, to;
+	const char *actor, *reason;
+};
+
+static nl_err set_status_tx(nl_conn *c, void *ctx)
+{
+	struct status_args *a = ctx;
+	nl_stmt *s;
+	int64_t changed = 0, now = nl_store_now();
+	bool cancel = a->to == NL_ST_CANCELLED;
+	/* WHERE status = from: of two concurrent changes only one matches. */
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE orders SET status = $3, updated_at = $4,"
+		" cancel_reason = CASE WHEN $5 THEN $6 ELSE cancel_reason END"
+		" WHERE id = $1 AND status = $2", "ittibt",
+		a->order_id, nl_order_status_code(a->from), nl_order_status_code(a->to), now,
+		(int)cancel, a->reason);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	if (rc != NL_OK)
+		return rc;
+	if (changed == 0) {
+		struct nl_order o;
+		rc = nl_store_order_get(c, a->order_id, &o);
+		nl_order_clear(&o);
+		return rc == NL_OK ? NL_ERR_CONFLICT : rc;
+	}
+	struct nl_audit_rec rec = {
+		.at = now, .actor = a->actor, .entity = "order", .entity_id = a->order_id,
+		.action = "status", .from = nl_order_status_code(a->from),
+		.to = nl_order_status_code(a->to), .reason = a->reason ? a->reason : "",
+	};
+	return nl_store_audit_append(c, &rec);
+}
+
+nl_err nl_store_order_set_status(nl_conn *c, int64_t order_id, enum nl_order_status expected_from,
+                                 enum nl_order_status to, const char *actor, const char *reason)
+{
+	if (!nl_order_transition_allowed(expected_from, to))
+		return NL_ERR_TRANSITION;
+	struct status_args a = {order_id, expected_from, to, actor ? actor : "", reason};
+	return nl_store_run_tx(nl_db_of(c), set_status_tx, &a);
+}
+
+nl_err nl_store_order_set_access_password(nl_conn *c, int64_t order_id, const char *hash)
+{
+	nl_stmt *s;
+	int64_t changed = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE orders SET access_password_hash = $2, updated_at = $3 WHERE id = $1", "iti",
+		order_id, hash ? hash : "", nl_store_now());
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	return rc == NL_OK && changed == 0 ? NL_ERR_NOT_FOUND : rc;
+}

@@ -1,0 +1,136 @@
+/* Web sessions. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_sessions.h"
+#include "store/store_util.h"
+
+#define COLS "id_hash, csrf, kind, subject_id, data, created_at, last_seen, lang"
+
+static const char *const kind_codes[] = {
+	[NL_SESS_ANON] = "anon",
+	[NL_SESS_PERSON] = "person",
+	[NL_SESS_OFFICER] = "officer",
+	[NL_SESS_HOLDER] = "holder",
+};
+
+const char *nl_session_kind_code(enum nl_session_kind k)
+{
+	return k >= NL_SESS_ANON && k <= NL_SESS_HOLDER ? kind_codes[k] : NULL;
+}
+
+bool nl_session_kind_parse(const char *code, enum nl_session_kind *out)
+{
+	for (int k = NL_SESS_ANON; code && k <= NL_SESS_HOLDER; k++)
+		if (!strcmp(code, kind_codes[k])) {
+			*out = (enum nl_session_kind)k;
+			return true;
+		}
+	return false;
+}
+
+void nl_session_clear(struct nl_session *s)
+{
+	if (!s)
+		return;
+	free(s->data);
+	memset(s, 0, sizeof *s);
+}
+
+static const char *lang_of(const struct nl_session *s)
+{
+	return s->lang[0] ? s->lang : "tr";
+}
+
+nl_err nl_store_session_create(nl_conn *c, const struct nl_session *s)
+{
+	const char *kind = nl_session_kind_code(s->kind);
+	if (!kind)
+		return NL_ERR_INVALID;
+	nl_stmt *st;
+	nl_err rc = nl_store_query(c, &st,
+		"INSERT INTO sessions (" COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", "xttztiit",
+		(const void *)s->id_hash, (size_t)NL_SESSION_ID_HASH_LEN, s->csrf, kind, s->subject_id,
+		s->data ? s->data : "{}", s->created_at, s->last_seen, lang_of(s));
+	return rc == NL_OK ? nl_store_exec_stmt(st, NULL) : rc;
+}
+
+nl_err nl_store_session_get(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH_LEN],
+                            struct nl_session *out)
+{
+	nl_stmt *st;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_store_query(c, &st, "SELECT " COLS " FROM sessions WHERE id_hash = $1", "x",
+	                           (const void *)id_hash, (size_t)NL_SESSION_ID_HASH_LEN);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(st)) == NL_OK) {
+		memcpy(out->id_hash, id_hash, NL_SESSION_ID_HASH_LEN);
+		nl_store_col_copy(st, 1, out->csrf, sizeof out->csrf);
+		if (!nl_session_kind_parse(nl_db_col_text(st, 2), &out->kind))
+			rc = NL_ERR_DB;
+		out->subject_id = nl_db_col_int64(st, 3);
+		out->data = nl_store_col_dup(st, 4, &rc);
+		out->created_at = nl_db_col_int64(st, 5);
+		out->last_seen = nl_db_col_int64(st, 6);
+		nl_store_col_copy(st, 7, out->lang, sizeof out->lang);
+		if (rc != NL_OK)
+			nl_session_clear(out);
+	}
+	nl_db_finalize(st);
+	return rc;
+}
+
+static nl_err exec_one(nl_stmt *st)
+{
+	int64_t changed = 0;
+	nl_err rc = nl_store_exec_stmt(st, &changed);
+	return rc == NL_OK && changed == 0 ? NL_ERR_NOT_FOUND : rc;
+}
+
+nl_err nl_store_session_touch(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH_LEN],
+                              int64_t now)
+{
+	nl_stmt *st;
+	nl_err rc = nl_store_query(c, &st, "UPDATE sessions SET last_seen = $2 WHERE id_hash = $1",
+	                           "xi", (const void *)id_hash, (size_t)NL_SESSION_ID_HASH_LEN, now);
+	return rc == NL_OK ? exec_one(st) : rc;
+}
+
+nl_err nl_store_session_update(nl_conn *c, const struct nl_session *s)
+{
+	const char *kind = nl_session_kind_code(s->kind);
+	if (!kind)
+		return NL_ERR_INVALID;
+	nl_stmt *st;
+	nl_err rc = nl_store_query(c, &st,
+		"UPDATE sessions SET csrf = $2, kind = $3, subject_id = $4, data = $5, lang = $6,"
+		" last_seen = $7 WHERE id_hash = $1", "xttztti",
+		(const void *)s->id_hash, (size_t)NL_SESSION_ID_HASH_LEN, s->csrf, kind, s->subject_id,
+		s->data ? s->data : "{}", lang_of(s), s->last_seen);
+	return rc == NL_OK ? exec_one(st) : rc;
+}
+
+nl_err nl_store_session_delete(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH_LEN])
+{
+	nl_stmt *st;
+	nl_err rc = nl_store_query(c, &st, "DELETE FROM sessions WHERE id_hash = $1", "x",
+	                           (const void *)id_hash, (size_t)NL_SESSION_ID_HASH_LEN);
+	return rc == NL_OK ? nl_store_exec_stmt(st, NULL) : rc;
+}
+
+nl_err nl_store_session_purge(nl_conn *c, int64_t idle_before, int64_t created_before,
+                              int64_t *purged)
+{
+	nl_stmt *st;
+	int64_t n = 0;
+	nl_err rc = nl_store_query(c, &st,
+		"DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2", "ii",
+		idle_before, created_before);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(st, &n);
+	if (purged)
+		*purged = n;
+	return rc;
+}

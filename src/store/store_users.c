@@ -1,0 +1,206 @@
+/* Staff accounts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_users.h"
+#include "store/store_util.h"
+
+#define COLS "id, username, password_hash, role, institution_id, failed_logins, locked_until," \
+             " active, created_at, updated_at"
+
+static const char *const role_codes[] = {
+	[NL_ROLE_ADMIN] = "admin",
+	[NL_ROLE_KURUM] = "kurum",
+	[NL_ROLE_RA] = "ra",
+	[NL_ROLE_PRODUCTION] = "production",
+	[NL_ROLE_AUDITOR] = "auditor",
+};
+
+const char *nl_user_role_code(enum nl_user_role r)
+{
+	return r >= NL_ROLE_ADMIN && r <= NL_ROLE_AUDITOR ? role_codes[r] : NULL;
+}
+
+bool nl_user_role_parse(const char *code, enum nl_user_role *out)
+{
+	for (int r = NL_ROLE_ADMIN; code && r <= NL_ROLE_AUDITOR; r++)
+		if (!strcmp(code, role_codes[r])) {
+			*out = (enum nl_user_role)r;
+			return true;
+		}
+	return false;
+}
+
+void nl_user_clear(struct nl_user *u)
+{
+	if (!u)
+		return;
+	free(u->username);
+	free(u->password_hash);
+	memset(u, 0, sizeof *u);
+}
+
+void nl_user_list_free(struct nl_user *items, size_t n)
+{
+	for (size_t k = 0; items && k < n; k++)
+		nl_user_clear(&items[k]);
+	free(items);
+}
+
+static nl_err read_row(nl_stmt *s, struct nl_user *out)
+{
+	nl_err rc = NL_OK;
+	memset(out, 0, sizeof *out);
+	out->id = nl_db_col_int64(s, 0);
+	out->username = nl_store_col_dup(s, 1, &rc);
+	out->password_hash = nl_store_col_dup(s, 2, &rc);
+	if (!nl_user_role_parse(nl_db_col_text(s, 3), &out->role) && rc == NL_OK)
+		rc = NL_ERR_DB;
+	out->institution_id = nl_db_col_int64(s, 4);
+	out->failed_logins = nl_db_col_int64(s, 5);
+	out->locked_until = nl_db_col_int64(s, 6);
+	out->active = nl_db_col_bool(s, 7);
+	out->created_at = nl_db_col_int64(s, 8);
+	out->updated_at = nl_db_col_int64(s, 9);
+	if (rc != NL_OK)
+		nl_user_clear(out);
+	return rc;
+}
+
+nl_err nl_store_user_create(nl_conn *c, struct nl_user *u)
+{
+	const char *role = nl_user_role_code(u->role);
+	if (!role || !u->username || !u->password_hash)
+		return NL_ERR_INVALID;
+	nl_stmt *s;
+	int64_t now = nl_store_now();
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO users (username, password_hash, role, institution_id, active,"
+		" created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id", "tttzbi",
+		u->username, u->password_hash, role, u->institution_id, (int)u->active, now);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		u->id = nl_db_col_int64(s, 0);
+		u->created_at = u->updated_at = now;
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+static nl_err get_one(nl_stmt *s, struct nl_user *out)
+{
+	nl_err rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		rc = read_row(s, out);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_user_get(nl_conn *c, int64_t id, struct nl_user *out)
+{
+	nl_stmt *s;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM users WHERE id = $1", "i", id);
+	return rc == NL_OK ? get_one(s, out) : rc;
+}
+
+nl_err nl_store_user_get_by_username(nl_conn *c, const char *username, struct nl_user *out)
+{
+	nl_stmt *s;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM users WHERE username = $1", "t",
+	                           username);
+	return rc == NL_OK ? get_one(s, out) : rc;
+}
+
+nl_err nl_store_user_list(nl_conn *c, int64_t institution_id, struct nl_user **items, size_t *n)
+{
+	nl_stmt *s;
+	struct nl_user *v = NULL;
+	size_t count = 0, cap = 0;
+	*items = NULL;
+	*n = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT " COLS " FROM users WHERE $1 = 0 OR institution_id = $1 ORDER BY username",
+		"i", institution_id);
+	if (rc != NL_OK)
+		return rc;
+	while ((rc = nl_store_step_row(s)) == NL_OK) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct nl_user *nv = realloc(v, cap * sizeof *v);
+			if (!nv) {
+				rc = NL_ERR_NOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if ((rc = read_row(s, &v[count])) != NL_OK)
+			break;
+		count++;
+	}
+	nl_db_finalize(s);
+	if (rc != NL_ERR_NOT_FOUND) {
+		nl_user_list_free(v, count);
+		return rc;
+	}
+	*items = v;
+	*n = count;
+	return NL_OK;
+}
+
+static nl_err update_one(nl_stmt *s)
+{
+	int64_t changed = 0;
+	nl_err rc = nl_store_exec_stmt(s, &changed);
+	return rc == NL_OK && changed == 0 ? NL_ERR_NOT_FOUND : rc;
+}
+
+nl_err nl_store_user_set_password(nl_conn *c, int64_t id, const char *password_hash)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", "iti",
+		id, password_hash, nl_store_now());
+	return rc == NL_OK ? update_one(s) : rc;
+}
+
+nl_err nl_store_user_set_active(nl_conn *c, int64_t id, bool active)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE users SET active = $2, updated_at = $3 WHERE id = $1", "ibi",
+		id, (int)active, nl_store_now());
+	return rc == NL_OK ? update_one(s) : rc;
+}
+
+nl_err nl_store_user_login_failed(nl_conn *c, int64_t id, int64_t now, int64_t max_failures,
+                                  int64_t lock_seconds, int64_t *failed, int64_t *locked_until)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE users SET"
+		" locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 + $4 ELSE locked_until END,"
+		" failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END"
+		" WHERE id = $1 RETURNING failed_logins, locked_until", "iiii",
+		id, max_failures, now, lock_seconds);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		if (failed)
+			*failed = nl_db_col_int64(s, 0);
+		if (locked_until)
+			*locked_until = nl_db_col_int64(s, 1);
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_user_login_ok(nl_conn *c, int64_t id)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1", "i", id);
+	return rc == NL_OK ? update_one(s) : rc;
+}

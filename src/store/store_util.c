@@ -1,0 +1,91 @@
+/* Helpers shared by the store functions. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store_util.h"
+
+nl_err nl_store_query(nl_conn *c, nl_stmt **out, const char *sql, const char *fmt, ...)
+{
+	nl_stmt *s = NULL;
+	*out = NULL;
+	nl_err rc = nl_db_prepare(c, sql, &s);
+	va_list ap;
+	va_start(ap, fmt);
+	for (int i = 0; rc == NL_OK && fmt[i]; i++) {
+		int idx = i + 1;
+		switch (fmt[i]) {
+		case 'i':
+			rc = nl_db_bind_int64(s, idx, va_arg(ap, int64_t));
+			break;
+		case 'z': {
+			int64_t v = va_arg(ap, int64_t);
+			rc = v ? nl_db_bind_int64(s, idx, v) : nl_db_bind_null(s, idx);
+			break;
+		}
+		case 't':
+			rc = nl_db_bind_text(s, idx, va_arg(ap, const char *));
+			break;
+		case 'b':
+			rc = nl_db_bind_bool(s, idx, va_arg(ap, int) != 0);
+			break;
+		case 'x': {
+			const void *p = va_arg(ap, const void *);
+			size_t n = va_arg(ap, size_t);
+			rc = nl_db_bind_blob(s, idx, p, n);
+			break;
+		}
+		default:
+			rc = NL_ERR_INTERNAL;
+		}
+	}
+	va_end(ap);
+	if (rc != NL_OK) {
+		nl_db_finalize(s);
+		return rc;
+	}
+	*out = s;
+	return NL_OK;
+}
+
+nl_err nl_store_exec_stmt(nl_stmt *s, int64_t *changes)
+{
+	int r = nl_db_step(s);
+	nl_err rc = r == NL_DB_DONE || r == NL_DB_ROW ? NL_OK : (nl_err)r;
+	if (changes)
+		*changes = rc == NL_OK ? nl_db_changes(s) : 0;
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_step_row(nl_stmt *s)
+{
+	int r = nl_db_step(s);
+	if (r == NL_DB_ROW)
+		return NL_OK;
+	if (r == NL_DB_DONE)
+		return NL_ERR_NOT_FOUND;
+	return (nl_err)r;
+}
+
+char *nl_store_col_dup(nl_stmt *s, int col, nl_err *rc)
+{
+	if (nl_db_col_is_null(s, col))
+		return NULL;
+	char *p = strdup(nl_db_col_text(s, col));
+	if (!p)
+		*rc = NL_ERR_NOMEM;
+	return p;
+}
+
+void nl_store_col_copy(nl_stmt *s, int col, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", nl_db_col_text(s, col));
+}
+
+int64_t nl_store_now(void)
+{
+	return (int64_t)time(NULL);
+}

@@ -1,0 +1,38 @@
+/* Small helpers shared by the store_*.c files (not a public API). */
+#ifndef NL_STORE_UTIL_H
+#define NL_STORE_UTIL_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/db.h"
+
+/* Prepares sql and binds its parameters $1.. from the variadic arguments, one
+ * per letter of fmt:
+ *   i  int64_t
+ *   z  int64_t, 0 binds NULL (optional foreign keys)
+ *   t  const char * (NULL binds NULL)
+ *   b  bool (passed as int)
+ *   x  const void *, size_t (blob)
+ * On error *out is NULL and nothing is left to free. */
+nl_err nl_store_query(nl_conn *c, nl_stmt **out, const char *sql, const char *fmt, ...);
+
+/* Runs a statement that returns no rows; *changes (may be NULL) gets the
+ * number of rows changed. Finalizes s. */
+nl_err nl_store_exec_stmt(nl_stmt *s, int64_t *changes);
+
+/* Steps once: NL_OK with a row, NL_ERR_NOT_FOUND without, or the error. */
+nl_err nl_store_step_row(nl_stmt *s);
+
+/* malloc'd copy of a text column; NULL for SQL NULL. *rc becomes NL_ERR_NOMEM
+ * if a copy failed (it is left alone otherwise), so that many columns can be
+ * read before one check. */
+char *nl_store_col_dup(nl_stmt *s, int col, nl_err *rc);
+
+/* Copies a text column into a fixed buffer (truncating). */
+void nl_store_col_copy(nl_stmt *s, int col, char *buf, size_t size);
+
+/* UTC epoch seconds now. */
+int64_t nl_store_now(void);
+
+#endif
