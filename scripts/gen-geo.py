@@ -30,7 +30,7 @@ def weight(ch):
         return 0x100 + int(ch)
     up = upper_tr(ch)
     if up in ALPHABET:
-        return 0x200 + 4 * ALPHABET.index(up)
+        return 0x200 + ALPHABET.index(up)
     if ord(ch) < 0x80:
         return 0x20 + ord(ch)
     raise SystemExit("gen-geo: no Turkish weight for %r; extend weight()" % ch)

@@ -83,9 +83,9 @@ const char *nl_money_parse(const char *s, int64_t *kurus)
 		if (fd == 1)
 			frac *= 10;
 	}
-	*kurus = lira * 100 + frac;
-	if (*kurus > NL_MONEY_MAX)
+	if (lira * 100 + frac > NL_MONEY_MAX)
 		return "money_range";
+	*kurus = lira * 100 + frac;   /* only on success: callers keep their value otherwise */
 	return NULL;
 }
 

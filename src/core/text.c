@@ -101,23 +101,26 @@ static uint32_t letter_rank(uint32_t up)
 	return UINT32_MAX;
 }
 
-/* Collation weight of one code point: space < punctuation < digits < letters <
- * everything else; a letter's weight is 4 × its rank + 1 for an accented variant. */
-static uint32_t tr_weight(uint32_t cp)
+/* Collation weights of one code point. Primary: space < punctuation < digits <
+ * letters < everything else, a letter by its place in the Turkish alphabet.
+ * Secondary: 1 for an accented variant (â after a), else 0; it only decides
+ * between texts whose primary weights are all equal. */
+static uint32_t tr_weight(uint32_t cp, uint32_t *secondary)
 {
 	uint32_t up = nl_tr_upper_cp(cp), rank;
 
+	*secondary = 0;
 	if (cp == ' ' || cp == '\t')
 		return 0x10;
 	if (cp >= '0' && cp <= '9')
 		return 0x100 + (cp - '0');
 	rank = letter_rank(up);
 	if (rank != UINT32_MAX)
-		return 0x200 + 4 * rank;
+		return 0x200 + rank;
 	if (up >= 0xc0 && up <= 0xde && up != 0xd7) {
 		char base = latin1_base[up - 0xc0];
-		rank = letter_rank(base == 'i' ? 0x130 : (uint32_t)base);
-		return 0x200 + 4 * rank + 1;
+		*secondary = 1;
+		return 0x200 + letter_rank(base == 'i' ? 0x130 : (uint32_t)base);
 	}
 	if (cp < 0x80)
 		return 0x20 + cp;                   /* ASCII punctuation */
@@ -128,18 +131,23 @@ int nl_tr_casecmp(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i = 0, j = 0;
 	bool va = nl_utf8_valid(a, la), vb = nl_utf8_valid(b, lb);
-	uint32_t ca, cb;
+	uint32_t ca, cb, sa, sb;
+	int secondary = 0;
 
 	if (!va || !vb)
 		return va ? -1 : vb ? 1 : strcmp(a, b);
 	while (i < la && j < lb) {
 		i += nl_utf8_decode(a + i, la - i, &ca);
 		j += nl_utf8_decode(b + j, lb - j, &cb);
-		uint32_t wa = tr_weight(ca), wb = tr_weight(cb);
+		uint32_t wa = tr_weight(ca, &sa), wb = tr_weight(cb, &sb);
 		if (wa != wb)
 			return wa < wb ? -1 : 1;
+		if (secondary == 0 && sa != sb)
+			secondary = sa < sb ? -1 : 1;   /* remembered, used only on a primary tie */
 	}
-	return (i < la) - (j < lb);
+	if ((i < la) != (j < lb))
+		return (i < la) - (j < lb);
+	return secondary;
 }
 
 /* Upper-cased copy with spaces trimmed and collapsed; caller frees. */
@@ -176,23 +184,32 @@ bool nl_tr_name_equal(const char *a, const char *b)
 
 char *nl_tr_collation_key(const char *s)
 {
-	size_t len = strlen(s), i = 0, o = 0;
+	size_t len = strlen(s), i = 0, o = 0, chars;
 	char *key;
-	uint32_t cp;
+	uint32_t cp, sec;
 
-	if (!nl_utf8_valid(s, len))
+	chars = nl_utf8_count(s, len);
+	if (chars == (size_t)-1)
 		return NULL;
-	/* Each code point becomes 3 bytes of 7 bits + 1: never NUL, order-preserving
-	 * for weights below 2^21 (the largest is 0x1000 + 0x10FFFF). */
-	key = malloc(3 * len + 1);
+	/* Primary weights, 3 bytes each (7 bits + 2: never NUL, never 1, order-
+	 * preserving for weights below 2^21), then a 1 byte, then one secondary byte
+	 * per character. The 1 sorts below every primary byte, so a prefix sorts first
+	 * and secondaries only count when all primaries are equal. */
+	key = malloc(4 * chars + 2);
 	if (!key)
 		return NULL;
 	while (i < len) {
 		i += nl_utf8_decode(s + i, len - i, &cp);
-		uint32_t w = tr_weight(cp);
-		key[o++] = (char)(1 + ((w >> 14) & 0x7f));
-		key[o++] = (char)(1 + ((w >> 7) & 0x7f));
-		key[o++] = (char)(1 + (w & 0x7f));
+		uint32_t w = tr_weight(cp, &sec);
+		key[o++] = (char)(2 + ((w >> 14) & 0x7f));
+		key[o++] = (char)(2 + ((w >> 7) & 0x7f));
+		key[o++] = (char)(2 + (w & 0x7f));
+	}
+	key[o++] = 1;
+	for (i = 0; i < len;) {
+		i += nl_utf8_decode(s + i, len - i, &cp);
+		tr_weight(cp, &sec);
+		key[o++] = (char)(2 + sec);
 	}
 	key[o] = '\0';
 	return key;
