@@ -1,0 +1,213 @@
+/* nitelikd — the web server.
+ *
+ *   nitelikd [--config FILE] [--listen ADDR:PORT] [--check-config]
+ *   nitelikd --demo DIR [--listen ADDR:PORT]
+ *
+ * Reads the configuration (defaults, then FILE, then --listen), opens the
+ * database, applies the migrations, starts the HTTP server and serves until
+ * SIGTERM or SIGINT, then stops gracefully: no new connections, requests in
+ * flight are finished, the database is closed. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/demo.h"
+#include "core/config.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "web/server.h"
+
+#ifndef NL_WEB_DIR
+#define NL_WEB_DIR NL_SOURCE_ROOT "/web"
+#endif
+#define CONFIG_MAX_BYTES (1024 * 1024)
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: nitelikd [--config FILE] [--listen ADDR:PORT] [--check-config]\n"
+	           "       nitelikd --demo DIR [--listen ADDR:PORT]\n\n"
+	           "  --config FILE    read the configuration from FILE (see nitelik.conf)\n"
+	           "  --listen A:P     listen on address A, port P (port 0: any free port)\n"
+	           "  --demo DIR       create DIR with a configuration and a SQLite database\n"
+	           "                   with demo data if needed, then serve it\n"
+	           "  --check-config   check the configuration and exit\n");
+}
+
+/* Reads a whole (small) file into a malloc'd buffer; caller frees. */
+static char *read_text(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = malloc(CONFIG_MAX_BYTES + 1);
+	size_t n = buf ? fread(buf, 1, CONFIG_MAX_BYTES + 1, f) : 0;
+	int bad = ferror(f) || n > CONFIG_MAX_BYTES;
+	fclose(f);
+	if (!buf || bad) {
+		free(buf);
+		errno = bad ? EFBIG : ENOMEM;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static int load_config(struct nl_config *cfg, const char *path)
+{
+	size_t len;
+	char err[256];
+	char *text = read_text(path, &len);
+	if (!text) {
+		fprintf(stderr, "nitelikd: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	nl_err e = nl_config_parse(cfg, text, len, err, sizeof err);
+	free(text);
+	if (e) {
+		fprintf(stderr, "nitelikd: %s: %s\n", path, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Creates DIR and DIR/nitelik.conf for the demo when they do not exist yet. */
+static int demo_prepare(const char *dir, const char *listen, char *conf_path, size_t size)
+{
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "nitelikd: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	char abs[PATH_MAX];
+	if (!realpath(dir, abs)) {
+		fprintf(stderr, "nitelikd: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	if ((size_t)snprintf(conf_path, size, "%s/nitelik.conf", abs) >= size)
+		return -1;
+	if (access(conf_path, F_OK) == 0)
+		return 0;
+	FILE *f = fopen(conf_path, "wx");
+	if (!f) {
+		fprintf(stderr, "nitelikd: %s: %s\n", conf_path, strerror(errno));
+		return -1;
+	}
+	const char *l = listen ? listen : "127.0.0.1:8080";
+	fprintf(f, "# Demo configuration written by `nitelikd --demo`. See nitelik.conf in the\n"
+	           "# source tree and docs/configuration.md for every key.\n\n"
+	           "[server]\nlisten = %s\nbase_url = http://%s\n\n"
+	           "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
+	           "[demo]\nenabled = true\n", l, l, abs, abs);
+	if (fclose(f) != 0)
+		return -1;
+	fprintf(stderr, "nitelikd: created demo configuration %s\n", conf_path);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *config_path = NULL, *listen = NULL, *demo_dir = NULL;
+	bool check_only = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--config") && i + 1 < argc) {
+			config_path = argv[++i];
+		} else if (!strcmp(a, "--listen") && i + 1 < argc) {
+			listen = argv[++i];
+		} else if (!strcmp(a, "--demo") && i + 1 < argc) {
+			demo_dir = argv[++i];
+		} else if (!strcmp(a, "--check-config")) {
+			check_only = true;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (demo_dir && config_path) {
+		fprintf(stderr, "nitelikd: --demo and --config exclude each other\n");
+		return 2;
+	}
+
+	static struct nl_config cfg; /* large; lives for the whole process */
+	static char demo_conf[PATH_MAX + 16];
+	char err[512];
+	nl_config_defaults(&cfg, NL_WEB_DIR);
+	if (demo_dir) {
+		if (demo_prepare(demo_dir, listen, demo_conf, sizeof demo_conf) != 0)
+			return 1;
+		config_path = demo_conf;
+	}
+	if (config_path && load_config(&cfg, config_path) != 0)
+		return 1;
+	if (listen && nl_config_set(&cfg, "server.listen", listen, err, sizeof err) != NL_OK) {
+		fprintf(stderr, "nitelikd: %s\n", err);
+		return 2;
+	}
+	nl_config_resolve(&cfg);
+	if (nl_config_validate(&cfg, err, sizeof err) != NL_OK) {
+		fprintf(stderr, "nitelikd: %s: %s\n", config_path ? config_path : "defaults", err);
+		return 1;
+	}
+	if (check_only) {
+		printf("nitelikd: configuration OK\n");
+		return 0;
+	}
+	if (mkdir(cfg.data_dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "nitelikd: data_dir %s: %s\n", cfg.data_dir, strerror(errno));
+		return 1;
+	}
+
+	/* Signals are taken by sigwait in this thread only: block them before any
+	 * thread starts so every server thread inherits the mask. */
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	int status = 1;
+	nl_db *db = NULL;
+	struct nl_server *srv = NULL;
+	nl_err e = nl_db_open(&db, cfg.database);
+	if (e) {
+		fprintf(stderr, "nitelikd: cannot open the database (%s)\n", nl_err_code(e));
+		goto out;
+	}
+	if ((e = nl_store_migrate(db)) != NL_OK) {
+		fprintf(stderr, "nitelikd: migrations failed (%s)\n", nl_err_code(e));
+		goto out;
+	}
+	if (cfg.demo && (e = nl_demo_seed(db, &cfg)) != NL_OK) {
+		fprintf(stderr, "nitelikd: demo data failed (%s)\n", nl_err_code(e));
+		goto out;
+	}
+	srv = nl_server_new(&cfg, db, err, sizeof err);
+	if (!srv || nl_server_start(srv, err, sizeof err) != NL_OK) {
+		fprintf(stderr, "nitelikd: %s\n", err);
+		goto out;
+	}
+	fprintf(stderr, "nitelikd: listening on %s (port %u)\n", cfg.listen,
+	        (unsigned)nl_server_port(srv));
+	fflush(stderr);
+
+	int sig = 0;
+	while (sigwait(&stop_signals, &sig) != 0)
+		;
+	fprintf(stderr, "nitelikd: signal %d: stopping\n", sig);
+	nl_server_stop(srv);
+	fprintf(stderr, "nitelikd: stopped\n");
+	status = 0;
+out:
+	nl_server_free(srv);
+	nl_db_close(db);
+	return status;
+}

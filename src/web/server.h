@@ -1,0 +1,31 @@
+/* The nitelikd HTTP server on libmicrohttpd: lifecycle for src/cmd/nitelikd.c.
+ *
+ *   struct nl_server *srv = nl_server_new(&cfg, db, err, sizeof err);
+ *   ... install srv->templates, srv->i18n, srv->api_token_check, srv->error_page ...
+ *   nl_server_start(srv, err, sizeof err);
+ *   ... wait for SIGTERM ...
+ *   nl_server_stop(srv);      // stop accepting, finish requests in flight
+ *   nl_server_free(srv);      // caller then closes the database
+ */
+#ifndef NL_WEB_SERVER_H
+#define NL_WEB_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "web/http.h"
+
+/* cfg and db must outlive the server; the caller owns both. NULL on failure with
+ * a message in err. Free with nl_server_free. */
+struct nl_server *nl_server_new(const struct nl_config *cfg, nl_db *db, char *err,
+                                size_t err_size);
+/* Loads static files, checks the route table and starts listening on cfg->listen. */
+nl_err nl_server_start(struct nl_server *srv, char *err, size_t err_size);
+/* The port actually bound (useful when listen asked for port 0). */
+uint16_t nl_server_port(const struct nl_server *srv);
+/* Graceful stop: stops accepting, waits up to cfg->shutdown_timeout seconds for
+ * requests in flight, then stops the daemon. Safe to call when not started. */
+void nl_server_stop(struct nl_server *srv);
+void nl_server_free(struct nl_server *srv);
+
+#endif

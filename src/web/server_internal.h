@@ -1,0 +1,136 @@
+/* The server's own state behind struct nl_server and struct nl_req. Only the
+ * server files (server.c, request.c, response.c, session.c, static_files.c,
+ * metrics.c, reqlog.c, ops.c) include this; handlers use http.h. */
+#ifndef NL_WEB_SERVER_INTERNAL_H
+#define NL_WEB_SERVER_INTERNAL_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "web/http.h"
+#include "web/server.h"
+
+/* ---- metrics (metrics.c) ---- */
+#define NL_METRIC_STATUSES 24   /* distinct status codes tracked per route; others go to "other" */
+#define NL_METRIC_BUCKETS 14
+
+struct nl_route_metrics {
+	_Atomic uint64_t by_status[NL_METRIC_STATUSES];
+};
+
+struct nl_metrics {
+	size_t n_routes;                 /* table rows + NL_METRIC_EXTRA pseudo routes */
+	struct nl_route_metrics *routes;
+	_Atomic uint64_t buckets[NL_METRIC_BUCKETS]; /* cumulative counts built at output */
+	_Atomic uint64_t latency_sum_us;
+	_Atomic uint64_t latency_count;
+	_Atomic int64_t in_flight;
+};
+/* Pseudo routes after the table rows, for requests no row answered. */
+enum { NL_METRIC_UNMATCHED = 0, NL_METRIC_STATIC = 1, NL_METRIC_EXTRA = 2 };
+
+nl_err nl_metrics_init(struct nl_metrics *m, size_t n_table_rows);
+void nl_metrics_free(struct nl_metrics *m);
+void nl_metrics_record(struct nl_metrics *m, size_t route_slot, int status, uint64_t dur_us);
+void nl_metrics_render(struct nl_server *srv, nl_buf *out);
+
+/* ---- static files (static_files.c) ---- */
+struct nl_static_file {
+	char *url_path;          /* "/static/css/site.css" */
+	unsigned char *data;
+	size_t len;
+	unsigned char *gz;       /* gzip of data for text types when smaller; NULL otherwise */
+	size_t gz_len;
+	const char *content_type;
+	char etag[24];           /* "\"<16 hex>\"" */
+	char last_modified[32];  /* RFC 7231 IMF-fixdate */
+};
+
+struct nl_static {
+	struct nl_static_file *files;  /* sorted by url_path */
+	size_t n;
+};
+
+nl_err nl_static_load(struct nl_static *st, const char *static_dir, char *err, size_t err_size);
+void nl_static_free(struct nl_static *st);
+const struct nl_static_file *nl_static_find(const struct nl_static *st, const char *url_path);
+
+/* ---- request log (reqlog.c) ---- */
+struct nl_reqlog {
+	int fd;                  /* -1: disabled */
+	bool own_fd;
+};
+nl_err nl_reqlog_open(struct nl_reqlog *l, const char *path, bool enabled);
+void nl_reqlog_close(struct nl_reqlog *l);
+void nl_reqlog_write(struct nl_reqlog *l, const char *method, const char *route, int status,
+                     uint64_t dur_us, uint64_t bytes);
+
+/* ---- the server ---- */
+struct nl_server_private {
+	struct MHD_Daemon *daemon;
+	struct nl_metrics metrics;
+	struct nl_static statics;
+	struct nl_reqlog log;
+	unsigned threads;
+	bool stopping;
+};
+
+struct nl_resp_header {
+	const char *name, *value;       /* in the request arena */
+	struct nl_resp_header *next;
+};
+
+struct nl_req_private {
+	struct MHD_Connection *conn;
+	uint64_t t_start_us;            /* monotonic */
+	const char *method_name;        /* as sent, for the log */
+	size_t metric_slot;             /* route row index or n_rows + NL_METRIC_* */
+
+	/* body: malloc'd, grown up to the limit; freed in the completion callback */
+	unsigned char *body;
+	size_t body_len, body_cap;
+	uint64_t discarded;             /* bytes dropped after the limit was passed */
+	bool too_large;
+	bool bad_path;                  /* path failed decoding: answer 400 */
+	bool first_call_done;
+
+	/* response being built: exactly one */
+	struct MHD_Response *resp;
+	int status;
+	uint64_t resp_bytes;
+	bool dynamic;                   /* Cache-Control: no-store unless nl_resp_cacheable */
+	int max_age;
+	struct nl_resp_header *headers;
+	const char *set_cookie;         /* Set-Cookie value for nl_sid, or NULL */
+};
+
+/* request.c */
+nl_err nl_req_decode_path(nl_arena *a, const char *raw, const char **out);
+nl_err nl_req_parse_query(struct nl_req *r);
+nl_err nl_req_parse_cookies(struct nl_req *r);
+void nl_req_client_ip(struct nl_req *r);
+unsigned nl_method_parse(const char *m, bool *is_head);
+uint64_t nl_now_us(void);
+
+/* response.c */
+/* Adds security headers, cookies and extra headers, then queues priv->resp. */
+enum MHD_Result nl_resp_finish(struct nl_req *r);
+/* Queues a response built outside any handler (413 on the first call, ...). */
+void nl_resp_plain_error(struct nl_req *r, int status, nl_err e, const char *message);
+void nl_resp_set_mhd(struct nl_req *r, int status, struct MHD_Response *resp, uint64_t bytes);
+
+/* session.c */
+/* Loads the session from the nl_sid cookie (expired ones are deleted). */
+void nl_session_load(struct nl_req *r);
+/* Writes back a dirty session or refreshes last_seen; called after the handler. */
+void nl_session_save(struct nl_req *r);
+/* True when the request carries the session's CSRF token. */
+bool nl_csrf_ok(struct nl_req *r);
+/* Releases what the request's session holds; called at completion. */
+void nl_session_release(struct nl_req *r);
+
+/* static_files.c */
+void nl_static_serve(struct nl_req *r);
+
+#endif

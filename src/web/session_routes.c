@@ -1,0 +1,71 @@
+/* POST /lang: switch the page language (tr/en) for this session, then go back to
+ * the page the form was on. A form post, not a link with a query string, so the
+ * language switch needs no script and carries the CSRF token like any change. */
+#include <string.h>
+
+#include "web/handlers.h"
+
+static int hex(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decodes %XX and '+'; NULL on a malformed escape or a control byte. */
+static const char *percent_decode(struct nl_req *r, const char *s, size_t n)
+{
+	char *d = nl_arena_alloc(r->arena, n + 1);
+	size_t j = 0;
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+		if (c == '+') {
+			c = ' ';
+		} else if (c == '%') {
+			if (i + 2 >= n || hex(s[i + 1]) < 0 || hex(s[i + 2]) < 0)
+				return NULL;
+			c = hex(s[i + 1]) * 16 + hex(s[i + 2]);
+			i += 2;
+		}
+		if (c < 0x20 || c == 0x7f)
+			return NULL;
+		d[j++] = (char)c;
+	}
+	d[j] = '\0';
+	return d;
+}
+
+/* The body is tiny and fixed (lang, csrf, back): read it without the field-spec
+ * machinery so this file depends only on the server. */
+static const char *form_value(struct nl_req *r, const char *name)
+{
+	if (!r->body || strcmp(r->content_type, "application/x-www-form-urlencoded") != 0)
+		return NULL;
+	size_t nl = strlen(name);
+	const char *s = (const char *)r->body;
+	while (*s) {
+		const char *e = strchr(s, '&');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n > nl && !strncmp(s, name, nl) && s[nl] == '=')
+			return percent_decode(r, s + nl + 1, n - nl - 1);
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return NULL;
+}
+
+void nl_h_lang_set(struct nl_req *r)
+{
+	const char *lang = form_value(r, "lang");
+	if (!lang || nl_session_set_lang(r, lang) != NL_OK) {
+		nl_resp_error(r, NL_ERR_INVALID, "Unknown language.");
+		return;
+	}
+	/* back to a local page only; anything else goes home */
+	const char *back = form_value(r, "back");
+	if (!back || back[0] != '/' || back[1] == '/' || strpbrk(back, "\\ "))
+		back = "/";
+	nl_resp_redirect(r, back);
+}
