@@ -1,0 +1,31 @@
+/* The outbox worker: one pass over the due notifications. nitelikd runs it in a
+ * loop on a worker thread (or in `nitelikd --worker-only`), any number of nodes
+ * at once: claims in the database keep them from sending a message twice. */
+#ifndef NL_APP_OUTBOX_WORKER_H
+#define NL_APP_OUTBOX_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "drivers/drivers.h"
+#include "store/db.h"
+
+struct nl_outbox_stats {
+	size_t claimed;   /* rows taken this pass */
+	size_t sent;      /* delivered and marked sent */
+	size_t retried;   /* failed, will be tried again after a back-off */
+	size_t failed;    /* failed for good (permanent error or max attempts) */
+};
+
+/* Claims one batch (drivers->outbox.batch) of messages due at `now`, sends each
+ * with the driver of its channel, and records each outcome. Send failures are
+ * recorded, not returned: the result is an error only when the database
+ * failed. A caller loops, sleeping a little when a pass claimed nothing. */
+nl_err nl_outbox_run_once(nl_db *db, const struct nl_drivers *drivers, int64_t now);
+
+/* The same, also counting what happened (stats may be NULL). */
+nl_err nl_outbox_run_once_stats(nl_db *db, const struct nl_drivers *drivers, int64_t now,
+	struct nl_outbox_stats *stats);
+
+#endif

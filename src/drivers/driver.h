@@ -1,0 +1,43 @@
+/* What every outside-system driver shares.
+ *
+ * The driver pattern (docs/drivers.md): each outside system has an interface
+ * struct of function pointers plus an opaque `self`, a real driver speaking a
+ * real protocol and a built-in simulator, chosen by the configuration
+ * (`[mail] driver = smtp|simulator`). Callers hold only the interface, so a test
+ * can hand in its own implementation (a driver that fails on purpose, say).
+ *
+ * Threads: a driver instance is shared by every thread; the real drivers open a
+ * fresh libcurl handle per call and keep no mutable state, the simulators lock
+ * what they change. */
+#ifndef NL_DRIVERS_DRIVER_H
+#define NL_DRIVERS_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
+/* Why a call to an outside system failed, for the outbox's last_error column and
+ * the logs (never for end users: it may name hosts). `permanent` means trying
+ * again cannot help (the mail server refused the mailbox, the gateway rejected
+ * the number), so the outbox gives up at once instead of backing off. */
+struct nl_drv_error {
+	char msg[256];
+	bool permanent;
+};
+
+/* Sets e->msg with printf formatting; e may be NULL. Returns `code` so a driver
+ * can write `return nl_drv_fail(e, NL_ERR_IO, "...")`. */
+nl_err nl_drv_fail(struct nl_drv_error *e, nl_err code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void nl_drv_error_clear(struct nl_drv_error *e);
+
+/* libcurl's process-wide initialisation; idempotent and thread-safe. Every
+ * real driver's constructor calls it. */
+nl_err nl_drv_curl_init(void);
+
+/* Parses config values the same way for every driver. */
+bool nl_drv_parse_bool(const char *v, bool *out);        /* true/false/yes/no/on/off/1/0 */
+bool nl_drv_parse_long(const char *v, long min, long max, long *out);
+
+#endif
