@@ -50,13 +50,27 @@ int nl_days_in_month(int year, int month)
 	return month == 2 && leap ? 29 : days[month - 1];
 }
 
+/* Years 1..9999 only: beyond them the arithmetic below could overflow, and no
+ * real timestamp of this system is there. Such a value is shown as "?". */
+#define NL_UTC_MIN INT64_C(-62135596800)   /* 0001-01-01T00:00:00Z */
+#define NL_UTC_MAX INT64_C(253402289999)   /* 9999-12-31T20:59:59Z = 23:59:59 in Istanbul */
+
 struct nl_date nl_date_of(int64_t utc)
 {
+	if (utc < NL_UTC_MIN)
+		utc = NL_UTC_MIN;
+	if (utc > NL_UTC_MAX)
+		utc = NL_UTC_MAX;
 	return nl_civil_from_days(floor_div(utc + NL_TR_UTC_OFFSET, 86400));
 }
 
 static void format_local(int64_t utc, char out[NL_DATETIME_FMT_MAX], int parts)
 {
+	if (utc < NL_UTC_MIN || utc > NL_UTC_MAX) {
+		out[0] = '?';
+		out[1] = '\0';
+		return;
+	}
 	int64_t local = utc + NL_TR_UTC_OFFSET;
 	int64_t sec_of_day = local - floor_div(local, 86400) * 86400;
 	struct nl_date d = nl_date_of(utc);

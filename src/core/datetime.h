@@ -21,13 +21,13 @@ struct nl_date {
 	int day;     /* 1..31 */
 };
 
-/* "21.11.2026 14:05" in Istanbul time. */
+/* "21.11.2026 14:05" in Istanbul time; "?" outside the years 1..9999. */
 void nl_time_format_tr(int64_t utc, char out[NL_DATETIME_FMT_MAX]);
 /* "21.11.2026 14:05:09" (with seconds, as the signing application shows). */
 void nl_time_format_tr_seconds(int64_t utc, char out[NL_DATETIME_FMT_MAX]);
 /* "21.11.2026": the Istanbul calendar day of the instant. */
 void nl_date_format_tr(int64_t utc, char out[NL_DATETIME_FMT_MAX]);
-/* Istanbul calendar date of an instant. */
+/* Istanbul calendar date of an instant (clamped to the years 1..9999). */
 struct nl_date nl_date_of(int64_t utc);
 
 /* "dd.mm.yyyy" (1- or 2-digit day and month accepted: "1.2.1990"). Returns NULL

@@ -31,6 +31,12 @@ static void display(void **state)
 	assert_string_equal(out, "01.07.2026 03:00");
 	nl_time_format_tr(-1, out);
 	assert_string_equal(out, "01.01.1970 02:59");
+	nl_time_format_tr(INT64_MAX, out);              /* absurd values never overflow */
+	assert_string_equal(out, "?");
+	nl_time_format_tr(INT64_MIN, out);
+	assert_string_equal(out, "?");
+	nl_time_format_tr(INT64_C(253402289999), out);
+	assert_string_equal(out, "31.12.9999 23:59");
 	struct nl_date d = nl_date_of(t);
 	assert_int_equal(d.year, 2026);
 	assert_int_equal(d.month, 11);
