@@ -1,0 +1,268 @@
+/* A CA on disk: configuration, initialisation (`nitelik ca init`) and loading. */
+#include "pki/ca_store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SOFTHSM_MODULE "/usr/lib/softhsm/libsofthsm2.so"
+
+nl_err nl_write_file(const char *path, const void *p, size_t n, unsigned mode)
+{
+	char tmp[1100];
+	snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, (mode_t)mode);
+	if (fd < 0) return NL_ERR_IO;
+	const char *c = p;
+	while (n) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR) continue;
+		if (w <= 0) { close(fd); unlink(tmp); return NL_ERR_IO; }
+		c += w; n -= (size_t)w;
+	}
+	if (close(fd) || rename(tmp, path)) { unlink(tmp); return NL_ERR_IO; }
+	return NL_OK;
+}
+
+nl_err nl_read_file(const char *path, size_t max, nl_buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[8192];
+	size_t n;
+	if (!f) return errno == ENOENT ? NL_ERR_NOT_FOUND : NL_ERR_IO;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		nl_buf_append(out, chunk, n);
+		if (out->len > max) { fclose(f); return NL_ERR_TOO_LARGE; }
+	}
+	fclose(f);
+	return out->oom ? NL_ERR_NOMEM : NL_OK;
+}
+
+static void set_field(struct nl_ca_conf *c, const char *k, const char *v)
+{
+	struct { const char *name; char *dst; size_t n; } f[] = {
+		{"base_url", c->base_url, sizeof c->base_url},
+		{"root_key", c->root_key, sizeof c->root_key},
+		{"issuing_key", c->issuing_key, sizeof c->issuing_key},
+		{"ocsp_key", c->ocsp_key, sizeof c->ocsp_key},
+		{"softhsm_conf", c->softhsm_conf, sizeof c->softhsm_conf},
+		{"socket", c->socket, sizeof c->socket},
+	};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (!strcmp(k, f[i].name)) snprintf(f[i].dst, f[i].n, "%s", v);
+}
+
+nl_err nl_ca_conf_load(const char *dir, struct nl_ca_conf *c)
+{
+	char path[600], line[1200];
+	memset(c, 0, sizeof *c);
+	snprintf(c->dir, sizeof c->dir, "%s", dir);
+	snprintf(path, sizeof path, "%s/ca/ca.conf", dir);
+	FILE *f = fopen(path, "r");
+	if (!f) return NL_ERR_NOT_FOUND;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		char *eq = strstr(line, " = ");
+		if (line[0] == '#' || !eq) continue;
+		*eq = '\0';
+		set_field(c, line, eq + 3);
+	}
+	fclose(f);
+	if (!c->issuing_key[0] || !c->base_url[0]) return NL_ERR_CONFIG;
+	if (!c->socket[0]) snprintf(c->socket, sizeof c->socket, "%s/ca/signer.sock", dir);
+	/* SoftHSM2 reads its config path from the environment when it loads. */
+	if (c->softhsm_conf[0]) setenv("SOFTHSM2_CONF", c->softhsm_conf, 1);
+	return NL_OK;
+}
+
+static nl_err mkdir_p(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) && errno != EEXIST) return NL_ERR_IO;
+	return NL_OK;
+}
+
+/* A random PIN (hex of 16 random bytes) for the demo token, 0600. */
+static nl_err make_pin(const char *path)
+{
+	uint8_t r[16];
+	char hex[40];
+	randombytes_buf(r, sizeof r);
+	nl_pki_hex(r, sizeof r, hex);
+	strcat(hex, "\n");
+	nl_err rc = nl_write_file(path, hex, strlen(hex), 0600);
+	sodium_memzero(hex, sizeof hex);
+	return rc;
+}
+
+static nl_err write_cert(const char *dir, const char *name, const nl_buf *der)
+{
+	char path[700];
+	nl_buf pem = NL_BUF_INIT;
+	nl_err rc = nl_pki_der_to_pem(der->data, der->len, &pem);
+	if (!rc) {
+		snprintf(path, sizeof path, "%s/ca/%s.pem", dir, name);
+		rc = nl_write_file(path, pem.data, pem.len, 0644);
+	}
+	if (!rc && strcmp(name, "ocsp")) {
+		snprintf(path, sizeof path, "%s/repo/%s.crt", dir, name);
+		rc = nl_write_file(path, der->data, der->len, 0644);
+	}
+	nl_buf_free(&pem);
+	return rc;
+}
+
+static const struct nl_ca_names demo_names = {
+	.org = "Nitelik Demo",
+	.root_cn = "Nitelik Demo Kök Sertifika Hizmet Sağlayıcısı",
+	.issuing_cn = "Nitelik Demo Nitelikli Elektronik Sertifika Hizmet Sağlayıcısı",
+	.ocsp_cn = "Nitelik Demo OCSP",
+};
+
+nl_err nl_ca_init(const struct nl_ca_init_opts *o, nl_buf *log)
+{
+	char path[700], p11pin[700], refs[3][1024];
+	const char *names[3] = {"root", "issuing", "ocsp"};
+	const struct nl_ca_names *n = o->names ? o->names : &demo_names;
+	enum nl_key_type kt = o->key_type ? o->key_type : NL_KEY_P384;
+	enum nl_key_type ot = o->ocsp_key_type ? o->ocsp_key_type : NL_KEY_P256;
+	const char *base = o->base_url ? o->base_url : "http://localhost:8080";
+	const char *token = o->token ? o->token : "nitelik-ca";
+	const char *module = o->pkcs11_module;
+	char hsm_conf[700] = "";
+	nl_pki_key *rootk = NULL, *issk = NULL, *ocspk = NULL;
+	nl_pki_cert *root = NULL, *iss = NULL;
+	nl_buf der = NL_BUF_INIT, tbs = NL_BUF_INIT, conf = NL_BUF_INIT, ustore = NL_BUF_INIT;
+	struct nl_pki_urls root_urls;
+	time_t now = time(NULL);
+	nl_err rc;
+
+	snprintf(path, sizeof path, "%s/ca/ca.conf", o->dir);
+	if (access(path, F_OK) == 0) return NL_ERR_CONFLICT;   /* never overwrite a CA */
+	if ((rc = mkdir_p(o->dir, 0755))) return rc;
+	snprintf(path, sizeof path, "%s/ca", o->dir);
+	if ((rc = mkdir_p(path, 0700))) return rc;
+	snprintf(path, sizeof path, "%s/repo", o->dir);
+	if ((rc = mkdir_p(path, 0755))) return rc;
+
+	if (o->key_file_demo) {
+		for (int i = 0; i < 3; i++)
+			snprintf(refs[i], sizeof refs[i], "file:%s/ca/%s.key", o->dir, names[i]);
+	} else {
+		if (!module) {
+			/* Demo/test mode: a SoftHSM2 token of our own under DIR. */
+			module = SOFTHSM_MODULE;
+			snprintf(path, sizeof path, "%s/softhsm", o->dir);
+			if ((rc = mkdir_p(path, 0700))) goto out;
+			snprintf(path, sizeof path, "%s/softhsm/tokens", o->dir);
+			if ((rc = mkdir_p(path, 0700))) goto out;
+			snprintf(hsm_conf, sizeof hsm_conf, "%s/softhsm/softhsm2.conf", o->dir);
+			nl_buf_printf(&conf, "directories.tokendir = %s/softhsm/tokens\nobjectstore.backend = file\n"
+			              "log.level = ERROR\nslots.removable = false\n", o->dir);
+			if ((rc = nl_write_file(hsm_conf, conf.data, conf.len, 0600))) goto out;
+			nl_buf_reset(&conf);
+			setenv("SOFTHSM2_CONF", hsm_conf, 1);
+			snprintf(p11pin, sizeof p11pin, "%s/ca/pin", o->dir);
+			if ((rc = make_pin(p11pin))) goto out;
+			char *pin = nl_pki_read_pin(p11pin);
+			uint8_t so[16];
+			char so_hex[40];
+			randombytes_buf(so, sizeof so);
+			nl_pki_hex(so, sizeof so, so_hex);   /* SO PIN: used once, then forgotten */
+			rc = pin ? nl_pki_p11_init_token(module, token, pin, so_hex) : NL_ERR_IO;
+			if (pin) { sodium_memzero(pin, strlen(pin)); free(pin); }
+			sodium_memzero(so_hex, sizeof so_hex);
+			if (rc) goto out;
+			nl_buf_printf(log, "created SoftHSM2 token '%s' in %s/softhsm\n", token, o->dir);
+		} else {
+			if (!o->pin_file) { rc = NL_ERR_CONFIG; goto out; }
+			snprintf(p11pin, sizeof p11pin, "%s", o->pin_file);
+		}
+		for (int i = 0; i < 3; i++)
+			snprintf(refs[i], sizeof refs[i], "pkcs11:%s|%s|nitelik-%s|%s", module, token, names[i], p11pin);
+	}
+	/* Generate every key before opening any: libp11 caches the token's objects. */
+	for (int i = 0; i < 3; i++) {
+		if ((rc = nl_pki_key_generate(refs[i], i == 2 ? ot : kt))) goto out;
+		nl_buf_printf(log, "generated %s key (%s) at %s\n", names[i], nl_key_type_name(i == 2 ? ot : kt),
+		              o->key_file_demo ? refs[i] + 5 : "the token");
+	}
+	if ((rc = nl_pki_key_open(refs[0], &rootk)) || (rc = nl_pki_key_open(refs[1], &issk)) ||
+	    (rc = nl_pki_key_open(refs[2], &ocspk)))
+		goto out;
+
+	if ((rc = nl_pki_root_cert(rootk, n, now, &der)) || (rc = write_cert(o->dir, "root", &der)) ||
+	    (rc = nl_pki_cert_parse(der.data, der.len, &root)))
+		goto out;
+	nl_buf_reset(&der);
+	/* The issuing CA's CRL DP and caIssuers point at the root's. */
+	nl_pki_urls_default(&root_urls, base, &ustore);
+	nl_buf_printf(&conf, "%s/repo/root.crl", base);
+	nl_buf_putc(&conf, '\0');
+	nl_buf_printf(&conf, "%s/repo/root.crt", base);
+	root_urls.crl = conf.data;
+	root_urls.ca_issuers = conf.data + strlen(conf.data) + 1;
+	if ((rc = nl_pki_issuing_tbs(issk, root, n, &root_urls, now, &tbs)) ||
+	    (rc = nl_pki_sign_cert(rootk, tbs.data, tbs.len, &der)) ||
+	    (rc = write_cert(o->dir, "issuing", &der)) || (rc = nl_pki_cert_parse(der.data, der.len, &iss)))
+		goto out;
+	nl_buf_reset(&der); nl_buf_reset(&tbs); nl_buf_reset(&conf);
+	if ((rc = nl_pki_ocsp_responder_tbs(ocspk, iss, n, now, 365, &tbs)) ||
+	    (rc = nl_pki_sign_cert(issk, tbs.data, tbs.len, &der)) || (rc = write_cert(o->dir, "ocsp", &der)))
+		goto out;
+	nl_buf_printf(log, "issued root, issuing CA and OCSP responder certificates in %s/ca\n", o->dir);
+
+	nl_buf_printf(&conf, "# Nitelik CA, written by `nitelik ca init`\nbase_url = %s\nroot_key = %s\n"
+	              "issuing_key = %s\nocsp_key = %s\nsofthsm_conf = %s\nsocket = %s/ca/signer.sock\n",
+	              base, refs[0], refs[1], refs[2], hsm_conf, o->dir);
+	snprintf(path, sizeof path, "%s/ca/ca.conf", o->dir);
+	rc = conf.oom ? NL_ERR_NOMEM : nl_write_file(path, conf.data, conf.len, 0600);
+out:
+	nl_pki_key_free(rootk); nl_pki_key_free(issk); nl_pki_key_free(ocspk);
+	nl_pki_cert_free(root); nl_pki_cert_free(iss);
+	nl_buf_free(&der); nl_buf_free(&tbs); nl_buf_free(&conf); nl_buf_free(&ustore);
+	return rc;
+}
+
+static nl_err load_cert(const char *dir, const char *name, nl_pki_cert **out)
+{
+	char path[700];
+	nl_buf b = NL_BUF_INIT;
+	snprintf(path, sizeof path, "%s/ca/%s.pem", dir, name);
+	nl_err rc = nl_read_file(path, 256 * 1024, &b);
+	if (!rc) rc = nl_pki_cert_parse(b.data, b.len, out);
+	nl_buf_free(&b);
+	return rc;
+}
+
+nl_err nl_ca_open(const char *dir, bool with_keys, struct nl_ca **out)
+{
+	struct nl_ca *ca = calloc(1, sizeof *ca);
+	nl_err rc;
+	if (!ca) return NL_ERR_NOMEM;
+	if ((rc = nl_ca_conf_load(dir, &ca->conf)) || (rc = load_cert(dir, "root", &ca->root)) ||
+	    (rc = load_cert(dir, "issuing", &ca->issuing)) || (rc = load_cert(dir, "ocsp", &ca->ocsp)))
+		goto out;
+	nl_pki_urls_default(&ca->urls, ca->conf.base_url, &ca->url_store);
+	if (with_keys && ((rc = nl_pki_key_open(ca->conf.issuing_key, &ca->issuing_key)) ||
+	                  (rc = nl_pki_key_open(ca->conf.ocsp_key, &ca->ocsp_key))))
+		goto out;
+out:
+	if (rc) nl_ca_free(ca);
+	else *out = ca;
+	return rc;
+}
+
+void nl_ca_free(struct nl_ca *ca)
+{
+	if (!ca) return;
+	nl_pki_cert_free(ca->root); nl_pki_cert_free(ca->issuing); nl_pki_cert_free(ca->ocsp);
+	nl_pki_key_free(ca->issuing_key); nl_pki_key_free(ca->ocsp_key);
+	nl_buf_free(&ca->url_store);
+	free(ca);
+}

@@ -1,0 +1,56 @@
+/* A CA on disk: DIR/ca/ca.conf names the keys and URLs; the certificates sit
+ * beside it (PEM) and in DIR/repo/ (DER, served at /repo/).
+ *
+ *   DIR/ca/ca.conf      key = value lines (see nl_ca_conf)
+ *   DIR/ca/pin          the token's user PIN (0600) in demo/test mode
+ *   DIR/ca/{root,issuing,ocsp}.pem
+ *   DIR/repo/{root,issuing}.crt, DIR/repo/issuing.crl
+ *   DIR/softhsm/        SoftHSM2 config and token store in demo/test mode */
+#ifndef NL_PKI_CA_STORE_H
+#define NL_PKI_CA_STORE_H
+
+#include "pki/pki.h"
+
+struct nl_ca_conf {
+	char dir[512];
+	char base_url[256];
+	char root_key[1024];      /* key references, see nl_pki_key_open */
+	char issuing_key[1024];
+	char ocsp_key[1024];
+	char softhsm_conf[600];   /* "" unless demo/test SoftHSM2 */
+	char socket[600];         /* the signer's Unix socket */
+};
+
+/* Reads DIR/ca/ca.conf; sets SOFTHSM2_CONF when the CA uses the demo token. */
+nl_err nl_ca_conf_load(const char *dir, struct nl_ca_conf *c);
+
+struct nl_ca_init_opts {
+	const char *dir;
+	const char *base_url;        /* default http://localhost:8080 */
+	enum nl_key_type key_type;   /* root and issuing; default P-384 */
+	enum nl_key_type ocsp_key_type;  /* default P-256 */
+	const char *pkcs11_module;   /* NULL: SoftHSM2 demo token under DIR */
+	const char *token;           /* token label, default "nitelik-ca" */
+	const char *pin_file;        /* required with pkcs11_module */
+	bool key_file_demo;          /* keys in PEM files (demo only) */
+	const struct nl_ca_names *names;  /* NULL: demo names */
+};
+nl_err nl_ca_init(const struct nl_ca_init_opts *o, nl_buf *log);
+
+/* The CA as a signer sees it: keys open, certificates parsed. */
+struct nl_ca {
+	struct nl_ca_conf conf;
+	nl_pki_cert *root, *issuing, *ocsp;
+	nl_pki_key *issuing_key, *ocsp_key;   /* NULL unless opened with keys */
+	struct nl_pki_urls urls;
+	nl_buf url_store;
+};
+/* Loads certificates; with_keys opens the issuing and OCSP keys (signer only). */
+nl_err nl_ca_open(const char *dir, bool with_keys, struct nl_ca **out);
+void nl_ca_free(struct nl_ca *ca);
+
+/* Writes a whole file atomically (tmp + rename) with the given mode. */
+nl_err nl_write_file(const char *path, const void *p, size_t n, unsigned mode);
+nl_err nl_read_file(const char *path, size_t max, nl_buf *out);
+
+#endif

@@ -1,0 +1,144 @@
+/* CA keys: a PEM file (demo mode only) or a key inside a PKCS#11 token (p11.c),
+ * both seen as an EVP_PKEY that signs. Signing functions live here too. */
+#include "pki/pki_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *nl_pki_read_pin(const char *path)
+{
+	char line[256];
+	FILE *f = fopen(path, "r");
+	if (!f) return NULL;
+	char *r = fgets(line, sizeof line, f);
+	fclose(f);
+	if (!r) return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return strdup(line);
+}
+
+/* "pkcs11:<module>|<token>|<label>|<pin file>" split in place into four fields. */
+static bool split_p11(char *s, char *f[4])
+{
+	for (int i = 0; i < 4; i++) {
+		f[i] = s;
+		s = i < 3 ? strchr(s, '|') : NULL;
+		if (i < 3 && !s) return false;
+		if (s) *s++ = '\0';
+	}
+	return *f[0] && *f[1] && *f[2] && *f[3];
+}
+
+nl_err nl_pki_key_open(const char *ref, nl_pki_key **out)
+{
+	nl_pki_key *k = calloc(1, sizeof *k);
+	nl_err rc = NL_ERR_CONFIG;
+	char *copy = NULL, *pin = NULL;
+	if (!k) return NL_ERR_NOMEM;
+	if (!strncmp(ref, "file:", 5)) {
+		FILE *f = fopen(ref + 5, "r");
+		if (!f) { rc = NL_ERR_IO; goto out; }
+		k->pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+		fclose(f);
+		if (!k->pkey) { rc = NL_ERR_CRYPTO; goto out; }
+	} else if (!strncmp(ref, "pkcs11:", 7)) {
+		char *f[4];
+		copy = strdup(ref + 7);
+		if (!copy || !split_p11(copy, f)) goto out;
+		pin = nl_pki_read_pin(f[3]);
+		if (!pin) { rc = NL_ERR_IO; goto out; }
+		if ((rc = nl_p11_open(f[0], f[1], f[2], pin, k))) goto out;
+	} else {
+		goto out;
+	}
+	k->type = nl_pki_pkey_type(k->pkey);
+	rc = k->type ? NL_OK : NL_ERR_CONFIG;
+out:
+	if (pin) { OPENSSL_cleanse(pin, strlen(pin)); free(pin); }
+	free(copy);
+	ERR_clear_error();
+	if (rc) nl_pki_key_free(k);
+	else *out = k;
+	return rc;
+}
+
+void nl_pki_key_free(nl_pki_key *k)
+{
+	if (!k) return;
+	EVP_PKEY_free(k->pkey);
+	k->pkey = NULL;
+	nl_p11_close(k);
+	free(k);
+}
+
+enum nl_key_type nl_pki_key_type(const nl_pki_key *k) { return k->type; }
+
+nl_err nl_pki_key_spki(const nl_pki_key *k, nl_buf *spki)
+{
+	unsigned char *der = NULL;
+	return nl_pki_i2d_append(spki, i2d_PUBKEY(k->pkey, &der), der);
+}
+
+static EVP_PKEY *gen_pkey(enum nl_key_type t)
+{
+	switch (t) {
+	case NL_KEY_P256: return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	case NL_KEY_P384: return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	case NL_KEY_RSA3072: return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)3072);
+	case NL_KEY_RSA4096: return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)4096);
+	}
+	return NULL;
+}
+
+nl_err nl_pki_key_generate(const char *ref, enum nl_key_type t)
+{
+	if (!strncmp(ref, "pkcs11:", 7)) {
+		char *copy = strdup(ref + 7), *f[4], *pin = NULL;
+		nl_err rc = NL_ERR_CONFIG;
+		if (copy && split_p11(copy, f)) {
+			pin = nl_pki_read_pin(f[3]);
+			rc = pin ? nl_p11_generate(f[0], f[1], f[2], pin, t) : NL_ERR_IO;
+		}
+		if (pin) { OPENSSL_cleanse(pin, strlen(pin)); free(pin); }
+		free(copy);
+		return rc;
+	}
+	if (strncmp(ref, "file:", 5))
+		return NL_ERR_CONFIG;
+	EVP_PKEY *pk = gen_pkey(t);
+	if (!pk) return NL_ERR_CRYPTO;
+	nl_err rc = NL_ERR_IO;
+	int fd = open(ref + 5, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (f) {
+		rc = PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL) ? NL_OK : NL_ERR_CRYPTO;
+		if (fclose(f)) rc = NL_ERR_IO;
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	EVP_PKEY_free(pk);
+	return rc;
+}
+
+nl_err nl_pki_sign_cert(nl_pki_key *k, const void *der, size_t len, nl_buf *out)
+{
+	const unsigned char *p = der;
+	X509 *x = d2i_X509(NULL, &p, (long)len);
+	unsigned char *o = NULL;
+	nl_err rc = NL_ERR_INVALID;
+	if (x && p == (const unsigned char *)der + len) {
+		rc = NL_ERR_CRYPTO;
+		if (X509_sign(x, k->pkey, nl_pki_md_for(k->type)) > 0)
+			rc = nl_pki_i2d_append(out, i2d_X509(x, &o), o);
+	}
+	X509_free(x);
+	ERR_clear_error();
+	return rc;
+}

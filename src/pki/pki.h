@@ -1,0 +1,152 @@
+/* The PKI layer: certificate profiles, the pre-issuance linter, CA keys, CRLs and
+ * OCSP. Only src/pki/ includes <openssl/...>; everything above it passes DER
+ * blobs and the opaque types below.
+ *
+ * Ownership: every nl_buf filled here is the caller's (nl_buf_free); every
+ * opaque object has its _free; NULL is fine for every _free. */
+#ifndef NL_PKI_PKI_H
+#define NL_PKI_PKI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+/* ---- Object identifiers of the profile (ETSI EN 319 412, BTK) ---- */
+#define NL_OID_QCP_N_QSCD     "0.4.0.194112.1.2"
+#define NL_OID_BTK_NES        "2.16.792.1.61.0.1.5070.1.1"
+#define NL_OID_DEMO_POLICY    "2.16.792.1.61.0.1.5070.99.1"   /* placeholder provider OID */
+
+enum nl_key_type {
+	NL_KEY_P256 = 1,
+	NL_KEY_P384,
+	NL_KEY_RSA3072,
+	NL_KEY_RSA4096,
+};
+/* "p256", "p384", "rsa3072", "rsa4096" -> type; 0 if unknown. */
+enum nl_key_type nl_key_type_parse(const char *s);
+const char *nl_key_type_name(enum nl_key_type t);
+
+/* URLs and identifiers that go into every issued certificate. */
+struct nl_pki_urls {
+	const char *ocsp;        /* http://host/ocsp */
+	const char *ca_issuers;  /* http://host/repo/issuing.crt */
+	const char *crl;         /* http://host/repo/issuing.crl */
+	const char *cps;         /* https://host/cps */
+	const char *pds_en;      /* https only */
+	const char *pds_tr;      /* https only */
+	const char *policy_oid;  /* the provider's policy OID */
+};
+/* Fills u with defaults under base_url (e.g. "http://localhost:8080"); the
+ * strings live in *store, which the caller frees with nl_buf_free. */
+void nl_pki_urls_default(struct nl_pki_urls *u, const char *base_url, nl_buf *store);
+
+/* The holder. Exactly one of tckn or (passport_country, passport_no). */
+struct nl_holder {
+	const char *given_name;
+	const char *surname;
+	const char *common_name;       /* NULL: "<given_name> <surname>" */
+	const char *tckn;              /* 11 digits -> serialNumber PNOTR-<tckn> */
+	const char *passport_country;  /* 2 letters -> PAS<cc>-<no> */
+	const char *passport_no;
+};
+
+/* The subject serialNumber attribute: "PNOTR-<tckn>" or "PAS<cc>-<no>";
+ * NL_ERR_INVALID if the person's identifiers break the rules. */
+nl_err nl_pki_person_serial_attr(const struct nl_holder *p, char out[64]);
+
+/* ---- Serial numbers ---- */
+#define NL_SERIAL_LEN 16      /* 127 random bits, positive, first byte non-zero */
+void nl_pki_serial_random(uint8_t out[NL_SERIAL_LEN]);
+/* Upper-case hex of a serial, as stored in the database: out has 2*len+1. */
+void nl_pki_hex(const uint8_t *p, size_t n, char *out);
+
+/* ---- CSR ---- */
+/* Parses a PEM or DER CSR, verifies its self-signature and returns its public
+ * key as SubjectPublicKeyInfo DER in spki. NL_ERR_INVALID for a bad signature
+ * or garbage; the key itself is judged by the linter. */
+nl_err nl_pki_csr_spki(const void *csr, size_t len, nl_buf *spki);
+
+/* ---- Certificates ---- */
+typedef struct nl_pki_cert nl_pki_cert;   /* a parsed certificate */
+nl_err nl_pki_cert_parse(const void *pem_or_der, size_t len, nl_pki_cert **out);
+void nl_pki_cert_free(nl_pki_cert *c);
+nl_err nl_pki_cert_der(const nl_pki_cert *c, nl_buf *der);
+nl_err nl_pki_cert_pem(const nl_pki_cert *c, nl_buf *pem);
+/* Serial as upper-case hex, subject as one line (RFC 2253), validity. */
+nl_err nl_pki_cert_info(const nl_pki_cert *c, char serial_hex[64], nl_buf *subject,
+                        int64_t *not_before, int64_t *not_after);
+nl_err nl_pki_der_to_pem(const void *der, size_t len, nl_buf *pem);
+
+/* The qualified natural-person certificate, unsigned: a complete Certificate
+ * whose signature is empty, ready for nl_signer / nl_pki_sign_cert. The issuer
+ * name, AKI and signature algorithm come from the issuer certificate. */
+struct nl_person_cert_req {
+	struct nl_holder person;
+	const uint8_t *spki; size_t spki_len;   /* from nl_pki_csr_spki */
+	uint8_t serial[NL_SERIAL_LEN];
+	int64_t not_before, not_after;          /* from the order's period */
+	const struct nl_pki_urls *urls;
+};
+nl_err nl_pki_person_tbs(const struct nl_person_cert_req *r, const nl_pki_cert *issuer,
+                         nl_buf *unsigned_der);
+
+/* qcStatements extension value (DER) of the profile; exposed for tests. */
+nl_err nl_pki_qcstatements_der(const struct nl_pki_urls *u, nl_buf *out);
+
+/* ---- The linter (lint.c) ---- */
+#define NL_LINT_MAX 32
+struct nl_lint {
+	int count;
+	char failure[NL_LINT_MAX][160];
+};
+enum nl_lint_profile { NL_LINT_PERSON = 1, NL_LINT_OCSP_RESPONDER, NL_LINT_SUB_CA };
+/* Checks a (signed or unsigned) certificate against the profile and the issuer.
+ * NL_OK when it passes; NL_ERR_INVALID with every failure in *out otherwise. */
+nl_err nl_pki_lint(const void *der, size_t len, const nl_pki_cert *issuer,
+                   enum nl_lint_profile profile, struct nl_lint *out);
+
+/* ---- Keys (key.c, p11.c) ---- */
+typedef struct nl_pki_key nl_pki_key;
+/* Key reference strings, as written into ca.conf:
+ *   "file:/path/key.pem"                               (demo mode only)
+ *   "pkcs11:<module>|<token label>|<key label>|<pin file>"           */
+nl_err nl_pki_key_open(const char *ref, nl_pki_key **out);
+void nl_pki_key_free(nl_pki_key *k);
+/* Generates a key. For "file:" refs writes the PEM file (mode 0600); for
+ * "pkcs11:" refs generates inside the token (non-extractable). */
+nl_err nl_pki_key_generate(const char *ref, enum nl_key_type t);
+/* Creates (re-initialises) a SoftHSM2 token in demo/test mode. */
+nl_err nl_pki_p11_init_token(const char *module, const char *label, const char *pin,
+                             const char *so_pin);
+enum nl_key_type nl_pki_key_type(const nl_pki_key *k);
+/* Reads the first line of a PIN file; caller frees with free(). */
+char *nl_pki_read_pin(const char *path);
+nl_err nl_pki_key_spki(const nl_pki_key *k, nl_buf *spki);
+
+/* ---- Signing ---- */
+/* Signs an unsigned certificate or a CRL (a TBSCertList, see crl.h); OCSP
+ * responses are signed by nl_pki_ocsp_sign_status (ocsp.h). Thread-safe: a
+ * PKCS#11 key signs on a pool of sessions. */
+nl_err nl_pki_sign_cert(nl_pki_key *k, const void *unsigned_der, size_t len, nl_buf *out);
+nl_err nl_pki_sign_crl(nl_pki_key *k, const void *tbs_der, size_t len, nl_buf *out);
+
+/* ---- CA certificates (ca.c) ---- */
+struct nl_ca_names {
+	const char *org;          /* "Nitelik Demo" */
+	const char *root_cn;
+	const char *issuing_cn;
+	const char *ocsp_cn;
+};
+nl_err nl_pki_root_cert(nl_pki_key *root, const struct nl_ca_names *n, int64_t now,
+                        nl_buf *der);
+nl_err nl_pki_issuing_tbs(const nl_pki_key *issuing, const nl_pki_cert *root,
+                          const struct nl_ca_names *n, const struct nl_pki_urls *root_urls,
+                          int64_t now, nl_buf *unsigned_der);
+nl_err nl_pki_ocsp_responder_tbs(const nl_pki_key *responder, const nl_pki_cert *issuing,
+                                 const struct nl_ca_names *n, int64_t now, int64_t days,
+                                 nl_buf *unsigned_der);
+
+#endif

@@ -1,0 +1,46 @@
+/* Internal to src/pki: the OpenSSL side of the opaque types in pki.h. */
+#ifndef NL_PKI_INTERNAL_H
+#define NL_PKI_INTERNAL_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "pki/pki.h"
+
+struct nl_pki_cert {
+	X509 *x;
+};
+
+struct nl_pki_key {
+	EVP_PKEY *pkey;          /* for PKCS#11: a libp11 key that signs in the token */
+	enum nl_key_type type;
+	void *p11;               /* struct nl_p11 * when the key lives in a token */
+};
+
+/* Appends the DER of x (any i2d type) to out. */
+nl_err nl_pki_i2d_append(nl_buf *out, int len, unsigned char *der);
+
+/* Adds an extension given its DER value. */
+nl_err nl_pki_add_ext_der(X509 *x, const char *oid, int critical, const void *der, size_t len);
+/* Adds an extension from OpenSSL's config syntax ("critical,CA:TRUE"), with
+ * issuer/subject set for keyid computation. */
+nl_err nl_pki_add_ext_conf(X509 *x, X509 *issuer, int nid, const char *value);
+/* Sets AKI from the issuer's SKI, and our SKI (SHA-1 of the key, RFC 5280 4.2.1.2). */
+nl_err nl_pki_add_key_ids(X509 *x, X509 *issuer);
+nl_err nl_pki_set_validity(X509 *x, int64_t not_before, int64_t not_after);
+/* Puts an empty signature of the algorithm the issuer key will use, so that the
+ * unsigned certificate serialises. */
+nl_err nl_pki_finish_unsigned(X509 *x, enum nl_key_type issuer_key, nl_buf *der);
+const EVP_MD *nl_pki_md_for(enum nl_key_type t);
+enum nl_key_type nl_pki_pkey_type(const EVP_PKEY *k);
+nl_err nl_pki_cert_key_type(X509 *issuer, enum nl_key_type *t);
+
+/* PKCS#11 (p11.c). */
+nl_err nl_p11_open(const char *module, const char *token, const char *key_label,
+                   const char *pin, nl_pki_key *k);
+void nl_p11_close(nl_pki_key *k);
+nl_err nl_p11_generate(const char *module, const char *token, const char *key_label,
+                       const char *pin, enum nl_key_type t);
+
+#endif

@@ -1,0 +1,22 @@
+/* The client nitelikd and the CLI use to reach nitelik-signer.
+ *
+ * A client is one connection and is not thread-safe: give each thread its own
+ * (the signer serves connections concurrently). nl_signer_connect ->
+ * nl_signer_close. */
+#ifndef NL_SIGNER_CLIENT_H
+#define NL_SIGNER_CLIENT_H
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "signer/proto.h"
+
+typedef struct nl_signer nl_signer;
+
+nl_err nl_signer_connect(const char *socket_path, nl_signer **out);
+void nl_signer_close(nl_signer *s);
+
+/* Sends one request; on NL_OK out holds the signed DER. When the signer refuses,
+ * returns its status and out holds the reasons (one per line, NUL-terminated). */
+nl_err nl_signer_call(nl_signer *s, enum nl_signer_op op, const void *p, size_t n, nl_buf *out);
+
+#endif

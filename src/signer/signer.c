@@ -1,0 +1,55 @@
+/* The policy gate in front of the CA keys. The issuing key signs only
+ * certificates of the qualified person profile that pass the linter, OCSP
+ * responder certificates that pass theirs, and CRLs of this CA; the OCSP key
+ * signs only OCSP responses. The root key is never loaded here. */
+#include "signer/signer.h"
+#include "pki/crl.h"
+#include "pki/ocsp.h"
+
+#include <string.h>
+
+static void failures(const struct nl_lint *l, nl_buf *out)
+{
+	nl_buf_reset(out);
+	for (int i = 0; i < l->count; i++)
+		nl_buf_printf(out, "%s\n", l->failure[i]);
+}
+
+nl_err nl_signer_handle(struct nl_ca *ca, uint8_t op, const void *req, size_t len, nl_buf *out)
+{
+	struct nl_lint lint;
+	nl_err rc;
+	nl_buf_reset(out);
+	switch (op) {
+	case NL_SIGNER_PING:
+		nl_buf_puts(out, "pong");
+		return NL_OK;
+	case NL_SIGNER_CERT:
+	case NL_SIGNER_OCSP_CERT:
+		rc = nl_pki_lint(req, len, ca->issuing,
+		                 op == NL_SIGNER_CERT ? NL_LINT_PERSON : NL_LINT_OCSP_RESPONDER, &lint);
+		if (rc) {
+			failures(&lint, out);
+			return rc;
+		}
+		return nl_pki_sign_cert(ca->issuing_key, req, len, out);
+	case NL_SIGNER_CRL:
+		if ((rc = nl_pki_crl_check(req, len, ca->issuing))) {
+			nl_buf_puts(out, "CRL: issuer is not this CA or the list is malformed\n");
+			return rc;
+		}
+		return nl_pki_sign_crl(ca->issuing_key, req, len, out);
+	case NL_SIGNER_OCSP: {
+		struct nl_ocsp_status st;
+		if ((rc = nl_ocsp_status_decode(req, len, &st))) {
+			nl_buf_puts(out, "OCSP: malformed status description\n");
+			return rc;
+		}
+		rc = nl_pki_ocsp_sign_status(ca->ocsp_key, ca->ocsp, ca->issuing, &st, out);
+		nl_ocsp_status_clear(&st);
+		return rc;
+	}
+	}
+	nl_buf_puts(out, "unknown request\n");
+	return NL_ERR_INVALID;
+}

@@ -1,0 +1,327 @@
+/* Certificates, serials, CRLs and pre-signed OCSP responses. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_audit.h"
+#include "store/store_certs.h"
+#include "store/store_util.h"
+
+#define COLS "id, serial, kind, subject, common_name, email, id_number, institution_id," \
+             " order_id, not_before, not_after, status, revoked_at, reason, publish, der"
+
+#define REASON_HOLD 6
+
+void nl_cert_row_clear(struct nl_cert_row *r)
+{
+	if (!r) return;
+	free(r->subject); free(r->common_name); free(r->email); free(r->id_number); free(r->der);
+	memset(r, 0, sizeof *r);
+}
+
+static nl_err read_row(nl_stmt *s, struct nl_cert_row *r)
+{
+	nl_err rc = NL_OK;
+	size_t n = 0;
+	memset(r, 0, sizeof *r);
+	r->id = nl_db_col_int64(s, 0);
+	nl_store_col_copy(s, 1, r->serial, sizeof r->serial);
+	nl_store_col_copy(s, 2, r->kind, sizeof r->kind);
+	r->subject = nl_store_col_dup(s, 3, &rc);
+	r->common_name = nl_store_col_dup(s, 4, &rc);
+	r->email = nl_store_col_dup(s, 5, &rc);
+	r->id_number = nl_store_col_dup(s, 6, &rc);
+	r->institution_id = nl_db_col_is_null(s, 7) ? 0 : nl_db_col_int64(s, 7);
+	r->order_id = nl_db_col_is_null(s, 8) ? 0 : nl_db_col_int64(s, 8);
+	r->not_before = nl_db_col_int64(s, 9);
+	r->not_after = nl_db_col_int64(s, 10);
+	nl_store_col_copy(s, 11, r->status, sizeof r->status);
+	r->revoked_at = nl_db_col_int64(s, 12);
+	r->reason = (int)nl_db_col_int64(s, 13);
+	r->publish = nl_db_col_bool(s, 14);
+	const void *der = nl_db_col_blob(s, 15, &n);
+	r->der = malloc(n ? n : 1);
+	if (!r->der) rc = NL_ERR_NOMEM;
+	else if (n) memcpy(r->der, der, n);
+	r->der_len = n;
+	if (rc) nl_cert_row_clear(r);
+	return rc;
+}
+
+nl_err nl_store_serial_reserve(nl_conn *c, const char *serial_hex)
+{
+	nl_stmt *s;
+	int64_t changed = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO cert_serials (serial, created_at) VALUES ($1, $2)"
+		" ON CONFLICT (serial) DO NOTHING", "ti", serial_hex, nl_store_now());
+	if (rc == NL_OK) rc = nl_store_exec_stmt(s, &changed);
+	if (rc == NL_OK && changed != 1) rc = NL_ERR_CONFLICT;
+	return rc;
+}
+
+struct insert_args { struct nl_cert_row *r; const char *actor; };
+
+static nl_err insert_tx(nl_conn *c, void *ctx)
+{
+	struct insert_args *a = ctx;
+	struct nl_cert_row *r = a->r;
+	nl_stmt *s;
+	int64_t now = nl_store_now();
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO certificates (serial, kind, subject, common_name, email, id_number,"
+		" institution_id, order_id, not_before, not_after, status, publish, der,"
+		" created_at, updated_at)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'good', $11, $12, $13, $13) RETURNING id",
+		"ttttttzziibxi", r->serial, r->kind[0] ? r->kind : "person", r->subject ? r->subject : "",
+		r->common_name ? r->common_name : "", r->email ? r->email : "",
+		r->id_number ? r->id_number : "", r->institution_id, r->order_id, r->not_before,
+		r->not_after, (int)r->publish, (const void *)r->der, r->der_len, now);
+	if (rc) return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) r->id = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	if (rc) return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
+	struct nl_audit_rec rec = {
+		.at = now, .actor = a->actor, .entity = "certificate", .entity_id = r->id,
+		.action = "create", .from = "", .to = "good", .reason = r->serial,
+	};
+	return nl_store_audit_append(c, &rec);
+}
+
+nl_err nl_store_cert_insert(nl_db *db, struct nl_cert_row *r, const char *actor)
+{
+	struct insert_args a = {r, actor ? actor : ""};
+	if (!r->der || !r->serial[0]) return NL_ERR_INVALID;
+	return nl_store_run_tx(db, insert_tx, &a);
+}
+
+nl_err nl_store_cert_get(nl_conn *c, const char *serial_hex, struct nl_cert_row *out)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM certificates WHERE serial = $1", "t",
+	                           serial_hex);
+	if (rc) return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) rc = read_row(s, out);
+	nl_db_finalize(s);
+	return rc;
+}
+
+struct status_args {
+	const char *serial, *from_a, *from_b, *to, *action, *actor, *why;
+	int reason;
+	int64_t at;
+};
+
+/* One UPDATE guarded by the expected statuses: of two concurrent changes only
+ * one matches; then the audit record in the same transaction. */
+static nl_err status_tx(nl_conn *c, void *ctx)
+{
+	struct status_args *a = ctx;
+	struct nl_cert_row r;
+	nl_stmt *s;
+	int64_t changed = 0, now = nl_store_now();
+	nl_err rc = nl_store_cert_get(c, a->serial, &r);
+	if (rc) return rc;
+	char from[16];
+	snprintf(from, sizeof from, "%s", r.status);
+	int64_t id = r.id;
+	nl_cert_row_clear(&r);
+	if (strcmp(from, a->from_a) && strcmp(from, a->from_b)) return NL_ERR_TRANSITION;
+	rc = nl_store_query(c, &s,
+		"UPDATE certificates SET status = $2, revoked_at = $3, reason = $4, updated_at = $5"
+		" WHERE id = $1 AND status = $6", "itiiit", id, a->to, a->at, (int64_t)a->reason, now, from);
+	if (rc == NL_OK) rc = nl_store_exec_stmt(s, &changed);
+	if (rc) return rc;
+	if (changed != 1) return NL_ERR_CONFLICT;
+	/* The pre-signed OCSP response now lies: drop it, the worker re-signs. */
+	rc = nl_store_query(c, &s, "DELETE FROM ocsp_responses WHERE serial = $1", "t", a->serial);
+	if (rc == NL_OK) rc = nl_store_exec_stmt(s, NULL);
+	if (rc) return rc;
+	struct nl_audit_rec rec = {
+		.at = now, .actor = a->actor, .entity = "certificate", .entity_id = id,
+		.action = a->action, .from = from, .to = a->to, .reason = a->why ? a->why : "",
+	};
+	return nl_store_audit_append(c, &rec);
+}
+
+nl_err nl_store_cert_revoke(nl_db *db, const char *serial_hex, int reason, int64_t at,
+                            const char *actor, const char *why)
+{
+	if (reason < 0 || reason > 10 || reason == 7 || reason == REASON_HOLD || reason == 8)
+		return NL_ERR_INVALID;
+	struct status_args a = {serial_hex, "good", "hold", "revoked", "revoke", actor ? actor : "", why,
+	                        reason, at};
+	return nl_store_run_tx(db, status_tx, &a);
+}
+
+nl_err nl_store_cert_suspend(nl_db *db, const char *serial_hex, int64_t at, const char *actor,
+                             const char *why)
+{
+	struct status_args a = {serial_hex, "good", "good", "hold", "suspend", actor ? actor : "", why,
+	                        REASON_HOLD, at};
+	return nl_store_run_tx(db, status_tx, &a);
+}
+
+nl_err nl_store_cert_release(nl_db *db, const char *serial_hex, const char *actor, const char *why)
+{
+	struct status_args a = {serial_hex, "hold", "hold", "good", "release", actor ? actor : "", why, 0, 0};
+	return nl_store_run_tx(db, status_tx, &a);
+}
+
+nl_err nl_store_cert_set_publish(nl_db *db, const char *serial_hex, bool publish)
+{
+	nl_conn *c;
+	nl_stmt *s;
+	int64_t changed = 0;
+	nl_err rc = nl_db_conn(db, &c);
+	if (!rc) rc = nl_store_query(c, &s, "UPDATE certificates SET publish = $2 WHERE serial = $1",
+	                             "tb", serial_hex, (int)publish);
+	if (!rc) rc = nl_store_exec_stmt(s, &changed);
+	return rc ? rc : changed ? NL_OK : NL_ERR_NOT_FOUND;
+}
+
+nl_err nl_store_cert_each_revoked(nl_conn *c, nl_revoked_fn fn, void *ctx)
+{
+	nl_stmt *s;
+	int st;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT serial, revoked_at, reason, status FROM certificates WHERE status <> 'good'", "");
+	if (rc) return rc;
+	while ((st = nl_db_step(s)) == NL_DB_ROW) {
+		bool hold = !strcmp(nl_db_col_text(s, 3), "hold");
+		rc = fn(ctx, nl_db_col_text(s, 0), nl_db_col_int64(s, 1),
+		        hold ? REASON_HOLD : (int)nl_db_col_int64(s, 2));
+		if (rc) break;
+	}
+	if (!rc && st != NL_DB_DONE) rc = (nl_err)st;
+	nl_db_finalize(s);
+	return rc;
+}
+
+static nl_err each_row(nl_stmt *s, nl_cert_fn fn, void *ctx)
+{
+	int st;
+	nl_err rc = NL_OK;
+	while ((st = nl_db_step(s)) == NL_DB_ROW) {
+		struct nl_cert_row r;
+		if ((rc = read_row(s, &r))) break;
+		rc = fn(ctx, &r);
+		nl_cert_row_clear(&r);
+		if (rc) break;
+	}
+	if (!rc && st != NL_DB_DONE) rc = (nl_err)st;
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_cert_each(nl_conn *c, const char *kind, nl_cert_fn fn, void *ctx)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM certificates WHERE kind = $1 ORDER BY id",
+	                           "t", kind);
+	return rc ? rc : each_row(s, fn, ctx);
+}
+
+nl_err nl_store_cert_search(nl_conn *c, const char *q, int limit, nl_cert_fn fn, void *ctx)
+{
+	char pattern[260];
+	size_t j = 0;
+	if (!q || !*q || strlen(q) > 100) return NL_ERR_INVALID;
+	/* LIKE with the user's text as a bound value, its wildcards escaped. */
+	pattern[j++] = '%';
+	for (const char *p = q; *p && j < sizeof pattern - 3; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\') pattern[j++] = '\\';
+		pattern[j++] = *p;
+	}
+	pattern[j++] = '%';
+	pattern[j] = '\0';
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT " COLS " FROM certificates WHERE kind = 'person' AND publish = $3"
+		" AND (lower(common_name) LIKE lower($1) ESCAPE '\\' OR lower(email) = lower($2))"
+		" ORDER BY common_name, id LIMIT $4", "ttbi", pattern, q, 1, (int64_t)limit);
+	return rc ? rc : each_row(s, fn, ctx);
+}
+
+nl_err nl_store_crl_next_number(nl_conn *c, int64_t *number)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT COALESCE(MAX(crl_number), 0) + 1 FROM crls", "");
+	if (rc) return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) *number = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_crl_insert(nl_conn *c, int64_t number, int64_t this_update, int64_t next_update,
+                           int64_t entries, const void *der, size_t len)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO crls (crl_number, this_update, next_update, entries, der)"
+		" VALUES ($1, $2, $3, $4, $5)", "iiiix", number, this_update, next_update, entries, der, len);
+	return rc ? rc : nl_store_exec_stmt(s, NULL);
+}
+
+nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl_buf *der)
+{
+	nl_stmt *s;
+	size_t n = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT crl_number, next_update, der FROM crls ORDER BY crl_number DESC LIMIT 1", "");
+	if (rc) return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		if (number) *number = nl_db_col_int64(s, 0);
+		if (next_update) *next_update = nl_db_col_int64(s, 1);
+		const void *p = nl_db_col_blob(s, 2, &n);
+		if (der) {
+			nl_buf_append(der, p, n);
+			if (der->oom) rc = NL_ERR_NOMEM;
+		}
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_ocsp_put(nl_conn *c, const char *serial_hex, int64_t this_update,
+                         int64_t next_update, const void *der, size_t len)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO ocsp_responses (serial, this_update, next_update, der) VALUES ($1, $2, $3, $4)"
+		" ON CONFLICT (serial) DO UPDATE SET this_update = excluded.this_update,"
+		" next_update = excluded.next_update, der = excluded.der",
+		"tiix", serial_hex, this_update, next_update, der, len);
+	return rc ? rc : nl_store_exec_stmt(s, NULL);
+}
+
+nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf *der)
+{
+	nl_stmt *s;
+	size_t n = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT der FROM ocsp_responses WHERE serial = $1 AND next_update > $2", "ti", serial_hex, now);
+	if (rc) return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		const void *p = nl_db_col_blob(s, 0, &n);
+		nl_buf_append(der, p, n);
+		if (der->oom) rc = NL_ERR_NOMEM;
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_ocsp_each_stale(nl_conn *c, int64_t before, nl_serial_fn fn, void *ctx)
+{
+	nl_stmt *s;
+	int st;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT c.serial FROM certificates c LEFT JOIN ocsp_responses o ON o.serial = c.serial"
+		" WHERE c.kind = 'person' AND (o.serial IS NULL OR o.next_update < $1)", "i", before);
+	if (rc) return rc;
+	while ((st = nl_db_step(s)) == NL_DB_ROW)
+		if ((rc = fn(ctx, nl_db_col_text(s, 0)))) break;
+	if (!rc && st != NL_DB_DONE) rc = (nl_err)st;
+	nl_db_finalize(s);
+	return rc;
+}
