@@ -64,27 +64,48 @@ struct nl_date nl_date_of(int64_t utc)
 	return nl_civil_from_days(floor_div(utc + NL_TR_UTC_OFFSET, 86400));
 }
 
+/* Writes v (0 <= v < 10^width) as exactly `width` digits. Digits are written by
+ * hand rather than with snprintf so that the output width is evident (and gcc's
+ * truncation analysis agrees). */
+static char *put_digits(char *p, int v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+/* parts: 1 = date, 2 = date and hh:mm, 3 = date and hh:mm:ss. At most 19 bytes + NUL. */
 static void format_local(int64_t utc, char out[NL_DATETIME_FMT_MAX], int parts)
 {
+	char *p = out;
+
 	if (utc < NL_UTC_MIN || utc > NL_UTC_MAX) {
 		out[0] = '?';
 		out[1] = '\0';
 		return;
 	}
 	int64_t local = utc + NL_TR_UTC_OFFSET;
-	int64_t sec_of_day = local - floor_div(local, 86400) * 86400;
+	int sec_of_day = (int)(local - floor_div(local, 86400) * 86400);
 	struct nl_date d = nl_date_of(utc);
-	int hh = (int)(sec_of_day / 3600), mm = (int)(sec_of_day / 60 % 60);
-	int ss = (int)(sec_of_day % 60);
 
-	if (parts == 1)
-		snprintf(out, NL_DATETIME_FMT_MAX, "%02d.%02d.%04d", d.day, d.month, d.year);
-	else if (parts == 2)
-		snprintf(out, NL_DATETIME_FMT_MAX, "%02d.%02d.%04d %02d:%02d",
-		         d.day, d.month, d.year, hh, mm);
-	else
-		snprintf(out, NL_DATETIME_FMT_MAX, "%02d.%02d.%04d %02d:%02d:%02d",
-		         d.day, d.month, d.year, hh, mm, ss);
+	p = put_digits(p, d.day, 2);
+	*p++ = '.';
+	p = put_digits(p, d.month, 2);
+	*p++ = '.';
+	p = put_digits(p, d.year, 4);
+	if (parts >= 2) {
+		*p++ = ' ';
+		p = put_digits(p, sec_of_day / 3600, 2);
+		*p++ = ':';
+		p = put_digits(p, sec_of_day / 60 % 60, 2);
+	}
+	if (parts >= 3) {
+		*p++ = ':';
+		p = put_digits(p, sec_of_day % 60, 2);
+	}
+	*p = '\0';
 }
 
 void nl_date_format_tr(int64_t utc, char out[NL_DATETIME_FMT_MAX])
