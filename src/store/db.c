@@ -361,6 +361,11 @@ bool nl_db_in_tx(nl_conn *c)
 	return c->db->drv->in_tx(c);
 }
 
+int nl_db_param_count(nl_stmt *s)
+{
+	return s->nparams;
+}
+
 nl_db *nl_db_of(nl_conn *c)
 {
 	return c->db;

@@ -88,6 +88,8 @@ void nl_db_set_busy_timeout(nl_db *db, int ms);
 /* True while c is inside BEGIN..COMMIT. nl_store_run_tx called inside a
  * transaction joins it instead of nesting. */
 bool nl_db_in_tx(nl_conn *c);
+/* Number of parameters of a statement (its highest $n). */
+int nl_db_param_count(nl_stmt *s);
 /* The database a connection belongs to. */
 nl_db *nl_db_of(nl_conn *c);
 

@@ -92,6 +92,14 @@ static void pg_db_close(nl_db *db)
 	db->drv_data = NULL;
 }
 
+/* NOTICEs ("relation already exists, skipping", "drop cascades") are chatter,
+ * not errors; libpq would print each to stderr. */
+static void ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static nl_err pg_connect(nl_db *db, nl_conn **out)
 {
 	struct pg_db *d = db->drv_data;
@@ -107,6 +115,7 @@ static nl_err pg_connect(nl_db *db, nl_conn **out)
 		return NL_ERR_DB;
 	}
 	PQsetClientEncoding(c->h, "UTF8");
+	PQsetNoticeProcessor(c->h, ignore_notice, NULL);
 	*out = &c->base;
 	return NL_OK;
 }

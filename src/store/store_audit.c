@@ -34,7 +34,7 @@ static nl_err append_tx(nl_conn *c, void *ctx)
 	rc = nl_store_query(c, &s,
 		"INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, from_state, to_state,"
 		" reason, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-		"iittitttxx", rec->seq, rec->at, rec->actor ? rec->actor : "",
+		"iittittttxx", rec->seq, rec->at, rec->actor ? rec->actor : "",
 		rec->entity ? rec->entity : "", rec->entity_id, rec->action ? rec->action : "",
 		rec->from ? rec->from : "", rec->to ? rec->to : "", rec->reason ? rec->reason : "",
 		(const void *)prev, (size_t)NL_AUDIT_HASH_LEN, (const void *)hash, (size_t)NL_AUDIT_HASH_LEN);

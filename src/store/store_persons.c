@@ -96,7 +96,7 @@ nl_err nl_store_person_create(nl_conn *c, struct nl_person *p)
 	nl_err rc = nl_store_query(c, &s,
 		"INSERT INTO persons (id_kind, id_number, passport_country, given_name, surname, email,"
 		" mobile, birth_place, birth_date, created_at, updated_at)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id", "tttttttttti",
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id", "ttttttttti",
 		kind, p->id_number, country_of(p->id_kind, p->passport_country), p->given_name,
 		p->surname, or_empty(p->email), or_empty(p->mobile), or_empty(p->birth_place),
 		or_empty(p->birth_date), now);

@@ -12,6 +12,9 @@ nl_err nl_store_query(nl_conn *c, nl_stmt **out, const char *sql, const char *fm
 	nl_stmt *s = NULL;
 	*out = NULL;
 	nl_err rc = nl_db_prepare(c, sql, &s);
+	/* One letter per parameter, or the va_args below would be misread. */
+	if (rc == NL_OK && nl_db_param_count(s) != (int)strlen(fmt))
+		rc = NL_ERR_INTERNAL;
 	va_list ap;
 	va_start(ap, fmt);
 	for (int i = 0; rc == NL_OK && fmt[i]; i++) {
