@@ -5,7 +5,6 @@
 #include "core/datetime.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 static int64_t floor_div(int64_t a, int64_t b)
