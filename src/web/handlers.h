@@ -15,9 +15,10 @@ void nl_h_metrics(struct nl_req *r);
 void nl_h_static(struct nl_req *r);
 
 /* session_routes.c: language switch (server) */
+void nl_h_lang_page(struct nl_req *r);
 void nl_h_lang_set(struct nl_req *r);
 
-/* home.c: the home page with the doors of SPEC §2 (forms) */
+/* page_home.c: the home page with the doors of SPEC §2 (forms) */
 void nl_h_home(struct nl_req *r);
 
 #endif

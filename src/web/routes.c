@@ -29,10 +29,11 @@ const struct nl_route nl_routes[] = {
 	{NL_GET,  "/metrics", NL_AUTH_NONE, nl_h_metrics},
 
 	/* session_routes.c */
+	{NL_GET,  "/lang", NL_AUTH_NONE, nl_h_lang_page},
 	{NL_POST, "/lang", NL_AUTH_NONE, nl_h_lang_set},
 
-	/* home.c (forms): uncomment when home.c is in web_sources */
-	/* {NL_GET,  "/", NL_AUTH_NONE, nl_h_home}, */
+	/* page_home.c (forms) */
+	{NL_GET,  "/", NL_AUTH_NONE, nl_h_home},
 };
 
 const size_t nl_routes_count = sizeof nl_routes / sizeof nl_routes[0];

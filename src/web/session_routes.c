@@ -1,5 +1,6 @@
-/* POST /lang: switch the page language (tr/en) for this session, then go back to
- * the page the form was on. A form post, not a link with a query string, so the
+/* GET /lang: a small page with the two language buttons (the no-frills fallback
+ * of the switch in the page layout). POST /lang: switch the page language
+ * (tr/en) for this session, then go back to the page the form was on. A form post, not a link with a query string, so the
  * language switch needs no script and carries the CSRF token like any change. */
 #include <string.h>
 
@@ -68,4 +69,34 @@ void nl_h_lang_set(struct nl_req *r)
 	if (!back || back[0] != '/' || back[1] == '/' || strpbrk(back, "\\ "))
 		back = "/";
 	nl_resp_redirect(r, back);
+}
+
+void nl_h_lang_page(struct nl_req *r)
+{
+	const char *csrf = nl_session_csrf(r);
+	if (!csrf) {
+		nl_resp_error(r, NL_ERR_INTERNAL, NULL);
+		return;
+	}
+	bool en = !strcmp(r->lang, "en");
+	nl_buf b = NL_BUF_INIT;
+	nl_buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	              "<title>%s</title><link rel=\"stylesheet\" href=\"/static/css/site.css\">"
+	              "</head><body><main><h1>%s</h1>", en ? "en" : "tr",
+	              en ? "Language" : "Dil", en ? "Language" : "Dil");
+	static const struct { const char *code, *label; } langs[] = {
+		{"tr", "Türkçe"}, {"en", "English"},
+	};
+	for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+		nl_buf_puts(&b, "<form method=\"post\" action=\"/lang\"><input type=\"hidden\" "
+		            "name=\"csrf\" value=\"");
+		nl_buf_put_html(&b, csrf);
+		nl_buf_printf(&b, "\"><input type=\"hidden\" name=\"lang\" value=\"%s\">"
+		              "<button type=\"submit\"%s>%s</button></form>", langs[i].code,
+		              !strcmp(r->lang, langs[i].code) ? " aria-current=\"true\"" : "",
+		              langs[i].label);
+	}
+	nl_buf_puts(&b, "</main></body></html>\n");
+	nl_resp_html(r, 200, &b);
 }

@@ -1,0 +1,250 @@
+"""Black-box harness for nitelikd: start it on a free port with a throw-away demo
+folder, talk raw HTTP to it, stop it, and report in TAP.
+
+Python 3 standard library only. Used by tests/http/test_*.py, which meson runs
+with the path of the nitelikd executable as the first argument."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSanitizer",
+                   "runtime error:")
+
+
+class Response:
+    """A parsed HTTP/1.1 response."""
+
+    def __init__(self, status, reason, headers, body):
+        self.status = status
+        self.reason = reason
+        self.headers = headers      # list of (name-lower, value)
+        self.body = body            # bytes
+
+    def header(self, name):
+        name = name.lower()
+        for k, v in self.headers:
+            if k == name:
+                return v
+        return None
+
+    def all(self, name):
+        name = name.lower()
+        return [v for k, v in self.headers if k == name]
+
+    def __repr__(self):
+        return "<Response %d %s>" % (self.status, self.reason)
+
+
+def read_response(sock, head=False, timeout=10.0):
+    """Reads one response from sock (Content-Length or chunked or until close)."""
+    sock.settimeout(timeout)
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        chunk = sock.recv(65536)
+        if not chunk:
+            if not buf:
+                raise ConnectionError("connection closed before a response")
+            raise ConnectionError("connection closed inside the headers: %r" % buf[:200])
+        buf += chunk
+    head_bytes, rest = buf.split(b"\r\n\r\n", 1)
+    lines = head_bytes.decode("iso-8859-1").split("\r\n")
+    m = re.match(r"HTTP/1\.[01] (\d{3}) ?(.*)", lines[0])
+    if not m:
+        raise ValueError("bad status line %r" % lines[0])
+    status = int(m.group(1))
+    headers = []
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers.append((k.strip().lower(), v.strip()))
+    resp = Response(status, m.group(2), headers, b"")
+    if head or status in (204, 304) or 100 <= status < 200:
+        resp.leftover = rest
+        return resp
+    te = resp.header("transfer-encoding")
+    cl = resp.header("content-length")
+    if te and "chunked" in te.lower():
+        body = b""
+        while True:
+            while b"\r\n" not in rest:
+                rest += _recv(sock)
+            size_line, rest = rest.split(b"\r\n", 1)
+            size = int(size_line.split(b";")[0], 16)
+            while len(rest) < size + 2:
+                rest += _recv(sock)
+            body += rest[:size]
+            rest = rest[size + 2:]
+            if size == 0:
+                break
+        resp.body = body
+    elif cl is not None:
+        n = int(cl)
+        while len(rest) < n:
+            rest += _recv(sock)
+        resp.body = rest[:n]
+        rest = rest[n:]
+    else:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            rest += chunk
+        resp.body = rest
+        rest = b""
+    resp.leftover = rest
+    return resp
+
+
+def _recv(sock):
+    chunk = sock.recv(65536)
+    if not chunk:
+        raise ConnectionError("connection closed inside the body")
+    return chunk
+
+
+class Server:
+    """nitelikd running on a free port with a temporary --demo folder."""
+
+    def __init__(self, exe):
+        self.exe = exe
+        self.dir = tempfile.mkdtemp(prefix="nitelik-http-")
+        self.demo = os.path.join(self.dir, "demo")
+        self.proc = None
+        self.port = None
+        self.stderr_lines = []
+        self._reader = None
+
+    def start(self, timeout=20.0):
+        env = dict(os.environ)
+        self.proc = subprocess.Popen(
+            [self.exe, "--demo", self.demo, "--listen", "127.0.0.1:0"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=env)
+        started = threading.Event()
+
+        def reader():
+            for raw in self.proc.stderr:
+                line = raw.decode("utf-8", "replace")
+                self.stderr_lines.append(line)
+                m = re.search(r"listening on .* \(port (\d+)\)", line)
+                if m and not started.is_set():
+                    self.port = int(m.group(1))
+                    started.set()
+            started.set()
+
+        self._reader = threading.Thread(target=reader, daemon=True)
+        self._reader.start()
+        if not started.wait(timeout) or self.port is None:
+            self.kill()
+            raise RuntimeError("nitelikd did not start:\n" + "".join(self.stderr_lines))
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                r = self.request("GET", "/healthz")
+                if r.status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError("/healthz never answered 200:\n" + "".join(self.stderr_lines))
+
+    def connect(self):
+        return socket.create_connection(("127.0.0.1", self.port), timeout=10)
+
+    def raw(self, data, head=False):
+        """Sends raw bytes on a new connection and reads one response."""
+        with self.connect() as s:
+            s.sendall(data)
+            return read_response(s, head=head)
+
+    def request(self, method, path, body=None, headers=None, sock=None):
+        """One request; on `sock` when given (keep-alive), else a new connection."""
+        hdrs = {"Host": "127.0.0.1:%d" % self.port}
+        if body is not None:
+            hdrs["Content-Length"] = str(len(body))
+        hdrs.update(headers or {})
+        data = ("%s %s HTTP/1.1\r\n" % (method, path)).encode("latin-1")
+        for k, v in hdrs.items():
+            data += ("%s: %s\r\n" % (k, v)).encode("latin-1")
+        data += b"\r\n" + (body or b"")
+        if sock is not None:
+            sock.sendall(data)
+            return read_response(sock, head=(method == "HEAD"))
+        return self.raw(data, head=(method == "HEAD"))
+
+    def stop(self, sig=signal.SIGTERM, timeout=30.0):
+        """Sends sig and waits; returns the exit status."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+            self.stderr_lines.append("harness: nitelikd did not stop in %.0fs\n" % timeout)
+        if self._reader:
+            self._reader.join(5)
+        return rc
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def sanitizer_errors(self):
+        text = "".join(self.stderr_lines)
+        return [m for m in SANITIZER_MARKS if m in text]
+
+    def stderr_text(self):
+        return "".join(self.stderr_lines)
+
+    def cleanup(self):
+        self.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Tap:
+    """Collects test functions and prints TAP."""
+
+    def __init__(self):
+        self.tests = []
+
+    def test(self, fn):
+        self.tests.append(fn)
+        return fn
+
+    def run(self, *args):
+        print("1..%d" % len(self.tests), flush=True)
+        failed = 0
+        for i, fn in enumerate(self.tests, 1):
+            name = fn.__name__
+            doc = (fn.__doc__ or "").strip().splitlines()
+            label = "%s - %s" % (name, doc[0]) if doc else name
+            try:
+                result = fn(*args)
+                if isinstance(result, str) and result.startswith("SKIP"):
+                    print("ok %d %s # SKIP %s" % (i, label, result[4:].strip()), flush=True)
+                    continue
+                print("ok %d %s" % (i, label), flush=True)
+            except Exception:  # a failed assert or a broken connection
+                failed += 1
+                print("not ok %d %s" % (i, label), flush=True)
+                for line in traceback.format_exc().splitlines():
+                    print("# " + line, flush=True)
+        return 1 if failed else 0
+
+
+def check(cond, msg="check failed"):
+    if not cond:
+        raise AssertionError(msg)
