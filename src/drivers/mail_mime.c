@@ -188,8 +188,8 @@ nl_err nl_mime_build(nl_buf *out, const struct nl_mime_input *in)
 	    || (in->from_name && !utf8_valid(in->from_name)))
 		return NL_ERR_INVALID;
 	/* The boundary must not appear inside a part. Quoted-printable output
-	 * never contains "=_" sequences the caller's boundary starts with, but
-	 * check the raw text anyway: it is cheap and makes the rule local. */
+	 * never holds "=_" (the SMTP driver's boundaries start so), but a caller
+	 * may choose another boundary: check the raw text too, it is cheap. */
 	if (strstr(in->body_text, in->boundary)
 	    || (in->body_html && strstr(in->body_html, in->boundary)))
 		return NL_ERR_INVALID;
@@ -197,11 +197,19 @@ nl_err nl_mime_build(nl_buf *out, const struct nl_mime_input *in)
 	put_date(out, in->date);
 	nl_buf_puts(out, "From: ");
 	if (in->from_name && *in->from_name) {
+		size_t start = out->len;
 		if (phrase_is_atoms(in->from_name) && strlen(in->from_name) < 64)
 			nl_buf_puts(out, in->from_name);
 		else
 			encode_words(out, in->from_name, 6);
-		nl_buf_puts(out, " ");
+		/* The address goes on a folded line when it would pass column 78. */
+		const char *last_nl = NULL;
+		for (size_t i = start; i + 1 < out->len; i++)
+			if (out->data[i] == '\r' && out->data[i + 1] == '\n')
+				last_nl = out->data + i + 2;
+		size_t col = last_nl ? (size_t)(out->data + out->len - last_nl)
+			: 6 + (out->len - start);
+		nl_buf_puts(out, col + 3 + strlen(in->from) > 78 ? "\r\n " : " ");
 	}
 	nl_buf_printf(out, "<%s>\r\n", in->from);
 	nl_buf_printf(out, "To: <%s>\r\n", in->to);
@@ -214,7 +222,7 @@ nl_err nl_mime_build(nl_buf *out, const struct nl_mime_input *in)
 	nl_buf_puts(out, "MIME-Version: 1.0\r\n");
 	nl_buf_puts(out, "Auto-Submitted: auto-generated\r\n");
 	if (in->body_html) {
-		nl_buf_printf(out, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n",
+		nl_buf_printf(out, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n",
 			in->boundary);
 		nl_buf_puts(out, "This is a message in MIME format.\r\n\r\n");
 		put_part(out, in->boundary, "text/plain", in->body_text);
