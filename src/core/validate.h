@@ -32,7 +32,8 @@ const char *nl_valid_passport(const char *s, char out[NL_PASSPORT_MAX + 1]);
 const char *nl_valid_country(const char *s, char out[3]);
 
 /* ETSI EN 319 412-1 semantics identifier for a subject's serialNumber:
- * "TINTR-<tckn>" or "PAS<CC>-<passport>". Inputs must already be valid.
+ * "PNOTR-<tckn>" (PNO: the national personal number, which the T.C. Kimlik No
+ * is) or "PAS<CC>-<passport>". Inputs must already be valid.
  * out needs NL_SEMANTICS_ID_MAX + 1 bytes. */
 #define NL_SEMANTICS_ID_MAX (3 + 2 + 1 + NL_PASSPORT_MAX)
 void nl_semantics_id_tckn(const char *tckn, char out[NL_SEMANTICS_ID_MAX + 1]);

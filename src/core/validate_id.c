@@ -74,7 +74,7 @@ const char *nl_valid_country(const char *s, char out[3])
 
 void nl_semantics_id_tckn(const char *tckn, char out[NL_SEMANTICS_ID_MAX + 1])
 {
-	snprintf(out, NL_SEMANTICS_ID_MAX + 1, "TINTR-%.11s", tckn);
+	snprintf(out, NL_SEMANTICS_ID_MAX + 1, "PNOTR-%.11s", tckn);
 }
 
 void nl_semantics_id_passport(const char *alpha2, const char *passport,

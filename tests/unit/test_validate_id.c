@@ -108,7 +108,7 @@ static void semantics_identifiers(void **state)
 	char id[NL_SEMANTICS_ID_MAX + 1];
 	(void)state;
 	nl_semantics_id_tckn("10000000146", id);
-	assert_string_equal(id, "TINTR-10000000146");
+	assert_string_equal(id, "PNOTR-10000000146");
 	nl_semantics_id_passport("DE", "C01X00T47", id);
 	assert_string_equal(id, "PASDE-C01X00T47");
 	nl_semantics_id_passport("GB", "A1234567890123456789", id);
