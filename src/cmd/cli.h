@@ -9,4 +9,7 @@ struct nl_cli_command {
 	int (*run)(int argc, char **argv);
 };
 
+int nl_cli_migrate(int argc, char **argv);   /* cli_migrate.c */
+int nl_cli_audit(int argc, char **argv);     /* cli_audit.c */
+
 #endif

@@ -6,6 +6,8 @@
 
 /* Add a line here and a cli_<name>.c beside this file for each subcommand. */
 static const struct nl_cli_command commands[] = {
+	{"migrate", "apply the database schema migrations", nl_cli_migrate},
+	{"audit", "verify the audit trail's hash chain (audit verify)", nl_cli_audit},
 	{NULL, NULL, NULL},
 };
 
