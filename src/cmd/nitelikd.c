@@ -20,6 +20,7 @@
 #include "core/config.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "web/pages.h"
 #include "web/server.h"
 
 #ifndef NL_WEB_DIR
@@ -191,7 +192,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	srv = nl_server_new(&cfg, db, err, sizeof err);
-	if (!srv || nl_server_start(srv, err, sizeof err) != NL_OK) {
+	if (!srv || nl_pages_init(srv, NULL, err, sizeof err) != NL_OK ||
+	    nl_server_start(srv, err, sizeof err) != NL_OK) {
 		fprintf(stderr, "nitelikd: %s\n", err);
 		goto out;
 	}
@@ -207,6 +209,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "nitelikd: stopped\n");
 	status = 0;
 out:
+	nl_pages_free(srv);   /* templates and catalogues: after the last request */
 	nl_server_free(srv);
 	nl_db_close(db);
 	return status;

@@ -382,7 +382,7 @@ size_t nl_i18n_count(const char *lang)
 
 /* Accept-Language: "en-US,en;q=0.9,tr;q=0.8". The highest q among supported
  * primary tags wins; on a tie the earlier entry. q=0 means "not this one". */
-static const char *from_accept_language(const char *h)
+const char *nl_i18n_accept_language(const char *h)
 {
 	const char *best = NULL;
 	int best_q = 0;
@@ -443,6 +443,6 @@ const char *nl_i18n_choose(const char *query_lang, const char *cookie_lang,
 	}
 	if ((li = lang_index(cookie_lang)) >= 0)
 		return languages[li];
-	const char *al = from_accept_language(accept_language);
+	const char *al = nl_i18n_accept_language(accept_language);
 	return al ? al : languages[0];
 }

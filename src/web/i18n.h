@@ -46,6 +46,9 @@ const char *nl_i18n_err(const char *lang, nl_err e);
 /* Number of translations loaded for lang (tests, start-up log). */
 size_t nl_i18n_count(const char *lang);
 
+/* The best supported language of an Accept-Language header, NULL if none. */
+const char *nl_i18n_accept_language(const char *header);
+
 /* Chooses the page language: the `lang` query parameter if supported (then
  * *set_cookie is true: the caller remembers the choice in the `lang` cookie),
  * else the cookie, else the best supported Accept-Language entry, else Turkish.

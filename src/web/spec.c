@@ -98,7 +98,7 @@ static const char *parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out
 	bool neg = *s == '-';
 	if (*s == '-' || *s == '+')
 		s++;
-	if (!all_digits(s) || strlen(s) > 19)
+	if (!all_digits(s))
 		return "not_integer";
 	uint64_t v = 0;
 	for (; *s; s++) {

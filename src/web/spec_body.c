@@ -300,7 +300,7 @@ nl_err nl_spec_decode_json(nl_arena *a, const char *body, size_t len, json_t **r
 		return NL_OK;
 	}
 	json_error_t jerr;
-	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!j) {
 		items->body_error = json_error_code(&jerr) == json_error_duplicate_key
 			? "duplicate_field" : "invalid_json";
