@@ -3,9 +3,12 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cli_pki.h"
 
 /* Add a line here and a cli_<name>.c beside this file for each subcommand. */
 static const struct nl_cli_command commands[] = {
+	{"ca", "set up the CA, publish CRLs, pre-sign OCSP responses", nl_cli_ca},
+	{"cert", "issue, show, revoke, suspend, release, search certificates", nl_cli_cert},
 	{"migrate", "apply the database schema migrations", nl_cli_migrate},
 	{"audit", "verify the audit trail's hash chain (audit verify)", nl_cli_audit},
 	{NULL, NULL, NULL},

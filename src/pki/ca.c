@@ -61,7 +61,7 @@ nl_err nl_pki_root_cert(nl_pki_key *root, const struct nl_ca_names *n, int64_t n
 		goto out;
 	rc = NL_ERR_CRYPTO;
 	if (X509_sign(x, root->pkey, nl_pki_md_for(root->type)) > 0)
-		rc = nl_pki_i2d_append(der, i2d_X509(x, &p), p);
+		rc = nl_pki_i2d_append(der, i2d_X509(x, &p), &p);
 out:
 	X509_free(x);
 	ERR_clear_error();
@@ -72,6 +72,8 @@ nl_err nl_pki_issuing_tbs(const nl_pki_key *issuing, const nl_pki_cert *root,
                           const struct nl_ca_names *n, const struct nl_pki_urls *u,
                           int64_t now, nl_buf *unsigned_der)
 {
+	/* certificatePolicies { PolicyInformation { anyPolicy } } */
+	static const unsigned char any_policy[] = {0x30, 0x08, 0x30, 0x06, 0x06, 0x04, 0x55, 0x1d, 0x20, 0x00};
 	X509 *x = NULL;
 	enum nl_key_type rt;
 	nl_buf tmp = NL_BUF_INIT;
@@ -84,7 +86,7 @@ nl_err nl_pki_issuing_tbs(const nl_pki_key *issuing, const nl_pki_cert *root,
 	if ((rc = nl_pki_add_ext_conf(x, NULL, NID_basic_constraints, "critical,CA:TRUE,pathlen:0")) ||
 	    (rc = nl_pki_add_ext_conf(x, NULL, NID_key_usage, "critical,keyCertSign,cRLSign")) ||
 	    (rc = nl_pki_add_key_ids(x, root->x)) ||
-	    (rc = nl_pki_add_ext_conf(x, NULL, NID_certificate_policies, "2.5.29.32.0")))
+	    (rc = nl_pki_add_ext_der(x, "2.5.29.32", 0, any_policy, sizeof any_policy)))
 		goto out;
 	if (u && u->crl) {
 		nl_buf_printf(&tmp, "URI:%s", u->crl);

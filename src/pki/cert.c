@@ -70,8 +70,12 @@ void nl_pki_hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-nl_err nl_pki_i2d_append(nl_buf *out, int len, unsigned char *der)
+nl_err nl_pki_i2d_append(nl_buf *out, int len, unsigned char **derp)
 {
+	/* derp, not *derp: the i2d call and this argument are evaluated in an
+	 * unspecified order, so we read the pointer only here. */
+	unsigned char *der = *derp;
+	*derp = NULL;
 	if (len <= 0 || !der) {
 		OPENSSL_free(der);
 		return NL_ERR_CRYPTO;
@@ -107,7 +111,7 @@ nl_err nl_pki_csr_spki(const void *csr, size_t len, nl_buf *spki)
 	pk = X509_REQ_get_pubkey(req);
 	if (!pk || X509_REQ_verify(req, pk) != 1)
 		goto out;   /* proof of possession failed */
-	rc = nl_pki_i2d_append(spki, i2d_PUBKEY(pk, &der), der);
+	rc = nl_pki_i2d_append(spki, i2d_PUBKEY(pk, &der), &der);
 out:
 	EVP_PKEY_free(pk);
 	X509_REQ_free(req);
@@ -150,7 +154,7 @@ void nl_pki_cert_free(nl_pki_cert *c)
 nl_err nl_pki_cert_der(const nl_pki_cert *c, nl_buf *der)
 {
 	unsigned char *p = NULL;
-	return nl_pki_i2d_append(der, i2d_X509(c->x, &p), p);
+	return nl_pki_i2d_append(der, i2d_X509(c->x, &p), &p);
 }
 
 nl_err nl_pki_der_to_pem(const void *der, size_t len, nl_buf *pem)
@@ -329,5 +333,5 @@ nl_err nl_pki_finish_unsigned(X509 *x, enum nl_key_type issuer_key, nl_buf *der)
 	    !X509_ALGOR_set0((X509_ALGOR *)(uintptr_t)outer, OBJ_nid2obj(nid), ptype, NULL))
 		return NL_ERR_CRYPTO;
 	unsigned char *p = NULL;
-	return nl_pki_i2d_append(der, i2d_X509(x, &p), p);
+	return nl_pki_i2d_append(der, i2d_X509(x, &p), &p);
 }

@@ -57,7 +57,7 @@ nl_err nl_pki_sigalg_der(enum nl_key_type t, nl_buf *out)
 		X509_ALGOR_free(a);
 		return NL_ERR_CRYPTO;
 	}
-	nl_err rc = nl_pki_i2d_append(out, i2d_X509_ALGOR(a, &der), der);
+	nl_err rc = nl_pki_i2d_append(out, i2d_X509_ALGOR(a, &der), &der);
 	X509_ALGOR_free(a);
 	return rc;
 }
@@ -73,7 +73,7 @@ nl_err nl_pki_crl_tbs(const nl_pki_cert *issuer, const struct nl_revoked *r, siz
 	if (rc) return rc;
 	nl_buf_append(&body, "\x02\x01\x01", 3);                 /* version v2 */
 	if ((rc = nl_pki_sigalg_der(kt, &body))) goto out;
-	if ((rc = nl_pki_i2d_append(&body, i2d_X509_NAME(X509_get_subject_name(issuer->x), &der), der)))
+	if ((rc = nl_pki_i2d_append(&body, i2d_X509_NAME(X509_get_subject_name(issuer->x), &der), &der)))
 		goto out;
 	put_time(&body, this_update);
 	put_time(&body, next_update);

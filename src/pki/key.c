@@ -83,7 +83,7 @@ enum nl_key_type nl_pki_key_type(const nl_pki_key *k) { return k->type; }
 nl_err nl_pki_key_spki(const nl_pki_key *k, nl_buf *spki)
 {
 	unsigned char *der = NULL;
-	return nl_pki_i2d_append(spki, i2d_PUBKEY(k->pkey, &der), der);
+	return nl_pki_i2d_append(spki, i2d_PUBKEY(k->pkey, &der), &der);
 }
 
 static EVP_PKEY *gen_pkey(enum nl_key_type t)
@@ -136,7 +136,7 @@ nl_err nl_pki_sign_cert(nl_pki_key *k, const void *der, size_t len, nl_buf *out)
 	if (x && p == (const unsigned char *)der + len) {
 		rc = NL_ERR_CRYPTO;
 		if (X509_sign(x, k->pkey, nl_pki_md_for(k->type)) > 0)
-			rc = nl_pki_i2d_append(out, i2d_X509(x, &o), o);
+			rc = nl_pki_i2d_append(out, i2d_X509(x, &o), &o);
 	}
 	X509_free(x);
 	ERR_clear_error();

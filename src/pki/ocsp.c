@@ -223,7 +223,7 @@ nl_err nl_pki_ocsp_sign_status(nl_pki_key *k, const nl_pki_cert *responder,
 	 * clients can check the delegation (RFC 6960 4.2.2.2). */
 	if (!OCSP_basic_sign_ctx(bs, responder->x, ctx, NULL, OCSP_RESPID_KEY)) goto out;
 	resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
-	if (resp) rc = nl_pki_i2d_append(out, i2d_OCSP_RESPONSE(resp, &o), o);
+	if (resp) rc = nl_pki_i2d_append(out, i2d_OCSP_RESPONSE(resp, &o), &o);
 out:
 	X509_EXTENSION_free(nonce);
 	ASN1_TIME_free(thisu); ASN1_TIME_free(nextu); ASN1_TIME_free(revt);
@@ -240,7 +240,7 @@ nl_err nl_pki_ocsp_error(int status, nl_buf *out)
 {
 	OCSP_RESPONSE *r = OCSP_response_create(status, NULL);
 	unsigned char *o = NULL;
-	nl_err rc = r ? nl_pki_i2d_append(out, i2d_OCSP_RESPONSE(r, &o), o) : NL_ERR_CRYPTO;
+	nl_err rc = r ? nl_pki_i2d_append(out, i2d_OCSP_RESPONSE(r, &o), &o) : NL_ERR_CRYPTO;
 	OCSP_RESPONSE_free(r);
 	return rc;
 }

@@ -19,7 +19,7 @@ struct nl_pki_key {
 };
 
 /* Appends the DER of x (any i2d type) to out. */
-nl_err nl_pki_i2d_append(nl_buf *out, int len, unsigned char *der);
+nl_err nl_pki_i2d_append(nl_buf *out, int len, unsigned char **der);
 
 /* Adds an extension given its DER value. */
 nl_err nl_pki_add_ext_der(X509 *x, const char *oid, int critical, const void *der, size_t len);

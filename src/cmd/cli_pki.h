@@ -1,0 +1,21 @@
+/* Helpers shared by `nitelik ca` and `nitelik cert` (cli_ca.c). */
+#ifndef NL_CMD_CLI_PKI_H
+#define NL_CMD_CLI_PKI_H
+
+#include "signer/ca_ops.h"
+
+struct nl_cli_ca_opts {
+	const char *dir;   /* --data */
+	const char *db;    /* --db, default sqlite:DIR/nitelik.db */
+};
+
+/* Opens (and migrates) the database. */
+nl_err nl_cli_pki_open_db(const char *dir, const char *url, nl_db **db);
+/* Opens database, CA certificates and a signer connection; prints why not. */
+nl_err nl_cli_open_ca(const struct nl_cli_ca_opts *o, nl_db **db, struct nl_ca **ca, nl_signer **sg);
+void nl_cli_close_ca(nl_db *db, struct nl_ca *ca, nl_signer *sg);
+
+int nl_cli_ca(int argc, char **argv);
+int nl_cli_cert(int argc, char **argv);
+
+#endif
