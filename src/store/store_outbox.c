@@ -202,7 +202,7 @@ nl_err nl_outbox_enqueue(nl_conn *c, const struct nl_outbox_new *m, int64_t now,
 		"INSERT INTO outbox (channel, recipient, subject, body_text, body_html, created_at,"
 		" attempts, next_attempt_at, status, order_id)"
 		" VALUES ($1, $2, $3, $4, $5, $6, 0, $6, 'pending', $7) RETURNING id",
-		"ttttiiz", channel, m->recipient, m->subject ? m->subject : "", m->body_text,
+		"tttttiz", channel, m->recipient, m->subject ? m->subject : "", m->body_text,
 		m->body_html, (int64_t)now, (int64_t)m->order_id);
 	if (rc != NL_OK)
 		return rc;
