@@ -315,7 +315,11 @@ nl_err nl_spec_decode_json(nl_arena *a, const char *body, size_t len, json_t **r
 	const char *key;
 	json_t *v;
 	json_object_foreach(j, key, v) {
-		struct spec_item it = {.name = key, .name_len = strlen(key), .json = v};
+		/* The key is copied: error messages name it after the JSON is freed. */
+		struct spec_item it = {.name = nl_arena_strdup(a, key), .name_len = strlen(key),
+		                       .json = v};
+		if (!it.name)
+			return NL_ERR_NOMEM;
 		if (json_is_string(v)) {
 			it.value = json_string_value(v);
 			it.len = json_string_length(v);

@@ -6,7 +6,7 @@
 #include "web/spec.h"
 
 struct spec_item {
-	const char *name;          /* NUL-terminated (arena or JSON key) */
+	const char *name;          /* NUL-terminated, in the arena */
 	size_t name_len;
 	const char *value;         /* NUL-terminated copy; may hold NUL bytes inside */
 	size_t len;
