@@ -403,9 +403,15 @@ nl_err nl_store_run_tx(nl_db *db, nl_tx_fn fn, void *ctx)
 		rc = nl_db_exec(c, db->drv->begin_sql);
 		if (rc == NL_OK)
 			rc = fn(c, ctx);
+		/* A connection lost before COMMIT (a PostgreSQL restart or
+		 * fail-over) lost the whole transaction: safe to run again on a
+		 * new connection. Lost during COMMIT it may have committed, so
+		 * that error is returned as it is. */
+		if (rc == NL_ERR_DB && !db->drv->healthy(c))
+			rc = NL_ERR_BUSY;
 		if (rc == NL_OK)
 			rc = nl_db_exec(c, "COMMIT");
-		if (rc != NL_OK && nl_db_in_tx(c))
+		if (rc != NL_OK && db->drv->healthy(c) && nl_db_in_tx(c))
 			nl_db_exec(c, "ROLLBACK");
 		if (rc != NL_ERR_BUSY)
 			return rc;

@@ -274,6 +274,46 @@ static void test_tx_retry_on_busy(void **state)
 		busy_pg(f);
 }
 
+/* PostgreSQL: the server drops our connection in the middle of a transaction
+ * (a restart, a fail-over): run_tx runs it again on a new connection. */
+struct lost_ctx {
+	nl_conn *other;
+	int attempts;
+};
+
+static nl_err lose_connection(nl_conn *c, void *ctx)
+{
+	struct lost_ctx *lc = ctx;
+	lc->attempts++;
+	nl_err rc = nl_db_exec(c, "INSERT INTO institutions (name, created_at, updated_at)"
+	                          " VALUES ('lost', 1, 1)");
+	if (rc == NL_OK && lc->attempts == 1)
+		rc = nl_db_exec(lc->other, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+		                           " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+		                           " AND query LIKE 'INSERT INTO institutions%'");
+	if (rc == NL_OK)
+		rc = nl_db_exec(c, "SELECT 1");
+	return rc;
+}
+
+static void test_tx_reconnects(void **state)
+{
+	struct fx *f = fx_get(state);
+	if (f->engine != NL_DB_POSTGRES)
+		skip();   /* SQLite connections cannot be lost */
+	nl_db *other = NULL;
+	struct lost_ctx lc = {0};
+	assert_int_equal(nl_db_open(&other, f->url), NL_OK);
+	assert_int_equal(nl_db_conn(other, &lc.other), NL_OK);
+	assert_int_equal(nl_store_run_tx(f->db, lose_connection, &lc), NL_OK);
+	assert_int_equal(lc.attempts, 2);
+	nl_db_close(other);
+	nl_conn *c;
+	assert_int_equal(nl_db_conn(f->db, &c), NL_OK);
+	f->c = c;   /* the old connection was replaced */
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM institutions WHERE name = 'lost'"), 1);
+}
+
 static void test_migrate_idempotent(void **state)
 {
 	struct fx *f = fx_get(state);
@@ -377,6 +417,7 @@ int main(void)
 		FX_TEST(test_tx_commit_rollback),
 		FX_TEST(test_tx_gives_up),
 		FX_TEST(test_tx_retry_on_busy),
+		FX_TEST(test_tx_reconnects),
 		FX_TEST(test_migrate_idempotent),
 		FX_TEST(test_connection_per_thread_and_time),
 		FX_TEST(test_open_errors),
