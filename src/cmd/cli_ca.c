@@ -4,7 +4,8 @@
  *           | --key-file-demo]
  *   ca crl --data DIR [--db URL] [--hours N]        publish a full CRL now
  *   ca crl-tick --data DIR [--db URL]              renew the CRL if it is due (the worker)
- *   ca ocsp-refresh --data DIR [--db URL]          pre-sign OCSP responses that are due */
+ *   ca ocsp-refresh --data DIR [--db URL]          pre-sign OCSP responses that are due
+ *   ca ocsp-answer --data DIR --in REQ --out RESP  answer one DER OCSP request (tests) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,10 +105,13 @@ static int ca_run(int argc, char **argv, const char *what)
 {
 	struct nl_cli_ca_opts o = {0};
 	int64_t hours = 24, n = 0;
+	const char *in = NULL, *outp = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--data") && v) { o.dir = v; i++; }
 		else if (!strcmp(a, "--db") && v) { o.db = v; i++; }
+		else if (!strcmp(a, "--in") && v) { in = v; i++; }
+		else if (!strcmp(a, "--out") && v) { outp = v; i++; }
 		else if (!strcmp(a, "--hours") && v) { hours = atoll(v); i++; if (hours < 1 || hours > 24 * 31) goto usage; }
 		else goto usage;
 	}
@@ -123,6 +127,18 @@ static int ca_run(int argc, char **argv, const char *what)
 		if (!rc) printf("CRL published with %lld entries: %s/repo/issuing.crl\n", (long long)n, o.dir);
 	} else if (!strcmp(what, "crl-tick")) {
 		rc = nl_ca_crl_tick(db, sg, ca, now, NL_CRL_VALIDITY, NL_CRL_VALIDITY / 2);
+	} else if (!strcmp(what, "ocsp-answer")) {
+		nl_buf req = NL_BUF_INIT, resp = NL_BUF_INIT;
+		bool cacheable;
+		int64_t tu, nu;
+		rc = in && outp ? nl_read_file(in, 1 << 20, &req) : NL_ERR_INVALID;
+		if (!rc) {
+			nl_ca_ocsp_answer(db, sg, ca, req.data, req.len, now, &resp, &cacheable, &tu, &nu);
+			rc = nl_write_file(outp, resp.data, resp.len, 0644);
+			if (!rc) printf("%s\n", cacheable ? "cacheable" : "not cacheable");
+		}
+		nl_buf_free(&req);
+		nl_buf_free(&resp);
 	} else {
 		rc = nl_ca_ocsp_refresh(db, sg, ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &n);
 		if (!rc) printf("pre-signed %lld OCSP responses\n", (long long)n);
@@ -140,8 +156,8 @@ int nl_cli_ca(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "init")) return ca_init(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "crl") || !strcmp(argv[1], "crl-tick") ||
-	                  !strcmp(argv[1], "ocsp-refresh")))
+	                  !strcmp(argv[1], "ocsp-refresh") || !strcmp(argv[1], "ocsp-answer")))
 		return ca_run(argc - 1, argv + 1, argv[1]);
-	fprintf(stderr, "usage: nitelik ca init|crl|crl-tick|ocsp-refresh --data DIR ...\n");
+	fprintf(stderr, "usage: nitelik ca init|crl|crl-tick|ocsp-refresh|ocsp-answer --data DIR ...\n");
 	return 2;
 }

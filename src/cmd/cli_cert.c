@@ -44,7 +44,7 @@ static bool parse(int argc, char **argv, struct args *a)
 		else if (!strcmp(k, "--renew")) dst = &a->renew;
 		else if (!strcmp(k, "--publish")) { a->publish = true; continue; }
 		else if (!strcmp(k, "--pem")) { a->pem = true; continue; }
-		else if (!strcmp(k, "--days") && v) { a->days = atoll(v); i++; if (a->days < 1 || a->days > 3650) return false; continue; }
+		else if (!strcmp(k, "--days") && v) { a->days = atoll(v); i++; if (a->days < 1 || a->days > 7300) return false; continue; }
 		else if (k[0] != '-' && !a->pos) { a->pos = k; continue; }
 		else return false;
 		if (!v) return false;

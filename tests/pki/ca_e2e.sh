@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The CA end to end, black box, TAP: `nitelik ca init` on a fresh SoftHSM2 token,
+# nitelik-signer, issuance from CSRs, the chain checked by three independent
+# verifiers (OpenSSL, GnuTLS, NSS), the qcStatements DER, revocation and CRLs,
+# OCSP good/revoked/unknown/nonce/garbage/other CA, and the refusals.
+# Usage: ca_e2e.sh NITELIK NITELIK_SIGNER
+set -u
+NITELIK=${1:?nitelik}; SIGNER=${2:?nitelik-signer}
+T=$(mktemp -d /tmp/nitelik-pki.XXXXXX)
+D=$T/ca
+SIGNER_PID=
+cleanup() {
+  [ -n "$SIGNER_PID" ] && kill "$SIGNER_PID" 2>/dev/null && wait "$SIGNER_PID" 2>/dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
+n=0; failed=0
+ok()   { n=$((n+1)); echo "ok $n - $1"; }
+nok()  { n=$((n+1)); failed=$((failed+1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && sed 's/^/# /' <<<"$2"; }
+check() { # description, command...
+  local d=$1; shift
+  local out; if out=$("$@" 2>&1); then ok "$d"; else nok "$d" "$out"; fi
+}
+refuse() { # description, expected text, command...
+  local d=$1 want=$2; shift 2
+  local out; if out=$("$@" 2>&1); then nok "$d (was accepted)" "$out"
+  elif grep -qF -- "$want" <<<"$out"; then ok "$d"; else nok "$d (wrong reason)" "$out"; fi
+}
+start_signer() {
+  "$SIGNER" --data "$1" 2>"$T/signer.log" &
+  SIGNER_PID=$!
+  for _ in $(seq 100); do [ -S "$1/ca/signer.sock" ] && return 0; sleep 0.05; done
+  return 1
+}
+stop_signer() { kill "$SIGNER_PID" 2>/dev/null; wait "$SIGNER_PID" 2>/dev/null; SIGNER_PID=; }
+csr() { # file, openssl genpkey args...
+  local f=$1; shift
+  openssl req -new -newkey "$@" -nodes -keyout "$f.key" -subj /CN=ignored -out "$f" 2>/dev/null
+}
+issue() { # csr, out, extra args...
+  local c=$1 o=$2; shift 2
+  "$NITELIK" cert issue --data "$D" --csr "$c" --out "$o" "$@"
+}
+serial_of() { openssl x509 -in "$1" -noout -serial | cut -d= -f2; }
+
+echo "TAP version 13"
+check "ca init on a SoftHSM2 token" "$NITELIK" ca init --data "$D" --base-url http://127.0.0.1:1
+refuse "ca init refuses to overwrite a CA" "already exists" "$NITELIK" ca init --data "$D"
+if grep -q '^issuing_key = pkcs11:' "$D/ca/ca.conf" && ! ls "$D"/ca/*.key >/dev/null 2>&1; then
+  ok "CA keys live in the token, not in files"; else nok "CA keys live in the token, not in files"; fi
+openssl x509 -inform DER -in "$D/repo/root.crt" -out "$T/root.pem"
+openssl x509 -inform DER -in "$D/repo/issuing.crt" -out "$T/iss.pem"
+check "root CA is P-384 with keyCertSign, cRLSign, critical CA:TRUE" bash -c \
+  "openssl x509 -in $T/root.pem -noout -text | grep -q 'NIST CURVE: P-384' &&
+   openssl x509 -in $T/root.pem -noout -ext keyUsage | tr -d '\n' | grep -q 'critical *Certificate Sign, CRL Sign' &&
+   openssl x509 -in $T/root.pem -noout -ext basicConstraints | tr -d '\n' | grep -q 'critical *CA:TRUE'"
+check "issuing CA verifies under the root, pathlen 0" bash -c \
+  "openssl verify -x509_strict -CAfile $T/root.pem $T/iss.pem && openssl x509 -in $T/iss.pem -noout -ext basicConstraints | grep -q 'pathlen:0'"
+check "OCSP responder: P-256, OCSPSigning, ocsp-nocheck, verifies" bash -c \
+  "openssl x509 -in $D/ca/ocsp.pem -noout -text | grep -q 'NIST CURVE: P-256' &&
+   openssl x509 -in $D/ca/ocsp.pem -noout -text | grep -q 'OCSP Signing' &&
+   openssl x509 -in $D/ca/ocsp.pem -noout -text | grep -q 'OCSP No Check' &&
+   openssl verify -x509_strict -CAfile $T/root.pem -untrusted $T/iss.pem $D/ca/ocsp.pem"
+
+if start_signer "$D"; then ok "signer starts"; else nok "signer starts" "$(cat "$T/signer.log")"; fi
+if [ "$(stat -c %a "$D/ca/signer.sock")" = 600 ]; then ok "signer socket is mode 0600"; else nok "signer socket is mode 0600"; fi
+
+csr "$T/a.csr" ec -pkeyopt ec_paramgen_curve:P-256
+check "issue a qualified certificate from a CSR" issue "$T/a.csr" "$T/a.pem" --given "Ayşe" --surname "Yılmaz" \
+  --tckn 10000000146 --email ayse@example.com --publish
+SA=$(serial_of "$T/a.pem")
+check "subject is exactly C, serialNumber PNOTR-, givenName, surname, CN" bash -c \
+  "openssl x509 -in $T/a.pem -noout -subject -nameopt RFC2253,-esc_msb | grep -qx 'subject=CN=Ayşe Yılmaz,SN=Yılmaz,GN=Ayşe,serialNumber=PNOTR-10000000146,C=TR'"
+check "serial is positive and at least 64 bits" bash -c "s=$SA; [ \${#s} -ge 16 ] && [ \$((16#\${s:0:1})) -lt 8 ]"
+check "keyUsage is critical nonRepudiation only" bash -c \
+  "openssl x509 -in $T/a.pem -noout -ext keyUsage | tr -d '\n' | grep -q 'critical *Non Repudiation\$'"
+check "openssl verify -x509_strict -policy_check -policy QCP-n-qscd" \
+  openssl verify -x509_strict -policy_check -explicit_policy -policy 0.4.0.194112.1.2 -CAfile "$T/root.pem" -untrusted "$T/iss.pem" "$T/a.pem"
+cat "$T/a.pem" "$T/iss.pem" "$T/root.pem" > "$T/chain.pem"
+check "certtool --verify-chain (GnuTLS)" bash -c "certtool --verify-chain --infile $T/chain.pem | grep -q 'Chain verification output: Verified'"
+mkdir "$T/nss" && certutil -N -d "sql:$T/nss" --empty-password && certutil -A -d "sql:$T/nss" -n root -t C,C,C -i "$T/root.pem"
+check "vfychain (NSS) with policy QCP-n-qscd" vfychain -d "sql:$T/nss" -pp -u 4 -o 0.4.0.194112.1.2 -a "$T/a.pem" -a "$T/iss.pem"
+
+# qcStatements, parsed by openssl asn1parse from the extension's DER.
+openssl x509 -in "$T/a.pem" -outform DER -out "$T/a.der"
+qc_off=$(openssl asn1parse -inform DER -in "$T/a.der" | grep -A2 'qcStatements' | grep 'OCTET STRING' | head -1 | cut -d: -f1 | tr -d ' ')
+openssl asn1parse -inform DER -in "$T/a.der" -strparse "$qc_off" > "$T/qc.txt" 2>&1
+for want in 'OBJECT            :0.4.0.1862.1.1' 'OBJECT            :0.4.0.1862.1.4' \
+            'OBJECT            :0.4.0.1862.1.6' 'OBJECT            :0.4.0.1862.1.6.1' \
+            'OBJECT            :0.4.0.1862.1.5' 'IA5STRING         :https://127.0.0.1:1/pds/en' \
+            'PRINTABLESTRING   :en' 'PRINTABLESTRING   :tr' 'OBJECT            :0.4.0.1862.1.7' \
+            'PRINTABLESTRING   :TR' 'OBJECT            :0.4.0.194121.1.1' 'OBJECT            :2.16.792.1.61.0.1.5070.1.1'; do
+  if grep -qF -- "$want" "$T/qc.txt"; then ok "qcStatements DER has $want"; else nok "qcStatements DER has $want" "$(cat "$T/qc.txt")"; fi
+done
+if [ "$(grep -c ':0.4.0.1862.1.6$' "$T/qc.txt")" = 1 ] && ! openssl x509 -in "$T/a.pem" -noout -text | grep -q 'qcStatements: critical'; then
+  ok "one QcType statement, qcStatements not critical"; else nok "one QcType statement, qcStatements not critical"; fi
+check "certificatePolicies: provider OID with CPS, then QCP-n-qscd" bash -c \
+  "openssl x509 -in $T/a.pem -noout -ext certificatePolicies | tr -d '\n' | grep -q 'Policy: 2.16.792.*CPS: https://.*Policy: 0.4.0.194112.1.2'"
+check "AIA has OCSP and caIssuers; CRL DP present" bash -c \
+  "openssl x509 -in $T/a.pem -noout -text | grep -q 'OCSP - URI:http://127.0.0.1:1/ocsp' &&
+   openssl x509 -in $T/a.pem -noout -text | grep -q 'CA Issuers - URI:http://127.0.0.1:1/repo/issuing.crt' &&
+   openssl x509 -in $T/a.pem -noout -text | grep -q 'URI:http://127.0.0.1:1/repo/issuing.crl'"
+
+csr "$T/p.csr" rsa:2048
+check "passport holder gets serialNumber PAS<country>-<no>" bash -c \
+  "$(printf '%q ' "$NITELIK") cert issue --data $D --csr $T/p.csr --out $T/p.pem --given John --surname Smith --passport DE-C01X00T47 &&
+   openssl x509 -in $T/p.pem -noout -subject | grep -q 'serialNumber = PASDE-C01X00T47'"
+check "renewal starts when the old certificate ends" bash -c \
+  "$(printf '%q ' "$NITELIK") cert issue --data $D --csr $T/a.csr --out $T/r.pem --given Ayşe --surname Yılmaz --tckn 10000000146 --renew $SA &&
+   [ \"\$(openssl x509 -in $T/a.pem -noout -enddate | cut -d= -f2)\" = \"\$(openssl x509 -in $T/r.pem -noout -startdate | cut -d= -f2)\" ]"
+
+# Refusals.
+csr "$T/a2.csr" ec -pkeyopt ec_paramgen_curve:P-256
+sed '3s/[A-Za-z]/A/g' "$T/a2.csr" > "$T/bad.csr"   # one CSR line altered: the signature fails
+refuse "a CSR with a bad signature is refused" "signature does not verify" issue "$T/bad.csr" "$T/x.pem" --given A --surname B --tckn 10000000146
+csr "$T/weak.csr" rsa:1024
+refuse "RSA 1024 is refused by the linter" "RSA shorter than 2048" issue "$T/weak.csr" "$T/x.pem" --given A --surname B --tckn 10000000146
+csr "$T/k1.csr" ec -pkeyopt ec_paramgen_curve:secp256k1
+refuse "an unsupported curve is refused by the linter" "unsupported curve" issue "$T/k1.csr" "$T/x.pem" --given A --surname B --tckn 10000000146
+refuse "a bad T.C. number is refused" "not valid" issue "$T/a.csr" "$T/x.pem" --given A --surname B --tckn 0123
+refuse "validity beyond the issuing CA is refused" "ends after the issuer" issue "$T/a.csr" "$T/x.pem" --given A --surname B --tckn 10000000146 --days 4000
+
+# Directory, status changes, CRL, OCSP.
+check "public directory finds the published holder by name" bash -c "$(printf '%q ' "$NITELIK") cert search --data $D yılmaz | grep -q $SA"
+check "public directory finds the holder by e-mail" bash -c "$(printf '%q ' "$NITELIK") cert search --data $D AYSE@example.com | grep -q $SA"
+if "$NITELIK" cert search --data "$D" Smith | grep -q serial; then nok "unpublished holder stays out of the directory"; else ok "unpublished holder stays out of the directory"; fi
+SP=$(serial_of "$T/p.pem"); SR=$(serial_of "$T/r.pem")
+check "suspend" "$NITELIK" cert suspend --data "$D" "$SP"
+check "release" "$NITELIK" cert release --data "$D" "$SP"
+refuse "release of a good certificate is refused" "invalid_transition" "$NITELIK" cert release --data "$D" "$SP"
+check "revoke with reason keyCompromise" "$NITELIK" cert revoke --data "$D" "$SA" --reason keyCompromise
+refuse "revoking twice is refused" "invalid_transition" "$NITELIK" cert revoke --data "$D" "$SA" --reason superseded
+check "suspend the renewal certificate (hold)" "$NITELIK" cert suspend --data "$D" "$SR"
+check "publish a CRL" "$NITELIK" ca crl --data "$D"
+check "openssl crl verifies the CRL with the issuing CA" bash -c "openssl crl -inform DER -in $D/repo/issuing.crl -CAfile $T/iss.pem -noout 2>&1 | grep -q 'verify OK'"
+openssl crl -inform DER -in "$D/repo/issuing.crl" -noout -text > "$T/crl.txt"
+check "CRL lists the revoked serial with keyCompromise, the held one with certificateHold, CRL number 1" bash -c \
+  "grep -A4 'Serial Number: $SA' $T/crl.txt | grep -q 'Key Compromise' && grep -A4 'Serial Number: $SR' $T/crl.txt | grep -q 'Certificate Hold' &&
+   ! grep -q 'Serial Number: $SP' $T/crl.txt && grep -A1 'CRL Number' $T/crl.txt | grep -q ' 1\$'"
+check "the CRL worker does not renew a fresh CRL" bash -c "$(printf '%q ' "$NITELIK") ca crl-tick --data $D && [ \$(sqlite3 $D/nitelik.db 'select count(*) from crls') = 1 ]"
+
+ocsp_ask() { # cert, out, extra openssl args
+  local c=$1 o=$2; shift 2
+  openssl ocsp -issuer "$T/iss.pem" -cert "$c" -reqout "$T/req.der" "$@" >/dev/null 2>&1 &&
+  "$NITELIK" ca ocsp-answer --data "$D" --in "$T/req.der" --out "$o" >/dev/null &&
+  openssl ocsp -respin "$o" -issuer "$T/iss.pem" -cert "$c" -CAfile "$T/root.pem" -verify_other "$T/iss.pem" 2>&1
+}
+out=$(ocsp_ask "$T/p.pem" "$T/r1.der" -no_nonce)
+if grep -q 'Response verify OK' <<<"$out" && grep -q ': good' <<<"$out"; then ok "OCSP: good, responder signature verifies"; else nok "OCSP: good" "$out"; fi
+out=$(ocsp_ask "$T/a.pem" "$T/r2.der" -no_nonce)
+if grep -q 'Response verify OK' <<<"$out" && grep -q ': revoked' <<<"$out" && grep -q 'Reason: keyCompromise' <<<"$out"; then
+  ok "OCSP: revoked with time and reason"; else nok "OCSP: revoked" "$out"; fi
+# A serial of our issuing CA that the database does not know.
+openssl ocsp -issuer "$T/iss.pem" -serial 0x0123456789ABCDEF01 -reqout "$T/req.der" -no_nonce >/dev/null 2>&1
+"$NITELIK" ca ocsp-answer --data "$D" --in "$T/req.der" --out "$T/r3.der" >/dev/null
+out=$(openssl ocsp -respin "$T/r3.der" -issuer "$T/iss.pem" -serial 0x0123456789ABCDEF01 -CAfile "$T/root.pem" -verify_other "$T/iss.pem" 2>&1)
+if grep -q 'Response verify OK' <<<"$out" && grep -q ': unknown' <<<"$out"; then ok "OCSP: unknown serial"; else nok "OCSP: unknown serial" "$out"; fi
+openssl ocsp -issuer "$T/iss.pem" -cert "$T/p.pem" -reqout "$T/reqn.der" >/dev/null 2>&1
+"$NITELIK" ca ocsp-answer --data "$D" --in "$T/reqn.der" --out "$T/rn.der" >/dev/null
+out=$(openssl ocsp -reqin "$T/reqn.der" -respin "$T/rn.der" -CAfile "$T/root.pem" -verify_other "$T/iss.pem" 2>&1)
+if grep -q 'Response verify OK' <<<"$out" && ! grep -qi 'nonce' <<<"$out"; then ok "OCSP: nonce echoed"; else nok "OCSP: nonce echoed" "$out"; fi
+head -c 300 /dev/urandom > "$T/garbage.der"
+"$NITELIK" ca ocsp-answer --data "$D" --in "$T/garbage.der" --out "$T/rg.der" >/dev/null
+check "OCSP: garbage gets malformedRequest" bash -c "openssl ocsp -respin $T/rg.der -resp_text -noverify 2>&1 | grep -q 'malformedrequest'"
+head -c 5000 /dev/zero > "$T/big.der"
+"$NITELIK" ca ocsp-answer --data "$D" --in "$T/big.der" --out "$T/rb.der" >/dev/null
+check "OCSP: oversize request gets malformedRequest" bash -c "openssl ocsp -respin $T/rb.der -resp_text -noverify 2>&1 | grep -q 'malformedrequest'"
+openssl ocsp -issuer "$T/root.pem" -cert "$T/iss.pem" -reqout "$T/reqo.der" -no_nonce >/dev/null 2>&1
+"$NITELIK" ca ocsp-answer --data "$D" --in "$T/reqo.der" --out "$T/ro.der" >/dev/null
+check "OCSP: a certificate of another CA gets unauthorized" bash -c "openssl ocsp -respin $T/ro.der -resp_text -noverify 2>&1 | grep -q 'unauthorized'"
+check "OCSP: pre-signing covers every certificate" bash -c "$(printf '%q ' "$NITELIK") ca ocsp-refresh --data $D | grep -q 'pre-signed 3'"
+out=$(ocsp_ask "$T/p.pem" "$T/r4.der" -no_nonce)
+if grep -q 'Response verify OK' <<<"$out" && grep -q ': good' <<<"$out" && sqlite3 "$D/nitelik.db" "select writefile('$T/cached.der', der) from ocsp_responses where serial='$SP'" >/dev/null && cmp -s "$T/r4.der" "$T/cached.der"; then
+  ok "OCSP: answered from the pre-signed cache"; else nok "OCSP: answered from the pre-signed cache" "$out"; fi
+check "audit chain has the certificate changes" bash -c "[ \$(sqlite3 $D/nitelik.db \"select count(*) from audit_log where entity='certificate'\") -ge 7 ]"
+stop_signer
+
+# The other key options.
+check "ca init with demo key files and RSA 3072" "$NITELIK" ca init --data "$T/f" --key-file-demo --key-type rsa3072
+check "demo key files are mode 0600" bash -c "[ \$(stat -c %a $T/f/ca/issuing.key) = 600 ]"
+if start_signer "$T/f"; then
+  check "RSA 3072 CA issues a certificate that verifies" bash -c \
+    "$(printf '%q ' "$NITELIK") cert issue --data $T/f --csr $T/a.csr --out $T/f.pem --given A --surname B --tckn 10000000146 &&
+     openssl x509 -inform DER -in $T/f/repo/root.crt -out $T/froot.pem && openssl x509 -inform DER -in $T/f/repo/issuing.crt -out $T/fiss.pem &&
+     openssl verify -x509_strict -policy_check -policy 0.4.0.194112.1.2 -CAfile $T/froot.pem -untrusted $T/fiss.pem $T/f.pem"
+  stop_signer
+else nok "signer starts on the demo key files" "$(cat "$T/signer.log")"; fi
+echo "1..$n"
+[ "$failed" = 0 ]
