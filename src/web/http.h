@@ -51,20 +51,22 @@ enum nl_auth {
 	NL_AUTH_SESSION,      /* any logged-in session (person, holder or officer) */
 	NL_AUTH_PERSON,       /* applicant after form login (session kind person) */
 	NL_AUTH_HOLDER,       /* certificate holder in Online İşlemler (kind holder) */
-	NL_AUTH_OFFICER,      /* staff user with role NL_ROLE_OFFICER (institution officer) */
-	NL_AUTH_RA,           /* staff user with role NL_ROLE_RA (registration officer) */
-	NL_AUTH_ADMIN,        /* staff user with role NL_ROLE_ADMIN */
+	NL_AUTH_OFFICER,      /* staff user with role NL_SROLE_OFFICER (institution officer) */
+	NL_AUTH_RA,           /* staff user with role NL_SROLE_RA (registration officer) */
+	NL_AUTH_ADMIN,        /* staff user with role NL_SROLE_ADMIN */
 	NL_AUTH_API_TOKEN,    /* Authorization: Bearer <token>, checked by srv->api_token_check;
 	                         no cookies, no CSRF */
 };
 
-/* Roles of a staff session (kind NL_SESS_OFFICER), a bit mask kept in the session. */
-enum nl_role {
-	NL_ROLE_OFFICER = 1u << 0,
-	NL_ROLE_RA = 1u << 1,
-	NL_ROLE_PRODUCTION = 1u << 2,
-	NL_ROLE_ADMIN = 1u << 3,
-	NL_ROLE_AUDITOR = 1u << 4,
+/* Roles of a staff session (kind NL_SESS_OFFICER), a bit mask kept in the session.
+ * Distinct from store_users.h's enum nl_user_role (one role per account row):
+ * a session may carry several bits. */
+enum nl_session_role {
+	NL_SROLE_OFFICER = 1u << 0,
+	NL_SROLE_RA = 1u << 1,
+	NL_SROLE_PRODUCTION = 1u << 2,
+	NL_SROLE_ADMIN = 1u << 3,
+	NL_SROLE_AUDITOR = 1u << 4,
 };
 
 /* One row of the route table in routes.c. */
@@ -115,7 +117,7 @@ struct nl_web_session {
 	bool dirty;                /* write back at the end of the request */
 	struct nl_session s;       /* kind, subject_id, csrf, lang, created_at, last_seen */
 	json_t *data;              /* a JSON object; never NULL when present */
-	unsigned roles;            /* enum nl_role bits (kept in data under "_roles") */
+	unsigned roles;            /* enum nl_session_role bits (kept in data under "_roles") */
 };
 
 struct nl_req {

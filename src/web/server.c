@@ -155,9 +155,9 @@ static bool authorize(struct nl_req *r)
 	case NL_AUTH_SESSION: ok = true; break;
 	case NL_AUTH_PERSON: ok = s->s.kind == NL_SESS_PERSON; break;
 	case NL_AUTH_HOLDER: ok = s->s.kind == NL_SESS_HOLDER; break;
-	case NL_AUTH_OFFICER: ok = staff && (s->roles & NL_ROLE_OFFICER); break;
-	case NL_AUTH_RA: ok = staff && (s->roles & NL_ROLE_RA); break;
-	case NL_AUTH_ADMIN: ok = staff && (s->roles & NL_ROLE_ADMIN); break;
+	case NL_AUTH_OFFICER: ok = staff && (s->roles & NL_SROLE_OFFICER); break;
+	case NL_AUTH_RA: ok = staff && (s->roles & NL_SROLE_RA); break;
+	case NL_AUTH_ADMIN: ok = staff && (s->roles & NL_SROLE_ADMIN); break;
 	default: ok = false; break;
 	}
 	if (!ok)
