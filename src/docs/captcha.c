@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "core/buf.h"
+#include "docs/fonts.h"
 
 /* ---- randomness: one pool, from libsodium, or derived from a seed ---- */
 
@@ -92,12 +93,15 @@ static void set_dark(cairo_t *cr, struct rng *r, double alpha)
 
 /* Each glyph in its own slot, rotated about its centre and shifted, so no
  * two captchas of the same text line up and segmentation gets harder. */
-static void draw_glyphs(cairo_t *cr, struct rng *r, const char *text, int w, int h)
+static void draw_glyphs(PangoFontMap *font_map, cairo_t *cr, struct rng *r, const char *text,
+	int w, int h)
 {
 	size_t n = strlen(text);
 	double margin = w * 0.06;
 	double slot = (w - 2 * margin) / (double)n;
-	PangoLayout *layout = pango_cairo_create_layout(cr);
+	PangoContext *pc = pango_font_map_create_context(font_map);
+	pango_cairo_update_context(cr, pc);
+	PangoLayout *layout = pango_layout_new(pc);
 	PangoFontDescription *font = pango_font_description_from_string("DejaVu Sans Bold");
 
 	for (size_t i = 0; i < n; i++) {
@@ -122,6 +126,7 @@ static void draw_glyphs(cairo_t *cr, struct rng *r, const char *text, int w, int
 	}
 	pango_font_description_free(font);
 	g_object_unref(layout);
+	g_object_unref(pc);
 }
 
 /* Bends the text layer: each output pixel takes the source pixel displaced by
@@ -222,7 +227,13 @@ nl_err nl_captcha_new(const struct nl_captcha_opts *opts, struct nl_captcha *out
 	}
 
 	cr = cairo_create(text);
-	draw_glyphs(cr, r, out->answer, o.width, o.height);
+	PangoFontMap *fonts = nl_docs_fonts_lock();
+	if (!fonts) {
+		rc = NL_ERR_INTERNAL;
+		goto out;
+	}
+	draw_glyphs(fonts, cr, r, out->answer, o.width, o.height);
+	nl_docs_fonts_unlock();
 	cairo_destroy(cr);
 	cr = NULL;
 	wave(text, bent, r);

@@ -7,6 +7,9 @@
  * in the session (one use, 5 minutes) and compares what the person typed after
  * nl_captcha_normalize().
  *
+ * Fonts come from the docs layer's shared font map (docs/fonts.h): call
+ * nl_docs_shutdown() at process end for a leak-free exit.
+ *
  * Deterministic mode (opts.seeded): the same seed gives the same answer and the
  * same picture, for tests. The web layer must refuse that setting outside
  * demo/test mode (issue 3, item 4). */

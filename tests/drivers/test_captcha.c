@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "docs/captcha.h"
+#include "docs/fonts.h"
 
 struct reader {
 	const unsigned char *p;
@@ -148,6 +150,33 @@ static void seeded_is_deterministic_and_seeds_differ(void **state)
 	nl_captcha_free(&d);
 }
 
+static void *draw_many(void *arg)
+{
+	int *ok = arg;
+	for (int i = 0; i < 10; i++) {
+		struct nl_captcha c;
+		if (nl_captcha_new(NULL, &c) != NL_OK)
+			return NULL;
+		*ok += c.png_len > 1000;
+		nl_captcha_free(&c);
+	}
+	return NULL;
+}
+
+/* The web server draws captchas from many threads at once. */
+static void threads_draw_at_once(void **state)
+{
+	(void)state;
+	pthread_t t[4];
+	int ok[4] = {0};
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, draw_many, &ok[i]), 0);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(ok[i], 10);
+	}
+}
+
 static void bad_sizes(void **state)
 {
 	(void)state;
@@ -194,8 +223,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(valid_png_of_the_expected_size),
 		cmocka_unit_test(seeded_is_deterministic_and_seeds_differ),
+		cmocka_unit_test(threads_draw_at_once),
 		cmocka_unit_test(bad_sizes),
 		cmocka_unit_test(normalize_typed_answers),
 	};
-	return cmocka_run_group_tests_name("captcha", tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("captcha", tests, NULL, NULL);
+	nl_docs_shutdown();   /* so LeakSanitizer sees no font caches */
+	return failed;
 }
