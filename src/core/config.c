@@ -159,13 +159,20 @@ static char *trim(char *s)
 static const char *unquote(char *v, const char **why)
 {
 	*why = NULL;
+	v = trim(v);
 	if (v[0] == '"') {
-		size_t n = strlen(v);
-		if (n < 2 || v[n - 1] != '"') {
+		/* "..." then nothing or a comment */
+		char *end = strchr(v + 1, '"');
+		if (!end) {
 			*why = "unterminated quote";
 			return NULL;
 		}
-		v[n - 1] = '\0';
+		char *rest = trim(end + 1);
+		if (*rest && *rest != '#' && *rest != ';') {
+			*why = "text after the closing quote";
+			return NULL;
+		}
+		*end = '\0';
 		return v + 1;
 	}
 	for (char *p = v; *p; p++)

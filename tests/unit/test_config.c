@@ -1,0 +1,137 @@
+/* Unit tests of the configuration parser (src/core/config.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/config.h"
+
+static nl_err parse(struct nl_config *c, const char *text, char *err, size_t n)
+{
+	nl_config_defaults(c, "/web");
+	return nl_config_parse(c, text, strlen(text), err, n);
+}
+
+static void defaults_are_safe(void **state)
+{
+	(void)state;
+	struct nl_config c;
+	char err[256] = "";
+	nl_config_defaults(&c, "/web");
+	assert_string_equal(c.listen, "127.0.0.1:8080"); /* loopback only */
+	assert_false(c.behind_tls_proxy);
+	assert_false(c.demo);
+	assert_true(c.body_limit > 0 && c.body_limit <= 16 * 1024 * 1024);
+	assert_true(c.session_idle_timeout <= c.session_absolute_timeout);
+	assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_OK);
+	nl_config_resolve(&c);
+	assert_string_equal(c.database, "sqlite:/var/lib/nitelik/nitelik.db");
+}
+
+static void parses_every_type(void **state)
+{
+	(void)state;
+	struct nl_config c;
+	char err[256] = "";
+	const char *text =
+		"# comment\n"
+		"; another\n"
+		"[server]\n"
+		"listen = 0.0.0.0:9000   # trailing comment\n"
+		"behind_tls_proxy = yes\r\n"
+		"body_limit=2048\n"
+		"\n"
+		"[storage]\n"
+		"database = \"postgresql://u@h/db#x\"  # quoted: the # is kept\n"
+		"[session]\n"
+		"idle_timeout = 600\n"
+		"[web]\n"
+		"default_lang = en\n"
+		"[demo]\n"
+		"enabled = true";  /* no final newline */
+	assert_int_equal(parse(&c, text, err, sizeof err), NL_OK);
+	assert_string_equal(c.listen, "0.0.0.0:9000");
+	assert_true(c.behind_tls_proxy);
+	assert_int_equal(c.body_limit, 2048);
+	assert_string_equal(c.database, "postgresql://u@h/db#x");
+	assert_int_equal(c.session_idle_timeout, 600);
+	assert_string_equal(c.default_lang, "en");
+	assert_true(c.demo);
+	assert_int_equal(c.connection_timeout, 30); /* untouched keys keep defaults */
+}
+
+static void errors_name_the_line(void **state)
+{
+	(void)state;
+	struct nl_config c;
+	char err[256];
+	static const struct { const char *text, *want; } cases[] = {
+		{"[server]\nlisten = x:1\nbogus = 1\n", "line 3: unknown key 'bogus' in [server]"},
+		{"[nope]\n", "line 1: unknown section [nope]"},
+		{"listen = 1\n", "line 1: key 'listen' outside of a [section]"},
+		{"[server]\n\nthreads\n", "line 3: expected 'key = value'"},
+		{"[server]\nthreads = many\n", "line 2: server.threads: not an integer"},
+		{"[server]\nthreads = -1\n", "line 2: server.threads: out of range"},
+		{"[server]\nbody_limit = 12abc\n", "line 2: server.body_limit: not an integer"},
+		{"[server]\nbehind_tls_proxy = maybe\n", "line 2: server.behind_tls_proxy: not a boolean"},
+		{"[server\n", "line 1: malformed section header"},
+		{"[storage]\ndatabase = \"open\n", "line 2: unterminated quote"},
+		{"[storage]\ndatabase = \"a\" b\n", "line 2: text after the closing quote"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		err[0] = '\0';
+		assert_int_equal(parse(&c, cases[i].text, err, sizeof err), NL_ERR_CONFIG);
+		if (strncmp(err, cases[i].want, strlen(cases[i].want)) != 0)
+			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].want);
+	}
+}
+
+static void rejects_nul_and_long_values(void **state)
+{
+	(void)state;
+	struct nl_config c;
+	char err[256];
+	const char with_nul[] = "[server]\nlisten = a\0b:1\n";
+	nl_config_defaults(&c, "/web");
+	assert_int_equal(nl_config_parse(&c, with_nul, sizeof with_nul - 1, err, sizeof err),
+	                 NL_ERR_CONFIG);
+	char big[2048] = "[server]\nlisten = ";
+	memset(big + strlen(big), 'a', 1000);
+	assert_int_equal(parse(&c, big, err, sizeof err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err, "too long"));
+}
+
+static void validate_relations(void **state)
+{
+	(void)state;
+	struct nl_config c;
+	char err[256];
+	nl_config_defaults(&c, "/web");
+	c.session_idle_timeout = 7200;
+	c.session_absolute_timeout = 3600;
+	assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_ERR_CONFIG);
+	nl_config_defaults(&c, "/web");
+	assert_int_equal(nl_config_set(&c, "web.default_lang", "de", err, sizeof err), NL_OK);
+	assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_ERR_CONFIG);
+	nl_config_defaults(&c, "/web");
+	assert_int_equal(nl_config_set(&c, "server.listen", "[::1]:0", err, sizeof err), NL_OK);
+	assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_OK);
+	assert_int_equal(nl_config_set(&c, "server.nope", "1", err, sizeof err), NL_ERR_CONFIG);
+	assert_int_equal(nl_config_set(&c, "nodot", "1", err, sizeof err), NL_ERR_CONFIG);
+}
+
+int main(void)
+{
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_are_safe),
+		cmocka_unit_test(parses_every_type),
+		cmocka_unit_test(errors_name_the_line),
+		cmocka_unit_test(rejects_nul_and_long_values),
+		cmocka_unit_test(validate_relations),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
