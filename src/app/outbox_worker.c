@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static nl_err send_one(const struct nl_drivers *d, const struct nl_outbox_msg *m,
 	struct nl_drv_error *e)
@@ -74,4 +75,26 @@ out:
 nl_err nl_outbox_run_once(nl_db *db, const struct nl_drivers *drivers, int64_t now)
 {
 	return nl_outbox_run_once_stats(db, drivers, now, NULL);
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+void nl_outbox_worker_loop(nl_db *db, const struct nl_drivers *drivers,
+	const atomic_bool *stop, unsigned idle_ms)
+{
+	while (!atomic_load(stop)) {
+		struct nl_outbox_stats st = {0};
+		nl_err rc = nl_outbox_run_once_stats(db, drivers, (int64_t)time(NULL), &st);
+		if (rc != NL_OK)
+			fprintf(stderr, "outbox: pass failed: %s\n", nl_err_code(rc));
+		if (rc == NL_OK && st.claimed > 0)
+			continue;   /* more may be due: no pause while there is work */
+		for (unsigned waited = 0; waited < idle_ms && !atomic_load(stop); waited += 100)
+			sleep_ms(idle_ms - waited < 100 ? idle_ms - waited : 100);
+	}
+	nl_db_thread_done(db);
 }

@@ -4,6 +4,8 @@
 #ifndef NL_APP_OUTBOX_WORKER_H
 #define NL_APP_OUTBOX_WORKER_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,5 +29,13 @@ nl_err nl_outbox_run_once(nl_db *db, const struct nl_drivers *drivers, int64_t n
 /* The same, also counting what happened (stats may be NULL). */
 nl_err nl_outbox_run_once_stats(nl_db *db, const struct nl_drivers *drivers, int64_t now,
 	struct nl_outbox_stats *stats);
+
+/* A ready worker-thread body: runs passes at the wall clock until *stop is
+ * set, sleeping idle_ms (checking *stop every 100 ms) after a pass that found
+ * nothing or failed, and closes this thread's database connection at the end.
+ * Start it with pthread_create through a small adapter; set *stop and join to
+ * end it. */
+void nl_outbox_worker_loop(nl_db *db, const struct nl_drivers *drivers,
+	const atomic_bool *stop, unsigned idle_ms);
 
 #endif

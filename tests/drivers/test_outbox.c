@@ -3,9 +3,11 @@
  * workers without double-sending, back-off with jitter, giving up, leases,
  * the listing for the demo page, and the worker with the simulators. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../store/fixture.h"
@@ -285,13 +287,14 @@ static nl_err counting_send(void *self, const struct nl_mail_msg *m, struct nl_d
 	if (!fail && i >= 0 && i < N_MSG)
 		d->sends[i]++;
 	pthread_mutex_unlock(&d->lock);
-	usleep(500);   /* a send takes time: lets the other worker interleave */
+	usleep(2000);   /* a send takes time: lets the other worker interleave */
 	if (fail)
 		return nl_drv_fail(e, NL_ERR_IO, "injected failure");
 	return NL_OK;
 }
 
 struct worker_arg {
+	pthread_barrier_t *start;
 	nl_db *db;
 	struct nl_drivers *drivers;
 	int64_t now;
@@ -302,7 +305,12 @@ struct worker_arg {
 static void *worker(void *p)
 {
 	struct worker_arg *w = p;
-	for (int round = 0; round < 200; round++) {
+	nl_conn *c;
+	/* Both connect first, then start together: connecting to PostgreSQL
+	 * takes longer than sending the whole queue. */
+	w->rc = nl_db_conn(w->db, &c);
+	pthread_barrier_wait(w->start);
+	for (int round = 0; round < 200 && w->rc == NL_OK; round++) {
 		struct nl_outbox_stats st;
 		w->rc = nl_outbox_run_once_stats(w->db, w->drivers, w->now, &st);
 		if (w->rc != NL_OK)
@@ -328,13 +336,16 @@ static void two_workers_never_send_twice(void **state)
 		snprintf(to, sizeof to, "u%d@example.org", i);
 		enqueue_mail(f, to, T0);
 	}
-	struct worker_arg w1 = {.db = f->db, .drivers = &drivers, .now = T0};
+	pthread_barrier_t start;
+	pthread_barrier_init(&start, NULL, 2);
+	struct worker_arg w1 = {.start = &start, .db = f->db, .drivers = &drivers, .now = T0};
 	struct worker_arg w2 = w1;
 	pthread_t t1, t2;
 	assert_int_equal(pthread_create(&t1, NULL, worker, &w1), 0);
 	assert_int_equal(pthread_create(&t2, NULL, worker, &w2), 0);
 	pthread_join(t1, NULL);
 	pthread_join(t2, NULL);
+	pthread_barrier_destroy(&start);
 	assert_int_equal(w1.rc, NL_OK);
 	assert_int_equal(w2.rc, NL_OK);
 	for (int i = 0; i < N_MSG; i++)
@@ -406,6 +417,50 @@ static void worker_with_failures_and_simulators(void **state)
 	nl_sms_free(drivers.sms);
 }
 
+struct loop_arg {
+	nl_db *db;
+	struct nl_drivers *drivers;
+	atomic_bool stop;
+};
+
+static void *loop_thread(void *p)
+{
+	struct loop_arg *a = p;
+	nl_outbox_worker_loop(a->db, a->drivers, &a->stop, 50);
+	return NULL;
+}
+
+/* The thread body nitelikd runs: picks up what is enqueued, stops on request. */
+static void worker_loop_sends_and_stops(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct counting_driver d = {.lock = PTHREAD_MUTEX_INITIALIZER};
+	nl_mailer mailer = {.name = "counting", .self = &d, .send = counting_send};
+	struct nl_drivers drivers = {.mail = &mailer};
+	nl_outbox_policy_defaults(&drivers.outbox);
+	struct loop_arg a = {.db = f->db, .drivers = &drivers};
+	atomic_init(&a.stop, false);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, loop_thread, &a), 0);
+	usleep(120 * 1000);   /* the loop idles first: nothing is due */
+	int64_t now = (int64_t)time(NULL);
+	for (int i = 0; i < 3; i++) {
+		char to[64];
+		snprintf(to, sizeof to, "u%d@example.org", i);
+		enqueue_mail(f, to, now);
+	}
+	int64_t sent = 0;
+	for (int tries = 0; tries < 100 && sent < 3; tries++) {
+		usleep(50 * 1000);
+		sent = fx_int(f, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'");
+	}
+	atomic_store(&a.stop, true);
+	pthread_join(t, NULL);
+	assert_int_equal(sent, 3);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(d.sends[i], 1);
+}
+
 static void order_link_and_filter(void **state)
 {
 	struct fx *f = fx_get(state);
@@ -474,6 +529,7 @@ int main(void)
 		FX_TEST(permanent_failure_gives_up_at_once),
 		FX_TEST(two_workers_never_send_twice),
 		FX_TEST(worker_with_failures_and_simulators),
+		FX_TEST(worker_loop_sends_and_stops),
 		FX_TEST(order_link_and_filter),
 		FX_TEST(policy_config),
 	};
