@@ -1,0 +1,65 @@
+/* Login throttling for every door: wrong answers are counted per (door, ID
+ * number or user name) and per (door, client address) in the database
+ * (store_throttle.h), so the counts hold across nodes; too many lock that door
+ * for that ID or that address for a while. The counters are keyed by a keyed
+ * hash (server key, context "throttle") of the door and the value, so the
+ * table holds no ID numbers or addresses.
+ *
+ *   struct nl_throttle_policy pol;
+ *   nl_throttle_policy_from_config(cfg, &pol);
+ *   int64_t until;
+ *   if (nl_throttle_check(db, &pol, NL_DOOR_FORM, id_number, r->client_ip, now,
+ *                         &until) == NL_ERR_LOCKED)
+ *       ... refuse with "too many attempts", without checking the password ...
+ *   if (wrong)   nl_throttle_fail(db, &pol, NL_DOOR_FORM, id_number, r->client_ip, now, NULL);
+ *   else         nl_throttle_success(db, NL_DOOR_FORM, id_number, now);
+ *
+ * Count every wrong answer whether or not the ID exists (so a lock reveals
+ * nothing), and check before the expensive part (password hash, registry).
+ * Either key may be NULL or "" to count only the other one (the staff login
+ * counts its per-account lock in store_users and only the address here). */
+#ifndef NL_APP_THROTTLE_H
+#define NL_APP_THROTTLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/err.h"
+#include "store/db.h"
+
+/* Door names (the "door" of the counters). */
+#define NL_DOOR_FORM "form"          /* /giris/form: captcha + ID + access password */
+#define NL_DOOR_IDENTITY "identity"  /* /giris/kimlik: captcha + registry identity */
+#define NL_DOOR_STAFF "staff"        /* /kurum/giris: user name + password */
+
+struct nl_throttle_policy {
+	int64_t id_max_failures;     /* per ID number: default 5 */
+	int64_t addr_max_failures;   /* per client address: default 30 */
+	int64_t window_s;            /* failures count for this long: default 900 */
+	int64_t id_lock_s;           /* an ID is locked this long: default 900 */
+	int64_t addr_lock_s;         /* an address is locked this long: default 900 */
+};
+
+/* The safe defaults above. */
+void nl_throttle_policy_defaults(struct nl_throttle_policy *p);
+/* From the [throttle] section of the configuration. */
+void nl_throttle_policy_from_config(const struct nl_config *cfg, struct nl_throttle_policy *p);
+
+/* NL_OK when neither the ID nor the address is locked at this door;
+ * NL_ERR_LOCKED when one is, with *until (may be NULL) the later end of the
+ * locks. Database errors are returned as they are (callers refuse the login:
+ * fail closed). */
+nl_err nl_throttle_check(nl_db *db, const struct nl_throttle_policy *p, const char *door,
+                         const char *id_key, const char *addr, int64_t now, int64_t *until);
+
+/* Counts one wrong answer for the ID and for the address (one transaction).
+ * *locked_now (may be NULL) is set when this failure locked either of them. */
+nl_err nl_throttle_fail(nl_db *db, const struct nl_throttle_policy *p, const char *door,
+                        const char *id_key, const char *addr, int64_t now, bool *locked_now);
+
+/* A successful login: forgets the ID's count (the address's count stays: one
+ * right password must not wash out many wrong ones from the same place). */
+nl_err nl_throttle_success(nl_db *db, const char *door, const char *id_key, int64_t now);
+
+#endif
