@@ -1,0 +1,182 @@
+/* API tokens and CSV import previews (migration 0004). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_staff_api.h"
+#include "store/store_util.h"
+
+#define TOKEN_COLS "t.id, t.institution_id, t.name, t.prefix, t.active, t.created_at, t.last_used_at"
+
+void nl_api_token_clear(struct nl_api_token *t)
+{
+	if (!t)
+		return;
+	free(t->name);
+	memset(t, 0, sizeof *t);
+}
+
+void nl_api_token_list_free(struct nl_api_token *items, size_t n)
+{
+	for (size_t k = 0; items && k < n; k++)
+		nl_api_token_clear(&items[k]);
+	free(items);
+}
+
+static nl_err read_token(nl_stmt *s, struct nl_api_token *out)
+{
+	nl_err rc = NL_OK;
+	memset(out, 0, sizeof *out);
+	out->id = nl_db_col_int64(s, 0);
+	out->institution_id = nl_db_col_int64(s, 1);
+	out->name = nl_store_col_dup(s, 2, &rc);
+	nl_store_col_copy(s, 3, out->prefix, sizeof out->prefix);
+	out->active = nl_db_col_bool(s, 4);
+	out->created_at = nl_db_col_int64(s, 5);
+	out->last_used_at = nl_db_col_int64(s, 6);
+	if (rc == NL_OK && !out->name)
+		rc = NL_ERR_DB;
+	if (rc != NL_OK)
+		nl_api_token_clear(out);
+	return rc;
+}
+
+nl_err nl_store_api_token_create(nl_conn *c, struct nl_api_token *t,
+                                 const uint8_t hash[NL_TOKEN_HASH_LEN])
+{
+	nl_stmt *s;
+	int64_t now = nl_store_now();
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO api_tokens (institution_id, name, token_hash, prefix, active, created_at)"
+		" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", "itxtbi",
+		t->institution_id, t->name ? t->name : "", hash, (size_t)NL_TOKEN_HASH_LEN, t->prefix,
+		1, now);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		t->id = nl_db_col_int64(s, 0);
+		t->active = true;
+		t->created_at = now;
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+static nl_err get_token(nl_stmt *s, struct nl_api_token *out)
+{
+	nl_err rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		rc = read_token(s, out);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_api_token_use(nl_conn *c, const uint8_t hash[NL_TOKEN_HASH_LEN], int64_t now,
+                              struct nl_api_token *out)
+{
+	nl_stmt *s;
+	memset(out, 0, sizeof *out);
+	/* One statement: the token must be active and so must its institution. */
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND active = $3"
+		" AND institution_id IN (SELECT id FROM institutions WHERE active = $3)"
+		" RETURNING id, institution_id, name, prefix, active, created_at, last_used_at",
+		"xib", hash, (size_t)NL_TOKEN_HASH_LEN, now, 1);
+	return rc == NL_OK ? get_token(s, out) : rc;
+}
+
+nl_err nl_store_api_token_get(nl_conn *c, int64_t id, struct nl_api_token *out)
+{
+	nl_stmt *s;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_store_query(c, &s, "SELECT " TOKEN_COLS " FROM api_tokens t WHERE t.id = $1",
+	                           "i", id);
+	return rc == NL_OK ? get_token(s, out) : rc;
+}
+
+nl_err nl_store_api_token_list(nl_conn *c, int64_t institution_id, struct nl_api_token **items,
+                               size_t *n)
+{
+	nl_stmt *s;
+	struct nl_api_token *v = NULL;
+	size_t count = 0, cap = 0;
+	*items = NULL;
+	*n = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT " TOKEN_COLS " FROM api_tokens t WHERE $1 = 0 OR t.institution_id = $1"
+		" ORDER BY t.id", "i", institution_id);
+	if (rc != NL_OK)
+		return rc;
+	while ((rc = nl_store_step_row(s)) == NL_OK) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct nl_api_token *nv = realloc(v, cap * sizeof *v);
+			if (!nv) {
+				rc = NL_ERR_NOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if ((rc = read_token(s, &v[count])) != NL_OK)
+			break;
+		count++;
+	}
+	nl_db_finalize(s);
+	if (rc != NL_ERR_NOT_FOUND) {
+		nl_api_token_list_free(v, count);
+		return rc;
+	}
+	*items = v;
+	*n = count;
+	return NL_OK;
+}
+
+nl_err nl_store_api_token_revoke(nl_conn *c, int64_t id)
+{
+	nl_stmt *s;
+	int64_t changed = 0;
+	nl_err rc = nl_store_query(c, &s, "UPDATE api_tokens SET active = $2 WHERE id = $1", "ib",
+	                           id, 0);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	return rc == NL_OK && changed == 0 ? NL_ERR_NOT_FOUND : rc;
+}
+
+nl_err nl_store_batch_put(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], int64_t user_id,
+                          int64_t institution_id, const char *payload, int64_t now)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO preapply_batches (id_hash, user_id, institution_id, payload, created_at)"
+		" VALUES ($1, $2, $3, $4, $5)", "xiiti",
+		id_hash, (size_t)NL_TOKEN_HASH_LEN, user_id, institution_id, payload, now);
+	return rc == NL_OK ? nl_store_exec_stmt(s, NULL) : rc;
+}
+
+nl_err nl_store_batch_take(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], int64_t user_id,
+                           int64_t not_before, int64_t now, char **payload)
+{
+	nl_stmt *s;
+	*payload = NULL;
+	/* consumed_at = 0 in the WHERE: of two confirmations only one gets the rows. */
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE preapply_batches SET consumed_at = $4 WHERE id_hash = $1 AND user_id = $2"
+		" AND consumed_at = 0 AND created_at >= $3 RETURNING payload", "xiii",
+		id_hash, (size_t)NL_TOKEN_HASH_LEN, user_id, not_before, now);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		*payload = nl_store_col_dup(s, 0, &rc);
+		if (rc == NL_OK && !*payload)
+			rc = NL_ERR_DB;
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_batch_purge(nl_conn *c, int64_t before, int64_t *purged)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "DELETE FROM preapply_batches WHERE created_at < $1", "i",
+	                           before);
+	return rc == NL_OK ? nl_store_exec_stmt(s, purged) : rc;
+}
