@@ -11,6 +11,8 @@ text, whether the session used TLS and who logged in), so the C test checks
 what a real mail client would see.
 
 --auth USER:PASS  requires AUTH with these credentials (over TLS when --tls).
+--smtps           TLS from the first byte (implicit TLS, smtps://), same certificate.
+--mute            accepts connections and never answers (client time-outs).
 --tls             offers STARTTLS with a fresh self-signed certificate for
                   127.0.0.1, written to OUTDIR/cert.pem for the client to trust.
 A recipient whose local part is "reject" is refused with 550.
@@ -99,12 +101,19 @@ async def main():
     outdir = sys.argv[1]
     auth = None
     tls = False
+    mute = False
+    smtps = False
     args = sys.argv[2:]
     while args:
         a = args.pop(0)
         if a == '--auth':
             auth = args.pop(0).split(':', 1)
         elif a == '--tls':
+            tls = True
+        elif a == '--mute':
+            mute = True
+        elif a == '--smtps':
+            smtps = True
             tls = True
         else:
             sys.exit('smtp_sink: unknown argument ' + a)
@@ -120,12 +129,18 @@ async def main():
     handler = Sink(outdir)
 
     def factory():
-        return SMTP(handler, hostname='sink.test', tls_context=ctx, require_starttls=False,
+        return SMTP(handler, hostname='sink.test', tls_context=None if smtps else ctx,
+                    require_starttls=False,
                     auth_required=auth is not None, auth_require_tls=tls,
                     authenticator=authenticator if auth else None)
 
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(factory, '127.0.0.1', 0)
+    if mute:
+        async def silent(reader, writer):
+            await asyncio.sleep(3600)
+        server = await asyncio.start_server(silent, '127.0.0.1', 0)
+    else:
+        server = await loop.create_server(factory, '127.0.0.1', 0, ssl=ctx if smtps else None)
     print(server.sockets[0].getsockname()[1], flush=True)
     async with server:
         await server.serve_forever()

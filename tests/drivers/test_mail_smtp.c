@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -69,6 +70,18 @@ static int setup_tls_auth(void **state)
 static int setup_plain_auth(void **state)
 {
 	const char *args[] = {"--auth", "nitelik:s3cret", NULL};
+	return start(state, args);
+}
+
+static int setup_smtps(void **state)
+{
+	const char *args[] = {"--smtps", NULL};
+	return start(state, args);
+}
+
+static int setup_mute(void **state)
+{
+	const char *args[] = {"--mute", NULL};
 	return start(state, args);
 }
 
@@ -216,6 +229,25 @@ static void starttls_required_with_tls_server(void **state)
 	json_decref(j);
 }
 
+static void implicit_tls_smtps(void **state)
+{
+	struct ctx *c = *state;
+	snprintf(c->cfg.url, sizeof c->cfg.url, "smtps://127.0.0.1:%d", c->sink.port);
+	snprintf(c->cfg.ca_file, sizeof c->cfg.ca_file, "%s/cert.pem", c->dir);
+	struct nl_mail_msg m = {.to = "x@example.org", .subject = SUBJECT, .body_text = TEXT,
+		.body_html = HTML};
+	struct nl_drv_error e = {0};
+	assert_int_equal(send_with(c, &m, &e), NL_OK);
+	json_t *j = received(c, 1);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "subject")), SUBJECT);
+	json_decref(j);
+	/* plain smtp:// to a TLS port gets nowhere */
+	snprintf(c->cfg.url, sizeof c->cfg.url, "smtp://127.0.0.1:%d", c->sink.port);
+	assert_int_equal(nl_mail_config_set(&c->cfg, "timeout_ms", "1500"), NL_OK);
+	assert_int_equal(send_with(c, &m, &e), NL_ERR_IO);
+}
+
 static void untrusted_certificate_is_refused(void **state)
 {
 	struct ctx *c = *state;
@@ -307,6 +339,19 @@ static void nobody_listening(void **state)
 	assert_false(e.permanent);
 }
 
+static void silent_server_times_out(void **state)
+{
+	struct ctx *c = *state;
+	assert_int_equal(nl_mail_config_set(&c->cfg, "timeout_ms", "700"), NL_OK);
+	struct nl_mail_msg m = {.to = "x@example.org", .subject = "s", .body_text = "t"};
+	struct nl_drv_error e = {0};
+	time_t t0 = time(NULL);
+	assert_int_equal(send_with(c, &m, &e), NL_ERR_IO);
+	assert_true(time(NULL) - t0 <= 3);
+	assert_non_null(strstr(e.msg, "imeout"));
+	assert_false(e.permanent);
+}
+
 static void config_and_simulator(void **state)
 {
 	(void)state;
@@ -349,6 +394,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(starttls_required_refuses_plaintext_server,
 			setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(starttls_required_with_tls_server, setup_tls, teardown),
+		cmocka_unit_test_setup_teardown(implicit_tls_smtps, setup_smtps, teardown),
 		cmocka_unit_test_setup_teardown(untrusted_certificate_is_refused, setup_tls, teardown),
 		cmocka_unit_test_setup_teardown(auth_over_tls, setup_tls_auth, teardown),
 		cmocka_unit_test_setup_teardown(auth_wrong_password_fails_and_is_retryable,
@@ -356,6 +402,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rejected_mailbox_is_permanent, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(header_injection_is_refused, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(nobody_listening, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(silent_server_times_out, setup_mute, teardown),
 		cmocka_unit_test(config_and_simulator),
 	};
 	return cmocka_run_group_tests_name("mail_smtp", tests, NULL, NULL);
