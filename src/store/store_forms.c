@@ -1,0 +1,382 @@
+/* Application form versions and SMS codes (store_forms.h). One SQL text for
+ * both engines. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_forms.h"
+#include "store/store_util.h"
+
+static const char *const form_status_codes[] = {
+	[NL_FORM_DRAFT] = "draft",
+	[NL_FORM_SUBMITTED] = "submitted",
+	[NL_FORM_SMS_CONFIRMED] = "sms_confirmed",
+	[NL_FORM_SUPERSEDED] = "superseded",
+	[NL_FORM_APPROVED] = "approved",
+};
+static const char *const sms_status_codes[] = {
+	[NL_SMS_ACTIVE] = "active",
+	[NL_SMS_USED] = "used",
+	[NL_SMS_REPLACED] = "replaced",
+	[NL_SMS_LOCKED] = "locked",
+};
+#define N_FORM_STATUS (sizeof form_status_codes / sizeof form_status_codes[0])
+#define N_SMS_STATUS (sizeof sms_status_codes / sizeof sms_status_codes[0])
+
+const char *nl_form_status_code(enum nl_form_status s)
+{
+	return (size_t)s < N_FORM_STATUS ? form_status_codes[s] : NULL;
+}
+
+bool nl_form_status_parse(const char *code, enum nl_form_status *out)
+{
+	for (size_t i = 1; code && i < N_FORM_STATUS; i++)
+		if (!strcmp(code, form_status_codes[i])) {
+			*out = (enum nl_form_status)i;
+			return true;
+		}
+	return false;
+}
+
+static bool sms_status_parse(const char *code, enum nl_sms_code_status *out)
+{
+	for (size_t i = 1; code && i < N_SMS_STATUS; i++)
+		if (!strcmp(code, sms_status_codes[i])) {
+			*out = (enum nl_sms_code_status)i;
+			return true;
+		}
+	return false;
+}
+
+void nl_form_clear(struct nl_form *f)
+{
+	if (!f)
+		return;
+	char **strs[] = {
+		&f->card_reader, &f->publish, &f->reason, &f->security_word_hash, &f->email,
+		&f->mobile, &f->operator_name, &f->home_phone, &f->info_channel,
+		&f->inst_registry_no, &f->unit, &f->title, &f->work_phone, &f->extension,
+		&f->address_type, &f->address, &f->district, &f->postal_code,
+		&f->delivery_method, &f->approval_method,
+	};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		free(*strs[i]);
+	memset(f, 0, sizeof *f);
+}
+
+#define COLS "id, order_id, version, status, period_years, card_reader, publish, reason," \
+             " security_word_hash, email, mobile, operator, home_phone, info_channel,"    \
+             " inst_registry_no, unit, title, work_phone, extension, address_type,"       \
+             " address, province, district, postal_code, delivery_method,"                \
+             " approval_method, created_at, updated_at, sms_confirmed_at"
+
+static nl_err read_form(nl_stmt *s, struct nl_form *f)
+{
+	nl_err rc = NL_OK;
+	memset(f, 0, sizeof *f);
+	f->id = nl_db_col_int64(s, 0);
+	f->order_id = nl_db_col_int64(s, 1);
+	f->version = nl_db_col_int64(s, 2);
+	if (!nl_form_status_parse(nl_db_col_text(s, 3), &f->status))
+		rc = NL_ERR_DB;
+	f->period_years = nl_db_col_int64(s, 4);
+	char **text_cols[] = {
+		&f->card_reader, &f->publish, &f->reason, &f->security_word_hash, &f->email,
+		&f->mobile, &f->operator_name, &f->home_phone, &f->info_channel,
+		&f->inst_registry_no, &f->unit, &f->title, &f->work_phone, &f->extension,
+		&f->address_type, &f->address,
+	};
+	for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++)
+		*text_cols[i] = nl_store_col_dup(s, (int)(5 + i), &rc);
+	f->province = nl_db_col_int64(s, 21);
+	f->district = nl_store_col_dup(s, 22, &rc);
+	f->postal_code = nl_store_col_dup(s, 23, &rc);
+	f->delivery_method = nl_store_col_dup(s, 24, &rc);
+	f->approval_method = nl_store_col_dup(s, 25, &rc);
+	f->created_at = nl_db_col_int64(s, 26);
+	f->updated_at = nl_db_col_int64(s, 27);
+	f->sms_confirmed_at = nl_db_col_is_null(s, 28) ? 0 : nl_db_col_int64(s, 28);
+	if (rc != NL_OK)
+		nl_form_clear(f);
+	return rc;
+}
+
+static nl_err get_one(nl_stmt *s, struct nl_form *out)
+{
+	nl_err rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		rc = read_form(s, out);
+	nl_db_finalize(s);
+	return rc;
+}
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+/* Inserts f with the given version and status; sets f->id. */
+static nl_err insert_form(nl_conn *c, struct nl_form *f, int64_t version,
+                          enum nl_form_status status, int64_t now)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO form_versions (order_id, version, status, period_years, card_reader,"
+		" publish, reason, security_word_hash, email, mobile, operator, home_phone,"
+		" info_channel, inst_registry_no, unit, title, work_phone, extension, address_type,"
+		" address, province, district, postal_code, delivery_method, approval_method,"
+		" created_at, updated_at)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+		" $17, $18, $19, $20, $21, $22, $23, $24, '', $25, $25) RETURNING id",
+		"iiti" "tttttttttttttttt" "i" "ttt" "i",
+		f->order_id, version, nl_form_status_code(status), f->period_years,
+		nz(f->card_reader), nz(f->publish), nz(f->reason), nz(f->security_word_hash),
+		nz(f->email), nz(f->mobile), nz(f->operator_name), nz(f->home_phone),
+		nz(f->info_channel), nz(f->inst_registry_no), nz(f->unit), nz(f->title),
+		nz(f->work_phone), nz(f->extension), nz(f->address_type), nz(f->address),
+		f->province, nz(f->district), nz(f->postal_code), nz(f->delivery_method), now);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK)
+		f->id = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	if (rc != NL_OK)
+		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
+	f->version = version;
+	f->status = status;
+	f->created_at = f->updated_at = now;
+	f->sms_confirmed_at = 0;
+	return NL_OK;
+}
+
+static nl_err delete_draft(nl_conn *c, int64_t order_id)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"DELETE FROM form_versions WHERE order_id = $1 AND status = 'draft'", "i", order_id);
+	return rc == NL_OK ? nl_store_exec_stmt(s, NULL) : rc;
+}
+
+struct draft_ctx {
+	struct nl_form *f;
+	int64_t now;
+};
+
+static nl_err save_draft_tx(nl_conn *c, void *arg)
+{
+	struct draft_ctx *d = arg;
+	nl_err rc = delete_draft(c, d->f->order_id);
+	return rc == NL_OK ? insert_form(c, d->f, 0, NL_FORM_DRAFT, d->now) : rc;
+}
+
+nl_err nl_store_form_save_draft(nl_conn *c, struct nl_form *f, int64_t now)
+{
+	if (!f->order_id)
+		return NL_ERR_INVALID;
+	struct draft_ctx d = {f, now};
+	return nl_store_run_tx(nl_db_of(c), save_draft_tx, &d);
+}
+
+nl_err nl_store_form_get_draft(nl_conn *c, int64_t order_id, struct nl_form *out)
+{
+	nl_stmt *s;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM form_versions"
+		" WHERE order_id = $1 AND status = 'draft'", "i", order_id);
+	return rc == NL_OK ? get_one(s, out) : rc;
+}
+
+nl_err nl_store_form_submit(nl_conn *c, struct nl_form *f, int64_t now, int64_t *superseded)
+{
+	nl_stmt *s;
+	int64_t next = 0, changed = 0;
+	if (!f->order_id)
+		return NL_ERR_INVALID;
+	nl_err rc = nl_store_query(c, &s, "SELECT COALESCE(MAX(version), 0) + 1 FROM form_versions"
+		" WHERE order_id = $1", "i", f->order_id);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK)
+		next = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	if (rc != NL_OK)
+		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
+	rc = nl_store_query(c, &s, "UPDATE form_versions SET status = 'superseded', updated_at = $2"
+		" WHERE order_id = $1 AND status IN ('submitted', 'sms_confirmed', 'approved')",
+		"ii", f->order_id, now);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	if (rc == NL_OK)
+		rc = delete_draft(c, f->order_id);
+	if (rc == NL_OK)
+		rc = insert_form(c, f, next, NL_FORM_SUBMITTED, now);
+	if (rc == NL_OK && superseded)
+		*superseded = changed;
+	return rc;
+}
+
+nl_err nl_store_form_current(nl_conn *c, int64_t order_id, struct nl_form *out)
+{
+	nl_stmt *s;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM form_versions"
+		" WHERE order_id = $1 AND version > 0 AND status <> 'superseded'"
+		" ORDER BY version DESC LIMIT 1", "i", order_id);
+	return rc == NL_OK ? get_one(s, out) : rc;
+}
+
+nl_err nl_store_form_get(nl_conn *c, int64_t id, struct nl_form *out)
+{
+	nl_stmt *s;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM form_versions WHERE id = $1",
+	                           "i", id);
+	return rc == NL_OK ? get_one(s, out) : rc;
+}
+
+nl_err nl_store_form_count(nl_conn *c, int64_t order_id, int64_t *n)
+{
+	nl_stmt *s;
+	*n = 0;
+	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM form_versions"
+		" WHERE order_id = $1 AND version > 0", "i", order_id);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK)
+		*n = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_form_set_status(nl_conn *c, int64_t id, enum nl_form_status from,
+                                enum nl_form_status to, int64_t now)
+{
+	nl_stmt *s;
+	int64_t changed = 0;
+	if (!nl_form_status_code(from) || !nl_form_status_code(to))
+		return NL_ERR_INVALID;
+	nl_err rc = nl_store_query(c, &s, "UPDATE form_versions SET status = $3, updated_at = $4,"
+		" sms_confirmed_at = CASE WHEN $3 = 'sms_confirmed' THEN $4 ELSE sms_confirmed_at END"
+		" WHERE id = $1 AND status = $2", "itti", id, nl_form_status_code(from),
+		nl_form_status_code(to), now);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;
+}
+
+nl_err nl_store_form_set_approval_method(nl_conn *c, int64_t id, const char *method,
+                                         int64_t now)
+{
+	nl_stmt *s;
+	int64_t changed = 0;
+	nl_err rc = nl_store_query(c, &s, "UPDATE form_versions SET approval_method = $2,"
+		" updated_at = $3 WHERE id = $1 AND status = 'sms_confirmed'", "iti", id,
+		nz(method), now);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;
+}
+
+/* ---- SMS codes ---- */
+
+static nl_err count_one(nl_stmt *s, int64_t *n)
+{
+	nl_err rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		*n = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_sms_count_order(nl_conn *c, int64_t order_id, int64_t since, int64_t *n)
+{
+	nl_stmt *s;
+	*n = 0;
+	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM sms_codes"
+		" WHERE order_id = $1 AND sent_at >= $2", "ii", order_id, since);
+	return rc == NL_OK ? count_one(s, n) : rc;
+}
+
+nl_err nl_store_sms_count_mobile(nl_conn *c, const char *mobile, int64_t since, int64_t *n)
+{
+	nl_stmt *s;
+	*n = 0;
+	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM sms_codes"
+		" WHERE mobile = $1 AND sent_at >= $2", "ti", mobile, since);
+	return rc == NL_OK ? count_one(s, n) : rc;
+}
+
+nl_err nl_store_sms_insert(nl_conn *c, struct nl_sms_code *code)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "UPDATE sms_codes SET status = 'replaced'"
+		" WHERE order_id = $1 AND status = 'active'", "i", code->order_id);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, NULL);
+	if (rc != NL_OK)
+		return rc;
+	rc = nl_store_query(c, &s, "INSERT INTO sms_codes (order_id, form_version_id, mobile,"
+		" code_hash, sent_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+		"iittii", code->order_id, code->form_version_id, code->mobile, code->code_hash,
+		code->sent_at, code->expires_at);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK)
+		code->id = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	if (rc != NL_OK)
+		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
+	code->tries = 0;
+	code->status = NL_SMS_ACTIVE;
+	code->used_at = 0;
+	return NL_OK;
+}
+
+nl_err nl_store_sms_latest(nl_conn *c, int64_t form_version_id, struct nl_sms_code *out)
+{
+	nl_stmt *s;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_store_query(c, &s, "SELECT id, order_id, form_version_id, mobile,"
+		" code_hash, sent_at, expires_at, tries, status, used_at FROM sms_codes"
+		" WHERE form_version_id = $1 ORDER BY id DESC LIMIT 1", "i", form_version_id);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		out->id = nl_db_col_int64(s, 0);
+		out->order_id = nl_db_col_int64(s, 1);
+		out->form_version_id = nl_db_col_int64(s, 2);
+		nl_store_col_copy(s, 3, out->mobile, sizeof out->mobile);
+		nl_store_col_copy(s, 4, out->code_hash, sizeof out->code_hash);
+		out->sent_at = nl_db_col_int64(s, 5);
+		out->expires_at = nl_db_col_int64(s, 6);
+		out->tries = nl_db_col_int64(s, 7);
+		if (!sms_status_parse(nl_db_col_text(s, 8), &out->status))
+			rc = NL_ERR_DB;
+		out->used_at = nl_db_col_is_null(s, 9) ? 0 : nl_db_col_int64(s, 9);
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_sms_update(nl_conn *c, int64_t id, int64_t tries,
+                           enum nl_sms_code_status status, int64_t used_at)
+{
+	nl_stmt *s;
+	int64_t changed = 0;
+	if ((size_t)status >= N_SMS_STATUS || !sms_status_codes[status])
+		return NL_ERR_INVALID;
+	nl_err rc = nl_store_query(c, &s, "UPDATE sms_codes SET tries = $2, status = $3,"
+		" used_at = $4 WHERE id = $1 AND status = 'active'", "iitz", id, tries,
+		sms_status_codes[status], used_at);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;
+}
+
+nl_err nl_store_econsent_in_force(nl_conn *c, int64_t person_id, bool *in_force)
+{
+	/* No consent table before issue 6: nobody has standing consent yet. */
+	(void)c;
+	(void)person_id;
+	*in_force = false;
+	return NL_OK;
+}
