@@ -5,13 +5,17 @@
 # Goal: the home page at >= 50% of hello, p99 < 10 ms at 50 connections.
 #
 # usage: bench/http.sh [nitelikd]   (default: build/src/cmd/nitelikd, built if missing)
-# env:   BENCH_DURATION (5s), BENCH_CONNECTIONS (50), BENCH_THREADS (2)
+# env:   BENCH_DURATION (5s), BENCH_CONNECTIONS (50), BENCH_THREADS (2),
+#        BENCH_ROUNDS (3: the three targets are measured in turn, round after round,
+#        and each number is the median of its rounds, so a passing load spike on a
+#        shared machine hits all three alike and moves the medians little)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 dur=${BENCH_DURATION:-5s}
 conns=${BENCH_CONNECTIONS:-50}
 threads=${BENCH_THREADS:-2}
+rounds=${BENCH_ROUNDS:-3}
 
 command -v wrk >/dev/null || { echo "http.sh: wrk is not installed (scripts/deps.sh)" >&2; exit 1; }
 nitelikd=${1:-build/src/cmd/nitelikd}
@@ -80,11 +84,22 @@ measure() {
 }
 
 home_status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$nl_port/")
-read -r hello_rate hello_p99 _ < <(measure "http://127.0.0.1:$hello_port/")
-read -r health_rate health_p99 health_bad < <(measure "http://127.0.0.1:$nl_port/healthz")
-read -r home_rate home_p99 home_bad < <(measure "http://127.0.0.1:$nl_port/")
+: > "$work/hello.m"; : > "$work/health.m"; : > "$work/home.m"
+for _ in $(seq 1 "$rounds"); do
+  measure "http://127.0.0.1:$hello_port/" >> "$work/hello.m"
+  measure "http://127.0.0.1:$nl_port/healthz" >> "$work/health.m"
+  measure "http://127.0.0.1:$nl_port/" >> "$work/home.m"
+done
+median() { # file column
+  sort -g -k"$2,$2" "$1" | awk -v c="$2" '{v[NR] = $c} END {print v[int((NR + 1) / 2)]}'
+}
+hello_rate=$(median "$work/hello.m" 1); hello_p99=$(median "$work/hello.m" 2)
+health_rate=$(median "$work/health.m" 1); health_p99=$(median "$work/health.m" 2)
+home_rate=$(median "$work/home.m" 1); home_p99=$(median "$work/home.m" 2)
+health_bad=$(awk '{s += $3} END {print s + 0}' "$work/health.m")
+home_bad=$(awk '{s += $3} END {print s + 0}' "$work/home.m")
 
-echo "wrk -t$threads -c$conns -d$dur on loopback, $(nproc) cores"
+echo "wrk -t$threads -c$conns -d$dur on loopback, $(nproc) cores, median of $rounds rounds"
 printf '%-22s %12s %10s %8s\n' target 'requests/s' 'p99 ms' 'vs hello'
 row() { printf '%-22s %12.0f %10s %7.0f%%\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$hello_rate" 'BEGIN {print 100 * a / b}')"; }
 row "hello (libmicrohttpd)" "$hello_rate" "$hello_p99"
