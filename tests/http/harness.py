@@ -113,10 +113,17 @@ def _recv(sock):
 class Server:
     """nitelikd running on a free port with a temporary --demo folder."""
 
-    def __init__(self, exe):
+    def __init__(self, exe, conf=None):
+        """conf: extra configuration text; when given, the demo folder's
+        nitelik.conf is written here (with it) instead of by nitelikd."""
         self.exe = exe
         self.dir = tempfile.mkdtemp(prefix="nitelik-http-")
         self.demo = os.path.join(self.dir, "demo")
+        if conf is not None:
+            os.makedirs(self.demo)
+            with open(os.path.join(self.demo, "nitelik.conf"), "w") as f:
+                f.write("[storage]\ndata_dir = %s\n[demo]\nenabled = true\n%s\n"
+                        % (self.demo, conf))
         self.proc = None
         self.port = None
         self.stderr_lines = []

@@ -333,6 +333,29 @@ def check_config(srv):
 
 
 @tap.test
+def slow_client_timeout(srv):
+    """a client that stops sending is cut off after server.connection_timeout"""
+    other = Server(srv.exe, conf="[server]\nconnection_timeout = 1\n")
+    try:
+        other.start()
+        with other.connect() as s:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # never finishes
+            s.settimeout(10)
+            t0 = time.time()
+            try:
+                data = s.recv(100)
+            except ConnectionResetError:
+                data = b""
+            check(data == b"" or data.startswith(b"HTTP/1.1 4"), "got %r" % data[:80])
+            check(time.time() - t0 < 5, "closed only after %.1fs" % (time.time() - t0))
+        check(other.request("GET", "/healthz").status == 200, "still serving")
+        check(other.stop() == 0, "exit status")
+        check(not other.sanitizer_errors(), other.stderr_text()[-3000:])
+    finally:
+        other.cleanup()
+
+
+@tap.test
 def graceful_stop(srv):
     """SIGTERM with a request in flight: it is finished, then a clean exit"""
     body = b"lang=en&csrf=xxxxxxxxxxxxxxxxxxxxxxxxxx"
