@@ -56,6 +56,9 @@ enum nl_auth {
 	NL_AUTH_ADMIN,        /* staff user with role NL_SROLE_ADMIN */
 	NL_AUTH_API_TOKEN,    /* Authorization: Bearer <token>, checked by srv->api_token_check;
 	                         no cookies, no CSRF */
+	NL_AUTH_OPEN,         /* machine endpoints for anyone (OCSP, CRLs): no session is
+	                         loaded and no CSRF is asked, so the handler must not act
+	                         on behalf of a logged-in user */
 };
 
 /* Roles of a staff session (kind NL_SESS_OFFICER), a bit mask kept in the session.
@@ -72,7 +75,8 @@ enum nl_session_role {
 /* One row of the route table in routes.c. */
 struct nl_route {
 	unsigned method;        /* one enum nl_method value */
-	const char *pattern;    /* "/orders/{id}/pdf": literal segments and {name} params */
+	const char *pattern;    /* "/orders/{id}/pdf": literal segments and {name} params;
+	                           a last segment {name...} takes the rest of the path */
 	enum nl_auth auth;
 	nl_handler handler;
 };

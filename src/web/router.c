@@ -3,6 +3,7 @@
  * and keeps the table the single source of truth. */
 #include "web/router.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,23 @@ static bool match_pattern(const char *pat, const char *path, uint64_t *specifici
 		const char *pe = strchr(p, '/'), *qe = strchr(q, '/');
 		size_t pl = pe ? (size_t)(pe - p) : strlen(p);
 		size_t ql = qe ? (size_t)(qe - q) : strlen(q);
+		if (!pe && pl >= 6 && p[0] == '{' && !memcmp(p + pl - 4, "...}", 4)) {
+			/* {name...}: the rest of the path, slashes included */
+			size_t rest = strlen(q);
+			if (rest == 0)
+				return false;
+			if (params) {
+				if (np >= 16)
+					return false;
+				params[np].key = nl_arena_strndup(a, p + 1, pl - 5);
+				params[np].value = nl_arena_strndup(a, q, rest);
+				params[np].value_len = rest;
+				if (!params[np].key || !params[np].value)
+					return false;
+			}
+			np++;
+			break;
+		}
 		if (pl >= 2 && p[0] == '{' && p[pl - 1] == '}') {
 			if (ql == 0)
 				return false;
@@ -130,6 +148,14 @@ static bool pattern_ok(const char *pat)
 		if (*p == '{') {
 			const char *e = strchr(p, '}');
 			if (!e || e == p + 1 || p[-1] != '/' || (e[1] != '/' && e[1] != '\0'))
+				return false;
+			/* a name of [A-Za-z0-9_]; "{name...}" only as the last segment */
+			const char *n = p + 1;
+			while (n < e && (isalnum((unsigned char)*n) || *n == '_'))
+				n++;
+			if (n == p + 1)
+				return false;
+			if (n != e && !(n + 3 == e && !memcmp(n, "...", 3) && e[1] == '\0'))
 				return false;
 			p = e;
 		} else if (*p == '}' || *p == '?' || *p == '#' || *p == '%') {

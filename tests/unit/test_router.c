@@ -21,6 +21,8 @@ static const struct nl_route table[] = {
 	{NL_POST, "/orders/{id}", NL_AUTH_PERSON, h_c},
 	{NL_GET, "/orders/new", NL_AUTH_PERSON, h_d},   /* literal beats {id} */
 	{NL_DELETE, "/orders/{id}/items/{item}", NL_AUTH_PERSON, h_e},
+	{NL_GET, "/ocsp/{request...}", NL_AUTH_OPEN, h_a},
+	{NL_POST, "/ocsp", NL_AUTH_OPEN, h_b},
 };
 #define N (sizeof table / sizeof table[0])
 
@@ -55,6 +57,13 @@ static void finds_rows_and_params(void **state)
 	assert_int_equal(n, 2);
 	assert_string_equal(kv[1].key, "item");
 	assert_string_equal(kv[1].value, "x9");
+	assert_int_equal(match(NL_GET, "/ocsp/MEow/Q+k=/x", &r, &kv, &n, &allowed, a), NL_ROUTE_FOUND);
+	assert_int_equal(n, 1);
+	assert_string_equal(kv[0].key, "request");
+	assert_string_equal(kv[0].value, "MEow/Q+k=/x");
+	assert_int_equal(match(NL_POST, "/ocsp", &r, &kv, &n, &allowed, a), NL_ROUTE_FOUND);
+	assert_ptr_equal(r->handler, h_b);
+	assert_int_equal(match(NL_GET, "/ocsp/", &r, &kv, &n, &allowed, a), NL_ROUTE_NOT_FOUND);
 	nl_arena_free(a);
 }
 
@@ -91,7 +100,8 @@ static void checks_the_table(void **state)
 		{NL_GET, "/x", NL_AUTH_NONE, h_a}, {NL_GET, "/x", NL_AUTH_NONE, h_b},
 	};
 	assert_int_equal(nl_routes_check(dup, 2, err, sizeof err), NL_ERR_CONFIG);
-	static const char *bad[] = {"x", "/a/{}", "/a/{b", "/a{b}", "/a/{b}c", "/a?b", "/a%20"};
+	static const char *bad[] = {"x", "/a/{}", "/a/{b", "/a{b}", "/a/{b}c", "/a?b", "/a%20",
+	                            "/a/{b...}/c", "/a/{...}", "/a/{b..}", "/a/{b...x}"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		const struct nl_route one[] = {{NL_GET, bad[i], NL_AUTH_NONE, h_a}};
 		if (nl_routes_check(one, 1, err, sizeof err) != NL_ERR_CONFIG)
