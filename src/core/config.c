@@ -44,6 +44,13 @@ static const struct key keys[] = {
 	STR("log", "file", log_file),
 	BOOL("log", "requests", log_requests),
 	BOOL("demo", "enabled", demo),
+	STR("demo", "fixed_captcha", fixed_captcha),
+	INT("throttle", "id_max_failures", throttle_id_max_failures, 1, 1000),
+	INT("throttle", "addr_max_failures", throttle_addr_max_failures, 1, 100000),
+	INT("throttle", "window", throttle_window, 10, 86400 * 7),
+	INT("throttle", "id_lock", throttle_id_lock, 10, 86400 * 7),
+	INT("throttle", "addr_lock", throttle_addr_lock, 10, 86400 * 7),
+	INT("orders", "preapplication_timeout_days", preapplication_timeout_days, 1, 3650),
 };
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -72,6 +79,13 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	cfg->log_file[0] = '\0';
 	cfg->log_requests = true;
 	cfg->demo = false;
+	cfg->fixed_captcha[0] = '\0';
+	cfg->throttle_id_max_failures = 5;
+	cfg->throttle_addr_max_failures = 30;
+	cfg->throttle_window = 900;
+	cfg->throttle_id_lock = 900;
+	cfg->throttle_addr_lock = 900;
+	cfg->preapplication_timeout_days = 30;
 }
 
 static void fail(char *err, size_t err_size, const char *fmt, ...)
@@ -302,6 +316,23 @@ nl_err nl_config_validate(const struct nl_config *cfg, char *err, size_t err_siz
 	if (!cfg->data_dir[0]) {
 		fail(err, err_size, "storage.data_dir must not be empty");
 		return NL_ERR_CONFIG;
+	}
+	/* A predictable captcha is a test aid; in production it would open the
+	 * doors to scripts. */
+	if (cfg->fixed_captcha[0] && !cfg->demo) {
+		fail(err, err_size, "demo.fixed_captcha is allowed only with demo.enabled = true");
+		return NL_ERR_CONFIG;
+	}
+	if (cfg->fixed_captcha[0]) {
+		/* The captcha alphabet (docs/captcha.h NL_CAPTCHA_ALPHABET; core cannot
+		 * include the docs layer, tests/unit/test_config.c checks they agree). */
+		static const char captcha_alphabet[] = "ACDEFHJKMNPRTUVWXY3479";
+		size_t n = strlen(cfg->fixed_captcha);
+		if (n < 5 || n > 6 || strspn(cfg->fixed_captcha, captcha_alphabet) != n) {
+			fail(err, err_size, "demo.fixed_captcha must be 5 or 6 characters of %s",
+			     captcha_alphabet);
+			return NL_ERR_CONFIG;
+		}
 	}
 	return NL_OK;
 }

@@ -51,6 +51,18 @@ struct nl_config {
 
 	/* [demo] */
 	bool demo;                         /* simulators for outside systems, demo data allowed */
+	char fixed_captcha[8];             /* test setting: every captcha has this answer; demo only */
+
+	/* [throttle] login doors (src/app/throttle.h) */
+	int64_t throttle_id_max_failures;   /* wrong answers per door and ID number before a lock */
+	int64_t throttle_addr_max_failures; /* wrong answers per door and client address */
+	int64_t throttle_window;            /* seconds the failures are counted for */
+	int64_t throttle_id_lock;           /* seconds an ID number is locked at a door */
+	int64_t throttle_addr_lock;         /* seconds a client address is locked at a door */
+
+	/* [orders] */
+	int64_t preapplication_timeout_days; /* a pre-application whose form is not completed
+	                                        in this many days is cancelled ("zaman aşımı") */
 };
 
 /* Fills every field with its default. web_dir_default is the compiled-in folder of

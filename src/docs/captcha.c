@@ -206,6 +206,11 @@ nl_err nl_captcha_new(const struct nl_captcha_opts *opts, struct nl_captcha *out
 	if (o.width < 120 || o.width > 600 || o.height < 40 || o.height > 200
 	    || (o.length && (o.length < 5 || o.length > NL_CAPTCHA_MAX_LEN)))
 		return NL_ERR_INVALID;
+	if (o.text) {
+		size_t tl = strlen(o.text);
+		if (tl < 5 || tl > NL_CAPTCHA_MAX_LEN || strspn(o.text, alphabet) != tl)
+			return NL_ERR_INVALID;
+	}
 	if (sodium_init() < 0)
 		return NL_ERR_INTERNAL;
 	r = malloc(sizeof *r);
@@ -214,8 +219,10 @@ nl_err nl_captcha_new(const struct nl_captcha_opts *opts, struct nl_captcha *out
 	rng_init(r, o.seeded, o.seed);
 
 	int len = o.length ? o.length : 5 + (int)rng_below(r, 2);
+	if (o.text)
+		len = (int)strlen(o.text);
 	for (int i = 0; i < len; i++)
-		out->answer[i] = alphabet[rng_below(r, sizeof alphabet - 1)];
+		out->answer[i] = o.text ? o.text[i] : alphabet[rng_below(r, sizeof alphabet - 1)];
 	out->answer[len] = '\0';
 
 	text = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, o.width, o.height);

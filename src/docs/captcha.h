@@ -32,6 +32,8 @@ struct nl_captcha_opts {
 	int length;       /* 5 or 6; 0 = chosen at random */
 	bool seeded;      /* deterministic picture and answer from seed */
 	uint64_t seed;
+	const char *text; /* NULL: a random answer; else draw this one (5–6 characters
+	                     of the alphabet; the demo's fixed_captcha test setting) */
 };
 
 struct nl_captcha {

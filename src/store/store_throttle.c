@@ -1,0 +1,133 @@
+/* Login failure counters (store_throttle.h): one SQL text for both engines.
+ * A failure is an upsert that restarts the count when the window has ended,
+ * followed, when the count reached the limit, by the lock; both run in one
+ * transaction, so on PostgreSQL the upsert's row lock orders concurrent
+ * failures and none is lost. */
+#include "store/store_throttle.h"
+
+#include <string.h>
+
+#include "store/store_util.h"
+
+static bool name_ok(const char *s, size_t max)
+{
+	return s && *s && strlen(s) < max;
+}
+
+static bool args_ok(const char *door, const char *kind, const char *subject)
+{
+	return name_ok(door, NL_THROTTLE_DOOR_MAX) &&
+	       (kind && (!strcmp(kind, "id") || !strcmp(kind, "addr"))) &&
+	       name_ok(subject, NL_THROTTLE_SUBJECT_MAX);
+}
+
+nl_err nl_store_throttle_locked_until(nl_conn *c, const char *door, const char *kind,
+                                      const char *subject, int64_t now, int64_t *locked_until)
+{
+	*locked_until = 0;
+	if (!args_ok(door, kind, subject))
+		return NL_ERR_INVALID;
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT locked_until FROM login_throttle"
+		" WHERE door = $1 AND kind = $2 AND subject = $3 AND locked_until > $4",
+		"ttti", door, kind, subject, now);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		*locked_until = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
+}
+
+struct fail_ctx {
+	const char *door, *kind, *subject;
+	const struct nl_throttle_rule *rule;
+	int64_t now, failures, locked_until;
+};
+
+static nl_err fail_tx(nl_conn *c, void *arg)
+{
+	struct fail_ctx *x = arg;
+	nl_stmt *s;
+	/* A count whose window has ended starts again at 1 with a new window. */
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO login_throttle (door, kind, subject, failures, window_end, locked_until)"
+		" VALUES ($1, $2, $3, 1, $4 + $5, 0)"
+		" ON CONFLICT (door, kind, subject) DO UPDATE SET"
+		" failures = CASE WHEN login_throttle.window_end <= $4 THEN 1"
+		"            ELSE login_throttle.failures + 1 END,"
+		" window_end = CASE WHEN login_throttle.window_end <= $4 THEN $4 + $5"
+		"              ELSE login_throttle.window_end END"
+		" RETURNING failures, locked_until",
+		"tttii", x->door, x->kind, x->subject, x->now, x->rule->window_s);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK) {
+		x->failures = nl_db_col_int64(s, 0);
+		x->locked_until = nl_db_col_int64(s, 1);
+	}
+	nl_db_finalize(s);
+	if (rc)
+		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
+	if (x->locked_until <= x->now)
+		x->locked_until = 0;
+	if (x->failures < x->rule->max_failures)
+		return NL_OK;
+	/* The limit is reached: lock, and let the count start afresh when the
+	 * lock ends (window_end = end of the lock). */
+	int64_t until = x->now + x->rule->lock_s;
+	rc = nl_store_query(c, &s,
+		"UPDATE login_throttle SET failures = 0, locked_until = $4, window_end = $4"
+		" WHERE door = $1 AND kind = $2 AND subject = $3",
+		"ttti", x->door, x->kind, x->subject, until);
+	if (rc)
+		return rc;
+	if ((rc = nl_store_exec_stmt(s, NULL)) != NL_OK)
+		return rc;
+	x->failures = 0;
+	x->locked_until = until;
+	return NL_OK;
+}
+
+nl_err nl_store_throttle_fail(nl_conn *c, const char *door, const char *kind,
+                              const char *subject, const struct nl_throttle_rule *rule,
+                              int64_t now, int64_t *failures, int64_t *locked_until)
+{
+	if (!args_ok(door, kind, subject) || !rule || rule->max_failures < 1 ||
+	    rule->window_s < 1 || rule->lock_s < 1)
+		return NL_ERR_INVALID;
+	struct fail_ctx x = {door, kind, subject, rule, now, 0, 0};
+	nl_err rc = nl_store_run_tx(nl_db_of(c), fail_tx, &x);
+	if (rc)
+		return rc;
+	if (failures)
+		*failures = x.failures;
+	if (locked_until)
+		*locked_until = x.locked_until;
+	return NL_OK;
+}
+
+nl_err nl_store_throttle_clear(nl_conn *c, const char *door, const char *kind,
+                               const char *subject, int64_t now)
+{
+	if (!args_ok(door, kind, subject))
+		return NL_ERR_INVALID;
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"DELETE FROM login_throttle"
+		" WHERE door = $1 AND kind = $2 AND subject = $3 AND locked_until <= $4",
+		"ttti", door, kind, subject, now);
+	return rc ? rc : nl_store_exec_stmt(s, NULL);
+}
+
+nl_err nl_store_throttle_purge(nl_conn *c, int64_t before, int64_t *purged)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"DELETE FROM login_throttle WHERE window_end < $1 AND locked_until < $1",
+		"i", before);
+	return rc ? rc : nl_store_exec_stmt(s, purged);
+}
