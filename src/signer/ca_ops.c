@@ -194,35 +194,34 @@ static nl_err status_of(nl_conn *c, const char *serial, struct nl_ocsp_status *s
 static nl_err sign_status(nl_signer *sg, struct nl_ocsp_status *st, nl_buf *resp)
 {
 	nl_buf payload = NL_BUF_INIT;
+	if (!sg) return NL_ERR_IO;
 	nl_err rc = nl_ocsp_status_encode(st, &payload);
 	if (!rc) rc = nl_signer_call(sg, NL_SIGNER_OCSP, payload.data, payload.len, resp);
 	nl_buf_free(&payload);
 	return rc;
 }
 
-void nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const void *req,
-                       size_t len, int64_t now, nl_buf *resp, bool *cacheable,
-                       int64_t *this_update, int64_t *next_update)
+nl_err nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const void *req,
+                         size_t len, int64_t now, nl_buf *resp, bool *cacheable,
+                         int64_t *this_update, int64_t *next_update)
 {
 	struct nl_ocsp_req q;
 	struct nl_ocsp_status st;
 	int err_status = NL_OCSP_INTERNAL;
 	nl_conn *c;
-	nl_err rc;
+	nl_err rc = NL_OK;
 	*cacheable = false;
 	memset(&st, 0, sizeof st);
 	nl_buf_reset(resp);
 	if ((rc = nl_pki_ocsp_parse(req, len, ca->issuing, &q, &err_status))) {
 		nl_pki_ocsp_error(err_status, resp);
-		return;
+		return NL_OK;
 	}
 	if ((rc = nl_db_conn(db, &c))) goto fail;
 	if (q.sha1 && q.nonce.len == 0) {
-		rc = nl_store_ocsp_get(c, q.serial_hex, now, resp);
+		rc = nl_store_ocsp_get(c, q.serial_hex, now, resp, this_update, next_update);
 		if (rc == NL_OK) {
 			*cacheable = true;
-			*this_update = now;          /* the header times are approximate */
-			*next_update = now + 3600;
 			goto done;
 		}
 		nl_buf_reset(resp);
@@ -239,11 +238,13 @@ void nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const v
 	*next_update = st.next_update;
 	goto done;
 fail:
+	/* The signer or the database is away: "try later" (RFC 6960 2.3). */
 	nl_buf_reset(resp);
-	nl_pki_ocsp_error(NL_OCSP_INTERNAL, resp);
+	nl_pki_ocsp_error(rc == NL_ERR_IO || rc == NL_ERR_BUSY ? NL_OCSP_TRY_LATER : NL_OCSP_INTERNAL, resp);
 done:
 	nl_ocsp_status_clear(&st);
 	nl_ocsp_req_clear(&q);
+	return rc == NL_ERR_IO ? NL_ERR_IO : NL_OK;
 }
 
 struct refresh_ctx {

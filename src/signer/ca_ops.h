@@ -44,9 +44,12 @@ nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t 
  * DER OCSPResponse (malformedRequest, unauthorized, internalError when
  * something fails); *cacheable tells whether RFC 5019 caching headers apply,
  * *this_update / *next_update give their times. */
-void nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const void *req,
-                       size_t len, int64_t now, nl_buf *resp, bool *cacheable,
-                       int64_t *this_update, int64_t *next_update);
+/* sg may be NULL (no signer): cached answers still work, others get tryLater.
+ * Returns NL_ERR_IO when the signer connection failed (the caller reconnects),
+ * NL_OK otherwise (also for error answers). */
+nl_err nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const void *req,
+                         size_t len, int64_t now, nl_buf *resp, bool *cacheable,
+                         int64_t *this_update, int64_t *next_update);
 
 /* Pre-signs responses for every certificate whose cached one is missing or
  * expires before now + margin. *count (may be NULL) receives how many. */

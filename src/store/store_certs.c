@@ -295,14 +295,18 @@ nl_err nl_store_ocsp_put(nl_conn *c, const char *serial_hex, int64_t this_update
 	return rc ? rc : nl_store_exec_stmt(s, NULL);
 }
 
-nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf *der)
+nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf *der,
+                         int64_t *this_update, int64_t *next_update)
 {
 	nl_stmt *s;
 	size_t n = 0;
 	nl_err rc = nl_store_query(c, &s,
-		"SELECT der FROM ocsp_responses WHERE serial = $1 AND next_update > $2", "ti", serial_hex, now);
+		"SELECT der, this_update, next_update FROM ocsp_responses WHERE serial = $1 AND next_update > $2",
+		"ti", serial_hex, now);
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		if (this_update) *this_update = nl_db_col_int64(s, 1);
+		if (next_update) *next_update = nl_db_col_int64(s, 2);
 		const void *p = nl_db_col_blob(s, 0, &n);
 		nl_buf_append(der, p, n);
 		if (der->oom) rc = NL_ERR_NOMEM;

@@ -74,8 +74,10 @@ nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl
 /* Pre-signed OCSP responses. */
 nl_err nl_store_ocsp_put(nl_conn *c, const char *serial_hex, int64_t this_update,
                          int64_t next_update, const void *der, size_t len);
-/* A response still fresh at now; NL_ERR_NOT_FOUND otherwise. */
-nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf *der);
+/* A response still fresh at now, with its thisUpdate/nextUpdate (may be NULL);
+ * NL_ERR_NOT_FOUND otherwise. */
+nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf *der,
+                         int64_t *this_update, int64_t *next_update);
 /* Serials whose response is missing or expires before `before`. */
 typedef nl_err (*nl_serial_fn)(void *ctx, const char *serial_hex);
 nl_err nl_store_ocsp_each_stale(nl_conn *c, int64_t before, nl_serial_fn fn, void *ctx);

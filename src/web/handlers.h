@@ -21,4 +21,10 @@ void nl_h_lang_set(struct nl_req *r);
 /* page_home.c: the home page with the doors of SPEC §2 (forms) */
 void nl_h_home(struct nl_req *r);
 
+/* ocsp.c, repo.c: the CA's OCSP responder, repository and public directory (pki) */
+void nl_h_ocsp(struct nl_req *r);            /* dispatched by prefix in server.c */
+void nl_h_repo(struct nl_req *r);
+void nl_h_directory(struct nl_req *r);
+void nl_h_directory_file(struct nl_req *r);
+
 #endif

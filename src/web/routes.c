@@ -24,6 +24,11 @@
 #include "web/router.h"
 
 const struct nl_route nl_routes[] = {
+	/* repo.c (pki); /ocsp is dispatched by prefix in server.c */
+	{NL_GET,  "/repo/{name}", NL_AUTH_NONE, nl_h_repo},
+	{NL_GET,  "/dizin", NL_AUTH_NONE, nl_h_directory},
+	{NL_GET,  "/dizin/{file}", NL_AUTH_NONE, nl_h_directory_file},
+
 	/* ops.c */
 	{NL_GET,  "/healthz", NL_AUTH_NONE, nl_h_healthz},
 	{NL_GET,  "/metrics", NL_AUTH_NONE, nl_h_metrics},

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "web/handlers.h"
 #include "web/router.h"
 #include "web/server_internal.h"
 
@@ -186,6 +187,10 @@ static void dispatch(struct nl_req *r)
 	if (p->body) {
 		r->body = p->body;
 		r->body_len = p->body_len;
+	}
+	if (!strcmp(r->path, "/ocsp") || !strncmp(r->path, "/ocsp/", 6)) {
+		nl_h_ocsp(r);   /* OCSP (pki): base64 paths hold '/', clients carry no CSRF */
+		return;
 	}
 	if (!strncmp(r->path, "/static/", 8)) {
 		p->metric_slot = nl_routes_count + NL_METRIC_STATIC;

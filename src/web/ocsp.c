@@ -1,0 +1,130 @@
+/* The OCSP responder over HTTP (RFC 6960 appendix A, RFC 5019):
+ *   POST /ocsp            body application/ocsp-request (DER)
+ *   GET  /ocsp/<base64>   the DER request, base64 then URL-encoded
+ * Thin glue: nl_ca_ocsp_answer (src/signer/ca_ops.c) does the work. The server
+ * dispatches both here by prefix, before the route table: a base64 request may
+ * hold '/' characters, and OCSP clients carry neither sessions nor CSRF tokens.
+ *
+ * Each MHD worker thread keeps its own connection to nitelik-signer (for live
+ * signing), closed when the thread ends. The CA's certificates are loaded once
+ * from <data_dir>/ca. */
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "signer/ca_ops.h"
+#include "web/handlers.h"
+#include "web/pki_web.h"
+
+static pthread_once_t ca_once = PTHREAD_ONCE_INIT;
+static pthread_key_t signer_key;
+static struct nl_ca *the_ca;
+static const char *ca_dir;
+
+static void close_signer(void *p) { nl_signer_close(p); }
+
+static void load_ca(void)
+{
+	pthread_key_create(&signer_key, close_signer);
+	if (nl_ca_open(ca_dir, false, &the_ca) != NL_OK)
+		the_ca = NULL;
+}
+
+const struct nl_ca *nl_web_ca(const struct nl_req *r)
+{
+	ca_dir = r->srv->cfg->data_dir;
+	pthread_once(&ca_once, load_ca);
+	return the_ca;
+}
+
+void nl_web_ca_free(void)
+{
+	nl_ca_free(the_ca);
+	the_ca = NULL;
+}
+
+static nl_signer *thread_signer(const struct nl_ca *ca)
+{
+	nl_signer *s = pthread_getspecific(signer_key);
+	if (!s && nl_signer_connect(ca->conf.socket, &s) == NL_OK)
+		pthread_setspecific(signer_key, s);
+	return s;
+}
+
+static void http_date(int64_t t, char out[40])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	gmtime_r(&tt, &tm);
+	strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+static void answer(struct nl_req *r, const void *der, size_t len)
+{
+	nl_buf resp = NL_BUF_INIT;
+	bool cacheable = false;
+	int64_t this_update = 0, next_update = 0;
+	const struct nl_ca *ca = nl_web_ca(r);
+	if (!ca) {
+		static const unsigned char try_later[] = {0x30, 0x03, 0x0a, 0x01, 0x03};
+		nl_resp_bytes(r, 200, "application/ocsp-response", try_later, sizeof try_later);
+		return;
+	}
+	/* Without a signer the pre-signed cache still answers. */
+	nl_signer *sg = thread_signer(ca);
+	if (nl_ca_ocsp_answer(r->srv->db, sg, ca, der, len, r->now, &resp, &cacheable, &this_update,
+	                      &next_update) == NL_ERR_IO && sg) {
+		/* A lost signer connection: drop it so the next request reconnects. */
+		nl_signer_close(sg);
+		pthread_setspecific(signer_key, NULL);
+	}
+	if (cacheable && r->method == NL_GET) {
+		/* RFC 5019 6.2: caching headers on GET answers only. */
+		char lm[40], ex[40], cc[96], etag[48];
+		unsigned char h[crypto_generichash_BYTES_MIN];
+		int64_t max_age = next_update - r->now;
+		if (max_age > 3600) max_age = 3600;
+		if (max_age < 0) max_age = 0;
+		http_date(this_update, lm);
+		http_date(next_update, ex);
+		snprintf(cc, sizeof cc, "max-age=%lld, public, no-transform, must-revalidate", (long long)max_age);
+		crypto_generichash(h, sizeof h, (const unsigned char *)resp.data, resp.len, NULL, 0);
+		etag[0] = '"';
+		sodium_bin2hex(etag + 1, sizeof etag - 2, h, sizeof h);
+		strcat(etag, "\"");
+		nl_resp_cacheable(r, 0);
+		nl_resp_add_header(r, "Cache-Control", cc);
+		nl_resp_add_header(r, "Last-Modified", lm);
+		nl_resp_add_header(r, "Expires", ex);
+		nl_resp_add_header(r, "ETag", etag);
+	}
+	nl_resp_buf(r, 200, "application/ocsp-response", &resp);
+}
+
+void nl_h_ocsp(struct nl_req *r)
+{
+	if (r->method == NL_POST && !strcmp(r->path, "/ocsp")) {
+		if (strcmp(r->content_type, "application/ocsp-request")) {
+			nl_resp_error_status(r, 415, NL_ERR_INVALID, "Send an application/ocsp-request.");
+			return;
+		}
+		answer(r, r->body ? r->body : (const unsigned char *)"", r->body_len);
+		return;
+	}
+	if (r->method == NL_GET && !strncmp(r->path, "/ocsp/", 6)) {
+		const char *b64 = r->path + 6;
+		size_t n = strlen(b64), len = 0;
+		unsigned char der[NL_OCSP_MAX_REQUEST_B64] = {0};
+		if (n > 4 * sizeof der / 3 + 4 ||
+		    (sodium_base642bin(der, sizeof der, b64, n, "\r\n", &len, NULL, sodium_base64_VARIANT_ORIGINAL) &&
+		     sodium_base642bin(der, sizeof der, b64, n, "\r\n", &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING))) {
+			len = 0;   /* not base64: answered as a malformed request */
+		}
+		answer(r, der, len ? len : 1);
+		return;
+	}
+	nl_resp_add_header(r, "Allow", "GET, POST");
+	nl_resp_error_status(r, 405, NL_ERR_INVALID, "This method is not allowed here.");
+}

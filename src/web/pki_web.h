@@ -1,0 +1,16 @@
+/* Shared by the CA's web files (ocsp.c, repo.c). */
+#ifndef NL_WEB_PKI_WEB_H
+#define NL_WEB_PKI_WEB_H
+
+#include "pki/ca_store.h"
+#include "web/http.h"
+
+#define NL_OCSP_MAX_REQUEST_B64 4096
+
+/* The CA of this server's data_dir, loaded on first use; NULL if there is none
+ * (`nitelik ca init` not run). Shared read-only by all threads. */
+const struct nl_ca *nl_web_ca(const struct nl_req *r);
+/* Frees it at shutdown (nitelikd main, optional). */
+void nl_web_ca_free(void);
+
+#endif

@@ -1,0 +1,117 @@
+/* The CA's public files and directory:
+ *   GET /repo/{name}          root.crt, issuing.crt (DER), issuing.crl, root.crl
+ *                             (the CRL distribution point and caIssuers URLs)
+ *   GET /dizin?q=...          public directory: published certificates by name or e-mail
+ *   GET /dizin/{serial}.pem|.der   download one published certificate */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pki/pki.h"
+#include "store/store_certs.h"
+#include "web/handlers.h"
+#include "web/pki_web.h"
+
+void nl_h_repo(struct nl_req *r)
+{
+	const char *name = nl_req_param(r, "name");
+	static const char *const files[] = {"root.crt", "issuing.crt", "issuing.crl", "root.crl"};
+	const struct nl_ca *ca = nl_web_ca(r);
+	bool known = false;
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		if (name && !strcmp(name, files[i])) known = true;
+	if (!known || !ca) {
+		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
+		return;
+	}
+	char path[700];
+	nl_buf b = NL_BUF_INIT;
+	snprintf(path, sizeof path, "%s/repo/%s", ca->conf.dir, name);
+	if (nl_read_file(path, 512u * 1024 * 1024, &b) != NL_OK) {
+		nl_buf_free(&b);
+		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
+		return;
+	}
+	bool crl = strstr(name, ".crl") != NULL;
+	/* CRLs change when a new one is published; CA certificates hardly ever. */
+	nl_resp_cacheable(r, crl ? 300 : 86400);
+	nl_resp_buf(r, 200, crl ? "application/pkix-crl" : "application/pkix-cert", &b);
+}
+
+struct listing { nl_buf *html; int n; };
+
+static nl_err list_row(void *ctx, const struct nl_cert_row *c)
+{
+	struct listing *l = ctx;
+	nl_buf_puts(l->html, "<tr><td>");
+	nl_buf_put_html(l->html, c->common_name);
+	nl_buf_puts(l->html, "</td><td><code>");
+	nl_buf_put_html(l->html, c->serial);
+	nl_buf_printf(l->html, "</code></td><td>%s</td><td><a href=\"/dizin/%s.pem\">PEM</a> "
+	              "<a href=\"/dizin/%s.der\">DER</a></td></tr>\n",
+	              !strcmp(c->status, "good") ? "Geçerli" : !strcmp(c->status, "hold") ? "Askıda" : "İptal",
+	              c->serial, c->serial);
+	l->n++;
+	return NL_OK;
+}
+
+void nl_h_directory(struct nl_req *r)
+{
+	const char *q = nl_req_query(r, "q");
+	nl_buf html = NL_BUF_INIT;
+	nl_buf_puts(&html, "<!doctype html><html lang=\"tr\"><head><meta charset=\"utf-8\">"
+	            "<title>Sertifika Dizini</title><link rel=\"stylesheet\" href=\"/static/site.css\">"
+	            "</head><body><main><h1>Sertifika Dizini</h1>"
+	            "<form method=\"get\" action=\"/dizin\"><label>Ad soyad veya e-posta "
+	            "<input name=\"q\" maxlength=\"100\" value=\"");
+	nl_buf_put_html(&html, q ? q : "");
+	nl_buf_puts(&html, "\"></label> <button>Ara</button></form>\n");
+	if (q && *q) {
+		struct listing l = {&html, 0};
+		nl_conn *c;
+		nl_buf_puts(&html, "<table><thead><tr><th>Ad soyad</th><th>Seri no</th><th>Durum</th>"
+		            "<th>İndir</th></tr></thead><tbody>\n");
+		nl_err rc = nl_db_conn(r->srv->db, &c);
+		if (!rc) rc = nl_store_cert_search(c, q, 50, list_row, &l);
+		nl_buf_puts(&html, "</tbody></table>\n");
+		if (rc == NL_ERR_INVALID) nl_buf_puts(&html, "<p>Arama metni 1-100 karakter olmalıdır.</p>");
+		else if (rc) { nl_buf_free(&html); nl_resp_error(r, rc, NULL); return; }
+		else if (!l.n) nl_buf_puts(&html, "<p>Sonuç bulunamadı.</p>");
+	}
+	nl_buf_puts(&html, "</main></body></html>\n");
+	nl_resp_html(r, 200, &html);
+}
+
+void nl_h_directory_file(struct nl_req *r)
+{
+	const char *f = nl_req_param(r, "file");
+	char serial[64];
+	size_t n = f ? strcspn(f, ".") : 0;
+	bool pem = f && !strcmp(f + n, ".pem"), der = f && !strcmp(f + n, ".der");
+	if ((!pem && !der) || n == 0 || n >= sizeof serial) {
+		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) serial[i] = (char)toupper((unsigned char)f[i]);
+	serial[n] = '\0';
+	struct nl_cert_row c;
+	nl_conn *conn;
+	nl_err rc = nl_db_conn(r->srv->db, &conn);
+	if (!rc) rc = nl_store_cert_get(conn, serial, &c);
+	if (!rc && (!c.publish || strcmp(c.kind, "person"))) {
+		nl_cert_row_clear(&c);
+		rc = NL_ERR_NOT_FOUND;   /* unpublished certificates are not public */
+	}
+	if (rc) {
+		nl_resp_error(r, rc, NULL);
+		return;
+	}
+	nl_buf b = NL_BUF_INIT;
+	if (pem) nl_pki_der_to_pem(c.der, c.der_len, &b);
+	else nl_buf_append(&b, c.der, c.der_len);
+	char disp[120];
+	snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", serial, pem ? "pem" : "cer");
+	nl_resp_add_header(r, "Content-Disposition", disp);
+	nl_resp_buf(r, 200, pem ? "application/x-pem-file" : "application/pkix-cert", &b);
+	nl_cert_row_clear(&c);
+}
