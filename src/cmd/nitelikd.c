@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/app.h"
+#include "app/workers.h"
 #include "cmd/demo.h"
 #include "core/config.h"
 #include "store/db.h"
@@ -39,6 +41,8 @@ static void usage(FILE *f)
 	           "  --listen A:P     listen on address A, port P (port 0: any free port)\n"
 	           "  --demo DIR       create DIR with a configuration and a SQLite database\n"
 	           "                   with demo data if needed, then serve it\n"
+	           "  --worker-only    run the background workers (outbox, time-outs, ...) only,\n"
+	           "                   with no HTTP server: add such nodes to scale the workers\n"
 	           "  --check-config   check the configuration and exit\n");
 }
 
@@ -62,7 +66,7 @@ static char *read_text(const char *path, size_t *len)
 	return buf;
 }
 
-static int load_config(struct nl_config *cfg, const char *path)
+static int load_config(struct nl_config *cfg, struct nl_drivers_config *dcfg, const char *path)
 {
 	size_t len;
 	char err[256];
@@ -71,7 +75,7 @@ static int load_config(struct nl_config *cfg, const char *path)
 		fprintf(stderr, "nitelikd: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	nl_err e = nl_config_parse(cfg, text, len, err, sizeof err);
+	nl_err e = nl_config_parse_ext(cfg, text, len, &nl_app_config_ext, dcfg, err, sizeof err);
 	free(text);
 	if (e) {
 		fprintf(stderr, "nitelikd: %s: %s\n", path, err);
@@ -128,7 +132,7 @@ static int demo_prepare(const char *dir, const char *listen, char *conf_path, si
 int main(int argc, char **argv)
 {
 	const char *config_path = NULL, *listen = NULL, *demo_dir = NULL;
-	bool check_only = false;
+	bool check_only = false, worker_only = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--config") && i + 1 < argc) {
@@ -137,6 +141,8 @@ int main(int argc, char **argv)
 			listen = argv[++i];
 		} else if (!strcmp(a, "--demo") && i + 1 < argc) {
 			demo_dir = argv[++i];
+		} else if (!strcmp(a, "--worker-only")) {
+			worker_only = true;
 		} else if (!strcmp(a, "--check-config")) {
 			check_only = true;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -153,6 +159,8 @@ int main(int argc, char **argv)
 	}
 
 	static struct nl_config cfg; /* large; lives for the whole process */
+	static struct nl_drivers_config dcfg;
+	nl_drivers_config_defaults(&dcfg);
 	static char demo_conf[PATH_MAX + 16];
 	char err[512];
 	nl_config_defaults(&cfg, NL_WEB_DIR);
@@ -161,7 +169,7 @@ int main(int argc, char **argv)
 			return 1;
 		config_path = demo_conf;
 	}
-	if (config_path && load_config(&cfg, config_path) != 0)
+	if (config_path && load_config(&cfg, &dcfg, config_path) != 0)
 		return 1;
 	if (listen && nl_config_set(&cfg, "server.listen", listen, err, sizeof err) != NL_OK) {
 		fprintf(stderr, "nitelikd: %s\n", err);
@@ -193,6 +201,10 @@ int main(int argc, char **argv)
 	int status = 1;
 	nl_db *db = NULL;
 	struct nl_server *srv = NULL;
+	static struct nl_app app;
+	bool app_open = false;
+	nl_workers *workers = NULL;
+	const char *why = NULL;
 	nl_err e = nl_db_open(&db, cfg.database);
 	if (e) {
 		fprintf(stderr, "nitelikd: cannot open the database (%s)\n", nl_err_code(e));
@@ -206,14 +218,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nitelikd: demo data failed (%s)\n", nl_err_code(e));
 		goto out;
 	}
-	srv = nl_server_new(&cfg, db, err, sizeof err);
-	if (!srv || nl_pages_init(srv, NULL, err, sizeof err) != NL_OK ||
-	    nl_server_start(srv, err, sizeof err) != NL_OK) {
-		fprintf(stderr, "nitelikd: %s\n", err);
+	if ((e = nl_app_open(&app, &cfg, db, &dcfg, &why)) != NL_OK) {
+		fprintf(stderr, "nitelikd: %s: %s\n", why ? why : "drivers", nl_err_code(e));
 		goto out;
 	}
-	fprintf(stderr, "nitelikd: listening on %s (port %u)\n", cfg.listen,
-	        (unsigned)nl_server_port(srv));
+	app_open = true;
+	if (!worker_only) {
+		srv = nl_server_new(&cfg, db, err, sizeof err);
+		if (srv)
+			srv->app = &app;
+		if (!srv || nl_pages_init(srv, NULL, err, sizeof err) != NL_OK ||
+		    nl_server_start(srv, err, sizeof err) != NL_OK) {
+			fprintf(stderr, "nitelikd: %s\n", err);
+			goto out;
+		}
+		fprintf(stderr, "nitelikd: listening on %s (port %u)\n", cfg.listen,
+		        (unsigned)nl_server_port(srv));
+	}
+	if ((e = nl_workers_start(&app, &workers)) != NL_OK) {
+		fprintf(stderr, "nitelikd: cannot start the workers (%s)\n", nl_err_code(e));
+		goto out;
+	}
 	fflush(stderr);
 
 	/* Wait for a stop signal; meanwhile delete expired sessions every few minutes
@@ -228,12 +253,18 @@ int main(int argc, char **argv)
 			purge_sessions(db, &cfg);
 	}
 	fprintf(stderr, "nitelikd: signal %d: stopping\n", sig);
-	nl_server_stop(srv);
+	if (srv)
+		nl_server_stop(srv);
+	nl_workers_stop(workers);   /* after the server: requests may still enqueue mail */
+	workers = NULL;
 	fprintf(stderr, "nitelikd: stopped\n");
 	status = 0;
 out:
+	nl_workers_stop(workers);
 	nl_pages_free(srv);   /* templates and catalogues: after the last request */
 	nl_server_free(srv);
+	if (app_open)
+		nl_app_close(&app);
 	nl_db_close(db);
 	return status;
 }

@@ -200,6 +200,13 @@ static const char *unquote(char *v, const char **why)
 nl_err nl_config_parse(struct nl_config *cfg, const char *text, size_t len, char *err,
                        size_t err_size)
 {
+	return nl_config_parse_ext(cfg, text, len, NULL, NULL, err, err_size);
+}
+
+nl_err nl_config_parse_ext(struct nl_config *cfg, const char *text, size_t len,
+                           const struct nl_config_ext *ext, void *ext_ctx, char *err,
+                           size_t err_size)
+{
 	char section[64] = "";
 	char line[4096];
 	size_t pos = 0;
@@ -233,7 +240,7 @@ nl_err nl_config_parse(struct nl_config *cfg, const char *text, size_t len, char
 			}
 			*e = '\0';
 			char *name = trim(s + 1);
-			if (!section_known(name)) {
+			if (!section_known(name) && !(ext && ext->has_section(name))) {
 				fail(err, err_size, "line %u: unknown section [%s]", lineno, name);
 				return NL_ERR_CONFIG;
 			}
@@ -258,6 +265,18 @@ nl_err nl_config_parse(struct nl_config *cfg, const char *text, size_t len, char
 			return NL_ERR_CONFIG;
 		}
 		const struct key *k = find_key(section, key);
+		if (!k && ext && ext->has_section(section)) {
+			nl_err e = ext->set(ext_ctx, section, key, value);
+			if (e == NL_ERR_NOT_FOUND) {
+				fail(err, err_size, "line %u: unknown key '%s' in [%s]", lineno, key, section);
+				return NL_ERR_CONFIG;
+			}
+			if (e) {
+				fail(err, err_size, "line %u: %s.%s: invalid value", lineno, section, key);
+				return NL_ERR_CONFIG;
+			}
+			continue;
+		}
 		if (!k) {
 			fail(err, err_size, "line %u: unknown key '%s' in [%s]", lineno, key, section);
 			return NL_ERR_CONFIG;

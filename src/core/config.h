@@ -74,6 +74,18 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default);
 nl_err nl_config_parse(struct nl_config *cfg, const char *text, size_t len, char *err,
                        size_t err_size);
 
+/* Sections owned by layers above core ([mail], [sms], [registry], [outbox] of
+ * src/drivers) are handed over line by line, so one file configures every layer
+ * while core knows nothing of them. set returns NL_ERR_NOT_FOUND for an unknown
+ * key (reported with its line), another error for a bad value. */
+struct nl_config_ext {
+	bool (*has_section)(const char *section);
+	nl_err (*set)(void *ctx, const char *section, const char *key, const char *value);
+};
+nl_err nl_config_parse_ext(struct nl_config *cfg, const char *text, size_t len,
+                           const struct nl_config_ext *ext, void *ext_ctx, char *err,
+                           size_t err_size);
+
 /* Sets one "section.key" (e.g. "server.listen") as if it were in the file; used
  * for command-line overrides. NL_ERR_CONFIG with a message on error. */
 nl_err nl_config_set(struct nl_config *cfg, const char *dotted_key, const char *value,

@@ -1,0 +1,28 @@
+#include "app/app.h"
+
+#include <string.h>
+
+static nl_err ext_set(void *ctx, const char *section, const char *key, const char *value)
+{
+	return nl_drivers_config_set(ctx, section, key, value);
+}
+
+const struct nl_config_ext nl_app_config_ext = {
+	.has_section = nl_drivers_config_section,
+	.set = ext_set,
+};
+
+nl_err nl_app_open(struct nl_app *app, const struct nl_config *cfg, nl_db *db,
+                   const struct nl_drivers_config *dcfg, const char **why)
+{
+	memset(app, 0, sizeof *app);
+	app->cfg = cfg;
+	app->db = db;
+	return nl_drivers_open(dcfg, &app->drivers, why);
+}
+
+void nl_app_close(struct nl_app *app)
+{
+	if (app)
+		nl_drivers_close(&app->drivers);
+}

@@ -1,0 +1,28 @@
+/* The application context: what every use case and worker needs besides its
+ * input — the configuration, the database and the outside-system drivers.
+ * One per process, built by nitelikd's main before the server starts, shared
+ * read-only by all threads, and hung on the server as srv->app. */
+#ifndef NL_APP_APP_H
+#define NL_APP_APP_H
+
+#include "core/config.h"
+#include "drivers/drivers.h"
+#include "store/db.h"
+
+struct nl_app {
+	const struct nl_config *cfg;
+	nl_db *db;
+	struct nl_drivers drivers;   /* opened from the [mail] [sms] [registry] [outbox] sections */
+};
+
+/* The extension that lets the one configuration file carry the drivers'
+ * sections; pass it with a struct nl_drivers_config * as context to
+ * nl_config_parse_ext. */
+extern const struct nl_config_ext nl_app_config_ext;
+
+/* Opens the drivers. On error *why names the part; nothing is left open. */
+nl_err nl_app_open(struct nl_app *app, const struct nl_config *cfg, nl_db *db,
+                   const struct nl_drivers_config *dcfg, const char **why);
+void nl_app_close(struct nl_app *app);   /* closes the drivers; NULL is fine */
+
+#endif

@@ -1,0 +1,106 @@
+#include "app/workers.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "app/outbox_worker.h"
+
+/* A periodic job: run(app, now) once every `every` seconds. A job does one
+ * bounded pass and returns; errors are logged and the job runs again next time. */
+struct periodic_job {
+	const char *name;
+	unsigned every;          /* seconds between passes */
+	nl_err (*run)(struct nl_app *app, int64_t now);
+};
+
+/* Add a row per periodic job. */
+static const struct periodic_job jobs[] = {
+	{NULL, 0, NULL},
+};
+
+struct job_thread {
+	pthread_t tid;
+	bool started;
+	struct nl_workers *w;
+	const struct periodic_job *job;   /* NULL: the outbox sender */
+};
+
+struct nl_workers {
+	struct nl_app *app;
+	atomic_bool stop;
+	size_t n_threads;              /* the periodic jobs, then the outbox sender */
+	struct job_thread *threads;
+};
+
+/* Sleeps up to `seconds`, waking every 100 ms to notice a stop. */
+static void nap(struct nl_workers *w, unsigned seconds)
+{
+	for (unsigned i = 0; i < seconds * 10 && !atomic_load(&w->stop); i++) {
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void *job_main(void *arg)
+{
+	struct job_thread *t = arg;
+	struct nl_workers *w = t->w;
+	if (!t->job) {
+		nl_outbox_worker_loop(w->app->db, &w->app->drivers, &w->stop, 1000);
+		return NULL;
+	}
+	while (!atomic_load(&w->stop)) {
+		nl_err e = t->job->run(w->app, (int64_t)time(NULL));
+		if (e)
+			fprintf(stderr, "{\"worker\":\"%s\",\"error\":\"%s\"}\n", t->job->name,
+			        nl_err_code(e));
+		nap(w, t->job->every);
+	}
+	nl_db_thread_done(w->app->db);
+	return NULL;
+}
+
+nl_err nl_workers_start(struct nl_app *app, nl_workers **out)
+{
+	struct nl_workers *w = calloc(1, sizeof *w);
+	if (!w)
+		return NL_ERR_NOMEM;
+	w->app = app;
+	atomic_init(&w->stop, false);
+	size_t n_jobs = 0;
+	while (jobs[n_jobs].name)
+		n_jobs++;
+	w->threads = calloc(n_jobs + 1, sizeof *w->threads);
+	if (!w->threads) {
+		free(w);
+		return NL_ERR_NOMEM;
+	}
+	w->n_threads = n_jobs + 1;
+	for (size_t i = 0; i < w->n_threads; i++) {
+		struct job_thread *t = &w->threads[i];
+		t->w = w;
+		t->job = i < n_jobs ? &jobs[i] : NULL;
+		if (pthread_create(&t->tid, NULL, job_main, t) != 0) {
+			nl_workers_stop(w);
+			return NL_ERR_INTERNAL;
+		}
+		t->started = true;
+	}
+	*out = w;
+	return NL_OK;
+}
+
+void nl_workers_stop(nl_workers *w)
+{
+	if (!w)
+		return;
+	atomic_store(&w->stop, true);
+	for (size_t i = 0; i < w->n_threads; i++)
+		if (w->threads[i].started)
+			pthread_join(w->threads[i].tid, NULL);
+	free(w->threads);
+	free(w);
+}
