@@ -17,6 +17,10 @@
  * A line holding only a section, close, comment or partial tag is dropped
  * whole, as in mustache, so templates can be indented freely.
  *
+ * Escaping protects text and QUOTED attribute values: always quote attributes.
+ * It does not make a URL safe: data put in href/src must be a path the handler
+ * built or checked (no "javascript:").
+ *
  * Templates are parsed once (nl_tmpl_load_dir at start) into a tree; rendering
  * is read-only, so any number of threads may render from one set. */
 #ifndef NL_WEB_TMPL_H
