@@ -192,6 +192,23 @@ static void bad_sizes(void **state)
 	assert_null(c.png);
 }
 
+/* The demo's fixed_captcha test setting draws a given answer. */
+static void fixed_text_for_tests(void **state)
+{
+	(void)state;
+	struct nl_captcha c;
+	struct nl_captcha_opts o = {.text = "K3M7P"};
+	assert_int_equal(nl_captcha_new(&o, &c), NL_OK);
+	assert_string_equal(c.answer, "K3M7P");
+	check_png(&c, 200, 70);
+	nl_captcha_free(&c);
+	const char *bad[] = {"K3M7", "K3M7PXA", "k3m7p", "K3M0P", "K3M7P ", ""};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		o.text = bad[i];
+		assert_int_equal(nl_captcha_new(&o, &c), NL_ERR_INVALID);
+	}
+}
+
 static void normalize_typed_answers(void **state)
 {
 	(void)state;
@@ -225,6 +242,7 @@ int main(void)
 		cmocka_unit_test(seeded_is_deterministic_and_seeds_differ),
 		cmocka_unit_test(threads_draw_at_once),
 		cmocka_unit_test(bad_sizes),
+		cmocka_unit_test(fixed_text_for_tests),
 		cmocka_unit_test(normalize_typed_answers),
 	};
 	int failed = cmocka_run_group_tests_name("captcha", tests, NULL, NULL);
