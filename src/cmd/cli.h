@@ -11,5 +11,8 @@ struct nl_cli_command {
 
 int nl_cli_migrate(int argc, char **argv);   /* cli_migrate.c */
 int nl_cli_audit(int argc, char **argv);     /* cli_audit.c */
+int nl_cli_institution(int argc, char **argv); /* cli_institution.c */
+int nl_cli_user(int argc, char **argv);        /* cli_user.c */
+int nl_cli_token(int argc, char **argv);       /* cli_token.c */
 
 #endif

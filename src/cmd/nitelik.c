@@ -11,6 +11,9 @@ static const struct nl_cli_command commands[] = {
 	{"cert", "issue, show, revoke, suspend, release, search certificates", nl_cli_cert},
 	{"migrate", "apply the database schema migrations", nl_cli_migrate},
 	{"audit", "verify the audit trail's hash chain (audit verify)", nl_cli_audit},
+	{"institution", "add, list, disable institutions (kurum)", nl_cli_institution},
+	{"user", "add staff accounts, change passwords, disable", nl_cli_user},
+	{"token", "API tokens of institutions (shown once, stored hashed)", nl_cli_token},
 	{NULL, NULL, NULL},
 };
 

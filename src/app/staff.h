@@ -1,0 +1,75 @@
+/* Institutions, staff accounts and API tokens: the use cases behind
+ * `nitelik institution|user|token` and the admin pages under /yonetim, and the
+ * staff login check behind /kurum/giris.
+ *
+ * Every change is one transaction with an audit record (entity "institution",
+ * "user" or "api_token"; the actor is "cli:<login>" or "user:<id>").
+ * Passwords are hashed with argon2id before the transaction; API tokens are 256
+ * random bits shown once, stored only as SHA-256. This header does not include
+ * store_persons.h, so web handlers may include it next to web/spec.h. */
+#ifndef NL_APP_STAFF_H
+#define NL_APP_STAFF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/db.h"
+#include "store/store_users.h"
+
+#define NL_PASSWORD_MIN 10           /* characters of a staff password */
+#define NL_PASSWORD_MAX 256
+#define NL_USERNAME_MAX 64
+#define NL_GENERATED_PASSWORD_LEN 16
+#define NL_API_TOKEN_PREFIX "nlt_"   /* + 64 hex characters */
+#define NL_API_TOKEN_LEN (4 + 64)
+
+/* Per-account lock-out of the staff login. */
+#define NL_STAFF_MAX_FAILURES 5
+#define NL_STAFF_LOCK_SECONDS 900
+
+/* Adds an institution. NL_ERR_INVALID for a bad name (1..200 characters of
+ * text), NL_ERR_CONFLICT when the name exists. *id may be NULL. */
+nl_err nl_staff_institution_add(nl_db *db, const char *name, const char *registry_no,
+                                const char *address, const char *actor, int64_t *id);
+/* Activates or deactivates an institution (its officers and tokens stop working). */
+nl_err nl_staff_institution_set_active(nl_db *db, int64_t id, bool active, const char *actor);
+
+/* A user name is 3..64 of a-z 0-9 . _ - (lower case). Returns NULL or a reason code. */
+const char *nl_staff_valid_username(const char *s);
+/* A password is NL_PASSWORD_MIN..NL_PASSWORD_MAX characters of text. NULL or a code. */
+const char *nl_staff_valid_password(const char *s);
+
+/* Adds a staff account. A kurum (officer) needs an existing institution_id;
+ * other roles may name one or not (0). NL_ERR_INVALID (bad user name, password
+ * or role/institution combination; *why gets the reason code when why is not
+ * NULL), NL_ERR_NOT_FOUND (no such institution), NL_ERR_CONFLICT (user name taken). */
+nl_err nl_staff_user_add(nl_db *db, const char *username, const char *password,
+                         enum nl_user_role role, int64_t institution_id, const char *actor,
+                         int64_t *id, const char **why);
+/* New password (also clears the lock-out). NL_ERR_NOT_FOUND for an unknown user. */
+nl_err nl_staff_user_passwd(nl_db *db, const char *username, const char *password,
+                            const char *actor, const char **why);
+/* Disables (active false) or enables an account. */
+nl_err nl_staff_user_set_active(nl_db *db, const char *username, bool active, const char *actor);
+
+/* A new API token for an institution: writes the token (NL_API_TOKEN_LEN
+ * characters + NUL) to token_out, to be shown once. *id may be NULL. */
+nl_err nl_staff_token_add(nl_db *db, int64_t institution_id, const char *name, const char *actor,
+                          char token_out[NL_API_TOKEN_LEN + 1], int64_t *id);
+/* Checks a bearer token: NL_OK with the token id and its institution, or
+ * NL_ERR_UNAUTHORIZED (unknown, revoked, malformed, inactive institution). */
+nl_err nl_staff_token_check(nl_db *db, const char *token, int64_t now, int64_t *token_id,
+                            int64_t *institution_id);
+
+/* Staff login. NL_OK fills *out (caller clears it with nl_user_clear).
+ * NL_ERR_UNAUTHORIZED for an unknown user, a wrong password or a disabled
+ * account (the same answer for all: the hash is checked against a dummy when
+ * there is no account, so the time is the same too); NL_ERR_LOCKED while the
+ * account is locked (the password is not even checked). A wrong password is
+ * counted (NL_STAFF_MAX_FAILURES lock for NL_STAFF_LOCK_SECONDS); a right one
+ * clears the count. */
+nl_err nl_staff_login(nl_db *db, const char *username, const char *password, int64_t now,
+                      struct nl_user *out);
+
+#endif

@@ -1,0 +1,32 @@
+/* Shared by cli_institution.c, cli_user.c and cli_token.c: option parsing,
+ * opening the database (--db URL or NITELIK_DB) and the audit actor. */
+#ifndef NL_CMD_CLI_STAFF_H
+#define NL_CMD_CLI_STAFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+/* One "--name value" option; value stays NULL when absent. flag options
+ * (takes_value false) set value to "1". */
+struct nl_cli_opt {
+	const char *name;
+	bool takes_value;
+	const char *value;
+};
+
+/* Parses argv[first..] against opts (NULL-name terminated). Returns 0, or 2
+ * after printing what is wrong and the usage. */
+int nl_cli_opts(int argc, char **argv, int first, struct nl_cli_opt *opts, const char *usage);
+/* The value of option name, or NULL. */
+const char *nl_cli_opt(const struct nl_cli_opt *opts, const char *name);
+/* Opens --db / NITELIK_DB and applies the migrations. 0 or an exit status. */
+int nl_cli_open_db(const char *cmd, const char *url, nl_db **out);
+/* "cli:<login name>" for the audit trail, in a static buffer. */
+const char *nl_cli_actor(void);
+/* Parses a positive id; false when not one. */
+bool nl_cli_id(const char *s, int64_t *out);
+
+#endif
