@@ -77,6 +77,12 @@ nl_err nl_tmpl_render_slots(const nl_tmpl_set *set, const char *name, json_t *da
                             const char *lang, const struct nl_tmpl_slot *slots,
                             size_t n_slots, nl_buf *out);
 
+/* Plain-text rendering for text/plain outputs only (the text part of a mail):
+ * values and translations are written as they are, without HTML escaping.
+ * Never use it for anything a browser renders as HTML. */
+nl_err nl_tmpl_render_text(const nl_tmpl_set *set, const char *name, json_t *data,
+                           const char *lang, nl_buf *out);
+
 /* Renders `page`, then `layout` with the page's HTML in the slot "content",
  * both with the same data. */
 nl_err nl_tmpl_render_page(const nl_tmpl_set *set, const char *layout, const char *page,

@@ -17,6 +17,7 @@ struct render {
 	json_t *stack[RENDER_MAX_STACK];
 	size_t depth;
 	int partials;
+	bool text;     /* text/plain output: no HTML escaping */
 	nl_buf *out;
 };
 
@@ -50,13 +51,16 @@ static bool truthy(const json_t *v)
 	}
 }
 
-static void put_value(nl_buf *out, const json_t *v)
+static void put_value(nl_buf *out, const json_t *v, bool text)
 {
 	if (!v)
 		return;
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		nl_buf_put_html_n(out, json_string_value(v), json_string_length(v));
+		if (text)
+			nl_buf_append(out, json_string_value(v), json_string_length(v));
+		else
+			nl_buf_put_html_n(out, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
 		nl_buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -110,10 +114,13 @@ static nl_err render_nodes(struct render *r, const struct tnode *n)
 			nl_buf_append(r->out, n->text, n->len);
 			break;
 		case TN_VAR:
-			put_value(r->out, lookup(r, n));
+			put_value(r->out, lookup(r, n), r->text);
 			break;
 		case TN_TRANSLATE:
-			nl_buf_put_html(r->out, nl_i18n_get(r->lang, n->text));
+			if (r->text)
+				nl_buf_puts(r->out, nl_i18n_get(r->lang, n->text));
+			else
+				nl_buf_put_html(r->out, nl_i18n_get(r->lang, n->text));
 			break;
 		case TN_PARTIAL:
 			rc = render_partial(r, n);
@@ -145,15 +152,16 @@ static nl_err render_nodes(struct render *r, const struct tnode *n)
 	return rc;
 }
 
-nl_err nl_tmpl_render_slots(const nl_tmpl_set *set, const char *name, json_t *data,
-                            const char *lang, const struct nl_tmpl_slot *slots,
-                            size_t n_slots, nl_buf *out)
+static nl_err render_top(const nl_tmpl_set *set, const char *name, json_t *data,
+                         const char *lang, const struct nl_tmpl_slot *slots, size_t n_slots,
+                         bool text, nl_buf *out)
 {
 	const struct tmpl *t = nl_tmpl_find(set, name);
 	if (!t)
 		return NL_ERR_NOT_FOUND;
 	size_t start = out->len;
-	struct render r = {.set = set, .lang = lang, .slots = slots, .n_slots = n_slots, .out = out};
+	struct render r = {.set = set, .lang = lang, .slots = slots, .n_slots = n_slots,
+	                   .text = text, .out = out};
 	json_t *empty = NULL;
 	if (!data && !(data = empty = json_object()))
 		return NL_ERR_NOMEM;
@@ -166,6 +174,19 @@ nl_err nl_tmpl_render_slots(const nl_tmpl_set *set, const char *name, json_t *da
 			out->data[start] = '\0';
 	}
 	return rc;
+}
+
+nl_err nl_tmpl_render_slots(const nl_tmpl_set *set, const char *name, json_t *data,
+                            const char *lang, const struct nl_tmpl_slot *slots,
+                            size_t n_slots, nl_buf *out)
+{
+	return render_top(set, name, data, lang, slots, n_slots, false, out);
+}
+
+nl_err nl_tmpl_render_text(const nl_tmpl_set *set, const char *name, json_t *data,
+                           const char *lang, nl_buf *out)
+{
+	return render_top(set, name, data, lang, NULL, 0, true, out);
 }
 
 nl_err nl_tmpl_render(const nl_tmpl_set *set, const char *name, json_t *data,

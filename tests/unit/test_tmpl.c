@@ -64,6 +64,26 @@ static void escaping_text_and_attributes(void **state)
 	assert_string_equal(render("{{a}}", "{\"a\":\"İğüşöç ı\"}"), "İğüşöç ı");
 }
 
+/* Text rendering (mail text parts) writes values as they are; HTML rendering
+ * of the same template escapes them. */
+static void text_rendering(void **state)
+{
+	(void)state;
+	nl_tmpl_set *set = nl_tmpl_set_new();
+	nl_buf out = NL_BUF_INIT;
+	const char *src = "Sayın {{name}}, {{#l}}[{{.}}]{{/l}}";
+	assert_int_equal(nl_tmpl_add(set, "m", src, strlen(src), NULL), NL_OK);
+	json_t *d = json_pack("{s:s, s:[s]}", "name", "O'Brien & <Ayşe>", "l", "a<b");
+	assert_int_equal(nl_tmpl_render_text(set, "m", d, "tr", &out), NL_OK);
+	assert_string_equal(out.data, "Sayın O'Brien & <Ayşe>, [a<b]");
+	nl_buf_reset(&out);
+	assert_int_equal(nl_tmpl_render(set, "m", d, "tr", &out), NL_OK);
+	assert_string_equal(out.data, "Sayın O&#39;Brien &amp; &lt;Ayşe&gt;, [a&lt;b]");
+	json_decref(d);
+	nl_buf_free(&out);
+	nl_tmpl_set_free(set);
+}
+
 static void raw_output_is_refused(void **state)
 {
 	(void)state;
@@ -279,6 +299,7 @@ int main(void)
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(escaping_text_and_attributes),
+		cmocka_unit_test(text_rendering),
 		cmocka_unit_test(raw_output_is_refused),
 		cmocka_unit_test(values_and_missing_names),
 		cmocka_unit_test(sections),
