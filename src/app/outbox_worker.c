@@ -1,10 +1,25 @@
 /* One pass of the outbox worker: claim, send outside any transaction, record. */
 #include "app/outbox_worker.h"
 
-#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <jansson.h>
+
+/* One JSON line on standard error, like the other workers' logs. */
+static void log_failure(const struct nl_outbox_msg *m, const char *why)
+{
+	json_t *j = json_pack("{s:s, s:I, s:s, s:i, s:s}", "worker", "outbox",
+		"message", (json_int_t)m->id, "channel", nl_outbox_channel_code(m->channel),
+		"attempt", m->attempts, "error", why);
+	char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	if (line)
+		fprintf(stderr, "%s\n", line);
+	free(line);
+	json_decref(j);
+}
 
 static nl_err send_one(const struct nl_drivers *d, const struct nl_outbox_msg *m,
 	struct nl_drv_error *e)
@@ -49,8 +64,7 @@ nl_err nl_outbox_run_once_stats(nl_db *db, const struct nl_drivers *drivers, int
 		} else {
 			enum nl_outbox_status next = NL_OUTBOX_PENDING;
 			/* Logged by id only: the recipient is personal data. */
-			fprintf(stderr, "outbox: message %" PRId64 " attempt %d failed: %s\n",
-				m->id, m->attempts, e.msg[0] ? e.msg : nl_err_code(sent));
+			log_failure(m, e.msg[0] ? e.msg : nl_err_code(sent));
 			mark = nl_outbox_mark_failed(db, &drivers->outbox, m->id, m->attempts,
 				e.msg[0] ? e.msg : nl_err_code(sent), e.permanent, now, &next);
 			if (mark == NL_OK && next == NL_OUTBOX_FAILED)
@@ -90,7 +104,8 @@ void nl_outbox_worker_loop(nl_db *db, const struct nl_drivers *drivers,
 		struct nl_outbox_stats st = {0};
 		nl_err rc = nl_outbox_run_once_stats(db, drivers, (int64_t)time(NULL), &st);
 		if (rc != NL_OK)
-			fprintf(stderr, "outbox: pass failed: %s\n", nl_err_code(rc));
+			fprintf(stderr, "{\"worker\":\"outbox\",\"error\":\"%s\"}\n",
+				nl_err_code(rc));
 		if (rc == NL_OK && st.claimed > 0)
 			continue;   /* more may be due: no pause while there is work */
 		for (unsigned waited = 0; waited < idle_ms && !atomic_load(stop); waited += 100)
