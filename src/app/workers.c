@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "app/ca_jobs.h"
 #include "app/outbox_worker.h"
 
 /* A periodic job: run(app, now) once every `every` seconds. A job does one
@@ -18,6 +19,8 @@ struct periodic_job {
 
 /* Add a row per periodic job. */
 static const struct periodic_job jobs[] = {
+	{"crl", 300, nl_ca_job_crl},      /* renews the CRL at half its life (ca_jobs.c) */
+	{"ocsp", 300, nl_ca_job_ocsp},    /* re-signs OCSP responses due within 2 h */
 	{NULL, 0, NULL},
 };
 
