@@ -134,7 +134,7 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 	return MHD_YES;
 }
 
-nl_err nl_req_parse_query(struct nl_req *r)
+nl_err nl_req_load_query(struct nl_req *r)
 {
 	struct collect c = {.r = r};
 	MHD_get_connection_values_n(r->priv->conn, MHD_GET_ARGUMENT_KIND, collect_query, &c);

@@ -179,7 +179,7 @@ static void dispatch(struct nl_req *r)
 		              (long long)r->srv->cfg->body_limit);
 		return;
 	}
-	if (nl_req_parse_query(r) != NL_OK) {
+	if (nl_req_load_query(r) != NL_OK) {
 		nl_resp_error(r, NL_ERR_INVALID, "The query string contains invalid characters.");
 		return;
 	}

@@ -107,7 +107,7 @@ struct nl_req_private {
 
 /* request.c */
 nl_err nl_req_decode_path(nl_arena *a, const char *raw, const char **out);
-nl_err nl_req_parse_query(struct nl_req *r);
+nl_err nl_req_load_query(struct nl_req *r);
 nl_err nl_req_parse_cookies(struct nl_req *r);
 void nl_req_client_ip(struct nl_req *r);
 unsigned nl_method_parse(const char *m, bool *is_head);
