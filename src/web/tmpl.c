@@ -469,6 +469,8 @@ static nl_err load_tree(nl_tmpl_set *set, const char *dir, const char *prefix, i
 		} else if (S_ISREG(st.st_mode) && l > 5 && strcmp(rel + l - 5, ".html") == 0) {
 			rel[l - 5] = '\0';
 			rc = load_file(set, full, rel, err);
+		} else if (S_ISREG(st.st_mode) && l > 4 && strcmp(rel + l - 4, ".txt") == 0) {
+			rc = load_file(set, full, rel, err);   /* text parts keep ".txt" */
 		}
 	}
 	closedir(d);

@@ -51,7 +51,8 @@ void nl_tmpl_set_free(nl_tmpl_set *set);
 nl_err nl_tmpl_add(nl_tmpl_set *set, const char *name, const char *src, size_t len, nl_buf *err);
 
 /* Loads every *.html below dir; the name is the relative path without ".html"
- * ("home", "errors/404"). Then links partials: a partial that names neither a
+ * ("home", "errors/404"). *.txt files (text parts of mails, for
+ * nl_tmpl_render_text) keep their extension: "mail/access_password.txt". Then links partials: a partial that names neither a
  * template nor one of the slot names ("content") is an error. On error returns
  * non-zero, *out stays NULL and err says which template and line.
  * Caller frees *out with nl_tmpl_set_free. */
