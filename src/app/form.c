@@ -1,0 +1,291 @@
+/* The step-1 field rules (form.h) and the masks of the read-only identity. The
+ * use cases that store forms are in form_flow.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/form.h"
+#include "core/geo.h"
+#include "core/order.h"
+#include "core/utf8.h"
+#include "core/validate.h"
+
+const char *const nl_form_field_names[] = {
+	"period", "card_reader", "publish", "reason", "security_word", "security_word2",
+	"email", "mobile", "operator", "home_phone", "info_channel", "registry_no", "unit",
+	"title", "work_phone", "extension", "address_type", "address", "province", "district",
+	"postal_code", "delivery_method", NULL,
+};
+
+static const char *const periods[] = {"1", "2", "3", NULL};
+static const char *const card_readers[] = {"none", "standard", "mini", NULL};
+static const char *const yes_no[] = {"yes", "no", NULL};
+static const char *const operators[] = {"turkcell", "vodafone", "turk_telekom", NULL};
+static const char *const channels[] = {"email", "sms", "both", NULL};
+static const char *const address_types[] = {"institution", "home", NULL};
+static const char *const delivery_methods[] = {"courier", "institution", NULL};
+
+/* This module's own codes; core/validate.h codes have their messages in the
+ * web layer's table (nl_spec_code_msgid) and are repeated here so the CLI and
+ * API get the same words. */
+static const struct { const char *code, *msgid; } messages[] = {
+	{"required", "This field is required."},
+	{"too_short", "This is too short."},
+	{"too_long", "This is too long."},
+	{"utf8", "This contains characters that are not valid text."},
+	{"control_char", "This contains control characters that are not allowed."},
+	{"not_allowed", "Choose one of the offered values."},
+	{"mobile_format", "Enter a Turkish mobile number as 5xxxxxxxxx."},
+	{"phone_format", "Enter a Turkish phone number with its area code."},
+	{"postal_format", "A postal code has 5 digits."},
+	{"postal_province", "This postal code does not belong to a province."},
+	{"email_format", "This e-mail address is not valid."},
+	{"email_length", "This e-mail address is too long."},
+	{"security_word_rules",
+	 "The security word has 8 to 32 characters with at least one letter and one digit."},
+	{"security_word_mismatch", "The two security words are not the same."},
+	{"district_province", "This district is not in the chosen province."},
+	{"postal_other_province", "This postal code belongs to another province."},
+	{"extension_format", "An extension has 1 to 6 digits."},
+	{"province_unknown", "Choose a province from the list."},
+};
+
+const char *nl_form_code_msgid(const char *code)
+{
+	for (size_t i = 0; code && i < sizeof messages / sizeof messages[0]; i++)
+		if (!strcmp(code, messages[i].code))
+			return messages[i].msgid;
+	return "This value is not valid.";
+}
+
+static bool empty(const char *s)
+{
+	return !s || !*s;
+}
+
+static void issue(struct nl_form_check *chk, const char *field, const char *code)
+{
+	for (size_t i = 0; i < chk->n; i++)
+		if (!strcmp(chk->issues[i].field, field))
+			return;   /* the first problem of a field is the one shown */
+	if (chk->n < NL_FORM_MAX_ISSUES)
+		chk->issues[chk->n++] = (struct nl_form_issue){field, code, nl_form_code_msgid(code)};
+}
+
+/* A required choice among values; returns the value or NULL. */
+static const char *choice(struct nl_form_check *chk, const char *field, const char *v,
+                          const char *const *values)
+{
+	if (empty(v)) {
+		issue(chk, field, "required");
+		return NULL;
+	}
+	for (size_t i = 0; values[i]; i++)
+		if (!strcmp(v, values[i]))
+			return values[i];
+	issue(chk, field, "not_allowed");
+	return NULL;
+}
+
+/* Free text of min..max characters (min 0: optional). Returns v or NULL. */
+static const char *text(struct nl_form_check *chk, const char *field, const char *v,
+                        size_t min, size_t max)
+{
+	if (empty(v)) {
+		if (min)
+			issue(chk, field, "required");
+		return "";
+	}
+	const char *why = nl_valid_text(v, min ? min : 1, max, false);
+	if (why) {
+		issue(chk, field, why);
+		return NULL;
+	}
+	return v;
+}
+
+/* 8..32 characters, a letter and a digit, both entries equal. Never copied. */
+static void security_word(struct nl_form_check *chk, const char *w, const char *w2)
+{
+	if (empty(w)) {
+		issue(chk, "security_word", "required");
+		return;
+	}
+	bool letter = false, digit = false;
+	if (nl_valid_text(w, NL_FORM_SECWORD_MIN, NL_FORM_SECWORD_MAX, false)) {
+		issue(chk, "security_word", "security_word_rules");
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digit = true;
+		else if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')
+			letter = true;
+		else if (*p >= 0xC0)
+			letter = true;   /* a non-ASCII letter such as ç, ğ, ı, ö, ş, ü */
+	}
+	if (!letter || !digit) {
+		issue(chk, "security_word", "security_word_rules");
+		return;
+	}
+	if (empty(w2)) {
+		issue(chk, "security_word2", "required");
+		return;
+	}
+	if (strlen(w) != strlen(w2) || strcmp(w, w2) != 0)
+		issue(chk, "security_word2", "security_word_mismatch");
+}
+
+static void delivery(const struct nl_form_input *in, struct nl_form_check *chk,
+                     struct nl_form_values *out)
+{
+	out->address_type = choice(chk, "address_type", in->address_type, address_types);
+	out->address = text(chk, "address", in->address, NL_FORM_ADDRESS_MIN, NL_FORM_ADDRESS_MAX);
+	out->delivery_method = choice(chk, "delivery_method", in->delivery_method,
+	                              delivery_methods);
+	const struct nl_province *prov = NULL;
+	if (empty(in->province)) {
+		issue(chk, "province", "required");
+	} else {
+		char *end;
+		long plate = strtol(in->province, &end, 10);
+		prov = *end == '\0' ? nl_province_by_plate((int)plate) : NULL;
+		if (!prov)
+			issue(chk, "province", "province_unknown");
+		else
+			out->province = prov->plate;
+	}
+	if (empty(in->district)) {
+		issue(chk, "district", "required");
+	} else if (nl_valid_text(in->district, 1, NL_FORM_DISTRICT_MAX, false)) {
+		issue(chk, "district", nl_valid_text(in->district, 1, NL_FORM_DISTRICT_MAX, false));
+	} else if (prov) {
+		out->district = nl_district_find(prov->plate, in->district);
+		if (!out->district)
+			issue(chk, "district", "district_province");
+	}
+	if (empty(in->postal_code)) {
+		issue(chk, "postal_code", "required");
+	} else {
+		const char *why = nl_valid_postal_code(in->postal_code);
+		if (why)
+			issue(chk, "postal_code", why);
+		else if (prov && (in->postal_code[0] - '0') * 10 + (in->postal_code[1] - '0') !=
+		                         prov->plate)
+			issue(chk, "postal_code", "postal_other_province");
+		else
+			out->postal_code = in->postal_code;
+	}
+}
+
+bool nl_form_validate(const struct nl_form_input *in, struct nl_form_check *chk,
+                      struct nl_form_values *out)
+{
+	memset(chk, 0, sizeof *chk);
+	memset(out, 0, sizeof *out);
+	const char *why;
+
+	/* Product */
+	const char *p = choice(chk, "period", in->period, periods);
+	out->period_years = p ? p[0] - '0' : 0;
+	out->card_reader = choice(chk, "card_reader", in->card_reader, card_readers);
+	out->publish = choice(chk, "publish", in->publish, yes_no);
+	enum nl_reason reason;
+	if (empty(in->reason))
+		issue(chk, "reason", "required");
+	else if (!nl_reason_parse(in->reason, &reason))
+		issue(chk, "reason", "not_allowed");
+	else
+		out->reason = nl_reason_code(reason);
+
+	security_word(chk, in->security_word, in->security_word2);
+
+	/* Contact */
+	if (empty(in->email))
+		issue(chk, "email", "required");
+	else if ((why = nl_valid_email(in->email)))
+		issue(chk, "email", why);
+	else
+		out->email = in->email;
+	if (empty(in->mobile))
+		issue(chk, "mobile", "required");
+	else if ((why = nl_valid_mobile(in->mobile, out->mobile)))
+		issue(chk, "mobile", why);
+	out->operator_name = choice(chk, "operator", in->operator_name, operators);
+	if (!empty(in->home_phone) && (why = nl_valid_landline(in->home_phone, out->home_phone)))
+		issue(chk, "home_phone", why);
+	out->info_channel = choice(chk, "info_channel", in->info_channel, channels);
+
+	/* Institution */
+	out->inst_registry_no = text(chk, "registry_no", in->inst_registry_no, 0, NL_FORM_REGNO_MAX);
+	out->unit = text(chk, "unit", in->unit, 2, NL_FORM_UNIT_MAX);
+	out->title = text(chk, "title", in->title, 2, NL_FORM_TITLE_MAX);
+	if (empty(in->work_phone))
+		issue(chk, "work_phone", "required");
+	else if ((why = nl_valid_phone(in->work_phone, out->work_phone)))
+		issue(chk, "work_phone", why);
+	out->extension = "";
+	if (!empty(in->extension)) {
+		size_t n = strspn(in->extension, "0123456789");
+		if (n == 0 || n > 6 || in->extension[n] != '\0')
+			issue(chk, "extension", "extension_format");
+		else
+			out->extension = in->extension;
+	}
+
+	delivery(in, chk, out);
+	return chk->n == 0;
+}
+
+/* ---- masks ---- */
+
+void nl_mask_id_number(const char *id, char *out, size_t cap)
+{
+	size_t n = id ? strlen(id) : 0, k = 0;
+	if (!cap)
+		return;
+	for (size_t i = 0; i < n && k + 1 < cap; i++)
+		out[k++] = (i < 2 || i + 2 >= n) ? id[i] : '*';
+	out[k] = '\0';
+}
+
+void nl_mask_name(const char *name, char *out, size_t cap)
+{
+	size_t k = 0;
+	bool word_start = true;
+	if (!cap)
+		return;
+	for (const char *p = name ? name : ""; *p && k + 1 < cap;) {
+		uint32_t cp;
+		size_t len = nl_utf8_decode(p, strlen(p), &cp);
+		if (len == 0)
+			len = 1;
+		if (*p == ' ') {
+			out[k++] = ' ';
+			word_start = true;
+			p++;
+			continue;
+		}
+		if (word_start) {
+			/* keep the first letter whole (it may be two bytes: Ç, Ş, İ, ...) */
+			if (k + len + 1 > cap)
+				break;
+			memcpy(out + k, p, len);
+			k += len;
+			word_start = false;
+		} else {
+			out[k++] = '*';
+		}
+		p += len;
+	}
+	out[k] = '\0';
+}
+
+void nl_mask_mobile(const char *mobile, char *out, size_t cap)
+{
+	if (!mobile || strlen(mobile) != 10) {
+		snprintf(out, cap, "***");
+		return;
+	}
+	snprintf(out, cap, "%.3s *** ** %.2s", mobile, mobile + 8);
+}

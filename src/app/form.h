@@ -1,0 +1,162 @@
+/* The application form (SPEC §4, issue 4): step 1 "Başvuru Bilgileri" of the
+ * wizard, its field rules, drafts, versions and the choice of the approval
+ * method (step 2).
+ *
+ * Every use case takes the person of the session and the order number and
+ * answers NL_ERR_NOT_FOUND when the order is not that person's (the web layer
+ * shows 404, never 403: an order's existence is not revealed).
+ *
+ * Ownership: struct nl_form_view holds store structs; free it with
+ * nl_form_view_free. Inputs are only read. */
+#ifndef NL_APP_FORM_H
+#define NL_APP_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "drivers/registry.h"
+#include "store/db.h"
+#include "store/store_forms.h"
+#include "store/store_orders.h"
+#include "store/store_persons.h"
+
+/* Limits of the free-text fields, in characters (shown on the page too). */
+#define NL_FORM_SECWORD_MIN 8
+#define NL_FORM_SECWORD_MAX 32
+#define NL_FORM_UNIT_MAX 100
+#define NL_FORM_TITLE_MAX 100
+#define NL_FORM_REGNO_MAX 32
+#define NL_FORM_ADDRESS_MIN 10
+#define NL_FORM_ADDRESS_MAX 250
+#define NL_FORM_DISTRICT_MAX 64
+
+/* What the person typed, field by field (NULL or "" = empty). Field names are
+ * the HTML form's names, listed in nl_form_field_names. */
+struct nl_form_input {
+	const char *period;            /* "1" | "2" | "3" */
+	const char *card_reader;       /* "none" | "standard" | "mini" */
+	const char *publish;           /* "yes" | "no" */
+	const char *reason;            /* core/order.h reason code */
+	const char *security_word;
+	const char *security_word2;    /* the repetition */
+	const char *email;
+	const char *mobile;
+	const char *operator_name;     /* "turkcell" | "vodafone" | "turk_telekom" */
+	const char *home_phone;        /* optional landline */
+	const char *info_channel;      /* "email" | "sms" | "both" */
+	const char *inst_registry_no;  /* optional */
+	const char *unit;
+	const char *title;
+	const char *work_phone;
+	const char *extension;         /* optional, 1..6 digits */
+	const char *address_type;      /* "institution" | "home" */
+	const char *address;
+	const char *province;          /* plate "1".."81" */
+	const char *district;
+	const char *postal_code;
+	const char *delivery_method;   /* "courier" | "institution" */
+};
+
+/* The form's field names in page order (NULL-terminated). */
+extern const char *const nl_form_field_names[];
+
+/* One refused field: a stable code and the English message id (po/). */
+struct nl_form_issue {
+	const char *field;
+	const char *code;
+	const char *msgid;
+};
+#define NL_FORM_MAX_ISSUES 32
+struct nl_form_check {
+	struct nl_form_issue issues[NL_FORM_MAX_ISSUES];
+	size_t n;
+};
+
+/* Values after validation, normalised (phone numbers as 10 digits, the
+ * district in its official spelling). Strings point into the input or into
+ * this struct or static tables: valid while the input is. */
+struct nl_form_values {
+	int64_t period_years;
+	const char *card_reader, *publish, *reason, *email, *operator_name, *info_channel;
+	const char *inst_registry_no, *unit, *title, *extension, *address_type, *address;
+	const char *district, *postal_code, *delivery_method;
+	int64_t province;
+	char mobile[11], home_phone[11], work_phone[11];
+};
+
+/* Checks every field of in (all rules, every field, no early exit) and fills
+ * out. Returns true when nothing was refused; otherwise chk lists the issues,
+ * at most one per field. */
+bool nl_form_validate(const struct nl_form_input *in, struct nl_form_check *chk,
+                      struct nl_form_values *out);
+
+/* English message id of a field rule's code (this module's own codes and
+ * core/validate.h's); a generic message for unknown codes. */
+const char *nl_form_code_msgid(const char *code);
+
+/* Everything the step-1 page and the later steps need about one order. */
+struct nl_form_view {
+	struct nl_order order;
+	struct nl_person person;
+	char *institution_name;       /* "" when the order has no institution; malloc'd */
+	bool has_draft;
+	struct nl_form draft;         /* when has_draft */
+	bool has_current;
+	struct nl_form current;       /* newest version that is not superseded */
+	int64_t versions;             /* numbered versions so far (history) */
+	bool econsent;                /* standing e-Onay consent in force */
+	bool editable;                /* the order's status still allows a new version */
+};
+void nl_form_view_free(struct nl_form_view *v);
+
+/* Loads the view of order SD-<order_no> for person_id. NL_ERR_NOT_FOUND when
+ * there is no such order or it is someone else's. */
+nl_err nl_form_load(nl_db *db, int64_t person_id, int64_t order_no, struct nl_form_view *out);
+
+/* Saves what was typed as the order's draft, without the field rules (a draft
+ * may be incomplete) and never the security word. NL_ERR_TRANSITION when the
+ * order can no longer be edited. */
+nl_err nl_form_save_draft(nl_db *db, int64_t person_id, int64_t order_no,
+                          const struct nl_form_input *in, int64_t now);
+
+/* Step 1 "Devam": validates (NL_ERR_INVALID with chk filled), hashes the
+ * security word (argon2id), and in one transaction stores the next version
+ * (superseding earlier ones, deleting the draft) with its audit record.
+ * base_version is the version the page showed (0: none yet); if another
+ * version was submitted since, NL_ERR_CONFLICT and nothing is stored.
+ * NL_ERR_TRANSITION when the order can no longer be edited. *version gets the
+ * new version number. actor: "person:<id>". */
+nl_err nl_form_submit(nl_db *db, int64_t person_id, int64_t order_no,
+                      const struct nl_form_input *in, int64_t base_version, int64_t now,
+                      struct nl_form_check *chk, int64_t *version);
+
+/* "Kimlik Bilgilerimi Güncelle": asks the population registry for the
+ * person's current name, surname, birth place and date and stores them
+ * (audited). NL_ERR_INVALID for a passport holder (not in the registry),
+ * NL_ERR_NOT_FOUND when the registry does not know the number, NL_ERR_IO when
+ * it cannot be asked. */
+nl_err nl_form_refresh_identity(nl_db *db, nl_registry *registry, int64_t person_id,
+                                int64_t now);
+
+/* Approval methods of step 2. */
+enum nl_approval_method { NL_APPROVE_E_ONAY = 1, NL_APPROVE_E_IMZA, NL_APPROVE_ISLAK };
+const char *nl_approval_method_code(enum nl_approval_method m);   /* "e_onay", ... */
+bool nl_approval_method_parse(const char *code, enum nl_approval_method *out);
+
+/* Step 2: records the chosen method on the current version, which must be
+ * `version` and sms_confirmed (NL_ERR_CONFLICT otherwise: an old or
+ * unconfirmed version). e-Onay without standing consent is NL_ERR_FORBIDDEN.
+ * The approval itself is issue 6's. */
+nl_err nl_form_choose_method(nl_db *db, int64_t person_id, int64_t order_no, int64_t version,
+                             enum nl_approval_method m, int64_t now);
+
+/* Masks for the read-only identity block and the SMS page, as in the guides:
+ * "64*******10", "A*** Y*****" (per word), "532 *** ** 67". out needs cap
+ * bytes; the result is always NUL-terminated UTF-8. */
+void nl_mask_id_number(const char *id, char *out, size_t cap);
+void nl_mask_name(const char *name, char *out, size_t cap);
+void nl_mask_mobile(const char *mobile, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,370 @@
+/* The form use cases (form.h): load, draft, submit a version, refresh the
+ * identity from the registry, choose the approval method. Each state change is
+ * one transaction with its audit record. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/form.h"
+#include "core/order.h"
+#include "core/secret.h"
+#include "store/store_audit.h"
+#include "store/store_institutions.h"
+
+static const char *const method_codes[] = {
+	[NL_APPROVE_E_ONAY] = "e_onay", [NL_APPROVE_E_IMZA] = "e_imza", [NL_APPROVE_ISLAK] = "islak",
+};
+
+const char *nl_approval_method_code(enum nl_approval_method m)
+{
+	return m >= NL_APPROVE_E_ONAY && m <= NL_APPROVE_ISLAK ? method_codes[m] : NULL;
+}
+
+bool nl_approval_method_parse(const char *code, enum nl_approval_method *out)
+{
+	for (int m = NL_APPROVE_E_ONAY; code && m <= NL_APPROVE_ISLAK; m++)
+		if (!strcmp(code, method_codes[m])) {
+			*out = (enum nl_approval_method)m;
+			return true;
+		}
+	return false;
+}
+
+/* The store's struct nl_form has owned (char *) strings; the use cases fill
+ * one with borrowed, read-only strings for the store to read. W() drops the
+ * const without a cast the compiler warns about; nothing writes through it. */
+static char *W(const char *s)
+{
+	union { const char *c; char *m; } u = {.c = s};
+	return u.m;
+}
+
+/* A form may get a new version until the certificate is produced: while the
+ * form is awaited, and ("Başvuruyu Güncelle") while payment or production is. */
+static bool status_editable(enum nl_order_status s)
+{
+	return s == NL_ST_FORM_WAIT || s == NL_ST_FORM_PAYMENT_WAIT || s == NL_ST_PAYMENT_WAIT ||
+	       s == NL_ST_PRODUCTION_WAIT;
+}
+
+static void actor_of(int64_t person_id, char *out, size_t cap)
+{
+	snprintf(out, cap, "person:%lld", (long long)person_id);
+}
+
+/* The order SD-<order_no> if it is person_id's; NL_ERR_NOT_FOUND otherwise
+ * (someone else's order looks exactly like a missing one). */
+static nl_err own_order(nl_conn *c, int64_t person_id, int64_t order_no, struct nl_order *o)
+{
+	nl_err rc = nl_store_order_get_by_no(c, order_no, o);
+	if (rc == NL_OK && o->person_id != person_id) {
+		nl_order_clear(o);
+		rc = NL_ERR_NOT_FOUND;
+	}
+	return rc;
+}
+
+void nl_form_view_free(struct nl_form_view *v)
+{
+	if (!v)
+		return;
+	nl_order_clear(&v->order);
+	nl_person_clear(&v->person);
+	free(v->institution_name);
+	nl_form_clear(&v->draft);
+	nl_form_clear(&v->current);
+	memset(v, 0, sizeof *v);
+}
+
+nl_err nl_form_load(nl_db *db, int64_t person_id, int64_t order_no, struct nl_form_view *out)
+{
+	nl_conn *c;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = own_order(c, person_id, order_no, &out->order);
+	if (rc == NL_OK)
+		rc = nl_store_person_get(c, person_id, &out->person);
+	if (rc == NL_OK && out->order.institution_id) {
+		struct nl_institution inst;
+		rc = nl_store_institution_get(c, out->order.institution_id, &inst);
+		if (rc == NL_OK) {
+			out->institution_name = inst.name;
+			inst.name = NULL;
+			nl_institution_clear(&inst);
+		}
+	} else if (rc == NL_OK) {
+		out->institution_name = strdup("");
+	}
+	if (rc == NL_OK && !out->institution_name)
+		rc = NL_ERR_NOMEM;
+	if (rc == NL_OK) {
+		rc = nl_store_form_get_draft(c, out->order.id, &out->draft);
+		out->has_draft = rc == NL_OK;
+		rc = rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
+	}
+	if (rc == NL_OK) {
+		rc = nl_store_form_current(c, out->order.id, &out->current);
+		out->has_current = rc == NL_OK;
+		rc = rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
+	}
+	if (rc == NL_OK)
+		rc = nl_store_form_count(c, out->order.id, &out->versions);
+	if (rc == NL_OK)
+		rc = nl_store_econsent_in_force(c, person_id, &out->econsent);
+	out->editable = status_editable(out->order.status);
+	if (rc != NL_OK)
+		nl_form_view_free(out);
+	return rc;
+}
+
+/* ---- draft ---- */
+
+struct draft_ctx {
+	int64_t person_id, order_no, now;
+	const struct nl_form_input *in;
+};
+
+static nl_err draft_tx(nl_conn *c, void *arg)
+{
+	struct draft_ctx *d = arg;
+	const struct nl_form_input *in = d->in;
+	struct nl_order o;
+	nl_err rc = own_order(c, d->person_id, d->order_no, &o);
+	if (rc != NL_OK)
+		return rc;
+	if (!status_editable(o.status)) {
+		nl_order_clear(&o);
+		return NL_ERR_TRANSITION;
+	}
+	/* Typed text as it is (the web layer already refused bad UTF-8 and over-long
+	 * values); the security word is never kept in a draft. */
+	char *province_end = NULL;
+	long plate = in->province ? strtol(in->province, &province_end, 10) : 0;
+	struct nl_form f = {
+		.order_id = o.id,
+		.period_years = in->period && strlen(in->period) == 1 && in->period[0] >= '1' &&
+		                        in->period[0] <= '3' ? in->period[0] - '0' : 0,
+		.card_reader = W(in->card_reader), .publish = W(in->publish),
+		.reason = W(in->reason), .email = W(in->email),
+		.mobile = W(in->mobile), .operator_name = W(in->operator_name),
+		.home_phone = W(in->home_phone), .info_channel = W(in->info_channel),
+		.inst_registry_no = W(in->inst_registry_no), .unit = W(in->unit),
+		.title = W(in->title), .work_phone = W(in->work_phone),
+		.extension = W(in->extension), .address_type = W(in->address_type),
+		.address = W(in->address),
+		.province = province_end && *province_end == '\0' && plate >= 1 && plate <= 81 ? plate : 0,
+		.district = W(in->district), .postal_code = W(in->postal_code),
+		.delivery_method = W(in->delivery_method),
+	};
+	nl_order_clear(&o);
+	return nl_store_form_save_draft(c, &f, d->now);
+}
+
+nl_err nl_form_save_draft(nl_db *db, int64_t person_id, int64_t order_no,
+                          const struct nl_form_input *in, int64_t now)
+{
+	struct draft_ctx d = {person_id, order_no, now, in};
+	return nl_store_run_tx(db, draft_tx, &d);
+}
+
+/* ---- submit ---- */
+
+struct submit_ctx {
+	int64_t person_id, order_no, base_version, now;
+	const struct nl_form_values *v;
+	const char *hash;
+	int64_t version;
+};
+
+static nl_err submit_tx(nl_conn *c, void *arg)
+{
+	struct submit_ctx *s = arg;
+	const struct nl_form_values *v = s->v;
+	struct nl_order o;
+	struct nl_form cur;
+	nl_err rc = own_order(c, s->person_id, s->order_no, &o);
+	if (rc != NL_OK)
+		return rc;
+	int64_t order_id = o.id;
+	bool editable = status_editable(o.status);
+	nl_order_clear(&o);
+	if (!editable)
+		return NL_ERR_TRANSITION;
+	/* The page was made from base_version: a newer one (another tab, another
+	 * device) means the person did not see what he would replace. */
+	rc = nl_store_form_current(c, order_id, &cur);
+	int64_t current = rc == NL_OK ? cur.version : 0;
+	nl_form_clear(&cur);
+	if (rc != NL_OK && rc != NL_ERR_NOT_FOUND)
+		return rc;
+	if (current != s->base_version)
+		return NL_ERR_CONFLICT;
+
+	struct nl_form f = {
+		.order_id = order_id, .period_years = v->period_years,
+		.card_reader = W(v->card_reader), .publish = W(v->publish),
+		.reason = W(v->reason), .security_word_hash = W(s->hash),
+		.email = W(v->email), .mobile = W(v->mobile),
+		.operator_name = W(v->operator_name), .home_phone = W(v->home_phone),
+		.info_channel = W(v->info_channel),
+		.inst_registry_no = W(v->inst_registry_no), .unit = W(v->unit),
+		.title = W(v->title), .work_phone = W(v->work_phone),
+		.extension = W(v->extension), .address_type = W(v->address_type),
+		.address = W(v->address), .province = v->province,
+		.district = W(v->district), .postal_code = W(v->postal_code),
+		.delivery_method = W(v->delivery_method),
+	};
+	int64_t superseded = 0;
+	if ((rc = nl_store_form_submit(c, &f, s->now, &superseded)) != NL_OK)
+		return rc;
+	char actor[32], why[64];
+	actor_of(s->person_id, actor, sizeof actor);
+	snprintf(why, sizeof why, "version %lld, %lld superseded", (long long)f.version,
+	         (long long)superseded);
+	struct nl_audit_rec rec = {
+		.at = s->now, .actor = actor, .entity = "form", .entity_id = f.id,
+		.action = "submit", .from = "", .to = "submitted", .reason = why,
+	};
+	if ((rc = nl_store_audit_append(c, &rec)) == NL_OK)
+		s->version = f.version;
+	return rc;
+}
+
+nl_err nl_form_submit(nl_db *db, int64_t person_id, int64_t order_no,
+                      const struct nl_form_input *in, int64_t base_version, int64_t now,
+                      struct nl_form_check *chk, int64_t *version)
+{
+	struct nl_form_values v;
+	char hash[NL_PWHASH_LEN];
+	if (!nl_form_validate(in, chk, &v))
+		return NL_ERR_INVALID;
+	/* argon2id is slow on purpose: hash before the transaction so a retried
+	 * transaction does not pay for it again. */
+	nl_err rc = nl_password_hash(in->security_word, hash);
+	if (rc != NL_OK)
+		return rc;
+	struct submit_ctx s = {person_id, order_no, base_version, now, &v, hash, 0};
+	rc = nl_store_run_tx(db, submit_tx, &s);
+	if (rc == NL_OK && version)
+		*version = s.version;
+	return rc;
+}
+
+/* ---- identity refresh ---- */
+
+struct identity_ctx {
+	const struct nl_person *p;
+	int64_t now;
+};
+
+static nl_err identity_tx(nl_conn *c, void *arg)
+{
+	struct identity_ctx *a = arg;
+	nl_err rc = nl_store_person_update(c, a->p);
+	if (rc != NL_OK)
+		return rc;
+	char actor[32];
+	actor_of(a->p->id, actor, sizeof actor);
+	struct nl_audit_rec rec = {
+		.at = a->now, .actor = actor, .entity = "person", .entity_id = a->p->id,
+		.action = "identity_refresh", .from = "", .to = "", .reason = "population registry",
+	};
+	return nl_store_audit_append(c, &rec);
+}
+
+nl_err nl_form_refresh_identity(nl_db *db, nl_registry *registry, int64_t person_id,
+                                int64_t now)
+{
+	nl_conn *c;
+	struct nl_person p = {0};
+	struct nl_citizen cz;
+	struct nl_drv_error de = {0};
+	char *old[4] = {NULL, NULL, NULL, NULL};
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = nl_store_person_get(c, person_id, &p);
+	if (rc != NL_OK)
+		goto out;
+	if (p.id_kind != NL_ID_TCKN || !registry) {
+		rc = NL_ERR_INVALID;
+		goto out;
+	}
+	/* Ask outside any transaction: the registry may be slow. */
+	if ((rc = registry->lookup(registry->self, p.id_number, &cz, &de)) != NL_OK)
+		goto out;
+	/* Borrow the registry's strings for the update, then give the person's own
+	 * back so nl_person_clear frees what the store allocated. */
+	old[0] = p.given_name;
+	old[1] = p.surname;
+	old[2] = p.birth_place;
+	old[3] = p.birth_date;
+	p.given_name = cz.given_name;
+	p.surname = cz.surname;
+	p.birth_place = cz.birth_place;
+	p.birth_date = cz.birth_date;
+	struct identity_ctx a = {&p, now};
+	rc = nl_store_run_tx(db, identity_tx, &a);
+	p.given_name = old[0];
+	p.surname = old[1];
+	p.birth_place = old[2];
+	p.birth_date = old[3];
+out:
+	nl_person_clear(&p);
+	return rc;
+}
+
+/* ---- step 2 ---- */
+
+struct method_ctx {
+	int64_t person_id, order_no, version, now;
+	enum nl_approval_method m;
+};
+
+static nl_err method_tx(nl_conn *c, void *arg)
+{
+	struct method_ctx *a = arg;
+	struct nl_order o;
+	struct nl_form cur;
+	bool consent = false;
+	nl_err rc = own_order(c, a->person_id, a->order_no, &o);
+	if (rc != NL_OK)
+		return rc;
+	int64_t order_id = o.id;
+	nl_order_clear(&o);
+	rc = nl_store_form_current(c, order_id, &cur);
+	if (rc == NL_ERR_NOT_FOUND)
+		return NL_ERR_CONFLICT;
+	if (rc != NL_OK)
+		return rc;
+	int64_t form_id = cur.id;
+	bool ok = cur.version == a->version && cur.status == NL_FORM_SMS_CONFIRMED;
+	nl_form_clear(&cur);
+	if (!ok)
+		return NL_ERR_CONFLICT;
+	if (a->m == NL_APPROVE_E_ONAY) {
+		if ((rc = nl_store_econsent_in_force(c, a->person_id, &consent)) != NL_OK)
+			return rc;
+		if (!consent)
+			return NL_ERR_FORBIDDEN;
+	}
+	const char *code = nl_approval_method_code(a->m);
+	if ((rc = nl_store_form_set_approval_method(c, form_id, code, a->now)) != NL_OK)
+		return rc;
+	char actor[32];
+	actor_of(a->person_id, actor, sizeof actor);
+	struct nl_audit_rec rec = {
+		.at = a->now, .actor = actor, .entity = "form", .entity_id = form_id,
+		.action = "approval_method", .from = "", .to = code, .reason = "",
+	};
+	return nl_store_audit_append(c, &rec);
+}
+
+nl_err nl_form_choose_method(nl_db *db, int64_t person_id, int64_t order_no, int64_t version,
+                             enum nl_approval_method m, int64_t now)
+{
+	if (!nl_approval_method_code(m))
+		return NL_ERR_INVALID;
+	struct method_ctx a = {person_id, order_no, version, now, m};
+	return nl_store_run_tx(db, method_tx, &a);
+}
