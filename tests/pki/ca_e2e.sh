@@ -3,14 +3,15 @@
 # nitelik-signer, issuance from CSRs, the chain checked by three independent
 # verifiers (OpenSSL, GnuTLS, NSS), the qcStatements DER, revocation and CRLs,
 # OCSP good/revoked/unknown/nonce/garbage/other CA, and the refusals.
-# Usage: ca_e2e.sh NITELIK NITELIK_SIGNER
+# Usage: ca_e2e.sh NITELIK NITELIK_SIGNER [NITELIKD]   (with nitelikd: /ocsp, /repo, /dizin over HTTP)
 set -u
-NITELIK=${1:?nitelik}; SIGNER=${2:?nitelik-signer}
+NITELIK=${1:?nitelik}; SIGNER=${2:?nitelik-signer}; NITELIKD=${3:-}
 T=$(mktemp -d /tmp/nitelik-pki.XXXXXX)
 D=$T/ca
-SIGNER_PID=
+SIGNER_PID=; HTTPD_PID=
 cleanup() {
   [ -n "$SIGNER_PID" ] && kill "$SIGNER_PID" 2>/dev/null && wait "$SIGNER_PID" 2>/dev/null
+  [ -n "$HTTPD_PID" ] && kill "$HTTPD_PID" 2>/dev/null && wait "$HTTPD_PID" 2>/dev/null
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -172,6 +173,49 @@ check "OCSP: pre-signing covers every certificate" bash -c "$(printf '%q ' "$NIT
 out=$(ocsp_ask "$T/p.pem" "$T/r4.der" -no_nonce)
 if grep -q 'Response verify OK' <<<"$out" && grep -q ': good' <<<"$out" && sqlite3 "$D/nitelik.db" "select writefile('$T/cached.der', der) from ocsp_responses where serial='$SP'" >/dev/null && cmp -s "$T/r4.der" "$T/cached.der"; then
   ok "OCSP: answered from the pre-signed cache"; else nok "OCSP: answered from the pre-signed cache" "$out"; fi
+# Over HTTP: nitelikd on the same data folder.
+if [ -n "$NITELIKD" ]; then
+  printf '[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s\n' "$D" > "$T/n.conf"
+  "$NITELIKD" --config "$T/n.conf" 2> "$T/httpd.err" & HTTPD_PID=$!
+  for _ in $(seq 200); do grep -q 'listening on' "$T/httpd.err" && break; sleep 0.05; done
+  P=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' "$T/httpd.err" | head -1)
+  U=http://127.0.0.1:$P
+  check "GET /repo/root.crt serves the root certificate as DER" bash -c \
+    "curl -sf $U/repo/root.crt -o $T/h_root.crt && cmp -s $T/h_root.crt $D/repo/root.crt &&
+     curl -sI $U/repo/root.crt | grep -qi '^content-type: application/pkix-cert'"
+  check "GET /repo/issuing.crl serves a CRL that verifies" bash -c \
+    "curl -sf $U/repo/issuing.crl | openssl crl -inform DER -CAfile $T/iss.pem -noout 2>&1 | grep -q 'verify OK'"
+  check "GET /repo/ answers 404 for anything else" bash -c \
+    "[ \$(curl -s -o /dev/null -w '%{http_code}' $U/repo/pin) = 404 ] && [ \$(curl -s -o /dev/null -w '%{http_code}' $U/repo/..%2Fca%2Fpin) = 404 ]"
+  out=$(openssl ocsp -issuer "$T/iss.pem" -cert "$T/p.pem" -url "$U/ocsp" -CAfile "$T/root.pem" -verify_other "$T/iss.pem" 2>&1)
+  if grep -q 'Response verify OK' <<<"$out" && grep -q ': good' <<<"$out" && ! grep -qi 'nonce' <<<"$out"; then
+    ok "POST /ocsp with openssl ocsp -url: good, nonce checked"; else nok "POST /ocsp with openssl ocsp -url" "$out"; fi
+  out=$(openssl ocsp -issuer "$T/iss.pem" -cert "$T/a.pem" -url "$U/ocsp" -CAfile "$T/root.pem" -verify_other "$T/iss.pem" 2>&1)
+  if grep -q ': revoked' <<<"$out" && grep -q 'keyCompromise' <<<"$out"; then
+    ok "POST /ocsp: revoked with reason"; else nok "POST /ocsp: revoked with reason" "$out"; fi
+  openssl ocsp -issuer "$T/iss.pem" -cert "$T/p.pem" -no_nonce -reqout "$T/g.der" >/dev/null 2>&1
+  G=$(base64 -w0 "$T/g.der" | python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.stdin.read(), safe=""))')
+  curl -s -D "$T/g.h" -o "$T/g.resp" "$U/ocsp/$G"
+  out=$(openssl ocsp -respin "$T/g.resp" -issuer "$T/iss.pem" -cert "$T/p.pem" -CAfile "$T/root.pem" -verify_other "$T/iss.pem" 2>&1)
+  if grep -q ': good' <<<"$out" && grep -qi '^cache-control: max-age=[0-9]*, public, no-transform, must-revalidate' "$T/g.h" &&
+     grep -qi '^last-modified: ' "$T/g.h" && grep -qi '^expires: ' "$T/g.h" && grep -qi '^etag: ' "$T/g.h"; then
+    ok "GET /ocsp/<base64>: good, with RFC 5019 caching headers"; else nok "GET /ocsp/<base64>" "$out $(cat "$T/g.h")"; fi
+  check "GET /ocsp/<garbage> gets malformedRequest" bash -c "curl -s $U/ocsp/AAAA | openssl ocsp -respin /dev/stdin -resp_text -noverify 2>&1 | grep -q malformedrequest"
+  check "POST /ocsp with another content type gets 415" bash -c \
+    "[ \$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' --data-binary @$T/g.der $U/ocsp) = 415 ]"
+  check "GET /dizin finds the published holder" bash -c "curl -sf '$U/dizin?q=y%C4%B1lmaz' | grep -q $SA"
+  check "GET /dizin/<serial>.pem downloads a published certificate" bash -c \
+    "curl -sf $U/dizin/$SA.pem | openssl x509 -noout -serial | grep -q $SA && curl -sf $U/dizin/$SA.der | openssl x509 -inform DER -noout"
+  check "GET /dizin/<serial>.pem of an unpublished certificate is 404" bash -c \
+    "[ \$(curl -s -o /dev/null -w '%{http_code}' $U/dizin/$SP.pem) = 404 ]"
+  stop_signer
+  out=$(openssl ocsp -issuer "$T/iss.pem" -cert "$T/p.pem" -url "$U/ocsp" -noverify 2>&1)
+  if grep -qi 'trylater' <<<"$out"; then ok "OCSP with a nonce and no signer: tryLater"; else nok "OCSP with no signer: tryLater" "$out"; fi
+  curl -s -o "$T/g2.resp" "$U/ocsp/$G"
+  if openssl ocsp -respin "$T/g2.resp" -issuer "$T/iss.pem" -cert "$T/p.pem" -CAfile "$T/root.pem" -verify_other "$T/iss.pem" 2>&1 | grep -q ': good'; then
+    ok "OCSP without a signer: the pre-signed cache still answers"; else nok "OCSP without a signer: cache"; fi
+  kill "$HTTPD_PID"; wait "$HTTPD_PID" 2>/dev/null; HTTPD_PID=
+fi
 check "audit chain has the certificate changes" bash -c "[ \$(sqlite3 $D/nitelik.db \"select count(*) from audit_log where entity='certificate'\") -ge 7 ]"
 stop_signer
 
