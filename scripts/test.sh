@@ -3,7 +3,7 @@
 #   1. Debian packages (scripts/deps.sh)
 #   2. the normal build (warnings are errors) and every meson suite, store tests on
 #      SQLite and on a throw-away PostgreSQL 15 cluster
-#   3. the ASan+UBSan build and its unit, http and pki suites
+#   3. the ASan+UBSan build and every suite again
 #   4. the browser journeys (tests/e2e) against the normal build
 # The last line is `N passed, N failed, N skipped`; the exit status is 0 only if
 # nothing failed.
@@ -47,7 +47,7 @@ echo "== build (ASan+UBSan)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 if bash scripts/build.sh asan; then
-  run_suites build-asan --suite unit --suite http --suite pki
+  run_suites build-asan   # every suite: unit, store, drivers, pki, http
 else
   echo "EXTRA 0 1 0" >> "$extra"; status=1
 fi
