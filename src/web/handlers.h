@@ -27,4 +27,21 @@ void nl_h_repo(struct nl_req *r);
 void nl_h_directory(struct nl_req *r);
 void nl_h_directory_file(struct nl_req *r);
 
+/* portal_login.c: the applicant's login doors and the captcha (person) */
+void nl_h_captcha_png(struct nl_req *r);
+void nl_h_login_form_page(struct nl_req *r);
+void nl_h_login_form_post(struct nl_req *r);
+void nl_h_login_identity_page(struct nl_req *r);
+void nl_h_login_identity_post(struct nl_req *r);
+void nl_h_logout_person(struct nl_req *r);
+
+/* portal_orders.c: the applicant's pages after login (person) */
+void nl_h_person_choice(struct nl_req *r);
+void nl_h_person_orders(struct nl_req *r);
+void nl_h_person_order(struct nl_req *r);
+void nl_h_person_order_cancel(struct nl_req *r);
+
+/* demo_outbox.c: the outbox in demo mode (person) */
+void nl_h_demo_outbox(struct nl_req *r);
+
 #endif

@@ -39,6 +39,21 @@ const struct nl_route nl_routes[] = {
 
 	/* page_home.c (forms) */
 	{NL_GET,  "/", NL_AUTH_NONE, nl_h_home},
+
+	/* portal_login.c, portal_orders.c (person): the applicant's doors and pages */
+	{NL_GET,  "/captcha.png", NL_AUTH_NONE, nl_h_captcha_png},
+	{NL_GET,  "/giris/form", NL_AUTH_NONE, nl_h_login_form_page},
+	{NL_POST, "/giris/form", NL_AUTH_NONE, nl_h_login_form_post},
+	{NL_GET,  "/giris/kimlik", NL_AUTH_NONE, nl_h_login_identity_page},
+	{NL_POST, "/giris/kimlik", NL_AUTH_NONE, nl_h_login_identity_post},
+	{NL_POST, "/cikis", NL_AUTH_NONE, nl_h_logout_person},
+	{NL_GET,  "/basvuru", NL_AUTH_PERSON, nl_h_person_choice},
+	{NL_GET,  "/basvurularim", NL_AUTH_PERSON, nl_h_person_orders},
+	{NL_GET,  "/basvurularim/{no}", NL_AUTH_PERSON, nl_h_person_order},
+	{NL_POST, "/basvurularim/{no}/iptal", NL_AUTH_PERSON, nl_h_person_order_cancel},
+
+	/* demo_outbox.c (person): demo mode only, 404 otherwise */
+	{NL_GET,  "/demo/outbox", NL_AUTH_NONE, nl_h_demo_outbox},
 };
 
 const size_t nl_routes_count = sizeof nl_routes / sizeof nl_routes[0];

@@ -146,6 +146,8 @@ static bool authorize(struct nl_req *r)
 	if (!logged_in) {
 		if (r->is_api)
 			nl_resp_error(r, NL_ERR_UNAUTHORIZED, NULL);
+		else if (need == NL_AUTH_PERSON)
+			nl_resp_redirect(r, "/giris/form");   /* the applicant's door */
 		else
 			nl_resp_redirect(r, "/");
 		return false;

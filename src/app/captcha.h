@@ -1,0 +1,43 @@
+/* The captcha of the login doors: one use, five minutes, only a keyed hash of
+ * the answer kept (server key, context "captcha").
+ *
+ * The web layer keeps the ticket in the session (data "captcha": {"h","exp"}):
+ *   GET /captcha.png   nl_app_captcha_new -> PNG out, ticket into the session
+ *   POST /giris/...    take the ticket OUT of the session (one use: right or
+ *                      wrong, it is gone), then nl_app_captcha_check
+ *
+ * Test setting: [demo] fixed_captcha = ACDEF makes every captcha's answer that
+ * text (and the picture a fixed one showing it), so black-box tests can log
+ * in. nl_config_validate refuses it unless demo mode is on. */
+#ifndef NL_APP_CAPTCHA_H
+#define NL_APP_CAPTCHA_H
+
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/err.h"
+#include "core/secret.h"
+#include "docs/captcha.h"
+#include "store/db.h"
+
+#define NL_CAPTCHA_TTL 300   /* seconds a captcha may be answered */
+
+struct nl_captcha_ticket {
+	char hash[NL_KEYED_HEX_LEN];   /* keyed hash of the normalised answer */
+	int64_t expires_at;            /* UTC epoch seconds */
+};
+
+/* Draws a captcha (the fixed test answer when cfg->fixed_captcha is set in
+ * demo mode). *pic gets the PNG (caller frees with nl_captcha_free); *ticket
+ * what to keep in the session. */
+nl_err nl_app_captcha_new(nl_db *db, const struct nl_config *cfg, int64_t now,
+                          struct nl_captcha *pic, struct nl_captcha_ticket *ticket);
+
+/* Checks a typed answer against a ticket taken out of the session (NULL when
+ * the session had none). NL_OK when right and in time; NL_ERR_EXPIRED when
+ * the ticket ran out; NL_ERR_INVALID when there was no ticket or the answer is
+ * wrong or malformed. The hashes are compared in constant time. */
+nl_err nl_app_captcha_check(nl_db *db, const struct nl_captcha_ticket *ticket, const char *typed,
+                            int64_t now);
+
+#endif

@@ -1,0 +1,140 @@
+/* The applicant's login doors (login_person.h). */
+#include "app/login_person.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/secret.h"
+#include "store/store_login.h"
+
+/* A hash of a random password, made with the process's cost on first use:
+ * an unknown ID is verified against it, so it costs what a known one costs. */
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[NL_PWHASH_LEN];
+static nl_err dummy_rc = NL_ERR_INTERNAL;
+
+static void make_dummy(void)
+{
+	char pw[33];
+	nl_random_hex(16, pw);
+	dummy_rc = nl_password_hash(pw, dummy_hash);
+}
+
+static bool has_text(const char *s)
+{
+	return s && *s;
+}
+
+/* Wrong answer: count it, and report a lock this failure caused. */
+static nl_err refuse(nl_db *db, const struct nl_throttle_policy *pol, const char *door,
+                     const char *id_key, const char *addr, int64_t now,
+                     struct nl_login_result *out)
+{
+	bool locked = false;
+	nl_err rc = nl_throttle_fail(db, pol, door, id_key, addr, now, &locked);
+	if (rc)
+		return rc;
+	if (locked)
+		out->locked_until = now + (pol->id_lock_s > pol->addr_lock_s ? pol->id_lock_s
+		                                                            : pol->addr_lock_s);
+	return NL_ERR_UNAUTHORIZED;
+}
+
+nl_err nl_login_person_form(nl_db *db, const struct nl_throttle_policy *pol,
+                            const struct nl_login_form_input *in, struct nl_login_result *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!has_text(in->id_number))
+		return NL_ERR_UNAUTHORIZED;
+	/* Passport and T.C. numbers cannot collide (letters vs 11 digits), but
+	 * keep them apart in the counter anyway. */
+	char id_key[80];
+	snprintf(id_key, sizeof id_key, "%s:%s", in->passport ? "passport" : "tckn", in->id_number);
+	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_FORM, id_key, in->client_addr, in->now,
+	                              &out->locked_until);
+	if (rc)
+		return rc;
+
+	nl_conn *c;
+	struct nl_login_candidate *cand = NULL;
+	size_t n = 0;
+	if ((rc = nl_db_conn(db, &c)) != NL_OK ||
+	    (rc = nl_store_login_candidates(c, in->passport, in->id_number, &cand, &n)) != NL_OK)
+		return rc;
+	pthread_once(&dummy_once, make_dummy);
+	if (dummy_rc) {
+		nl_login_candidates_free(cand, n);
+		return dummy_rc;
+	}
+	const char *pw = in->password ? in->password : "";
+	int64_t person = 0;
+	if (n == 0) {
+		(void)nl_password_verify(dummy_hash, pw);   /* same cost as a known ID */
+	} else {
+		for (size_t i = 0; i < n && !person; i++)
+			if (cand[i].access_password_hash[0] &&
+			    nl_password_verify(cand[i].access_password_hash, pw))
+				person = cand[i].person_id;
+	}
+	nl_login_candidates_free(cand, n);
+	if (!person)
+		return refuse(db, pol, NL_DOOR_FORM, id_key, in->client_addr, in->now, out);
+	if ((rc = nl_throttle_success(db, NL_DOOR_FORM, id_key, in->now)) != NL_OK)
+		return rc;
+	out->person_id = person;
+	return NL_OK;
+}
+
+nl_err nl_login_person_identity(nl_db *db, nl_registry *registry,
+                                const struct nl_throttle_policy *pol,
+                                const struct nl_login_identity_input *in,
+                                struct nl_login_result *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!has_text(in->tckn))
+		return NL_ERR_UNAUTHORIZED;
+	char id_key[40];
+	snprintf(id_key, sizeof id_key, "tckn:%s", in->tckn);
+	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_IDENTITY, id_key, in->client_addr, in->now,
+	                              &out->locked_until);
+	if (rc)
+		return rc;
+	if (!registry || !registry->verify)
+		return NL_ERR_IO;
+
+	struct nl_identity_claim claim = {
+		.tckn = in->tckn, .given_name = in->given_name, .surname = in->surname,
+		.birth_place = in->birth_place, .birth_date = in->birth_date,
+	};
+	bool match = false;
+	struct nl_drv_error de;
+	memset(&de, 0, sizeof de);
+	rc = registry->verify(registry->self, &claim, &match, &de);
+	if (rc == NL_ERR_INVALID)        /* a malformed number is a wrong answer */
+		match = false;
+	else if (rc)
+		return NL_ERR_IO;
+
+	/* Look the person up even after a mismatch, so both paths cost alike. */
+	nl_conn *c;
+	struct nl_login_candidate *cand = NULL;
+	size_t n = 0;
+	if ((rc = nl_db_conn(db, &c)) != NL_OK ||
+	    (rc = nl_store_login_candidates(c, false, in->tckn, &cand, &n)) != NL_OK)
+		return rc;
+	int64_t person = match && n > 0 ? cand[0].person_id : 0;
+	nl_login_candidates_free(cand, n);
+	if (!person)
+		return refuse(db, pol, NL_DOOR_IDENTITY, id_key, in->client_addr, in->now, out);
+	if ((rc = nl_throttle_success(db, NL_DOOR_IDENTITY, id_key, in->now)) != NL_OK)
+		return rc;
+	out->person_id = person;
+	return NL_OK;
+}
+
+nl_err nl_login_person_captcha_failed(nl_db *db, const struct nl_throttle_policy *pol,
+                                      const char *door, const char *client_addr, int64_t now)
+{
+	return nl_throttle_fail(db, pol, door, NULL, client_addr, now, NULL);
+}

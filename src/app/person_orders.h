@@ -1,0 +1,48 @@
+/* What a logged-in applicant sees of his orders ("Başvurularım", SPEC §3):
+ * the list and one order's details, only ever his own. Plain values (no store
+ * structs), so page handlers that include web/spec.h can use them.
+ *
+ * The action of a row (İşlem):
+ *   NL_ACTION_COMPLETE  "Başvuruyu Tamamla"  form awaited and never submitted
+ *   NL_ACTION_UPDATE    "Başvuruyu Güncelle" form awaited, a version submitted
+ *                       (a new version supersedes it: the wizard's rule)
+ *   NL_ACTION_DETAILS   "Detaylar"           any other status */
+#ifndef NL_APP_PERSON_ORDERS_H
+#define NL_APP_PERSON_ORDERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/order.h"
+#include "store/db.h"
+
+enum nl_order_action { NL_ACTION_DETAILS = 0, NL_ACTION_COMPLETE, NL_ACTION_UPDATE };
+
+struct nl_person_order {
+	int64_t order_no;                 /* n of SD-<n> */
+	int64_t created_at;
+	char created_date[24];            /* "21.11.2026", Istanbul calendar day */
+	enum nl_order_status status;
+	enum nl_reason reason;
+	enum nl_payment_type payment_type;
+	bool backup_cert;
+	bool cancellable;                 /* the person may still cancel it */
+	enum nl_order_action action;
+	char cancel_reason[512];          /* "" unless cancelled */
+};
+
+/* Every order of the person, newest first. *out is malloc'd (NULL when *n is
+ * 0); the caller frees it with free(). */
+nl_err nl_person_orders(nl_db *db, int64_t person_id, struct nl_person_order **out, size_t *n);
+
+/* One order by number; NL_ERR_NOT_FOUND when there is none or it is another
+ * person's (the caller answers 404 either way). */
+nl_err nl_person_order(nl_db *db, int64_t person_id, int64_t order_no,
+                       struct nl_person_order *out);
+
+/* "AYŞE YILMAZ" of the person, for the page header; "" when unknown. */
+nl_err nl_person_display_name(nl_db *db, int64_t person_id, char *out, size_t size);
+
+#endif

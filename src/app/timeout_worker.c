@@ -1,0 +1,46 @@
+/* Pre-application time-outs (timeout_worker.h). */
+#include "app/timeout_worker.h"
+
+#include <stdlib.h>
+
+#include "app/cancel.h"
+#include "store/store_timeout.h"
+
+nl_err nl_timeout_run_once(nl_db *db, const struct nl_config *cfg, int64_t now,
+                           int64_t *cancelled)
+{
+	int64_t done = 0;
+	int64_t days = cfg->preapplication_timeout_days > 0 ? cfg->preapplication_timeout_days : 30;
+	int64_t before = now - days * 86400;
+	int64_t last_id = 0;
+	nl_err rc = NL_OK;
+	/* Batches by growing id, so an order skipped (another node won, its
+	 * status moved on meanwhile) is never looked at twice in one run. */
+	for (;;) {
+		nl_conn *c;
+		struct nl_stale_order *items = NULL;
+		size_t n = 0;
+		if ((rc = nl_db_conn(db, &c)) != NL_OK ||
+		    (rc = nl_store_orders_form_overdue(c, before, last_id, NL_TIMEOUT_BATCH,
+		                                         &items, &n)) != NL_OK)
+			break;
+		for (size_t i = 0; i < n && rc == NL_OK; i++) {
+			last_id = items[i].id;
+			struct nl_cancel_input in = {
+				.order_id = items[i].id, .expected_status = items[i].status,
+				.actor = NL_TIMEOUT_ACTOR, .reason = NL_TIMEOUT_REASON,
+			};
+			nl_err e = nl_cancel_order(db, &in, NULL);
+			if (e == NL_OK)
+				done++;
+			else if (e != NL_ERR_CONFLICT && e != NL_ERR_TRANSITION && e != NL_ERR_NOT_FOUND)
+				rc = e;
+		}
+		free(items);
+		if (rc || n < NL_TIMEOUT_BATCH)
+			break;
+	}
+	if (cancelled)
+		*cancelled = done;
+	return rc;
+}

@@ -1,0 +1,34 @@
+/* The pre-application time-out (SPEC §1): an order still waiting for its form
+ * ("Başvuru Formu Bekleniyor", or with payment) that was created more than
+ * [orders] preapplication_timeout_days ago is cancelled with the reason
+ * "zaman aşımı", actor "worker:timeout", through the cancellation use case
+ * (src/app/cancel.h: audited, one transaction per order).
+ *
+ * Safe with several nodes at once: each cancellation names the status it
+ * selected on (expected_status), and the store's UPDATE ... WHERE status =
+ * from lets only one node change an order; the others get NL_ERR_CONFLICT and
+ * skip it. An order someone moved on meanwhile (form submitted and approved,
+ * cancelled by the officer) is skipped the same way.
+ *
+ * The lead runs nl_timeout_run_once from a worker thread every few minutes;
+ * tests call it with a chosen `now`. */
+#ifndef NL_APP_TIMEOUT_WORKER_H
+#define NL_APP_TIMEOUT_WORKER_H
+
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/err.h"
+#include "store/db.h"
+
+#define NL_TIMEOUT_ACTOR "worker:timeout"
+#define NL_TIMEOUT_REASON "zaman aşımı"
+#define NL_TIMEOUT_BATCH 100   /* orders looked at per query */
+
+/* Cancels every overdue pre-application at `now`. *cancelled (may be NULL)
+ * gets how many this call cancelled. Returns the first database error (the
+ * orders done before it stay done). */
+nl_err nl_timeout_run_once(nl_db *db, const struct nl_config *cfg, int64_t now,
+                           int64_t *cancelled);
+
+#endif

@@ -1,0 +1,31 @@
+/* What the applicant's login doors need from the database: the persons with
+ * an identity number and, for each open order, the access password hash to
+ * check (form login), or whether an open order exists (identity login).
+ *
+ * Kept apart from store_persons.h on purpose: that header's enum nl_id_kind
+ * clashes with the web layer's (spec.h), and the doors' handlers include
+ * both worlds through src/app/login_person.h. */
+#ifndef NL_STORE_LOGIN_H
+#define NL_STORE_LOGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/db.h"
+
+struct nl_login_candidate {
+	int64_t person_id;
+	char *access_password_hash;   /* malloc'd; "" when the order has none */
+};
+
+/* Every open order (not delivered, not cancelled) of the persons identified
+ * by (passport ? "passport" : "tckn", id_number), passports of any country,
+ * oldest order first. *out is malloc'd (NULL when *n is 0); free with
+ * nl_login_candidates_free. */
+nl_err nl_store_login_candidates(nl_conn *c, bool passport, const char *id_number,
+                                 struct nl_login_candidate **out, size_t *n);
+void nl_login_candidates_free(struct nl_login_candidate *items, size_t n);
+
+#endif
