@@ -12,8 +12,10 @@
  *   - pattern: literal segments and {name} segments ("/orders/{id}"); a {name}
  *     matches one non-empty segment; read it with nl_req_param(r, "name").
  *     Literal rows win over {param} rows for the same path, whatever their order.
+ *   - pattern may end in {name...}: the rest of the path, slashes included.
  *   - auth: NL_AUTH_NONE | SESSION | PERSON | HOLDER | OFFICER | RA | ADMIN |
- *     API_TOKEN (see http.h). Paths under /api/ are API routes: JSON errors,
+ *     API_TOKEN | OPEN (see http.h). OPEN rows (machine endpoints such as OCSP)
+ *     load no session and need no CSRF token. Paths under /api/ are API routes: JSON errors,
  *     bearer tokens, no cookies, no CSRF. Every other POST/PUT/PATCH/DELETE must
  *     carry the session's CSRF token (form field "csrf" or X-CSRF-Token header);
  *     the server checks it before the handler runs.
@@ -24,7 +26,11 @@
 #include "web/router.h"
 
 const struct nl_route nl_routes[] = {
-	/* repo.c (pki); /ocsp is dispatched by prefix in server.c */
+	/* ocsp.c (pki): GET /ocsp/<base64 request, may contain '/'>, POST /ocsp */
+	{NL_GET,  "/ocsp/{request...}", NL_AUTH_OPEN, nl_h_ocsp},
+	{NL_POST, "/ocsp", NL_AUTH_OPEN, nl_h_ocsp},
+
+	/* repo.c (pki) */
 	{NL_GET,  "/repo/{name}", NL_AUTH_NONE, nl_h_repo},
 	{NL_GET,  "/dizin", NL_AUTH_NONE, nl_h_directory},
 	{NL_GET,  "/dizin/{file}", NL_AUTH_NONE, nl_h_directory_file},

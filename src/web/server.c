@@ -18,7 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "web/handlers.h"
 #include "web/router.h"
 #include "web/server_internal.h"
 
@@ -129,7 +128,7 @@ static bool is_unsafe(unsigned method)
 static bool authorize(struct nl_req *r)
 {
 	enum nl_auth need = r->route->auth;
-	if (need == NL_AUTH_NONE)
+	if (need == NL_AUTH_NONE || need == NL_AUTH_OPEN)
 		return true;
 	if (need == NL_AUTH_API_TOKEN) {
 		const char *h = nl_req_header(r, "Authorization");
@@ -190,10 +189,6 @@ static void dispatch(struct nl_req *r)
 		r->body = p->body;
 		r->body_len = p->body_len;
 	}
-	if (!strcmp(r->path, "/ocsp") || !strncmp(r->path, "/ocsp/", 6)) {
-		nl_h_ocsp(r);   /* OCSP (pki): base64 paths hold '/', clients carry no CSRF */
-		return;
-	}
 	if (!strncmp(r->path, "/static/", 8)) {
 		p->metric_slot = nl_routes_count + NL_METRIC_STATIC;
 		nl_static_serve(r);
@@ -218,15 +213,18 @@ static void dispatch(struct nl_req *r)
 	r->params = params;
 	r->n_params = n_params;
 	p->metric_slot = (size_t)(route - nl_routes);
-	if (!r->is_api && route->auth != NL_AUTH_API_TOKEN)
+	bool cookies = !r->is_api && route->auth != NL_AUTH_API_TOKEN &&
+	               route->auth != NL_AUTH_OPEN;
+	if (cookies)
 		nl_session_load(r);
 	const char *ql = nl_req_query(r, "lang");
 	if (ql && (!strcmp(ql, "tr") || !strcmp(ql, "en")))
 		r->lang = ql;
 	if (!authorize(r))
 		return;
-	if (is_unsafe(r->method) && !r->is_api && route->auth != NL_AUTH_API_TOKEN &&
-	    !nl_csrf_ok(r)) {
+	/* CSRF guards requests that ride on the session cookie; routes without
+	 * cookies (API tokens, open machine endpoints) cannot be forged that way. */
+	if (is_unsafe(r->method) && cookies && !nl_csrf_ok(r)) {
 		nl_resp_error(r, NL_ERR_CSRF, "The security token of this form is missing or wrong. "
 		              "Please reload the page and try again.");
 		return;
