@@ -1,5 +1,6 @@
 /* Pre-application use case (see preapply.h). */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,52 @@ struct prepared {
 	char hash[NL_PWHASH_LEN];
 };
 
+/* Hashes the passwords of prep[0..n) on up to HASH_THREADS threads: a CSV
+ * import of a thousand rows would otherwise wait a thousand hashes in a row. */
+#define HASH_THREADS 4
+struct hash_job {
+	struct prepared *prep;
+	size_t n, next;
+	pthread_mutex_t mu;
+	nl_err err;
+};
+
+static void *hash_worker(void *arg)
+{
+	struct hash_job *j = arg;
+	for (;;) {
+		pthread_mutex_lock(&j->mu);
+		size_t i = j->next++;
+		bool stop = i >= j->n || j->err;
+		pthread_mutex_unlock(&j->mu);
+		if (stop)
+			return NULL;
+		nl_err e = nl_password_hash(j->prep[i].password, j->prep[i].hash);
+		if (e) {
+			pthread_mutex_lock(&j->mu);
+			j->err = e;
+			pthread_mutex_unlock(&j->mu);
+		}
+	}
+}
+
+static nl_err hash_all(struct prepared *prep, size_t n)
+{
+	struct hash_job j = {.prep = prep, .n = n};
+	pthread_t th[HASH_THREADS];
+	size_t started = 0, want = n < HASH_THREADS ? n : HASH_THREADS;
+	pthread_mutex_init(&j.mu, NULL);
+	/* The calling thread works too, so one row needs no thread at all. */
+	for (size_t k = 1; k < want; k++)
+		if (pthread_create(&th[started], NULL, hash_worker, &j) == 0)
+			started++;
+	hash_worker(&j);
+	for (size_t k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
+	pthread_mutex_destroy(&j.mu);
+	return j.err;
+}
+
 struct batch_ctx {
 	const struct nl_preapply_ctx *ctx;
 	struct prepared *prep;
@@ -275,7 +322,10 @@ static nl_err batch_tx(nl_conn *c, void *arg)
 	struct nl_institution inst;
 	/* A retried transaction starts from scratch. */
 	memset(b->results, 0, b->n * sizeof *b->results);
-	nl_err e = nl_store_institution_get(c, b->ctx->institution_id, &inst);
+	nl_err e = b->ctx->in_tx ? b->ctx->in_tx(c, b->ctx->in_tx_arg) : NL_OK;
+	if (e)
+		return e;
+	e = nl_store_institution_get(c, b->ctx->institution_id, &inst);
 	if (e)
 		return e;
 	bool active = inst.active;
@@ -308,9 +358,9 @@ nl_err nl_preapply_batch(const struct nl_preapply_ctx *ctx, const struct nl_prea
 	for (size_t i = 0; i < n; i++) {
 		prep[i].row = rows[i];
 		nl_random_access_password(NL_ACCESS_PASSWORD_LEN, prep[i].password);
-		if ((e = nl_password_hash(prep[i].password, prep[i].hash)))
-			goto out;
 	}
+	if ((e = hash_all(prep, n)))
+		goto out;
 	struct batch_ctx b = {ctx, prep, n, results, &tmpl};
 	e = nl_store_run_tx(ctx->db, batch_tx, &b);
 out:

@@ -87,6 +87,10 @@ struct nl_preapply_ctx {
 	int64_t institution_id;         /* the officer's (or API token's) institution */
 	const char *actor;              /* "user:12", "api:token:3" for the audit trail */
 	int64_t now;                    /* UTC epoch seconds */
+	/* Optional: runs first inside the batch's transaction (the CSV import
+	 * consumes its stored preview there, so both commit or neither). */
+	nl_err (*in_tx)(nl_conn *c, void *arg);
+	void *in_tx_arg;
 };
 
 enum nl_preapply_outcome {

@@ -152,6 +152,26 @@ nl_err nl_store_batch_put(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], 
 	return rc == NL_OK ? nl_store_exec_stmt(s, NULL) : rc;
 }
 
+nl_err nl_store_batch_get(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], int64_t user_id,
+                          int64_t not_before, char **payload)
+{
+	nl_stmt *s;
+	*payload = NULL;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT payload FROM preapply_batches WHERE id_hash = $1 AND user_id = $2"
+		" AND consumed_at = 0 AND created_at >= $3", "xii",
+		id_hash, (size_t)NL_TOKEN_HASH_LEN, user_id, not_before);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		*payload = nl_store_col_dup(s, 0, &rc);
+		if (rc == NL_OK && !*payload)
+			rc = NL_ERR_DB;
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
 nl_err nl_store_batch_take(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], int64_t user_id,
                            int64_t not_before, int64_t now, char **payload)
 {

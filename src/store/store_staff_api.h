@@ -50,6 +50,10 @@ nl_err nl_store_api_token_revoke(nl_conn *c, int64_t id);
 /* Stores a preview (payload: JSON text) under the hash of its random id. */
 nl_err nl_store_batch_put(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], int64_t user_id,
                           int64_t institution_id, const char *payload, int64_t now);
+/* Reads a preview without consuming it (same conditions as take). Caller
+ * frees *payload. NL_ERR_NOT_FOUND otherwise. */
+nl_err nl_store_batch_get(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], int64_t user_id,
+                          int64_t not_before, char **payload);
 /* Marks the preview consumed and returns its payload (malloc'd; caller frees),
  * only if it belongs to user_id, is not consumed yet and was created at or
  * after not_before. NL_ERR_NOT_FOUND otherwise (unknown, someone else's,
