@@ -6,7 +6,7 @@
  * answers NL_ERR_NOT_FOUND when the order is not that person's (the web layer
  * shows 404, never 403: an order's existence is not revealed).
  *
- * Ownership: struct nl_form_view holds store structs; free it with
+ * Ownership: struct nl_form_view owns its strings and forms; free it with
  * nl_form_view_free. Inputs are only read. */
 #ifndef NL_APP_FORM_H
 #define NL_APP_FORM_H
@@ -18,9 +18,8 @@
 #include "core/err.h"
 #include "drivers/registry.h"
 #include "store/db.h"
+#include "core/order.h"
 #include "store/store_forms.h"
-#include "store/store_orders.h"
-#include "store/store_persons.h"
 
 /* Limits of the free-text fields, in characters (shown on the page too). */
 #define NL_FORM_SECWORD_MIN 8
@@ -96,11 +95,19 @@ bool nl_form_validate(const struct nl_form_input *in, struct nl_form_check *chk,
  * core/validate.h's); a generic message for unknown codes. */
 const char *nl_form_code_msgid(const char *code);
 
-/* Everything the step-1 page and the later steps need about one order. */
+/* Everything the step-1 page and the later steps need about one order. The
+ * person's and order's fields are copied out of the store's structs so that
+ * this header does not pull store_persons.h into the web layer (whose spec.h
+ * has its own enum nl_id_kind). Strings are malloc'd, "" when unknown. */
 struct nl_form_view {
-	struct nl_order order;
-	struct nl_person person;
-	char *institution_name;       /* "" when the order has no institution; malloc'd */
+	int64_t order_id;
+	int64_t order_no;
+	enum nl_order_status status;
+	enum nl_reason reason;
+	enum nl_payment_type payment_type;
+	bool is_tckn;                 /* T.C. Kimlik No (else a passport) */
+	char *id_number, *given_name, *surname, *birth_place, *birth_date, *email, *mobile;
+	char *institution_name;
 	bool has_draft;
 	struct nl_form draft;         /* when has_draft */
 	bool has_current;

@@ -10,6 +10,8 @@
 #include "core/secret.h"
 #include "store/store_audit.h"
 #include "store/store_institutions.h"
+#include "store/store_orders.h"
+#include "store/store_persons.h"
 
 static const char *const method_codes[] = {
 	[NL_APPROVE_E_ONAY] = "e_onay", [NL_APPROVE_E_IMZA] = "e_imza", [NL_APPROVE_ISLAK] = "islak",
@@ -68,26 +70,58 @@ void nl_form_view_free(struct nl_form_view *v)
 {
 	if (!v)
 		return;
-	nl_order_clear(&v->order);
-	nl_person_clear(&v->person);
-	free(v->institution_name);
+	char **strs[] = {&v->id_number, &v->given_name, &v->surname, &v->birth_place,
+	                 &v->birth_date, &v->email, &v->mobile, &v->institution_name};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		free(*strs[i]);
 	nl_form_clear(&v->draft);
 	nl_form_clear(&v->current);
 	memset(v, 0, sizeof *v);
 }
 
+static char *dup_or_empty(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+/* Copies what the pages need out of the store's order and person. */
+static nl_err fill_view(struct nl_form_view *v, const struct nl_order *o,
+                        const struct nl_person *p)
+{
+	v->order_id = o->id;
+	v->order_no = o->order_no;
+	v->status = o->status;
+	v->reason = o->reason;
+	v->payment_type = o->payment_type;
+	v->is_tckn = p->id_kind == NL_ID_TCKN;
+	v->id_number = dup_or_empty(p->id_number);
+	v->given_name = dup_or_empty(p->given_name);
+	v->surname = dup_or_empty(p->surname);
+	v->birth_place = dup_or_empty(p->birth_place);
+	v->birth_date = dup_or_empty(p->birth_date);
+	v->email = dup_or_empty(p->email);
+	v->mobile = dup_or_empty(p->mobile);
+	bool ok = v->id_number && v->given_name && v->surname && v->birth_place &&
+	          v->birth_date && v->email && v->mobile;
+	return ok ? NL_OK : NL_ERR_NOMEM;
+}
+
 nl_err nl_form_load(nl_db *db, int64_t person_id, int64_t order_no, struct nl_form_view *out)
 {
 	nl_conn *c;
+	struct nl_order o = {0};
+	struct nl_person p = {0};
 	memset(out, 0, sizeof *out);
 	nl_err rc = nl_db_conn(db, &c);
 	if (rc == NL_OK)
-		rc = own_order(c, person_id, order_no, &out->order);
+		rc = own_order(c, person_id, order_no, &o);
 	if (rc == NL_OK)
-		rc = nl_store_person_get(c, person_id, &out->person);
-	if (rc == NL_OK && out->order.institution_id) {
+		rc = nl_store_person_get(c, person_id, &p);
+	if (rc == NL_OK)
+		rc = fill_view(out, &o, &p);
+	if (rc == NL_OK && o.institution_id) {
 		struct nl_institution inst;
-		rc = nl_store_institution_get(c, out->order.institution_id, &inst);
+		rc = nl_store_institution_get(c, o.institution_id, &inst);
 		if (rc == NL_OK) {
 			out->institution_name = inst.name;
 			inst.name = NULL;
@@ -99,20 +133,22 @@ nl_err nl_form_load(nl_db *db, int64_t person_id, int64_t order_no, struct nl_fo
 	if (rc == NL_OK && !out->institution_name)
 		rc = NL_ERR_NOMEM;
 	if (rc == NL_OK) {
-		rc = nl_store_form_get_draft(c, out->order.id, &out->draft);
+		rc = nl_store_form_get_draft(c, o.id, &out->draft);
 		out->has_draft = rc == NL_OK;
 		rc = rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
 	}
 	if (rc == NL_OK) {
-		rc = nl_store_form_current(c, out->order.id, &out->current);
+		rc = nl_store_form_current(c, o.id, &out->current);
 		out->has_current = rc == NL_OK;
 		rc = rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
 	}
 	if (rc == NL_OK)
-		rc = nl_store_form_count(c, out->order.id, &out->versions);
+		rc = nl_store_form_count(c, o.id, &out->versions);
 	if (rc == NL_OK)
 		rc = nl_store_econsent_in_force(c, person_id, &out->econsent);
-	out->editable = status_editable(out->order.status);
+	out->editable = status_editable(o.status);
+	nl_order_clear(&o);
+	nl_person_clear(&p);
 	if (rc != NL_OK)
 		nl_form_view_free(out);
 	return rc;

@@ -261,3 +261,31 @@ nl_err nl_otp_verify(nl_db *db, const uint8_t key[NL_KEYED_KEY_LEN], int64_t per
 	struct verify_ctx a = {key, person_id, order_no, version, now, code, out};
 	return nl_store_run_tx(db, verify_tx, &a);
 }
+
+nl_err nl_otp_pending(nl_db *db, int64_t person_id, int64_t order_no, int64_t version,
+                      int64_t now, int64_t *expires_at, int64_t *tries_left)
+{
+	nl_conn *c;
+	struct nl_order o;
+	struct nl_form cur;
+	struct nl_sms_code sc;
+	*expires_at = 0;
+	*tries_left = 0;
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = load(c, person_id, order_no, &o, &cur);
+	if (rc != NL_OK)
+		return rc;
+	if (cur.id && cur.version == version && cur.status == NL_FORM_SUBMITTED) {
+		rc = nl_store_sms_latest(c, cur.id, &sc);
+		if (rc == NL_OK && sc.status == NL_SMS_ACTIVE && now < sc.expires_at) {
+			*expires_at = sc.expires_at;
+			*tries_left = NL_OTP_MAX_TRIES - sc.tries;
+		}
+		if (rc == NL_ERR_NOT_FOUND)
+			rc = NL_OK;
+	}
+	nl_order_clear(&o);
+	nl_form_clear(&cur);
+	return rc;
+}

@@ -77,6 +77,13 @@ nl_err nl_otp_verify(nl_db *db, const uint8_t key[NL_KEYED_KEY_LEN], int64_t per
                      int64_t order_no, int64_t version, const char *code, int64_t now,
                      struct nl_otp_result *out);
 
+/* The newest code of the order's current version `version`, for the SMS page's
+ * countdown: *expires_at > now when a code is active and not expired (0 when
+ * none), *tries_left its remaining tries. NL_ERR_NOT_FOUND: not this
+ * person's order. */
+nl_err nl_otp_pending(nl_db *db, int64_t person_id, int64_t order_no, int64_t version,
+                      int64_t now, int64_t *expires_at, int64_t *tries_left);
+
 /* The English message id of an outcome / refusal, for pages and the CLI. */
 const char *nl_otp_outcome_msgid(enum nl_otp_outcome o);
 const char *nl_otp_refusal_msgid(enum nl_otp_refusal r);

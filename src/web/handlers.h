@@ -21,6 +21,18 @@ void nl_h_lang_set(struct nl_req *r);
 /* page_home.c: the home page with the doors of SPEC §2 (forms) */
 void nl_h_home(struct nl_req *r);
 
+/* portal_form.c, portal_sms.c, portal_approve.c, demo_clock.c: the application
+ * form wizard (wizard) */
+void nl_h_wizard_form(struct nl_req *r);
+void nl_h_wizard_form_post(struct nl_req *r);
+void nl_h_wizard_sms(struct nl_req *r);
+void nl_h_wizard_sms_post(struct nl_req *r);
+void nl_h_wizard_approve(struct nl_req *r);
+void nl_h_wizard_approve_post(struct nl_req *r);
+void nl_h_wizard_result(struct nl_req *r);
+void nl_h_districts_json(struct nl_req *r);
+void nl_h_demo_clock(struct nl_req *r);
+
 /* ocsp.c, repo.c: the CA's OCSP responder, repository and public directory (pki) */
 void nl_h_ocsp(struct nl_req *r);            /* dispatched by prefix in server.c */
 void nl_h_repo(struct nl_req *r);

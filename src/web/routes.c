@@ -46,6 +46,18 @@ const struct nl_route nl_routes[] = {
 	/* page_home.c (forms) */
 	{NL_GET,  "/", NL_AUTH_NONE, nl_h_home},
 
+	/* portal_form.c, portal_sms.c, portal_approve.c, demo_clock.c (wizard):
+	 * the application form wizard, its SMS code, the district list, the test clock */
+	{NL_GET,  "/basvuru/{no}/form", NL_AUTH_PERSON, nl_h_wizard_form},
+	{NL_POST, "/basvuru/{no}/form", NL_AUTH_PERSON, nl_h_wizard_form_post},
+	{NL_GET,  "/basvuru/{no}/sms", NL_AUTH_PERSON, nl_h_wizard_sms},
+	{NL_POST, "/basvuru/{no}/sms", NL_AUTH_PERSON, nl_h_wizard_sms_post},
+	{NL_GET,  "/basvuru/{no}/onay", NL_AUTH_PERSON, nl_h_wizard_approve},
+	{NL_POST, "/basvuru/{no}/onay", NL_AUTH_PERSON, nl_h_wizard_approve_post},
+	{NL_GET,  "/basvuru/{no}/sonuc", NL_AUTH_PERSON, nl_h_wizard_result},
+	{NL_GET,  "/il/{plate}/ilceler", NL_AUTH_NONE, nl_h_districts_json},
+	{NL_POST, "/demo/clock", NL_AUTH_NONE, nl_h_demo_clock},
+
 	/* portal_login.c, portal_orders.c (person): the applicant's doors and pages */
 	{NL_GET,  "/captcha.png", NL_AUTH_NONE, nl_h_captcha_png},
 	{NL_GET,  "/giris/form", NL_AUTH_NONE, nl_h_login_form_page},

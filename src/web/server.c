@@ -62,7 +62,7 @@ static struct nl_req *req_new(struct nl_server *srv, struct MHD_Connection *conn
 	p->dynamic = true;
 	p->metric_slot = nl_routes_count + NL_METRIC_UNMATCHED;
 	p->method_name = nl_arena_strdup(a, method);
-	r->now = (int64_t)time(NULL);
+	r->now = (int64_t)time(NULL) + atomic_load(&srv->priv->clock_offset);
 	r->method = nl_method_parse(method, &r->is_head);
 	r->is_api = !strncmp(url, "/api/", 5) || !strcmp(url, "/api");
 	r->lang = srv->cfg->default_lang;
@@ -403,6 +403,11 @@ nl_err nl_server_start(struct nl_server *srv, char *err, size_t err_size)
 		return NL_ERR_IO;
 	}
 	return NL_OK;
+}
+
+int64_t nl_server_clock_advance(struct nl_server *srv, int64_t seconds)
+{
+	return atomic_fetch_add(&srv->priv->clock_offset, seconds) + seconds;
 }
 
 uint16_t nl_server_port(const struct nl_server *srv)

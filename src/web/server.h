@@ -23,6 +23,10 @@ struct nl_server *nl_server_new(const struct nl_config *cfg, nl_db *db, char *er
 nl_err nl_server_start(struct nl_server *srv, char *err, size_t err_size);
 /* The port actually bound (useful when listen asked for port 0). */
 uint16_t nl_server_port(const struct nl_server *srv);
+/* Demo/test mode only (POST /demo/clock, src/web/demo_clock.c): moves the
+ * server's notion of now (r->now of later requests) by seconds, so tests can
+ * expire codes without sleeping. Returns the new total offset. */
+int64_t nl_server_clock_advance(struct nl_server *srv, int64_t seconds);
 /* Graceful stop: stops accepting, waits up to cfg->shutdown_timeout seconds for
  * requests in flight, then stops the daemon. Safe to call when not started. */
 void nl_server_stop(struct nl_server *srv);

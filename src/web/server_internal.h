@@ -74,6 +74,7 @@ struct nl_server_private {
 	struct nl_reqlog log;
 	unsigned threads;
 	bool stopping;
+	_Atomic int64_t clock_offset;   /* demo/test mode: seconds added to r->now (POST /demo/clock) */
 };
 
 struct nl_resp_header {

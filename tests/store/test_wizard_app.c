@@ -10,7 +10,9 @@
 #include "app/otp.h"
 #include "core/secret.h"
 #include "fixture.h"
+#include "store/store_orders.h"
 #include "store/store_outbox.h"
+#include "store/store_persons.h"
 
 static const uint8_t key[NL_KEYED_KEY_LEN] = {1, 2, 3};
 

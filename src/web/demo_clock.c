@@ -1,0 +1,37 @@
+/* POST /demo/clock: moves the server's notion of now forward (or back) by
+ * `seconds`, so HTTP and browser tests can expire SMS codes and pass the
+ * 15-minute window without sleeping. Demo/test mode only: without [demo]
+ * enabled it answers 404 like any unknown URL. Answers JSON
+ * {"offset": <total seconds>, "now": <the server's now>}. */
+#include "web/handlers.h"
+#include "web/pages.h"
+#include "web/server.h"
+#include "web/spec.h"
+
+struct clock_post {
+	int64_t seconds;
+};
+
+static const struct nl_spec clock_spec[] = {
+	/* at most a year either way: enough for any time-out, not an overflow */
+	NL_SPEC_INT("seconds", struct clock_post, seconds, -31536000, 31536000, NL_SPEC_REQUIRED),
+	NL_SPEC_END,
+};
+
+void nl_h_demo_clock(struct nl_req *r)
+{
+	struct clock_post p;
+	struct nl_spec_result res;
+	if (!r->srv->cfg->demo) {
+		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
+		return;
+	}
+	nl_err e = nl_req_parse_body(r, clock_spec, &p, &res);
+	if (e != NL_OK) {
+		nl_resp_error(r, e, "%s", "Send seconds=<whole number>.");
+		return;
+	}
+	int64_t offset = nl_server_clock_advance(r->srv, p.seconds);
+	nl_resp_json(r, 200, json_pack("{s:I, s:I}", "offset", (json_int_t)offset, "now",
+	                               (json_int_t)(r->now + p.seconds)));
+}

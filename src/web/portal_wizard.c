@@ -1,0 +1,73 @@
+/* Shared parts of the wizard pages (portal_wizard.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "web/pages.h"
+#include "web/portal_wizard.h"
+
+int64_t nl_wz_person(const struct nl_req *r)
+{
+	return r->session.s.subject_id;
+}
+
+bool nl_wz_load(struct nl_req *r, struct nl_form_view *v, int64_t *order_no)
+{
+	nl_page_lang(r);
+	nl_err e = nl_req_param_id(r, "no", order_no);
+	if (e == NL_OK)
+		e = nl_form_load(r->srv->db, nl_wz_person(r), *order_no, v);
+	if (e == NL_ERR_NOT_FOUND) {
+		nl_resp_error(r, e, "%s", "This application was not found.");
+		return false;
+	}
+	if (e != NL_OK) {
+		nl_resp_error(r, e, NULL);
+		return false;
+	}
+	return true;
+}
+
+const char *nl_wz_url(struct nl_req *r, int64_t order_no, const char *leaf)
+{
+	char buf[96];
+	snprintf(buf, sizeof buf, "/basvuru/%lld/%s", (long long)order_no, leaf);
+	return nl_arena_strdup(r->arena, buf);
+}
+
+void nl_wz_set_msg(struct nl_req *r, json_t *d, const char *key, const char *msgid)
+{
+	if (msgid)
+		json_object_set_new(d, key, json_string(nl_page_tr(r, msgid)));
+}
+
+json_t *nl_wz_page(struct nl_req *r, const char *title_msgid, int step, int64_t order_no)
+{
+	static const char *const labels[] = {"Application Details", "Approval", "Result"};
+	json_t *d = nl_page_data(r, title_msgid);
+	const char *csrf = nl_session_csrf(r);
+	json_t *steps = json_array();
+	if (!d || !csrf || !steps) {
+		json_decref(d);
+		json_decref(steps);
+		return NULL;
+	}
+	for (int i = 0; i < 3; i++)
+		json_array_append_new(steps, json_pack("{s:i, s:s, s:b, s:b}", "n", i + 1, "label",
+		                                       nl_page_tr(r, labels[i]), "current", i + 1 == step,
+		                                       "done", i + 1 < step));
+	char no[32];
+	snprintf(no, sizeof no, "SD-%lld", (long long)order_no);
+	json_object_set_new(d, "steps", steps);
+	json_object_set_new(d, "csrf", json_string(csrf));
+	json_object_set_new(d, "order_label", json_string(no));
+	json_object_set_new(d, "no", json_integer(order_no));
+	return d;
+}
+
+void nl_wz_time(int64_t utc, char *out)
+{
+	/* Istanbul is UTC+3 all year (see core/datetime.h, which this file cannot
+	 * include next to spec.h: both define struct nl_date). */
+	int64_t s = ((utc + 3 * 3600) % 86400 + 86400) % 86400;
+	snprintf(out, 24, "%02d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+}
