@@ -142,3 +142,28 @@ nl_err nl_pki_sign_cert(nl_pki_key *k, const void *der, size_t len, nl_buf *out)
 	ERR_clear_error();
 	return rc;
 }
+
+nl_err nl_pki_lint_and_sign(nl_pki_key *k, const void *der, size_t len, const nl_pki_cert *issuer,
+                            enum nl_lint_profile profile, struct nl_lint *lint, nl_buf *out)
+{
+	const unsigned char *p = der;
+	X509 *x = d2i_X509(NULL, &p, (long)len);
+	unsigned char *o = NULL;
+	nl_err rc;
+	memset(lint, 0, sizeof *lint);
+	if (!x || p != (const unsigned char *)der + len) {
+		snprintf(lint->failure[0], sizeof lint->failure[0], "encoding: not a DER certificate");
+		lint->count = 1;
+		rc = NL_ERR_INVALID;
+		goto out;
+	}
+	if ((rc = nl_pki_lint_x509(x, issuer, profile, lint)))
+		goto out;
+	rc = NL_ERR_CRYPTO;
+	if (X509_sign(x, k->pkey, nl_pki_md_for(k->type)) > 0)
+		rc = nl_pki_i2d_append(out, i2d_X509(x, &o), &o);
+out:
+	X509_free(x);
+	ERR_clear_error();
+	return rc;
+}

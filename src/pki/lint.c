@@ -343,6 +343,16 @@ static void lint_ca_like(struct nl_lint *l, X509 *x, enum nl_lint_profile p)
 	ERR_clear_error();
 }
 
+nl_err nl_pki_lint_x509(X509 *x, const nl_pki_cert *issuer, enum nl_lint_profile profile,
+                        struct nl_lint *out)
+{
+	memset(out, 0, sizeof *out);
+	lint_common(out, x, issuer ? issuer->x : NULL);
+	if (profile == NL_LINT_PERSON) lint_person(out, x);
+	else lint_ca_like(out, x, profile);
+	return out->count ? NL_ERR_INVALID : NL_OK;
+}
+
 nl_err nl_pki_lint(const void *der, size_t len, const nl_pki_cert *issuer,
                    enum nl_lint_profile profile, struct nl_lint *out)
 {
@@ -355,9 +365,7 @@ nl_err nl_pki_lint(const void *der, size_t len, const nl_pki_cert *issuer,
 		ERR_clear_error();
 		return NL_ERR_INVALID;
 	}
-	lint_common(out, x, issuer ? issuer->x : NULL);
-	if (profile == NL_LINT_PERSON) lint_person(out, x);
-	else lint_ca_like(out, x, profile);
+	nl_err rc = nl_pki_lint_x509(x, issuer, profile, out);
 	X509_free(x);
-	return out->count ? NL_ERR_INVALID : NL_OK;
+	return rc;
 }

@@ -36,6 +36,10 @@ const EVP_MD *nl_pki_md_for(enum nl_key_type t);
 enum nl_key_type nl_pki_pkey_type(const EVP_PKEY *k);
 nl_err nl_pki_cert_key_type(X509 *issuer, enum nl_key_type *t);
 
+/* The linter on a parsed certificate (lint.c). */
+nl_err nl_pki_lint_x509(X509 *x, const nl_pki_cert *issuer, enum nl_lint_profile profile,
+                        struct nl_lint *out);
+
 /* PKCS#11 (p11.c). */
 nl_err nl_p11_open(const char *module, const char *token, const char *key_label,
                    const char *pin, nl_pki_key *k);

@@ -5,6 +5,9 @@
 
 #include <ctype.h>
 #include <openssl/err.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static bool all_digits(const char *s, size_t min, size_t max)
@@ -77,15 +80,94 @@ static nl_err person_name(const struct nl_holder *p, X509_NAME *n)
 	return NL_OK;
 }
 
+/* The extensions that are the same in every certificate of a CA (policies,
+ * qcStatements, AIA, CRL DP) are encoded once and kept, keyed by the URLs they
+ * were made from: building them through OpenSSL's config parser cost more than
+ * a third of the profile's time. */
+struct ext_cache {
+	char key[2048];
+	nl_buf policies, qc, aia, crldp;
+};
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ext_cache cache;
+
+static nl_err ext_value_der(int nid, const char *conf, nl_buf *out)
+{
+	X509V3_CTX ctx;
+	X509V3_set_ctx_nodb(&ctx);
+	X509V3_set_ctx(&ctx, NULL, NULL, NULL, NULL, 0);
+	X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, nid, conf);
+	if (!e) return NL_ERR_CRYPTO;
+	const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data(e);
+	nl_buf_append(out, v->data, (size_t)v->length);
+	X509_EXTENSION_free(e);
+	return out->oom ? NL_ERR_NOMEM : NL_OK;
+}
+
+/* Fills *c (a copy the caller frees) with the constant extensions for u. */
+static nl_err constant_exts(const struct nl_pki_urls *u, struct ext_cache *c)
+{
+	char key[2048], tmp[1200];
+	nl_err rc = NL_OK;
+	snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%s|%s", u->ocsp, u->ca_issuers, u->crl,
+	         u->cps ? u->cps : "", u->pds_en ? u->pds_en : "", u->pds_tr ? u->pds_tr : "", u->policy_oid);
+	pthread_mutex_lock(&cache_lock);
+	if (strcmp(cache.key, key)) {
+		nl_buf_reset(&cache.policies); nl_buf_reset(&cache.qc);
+		nl_buf_reset(&cache.aia); nl_buf_reset(&cache.crldp);
+		cache.key[0] = '\0';
+		rc = nl_pki_policies_der(u->policy_oid, u->cps, &cache.policies);
+		if (!rc) rc = nl_pki_qcstatements_der(u, &cache.qc);
+		snprintf(tmp, sizeof tmp, "OCSP;URI:%s,caIssuers;URI:%s", u->ocsp, u->ca_issuers);
+		if (!rc) rc = ext_value_der(NID_info_access, tmp, &cache.aia);
+		snprintf(tmp, sizeof tmp, "URI:%s", u->crl);
+		if (!rc) rc = ext_value_der(NID_crl_distribution_points, tmp, &cache.crldp);
+		if (!rc) snprintf(cache.key, sizeof cache.key, "%s", key);
+	}
+	if (!rc) {
+		nl_buf_append(&c->policies, cache.policies.data, cache.policies.len);
+		nl_buf_append(&c->qc, cache.qc.data, cache.qc.len);
+		nl_buf_append(&c->aia, cache.aia.data, cache.aia.len);
+		nl_buf_append(&c->crldp, cache.crldp.data, cache.crldp.len);
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return rc;
+}
+
+/* subjectKeyIdentifier: SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2 (1));
+ * authorityKeyIdentifier: the issuer's SKI as keyIdentifier. */
+static nl_err key_id_exts(X509 *x, X509 *issuer)
+{
+	const unsigned char *pk;
+	int pklen;
+	unsigned char md[20], der[24];
+	unsigned int mdlen = 0;
+	X509_PUBKEY *xpk = X509_get_X509_PUBKEY(x);
+	if (!X509_PUBKEY_get0_param(NULL, &pk, &pklen, NULL, xpk) ||
+	    !EVP_Digest(pk, (size_t)pklen, md, &mdlen, EVP_sha1(), NULL) || mdlen != 20)
+		return NL_ERR_CRYPTO;
+	der[0] = 0x04; der[1] = 20;
+	memcpy(der + 2, md, 20);
+	nl_err rc = nl_pki_add_ext_der(x, "2.5.29.14", 0, der, 22);
+	const ASN1_OCTET_STRING *iski = X509_get0_subject_key_id(issuer);
+	if (rc || !iski || iski->length > 64) return rc ? rc : NL_ERR_CONFIG;
+	unsigned char aki[80];
+	aki[0] = 0x30; aki[1] = (unsigned char)(iski->length + 2);
+	aki[2] = 0x80; aki[3] = (unsigned char)iski->length;
+	memcpy(aki + 4, iski->data, (size_t)iski->length);
+	return nl_pki_add_ext_der(x, "2.5.29.35", 0, aki, (size_t)iski->length + 4);
+}
+
 nl_err nl_pki_person_tbs(const struct nl_person_cert_req *r, const nl_pki_cert *issuer,
                          nl_buf *unsigned_der)
 {
+	static const unsigned char key_usage[] = {0x03, 0x02, 0x06, 0x40};   /* nonRepudiation */
 	X509 *x = X509_new();
 	X509_NAME *name = X509_NAME_new();
-	EVP_PKEY *pk = NULL;
+	X509_PUBKEY *xpk = NULL;
 	ASN1_INTEGER *sn = NULL;
 	BIGNUM *bn = NULL;
-	nl_buf ext = NL_BUF_INIT, tmp = NL_BUF_INIT;
+	struct ext_cache ext = {0};
 	enum nl_key_type issuer_type;
 	const struct nl_pki_urls *u = r->urls;
 	nl_err rc = NL_ERR_NOMEM;
@@ -95,8 +177,8 @@ nl_err nl_pki_person_tbs(const struct nl_person_cert_req *r, const nl_pki_cert *
 	if (!u || !u->ocsp || !u->ca_issuers || !u->crl || !u->policy_oid || !r->spki)
 		goto out;
 	const unsigned char *p = r->spki;
-	pk = d2i_PUBKEY(NULL, &p, (long)r->spki_len);
-	if (!pk)
+	xpk = d2i_X509_PUBKEY(NULL, &p, (long)r->spki_len);
+	if (!xpk)
 		goto out;
 	if ((rc = nl_pki_cert_key_type(issuer->x, &issuer_type)))
 		goto out;
@@ -105,37 +187,51 @@ nl_err nl_pki_person_tbs(const struct nl_person_cert_req *r, const nl_pki_cert *
 	rc = NL_ERR_CRYPTO;
 	bn = BN_bin2bn(r->serial, NL_SERIAL_LEN, NULL);
 	sn = bn ? BN_to_ASN1_INTEGER(bn, NULL) : NULL;
+	/* The SPKI goes in as the holder sent it (X509_PUBKEY), without a round
+	 * trip through an EVP_PKEY. */
 	if (!sn || !X509_set_version(x, 2) || !X509_set_serialNumber(x, sn) ||
 	    !X509_set_subject_name(x, name) ||
-	    !X509_set_issuer_name(x, X509_get_subject_name(issuer->x)) || !X509_set_pubkey(x, pk))
+	    !X509_set_issuer_name(x, X509_get_subject_name(issuer->x)))
 		goto out;
+	{
+		ASN1_OBJECT *alg_obj;
+		const void *pval;
+		int ptype;
+		const unsigned char *key;
+		int keylen;
+		const X509_ALGOR *alg;
+		if (!X509_PUBKEY_get0_param(NULL, &key, &keylen, (X509_ALGOR **)(uintptr_t)&alg, xpk))
+			goto out;
+		X509_ALGOR_get0((const ASN1_OBJECT **)(uintptr_t)&alg_obj, &ptype, &pval, alg);
+		unsigned char *kcopy = OPENSSL_memdup(key, (size_t)keylen);
+		ASN1_OBJECT *ocopy = OBJ_dup(alg_obj);
+		void *pcopy = NULL;
+		if (ptype == V_ASN1_OBJECT) pcopy = OBJ_dup(pval);
+		else if (ptype == V_ASN1_SEQUENCE) pcopy = ASN1_STRING_dup(pval);
+		if (!kcopy || !ocopy || (ptype != V_ASN1_UNDEF && ptype != V_ASN1_NULL && !pcopy) ||
+		    !X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), ocopy, ptype, pcopy, kcopy, keylen)) {
+			OPENSSL_free(kcopy);
+			ASN1_OBJECT_free(ocopy);
+			goto out;
+		}
+	}
 	if ((rc = nl_pki_set_validity(x, r->not_before, r->not_after)))
 		goto out;
-	if ((rc = nl_pki_add_ext_conf(x, NULL, NID_key_usage, "critical,nonRepudiation")) ||
-	    (rc = nl_pki_add_key_ids(x, issuer->x)))
-		goto out;
-	if ((rc = nl_pki_policies_der(u->policy_oid, u->cps, &ext)) ||
-	    (rc = nl_pki_add_ext_der(x, "2.5.29.32", 0, ext.data, ext.len)))
-		goto out;
-	nl_buf_reset(&ext);
-	if ((rc = nl_pki_qcstatements_der(u, &ext)) ||
-	    (rc = nl_pki_add_ext_der(x, "1.3.6.1.5.5.7.1.3", 0, ext.data, ext.len)))
-		goto out;
-	nl_buf_printf(&tmp, "OCSP;URI:%s,caIssuers;URI:%s", u->ocsp, u->ca_issuers);
-	if ((rc = nl_pki_add_ext_conf(x, NULL, NID_info_access, tmp.data)))
-		goto out;
-	nl_buf_reset(&tmp);
-	nl_buf_printf(&tmp, "URI:%s", u->crl);
-	if ((rc = nl_pki_add_ext_conf(x, NULL, NID_crl_distribution_points, tmp.data)))
+	if ((rc = constant_exts(u, &ext)) ||
+	    (rc = nl_pki_add_ext_der(x, "2.5.29.15", 1, key_usage, sizeof key_usage)) ||
+	    (rc = key_id_exts(x, issuer->x)) ||
+	    (rc = nl_pki_add_ext_der(x, "2.5.29.32", 0, ext.policies.data, ext.policies.len)) ||
+	    (rc = nl_pki_add_ext_der(x, "1.3.6.1.5.5.7.1.3", 0, ext.qc.data, ext.qc.len)) ||
+	    (rc = nl_pki_add_ext_der(x, "1.3.6.1.5.5.7.1.1", 0, ext.aia.data, ext.aia.len)) ||
+	    (rc = nl_pki_add_ext_der(x, "2.5.29.31", 0, ext.crldp.data, ext.crldp.len)))
 		goto out;
 	rc = nl_pki_finish_unsigned(x, issuer_type, unsigned_der);
 out:
 	ERR_clear_error();
-	nl_buf_free(&ext);
-	nl_buf_free(&tmp);
+	nl_buf_free(&ext.policies); nl_buf_free(&ext.qc); nl_buf_free(&ext.aia); nl_buf_free(&ext.crldp);
 	BN_free(bn);
 	ASN1_INTEGER_free(sn);
-	EVP_PKEY_free(pk);
+	X509_PUBKEY_free(xpk);
 	X509_NAME_free(name);
 	X509_free(x);
 	return rc;

@@ -20,13 +20,38 @@ static nl_err issue_serial(nl_conn *c, uint8_t serial[NL_SERIAL_LEN], char hex[2
 	return NL_ERR_CONFLICT;
 }
 
+/* RFC 4514 string of the subject, as OpenSSL prints it, without parsing the
+ * signed certificate again (display and search only). */
+static void put_rdn_value(nl_buf *b, const char *v)
+{
+	size_t n = strlen(v);
+	for (size_t i = 0; i < n; i++) {
+		char c = v[i];
+		if (strchr(",+\"\\<>;", c) || (i == 0 && (c == '#' || c == ' ')) || (i == n - 1 && c == ' '))
+			nl_buf_putc(b, '\\');
+		nl_buf_putc(b, c);
+	}
+}
+
+static char *subject_string(const struct nl_holder *h, const char *cn, const char *idn)
+{
+	nl_buf b = NL_BUF_INIT;
+	nl_buf_puts(&b, "CN=");
+	put_rdn_value(&b, cn);
+	nl_buf_puts(&b, ",SN=");
+	put_rdn_value(&b, h->surname);
+	nl_buf_puts(&b, ",GN=");
+	put_rdn_value(&b, h->given_name);
+	nl_buf_printf(&b, ",serialNumber=%s,C=TR", idn);
+	return nl_buf_take(&b);
+}
+
 nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struct nl_issue_req *r,
                    struct nl_cert_row *out, nl_buf *failures)
 {
 	struct nl_person_cert_req pr = {.person = r->holder, .urls = &ca->urls,
 	                                .not_before = r->not_before, .not_after = r->not_after};
-	nl_buf spki = NL_BUF_INIT, tbs = NL_BUF_INIT, der = NL_BUF_INIT, subject = NL_BUF_INIT;
-	nl_pki_cert *cert = NULL;
+	nl_buf spki = NL_BUF_INIT, tbs = NL_BUF_INIT, der = NL_BUF_INIT;
 	char hex[2 * NL_SERIAL_LEN + 1], idn[64];
 	nl_conn *c;
 	nl_err rc;
@@ -61,19 +86,18 @@ nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struc
 		nl_buf_append(failures, der.data, der.len);
 		goto out;
 	}
-	if ((rc = nl_pki_cert_parse(der.data, der.len, &cert)) ||
-	    (rc = nl_pki_cert_info(cert, NULL, &subject, &out->not_before, &out->not_after)))
-		goto out;
 	snprintf(out->serial, sizeof out->serial, "%s", hex);
 	snprintf(out->kind, sizeof out->kind, "person");
-	out->subject = nl_buf_take(&subject);
-	out->common_name = strdup(r->holder.common_name ? r->holder.common_name : "");
-	if (!r->holder.common_name && out->common_name) {
-		free(out->common_name);
+	out->not_before = pr.not_before;
+	out->not_after = pr.not_after;
+	if (r->holder.common_name) {
+		out->common_name = strdup(r->holder.common_name);
+	} else {
 		size_t n = strlen(r->holder.given_name) + strlen(r->holder.surname) + 2;
 		out->common_name = malloc(n);
 		if (out->common_name) snprintf(out->common_name, n, "%s %s", r->holder.given_name, r->holder.surname);
 	}
+	out->subject = out->common_name ? subject_string(&r->holder, out->common_name, idn) : NULL;
 	out->email = strdup(r->email ? r->email : "");
 	out->id_number = strdup(idn);
 	out->institution_id = r->institution_id;
@@ -89,8 +113,7 @@ nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struc
 	rc = nl_store_cert_insert(db, out, r->actor);
 out:
 	if (rc) nl_cert_row_clear(out);
-	nl_pki_cert_free(cert);
-	nl_buf_free(&spki); nl_buf_free(&tbs); nl_buf_free(&der); nl_buf_free(&subject);
+	nl_buf_free(&spki); nl_buf_free(&tbs); nl_buf_free(&der);
 	return rc;
 }
 

@@ -26,13 +26,11 @@ nl_err nl_signer_handle(struct nl_ca *ca, uint8_t op, const void *req, size_t le
 		return NL_OK;
 	case NL_SIGNER_CERT:
 	case NL_SIGNER_OCSP_CERT:
-		rc = nl_pki_lint(req, len, ca->issuing,
-		                 op == NL_SIGNER_CERT ? NL_LINT_PERSON : NL_LINT_OCSP_RESPONDER, &lint);
-		if (rc) {
-			failures(&lint, out);
-			return rc;
-		}
-		return nl_pki_sign_cert(ca->issuing_key, req, len, out);
+		rc = nl_pki_lint_and_sign(ca->issuing_key, req, len, ca->issuing,
+		                          op == NL_SIGNER_CERT ? NL_LINT_PERSON : NL_LINT_OCSP_RESPONDER,
+		                          &lint, out);
+		if (rc == NL_ERR_INVALID) failures(&lint, out);
+		return rc;
 	case NL_SIGNER_CRL:
 		if ((rc = nl_pki_crl_check(req, len, ca->issuing))) {
 			nl_buf_puts(out, "CRL: issuer is not this CA or the list is malformed\n");
