@@ -24,6 +24,7 @@
 #include "store/db.h"
 #include "store/migrate.h"
 #include "store/store_sessions.h"
+#include "web/handlers.h"
 #include "web/pages.h"
 #include "web/server.h"
 
@@ -225,8 +226,10 @@ int main(int argc, char **argv)
 	app_open = true;
 	if (!worker_only) {
 		srv = nl_server_new(&cfg, db, err, sizeof err);
-		if (srv)
+		if (srv) {
 			srv->app = &app;
+			srv->api_token_check = nl_api_token_check;   /* institution tokens */
+		}
 		if (!srv || nl_pages_init(srv, NULL, err, sizeof err) != NL_OK ||
 		    nl_server_start(srv, err, sizeof err) != NL_OK) {
 			fprintf(stderr, "nitelikd: %s\n", err);

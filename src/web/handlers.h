@@ -33,6 +33,35 @@ void nl_h_wizard_result(struct nl_req *r);
 void nl_h_districts_json(struct nl_req *r);
 void nl_h_demo_clock(struct nl_req *r);
 
+/* kurum_*.c: the institution officer's pages and the staff login (officer) */
+void nl_h_kurum_login_page(struct nl_req *r);
+void nl_h_kurum_login(struct nl_req *r);
+void nl_h_kurum_logout(struct nl_req *r);
+void nl_h_kurum_home(struct nl_req *r);
+void nl_h_kurum_order(struct nl_req *r);
+void nl_h_kurum_cancel(struct nl_req *r);
+void nl_h_kurum_preapply_page(struct nl_req *r);
+void nl_h_kurum_preapply(struct nl_req *r);
+void nl_h_kurum_bulk_page(struct nl_req *r);
+void nl_h_kurum_bulk_preview(struct nl_req *r);
+void nl_h_kurum_bulk_confirm(struct nl_req *r);
+
+/* admin_staff.c: institutions and staff accounts (officer) */
+void nl_h_admin_institutions(struct nl_req *r);
+void nl_h_admin_institution_add(struct nl_req *r);
+void nl_h_admin_users(struct nl_req *r);
+void nl_h_admin_user_add(struct nl_req *r);
+void nl_h_admin_user_active(struct nl_req *r);
+
+/* api_preapply.c, api_orders.c: /api/v1 for institutions (officer) */
+void nl_h_api_preapply(struct nl_req *r);
+void nl_h_api_orders(struct nl_req *r);
+void nl_h_api_order(struct nl_req *r);
+void nl_h_api_cancel(struct nl_req *r);
+/* srv->api_token_check: institution API tokens (api_orders.c) */
+nl_err nl_api_token_check(struct nl_server *srv, const char *token, int64_t *subject_id,
+                          unsigned *roles);
+
 /* ocsp.c, repo.c: the CA's OCSP responder, repository and public directory (pki) */
 void nl_h_ocsp(struct nl_req *r);            /* dispatched by prefix in server.c */
 void nl_h_repo(struct nl_req *r);

@@ -56,7 +56,33 @@ const struct nl_route nl_routes[] = {
 	{NL_POST, "/basvuru/{no}/onay", NL_AUTH_PERSON, nl_h_wizard_approve_post},
 	{NL_GET,  "/basvuru/{no}/sonuc", NL_AUTH_PERSON, nl_h_wizard_result},
 	{NL_GET,  "/il/{plate}/ilceler", NL_AUTH_NONE, nl_h_districts_json},
-	{NL_POST, "/demo/clock", NL_AUTH_NONE, nl_h_demo_clock},
+	{NL_POST, "/demo/clock", NL_AUTH_OPEN, nl_h_demo_clock},
+
+	/* kurum_login.c, kurum_orders.c, kurum_preapply.c, kurum_bulk.c (officer) */
+	{NL_GET,  "/kurum/giris", NL_AUTH_NONE, nl_h_kurum_login_page},
+	{NL_POST, "/kurum/giris", NL_AUTH_NONE, nl_h_kurum_login},
+	{NL_POST, "/kurum/cikis", NL_AUTH_SESSION, nl_h_kurum_logout},
+	{NL_GET,  "/kurum", NL_AUTH_OFFICER, nl_h_kurum_home},
+	{NL_GET,  "/kurum/siparis/{no}", NL_AUTH_OFFICER, nl_h_kurum_order},
+	{NL_POST, "/kurum/siparis/{no}/iptal", NL_AUTH_OFFICER, nl_h_kurum_cancel},
+	{NL_GET,  "/kurum/basvuru/yeni", NL_AUTH_OFFICER, nl_h_kurum_preapply_page},
+	{NL_POST, "/kurum/basvuru/yeni", NL_AUTH_OFFICER, nl_h_kurum_preapply},
+	{NL_GET,  "/kurum/basvuru/toplu", NL_AUTH_OFFICER, nl_h_kurum_bulk_page},
+	{NL_POST, "/kurum/basvuru/toplu", NL_AUTH_OFFICER, nl_h_kurum_bulk_preview},
+	{NL_POST, "/kurum/basvuru/toplu/onay", NL_AUTH_OFFICER, nl_h_kurum_bulk_confirm},
+
+	/* admin_staff.c (officer): institutions and staff accounts */
+	{NL_GET,  "/yonetim/kurumlar", NL_AUTH_ADMIN, nl_h_admin_institutions},
+	{NL_POST, "/yonetim/kurumlar", NL_AUTH_ADMIN, nl_h_admin_institution_add},
+	{NL_GET,  "/yonetim/kullanicilar", NL_AUTH_ADMIN, nl_h_admin_users},
+	{NL_POST, "/yonetim/kullanicilar", NL_AUTH_ADMIN, nl_h_admin_user_add},
+	{NL_POST, "/yonetim/kullanicilar/{id}/durum", NL_AUTH_ADMIN, nl_h_admin_user_active},
+
+	/* api_preapply.c, api_orders.c (officer): the institutions' JSON API (docs/api.md) */
+	{NL_POST, "/api/v1/preapplications", NL_AUTH_API_TOKEN, nl_h_api_preapply},
+	{NL_GET,  "/api/v1/preapplications", NL_AUTH_API_TOKEN, nl_h_api_orders},
+	{NL_GET,  "/api/v1/orders/{no}", NL_AUTH_API_TOKEN, nl_h_api_order},
+	{NL_POST, "/api/v1/orders/{no}/cancel", NL_AUTH_API_TOKEN, nl_h_api_cancel},
 
 	/* portal_login.c, portal_orders.c (person): the applicant's doors and pages */
 	{NL_GET,  "/captcha.png", NL_AUTH_NONE, nl_h_captcha_png},
