@@ -1,0 +1,434 @@
+/* The applicant's use cases on SQLite and PostgreSQL: throttle rules
+ * (app/throttle.h), captcha tickets (app/captcha.h), the two login doors
+ * (app/login_person.h, with the registry simulator), the orders a person sees
+ * (app/person_orders.h) and the pre-application time-out worker
+ * (app/timeout_worker.h), run with a chosen `now` and from two "nodes" at once.
+ * Also the configuration rule for the fixed captcha. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/captcha.h"
+#include "app/login_person.h"
+#include "app/person_orders.h"
+#include "app/throttle.h"
+#include "app/timeout_worker.h"
+#include "core/config.h"
+#include "core/secret.h"
+#include "docs/captcha.h"
+#include "fixture.h"
+#include "store/store_audit.h"
+#include "store/store_institutions.h"
+#include "store/store_orders.h"
+#include "store/store_persons.h"
+
+#define T0 1800000000   /* a fixed "now" for the tests */
+
+static const struct nl_throttle_policy pol = {
+	.id_max_failures = 3, .addr_max_failures = 5, .window_s = 600,
+	.id_lock_s = 300, .addr_lock_s = 900,
+};
+
+/* ---- throttle ---- */
+
+static void test_throttle_id_and_address(void **state)
+{
+	struct fx *f = fx_get(state);
+	int64_t until = -1;
+	bool locked = true;
+	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0,
+	                                   &until), NL_OK);
+	assert_int_equal(until, 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0,
+		                                  &locked), NL_OK);
+		assert_false(locked);
+	}
+	assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0,
+	                                  &locked), NL_OK);
+	assert_true(locked);   /* the third failure locks the ID */
+	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.9", T0 + 1,
+	                                   &until), NL_ERR_LOCKED);
+	assert_int_equal(until, T0 + 300);
+	/* Another ID from the same address is not locked yet (3 of 5). */
+	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:2", "10.0.0.1", T0 + 1,
+	                                   &until), NL_OK);
+	/* Another door is separate. */
+	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_IDENTITY, "tckn:1", "10.0.0.1",
+	                                   T0 + 1, &until), NL_OK);
+	/* Two more failures from the address lock it for every ID. */
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:3", "10.0.0.1",
+		                                  T0 + 2, NULL), NL_OK);
+	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:4", "10.0.0.1", T0 + 3,
+	                                   &until), NL_ERR_LOCKED);
+	assert_int_equal(until, T0 + 2 + 900);
+	/* Locks end by themselves. */
+	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.2",
+	                                   T0 + 301, &until), NL_OK);
+	/* Nothing in the table names an ID number or an address. */
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle WHERE subject LIKE '%tckn%'"
+	                        " OR subject LIKE '%10.0.0%'"), 0);
+}
+
+static void test_throttle_success_clears_id_only(void **state)
+{
+	struct fx *f = fx_get(state);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:7", "10.0.0.7", T0,
+		                                  NULL), NL_OK);
+	assert_int_equal(nl_throttle_success(f->db, NL_DOOR_FORM, "tckn:7", T0), NL_OK);
+	/* Two more failures for the ID do not lock it (the count was cleared)... */
+	bool locked = true;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:7", "10.0.0.8", T0,
+		                                  &locked), NL_OK);
+	assert_false(locked);
+	/* ...but the address still remembers its two: three more lock it (5). */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:x", "10.0.0.7", T0,
+		                                  &locked), NL_OK);
+	assert_true(locked);
+	/* Only the address counted: NULL or "" ID. */
+	assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_STAFF, NULL, "10.1.1.1", T0, NULL),
+	                 NL_OK);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle WHERE door = 'staff'"), 1);
+}
+
+static void test_policy_from_config(void **state)
+{
+	(void)state;
+	struct nl_config cfg;
+	struct nl_throttle_policy p;
+	char err[128];
+	nl_config_defaults(&cfg, NULL);
+	nl_throttle_policy_from_config(&cfg, &p);
+	assert_int_equal(p.id_max_failures, 5);
+	assert_int_equal(p.addr_max_failures, 30);
+	const char *text = "[throttle]\nid_max_failures = 2\naddr_lock = 60\n";
+	assert_int_equal(nl_config_parse(&cfg, text, strlen(text), err, sizeof err), NL_OK);
+	nl_throttle_policy_from_config(&cfg, &p);
+	assert_int_equal(p.id_max_failures, 2);
+	assert_int_equal(p.addr_lock_s, 60);
+	text = "[throttle]\nid_max_failures = 0\n";
+	assert_int_equal(nl_config_parse(&cfg, text, strlen(text), err, sizeof err), NL_ERR_CONFIG);
+}
+
+/* ---- captcha ---- */
+
+static void test_fixed_captcha_config(void **state)
+{
+	(void)state;
+	struct nl_config cfg;
+	char err[160];
+	nl_config_defaults(&cfg, NULL);
+	const char *text = "[demo]\nfixed_captcha = ACDEF\n";
+	assert_int_equal(nl_config_parse(&cfg, text, strlen(text), err, sizeof err), NL_OK);
+	/* Outside demo mode the test setting stops the server. */
+	assert_int_equal(nl_config_validate(&cfg, err, sizeof err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err, "fixed_captcha"));
+	cfg.demo = true;
+	assert_int_equal(nl_config_validate(&cfg, err, sizeof err), NL_OK);
+	/* Only letters the captcha can show ("B" is not one of them). */
+	snprintf(cfg.fixed_captcha, sizeof cfg.fixed_captcha, "ABCDE");
+	assert_int_equal(nl_config_validate(&cfg, err, sizeof err), NL_ERR_CONFIG);
+	/* The config's copy of the alphabet is the captcha's. */
+	snprintf(cfg.fixed_captcha, sizeof cfg.fixed_captcha, "%.6s", NL_CAPTCHA_ALPHABET);
+	assert_int_equal(nl_config_validate(&cfg, err, sizeof err), NL_OK);
+	snprintf(cfg.fixed_captcha, sizeof cfg.fixed_captcha, "%.6s", NL_CAPTCHA_ALPHABET + 16);
+	assert_int_equal(nl_config_validate(&cfg, err, sizeof err), NL_OK);
+}
+
+static void test_captcha_ticket(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct nl_config cfg;
+	nl_config_defaults(&cfg, NULL);
+	struct nl_captcha pic;
+	struct nl_captcha_ticket t;
+	assert_int_equal(nl_app_captcha_new(f->db, &cfg, T0, &pic, &t), NL_OK);
+	assert_true(pic.png_len > 100);
+	assert_int_equal(t.expires_at, T0 + NL_CAPTCHA_TTL);
+	/* Only a keyed hash is kept: not the answer itself. */
+	assert_null(strstr(t.hash, pic.answer));
+	char lower[NL_CAPTCHA_MAX_LEN + 3];
+	snprintf(lower, sizeof lower, "%s", pic.answer);
+	for (char *p = lower; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	assert_int_equal(nl_app_captcha_check(f->db, &t, lower, T0 + 10), NL_OK);
+	assert_int_equal(nl_app_captcha_check(f->db, &t, pic.answer, T0 + NL_CAPTCHA_TTL),
+	                 NL_ERR_EXPIRED);
+	assert_int_equal(nl_app_captcha_check(f->db, &t, "", T0), NL_ERR_INVALID);
+	assert_int_equal(nl_app_captcha_check(f->db, NULL, pic.answer, T0), NL_ERR_INVALID);
+	char wrong[NL_CAPTCHA_MAX_LEN + 1];
+	snprintf(wrong, sizeof wrong, "%s", pic.answer);
+	wrong[0] = wrong[0] == 'A' ? 'C' : 'A';
+	assert_int_equal(nl_app_captcha_check(f->db, &t, wrong, T0), NL_ERR_INVALID);
+	nl_captcha_free(&pic);
+
+	/* The fixed test answer: honoured in demo mode only. */
+	snprintf(cfg.fixed_captcha, sizeof cfg.fixed_captcha, "ACDEF");
+	assert_int_equal(nl_app_captcha_new(f->db, &cfg, T0, &pic, &t), NL_OK);
+	assert_string_not_equal(pic.answer, "ACDEF");   /* cfg.demo is false */
+	nl_captcha_free(&pic);
+	cfg.demo = true;
+	assert_int_equal(nl_app_captcha_new(f->db, &cfg, T0, &pic, &t), NL_OK);
+	assert_string_equal(pic.answer, "ACDEF");
+	assert_int_equal(nl_app_captcha_check(f->db, &t, "ac-def", T0), NL_OK);
+	nl_captcha_free(&pic);
+}
+
+/* ---- logins, orders, time-outs ---- */
+
+struct world {
+	int64_t inst, ayse, isil, ayse_order, isil_order;
+	char hash[NL_PWHASH_LEN];
+};
+
+/* char *, not const: the store's structs take char * (string literals fit). */
+static int64_t make_person(struct fx *f, char *tckn, char *given, char *sur, char *place,
+                           char *date)
+{
+	struct nl_person p = {.id_kind = NL_ID_TCKN, .id_number = tckn, .given_name = given,
+	                      .surname = sur, .birth_place = place, .birth_date = date};
+	assert_int_equal(nl_store_person_create(f->c, &p), NL_OK);
+	return p.id;
+}
+
+static int64_t make_order(struct fx *f, int64_t person, int64_t inst, char *hash,
+                          enum nl_payment_type pay)
+{
+	struct nl_order o = {.person_id = person, .institution_id = inst,
+	                     .reason = NL_REASON_FIRST, .payment_type = pay,
+	                     .access_password_hash = hash};
+	assert_int_equal(nl_store_order_create(f->c, &o, "test"), NL_OK);
+	return o.id;
+}
+
+static void make_world(struct fx *f, struct world *w)
+{
+	struct nl_institution inst = {.name = "Kurum", .active = true};
+	assert_int_equal(nl_store_institution_create(f->c, &inst), NL_OK);
+	w->inst = inst.id;
+	assert_int_equal(nl_password_hash("Demo2026", w->hash), NL_OK);
+	w->ayse = make_person(f, "64172043210", "AYŞE", "YILMAZ", "İSTANBUL", "1985-03-14");
+	w->isil = make_person(f, "49214588584", "IŞIL", "ÇELİK", "İZMİR", "1992-06-21");
+	w->ayse_order = make_order(f, w->ayse, w->inst, w->hash, NL_PAY_INSTITUTION);
+	w->isil_order = make_order(f, w->isil, w->inst, w->hash, NL_PAY_PERSON);
+}
+
+static void test_form_login(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	make_world(f, &w);
+	struct nl_login_result out;
+	struct nl_login_form_input in = {.id_number = "64172043210", .password = "Demo2026",
+	                                 .client_addr = "10.0.0.1", .now = T0};
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+	assert_int_equal(out.person_id, w.ayse);
+	in.password = "wrong";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	/* Unknown ID and passport holder with that number: the same answer. */
+	in.id_number = "10000000146";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	in.passport = true;
+	in.id_number = "64172043210";
+	in.password = "Demo2026";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	/* A cancelled order opens no door. */
+	assert_int_equal(nl_store_order_set_status(f->c, w.isil_order, NL_ST_FORM_PAYMENT_WAIT,
+	                                           NL_ST_CANCELLED, "test", "x"), NL_OK);
+	in.passport = false;
+	in.id_number = "49214588584";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	/* Two more wrong answers make three for the ID: it is locked... */
+	in.id_number = "64172043210";
+	in.password = "wrong";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_true(out.locked_until > T0);   /* the fifth failure of 10.0.0.1: address locked */
+	in.client_addr = "10.0.0.4";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_true(out.locked_until > T0);
+	/* ...so even the right password is refused without being checked. */
+	in.password = "Demo2026";
+	in.client_addr = "10.0.0.2";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_LOCKED);
+	in.now = T0 + pol.id_lock_s + 1;
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+}
+
+static void test_identity_login(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	make_world(f, &w);
+	nl_registry *reg = NULL;
+	assert_int_equal(nl_registry_sim_new(NL_SOURCE_ROOT "/data/demo-citizens.json", &reg), NL_OK);
+	struct nl_login_result out;
+	struct nl_login_identity_input in = {
+		.tckn = "49214588584", .given_name = "ışıl", .surname = "çelik",
+		.birth_place = "izmir", .birth_date = "1992-06-21", .client_addr = "10.0.0.3",
+		.now = T0,
+	};
+	assert_int_equal(nl_login_person_identity(f->db, reg, &pol, &in, &out), NL_OK);
+	assert_int_equal(out.person_id, w.isil);
+	in.given_name = "isil";   /* dotted i: another name */
+	assert_int_equal(nl_login_person_identity(f->db, reg, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	/* Verified by the registry but no order here: refused alike. */
+	struct nl_login_identity_input g = {
+		.tckn = "45765846364", .given_name = "GÜLŞEN", .surname = "DOĞAN",
+		.birth_place = "ESKİŞEHİR", .birth_date = "1988-01-30", .client_addr = "10.0.0.3",
+		.now = T0,
+	};
+	assert_int_equal(nl_login_person_identity(f->db, reg, &pol, &g, &out), NL_ERR_UNAUTHORIZED);
+	/* No registry: NL_ERR_IO, not a failure of the person. */
+	in.given_name = "IŞIL";
+	assert_int_equal(nl_login_person_identity(f->db, NULL, &pol, &in, &out), NL_ERR_IO);
+	assert_int_equal(nl_login_person_identity(f->db, reg, &pol, &in, &out), NL_OK);
+	nl_registry_free(reg);
+}
+
+static void test_person_orders(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	make_world(f, &w);
+	make_order(f, w.ayse, w.inst, w.hash, NL_PAY_PERSON);
+	struct nl_person_order *rows = NULL;
+	size_t n = 0;
+	assert_int_equal(nl_person_orders(f->db, w.ayse, &rows, &n), NL_OK);
+	assert_int_equal(n, 2);
+	assert_true(rows[0].order_no > rows[1].order_no);   /* newest first */
+	assert_int_equal(rows[0].status, NL_ST_FORM_PAYMENT_WAIT);
+	assert_int_equal(rows[0].action, NL_ACTION_COMPLETE);
+	assert_true(rows[0].cancellable);
+	int64_t no = rows[1].order_no;
+	free(rows);
+	struct nl_person_order o;
+	assert_int_equal(nl_person_order(f->db, w.ayse, no, &o), NL_OK);
+	assert_int_equal(o.order_no, no);
+	/* Işıl's order does not exist for Ayşe. */
+	struct nl_order isil;
+	assert_int_equal(nl_store_order_get(f->c, w.isil_order, &isil), NL_OK);
+	assert_int_equal(nl_person_order(f->db, w.ayse, isil.order_no, &o), NL_ERR_NOT_FOUND);
+	nl_order_clear(&isil);
+	assert_int_equal(nl_person_order(f->db, w.ayse, 1, &o), NL_ERR_NOT_FOUND);
+	char name[64];
+	assert_int_equal(nl_person_display_name(f->db, w.isil, name, sizeof name), NL_OK);
+	assert_string_equal(name, "IŞIL ÇELİK");
+}
+
+static void test_timeout_worker(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	make_world(f, &w);
+	struct nl_config cfg;
+	nl_config_defaults(&cfg, NULL);
+	cfg.preapplication_timeout_days = 30;
+	/* A third order that has moved on (production) is never timed out. */
+	int64_t done_order = make_order(f, w.ayse, w.inst, w.hash, NL_PAY_INSTITUTION);
+	assert_int_equal(nl_store_order_set_status(f->c, done_order, NL_ST_FORM_WAIT,
+	                                           NL_ST_PRODUCTION_WAIT, "test", NULL), NL_OK);
+	int64_t created = fx_int(f, "SELECT MIN(created_at) FROM orders");
+	int64_t n = -1;
+	/* Day 29: nothing is overdue. */
+	assert_int_equal(nl_timeout_run_once(f->db, &cfg, created + 29 * 86400, &n), NL_OK);
+	assert_int_equal(n, 0);
+	/* Day 31: both pre-applications waiting for their form are cancelled. */
+	assert_int_equal(nl_timeout_run_once(f->db, &cfg, created + 31 * 86400 + 60, &n), NL_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders WHERE status = 'cancelled'"
+	                        " AND cancel_reason = 'zaman aşımı'"), 2);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders WHERE status = 'production_wait'"), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE actor = 'worker:timeout'"
+	                        " AND action = 'status' AND to_state = 'cancelled'"
+	                        " AND reason = 'zaman aşımı'"), 2);
+	/* Running again finds nothing. */
+	assert_int_equal(nl_timeout_run_once(f->db, &cfg, created + 40 * 86400, &n), NL_OK);
+	assert_int_equal(n, 0);
+	int64_t bad = -1;
+	assert_int_equal(nl_store_audit_verify(f->db, &bad), NL_OK);
+}
+
+#define NODES 3
+#define ORDERS 12
+
+struct node {
+	struct fx *f;
+	const struct nl_config *cfg;
+	int64_t now, cancelled;
+	nl_err rc;
+	pthread_barrier_t *go;
+};
+
+static void *run_node(void *arg)
+{
+	struct node *n = arg;
+	/* Each "node" has its own database handle, as separate processes would. */
+	nl_db *db = NULL;
+	n->rc = nl_db_open(&db, n->f->url);
+	pthread_barrier_wait(n->go);
+	if (n->rc == NL_OK)
+		n->rc = nl_timeout_run_once(db, n->cfg, n->now, &n->cancelled);
+	nl_db_close(db);
+	return NULL;
+}
+
+/* Several nodes run the worker at once: every overdue order is cancelled
+ * exactly once, with exactly one audit record. */
+static void test_timeout_worker_nodes(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	make_world(f, &w);
+	for (int i = 2; i < ORDERS; i++)
+		make_order(f, i % 2 ? w.ayse : w.isil, w.inst, w.hash, NL_PAY_INSTITUTION);
+	struct nl_config cfg;
+	nl_config_defaults(&cfg, NULL);
+	cfg.preapplication_timeout_days = 1;
+	int64_t now = fx_int(f, "SELECT MAX(created_at) FROM orders") + 2 * 86400;
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, NODES);
+	pthread_t t[NODES];
+	struct node nodes[NODES];
+	for (int i = 0; i < NODES; i++) {
+		nodes[i] = (struct node){.f = f, .cfg = &cfg, .now = now, .go = &go};
+		assert_int_equal(pthread_create(&t[i], NULL, run_node, &nodes[i]), 0);
+	}
+	int64_t total = 0;
+	for (int i = 0; i < NODES; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(nodes[i].rc, NL_OK);
+		total += nodes[i].cancelled;
+	}
+	pthread_barrier_destroy(&go);
+	assert_int_equal(total, ORDERS);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders WHERE status = 'cancelled'"), ORDERS);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE actor = 'worker:timeout'"),
+	                 ORDERS);
+	int64_t bad = -1;
+	assert_int_equal(nl_store_audit_verify(f->db, &bad), NL_OK);
+}
+
+int main(void)
+{
+	nl_secret_init();
+	nl_password_set_cost(NL_PWHASH_TEST);
+	static const struct fx_test tests[] = {
+		FX_TEST(test_throttle_id_and_address),
+		FX_TEST(test_throttle_success_clears_id_only),
+		FX_TEST(test_policy_from_config),
+		FX_TEST(test_fixed_captcha_config),
+		FX_TEST(test_captcha_ticket),
+		FX_TEST(test_form_login),
+		FX_TEST(test_identity_login),
+		FX_TEST(test_person_orders),
+		FX_TEST(test_timeout_worker),
+		FX_TEST(test_timeout_worker_nodes),
+	};
+	return fx_main("person_app", tests, sizeof tests / sizeof tests[0]);
+}
