@@ -22,6 +22,8 @@ struct approve_post {
 	bool accept;       /* the undertaking's checkbox (e-Onay) */
 };
 
+#define STALE "This form version is no longer valid: a newer version was saved."
+
 static const char *const methods[] = {"e_onay", "e_imza", "islak", NULL};
 static const struct nl_spec approve_spec[] = {
 	NL_SPEC_ENUM("method", struct approve_post, method, methods, NL_SPEC_REQUIRED),
@@ -84,6 +86,10 @@ void nl_h_wizard_approve_post(struct nl_req *r)
 	const char *go = not_step2(r, &fv);
 	if (e == NL_ERR_NOMEM) {
 		nl_resp_error(r, e, NULL);
+	} else if (e == NL_OK && fv.has_current && p.version != fv.current.version) {
+		/* A page of an older version (superseded by "Önceki Başvuru"): say so
+		 * rather than quietly sending the person elsewhere. */
+		nl_resp_error(r, NL_ERR_CONFLICT, "%s", STALE);
 	} else if (go) {
 		nl_resp_redirect(r, go);
 	} else if (e != NL_OK) {
@@ -99,8 +105,7 @@ void nl_h_wizard_approve_post(struct nl_req *r)
 			render_step2(r, 403, &fv, "e-Onay needs your standing consent, which you have "
 			                          "not given. Please choose another method.");
 		else if (e == NL_ERR_CONFLICT)
-			render_step2(r, 409, &fv, "This form version is no longer valid: a newer version "
-			                          "was saved.");
+			render_step2(r, 409, &fv, STALE);
 		else
 			nl_resp_error(r, e, NULL);
 	}
