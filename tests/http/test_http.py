@@ -356,6 +356,23 @@ def slow_client_timeout(srv):
 
 
 @tap.test
+def behind_tls_proxy(srv):
+    """behind a TLS proxy: HSTS on every response and Secure session cookies"""
+    other = Server(srv.exe, conf="[server]\nbehind_tls_proxy = true\n"
+                                 "base_url = https://nitelik.example\n")
+    try:
+        other.start()
+        r = other.request("GET", "/healthz")
+        check((r.header("strict-transport-security") or "").startswith("max-age="), "HSTS")
+        r = other.request("GET", "/lang", headers={"X-Forwarded-For": "203.0.113.9"})
+        sid, attrs = session_cookie(r)
+        check(sid and "Secure" in attrs and "HttpOnly" in attrs, "cookie %r" % attrs)
+        check(other.stop() == 0, "exit status")
+    finally:
+        other.cleanup()
+
+
+@tap.test
 def graceful_stop(srv):
     """SIGTERM with a request in flight: it is finished, then a clean exit"""
     body = b"lang=en&csrf=xxxxxxxxxxxxxxxxxxxxxxxxxx"
