@@ -227,12 +227,12 @@ nl_err nl_pa_csv_parse(const char *data, size_t len, struct nl_pa_csv *out)
 		file_error(out, cerr.code, cerr.line, NULL);
 		return NL_OK;
 	}
+	if (!read_header(&csv.rows[0], map, out))
+		goto out;
 	if (csv.n < 2) {
 		file_error(out, "no_rows", 0, NULL);
 		goto out;
 	}
-	if (!read_header(&csv.rows[0], map, out))
-		goto out;
 	out->good = calloc(csv.n - 1, sizeof *out->good);
 	out->bad = calloc(csv.n - 1, sizeof *out->bad);
 	if (!out->good || !out->bad) {
