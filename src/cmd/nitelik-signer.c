@@ -63,7 +63,8 @@ int main(int argc, char **argv)
 	if (!dir) return usage();
 	nl_err rc = nl_ca_open(dir, true, &the_ca);
 	if (rc) {
-		fprintf(stderr, "nitelik-signer: cannot open the CA in %s: %s\n", dir, nl_err_code(rc));
+		fprintf(stderr, "nitelik-signer: cannot open the CA in %s: %s%s\n", dir, nl_err_code(rc),
+		        rc == NL_ERR_FORBIDDEN ? " (the root CRL revokes the issuing CA)" : "");
 		return 1;
 	}
 	if (!sock) sock = the_ca->conf.socket;

@@ -1,5 +1,6 @@
 /* A CA on disk: configuration, initialisation (`nitelik ca init`) and loading. */
 #include "pki/ca_store.h"
+#include "pki/crl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -117,6 +118,34 @@ static nl_err write_cert(const char *dir, const char *name, const nl_buf *der)
 	return rc;
 }
 
+/* The root's CRL (DIR/repo/root.crl, the issuing CA's CRL DP), signed with the
+ * root key; lists the issuing CA when it is revoked. The root is offline, so the
+ * CRL lives a year; its number is the time, which only grows. */
+static nl_err write_root_crl(const char *dir, nl_pki_key *rootk, const nl_pki_cert *root,
+                             const nl_pki_cert *revoked, int64_t now)
+{
+	char path[700], hex[80];
+	nl_buf tbs = NL_BUF_INIT, der = NL_BUF_INIT, sn = NL_BUF_INIT;
+	uint8_t bytes[40];
+	size_t n = 0;
+	struct nl_revoked r = {bytes, 0, now, NL_REASON_CA_COMPROMISE};
+	if (revoked) {
+		if (nl_pki_cert_info(revoked, hex, NULL, NULL, NULL)) return NL_ERR_INVALID;
+		for (n = 0; hex[2 * n] && n < sizeof bytes; n++) {
+			unsigned b;
+			sscanf(hex + 2 * n, "%2x", &b);
+			bytes[n] = (uint8_t)b;
+		}
+		r.serial_len = n;
+	}
+	nl_err rc = nl_pki_crl_tbs(root, &r, revoked ? 1 : 0, now, now, now + 365 * 86400, &tbs);
+	if (!rc) rc = nl_pki_sign_crl(rootk, tbs.data, tbs.len, &der);
+	snprintf(path, sizeof path, "%s/repo/root.crl", dir);
+	if (!rc) rc = nl_write_file(path, der.data, der.len, 0644);
+	nl_buf_free(&tbs); nl_buf_free(&der); nl_buf_free(&sn);
+	return rc;
+}
+
 static const struct nl_ca_names demo_names = {
 	.org = "Nitelik Demo",
 	.root_cn = "Nitelik Demo Kök Sertifika Hizmet Sağlayıcısı",
@@ -215,6 +244,7 @@ nl_err nl_ca_init(const struct nl_ca_init_opts *o, nl_buf *log)
 	if ((rc = nl_pki_ocsp_responder_tbs(ocspk, iss, n, now, 365, &tbs)) ||
 	    (rc = nl_pki_sign_cert(issk, tbs.data, tbs.len, &der)) || (rc = write_cert(o->dir, "ocsp", &der)))
 		goto out;
+	if ((rc = write_root_crl(o->dir, rootk, root, NULL, now))) goto out;
 	nl_buf_printf(log, "issued root, issuing CA and OCSP responder certificates in %s/ca\n", o->dir);
 
 	nl_buf_printf(&conf, "# Nitelik CA, written by `nitelik ca init`\nbase_url = %s\nroot_key = %s\n"
@@ -249,6 +279,19 @@ nl_err nl_ca_open(const char *dir, bool with_keys, struct nl_ca **out)
 	    (rc = load_cert(dir, "issuing", &ca->issuing)) || (rc = load_cert(dir, "ocsp", &ca->ocsp)))
 		goto out;
 	nl_pki_urls_default(&ca->urls, ca->conf.base_url, &ca->url_store);
+	if (with_keys) {
+		/* A revoked issuing CA signs nothing more. */
+		char path[700];
+		nl_buf crl = NL_BUF_INIT;
+		bool listed = false;
+		snprintf(path, sizeof path, "%s/repo/root.crl", dir);
+		rc = nl_read_file(path, 64 * 1024 * 1024, &crl);
+		if (rc == NL_OK) rc = nl_pki_crl_lists(crl.data, crl.len, ca->root, ca->issuing, &listed);
+		else if (rc == NL_ERR_NOT_FOUND) rc = NL_OK;
+		nl_buf_free(&crl);
+		if (!rc && listed) rc = NL_ERR_FORBIDDEN;
+		if (rc) goto out;
+	}
 	if (with_keys && ((rc = nl_pki_key_open(ca->conf.issuing_key, &ca->issuing_key)) ||
 	                  (rc = nl_pki_key_open(ca->conf.ocsp_key, &ca->ocsp_key))))
 		goto out;
@@ -265,4 +308,18 @@ void nl_ca_free(struct nl_ca *ca)
 	nl_pki_key_free(ca->issuing_key); nl_pki_key_free(ca->ocsp_key);
 	nl_buf_free(&ca->url_store);
 	free(ca);
+}
+
+nl_err nl_ca_revoke_issuing(const char *dir, nl_buf *log)
+{
+	struct nl_ca *ca = NULL;
+	nl_pki_key *rootk = NULL;
+	nl_err rc = nl_ca_open(dir, false, &ca);
+	if (!rc && !ca->conf.root_key[0]) rc = NL_ERR_CONFIG;
+	if (!rc) rc = nl_pki_key_open(ca->conf.root_key, &rootk);
+	if (!rc) rc = write_root_crl(dir, rootk, ca->root, ca->issuing, (int64_t)time(NULL));
+	if (!rc) nl_buf_printf(log, "the issuing CA is revoked (cACompromise): %s/repo/root.crl\n", dir);
+	nl_pki_key_free(rootk);
+	nl_ca_free(ca);
+	return rc;
 }

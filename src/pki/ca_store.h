@@ -4,7 +4,7 @@
  *   DIR/ca/ca.conf      key = value lines (see nl_ca_conf)
  *   DIR/ca/pin          the token's user PIN (0600) in demo/test mode
  *   DIR/ca/{root,issuing,ocsp}.pem
- *   DIR/repo/{root,issuing}.crt, DIR/repo/issuing.crl
+ *   DIR/repo/{root,issuing}.crt, DIR/repo/{root,issuing}.crl
  *   DIR/softhsm/        SoftHSM2 config and token store in demo/test mode */
 #ifndef NL_PKI_CA_STORE_H
 #define NL_PKI_CA_STORE_H
@@ -37,6 +37,10 @@ struct nl_ca_init_opts {
 };
 nl_err nl_ca_init(const struct nl_ca_init_opts *o, nl_buf *log);
 
+/* Revokes the issuing CA: a new root CRL (signed with the root key) that lists
+ * it with reason cACompromise. The signer then refuses to start. */
+nl_err nl_ca_revoke_issuing(const char *dir, nl_buf *log);
+
 /* The CA as a signer sees it: keys open, certificates parsed. */
 struct nl_ca {
 	struct nl_ca_conf conf;
@@ -45,7 +49,8 @@ struct nl_ca {
 	struct nl_pki_urls urls;
 	nl_buf url_store;
 };
-/* Loads certificates; with_keys opens the issuing and OCSP keys (signer only). */
+/* Loads certificates; with_keys opens the issuing and OCSP keys (signer only),
+ * and refuses (NL_ERR_FORBIDDEN) when the root CRL lists the issuing CA. */
 nl_err nl_ca_open(const char *dir, bool with_keys, struct nl_ca **out);
 void nl_ca_free(struct nl_ca *ca);
 

@@ -206,3 +206,22 @@ const char *nl_crl_reason_name(int code)
 {
 	return code >= 0 && code <= 10 && reason_names[code] ? reason_names[code] : "unspecified";
 }
+
+nl_err nl_pki_crl_lists(const void *der, size_t len, const nl_pki_cert *issuer,
+                        const nl_pki_cert *subject, bool *listed)
+{
+	const unsigned char *p = der;
+	X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
+	X509_REVOKED *rev = NULL;
+	nl_err rc = NL_ERR_INVALID;
+	*listed = false;
+	if (!crl || X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer->x)) ||
+	    X509_CRL_verify(crl, X509_get0_pubkey(issuer->x)) != 1)
+		goto out;
+	*listed = X509_CRL_get0_by_serial(crl, &rev, X509_get0_serialNumber(subject->x)) == 1;
+	rc = NL_OK;
+out:
+	X509_CRL_free(crl);
+	ERR_clear_error();
+	return rc;
+}

@@ -63,7 +63,7 @@ nl_err nl_api_token_check(struct nl_server *srv, const char *token, int64_t *sub
                           unsigned *roles);
 
 /* ocsp.c, repo.c: the CA's OCSP responder, repository and public directory (pki) */
-void nl_h_ocsp(struct nl_req *r);            /* dispatched by prefix in server.c */
+void nl_h_ocsp(struct nl_req *r);            /* GET /ocsp/{request...}, POST /ocsp */
 void nl_h_repo(struct nl_req *r);
 void nl_h_directory(struct nl_req *r);
 void nl_h_directory_file(struct nl_req *r);

@@ -1,9 +1,9 @@
 /* The OCSP responder over HTTP (RFC 6960 appendix A, RFC 5019):
  *   POST /ocsp            body application/ocsp-request (DER)
  *   GET  /ocsp/<base64>   the DER request, base64 then URL-encoded
- * Thin glue: nl_ca_ocsp_answer (src/signer/ca_ops.c) does the work. The server
- * dispatches both here by prefix, before the route table: a base64 request may
- * hold '/' characters, and OCSP clients carry neither sessions nor CSRF tokens.
+ * Thin glue: nl_ca_ocsp_answer (src/signer/ca_ops.c) does the work. Routes
+ * "/ocsp/{request...}" (a base64 request may hold '/') and POST "/ocsp", both
+ * NL_AUTH_OPEN: OCSP clients carry neither sessions nor CSRF tokens.
  *
  * Each MHD worker thread keeps its own connection to nitelik-signer (for live
  * signing), closed when the thread ends. The CA's certificates are loaded once

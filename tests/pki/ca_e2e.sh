@@ -55,6 +55,9 @@ check "root CA is P-384 with keyCertSign, cRLSign, critical CA:TRUE" bash -c \
   "openssl x509 -in $T/root.pem -noout -text | grep -q 'NIST CURVE: P-384' &&
    openssl x509 -in $T/root.pem -noout -ext keyUsage | tr -d '\n' | grep -q 'critical *Certificate Sign, CRL Sign' &&
    openssl x509 -in $T/root.pem -noout -ext basicConstraints | tr -d '\n' | grep -q 'critical *CA:TRUE'"
+check "the root CRL (the issuing CA's CRL DP) verifies and is empty" bash -c \
+  "openssl crl -inform DER -in $D/repo/root.crl -CAfile $T/root.pem -noout -text 2>&1 | grep -q 'verify OK' &&
+   openssl crl -inform DER -in $D/repo/root.crl -noout -text | grep -q 'No Revoked Certificates'"
 check "issuing CA verifies under the root, pathlen 0" bash -c \
   "openssl verify -x509_strict -CAfile $T/root.pem $T/iss.pem && openssl x509 -in $T/iss.pem -noout -ext basicConstraints | grep -q 'pathlen:0'"
 check "OCSP responder: P-256, OCSPSigning, ocsp-nocheck, verifies" bash -c \
@@ -228,6 +231,10 @@ if start_signer "$T/f"; then
      openssl x509 -inform DER -in $T/f/repo/root.crt -out $T/froot.pem && openssl x509 -inform DER -in $T/f/repo/issuing.crt -out $T/fiss.pem &&
      openssl verify -x509_strict -policy_check -policy 0.4.0.194112.1.2 -CAfile $T/froot.pem -untrusted $T/fiss.pem $T/f.pem"
   stop_signer
+  check "revoke the issuing CA" "$NITELIK" ca revoke-issuing --data "$T/f"
+  check "the root CRL lists the issuing CA with cACompromise" bash -c \
+    "openssl crl -inform DER -in $T/f/repo/root.crl -noout -text | grep -A4 \"\$(openssl x509 -in $T/fiss.pem -noout -serial | cut -d= -f2)\" | grep -q 'CA Compromise'"
+  refuse "the signer refuses to run for a revoked issuing CA" "revokes the issuing CA" "$SIGNER" --data "$T/f"
 else nok "signer starts on the demo key files" "$(cat "$T/signer.log")"; fi
 echo "1..$n"
 [ "$failed" = 0 ]
