@@ -14,7 +14,10 @@ usage: test_person.py PATH/TO/nitelikd"""
 
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 
@@ -405,16 +408,78 @@ def logout(srv):
 
 @tap.test
 def demo_outbox(srv):
-    """/demo/outbox lists messages, HTML parts escaped, never rendered"""
+    """/demo/outbox lists the messages, HTML parts as escaped source, never rendered"""
+    # An officer registers a person: the access-password mail (text + HTML)
+    # goes into the outbox.
+    k = Client(srv)
+    csrf = k.csrf("/kurum/giris")
+    r = k.req("POST", "/kurum/giris", {"csrf": csrf, "username": "kurum", "password": "kurum-demo"})
+    check(r.status == 303, "officer login: %d" % r.status)
+    csrf = k.csrf("/kurum/basvuru/yeni")
+    r = k.req("POST", "/kurum/basvuru/yeni", {
+        "csrf": csrf, "id_number": "61771293848", "given_name": "FATMA NUR",
+        "surname": "EKŞİOĞLU", "email": "fatma.nur@example.org", "mobile": "5321112233",
+        "reason": "first", "payment_type": "institution"})
+    check(r.status == 303, "pre-application: %d %s" % (r.status, r.text[:300]))
     r = Client(srv).req("GET", "/demo/outbox")
     check(r.status == 200, "outbox: %d" % r.status)
     check("Demo Giden Kutusu" in r.text, "title")
+    check("fatma.nur@example.org" in r.text, "the new mail is not listed")
+    htmls = re.findall(r'<pre class="msg-html">(.*?)</pre>', r.text, re.S)
+    check(htmls, "no HTML part shown")
+    for h in htmls:
+        check("<" not in h and "&lt;" in h, "HTML part not escaped: %r" % h[:200])
     main = r.text.split('<main', 1)[1]
     # No tag from a message body may appear unescaped: only the page's own tags.
     for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", main):
         check(tag.lower() in ("section", "h1", "h2", "h3", "p", "ol", "li", "details", "summary",
                               "span", "dl", "dt", "dd", "pre", "footer", "div", "a"),
               "unexpected tag <%s> on the outbox page" % tag)
+
+
+def write_conf(dirname, extra):
+    conf = os.path.join(dirname, "nitelik.conf")
+    with open(conf, "w") as f:
+        f.write("[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s\n%s" % (dirname, extra))
+    return conf
+
+
+@tap.test
+def fixed_captcha_refused_outside_demo(srv):
+    """nitelikd refuses to start with [demo] fixed_captcha when demo mode is off"""
+    d = tempfile.mkdtemp(prefix="nitelik-person-")
+    try:
+        conf = write_conf(d, "[demo]\nfixed_captcha = ACDEF\n")
+        p = subprocess.run([srv.exe, "--config", conf], capture_output=True, timeout=30)
+        check(p.returncode != 0, "started with a fixed captcha outside demo mode")
+        check(b"fixed_captcha" in p.stderr, p.stderr.decode()[-500:])
+        conf = write_conf(d, "[demo]\nenabled = true\nfixed_captcha = ACDEF\n")
+        p = subprocess.run([srv.exe, "--config", conf, "--check-config"], capture_output=True,
+                           timeout=30)
+        check(p.returncode == 0, "refused in demo mode: " + p.stderr.decode()[-500:])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+@tap.test
+def outbox_404_outside_demo(srv):
+    """/demo/outbox does not exist outside demo mode"""
+    other = Server(srv.exe)
+    os.makedirs(other.demo, exist_ok=True)
+    write_conf(other.demo, "[demo]\nenabled = false\n")
+    # --demo DIR with an existing nitelik.conf uses it as it is (demo off).
+    try:
+        try:
+            other.start()
+        except RuntimeError as e:
+            if "demo data" in str(e) or "refuse" in str(e):
+                return "SKIP nitelikd --demo insists on demo mode"
+            raise
+        r = other.request("GET", "/demo/outbox")
+        check(r.status == 404, "outbox outside demo mode: %d" % r.status)
+    finally:
+        other.stop()
+        other.cleanup()
 
 
 @tap.test
