@@ -157,7 +157,7 @@ static void render(struct nl_req *r, int status, const struct nl_form_view *fv, 
                    json_t *values, json_t *errors, json_t *error_list, const char *notice,
                    const char *error)
 {
-	json_t *d = nl_wz_page(r, "Application Details", 1, order_no);
+	json_t *d = nl_wz_page(r, "Application Form Details", 1, order_no);
 	if (!d || !values) {
 		json_decref(d);
 		json_decref(values);

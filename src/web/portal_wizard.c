@@ -42,7 +42,7 @@ void nl_wz_set_msg(struct nl_req *r, json_t *d, const char *key, const char *msg
 
 json_t *nl_wz_page(struct nl_req *r, const char *title_msgid, int step, int64_t order_no)
 {
-	static const char *const labels[] = {"Application Details", "Approval", "Result"};
+	static const char *const labels[] = {"Application Form Details", "Approval", "Result"};
 	json_t *d = nl_page_data(r, title_msgid);
 	const char *csrf = nl_session_csrf(r);
 	json_t *steps = json_array();

@@ -22,6 +22,11 @@ for j in "$here"/journeys/*.mjs; do
   name=$(basename "$j" .mjs)
   tmp=$(mktemp -d /tmp/nitelik-e2e.XXXXXX)
   port=$(free_port)
+  # Demo mode with the test setting [demo] fixed_captcha (every captcha answer is
+  # NL_CAPTCHA), so that journeys can log in through the real doors.
+  mkdir -p "$tmp/data"
+  printf "[server]\nlisten = 127.0.0.1:%s\nbase_url = http://127.0.0.1:%s\n\n[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n[demo]\nenabled = true\nfixed_captcha = ACDEF\n" \
+    "$port" "$port" "$tmp/data" "$tmp/data" > "$tmp/data/nitelik.conf"
   "$build/src/cmd/nitelikd" --demo "$tmp/data" --listen "127.0.0.1:$port" \
       > "$out/$name.server.log" 2>&1 &
   pid=$!
@@ -31,7 +36,7 @@ for j in "$here"/journeys/*.mjs; do
   done
   echo "# journey $name"
   log="$out/$name.tap"
-  NL_BASE_URL="http://127.0.0.1:$port" NL_OUT_DIR="$out" NL_DATA_DIR="$tmp/data" \
+  NL_BASE_URL="http://127.0.0.1:$port" NL_OUT_DIR="$out" NL_DATA_DIR="$tmp/data" NL_CAPTCHA=ACDEF \
     NL_BUILD_DIR="$build" timeout 300 node "$j" > "$log" 2>&1
   rc=$?
   sed 's/^/  /' "$log" >&2
