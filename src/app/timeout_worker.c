@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "app/cancel.h"
+#include "store/store_throttle.h"
 #include "store/store_timeout.h"
 
 nl_err nl_timeout_run_once(nl_db *db, const struct nl_config *cfg, int64_t now,
@@ -40,6 +41,11 @@ nl_err nl_timeout_run_once(nl_db *db, const struct nl_config *cfg, int64_t now,
 		if (rc || n < NL_TIMEOUT_BATCH)
 			break;
 	}
+	/* House keeping on the same beat: login failure counters whose window
+	 * and lock have ended count for nothing any more. */
+	nl_conn *c;
+	if (rc == NL_OK && (rc = nl_db_conn(db, &c)) == NL_OK)
+		rc = nl_store_throttle_purge(c, now, NULL);
 	if (cancelled)
 		*cancelled = done;
 	return rc;

@@ -10,6 +10,9 @@
  * skip it. An order someone moved on meanwhile (form submitted and approved,
  * cancelled by the officer) is skipped the same way.
  *
+ * Each run also deletes the login failure counters (store_throttle.h) whose
+ * window and lock have both ended.
+ *
  * The lead runs nl_timeout_run_once from a worker thread every few minutes;
  * tests call it with a chosen `now`. */
 #ifndef NL_APP_TIMEOUT_WORKER_H

@@ -347,9 +347,13 @@ static void test_timeout_worker(void **state)
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE actor = 'worker:timeout'"
 	                        " AND action = 'status' AND to_state = 'cancelled'"
 	                        " AND reason = 'zaman aşımı'"), 2);
-	/* Running again finds nothing. */
+	/* Running again finds nothing, and sweeps spent login counters. */
+	assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:9", "10.9.9.9",
+	                                  created + 39 * 86400, NULL), NL_OK);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle"), 2);
 	assert_int_equal(nl_timeout_run_once(f->db, &cfg, created + 40 * 86400, &n), NL_OK);
 	assert_int_equal(n, 0);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle"), 0);
 	int64_t bad = -1;
 	assert_int_equal(nl_store_audit_verify(f->db, &bad), NL_OK);
 }
