@@ -148,6 +148,8 @@ static bool authorize(struct nl_req *r)
 			nl_resp_error(r, NL_ERR_UNAUTHORIZED, NULL);
 		else if (need == NL_AUTH_PERSON)
 			nl_resp_redirect(r, "/giris/form");   /* the applicant's door */
+		else if (need == NL_AUTH_OFFICER || need == NL_AUTH_RA || need == NL_AUTH_ADMIN)
+			nl_resp_redirect(r, "/kurum/giris");  /* the staff door */
 		else
 			nl_resp_redirect(r, "/");
 		return false;
