@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/secret.h"
 #include "docs/captcha.h"
+#include "docs/fonts.h"
 #include "fixture.h"
 #include "store/store_audit.h"
 #include "store/store_institutions.h"
@@ -434,5 +435,7 @@ int main(void)
 		FX_TEST(test_timeout_worker),
 		FX_TEST(test_timeout_worker_nodes),
 	};
-	return fx_main("person_app", tests, sizeof tests / sizeof tests[0]);
+	int status = fx_main("person_app", tests, sizeof tests / sizeof tests[0]);
+	nl_docs_shutdown();   /* so LeakSanitizer sees no font caches */
+	return status;
 }
