@@ -36,14 +36,16 @@ openssl ocsp -respin "$T/resp.der" -issuer "$D/ca/issuing.pem" -cert "$T/a.pem" 
   -verify_other "$D/ca/issuing.pem" 2>&1 | grep -q ': good' || { echo "ocsp.sh: the responder does not answer good" >&2; exit 1; }
 
 measure() { wrk -t"$threads" -c"$conns" -d"$dur" "$1" | awk '/^Requests\/sec:/ {print $2}'; }
-: > "$T/hello.m"; : > "$T/ocsp.m"
+: > "$T/hello.m"; : > "$T/ocsp.m"; : > "$T/health.m"
 for _ in $(seq "$rounds"); do
   measure "http://127.0.0.1:$hello_port/" >> "$T/hello.m"
   measure "http://127.0.0.1:$nl_port$path" >> "$T/ocsp.m"
+  measure "http://127.0.0.1:$nl_port/healthz" >> "$T/health.m"
 done
 median() { sort -g "$1" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-h=$(median "$T/hello.m"); o=$(median "$T/ocsp.m")
+h=$(median "$T/hello.m"); o=$(median "$T/ocsp.m"); z=$(median "$T/health.m")
 echo "wrk -t$threads -c$conns -d$dur on loopback, $(nproc) cores, median of $rounds rounds"
 echo "baseline: hello (libmicrohttpd): $h requests/s"
 echo "nitelik:  GET /ocsp (pre-signed): $o responses/s"
-awk -v a="$o" -v b="$h" 'BEGIN { r = a / b; printf "ratio: %.1f%% (goal >= 70%%) %s\n", 100 * r, r >= 0.7 ? "PASS" : "BELOW GOAL" }'
+echo "(for scale: nitelikd /healthz: $z requests/s, the server's own floor)"
+awk -v a="$o" -v b="$h" 'BEGIN { r = a / b; v = (r >= 0.7) ? "PASS" : "BELOW GOAL"; printf "ratio: %.1f%% (goal >= 70%%) %s\n", 100 * r, v }'

@@ -15,13 +15,18 @@
 #include <time.h>
 
 #include "signer/ca_ops.h"
+#include "signer/ocsp_cache.h"
 #include "web/handlers.h"
 #include "web/pki_web.h"
 
 static pthread_once_t ca_once = PTHREAD_ONCE_INIT;
 static pthread_key_t signer_key;
 static struct nl_ca *the_ca;
+static nl_ocsp_cache *answers;   /* in front of the database: see ocsp_cache.h */
 static const char *ca_dir;
+
+#define ANSWER_SLOTS 8192
+#define ANSWER_TTL 10            /* seconds: how late a revocation may show */
 
 static void close_signer(void *p) { nl_signer_close(p); }
 
@@ -30,6 +35,7 @@ static void load_ca(void)
 	pthread_key_create(&signer_key, close_signer);
 	if (nl_ca_open(ca_dir, false, &the_ca) != NL_OK)
 		the_ca = NULL;
+	answers = nl_ocsp_cache_new(ANSWER_SLOTS, ANSWER_TTL);
 }
 
 const struct nl_ca *nl_web_ca(const struct nl_req *r)
@@ -43,6 +49,8 @@ void nl_web_ca_free(void)
 {
 	nl_ca_free(the_ca);
 	the_ca = NULL;
+	nl_ocsp_cache_free(answers);
+	answers = NULL;
 }
 
 static nl_signer *thread_signer(const struct nl_ca *ca)
@@ -65,40 +73,48 @@ static void answer(struct nl_req *r, const void *der, size_t len)
 {
 	nl_buf resp = NL_BUF_INIT;
 	bool cacheable = false;
-	int64_t this_update = 0, next_update = 0;
+	struct nl_ocsp_meta meta = {0};
 	const struct nl_ca *ca = nl_web_ca(r);
 	if (!ca) {
 		static const unsigned char try_later[] = {0x30, 0x03, 0x0a, 0x01, 0x03};
 		nl_resp_bytes(r, 200, "application/ocsp-response", try_later, sizeof try_later);
 		return;
 	}
-	/* Without a signer the pre-signed cache still answers. */
-	nl_signer *sg = thread_signer(ca);
-	if (nl_ca_ocsp_answer(r->srv->db, sg, ca, der, len, r->now, &resp, &cacheable, &this_update,
-	                      &next_update) == NL_ERR_IO && sg) {
-		/* A lost signer connection: drop it so the next request reconnects. */
-		nl_signer_close(sg);
-		pthread_setspecific(signer_key, NULL);
+	if (answers && nl_ocsp_cache_get(answers, der, len, r->now, &resp, &meta)) {
+		cacheable = true;
+	} else {
+		nl_buf_reset(&resp);
+		/* Without a signer the pre-signed responses in the database still answer. */
+		nl_signer *sg = thread_signer(ca);
+		if (nl_ca_ocsp_answer(r->srv->db, sg, ca, der, len, r->now, &resp, &cacheable,
+		                      &meta.this_update, &meta.next_update) == NL_ERR_IO && sg) {
+			/* A lost signer connection: drop it so the next request reconnects. */
+			nl_signer_close(sg);
+			pthread_setspecific(signer_key, NULL);
+		}
+		if (cacheable) {
+			unsigned char h[crypto_generichash_BYTES_MIN];
+			crypto_generichash(h, sizeof h, (const unsigned char *)resp.data, resp.len, NULL, 0);
+			meta.etag[0] = '"';
+			sodium_bin2hex(meta.etag + 1, sizeof meta.etag - 2, h, sizeof h);
+			strcat(meta.etag, "\"");
+			if (answers) nl_ocsp_cache_put(answers, der, len, r->now, resp.data, resp.len, &meta);
+		}
 	}
 	if (cacheable && r->method == NL_GET) {
 		/* RFC 5019 6.2: caching headers on GET answers only. */
-		char lm[40], ex[40], cc[96], etag[48];
-		unsigned char h[crypto_generichash_BYTES_MIN];
-		int64_t max_age = next_update - r->now;
+		char lm[40], ex[40], cc[96];
+		int64_t max_age = meta.next_update - r->now;
 		if (max_age > 3600) max_age = 3600;
 		if (max_age < 0) max_age = 0;
-		http_date(this_update, lm);
-		http_date(next_update, ex);
+		http_date(meta.this_update, lm);
+		http_date(meta.next_update, ex);
 		snprintf(cc, sizeof cc, "max-age=%lld, public, no-transform, must-revalidate", (long long)max_age);
-		crypto_generichash(h, sizeof h, (const unsigned char *)resp.data, resp.len, NULL, 0);
-		etag[0] = '"';
-		sodium_bin2hex(etag + 1, sizeof etag - 2, h, sizeof h);
-		strcat(etag, "\"");
 		nl_resp_cacheable(r, 0);
 		nl_resp_add_header(r, "Cache-Control", cc);
 		nl_resp_add_header(r, "Last-Modified", lm);
 		nl_resp_add_header(r, "Expires", ex);
-		nl_resp_add_header(r, "ETag", etag);
+		nl_resp_add_header(r, "ETag", meta.etag);
 	}
 	nl_resp_buf(r, 200, "application/ocsp-response", &resp);
 }
@@ -116,13 +132,16 @@ void nl_h_ocsp(struct nl_req *r)
 	if (r->method == NL_GET && !strncmp(r->path, "/ocsp/", 6)) {
 		const char *b64 = r->path + 6;
 		size_t n = strlen(b64), len = 0;
-		unsigned char der[NL_OCSP_MAX_REQUEST_B64] = {0};
+		unsigned char der[NL_OCSP_MAX_REQUEST_B64];   /* not zeroed: 4 KiB per request */
 		if (n > 4 * sizeof der / 3 + 4 ||
-		    (sodium_base642bin(der, sizeof der, b64, n, "\r\n", &len, NULL, sodium_base64_VARIANT_ORIGINAL) &&
-		     sodium_base642bin(der, sizeof der, b64, n, "\r\n", &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING))) {
-			len = 0;   /* not base64: answered as a malformed request */
+		    (sodium_base642bin(der, sizeof der, b64, n, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) &&
+		     sodium_base642bin(der, sizeof der, b64, n, NULL, &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING)))
+			len = 0;
+		if (len == 0) {   /* not base64: answered as a malformed request */
+			der[0] = 0;
+			len = 1;
 		}
-		answer(r, der, len ? len : 1);
+		answer(r, der, len);
 		return;
 	}
 	nl_resp_add_header(r, "Allow", "GET, POST");

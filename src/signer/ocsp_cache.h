@@ -1,0 +1,33 @@
+/* A small in-memory cache of OCSP answers in front of nl_ca_ocsp_answer, keyed
+ * by the exact request bytes (RFC 5019 clients send the same bytes for the same
+ * certificate). A hit costs a hash and a copy: no ASN.1 parsing, no database.
+ *
+ * Entries live `ttl` seconds (and never past the response's nextUpdate), so a
+ * revocation reaches the responder's answers within ttl. Direct-mapped: a
+ * colliding request replaces the slot. Thread-safe (a mutex per slot).
+ * nl_ocsp_cache_new -> nl_ocsp_cache_free. */
+#ifndef NL_SIGNER_OCSP_CACHE_H
+#define NL_SIGNER_OCSP_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+typedef struct nl_ocsp_cache nl_ocsp_cache;
+
+struct nl_ocsp_meta {
+	int64_t this_update, next_update;
+	char etag[48];   /* quoted */
+};
+
+nl_ocsp_cache *nl_ocsp_cache_new(size_t slots, int64_t ttl);
+void nl_ocsp_cache_free(nl_ocsp_cache *c);
+/* On a hit appends the response to resp and fills meta. */
+bool nl_ocsp_cache_get(nl_ocsp_cache *c, const void *req, size_t len, int64_t now, nl_buf *resp,
+                       struct nl_ocsp_meta *meta);
+void nl_ocsp_cache_put(nl_ocsp_cache *c, const void *req, size_t len, int64_t now,
+                       const void *resp, size_t resp_len, const struct nl_ocsp_meta *meta);
+
+#endif
