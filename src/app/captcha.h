@@ -6,6 +6,11 @@
  *   POST /giris/...    take the ticket OUT of the session (one use: right or
  *                      wrong, it is gone), then nl_app_captcha_check
  *
+ * Limit: two requests of one session sent at the same moment both read the
+ * session before either writes it back, so they could both check one ticket.
+ * Each check is still counted by the throttle (per client address), which
+ * bounds what such a race could win.
+ *
  * Test setting: [demo] fixed_captcha = ACDEF makes every captcha's answer that
  * text (and the picture a fixed one showing it), so black-box tests can log
  * in. nl_config_validate refuses it unless demo mode is on. */
