@@ -163,6 +163,13 @@ openssl ocsp -issuer "$T/iss.pem" -cert "$T/p.pem" -reqout "$T/reqn.der" >/dev/n
 "$NITELIK" ca ocsp-answer --data "$D" --in "$T/reqn.der" --out "$T/rn.der" >/dev/null
 out=$(openssl ocsp -reqin "$T/reqn.der" -respin "$T/rn.der" -CAfile "$T/root.pem" -verify_other "$T/iss.pem" 2>&1)
 if grep -q 'Response verify OK' <<<"$out" && ! grep -qi 'nonce' <<<"$out"; then ok "OCSP: nonce echoed"; else nok "OCSP: nonce echoed" "$out"; fi
+openssl ocsp -issuer "$T/iss.pem" -sha256 -cert "$T/p.pem" -reqout "$T/req256.der" -no_nonce >/dev/null 2>&1
+"$NITELIK" ca ocsp-answer --data "$D" --in "$T/req256.der" --out "$T/r256.der" >/dev/null
+out=$(openssl ocsp -respin "$T/r256.der" -issuer "$T/iss.pem" -sha256 -cert "$T/p.pem" -CAfile "$T/root.pem" -verify_other "$T/iss.pem" 2>&1)
+if grep -q 'Response verify OK' <<<"$out" && grep -q ': good' <<<"$out"; then ok "OCSP: a SHA-256 CertID is answered"; else nok "OCSP: SHA-256 CertID" "$out"; fi
+openssl ocsp -issuer "$T/iss.pem" -md5 -cert "$T/p.pem" -reqout "$T/reqmd5.der" -no_nonce >/dev/null 2>&1
+"$NITELIK" ca ocsp-answer --data "$D" --in "$T/reqmd5.der" --out "$T/rmd5.der" >/dev/null
+check "OCSP: an unknown hash (MD5 CertID) gets malformedRequest" bash -c "openssl ocsp -respin $T/rmd5.der -resp_text -noverify 2>&1 | grep -q 'malformedrequest'"
 head -c 300 /dev/urandom > "$T/garbage.der"
 "$NITELIK" ca ocsp-answer --data "$D" --in "$T/garbage.der" --out "$T/rg.der" >/dev/null
 check "OCSP: garbage gets malformedRequest" bash -c "openssl ocsp -respin $T/rg.der -resp_text -noverify 2>&1 | grep -q 'malformedrequest'"
@@ -179,6 +186,7 @@ if grep -q 'Response verify OK' <<<"$out" && grep -q ': good' <<<"$out" && sqlit
 # Over HTTP: nitelikd on the same data folder.
 if [ -n "$NITELIKD" ]; then
   printf '[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s\n' "$D" > "$T/n.conf"
+  : > "$T/httpd.err"
   "$NITELIKD" --config "$T/n.conf" 2> "$T/httpd.err" & HTTPD_PID=$!
   for _ in $(seq 200); do grep -q 'listening on' "$T/httpd.err" && break; sleep 0.05; done
   P=$(sed -n 's/.*listening on .* (port \([0-9]*\)).*/\1/p' "$T/httpd.err" | head -1)
@@ -221,6 +229,30 @@ if [ -n "$NITELIKD" ]; then
 fi
 check "audit chain has the certificate changes" bash -c "[ \$(sqlite3 $D/nitelik.db \"select count(*) from audit_log where entity='certificate'\") -ge 7 ]"
 stop_signer
+
+# The same use cases on PostgreSQL (NL_TEST_PG_URL from scripts/test.sh).
+if [ -n "${NL_TEST_PG_URL:-}" ] && [ "$NL_TEST_PG_URL" != unavailable ] && command -v psql >/dev/null; then
+  PGDB=nl_pki_e2e_$$
+  if psql "$NL_TEST_PG_URL" -qc "CREATE DATABASE $PGDB" >/dev/null 2>&1; then
+    PGURL=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$NL_TEST_PG_URL" "$PGDB")
+    if start_signer "$D"; then
+      check "PostgreSQL: issue" bash -c "$(printf '%q ' "$NITELIK") cert issue --data $D --db '$PGURL' --csr $T/a.csr --out $T/pg.pem --given Ayşe --surname Yılmaz --tckn 10000000146 --publish --email pg@example.com"
+      SG=$(serial_of "$T/pg.pem")
+      check "PostgreSQL: suspend, release, revoke" bash -c "$(printf '%q ' "$NITELIK") cert suspend --data $D --db '$PGURL' $SG &&
+        $(printf '%q ' "$NITELIK") cert release --data $D --db '$PGURL' $SG && $(printf '%q ' "$NITELIK") cert revoke --data $D --db '$PGURL' $SG --reason superseded"
+      check "PostgreSQL: directory search" bash -c "$(printf '%q ' "$NITELIK") cert search --data $D --db '$PGURL' PG@example.com | grep -q $SG"
+      check "PostgreSQL: CRL lists the revoked certificate" bash -c "$(printf '%q ' "$NITELIK") ca crl --data $D --db '$PGURL' >/dev/null &&
+        openssl crl -inform DER -in $D/repo/issuing.crl -noout -text | grep -A4 'Serial Number: $SG' | grep -q Superseded"
+      openssl ocsp -issuer "$T/iss.pem" -cert "$T/pg.pem" -reqout "$T/pgq.der" -no_nonce >/dev/null 2>&1
+      "$NITELIK" ca ocsp-answer --data "$D" --db "$PGURL" --in "$T/pgq.der" --out "$T/pgr.der" >/dev/null
+      out=$(openssl ocsp -respin "$T/pgr.der" -issuer "$T/iss.pem" -cert "$T/pg.pem" -CAfile "$T/root.pem" -verify_other "$T/iss.pem" 2>&1)
+      if grep -q ': revoked' <<<"$out" && grep -q 'Response verify OK' <<<"$out"; then ok "PostgreSQL: OCSP revoked"; else nok "PostgreSQL: OCSP revoked" "$out"; fi
+      check "PostgreSQL: OCSP pre-signing" bash -c "$(printf '%q ' "$NITELIK") ca ocsp-refresh --data $D --db '$PGURL' | grep -q 'pre-signed 1'"
+      stop_signer
+    else nok "PostgreSQL: signer starts"; fi
+    psql "$NL_TEST_PG_URL" -qc "DROP DATABASE $PGDB" >/dev/null 2>&1
+  else nok "PostgreSQL: create a test database" ; fi
+fi
 
 # The other key options.
 check "ca init with demo key files and RSA 3072" "$NITELIK" ca init --data "$T/f" --key-file-demo --key-type rsa3072
