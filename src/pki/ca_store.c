@@ -240,10 +240,20 @@ nl_err nl_ca_init(const struct nl_ca_init_opts *o, nl_buf *log)
 	    (rc = nl_pki_sign_cert(rootk, tbs.data, tbs.len, &der)) ||
 	    (rc = write_cert(o->dir, "issuing", &der)) || (rc = nl_pki_cert_parse(der.data, der.len, &iss)))
 		goto out;
+	/* The CA certificates pass their own lint profiles too. */
+	struct nl_lint lint;
+	if ((rc = nl_pki_lint(der.data, der.len, root, NL_LINT_SUB_CA, &lint))) {
+		for (int i = 0; i < lint.count; i++) nl_buf_printf(log, "issuing CA: %s\n", lint.failure[i]);
+		goto out;
+	}
 	nl_buf_reset(&der); nl_buf_reset(&tbs); nl_buf_reset(&conf);
 	if ((rc = nl_pki_ocsp_responder_tbs(ocspk, iss, n, now, 365, &tbs)) ||
 	    (rc = nl_pki_sign_cert(issk, tbs.data, tbs.len, &der)) || (rc = write_cert(o->dir, "ocsp", &der)))
 		goto out;
+	if ((rc = nl_pki_lint(der.data, der.len, iss, NL_LINT_OCSP_RESPONDER, &lint))) {
+		for (int i = 0; i < lint.count; i++) nl_buf_printf(log, "OCSP responder: %s\n", lint.failure[i]);
+		goto out;
+	}
 	if ((rc = write_root_crl(o->dir, rootk, root, NULL, now))) goto out;
 	nl_buf_printf(log, "issued root, issuing CA and OCSP responder certificates in %s/ca\n", o->dir);
 
