@@ -126,6 +126,25 @@ def malformed_request_line(srv):
 
 
 @tap.test
+def oversize_headers_and_paths(srv):
+    """a very long path, a huge header or a bad Content-Length get a 4xx, not a crash"""
+    r = srv.raw(b"GET /" + b"a" * 3000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    check(400 <= r.status < 500, "long path: %r" % r)
+    try:
+        r = srv.raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 100000 + b"\r\n\r\n")
+        check(400 <= r.status < 500, "huge header: %r" % r)
+    except (ConnectionError, OSError):
+        pass  # closing the connection on a 100 kB header is also fine
+    for cl in (b"-1", b"abc", b"99999999999999999999999"):
+        try:
+            r = srv.raw(b"POST /lang HTTP/1.1\r\nHost: x\r\nContent-Length: " + cl + b"\r\n\r\n")
+            check(400 <= r.status < 500, "Content-Length %r: %r" % (cl, r))
+        except (ConnectionError, OSError):
+            pass
+    check(srv.request("GET", "/healthz").status == 200, "server still answers")
+
+
+@tap.test
 def oversize_body_content_length(srv):
     """a body announced over the limit gets 413 at once, without sending it"""
     with srv.connect() as s:
