@@ -344,7 +344,7 @@ nl_err nl_config_validate(const struct nl_config *cfg, char *err, size_t err_siz
 	}
 	if (cfg->fixed_captcha[0]) {
 		/* The captcha alphabet (docs/captcha.h NL_CAPTCHA_ALPHABET; core cannot
-		 * include the docs layer, tests/unit/test_config.c checks they agree). */
+		 * include the docs layer; tests/store/test_person_app.c checks they agree). */
 		static const char captcha_alphabet[] = "ACDEFHJKMNPRTUVWXY3479";
 		size_t n = strlen(cfg->fixed_captcha);
 		if (n < 5 || n > 6 || strspn(cfg->fixed_captcha, captcha_alphabet) != n) {
