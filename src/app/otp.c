@@ -105,6 +105,9 @@ static nl_err send_tx(nl_conn *c, void *arg)
 		rc = NL_ERR_CONFLICT;
 		goto out;
 	}
+	/* One send or try of this form at a time, so the counts below are exact. */
+	if ((rc = nl_store_form_lock(c, cur.id)) != NL_OK)
+		goto out;
 	snprintf(a->out->mobile, sizeof a->out->mobile, "%s", cur.mobile);
 	if ((rc = nl_store_sms_count_order(c, o.id, a->now - NL_OTP_ORDER_WINDOW + 1, &n)))
 		goto out;
@@ -203,6 +206,8 @@ static nl_err verify_tx(nl_conn *c, void *arg)
 		out->outcome = NL_OTP_BAD_FORMAT;
 		goto out;
 	}
+	if ((rc = nl_store_form_lock(c, cur.id)) != NL_OK)
+		goto out;
 	rc = nl_store_sms_latest(c, cur.id, &sc);
 	if (rc == NL_ERR_NOT_FOUND) {
 		out->outcome = NL_OTP_NO_CODE;
@@ -236,7 +241,7 @@ static nl_err verify_tx(nl_conn *c, void *arg)
 	bool right = nl_secret_streq(typed, sc.code_hash);
 	sodium_memzero(typed, sizeof typed);
 	if (right) {
-		rc = nl_store_sms_update(c, sc.id, tries, NL_SMS_USED, a->now);
+		rc = nl_store_sms_update(c, sc.id, sc.tries, tries, NL_SMS_USED, a->now);
 		if (rc == NL_OK)
 			rc = confirm(c, a, &cur);
 		out->outcome = NL_OTP_OK;
@@ -244,13 +249,14 @@ static nl_err verify_tx(nl_conn *c, void *arg)
 		goto out;
 	}
 	bool lock = tries >= NL_OTP_MAX_TRIES;
-	rc = nl_store_sms_update(c, sc.id, tries, lock ? NL_SMS_LOCKED : NL_SMS_ACTIVE, 0);
+	rc = nl_store_sms_update(c, sc.id, sc.tries, tries, lock ? NL_SMS_LOCKED : NL_SMS_ACTIVE, 0);
 	out->outcome = lock ? NL_OTP_LOCKED : NL_OTP_WRONG;
 	out->tries_left = lock ? 0 : NL_OTP_MAX_TRIES - tries;
 out:
 	nl_order_clear(&o);
 	nl_form_clear(&cur);
-	return rc;
+	/* A try counted by someone else meanwhile: run the transaction again. */
+	return rc == NL_ERR_CONFLICT ? NL_ERR_BUSY : rc;
 }
 
 nl_err nl_otp_verify(nl_db *db, const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id,

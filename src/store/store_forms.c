@@ -263,6 +263,17 @@ nl_err nl_store_form_set_status(nl_conn *c, int64_t id, enum nl_form_status from
 	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;
 }
 
+nl_err nl_store_form_lock(nl_conn *c, int64_t id)
+{
+	nl_stmt *s;
+	int64_t changed = 0;
+	nl_err rc = nl_store_query(c, &s, "UPDATE form_versions SET updated_at = updated_at"
+		" WHERE id = $1", "i", id);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	return rc == NL_OK && changed != 1 ? NL_ERR_NOT_FOUND : rc;
+}
+
 nl_err nl_store_form_set_approval_method(nl_conn *c, int64_t id, const char *method,
                                          int64_t now)
 {
@@ -357,7 +368,7 @@ nl_err nl_store_sms_latest(nl_conn *c, int64_t form_version_id, struct nl_sms_co
 	return rc;
 }
 
-nl_err nl_store_sms_update(nl_conn *c, int64_t id, int64_t tries,
+nl_err nl_store_sms_update(nl_conn *c, int64_t id, int64_t expected_tries, int64_t tries,
                            enum nl_sms_code_status status, int64_t used_at)
 {
 	nl_stmt *s;
@@ -365,8 +376,8 @@ nl_err nl_store_sms_update(nl_conn *c, int64_t id, int64_t tries,
 	if ((size_t)status >= N_SMS_STATUS || !sms_status_codes[status])
 		return NL_ERR_INVALID;
 	nl_err rc = nl_store_query(c, &s, "UPDATE sms_codes SET tries = $2, status = $3,"
-		" used_at = $4 WHERE id = $1 AND status = 'active'", "iitz", id, tries,
-		sms_status_codes[status], used_at);
+		" used_at = $4 WHERE id = $1 AND status = 'active' AND tries = $5", "iitzi", id, tries,
+		sms_status_codes[status], used_at, expected_tries);
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;

@@ -93,6 +93,11 @@ nl_err nl_store_form_count(nl_conn *c, int64_t order_id, int64_t *n);
  * sms_confirmed_at = now). NL_ERR_CONFLICT when it is no longer in `from`. */
 nl_err nl_store_form_set_status(nl_conn *c, int64_t id, enum nl_form_status from,
                                 enum nl_form_status to, int64_t now);
+/* Takes the row lock of version id until the transaction ends (a no-op
+ * UPDATE: on PostgreSQL it serialises concurrent code sends and tries of one
+ * form; SQLite transactions are serial anyway). NL_ERR_NOT_FOUND if none. */
+nl_err nl_store_form_lock(nl_conn *c, int64_t id);
+
 /* Records the chosen approval method of an sms_confirmed version.
  * NL_ERR_CONFLICT when the version is not sms_confirmed. */
 nl_err nl_store_form_set_approval_method(nl_conn *c, int64_t id, const char *method,
@@ -134,8 +139,9 @@ nl_err nl_store_sms_insert(nl_conn *c, struct nl_sms_code *code);
 nl_err nl_store_sms_latest(nl_conn *c, int64_t form_version_id, struct nl_sms_code *out);
 
 /* Writes tries, status and used_at (0 = NULL) of code id, only while it is
- * still active: NL_ERR_CONFLICT otherwise (a concurrent try won). */
-nl_err nl_store_sms_update(nl_conn *c, int64_t id, int64_t tries,
+ * still active and has expected_tries tries: NL_ERR_CONFLICT otherwise (a
+ * concurrent try came first; count again rather than lose a try). */
+nl_err nl_store_sms_update(nl_conn *c, int64_t id, int64_t expected_tries, int64_t tries,
                            enum nl_sms_code_status status, int64_t used_at);
 
 /* ---- standing e-Onay consent (SPEC §6) ---- */

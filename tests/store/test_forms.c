@@ -189,10 +189,14 @@ static void test_sms_codes(void **state)
 	assert_int_equal(n, 0);
 
 	/* Tries and use; a replaced or used code cannot be updated any more. */
-	assert_int_equal(nl_store_sms_update(f->c, b.id, 1, NL_SMS_ACTIVE, 0), NL_OK);
-	assert_int_equal(nl_store_sms_update(f->c, b.id, 2, NL_SMS_USED, 1150), NL_OK);
-	assert_int_equal(nl_store_sms_update(f->c, b.id, 3, NL_SMS_ACTIVE, 0), NL_ERR_CONFLICT);
-	assert_int_equal(nl_store_sms_update(f->c, a.id, 1, NL_SMS_ACTIVE, 0), NL_ERR_CONFLICT);
+	assert_int_equal(nl_store_sms_update(f->c, b.id, 0, 1, NL_SMS_ACTIVE, 0), NL_OK);
+	/* A try that read "0 tries" after another try was counted loses. */
+	assert_int_equal(nl_store_sms_update(f->c, b.id, 0, 1, NL_SMS_ACTIVE, 0), NL_ERR_CONFLICT);
+	assert_int_equal(nl_store_sms_update(f->c, b.id, 1, 2, NL_SMS_USED, 1150), NL_OK);
+	assert_int_equal(nl_store_sms_update(f->c, b.id, 2, 3, NL_SMS_ACTIVE, 0), NL_ERR_CONFLICT);
+	assert_int_equal(nl_store_sms_update(f->c, a.id, 0, 1, NL_SMS_ACTIVE, 0), NL_ERR_CONFLICT);
+	assert_int_equal(nl_store_form_lock(f->c, v1.id), NL_OK);
+	assert_int_equal(nl_store_form_lock(f->c, 99999), NL_ERR_NOT_FOUND);
 	assert_int_equal(nl_store_sms_latest(f->c, v1.id, &got), NL_OK);
 	assert_int_equal(got.status, NL_SMS_USED);
 	assert_int_equal(got.tries, 2);

@@ -2,6 +2,7 @@
  * another person's order, the approval method choice, and every rule of the
  * SMS code (src/app/form_flow.c, src/app/otp.c). Time is passed in, so expiry
  * and the 15-minute window are tested without sleeping. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,12 +251,67 @@ static void test_otp_mobile_limit(void **state)
 	assert_int_equal(sent.refusal, NL_OTP_REFUSE_MOBILE_LIMIT);
 }
 
+struct racer {
+	struct fx *f;
+	const struct world *w;
+	const char *code;
+	int64_t now;
+	enum nl_otp_outcome outcome;
+	nl_err rc;
+};
+
+static void *race_verify(void *arg)
+{
+	struct racer *r = arg;
+	struct nl_otp_result res;
+	r->rc = nl_otp_verify(r->f->db, key, r->w->ayse, r->w->ayse_no, 1, r->code, r->now, &res);
+	r->outcome = res.outcome;
+	nl_db_thread_done(r->f->db);
+	return NULL;
+}
+
+/* Wrong codes sent all at once are counted one by one: exactly two are
+ * "wrong, tries left", every other one finds the code locked. */
+static void test_otp_parallel_tries(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup_world(f, &w);
+	struct nl_form_input in = good("5320001122");
+	struct nl_form_check chk;
+	int64_t version, t = 90000;
+	struct nl_otp_sent sent;
+	char code[7], wrong[16];
+	assert_int_equal(nl_form_submit(f->db, w.ayse, w.ayse_no, &in, 0, t, &chk, &version), NL_OK);
+	assert_int_equal(nl_otp_send(f->db, key, w.ayse, w.ayse_no, 1, t, &sent), NL_OK);
+	last_code(f, "5320001122", code);
+	snprintf(wrong, sizeof wrong, "%06d", (atoi(code) + 7) % 1000000);
+	enum { N = 8 };
+	struct racer r[N];
+	pthread_t th[N];
+	for (int i = 0; i < N; i++) {
+		r[i] = (struct racer){f, &w, wrong, t + 1, 0, NL_OK};
+		assert_int_equal(pthread_create(&th[i], NULL, race_verify, &r[i]), 0);
+	}
+	int wrong_n = 0, locked_n = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(r[i].rc, NL_OK);
+		wrong_n += r[i].outcome == NL_OTP_WRONG;
+		locked_n += r[i].outcome == NL_OTP_LOCKED;
+	}
+	assert_int_equal(wrong_n, NL_OTP_MAX_TRIES - 1);
+	assert_int_equal(locked_n, N - (NL_OTP_MAX_TRIES - 1));
+	assert_int_equal(fx_int(f, "SELECT tries FROM sms_codes"), NL_OTP_MAX_TRIES);
+}
+
 int main(void)
 {
 	static const struct fx_test tests[] = {
 		FX_TEST(test_form_versions),
 		FX_TEST(test_otp_rules),
 		FX_TEST(test_otp_mobile_limit),
+		FX_TEST(test_otp_parallel_tries),
 	};
 	return fx_main("wizard_app", tests, sizeof tests / sizeof tests[0]);
 }
