@@ -296,6 +296,42 @@ def csrf_missing_or_wrong(srv):
     check(page_lang(srv, sid) == "tr", "stored by header")
 
 
+def advance_clock(srv, seconds):
+    """Moves the demo server's clock (POST /demo/clock, demo mode only)."""
+    sid, csrf = new_session(srv)
+    r = srv.request("POST", "/demo/clock", body=("seconds=%d&csrf=%s" % (seconds, csrf)).encode(),
+                    headers={"Cookie": "nl_sid=" + sid,
+                             "Content-Type": "application/x-www-form-urlencoded"})
+    check(r.status == 200, "demo clock: %r %r" % (r, r.body[:200]))
+
+
+@tap.test
+def session_timeouts(srv):
+    """sessions end after the idle time-out, and after the absolute one however busy"""
+    idle, absolute = 1800, 43200   # the defaults of [session]
+    sid, _ = new_session(srv)
+    advance_clock(srv, idle - 120)
+    r = srv.request("GET", "/lang", headers={"Cookie": "nl_sid=" + sid})
+    check(session_cookie(r)[0] is None, "ended before the idle time-out")
+    advance_clock(srv, idle + 61)
+    r = srv.request("GET", "/lang", headers={"Cookie": "nl_sid=" + sid})
+    new, _ = session_cookie(r)
+    check(new and new != sid, "idle session not replaced: %r" % (r.all("set-cookie"),))
+    # A busy session: a request every 25 minutes, still ended after 12 hours.
+    sid, _ = new_session(srv)
+    steps, ended = 0, False
+    while steps * (idle - 300) <= absolute + idle:
+        r = srv.request("GET", "/lang", headers={"Cookie": "nl_sid=" + sid})
+        if session_cookie(r)[0] is not None:
+            ended = True
+            break
+        advance_clock(srv, idle - 300)
+        steps += 1
+    elapsed = steps * (idle - 300)
+    check(ended, "a busy session never ended")
+    check(absolute - (idle - 300) <= elapsed <= absolute + idle, "ended after %ds" % elapsed)
+
+
 @tap.test
 def metrics_format(srv):
     """/metrics is Prometheus text with routes, statuses, a histogram, db time"""
