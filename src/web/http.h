@@ -100,6 +100,10 @@ typedef nl_err (*nl_api_token_fn)(struct nl_server *srv, const char *token,
 typedef nl_err (*nl_error_page_fn)(struct nl_req *r, int status, const char *message,
                                    nl_buf *out);
 
+/* Appends more Prometheus text to /metrics (e.g. outbox counts by status).
+ * Installed by the layer that owns the numbers; runs on a request thread. */
+typedef void (*nl_metrics_extra_fn)(struct nl_server *srv, nl_buf *out);
+
 /* Server-wide context, one per process, shared read-only by all threads after
  * start. Owned by nitelikd's main (nl_server_new / nl_server_free). */
 struct nl_server {
@@ -107,6 +111,7 @@ struct nl_server {
 	nl_db *db;
 	nl_api_token_fn api_token_check;   /* NULL: every API_TOKEN route answers 401 */
 	nl_error_page_fn error_page;       /* NULL: built-in page */
+	nl_metrics_extra_fn metrics_extra; /* NULL: only the server's own metrics */
 	void *templates;                   /* owned by the template layer (src/web/tmpl.h) */
 	void *i18n;                        /* owned by the i18n layer (src/web/i18n.h) */
 	void *app;                         /* slot for the app layer's context */
@@ -151,6 +156,8 @@ struct nl_req {
 
 	struct nl_web_session session; /* loaded before the handler; see sessions below */
 	const char *lang;              /* "tr" (default) or "en": query ?lang=, session, default */
+
+	const char *error_code;        /* stable code (err.h) while srv->error_page renders */
 
 	int64_t api_subject_id;        /* set on NL_AUTH_API_TOKEN routes */
 	unsigned api_roles;

@@ -122,4 +122,6 @@ void nl_metrics_render(struct nl_server *srv, nl_buf *out)
 	              "# TYPE nitelik_db_time_seconds_total counter\n"
 	              "nitelik_db_time_seconds_total %.6f\n",
 	              srv->db ? (double)nl_db_time_us(srv->db) / 1e6 : 0.0);
+	if (srv->metrics_extra)
+		srv->metrics_extra(srv, out);
 }

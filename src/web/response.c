@@ -148,6 +148,7 @@ void nl_resp_error_status(struct nl_req *r, int status, nl_err e, const char *me
 		return;
 	}
 	nl_buf body = NL_BUF_INIT;
+	r->error_code = info->code;
 	if (!r->srv->error_page || r->srv->error_page(r, status, message, &body) != NL_OK) {
 		nl_buf_reset(&body);
 		builtin_error_page(r, status, info->code, message, &body);
