@@ -24,6 +24,7 @@ from harness import Server, Tap, check  # noqa: E402
 tap = Tap()
 WRONG = "Kullanıcı adı veya parola hatalı"
 LOCKED = "Çok fazla hatalı deneme"
+ADDR_LIMIT = 10
 _addr = [10]
 
 
@@ -113,7 +114,9 @@ def start(exe):
         f.write("[server]\nlisten = 127.0.0.1:0\nbase_url = http://127.0.0.1:8080\n"
                 "behind_tls_proxy = true\n\n"
                 "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
-                "[demo]\nenabled = true\n" % (srv.demo, srv.demo))
+                "[demo]\nenabled = true\n\n"
+                "[throttle]\nid_max_failures = 5\naddr_max_failures = %d\n"
+                % (srv.demo, srv.demo, ADDR_LIMIT))
     return srv.start()
 
 
@@ -181,6 +184,18 @@ def lockout_per_account(srv):
         Client(srv).login("hayalet", "yanlis-%d" % i)
     r = Client(srv).login("hayalet", "yanlis")
     check(r.status == 429 and LOCKED in r.text, "unknown name not locked alike: %d" % r.status)
+
+
+@tap.test
+def throttle_per_address(srv):
+    """many failures from one address lock that address, whatever the user names; others still get in"""
+    addr = new_addr()
+    for i in range(ADDR_LIMIT):
+        Client(srv, addr).login("deneme%d" % i, "yanlis")
+    r = Client(srv, addr).login("kurum", "kurum-demo")
+    check(r.status == 429 and LOCKED in r.text, "locked address logged in: %d" % r.status)
+    r = Client(srv).login("kurum", "kurum-demo")
+    check(r.status == 303, "another address is refused: %d" % r.status)
 
 
 # ---- admin pages ----
