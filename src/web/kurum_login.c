@@ -43,16 +43,14 @@ static unsigned roles_of(enum nl_user_role role)
 	return 0;
 }
 
-/* Where each role starts. */
+/* Where each role starts after login. */
 static const char *home_of(unsigned roles)
 {
 	if (roles & NL_SROLE_OFFICER)
 		return "/kurum";
 	if (roles & NL_SROLE_ADMIN)
 		return "/yonetim/kullanicilar";
-	if (roles & NL_SROLE_RA)
-		return "/ra";
-	return "/";
+	return "/";   /* RA and production pages come with their issue */
 }
 
 static void render(struct nl_req *r, int status, const char *username, const char *error)
