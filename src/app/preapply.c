@@ -363,6 +363,11 @@ nl_err nl_preapply_batch(const struct nl_preapply_ctx *ctx, const struct nl_prea
 		goto out;
 	struct batch_ctx b = {ctx, prep, n, results, &tmpl};
 	e = nl_store_run_tx(ctx->db, batch_tx, &b);
+	/* A duplicate is an outcome, not an error, so a conflict here is a unique
+	 * key: another request created the same new person at the same moment.
+	 * Once more, and this time the person is found. */
+	if (e == NL_ERR_CONFLICT)
+		e = nl_store_run_tx(ctx->db, batch_tx, &b);
 out:
 	if (prep) {
 		/* The passwords were only ever for the mails. */
