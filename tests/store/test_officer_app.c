@@ -5,6 +5,7 @@
  * a CSV batch imports in one transaction and consumes its preview; cancelling
  * is audited and refused where the transition table forbids it; API tokens are
  * stored hashed; the staff login locks an account after repeated failures. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,6 +341,56 @@ static void test_login(void **state)
 	assert_int_equal(nl_store_audit_verify_n(f->db, &bad_seq, NULL), NL_OK);
 }
 
+struct racer {
+	struct nl_preapply_ctx ctx;
+	nl_err result;
+	struct nl_preapply_result res;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	struct nl_preapply_input in = person("10000000214");
+	r->result = nl_preapply_one(&r->ctx, &in, &r->res);
+	nl_db_thread_done(r->ctx.db);
+	return NULL;
+}
+
+/* Several officers register the same new person at the same moment: one
+ * order, the others are told about it (on PostgreSQL the losers hit the
+ * persons unique key, run again and find the winner's open order). */
+static void test_concurrent_same_person(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup(f, &w);
+	enum { N = 6 };
+	struct racer r[N];
+	pthread_t th[N];
+	for (int i = 0; i < N; i++) {
+		r[i] = (struct racer){.ctx = w.ctx};
+		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
+	}
+	int ok = 0, dup = 0;
+	int64_t winner = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(th[i], NULL);
+		ok += r[i].result == NL_OK;
+		dup += r[i].result == NL_ERR_CONFLICT;
+		if (r[i].result == NL_OK)
+			winner = r[i].res.order_no;
+	}
+	/* every loser is told which order is open, not a bare key conflict */
+	for (int i = 0; i < N; i++)
+		if (r[i].result == NL_ERR_CONFLICT)
+			assert_int_equal(r[i].res.order_no, winner);
+	assert_int_equal(ok, 1);
+	assert_int_equal(dup, N - 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders"), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM persons"), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox"), 1);
+}
+
 int main(void)
 {
 	static const struct fx_test tests[] = {
@@ -349,6 +400,7 @@ int main(void)
 		FX_TEST(test_batches_store),
 		FX_TEST(test_tokens),
 		FX_TEST(test_login),
+		FX_TEST(test_concurrent_same_person),
 	};
 	return fx_main("officer_app", tests, sizeof tests / sizeof tests[0]);
 }
