@@ -16,7 +16,8 @@ char *nl_arena_strdup(nl_arena *a, const char *s);
 char *nl_arena_strndup(nl_arena *a, const char *s, size_t n);
 char *nl_arena_printf(nl_arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-char *nl_arena_vprintf(nl_arena *a, const char *fmt, va_list ap);
+char *nl_arena_vprintf(nl_arena *a, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 size_t nl_arena_used(const nl_arena *a);   /* bytes handed out, for limits and tests */
 
 #endif

@@ -25,7 +25,8 @@ void nl_buf_append(nl_buf *b, const void *p, size_t n);
 void nl_buf_puts(nl_buf *b, const char *s);
 void nl_buf_putc(nl_buf *b, char c);
 void nl_buf_printf(nl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void nl_buf_vprintf(nl_buf *b, const char *fmt, va_list ap);
+void nl_buf_vprintf(nl_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Appends s with & < > " ' escaped for HTML text and attribute values. */
 void nl_buf_put_html(nl_buf *b, const char *s);
 void nl_buf_put_html_n(nl_buf *b, const char *s, size_t n);
