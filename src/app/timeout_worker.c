@@ -1,8 +1,10 @@
 /* Pre-application time-outs (timeout_worker.h). */
 #include "app/timeout_worker.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "app/app.h"
 #include "app/cancel.h"
 #include "store/store_throttle.h"
 #include "store/store_timeout.h"
@@ -48,5 +50,14 @@ nl_err nl_timeout_run_once(nl_db *db, const struct nl_config *cfg, int64_t now,
 		rc = nl_store_throttle_purge(c, now, NULL);
 	if (cancelled)
 		*cancelled = done;
+	return rc;
+}
+
+nl_err nl_timeout_job(struct nl_app *app, int64_t now)
+{
+	int64_t n = 0;
+	nl_err rc = nl_timeout_run_once(app->db, app->cfg, now, &n);
+	if (n > 0)
+		fprintf(stderr, "{\"worker\":\"timeout\",\"cancelled\":%lld}\n", (long long)n);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "app/ca_jobs.h"
 #include "app/outbox_worker.h"
+#include "app/timeout_worker.h"
 
 /* A periodic job: run(app, now) once every `every` seconds. A job does one
  * bounded pass and returns; errors are logged and the job runs again next time. */
@@ -21,6 +22,7 @@ struct periodic_job {
 static const struct periodic_job jobs[] = {
 	{"crl", 300, nl_ca_job_crl},      /* renews the CRL at half its life (ca_jobs.c) */
 	{"ocsp", 300, nl_ca_job_ocsp},    /* re-signs OCSP responses due within 2 h */
+	{"timeout", 300, nl_timeout_job}, /* cancels overdue pre-applications (timeout_worker.c) */
 	{NULL, 0, NULL},
 };
 
