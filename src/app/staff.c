@@ -245,6 +245,19 @@ nl_err nl_staff_token_add(nl_db *db, int64_t institution_id, const char *name, c
 	return e;
 }
 
+static nl_err token_revoke_tx(nl_conn *c, void *arg)
+{
+	struct token_ctx *x = arg;
+	nl_err e = nl_store_api_token_revoke(c, x->t.id);
+	return e ? e : audit(c, x->actor, "api_token", x->t.id, "revoke", "");
+}
+
+nl_err nl_staff_token_revoke(nl_db *db, int64_t token_id, const char *actor)
+{
+	struct token_ctx x = {.t = {.id = token_id}, .actor = actor};
+	return nl_store_run_tx(db, token_revoke_tx, &x);
+}
+
 nl_err nl_staff_token_check(nl_db *db, const char *token, int64_t now, int64_t *token_id,
                             int64_t *institution_id)
 {

@@ -57,6 +57,8 @@ nl_err nl_staff_user_set_active(nl_db *db, const char *username, bool active, co
  * characters + NUL) to token_out, to be shown once. *id may be NULL. */
 nl_err nl_staff_token_add(nl_db *db, int64_t institution_id, const char *name, const char *actor,
                           char token_out[NL_API_TOKEN_LEN + 1], int64_t *id);
+/* Deactivates a token for good (audited). NL_ERR_NOT_FOUND if there is none. */
+nl_err nl_staff_token_revoke(nl_db *db, int64_t token_id, const char *actor);
 /* Checks a bearer token: NL_OK with the token id and its institution, or
  * NL_ERR_UNAUTHORIZED (unknown, revoked, malformed, inactive institution). */
 nl_err nl_staff_token_check(nl_db *db, const char *token, int64_t now, int64_t *token_id,

@@ -83,10 +83,7 @@ int nl_cli_token(int argc, char **argv)
 			fprintf(stderr, "nitelik token add: no institution %" PRId64 "\n", inst);
 		}
 	} else {
-		nl_conn *c;
-		e = nl_db_conn(db, &c);
-		if (e == NL_OK)
-			e = nl_store_api_token_revoke(c, id);
+		e = nl_staff_token_revoke(db, id, nl_cli_actor());
 		if (e == NL_OK)
 			printf("token %" PRId64 " revoked\n", id);
 	}

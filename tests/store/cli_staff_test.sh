@@ -42,6 +42,8 @@ check "token list does not show the token" bash -c "! '$nitelik' token list | gr
 check "token for a missing institution exits 1" bash -c "'$nitelik' token add --institution 99 >/dev/null 2>&1; [ \$? = 1 ]"
 check "token revoke" bash -c "'$nitelik' token revoke --id 1 >/dev/null && [ \"\$(sqlite3 '$tmp/t.db' 'SELECT active FROM api_tokens WHERE id = 1')\" = 0 ]"
 check "every change is audited and the chain holds" bash -c "[ \"\$(sqlite3 '$tmp/t.db' \"SELECT COUNT(*) FROM audit_log WHERE entity IN ('institution','user','api_token')\")\" -ge 6 ] && '$nitelik' audit verify >/dev/null"
+check "revoking a missing token exits 1" bash -c "'$nitelik' token revoke --id 99 >/dev/null 2>&1; [ \$? = 1 ]"
+check "the revocation is audited" test "$(q "SELECT COUNT(*) FROM audit_log WHERE entity = 'api_token' AND action = 'revoke'")" = 1
 check "no database exits 2" bash -c "env -u NITELIK_DB '$nitelik' user list >/dev/null 2>&1; [ \$? = 2 ]"
 echo "1..$n"
 exit $failed
