@@ -305,6 +305,10 @@ nl_err nl_ca_open(const char *dir, bool with_keys, struct nl_ca **out)
 	if (with_keys && ((rc = nl_pki_key_open(ca->conf.issuing_key, &ca->issuing_key)) ||
 	                  (rc = nl_pki_key_open(ca->conf.ocsp_key, &ca->ocsp_key))))
 		goto out;
+	/* A key that is not the certificate's would sign what nobody can verify. */
+	if (with_keys && (!nl_pki_key_matches(ca->issuing_key, ca->issuing) ||
+	                  !nl_pki_key_matches(ca->ocsp_key, ca->ocsp)))
+		rc = NL_ERR_CONFIG;
 out:
 	if (rc) nl_ca_free(ca);
 	else *out = ca;

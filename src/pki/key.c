@@ -167,3 +167,16 @@ out:
 	ERR_clear_error();
 	return rc;
 }
+
+bool nl_pki_key_matches(const nl_pki_key *k, const nl_pki_cert *c)
+{
+	/* Compares the public halves through DER: a libp11 key and a provider key
+	 * do not always compare with EVP_PKEY_eq. */
+	unsigned char *a = NULL, *b = NULL;
+	int na = i2d_PUBKEY(k->pkey, &a), nb = i2d_PUBKEY(X509_get0_pubkey(c->x), &b);
+	bool same = na > 0 && na == nb && !memcmp(a, b, (size_t)na);
+	OPENSSL_free(a);
+	OPENSSL_free(b);
+	ERR_clear_error();
+	return same;
+}

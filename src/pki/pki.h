@@ -122,6 +122,8 @@ nl_err nl_pki_key_generate(const char *ref, enum nl_key_type t);
 nl_err nl_pki_p11_init_token(const char *module, const char *label, const char *pin,
                              const char *so_pin);
 enum nl_key_type nl_pki_key_type(const nl_pki_key *k);
+/* True when the key is the private half of the certificate's public key. */
+bool nl_pki_key_matches(const nl_pki_key *k, const nl_pki_cert *c);
 /* Reads the first line of a PIN file; caller frees with free(). */
 char *nl_pki_read_pin(const char *path);
 nl_err nl_pki_key_spki(const nl_pki_key *k, nl_buf *spki);

@@ -263,6 +263,8 @@ if start_signer "$T/f"; then
      openssl x509 -inform DER -in $T/f/repo/root.crt -out $T/froot.pem && openssl x509 -inform DER -in $T/f/repo/issuing.crt -out $T/fiss.pem &&
      openssl verify -x509_strict -policy_check -policy 0.4.0.194112.1.2 -CAfile $T/froot.pem -untrusted $T/fiss.pem $T/f.pem"
   stop_signer
+  cp -a "$T/f" "$T/g" && cp "$T/g/ca/issuing.pem" "$T/g/ca/ocsp.pem"
+  refuse "the signer refuses keys that do not match their certificates" "config_error" "$SIGNER" --data "$T/g"
   check "revoke the issuing CA" "$NITELIK" ca revoke-issuing --data "$T/f"
   check "the root CRL lists the issuing CA with cACompromise" bash -c \
     "openssl crl -inform DER -in $T/f/repo/root.crl -noout -text | grep -A4 \"\$(openssl x509 -in $T/fiss.pem -noout -serial | cut -d= -f2)\" | grep -q 'CA Compromise'"
