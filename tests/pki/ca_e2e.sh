@@ -255,6 +255,19 @@ if [ -n "${NL_TEST_PG_URL:-}" ] && [ "$NL_TEST_PG_URL" != unavailable ] && comma
 fi
 
 # The other key options.
+mkdir -p "$T/ext/tokens"
+printf 'directories.tokendir = %s/ext/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$T" > "$T/ext/softhsm2.conf"
+echo 123456 > "$T/ext/pin"
+if SOFTHSM2_CONF=$T/ext/softhsm2.conf softhsm2-util --init-token --free --label hsm1 --pin 123456 --so-pin 654321 >/dev/null; then
+  check "ca init on an existing token (--pkcs11-module --token --pin-file)" env SOFTHSM2_CONF="$T/ext/softhsm2.conf" \
+    "$NITELIK" ca init --data "$T/e" --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --token hsm1 --pin-file "$T/ext/pin"
+  if command -v pkcs11-tool >/dev/null; then
+    check "token keys are sensitive and never extractable" bash -c \
+      "[ \$(SOFTHSM2_CONF=$T/ext/softhsm2.conf pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so --token-label hsm1 --login --pin 123456 -O 2>/dev/null | grep -c 'sensitive, always sensitive, never extractable') = 3 ]"
+  fi
+  refuse "ca init with a wrong PIN is refused" "unauthorized" env SOFTHSM2_CONF="$T/ext/softhsm2.conf" bash -c \
+    "echo 000000 > $T/ext/bad && $(printf '%q ' "$NITELIK") ca init --data $T/e2 --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --token hsm1 --pin-file $T/ext/bad"
+else nok "softhsm2-util makes a token"; fi
 check "ca init with demo key files and RSA 3072" "$NITELIK" ca init --data "$T/f" --key-file-demo --key-type rsa3072
 check "demo key files are mode 0600" bash -c "[ \$(stat -c %a $T/f/ca/issuing.key) = 600 ]"
 if start_signer "$T/f"; then
