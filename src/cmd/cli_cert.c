@@ -99,18 +99,28 @@ out:
 	return status;
 }
 
+static const char *utc(int64_t t, char out[32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	return out;
+}
+
 static nl_err print_row(void *ctx, const struct nl_cert_row *r)
 {
 	bool pem = ctx != NULL;
+	char a[32], b[32];
 	printf("serial:     %s\nsubject:    %s\nstatus:     %s", r->serial, r->subject, r->status);
 	if (strcmp(r->status, "good"))
-		printf(" (%s at %lld)", nl_crl_reason_name(r->reason), (long long)r->revoked_at);
-	printf("\nnot before: %lld\nnot after:  %lld\npublished:  %s\n", (long long)r->not_before,
-	       (long long)r->not_after, r->publish ? "yes" : "no");
+		printf(" (%s, %s)", nl_crl_reason_name(r->reason), utc(r->revoked_at, a));
+	printf("\nnot before: %s\nnot after:  %s\npublished:  %s\n", utc(r->not_before, a),
+	       utc(r->not_after, b), r->publish ? "yes" : "no");
 	if (pem) {
-		nl_buf b = NL_BUF_INIT;
-		if (!nl_pki_der_to_pem(r->der, r->der_len, &b)) fputs(b.data, stdout);
-		nl_buf_free(&b);
+		nl_buf text = NL_BUF_INIT;
+		if (!nl_pki_der_to_pem(r->der, r->der_len, &text)) fputs(text.data, stdout);
+		nl_buf_free(&text);
 	}
 	printf("\n");
 	return NL_OK;

@@ -183,12 +183,19 @@ nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t 
                       int64_t validity, int64_t margin)
 {
 	nl_conn *c;
-	int64_t next = 0;
+	int64_t this_update = 0, next = 0, changed = 0;
 	nl_err rc = nl_db_conn(db, &c);
 	if (rc) return rc;
-	rc = nl_store_crl_latest(c, NULL, &next, NULL);
-	if (rc == NL_OK && next - now > margin) return NL_OK;
+	rc = nl_store_crl_latest_times(c, &this_update, &next);
 	if (rc && rc != NL_ERR_NOT_FOUND) return rc;
+	if (rc == NL_OK) {
+		/* Due, or a status changed since the newest CRL was made. A change in
+		 * the CRL's own second counts as newer: one CRL too many rather than
+		 * a revocation missed. */
+		nl_err rc2 = nl_store_cert_last_change(c, &changed);
+		if (rc2) return rc2;
+		if (next - now > margin && changed < this_update) return NL_OK;
+	}
 	return nl_ca_publish_crl(db, sg, ca, now, validity, NULL);
 }
 

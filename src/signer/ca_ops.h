@@ -34,8 +34,9 @@ nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struc
  * DIR/repo/issuing.crl. *entries (may be NULL) receives the number of entries. */
 nl_err nl_ca_publish_crl(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                          int64_t validity, int64_t *entries);
-/* The CRL worker's tick: publishes a new CRL when there is none or the newest
- * one reaches its next update within `margin` seconds. */
+/* The CRL worker's tick: publishes a new CRL when there is none, when the newest
+ * reaches its next update within `margin` seconds, or when a certificate changed
+ * status since it was made (so a revocation reaches the CDP within a tick). */
 nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                       int64_t validity, int64_t margin);
 

@@ -243,6 +243,33 @@ nl_err nl_store_cert_search(nl_conn *c, const char *q, int limit, nl_cert_fn fn,
 	return rc ? rc : each_row(s, fn, ctx);
 }
 
+nl_err nl_store_cert_last_change(nl_conn *c, int64_t *at)
+{
+	nl_stmt *s;
+	/* The audit trail has every status change with its time. */
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT COALESCE(MAX(at), 0) FROM audit_log WHERE entity = 'certificate'"
+		" AND action IN ('revoke', 'suspend', 'release')", "");
+	if (rc) return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) *at = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_crl_latest_times(nl_conn *c, int64_t *this_update, int64_t *next_update)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT this_update, next_update FROM crls ORDER BY crl_number DESC LIMIT 1", "");
+	if (rc) return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		*this_update = nl_db_col_int64(s, 0);
+		*next_update = nl_db_col_int64(s, 1);
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
 nl_err nl_store_crl_next_number(nl_conn *c, int64_t *number)
 {
 	nl_stmt *s;

@@ -64,12 +64,16 @@ nl_err nl_store_cert_each(nl_conn *c, const char *kind, nl_cert_fn fn, void *ctx
  * (case-insensitive for ASCII) or whose e-mail equals q; at most limit rows. */
 nl_err nl_store_cert_search(nl_conn *c, const char *q, int limit, nl_cert_fn fn, void *ctx);
 
+/* The time of the latest status change (revoke, suspend, release); 0 if none. */
+nl_err nl_store_cert_last_change(nl_conn *c, int64_t *at);
+
 /* CRLs. */
 nl_err nl_store_crl_next_number(nl_conn *c, int64_t *number);
 nl_err nl_store_crl_insert(nl_conn *c, int64_t number, int64_t this_update, int64_t next_update,
                            int64_t entries, const void *der, size_t len);
-/* The newest CRL; NL_ERR_NOT_FOUND if none. */
+/* The newest CRL; NL_ERR_NOT_FOUND if none. Any out pointer may be NULL. */
 nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl_buf *der);
+nl_err nl_store_crl_latest_times(nl_conn *c, int64_t *this_update, int64_t *next_update);
 
 /* Pre-signed OCSP responses. */
 nl_err nl_store_ocsp_put(nl_conn *c, const char *serial_hex, int64_t this_update,

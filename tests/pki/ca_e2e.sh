@@ -135,6 +135,7 @@ refuse "release of a good certificate is refused" "invalid_transition" "$NITELIK
 check "revoke with reason keyCompromise" "$NITELIK" cert revoke --data "$D" "$SA" --reason keyCompromise
 refuse "revoking twice is refused" "invalid_transition" "$NITELIK" cert revoke --data "$D" "$SA" --reason superseded
 check "suspend the renewal certificate (hold)" "$NITELIK" cert suspend --data "$D" "$SR"
+sleep 1   # status changes and CRLs are timed in seconds: keep them apart
 check "publish a CRL" "$NITELIK" ca crl --data "$D"
 check "openssl crl verifies the CRL with the issuing CA" bash -c "openssl crl -inform DER -in $D/repo/issuing.crl -CAfile $T/iss.pem -noout 2>&1 | grep -q 'verify OK'"
 openssl crl -inform DER -in "$D/repo/issuing.crl" -noout -text > "$T/crl.txt"
@@ -142,6 +143,11 @@ check "CRL lists the revoked serial with keyCompromise, the held one with certif
   "grep -A4 'Serial Number: $SA' $T/crl.txt | grep -q 'Key Compromise' && grep -A4 'Serial Number: $SR' $T/crl.txt | grep -q 'Certificate Hold' &&
    ! grep -q 'Serial Number: $SP' $T/crl.txt && grep -A1 'CRL Number' $T/crl.txt | grep -q ' 1\$'"
 check "the CRL worker does not renew a fresh CRL" bash -c "$(printf '%q ' "$NITELIK") ca crl-tick --data $D && [ \$(sqlite3 $D/nitelik.db 'select count(*) from crls') = 1 ]"
+sleep 1   # status changes are timed in seconds
+check "the CRL worker renews the CRL after a status change" bash -c "$(printf '%q ' "$NITELIK") cert release --data $D $SR &&
+  $(printf '%q ' "$NITELIK") ca crl-tick --data $D && [ \$(sqlite3 $D/nitelik.db 'select count(*) from crls') = 2 ] &&
+  ! openssl crl -inform DER -in $D/repo/issuing.crl -noout -text | grep -q 'Serial Number: $SR' &&
+  $(printf '%q ' "$NITELIK") cert suspend --data $D $SR"
 
 ocsp_ask() { # cert, out, extra openssl args
   local c=$1 o=$2; shift 2

@@ -27,6 +27,9 @@ static void add(struct fx *f, const char *serial, const char *cn, const char *em
 static void test_serial_unique(void **state)
 {
 	struct fx *f = fx_get(state);
+	int64_t changed = -1;
+	assert_int_equal(nl_store_cert_last_change(f->c, &changed), NL_OK);
+	assert_int_equal(changed, 0);
 	assert_int_equal(nl_store_serial_reserve(f->c, "0A0B"), NL_OK);
 	assert_int_equal(nl_store_serial_reserve(f->c, "0A0B"), NL_ERR_CONFLICT);
 	add(f, "0C0D", "Ayşe Yılmaz", "a@example.com", true);
@@ -71,6 +74,9 @@ static void test_transitions(void **state)
 	assert_int_equal(r.revoked_at, 1600);
 	assert_int_equal(r.reason, 1);
 	nl_cert_row_clear(&r);
+	int64_t changed = -1;
+	assert_int_equal(nl_store_cert_last_change(f->c, &changed), NL_OK);
+	assert_true(changed > 0);
 	/* create, suspend, release, revoke: four audit records in an intact chain. */
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'certificate'"), 4);
 	int64_t bad;
