@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_esign.h"
 #include "store/store_forms.h"
 #include "store/store_util.h"
 
@@ -385,9 +386,9 @@ nl_err nl_store_sms_update(nl_conn *c, int64_t id, int64_t expected_tries, int64
 
 nl_err nl_store_econsent_in_force(nl_conn *c, int64_t person_id, bool *in_force)
 {
-	/* No consent table before issue 6: nobody has standing consent yet. */
-	(void)c;
-	(void)person_id;
-	*in_force = false;
-	return NL_OK;
+	/* The newest signed choice decides (migration 0007, store_esign.c). */
+	char choice[16];
+	nl_err rc = nl_store_econsent_current(c, person_id, choice, NULL, NULL);
+	*in_force = rc == NL_OK && !strcmp(choice, "accept");
+	return rc;
 }

@@ -146,10 +146,8 @@ nl_err nl_store_sms_update(nl_conn *c, int64_t id, int64_t expected_tries, int64
 
 /* ---- standing e-Onay consent (SPEC §6) ---- */
 
-/* Whether the person has standing e-Onay consent in force. The consent table
- * does not exist yet: issue 6 adds it and replaces this body with a query.
- * Until then every person is answered "no consent" (*in_force = false), so
- * step 2 offers e-İmza and Islak İmza only. */
+/* Whether the person has standing e-Onay consent in force: his newest signed
+ * choice (store_esign.h, migration 0007) is "accept". */
 nl_err nl_store_econsent_in_force(nl_conn *c, int64_t person_id, bool *in_force);
 
 #endif

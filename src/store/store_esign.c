@@ -1,0 +1,282 @@
+/* Electronic signing (store_esign.h). One SQL text for both engines. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_esign.h"
+#include "store/store_util.h"
+
+void nl_esign_code_clear(struct nl_esign_code *c)
+{
+	if (!c)
+		return;
+	free(c->text);
+	free(c->last_error);
+	memset(c, 0, sizeof *c);
+}
+
+nl_err nl_store_esign_code_insert(nl_conn *c, struct nl_esign_code *code)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO esign_codes (code_hash, session_hash, purpose, id_number, person_id,"
+		" order_id, form_version_id, consent_text_id, consent_choice, text, created_at,"
+		" expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+		" ON CONFLICT (code_hash) DO NOTHING RETURNING id",
+		"txttzzzztttii", code->code_hash, (const void *)code->session_hash,
+		(size_t)NL_ESIGN_SESSION_LEN, code->purpose, code->id_number, code->person_id,
+		code->order_id, code->form_version_id, code->consent_text_id, code->consent_choice,
+		code->text, code->created_at, code->expires_at);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		code->id = nl_db_col_int64(s, 0);
+	else if (rc == NL_ERR_NOT_FOUND)
+		rc = NL_ERR_CONFLICT;
+	nl_db_finalize(s);
+	return rc;
+}
+
+#define CODE_COLS "id, code_hash, session_hash, purpose, id_number, person_id, order_id," \
+                  " form_version_id, consent_text_id, consent_choice, text, created_at,"   \
+                  " expires_at, tries, status, last_error, used_at, signature_id"
+
+static nl_err read_code(nl_stmt *s, struct nl_esign_code *o)
+{
+	nl_err rc = NL_OK;
+	size_t n = 0;
+	memset(o, 0, sizeof *o);
+	o->id = nl_db_col_int64(s, 0);
+	nl_store_col_copy(s, 1, o->code_hash, sizeof o->code_hash);
+	const void *h = nl_db_col_blob(s, 2, &n);
+	if (h && n == NL_ESIGN_SESSION_LEN)
+		memcpy(o->session_hash, h, n);
+	nl_store_col_copy(s, 3, o->purpose, sizeof o->purpose);
+	nl_store_col_copy(s, 4, o->id_number, sizeof o->id_number);
+	o->person_id = nl_db_col_int64(s, 5);
+	o->order_id = nl_db_col_int64(s, 6);
+	o->form_version_id = nl_db_col_int64(s, 7);
+	o->consent_text_id = nl_db_col_int64(s, 8);
+	nl_store_col_copy(s, 9, o->consent_choice, sizeof o->consent_choice);
+	o->text = nl_store_col_dup(s, 10, &rc);
+	o->created_at = nl_db_col_int64(s, 11);
+	o->expires_at = nl_db_col_int64(s, 12);
+	o->tries = nl_db_col_int64(s, 13);
+	nl_store_col_copy(s, 14, o->status, sizeof o->status);
+	o->last_error = nl_store_col_dup(s, 15, &rc);
+	o->used_at = nl_db_col_int64(s, 16);
+	o->signature_id = nl_db_col_int64(s, 17);
+	if (rc)
+		nl_esign_code_clear(o);
+	return rc;
+}
+
+static nl_err one_code(nl_stmt *s, struct nl_esign_code *out)
+{
+	nl_err rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		rc = read_code(s, out);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_esign_code_by_hash(nl_conn *c, const char *code_hash, struct nl_esign_code *out)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT " CODE_COLS " FROM esign_codes WHERE code_hash = $1",
+	                           "t", code_hash);
+	return rc ? rc : one_code(s, out);
+}
+
+nl_err nl_store_esign_code_get(nl_conn *c, int64_t id, struct nl_esign_code *out)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT " CODE_COLS " FROM esign_codes WHERE id = $1",
+	                           "i", id);
+	return rc ? rc : one_code(s, out);
+}
+
+nl_err nl_store_esign_code_latest(nl_conn *c, const uint8_t session_hash[NL_ESIGN_SESSION_LEN],
+                                  const char *purpose, int64_t order_id,
+                                  struct nl_esign_code *out)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT " CODE_COLS " FROM esign_codes WHERE session_hash = $1 AND purpose = $2"
+		" AND ($3 = 0 OR order_id = $3) ORDER BY id DESC LIMIT 1",
+		"xti", (const void *)session_hash, (size_t)NL_ESIGN_SESSION_LEN, purpose, order_id);
+	return rc ? rc : one_code(s, out);
+}
+
+nl_err nl_store_esign_code_refuse(nl_conn *c, int64_t id, int64_t expected_tries,
+                                  const char *why, bool burn)
+{
+	nl_stmt *s;
+	int64_t changed = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE esign_codes SET tries = tries + 1, last_error = $3,"
+		" status = CASE WHEN $4 = 1 THEN 'burnt' ELSE status END"
+		" WHERE id = $1 AND tries = $2 AND status = 'active'",
+		"iitb", id, expected_tries, why ? why : "", burn);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;
+}
+
+nl_err nl_store_esign_code_use(nl_conn *c, int64_t id, int64_t signature_id, int64_t now)
+{
+	nl_stmt *s;
+	int64_t changed = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE esign_codes SET status = 'used', used_at = $3, signature_id = $2,"
+		" last_error = '' WHERE id = $1 AND status = 'active'",
+		"iii", id, signature_id, now);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;
+}
+
+nl_err nl_store_esign_signature_insert(nl_conn *c, struct nl_esign_signature *sg)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO esign_signatures (code_id, purpose, person_id, order_id,"
+		" form_version_id, cms, cert_der, cert_serial, cert_issuer, evidence_kind, evidence,"
+		" signing_time, verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+		" $12, $13) RETURNING id",
+		"itzzzxxtttxii", sg->code_id, sg->purpose, sg->person_id, sg->order_id,
+		sg->form_version_id, sg->cms, sg->cms_len, sg->cert_der, sg->cert_len,
+		sg->cert_serial, sg->cert_issuer, sg->evidence_kind, sg->evidence,
+		sg->evidence_len, sg->signing_time, sg->verified_at);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		sg->id = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_esign_signature_count(nl_conn *c, int64_t order_id, int64_t *n)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM esign_signatures WHERE order_id = $1",
+	                           "i", order_id);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		*n = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
+/* ---- e-Onay ---- */
+
+void nl_econsent_text_clear(struct nl_econsent_text *t)
+{
+	if (!t)
+		return;
+	free(t->intro);
+	free(t->accept_text);
+	free(t->decline_text);
+	memset(t, 0, sizeof *t);
+}
+
+static nl_err one_text(nl_stmt *s, struct nl_econsent_text *o)
+{
+	nl_err rc = nl_store_step_row(s);
+	memset(o, 0, sizeof *o);
+	if (rc == NL_OK) {
+		o->id = nl_db_col_int64(s, 0);
+		o->version = nl_db_col_int64(s, 1);
+		o->valid_from = nl_db_col_int64(s, 2);
+		o->intro = nl_store_col_dup(s, 3, &rc);
+		o->accept_text = nl_store_col_dup(s, 4, &rc);
+		o->decline_text = nl_store_col_dup(s, 5, &rc);
+		if (rc)
+			nl_econsent_text_clear(o);
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+#define TEXT_COLS "id, version, valid_from, intro, accept_text, decline_text"
+
+nl_err nl_store_econsent_text_in_force(nl_conn *c, int64_t at, struct nl_econsent_text *out)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT " TEXT_COLS " FROM econsent_texts WHERE valid_from <= $1"
+		" ORDER BY valid_from DESC, version DESC LIMIT 1", "i", at);
+	return rc ? rc : one_text(s, out);
+}
+
+nl_err nl_store_econsent_text_get(nl_conn *c, int64_t id, struct nl_econsent_text *out)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT " TEXT_COLS " FROM econsent_texts WHERE id = $1",
+	                           "i", id);
+	return rc ? rc : one_text(s, out);
+}
+
+nl_err nl_store_econsent_text_add(nl_conn *c, int64_t valid_from, const char *intro,
+                                  const char *accept_text, const char *decline_text,
+                                  int64_t *version)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO econsent_texts (version, valid_from, intro, accept_text, decline_text)"
+		" SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3, $4 FROM econsent_texts"
+		" RETURNING version", "itttt", valid_from, intro, accept_text, decline_text);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK && version)
+		*version = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_econsent_add(nl_conn *c, int64_t person_id, int64_t text_id,
+                             const char *choice, int64_t signature_id, int64_t now,
+                             int64_t *id)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO econsents (person_id, text_id, choice, signature_id, created_at)"
+		" VALUES ($1, $2, $3, $4, $5) RETURNING id",
+		"iitii", person_id, text_id, choice, signature_id, now);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK && id)
+		*id = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_econsent_current(nl_conn *c, int64_t person_id, char choice[16], int64_t *at,
+                                 int64_t *text_version)
+{
+	nl_stmt *s;
+	choice[0] = '\0';
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT e.choice, e.created_at, t.version FROM econsents e"
+		" JOIN econsent_texts t ON t.id = e.text_id"
+		" WHERE e.person_id = $1 ORDER BY e.id DESC LIMIT 1", "i", person_id);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK) {
+		nl_store_col_copy(s, 0, choice, 16);
+		if (at)
+			*at = nl_db_col_int64(s, 1);
+		if (text_version)
+			*text_version = nl_db_col_int64(s, 2);
+	} else if (rc == NL_ERR_NOT_FOUND) {
+		rc = NL_OK;
+	}
+	nl_db_finalize(s);
+	return rc;
+}

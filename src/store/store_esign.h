@@ -1,0 +1,96 @@
+/* Electronic signing (migration 0007): verification codes, accepted
+ * signatures with their evidence, e-Onay consent texts and choices.
+ *
+ * Every function takes this thread's connection and works inside the caller's
+ * transaction when there is one (nl_store_run_tx).
+ *
+ * Ownership: the malloc'd strings and blobs of the structs filled by getters
+ * are freed by the matching _clear. Structs passed in are only read. */
+#ifndef NL_STORE_ESIGN_H
+#define NL_STORE_ESIGN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/db.h"
+
+#define NL_ESIGN_HASH_LEN 65        /* = NL_KEYED_HEX_LEN */
+#define NL_ESIGN_SESSION_LEN 32     /* = NL_SESSION_ID_HASH_LEN */
+
+struct nl_esign_code {
+	int64_t id;
+	char code_hash[NL_ESIGN_HASH_LEN];
+	uint8_t session_hash[NL_ESIGN_SESSION_LEN];
+	char purpose[16];               /* "approve" | "login" | "econsent" */
+	char id_number[64];             /* the ID number the signer's certificate must carry */
+	int64_t person_id;              /* 0 = not known (login by a typed ID number) */
+	int64_t order_id, form_version_id, consent_text_id;   /* 0 = none */
+	char consent_choice[16];        /* "accept" | "decline" | "" */
+	char *text;                     /* exactly the text to sign */
+	int64_t created_at, expires_at, tries;
+	char status[8];                 /* "active" | "used" | "burnt" */
+	char *last_error;               /* reason of the last refusal, "" if none */
+	int64_t used_at, signature_id;  /* 0 = not yet */
+};
+void nl_esign_code_clear(struct nl_esign_code *c);
+
+/* Inserts code (status active, tries 0); sets code->id. NL_ERR_CONFLICT when
+ * the hash exists (draw another code). */
+nl_err nl_store_esign_code_insert(nl_conn *c, struct nl_esign_code *code);
+/* NL_ERR_NOT_FOUND when there is no such code. */
+nl_err nl_store_esign_code_by_hash(nl_conn *c, const char *code_hash, struct nl_esign_code *out);
+nl_err nl_store_esign_code_get(nl_conn *c, int64_t id, struct nl_esign_code *out);
+/* The newest code of a session for a purpose (and order, 0 = any). */
+nl_err nl_store_esign_code_latest(nl_conn *c, const uint8_t session_hash[NL_ESIGN_SESSION_LEN],
+                                  const char *purpose, int64_t order_id,
+                                  struct nl_esign_code *out);
+/* Counts a refused signature: tries = expected_tries + 1, last_error = why,
+ * status burnt when burn. NL_ERR_CONFLICT if the code is no longer active with
+ * expected_tries tries (a concurrent post came first). */
+nl_err nl_store_esign_code_refuse(nl_conn *c, int64_t id, int64_t expected_tries,
+                                  const char *why, bool burn);
+/* Marks an active code used by signature_id. NL_ERR_CONFLICT if not active. */
+nl_err nl_store_esign_code_use(nl_conn *c, int64_t id, int64_t signature_id, int64_t now);
+
+struct nl_esign_signature {
+	int64_t id, code_id;
+	const char *purpose;
+	int64_t person_id, order_id, form_version_id;   /* 0 = none */
+	const void *cms; size_t cms_len;
+	const void *cert_der; size_t cert_len;
+	const char *cert_serial, *cert_issuer;
+	const char *evidence_kind;                      /* "ocsp" | "crl" | "store" */
+	const void *evidence; size_t evidence_len;
+	int64_t signing_time, verified_at;
+};
+/* Inserts the evidence; sets s->id. */
+nl_err nl_store_esign_signature_insert(nl_conn *c, struct nl_esign_signature *s);
+/* Number of signatures kept for an order (tests, the RA's detail page). */
+nl_err nl_store_esign_signature_count(nl_conn *c, int64_t order_id, int64_t *n);
+
+/* ---- e-Onay consent ---- */
+struct nl_econsent_text {
+	int64_t id, version, valid_from;
+	char *intro, *accept_text, *decline_text;
+};
+void nl_econsent_text_clear(struct nl_econsent_text *t);
+/* The text in force at `at` (greatest valid_from <= at). */
+nl_err nl_store_econsent_text_in_force(nl_conn *c, int64_t at, struct nl_econsent_text *out);
+nl_err nl_store_econsent_text_get(nl_conn *c, int64_t id, struct nl_econsent_text *out);
+/* Adds a new version valid from valid_from; sets *version. */
+nl_err nl_store_econsent_text_add(nl_conn *c, int64_t valid_from, const char *intro,
+                                  const char *accept_text, const char *decline_text,
+                                  int64_t *version);
+
+/* Records a signed choice ("accept" | "decline"); sets *id (may be NULL). */
+nl_err nl_store_econsent_add(nl_conn *c, int64_t person_id, int64_t text_id,
+                             const char *choice, int64_t signature_id, int64_t now,
+                             int64_t *id);
+/* The person's newest choice: choice "" when he never chose; *at and
+ * *text_version (may be NULL) of that choice. */
+nl_err nl_store_econsent_current(nl_conn *c, int64_t person_id, char choice[16], int64_t *at,
+                                 int64_t *text_version);
+
+#endif
