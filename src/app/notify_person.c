@@ -1,0 +1,154 @@
+/* The notification by the person's information channel (approve.h,
+ * nl_notify_person_enqueue): templates with {{name}} placeholders read from
+ * <web_dir>/templates/{mail,sms}/<kind>.*, rendered and written to the outbox
+ * inside the caller's transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/approve.h"
+#include "core/buf.h"
+#include "store/store_outbox.h"
+
+#define TEMPLATE_MAX (64 * 1024)
+
+/* Reads a small file into a malloc'd NUL-terminated string; NULL on failure.
+ * The caller frees it. */
+static char *read_small(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = malloc(TEMPLATE_MAX + 1);
+	size_t n = buf ? fread(buf, 1, TEMPLATE_MAX + 1, f) : 0;
+	bool bad = ferror(f) || n > TEMPLATE_MAX;
+	fclose(f);
+	if (!buf || bad) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static const char *lookup(const struct nl_notify_var *vars, size_t n, const char *name,
+                          size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(vars[i].name) == len && !memcmp(vars[i].name, name, len))
+			return vars[i].value ? vars[i].value : "";
+	return NULL;
+}
+
+/* Expands {{name}} (HTML-escaped when html) and drops {{! comments }} (with
+ * their newline when alone on a line). An unknown or unterminated placeholder
+ * is NL_ERR_INVALID, so a typo never reaches a person. */
+static nl_err expand(const char *src, bool html, const struct nl_notify_var *vars, size_t n,
+                     nl_buf *out)
+{
+	const char *p = src;
+	while (*p) {
+		const char *open = strstr(p, "{{");
+		if (!open) {
+			nl_buf_puts(out, p);
+			break;
+		}
+		const char *close = strstr(open + 2, "}}");
+		if (!close)
+			return NL_ERR_INVALID;
+		nl_buf_append(out, p, (size_t)(open - p));
+		p = close + 2;
+		if (open[2] == '!') {
+			bool line_start = open == src || open[-1] == '\n';
+			if (line_start && *p == '\n')
+				p++;
+			continue;
+		}
+		const char *name = open + 2;
+		while (*name == ' ')
+			name++;
+		size_t len = (size_t)(close - name);
+		while (len && name[len - 1] == ' ')
+			len--;
+		const char *v = lookup(vars, n, name, len);
+		if (!v)
+			return NL_ERR_INVALID;
+		if (html)
+			nl_buf_put_html(out, v);
+		else
+			nl_buf_puts(out, v);
+	}
+	return out->oom ? NL_ERR_NOMEM : NL_OK;
+}
+
+/* Reads and renders templates/<dir>/<kind>.<ext> into out. */
+static nl_err render(const char *web_dir, const char *dir, const char *kind, const char *ext,
+                     bool html, const struct nl_notify_var *vars, size_t n, nl_buf *out)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/templates/%s/%s.%s", web_dir, dir, kind, ext);
+	char *t = read_small(path);
+	if (!t)
+		return NL_ERR_IO;
+	nl_err rc = expand(t, html, vars, n, out);
+	free(t);
+	return rc;
+}
+
+/* SMS text on one line: template newlines become spaces, the trailing one goes. */
+static void flatten(nl_buf *b)
+{
+	while (b->len && (b->data[b->len - 1] == '\n' || b->data[b->len - 1] == ' '))
+		b->data[--b->len] = '\0';
+	for (size_t i = 0; i < b->len; i++)
+		if (b->data[i] == '\n')
+			b->data[i] = ' ';
+}
+
+nl_err nl_notify_person_enqueue(nl_conn *c, const char *web_dir, const char *kind,
+                                const struct nl_notify_person *to,
+                                const struct nl_notify_var *vars, size_t n_vars, int64_t now,
+                                int *sent)
+{
+	nl_buf text = NL_BUF_INIT, html = NL_BUF_INIT, sms = NL_BUF_INIT;
+	const char *ch = to->channel ? to->channel : "";
+	bool by_sms = strcmp(ch, "email") != 0;   /* "sms", "both", or unknown: tell both ways */
+	bool by_mail = strcmp(ch, "sms") != 0;
+	int n = 0;
+	nl_err rc = NL_OK;
+	if (by_mail && to->email && *to->email) {
+		rc = render(web_dir, "mail", kind, "txt", false, vars, n_vars, &text);
+		if (rc == NL_OK)
+			rc = render(web_dir, "mail", kind, "html", true, vars, n_vars, &html);
+		if (rc != NL_OK)
+			goto out;
+		struct nl_outbox_new m = {
+			.channel = NL_OUTBOX_MAIL, .recipient = to->email, .subject = to->subject,
+			.body_text = text.data, .body_html = html.data, .order_id = to->order_id,
+		};
+		if ((rc = nl_outbox_enqueue(c, &m, now, NULL)) != NL_OK)
+			goto out;
+		n++;
+	}
+	if (by_sms && to->mobile && *to->mobile) {
+		if ((rc = render(web_dir, "sms", kind, "txt", false, vars, n_vars, &sms)) != NL_OK)
+			goto out;
+		flatten(&sms);
+		struct nl_outbox_new m = {
+			.channel = NL_OUTBOX_SMS, .recipient = to->mobile, .body_text = sms.data,
+			.order_id = to->order_id,
+		};
+		if ((rc = nl_outbox_enqueue(c, &m, now, NULL)) != NL_OK)
+			goto out;
+		n++;
+	}
+	if (n == 0)
+		rc = NL_ERR_INVALID;   /* no address for the chosen channel: a bug above */
+out:
+	if (sent)
+		*sent = rc == NL_OK ? n : 0;
+	nl_buf_free(&text);
+	nl_buf_free(&html);
+	nl_buf_free(&sms);
+	return rc;
+}
