@@ -51,6 +51,8 @@ static const struct key keys[] = {
 	INT("throttle", "id_lock", throttle_id_lock, 10, 86400 * 7),
 	INT("throttle", "addr_lock", throttle_addr_lock, 10, 86400 * 7),
 	INT("orders", "preapplication_timeout_days", preapplication_timeout_days, 1, 3650),
+	STR("ca", "name", ca_name),
+	STR("ca", "postal_address", ca_postal_address),
 };
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -86,6 +88,9 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	cfg->throttle_id_lock = 900;
 	cfg->throttle_addr_lock = 900;
 	cfg->preapplication_timeout_days = 30;
+	copy_str(cfg->ca_name, sizeof cfg->ca_name, "Nitelik Sertifikasyon Merkezi");
+	copy_str(cfg->ca_postal_address, sizeof cfg->ca_postal_address,
+	         "Nitelik Sertifikasyon Merkezi | Atatürk Bulvarı No: 1 P.K. 74 | 06420 Çankaya / ANKARA");
 }
 
 static void fail(char *err, size_t err_size, const char *fmt, ...)

@@ -63,6 +63,12 @@ struct nl_config {
 	/* [orders] */
 	int64_t preapplication_timeout_days; /* a pre-application whose form is not completed
 	                                        in this many days is cancelled ("zaman aşımı") */
+
+	/* [ca] the certification authority as applicants see it (the wet-signature PDF,
+	   the result page) */
+	char ca_name[NL_CONFIG_STR];           /* "Nitelik Sertifikasyon Merkezi" */
+	char ca_postal_address[NL_CONFIG_STR]; /* where signed paper forms are posted; lines
+	                                          separated by '|' */
 };
 
 /* Fills every field with its default. web_dir_default is the compiled-in folder of
