@@ -280,3 +280,20 @@ nl_err nl_store_econsent_current(nl_conn *c, int64_t person_id, char choice[16],
 	nl_db_finalize(s);
 	return rc;
 }
+
+nl_err nl_store_holder_secword_hash(nl_conn *c, int64_t person_id, char **hash)
+{
+	nl_stmt *s;
+	*hash = NULL;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT fv.security_word_hash FROM form_versions fv JOIN orders o ON o.id = fv.order_id"
+		" WHERE o.person_id = $1 AND fv.version > 0 AND fv.security_word_hash <> ''"
+		" ORDER BY fv.created_at DESC, fv.id DESC LIMIT 1", "i", person_id);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		*hash = nl_store_col_dup(s, 0, &rc);
+	nl_db_finalize(s);
+	return rc;
+}

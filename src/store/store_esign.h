@@ -93,4 +93,10 @@ nl_err nl_store_econsent_add(nl_conn *c, int64_t person_id, int64_t text_id,
 nl_err nl_store_econsent_current(nl_conn *c, int64_t person_id, char choice[16], int64_t *at,
                                  int64_t *text_version);
 
+/* ---- Online İşlemler, Şifreli Giriş ---- */
+/* The argon2id hash of the security word the person chose on his newest
+ * numbered form version (any order); NL_ERR_NOT_FOUND when he never chose one.
+ * *hash is malloc'd: the caller frees it. */
+nl_err nl_store_holder_secword_hash(nl_conn *c, int64_t person_id, char **hash);
+
 #endif

@@ -1,0 +1,60 @@
+/* Şifreli Giriş to Online İşlemler (holder_login.h). */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "app/holder_login.h"
+#include "core/secret.h"
+#include "store/store_esign.h"
+#include "store/store_persons.h"
+
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[NL_PWHASH_LEN];
+static nl_err dummy_rc = NL_ERR_INTERNAL;
+
+static void make_dummy(void)
+{
+	char pw[33];
+	nl_random_hex(16, pw);
+	dummy_rc = nl_password_hash(pw, dummy_hash);
+}
+
+nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
+                                const char *tckn, const char *security_word,
+                                const char *addr, int64_t now, int64_t *person_id,
+                                int64_t *locked_until)
+{
+	*person_id = 0;
+	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_HOLDER, tckn, addr, now, locked_until);
+	if (rc)
+		return rc;
+	pthread_once(&dummy_once, make_dummy);
+	if (dummy_rc)
+		return dummy_rc;
+	nl_conn *c;
+	if ((rc = nl_db_conn(db, &c)) != NL_OK)
+		return rc;
+	struct nl_person p = {0};
+	char *hash = NULL;
+	int64_t id = 0;
+	rc = nl_store_person_find(c, NL_ID_TCKN, tckn, "", &p);
+	if (rc == NL_OK) {
+		id = p.id;
+		rc = nl_store_holder_secword_hash(c, id, &hash);
+	}
+	nl_person_clear(&p);
+	if (rc != NL_OK && rc != NL_ERR_NOT_FOUND)
+		return rc;
+	bool ok = hash ? nl_password_verify(hash, security_word)
+	               : (nl_password_verify(dummy_hash, security_word), false);
+	free(hash);
+	if (!ok) {
+		bool locked = false;
+		nl_throttle_fail(db, pol, NL_DOOR_HOLDER, tckn, addr, now, &locked);
+		if (locked && locked_until)
+			nl_throttle_check(db, pol, NL_DOOR_HOLDER, tckn, addr, now, locked_until);
+		return NL_ERR_UNAUTHORIZED;
+	}
+	nl_throttle_success(db, NL_DOOR_HOLDER, tckn, now);
+	*person_id = id;
+	return NL_OK;
+}

@@ -1,0 +1,27 @@
+/* Online İşlemler's doors for certificate holders (SPEC §2):
+ *   Şifreli Giriş   T.C. number + the security word chosen on the form
+ *                   (argon2id, the newest numbered form version of any order);
+ *   E-İmzalı Giriş  a verification code for the purpose "login" whose text is
+ *                   signed with a qualified certificate carrying that T.C.
+ *                   number (verify_code.h, esign_verify.h).
+ * Both count wrong answers like the other doors (throttle door "holder" per ID
+ * number and per address); an unknown ID costs the same as a wrong word and
+ * gets the same answer. */
+#ifndef NL_APP_HOLDER_LOGIN_H
+#define NL_APP_HOLDER_LOGIN_H
+
+#include <stdint.h>
+
+#include "app/throttle.h"
+#include "core/err.h"
+#include "store/db.h"
+
+#define NL_DOOR_HOLDER "holder"
+
+/* NL_OK (*person_id set), NL_ERR_UNAUTHORIZED, NL_ERR_LOCKED (*locked_until). */
+nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
+                                const char *tckn, const char *security_word,
+                                const char *addr, int64_t now, int64_t *person_id,
+                                int64_t *locked_until);
+
+#endif

@@ -1,0 +1,188 @@
+/* The verification code service (verify_code.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/server_key.h"
+#include "app/verify_code.h"
+#include "core/buf.h"
+#include "core/geo.h"
+#include "core/secret.h"
+
+const char nl_esign_undertaking[] =
+	"Aşağıda yazılı bütün bilgilerin doğru olduğunu, aksi halde doğacak bütün zararlardan "
+	"sorumlu olduğumu beyan ederim. Bu formdaki bilgilere göre şahsıma bir nitelikli "
+	"elektronik sertifika hazırlanmasını talep ederim. Nitelikli Elektronik Sertifika "
+	"Sahibi Taahhütnamesi'nin hükümlerini kabul ederim.";
+
+void nl_esign_time_text(int64_t t, char out[32])
+{
+	time_t tt = (time_t)(t + 3 * 3600);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%d.%m.%Y %H:%M:%S", &tm);
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (!s || strlen(s) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in,
+                           char code[NL_ESIGN_CODE_DIGITS + 1], struct nl_esign_code *out)
+{
+	nl_conn *c;
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof *out);
+	memcpy(out->session_hash, in->session_hash, NL_ESIGN_SESSION_LEN);
+	snprintf(out->purpose, sizeof out->purpose, "%s", in->purpose);
+	snprintf(out->id_number, sizeof out->id_number, "%s", in->id_number ? in->id_number : "");
+	snprintf(out->consent_choice, sizeof out->consent_choice, "%s",
+	         in->consent_choice ? in->consent_choice : "");
+	out->person_id = in->person_id;
+	out->order_id = in->order_id;
+	out->form_version_id = in->form_version_id;
+	out->consent_text_id = in->consent_text_id;
+	out->created_at = in->now;
+	out->expires_at = in->now + NL_ESIGN_CODE_TTL;
+	out->text = strdup(in->text);
+	out->last_error = strdup("");
+	snprintf(out->status, sizeof out->status, "active");
+	if (!out->text || !out->last_error) {
+		nl_esign_code_clear(out);
+		return NL_ERR_NOMEM;
+	}
+	/* 10^15 codes: a collision is unlikely, but the unique hash decides. */
+	for (int attempt = 0; attempt < 5; attempt++) {
+		nl_random_digits(NL_ESIGN_CODE_DIGITS, code);
+		code[NL_ESIGN_CODE_DIGITS] = '\0';
+		if (code[0] == '0')
+			code[0] = (char)('1' + (code[1] - '0') % 9);   /* 15 digits as shown, no leading 0 */
+		rc = nl_app_keyed_hash(db, "esign", code, out->code_hash);
+		if (rc == NL_OK)
+			rc = nl_store_esign_code_insert(c, out);
+		if (rc != NL_ERR_CONFLICT)
+			break;
+	}
+	if (rc)
+		nl_esign_code_clear(out);
+	return rc;
+}
+
+nl_err nl_esign_code_lookup(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+                            const char *addr, int64_t now, struct nl_esign_code *out)
+{
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_ESIGN, NULL, addr, now, NULL);
+	if (rc)
+		return rc;
+	char h[NL_KEYED_HEX_LEN];
+	nl_conn *c;
+	if (!all_digits(code, NL_ESIGN_CODE_DIGITS)) {
+		rc = NL_ERR_NOT_FOUND;
+	} else if ((rc = nl_app_keyed_hash(db, "esign", code, h)) == NL_OK &&
+	           (rc = nl_db_conn(db, &c)) == NL_OK) {
+		rc = nl_store_esign_code_by_hash(c, h, out);
+	}
+	if (rc == NL_ERR_NOT_FOUND)
+		nl_throttle_fail(db, pol, NL_DOOR_ESIGN, NULL, addr, now, NULL);
+	return rc;
+}
+
+nl_err nl_esign_code_of_session(nl_db *db, const uint8_t *session_hash, const char *purpose,
+                                int64_t order_id, struct nl_esign_code *out)
+{
+	nl_conn *c;
+	nl_err rc = nl_db_conn(db, &c);
+	return rc ? rc : nl_store_esign_code_latest(c, session_hash, purpose, order_id, out);
+}
+
+static const char *yes_no(const char *v)
+{
+	return !strcmp(v, "yes") ? "Evet" : !strcmp(v, "no") ? "Hayır" : v;
+}
+
+static const char *label_of(const char *v)
+{
+	static const struct { const char *code, *tr; } labels[] = {
+		{"none", "Yok"}, {"standard", "Standart"}, {"mini", "Mini"},
+		{"email", "E-Posta"}, {"sms", "SMS"}, {"both", "E-Posta ve SMS"},
+		{"institution", "Kurum"}, {"home", "Ev"}, {"courier", "Kargo"},
+		{"turkcell", "Turkcell"}, {"vodafone", "Vodafone"}, {"turk_telekom", "Türk Telekom"},
+	};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcmp(v, labels[i].code))
+			return labels[i].tr;
+	return v;
+}
+
+char *nl_esign_text_approve(const struct nl_form_view *fv, int64_t now)
+{
+	const struct nl_form *f = &fv->current;
+	nl_buf b = NL_BUF_INIT;
+	char when[32];
+	nl_esign_time_text(now, when);
+	enum nl_reason reason;
+	const char *reason_tr = nl_reason_parse(f->reason, &reason) ? nl_reason_label_tr(reason) : f->reason;
+	const struct nl_province *pv = nl_province_by_plate((int)f->province);
+	nl_buf_printf(&b, "NİTELİKLİ ELEKTRONİK SERTİFİKA BAŞVURU FORMU VE SERTİFİKA SAHİBİ TAAHHÜTNAMESİ\n\n");
+	nl_buf_printf(&b, "%s\n\n", nl_esign_undertaking);
+	nl_buf_printf(&b, "Sipariş No: SD-%lld\nForm Sürümü: %lld\n", (long long)fv->order_no,
+	              (long long)f->version);
+	nl_buf_printf(&b, "Kimlik Numarası: %s\nAd: %s\nSoyad: %s\nDoğum Yeri: %s\nDoğum Tarihi: %s\n",
+	              fv->id_number, fv->given_name, fv->surname, fv->birth_place, fv->birth_date);
+	nl_buf_printf(&b, "Sertifika Süresi: %lld yıl\nKart Okuyucu: %s\nSertifikanız İnternette Yayınlansın mı: %s\n"
+	              "Başvuru Nedeni: %s\n", (long long)f->period_years, label_of(f->card_reader),
+	              yes_no(f->publish), reason_tr);
+	nl_buf_printf(&b, "E-Posta: %s\nCep Telefonu: %s\nOperatör: %s\nEv Telefonu: %s\nBilgi Kanalı: %s\n",
+	              f->email, f->mobile, label_of(f->operator_name), f->home_phone,
+	              label_of(f->info_channel));
+	nl_buf_printf(&b, "Kurum Adı: %s\nKurum Sicil No: %s\nÇalıştığı Birim: %s\nÜnvan: %s\n"
+	              "İş Telefonu: %s\nDahili: %s\n", fv->institution_name, f->inst_registry_no,
+	              f->unit, f->title, f->work_phone, f->extension);
+	nl_buf_printf(&b, "Adres Tipi: %s\nAdres: %s\nİl: %s\nİlçe: %s\nPosta Kodu: %s\nTeslimat Yöntemi: %s\n",
+	              label_of(f->address_type), f->address, pv ? pv->name : "", f->district,
+	              f->postal_code, label_of(f->delivery_method));
+	nl_buf_printf(&b, "\nOluşturma Tarihi: %s\n", when);
+	if (b.oom) {
+		nl_buf_free(&b);
+		return NULL;
+	}
+	return nl_buf_take(&b);
+}
+
+char *nl_esign_text_login(const char *id_number, int64_t now)
+{
+	nl_buf b = NL_BUF_INIT;
+	char when[32];
+	nl_esign_time_text(now, when);
+	nl_buf_printf(&b, "Online İşlemler'e e-İmza ile giriş yapmak istiyorum.\n"
+	              "Kimlik Numarası: %s\nOluşturma Tarihi: %s\n", id_number, when);
+	if (b.oom) {
+		nl_buf_free(&b);
+		return NULL;
+	}
+	return nl_buf_take(&b);
+}
+
+char *nl_esign_text_econsent(int64_t text_version, const char *choice_text, int64_t now)
+{
+	nl_buf b = NL_BUF_INIT;
+	char when[32];
+	nl_esign_time_text(now, when);
+	nl_buf_printf(&b, "E-ONAY SEÇİMİ (metin sürümü %lld)\n\n%s\n\nOluşturma Tarihi: %s\n",
+	              (long long)text_version, choice_text, when);
+	if (b.oom) {
+		nl_buf_free(&b);
+		return NULL;
+	}
+	return nl_buf_take(&b);
+}
