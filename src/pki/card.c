@@ -3,6 +3,7 @@
  * operations are PKCS#11 calls (C_Sign), and OpenSSL's CMS code signs with it. */
 #include "pki/esign_util.h"
 
+#include <dlfcn.h>
 #include <libp11.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
@@ -182,19 +183,30 @@ const struct nl_card_cert *nl_card_cert_at(const nl_card *c, size_t i)
 
 unsigned nl_card_pin_flags(nl_card *c)
 {
-	/* libp11 reads the flags when it enumerates: ask again for fresh ones. */
-	PKCS11_update_slots(c->ctx, &c->slots, &c->nslots);
+	/* libp11 reads the flags only when it enumerates slots, and enumerating
+	 * again would close our sessions: ask the module directly (it is loaded
+	 * and initialised already, so this is the same instance). */
 	unsigned f = 0;
-	PKCS11_TOKEN *t = c->slot->token;
-	if (t->userPinCountLow) f |= NL_PIN_COUNT_LOW;
-	if (t->userPinFinalTry) f |= NL_PIN_FINAL_TRY;
-	if (t->userPinLocked) f |= NL_PIN_LOCKED;
+	void *dl = dlopen(c->module, RTLD_NOW | RTLD_LOCAL);
+	CK_C_GetFunctionList get = NULL;
+	CK_FUNCTION_LIST_PTR fl = NULL;
+	CK_TOKEN_INFO ti;
+	if (dl)
+		*(void **)&get = dlsym(dl, "C_GetFunctionList");
+	if (get && get(&fl) == CKR_OK &&
+	    fl->C_GetTokenInfo(PKCS11_get_slotid_from_slot(c->slot), &ti) == CKR_OK) {
+		if (ti.flags & CKF_USER_PIN_COUNT_LOW) f |= NL_PIN_COUNT_LOW;
+		if (ti.flags & CKF_USER_PIN_FINAL_TRY) f |= NL_PIN_FINAL_TRY;
+		if (ti.flags & CKF_USER_PIN_LOCKED) f |= NL_PIN_LOCKED;
+	}
+	if (dl)
+		dlclose(dl);
 	return f;
 }
 
 nl_err nl_card_login(nl_card *c, const char *pin)
 {
-	if (c->slot->token->userPinLocked)
+	if (nl_card_pin_flags(c) & NL_PIN_LOCKED)
 		return NL_ERR_LOCKED;
 	if (PKCS11_open_session(c->slot, 0) == 0 && PKCS11_login(c->slot, 0, pin) == 0) {
 		ERR_clear_error();
