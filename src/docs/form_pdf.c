@@ -155,8 +155,16 @@ static double row_height(struct pdf *p, const struct nl_pdf_field *f)
 static void section(struct pdf *p, const struct nl_pdf_section *s)
 {
 	double th = layout(p, s->title, CONTENT_W - 2 * PAD, 10.5, true, false, 0) + 2 * PAD;
-	/* Keep the title with its first row. */
-	need(p, th + (s->n ? row_height(p, &s->fields[0]) : 0));
+	/* A section that fits on a page is kept whole (the officer compares it
+	 * with the screen at a glance); a longer one keeps its title with its
+	 * first row. */
+	double whole = th;
+	for (size_t i = 0; i < s->n; i++)
+		whole += row_height(p, &s->fields[i]);
+	if (whole <= BOTTOM - MARGIN - 100)
+		need(p, whole);
+	else
+		need(p, th + (s->n ? row_height(p, &s->fields[0]) : 0));
 	cairo_set_source_rgb(p->cr, 0.88, 0.9, 0.93);
 	cairo_rectangle(p->cr, MARGIN, p->y, CONTENT_W, th);
 	cairo_fill(p->cr);
