@@ -3,7 +3,8 @@
 # pre-signed cache) against the bare libmicrohttpd hello server (bench/hello.c),
 # measured in the same run with wrk. Goal: >= 70% of hello.
 # Usage: bench/ocsp.sh [build-dir]
-# env:   BENCH_DURATION (5s), BENCH_CONNECTIONS (50), BENCH_THREADS (2), BENCH_ROUNDS (3)
+# env:   BENCH_DURATION (5s), BENCH_CONNECTIONS (50), BENCH_THREADS (2), BENCH_ROUNDS (3),
+#        BENCH_REQUEST_LOG (true: nitelikd writes its request log, as in production)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${1:-build}
@@ -23,7 +24,7 @@ for _ in $(seq 100); do [ -S "$D/ca/signer.sock" ] && break; sleep 0.05; done
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/k" -subj /CN=x -out "$T/csr" 2>/dev/null
 "$B/src/cmd/nitelik" cert issue --data "$D" --csr "$T/csr" --given A --surname B --tckn 10000000146 --out "$T/a.pem" 2>/dev/null
 "$B/src/cmd/nitelik" ca ocsp-refresh --data "$D" >/dev/null
-printf '[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s\n[log]\nfile = %s/requests.log\n' "$D" "$T" > "$T/n.conf"
+printf '[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s\n[log]\nfile = %s/requests.log\nrequests = %s\n' "$D" "$T" "${BENCH_REQUEST_LOG:-true}" > "$T/n.conf"
 "$B/src/cmd/nitelikd" --config "$T/n.conf" 2> "$T/nitelikd.err" & pids+=($!)
 for _ in $(seq 200); do grep -q 'listening on' "$T/nitelikd.err" 2>/dev/null && grep -q '^[0-9]' "$T/hello.port" && break; sleep 0.05; done
 hello_port=$(head -1 "$T/hello.port")

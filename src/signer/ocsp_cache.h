@@ -17,9 +17,13 @@
 
 typedef struct nl_ocsp_cache nl_ocsp_cache;
 
+/* What the HTTP layer sends with a cached answer, made once at put time. */
 struct nl_ocsp_meta {
 	int64_t this_update, next_update;
-	char etag[48];   /* quoted */
+	char etag[48];            /* quoted */
+	char last_modified[40];   /* HTTP dates of this/next update */
+	char expires[40];
+	char cache_control[96];
 };
 
 nl_ocsp_cache *nl_ocsp_cache_new(size_t slots, int64_t ttl);

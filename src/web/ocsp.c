@@ -98,22 +98,24 @@ static void answer(struct nl_req *r, const void *der, size_t len)
 			meta.etag[0] = '"';
 			sodium_bin2hex(meta.etag + 1, sizeof meta.etag - 2, h, sizeof h);
 			strcat(meta.etag, "\"");
+			/* RFC 5019 6.2: max-age no later than nextUpdate; made once per
+			 * cached entry, so less the entry's life to stay within it. */
+			int64_t max_age = meta.next_update - r->now - ANSWER_TTL;
+			if (max_age > 3600) max_age = 3600;
+			if (max_age < 0) max_age = 0;
+			http_date(meta.this_update, meta.last_modified);
+			http_date(meta.next_update, meta.expires);
+			snprintf(meta.cache_control, sizeof meta.cache_control,
+			         "max-age=%lld, public, no-transform, must-revalidate", (long long)max_age);
 			if (answers) nl_ocsp_cache_put(answers, der, len, r->now, resp.data, resp.len, &meta);
 		}
 	}
 	if (cacheable && r->method == NL_GET) {
 		/* RFC 5019 6.2: caching headers on GET answers only. */
-		char lm[40], ex[40], cc[96];
-		int64_t max_age = meta.next_update - r->now;
-		if (max_age > 3600) max_age = 3600;
-		if (max_age < 0) max_age = 0;
-		http_date(meta.this_update, lm);
-		http_date(meta.next_update, ex);
-		snprintf(cc, sizeof cc, "max-age=%lld, public, no-transform, must-revalidate", (long long)max_age);
 		nl_resp_cacheable(r, 0);
-		nl_resp_add_header(r, "Cache-Control", cc);
-		nl_resp_add_header(r, "Last-Modified", lm);
-		nl_resp_add_header(r, "Expires", ex);
+		nl_resp_add_header(r, "Cache-Control", meta.cache_control);
+		nl_resp_add_header(r, "Last-Modified", meta.last_modified);
+		nl_resp_add_header(r, "Expires", meta.expires);
 		nl_resp_add_header(r, "ETag", meta.etag);
 	}
 	nl_resp_buf(r, 200, "application/ocsp-response", &resp);
