@@ -14,5 +14,7 @@ int nl_cli_audit(int argc, char **argv);     /* cli_audit.c */
 int nl_cli_institution(int argc, char **argv); /* cli_institution.c */
 int nl_cli_user(int argc, char **argv);        /* cli_user.c */
 int nl_cli_token(int argc, char **argv);       /* cli_token.c */
+int nl_cli_price(int argc, char **argv);       /* cli_payment.c */
+int nl_cli_payments(int argc, char **argv);    /* cli_payment.c */
 
 #endif

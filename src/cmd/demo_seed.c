@@ -7,7 +7,9 @@
  * demo mode (nitelikd refuses demo data otherwise) and the README names them. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "app/payment.h"
 #include "cmd/demo.h"
 #include "core/order.h"
 #include "core/secret.h"
@@ -124,6 +126,9 @@ nl_err nl_demo_seed(nl_db *db, const struct nl_config *cfg)
 		if ((e = nl_password_hash(demo_users[i].password, ctx.user_hash[i])))
 			return e;
 	if ((e = nl_store_run_tx(db, seed_tx, &ctx)))
+		return e;
+	/* Prices of the demo (payment.h): only while the price table is empty. */
+	if ((e = nl_payment_seed_demo_prices(db, (int64_t)time(NULL))))
 		return e;
 
 	fprintf(stderr, "\nnitelikd demo %s. Log in at %s with:\n",

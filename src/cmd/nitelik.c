@@ -14,6 +14,8 @@ static const struct nl_cli_command commands[] = {
 	{"institution", "add, list, disable institutions (kurum)", nl_cli_institution},
 	{"user", "add staff accounts, change passwords, disable", nl_cli_user},
 	{"token", "API tokens of institutions (shown once, stored hashed)", nl_cli_token},
+	{"price", "set and list prices (product x period x card reader, VAT)", nl_cli_price},
+	{"payments", "import a bank reconciliation file (payments import FILE)", nl_cli_payments},
 	{NULL, NULL, NULL},
 };
 

@@ -9,12 +9,14 @@ void nl_drivers_config_defaults(struct nl_drivers_config *c)
 	nl_sms_config_defaults(&c->sms);
 	nl_registry_config_defaults(&c->registry);
 	nl_outbox_policy_defaults(&c->outbox);
+	nl_pos_config_defaults(&c->pos);
 }
 
 bool nl_drivers_config_section(const char *section)
 {
 	return strcmp(section, "mail") == 0 || strcmp(section, "sms") == 0
-		|| strcmp(section, "registry") == 0 || strcmp(section, "outbox") == 0;
+		|| strcmp(section, "registry") == 0 || strcmp(section, "outbox") == 0
+		|| strcmp(section, "pos") == 0;
 }
 
 nl_err nl_drivers_config_set(struct nl_drivers_config *c, const char *section,
@@ -28,6 +30,8 @@ nl_err nl_drivers_config_set(struct nl_drivers_config *c, const char *section,
 		return nl_registry_config_set(&c->registry, key, value);
 	if (strcmp(section, "outbox") == 0)
 		return nl_outbox_policy_set(&c->outbox, key, value);
+	if (strcmp(section, "pos") == 0)
+		return nl_pos_config_set(&c->pos, key, value);
 	return NL_ERR_NOT_FOUND;
 }
 
@@ -44,6 +48,8 @@ nl_err nl_drivers_open(const struct nl_drivers_config *c, struct nl_drivers *out
 		part = "sms";
 	else if ((rc = nl_registry_open(&c->registry, &out->registry)) != NL_OK)
 		part = "registry";
+	else if ((rc = nl_pos_open(&c->pos, &out->pos)) != NL_OK)
+		part = "pos";
 	if (rc != NL_OK)
 		nl_drivers_close(out);
 	if (why)
@@ -58,5 +64,6 @@ void nl_drivers_close(struct nl_drivers *d)
 	nl_mailer_free(d->mail);
 	nl_sms_free(d->sms);
 	nl_registry_free(d->registry);
+	nl_pos_free(d->pos);
 	memset(d, 0, sizeof *d);
 }

@@ -7,6 +7,7 @@
 #define NL_DRIVERS_DRIVERS_H
 
 #include "drivers/mail.h"
+#include "drivers/pos.h"
 #include "drivers/registry.h"
 #include "drivers/sms.h"
 #include "store/store_outbox.h"
@@ -16,6 +17,7 @@ struct nl_drivers_config {
 	struct nl_sms_config sms;
 	struct nl_registry_config registry;
 	struct nl_outbox_policy outbox;
+	struct nl_pos_config pos;       /* [pos] */
 };
 
 /* Defaults: every driver the simulator, the outbox policy's defaults. */
@@ -35,6 +37,7 @@ struct nl_drivers {
 	nl_sms *sms;
 	nl_registry *registry;
 	struct nl_outbox_policy outbox;
+	nl_pos *pos;                    /* the virtual POS (drivers/pos.h) */
 };
 
 /* Opens every driver the configuration names. Caller frees with

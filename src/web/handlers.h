@@ -85,4 +85,18 @@ void nl_h_person_order_cancel(struct nl_req *r);
 /* demo_outbox.c: the outbox in demo mode (person) */
 void nl_h_demo_outbox(struct nl_req *r);
 
+/* payment_pages.c, payment_admin.c: Borç Sorgulama, the virtual POS and its
+ * simulator, prices, bank reconciliation (payment) */
+void nl_h_debt_page(struct nl_req *r);
+void nl_h_debt_post(struct nl_req *r);
+void nl_h_pay_start(struct nl_req *r);
+void nl_h_pos_sim_page(struct nl_req *r);
+void nl_h_pos_sim_post(struct nl_req *r);
+void nl_h_pay_callback(struct nl_req *r);
+void nl_h_pay_result(struct nl_req *r);
+void nl_h_admin_prices(struct nl_req *r);
+void nl_h_admin_prices_post(struct nl_req *r);
+void nl_h_admin_bank(struct nl_req *r);
+void nl_h_admin_bank_post(struct nl_req *r);
+
 #endif

@@ -98,6 +98,18 @@ const struct nl_route nl_routes[] = {
 
 	/* demo_outbox.c (person): demo mode only, 404 otherwise */
 	{NL_GET,  "/demo/outbox", NL_AUTH_NONE, nl_h_demo_outbox},
+	/* payment_pages.c, payment_admin.c (payment): debts, POS, prices, bank files */
+	{NL_GET,  "/borc-sorgulama", NL_AUTH_NONE, nl_h_debt_page},
+	{NL_POST, "/borc-sorgulama", NL_AUTH_NONE, nl_h_debt_post},
+	{NL_POST, "/odeme/geri-donus", NL_AUTH_OPEN, nl_h_pay_callback},
+	{NL_POST, "/odeme/{no}", NL_AUTH_NONE, nl_h_pay_start},
+	{NL_GET,  "/odeme/{no}/sonuc", NL_AUTH_NONE, nl_h_pay_result},
+	{NL_GET,  "/sanal-pos/sim/{session}", NL_AUTH_NONE, nl_h_pos_sim_page},
+	{NL_POST, "/sanal-pos/sim/{session}", NL_AUTH_NONE, nl_h_pos_sim_post},
+	{NL_GET,  "/yonetim/fiyatlar", NL_AUTH_ADMIN, nl_h_admin_prices},
+	{NL_POST, "/yonetim/fiyatlar", NL_AUTH_ADMIN, nl_h_admin_prices_post},
+	{NL_GET,  "/yonetim/banka-mutabakat", NL_AUTH_NONE, nl_h_admin_bank},
+	{NL_POST, "/yonetim/banka-mutabakat", NL_AUTH_NONE, nl_h_admin_bank_post},
 };
 
 const size_t nl_routes_count = sizeof nl_routes / sizeof nl_routes[0];

@@ -1,0 +1,187 @@
+/* nitelik price / nitelik payments — prices and bank reconciliation files
+ * (docs/payment.md), the same use cases as /yonetim/fiyatlar and
+ * /yonetim/banka-mutabakat:
+ *   price set --period 1|2|3 --reader none|standard|mini --amount 1.180,00 [--vat 20] [--db URL]
+ *   price list [--db URL]
+ *   payments import FILE [--base-url URL] [--db URL] */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/payment.h"
+#include "cmd/cli.h"
+#include "cmd/cli_staff.h"
+#include "core/money.h"
+
+#define IMPORT_FILE_MAX (16 * 1024 * 1024)
+
+static const char price_usage[] =
+	"usage: nitelik price set --period 1|2|3 --reader none|standard|mini --amount TL [--vat PERCENT] [--db URL]\n"
+	"       nitelik price list [--db URL]\n"
+	"  TL is VAT-inclusive with a decimal comma (1.180,00); PERCENT defaults to 20.\n"
+	"  The database is --db URL or $NITELIK_DB.\n";
+
+static int price_list(nl_db *db)
+{
+	struct nl_price p[NL_PRICE_COMBOS];
+	bool have[NL_PRICE_COMBOS];
+	nl_err e = nl_payment_prices_current(db, (int64_t)time(NULL), p, have);
+	if (e) {
+		fprintf(stderr, "nitelik price list: failed (%s)\n", nl_err_code(e));
+		return 1;
+	}
+	printf("%-7s %-9s %16s %16s %16s %6s\n", "PERIOD", "READER", "PRICE", "NET", "VAT", "RATE");
+	for (int i = 0; i < NL_PRICE_COMBOS; i++) {
+		if (!have[i]) {
+			printf("%-7" PRId64 " %-9s %16s\n", p[i].period_years, p[i].card_reader,
+			       "not yet priced");
+			continue;
+		}
+		char gross[NL_MONEY_FMT_MAX], net[NL_MONEY_FMT_MAX], vat[NL_MONEY_FMT_MAX], rate[16];
+		int64_t n = 0, v = 0;
+		nl_vat_split_gross(p[i].amount_kurus, (int)p[i].vat_bp, &n, &v);
+		nl_money_format(p[i].amount_kurus, gross);
+		nl_money_format(n, net);
+		nl_money_format(v, vat);
+		nl_payment_vat_rate_text(p[i].vat_bp, rate, sizeof rate);
+		printf("%-7" PRId64 " %-9s %16s %16s %16s %5s%%\n", p[i].period_years,
+		       p[i].card_reader, gross, net, vat, rate);
+	}
+	return 0;
+}
+
+int nl_cli_price(int argc, char **argv)
+{
+	struct nl_cli_opt opts[] = {
+		{"--period", true, NULL}, {"--reader", true, NULL}, {"--amount", true, NULL},
+		{"--vat", true, NULL},    {"--db", true, NULL},     {NULL, false, NULL},
+	};
+	if (argc < 2) {
+		fputs(price_usage, stderr);
+		return 2;
+	}
+	const char *verb = argv[1];
+	int st = nl_cli_opts(argc, argv, 2, opts, price_usage);
+	if (st)
+		return st < 0 ? 0 : st;
+	bool set = !strcmp(verb, "set"), ls = !strcmp(verb, "list");
+	int64_t period = 0, amount = 0, vat_bp = 2000;
+	const char *reader = nl_cli_opt(opts, "--reader");
+	if (set) {
+		const char *ps = nl_cli_opt(opts, "--period"), *as = nl_cli_opt(opts, "--amount"),
+		           *vs = nl_cli_opt(opts, "--vat");
+		if (!ps || !reader || !as || strlen(ps) != 1 || ps[0] < '1' || ps[0] > '3') {
+			fputs(price_usage, stderr);
+			return 2;
+		}
+		period = ps[0] - '0';
+		if (nl_money_parse(as, &amount) != NULL || amount < 1) {
+			fprintf(stderr, "nitelik price set: --amount is TL like 1.180,00\n");
+			return 2;
+		}
+		if (vs && (nl_money_parse(vs, &vat_bp) != NULL || vat_bp > 10000)) {
+			fprintf(stderr, "nitelik price set: --vat is a percentage 0..100 like 20\n");
+			return 2;
+		}
+	} else if (!ls) {
+		fputs(price_usage, stderr);
+		return 2;
+	}
+	nl_db *db;
+	if ((st = nl_cli_open_db("price", nl_cli_opt(opts, "--db"), &db)))
+		return st;
+	if (ls) {
+		st = price_list(db);
+	} else {
+		nl_err e = nl_payment_price_set(db, period, reader, amount, vat_bp, nl_cli_actor(),
+		                                (int64_t)time(NULL));
+		if (e == NL_ERR_INVALID)
+			fprintf(stderr, "nitelik price set: invalid period, reader, amount or rate\n");
+		else if (e)
+			fprintf(stderr, "nitelik price set: failed (%s)\n", nl_err_code(e));
+		else
+			printf("price set: %" PRId64 " year(s), %s\n", period, reader);
+		st = e ? 1 : 0;
+	}
+	nl_db_close(db);
+	return st;
+}
+
+static const char payments_usage[] =
+	"usage: nitelik payments import FILE [--base-url URL] [--db URL]\n"
+	"  FILE: the bank reconciliation CSV, header tarih;kanal;referans;siparis_no_veya_tckn;tutar\n"
+	"  (docs/payment.md). One transaction; prints one line per file line.\n";
+
+/* Reads a whole file (up to IMPORT_FILE_MAX) into a malloc'd buffer. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = malloc(IMPORT_FILE_MAX + 1);
+	size_t n = buf ? fread(buf, 1, IMPORT_FILE_MAX + 1, f) : 0;
+	bool bad = ferror(f) || n > IMPORT_FILE_MAX;
+	fclose(f);
+	if (!buf || bad) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+int nl_cli_payments(int argc, char **argv)
+{
+	struct nl_cli_opt opts[] = {
+		{"--base-url", true, NULL}, {"--db", true, NULL}, {NULL, false, NULL},
+	};
+	if (argc < 3 || strcmp(argv[1], "import") != 0 || argv[2][0] == '-') {
+		fputs(payments_usage, stderr);
+		return 2;
+	}
+	int st = nl_cli_opts(argc, argv, 3, opts, payments_usage);
+	if (st)
+		return st < 0 ? 0 : st;
+	size_t len = 0;
+	char *data = read_file(argv[2], &len);
+	if (!data) {
+		fprintf(stderr, "nitelik payments import: cannot read %s\n", argv[2]);
+		return 1;
+	}
+	nl_db *db;
+	if ((st = nl_cli_open_db("payments", nl_cli_opt(opts, "--db"), &db))) {
+		free(data);
+		return st;
+	}
+	const char *slash = strrchr(argv[2], '/');
+	struct nl_import_report rep;
+	nl_err e = nl_payment_import(db, data, len, slash ? slash + 1 : argv[2], nl_cli_actor(),
+	                             nl_cli_opt(opts, "--base-url"), (int64_t)time(NULL), &rep);
+	free(data);
+	if (e == NL_ERR_INVALID) {
+		fprintf(stderr, "nitelik payments import: file refused (%s, line %zu); nothing imported\n",
+		        rep.file_error ? rep.file_error : "invalid", rep.file_error_line);
+		st = 1;
+	} else if (e) {
+		fprintf(stderr, "nitelik payments import: failed (%s); nothing imported\n",
+		        nl_err_code(e));
+		st = 1;
+	} else {
+		static const char *const outcome[] = {"", "recorded", "skipped", "refused"};
+		for (size_t i = 0; i < rep.n; i++) {
+			const struct nl_import_line *l = &rep.lines[i];
+			printf("line %zu: %s%s%s ref=%s key=%s", l->line, outcome[l->outcome],
+			       *l->reason ? " " : "", l->reason, l->reference, l->key);
+			if (l->order_no)
+				printf(" order=SD-%" PRId64, l->order_no);
+			printf("\n");
+		}
+		printf("import %" PRId64 ": %" PRId64 " recorded, %" PRId64 " skipped, %" PRId64
+		       " refused\n", rep.import_id, rep.recorded, rep.skipped, rep.refused);
+		nl_import_report_free(&rep);
+	}
+	nl_db_close(db);
+	return st;
+}

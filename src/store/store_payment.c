@@ -1,0 +1,181 @@
+/* Payments, POS sessions and imports (see store_payment.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_payment.h"
+#include "store/store_util.h"
+
+#define POS_COLS "id, session_key, order_id, amount_kurus, status, bank_ref, created_at," \
+                 " expires_at, completed_at"
+#define PAY_COLS "id, order_id, amount_kurus, channel, external_ref, pos_session_id," \
+                 " import_id, paid_on, actor, recorded_at"
+
+nl_err nl_store_pos_session_create(nl_conn *c, struct nl_pos_session_row *s)
+{
+	nl_stmt *st;
+	nl_err rc = nl_store_query(c, &st,
+		"INSERT INTO pos_sessions (session_key, order_id, amount_kurus, status, created_at,"
+		" expires_at) VALUES ($1, $2, $3, 'open', $4, $5) RETURNING id",
+		"tiiii", s->session_key, s->order_id, s->amount_kurus, s->created_at, s->expires_at);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(st)) == NL_OK)
+		s->id = nl_db_col_int64(st, 0);
+	nl_db_finalize(st);
+	if (rc == NL_OK)
+		memcpy(s->status, "open", 5);
+	return rc;
+}
+
+nl_err nl_store_pos_session_get(nl_conn *c, const char *key, struct nl_pos_session_row *out)
+{
+	memset(out, 0, sizeof *out);
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT " POS_COLS " FROM pos_sessions WHERE session_key = $1",
+	                           "t", key);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		out->id = nl_db_col_int64(s, 0);
+		nl_store_col_copy(s, 1, out->session_key, sizeof out->session_key);
+		out->order_id = nl_db_col_int64(s, 2);
+		out->amount_kurus = nl_db_col_int64(s, 3);
+		nl_store_col_copy(s, 4, out->status, sizeof out->status);
+		nl_store_col_copy(s, 5, out->bank_ref, sizeof out->bank_ref);
+		out->created_at = nl_db_col_int64(s, 6);
+		out->expires_at = nl_db_col_int64(s, 7);
+		out->completed_at = nl_db_col_is_null(s, 8) ? 0 : nl_db_col_int64(s, 8);
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_pos_session_finish(nl_conn *c, int64_t id, const char *status,
+                                   const char *bank_ref, int64_t now)
+{
+	nl_stmt *s;
+	int64_t n = 0;
+	/* "AND status = 'open'": of two callbacks racing for one session only
+	 * one moves it on; the other sees NL_ERR_CONFLICT. */
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE pos_sessions SET status = $2, bank_ref = $3, completed_at = $4"
+		" WHERE id = $1 AND status = 'open'", "itti", id, status, bank_ref ? bank_ref : "", now);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &n);
+	return rc == NL_OK && n != 1 ? NL_ERR_CONFLICT : rc;
+}
+
+nl_err nl_store_payment_insert(nl_conn *c, struct nl_payment_row *p)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO payments (order_id, amount_kurus, channel, external_ref, pos_session_id,"
+		" import_id, paid_on, actor, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+		" RETURNING id", "iittzztti", p->order_id, p->amount_kurus, p->channel,
+		p->external_ref, p->pos_session_id, p->import_id, p->paid_on, p->actor, p->recorded_at);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK)
+		p->id = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
+static nl_err payment_one(nl_stmt *s, struct nl_payment_row *out)
+{
+	nl_err rc = nl_store_step_row(s);
+	if (rc == NL_OK) {
+		out->id = nl_db_col_int64(s, 0);
+		out->order_id = nl_db_col_int64(s, 1);
+		out->amount_kurus = nl_db_col_int64(s, 2);
+		nl_store_col_copy(s, 3, out->channel, sizeof out->channel);
+		nl_store_col_copy(s, 4, out->external_ref, sizeof out->external_ref);
+		out->pos_session_id = nl_db_col_is_null(s, 5) ? 0 : nl_db_col_int64(s, 5);
+		out->import_id = nl_db_col_is_null(s, 6) ? 0 : nl_db_col_int64(s, 6);
+		nl_store_col_copy(s, 7, out->paid_on, sizeof out->paid_on);
+		nl_store_col_copy(s, 8, out->actor, sizeof out->actor);
+		out->recorded_at = nl_db_col_int64(s, 9);
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_payment_by_ref(nl_conn *c, const char *external_ref, struct nl_payment_row *out)
+{
+	memset(out, 0, sizeof *out);
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT " PAY_COLS " FROM payments WHERE external_ref = $1",
+	                           "t", external_ref);
+	return rc == NL_OK ? payment_one(s, out) : rc;
+}
+
+nl_err nl_store_payment_by_order(nl_conn *c, int64_t order_id, struct nl_payment_row *out)
+{
+	memset(out, 0, sizeof *out);
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT " PAY_COLS " FROM payments WHERE order_id = $1",
+	                           "i", order_id);
+	return rc == NL_OK ? payment_one(s, out) : rc;
+}
+
+nl_err nl_store_payment_import_create(nl_conn *c, const char *file_name, const char *actor,
+                                      int64_t now, int64_t *id)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO payment_imports (file_name, actor, lines, recorded, skipped, refused,"
+		" created_at) VALUES ($1, $2, 0, 0, 0, 0, $3) RETURNING id", "tti", file_name, actor, now);
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK)
+		*id = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_payment_import_counts(nl_conn *c, int64_t id, int64_t lines, int64_t recorded,
+                                      int64_t skipped, int64_t refused)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE payment_imports SET lines = $2, recorded = $3, skipped = $4, refused = $5"
+		" WHERE id = $1", "iiiii", id, lines, recorded, skipped, refused);
+	return rc == NL_OK ? nl_store_exec_stmt(s, NULL) : rc;
+}
+
+nl_err nl_store_payment_open_orders_by_tckn(nl_conn *c, const char *tckn, int64_t **ids,
+                                            size_t *n)
+{
+	*ids = NULL;
+	*n = 0;
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT o.id FROM orders o JOIN persons p ON p.id = o.person_id"
+		" WHERE p.id_kind = 'tckn' AND p.id_number = $1 AND o.payment_type = 'person'"
+		" AND o.status IN ('form_payment_wait', 'payment_wait') ORDER BY o.id", "t", tckn);
+	if (rc != NL_OK)
+		return rc;
+	size_t cap = 0;
+	int r;
+	while ((r = nl_db_step(s)) == NL_DB_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 4;
+			int64_t *p = realloc(*ids, nc * sizeof *p);
+			if (!p) {
+				r = NL_ERR_NOMEM;
+				break;
+			}
+			*ids = p;
+			cap = nc;
+		}
+		(*ids)[(*n)++] = nl_db_col_int64(s, 0);
+	}
+	nl_db_finalize(s);
+	if (r != NL_DB_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return (nl_err)r;
+	}
+	return NL_OK;
+}
