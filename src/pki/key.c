@@ -144,7 +144,8 @@ nl_err nl_pki_sign_cert(nl_pki_key *k, const void *der, size_t len, nl_buf *out)
 }
 
 nl_err nl_pki_lint_and_sign(nl_pki_key *k, const void *der, size_t len, const nl_pki_cert *issuer,
-                            enum nl_lint_profile profile, struct nl_lint *lint, nl_buf *out)
+                            enum nl_lint_profile profile, struct nl_lint *lint, nl_buf *out,
+                            char serial_hex[64])
 {
 	const unsigned char *p = der;
 	X509 *x = d2i_X509(NULL, &p, (long)len);
@@ -156,6 +157,11 @@ nl_err nl_pki_lint_and_sign(nl_pki_key *k, const void *der, size_t len, const nl
 		lint->count = 1;
 		rc = NL_ERR_INVALID;
 		goto out;
+	}
+	if (serial_hex) {
+		const ASN1_INTEGER *sn = X509_get0_serialNumber(x);
+		if (sn->length > 0 && sn->length <= 31) nl_pki_hex(sn->data, (size_t)sn->length, serial_hex);
+		else snprintf(serial_hex, 64, "?");
 	}
 	if ((rc = nl_pki_lint_x509(x, issuer, profile, lint)))
 		goto out;

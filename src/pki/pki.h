@@ -136,10 +136,11 @@ nl_err nl_pki_sign_cert(nl_pki_key *k, const void *unsigned_der, size_t len, nl_
 nl_err nl_pki_sign_crl(nl_pki_key *k, const void *tbs_der, size_t len, nl_buf *out);
 
 /* Lints and, if it passes, signs: the signer's one call for a certificate, which
- * parses the DER once. NL_ERR_INVALID with the failures in *lint. */
+ * parses the DER once. NL_ERR_INVALID with the failures in *lint. serial_hex
+ * (may be NULL) receives the certificate's serial for the signer's log. */
 nl_err nl_pki_lint_and_sign(nl_pki_key *k, const void *unsigned_der, size_t len,
                             const nl_pki_cert *issuer, enum nl_lint_profile profile,
-                            struct nl_lint *lint, nl_buf *out);
+                            struct nl_lint *lint, nl_buf *out, char serial_hex[64]);
 
 /* ---- CA certificates (ca.c) ---- */
 struct nl_ca_names {

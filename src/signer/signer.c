@@ -6,7 +6,9 @@
 #include "pki/crl.h"
 #include "pki/ocsp.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static void failures(const struct nl_lint *l, nl_buf *out)
 {
@@ -25,18 +27,27 @@ nl_err nl_signer_handle(struct nl_ca *ca, uint8_t op, const void *req, size_t le
 		nl_buf_puts(out, "pong");
 		return NL_OK;
 	case NL_SIGNER_CERT:
-	case NL_SIGNER_OCSP_CERT:
+	case NL_SIGNER_OCSP_CERT: {
+		char serial[64] = "?";
 		rc = nl_pki_lint_and_sign(ca->issuing_key, req, len, ca->issuing,
 		                          op == NL_SIGNER_CERT ? NL_LINT_PERSON : NL_LINT_OCSP_RESPONDER,
-		                          &lint, out);
+		                          &lint, out, serial);
+		/* One line per certificate decision: what the issuing key signed or refused. */
+		fprintf(stderr, "{\"time\":%lld,\"signer\":\"%s\",\"serial\":\"%s\",\"result\":\"%s\",\"failures\":%d}\n",
+		        (long long)time(NULL), op == NL_SIGNER_CERT ? "certificate" : "ocsp-responder", serial,
+		        rc ? nl_err_code(rc) : "signed", lint.count);
 		if (rc == NL_ERR_INVALID) failures(&lint, out);
 		return rc;
+	}
 	case NL_SIGNER_CRL:
 		if ((rc = nl_pki_crl_check(req, len, ca->issuing))) {
 			nl_buf_puts(out, "CRL: issuer is not this CA or the list is malformed\n");
 			return rc;
 		}
-		return nl_pki_sign_crl(ca->issuing_key, req, len, out);
+		rc = nl_pki_sign_crl(ca->issuing_key, req, len, out);
+		fprintf(stderr, "{\"time\":%lld,\"signer\":\"crl\",\"bytes\":%zu,\"result\":\"%s\"}\n",
+		        (long long)time(NULL), len, rc ? nl_err_code(rc) : "signed");
+		return rc;
 	case NL_SIGNER_OCSP: {
 		struct nl_ocsp_status st;
 		if ((rc = nl_ocsp_status_decode(req, len, &st))) {

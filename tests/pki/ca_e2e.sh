@@ -121,6 +121,9 @@ csr "$T/weak.csr" rsa:1024
 refuse "RSA 1024 is refused by the linter" "RSA shorter than 2048" issue "$T/weak.csr" "$T/x.pem" --given A --surname B --tckn 10000000146
 csr "$T/k1.csr" ec -pkeyopt ec_paramgen_curve:secp256k1
 refuse "an unsupported curve is refused by the linter" "unsupported curve" issue "$T/k1.csr" "$T/x.pem" --given A --surname B --tckn 10000000146
+if grep -q '"signer":"certificate","serial":"[0-9A-F]*","result":"signed"' "$T/signer.log" &&
+   grep -q '"signer":"certificate",.*"result":"invalid_input","failures":[1-9]' "$T/signer.log"; then
+  ok "the signer logs every certificate it signs or refuses"; else nok "the signer logs its decisions" "$(cat "$T/signer.log")"; fi
 refuse "a bad T.C. number is refused" "not valid" issue "$T/a.csr" "$T/x.pem" --given A --surname B --tckn 0123
 refuse "validity beyond the issuing CA is refused" "ends after the issuer" issue "$T/a.csr" "$T/x.pem" --given A --surname B --tckn 10000000146 --days 4000
 
