@@ -6,7 +6,8 @@
  *   ca crl-tick --data DIR [--db URL]              renew the CRL if it is due (the worker)
  *   ca ocsp-refresh --data DIR [--db URL]          pre-sign OCSP responses that are due
  *   ca ocsp-answer --data DIR --in REQ --out RESP  answer one DER OCSP request (tests)
- *   ca revoke-issuing --data DIR                   revoke the issuing CA (root CRL) */
+ *   ca revoke-issuing --data DIR                   revoke the issuing CA (root CRL)
+ *   ca root-crl --data DIR                         re-sign the root CRL for a year */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,27 +154,28 @@ usage:
 	return 2;
 }
 
-static int ca_revoke_issuing(int argc, char **argv)
+static int ca_root_crl(int argc, char **argv, bool revoke)
 {
 	if (argc != 3 || strcmp(argv[1], "--data")) {
-		fprintf(stderr, "usage: nitelik ca revoke-issuing --data DIR\n");
+		fprintf(stderr, "usage: nitelik ca %s --data DIR\n", argv[0]);
 		return 2;
 	}
 	nl_buf log = NL_BUF_INIT;
-	nl_err rc = nl_ca_revoke_issuing(argv[2], &log);
+	nl_err rc = revoke ? nl_ca_revoke_issuing(argv[2], &log) : nl_ca_renew_root_crl(argv[2], &log);
 	fputs(log.data ? log.data : "", stdout);
 	nl_buf_free(&log);
-	if (rc) fprintf(stderr, "nitelik ca revoke-issuing: %s\n", nl_err_code(rc));
+	if (rc) fprintf(stderr, "nitelik ca %s: %s\n", argv[0], nl_err_code(rc));
 	return rc ? 1 : 0;
 }
 
 int nl_cli_ca(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "revoke-issuing")) return ca_revoke_issuing(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "revoke-issuing")) return ca_root_crl(argc - 1, argv + 1, true);
+	if (argc >= 2 && !strcmp(argv[1], "root-crl")) return ca_root_crl(argc - 1, argv + 1, false);
 	if (argc >= 2 && !strcmp(argv[1], "init")) return ca_init(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "crl") || !strcmp(argv[1], "crl-tick") ||
 	                  !strcmp(argv[1], "ocsp-refresh") || !strcmp(argv[1], "ocsp-answer")))
 		return ca_run(argc - 1, argv + 1, argv[1]);
-	fprintf(stderr, "usage: nitelik ca init|crl|crl-tick|ocsp-refresh|ocsp-answer|revoke-issuing --data DIR ...\n");
+	fprintf(stderr, "usage: nitelik ca init|crl|crl-tick|ocsp-refresh|ocsp-answer|revoke-issuing|root-crl --data DIR ...\n");
 	return 2;
 }

@@ -324,16 +324,31 @@ void nl_ca_free(struct nl_ca *ca)
 	free(ca);
 }
 
-nl_err nl_ca_revoke_issuing(const char *dir, nl_buf *log)
+/* revoke: list the issuing CA; otherwise keep what the current root CRL says. */
+static nl_err reissue_root_crl(const char *dir, bool revoke, nl_buf *log)
 {
 	struct nl_ca *ca = NULL;
 	nl_pki_key *rootk = NULL;
+	bool listed = revoke;
 	nl_err rc = nl_ca_open(dir, false, &ca);
 	if (!rc && !ca->conf.root_key[0]) rc = NL_ERR_CONFIG;
+	if (!rc && !revoke) {
+		char path[700];
+		nl_buf crl = NL_BUF_INIT;
+		snprintf(path, sizeof path, "%s/repo/root.crl", dir);
+		rc = nl_read_file(path, 64 * 1024 * 1024, &crl);
+		if (rc == NL_OK) rc = nl_pki_crl_lists(crl.data, crl.len, ca->root, ca->issuing, &listed);
+		else if (rc == NL_ERR_NOT_FOUND) rc = NL_OK;
+		nl_buf_free(&crl);
+	}
 	if (!rc) rc = nl_pki_key_open(ca->conf.root_key, &rootk);
-	if (!rc) rc = write_root_crl(dir, rootk, ca->root, ca->issuing, (int64_t)time(NULL));
-	if (!rc) nl_buf_printf(log, "the issuing CA is revoked (cACompromise): %s/repo/root.crl\n", dir);
+	if (!rc) rc = write_root_crl(dir, rootk, ca->root, listed ? ca->issuing : NULL, (int64_t)time(NULL));
+	if (!rc) nl_buf_printf(log, "root CRL %s: %s/repo/root.crl\n",
+	                       listed ? "lists the issuing CA (cACompromise)" : "renewed, empty", dir);
 	nl_pki_key_free(rootk);
 	nl_ca_free(ca);
 	return rc;
 }
+
+nl_err nl_ca_revoke_issuing(const char *dir, nl_buf *log) { return reissue_root_crl(dir, true, log); }
+nl_err nl_ca_renew_root_crl(const char *dir, nl_buf *log) { return reissue_root_crl(dir, false, log); }

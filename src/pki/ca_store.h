@@ -40,6 +40,9 @@ nl_err nl_ca_init(const struct nl_ca_init_opts *o, nl_buf *log);
 /* Revokes the issuing CA: a new root CRL (signed with the root key) that lists
  * it with reason cACompromise. The signer then refuses to start. */
 nl_err nl_ca_revoke_issuing(const char *dir, nl_buf *log);
+/* Re-signs the root CRL for another year, keeping what it lists (the root is
+ * offline: an operator runs this with the root key once a year). */
+nl_err nl_ca_renew_root_crl(const char *dir, nl_buf *log);
 
 /* The CA as a signer sees it: keys open, certificates parsed. */
 struct nl_ca {

@@ -291,6 +291,9 @@ if start_signer "$T/f"; then
   check "the root CRL lists the issuing CA with cACompromise" bash -c \
     "openssl crl -inform DER -in $T/f/repo/root.crl -noout -text | grep -A4 \"\$(openssl x509 -in $T/fiss.pem -noout -serial | cut -d= -f2)\" | grep -q 'CA Compromise'"
   refuse "the signer refuses to run for a revoked issuing CA" "revokes the issuing CA" "$SIGNER" --data "$T/f"
+  check "renewing the root CRL keeps the revocation" bash -c "$(printf '%q ' "$NITELIK") ca root-crl --data $T/f | grep -q 'lists the issuing CA' &&
+    openssl crl -inform DER -in $T/f/repo/root.crl -CAfile $T/froot.pem -noout 2>&1 | grep -q 'verify OK'"
+  check "renewing the root CRL of a sound CA keeps it empty" bash -c "SOFTHSM2_CONF=$T/ext/softhsm2.conf $(printf '%q ' "$NITELIK") ca root-crl --data $T/e | grep -q 'renewed, empty'"
 else nok "signer starts on the demo key files" "$(cat "$T/signer.log")"; fi
 echo "1..$n"
 [ "$failed" = 0 ]
