@@ -170,6 +170,22 @@ nl_err nl_payment_pos_callback(struct nl_app *app, const struct nl_pos_callback 
  * exactly one open debt); tutar in TL with a decimal comma ("1.180,00"). */
 #define NL_IMPORT_MAX_LINES 10000
 
+/* One line of the file checked on its own (no database): the normalised
+ * values, or the refusal reason. */
+struct nl_bank_line {
+	char paid_on[16];             /* YYYY-MM-DD */
+	char channel[24];             /* lower case */
+	char reference[72];
+	bool by_tckn;                 /* key is a T.C. number (else an order number) */
+	char tckn[12];
+	int64_t order_no;
+	int64_t amount_kurus;
+};
+/* NULL when fields[0..n) is a good line, else the reason code ("field_count",
+ * "bad_amount", "bad_date", "bad_channel", "bad_reference", "bad_key"). */
+const char *nl_payment_bank_line_check(const char *const *fields, size_t n,
+                                       struct nl_bank_line *out);
+
 enum nl_import_outcome { NL_IMPORT_RECORDED = 1, NL_IMPORT_SKIPPED, NL_IMPORT_REFUSED };
 
 struct nl_import_line {

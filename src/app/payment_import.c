@@ -78,6 +78,36 @@ static bool parse_key(const char *s, int64_t *order_no, bool *is_tckn)
 	return *order_no > 0;
 }
 
+const char *nl_payment_bank_line_check(const char *const *fields, size_t n,
+                                       struct nl_bank_line *out)
+{
+	memset(out, 0, sizeof *out);
+	if (n != 5)
+		return "field_count";
+	const char *date = fields[0], *chan = fields[1], *bref = fields[2], *key = fields[3],
+	           *amount = fields[4];
+	if (nl_money_parse(amount, &out->amount_kurus) != NULL || out->amount_kurus < 1) {
+		out->amount_kurus = 0;
+		return "bad_amount";
+	}
+	if (!parse_date(date, out->paid_on))
+		return "bad_date";
+	if (!valid_channel(chan))
+		return "bad_channel";
+	snprintf(out->channel, sizeof out->channel, "%s", chan);
+	for (char *p = out->channel; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (!valid_reference(bref))
+		return "bad_reference";
+	snprintf(out->reference, sizeof out->reference, "%s", bref);
+	if (!parse_key(key, &out->order_no, &out->by_tckn))
+		return "bad_key";
+	if (out->by_tckn)
+		snprintf(out->tckn, sizeof out->tckn, "%s", key);
+	return NULL;
+}
+
 struct import_ctx {
 	const struct nl_csv *csv;
 	const char *file_name, *actor, *base_url;
@@ -89,34 +119,20 @@ struct import_ctx {
 static nl_err import_line(nl_conn *c, struct import_ctx *ctx, const struct nl_csv_row *row,
                           struct nl_import_line *l)
 {
-	char paid_on[16], ref[NL_PAY_REF_MAX];
-	int64_t order_no = 0, order_id = 0;
-	bool is_tckn;
+	char ref[NL_PAY_REF_MAX];
+	int64_t order_id = 0;
+	struct nl_bank_line b;
 	l->line = row->line;
 	l->outcome = NL_IMPORT_REFUSED;
-	if (row->n != 5) {
-		l->reason = "field_count";
-		return NL_OK;
+	if (row->n >= 5) {
+		snprintf(l->reference, sizeof l->reference, "%s", row->fields[2]);
+		snprintf(l->key, sizeof l->key, "%s", row->fields[3]);
 	}
-	const char *date = row->fields[0], *chan = row->fields[1], *bref = row->fields[2],
-	           *key = row->fields[3], *amount = row->fields[4];
-	snprintf(l->reference, sizeof l->reference, "%s", bref);
-	snprintf(l->key, sizeof l->key, "%s", key);
-	if (nl_money_parse(amount, &l->amount_kurus) != NULL || l->amount_kurus < 1) {
-		l->amount_kurus = 0;
-		l->reason = "bad_amount";
-	} else if (!parse_date(date, paid_on)) {
-		l->reason = "bad_date";
-	} else if (!valid_channel(chan)) {
-		l->reason = "bad_channel";
-	} else if (!valid_reference(bref)) {
-		l->reason = "bad_reference";
-	} else if (!parse_key(key, &order_no, &is_tckn)) {
-		l->reason = "bad_key";
-	}
+	l->reason = nl_payment_bank_line_check((const char *const *)row->fields, row->n, &b);
+	l->amount_kurus = b.amount_kurus;
 	if (l->reason)
 		return NL_OK;
-	snprintf(ref, sizeof ref, "bank:%s", bref);
+	snprintf(ref, sizeof ref, "bank:%s", b.reference);
 	struct nl_payment_row prev;
 	nl_err e = nl_store_payment_by_ref(c, ref, &prev);
 	if (e == NL_OK) {
@@ -126,10 +142,10 @@ static nl_err import_line(nl_conn *c, struct import_ctx *ctx, const struct nl_cs
 	}
 	if (e != NL_ERR_NOT_FOUND)
 		return e;
-	if (is_tckn) {
+	if (b.by_tckn) {
 		int64_t *ids = NULL;
 		size_t n = 0;
-		if ((e = nl_store_payment_open_orders_by_tckn(c, key, &ids, &n)))
+		if ((e = nl_store_payment_open_orders_by_tckn(c, b.tckn, &ids, &n)))
 			return e;
 		if (n == 1)
 			order_id = ids[0];
@@ -140,7 +156,7 @@ static nl_err import_line(nl_conn *c, struct import_ctx *ctx, const struct nl_cs
 		}
 	} else {
 		struct nl_order o;
-		e = nl_store_order_get_by_no(c, order_no, &o);
+		e = nl_store_order_get_by_no(c, b.order_no, &o);
 		order_id = o.id;
 		nl_order_clear(&o);
 		if (e == NL_ERR_NOT_FOUND) {
@@ -152,7 +168,7 @@ static nl_err import_line(nl_conn *c, struct import_ctx *ctx, const struct nl_cs
 	}
 	struct nl_debt d;
 	e = nl_payment_debt_of(c, order_id, ctx->now, &d);
-	l->order_no = d.order_no ? d.order_no : order_no;
+	l->order_no = d.order_no ? d.order_no : b.order_no;
 	if (e == NL_ERR_NOT_FOUND) {
 		l->reason = "no_open_debt";
 		return NL_OK;
@@ -167,14 +183,9 @@ static nl_err import_line(nl_conn *c, struct import_ctx *ctx, const struct nl_cs
 		l->reason = "amount_mismatch";
 		return NL_OK;
 	}
-	char channel[24];
-	snprintf(channel, sizeof channel, "%s", chan);
-	for (char *p = channel; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
 	struct nl_payment_input in = {
-		.order_id = order_id, .amount_kurus = l->amount_kurus, .channel = channel,
-		.external_ref = ref, .import_id = ctx->rep->import_id, .paid_on = paid_on,
+		.order_id = order_id, .amount_kurus = l->amount_kurus, .channel = b.channel,
+		.external_ref = ref, .import_id = ctx->rep->import_id, .paid_on = b.paid_on,
 		.actor = ctx->actor, .base_url = ctx->base_url,
 	};
 	e = nl_payment_record(c, &in, ctx->now, NULL);
