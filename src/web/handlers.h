@@ -99,4 +99,13 @@ void nl_h_admin_prices_post(struct nl_req *r);
 void nl_h_admin_bank(struct nl_req *r);
 void nl_h_admin_bank_post(struct nl_req *r);
 
+/* portal_wet.c, ra_wet.c: the wet-signature PDF and the registration officer's
+ * barcode pages (wet) */
+void nl_h_wet_form_pdf(struct nl_req *r);
+void nl_h_ra_scan_page(struct nl_req *r);
+void nl_h_ra_scan(struct nl_req *r);
+void nl_h_ra_form(struct nl_req *r);
+void nl_h_ra_accept(struct nl_req *r);
+void nl_h_ra_reject(struct nl_req *r);
+
 #endif

@@ -50,7 +50,9 @@ static const char *home_of(unsigned roles)
 		return "/kurum";
 	if (roles & NL_SROLE_ADMIN)
 		return "/yonetim/kullanicilar";
-	return "/";   /* RA and production pages come with their issue */
+	if (roles & NL_SROLE_RA)
+		return "/kayit";
+	return "/";   /* production pages come with their issue */
 }
 
 static void render(struct nl_req *r, int status, const char *username, const char *error)

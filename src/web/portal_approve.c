@@ -139,6 +139,21 @@ void nl_h_wizard_result(struct nl_req *r)
 	json_object_set_new(d, "person_pays", json_boolean(fv.payment_type == NL_PAY_PERSON));
 	json_object_set_new(d, "approve_url", json_string(nl_wz_url(r, no, "onay")));
 	json_object_set_new(d, "version", json_integer(fv.current.version));
+	/* Islak İmza (wet): the PDF's link and the CA's postal address, one line
+	 * per '|'-separated part of [ca] postal_address. */
+	json_object_set_new(d, "pdf_url", json_string(nl_wz_url(r, no, "form.pdf")));
+	json_t *lines = json_array();
+	for (const char *p = r->srv->cfg->ca_postal_address; lines && *p;) {
+		size_t n = strcspn(p, "|");
+		size_t a = 0, b = n;
+		while (a < b && p[a] == ' ')
+			a++;
+		while (b > a && p[b - 1] == ' ')
+			b--;
+		json_array_append_new(lines, json_pack("{s:s%}", "line", p + a, b - a));
+		p += n + (p[n] == '|');
+	}
+	json_object_set_new(d, "postal_lines", lines ? lines : json_array());
 	nl_page_respond(r, 200, "form/result", d);
 	nl_form_view_free(&fv);
 }

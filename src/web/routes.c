@@ -110,6 +110,14 @@ const struct nl_route nl_routes[] = {
 	{NL_POST, "/yonetim/fiyatlar", NL_AUTH_ADMIN, nl_h_admin_prices_post},
 	{NL_GET,  "/yonetim/banka-mutabakat", NL_AUTH_NONE, nl_h_admin_bank},
 	{NL_POST, "/yonetim/banka-mutabakat", NL_AUTH_NONE, nl_h_admin_bank_post},
+
+\t/* portal_wet.c, ra_wet.c (wet): the wet-signature PDF, the RA's barcode pages */
+\t{NL_GET,  "/basvuru/{no}/form.pdf", NL_AUTH_PERSON, nl_h_wet_form_pdf},
+\t{NL_GET,  "/kayit", NL_AUTH_RA, nl_h_ra_scan_page},
+\t{NL_POST, "/kayit", NL_AUTH_RA, nl_h_ra_scan},
+\t{NL_GET,  "/kayit/form/{code}", NL_AUTH_RA, nl_h_ra_form},
+\t{NL_POST, "/kayit/form/{code}/kabul", NL_AUTH_RA, nl_h_ra_accept},
+\t{NL_POST, "/kayit/form/{code}/red", NL_AUTH_RA, nl_h_ra_reject},
 };
 
 const size_t nl_routes_count = sizeof nl_routes / sizeof nl_routes[0];
