@@ -21,7 +21,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${NITELIK_BUILD:-$root/build}
 module=${SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 label=${NITELIK_TOKEN_LABEL:-demo-kart}
-dir=$data/imza-token
+dir=${NITELIK_TOKEN_DIR:-$data/imza-token}
 pin=123456 so_pin=12345678
 
 rm -rf "$dir"; mkdir -p "$dir/tokens"

@@ -1,5 +1,6 @@
 /* Şifreli Giriş to Online İşlemler (holder_login.h). */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "app/holder_login.h"
@@ -57,4 +58,19 @@ nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
 	nl_throttle_success(db, NL_DOOR_HOLDER, tckn, now);
 	*person_id = id;
 	return NL_OK;
+}
+
+nl_err nl_holder_identity(nl_db *db, int64_t person_id, char name[160], char id_number[32])
+{
+	nl_conn *c;
+	struct nl_person p = {0};
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = nl_store_person_get(c, person_id, &p);
+	if (rc == NL_OK) {
+		snprintf(name, 160, "%s %s", p.given_name, p.surname);
+		snprintf(id_number, 32, "%s", p.id_number);
+	}
+	nl_person_clear(&p);
+	return rc;
 }

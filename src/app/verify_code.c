@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/geo.h"
 #include "core/secret.h"
+#include "store/store_orders.h"
 
 const char nl_esign_undertaking[] =
 	"Aşağıda yazılı bütün bilgilerin doğru olduğunu, aksi halde doğacak bütün zararlardan "
@@ -34,7 +35,25 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
-nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in,
+nl_err nl_esign_code_derive(nl_db *db, const char *sid, const char *nonce,
+                            char code[NL_ESIGN_CODE_DIGITS + 1])
+{
+	char msg[256], mac[NL_KEYED_HEX_LEN];
+	snprintf(msg, sizeof msg, "%s:%s", sid, nonce);
+	nl_err rc = nl_app_keyed_hash(db, "esign-code", msg, mac);
+	if (rc)
+		return rc;
+	/* 64 bits of the MAC modulo 10^15: the bias is below 10^-4. */
+	unsigned long long v = strtoull((char[17]){mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+	                                           mac[6], mac[7], mac[8], mac[9], mac[10], mac[11],
+	                                           mac[12], mac[13], mac[14], mac[15], 0},
+	                                NULL, 16);
+	snprintf(code, NL_ESIGN_CODE_DIGITS + 1, "%015llu", v % 1000000000000000ULL);
+	return NL_OK;
+}
+
+nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in, const char *sid,
+                           char nonce[NL_ESIGN_NONCE_LEN],
                            char code[NL_ESIGN_CODE_DIGITS + 1], struct nl_esign_code *out)
 {
 	nl_conn *c;
@@ -62,11 +81,10 @@ nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in,
 	}
 	/* 10^15 codes: a collision is unlikely, but the unique hash decides. */
 	for (int attempt = 0; attempt < 5; attempt++) {
-		nl_random_digits(NL_ESIGN_CODE_DIGITS, code);
-		code[NL_ESIGN_CODE_DIGITS] = '\0';
-		if (code[0] == '0')
-			code[0] = (char)('1' + (code[1] - '0') % 9);   /* 15 digits as shown, no leading 0 */
-		rc = nl_app_keyed_hash(db, "esign", code, out->code_hash);
+		nl_random_hex(16, nonce);
+		rc = nl_esign_code_derive(db, sid, nonce, code);
+		if (rc == NL_OK)
+			rc = nl_app_keyed_hash(db, "esign", code, out->code_hash);
 		if (rc == NL_OK)
 			rc = nl_store_esign_code_insert(c, out);
 		if (rc != NL_ERR_CONFLICT)
@@ -185,4 +203,17 @@ char *nl_esign_text_econsent(int64_t text_version, const char *choice_text, int6
 		return NULL;
 	}
 	return nl_buf_take(&b);
+}
+
+nl_err nl_esign_order_no(nl_db *db, int64_t order_id, int64_t *order_no)
+{
+	nl_conn *c;
+	struct nl_order o = {0};
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = nl_store_order_get(c, order_id, &o);
+	if (rc == NL_OK)
+		*order_no = o.order_no;
+	nl_order_clear(&o);
+	return rc;
 }

@@ -39,8 +39,20 @@ struct nl_esign_issue {
 	int64_t now;
 };
 
-/* Draws a code, stores it and gives it back (15 digits + NUL). */
-nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in,
+/* The code shown to the person is derived from the browser session's cookie
+ * value (sid, which the database does not hold: it keeps only its hash) and a
+ * random nonce kept in the session's data: so the page can show the code again
+ * on every visit of that browser, and the database holds neither the code nor
+ * what makes it (only the code's keyed hash).
+ *   code = 15 decimal digits of HMAC(server key, "esign-code", sid ":" nonce) */
+#define NL_ESIGN_NONCE_LEN 33   /* 32 hex + NUL */
+nl_err nl_esign_code_derive(nl_db *db, const char *sid, const char *nonce,
+                            char code[NL_ESIGN_CODE_DIGITS + 1]);
+
+/* Draws a nonce, derives the code from sid, stores the code's keyed hash with
+ * the purpose and text; nonce and code are given back. */
+nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in, const char *sid,
+                           char nonce[NL_ESIGN_NONCE_LEN],
                            char code[NL_ESIGN_CODE_DIGITS + 1], struct nl_esign_code *out);
 
 /* Looks a code up for the signing application. NL_OK with the row (which may
@@ -53,6 +65,9 @@ nl_err nl_esign_code_lookup(nl_db *db, const struct nl_throttle_policy *pol, con
 /* The newest code of this session for purpose (and order, 0 = any). */
 nl_err nl_esign_code_of_session(nl_db *db, const uint8_t *session_hash, const char *purpose,
                                 int64_t order_id, struct nl_esign_code *out);
+
+/* SD-<n> of an order id (for the web layer's links). */
+nl_err nl_esign_order_no(nl_db *db, int64_t order_id, int64_t *order_no);
 
 /* The texts to sign. The approval text is the holder's undertaking followed by
  * the data of the form version (fv->current). */

@@ -22,7 +22,7 @@ nl_err nl_store_esign_code_insert(nl_conn *c, struct nl_esign_code *code)
 		" order_id, form_version_id, consent_text_id, consent_choice, text, created_at,"
 		" expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
 		" ON CONFLICT (code_hash) DO NOTHING RETURNING id",
-		"txttzzzztttii", code->code_hash, (const void *)code->session_hash,
+		"txttzzzzttii", code->code_hash, (const void *)code->session_hash,
 		(size_t)NL_ESIGN_SESSION_LEN, code->purpose, code->id_number, code->person_id,
 		code->order_id, code->form_version_id, code->consent_text_id, code->consent_choice,
 		code->text, code->created_at, code->expires_at);
@@ -294,6 +294,20 @@ nl_err nl_store_holder_secword_hash(nl_conn *c, int64_t person_id, char **hash)
 	rc = nl_store_step_row(s);
 	if (rc == NL_OK)
 		*hash = nl_store_col_dup(s, 0, &rc);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_esign_signature_person(nl_conn *c, int64_t signature_id, int64_t *person_id)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT person_id FROM esign_signatures WHERE id = $1",
+	                           "i", signature_id);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		*person_id = nl_db_col_int64(s, 0);
 	nl_db_finalize(s);
 	return rc;
 }

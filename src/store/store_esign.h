@@ -70,6 +70,9 @@ nl_err nl_store_esign_signature_insert(nl_conn *c, struct nl_esign_signature *s)
 /* Number of signatures kept for an order (tests, the RA's detail page). */
 nl_err nl_store_esign_signature_count(nl_conn *c, int64_t order_id, int64_t *n);
 
+/* The person a signature was accepted for. */
+nl_err nl_store_esign_signature_person(nl_conn *c, int64_t signature_id, int64_t *person_id);
+
 /* ---- e-Onay consent ---- */
 struct nl_econsent_text {
 	int64_t id, version, valid_from;

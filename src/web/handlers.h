@@ -108,4 +108,26 @@ void nl_h_ra_form(struct nl_req *r);
 void nl_h_ra_accept(struct nl_req *r);
 void nl_h_ra_reject(struct nl_req *r);
 
+/* portal_esign.c: e-İmza: the signing application's API, the waiting page's
+ * poll, step 2 by e-İmza and e-Onay (esign) */
+void nl_h_imza_api_get(struct nl_req *r);
+void nl_h_imza_api_post(struct nl_req *r);
+void nl_h_imza_status(struct nl_req *r);
+void nl_h_imza_continue(struct nl_req *r);
+void nl_h_wizard_esign(struct nl_req *r);
+void nl_h_wizard_esign_new(struct nl_req *r);
+void nl_h_wizard_eonay(struct nl_req *r);
+
+/* holder.c: Online İşlemler: the holder's doors, home menu, e-Onay (esign) */
+void nl_h_holder_door(struct nl_req *r);
+void nl_h_holder_door_post(struct nl_req *r);
+void nl_h_holder_esign_wait(struct nl_req *r);
+void nl_h_holder_esign_new(struct nl_req *r);
+void nl_h_holder_logout(struct nl_req *r);
+void nl_h_holder_menu(struct nl_req *r);
+void nl_h_holder_econsent(struct nl_req *r);
+void nl_h_holder_econsent_post(struct nl_req *r);
+void nl_h_holder_econsent_wait(struct nl_req *r);
+void nl_h_holder_econsent_result(struct nl_req *r);
+
 #endif

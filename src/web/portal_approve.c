@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/form.h"
+#include "web/esign_web.h"
 #include "web/handlers.h"
 #include "web/pages.h"
 #include "web/portal_wizard.h"
@@ -96,10 +97,19 @@ void nl_h_wizard_approve_post(struct nl_req *r)
 		render_step2(r, 400, &fv, "Please choose an approval method.");
 	} else if (p.method == 0 && !p.accept) {
 		render_step2(r, 400, &fv, "Please confirm that you accept the undertaking.");
+	} else if (p.method == 0) {
+		/* e-Onay approves at once (esign_web.h). */
+		const char *why = nl_esign_web_eonay(r, &fv, p.version);
+		if (why)
+			render_step2(r, fv.econsent ? 409 : 403, &fv, why);
+		else
+			nl_resp_redirect(r, nl_wz_url(r, no, "sonuc"));
 	} else {
 		e = nl_form_choose_method(r->srv->db, nl_wz_person(r), no, p.version,
 		                          (enum nl_approval_method)(p.method + 1), r->now);
-		if (e == NL_OK)
+		if (e == NL_OK && p.method == 1)
+			nl_resp_redirect(r, nl_wz_url(r, no, "eimza"));   /* the code page */
+		else if (e == NL_OK)
 			nl_resp_redirect(r, nl_wz_url(r, no, "sonuc"));
 		else if (e == NL_ERR_FORBIDDEN)
 			render_step2(r, 403, &fv, "e-Onay needs your standing consent, which you have "

@@ -118,6 +118,25 @@ const struct nl_route nl_routes[] = {
 \t{NL_GET,  "/kayit/form/{code}", NL_AUTH_RA, nl_h_ra_form},
 \t{NL_POST, "/kayit/form/{code}/kabul", NL_AUTH_RA, nl_h_ra_accept},
 \t{NL_POST, "/kayit/form/{code}/red", NL_AUTH_RA, nl_h_ra_reject},
+
+	/* portal_esign.c, holder.c (esign): e-İmza, E-İmzalı Giriş, Online İşlemler, e-Onay */
+	{NL_GET,  "/api/v1/imza/{code}", NL_AUTH_OPEN, nl_h_imza_api_get},
+	{NL_POST, "/api/v1/imza/{code}", NL_AUTH_OPEN, nl_h_imza_api_post},
+	{NL_GET,  "/imza/{id}/durum", NL_AUTH_NONE, nl_h_imza_status},
+	{NL_GET,  "/imza/{id}/devam", NL_AUTH_NONE, nl_h_imza_continue},
+	{NL_GET,  "/basvuru/{no}/eimza", NL_AUTH_PERSON, nl_h_wizard_esign},
+	{NL_POST, "/basvuru/{no}/eimza", NL_AUTH_PERSON, nl_h_wizard_esign_new},
+	{NL_POST, "/basvuru/{no}/eonay", NL_AUTH_PERSON, nl_h_wizard_eonay},
+	{NL_GET,  "/online-islemler", NL_AUTH_NONE, nl_h_holder_door},
+	{NL_POST, "/online-islemler", NL_AUTH_NONE, nl_h_holder_door_post},
+	{NL_GET,  "/online-islemler/eimza", NL_AUTH_NONE, nl_h_holder_esign_wait},
+	{NL_POST, "/online-islemler/eimza", NL_AUTH_NONE, nl_h_holder_esign_new},
+	{NL_POST, "/online-islemler/cikis", NL_AUTH_NONE, nl_h_holder_logout},
+	{NL_GET,  "/online-islemler/menu", NL_AUTH_HOLDER, nl_h_holder_menu},
+	{NL_GET,  "/online-islemler/eonay", NL_AUTH_HOLDER, nl_h_holder_econsent},
+	{NL_POST, "/online-islemler/eonay", NL_AUTH_HOLDER, nl_h_holder_econsent_post},
+	{NL_GET,  "/online-islemler/eonay/imza", NL_AUTH_HOLDER, nl_h_holder_econsent_wait},
+	{NL_GET,  "/online-islemler/eonay/sonuc", NL_AUTH_HOLDER, nl_h_holder_econsent_result},
 };
 
 const size_t nl_routes_count = sizeof nl_routes / sizeof nl_routes[0];

@@ -150,6 +150,8 @@ static bool authorize(struct nl_req *r)
 			nl_resp_redirect(r, "/giris/form");   /* the applicant's door */
 		else if (need == NL_AUTH_OFFICER || need == NL_AUTH_RA || need == NL_AUTH_ADMIN)
 			nl_resp_redirect(r, "/kurum/giris");  /* the staff door */
+		else if (need == NL_AUTH_HOLDER)
+			nl_resp_redirect(r, "/online-islemler");   /* the holder's door */
 		else
 			nl_resp_redirect(r, "/");
 		return false;

@@ -1,0 +1,284 @@
+"""The e-İmza test bed shared by tests/http/test_esign*.py: nitelikd in demo
+mode with a CA of its own (`nitelik ca init` in the demo folder), the signer
+beside it, a SoftHSM2 token holding AYŞE YILMAZ's qualified certificate
+(scripts/demo-token.sh), software keys certified by the same CA for the
+refusal cases, and a second, foreign test CA made with the openssl command
+(expired and non-qualified certificates). Standard library + openssl only.
+
+Exports Env(exes) with .srv, .sign_token(code), .cms(cert, key, text),
+.issue(name, tckn, ...), and the browser-like Client of test_wizard.py."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Server, check  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CAPTCHA = "ACDEF"
+PASSWORD = "Demo2026"
+AYSE = "64172043210"
+MEHMET = "57855534068"
+ISIL = "49214588584"
+MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+
+
+class Client:
+    """One browser: a session cookie."""
+
+    def __init__(self, srv):
+        self.srv = srv
+        self.sid = None
+
+    def req(self, method, path, form=None, raw=None, headers=None):
+        h = {}
+        if self.sid:
+            h["Cookie"] = "nl_sid=" + self.sid
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form).encode()
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        if raw is not None:
+            body = raw
+        h.update(headers or {})
+        r = self.srv.request(method, path, body=body, headers=h)
+        for v in r.all("set-cookie"):
+            if v.startswith("nl_sid="):
+                self.sid = v.split(";")[0][len("nl_sid="):] or None
+        r.text = r.body.decode("utf-8", "replace")
+        return r
+
+    def page(self, path):
+        r = self.req("GET", path)
+        m = re.search(r'name="csrf" value="([^"]+)"', r.text)
+        check(r.status == 200 and m, "GET %s: %d %s" % (path, r.status, r.text[:300]))
+        r.csrf = m.group(1)
+        return r
+
+
+def run(cmd, env=None, check_rc=True, input=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run(cmd, env=e, capture_output=True, input=input)
+    if check_rc and p.returncode != 0:
+        raise AssertionError("%s failed (%d): %s %s" % (cmd[0], p.returncode,
+                             p.stdout.decode("utf-8", "replace")[-800:],
+                             p.stderr.decode("utf-8", "replace")[-800:]))
+    return p
+
+
+class Env:
+    def __init__(self, nitelikd, nitelik, signer, imza, conf_extra=""):
+        self.exe = {"nitelikd": nitelikd, "nitelik": nitelik, "signer": signer, "imza": imza}
+        self.srv = Server(nitelikd)
+        self.data = self.srv.demo
+        os.makedirs(self.data, exist_ok=True)
+        with open(os.path.join(self.data, "nitelik.conf"), "w") as f:
+            f.write("[server]\nlisten = 127.0.0.1:0\nbase_url = http://127.0.0.1:8080\n\n"
+                    "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
+                    "[demo]\nenabled = true\nfixed_captcha = %s\n%s"
+                    % (self.data, self.data, CAPTCHA, conf_extra))
+        self.tmp = os.path.join(self.srv.dir, "work")
+        os.makedirs(self.tmp)
+        self.signer = None
+        run([nitelik, "ca", "init", "--data", self.data, "--base-url", "http://127.0.0.1:1"])
+        self.signer = subprocess.Popen([signer, "--data", self.data], stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sock = os.path.join(self.data, "ca", "signer.sock")
+        for _ in range(200):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        self.srv.start()   # migrates the database that `nitelik cert issue` writes to
+        build = os.path.dirname(os.path.dirname(os.path.dirname(imza)))
+        self.token_dir = os.path.join(self.data, "imza-token")
+        run([os.path.join(ROOT, "scripts", "demo-token.sh"), self.data],
+            env={"NITELIK_BUILD": build})
+        self.token_env = {"SOFTHSM2_CONF": os.path.join(self.token_dir, "softhsm2.conf")}
+        self.base = "http://127.0.0.1:%d" % self.srv.port
+
+    def close(self):
+        rc = self.srv.stop()
+        if self.signer:
+            self.signer.terminate()
+            self.signer.wait(10)
+        return rc
+
+    # ---- signing ----
+    def sign_token(self, code, pin="123456", extra=None):
+        """nitelik-imza with the demo token; returns the CompletedProcess."""
+        cmd = [self.exe["imza"], "--server", self.base, "--module", MODULE, "--token", "demo-kart"]
+        cmd += (extra or []) + [code]
+        env = dict(self.token_env)
+        env["NITELIK_IMZA_PIN"] = pin
+        return run(cmd, env=env, check_rc=False, input=b"")
+
+    def issue(self, name, tckn, given="TEST", surname="KİŞİ"):
+        """A software key certified by our CA: (cert, key) paths."""
+        key = os.path.join(self.tmp, name + ".key")
+        csr = os.path.join(self.tmp, name + ".csr")
+        cert = os.path.join(self.tmp, name + ".pem")
+        run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-keyout", key, "-subj", "/CN=x", "-out", csr])
+        run([self.exe["nitelik"], "cert", "issue", "--data", self.data, "--csr", csr,
+             "--given", given, "--surname", surname, "--tckn", tckn, "--out", cert])
+        return cert, key
+
+    def serial(self, cert):
+        out = run(["openssl", "x509", "-in", cert, "-noout", "-serial"]).stdout.decode()
+        return out.strip().split("=")[1]
+
+    def cms(self, cert, key, text, extra=None, certfile=None):
+        """CAdES-BES over text with the openssl command (DER bytes)."""
+        tf = os.path.join(self.tmp, "text.txt")
+        with open(tf, "wb") as f:
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
+        cmd = ["openssl", "cms", "-sign", "-binary", "-nodetach", "-cades", "-md", "sha256",
+               "-signer", cert, "-inkey", key, "-in", tf, "-outform", "DER"]
+        if certfile:
+            cmd += ["-certfile", certfile]
+        return run(cmd + (extra or [])).stdout
+
+    def foreign_ca(self):
+        """A second provider's root in the trust list, and a function that
+        issues certificates from it with chosen extensions and dates."""
+        d = os.path.join(self.tmp, "foreign")
+        os.makedirs(os.path.join(d, "new"), exist_ok=True)
+        open(os.path.join(d, "index.txt"), "w").close()
+        with open(os.path.join(d, "serial"), "w") as f:
+            f.write("1000\n")
+        conf = os.path.join(d, "ca.cnf")
+        with open(conf, "w") as f:
+            f.write("""[ca]
+default_ca = foreign
+[foreign]
+dir = %s
+database = $dir/index.txt
+new_certs_dir = $dir/new
+serial = $dir/serial
+certificate = $dir/root.pem
+private_key = $dir/root.key
+default_md = sha256
+policy = anything
+unique_subject = no
+copy_extensions = none
+[anything]
+countryName = optional
+serialNumber = optional
+givenName = optional
+surname = optional
+commonName = supplied
+[qualified]
+keyUsage = critical, nonRepudiation
+qcStatements = DER:30:0a:30:08:06:06:04:00:8e:46:01:01
+[plain]
+keyUsage = critical, nonRepudiation
+[root_ext]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+""" % d)
+        run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-keyout", os.path.join(d, "root.key"), "-subj", "/CN=Foreign Test Root/C=TR",
+             "-days", "3650", "-out", os.path.join(d, "root.pem"),
+             "-config", conf, "-extensions", "root_ext"])
+        trust = os.path.join(self.data, "esign", "trust")
+        os.makedirs(trust, exist_ok=True)
+        with open(os.path.join(d, "root.pem")) as src, \
+                open(os.path.join(trust, "foreign.pem"), "w") as dst:
+            dst.write(src.read())
+
+        def issue(name, tckn, ext, start=None, end=None):
+            key = os.path.join(d, name + ".key")
+            csr = os.path.join(d, name + ".csr")
+            cert = os.path.join(d, name + ".pem")
+            run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt",
+                 "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+                 "-subj", "/C=TR/serialNumber=PNOTR-%s/CN=Foreign %s" % (tckn, name), "-out", csr])
+            cmd = ["openssl", "ca", "-batch", "-config", conf, "-in", csr, "-out", cert,
+                   "-extensions", ext, "-notext"]
+            cmd += ["-startdate", start] if start else []
+            cmd += ["-enddate", end] if end else ["-days", "365"]
+            run(cmd)
+            return cert, key
+        return issue
+
+
+def login_person(c, tckn):
+    csrf = c.page("/giris/form").csrf
+    check(c.req("GET", "/captcha.png").status == 200, "captcha")
+    r = c.req("POST", "/giris/form", {"csrf": csrf, "captcha": CAPTCHA, "id_number": tckn,
+                                      "password": PASSWORD})
+    check(r.status == 303, "login %s: %d %s" % (tckn, r.status, r.text[:300]))
+    r = c.req("GET", "/basvurularim")
+    m = re.search(r'/basvuru/(\d+)/form', r.text)
+    check(m, "no Başvuruyu Tamamla link for %s: %s" % (tckn, r.text[:500]))
+    c.no = m.group(1)
+    return c
+
+
+def good_form(csrf, mobile, email, base="0"):
+    return {"csrf": csrf, "action": "submit", "base_version": base, "period": "2",
+            "card_reader": "mini", "publish": "no", "reason": "first",
+            "security_word": "Gizli2026ş", "security_word2": "Gizli2026ş",
+            "email": email, "mobile": mobile, "operator": "turkcell",
+            "home_phone": "", "info_channel": "both", "registry_no": "MEB-0001",
+            "unit": "Bilgi İşlem Şubesi", "title": "Öğretmen", "work_phone": "0312 222 33 44",
+            "extension": "1234", "address_type": "institution",
+            "address": "Atatürk Bulvarı No: 1 Kızılay", "province": "6", "district": "Çankaya",
+            "postal_code": "06420", "delivery_method": "courier"}
+
+
+def to_step2(srv, tckn, mobile, email):
+    """Logs the demo person in, fills the form, confirms it by SMS: the client
+    stands at step 2 with .no and .version."""
+    c = login_person(Client(srv), tckn)
+    p = c.page("/basvuru/%s/form" % c.no)
+    r = c.req("POST", "/basvuru/%s/form" % c.no, good_form(p.csrf, mobile, email))
+    check(r.status == 303, "form submit: %d %s" % (r.status, r.text[:400]))
+    p = c.page("/basvuru/%s/sms" % c.no)
+    version = re.search(r'name="version" value="(\d+)"', p.text).group(1)
+    r = c.req("POST", "/basvuru/%s/sms" % c.no, {"csrf": p.csrf, "action": "send", "version": version})
+    check(r.status == 200, "sms send: %d" % r.status)
+    out = c.req("GET", "/demo/outbox").text
+    digits = re.sub(r"\D", "", mobile)[-10:]
+    i = out.find(digits)
+    code = re.search(r"kodunuz: (\d{6})", out[i:]).group(1)
+    p = c.page("/basvuru/%s/sms" % c.no)
+    r = c.req("POST", "/basvuru/%s/sms" % c.no, {"csrf": p.csrf, "action": "verify", "code": code,
+                                                  "version": version})
+    check(r.status == 303 and r.header("location").endswith("/onay"), "sms verify: %d" % r.status)
+    c.version = version
+    return c
+
+
+def wait_page(c, path):
+    """GET the waiting page: (code digits, code id, html)."""
+    r = c.req("GET", path)
+    check(r.status == 200, "GET %s: %d %s" % (path, r.status, r.text[:300]))
+    m = re.search(r'id="esign-code">(\d{15})<', r.text)
+    i = re.search(r'/imza/(\d+)/durum', r.text)
+    check(m and i, "no code on %s: %s" % (path, r.text[:600]))
+    return m.group(1), i.group(1), r.text
+
+
+def status(c, code_id):
+    r = c.req("GET", "/imza/%s/durum" % code_id)
+    check(r.status == 200, "durum: %d %s" % (r.status, r.text[:200]))
+    return json.loads(r.text)
+
+
+def api_text(srv, code):
+    r = srv.request("GET", "/api/v1/imza/%s" % code)
+    return r.status, json.loads(r.body or b"{}")
+
+
+def api_post(srv, code, cms):
+    r = srv.request("POST", "/api/v1/imza/%s" % code, body=cms,
+                    headers={"Content-Type": "application/cms"})
+    return r.status, json.loads(r.body or b"{}")
