@@ -108,6 +108,10 @@ static nl_err pdf_tx(nl_conn *c, void *arg)
 		goto out;
 	}
 	rc = nl_store_barcode_of_version(c, f.id, &b);
+	if (rc == NL_OK && b.status == NL_BARCODE_REJECTED) {
+		rc = NL_ERR_FORBIDDEN;   /* the paper was refused: a new version is needed */
+		goto out;
+	}
 	if (rc == NL_ERR_NOT_FOUND) {
 		b = (struct nl_barcode){.form_version_id = f.id, .order_id = o.id};
 		memcpy(b.code, NL_BARCODE_PREFIX, 2);

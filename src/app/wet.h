@@ -84,7 +84,8 @@ struct nl_wet_view {
 /* The PDF of the person's current version of order SD-<order_no>, with its
  * barcode (made now if the version has none). NL_ERR_NOT_FOUND when the order
  * is not the person's; NL_ERR_CONFLICT when the current version is not
- * SMS-confirmed (nor approved with a wet signature). pdf gets the bytes
+ * SMS-confirmed (nor approved with a wet signature); NL_ERR_FORBIDDEN when
+ * the RA rejected its paper form (a new version is needed). pdf gets the bytes
  * (appended); code (may be NULL) the form's code. */
 nl_err nl_wet_form_pdf(const struct nl_app *app, int64_t person_id, int64_t order_no,
                        int64_t now, nl_buf *pdf, char code[NL_BARCODE_LEN + 1]);

@@ -3,7 +3,8 @@
  *                                with its barcode; an attachment. 404 for anyone
  *                                but the order's person (never 403), 409 when
  *                                the current version cannot be printed (not
- *                                confirmed yet, or approved electronically). */
+ *                                confirmed yet, or approved electronically),
+ *                                403 when the RA rejected its paper form. */
 #include <stdio.h>
 
 #include "app/wet.h"
@@ -30,6 +31,8 @@ void nl_h_wet_form_pdf(struct nl_req *r)
 		nl_resp_buf(r, 200, "application/pdf", &pdf);
 	} else if (e == NL_ERR_NOT_FOUND) {
 		nl_resp_error(r, e, "%s", "This application was not found.");
+	} else if (e == NL_ERR_FORBIDDEN) {
+		nl_resp_error(r, e, "%s", nl_approve_refusal_msgid(NL_APPROVE_REFUSED_REJECTED));
 	} else if (e == NL_ERR_CONFLICT) {
 		nl_resp_error(r, e, "%s",
 		              "The form can be printed once it is filled in and confirmed with the SMS "

@@ -142,7 +142,9 @@ struct scan_post {
 	const char *code;
 };
 static const struct nl_spec scan_spec[] = {
-	NL_SPEC_TEXT("code", struct scan_post, code, 1, 64, NL_SPEC_REQUIRED),
+	/* MULTILINE: a scanner configured to send CR/LF after the code must not be
+	 * refused for it; nl_wet_code_normalize trims it. */
+	NL_SPEC_TEXT("code", struct scan_post, code, 1, 64, NL_SPEC_REQUIRED | NL_SPEC_MULTILINE),
 	NL_SPEC_END,
 };
 

@@ -214,6 +214,7 @@ static void test_reject(void **state)
 	char code[NL_BARCODE_LEN + 1];
 	pdf_code(&w, w.person, NL_OK, code);
 	enum nl_wet_refusal why;
+	char code2_unused[NL_BARCODE_LEN + 1];
 	/* A reason is required. */
 	assert_int_equal(nl_wet_reject(&w.app, code, w.ra, "", 700, &why), NL_ERR_INVALID);
 	assert_int_equal(nl_wet_reject(&w.app, code, w.ra, "ab", 700, &why), NL_ERR_INVALID);
@@ -244,6 +245,8 @@ static void test_reject(void **state)
 	struct nl_approve_result res;
 	assert_int_equal(nl_approve_form(&w.app, &q, &res), NL_ERR_FORBIDDEN);
 	assert_int_equal(res.refusal, NL_APPROVE_REFUSED_REJECTED);
+	/* Its PDF is not handed out again. */
+	pdf_code(&w, w.person, NL_ERR_FORBIDDEN, code2_unused);
 	/* A new version gets a new code that can be accepted. */
 	next_version(f, &w, "Bilgi İşlem", true);
 	char code2[NL_BARCODE_LEN + 1];
