@@ -13,12 +13,15 @@
 # and prints the commands to sign with it. The key pair is generated inside
 # the token (pkcs11-tool) and never leaves it; the request is signed on the
 # token by `nitelik-imza --csr`.
-# Environment: NITELIK_BUILD (default ./build), SOFTHSM_MODULE.
+# Environment: NITELIK_BUILD (default ./build), or NITELIK_IMZA and NITELIK_CLI
+# (the programs), SOFTHSM_MODULE, NITELIK_TOKEN_DIR (default DATA_DIR/imza-token).
 set -euo pipefail
 data=${1:?usage: demo-token.sh DATA_DIR [TCKN GIVEN SURNAME]}
 tckn=${2:-64172043210}; given=${3:-AYŞE}; surname=${4:-YILMAZ}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${NITELIK_BUILD:-$root/build}
+imza=${NITELIK_IMZA:-$build/src/cmd/nitelik-imza}
+cli=${NITELIK_CLI:-$build/src/cmd/nitelik}
 module=${SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
 label=${NITELIK_TOKEN_LABEL:-demo-kart}
 dir=${NITELIK_TOKEN_DIR:-$data/imza-token}
@@ -33,9 +36,9 @@ printf '%s\n' "$pin" > "$dir/pin"; chmod 600 "$dir/pin"
 softhsm2-util --init-token --free --label "$label" --pin "$pin" --so-pin "$so_pin" >/dev/null
 pkcs11-tool --module "$module" --token-label "$label" --login --pin "$pin" \
   --keypairgen --key-type EC:prime256v1 --id 01 --label imza >/dev/null
-"$build/src/cmd/nitelik-imza" --module "$module" --token "$label" --pin-file "$dir/pin" \
+"$imza" --module "$module" --token "$label" --pin-file "$dir/pin" \
   --csr "$dir/req.csr" --cn "$given $surname"
-"$build/src/cmd/nitelik" cert issue --data "$data" --csr "$dir/req.csr" --given "$given" \
+"$cli" cert issue --data "$data" --csr "$dir/req.csr" --given "$given" \
   --surname "$surname" --tckn "$tckn" --out "$dir/cert.pem" >/dev/null
 openssl x509 -in "$dir/cert.pem" -outform DER -out "$dir/cert.der"
 pkcs11-tool --module "$module" --token-label "$label" --login --pin "$pin" \
@@ -45,5 +48,5 @@ rm -f "$dir/req.csr" "$dir/cert.der"
 cat <<MSG
 Token "$label" holds the qualified certificate of $given $surname ($tckn); PIN $pin.
 Sign a Doğrulama Kodu shown in the browser with:
-  SOFTHSM2_CONF=$dir/softhsm2.conf $build/src/cmd/nitelik-imza --server URL --module $module --token $label
+  SOFTHSM2_CONF=$dir/softhsm2.conf $imza --server URL --module $module --token $label
 MSG

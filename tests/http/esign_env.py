@@ -74,6 +74,7 @@ def run(cmd, env=None, check_rc=True, input=None):
 
 class Env:
     def __init__(self, nitelikd, nitelik, signer, imza, conf_extra=""):
+        nitelikd, nitelik, signer, imza = (os.path.abspath(x) for x in (nitelikd, nitelik, signer, imza))
         self.exe = {"nitelikd": nitelikd, "nitelik": nitelik, "signer": signer, "imza": imza}
         self.srv = Server(nitelikd)
         self.data = self.srv.demo
@@ -95,10 +96,9 @@ class Env:
                 break
             time.sleep(0.05)
         self.srv.start()   # migrates the database that `nitelik cert issue` writes to
-        build = os.path.dirname(os.path.dirname(os.path.dirname(imza)))
         self.token_dir = os.path.join(self.data, "imza-token")
         run([os.path.join(ROOT, "scripts", "demo-token.sh"), self.data],
-            env={"NITELIK_BUILD": build})
+            env={"NITELIK_IMZA": imza, "NITELIK_CLI": nitelik})
         self.token_env = {"SOFTHSM2_CONF": os.path.join(self.token_dir, "softhsm2.conf")}
         self.base = "http://127.0.0.1:%d" % self.srv.port
 
