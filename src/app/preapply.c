@@ -70,7 +70,7 @@ static void check_identity(const struct nl_preapply_input *in, struct nl_preappl
 		if ((r = nl_valid_tckn(id)))
 			add_err(errs, n, NL_PA_ID_NUMBER, r);
 		else
-			snprintf(out->id_number, sizeof out->id_number, "%s", id);
+			memcpy(out->id_number, id, 12);   /* 11 digits and the NUL, checked above */
 		return;
 	}
 	if ((r = nl_valid_passport(id, buf))) {
