@@ -2,6 +2,7 @@
  *   GET /repo/{name}          root.crt, issuing.crt (DER), issuing.crl, root.crl
  *                             (the CRL distribution point and caIssuers URLs)
  *   GET /dizin?q=...          public directory: published certificates by name or e-mail
+ *                             (web/templates/dizin.html)
  *   GET /dizin/{serial}.pem|.der   download one published certificate */
 #include <ctype.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "pki/pki.h"
 #include "store/store_certs.h"
 #include "web/handlers.h"
+#include "web/pages.h"
 #include "web/pki_web.h"
 
 void nl_h_repo(struct nl_req *r)
@@ -38,48 +40,43 @@ void nl_h_repo(struct nl_req *r)
 	nl_resp_buf(r, 200, crl ? "application/pkix-crl" : "application/pkix-cert", &b);
 }
 
-struct listing { nl_buf *html; int n; };
-
 static nl_err list_row(void *ctx, const struct nl_cert_row *c)
 {
-	struct listing *l = ctx;
-	nl_buf_puts(l->html, "<tr><td>");
-	nl_buf_put_html(l->html, c->common_name);
-	nl_buf_puts(l->html, "</td><td><code>");
-	nl_buf_put_html(l->html, c->serial);
-	nl_buf_printf(l->html, "</code></td><td>%s</td><td><a href=\"/dizin/%s.pem\">PEM</a> "
-	              "<a href=\"/dizin/%s.der\">DER</a></td></tr>\n",
-	              !strcmp(c->status, "good") ? "Geçerli" : !strcmp(c->status, "hold") ? "Askıda" : "İptal",
-	              c->serial, c->serial);
-	l->n++;
+	json_t *row = json_pack("{s:s, s:s, s:b, s:b, s:b}", "name", c->common_name, "serial", c->serial,
+	                        "good", !strcmp(c->status, "good"), "hold", !strcmp(c->status, "hold"),
+	                        "revoked", !strcmp(c->status, "revoked"));
+	if (!row || json_array_append_new(ctx, row)) return NL_ERR_NOMEM;
 	return NL_OK;
 }
 
 void nl_h_directory(struct nl_req *r)
 {
 	const char *q = nl_req_query(r, "q");
-	nl_buf html = NL_BUF_INIT;
-	nl_buf_puts(&html, "<!doctype html><html lang=\"tr\"><head><meta charset=\"utf-8\">"
-	            "<title>Sertifika Dizini</title><link rel=\"stylesheet\" href=\"/static/site.css\">"
-	            "</head><body><main><h1>Sertifika Dizini</h1>"
-	            "<form method=\"get\" action=\"/dizin\"><label>Ad soyad veya e-posta "
-	            "<input name=\"q\" maxlength=\"100\" value=\"");
-	nl_buf_put_html(&html, q ? q : "");
-	nl_buf_puts(&html, "\"></label> <button>Ara</button></form>\n");
-	if (q && *q) {
-		struct listing l = {&html, 0};
-		nl_conn *c;
-		nl_buf_puts(&html, "<table><thead><tr><th>Ad soyad</th><th>Seri no</th><th>Durum</th>"
-		            "<th>İndir</th></tr></thead><tbody>\n");
-		nl_err rc = nl_db_conn(r->srv->db, &c);
-		if (!rc) rc = nl_store_cert_search(c, q, 50, list_row, &l);
-		nl_buf_puts(&html, "</tbody></table>\n");
-		if (rc == NL_ERR_INVALID) nl_buf_puts(&html, "<p>Arama metni 1-100 karakter olmalıdır.</p>");
-		else if (rc) { nl_buf_free(&html); nl_resp_error(r, rc, NULL); return; }
-		else if (!l.n) nl_buf_puts(&html, "<p>Sonuç bulunamadı.</p>");
+	json_t *d = nl_page_data(r, "Certificate Directory");
+	json_t *results = json_array();
+	if (!d || !results) {
+		json_decref(d);
+		json_decref(results);
+		nl_resp_error(r, NL_ERR_NOMEM, NULL);
+		return;
 	}
-	nl_buf_puts(&html, "</main></body></html>\n");
-	nl_resp_html(r, 200, &html);
+	json_object_set_new(d, "q", json_string(q ? q : ""));
+	if (q && *q) {
+		nl_conn *c;
+		nl_err rc = nl_db_conn(r->srv->db, &c);
+		if (!rc) rc = nl_store_cert_search(c, q, 50, list_row, results);
+		if (rc && rc != NL_ERR_INVALID) {
+			json_decref(d);
+			json_decref(results);
+			nl_resp_error(r, rc, NULL);
+			return;
+		}
+		json_object_set_new(d, "invalid", json_boolean(rc == NL_ERR_INVALID));
+		json_object_set_new(d, "searched", json_boolean(rc == NL_OK));
+		json_object_set_new(d, "has_results", json_boolean(json_array_size(results) > 0));
+	}
+	json_object_set_new(d, "results", results);
+	nl_page_respond(r, 200, "dizin", d);
 }
 
 void nl_h_directory_file(struct nl_req *r)
