@@ -50,8 +50,16 @@ nl_err nl_payment_pos_start(struct nl_app *app, int64_t order_no, int64_t now,
 	if (e)
 		return e;
 	memcpy(session_key, ctx.s.session_key, NL_POS_KEY_LEN + 1);
+	char ret[600];
+	const char *base = app->cfg ? app->cfg->base_url : "";
+	size_t bl = strlen(base);
+	while (bl && base[bl - 1] == '/')
+		bl--;
+	snprintf(ret, sizeof ret, "%.*s/odeme/geri-donus", (int)bl, base);
+	struct nl_pos_request rq = {.session = session_key, .order_no = order_no,
+	                            .amount_kurus = ctx.s.amount_kurus, .return_url = ret};
 	struct nl_drv_error de = {0};
-	return pos->redirect_url(pos->self, session_key, url, url_size, &de);
+	return pos->redirect_url(pos->self, &rq, url, url_size, &de);
 }
 
 nl_err nl_payment_pos_view(nl_db *db, const char *session_key, struct nl_pos_view *out)

@@ -12,12 +12,21 @@
  *      checks the fields against its own session (src/app/payment.h).
  *
  * Configuration, section [pos]:
- *   driver      = simulator            (the only driver so far; a bank's
- *                                       driver is the same interface)
+ *   driver      = simulator | redirect (default simulator)
  *   secret      = shared HMAC key, 16..128 characters. Without one the
  *                 simulator draws a random key per process (fine for one
- *                 node; set it when several nodes share the database).
+ *                 node; set it when several nodes share the database). The
+ *                 redirect driver requires it.
  *   session_ttl = seconds a payment page may take (default 900)
+ *   url         = redirect driver: the bank's 3-D Secure entry page
+ *   merchant_id = redirect driver: our merchant number at the bank
+ *
+ * The redirect driver is the sketch of a bank's driver: it sends the browser
+ * to `url` with the payment request in the query (merchant, session,
+ * order_no, amount, currency, return_url) signed by the same HMAC over
+ * "v1req" and those fields (nl_pos_request_mac), and verifies the bank's
+ * callback like the simulator's. A real bank's field names and MAC rules go
+ * into a driver of their own with these two calls.
  *
  * The simulator is the bank: its page is served by nitelikd itself at
  * /sanal-pos/sim/{session} and signs its callback with nl_pos_sim_sign. Demo
@@ -42,6 +51,8 @@ struct nl_pos_config {
 	char driver[32];
 	char secret[NL_POS_SECRET_MAX + 1];
 	long session_ttl_s;
+	char url[512];
+	char merchant_id[64];
 };
 
 void nl_pos_config_defaults(struct nl_pos_config *c);
@@ -72,11 +83,24 @@ nl_err nl_pos_mac(const unsigned char *key, size_t key_len, const struct nl_pos_
 nl_err nl_pos_mac_check(const unsigned char *key, size_t key_len,
                         const struct nl_pos_callback *cb);
 
+/* What the merchant asks the bank for. */
+struct nl_pos_request {
+	const char *session;    /* the session key */
+	int64_t order_no;
+	int64_t amount_kurus;
+	const char *return_url; /* absolute URL of POST /odeme/geri-donus */
+};
+
+/* The redirect driver's request MAC: lower-case hex HMAC-SHA256 over
+ * "v1req\n<merchant>\n<session>\n<order_no>\n<amount>\nTRY\n<return_url>". */
+nl_err nl_pos_request_mac(const unsigned char *key, size_t key_len, const char *merchant,
+                          const struct nl_pos_request *rq, char out[NL_POS_MAC_HEX]);
+
 typedef struct nl_pos {
 	const char *name;
 	void *self;
-	/* Where to send the browser for a session: an absolute URL or a local path. */
-	nl_err (*redirect_url)(void *self, const char *session_key, char *url, size_t size,
+	/* Where to send the browser for a request: an absolute URL or a local path. */
+	nl_err (*redirect_url)(void *self, const struct nl_pos_request *rq, char *url, size_t size,
 	                       struct nl_drv_error *e);
 	/* Verifies a callback's MAC: NL_OK or NL_ERR_UNAUTHORIZED. */
 	nl_err (*verify)(void *self, const struct nl_pos_callback *cb, struct nl_drv_error *e);

@@ -97,7 +97,9 @@ static void simulator(void **state)
 	assert_string_equal(mac, VECTOR);           /* the configured secret is the key */
 	assert_int_equal(p->verify(p->self, &cb, NULL), NL_OK);
 	char url[128];
-	assert_int_equal(p->redirect_url(p->self, cb.session, url, sizeof url, NULL), NL_OK);
+	struct nl_pos_request rq = {.session = cb.session, .order_no = 100002, .amount_kurus = 60000,
+	                            .return_url = "http://127.0.0.1:8080/odeme/geri-donus"};
+	assert_int_equal(p->redirect_url(p->self, &rq, url, sizeof url, NULL), NL_OK);
 	assert_string_equal(url, "/sanal-pos/sim/0123456789abcdef0123456789abcdef");
 	nl_pos_free(p);
 
@@ -107,6 +109,40 @@ static void simulator(void **state)
 	assert_string_equal(nl_pos_sim_card_outcome("1234"), "invalid_card");
 	assert_string_equal(nl_pos_sim_card_outcome("4111x"), "invalid_card");
 	assert_string_equal(nl_pos_sim_card_outcome(NULL), "invalid_card");
+}
+
+/* The sketch of a bank driver: the request goes to the bank's page signed,
+ * the bank's callback is verified like the simulator's. */
+static void redirect_driver(void **state)
+{
+	(void)state;
+	struct nl_pos_config c;
+	nl_pos_config_defaults(&c);
+	nl_pos *p;
+	assert_int_equal(nl_pos_config_set(&c, "driver", "redirect"), NL_OK);
+	assert_int_equal(nl_pos_open(&c, &p), NL_ERR_CONFIG);   /* no secret, url, merchant */
+	assert_int_equal(nl_pos_config_set(&c, "url", "ftp://bank"), NL_ERR_CONFIG);
+	assert_int_equal(nl_pos_config_set(&c, "url", "https://bank.example/3d?x=1"), NL_ERR_CONFIG);
+	assert_int_equal(nl_pos_config_set(&c, "url", "https://bank.example/3d"), NL_OK);
+	assert_int_equal(nl_pos_config_set(&c, "merchant_id", "M 42"), NL_OK);
+	assert_int_equal(nl_pos_config_set(&c, "secret", KEY), NL_OK);
+	assert_int_equal(nl_pos_open(&c, &p), NL_OK);
+	assert_null(p->sim_sign);
+	struct nl_pos_request rq = {.session = "0123456789abcdef0123456789abcdef", .order_no = 100002,
+	                            .amount_kurus = 60000, .return_url = "https://n.example/odeme/geri-donus"};
+	char url[1024], mac[NL_POS_MAC_HEX];
+	assert_int_equal(p->redirect_url(p->self, &rq, url, sizeof url, NULL), NL_OK);
+	assert_int_equal(nl_pos_request_mac((const unsigned char *)KEY, strlen(KEY), "M 42", &rq, mac),
+	                 NL_OK);
+	char want[1024];
+	snprintf(want, sizeof want, "https://bank.example/3d?merchant=M%%2042"
+	         "&session=0123456789abcdef0123456789abcdef&order_no=100002&amount=60000"
+	         "&currency=TRY&return_url=https%%3A%%2F%%2Fn.example%%2Fodeme%%2Fgeri-donus&mac=%s", mac);
+	assert_string_equal(url, want);
+	assert_int_equal(p->redirect_url(p->self, &rq, url, 64, NULL), NL_ERR_INTERNAL);
+	struct nl_pos_callback cb = sample();
+	assert_int_equal(p->verify(p->self, &cb, NULL), NL_OK);
+	nl_pos_free(p);
 }
 
 static const char *check(const char *a, const char *b, const char *c, const char *d,
@@ -175,6 +211,7 @@ int main(void)
 		cmocka_unit_test(mac_vector),
 		cmocka_unit_test(mac_refusals),
 		cmocka_unit_test(simulator),
+		cmocka_unit_test(redirect_driver),
 		cmocka_unit_test(bank_lines),
 		cmocka_unit_test(vat_rate_text),
 	};
