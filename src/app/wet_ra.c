@@ -29,10 +29,15 @@ static nl_err check(nl_conn *c, const char *code_in, struct nl_wet_view *v,
 		*why = NL_WET_REFUSED_UNKNOWN;
 	if (rc != NL_OK)
 		return rc;
-	/* The version's row lock orders this decision against a new version being
-	 * submitted or an electronic approval of the same version (PostgreSQL). */
-	if ((rc = nl_store_form_lock(c, b.form_version_id)) != NL_OK ||
-	    (rc = nl_store_form_get(c, b.form_version_id, &f)) != NL_OK ||
+	/* The version's row lock orders this decision against another officer's
+	 * decision on the same paper, a new version being submitted and an
+	 * electronic approval of the same version (PostgreSQL); the barcode is
+	 * read again under the lock so the loser sees the winner's decision. */
+	int64_t version_id = b.form_version_id;
+	nl_barcode_clear(&b);
+	if ((rc = nl_store_form_lock(c, version_id)) != NL_OK ||
+	    (rc = nl_store_barcode_by_code(c, code, &b)) != NL_OK ||
+	    (rc = nl_store_form_get(c, version_id, &f)) != NL_OK ||
 	    (rc = nl_store_order_get(c, b.order_id, &o)) != NL_OK)
 		goto out;
 	if (b.status == NL_BARCODE_ACCEPTED)

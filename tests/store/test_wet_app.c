@@ -2,6 +2,7 @@
  * (made once per version, a new version makes a new one), the PDF only for
  * its owner and only for a confirmed version, and the registration officer's
  * look-up, Kabul and Red with every refusal. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,12 +276,63 @@ static void test_approved_otherwise(void **state)
 	pdf_code(&w, w.person, NL_ERR_CONFLICT, code);
 }
 
+struct racer {
+	struct world *w;
+	const char *code;
+	nl_err rc;
+	enum nl_wet_refusal why;
+};
+
+static void *race_accept(void *arg)
+{
+	struct racer *r = arg;
+	r->rc = nl_wet_accept(&r->w->app, r->code, r->w->ra, 800, &r->why, NULL);
+	nl_db_thread_done(r->w->app.db);
+	return NULL;
+}
+
+/* Six officers register the same paper at once: one wins, every other is
+ * told it is registered already, and everything is stored once. */
+static void test_concurrent_accept(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup(f, &w);
+	next_version(f, &w, "Bilgi İşlem", true);
+	char code[NL_BARCODE_LEN + 1];
+	pdf_code(&w, w.person, NL_OK, code);
+	enum { N = 6 };
+	pthread_t t[N];
+	struct racer r[N];
+	for (int i = 0; i < N; i++) {
+		r[i] = (struct racer){&w, code, NL_ERR_INTERNAL, NL_WET_REFUSED_NONE};
+		assert_int_equal(pthread_create(&t[i], NULL, race_accept, &r[i]), 0);
+	}
+	int ok = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(t[i], NULL);
+		if (r[i].rc == NL_OK) {
+			ok++;
+		} else {
+			assert_int_equal(r[i].rc, NL_ERR_CONFLICT);
+			assert_int_equal(r[i].why, NL_WET_REFUSED_ACCEPTED);
+		}
+	}
+	assert_int_equal(ok, 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM ra_decisions"), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'approve'"), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'order' AND"
+	                           " to_state = 'production_wait'"), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE body_text LIKE"
+	                           " '%Islak İmza%'"), 2);
+}
+
 int main(void)
 {
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	static const struct fx_test tests[] = {
 		FX_TEST(test_code_normalize), FX_TEST(test_pdf_and_codes), FX_TEST(test_accept),
-		FX_TEST(test_reject), FX_TEST(test_approved_otherwise),
+		FX_TEST(test_reject), FX_TEST(test_approved_otherwise), FX_TEST(test_concurrent_accept),
 	};
 	int status = fx_main("test_store_wet_app", tests, sizeof tests / sizeof tests[0]);
 	nl_docs_shutdown();   /* the PDFs' fonts: a clean exit under LeakSanitizer */
