@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/approve.h"
 #include "app/payment.h"
+#include "core/config.h"
 #include "core/secret.h"
 #include "fixture.h"
 #include "store/store_forms.h"
@@ -336,6 +338,68 @@ static void test_import_rolls_back(void **state)
 	assert_int_equal(count_mail(f, "mehmet@example.org"), 0);
 }
 
+/* A submitted and SMS-confirmed version of order id, ready for approval. */
+static int64_t confirmed_version(struct fx *f, int64_t order_id)
+{
+	struct nl_form fm = {.order_id = order_id, .period_years = 1, .card_reader = "none",
+	                     .info_channel = "email", .email = "form@example.org",
+	                     .mobile = "5321234567", .reason = "first", .publish = "no"};
+	assert_int_equal(nl_store_form_submit(f->c, &fm, T0, NULL), NL_OK);
+	assert_int_equal(nl_store_form_set_status(f->c, fm.id, NL_FORM_SUBMITTED,
+	                                          NL_FORM_SMS_CONFIRMED, T0), NL_OK);
+	return fm.version;
+}
+
+static void approve(struct nl_app *app, int64_t order_no, int64_t version)
+{
+	struct nl_approve_req q = {.order_no = order_no, .version = version,
+	                           .method = NL_APPROVE_ISLAK, .actor = "user:2",
+	                           .evidence = "wet:TEST", .now = T0};
+	struct nl_approve_result res;
+	assert_int_equal(nl_approve_form(app, &q, &res), NL_OK);
+}
+
+/* SPEC §7: "Başvuru Formu ve Ödeme Bekleniyor" -> (form approved) "Ödeme
+ * Bekleniyor" or (paid) "Başvuru Formu Bekleniyor" -> both -> "Üretim
+ * Bekleniyor", with the real approval use case; production may start only
+ * when both are done (nl_payment_settled). */
+static void test_combined_statuses(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup(f, &w);
+	static struct nl_config cfg;
+	nl_config_defaults(&cfg, NL_SOURCE_ROOT "/web");
+	struct nl_app app;
+	pos_app(f, &app);
+	app.cfg = &cfg;
+	bool settled;
+
+	/* Form first, then payment. */
+	assert_int_equal(status_of(f, w.pay_order), NL_ST_FORM_PAYMENT_WAIT);
+	approve(&app, w.pay_no, confirmed_version(f, w.pay_order));
+	assert_int_equal(status_of(f, w.pay_order), NL_ST_PAYMENT_WAIT);
+	assert_int_equal(nl_payment_settled(f->c, w.pay_order, &settled), NL_OK);
+	assert_false(settled);
+	struct nl_payment_input in = {.order_id = w.pay_order, .amount_kurus = 60000,
+	                              .channel = "pos", .external_ref = "pos:C-1", .actor = "t"};
+	assert_int_equal(nl_payment_record(f->c, &in, T0, NULL), NL_OK);
+	assert_int_equal(status_of(f, w.pay_order), NL_ST_PRODUCTION_WAIT);
+	assert_int_equal(nl_payment_settled(f->c, w.pay_order, &settled), NL_OK);
+	assert_true(settled);
+
+	/* Payment first, then the form. */
+	int64_t id, no;
+	person_order(f, "45765846364", "gulsen@example.org", NL_PAY_PERSON, &id, &no, NULL);
+	in = (struct nl_payment_input){.order_id = id, .amount_kurus = 60000, .channel = "atm",
+	                               .external_ref = "bank:C-2", .actor = "t"};
+	assert_int_equal(nl_payment_record(f->c, &in, T0, NULL), NL_OK);
+	assert_int_equal(status_of(f, id), NL_ST_FORM_WAIT);
+	approve(&app, no, confirmed_version(f, id));
+	assert_int_equal(status_of(f, id), NL_ST_PRODUCTION_WAIT);
+	nl_pos_free(app.drivers.pos);
+}
+
 int main(void)
 {
 	static const struct fx_test tests[] = {
@@ -344,6 +408,7 @@ int main(void)
 		FX_TEST(test_pos_callback),
 		FX_TEST(test_import),
 		FX_TEST(test_import_rolls_back),
+		FX_TEST(test_combined_statuses),
 	};
 	return fx_main("payment_app", tests, sizeof tests / sizeof tests[0]);
 }
