@@ -117,7 +117,7 @@ nl_err nl_store_esign_code_refuse(nl_conn *c, int64_t id, int64_t expected_tries
 		"UPDATE esign_codes SET tries = tries + 1, last_error = $3,"
 		" status = CASE WHEN $4 = 1 THEN 'burnt' ELSE status END"
 		" WHERE id = $1 AND tries = $2 AND status = 'active'",
-		"iitb", id, expected_tries, why ? why : "", burn);
+		"iiti", id, expected_tries, why ? why : "", (int64_t)(burn ? 1 : 0));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;
@@ -224,17 +224,25 @@ nl_err nl_store_econsent_text_add(nl_conn *c, int64_t valid_from, const char *in
                                   const char *accept_text, const char *decline_text,
                                   int64_t *version)
 {
+	/* The next number; two writers racing for it meet the unique index. */
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
-		"INSERT INTO econsent_texts (version, valid_from, intro, accept_text, decline_text)"
-		" SELECT COALESCE(MAX(version), 0) + 1, $1, $2, $3, $4 FROM econsent_texts"
-		" RETURNING version", "itttt", valid_from, intro, accept_text, decline_text);
+	int64_t next = 1;
+	nl_err rc = nl_store_query(c, &s, "SELECT COALESCE(MAX(version), 0) + 1 FROM econsent_texts", "");
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
-	if (rc == NL_OK && version)
-		*version = nl_db_col_int64(s, 0);
+	if (rc == NL_OK)
+		next = nl_db_col_int64(s, 0);
 	nl_db_finalize(s);
+	if (rc)
+		return rc;
+	rc = nl_store_query(c, &s,
+		"INSERT INTO econsent_texts (version, valid_from, intro, accept_text, decline_text)"
+		" VALUES ($1, $2, $3, $4, $5)", "iittt", next, valid_from, intro, accept_text, decline_text);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, NULL);
+	if (rc == NL_OK && version)
+		*version = next;
 	return rc;
 }
 

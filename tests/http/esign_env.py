@@ -28,6 +28,10 @@ ISIL = "49214588584"
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 
 
+class SkipEngine(Exception):
+    """The engine asked for is not available."""
+
+
 class Client:
     """One browser: a session cookie."""
 
@@ -73,17 +77,31 @@ def run(cmd, env=None, check_rc=True, input=None):
 
 
 class Env:
-    def __init__(self, nitelikd, nitelik, signer, imza, conf_extra=""):
+    def __init__(self, nitelikd, nitelik, signer, imza, conf_extra="", engine="sqlite"):
         nitelikd, nitelik, signer, imza = (os.path.abspath(x) for x in (nitelikd, nitelik, signer, imza))
         self.exe = {"nitelikd": nitelikd, "nitelik": nitelik, "signer": signer, "imza": imza}
         self.srv = Server(nitelikd)
         self.data = self.srv.demo
         os.makedirs(self.data, exist_ok=True)
+        # engine "sqlite" (default) or "postgres": a fresh database on the
+        # cluster of NL_TEST_PG_URL (scripts/test.sh starts one).
+        self.pg_admin = None
+        self.db_url = "sqlite:%s/nitelik.db" % self.data
+        if engine == "postgres":
+            admin = os.environ.get("NL_TEST_PG_URL", "")
+            if not admin.startswith("postgres"):
+                raise SkipEngine("NL_TEST_PG_URL not set")
+            name = "esign_http_%d" % os.getpid()
+            run(["psql", admin, "-qc", "DROP DATABASE IF EXISTS %s" % name])
+            run(["psql", admin, "-qc", "CREATE DATABASE %s" % name])
+            self.pg_admin, self.pg_name = admin, name
+            self.db_url = admin.rsplit("/", 1)[0] + "/" + name
         with open(os.path.join(self.data, "nitelik.conf"), "w") as f:
             f.write("[server]\nlisten = 127.0.0.1:0\nbase_url = http://127.0.0.1:8080\n\n"
-                    "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
+                    "[storage]\ndata_dir = %s\ndatabase = %s\n\n"
                     "[demo]\nenabled = true\nfixed_captcha = %s\n%s"
-                    % (self.data, self.data, CAPTCHA, conf_extra))
+                    % (self.data, self.db_url, CAPTCHA, conf_extra))
+        os.environ["NITELIK_DB"] = self.db_url   # for `nitelik cert ...`
         self.tmp = os.path.join(self.srv.dir, "work")
         os.makedirs(self.tmp)
         self.signer = None
@@ -107,7 +125,21 @@ class Env:
         if self.signer:
             self.signer.terminate()
             self.signer.wait(10)
+        if self.pg_admin:
+            run(["psql", self.pg_admin, "-qc", "DROP DATABASE IF EXISTS %s" % self.pg_name],
+                check_rc=False)
         return rc
+
+    def sql(self, query, *args):
+        """One row of a SELECT on the test database (either engine); %s parameters
+        are integers only."""
+        q = query % tuple(int(a) for a in args)
+        if self.pg_admin:
+            out = run(["psql", self.db_url, "-AtF", "|", "-c", q]).stdout.decode().strip()
+            return tuple(int(x) if x.lstrip("-").isdigit() else x for x in out.split("|")) if out else None
+        import sqlite3
+        with sqlite3.connect(os.path.join(self.data, "nitelik.db")) as d:
+            return d.execute(q).fetchone()
 
     # ---- signing ----
     def sign_token(self, code, pin="123456", extra=None):
