@@ -45,10 +45,11 @@ static cairo_status_t on_write(void *closure, const unsigned char *data, unsigne
 	return b->oom ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
-/* Lays out text (plain, never markup) in width points at size points; returns
- * its height. align: 0 left, 1 centre, 2 right, 3 justified. */
-static double layout(struct pdf *p, const char *text, double width, double size, bool bold,
-                     bool mono, int align)
+/* Lays out len bytes of text (-1: up to the NUL; plain text, never markup) in
+ * width points at size points; returns its height. align: 0 left, 1 centre,
+ * 2 right, 3 justified. */
+static double layout_n(struct pdf *p, const char *text, int len, double width, double size,
+                       bool bold, bool mono, int align)
 {
 	pango_font_description_set_family(p->font, mono ? "DejaVu Sans Mono" : "DejaVu Sans");
 	pango_font_description_set_weight(p->font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
@@ -59,10 +60,19 @@ static double layout(struct pdf *p, const char *text, double width, double size,
 	pango_layout_set_justify(p->lay, align == 3);
 	pango_layout_set_alignment(p->lay, align == 1 ? PANGO_ALIGN_CENTER
 	                                   : align == 2 ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-	pango_layout_set_text(p->lay, text && *text ? text : "-", -1);
+	if (text && *text && len != 0)
+		pango_layout_set_text(p->lay, text, len);
+	else
+		pango_layout_set_text(p->lay, "-", -1);
 	int w, h;
 	pango_layout_get_size(p->lay, &w, &h);
 	return (double)h / PANGO_SCALE;
+}
+
+static double layout(struct pdf *p, const char *text, double width, double size, bool bold,
+                     bool mono, int align)
+{
+	return layout_n(p, text, -1, width, size, bold, mono, align);
 }
 
 static double text_at(struct pdf *p, double x, double y, double width, const char *text,
@@ -187,19 +197,24 @@ static void section(struct pdf *p, const struct nl_pdf_section *s)
 	p->y += 10;
 }
 
-/* Paragraphs separated by '\n', each kept whole on a page. */
+/* Paragraphs separated by '\n', each kept whole on a page (a paragraph
+ * longer than a page simply runs past the bottom margin: the undertaking's
+ * clauses are short). */
 static void paragraphs(struct pdf *p, const char *text, double size, int align)
 {
 	const char *s = text ? text : "";
 	while (*s) {
 		const char *nl = strchr(s, '\n');
 		size_t n = nl ? (size_t)(nl - s) : strlen(s);
-		char para[2048];
-		snprintf(para, sizeof para, "%.*s", (int)(n < sizeof para ? n : sizeof para - 1), s);
-		if (*para) {
-			double h = layout(p, para, CONTENT_W, size, false, false, align);
+		if (n > 0 && n < INT32_MAX) {
+			double h = layout_n(p, s, (int)n, CONTENT_W, size, false, false, align);
 			need(p, h);
-			p->y += text_at(p, MARGIN, p->y, CONTENT_W, para, size, false, align) + 3;
+			/* need() may have drawn a new page header: lay the paragraph out again. */
+			h = layout_n(p, s, (int)n, CONTENT_W, size, false, false, align);
+			cairo_set_source_rgb(p->cr, 0, 0, 0);
+			cairo_move_to(p->cr, MARGIN, p->y);
+			pango_cairo_show_layout(p->cr, p->lay);
+			p->y += h + 3;
 		}
 		s += n + (nl ? 1 : 0);
 	}
