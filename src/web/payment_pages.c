@@ -215,7 +215,15 @@ void nl_h_pay_start(struct nl_req *r)
 		                                            "order." : NULL);
 		return;
 	}
-	nl_resp_redirect(r, url);
+	if (url[0] == '/') {
+		nl_resp_redirect(r, url);
+		return;
+	}
+	/* A bank's page is outside base_url, which nl_resp_redirect refuses (no
+	 * open redirect); this URL comes from the configuration ([pos] url), not
+	 * from the request, so it is sent as it is. */
+	nl_resp_add_header(r, "Location", url);
+	nl_resp_bytes(r, 303, "text/plain; charset=utf-8", "", 0);
 }
 
 /* ---- the bank simulator ---- */
@@ -243,8 +251,20 @@ static void sim_page(struct nl_req *r, int status, const struct nl_pos_view *v,
 	nl_page_respond(r, status, "payment/sim", d);
 }
 
+/* The simulated bank exists only while [pos] driver = simulator. */
+static bool simulator_on(struct nl_req *r)
+{
+	const struct nl_app *app = r->srv->app;
+	if (app && app->drivers.pos && app->drivers.pos->sim_sign)
+		return true;
+	nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
+	return false;
+}
+
 void nl_h_pos_sim_page(struct nl_req *r)
 {
+	if (!simulator_on(r))
+		return;
 	struct nl_pos_view v;
 	nl_err e = nl_payment_pos_view(r->srv->db, nl_req_param(r, "session"), &v);
 	if (e) {
@@ -277,6 +297,8 @@ static const struct nl_spec sim_spec[] = {
  * read only to choose the demo outcome: never stored, never logged. */
 void nl_h_pos_sim_post(struct nl_req *r)
 {
+	if (!simulator_on(r))
+		return;
 	struct nl_pos_view v;
 	struct sim_form in;
 	struct nl_spec_result res;
@@ -296,10 +318,6 @@ void nl_h_pos_sim_post(struct nl_req *r)
 	}
 	const char *decline = in.action == 1 ? "cancelled" : nl_pos_sim_card_outcome(in.card_number);
 	nl_pos *pos = ((struct nl_app *)r->srv->app)->drivers.pos;
-	if (!pos || !pos->sim_sign) {
-		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
-		return;
-	}
 	char order_no[24], amount[24], bank_ref[32], hex[13], mac[NL_POS_MAC_HEX];
 	snprintf(order_no, sizeof order_no, "%" PRId64, v.order_no);
 	snprintf(amount, sizeof amount, "%" PRId64, v.s.amount_kurus);

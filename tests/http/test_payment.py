@@ -425,7 +425,41 @@ def cli_price_and_import(srv):
     check(not debt_rows(Client(srv).lookup(n).text), "debt still open after the CLI import")
 
 
-def start(exe):
+@tap.test
+def redirect_driver(srv):
+    """[pos] driver = redirect: 303 to the bank's page with a signed request; its callback records"""
+    other = start(srv.exe, "[pos]\ndriver = redirect\nurl = https://bank.example/3d\n"
+                           "merchant_id = NITELIK01\nsecret = %s\n" % SECRET)
+    try:
+        c = Client(other)
+        r = c.lookup(MEHMET)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)
+        r = c.req("POST", "/odeme/SD-100002", {"csrf": csrf})
+        check(r.status == 303, "start: %d" % r.status)
+        loc = urllib.parse.urlsplit(r.header("location"))
+        check(loc.scheme == "https" and loc.netloc == "bank.example" and loc.path == "/3d",
+              "location %r" % r.header("location"))
+        q = dict(urllib.parse.parse_qsl(loc.query))
+        check(q["merchant"] == "NITELIK01" and q["order_no"] == "100002" and
+              q["amount"] == "60000" and q["currency"] == "TRY" and
+              q["return_url"] == "http://127.0.0.1:8080/odeme/geri-donus", "query %r" % q)
+        canon = "\n".join(["v1req", q["merchant"], q["session"], q["order_no"], q["amount"],
+                           "TRY", q["return_url"]])
+        want = hmac.new(SECRET.encode(), canon.encode(), hashlib.sha256).hexdigest()
+        check(hmac.compare_digest(q["mac"], want), "request MAC")
+        check(c.req("GET", "/sanal-pos/sim/" + q["session"]).status == 404,
+              "the simulated bank answers with a real bank configured")
+        f = {"session": q["session"], "order_no": "100002", "amount": "60000",
+             "currency": "TRY", "status": "approved", "bank_ref": "BANK-77"}
+        f["mac"] = sign(f)
+        check(callback(other, f).status == 303, "bank callback refused")
+        check(not debt_rows(Client(other).lookup(MEHMET).text), "debt still open")
+    finally:
+        other.stop()
+        other.cleanup()
+
+
+def start(exe, pos=None):
     srv = Server(exe)
     os.makedirs(srv.demo, exist_ok=True)
     with open(os.path.join(srv.demo, "nitelik.conf"), "w") as f:
@@ -434,7 +468,8 @@ def start(exe):
                 "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
                 "[demo]\nenabled = true\nfixed_captcha = %s\n\n"
                 "[throttle]\naddr_max_failures = 5\n\n"
-                "[pos]\nsecret = %s\n" % (srv.demo, srv.demo, CAPTCHA, SECRET))
+                "%s" % (srv.demo, srv.demo, CAPTCHA,
+                        pos or "[pos]\nsecret = %s\n" % SECRET))
     return srv.start()
 
 
