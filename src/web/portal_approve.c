@@ -148,6 +148,8 @@ void nl_h_wizard_result(struct nl_req *r)
 	json_object_set_new(d, "e_onay", json_boolean(!strcmp(m, "e_onay")));
 	json_object_set_new(d, "person_pays", json_boolean(fv.payment_type == NL_PAY_PERSON));
 	json_object_set_new(d, "approve_url", json_string(nl_wz_url(r, no, "onay")));
+	json_object_set_new(d, "eimza_url", json_string(nl_wz_url(r, no, "eimza")));
+	json_object_set_new(d, "approved", json_boolean(fv.current.status == NL_FORM_APPROVED));
 	json_object_set_new(d, "version", json_integer(fv.current.version));
 	/* Islak İmza (wet): the PDF's link and the CA's postal address, one line
 	 * per '|'-separated part of [ca] postal_address. */

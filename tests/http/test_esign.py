@@ -74,6 +74,8 @@ def approve_form_with_token(env):
     check("İşlem Başarılı" in r.text, "the waiting page without JavaScript says İşlem Başarılı")
     r = c.req("GET", s["next"])
     check(r.status == 303 and r.header("location").endswith("/sonuc"), "devam: %d" % r.status)
+    r = c.req("GET", "/basvuru/%s/sonuc" % c.no)
+    check("Başvuru formunuz e-İmza ile onaylandı" in r.text, "Sonuç says approved: " + r.text[-800:])
     r = c.req("GET", "/basvurularim")
     check("Üretim Bekleniyor" in r.text, "order moved on to production awaited")
     row = env.sql("SELECT s.evidence_kind, length(s.cms), length(s.cert_der), length(s.evidence)"
@@ -180,6 +182,8 @@ def econsent_used_then_withdrawn(env):
     r = c.req("POST", "/basvuru/%s/onay" % c.no, {"csrf": p.csrf, "method": "e_onay",
                                                  "version": c.version, "accept": "true"})
     check(r.status == 303 and r.header("location").endswith("/sonuc"), "e-Onay: %d %s" % (r.status, r.text[:300]))
+    r = c.req("GET", "/basvuru/%s/sonuc" % c.no)
+    check("Başvuru formunuz e-Onay ile onaylandı" in r.text, "Sonuç says approved by e-Onay")
     r = c.req("GET", "/basvurularim")
     check("Ödeme Bekleniyor" in r.text, "person-paid order awaits payment")
     # withdraw: KABUL ETMİYORUM, signed
