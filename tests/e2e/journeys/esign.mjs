@@ -26,6 +26,8 @@ const tokens = {
   [MEHMET]: { dir: join(DATA, 'imza-mehmet'), label: 'mehmet-kart', args: [MEHMET, 'MEHMET', 'ÖZTÜRK'] },
 };
 let signer = null;
+// The signer is ours to stop, also when a step throws past done().
+process.on('exit', () => { if (signer) signer.kill(); });
 
 const { browser, context, page, problems } = await launch();
 
