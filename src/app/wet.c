@@ -138,6 +138,25 @@ out:
 	return rc;
 }
 
+nl_err nl_wet_rejection(nl_db *db, int64_t form_version_id, bool *rejected, char *reason,
+                        size_t cap)
+{
+	nl_conn *c;
+	struct nl_barcode b = {0};
+	*rejected = false;
+	if (cap)
+		reason[0] = '\0';
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = nl_store_barcode_of_version(c, form_version_id, &b);
+	if (rc == NL_OK && b.status == NL_BARCODE_REJECTED) {
+		*rejected = true;
+		snprintf(reason, cap, "%s", b.reject_reason);
+	}
+	nl_barcode_clear(&b);
+	return rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
+}
+
 /* Splits "a | b | c" into "a\nb\nc" (the address lines). */
 static void address_lines(const char *in, char *out, size_t cap)
 {

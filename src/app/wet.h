@@ -90,6 +90,12 @@ struct nl_wet_view {
 nl_err nl_wet_form_pdf(const struct nl_app *app, int64_t person_id, int64_t order_no,
                        int64_t now, nl_buf *pdf, char code[NL_BARCODE_LEN + 1]);
 
+/* Whether the RA rejected the paper form of version form_version_id; when
+ * so, reason gets the officer's reason (cap bytes, NUL-terminated). For the
+ * applicant's result page. */
+nl_err nl_wet_rejection(nl_db *db, int64_t form_version_id, bool *rejected, char *reason,
+                        size_t cap);
+
 /* The RA's look-up of a scanned code. NL_OK with v filled and *why NONE when
  * the paper can be registered. Otherwise an error with *why set: FORMAT and
  * UNKNOWN give NL_ERR_NOT_FOUND (v untouched); the others NL_ERR_CONFLICT with

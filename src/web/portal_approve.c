@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/form.h"
+#include "app/wet.h"
 #include "web/esign_web.h"
 #include "web/handlers.h"
 #include "web/pages.h"
@@ -166,6 +167,16 @@ void nl_h_wizard_result(struct nl_req *r)
 		p += n + (p[n] == '|');
 	}
 	json_object_set_new(d, "postal_lines", lines ? lines : json_array());
+	/* A paper form the registration officer rejected: say why, offer a new version. */
+	bool rejected = false;
+	char reason[NL_WET_VALUE_MAX];
+	if (!strcmp(m, "islak") &&
+	    nl_wet_rejection(r->srv->db, fv.current.id, &rejected, reason, sizeof reason) == NL_OK &&
+	    rejected) {
+		json_object_set_new(d, "wet_rejected", json_true());
+		json_object_set_new(d, "reject_reason", json_string(reason));
+		json_object_set_new(d, "form_url", json_string(nl_wz_url(r, no, "form")));
+	}
 	nl_page_respond(r, 200, "form/result", d);
 	nl_form_view_free(&fv);
 }

@@ -235,7 +235,10 @@ def ra_registers_the_form(srv):
     box = outbox(ra)
     check("Islak İmza ile onaylandı" in box, "no approval SMS in the outbox")
     check("Başvuru Formunuz Onaylandı" in box, "no approval mail in the outbox")
-    # The PDF of an accepted (wet) form can still be opened by its owner.
+    # Step 3 now says the paper is registered; the PDF can still be opened.
+    r = state["ayse"].req("GET", url(state["ayse"], "sonuc"))
+    check('id="approved-wet"' in r.text and "Islak imzalı başvuru formunuz kaydedildi" in r.text
+          and "Başvuru Formu Bekleniyor" not in r.text, "step 3 after acceptance")
     check(get_pdf(state["ayse"]).status == 200, "PDF after acceptance")
     state["ra"] = ra
 
@@ -316,6 +319,11 @@ def rejection_with_reason(srv):
     r = scan(ra, code)
     check(r.status == 409 and "reddedilmiştir" in r.text and "imza eksik" in r.text,
           "rejected code again: %d" % r.status)
+    # Step 3 tells the reason and offers a new version instead of the PDF.
+    r = c.req("GET", url(c, "sonuc"))
+    check('id="rejected-wet"' in r.text and "imza eksik" in r.text and
+          'href="%s"' % url(c, "form") in r.text and 'id="form-pdf"' not in r.text,
+          "step 3 after rejection: %s" % r.text[:800])
     # The rejected version's PDF is not handed out again.
     r = c.req("GET", url(c, "form.pdf"))
     check(r.status == 403 and "yeni bir form" in r.text and not r.body.startswith(b"%PDF"),
