@@ -172,6 +172,36 @@ static const char *outcome_code(enum nl_import_outcome o)
 	return o == NL_IMPORT_RECORDED ? "recorded" : o == NL_IMPORT_SKIPPED ? "skipped" : "refused";
 }
 
+static const char *outcome_msgid(enum nl_import_outcome o)
+{
+	return o == NL_IMPORT_RECORDED ? "Recorded" : o == NL_IMPORT_SKIPPED ? "Skipped" : "Refused";
+}
+
+/* The English message id of an import reason code (payment.h). */
+static const char *reason_msgid(const char *code)
+{
+	static const struct {
+		const char *code, *msgid;
+	} rows[] = {
+		{"duplicate", "Imported before (same bank reference)."},
+		{"field_count", "The line does not have five columns."},
+		{"bad_amount", "The amount is not valid."},
+		{"bad_date", "The date is not valid."},
+		{"bad_channel", "Unknown payment channel."},
+		{"bad_reference", "The bank reference is not valid."},
+		{"bad_key", "Neither an order number nor a T.C. identity number."},
+		{"unknown_order", "There is no such order."},
+		{"no_open_debt", "There is no open debt to pay for this order."},
+		{"ambiguous", "This T.C. identity number has more than one open debt."},
+		{"not_priced", "The product has no price yet."},
+		{"amount_mismatch", "The amount is not equal to the debt."},
+	};
+	for (size_t i = 0; code && i < sizeof rows / sizeof rows[0]; i++)
+		if (!strcmp(code, rows[i].code))
+			return rows[i].msgid;
+	return "";
+}
+
 static json_t *report_json(struct nl_req *r, const struct nl_import_report *rep)
 {
 	json_t *lines = json_array();
@@ -180,12 +210,14 @@ static json_t *report_json(struct nl_req *r, const struct nl_import_report *rep)
 		char amount[NL_MONEY_FMT_MAX] = "";
 		if (l->amount_kurus)
 			nl_money_format(l->amount_kurus, amount);
-		json_array_append_new(lines, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I}",
+		const char *why = reason_msgid(l->reason);
+		json_array_append_new(lines, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
 			"line", (json_int_t)l->line, "outcome", outcome_code(l->outcome),
-			"reason", l->reason, "reference", l->reference, "key", l->key, "amount", amount,
+			"outcome_label", nl_page_tr(r, outcome_msgid(l->outcome)),
+			"reason", l->reason, "reason_label", *why ? nl_page_tr(r, why) : "",
+			"reference", l->reference, "key", l->key, "amount", amount,
 			"order_no", (json_int_t)l->order_no));
 	}
-	(void)r;
 	return json_pack("{s:I, s:I, s:I, s:I, s:o}", "import_id", (json_int_t)rep->import_id,
 	                 "recorded", (json_int_t)rep->recorded, "skipped",
 	                 (json_int_t)rep->skipped, "refused", (json_int_t)rep->refused,

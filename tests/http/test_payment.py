@@ -305,9 +305,9 @@ def multipart_with_csrf(csrf, csv_text):
 
 def report(text):
     counts = {k: int(v) for k, v in re.findall(r'<span class="count-(\w+)">(\d+)</span>', text)}
-    lines = re.findall(r'<tr class="line-(\w+)"><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td>'
-                       r'<td>[^<]*</td><td>\w+</td><td>([^<]*)</td></tr>', text)
-    return counts, [(o, int(n), ref, reason) for o, n, ref, key, reason in lines]
+    lines = re.findall(r'<tr class="line-(\w+)" data-reason="(\w*)"><td>(\d+)</td>'
+                       r'<td>([^<]*)</td>', text)
+    return counts, [(o, int(n), ref, reason) for o, reason, n, ref in lines]
 
 
 @tap.test

@@ -4,12 +4,19 @@
 // and the bank page posts its signed answer back by itself (pos-return.js,
 // allowed by the Content-Security-Policy); the result page says the payment was
 // received; the debt is gone; the person logs in and sees "Başvuru Formu
-// Bekleniyor" on Başvurularım; the payment mail is in the outbox. Screenshots:
-// tests/out/e2e/payment-*.png.
+// Bekleniyor" on Başvurularım; the payment mail is in the outbox. Then the
+// bank channel: the officer registers another person-paid order, the
+// administrator imports a reconciliation file for it (with a duplicate line and
+// an unknown order) at Banka Mutabakatı and reads the report, and the debt is
+// gone. Screenshots: tests/out/e2e/payment-*.png.
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launch, shot, step, expect, done, BASE } from '../lib.mjs';
 
 const CAPTCHA = process.env.NL_CAPTCHA || 'ACDEF';
 const MEHMET = '57855534068';      // demo person with a person-paid order (SD-100002)
+const NEW_TCKN = '56789123416';    // valid check digits, nobody in the demo
 const { browser, page, problems } = await launch();
 
 async function submit(p, selector) {
@@ -73,6 +80,61 @@ await step('Başvurularım shows "Başvuru Formu Bekleniyor" and the mail is in 
   const msg = page.locator('li.outbox-msg', { hasText: 'Ödemeniz alındı (SD-100002)' });
   expect(await msg.count() === 1, 'no payment mail in the outbox');
   await shot(page, 'payment-6-outbox');
+});
+
+let bankOrder = null;
+
+await step('the officer registers a person-paid order', async () => {
+  await page.goto(`${BASE}/kurum/giris`);
+  await page.fill('input[name="username"]', 'kurum');
+  await page.fill('input[name="password"]', 'kurum-demo');
+  await submit(page, 'form[action="/kurum/giris"] button[type="submit"]');
+  await page.goto(`${BASE}/kurum/basvuru/yeni`);
+  await page.fill('input[name="id_number"]', NEW_TCKN);
+  await page.fill('input[name="given_name"]', 'Deniz');
+  await page.fill('input[name="surname"]', 'Aksoy');
+  await page.fill('input[name="email"]', 'deniz.aksoy@example.org');
+  await page.fill('input[name="mobile"]', '5321239876');
+  await page.selectOption('select[name="reason"]', 'first');
+  await page.selectOption('select[name="payment_type"]', 'person');
+  await submit(page, 'form[action="/kurum/basvuru/yeni"] button[type="submit"]');
+  const m = page.url().match(/\/kurum\/siparis\/(\d+)/);
+  expect(m, `after registering: ${page.url()}`);
+  bankOrder = m[1];
+  await submit(page, 'form[action="/kurum/cikis"] button[type="submit"]');
+});
+
+await step('the administrator imports a bank file at Banka Mutabakatı', async () => {
+  await page.goto(`${BASE}/kurum/giris`);
+  await page.fill('input[name="username"]', 'admin');
+  await page.fill('input[name="password"]', 'admin-demo');
+  await submit(page, 'form[action="/kurum/giris"] button[type="submit"]');
+  await page.goto(`${BASE}/yonetim/banka-mutabakat`);
+  const dir = mkdtempSync(join(tmpdir(), 'nitelik-bank-'));
+  const file = join(dir, 'banka.csv');
+  writeFileSync(file, 'tarih;kanal;referans;siparis_no_veya_tckn;tutar\n'
+    + `2026-11-20;atm;VKF-9001;SD-${bankOrder};600,00\n`
+    + `2026-11-20;atm;VKF-9001;SD-${bankOrder};600,00\n`
+    + '2026-11-20;internet;VKF-9002;SD-999999;600,00\n');
+  await page.setInputFiles('input[name="file"]', file);
+  await submit(page, 'form[action="/yonetim/banka-mutabakat"] button[type="submit"]');
+  const counts = [await page.textContent('.count-recorded'), await page.textContent('.count-skipped'),
+                  await page.textContent('.count-refused')];
+  expect(counts.join(' ') === '1 1 1', `counts: ${counts}`);
+  expect(await page.locator('tr.line-refused[data-reason="unknown_order"]').count() === 1,
+         'unknown order not listed');
+  await shot(page, 'payment-7-bank-import');
+  await page.goto(`${BASE}/yonetim/fiyatlar`);
+  expect(await page.locator('table.price-table tbody tr').count() === 9, 'not nine prices');
+  await shot(page, 'payment-8-prices');
+});
+
+await step('the bank-paid debt is gone', async () => {
+  await page.goto(`${BASE}/borc-sorgulama`);
+  await page.fill('input[name="captcha"]', CAPTCHA);
+  await page.fill('input[name="tckn"]', NEW_TCKN);
+  await submit(page, 'form[action="/borc-sorgulama"] button[type="submit"]');
+  expect(await page.locator('table.debt-table').count() === 0, 'the debt is still listed');
 });
 
 await step('no script or CSP errors on the way', async () => {
