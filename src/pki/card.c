@@ -276,10 +276,13 @@ nl_err nl_card_make_csr(nl_card *c, const char *key_label, const char *cn, nl_bu
 	if (PKCS11_enumerate_keys(c->slot->token, &keys, &nkeys) != 0)
 		goto out;
 	for (unsigned i = 0; i < nkeys && !priv; i++)
-		if (keys[i].isPrivate && (!key_label || (keys[i].label && !strcmp(keys[i].label, key_label)))) {
+		if (keys[i].isPrivate && (!key_label || (keys[i].label && !strcmp(keys[i].label, key_label))))
 			priv = PKCS11_get_private_key(&keys[i]);
-			pub = PKCS11_get_public_key(&keys[i]);
-		}
+	/* libp11's private key carries the public half (read from the token's
+	 * public key object); PKCS11_get_public_key would leak in libp11 0.4.12. */
+	pub = priv;
+	if (pub)
+		EVP_PKEY_up_ref(pub);
 	if (!priv || !pub) {
 		rc = NL_ERR_NOT_FOUND;
 		goto out;
