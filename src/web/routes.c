@@ -111,13 +111,13 @@ const struct nl_route nl_routes[] = {
 	{NL_GET,  "/yonetim/banka-mutabakat", NL_AUTH_NONE, nl_h_admin_bank},
 	{NL_POST, "/yonetim/banka-mutabakat", NL_AUTH_NONE, nl_h_admin_bank_post},
 
-\t/* portal_wet.c, ra_wet.c (wet): the wet-signature PDF, the RA's barcode pages */
-\t{NL_GET,  "/basvuru/{no}/form.pdf", NL_AUTH_PERSON, nl_h_wet_form_pdf},
-\t{NL_GET,  "/kayit", NL_AUTH_RA, nl_h_ra_scan_page},
-\t{NL_POST, "/kayit", NL_AUTH_RA, nl_h_ra_scan},
-\t{NL_GET,  "/kayit/form/{code}", NL_AUTH_RA, nl_h_ra_form},
-\t{NL_POST, "/kayit/form/{code}/kabul", NL_AUTH_RA, nl_h_ra_accept},
-\t{NL_POST, "/kayit/form/{code}/red", NL_AUTH_RA, nl_h_ra_reject},
+	/* portal_wet.c, ra_wet.c (wet): the wet-signature PDF, the RA's barcode pages */
+	{NL_GET,  "/basvuru/{no}/form.pdf", NL_AUTH_PERSON, nl_h_wet_form_pdf},
+	{NL_GET,  "/kayit", NL_AUTH_RA, nl_h_ra_scan_page},
+	{NL_POST, "/kayit", NL_AUTH_RA, nl_h_ra_scan},
+	{NL_GET,  "/kayit/form/{code}", NL_AUTH_RA, nl_h_ra_form},
+	{NL_POST, "/kayit/form/{code}/kabul", NL_AUTH_RA, nl_h_ra_accept},
+	{NL_POST, "/kayit/form/{code}/red", NL_AUTH_RA, nl_h_ra_reject},
 
 	/* portal_esign.c, holder.c (esign): e-İmza, E-İmzalı Giriş, Online İşlemler, e-Onay */
 	{NL_GET,  "/api/v1/imza/{code}", NL_AUTH_OPEN, nl_h_imza_api_get},
