@@ -3,6 +3,7 @@
  * nl_payment_record (status, audit, outbox, recorded once), settled for
  * production, the POS callback (recorded, replayed, forged, mismatched, each
  * refusal audited) and the reconciliation import (one transaction, report). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "core/config.h"
 #include "core/secret.h"
 #include "fixture.h"
+#include "store/store_audit.h"
 #include "store/store_forms.h"
 #include "store/store_orders.h"
 #include "store/store_outbox.h"
@@ -338,6 +340,77 @@ static void test_import_rolls_back(void **state)
 	assert_int_equal(count_mail(f, "mehmet@example.org"), 0);
 }
 
+struct racer {
+	struct nl_app *app;
+	struct nl_pos_callback cb;
+	char ref[16], mac[NL_POS_MAC_HEX];
+	nl_err result;
+	struct nl_pos_result res;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	r->result = nl_payment_pos_callback(r->app, &r->cb, NULL, T0, &r->res);
+	nl_db_thread_done(r->app->db);
+	return NULL;
+}
+
+/* Callbacks of one session arriving at the same moment: the same approved
+ * callback N times records once (the others are replays); N approvals with
+ * different bank references record once (the others are refused). */
+static void test_concurrent_callbacks(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup(f, &w);
+	struct nl_app app;
+	pos_app(f, &app);
+	enum { N = 8 };
+	for (int round = 0; round < 2; round++) {
+		int64_t id = w.pay_order, no = w.pay_no;
+		if (round == 1)
+			person_order(f, "45765846364", "gulsen@example.org", NL_PAY_PERSON, &id, &no, NULL);
+		char key[NL_POS_KEY_LEN + 1], url[128], order_no[24];
+		assert_int_equal(nl_payment_pos_start(&app, no, T0, key, url, sizeof url), NL_OK);
+		snprintf(order_no, sizeof order_no, "%lld", (long long)no);
+		struct racer r[N];
+		pthread_t th[N];
+		for (int i = 0; i < N; i++) {
+			memset(&r[i], 0, sizeof r[i]);
+			r[i].app = &app;
+			snprintf(r[i].ref, sizeof r[i].ref, "R%d-%d", round, round ? i : 0);
+			r[i].cb = (struct nl_pos_callback){.session = key, .order_no = order_no,
+			                                   .amount = "60000", .currency = "TRY",
+			                                   .status = "approved", .bank_ref = r[i].ref,
+			                                   .mac = r[i].mac};
+			assert_int_equal(app.drivers.pos->sim_sign(app.drivers.pos->self, &r[i].cb,
+			                                           r[i].mac), NL_OK);
+		}
+		for (int i = 0; i < N; i++)
+			assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
+		int recorded = 0, replayed = 0, refused = 0;
+		for (int i = 0; i < N; i++) {
+			pthread_join(th[i], NULL);
+			assert_int_equal(r[i].result, NL_OK);
+			recorded += r[i].res.outcome == NL_POS_RECORDED;
+			replayed += r[i].res.outcome == NL_POS_REPLAYED;
+			refused += r[i].res.outcome == NL_POS_REFUSED;
+		}
+		assert_int_equal(recorded, 1);
+		assert_int_equal(round ? refused : replayed, N - 1);
+		char sql[96];
+		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM payments WHERE order_id = %lld",
+		         (long long)id);
+		assert_int_equal(fx_int(f, sql), 1);
+	}
+	assert_int_equal(count_mail(f, "mehmet@example.org"), 1);
+	assert_int_equal(count_mail(f, "gulsen@example.org"), 1);
+	int64_t bad_seq = 0;
+	assert_int_equal(nl_store_audit_verify_n(f->db, &bad_seq, NULL), NL_OK);
+	nl_pos_free(app.drivers.pos);
+}
+
 /* A submitted and SMS-confirmed version of order id, ready for approval. */
 static int64_t confirmed_version(struct fx *f, int64_t order_id)
 {
@@ -409,6 +482,7 @@ int main(void)
 		FX_TEST(test_import),
 		FX_TEST(test_import_rolls_back),
 		FX_TEST(test_combined_statuses),
+		FX_TEST(test_concurrent_callbacks),
 	};
 	return fx_main("payment_app", tests, sizeof tests / sizeof tests[0]);
 }
