@@ -193,7 +193,10 @@ static nl_err import_line(nl_conn *c, struct import_ctx *ctx, const struct nl_cs
 		l->outcome = NL_IMPORT_RECORDED;
 		l->reason = "";
 	}
-	return e;
+	/* A unique key hit or a moved order here means a card payment (or
+	 * another node) recorded the order after our checks: run the whole file
+	 * again, which then reports the line as a duplicate or the order as paid. */
+	return e == NL_ERR_CONFLICT || e == NL_ERR_TRANSITION ? NL_ERR_BUSY : e;
 }
 
 static nl_err import_tx(nl_conn *c, void *arg)
@@ -203,8 +206,10 @@ static nl_err import_tx(nl_conn *c, void *arg)
 	/* A retried transaction starts the report again. */
 	rep->n = 0;
 	rep->recorded = rep->skipped = rep->refused = 0;
-	nl_err e = nl_store_payment_import_create(c, ctx->file_name, ctx->actor, ctx->now,
-	                                          &rep->import_id);
+	nl_err e = nl_store_payment_import_lock(c);
+	if (e == NL_OK)
+		e = nl_store_payment_import_create(c, ctx->file_name, ctx->actor, ctx->now,
+		                                   &rep->import_id);
 	for (size_t i = 1; e == NL_OK && i < ctx->csv->n; i++) {
 		struct nl_import_line *l = &rep->lines[rep->n];
 		memset(l, 0, sizeof *l);

@@ -118,6 +118,13 @@ nl_err nl_store_payment_by_order(nl_conn *c, int64_t order_id, struct nl_payment
 	return rc == NL_OK ? payment_one(s, out) : rc;
 }
 
+nl_err nl_store_payment_import_lock(nl_conn *c)
+{
+	if (nl_db_engine(nl_db_of(c)) != NL_DB_POSTGRES)
+		return NL_OK;
+	return nl_db_exec(c, "SELECT pg_advisory_xact_lock(7265837)");
+}
+
 nl_err nl_store_payment_import_create(nl_conn *c, const char *file_name, const char *actor,
                                       int64_t now, int64_t *id)
 {

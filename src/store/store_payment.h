@@ -59,6 +59,11 @@ nl_err nl_store_payment_insert(nl_conn *c, struct nl_payment_row *p);
 nl_err nl_store_payment_by_ref(nl_conn *c, const char *external_ref, struct nl_payment_row *out);
 nl_err nl_store_payment_by_order(nl_conn *c, int64_t order_id, struct nl_payment_row *out);
 
+/* Serialises reconciliation imports until the transaction ends (PostgreSQL:
+ * a transaction-scoped advisory lock; SQLite transactions are serial anyway),
+ * so two imports of one file never interleave their look-ups. */
+nl_err nl_store_payment_import_lock(nl_conn *c);
+
 /* One reconciliation file: inserted first (counts 0) so its lines can name
  * it, the counts written at the end of the same transaction. */
 nl_err nl_store_payment_import_create(nl_conn *c, const char *file_name, const char *actor,

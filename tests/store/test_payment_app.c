@@ -411,6 +411,60 @@ static void test_concurrent_callbacks(void **state)
 	nl_pos_free(app.drivers.pos);
 }
 
+struct importer {
+	nl_db *db;
+	const char *csv;
+	nl_err result;
+	int64_t recorded, skipped;
+};
+
+static void *import_race(void *arg)
+{
+	struct importer *im = arg;
+	struct nl_import_report rep;
+	im->result = nl_payment_import(im->db, im->csv, strlen(im->csv), "r.csv", "test", NULL, T0,
+	                               &rep);
+	im->recorded = rep.recorded;
+	im->skipped = rep.skipped;
+	nl_import_report_free(&rep);
+	nl_db_thread_done(im->db);
+	return NULL;
+}
+
+/* The same file imported four times at once: every import succeeds, the two
+ * payments are recorded once in all, the others report them as duplicates. */
+static void test_concurrent_imports(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup(f, &w);
+	int64_t id2, no2;
+	person_order(f, "45765846364", "gulsen@example.org", NL_PAY_PERSON, &id2, &no2, NULL);
+	char csv[512];
+	snprintf(csv, sizeof csv,
+	         "tarih;kanal;referans;siparis_no_veya_tckn;tutar\n"
+	         "2025-11-19;atm;X-1;SD-%lld;600,00\n"
+	         "2025-11-19;atm;X-2;SD-%lld;600,00\n", (long long)w.pay_no, (long long)no2);
+	enum { N = 4 };
+	struct importer im[N];
+	pthread_t th[N];
+	for (int i = 0; i < N; i++) {
+		im[i] = (struct importer){.db = f->db, .csv = csv};
+		assert_int_equal(pthread_create(&th[i], NULL, import_race, &im[i]), 0);
+	}
+	int64_t recorded = 0, skipped = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(im[i].result, NL_OK);
+		recorded += im[i].recorded;
+		skipped += im[i].skipped;
+	}
+	assert_int_equal(recorded, 2);
+	assert_int_equal(skipped, 2 * N - 2);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM payments"), 2);
+	assert_int_equal(count_mail(f, "mehmet@example.org"), 1);
+}
+
 /* A submitted and SMS-confirmed version of order id, ready for approval. */
 static int64_t confirmed_version(struct fx *f, int64_t order_id)
 {
@@ -483,6 +537,7 @@ int main(void)
 		FX_TEST(test_import_rolls_back),
 		FX_TEST(test_combined_statuses),
 		FX_TEST(test_concurrent_callbacks),
+		FX_TEST(test_concurrent_imports),
 	};
 	return fx_main("payment_app", tests, sizeof tests / sizeof tests[0]);
 }
