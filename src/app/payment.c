@@ -305,8 +305,13 @@ static nl_err record_tx(nl_conn *c, void *arg)
 		goto out;                    /* NL_ERR_CONFLICT: the order is paid already */
 	char why[160];
 	snprintf(why, sizeof why, "payment %s", in->external_ref);
-	if ((e = nl_store_order_set_status(c, o.id, o.status, to, in->actor, why)))
+	if ((e = nl_store_order_set_status(c, o.id, o.status, to, in->actor, why))) {
+		/* The order moved meanwhile (the form approved at the same moment):
+		 * run the transaction again from its new status. */
+		if (e == NL_ERR_CONFLICT)
+			e = NL_ERR_BUSY;
 		goto out;
+	}
 	char amount[32];
 	snprintf(amount, sizeof amount, "%" PRId64, in->amount_kurus);
 	struct nl_audit_rec rec = {
