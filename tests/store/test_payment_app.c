@@ -527,6 +527,75 @@ static void test_combined_statuses(void **state)
 	nl_pos_free(app.drivers.pos);
 }
 
+struct dual {
+	struct nl_app *app;
+	int64_t order_id, order_no, version;
+	nl_err approve_rc, pay_rc;
+};
+
+static void *dual_approve(void *arg)
+{
+	struct dual *d = arg;
+	struct nl_approve_req q = {.order_no = d->order_no, .version = d->version,
+	                           .method = NL_APPROVE_ISLAK, .actor = "user:2", .now = T0};
+	d->approve_rc = nl_approve_form(d->app, &q, NULL);
+	nl_db_thread_done(d->app->db);
+	return NULL;
+}
+
+static void *dual_pay(void *arg)
+{
+	struct dual *d = arg;
+	char ref[32];
+	snprintf(ref, sizeof ref, "pos:D-%lld", (long long)d->order_no);
+	struct nl_payment_input in = {.order_id = d->order_id, .amount_kurus = 60000,
+	                              .channel = "pos", .external_ref = ref, .actor = "t"};
+	nl_conn *c;
+	d->pay_rc = nl_db_conn(d->app->db, &c);
+	if (d->pay_rc == NL_OK)
+		d->pay_rc = nl_payment_record(c, &in, T0, NULL);
+	nl_db_thread_done(d->app->db);
+	return NULL;
+}
+
+/* The form approved and the payment recorded at the same moment, on several
+ * orders: both land every time and every order ends in Üretim Bekleniyor. */
+static void test_approve_and_pay_race(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup(f, &w);
+	static struct nl_config cfg;
+	nl_config_defaults(&cfg, NL_SOURCE_ROOT "/web");
+	struct nl_app app;
+	pos_app(f, &app);
+	app.cfg = &cfg;
+	enum { N = 5 };
+	static const char *const ids[N] = {"10000000146", "10000000214", "10000000382",
+	                                   "10000000450", "10000000528"};
+	struct dual d[N];
+	pthread_t th[2 * N];
+	for (int i = 0; i < N; i++) {
+		d[i] = (struct dual){.app = &app};
+		char mail[32];
+		snprintf(mail, sizeof mail, "p%d@example.org", i);
+		person_order(f, ids[i], mail, NL_PAY_PERSON, &d[i].order_id, &d[i].order_no, NULL);
+		d[i].version = confirmed_version(f, d[i].order_id);
+	}
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(pthread_create(&th[2 * i], NULL, dual_approve, &d[i]), 0);
+		assert_int_equal(pthread_create(&th[2 * i + 1], NULL, dual_pay, &d[i]), 0);
+	}
+	for (int i = 0; i < 2 * N; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(d[i].approve_rc, NL_OK);
+		assert_int_equal(d[i].pay_rc, NL_OK);
+		assert_int_equal(status_of(f, d[i].order_id), NL_ST_PRODUCTION_WAIT);
+	}
+	nl_pos_free(app.drivers.pos);
+}
+
 int main(void)
 {
 	static const struct fx_test tests[] = {
@@ -538,6 +607,7 @@ int main(void)
 		FX_TEST(test_combined_statuses),
 		FX_TEST(test_concurrent_callbacks),
 		FX_TEST(test_concurrent_imports),
+		FX_TEST(test_approve_and_pay_race),
 	};
 	return fx_main("payment_app", tests, sizeof tests / sizeof tests[0]);
 }
