@@ -319,3 +319,20 @@ nl_err nl_store_esign_signature_person(nl_conn *c, int64_t signature_id, int64_t
 	nl_db_finalize(s);
 	return rc;
 }
+
+nl_err nl_store_econsent_in_force_id(nl_conn *c, int64_t person_id, int64_t *id)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT id, choice FROM econsents WHERE person_id = $1 ORDER BY id DESC LIMIT 1",
+		"i", person_id);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK && strcmp(nl_db_col_text(s, 1), "accept") != 0)
+		rc = NL_ERR_NOT_FOUND;
+	if (rc == NL_OK)
+		*id = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}

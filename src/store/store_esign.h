@@ -96,6 +96,10 @@ nl_err nl_store_econsent_add(nl_conn *c, int64_t person_id, int64_t text_id,
 nl_err nl_store_econsent_current(nl_conn *c, int64_t person_id, char choice[16], int64_t *at,
                                  int64_t *text_version);
 
+/* The id of the person's consent in force (his newest choice, an "accept");
+ * NL_ERR_NOT_FOUND when none is in force. For the approval's evidence. */
+nl_err nl_store_econsent_in_force_id(nl_conn *c, int64_t person_id, int64_t *id);
+
 /* ---- Online İşlemler, Şifreli Giriş ---- */
 /* The argon2id hash of the security word the person chose on his newest
  * numbered form version (any order); NL_ERR_NOT_FOUND when he never chose one.

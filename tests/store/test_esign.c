@@ -114,11 +114,15 @@ static void test_econsent(void **state)
 	int64_t at = 0, ver = 0;
 	assert_int_equal(nl_store_econsent_current(f->c, pid, choice, &at, &ver), NL_OK);
 	assert_string_equal(choice, "accept");
+	int64_t cid = 0;
+	assert_int_equal(nl_store_econsent_in_force_id(f->c, pid, &cid), NL_OK);
+	assert_true(cid > 0);
 	assert_int_equal(at, 100);
 	assert_int_equal(ver, 1);
 	assert_int_equal(nl_store_econsent_add(f->c, pid, t1, "decline", s.id, 200, NULL), NL_OK);
 	assert_int_equal(nl_store_econsent_in_force(f->c, pid, &on), NL_OK);
 	assert_false(on);   /* withdrawn */
+	assert_int_equal(nl_store_econsent_in_force_id(f->c, pid, &cid), NL_ERR_NOT_FOUND);
 	char *hash = (char *)1;
 	assert_int_equal(nl_store_holder_secword_hash(f->c, pid, &hash), NL_ERR_NOT_FOUND);
 	assert_null(hash);
