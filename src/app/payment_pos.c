@@ -30,6 +30,11 @@ static nl_err start_tx(nl_conn *c, void *arg)
 		return e;
 	if (!d.priced)
 		return NL_ERR_NOT_FOUND;
+	/* A payment already under way for this debt (a second click, a second
+	 * tab) goes on in the same session: one session, one possible charge. */
+	e = nl_store_pos_session_open_for(c, order_id, d.amount_kurus, ctx->now, &ctx->s);
+	if (e != NL_ERR_NOT_FOUND)
+		return e;
 	memset(&ctx->s, 0, sizeof ctx->s);
 	nl_random_hex(NL_POS_KEY_LEN / 2, ctx->s.session_key);   /* 128 random bits */
 	ctx->s.order_id = order_id;

@@ -27,15 +27,10 @@ nl_err nl_store_pos_session_create(nl_conn *c, struct nl_pos_session_row *s)
 	return rc;
 }
 
-nl_err nl_store_pos_session_get(nl_conn *c, const char *key, struct nl_pos_session_row *out)
+static nl_err session_one(nl_stmt *s, struct nl_pos_session_row *out)
 {
-	memset(out, 0, sizeof *out);
-	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " POS_COLS " FROM pos_sessions WHERE session_key = $1",
-	                           "t", key);
-	if (rc != NL_OK)
-		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK) {
+	nl_err rc = nl_store_step_row(s);
+	if (rc == NL_OK) {
 		out->id = nl_db_col_int64(s, 0);
 		nl_store_col_copy(s, 1, out->session_key, sizeof out->session_key);
 		out->order_id = nl_db_col_int64(s, 2);
@@ -48,6 +43,27 @@ nl_err nl_store_pos_session_get(nl_conn *c, const char *key, struct nl_pos_sessi
 	}
 	nl_db_finalize(s);
 	return rc;
+}
+
+nl_err nl_store_pos_session_get(nl_conn *c, const char *key, struct nl_pos_session_row *out)
+{
+	memset(out, 0, sizeof *out);
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT " POS_COLS " FROM pos_sessions WHERE session_key = $1",
+	                           "t", key);
+	return rc == NL_OK ? session_one(s, out) : rc;
+}
+
+nl_err nl_store_pos_session_open_for(nl_conn *c, int64_t order_id, int64_t amount_kurus,
+                                     int64_t now, struct nl_pos_session_row *out)
+{
+	memset(out, 0, sizeof *out);
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT " POS_COLS " FROM pos_sessions WHERE order_id = $1 AND amount_kurus = $2"
+		" AND status = 'open' AND expires_at >= $3 ORDER BY id DESC LIMIT 1",
+		"iii", order_id, amount_kurus, now);
+	return rc == NL_OK ? session_one(s, out) : rc;
 }
 
 nl_err nl_store_pos_session_finish(nl_conn *c, int64_t id, const char *status,

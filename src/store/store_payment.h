@@ -34,6 +34,10 @@ struct nl_pos_session_row {
 nl_err nl_store_pos_session_create(nl_conn *c, struct nl_pos_session_row *s);
 /* By key; NL_ERR_NOT_FOUND if none. */
 nl_err nl_store_pos_session_get(nl_conn *c, const char *key, struct nl_pos_session_row *out);
+/* The newest session of order_id that is still open, for amount_kurus and
+ * unexpired at now; NL_ERR_NOT_FOUND if none. */
+nl_err nl_store_pos_session_open_for(nl_conn *c, int64_t order_id, int64_t amount_kurus,
+                                     int64_t now, struct nl_pos_session_row *out);
 /* open -> status (approved/declined/expired) with the bank's reference.
  * NL_ERR_CONFLICT when the session is no longer open. */
 nl_err nl_store_pos_session_finish(nl_conn *c, int64_t id, const char *status,

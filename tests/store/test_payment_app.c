@@ -140,6 +140,14 @@ static void test_pos_callback(void **state)
 	                 NL_ERR_NOT_FOUND);
 	assert_int_equal(nl_payment_pos_start(&app, w.pay_no, T0, key, url, sizeof url), NL_OK);
 	assert_int_equal(strlen(key), NL_POS_KEY_LEN);
+	/* A second start while the first is open and in time: the same session. */
+	char key2[NL_POS_KEY_LEN + 1];
+	assert_int_equal(nl_payment_pos_start(&app, w.pay_no, T0 + 10, key2, url, sizeof url), NL_OK);
+	assert_string_equal(key2, key);
+	/* After its time-out a new one. */
+	assert_int_equal(nl_payment_pos_start(&app, w.pay_no, T0 + 901, key2, url, sizeof url), NL_OK);
+	assert_string_not_equal(key2, key);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM pos_sessions"), 2);
 	char order_no[24], mac[NL_POS_MAC_HEX];
 	snprintf(order_no, sizeof order_no, "%lld", (long long)w.pay_no);
 	struct nl_pos_callback cb = {.session = key, .order_no = order_no, .amount = "60000",
