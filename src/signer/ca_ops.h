@@ -15,6 +15,8 @@
 struct nl_issue_req {
 	struct nl_holder holder;
 	const void *csr; size_t csr_len;   /* PEM or DER PKCS#10 */
+	const void *spki; size_t spki_len; /* instead of a CSR: SubjectPublicKeyInfo DER of a
+	                                      key production generated on a card itself */
 	int64_t not_before, not_after;     /* the order's period */
 	const char *renew_serial;          /* renewal: starts when this certificate ends */
 	const char *email;                 /* for the public directory */

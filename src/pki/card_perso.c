@@ -1,0 +1,365 @@
+/* Card personalisation through raw PKCS#11 (card_perso.h). libp11 cannot
+ * generate EC keys nor choose the key's CKA_ID, so this file speaks PKCS#11
+ * itself, like the CA's token set-up in p11.c. */
+#include "pki/card_perso.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/x509.h>
+#include <p11-kit/pkcs11.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pki/pki.h"
+
+static pthread_mutex_t card_lock = PTHREAD_MUTEX_INITIALIZER;
+static char softhsm_conf[1024];   /* "" unless nl_card_perso_softhsm_setup ran */
+
+enum nl_card_key_type nl_card_key_type_parse(const char *s)
+{
+	if (!s) return 0;
+	if (!strcmp(s, "p256")) return NL_CARD_KEY_P256;
+	if (!strcmp(s, "rsa2048")) return NL_CARD_KEY_RSA2048;
+	return 0;
+}
+
+nl_err nl_card_perso_softhsm_setup(const char *dir)
+{
+	char path[1024], tokens[1024];
+	if (snprintf(tokens, sizeof tokens, "%s/tokens", dir) >= (int)sizeof tokens ||
+	    snprintf(path, sizeof path, "%s/softhsm2.conf", dir) >= (int)sizeof path)
+		return NL_ERR_CONFIG;
+	if ((mkdir(dir, 0700) && errno != EEXIST) || (mkdir(tokens, 0700) && errno != EEXIST))
+		return NL_ERR_IO;
+	FILE *f = fopen(path, "w");
+	if (!f) return NL_ERR_IO;
+	fprintf(f, "directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n",
+	        tokens);
+	if (fclose(f)) return NL_ERR_IO;
+	pthread_mutex_lock(&card_lock);
+	snprintf(softhsm_conf, sizeof softhsm_conf, "%s", path);
+	pthread_mutex_unlock(&card_lock);
+	return NL_OK;
+}
+
+/* ---- one module session: load, initialise, find the card ---- */
+
+struct p11 {
+	void *dl;
+	CK_FUNCTION_LIST_PTR f;
+	bool initialized;
+	CK_SESSION_HANDLE s;
+};
+
+static void pad32(CK_UTF8CHAR out[32], const char *s)
+{
+	size_t n = strlen(s);
+	memset(out, ' ', 32);
+	memcpy(out, s, n > 32 ? 32 : n);
+}
+
+/* Called with card_lock held. */
+static nl_err p11_load(const char *module, struct p11 *p)
+{
+	CK_C_GetFunctionList get;
+	memset(p, 0, sizeof *p);
+	p->s = CK_INVALID_HANDLE;
+	if (softhsm_conf[0]) setenv("SOFTHSM2_CONF", softhsm_conf, 1);
+	p->dl = dlopen(module, RTLD_NOW | RTLD_LOCAL);
+	if (!p->dl) return NL_ERR_CONFIG;
+	*(void **)&get = dlsym(p->dl, "C_GetFunctionList");
+	if (!get || get(&p->f) != CKR_OK) goto fail;
+	CK_C_INITIALIZE_ARGS args = {.flags = CKF_OS_LOCKING_OK};
+	CK_RV rv = p->f->C_Initialize(&args);
+	if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) goto fail;
+	p->initialized = rv == CKR_OK;
+	return NL_OK;
+fail:
+	dlclose(p->dl);
+	p->dl = NULL;
+	return NL_ERR_IO;
+}
+
+static void p11_unload(struct p11 *p)
+{
+	if (!p->dl) return;
+	if (p->s != CK_INVALID_HANDLE) {
+		p->f->C_Logout(p->s);
+		p->f->C_CloseSession(p->s);
+	}
+	if (p->initialized) p->f->C_Finalize(NULL);
+	dlclose(p->dl);
+	p->dl = NULL;
+}
+
+/* The slot of the initialised card labelled `label`, or (blank) the first
+ * slot whose token is not initialised. */
+static nl_err find_slot(struct p11 *p, const char *label, bool blank, CK_SLOT_ID *out)
+{
+	CK_SLOT_ID ids[256];
+	CK_ULONG n = 256;
+	CK_UTF8CHAR want[32];
+	pad32(want, label ? label : "");
+	if (p->f->C_GetSlotList(CK_TRUE, ids, &n) != CKR_OK) return NL_ERR_IO;
+	for (CK_ULONG i = 0; i < n; i++) {
+		CK_TOKEN_INFO ti;
+		if (p->f->C_GetTokenInfo(ids[i], &ti) != CKR_OK) continue;
+		bool init = ti.flags & CKF_TOKEN_INITIALIZED;
+		if ((blank && !init) || (!blank && init && !memcmp(ti.label, want, 32))) {
+			*out = ids[i];
+			return NL_OK;
+		}
+	}
+	return NL_ERR_NOT_FOUND;
+}
+
+/* Opens a read-write session on the card; logs in as the user when pin. */
+static nl_err open_card(struct p11 *p, const char *module, const char *label, const char *pin)
+{
+	CK_SLOT_ID slot;
+	nl_err rc = p11_load(module, p);
+	if (rc) return rc;
+	if ((rc = find_slot(p, label, false, &slot))) return rc;
+	if (p->f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &p->s) != CKR_OK) {
+		p->s = CK_INVALID_HANDLE;
+		return NL_ERR_IO;
+	}
+	if (pin) {
+		CK_RV rv = p->f->C_Login(p->s, CKU_USER, (CK_UTF8CHAR_PTR)(uintptr_t)pin, strlen(pin));
+		if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) return NL_ERR_UNAUTHORIZED;
+	}
+	return NL_OK;
+}
+
+nl_err nl_card_perso_init(const char *module, const char *label, const char *pin, const char *puk)
+{
+	struct p11 p;
+	CK_SLOT_ID slot;
+	CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
+	CK_UTF8CHAR lab[32];
+	pthread_mutex_lock(&card_lock);
+	nl_err rc = p11_load(module, &p);
+	if (rc) goto out;
+	if ((rc = find_slot(&p, label, false, &slot)) == NL_OK) {
+		rc = NL_ERR_CONFLICT;   /* a card with this label exists: never overwrite it */
+		goto out;
+	}
+	if ((rc = find_slot(&p, NULL, true, &slot))) goto out;
+	pad32(lab, label);
+	rc = NL_ERR_CRYPTO;
+	if (p.f->C_InitToken(slot, (CK_UTF8CHAR_PTR)(uintptr_t)puk, strlen(puk), lab) != CKR_OK)
+		goto out;
+	/* SoftHSM2 moves an initialised token to a new slot id: look it up again. */
+	if ((rc = find_slot(&p, label, false, &slot))) goto out;
+	rc = NL_ERR_CRYPTO;
+	if (p.f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s) != CKR_OK)
+		goto out;
+	if (p.f->C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)(uintptr_t)puk, strlen(puk)) != CKR_OK ||
+	    p.f->C_InitPIN(s, (CK_UTF8CHAR_PTR)(uintptr_t)pin, strlen(pin)) != CKR_OK)
+		goto out;
+	p.f->C_Logout(s);
+	rc = NL_OK;
+out:
+	if (s != CK_INVALID_HANDLE) p.f->C_CloseSession(s);
+	p11_unload(&p);
+	pthread_mutex_unlock(&card_lock);
+	return rc;
+}
+
+static nl_err get_attr(struct p11 *p, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE t, nl_buf *out)
+{
+	CK_ATTRIBUTE a = {t, NULL, 0};
+	if (p->f->C_GetAttributeValue(p->s, o, &a, 1) != CKR_OK || a.ulValueLen == (CK_ULONG)-1)
+		return NL_ERR_CRYPTO;
+	nl_buf_reset(out);
+	if (!nl_buf_reserve(out, a.ulValueLen + 1)) return NL_ERR_NOMEM;
+	a.pValue = out->data;
+	if (p->f->C_GetAttributeValue(p->s, o, &a, 1) != CKR_OK) return NL_ERR_CRYPTO;
+	out->len = a.ulValueLen;
+	return NL_OK;
+}
+
+/* SubjectPublicKeyInfo of a P-256 public key object: CKA_EC_POINT is a DER
+ * OCTET STRING holding the uncompressed point 04||X||Y. */
+static nl_err spki_p256(struct p11 *p, CK_OBJECT_HANDLE pub, nl_buf *spki)
+{
+	static const uint8_t head[] = {
+		0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+		0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+	};
+	nl_buf pt = NL_BUF_INIT;
+	nl_err rc = get_attr(p, pub, CKA_EC_POINT, &pt);
+	if (rc) goto out;
+	const uint8_t *q = (const uint8_t *)pt.data;
+	size_t n = pt.len;
+	if (n == 67 && q[0] == 0x04 && q[1] == 65) { q += 2; n -= 2; }   /* unwrap the OCTET STRING */
+	rc = NL_ERR_CRYPTO;
+	if (n != 65 || q[0] != 0x04) goto out;
+	nl_buf_append(spki, head, sizeof head);
+	nl_buf_append(spki, q, n);
+	rc = NL_OK;
+out:
+	nl_buf_free(&pt);
+	return rc;
+}
+
+static nl_err spki_rsa(struct p11 *p, CK_OBJECT_HANDLE pub, nl_buf *spki)
+{
+	nl_buf mod = NL_BUF_INIT, exp = NL_BUF_INIT;
+	BIGNUM *n = NULL, *e = NULL;
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	EVP_PKEY *pk = NULL;
+	unsigned char *der = NULL;
+	nl_err rc = get_attr(p, pub, CKA_MODULUS, &mod);
+	if (!rc) rc = get_attr(p, pub, CKA_PUBLIC_EXPONENT, &exp);
+	if (rc) goto out;
+	rc = NL_ERR_CRYPTO;
+	n = BN_bin2bn((const unsigned char *)mod.data, (int)mod.len, NULL);
+	e = BN_bin2bn((const unsigned char *)exp.data, (int)exp.len, NULL);
+	bld = OSSL_PARAM_BLD_new();
+	if (!n || !e || !bld || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e))
+		goto out;
+	params = OSSL_PARAM_BLD_to_param(bld);
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) <= 0 ||
+	    EVP_PKEY_fromdata(ctx, &pk, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+		goto out;
+	int len = i2d_PUBKEY(pk, &der);
+	if (len <= 0) goto out;
+	nl_buf_append(spki, der, (size_t)len);
+	rc = NL_OK;
+out:
+	OPENSSL_free(der);
+	EVP_PKEY_free(pk);
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(n);
+	BN_free(e);
+	nl_buf_free(&mod);
+	nl_buf_free(&exp);
+	return rc;
+}
+
+nl_err nl_card_perso_keygen(const char *module, const char *label, const char *pin,
+                            const char *key_label, enum nl_card_key_type type,
+                            uint8_t id[NL_CARD_ID_LEN], nl_buf *spki)
+{
+	static CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+	static CK_BYTE f4[] = {0x01, 0x00, 0x01};
+	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+	CK_ULONG bits = 2048;
+	bool ec = type != NL_CARD_KEY_RSA2048;
+	uint8_t serial[NL_SERIAL_LEN];
+	nl_pki_serial_random(serial);   /* a random CKA_ID ties key and certificate */
+	memcpy(id, serial, NL_CARD_ID_LEN);
+	CK_MECHANISM mech = {ec ? CKM_EC_KEY_PAIR_GEN : CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0};
+	CK_ATTRIBUTE pub_t[] = {
+		{CKA_TOKEN, &yes, sizeof yes},
+		{CKA_VERIFY, &yes, sizeof yes},
+		{CKA_LABEL, (void *)(uintptr_t)key_label, strlen(key_label)},
+		{CKA_ID, id, NL_CARD_ID_LEN},
+		ec ? (CK_ATTRIBUTE){CKA_EC_PARAMS, p256, sizeof p256}
+		   : (CK_ATTRIBUTE){CKA_MODULUS_BITS, &bits, sizeof bits},
+		{CKA_PUBLIC_EXPONENT, f4, sizeof f4},
+	};
+	/* The private half never leaves the card: sensitive, not extractable. */
+	CK_ATTRIBUTE priv_t[] = {
+		{CKA_TOKEN, &yes, sizeof yes},
+		{CKA_PRIVATE, &yes, sizeof yes},
+		{CKA_SENSITIVE, &yes, sizeof yes},
+		{CKA_EXTRACTABLE, &no, sizeof no},
+		{CKA_SIGN, &yes, sizeof yes},
+		{CKA_LABEL, (void *)(uintptr_t)key_label, strlen(key_label)},
+		{CKA_ID, id, NL_CARD_ID_LEN},
+	};
+	CK_OBJECT_HANDLE pub, priv;
+	struct p11 p;
+	pthread_mutex_lock(&card_lock);
+	nl_err rc = open_card(&p, module, label, pin);
+	if (rc) goto out;
+	rc = NL_ERR_CRYPTO;
+	if (p.f->C_GenerateKeyPair(p.s, &mech, pub_t, ec ? 5 : 6, priv_t, 7, &pub, &priv) != CKR_OK)
+		goto out;
+	rc = ec ? spki_p256(&p, pub, spki) : spki_rsa(&p, pub, spki);
+out:
+	p11_unload(&p);
+	pthread_mutex_unlock(&card_lock);
+	return rc;
+}
+
+nl_err nl_card_perso_write_cert(const char *module, const char *label, const char *pin,
+                                const char *cert_label, const uint8_t id[NL_CARD_ID_LEN],
+                                const void *der, size_t len)
+{
+	CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+	CK_CERTIFICATE_TYPE ct = CKC_X_509;
+	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+	nl_buf subject = NL_BUF_INIT;
+	/* CKA_SUBJECT lets middleware match the certificate without parsing it. */
+	const unsigned char *q = der;
+	X509 *x = d2i_X509(NULL, &q, (long)len);
+	if (!x) return NL_ERR_INVALID;
+	unsigned char *sd = NULL;
+	int sl = i2d_X509_NAME(X509_get_subject_name(x), &sd);
+	if (sl > 0) nl_buf_append(&subject, sd, (size_t)sl);
+	OPENSSL_free(sd);
+	X509_free(x);
+	CK_ATTRIBUTE t[] = {
+		{CKA_CLASS, &cls, sizeof cls},
+		{CKA_CERTIFICATE_TYPE, &ct, sizeof ct},
+		{CKA_TOKEN, &yes, sizeof yes},
+		{CKA_PRIVATE, &no, sizeof no},
+		{CKA_LABEL, (void *)(uintptr_t)cert_label, strlen(cert_label)},
+		{CKA_ID, (void *)(uintptr_t)id, NL_CARD_ID_LEN},
+		{CKA_VALUE, (void *)(uintptr_t)der, len},
+		{CKA_SUBJECT, subject.data, subject.len},
+	};
+	CK_OBJECT_HANDLE o;
+	struct p11 p;
+	pthread_mutex_lock(&card_lock);
+	nl_err rc = open_card(&p, module, label, pin);
+	if (!rc && p.f->C_CreateObject(p.s, t, subject.len ? 8 : 7, &o) != CKR_OK)
+		rc = NL_ERR_IO;
+	p11_unload(&p);
+	pthread_mutex_unlock(&card_lock);
+	nl_buf_free(&subject);
+	return rc;
+}
+
+nl_err nl_card_perso_read_cert(const char *module, const char *label, const char *cert_label,
+                               nl_buf *der)
+{
+	CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+	CK_ATTRIBUTE t[] = {
+		{CKA_CLASS, &cls, sizeof cls},
+		{CKA_LABEL, (void *)(uintptr_t)cert_label, strlen(cert_label)},
+	};
+	CK_OBJECT_HANDLE o;
+	CK_ULONG found = 0;
+	struct p11 p;
+	pthread_mutex_lock(&card_lock);
+	nl_err rc = open_card(&p, module, label, NULL);
+	if (rc) goto out;
+	rc = NL_ERR_IO;
+	if (p.f->C_FindObjectsInit(p.s, t, 2) != CKR_OK) goto out;
+	CK_RV rv = p.f->C_FindObjects(p.s, &o, 1, &found);
+	p.f->C_FindObjectsFinal(p.s);
+	if (rv != CKR_OK) goto out;
+	rc = found ? get_attr(&p, o, CKA_VALUE, der) : NL_ERR_NOT_FOUND;
+out:
+	p11_unload(&p);
+	pthread_mutex_unlock(&card_lock);
+	return rc;
+}

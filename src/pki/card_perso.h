@@ -1,0 +1,62 @@
+/* Card personalisation (production, SPEC §9; docs/production.md): a signature
+ * card is a PKCS#11 token. The production line initialises a blank card with
+ * a fresh PIN and PUK (the token's user PIN and SO PIN), generates the key
+ * pair ON the card (private half sensitive and never extractable), reads the
+ * public half, and later writes the certificate the CA issued for it.
+ *
+ * In demo mode and tests each card is a SoftHSM2 token in one token folder
+ * (nl_card_perso_softhsm_setup writes its configuration; every call then
+ * points SOFTHSM2_CONF at it just before the module is initialised, because
+ * the CA's demo token of the same process sets the variable too).
+ *
+ * Every call loads the module, does its work and finalises it again, under one
+ * process-wide lock: a card printer personalises one card at a time, and the
+ * token list is read afresh (cards come and go).
+ *
+ * Ownership: nl_buf outputs are the caller's (nl_buf_free). */
+#ifndef NL_PKI_CARD_PERSO_H
+#define NL_PKI_CARD_PERSO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+enum nl_card_key_type {
+	NL_CARD_KEY_P256 = 1,    /* ECDSA P-256 (default) */
+	NL_CARD_KEY_RSA2048,
+};
+/* "p256" | "rsa2048" -> type; 0 if unknown. */
+enum nl_card_key_type nl_card_key_type_parse(const char *s);
+
+#define NL_CARD_LABEL_MAX 32   /* PKCS#11 token labels are 32 bytes */
+#define NL_CARD_ID_LEN 16
+
+/* Writes DIR/softhsm2.conf (token folder DIR/tokens) and remembers it for
+ * the calls below (SoftHSM2 reads SOFTHSM2_CONF at C_Initialize only). */
+nl_err nl_card_perso_softhsm_setup(const char *dir);
+
+/* Initialises a blank card (the module's first free slot) with label, user
+ * PIN and SO PIN (the PUK). NL_ERR_NOT_FOUND when no blank card is present. */
+nl_err nl_card_perso_init(const char *module, const char *label, const char *pin,
+                          const char *puk);
+
+/* Generates a key pair on the card `label` (logged in with pin). id receives
+ * the key's CKA_ID (the certificate written later carries the same id);
+ * spki the public key as SubjectPublicKeyInfo DER. */
+nl_err nl_card_perso_keygen(const char *module, const char *label, const char *pin,
+                            const char *key_label, enum nl_card_key_type type,
+                            uint8_t id[NL_CARD_ID_LEN], nl_buf *spki);
+
+/* Writes a certificate (DER) to the card, tied to the key with CKA_ID id. */
+nl_err nl_card_perso_write_cert(const char *module, const char *label, const char *pin,
+                                const char *cert_label, const uint8_t id[NL_CARD_ID_LEN],
+                                const void *der, size_t len);
+
+/* Reads the certificate labelled cert_label back from the card (no login:
+ * certificates are public objects). NL_ERR_NOT_FOUND when absent. */
+nl_err nl_card_perso_read_cert(const char *module, const char *label, const char *cert_label,
+                               nl_buf *der);
+
+#endif
