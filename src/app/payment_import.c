@@ -9,6 +9,7 @@
 #include "app/payment.h"
 #include "core/money.h"
 #include "core/validate.h"
+#include "store/store_audit.h"
 #include "store/store_orders.h"
 
 static const char *const header[] = {"tarih", "kanal", "referans", "siparis_no_veya_tckn",
@@ -223,6 +224,19 @@ static nl_err import_tx(nl_conn *c, void *arg)
 	if (e == NL_OK)
 		e = nl_store_payment_import_counts(c, rep->import_id, (int64_t)rep->n, rep->recorded,
 		                                   rep->skipped, rep->refused);
+	if (e == NL_OK) {
+		/* The import itself is on the audit trail with its counts; each
+		 * payment has its own record (nl_payment_record). */
+		char counts[128];
+		snprintf(counts, sizeof counts, "%" PRId64 " recorded, %" PRId64 " skipped, %" PRId64
+		         " refused", rep->recorded, rep->skipped, rep->refused);
+		struct nl_audit_rec rec = {
+			.at = ctx->now, .actor = ctx->actor, .entity = "payment_import",
+			.entity_id = rep->import_id, .action = "import", .from = "", .to = counts,
+			.reason = ctx->file_name,
+		};
+		e = nl_store_audit_append(c, &rec);
+	}
 	return e;
 }
 

@@ -275,6 +275,12 @@ void nl_h_admin_bank_post(struct nl_req *r)
 		nl_resp_error(r, e, NULL);
 		return;
 	}
+	/* Refused lines go to the server log too (the report is shown once). */
+	for (size_t i = 0; i < rep.n; i++)
+		if (rep.lines[i].outcome == NL_IMPORT_REFUSED)
+			fprintf(stderr, "payment: import %" PRId64 " line %zu refused: %s (ref %s)\n",
+			        rep.import_id, rep.lines[i].line, rep.lines[i].reason,
+			        rep.lines[i].reference);
 	json_t *report = report_json(r, &rep);
 	nl_import_report_free(&rep);
 	render_bank(r, 200, report, NULL);

@@ -333,6 +333,7 @@ def bank_file(srv):
                     ("refused", 5, "VKF-0003", "unknown_order"),
                     ("refused", 6, "VKF-0004", "no_open_debt")], "lines %r" % lines)
     check(not debt_rows(Client(srv).lookup(n).text), "bank-paid debt still open")
+    check("line 4 refused: bad_amount (ref VKF-0002)" in srv.stderr_text(), "not logged")
     check(outbox(srv).count("Ödemeniz alındı (SD-%d)" % no) == 1, "no payment mail")
     # The same file again: the known reference is skipped, nothing recorded.
     r = upload(a, csv_text)

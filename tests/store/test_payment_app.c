@@ -227,6 +227,8 @@ static void test_import(void **state)
 	}
 	assert_int_equal(rep.lines[6].order_no, no2);
 	assert_int_equal(fx_int(f, "SELECT recorded FROM payment_imports"), 2);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'payment_import'"
+	                           " AND to_state = '2 recorded, 1 skipped, 4 refused'"), 1);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM payments WHERE import_id IS NOT NULL"), 2);
 	nl_import_report_free(&rep);
 	/* Again: both references skipped, nothing recorded. */
