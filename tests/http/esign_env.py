@@ -113,15 +113,19 @@ class Env:
             if os.path.exists(sock):
                 break
             time.sleep(0.05)
-        self.srv.start()   # migrates the database that `nitelik cert issue` writes to
         self.token_dir = os.path.join(self.data, "imza-token")
-        run([os.path.join(ROOT, "scripts", "demo-token.sh"), self.data],
-            env={"NITELIK_IMZA": imza, "NITELIK_CLI": nitelik})
+        try:
+            self.srv.start()   # migrates the database that `nitelik cert issue` writes to
+            run([os.path.join(ROOT, "scripts", "demo-token.sh"), self.data],
+                env={"NITELIK_IMZA": imza, "NITELIK_CLI": nitelik})
+        except BaseException:
+            self.close()       # no server or signer left behind
+            raise
         self.token_env = {"SOFTHSM2_CONF": os.path.join(self.token_dir, "softhsm2.conf")}
         self.base = "http://127.0.0.1:%d" % self.srv.port
 
     def close(self):
-        rc = self.srv.stop()
+        rc = self.srv.stop() if self.srv.proc else None
         if self.signer:
             self.signer.terminate()
             self.signer.wait(10)
