@@ -10,13 +10,16 @@ void nl_drivers_config_defaults(struct nl_drivers_config *c)
 	nl_registry_config_defaults(&c->registry);
 	nl_outbox_policy_defaults(&c->outbox);
 	nl_pos_config_defaults(&c->pos);
+	nl_courier_config_defaults(&c->courier);
+	nl_production_config_defaults(&c->production);
 }
 
 bool nl_drivers_config_section(const char *section)
 {
 	return strcmp(section, "mail") == 0 || strcmp(section, "sms") == 0
 		|| strcmp(section, "registry") == 0 || strcmp(section, "outbox") == 0
-		|| strcmp(section, "pos") == 0;
+		|| strcmp(section, "pos") == 0 || strcmp(section, "courier") == 0
+		|| strcmp(section, "production") == 0;
 }
 
 nl_err nl_drivers_config_set(struct nl_drivers_config *c, const char *section,
@@ -32,6 +35,10 @@ nl_err nl_drivers_config_set(struct nl_drivers_config *c, const char *section,
 		return nl_outbox_policy_set(&c->outbox, key, value);
 	if (strcmp(section, "pos") == 0)
 		return nl_pos_config_set(&c->pos, key, value);
+	if (strcmp(section, "courier") == 0)
+		return nl_courier_config_set(&c->courier, key, value);
+	if (strcmp(section, "production") == 0)
+		return nl_production_config_set(&c->production, key, value);
 	return NL_ERR_NOT_FOUND;
 }
 
@@ -50,6 +57,9 @@ nl_err nl_drivers_open(const struct nl_drivers_config *c, struct nl_drivers *out
 		part = "registry";
 	else if ((rc = nl_pos_open(&c->pos, &out->pos)) != NL_OK)
 		part = "pos";
+	else if ((rc = nl_courier_open(&c->courier, &out->courier)) != NL_OK)
+		part = "courier";
+	out->production = c->production;
 	if (rc != NL_OK)
 		nl_drivers_close(out);
 	if (why)
@@ -65,5 +75,6 @@ void nl_drivers_close(struct nl_drivers *d)
 	nl_sms_free(d->sms);
 	nl_registry_free(d->registry);
 	nl_pos_free(d->pos);
+	nl_courier_free(d->courier);
 	memset(d, 0, sizeof *d);
 }

@@ -6,8 +6,10 @@
 #ifndef NL_DRIVERS_DRIVERS_H
 #define NL_DRIVERS_DRIVERS_H
 
+#include "drivers/courier.h"
 #include "drivers/mail.h"
 #include "drivers/pos.h"
+#include "drivers/production_line.h"
 #include "drivers/registry.h"
 #include "drivers/sms.h"
 #include "store/store_outbox.h"
@@ -18,6 +20,8 @@ struct nl_drivers_config {
 	struct nl_registry_config registry;
 	struct nl_outbox_policy outbox;
 	struct nl_pos_config pos;       /* [pos] */
+	struct nl_courier_config courier;          /* [courier] */
+	struct nl_production_config production;    /* [production] (production_line.h) */
 };
 
 /* Defaults: every driver the simulator, the outbox policy's defaults. */
@@ -38,6 +42,8 @@ struct nl_drivers {
 	nl_registry *registry;
 	struct nl_outbox_policy outbox;
 	nl_pos *pos;                    /* the virtual POS (drivers/pos.h) */
+	nl_courier *courier;            /* drivers/courier.h */
+	struct nl_production_config production;   /* copied from the configuration */
 };
 
 /* Opens every driver the configuration names. Caller frees with
