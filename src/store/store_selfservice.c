@@ -1,0 +1,233 @@
+/* The holder's self-service (store_selfservice.h). One SQL text for both engines. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_selfservice.h"
+#include "store/store_util.h"
+
+#define CERT_COLS "id, serial, common_name, not_before, not_after, status, reason," \
+                  " revoked_at, institution_id, order_id"
+
+static void read_cert(nl_stmt *s, struct nl_ss_cert *o)
+{
+	memset(o, 0, sizeof *o);
+	o->id = nl_db_col_int64(s, 0);
+	nl_store_col_copy(s, 1, o->serial, sizeof o->serial);
+	nl_store_col_copy(s, 2, o->common_name, sizeof o->common_name);
+	o->not_before = nl_db_col_int64(s, 3);
+	o->not_after = nl_db_col_int64(s, 4);
+	nl_store_col_copy(s, 5, o->status, sizeof o->status);
+	o->reason = (int)nl_db_col_int64(s, 6);
+	o->revoked_at = nl_db_col_int64(s, 7);
+	o->institution_id = nl_db_col_is_null(s, 8) ? 0 : nl_db_col_int64(s, 8);
+	o->order_id = nl_db_col_is_null(s, 9) ? 0 : nl_db_col_int64(s, 9);
+}
+
+nl_err nl_store_ss_certs(nl_conn *c, const char *id_attr, struct nl_ss_cert *out, int max,
+                         int *n)
+{
+	nl_stmt *s;
+	int st;
+	*n = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT " CERT_COLS " FROM certificates WHERE kind = 'person' AND id_number = $1"
+		" ORDER BY not_after DESC, id DESC", "t", id_attr);
+	if (rc)
+		return rc;
+	while ((st = nl_db_step(s)) == NL_DB_ROW && *n < max)
+		read_cert(s, &out[(*n)++]);
+	if (st != NL_DB_ROW && st != NL_DB_DONE)
+		rc = (nl_err)st;
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_ss_cert(nl_conn *c, const char *id_attr, const char *serial,
+                        struct nl_ss_cert *out)
+{
+	nl_stmt *s;
+	/* The subject is part of the key: another person's serial is "not found". */
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT " CERT_COLS " FROM certificates WHERE kind = 'person' AND serial = $1"
+		" AND id_number = $2", "tt", serial, id_attr);
+	if (rc)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK)
+		read_cert(s, out);
+	nl_db_finalize(s);
+	return rc;
+}
+
+/* ---- Kilit Çözme codes ---- */
+
+nl_err nl_store_unblock_insert(nl_conn *c, int64_t person_id, const char *cert_serial,
+                               const char *code_hash, int64_t now, int64_t expires_at,
+                               int64_t *id)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE unblock_codes SET status = 'replaced' WHERE person_id = $1 AND status = 'active'",
+		"i", person_id);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, NULL);
+	if (rc == NL_OK)
+		rc = nl_store_query(c, &s,
+			"INSERT INTO unblock_codes (person_id, cert_serial, code_hash, created_at, expires_at)"
+			" VALUES ($1, $2, $3, $4, $5) RETURNING id", "ittii", person_id, cert_serial,
+			code_hash, now, expires_at);
+	if (rc)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK && id)
+		*id = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
+}
+
+nl_err nl_store_unblock_by_hash(nl_conn *c, const char *code_hash, struct nl_unblock_code *out)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT id, person_id, cert_serial, created_at, expires_at, status FROM unblock_codes"
+		" WHERE code_hash = $1", "t", code_hash);
+	if (rc)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		memset(out, 0, sizeof *out);
+		out->id = nl_db_col_int64(s, 0);
+		out->person_id = nl_db_col_int64(s, 1);
+		nl_store_col_copy(s, 2, out->cert_serial, sizeof out->cert_serial);
+		out->created_at = nl_db_col_int64(s, 3);
+		out->expires_at = nl_db_col_int64(s, 4);
+		nl_store_col_copy(s, 5, out->status, sizeof out->status);
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_unblock_use(nl_conn *c, int64_t id, int64_t now)
+{
+	nl_stmt *s;
+	int64_t changed = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE unblock_codes SET status = 'used', used_at = $2 WHERE id = $1 AND status = 'active'",
+		"ii", id, now);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	return rc ? rc : changed == 1 ? NL_OK : NL_ERR_CONFLICT;
+}
+
+/* ---- contact data ---- */
+
+nl_err nl_store_holder_contact_get(nl_conn *c, int64_t person_id, struct nl_holder_contact *out)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT email, mobile, info_channel, updated_at FROM holder_contacts WHERE person_id = $1",
+		"i", person_id);
+	if (rc)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		memset(out, 0, sizeof *out);
+		nl_store_col_copy(s, 0, out->email, sizeof out->email);
+		nl_store_col_copy(s, 1, out->mobile, sizeof out->mobile);
+		nl_store_col_copy(s, 2, out->info_channel, sizeof out->info_channel);
+		out->updated_at = nl_db_col_int64(s, 3);
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_holder_contact_put(nl_conn *c, int64_t person_id,
+                                   const struct nl_holder_contact *in, int64_t now)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"INSERT INTO holder_contacts (person_id, email, mobile, info_channel, updated_at)"
+		" VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id) DO UPDATE SET"
+		" email = excluded.email, mobile = excluded.mobile,"
+		" info_channel = excluded.info_channel, updated_at = excluded.updated_at",
+		"ittti", person_id, in->email, in->mobile, in->info_channel, now);
+	return rc ? rc : nl_store_exec_stmt(s, NULL);
+}
+
+#define CHANGE_COLS "id, person_id, email, mobile, info_channel, code_hash, sent_at," \
+                    " expires_at, tries, status"
+
+nl_err nl_store_contact_change_insert(nl_conn *c, struct nl_contact_change *ch)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE contact_changes SET status = 'replaced' WHERE person_id = $1 AND status = 'active'",
+		"i", ch->person_id);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, NULL);
+	if (rc == NL_OK)
+		rc = nl_store_query(c, &s,
+			"INSERT INTO contact_changes (person_id, email, mobile, info_channel, code_hash,"
+			" sent_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+			"ittttii", ch->person_id, ch->email, ch->mobile, ch->info_channel, ch->code_hash,
+			ch->sent_at, ch->expires_at);
+	if (rc)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		ch->id = nl_db_col_int64(s, 0);
+		ch->tries = 0;
+		snprintf(ch->status, sizeof ch->status, "active");
+	}
+	nl_db_finalize(s);
+	return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
+}
+
+nl_err nl_store_contact_change_latest(nl_conn *c, int64_t person_id,
+                                      struct nl_contact_change *out)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT " CHANGE_COLS " FROM contact_changes WHERE person_id = $1"
+		" ORDER BY sent_at DESC, id DESC LIMIT 1", "i", person_id);
+	if (rc)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		memset(out, 0, sizeof *out);
+		out->id = nl_db_col_int64(s, 0);
+		out->person_id = nl_db_col_int64(s, 1);
+		nl_store_col_copy(s, 2, out->email, sizeof out->email);
+		nl_store_col_copy(s, 3, out->mobile, sizeof out->mobile);
+		nl_store_col_copy(s, 4, out->info_channel, sizeof out->info_channel);
+		nl_store_col_copy(s, 5, out->code_hash, sizeof out->code_hash);
+		out->sent_at = nl_db_col_int64(s, 6);
+		out->expires_at = nl_db_col_int64(s, 7);
+		out->tries = nl_db_col_int64(s, 8);
+		nl_store_col_copy(s, 9, out->status, sizeof out->status);
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_contact_change_count(nl_conn *c, int64_t person_id, int64_t since, int64_t *n)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT COUNT(*) FROM contact_changes WHERE person_id = $1 AND sent_at >= $2", "ii",
+		person_id, since);
+	if (rc)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK)
+		*n = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_contact_change_update(nl_conn *c, int64_t id, int64_t expected_tries,
+                                      int64_t tries, const char *status)
+{
+	nl_stmt *s;
+	int64_t changed = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE contact_changes SET tries = $3, status = $4"
+		" WHERE id = $1 AND tries = $2 AND status = 'active'", "iiit", id, expected_tries, tries,
+		status);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changed);
+	return rc ? rc : changed == 1 ? NL_OK : NL_ERR_CONFLICT;
+}
