@@ -3,6 +3,8 @@
  *   nitelik-imza --server URL [--module PATH] [--token LABEL] [--cert N]
  *                [--pin-file FILE] [CODE]
  *   nitelik-imza --module PATH [--token LABEL] [--pin-file FILE] --csr OUT [--cn NAME]
+ *   nitelik-imza --unblock --server URL [--module PATH] [--token LABEL] [CODE]
+ *                (Kilit Çözme with the PUK: imza_unblock.c)
  *
  * Asks for the 15-digit Doğrulama Kodu unless given, fetches the text to sign,
  * shows it with Oluşturma Tarihi and Kalan Süre, lists the certificates on the
@@ -25,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/imza_unblock.h"
 #include "core/buf.h"
 #include "imza/imza_http.h"
 #include "pki/esign.h"
@@ -34,6 +37,7 @@
 struct opts {
 	const char *server, *module, *token, *pin_file, *csr, *cn, *code;
 	int cert;   /* 1-based; 0 = ask (or the only one) */
+	bool unblock;   /* Kilit Çözme (imza_unblock.c) */
 };
 
 static void usage(void)
@@ -42,6 +46,7 @@ static void usage(void)
 	        "usage: nitelik-imza --server URL [--module PATH] [--token LABEL] [--cert N]\n"
 	        "                    [--pin-file FILE] [CODE]\n"
 	        "       nitelik-imza [--module PATH] [--token LABEL] [--pin-file FILE] --csr OUT [--cn NAME]\n"
+	        "       nitelik-imza --unblock --server URL [--module PATH] [--token LABEL] [CODE]\n"
 	        "  --module    PKCS#11 module (default " DEFAULT_MODULE ")\n"
 	        "  --pin-file  read the PIN from a file (tests only; also NITELIK_IMZA_PIN)\n");
 }
@@ -300,6 +305,7 @@ int main(int argc, char **argv)
 		{"token", required_argument, NULL, 't'},  {"cert", required_argument, NULL, 'c'},
 		{"pin-file", required_argument, NULL, 'p'}, {"csr", required_argument, NULL, 'r'},
 		{"cn", required_argument, NULL, 'n'},     {"help", no_argument, NULL, 'h'},
+		{"unblock", no_argument, NULL, 'u'},
 		{NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -312,6 +318,7 @@ int main(int argc, char **argv)
 		case 'p': o.pin_file = optarg; break;
 		case 'r': o.csr = optarg; break;
 		case 'n': o.cn = optarg; break;
+		case 'u': o.unblock = true; break;
 		default: usage(); return ch == 'h' ? 0 : 2;
 		}
 	}
@@ -319,6 +326,8 @@ int main(int argc, char **argv)
 		o.code = argv[optind];
 	if (o.csr)
 		return make_csr(&o);
+	if (o.unblock)
+		return nl_imza_unblock(o.server, o.module, o.token, o.code);
 	if (!o.server) {
 		usage();
 		return 2;

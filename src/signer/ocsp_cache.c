@@ -85,3 +85,13 @@ void nl_ocsp_cache_put(nl_ocsp_cache *c, const void *req, size_t len, int64_t no
 	s->expires = now + c->ttl < meta->next_update ? now + c->ttl : meta->next_update;
 	pthread_mutex_unlock(&s->lock);
 }
+
+void nl_ocsp_cache_clear(nl_ocsp_cache *c)
+{
+	if (!c) return;
+	for (size_t i = 0; i < c->n; i++) {
+		pthread_mutex_lock(&c->slots[i].lock);
+		c->slots[i].expires = 0;
+		pthread_mutex_unlock(&c->slots[i].lock);
+	}
+}

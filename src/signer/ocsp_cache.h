@@ -31,6 +31,9 @@ void nl_ocsp_cache_free(nl_ocsp_cache *c);
 /* On a hit appends the response to resp and fills meta. */
 bool nl_ocsp_cache_get(nl_ocsp_cache *c, const void *req, size_t len, int64_t now, nl_buf *resp,
                        struct nl_ocsp_meta *meta);
+/* Forgets every entry (a certificate's status changed and its answer must not
+ * wait out the ttl on this node). 8192 slots cost well under a millisecond. */
+void nl_ocsp_cache_clear(nl_ocsp_cache *c);
 void nl_ocsp_cache_put(nl_ocsp_cache *c, const void *req, size_t len, int64_t now,
                        const void *resp, size_t resp_len, const struct nl_ocsp_meta *meta);
 

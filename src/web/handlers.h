@@ -130,4 +130,20 @@ void nl_h_holder_econsent_post(struct nl_req *r);
 void nl_h_holder_econsent_wait(struct nl_req *r);
 void nl_h_holder_econsent_result(struct nl_req *r);
 
+/* holder_selfservice.c, holder_selfservice_more.c: Online İşlemler →
+ * Bireysel İşlemler (selfservice) */
+void nl_h_ss_certs(struct nl_req *r);
+void nl_h_ss_confirm(struct nl_req *r);
+void nl_h_ss_change(struct nl_req *r);
+void nl_h_ss_contact(struct nl_req *r);
+void nl_h_ss_contact_post(struct nl_req *r);
+void nl_h_ss_contact_confirm(struct nl_req *r);
+void nl_h_ss_pinpuk(struct nl_req *r);
+void nl_h_ss_unblock(struct nl_req *r);
+void nl_h_ss_unblock_post(struct nl_req *r);
+void nl_h_api_unblock(struct nl_req *r);
+void nl_h_ss_renew(struct nl_req *r);
+void nl_h_ss_renew_post(struct nl_req *r);
+void nl_h_ss_shipments(struct nl_req *r);
+
 #endif

@@ -53,6 +53,11 @@ void nl_web_ca_free(void)
 	answers = NULL;
 }
 
+void nl_web_ocsp_forget(void)
+{
+	if (answers) nl_ocsp_cache_clear(answers);
+}
+
 static nl_signer *thread_signer(const struct nl_ca *ca)
 {
 	nl_signer *s = pthread_getspecific(signer_key);

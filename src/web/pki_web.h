@@ -10,6 +10,9 @@
 /* The CA of this server's data_dir, loaded on first use; NULL if there is none
  * (`nitelik ca init` not run). Shared read-only by all threads. */
 const struct nl_ca *nl_web_ca(const struct nl_req *r);
+/* Empties this node's OCSP answer cache: a holder's suspend, release or
+ * revoke shows in the next answer, not after the cache's 10 s (selfservice). */
+void nl_web_ocsp_forget(void);
 /* Frees it at shutdown (nitelikd main, optional). */
 void nl_web_ca_free(void);
 

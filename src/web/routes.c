@@ -137,6 +137,22 @@ const struct nl_route nl_routes[] = {
 	{NL_POST, "/online-islemler/eonay", NL_AUTH_HOLDER, nl_h_holder_econsent_post},
 	{NL_GET,  "/online-islemler/eonay/imza", NL_AUTH_HOLDER, nl_h_holder_econsent_wait},
 	{NL_GET,  "/online-islemler/eonay/sonuc", NL_AUTH_HOLDER, nl_h_holder_econsent_result},
+	/* holder_selfservice.c, holder_selfservice_more.c (selfservice): Bireysel İşlemler */
+	{NL_GET,  "/online-islemler/sertifikalarim", NL_AUTH_HOLDER, nl_h_ss_certs},
+	{NL_GET,  "/online-islemler/askiya-al", NL_AUTH_HOLDER, nl_h_ss_certs},
+	{NL_GET,  "/online-islemler/iptal", NL_AUTH_HOLDER, nl_h_ss_certs},
+	{NL_GET,  "/online-islemler/sertifika/{serial}/{action}", NL_AUTH_HOLDER, nl_h_ss_confirm},
+	{NL_POST, "/online-islemler/sertifika/{serial}/{action}", NL_AUTH_HOLDER, nl_h_ss_change},
+	{NL_GET,  "/online-islemler/iletisim", NL_AUTH_HOLDER, nl_h_ss_contact},
+	{NL_POST, "/online-islemler/iletisim", NL_AUTH_HOLDER, nl_h_ss_contact_post},
+	{NL_POST, "/online-islemler/iletisim/onay", NL_AUTH_HOLDER, nl_h_ss_contact_confirm},
+	{NL_GET,  "/online-islemler/pin-puk", NL_AUTH_HOLDER, nl_h_ss_pinpuk},
+	{NL_GET,  "/online-islemler/kilit-cozme", NL_AUTH_HOLDER, nl_h_ss_unblock},
+	{NL_POST, "/online-islemler/kilit-cozme", NL_AUTH_HOLDER, nl_h_ss_unblock_post},
+	{NL_POST, "/api/v1/kilit/{code}", NL_AUTH_OPEN, nl_h_api_unblock},
+	{NL_GET,  "/online-islemler/yenileme", NL_AUTH_HOLDER, nl_h_ss_renew},
+	{NL_POST, "/online-islemler/yenileme", NL_AUTH_HOLDER, nl_h_ss_renew_post},
+	{NL_GET,  "/online-islemler/gonderilerim", NL_AUTH_HOLDER, nl_h_ss_shipments},
 };
 
 const size_t nl_routes_count = sizeof nl_routes / sizeof nl_routes[0];

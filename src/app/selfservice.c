@@ -1,0 +1,277 @@
+/* The holder's certificates and their status changes (selfservice.h). */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/selfservice.h"
+#include "core/secret.h"
+#include "pki/pki.h"
+#include "signer/ca_ops.h"
+#include "store/store_audit.h"
+#include "store/store_certs.h"
+#include "store/store_esign.h"
+#include "store/store_persons.h"
+
+#define REASON_HOLD 6
+
+const char *const nl_ss_reason_codes[] = {
+	"unspecified", "keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation",
+	NULL,
+};
+static const int reason_values[] = {0, 1, 3, 4, 5};
+
+int nl_ss_reason_value(int index)
+{
+	if (index < 0 || index >= (int)(sizeof reason_values / sizeof reason_values[0]))
+		return -1;
+	return reason_values[index];
+}
+
+const char *nl_ss_reason_label_tr(int rfc_reason)
+{
+	switch (rfc_reason) {
+	case 0: return "Belirtilmemiş";
+	case 1: return "Anahtar Güvenliğini Yitirme";
+	case 2: return "SH Güvenliğini Yitirme";
+	case 3: return "Kurumla İlişkisinin Değişmesi";
+	case 4: return "Yenisiyle Değiştirildi";
+	case 5: return "Faaliyetin Sona Ermesi";
+	case 6: return "Askıya Alındı";
+	case 9: return "Yetki Geri Alındı";
+	case 10: return "Öznitelik Güvenliğini Yitirme";
+	default: return "";
+	}
+}
+
+const char *nl_ss_refusal_msgid(enum nl_ss_refusal r)
+{
+	switch (r) {
+	case NL_SS_REFUSE_ALREADY_HELD: return "This certificate is already suspended.";
+	case NL_SS_REFUSE_NOT_HELD: return "This certificate is not suspended.";
+	case NL_SS_REFUSE_REVOKED:
+		return "This certificate is revoked. A revoked certificate cannot be suspended or unsuspended again.";
+	case NL_SS_REFUSE_EXPIRED: return "This certificate has expired.";
+	case NL_SS_REFUSE_NO_WORD:
+		return "You have not chosen a security word yet; it is chosen on the application form.";
+	default: return "";
+	}
+}
+
+nl_err nl_ss_id_attr(nl_db *db, int64_t person_id, char out[64])
+{
+	nl_conn *c;
+	struct nl_person p = {0};
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = nl_store_person_get(c, person_id, &p);
+	if (rc == NL_OK) {
+		struct nl_holder h = {0};
+		if (p.id_kind == NL_ID_TCKN) {
+			h.tckn = p.id_number;
+		} else {
+			h.passport_no = p.id_number;
+			h.passport_country = p.passport_country;
+		}
+		rc = nl_pki_person_serial_attr(&h, out);
+	}
+	nl_person_clear(&p);
+	return rc;
+}
+
+nl_err nl_ss_certs(nl_db *db, int64_t person_id, struct nl_ss_cert out[NL_SS_MAX_CERTS], int *n)
+{
+	char attr[64];
+	nl_conn *c;
+	*n = 0;
+	nl_err rc = nl_ss_id_attr(db, person_id, attr);
+	if (rc == NL_OK)
+		rc = nl_db_conn(db, &c);
+	return rc ? rc : nl_store_ss_certs(c, attr, out, NL_SS_MAX_CERTS, n);
+}
+
+nl_err nl_ss_cert(nl_db *db, int64_t person_id, const char *serial, struct nl_ss_cert *out)
+{
+	char attr[64];
+	nl_conn *c;
+	if (!serial || !*serial || strlen(serial) >= 64)
+		return NL_ERR_NOT_FOUND;
+	nl_err rc = nl_ss_id_attr(db, person_id, attr);
+	if (rc == NL_OK)
+		rc = nl_db_conn(db, &c);
+	return rc ? rc : nl_store_ss_cert(c, attr, serial, out);
+}
+
+/* A refused attempt in the audit trail (issue 7: refused and logged). Entity
+ * id 0 when the certificate is not the holder's: the record must not become a
+ * way to learn whose it is. */
+static void audit_refusal(nl_db *db, int64_t person_id, int64_t cert_id, const char *what,
+                          const char *why, int64_t now)
+{
+	nl_conn *c;
+	char actor[48];
+	snprintf(actor, sizeof actor, "holder:%" PRId64, person_id);
+	struct nl_audit_rec rec = {
+		.at = now, .actor = actor, .entity = "certificate", .entity_id = cert_id,
+		.action = "holder_refused", .from = "", .to = what, .reason = why,
+	};
+	if (nl_db_conn(db, &c) == NL_OK && nl_store_audit_append(c, &rec) != NL_OK)
+		fprintf(stderr, "selfservice: could not audit a refusal (%s)\n", why);
+}
+
+static void throttle_key(int64_t person_id, char out[32])
+{
+	snprintf(out, 32, "person:%" PRId64, person_id);
+}
+
+nl_err nl_ss_reauth(nl_db *db, const struct nl_throttle_policy *pol, int64_t person_id,
+                    const char *security_word, const char *addr, int64_t now,
+                    int64_t *locked_until)
+{
+	char key[32];
+	throttle_key(person_id, key);
+	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, locked_until);
+	if (rc)
+		return rc;
+	nl_conn *c;
+	char *hash = NULL;
+	if ((rc = nl_db_conn(db, &c)) != NL_OK)
+		return rc;
+	if ((rc = nl_store_holder_secword_hash(c, person_id, &hash)) != NL_OK)
+		return rc;
+	bool ok = nl_password_verify(hash, security_word ? security_word : "");
+	free(hash);
+	if (!ok) {
+		bool locked = false;
+		nl_throttle_fail(db, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, &locked);
+		audit_refusal(db, person_id, 0, "reauth", "wrong security word", now);
+		if (locked && locked_until)
+			nl_throttle_check(db, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, locked_until);
+		return locked ? NL_ERR_LOCKED : NL_ERR_UNAUTHORIZED;
+	}
+	nl_throttle_success(db, NL_DOOR_HOLDER_REAUTH, key, now);
+	return NL_OK;
+}
+
+static const char *action_code(enum nl_ss_action a)
+{
+	return a == NL_SS_SUSPEND ? "suspend" : a == NL_SS_RELEASE ? "release" : "revoke";
+}
+
+/* What the certificate's status says about the action, before any secret is
+ * asked: the clear message of issue 7 ("already suspended", "revoked"). */
+enum nl_ss_refusal nl_ss_judge(const struct nl_ss_cert *cert, enum nl_ss_action a, int64_t now)
+{
+	if (!strcmp(cert->status, "revoked"))
+		return NL_SS_REFUSE_REVOKED;
+	if (a == NL_SS_SUSPEND && !strcmp(cert->status, "hold"))
+		return NL_SS_REFUSE_ALREADY_HELD;
+	if (a == NL_SS_RELEASE && strcmp(cert->status, "hold"))
+		return NL_SS_REFUSE_NOT_HELD;
+	if (a != NL_SS_RELEASE && cert->not_after <= now)
+		return NL_SS_REFUSE_EXPIRED;
+	return NL_SS_REFUSE_NONE;
+}
+
+static bool holder_reason(int reason)
+{
+	for (size_t i = 0; i < sizeof reason_values / sizeof reason_values[0]; i++)
+		if (reason_values[i] == reason)
+			return true;
+	return false;
+}
+
+nl_err nl_ss_change(struct nl_app *app, const struct nl_throttle_policy *pol,
+                    const struct nl_ss_change_req *req, enum nl_ss_refusal *refusal,
+                    int64_t *locked_until)
+{
+	struct nl_ss_cert cert;
+	char actor[48], why[96];
+	*refusal = NL_SS_REFUSE_NONE;
+	if (req->action < NL_SS_SUSPEND || req->action > NL_SS_REVOKE)
+		return NL_ERR_INVALID;
+	if (req->action == NL_SS_REVOKE && !holder_reason(req->reason))
+		return NL_ERR_INVALID;
+	nl_err rc = nl_ss_cert(app->db, req->person_id, req->serial, &cert);
+	if (rc == NL_ERR_NOT_FOUND) {
+		snprintf(why, sizeof why, "not the holder's certificate: %.64s", req->serial ? req->serial : "");
+		audit_refusal(app->db, req->person_id, 0, action_code(req->action), why, req->now);
+		return rc;
+	}
+	if (rc)
+		return rc;
+	if ((*refusal = nl_ss_judge(&cert, req->action, req->now)) != NL_SS_REFUSE_NONE) {
+		snprintf(why, sizeof why, "refused: certificate %s", cert.status);
+		audit_refusal(app->db, req->person_id, cert.id, action_code(req->action), why, req->now);
+		return NL_ERR_TRANSITION;
+	}
+	rc = nl_ss_reauth(app->db, pol, req->person_id, req->security_word, req->addr, req->now,
+	                  locked_until);
+	if (rc == NL_ERR_NOT_FOUND) {
+		*refusal = NL_SS_REFUSE_NO_WORD;
+		return NL_ERR_TRANSITION;
+	}
+	if (rc)
+		return rc;
+	snprintf(actor, sizeof actor, "holder:%" PRId64, req->person_id);
+	switch (req->action) {
+	case NL_SS_SUSPEND:
+		rc = nl_store_cert_suspend(app->db, cert.serial, req->now, actor, "Online İşlemler: Askıya Al");
+		break;
+	case NL_SS_RELEASE:
+		rc = nl_store_cert_release(app->db, cert.serial, actor, "Online İşlemler: Askıdan İndir");
+		break;
+	case NL_SS_REVOKE:
+		snprintf(why, sizeof why, "Online İşlemler: İptal Et (%s)", nl_ss_reason_label_tr(req->reason));
+		rc = nl_store_cert_revoke(app->db, cert.serial, req->reason, req->now, actor, why);
+		break;
+	}
+	if (rc == NL_ERR_TRANSITION || rc == NL_ERR_CONFLICT) {
+		/* Someone changed it between the look and the change: say what it is now. */
+		if (nl_ss_cert(app->db, req->person_id, req->serial, &cert) == NL_OK)
+			*refusal = nl_ss_judge(&cert, req->action, req->now);
+		if (*refusal == NL_SS_REFUSE_NONE)
+			*refusal = NL_SS_REFUSE_REVOKED;
+		return NL_ERR_TRANSITION;
+	}
+	if (rc)
+		return rc;
+	nl_err pub = nl_ss_publish_status(app, req->now);
+	if (pub)
+		fprintf(stderr, "{\"selfservice\":\"publish\",\"serial\":\"%s\",\"error\":\"%s\"}\n",
+		        cert.serial, nl_err_code(pub));
+	return NL_OK;
+}
+
+/* ---- publishing at once ---- */
+
+static pthread_once_t ca_once = PTHREAD_ONCE_INIT;
+static struct nl_ca *the_ca;
+static char ca_dir[4096];
+
+static void load_ca(void)
+{
+	if (nl_ca_open(ca_dir, false, &the_ca) != NL_OK)
+		the_ca = NULL;
+}
+
+nl_err nl_ss_publish_status(struct nl_app *app, int64_t now)
+{
+	if (!ca_dir[0])
+		snprintf(ca_dir, sizeof ca_dir, "%s", app->cfg->data_dir);
+	pthread_once(&ca_once, load_ca);
+	if (!the_ca)
+		return NL_OK;
+	nl_signer *sg = NULL;
+	nl_err rc = nl_signer_connect(the_ca->conf.socket, &sg);
+	if (rc)
+		return rc;
+	/* The store dropped the changed certificate's pre-signed answer: sign it
+	 * again now rather than at the worker's next pass, then the CRL. */
+	rc = nl_ca_ocsp_refresh(app->db, sg, the_ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, NULL);
+	if (rc == NL_OK)
+		rc = nl_ca_publish_crl(app->db, sg, the_ca, now, NL_CRL_VALIDITY, NULL);
+	nl_signer_close(sg);
+	return rc;
+}
