@@ -8,6 +8,8 @@
 
 #include "app/ca_jobs.h"
 #include "app/outbox_worker.h"
+#include "app/production.h"
+#include "app/shipping.h"
 #include "app/timeout_worker.h"
 
 /* A periodic job: run(app, now) once every `every` seconds. A job does one
@@ -23,6 +25,9 @@ static const struct periodic_job jobs[] = {
 	{"crl", 300, nl_ca_job_crl},      /* renews the CRL at half its life (ca_jobs.c) */
 	{"ocsp", 300, nl_ca_job_ocsp},    /* re-signs OCSP responses due within 2 h */
 	{"timeout", 300, nl_timeout_job}, /* cancels overdue pre-applications (timeout_worker.c) */
+	{"production", 60, nl_production_job},   /* schedules and produces cards (production.c) */
+	{"shipping", 300, nl_shipping_job},       /* records the courier's reports (shipping.c) */
+	{"expiry", 3600, nl_expiry_notice_job},   /* "ends in 2 months" notices (production.c) */
 	{NULL, 0, NULL},
 };
 

@@ -72,17 +72,33 @@ static nl_err prod_rows(nl_stmt *s, struct nl_production **out, size_t *n)
 	return NL_OK;
 }
 
+static nl_err id_rows(nl_stmt *s, int64_t **ids, size_t *n);
+
 nl_err nl_store_production_unscheduled(nl_conn *c, int limit, int64_t **ids, size_t *n)
 {
 	nl_stmt *s;
-	size_t cap = 0;
-	*ids = NULL;
-	*n = 0;
 	nl_err rc = nl_store_query(c, &s,
 		"SELECT o.id FROM orders o WHERE o.status = 'production_wait' AND NOT EXISTS"
 		" (SELECT 1 FROM productions p WHERE p.order_id = o.id) ORDER BY o.id LIMIT $1",
 		"i", (int64_t)limit);
-	if (rc) return rc;
+	return rc ? rc : id_rows(s, ids, n);
+}
+
+nl_err nl_store_orders_unshipped(nl_conn *c, int limit, int64_t **ids, size_t *n)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT o.id FROM orders o WHERE o.status = 'produced' AND NOT EXISTS"
+		" (SELECT 1 FROM shipments s WHERE s.order_id = o.id) ORDER BY o.id LIMIT $1",
+		"i", (int64_t)limit);
+	return rc ? rc : id_rows(s, ids, n);
+}
+
+static nl_err id_rows(nl_stmt *s, int64_t **ids, size_t *n)
+{
+	size_t cap = 0;
+	*ids = NULL;
+	*n = 0;
 	int r;
 	while ((r = nl_db_step(s)) == NL_DB_ROW) {
 		int64_t *v = grow((void **)ids, n, &cap, sizeof **ids);

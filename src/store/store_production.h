@@ -135,6 +135,8 @@ nl_err nl_store_shipment_events(nl_conn *c, int64_t shipment_id, struct nl_shipm
                                 size_t *n);
 /* Shipments not delivered yet (oldest first). */
 nl_err nl_store_shipment_open(nl_conn *c, int limit, struct nl_shipment **out, size_t *n);
+/* Orders in status produced that have no shipment yet (oldest first). */
+nl_err nl_store_orders_unshipped(nl_conn *c, int limit, int64_t **order_ids, size_t *n);
 /* Every shipment of one person's orders, newest first. */
 nl_err nl_store_shipment_list_person(nl_conn *c, int64_t person_id, struct nl_shipment **out,
                                      size_t *n);
