@@ -256,7 +256,7 @@ def contact_update_with_sms_code(env):
     check(r.status == 400, "code used twice: %d" % r.status)
     check(audit_count(env, "contact", "holder:%d" % S["person"]) == 2, "two audited changes")
     row = env.sql("SELECT mobile, email FROM persons WHERE id = %s", S["person"])
-    check(row[0] == "5427654321" and row[1] == "ayse.yeni@example.com", "person row: %r" % (row,))
+    check(str(row[0]) == "5427654321" and row[1] == "ayse.yeni@example.com", "person row: %r" % (row,))
 
 
 @tap.test
