@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/approve.h"
 #include "app/payment.h"
 #include "core/buf.h"
+#include "core/config.h"
 #include "core/money.h"
 #include "store/store_audit.h"
 #include "store/store_forms.h"
@@ -212,35 +214,24 @@ static nl_err enqueue(nl_conn *c, enum nl_outbox_channel ch, const char *to, con
 
 /* By the information channel of the current form version (e-mail, SMS or
  * both); without a form yet, by the e-mail of the pre-application (or SMS
- * when there is no e-mail). */
+ * when there is no e-mail). With web_dir the templates
+ * templates/{mail,sms}/payment_received.* are used (text and HTML parts);
+ * without (the command line has no web folder) a plain text of the same words. */
 static nl_err notify_paid(nl_conn *c, const struct nl_order *o, int64_t amount,
-                          enum nl_order_status to, const char *base_url, int64_t now)
+                          enum nl_order_status to, const char *base_url, const char *web_dir,
+                          int64_t now)
 {
 	struct nl_person p = {0};
 	struct nl_form f = {0};
 	nl_buf mail = NL_BUF_INIT, sms = NL_BUF_INIT;
-	char money[NL_MONEY_FMT_MAX], subject[128];
+	char money[NL_MONEY_FMT_MAX], subject[128], order_no[32];
 	nl_err e = nl_store_person_get(c, o->person_id, &p);
 	if (e)
 		goto out;
 	nl_money_format(amount, money);
+	snprintf(order_no, sizeof order_no, NL_ORDER_NO_PREFIX "%" PRId64, o->order_no);
+	snprintf(subject, sizeof subject, "Ödemeniz alındı (%s)", order_no);
 	const char *status = nl_order_status_label_tr(to);
-	snprintf(subject, sizeof subject, "Ödemeniz alındı (" NL_ORDER_NO_PREFIX "%" PRId64 ")",
-	         o->order_no);
-	nl_buf_printf(&mail,
-		"Sayın %s %s,\n\n"
-		NL_ORDER_NO_PREFIX "%" PRId64 " numaralı Nitelikli Elektronik Sertifika başvurunuz için "
-		"%s tutarındaki ödemeniz alınmıştır.\n\n"
-		"Başvurunuzun yeni durumu: %s\n\n"
-		"Başvurunuzun son durumunu Başvurularım sayfasından takip edebilirsiniz%s%s%s\n",
-		p.given_name, p.surname, o->order_no, money, status,
-		base_url ? ": " : ".", base_url ? base_url : "", base_url ? "/basvurularim" : "");
-	nl_buf_printf(&sms, NL_ORDER_NO_PREFIX "%" PRId64 " başvurunuz için %s ödemeniz alınmıştır. "
-	              "Yeni durum: %s", o->order_no, money, status);
-	if (mail.oom || sms.oom) {
-		e = NL_ERR_NOMEM;
-		goto out;
-	}
 	const char *email = p.email, *mobile = p.mobile, *channel = NULL;
 	e = nl_store_form_current(c, o->id, &f);
 	if (e == NL_OK) {
@@ -252,10 +243,40 @@ static nl_err notify_paid(nl_conn *c, const struct nl_order *o, int64_t amount,
 	}
 	if (!channel || !*channel)
 		channel = email && *email ? "email" : "sms";
+	char url[NL_CONFIG_STR];
+	size_t bl = base_url ? strlen(base_url) : 0;
+	while (bl && base_url[bl - 1] == '/')
+		bl--;
+	snprintf(url, sizeof url, "%.*s", (int)bl, base_url ? base_url : "");
+	if (web_dir && *web_dir) {
+		const struct nl_notify_var vars[] = {
+			{"given_name", p.given_name}, {"surname", p.surname}, {"order_no", order_no},
+			{"amount", money}, {"status", status}, {"next", nl_order_status_help_tr(to)},
+			{"base_url", url},
+		};
+		const struct nl_notify_person who = {
+			.channel = channel, .email = email, .mobile = mobile, .subject = subject,
+			.order_id = o->id,
+		};
+		e = nl_notify_person_enqueue(c, web_dir, "payment_received", &who, vars,
+		                             sizeof vars / sizeof vars[0], now, NULL);
+		goto out;
+	}
+	nl_buf_printf(&mail,
+		"Sayın %s %s,\n\n%s numaralı Nitelikli Elektronik Sertifika başvurunuz için %s "
+		"tutarındaki ödemeniz alınmıştır.\n\nBaşvurunuzun durumu: %s\n\n"
+		"Başvurunuzu Başvurularım sayfasından takip edebilirsiniz: %s/basvurularim\n",
+		p.given_name, p.surname, order_no, money, status, url);
+	nl_buf_printf(&sms, "Nitelik: %s başvurunuz için %s ödemeniz alındı. Durum: %s.", order_no,
+	              money, status);
+	if (mail.oom || sms.oom) {
+		e = NL_ERR_NOMEM;
+		goto out;
+	}
 	e = NL_OK;
-	if (!strcmp(channel, "email") || !strcmp(channel, "both"))
+	if (strcmp(channel, "sms") != 0)
 		e = enqueue(c, NL_OUTBOX_MAIL, email, subject, mail.data, o->id, now);
-	if (e == NL_OK && (!strcmp(channel, "sms") || !strcmp(channel, "both")))
+	if (e == NL_OK && strcmp(channel, "email") != 0)
 		e = enqueue(c, NL_OUTBOX_SMS, mobile, NULL, sms.data, o->id, now);
 out:
 	nl_buf_free(&mail);
@@ -320,7 +341,7 @@ static nl_err record_tx(nl_conn *c, void *arg)
 	};
 	if ((e = nl_store_audit_append(c, &rec)))
 		goto out;
-	if ((e = notify_paid(c, &o, in->amount_kurus, to, in->base_url, ctx->now)))
+	if ((e = notify_paid(c, &o, in->amount_kurus, to, in->base_url, in->web_dir, ctx->now)))
 		goto out;
 	ctx->res.payment_id = p.id;
 	ctx->res.order_no = o.order_no;

@@ -20,7 +20,8 @@
  * reference unique: recorded once), the order's status change (form_payment_wait
  * -> form_wait "Başvuru Formu Bekleniyor", payment_wait -> production_wait
  * "Üretim Bekleniyor") with its audit record, the payment's audit record and
- * the "payment received" notification by the information channel (outbox). */
+ * the "payment received" notification by the information channel (outbox;
+ * templates/mail/payment_received.{txt,html}, templates/sms/payment_received.txt). */
 #ifndef NL_APP_PAYMENT_H
 #define NL_APP_PAYMENT_H
 
@@ -96,6 +97,7 @@ struct nl_payment_input {
 	const char *paid_on;         /* YYYY-MM-DD or NULL */
 	const char *actor;           /* audit actor */
 	const char *base_url;        /* for the link in the notification; NULL = none */
+	const char *web_dir;         /* templates of the notification; NULL = built-in text */
 };
 
 struct nl_payment_result {
@@ -216,7 +218,7 @@ void nl_import_report_free(struct nl_import_report *r);
  * refused and skipped lines are only reported). NL_ERR_INVALID with
  * rep->file_error when the file as a whole is unreadable (nothing imported). */
 nl_err nl_payment_import(nl_db *db, const char *data, size_t len, const char *file_name,
-                         const char *actor, const char *base_url, int64_t now,
-                         struct nl_import_report *rep);
+                         const char *actor, const char *base_url, const char *web_dir,
+                         int64_t now, struct nl_import_report *rep);
 
 #endif

@@ -111,7 +111,7 @@ const char *nl_payment_bank_line_check(const char *const *fields, size_t n,
 
 struct import_ctx {
 	const struct nl_csv *csv;
-	const char *file_name, *actor, *base_url;
+	const char *file_name, *actor, *base_url, *web_dir;
 	int64_t now;
 	struct nl_import_report *rep;
 };
@@ -187,7 +187,7 @@ static nl_err import_line(nl_conn *c, struct import_ctx *ctx, const struct nl_cs
 	struct nl_payment_input in = {
 		.order_id = order_id, .amount_kurus = l->amount_kurus, .channel = b.channel,
 		.external_ref = ref, .import_id = ctx->rep->import_id, .paid_on = b.paid_on,
-		.actor = ctx->actor, .base_url = ctx->base_url,
+		.actor = ctx->actor, .base_url = ctx->base_url, .web_dir = ctx->web_dir,
 	};
 	e = nl_payment_record(c, &in, ctx->now, NULL);
 	if (e == NL_OK) {
@@ -251,8 +251,8 @@ static bool header_ok(const struct nl_csv_row *h)
 }
 
 nl_err nl_payment_import(nl_db *db, const char *data, size_t len, const char *file_name,
-                         const char *actor, const char *base_url, int64_t now,
-                         struct nl_import_report *rep)
+                         const char *actor, const char *base_url, const char *web_dir,
+                         int64_t now, struct nl_import_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
 	struct nl_csv csv;
@@ -278,7 +278,7 @@ nl_err nl_payment_import(nl_db *db, const char *data, size_t len, const char *fi
 	}
 	struct import_ctx ctx = {
 		.csv = &csv, .file_name = file_name ? file_name : "", .actor = actor,
-		.base_url = base_url, .now = now, .rep = rep,
+		.base_url = base_url, .web_dir = web_dir, .now = now, .rep = rep,
 	};
 	nl_conn *c;
 	e = nl_db_conn(db, &c);

@@ -103,7 +103,7 @@ static bool parse_i64(const char *s, int64_t *v)
 
 struct cb_ctx {
 	const struct nl_pos_callback *cb;
-	const char *base_url;
+	const char *base_url, *web_dir;
 	int64_t now;
 	struct nl_pos_result *res;
 	int64_t session_id;
@@ -172,7 +172,7 @@ static nl_err cb_tx(nl_conn *c, void *arg)
 	struct nl_payment_input in = {
 		.order_id = s.order_id, .amount_kurus = s.amount_kurus, .channel = "pos",
 		.external_ref = ref, .pos_session_id = s.id, .actor = "pos:bank",
-		.base_url = ctx->base_url,
+		.base_url = ctx->base_url, .web_dir = ctx->web_dir,
 	};
 	e = nl_payment_record(c, &in, ctx->now, NULL);
 	if (e == NL_ERR_CONFLICT)
@@ -222,7 +222,7 @@ nl_err nl_payment_pos_callback(struct nl_app *app, const struct nl_pos_callback 
 		return log_refusal(app->db, cb, 0, res->reason, client, now);
 	}
 	struct cb_ctx ctx = {.cb = cb, .base_url = app->cfg ? app->cfg->base_url : NULL,
-	                     .now = now, .res = res};
+	                     .web_dir = app->cfg ? app->cfg->web_dir : NULL, .now = now, .res = res};
 	nl_err e = nl_store_run_tx(app->db, cb_tx, &ctx);
 	if (e == NL_ERR_INVALID && res->outcome == NL_POS_REFUSED)
 		return log_refusal(app->db, cb, ctx.session_id, res->reason, client, now);

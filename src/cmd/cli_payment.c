@@ -3,7 +3,7 @@
  * /yonetim/banka-mutabakat:
  *   price set --period 1|2|3 --reader none|standard|mini --amount 1.180,00 [--vat 20] [--db URL]
  *   price list [--db URL]
- *   payments import FILE [--base-url URL] [--db URL] */
+ *   payments import FILE [--base-url URL] [--web-dir DIR] [--db URL] */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,9 +110,10 @@ int nl_cli_price(int argc, char **argv)
 }
 
 static const char payments_usage[] =
-	"usage: nitelik payments import FILE [--base-url URL] [--db URL]\n"
+	"usage: nitelik payments import FILE [--base-url URL] [--web-dir DIR] [--db URL]\n"
 	"  FILE: the bank reconciliation CSV, header tarih;kanal;referans;siparis_no_veya_tckn;tutar\n"
-	"  (docs/payment.md). One transaction; prints one line per file line.\n";
+	"  (docs/payment.md). One transaction; prints one line per file line.\n"
+	"  --web-dir: the web folder whose templates word the payment mails (else plain text).\n";
 
 /* Reads a whole file (up to IMPORT_FILE_MAX) into a malloc'd buffer. */
 static char *read_file(const char *path, size_t *len)
@@ -135,7 +136,8 @@ static char *read_file(const char *path, size_t *len)
 int nl_cli_payments(int argc, char **argv)
 {
 	struct nl_cli_opt opts[] = {
-		{"--base-url", true, NULL}, {"--db", true, NULL}, {NULL, false, NULL},
+		{"--base-url", true, NULL}, {"--web-dir", true, NULL}, {"--db", true, NULL},
+		{NULL, false, NULL},
 	};
 	if (argc < 3 || strcmp(argv[1], "import") != 0 || argv[2][0] == '-') {
 		fputs(payments_usage, stderr);
@@ -158,7 +160,8 @@ int nl_cli_payments(int argc, char **argv)
 	const char *slash = strrchr(argv[2], '/');
 	struct nl_import_report rep;
 	nl_err e = nl_payment_import(db, data, len, slash ? slash + 1 : argv[2], nl_cli_actor(),
-	                             nl_cli_opt(opts, "--base-url"), (int64_t)time(NULL), &rep);
+	                             nl_cli_opt(opts, "--base-url"), nl_cli_opt(opts, "--web-dir"),
+	                             (int64_t)time(NULL), &rep);
 	free(data);
 	if (e == NL_ERR_INVALID) {
 		fprintf(stderr, "nitelik payments import: file refused (%s, line %zu); nothing imported\n",

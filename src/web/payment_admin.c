@@ -262,7 +262,7 @@ void nl_h_admin_bank_post(struct nl_req *r)
 	struct nl_import_report rep;
 	e = nl_payment_import(r->srv->db, (const char *)f.file.data, f.file.len, f.file.filename,
 	                      nl_kurum_actor(r, r->session.s.subject_id), r->srv->cfg->base_url,
-	                      r->now, &rep);
+	                      r->srv->cfg->web_dir, r->now, &rep);
 	if (e == NL_ERR_INVALID) {
 		char msg[200];
 		snprintf(msg, sizeof msg, "%s (%s, %zu)",

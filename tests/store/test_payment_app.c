@@ -119,11 +119,16 @@ static void test_record(void **state)
 	assert_int_equal(nl_store_order_set_status(f->c, id, NL_ST_FORM_PAYMENT_WAIT,
 	                                           NL_ST_PAYMENT_WAIT, "test", ""), NL_OK);
 	in = (struct nl_payment_input){.order_id = id, .amount_kurus = 60000, .channel = "pos",
-	                               .external_ref = "pos:T-1", .actor = "test"};
+	                               .external_ref = "pos:T-1", .actor = "test",
+	                               .base_url = "http://x/", .web_dir = NL_SOURCE_ROOT "/web"};
 	assert_int_equal(nl_payment_record(f->c, &in, T0, &res), NL_OK);
 	assert_int_equal(res.to, NL_ST_PRODUCTION_WAIT);
 	assert_int_equal(status_of(f, id), NL_ST_PRODUCTION_WAIT);
 	assert_int_equal(count_mail(f, "gulsen.form@example.org"), 1);
+	/* From the templates: a text and an HTML part, the amount and the link. */
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE recipient ="
+	                           " 'gulsen.form@example.org' AND body_html LIKE '%<strong>600,00 TL</strong>%'"
+	                           " AND body_text LIKE '%http://x/basvurularim%'"), 1);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE channel = 'sms'"
 	                           " AND recipient = '5321234567'"), 1);
 }
@@ -213,7 +218,7 @@ static void test_import(void **state)
 	         (long long)w.pay_no, (long long)w.pay_no, (long long)w.pay_no,
 	         (long long)w.inst_no);
 	struct nl_import_report rep;
-	assert_int_equal(nl_payment_import(f->db, csv, strlen(csv), "b.csv", "test", NULL, T0, &rep),
+	assert_int_equal(nl_payment_import(f->db, csv, strlen(csv), "b.csv", "test", NULL, NULL, T0, &rep),
 	                 NL_OK);
 	assert_int_equal(rep.n, 7);
 	assert_int_equal(rep.recorded, 2);
@@ -232,7 +237,7 @@ static void test_import(void **state)
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM payments WHERE import_id IS NOT NULL"), 2);
 	nl_import_report_free(&rep);
 	/* Again: both references skipped, nothing recorded. */
-	assert_int_equal(nl_payment_import(f->db, csv, strlen(csv), "b.csv", "test", NULL, T0, &rep),
+	assert_int_equal(nl_payment_import(f->db, csv, strlen(csv), "b.csv", "test", NULL, NULL, T0, &rep),
 	                 NL_OK);
 	assert_int_equal(rep.recorded, 0);
 	assert_int_equal(rep.skipped, 3);
@@ -240,7 +245,7 @@ static void test_import(void **state)
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM payments"), 2);
 	/* A whole file refused: nothing imported, no import row. */
 	const char *bad = "date;x\n1;2\n";
-	assert_int_equal(nl_payment_import(f->db, bad, strlen(bad), "x.csv", "test", NULL, T0, &rep),
+	assert_int_equal(nl_payment_import(f->db, bad, strlen(bad), "x.csv", "test", NULL, NULL, T0, &rep),
 	                 NL_ERR_INVALID);
 	assert_string_equal(rep.file_error, "bad_header");
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM payment_imports"), 2);
@@ -269,7 +274,7 @@ static void test_import_rolls_back(void **state)
 	         "2025-11-19;atm;W-2;SD-%lld;600,00\n",
 	         (long long)w.pay_no, (long long)no2);
 	struct nl_import_report rep;
-	assert_int_not_equal(nl_payment_import(f->db, csv, strlen(csv), "c.csv", "test", NULL, T0,
+	assert_int_not_equal(nl_payment_import(f->db, csv, strlen(csv), "c.csv", "test", NULL, NULL, T0,
 	                                       &rep), NL_OK);
 	assert_int_equal(rep.n, 0);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM payments"), 0);
