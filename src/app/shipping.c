@@ -10,6 +10,7 @@
 
 #include "app/approve.h"
 #include "app/production.h"
+#include "core/datetime.h"
 #include "core/geo.h"
 #include "core/order.h"
 #include "store/store_audit.h"
@@ -33,6 +34,13 @@ const char *nl_shipping_status_label_en(const char *code)
 	if (!strcmp(code, "in_transit")) return "In transit";
 	if (!strcmp(code, "delivered")) return "Delivered";
 	return "";
+}
+
+void nl_shipping_time_tr(int64_t utc, char out[NL_SHIPPING_TIME_MAX])
+{
+	char buf[NL_DATETIME_FMT_MAX];
+	nl_time_format_tr(utc, buf);
+	snprintf(out, NL_SHIPPING_TIME_MAX, "%s", buf);
 }
 
 /* ---- handing over ---- */

@@ -99,6 +99,17 @@ void nl_h_admin_prices_post(struct nl_req *r);
 void nl_h_admin_bank(struct nl_req *r);
 void nl_h_admin_bank_post(struct nl_req *r);
 
+/* production_pages.c, shipment_pages.c (production) */
+void nl_h_production(struct nl_req *r);
+void nl_h_production_batch(struct nl_req *r);
+void nl_h_production_ship(struct nl_req *r);
+void nl_h_production_poll(struct nl_req *r);
+void nl_h_production_retry(struct nl_req *r);
+void nl_h_production_letter(struct nl_req *r);
+void nl_h_production_advance(struct nl_req *r);
+void nl_h_shipment_page(struct nl_req *r);
+void nl_h_shipment_post(struct nl_req *r);
+
 /* portal_wet.c, ra_wet.c: the wet-signature PDF and the registration officer's
  * barcode pages (wet) */
 void nl_h_wet_form_pdf(struct nl_req *r);

@@ -52,7 +52,9 @@ static const char *home_of(unsigned roles)
 		return "/yonetim/kullanicilar";
 	if (roles & NL_SROLE_RA)
 		return "/kayit";
-	return "/";   /* production pages come with their issue */
+	if (roles & NL_SROLE_PRODUCTION)
+		return "/uretim";
+	return "/";
 }
 
 static void render(struct nl_req *r, int status, const char *username, const char *error)

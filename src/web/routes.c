@@ -111,6 +111,18 @@ const struct nl_route nl_routes[] = {
 	{NL_GET,  "/yonetim/banka-mutabakat", NL_AUTH_NONE, nl_h_admin_bank},
 	{NL_POST, "/yonetim/banka-mutabakat", NL_AUTH_NONE, nl_h_admin_bank_post},
 
+	/* production_pages.c, shipment_pages.c (production): the operator's batch,
+	 * PIN letters and courier hand-over; Gönderi Sorgulama */
+	{NL_GET,  "/uretim", NL_AUTH_NONE, nl_h_production},
+	{NL_POST, "/uretim/parti", NL_AUTH_NONE, nl_h_production_batch},
+	{NL_POST, "/uretim/kargo", NL_AUTH_NONE, nl_h_production_ship},
+	{NL_POST, "/uretim/kargo-guncelle", NL_AUTH_NONE, nl_h_production_poll},
+	{NL_POST, "/uretim/{no}/yeniden", NL_AUTH_NONE, nl_h_production_retry},
+	{NL_POST, "/uretim/{no}/pin-zarfi", NL_AUTH_NONE, nl_h_production_letter},
+	{NL_POST, "/uretim/gonderi/{tracking}/ilerlet", NL_AUTH_NONE, nl_h_production_advance},
+	{NL_GET,  "/gonderi-sorgulama", NL_AUTH_NONE, nl_h_shipment_page},
+	{NL_POST, "/gonderi-sorgulama", NL_AUTH_NONE, nl_h_shipment_post},
+
 	/* portal_wet.c, ra_wet.c (wet): the wet-signature PDF, the RA's barcode pages */
 	{NL_GET,  "/basvuru/{no}/form.pdf", NL_AUTH_PERSON, nl_h_wet_form_pdf},
 	{NL_GET,  "/kayit", NL_AUTH_RA, nl_h_ra_scan_page},
