@@ -341,8 +341,8 @@ def loss_replacement(env):
     no_row = env.sql("SELECT order_no, institution_id FROM orders o JOIN persons p"
                      " ON p.id = o.person_id WHERE p.id_number = '%s'" % AYSE)
     inst = int(no_row[1])
-    exec_sql(env, "INSERT INTO institutions (name, registry_no, address, active, created_at,"
-                  " updated_at) VALUES ('Başka Kurum', '34-X-1', 'İstanbul', 1, 0, 0)")
+    exec_sql(env, "INSERT INTO institutions (name, registry_no, address, created_at,"
+                  " updated_at) VALUES ('Başka Kurum', '34-X-1', 'İstanbul', 0, 0)")
     other = int(env.sql("SELECT id FROM institutions WHERE name = 'Başka Kurum'")[0])
     same1 = issue_for(env, "same1", AYSE, "AYŞE", "YILMAZ", institution=inst)
     same2 = issue_for(env, "same2", AYSE, "AYŞE", "YILMAZ", institution=inst)
