@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/approve.h"
 #include "app/payment.h"
@@ -55,6 +56,7 @@ struct job {
 	enum nl_reason reason;
 	const char *module;
 	char pin[8], puk[12];
+	bool inject_write_failure;   /* demo/test: <card folder>/inject-write-failure exists */
 	nl_buf cert_der, backup_der;
 };
 
@@ -83,7 +85,7 @@ static int64_t add_years(int64_t t, int64_t years)
 	return (int64_t)timegm(&tm);
 }
 
-static nl_err revoke(struct job *j, const char *serial, int reason, const char *why)
+static nl_err revoke_serial(struct job *j, const char *serial, int reason, const char *why)
 {
 	nl_err rc = nl_store_cert_revoke(j->app->db, serial, reason, j->now, j->actor, why);
 	return rc == NL_ERR_TRANSITION ? NL_OK : rc;   /* revoked already */
@@ -94,8 +96,8 @@ static nl_err compensate_interrupted(struct job *j)
 {
 	nl_err rc = NL_OK;
 	const char *why = "production interrupted: the card was not finished";
-	if (j->p->cert_serial[0] && !rc) rc = revoke(j, j->p->cert_serial, CRL_CESSATION, why);
-	if (j->p->backup_serial[0] && !rc) rc = revoke(j, j->p->backup_serial, CRL_CESSATION, why);
+	if (j->p->cert_serial[0] && !rc) rc = revoke_serial(j, j->p->cert_serial, CRL_CESSATION, why);
+	if (j->p->backup_serial[0] && !rc) rc = revoke_serial(j, j->p->backup_serial, CRL_CESSATION, why);
 	if (rc) return rc;
 	j->p->cert_serial[0] = j->p->backup_serial[0] = '\0';
 	nl_conn *c;
@@ -187,6 +189,11 @@ static nl_err one_key(struct job *j, const char *label, bool backup, nl_buf *der
 	                                 kt ? kt : NL_CARD_KEY_P256, id, &spki);
 	if (rc) { fail(j, "card: key generation failed (%s)", nl_err_code(rc)); goto out; }
 	if ((rc = issue(j, &spki, backup, der))) goto out;
+	if (j->inject_write_failure) {
+		rc = NL_ERR_IO;
+		fail(j, "card: writing the certificate failed (%s, injected)", nl_err_code(rc));
+		goto out;
+	}
 	rc = nl_card_perso_write_cert(j->module, j->p->card_label, j->pin, label, id, der->data,
 	                              der->len);
 	if (rc) { fail(j, "card: writing the certificate failed (%s)", nl_err_code(rc)); goto out; }
@@ -222,7 +229,7 @@ static nl_err revoke_old(struct job *j)
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (!strcmp(serials[i], j->p->cert_serial) || !strcmp(serials[i], j->p->backup_serial))
 			continue;
-		if ((rc = revoke(j, serials[i], reason, why)) == NL_OK) j->p->revoked_count++;
+		if ((rc = revoke_serial(j, serials[i], reason, why)) == NL_OK) j->p->revoked_count++;
 	}
 	free(serials);
 	if (rc) fail(j, "revoking the old certificates failed (%s)", nl_err_code(rc));
@@ -317,11 +324,23 @@ nl_err nl_card_produce(struct nl_app *app, nl_signer *sg, const struct nl_ca *ca
 			fail(&j, "card: the card folder cannot be prepared (%s)", nl_err_code(rc));
 			goto out;
 		}
+		/* Demo and tests only: a card printer that fails after the CA has
+		 * issued, to show (and test) the compensation. */
+		char flag[1100];
+		snprintf(flag, sizeof flag, "%s/inject-write-failure", dir);
+		j.inject_write_failure = app->cfg->demo && access(flag, F_OK) == 0;
 	}
-	snprintf(p->card_label, sizeof p->card_label, "SD%" PRId64 "-%" PRId64, p->order_no, p->attempts);
 	digits(j.pin, 6);
 	digits(j.puk, 8);
-	if ((rc = nl_card_perso_init(j.module, p->card_label, j.pin, j.puk))) {
+	/* Card labels name the order and the attempt; a label used by a spoiled
+	 * card of an earlier attempt (attempts restart after an operator's
+	 * retry) is skipped, never overwritten. */
+	rc = NL_ERR_CONFLICT;
+	for (int64_t k = p->attempts; rc == NL_ERR_CONFLICT && k < p->attempts + 100; k++) {
+		snprintf(p->card_label, sizeof p->card_label, "SD%" PRId64 "-%" PRId64, p->order_no, k);
+		rc = nl_card_perso_init(j.module, p->card_label, j.pin, j.puk);
+	}
+	if (rc) {
 		fail(&j, "card: no blank card or it cannot be initialised (%s)", nl_err_code(rc));
 		goto out;
 	}

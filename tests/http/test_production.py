@@ -227,8 +227,8 @@ def refused_not_paid(env):
 
 
 @tap.test
-def first_certificate(env):
-    """paid by a bank file -> produced: key on the card, certificate verified against the chain"""
+def card_failure_compensated(env):
+    """a card failing after issuance: its certificate revoked, retried, marked failed, retried by hand"""
     c = S["mehmet"]
     path = os.path.join(env.tmp, "banka.csv")
     with open(path, "w") as f:
@@ -239,9 +239,39 @@ def first_certificate(env):
     check(order_status(env, c.no) == "production_wait",
           "bank file: %s %s" % (order_status(env, c.no), r.stderr.decode()[-300:]))
     op_post(env, "/uretim/SD-%s/yeniden" % c.no)
+    flag = os.path.join(env.data, "cards", "inject-write-failure")
+    os.makedirs(os.path.dirname(flag), exist_ok=True)
+    open(flag, "w").close()
+    try:
+        for attempt, want in ((1, "scheduled"), (2, "scheduled"), (3, "failed")):
+            r = batch(env)
+            it = item(r.text, c.no)
+            check(it and it[0] == want and "injected" in it[3],
+                  "attempt %d: %s" % (attempt, it,))
+            rows = env.sql("SELECT count(*), sum(CASE WHEN c.status = 'revoked' AND c.reason = 5"
+                           " THEN 1 ELSE 0 END) FROM certificates c JOIN orders o"
+                           " ON o.id = c.order_id WHERE o.order_no = %s", c.no)
+            check(rows[0] == attempt and rows[1] == attempt,
+                  "attempt %d: certificates %s (all must be revoked)" % (attempt, rows))
+            check(order_status(env, c.no) == "production_wait", "status moved without a card")
+        r = batch(env)
+        check(item(r.text, c.no) is None, "a failed card was retried without the operator")
+    finally:
+        os.unlink(flag)
+    r = op_post(env, "/uretim/SD-%s/yeniden" % c.no)
+    check(r.status == 200, "retry: %d" % r.status)
+
+
+@tap.test
+def first_certificate(env):
+    """paid by a bank file -> produced: key on the card, certificate verified against the chain"""
+    c = S["mehmet"]
     r = batch(env)
     it = item(r.text, c.no)
     check(it and it[0] == "done", "report: %s %s" % (it, r.text[-1500:]))
+    check(env.sql("SELECT count(*) FROM certificates c JOIN orders o ON o.id = c.order_id"
+                  " WHERE o.order_no = %s AND c.status = 'good'", c.no)[0] == 1,
+          "more than one good certificate for the order")
     label, serial = it[1], it[2]
     S["mehmet_label"] = label
     check(order_status(env, c.no) == "produced", "status %s" % order_status(env, c.no))
