@@ -157,6 +157,28 @@ out:
 	return rc;
 }
 
+/* One JSON line on the server log; text is escaped (signer refusals carry
+ * quotes and newlines). */
+static void log_line(const char *event, int64_t order_no, const char *key, const char *text)
+{
+	char esc[600];
+	size_t k = 0;
+	for (const char *t = text; t && *t && k < sizeof esc - 7; t++) {
+		unsigned char ch = (unsigned char)*t;
+		if (ch == '"' || ch == '\\') {
+			esc[k++] = '\\';
+			esc[k++] = (char)ch;
+		} else if (ch < 0x20) {
+			k += (size_t)snprintf(esc + k, sizeof esc - k, "\\u%04x", ch);
+		} else {
+			esc[k++] = (char)ch;
+		}
+	}
+	esc[k] = '\0';
+	fprintf(stderr, "{\"production\":\"%s\",\"order_no\":%" PRId64 ",\"%s\":\"%s\"}\n", event,
+	        order_no, key, esc);
+}
+
 static void add_item(struct nl_production_report *rep, const struct nl_production *p,
                      const char *state, const char *error)
 {
@@ -186,8 +208,7 @@ static nl_err schedule_waiting(struct nl_app *app, int64_t now, const char *acto
 			add_item(rep, &x.p, "refused", x.p.last_error);
 			/* Refusals are logged as well as audited: they mean an order
 			 * reached production_wait without its approval or payment. */
-			fprintf(stderr, "{\"production\":\"refused\",\"order_no\":%" PRId64
-			        ",\"reason\":\"%s\"}\n", x.p.order_no, x.p.last_error);
+			log_line("refused", x.p.order_no, "reason", x.p.last_error);
 		} else {
 			rep->scheduled++;
 		}
@@ -219,8 +240,7 @@ static void after_failure(struct nl_app *app, nl_conn *c, struct nl_production *
 	snprintf(item->state, sizeof item->state, "%s", p->state);
 	if (give_up) rep->failed++;
 	else rep->retry++;
-	fprintf(stderr, "{\"production\":\"%s\",\"order_no\":%" PRId64 ",\"error\":\"%s\"}\n",
-	        p->state, p->order_no, p->last_error);
+	log_line(p->state, p->order_no, "error", p->last_error);
 }
 
 nl_err nl_production_run(struct nl_app *app, int64_t now, const char *actor,
