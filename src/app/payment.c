@@ -166,6 +166,21 @@ out:
 	return e;
 }
 
+nl_err nl_payment_debt_of_no(nl_db *db, int64_t order_no, int64_t now, struct nl_debt *out)
+{
+	memset(out, 0, sizeof *out);
+	nl_conn *c;
+	struct nl_order o;
+	nl_err e = nl_db_conn(db, &c);
+	if (e == NL_OK)
+		e = nl_store_order_get_by_no(c, order_no, &o);
+	if (e)
+		return e;
+	int64_t id = o.id;
+	nl_order_clear(&o);
+	return nl_payment_debt_of(c, id, now, out);
+}
+
 nl_err nl_payment_debts_by_tckn(nl_db *db, const char *tckn, int64_t now, struct nl_debt **out,
                                 size_t *n)
 {

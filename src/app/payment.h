@@ -79,6 +79,9 @@ struct nl_debt {
  * nothing (institution-paid, or not waiting for payment). */
 nl_err nl_payment_debt_of(nl_conn *c, int64_t order_id, int64_t now, struct nl_debt *out);
 
+/* The same by order number, on this thread's connection (pages). */
+nl_err nl_payment_debt_of_no(nl_db *db, int64_t order_no, int64_t now, struct nl_debt *out);
+
 /* Open debts of the orders of a T.C. number, oldest first. *out malloc'd
  * (caller frees with free()); an unknown number gives *n = 0, the same as a
  * number without debts. */

@@ -25,6 +25,7 @@
 #include "core/secret.h"
 #include "web/handlers.h"
 #include "web/pages.h"
+#include "web/payment_web.h"
 
 #define DEBT_PAGE "payment/debt"
 #define DEBT_TITLE "Debt Inquiry and Payment"
@@ -171,6 +172,39 @@ void nl_h_debt_post(struct nl_req *r)
 	}
 	nl_session_touch_data(r);
 	debt_page(r, 200, &res, NULL, list);
+}
+
+/* Adds order_no to the session's payable orders (the look-up's list). */
+static void remember_payable(struct nl_req *r, int64_t order_no)
+{
+	json_t *a = json_object_get(r->session.data, SESSION_DEBTS);
+	if (!json_is_array(a)) {
+		a = json_array();
+		if (!a || json_object_set_new(r->session.data, SESSION_DEBTS, a) != 0)
+			return;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+		if (json_integer_value(v) == order_no)
+			return;
+	json_array_append_new(a, json_integer((json_int_t)order_no));
+	nl_session_touch_data(r);
+}
+
+json_t *nl_payment_debt_for_owner(struct nl_req *r, int64_t order_no)
+{
+	struct nl_debt d;
+	if (!r->session.present || nl_payment_debt_of_no(r->srv->db, order_no, r->now, &d) != NL_OK)
+		return NULL;
+	json_t *j = debt_json(&d);
+	if (j && d.priced) {
+		char url[48];
+		snprintf(url, sizeof url, "/odeme/" NL_ORDER_NO_PREFIX "%" PRId64, order_no);
+		json_object_set_new(j, "pay_url", json_string(url));
+		remember_payable(r, order_no);
+	}
+	return j;
 }
 
 /* ---- POST /odeme/{no} ---- */

@@ -14,6 +14,7 @@
 #include "app/person_orders.h"
 #include "web/handlers.h"
 #include "web/pages.h"
+#include "web/payment_web.h"
 
 static bool en(const struct nl_req *r)
 {
@@ -184,6 +185,10 @@ static void detail_page(struct nl_req *r, int status, const struct nl_person_ord
 		nl_resp_error(r, NL_ERR_NOMEM, NULL);
 		return;
 	}
+	/* A person-paid order waiting for payment shows what it owes (payment). */
+	json_t *debt = nl_payment_debt_for_owner(r, o->order_no);
+	if (debt)
+		json_object_set_new(oj, "debt", debt);
 	json_object_set_new(d, "order", oj);
 	if (message)
 		json_object_set_new(d, "message", json_string(nl_page_tr(r, message)));

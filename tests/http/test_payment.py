@@ -203,11 +203,40 @@ def pay_needs_lookup(srv):
 
 # ---- the virtual POS ----
 
+def person_login(srv, number):
+    p = Client(srv)
+    csrf = p.csrf("/giris/form")
+    p.req("GET", "/captcha.png")
+    r = p.req("POST", "/giris/form", {"csrf": csrf, "captcha": CAPTCHA, "id_number": number,
+                                      "password": "Demo2026"})
+    check(r.status == 303, "person login: %d" % r.status)
+    return p
+
+
+@tap.test
+def owner_sees_debt_and_pays(srv):
+    """Başvurularım detail: the owner sees the amount and Kartla Öde starts the payment"""
+    p = person_login(srv, MEHMET)
+    r = p.req("GET", "/basvurularim/100002")
+    check(r.status == 200, "detail: %d" % r.status)
+    m = re.search(r'<dd class="debt">([^<]*)', r.text)
+    check(m and m.group(1).strip() == "600,00 TL", "debt shown: %r" % (m and m.group(1)))
+    check('action="/odeme/SD-100002"' in r.text, "no pay button")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)
+    r = p.req("POST", "/odeme/SD-100002", {"csrf": csrf})
+    check(r.status == 303 and "/sanal-pos/sim/" in r.header("location"), "pay: %d" % r.status)
+    STATE["owner_session"] = r.header("location").rsplit("/", 1)[1]
+    # Another person's order: no debt block, and it cannot be paid from here.
+    r = p.req("POST", "/odeme/SD-100001", {"csrf": csrf})
+    check(r.status == 404, "pay another's order: %d" % r.status)
+
+
 @tap.test
 def pos_declined_card(srv):
     """a declined demo card records nothing and the debt stays"""
     c, f = pay_by_simulator(srv, MEHMET, 100002, card="4000000000000002")
     check(f["status"] == "declined", "status %r" % f["status"])
+    check(f["session"] == STATE["owner_session"], "the open session was not reused")
     r = callback(srv, f)
     check(r.status == 303 and "/odeme/SD-100002/sonuc" in r.header("location"),
           "declined callback: %d" % r.status)
@@ -231,12 +260,8 @@ def pos_paid(srv):
     check(box.count("Ödemeniz alındı (SD-100002)") == 1, "payment mail not in the outbox")
     check("mehmet.ozturk@example.org" in box, "mail not to the person")
     # Başvurularım: "Başvuru Formu Bekleniyor" (form_payment_wait -> form_wait).
-    p = Client(srv)
-    csrf = p.csrf("/giris/form")
-    p.req("GET", "/captcha.png")
-    r = p.req("POST", "/giris/form", {"csrf": csrf, "captcha": CAPTCHA, "id_number": MEHMET,
-                                      "password": "Demo2026"})
-    check(r.status == 303, "person login: %d" % r.status)
+    p = person_login(srv, MEHMET)
+    check('class="debt"' not in p.req("GET", "/basvurularim/100002").text, "debt after payment")
     r = p.req("GET", "/basvurularim")
     row = re.search(r"SD-100002.*?</tr>", r.text, re.S)
     check(row and "Başvuru Formu Bekleniyor" in row.group(0) and
