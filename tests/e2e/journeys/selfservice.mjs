@@ -1,0 +1,157 @@
+// Online İşlemler → Bireysel İşlemler in a real browser (issue 7 item 8): the
+// demo CA and its signer start beside nitelikd, scripts/demo-token.sh gives
+// AYŞE a qualified certificate, she fills her form (her security word), then
+//   - logs in to Online İşlemler by Şifreli Giriş and opens Sertifikalarım:
+//     her certificate with its end date, Geçerli;
+//   - Askıya Al: the confirmation page, the security word again, the tick:
+//     "Sertifikanız askıya alındı", the row says Askıda, OCSP says
+//     certificateHold (openssl ocsp against /ocsp);
+//   - Askıdan İndir the same way: Geçerli again, OCSP good.
+// Screenshots: tests/out/e2e/selfservice-*.png.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch, shot, step, expect, done, BASE } from '../lib.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const BUILD = process.env.NL_BUILD_DIR;
+const DATA = process.env.NL_DATA_DIR;
+const CAPTCHA = process.env.NL_CAPTCHA || 'ACDEF';
+const AYSE = '64172043210';
+const WORD = 'Güvenli2026';
+const TOKEN = join(DATA, 'imza-ayse');
+let signer = null;
+let serial = '';
+process.on('exit', () => { if (signer) signer.kill(); });
+
+const { browser, context, page, problems } = await launch();
+
+async function fetchTo(path, file) {
+  const r = await fetch(`${BASE}${path}`);
+  writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+}
+
+// openssl ocsp against /ocsp for AYŞE's certificate: "good" or "revoked" and the text.
+function ocsp() {
+  const out = execFileSync('openssl', ['ocsp', '-issuer', join(DATA, 'e2e-issuing.pem'),
+    '-cert', join(TOKEN, 'cert.pem'), '-url', `${BASE}/ocsp`, '-CAfile', join(DATA, 'e2e-root.pem'),
+    '-verify_other', join(DATA, 'e2e-issuing.pem'), '-resp_text'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    .toString();
+  const m = /cert\.pem: (\w+)/.exec(out);
+  return { status: m ? m[1] : '', out };
+}
+
+await step('the demo CA, its signer and AYŞE\'s token with a qualified certificate', async () => {
+  execFileSync(join(BUILD, 'src/cmd/nitelik'), ['ca', 'init', '--data', DATA, '--base-url', BASE],
+    { stdio: 'ignore' });
+  signer = spawn(join(BUILD, 'src/cmd/nitelik-signer'), ['--data', DATA], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !existsSync(join(DATA, 'ca', 'signer.sock')); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  execFileSync(join(ROOT, 'scripts', 'demo-token.sh'), [DATA, AYSE, 'AYŞE', 'YILMAZ'], {
+    stdio: 'ignore',
+    env: { ...process.env, NITELIK_BUILD: BUILD, NITELIK_TOKEN_DIR: TOKEN, NITELIK_TOKEN_LABEL: 'ayse-kart' },
+  });
+  serial = execFileSync('openssl', ['x509', '-in', join(TOKEN, 'cert.pem'), '-noout', '-serial'])
+    .toString().trim().split('=')[1];
+  for (const n of ['root', 'issuing']) {
+    await fetchTo(`/repo/${n}.crt`, join(DATA, `e2e-${n}.der`));
+    execFileSync('openssl', ['x509', '-inform', 'DER', '-in', join(DATA, `e2e-${n}.der`),
+      '-out', join(DATA, `e2e-${n}.pem`)]);
+  }
+  expect(serial.length > 10, 'no serial');
+});
+
+await step('AYŞE fills her form and chooses her security word', async () => {
+  const p = page;
+  await p.goto(`${BASE}/giris/form`);
+  await p.fill('input[name="captcha"]', CAPTCHA);
+  await p.fill('input[name="id_number"]', AYSE);
+  await p.fill('input[name="password"]', 'Demo2026');
+  await Promise.all([p.waitForNavigation(), p.click('form button[type="submit"]')]);
+  await p.goto(`${BASE}/basvurularim`);
+  await Promise.all([p.waitForNavigation(), p.locator('a[href$="/form"]').first().click()]);
+  await p.selectOption('[name="period"]', '1');
+  await p.selectOption('[name="card_reader"]', 'standard');
+  await p.check('input[name="publish"][value="no"]');
+  await p.selectOption('[name="reason"]', 'first');
+  await p.fill('[name="security_word"]', WORD);
+  await p.fill('[name="security_word2"]', WORD);
+  await p.fill('[name="email"]', 'ayse.yilmaz@example.org');
+  await p.fill('[name="mobile"]', '0532 123 45 67');
+  await p.selectOption('[name="operator"]', 'turkcell');
+  await p.selectOption('[name="info_channel"]', 'email');
+  await p.fill('[name="unit"]', 'Bilgi İşlem Şubesi');
+  await p.fill('[name="title"]', 'Öğretmen');
+  await p.fill('[name="work_phone"]', '0312 444 55 66');
+  await p.selectOption('[name="address_type"]', 'institution');
+  await p.fill('[name="address"]', 'Atatürk Bulvarı No: 1, Kızılay');
+  await p.selectOption('[name="province"]', '6');
+  await p.waitForFunction(() =>
+    [...document.querySelectorAll('select[name="district"] option')].some((o) => o.value === 'Çankaya'));
+  await p.selectOption('[name="district"]', 'Çankaya');
+  await p.fill('[name="postal_code"]', '06420');
+  await p.selectOption('[name="delivery_method"]', 'courier');
+  await Promise.all([p.waitForNavigation(), p.click('button[value="submit"]')]);
+  expect(p.url().endsWith('/sms'), `after submit: ${p.url()}`);
+  // The security word is stored with the submitted form; log out of the wizard.
+  await context.clearCookies();
+});
+
+await step('Şifreli Giriş to Online İşlemler; Sertifikalarım shows her certificate and its end date', async () => {
+  await page.goto(`${BASE}/online-islemler`);
+  await page.fill('#pw-tckn', AYSE);
+  await page.fill('#pw-word', WORD);
+  await Promise.all([page.waitForNavigation(), page.click('form:has(#pw-word) button[type="submit"]')]);
+  expect(page.url().endsWith('/online-islemler/menu'), `after login: ${page.url()}`);
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/online-islemler/sertifikalarim"]')]);
+  const row = page.locator(`tr[data-serial="${serial}"]`);
+  expect(await row.count() === 1, 'her certificate is not listed');
+  const text = await row.textContent();
+  expect(text.includes('Geçerli') && /\d\d\.\d\d\.\d{4}/.test(text) && text.includes('gün kaldı'),
+    `row: ${text}`);
+  await shot(page, 'selfservice-1-certificates');
+});
+
+await step('Askıya Al: confirmed with the security word; Askıda, and OCSP says certificateHold', async () => {
+  await Promise.all([page.waitForNavigation(),
+    page.click(`a[href="/online-islemler/sertifika/${serial}/askiya-al"]`)]);
+  await shot(page, 'selfservice-2-confirm');
+  await page.fill('#security_word', 'Yanlis2026');
+  await page.check('#confirm');
+  await Promise.all([page.waitForNavigation(), page.click('#ss-submit')]);
+  expect((await page.textContent('#ss-error')).includes('Güvenlik sözcüğü hatalı'), 'wrong word refused');
+  await page.fill('#security_word', WORD);
+  await page.check('#confirm');
+  await Promise.all([page.waitForNavigation(), page.click('#ss-submit')]);
+  expect((await page.textContent('#ss-done')).includes('askıya alındı'), 'result line');
+  const row = page.locator(`tr[data-serial="${serial}"]`);
+  expect((await row.getAttribute('data-status')) === 'hold', 'row status');
+  expect((await row.textContent()).includes('Askıda'), 'Askıda shown');
+  const o = ocsp();
+  expect(o.status === 'revoked' && o.out.includes('certificateHold'), `OCSP: ${o.status}`);
+  await shot(page, 'selfservice-3-suspended');
+});
+
+await step('Askıdan İndir: Geçerli again, OCSP good', async () => {
+  await Promise.all([page.waitForNavigation(),
+    page.click(`a[href="/online-islemler/sertifika/${serial}/askidan-indir"]`)]);
+  await page.fill('#security_word', WORD);
+  await page.check('#confirm');
+  await Promise.all([page.waitForNavigation(), page.click('#ss-submit')]);
+  expect((await page.textContent('#ss-done')).includes('askıdan indirildi'), 'result line');
+  const row = page.locator(`tr[data-serial="${serial}"]`);
+  expect((await row.getAttribute('data-status')) === 'good', 'row status');
+  expect(ocsp().status === 'good', 'OCSP good');
+  await shot(page, 'selfservice-4-unsuspended');
+});
+
+await step('no script errors on the pages', async () => {
+  // The refused security word answers 401, which Chromium logs as a failed load.
+  const real = problems.filter((p) => !p.includes('Failed to load resource'));
+  expect(real.length === 0, real.join('\n'));
+});
+
+await browser.close();
+if (signer) signer.kill();
+done();
