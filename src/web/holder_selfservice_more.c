@@ -6,13 +6,15 @@
  *   GET/POST /online-islemler/kilit-cozme     Kilit Çözme: a one-time code
  *   POST     /api/v1/kilit/{code}             nitelik-imza --unblock checks it
  *   GET/POST /online-islemler/yenileme        start a renewal -> the wizard
- *   GET      /online-islemler/gonderilerim    my orders and their shipments */
+ *   GET      /online-islemler/gonderilerim    my orders and their shipments
+ *                                             (shipping.h: tracking numbers) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/person_orders.h"
 #include "app/selfservice.h"
+#include "app/shipping.h"
 #include "app/verify_code.h"
 #include "web/handlers.h"
 #include "web/holder_ss.h"
@@ -340,5 +342,25 @@ void nl_h_ss_shipments(struct nl_req *r)
 	free(orders);
 	json_object_set_new(d, "has_orders", json_boolean(n > 0));
 	json_object_set_new(d, "orders", list);
+	/* The courier's side (production's shipping.h): tracking number and state. */
+	struct nl_shipment *ships = NULL;
+	size_t ns = 0;
+	json_t *sl = json_array();
+	if (sl && nl_shipping_list_person(r->srv->app, r->session.s.subject_id, &ships, &ns) == NL_OK) {
+		for (size_t i = 0; i < ns; i++) {
+			char no[32], at[NL_SHIPPING_TIME_MAX], upd[NL_SHIPPING_TIME_MAX];
+			snprintf(no, sizeof no, NL_ORDER_NO_PREFIX "%lld", (long long)ships[i].order_no);
+			nl_shipping_time_tr(ships[i].shipped_at, at);
+			nl_shipping_time_tr(ships[i].updated_at, upd);
+			json_array_append_new(sl, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "order_no", no,
+			    "tracking_no", ships[i].tracking_no, "status_code", ships[i].status,
+			    "status", !strcmp(r->lang, "en") ? nl_shipping_status_label_en(ships[i].status)
+			                                      : nl_shipping_status_label_tr(ships[i].status),
+			    "shipped_at", at, "updated_at", upd));
+		}
+	}
+	free(ships);
+	json_object_set_new(d, "has_shipments", json_boolean(json_array_size(sl) > 0));
+	json_object_set_new(d, "shipments", sl ? sl : json_array());
 	nl_page_respond(r, 200, "holder/ss_shipments", d);
 }
