@@ -15,6 +15,7 @@
 #include "app/production.h"
 #include "app/shipping.h"
 #include "core/order.h"
+#include "store/store_users.h"
 #include "web/handlers.h"
 #include "web/kurum_common.h"
 #include "web/pages.h"
@@ -22,6 +23,11 @@
 #define PAGE "uretim/index"
 #define TITLE "Production"
 
+/* The logged-in operator's user name, for the menu (set by production_staff). */
+static __thread char staff_name[65];
+
+/* Staff with the production or administrator role whose account is still
+ * active (a disabled account is logged out: 403); nobody: to the login. */
 static bool production_staff(struct nl_req *r)
 {
 	if (!r->session.present || r->session.s.kind != NL_SESS_OFFICER) {
@@ -32,7 +38,22 @@ static bool production_staff(struct nl_req *r)
 		nl_resp_error(r, NL_ERR_FORBIDDEN, NULL);
 		return false;
 	}
-	return true;
+	nl_conn *c;
+	struct nl_user u = {0};
+	nl_err e = nl_db_conn(r->srv->db, &c);
+	if (e == NL_OK)
+		e = nl_store_user_get(c, r->session.s.subject_id, &u);
+	bool ok = e == NL_OK && u.active && (u.role == NL_ROLE_PRODUCTION || u.role == NL_ROLE_ADMIN);
+	if (ok) {
+		snprintf(staff_name, sizeof staff_name, "%s", u.username);
+	} else if (e == NL_ERR_DB || e == NL_ERR_BUSY || e == NL_ERR_NOMEM) {
+		nl_resp_error(r, e, NULL);
+	} else {
+		nl_session_logout(r);
+		nl_resp_error(r, NL_ERR_FORBIDDEN, NULL);
+	}
+	nl_user_clear(&u);
+	return ok;
 }
 
 static const char *state_msgid(const char *s)
@@ -112,7 +133,7 @@ static void render(struct nl_req *r, int status, json_t *report, const char *not
 		return;
 	}
 	json_object_set_new(d, "csrf", json_string(csrf));
-	json_object_set_new(d, "staff_user", json_string(nl_kurum_actor(r, r->session.s.subject_id)));
+	json_object_set_new(d, "staff_user", json_string(staff_name));
 	json_object_set_new(d, "demo", json_boolean(r->srv->cfg->demo));
 	if (report) json_object_set_new(d, "report", report);
 	if (notice) json_object_set_new(d, "notice", json_string(notice));

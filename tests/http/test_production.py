@@ -185,7 +185,8 @@ def access(env):
     check(ra.req("GET", "/uretim").status == 403, "RA may see production")
     op = operator(env)
     check(op.home == "/uretim", "operator's home: %s" % op.home)
-    check("Üretim" in op.req("GET", "/uretim").text, "page")
+    page = op.req("GET", "/uretim").text
+    check("Üretim Partisi Başlat" in page and "Üretim Görevlisi · uretim" in page, "page")
 
 
 @tap.test
