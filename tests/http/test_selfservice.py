@@ -267,8 +267,18 @@ def pages_pin_puk_renewal_econsent_shipments(env):
     check(r.status == 200 and "PUK" in r.text and "Kilit Çözme" in r.text, "pin-puk")
     r = c.req("GET", "/online-islemler/sertifikalarim")
     check('id="ss-econsent"' in r.text and "/online-islemler/eonay" in r.text, "e-Onay state")
+    # A card on its way (as production's courier hand-over records it) for
+    # AYŞE's order and one for MEHMET's: she sees hers only.
+    for tckn, no in ((AYSE, "NK100000000001"), (MEHMET, "NK100000000002")):
+        oid = env.sql("SELECT o.id FROM orders o JOIN persons p ON p.id = o.person_id"
+                      " WHERE p.id_number = '%s' ORDER BY o.id LIMIT 1" % tckn)[0]
+        env.sql("INSERT INTO shipments (order_id, tracking_no, courier, status, shipped_at, updated_at)"
+                " VALUES (%s, '" + no + "', 'simulator', 'in_transit', 1790000000, 1790000100)", oid)
     r = c.req("GET", "/online-islemler/gonderilerim")
     check(r.status == 200 and "SD-" in r.text, "shipments: %d" % r.status)
+    check('data-tracking="NK100000000001" data-status="in_transit"' in r.text and "Yolda" in r.text,
+          "her shipment: %s" % r.text[:1500])
+    check("NK100000000002" not in r.text, "another person's shipment shown")
     # AYŞE's order is still open (form at step 2): the renewal leads to it.
     p = c.page("/online-islemler/yenileme")
     r = c.req("POST", "/online-islemler/yenileme", {"csrf": p.csrf})
