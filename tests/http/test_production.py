@@ -393,11 +393,19 @@ def loss_replacement(env):
     check(s.returncode == 0, "nitelik-imza: %s" % s.stderr.decode()[-300:])
     check(status(c, cid)["status"] == "done", "signature not accepted")
     check(order_status(env, c.no) == "production_wait", "status %s" % order_status(env, c.no))
+    exec_sql(env, "UPDATE orders SET backup_cert = %s WHERE order_no = %d"
+             % ("true" if env.pg_admin else "1", int(c.no)))
     r = batch(env)
     it = item(r.text, c.no)
     check(it and it[0] == "done", "report: %s" % (it,))
     new = read_card_cert(env, it[1])
     check(ocsp(env, new)[0] == "good", "the new certificate is not good")
+    backup = read_card_cert(env, it[1], "yedek")   # Yedek Sertifika: a second key on the same card
+    check(ocsp(env, backup)[0] == "good", "the backup certificate is not good")
+    check(openssl("x509", "-in", backup, "-noout", "-serial") != openssl("x509", "-in", new, "-noout", "-serial"),
+          "the backup certificate is the main one")
+    check(openssl("x509", "-in", backup, "-noout", "-pubkey") != openssl("x509", "-in", new, "-noout", "-pubkey"),
+          "the backup certificate shares the main key")
     for pem in (same1, same2):
         st, reason = ocsp(env, pem)
         check(st == "revoked" and reason == "keyCompromise", "same institution: %s %s" % (st, reason))
