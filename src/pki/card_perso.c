@@ -37,17 +37,25 @@ nl_err nl_card_perso_softhsm_setup(const char *dir)
 	if (snprintf(tokens, sizeof tokens, "%s/tokens", dir) >= (int)sizeof tokens ||
 	    snprintf(path, sizeof path, "%s/softhsm2.conf", dir) >= (int)sizeof path)
 		return NL_ERR_CONFIG;
+	/* Under the lock: another thread may be initialising the module, which
+	 * reads this file. Written once per process and folder. */
+	nl_err rc = NL_OK;
+	pthread_mutex_lock(&card_lock);
+	if (!strcmp(softhsm_conf, path))
+		goto out;
+	rc = NL_ERR_IO;
 	if ((mkdir(dir, 0700) && errno != EEXIST) || (mkdir(tokens, 0700) && errno != EEXIST))
-		return NL_ERR_IO;
+		goto out;
 	FILE *f = fopen(path, "w");
-	if (!f) return NL_ERR_IO;
+	if (!f) goto out;
 	fprintf(f, "directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n",
 	        tokens);
-	if (fclose(f)) return NL_ERR_IO;
-	pthread_mutex_lock(&card_lock);
+	if (fclose(f)) goto out;
 	snprintf(softhsm_conf, sizeof softhsm_conf, "%s", path);
+	rc = NL_OK;
+out:
 	pthread_mutex_unlock(&card_lock);
-	return NL_OK;
+	return rc;
 }
 
 /* ---- one module session: load, initialise, find the card ---- */
