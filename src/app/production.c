@@ -201,7 +201,11 @@ static nl_err schedule_waiting(struct nl_app *app, int64_t now, const char *acto
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct sched_ctx x = {.order_id = ids[i], .now = now, .actor = actor,
 		                      .lead_s = app->drivers.production.renewal_lead_days * 86400};
-		if ((rc = nl_store_run_tx(app->db, schedule_tx, &x))) break;
+		nl_err e = nl_store_run_tx(app->db, schedule_tx, &x);
+		if (e) {   /* logged; the other orders are still scheduled */
+			log_line("schedule_failed", x.p.order_no, "error", nl_err_code(e));
+			continue;
+		}
 		if (!x.inserted) continue;
 		if (!strcmp(x.p.state, "refused")) {
 			rep->refused++;
@@ -372,6 +376,8 @@ static nl_err expiry_tx(nl_conn *c, void *arg)
 	const struct nl_notify_var vars[] = {{"serial", x->e->serial}, {"not_after", end}};
 	rc = nl_production_notify(c, x->cfg, x->e->order_id, "expiry", "Sertifikanızın Süresi Doluyor",
 	                          vars, 2, x->now);
+	if (rc == NL_ERR_NOT_FOUND)
+		return NL_OK;   /* no form to tell by: the notice is recorded, nothing sent */
 	if (!rc) x->sent = true;
 	return rc;
 }
@@ -384,10 +390,15 @@ nl_err nl_expiry_notice_job(struct nl_app *app, int64_t now)
 	int64_t until = now + app->drivers.production.expiry_notice_days * 86400;
 	nl_err rc = nl_db_conn(app->db, &c);
 	if (!rc) rc = nl_store_cert_expiring(c, now, until, 200, &list, &n);
+	nl_err first = NL_OK;
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct expiry_ctx x = {.e = &list[i], .cfg = app->cfg, .now = now};
-		rc = nl_store_run_tx(app->db, expiry_tx, &x);
+		nl_err e = nl_store_run_tx(app->db, expiry_tx, &x);
+		if (e) {   /* one bad row must not hold back the others */
+			log_line("expiry_notice_failed", 0, "serial", list[i].serial);
+			if (!first) first = e;
+		}
 	}
 	free(list);
-	return rc;
+	return rc ? rc : first;
 }

@@ -100,15 +100,18 @@ nl_err nl_shipping_ship_produced(struct nl_app *app, int64_t now, const char *ac
 	size_t n = 0, count = 0;
 	nl_err rc = nl_db_conn(app->db, &c);
 	if (!rc) rc = nl_store_orders_unshipped(c, 200, &ids, &n);
+	nl_err first = NL_OK;
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct ship_ctx x = {.app = app, .order_id = ids[i], .now = now, .actor = actor};
-		rc = nl_store_run_tx(app->db, ship_tx, &x);
-		if (rc == NL_ERR_CONFLICT) rc = NL_OK;   /* another node shipped it first */
+		nl_err e = nl_store_run_tx(app->db, ship_tx, &x);
+		/* CONFLICT: another node shipped it first. Other errors: the rest
+		 * are still handed over, the first error is reported. */
+		if (e && e != NL_ERR_CONFLICT && !first) first = e;
 		if (x.shipped) count++;
 	}
 	free(ids);
 	if (shipped) *shipped = count;
-	return rc;
+	return rc ? rc : first;
 }
 
 /* ---- the courier's reports ---- */
@@ -172,6 +175,7 @@ nl_err nl_shipping_poll(struct nl_app *app, int64_t now, const char *actor, size
 	nl_conn *c;
 	struct nl_shipment *open = NULL;
 	size_t n = 0, count = 0;
+	nl_err first = NL_OK;
 	nl_err rc = nl_db_conn(app->db, &c);
 	if (!rc) rc = nl_store_shipment_open(c, 500, &open, &n);
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -179,12 +183,12 @@ nl_err nl_shipping_poll(struct nl_app *app, int64_t now, const char *actor, size
 		if (nl_courier_status(app->drivers.courier, open[i].tracking_no, open[i].shipped_at, now,
 		                      &st) != NL_OK)
 			continue;
-		rc = move_to(app, &open[i], st, now, actor, &count);
-		if (rc == NL_ERR_CONFLICT) rc = NL_OK;   /* another node recorded it */
+		nl_err e = move_to(app, &open[i], st, now, actor, &count);
+		if (e && e != NL_ERR_CONFLICT && !first) first = e;   /* CONFLICT: another node */
 	}
 	free(open);
 	if (changed) *changed = count;
-	return rc;
+	return rc ? rc : first;
 }
 
 nl_err nl_shipping_job(struct nl_app *app, int64_t now)
