@@ -315,10 +315,18 @@ def imza(env, args, module, extra_env=None):
                env=e, check_rc=False, input=b"")
 
 
-def login_ok(env, module, pin):
+def login(env, module, pin):
+    """pkcs11-tool logs in with pin: "ok", or the PKCS#11 error it reports."""
     p = run(["pkcs11-tool", "--module", module, "--token-label", "demo-kart", "--login",
              "--pin", pin, "--list-objects"], env=shim_env(env, module), check_rc=False)
-    return p.returncode == 0
+    if p.returncode == 0:
+        return "ok"
+    m = re.search(r"CKR_\w+", p.stderr.decode("utf-8", "replace"))
+    return m.group(0) if m else "failed: " + p.stderr.decode("utf-8", "replace")[-300:]
+
+
+def login_ok(env, module, pin):
+    return login(env, module, pin) == "ok"
 
 
 @tap.test
@@ -328,8 +336,10 @@ def blocked_token_unblocked(env):
     if not shim:
         return "SKIP no PKCS#11 shim built"
     for _ in range(3):
-        check(not login_ok(env, shim, "999999"), "wrong PIN accepted")
-    check(not login_ok(env, shim, "123456"), "the right PIN must not open a blocked card")
+        res = login(env, shim, "999999")
+        check(res == "CKR_PIN_INCORRECT", "wrong PIN: %s" % res)
+    res = login(env, shim, "123456")
+    check(res == "CKR_PIN_LOCKED", "the right PIN must not open a blocked card: %s" % res)
     p = imza(env, ["--csr", os.path.join(env.tmp, "x.csr")], shim, {"NITELIK_IMZA_PIN": "123456"})
     check(p.returncode == 3 and "bloke" in p.stderr.decode(), "nitelik-imza sees the block: %s" % p.stderr.decode())
     c = S["c"]
@@ -350,7 +360,9 @@ def blocked_token_unblocked(env):
     check(p.returncode == 0 and "kilidi çözüldü" in p.stdout.decode(),
           "unblock: %d %s %s" % (p.returncode, p.stdout.decode(), p.stderr.decode()))
     check(login_ok(env, shim, "654321"), "the new PIN does not work")
-    check(not login_ok(env, shim, "123456"), "the old PIN still works")
+    res = login(env, shim, "123456")
+    check(res == "CKR_PIN_INCORRECT", "the old PIN: %s" % res)
+    check(login_ok(env, shim, "654321"), "the new PIN after one wrong try")
     p = imza(env, srv + [code], shim, {"NITELIK_IMZA_PUK": "12345678", "NITELIK_IMZA_NEW_PIN": "111111"})
     check(p.returncode == 1 and "kullanıldı" in p.stderr.decode(), "reused code: %d %s" % (p.returncode, p.stderr.decode()))
     check(login_ok(env, shim, "654321"), "a reused code changed the PIN")
