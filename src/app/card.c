@@ -29,6 +29,7 @@
 #include "app/payment.h"
 #include "app/production.h"
 #include "core/datetime.h"
+#include "core/geo.h"
 #include "core/order.h"
 #include "docs/pin_letter.h"
 #include "pki/card_perso.h"
@@ -241,9 +242,11 @@ static nl_err letter(struct job *j, nl_buf *pdf)
 	char order_no[32], created[NL_DATETIME_FMT_MAX], recipient[1024];
 	snprintf(order_no, sizeof order_no, NL_ORDER_NO_PREFIX "%" PRId64, j->o.order_no);
 	nl_time_format_tr(j->now, created);
-	snprintf(recipient, sizeof recipient, "%s %s\n%s\n%s %s", j->per.given_name, j->per.surname,
-	         j->f.address ? j->f.address : "", j->f.postal_code ? j->f.postal_code : "",
-	         j->f.district ? j->f.district : "");
+	const struct nl_province *pv = nl_province_by_plate((int)j->f.province);
+	snprintf(recipient, sizeof recipient, "%s %s\n%s\n%s %s / %s", j->per.given_name,
+	         j->per.surname, j->f.address ? j->f.address : "",
+	         j->f.postal_code ? j->f.postal_code : "", j->f.district ? j->f.district : "",
+	         pv ? pv->name : "");
 	struct nl_pin_letter l = {
 		.issuer = "Nitelik Sertifikasyon Merkezi", .recipient = recipient, .order_no = order_no,
 		.card_label = j->p->card_label, .created = created, .pin = j->pin, .puk = j->puk,
