@@ -290,14 +290,16 @@ void nl_h_ss_renew_post(struct nl_req *r)
 	nl_page_lang(r);
 	int64_t person = r->session.s.subject_id, order_no = 0;
 	nl_err e = nl_ss_renew(r->srv->app, person, r->now, &order_no);
-	if (e == NL_ERR_NOT_FOUND) {
+	if (e == NL_ERR_NOT_FOUND || e == NL_ERR_INVALID) {
 		json_t *d = nl_ss_page(r, "Start a Renewal");
 		if (!d) {
 			nl_resp_error(r, NL_ERR_NOMEM, NULL);
 			return;
 		}
-		json_object_set_new(d, "error", json_string(nl_page_tr(r,
-		    "We found no institution to renew your certificate with. Please ask your institution's e-signature officer.")));
+		/* INVALID: the pre-application refused his data (no e-mail or mobile). */
+		json_object_set_new(d, "error", json_string(nl_page_tr(r, e == NL_ERR_NOT_FOUND
+		    ? "We found no institution to renew your certificate with. Please ask your institution's e-signature officer."
+		    : "Your contact information is incomplete. Please update your e-mail and mobile number first.")));
 		nl_page_respond(r, 409, "holder/ss_renew", d);
 		return;
 	}
