@@ -11,7 +11,9 @@
 #include "signer/ca_ops.h"
 #include "store/store_audit.h"
 #include "store/store_certs.h"
+#include "app/verify_code.h"
 #include "store/store_esign.h"
+#include "store/store_outbox.h"
 #include "store/store_persons.h"
 
 #define REASON_HOLD 6
@@ -182,12 +184,96 @@ static bool holder_reason(int reason)
 	return false;
 }
 
+static const char *action_done_tr(enum nl_ss_action a)
+{
+	return a == NL_SS_SUSPEND ? "askıya alınmıştır" : a == NL_SS_RELEASE ? "askıdan indirilmiştir"
+	                                                                    : "iptal edilmiştir";
+}
+
+/* Tells the holder by his information channel, in the change's transaction:
+ * a change he did not make himself must not go unnoticed. */
+static nl_err notify_holder(nl_conn *c, struct nl_app *app, const struct nl_ss_change_req *req,
+                            const struct nl_ss_cert *cert)
+{
+	struct nl_holder_contact hc;
+	struct nl_person p = {0};
+	char when[32], subject[96], mail[1024], sms[320];
+	nl_err rc = nl_ss_contact(app->db, req->person_id, &hc);
+	if (rc == NL_OK)
+		rc = nl_store_person_get(c, req->person_id, &p);
+	if (rc) {
+		nl_person_clear(&p);
+		return rc;
+	}
+	nl_esign_time_text(req->now, when);
+	const char *done = action_done_tr(req->action);
+	snprintf(subject, sizeof subject, "Sertifikanız %s", done);
+	char reason[96] = "";
+	if (req->action == NL_SS_REVOKE)
+		snprintf(reason, sizeof reason, " (neden: %s)", nl_ss_reason_label_tr(req->reason));
+	snprintf(mail, sizeof mail,
+	         "Sayın %s %s,\n\n%s seri numaralı nitelikli elektronik sertifikanız %s tarihinde "
+	         "Online İşlemler üzerinden %s%s.\n\nBu işlemi siz yapmadıysanız güvenlik sözcüğünüzü "
+	         "başkası biliyor olabilir: hemen bizimle iletişime geçiniz.\n",
+	         p.given_name, p.surname, cert->serial, when, done, reason);
+	snprintf(sms, sizeof sms, "%s seri numaralı sertifikanız %s tarihinde %s. Bu işlemi siz "
+	         "yapmadıysanız hemen bizimle iletişime geçiniz.", cert->serial, when, done);
+	nl_person_clear(&p);
+	bool by_mail = strcmp(hc.info_channel, "sms") && hc.email[0];
+	bool by_sms = strcmp(hc.info_channel, "email") && hc.mobile[0];
+	if (!by_mail && !by_sms)
+		by_mail = hc.email[0] != '\0';   /* no usable channel chosen: the e-mail we have */
+	if (by_mail) {
+		struct nl_outbox_new m = {.channel = NL_OUTBOX_MAIL, .recipient = hc.email,
+		                          .subject = subject, .body_text = mail, .order_id = cert->order_id};
+		if ((rc = nl_outbox_enqueue(c, &m, req->now, NULL)) != NL_OK)
+			return rc;
+	}
+	if (by_sms) {
+		struct nl_outbox_new m = {.channel = NL_OUTBOX_SMS, .recipient = hc.mobile,
+		                          .body_text = sms, .order_id = cert->order_id};
+		rc = nl_outbox_enqueue(c, &m, req->now, NULL);
+	}
+	return rc;
+}
+
+struct change_args {
+	struct nl_app *app;
+	const struct nl_ss_change_req *req;
+	const struct nl_ss_cert *cert;
+};
+
+/* The status change (the store's own transaction joins this one) and the
+ * holder's notification commit together or not at all. */
+static nl_err change_tx(nl_conn *c, void *ctx)
+{
+	struct change_args *a = ctx;
+	const struct nl_ss_change_req *req = a->req;
+	char actor[48], why[96];
+	nl_err rc = NL_ERR_INVALID;
+	snprintf(actor, sizeof actor, "holder:%" PRId64, req->person_id);
+	switch (req->action) {
+	case NL_SS_SUSPEND:
+		rc = nl_store_cert_suspend(a->app->db, a->cert->serial, req->now, actor,
+		                           "Online İşlemler: Askıya Al");
+		break;
+	case NL_SS_RELEASE:
+		rc = nl_store_cert_release(a->app->db, a->cert->serial, actor, "Online İşlemler: Askıdan İndir");
+		break;
+	case NL_SS_REVOKE:
+		snprintf(why, sizeof why, "Online İşlemler: İptal Et (%s)", nl_ss_reason_label_tr(req->reason));
+		rc = nl_store_cert_revoke(a->app->db, a->cert->serial, req->reason, req->now, actor, why);
+		break;
+	}
+	return rc ? rc : notify_holder(c, a->app, req, a->cert);
+}
+
 nl_err nl_ss_change(struct nl_app *app, const struct nl_throttle_policy *pol,
                     const struct nl_ss_change_req *req, enum nl_ss_refusal *refusal,
                     int64_t *locked_until)
 {
 	struct nl_ss_cert cert;
-	char actor[48], why[96];
+	char why[96];
 	*refusal = NL_SS_REFUSE_NONE;
 	if (req->action < NL_SS_SUSPEND || req->action > NL_SS_REVOKE)
 		return NL_ERR_INVALID;
@@ -214,19 +300,8 @@ nl_err nl_ss_change(struct nl_app *app, const struct nl_throttle_policy *pol,
 	}
 	if (rc)
 		return rc;
-	snprintf(actor, sizeof actor, "holder:%" PRId64, req->person_id);
-	switch (req->action) {
-	case NL_SS_SUSPEND:
-		rc = nl_store_cert_suspend(app->db, cert.serial, req->now, actor, "Online İşlemler: Askıya Al");
-		break;
-	case NL_SS_RELEASE:
-		rc = nl_store_cert_release(app->db, cert.serial, actor, "Online İşlemler: Askıdan İndir");
-		break;
-	case NL_SS_REVOKE:
-		snprintf(why, sizeof why, "Online İşlemler: İptal Et (%s)", nl_ss_reason_label_tr(req->reason));
-		rc = nl_store_cert_revoke(app->db, cert.serial, req->reason, req->now, actor, why);
-		break;
-	}
+	struct change_args a = {app, req, &cert};
+	rc = nl_store_run_tx(app->db, change_tx, &a);
 	if (rc == NL_ERR_TRANSITION || rc == NL_ERR_CONFLICT) {
 		/* Someone changed it between the look and the change: say what it is now. */
 		if (nl_ss_cert(app->db, req->person_id, req->serial, &cert) == NL_OK)

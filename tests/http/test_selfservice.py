@@ -169,6 +169,8 @@ def suspend_ocsp_crl(env):
     crl = crl_text(env)
     check(S["ayse"] in crl and "Certificate Hold" in crl, "CRL: %s" % crl[-800:])
     check(audit_count(env, "suspend", "holder:%d" % S["person"]) == 1, "audit actor")
+    out = S["c"].req("GET", "/demo/outbox").text
+    check("Sertifikanız askıya alınmıştır" in out and S["ayse"] in out, "the holder is told")
 
 
 @tap.test

@@ -165,6 +165,10 @@ static void status_changes(void **state)
 	         " action IN ('suspend', 'release', 'revoke') AND actor = 'holder:%lld'", (long long)w.person);
 	assert_int_equal(fx_int(f, q), 3);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM certificates WHERE serial = '0A01' AND reason = 1"), 1);
+	/* Told by his channel (e-mail on his form) of each change, of nothing refused. */
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE recipient = 'sebnem@example.org'"
+	                           " AND subject LIKE 'Sertifikanız %'"), 3);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE body_text LIKE '%0B01%'"), 0);
 }
 
 static void reauth_locks(void **state)
