@@ -237,6 +237,64 @@ static nl_err notify_holder(nl_conn *c, struct nl_app *app, const struct nl_ss_c
 	return rc;
 }
 
+static const char *action_label_tr(enum nl_ss_action a)
+{
+	return a == NL_SS_SUSPEND ? "Askıya Al" : a == NL_SS_RELEASE ? "Askıdan İndir" : "İptal Et";
+}
+
+/* The part of the signed text that names the action: what the check below
+ * looks for, so a signature over one action cannot confirm another. */
+static void esign_marker(enum nl_ss_action a, const char *serial, int reason, char out[256])
+{
+	snprintf(out, 256, "İşlem: %s\nSertifika Seri No: %s\n%s%s%s", action_label_tr(a), serial,
+	         a == NL_SS_REVOKE ? "İptal Nedeni: " : "",
+	         a == NL_SS_REVOKE ? nl_ss_reason_label_tr(reason) : "", a == NL_SS_REVOKE ? "\n" : "");
+}
+
+char *nl_ss_esign_text(enum nl_ss_action a, const char *serial, int reason, const char *id_number,
+                       int64_t now)
+{
+	char marker[256], when[32];
+	esign_marker(a, serial, reason, marker);
+	nl_esign_time_text(now, when);
+	size_t n = strlen(marker) + strlen(id_number) + 256;
+	char *t = malloc(n);
+	if (t)
+		snprintf(t, n, "Online İşlemler'de aşağıdaki işlemi onaylıyorum.\n%sKimlik Numarası: %s\n"
+		         "Oluşturma Tarihi: %s\n", marker, id_number, when);
+	return t;
+}
+
+/* A fresh e-İmza instead of the security word: the code was signed (status
+ * used) by this holder's certificate (the signature's person) within
+ * NL_SS_ESIGN_FRESH seconds, over a text naming exactly this action. */
+static nl_err esign_reauth(nl_db *db, const struct nl_ss_change_req *req,
+                           const struct nl_ss_cert *cert)
+{
+	nl_conn *c;
+	struct nl_esign_code code = {0};
+	char marker[256];
+	int64_t signer = 0;
+	bool ok = false;
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = nl_store_esign_code_get(c, req->esign_code_id, &code);
+	if (rc && rc != NL_ERR_NOT_FOUND)
+		return rc;
+	esign_marker(req->action, cert->serial, req->reason, marker);
+	if (rc == NL_OK && !strcmp(code.purpose, "login") && !strcmp(code.status, "used") &&
+	    code.used_at + NL_SS_ESIGN_FRESH >= req->now && code.text && strstr(code.text, marker))
+		ok = nl_store_esign_signature_person(c, code.signature_id, &signer) == NL_OK &&
+		     signer == req->person_id;
+	nl_esign_code_clear(&code);
+	if (!ok) {
+		audit_refusal(db, req->person_id, cert->id, action_code(req->action),
+		              "e-İmza confirmation not valid for this action", req->now);
+		return NL_ERR_UNAUTHORIZED;
+	}
+	return NL_OK;
+}
+
 struct change_args {
 	struct nl_app *app;
 	const struct nl_ss_change_req *req;
@@ -292,8 +350,11 @@ nl_err nl_ss_change(struct nl_app *app, const struct nl_throttle_policy *pol,
 		audit_refusal(app->db, req->person_id, cert.id, action_code(req->action), why, req->now);
 		return NL_ERR_TRANSITION;
 	}
-	rc = nl_ss_reauth(app->db, pol, req->person_id, req->security_word, req->addr, req->now,
-	                  locked_until);
+	if (req->esign_code_id)
+		rc = esign_reauth(app->db, req, &cert);
+	else
+		rc = nl_ss_reauth(app->db, pol, req->person_id, req->security_word, req->addr, req->now,
+		                  locked_until);
 	if (rc == NL_ERR_NOT_FOUND) {
 		*refusal = NL_SS_REFUSE_NO_WORD;
 		return NL_ERR_TRANSITION;

@@ -68,7 +68,11 @@ struct nl_ss_change_req {
 	const char *serial;
 	enum nl_ss_action action;
 	int reason;                     /* NL_SS_REVOKE: an RFC 5280 value from the list */
-	const char *security_word;      /* re-authentication */
+	const char *security_word;      /* re-authentication, or: */
+	int64_t esign_code_id;          /* a fresh e-İmza instead: a verification code
+	                                   (purpose "login") signed by this holder at most
+	                                   NL_SS_ESIGN_FRESH s ago over nl_ss_esign_text of
+	                                   this very action */
 	const char *addr;               /* client address, for the throttle */
 	int64_t now;
 };
@@ -82,6 +86,14 @@ struct nl_ss_change_req {
 nl_err nl_ss_change(struct nl_app *app, const struct nl_throttle_policy *pol,
                     const struct nl_ss_change_req *req, enum nl_ss_refusal *refusal,
                     int64_t *locked_until);
+
+#define NL_SS_ESIGN_FRESH 300
+
+/* The text a holder signs with e-İmza to confirm an action (shown by
+ * nitelik-imza): the action, the serial, the revocation reason, his ID number
+ * and the time. malloc'd; the caller frees it. NULL on OOM. */
+char *nl_ss_esign_text(enum nl_ss_action a, const char *serial, int reason, const char *id_number,
+                       int64_t now);
 
 /* Re-signs the OCSP responses that are missing (the changed certificate's was
  * dropped by the store) and publishes a new CRL now. NL_OK when there is no

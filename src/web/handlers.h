@@ -156,5 +156,8 @@ void nl_h_api_unblock(struct nl_req *r);
 void nl_h_ss_renew(struct nl_req *r);
 void nl_h_ss_renew_post(struct nl_req *r);
 void nl_h_ss_shipments(struct nl_req *r);
+void nl_h_ss_esign_start(struct nl_req *r);
+void nl_h_ss_esign_wait(struct nl_req *r);
+void nl_h_ss_esign_done(struct nl_req *r);
 
 #endif

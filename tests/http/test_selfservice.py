@@ -291,6 +291,48 @@ def pages_pin_puk_renewal_econsent_shipments(env):
 
 
 @tap.test
+def esign_confirmation(env):
+    """Askıya Al confirmed by a fresh e-İmza instead of the word; Devam before signing refused; a held certificate cannot sign its own release"""
+    c, serial = S["c"], S["token"]
+    base = "/online-islemler/sertifika/%s/" % serial
+
+    def start(slug):
+        p = c.page(base + slug)
+        check('id="ss-esign"' in p.text, "no e-İmza button on %s" % slug)
+        r = c.req("POST", base + slug + "/eimza", {"csrf": p.csrf, "confirm": "1", "security_word": ""})
+        check(r.status == 303 and r.header("location") == base + slug + "/eimza",
+              "start %s: %d %s" % (slug, r.status, r.header("location")))
+        r = c.req("GET", base + slug + "/eimza")
+        m = re.search(r'id="esign-code">(\d{15})<', r.text)
+        check(r.status == 200 and m and serial in r.text, "wait page: %d %s" % (r.status, r.text[:600]))
+        return m.group(1), p.csrf
+
+    code, csrf = start("askiya-al")
+    r = c.req("POST", base + "askiya-al/eimza/tamam", {"csrf": csrf})
+    check(r.status == 409 and "henüz ulaşmadı" in r.text, "Devam before signing: %d" % r.status)
+    check(cert_status(env, serial) == "good", "changed before the signature")
+    p = env.sign_token(code)
+    check(p.returncode == 0, "nitelik-imza: %s %s" % (p.stdout.decode(), p.stderr.decode()))
+    check("Askıya Al" in p.stdout.decode() and serial in p.stdout.decode(), "the signed text names the action")
+    r = c.req("POST", base + "askiya-al/eimza/tamam", {"csrf": csrf})
+    check(r.status == 303 and "sonuc=askiya-al" in r.header("location"), "done: %d %s" % (r.status, r.text[:300]))
+    check(cert_status(env, serial) == "hold", "not suspended")
+    st, out = ocsp(env, S["token_cert"], nonce=False)
+    check(st == "revoked" and "certificateHold" in out, "OCSP: %s" % st)
+    r = c.req("POST", base + "askiya-al/eimza/tamam", {"csrf": csrf})
+    check(r.status == 303 and r.header("location") == "/online-islemler/sertifikalarim", "used twice")
+    # The held certificate cannot sign: its own release is not confirmed.
+    code, csrf = start("askidan-indir")
+    p = env.sign_token(code)
+    check(p.returncode != 0, "a held certificate signed")
+    r = c.req("POST", base + "askidan-indir/eimza/tamam", {"csrf": csrf})
+    check(r.status == 409, "release without a signature: %d" % r.status)
+    check(cert_status(env, serial) == "hold", "released without a signature")
+    r = change(c, serial, "askidan-indir", {"security_word": WORD, "confirm": "1"})
+    check(r.status == 303 and cert_status(env, serial) == "good", "release with the word: %d" % r.status)
+
+
+@tap.test
 def reauth_throttled(env):
     """too many wrong security words lock the re-authentication, even for the right word"""
     statuses = []
