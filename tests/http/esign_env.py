@@ -6,7 +6,8 @@ refusal cases, and a second, foreign test CA made with the openssl command
 (expired and non-qualified certificates). Standard library + openssl only.
 
 Exports Env(exes) with .srv, .sign_token(code), .cms(cert, key, text),
-.issue(name, tckn, ...), and the browser-like Client of test_wizard.py."""
+.issue(name, tckn, ...), and env_main(), the main function of a test on it;
+the browser steps are in flows.py."""
 
 import json
 import os
@@ -14,55 +15,17 @@ import re
 import subprocess
 import sys
 import time
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Server, check  # noqa: E402
+from flows import CAPTCHA, finish  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CAPTCHA = "ACDEF"
-PASSWORD = "Demo2026"
-AYSE = "64172043210"
-MEHMET = "57855534068"
-ISIL = "49214588584"
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 
 
 class SkipEngine(Exception):
     """The engine asked for is not available."""
-
-
-class Client:
-    """One browser: a session cookie."""
-
-    def __init__(self, srv):
-        self.srv = srv
-        self.sid = None
-
-    def req(self, method, path, form=None, raw=None, headers=None):
-        h = {}
-        if self.sid:
-            h["Cookie"] = "nl_sid=" + self.sid
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        if raw is not None:
-            body = raw
-        h.update(headers or {})
-        r = self.srv.request(method, path, body=body, headers=h)
-        for v in r.all("set-cookie"):
-            if v.startswith("nl_sid="):
-                self.sid = v.split(";")[0][len("nl_sid="):] or None
-        r.text = r.body.decode("utf-8", "replace")
-        return r
-
-    def page(self, path):
-        r = self.req("GET", path)
-        m = re.search(r'name="csrf" value="([^"]+)"', r.text)
-        check(r.status == 200 and m, "GET %s: %d %s" % (path, r.status, r.text[:300]))
-        r.csrf = m.group(1)
-        return r
 
 
 def run(cmd, env=None, check_rc=True, input=None):
@@ -245,54 +208,6 @@ subjectKeyIdentifier = hash
         return issue
 
 
-def login_person(c, tckn):
-    csrf = c.page("/giris/form").csrf
-    check(c.req("GET", "/captcha.png").status == 200, "captcha")
-    r = c.req("POST", "/giris/form", {"csrf": csrf, "captcha": CAPTCHA, "id_number": tckn,
-                                      "password": PASSWORD})
-    check(r.status == 303, "login %s: %d %s" % (tckn, r.status, r.text[:300]))
-    r = c.req("GET", "/basvurularim")
-    m = re.search(r'/basvuru/(\d+)/form', r.text)
-    check(m, "no Başvuruyu Tamamla link for %s: %s" % (tckn, r.text[:500]))
-    c.no = m.group(1)
-    return c
-
-
-def good_form(csrf, mobile, email, base="0"):
-    return {"csrf": csrf, "action": "submit", "base_version": base, "period": "2",
-            "card_reader": "mini", "publish": "no", "reason": "first",
-            "security_word": "Gizli2026ş", "security_word2": "Gizli2026ş",
-            "email": email, "mobile": mobile, "operator": "turkcell",
-            "home_phone": "", "info_channel": "both", "registry_no": "MEB-0001",
-            "unit": "Bilgi İşlem Şubesi", "title": "Öğretmen", "work_phone": "0312 222 33 44",
-            "extension": "1234", "address_type": "institution",
-            "address": "Atatürk Bulvarı No: 1 Kızılay", "province": "6", "district": "Çankaya",
-            "postal_code": "06420", "delivery_method": "courier"}
-
-
-def to_step2(srv, tckn, mobile, email):
-    """Logs the demo person in, fills the form, confirms it by SMS: the client
-    stands at step 2 with .no and .version."""
-    c = login_person(Client(srv), tckn)
-    p = c.page("/basvuru/%s/form" % c.no)
-    r = c.req("POST", "/basvuru/%s/form" % c.no, good_form(p.csrf, mobile, email))
-    check(r.status == 303, "form submit: %d %s" % (r.status, r.text[:400]))
-    p = c.page("/basvuru/%s/sms" % c.no)
-    version = re.search(r'name="version" value="(\d+)"', p.text).group(1)
-    r = c.req("POST", "/basvuru/%s/sms" % c.no, {"csrf": p.csrf, "action": "send", "version": version})
-    check(r.status == 200, "sms send: %d" % r.status)
-    out = c.req("GET", "/demo/outbox").text
-    digits = re.sub(r"\D", "", mobile)[-10:]
-    i = out.find(digits)
-    code = re.search(r"kodunuz: (\d{6})", out[i:]).group(1)
-    p = c.page("/basvuru/%s/sms" % c.no)
-    r = c.req("POST", "/basvuru/%s/sms" % c.no, {"csrf": p.csrf, "action": "verify", "code": code,
-                                                  "version": version})
-    check(r.status == 303 and r.header("location").endswith("/onay"), "sms verify: %d" % r.status)
-    c.version = version
-    return c
-
-
 def wait_page(c, path):
     """GET the waiting page: (code digits, code id, html)."""
     r = c.req("GET", path)
@@ -318,3 +233,26 @@ def api_post(srv, code, cms):
     r = srv.request("POST", "/api/v1/imza/%s" % code, body=cms,
                     headers={"Content-Type": "application/cms"})
     return r.status, json.loads(r.body or b"{}")
+
+
+def env_main(tap, args, conf_extra):
+    """Runs tap against a test bed made from args (nitelikd nitelik signer imza
+    [engine]) with conf_extra in its configuration: the exit status."""
+    args = list(args)
+    engine = "sqlite"
+    if args and args[-1] in ("sqlite", "postgres"):
+        engine = args.pop()
+    try:
+        env = Env(*args[:4], conf_extra=conf_extra, engine=engine)
+    except SkipEngine as e:
+        print("1..0 # SKIP %s" % e)
+        return 0
+    print("# engine: %s" % engine)
+    status = 1
+    try:
+        status = tap.run(env)
+    finally:
+        rc = env.close()
+        status = finish(env.srv, status, rc)
+        env.srv.cleanup()
+    return status

@@ -16,6 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Server, Tap, check  # noqa: E402
+from flows import run_tests  # noqa: E402
 
 tap = Tap()
 NITELIK = None
@@ -199,17 +200,7 @@ def revoked_token(srv):
 def main():
     global NITELIK
     NITELIK = sys.argv[2]
-    srv = Server(sys.argv[1]).start()
-    try:
-        return tap.run(srv)
-    finally:
-        srv.stop()
-        bad = srv.sanitizer_errors()
-        srv.cleanup()
-        if bad:
-            print("# sanitizer report: %s" % bad)
-            return 1
-
+    return run_tests(tap, Server(sys.argv[1]).start())
 
 if __name__ == "__main__":
     sys.exit(main())

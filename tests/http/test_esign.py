@@ -13,13 +13,12 @@ usage: test_esign.py NITELIKD NITELIK NITELIK_SIGNER NITELIK_IMZA [sqlite|postgr
 (postgres: a fresh database on the cluster of NL_TEST_PG_URL; skipped without it)"""
 
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, check  # noqa: E402
-from esign_env import (AYSE, MEHMET, Client, Env, SkipEngine, api_post, api_text,  # noqa: E402
-                       status, to_step2, wait_page)
+from esign_env import api_post, api_text, env_main, status, wait_page  # noqa: E402
+from flows import AYSE, MEHMET, Client, to_step2  # noqa: E402
 
 tap = Tap()
 S = {}
@@ -320,25 +319,7 @@ def guessed_codes_locked(env):
 
 
 def main():
-    engine = sys.argv[5] if len(sys.argv) > 5 else "sqlite"
-    try:
-        env = Env(*sys.argv[1:5], conf_extra="\n[throttle]\naddr_max_failures = 8\n",
-                  engine=engine)
-    except SkipEngine as e:
-        print("1..0 # SKIP %s" % e)
-        return 0
-    print("# engine: %s" % engine)
-    try:
-        status_ = tap.run(env)
-    finally:
-        rc = env.close()
-        bad = env.srv.sanitizer_errors()
-        env.srv.cleanup()
-    if rc != 0 or bad:
-        print("# nitelikd exit %s, sanitizer: %s" % (rc, bad))
-        status_ = 1
-    return status_
-
+    return env_main(tap, sys.argv[1:], "\n[throttle]\naddr_max_failures = 8\n")
 
 if __name__ == "__main__":
     sys.exit(main())

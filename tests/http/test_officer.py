@@ -16,73 +16,34 @@ import re
 import sqlite3
 import sys
 import urllib.parse
-import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, Tap, check  # noqa: E402
+from harness import Tap, check  # noqa: E402
+import flows  # noqa: E402
+from flows import run_tests, start_demo  # noqa: E402
 
 tap = Tap()
 WRONG = "Kullanıcı adı veya parola hatalı"
 LOCKED = "Çok fazla hatalı deneme"
 ADDR_LIMIT = 10
-_addr = [10]
+
+
+class Client(flows.Client):
+    """A browser-like client: one session cookie, one client address."""
+
+    addr_net = "198.51.100"
+
+    def login(self, user, password):
+        return self.staff_login(user, password)
 
 
 def new_addr():
-    _addr[0] += 1
-    return "198.51.100.%d" % _addr[0]
-
-
-class Client:
-    """A browser-like client: one session cookie, one client address."""
-
-    def __init__(self, srv, addr=None):
-        self.srv = srv
-        self.sid = None
-        self.addr = addr or new_addr()
-
-    def req(self, method, path, form=None, body=None, headers=None):
-        h = {"X-Forwarded-For": self.addr}
-        if self.sid:
-            h["Cookie"] = "nl_sid=" + self.sid
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        h.update(headers or {})
-        r = self.srv.request(method, path, body=body, headers=h)
-        for v in r.all("set-cookie"):
-            if v.startswith("nl_sid="):
-                self.sid = v.split(";")[0][len("nl_sid="):] or None
-        r.text = r.body.decode("utf-8", "replace")
-        return r
-
-    def csrf(self, path):
-        r = self.req("GET", path)
-        m = re.search(r'name="csrf" value="([^"]+)"', r.text)
-        check(m, "no csrf on %s (%d)" % (path, r.status))
-        return m.group(1)
-
-    def login(self, user, password):
-        csrf = self.csrf("/kurum/giris")
-        return self.req("POST", "/kurum/giris",
-                        {"csrf": csrf, "username": user, "password": password})
-
-    def upload(self, path, csrf, name, data):
-        bnd = "----nl" + uuid.uuid4().hex
-        body = ("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
-                "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-                "Content-Type: text/csv\r\n\r\n" % (bnd, csrf, bnd, name)).encode()
-        body += data + ("\r\n--%s--\r\n" % bnd).encode()
-        return self.req("POST", path, body=body,
-                        headers={"Content-Type": "multipart/form-data; boundary=" + bnd})
+    return flows.new_addr(Client.addr_net)
 
 
 def officer(srv, user="kurum", password="kurum-demo"):
-    c = Client(srv)
-    r = c.login(user, password)
-    check(r.status == 303 and r.header("location") == "/kurum" if user == "kurum" else
-          r.status == 303, "login %s: %d %s" % (user, r.status, r.text[:300]))
-    return c
+    return flows.staff(srv, user, password, home="/kurum" if user == "kurum" else None,
+                       client=Client)
 
 
 def db(srv):
@@ -108,16 +69,8 @@ def good_form(csrf, **kw):
 
 
 def start(exe):
-    srv = Server(exe)
-    os.makedirs(srv.demo, exist_ok=True)
-    with open(os.path.join(srv.demo, "nitelik.conf"), "w") as f:
-        f.write("[server]\nlisten = 127.0.0.1:0\nbase_url = http://127.0.0.1:8080\n"
-                "behind_tls_proxy = true\n\n"
-                "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
-                "[demo]\nenabled = true\n\n"
-                "[throttle]\nid_max_failures = 5\naddr_max_failures = %d\n"
-                % (srv.demo, srv.demo, ADDR_LIMIT))
-    return srv.start()
+    return start_demo(exe, "\n[throttle]\nid_max_failures = 5\naddr_max_failures = %d\n"
+                      % ADDR_LIMIT, fixed_captcha=False, tls_proxy=True)
 
 
 # ---- login ----
@@ -484,17 +437,7 @@ def expired_session(srv):
 
 
 def main():
-    srv = start(sys.argv[1])
-    try:
-        return tap.run(srv)
-    finally:
-        srv.stop()
-        bad = srv.sanitizer_errors()
-        srv.cleanup()
-        if bad:
-            print("# sanitizer report: %s" % bad)
-            return 1
-
+    return run_tests(tap, start(sys.argv[1]))
 
 if __name__ == "__main__":
     sys.exit(main())

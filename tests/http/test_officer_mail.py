@@ -17,42 +17,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, Tap, check  # noqa: E402
+from harness import Tap, check  # noqa: E402
+from flows import GULSEN, Client, preapply, run_tests, staff, start_demo  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SINK = os.path.join(os.path.dirname(HERE), "drivers", "smtp_sink.py")
-CAPTCHA = "ACDEF"
 tap = Tap()
 STATE = {}
-
-
-class Client:
-    def __init__(self, srv):
-        self.srv = srv
-        self.sid = None
-
-    def req(self, method, path, form=None):
-        h = {}
-        if self.sid:
-            h["Cookie"] = "nl_sid=" + self.sid
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        r = self.srv.request(method, path, body=body, headers=h)
-        for v in r.all("set-cookie"):
-            if v.startswith("nl_sid="):
-                self.sid = v.split(";")[0][len("nl_sid="):] or None
-        r.text = r.body.decode("utf-8", "replace")
-        return r
-
-    def csrf(self, path):
-        m = re.search(r'name="csrf" value="([^"]+)"', self.req("GET", path).text)
-        check(m, "no csrf on " + path)
-        return m.group(1)
 
 
 def wait_for_mail(outdir, timeout=30.0):
@@ -70,17 +43,10 @@ def wait_for_mail(outdir, timeout=30.0):
 @tap.test
 def mail_arrives(srv):
     """the access-password mail arrives at the SMTP server, in Turkish, text and HTML"""
-    c = Client(srv)
-    csrf = c.csrf("/kurum/giris")
-    r = c.req("POST", "/kurum/giris", {"csrf": csrf, "username": "kurum", "password": "kurum-demo"})
-    check(r.status == 303, "login: %d" % r.status)
-    csrf = c.csrf("/kurum/basvuru/yeni")
-    r = c.req("POST", "/kurum/basvuru/yeni", {
-        "csrf": csrf, "id_number": "45765846364", "given_name": "Gülşen", "surname": "Işık",
-        "email": "gulsen.isik@example.org", "mobile": "5321234567", "reason": "first",
-        "payment_type": "institution"})
-    check(r.status == 303, "pre-application: %d %s" % (r.status, r.text[:300]))
-    STATE["order_no"] = re.search(r"/kurum/siparis/(\d+)", r.header("location")).group(1)
+    c = staff(srv, "kurum", "kurum-demo")
+    STATE["order_no"] = str(preapply(c, id_number=GULSEN, given_name="Gülşen", surname="Işık",
+                                     email="gulsen.isik@example.org", mobile="5321234567",
+                                     payment_type="institution"))
     m = wait_for_mail(STATE["outdir"])
     check(m is not None, "no mail arrived at the SMTP server in 30 s:\n" + srv.stderr_text()[-2000:])
     check(m["rcpt_tos"] == ["gulsen.isik@example.org"], "recipient %r" % m["rcpt_tos"])
@@ -106,11 +72,7 @@ def password_from_mail_logs_in(srv):
     """the password from the mail opens the form door for that ID number"""
     if "password" not in STATE:
         return "SKIP no mail arrived"
-    c = Client(srv)
-    csrf = c.csrf("/giris/form")
-    c.req("GET", "/captcha.png")
-    r = c.req("POST", "/giris/form", {"csrf": csrf, "captcha": CAPTCHA,
-                                      "id_number": "45765846364", "password": STATE["password"]})
+    r = Client(srv).form_login(GULSEN, STATE["password"])
     if r.status == 404:
         return "SKIP the form door is not there"
     check(r.status == 303, "form login with the mailed password: %d %s" % (r.status, r.text[:300]))
@@ -124,31 +86,17 @@ def main():
         "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable)
     sink = subprocess.Popen([py, SINK, outdir], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
-    srv = None
     try:
         line = sink.stdout.readline().strip()
         if not line.isdigit():
             print("1..0 # SKIP the SMTP sink did not start (python3-aiosmtpd missing?)")
             return 0
         port = int(line)
-        srv = Server(sys.argv[1])
-        os.makedirs(srv.demo, exist_ok=True)
-        with open(os.path.join(srv.demo, "nitelik.conf"), "w") as f:
-            f.write("[server]\nlisten = 127.0.0.1:0\nbase_url = http://127.0.0.1:8080\n\n"
-                    "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
-                    "[demo]\nenabled = true\nfixed_captcha = %s\n\n"
-                    "[mail]\ndriver = smtp\nurl = smtp://127.0.0.1:%d\nstarttls = off\n"
-                    "from = noreply@nitelik.example.org\nfrom_name = Nitelik SM\n"
-                    % (srv.demo, srv.demo, CAPTCHA, port))
-        srv.start()
-        return tap.run(srv)
+        srv = start_demo(sys.argv[1], "\n[mail]\ndriver = smtp\nurl = smtp://127.0.0.1:%d\n"
+                         "starttls = off\nfrom = noreply@nitelik.example.org\n"
+                         "from_name = Nitelik SM\n" % port)
+        return run_tests(tap, srv)
     finally:
-        if srv:
-            srv.stop()
-            bad = srv.sanitizer_errors()
-            srv.cleanup()
-            if bad:
-                print("# sanitizer report: %s" % bad)
         sink.terminate()
         sink.wait(10)
         shutil.rmtree(outdir, ignore_errors=True)

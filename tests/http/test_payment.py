@@ -21,21 +21,16 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, Tap, check  # noqa: E402
+from harness import Tap, check  # noqa: E402
+import flows  # noqa: E402
+from flows import CAPTCHA, run_tests, start_demo  # noqa: E402
 
-CAPTCHA = "ACDEF"
 SECRET = "test-pos-secret-0123456789abcdef"
 MEHMET = "57855534068"        # demo person, person-paid order (SD-100002)
 AYSE = "64172043210"          # demo person, institution-paid: no debt
 UNKNOWN = "10000000146"       # valid checksum, nobody in the demo
 tap = Tap()
 STATE = {}
-_addr = [20]
-
-
-def new_addr():
-    _addr[0] += 1
-    return "198.51.100.%d" % _addr[0]
 
 
 def tckn(seed):
@@ -46,33 +41,8 @@ def tckn(seed):
     return "".join(map(str, d + [d10, d11]))
 
 
-class Client:
-    def __init__(self, srv, addr=None):
-        self.srv = srv
-        self.sid = None
-        self.addr = addr or new_addr()
-
-    def req(self, method, path, form=None, body=None, ctype=None, cookies=True):
-        h = {"X-Forwarded-For": self.addr}
-        if self.sid and cookies:
-            h["Cookie"] = "nl_sid=" + self.sid
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            ctype = "application/x-www-form-urlencoded"
-        if ctype:
-            h["Content-Type"] = ctype
-        r = self.srv.request(method, path, body=body, headers=h)
-        for v in r.all("set-cookie"):
-            if v.startswith("nl_sid=") and cookies:
-                self.sid = v.split(";")[0][len("nl_sid="):] or None
-        r.text = r.body.decode("utf-8", "replace")
-        return r
-
-    def csrf(self, path):
-        r = self.req("GET", path)
-        m = re.search(r'name="csrf" value="([^"]+)"', r.text)
-        check(m, "no csrf on %s (%d)" % (path, r.status))
-        return m.group(1)
+class Client(flows.Client):
+    addr_net = "198.51.100"
 
     def lookup(self, number, captcha=CAPTCHA):
         csrf = self.csrf("/borc-sorgulama")
@@ -80,11 +50,9 @@ class Client:
         return self.req("POST", "/borc-sorgulama", {"csrf": csrf, "captcha": captcha,
                                                     "tckn": number})
 
-    def staff_login(self, user, password):
-        csrf = self.csrf("/kurum/giris")
-        r = self.req("POST", "/kurum/giris", {"csrf": csrf, "username": user,
-                                              "password": password})
-        check(r.status == 303, "%s login: %d" % (user, r.status))
+
+def staff(srv, user, password):
+    return flows.staff(srv, user, password, client=Client)
 
 
 def debt_rows(text):
@@ -99,20 +67,13 @@ def main_part(text):
 
 
 def preapply_person_paid(srv, number, given, email):
-    k = Client(srv)
-    k.staff_login("kurum", "kurum-demo")
-    csrf = k.csrf("/kurum/basvuru/yeni")
-    r = k.req("POST", "/kurum/basvuru/yeni", {
-        "csrf": csrf, "id_number": number, "given_name": given, "surname": "TEST",
-        "email": email, "mobile": "5329998877", "reason": "first", "payment_type": "person"})
-    check(r.status == 303, "pre-application: %d %s" % (r.status, r.text[:300]))
-    return int(re.search(r"/kurum/siparis/(\d+)", r.header("location")).group(1))
+    return flows.preapply(staff(srv, "kurum", "kurum-demo"), id_number=number, given_name=given,
+                          surname="TEST", email=email, mobile="5329998877",
+                          payment_type="person")
 
 
 def outbox(srv):
-    r = Client(srv).req("GET", "/demo/outbox")
-    check(r.status == 200, "outbox: %d" % r.status)
-    return r.text
+    return flows.outbox(Client(srv))
 
 
 def pay_by_simulator(srv, number, order_no, card="4111111111111111"):
@@ -216,13 +177,7 @@ def pay_needs_lookup(srv):
 # ---- the virtual POS ----
 
 def person_login(srv, number):
-    p = Client(srv)
-    csrf = p.csrf("/giris/form")
-    p.req("GET", "/captcha.png")
-    r = p.req("POST", "/giris/form", {"csrf": csrf, "captcha": CAPTCHA, "id_number": number,
-                                      "password": "Demo2026"})
-    check(r.status == 303, "person login: %d" % r.status)
-    return p
+    return flows.person(srv, number, client=Client)
 
 
 @tap.test
@@ -327,17 +282,7 @@ def pos_mismatched_amount_on_open_session(srv):
 
 def upload(c, csv_text):
     csrf = c.csrf("/yonetim/banka-mutabakat")
-    body, ctype = multipart_with_csrf(csrf, csv_text)
-    return c.req("POST", "/yonetim/banka-mutabakat", body=body, ctype=ctype)
-
-
-def multipart_with_csrf(csrf, csv_text):
-    b = "----nitelikpay7"
-    body = ("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n" % (b, csrf)
-            + "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"banka.csv\"\r\n"
-            "Content-Type: text/csv\r\n\r\n" % b).encode() + csv_text.encode() + \
-        ("\r\n--%s--\r\n" % b).encode()
-    return body, "multipart/form-data; boundary=" + b
+    return c.upload("/yonetim/banka-mutabakat", csrf, "banka.csv", csv_text.encode())
 
 
 def report(text):
@@ -359,8 +304,7 @@ def bank_file(srv):
                 "2026-11-20;sube;VKF-0002;SD-%d;6OO,00\n"
                 "20.11.2026;internet;VKF-0003;SD-999999;600,00\n"
                 "2026-11-20;mobil;VKF-0004;SD-100002;600,00\n" % (no, no, no))
-    a = Client(srv)
-    a.staff_login("admin", "admin-demo")
+    a = staff(srv, "admin", "admin-demo")
     r = upload(a, csv_text)
     check(r.status == 200, "import: %d %s" % (r.status, r.text[:500]))
     counts, lines = report(r.text)
@@ -384,8 +328,7 @@ def bank_file_by_tckn_and_mismatch(srv):
     """a T.C. number with one open debt matches; an amount other than the debt is refused"""
     n = tckn(345678912)
     no = preapply_person_paid(srv, n, "CAN", "can.test@example.org")
-    a = Client(srv)
-    a.staff_login("admin", "admin-demo")
+    a = staff(srv, "admin", "admin-demo")
     r = upload(a, "tarih;kanal;referans;siparis_no_veya_tckn;tutar\n"
                   "2026-11-20;atm;ZRT-1;%s;599,99\n"
                   "2026-11-20;atm;ZRT-2;%s;600,00\n" % (n, n))
@@ -398,12 +341,10 @@ def bank_file_by_tckn_and_mismatch(srv):
 @tap.test
 def bank_file_refused_whole(srv):
     """a file without the header is refused whole; officers may not import"""
-    a = Client(srv)
-    a.staff_login("admin", "admin-demo")
+    a = staff(srv, "admin", "admin-demo")
     r = upload(a, "2026-11-20;atm;X-1;SD-100001;600,00\n")
     check(r.status == 400 and "bad_header" in r.text, "no header: %d" % r.status)
-    k = Client(srv)
-    k.staff_login("kurum", "kurum-demo")
+    k = staff(srv, "kurum", "kurum-demo")
     check(k.req("GET", "/yonetim/banka-mutabakat").status == 403, "officer may import")
     check(Client(srv).req("GET", "/yonetim/banka-mutabakat").status == 303, "anonymous")
 
@@ -413,8 +354,7 @@ def bank_file_refused_whole(srv):
 @tap.test
 def prices_page(srv):
     """the admin sees the nine prices with VAT and sets one; officers may not"""
-    a = Client(srv)
-    a.staff_login("admin", "admin-demo")
+    a = staff(srv, "admin", "admin-demo")
     r = a.req("GET", "/yonetim/fiyatlar")
     check(r.status == 200, "prices: %d" % r.status)
     check(len(re.findall(r'<tr data-period="\d"', r.text)) == 9, "not nine rows")
@@ -426,8 +366,7 @@ def prices_page(srv):
     r = a.req("POST", "/yonetim/fiyatlar", {"csrf": csrf, "period": "3", "card_reader": "mini",
                                              "amount": "abc", "vat": "20"})
     check(r.status == 400, "bad amount: %d" % r.status)
-    k = Client(srv)
-    k.staff_login("kurum", "kurum-demo")
+    k = staff(srv, "kurum", "kurum-demo")
     check(k.req("GET", "/yonetim/fiyatlar").status == 403, "officer sees prices admin")
 
 
@@ -498,33 +437,13 @@ def redirect_driver(srv):
 
 
 def start(exe, pos=None):
-    srv = Server(exe)
-    os.makedirs(srv.demo, exist_ok=True)
-    with open(os.path.join(srv.demo, "nitelik.conf"), "w") as f:
-        f.write("[server]\nlisten = 127.0.0.1:0\nbase_url = http://127.0.0.1:8080\n"
-                "behind_tls_proxy = true\n\n"
-                "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
-                "[demo]\nenabled = true\nfixed_captcha = %s\n\n"
-                "[throttle]\naddr_max_failures = 5\n\n"
-                "%s" % (srv.demo, srv.demo, CAPTCHA,
-                        pos or "[pos]\nsecret = %s\n" % SECRET))
-    return srv.start()
+    return start_demo(exe, "\n[throttle]\naddr_max_failures = 5\n\n%s"
+                      % (pos or "[pos]\nsecret = %s\n" % SECRET), tls_proxy=True)
 
 
 def main():
-    srv = start(sys.argv[1])
     STATE["nitelik"] = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
-    try:
-        status = tap.run(srv)
-    finally:
-        rc = srv.stop()
-        bad = srv.sanitizer_errors()
-        srv.cleanup()
-    if rc != 0 or bad:
-        print("# nitelikd exit %s, sanitizer: %s" % (rc, bad))
-        status = 1
-    return status
-
+    return run_tests(tap, start(sys.argv[1]))
 
 if __name__ == "__main__":
     sys.exit(main())

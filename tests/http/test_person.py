@@ -19,18 +19,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Server, Tap, check  # noqa: E402
+import flows  # noqa: E402
+from flows import AYSE, CAPTCHA, GULSEN, ISIL, MEHMET, PASSWORD, run_tests, start_demo  # noqa: E402
 
 tap = Tap()
-CAPTCHA = "ACDEF"
-PASSWORD = "Demo2026"
-AYSE = "64172043210"      # demo persons, each with one pre-application
-MEHMET = "57855534068"
-ISIL = "49214588584"
-GULSEN = "45765846364"    # in the registry simulator, without any order
 ID_LIMIT = 3
 ADDR_LIMIT = 6
 WRONG_FORM = "Kimlik numarası ya da erişim parolası hatalı"
@@ -38,59 +33,10 @@ WRONG_IDENTITY = "Kimlik bilgileri doğrulanamadı"
 WRONG_CAPTCHA = "Resimdeki yazı hatalı girildi"
 LOCKED = "Çok fazla hatalı deneme"
 
-_addr = [10]
-
-
-def new_addr():
-    """A client address of its own for a test (counted separately)."""
-    _addr[0] += 1
-    return "192.0.2.%d" % _addr[0]
-
-
-class Client:
+class Client(flows.Client):
     """A browser-like client: one session cookie, one client address."""
 
-    def __init__(self, srv, addr=None):
-        self.srv = srv
-        self.sid = None
-        self.addr = addr or new_addr()
-
-    def req(self, method, path, form=None, headers=None):
-        h = {"X-Forwarded-For": self.addr}
-        if self.sid:
-            h["Cookie"] = "nl_sid=" + self.sid
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        h.update(headers or {})
-        r = self.srv.request(method, path, body=body, headers=h)
-        for v in r.all("set-cookie"):
-            if v.startswith("nl_sid="):
-                val = v.split(";")[0][len("nl_sid="):]
-                self.sid = val or None
-        r.text = r.body.decode("utf-8", "replace")
-        return r
-
-    def csrf(self, path="/giris/form"):
-        r = self.req("GET", path)
-        m = re.search(r'name="csrf" value="([^"]+)"', r.text)
-        check(m, "no csrf on %s (%d)" % (path, r.status))
-        return m.group(1)
-
-    def captcha(self):
-        r = self.req("GET", "/captcha.png")
-        check(r.status == 200, "captcha.png: %d" % r.status)
-        check(r.header("content-type") == "image/png", r.header("content-type"))
-        check(r.body[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG")
-        return r
-
-    def form_login(self, id_number, password, captcha=CAPTCHA, fetch_captcha=True):
-        csrf = self.csrf("/giris/form")
-        if fetch_captcha:
-            self.captcha()
-        return self.req("POST", "/giris/form", {"csrf": csrf, "captcha": captcha,
-                                               "id_number": id_number, "password": password})
+    addr_net = "192.0.2"
 
     def identity_login(self, tckn, given, surname, place, date, captcha=CAPTCHA):
         csrf = self.csrf("/giris/kimlik")
@@ -100,12 +46,13 @@ class Client:
             "surname": surname, "birth_place": place, "birth_date": date})
 
 
+def new_addr():
+    """A client address of its own for a test (counted separately)."""
+    return flows.new_addr(Client.addr_net)
+
+
 def logged_in(srv, id_number, addr=None):
-    c = Client(srv, addr)
-    r = c.form_login(id_number, PASSWORD)
-    check(r.status == 303 and r.header("location").endswith("/basvuru"),
-          "login of %s: %d %s" % (id_number, r.status, r.text[:300]))
-    return c
+    return flows.person(srv, id_number, addr, client=Client)
 
 
 def order_numbers(text):
@@ -113,17 +60,9 @@ def order_numbers(text):
 
 
 def start(exe):
-    srv = Server(exe)
-    os.makedirs(srv.demo, exist_ok=True)
-    with open(os.path.join(srv.demo, "nitelik.conf"), "w") as f:
-        f.write("[server]\nlisten = 127.0.0.1:0\nbase_url = http://127.0.0.1:8080\n"
-                "behind_tls_proxy = true\n\n"
-                "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
-                "[demo]\nenabled = true\nfixed_captcha = %s\n\n"
-                "[throttle]\nid_max_failures = %d\naddr_max_failures = %d\n"
-                "window = 600\nid_lock = 600\naddr_lock = 600\n"
-                % (srv.demo, srv.demo, CAPTCHA, ID_LIMIT, ADDR_LIMIT))
-    return srv.start()
+    return start_demo(exe, "\n[throttle]\nid_max_failures = %d\naddr_max_failures = %d\n"
+                      "window = 600\nid_lock = 600\naddr_lock = 600\n" % (ID_LIMIT, ADDR_LIMIT),
+                      tls_proxy=True)
 
 
 # ---- captcha ----
@@ -489,17 +428,7 @@ def sanitizers_clean(srv):
 
 
 def main():
-    srv = start(sys.argv[1])
-    try:
-        return tap.run(srv)
-    finally:
-        srv.stop()
-        bad = srv.sanitizer_errors()
-        srv.cleanup()
-        if bad:
-            print("# sanitizer report: %s" % bad)
-            return 1
-
+    return run_tests(tap, start(sys.argv[1]))
 
 if __name__ == "__main__":
     sys.exit(main())

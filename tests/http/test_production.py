@@ -20,17 +20,16 @@ usage: test_production.py NITELIKD NITELIK NITELIK_SIGNER NITELIK_IMZA [sqlite|p
 
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, check  # noqa: E402
-from esign_env import (AYSE, ISIL, MEHMET, MODULE, ROOT, Client, Env, SkipEngine, run,  # noqa: E402
-                       status, wait_page)
-from test_wizard import CAPTCHA, good_form, last_code, login, send_code, url, verify  # noqa: E402
+from esign_env import MODULE, ROOT, env_main, run, status, wait_page  # noqa: E402
+from flows import (AYSE, CAPTCHA, ISIL, MEHMET, Client, applicant, choose_wet,  # noqa: E402
+                   fill_and_confirm, ra_decide, url)
+from flows import staff as staff_login  # noqa: E402
 
 tap = Tap()
 S = {}
@@ -39,12 +38,7 @@ S = {}
 # ---- helpers ----
 
 def staff(env, user, password):
-    c = Client(env.srv)
-    csrf = c.page("/kurum/giris").csrf
-    r = c.req("POST", "/kurum/giris", {"csrf": csrf, "username": user, "password": password})
-    check(r.status == 303, "staff login %s: %d" % (user, r.status))
-    c.home = r.header("location")
-    return c
+    return staff_login(env.srv, user, password)
 
 
 def operator(env):
@@ -75,13 +69,7 @@ def item(text, no):
 
 
 def set_status(env, no, st):
-    q = "UPDATE orders SET status = '%s' WHERE order_no = %d" % (st, int(no))
-    if env.pg_admin:
-        run(["psql", env.db_url, "-qc", q])
-    else:
-        import sqlite3
-        with sqlite3.connect(os.path.join(env.data, "nitelik.db")) as d:
-            d.execute(q)
+    exec_sql(env, "UPDATE orders SET status = '%s' WHERE order_no = %d" % (st, int(no)))
 
 
 def exec_sql(env, q):
@@ -97,30 +85,13 @@ def order_status(env, no):
     return env.sql("SELECT status FROM orders WHERE order_no = %s", no)[0]
 
 
-def fill_and_confirm(c, mobile, **over):
-    """Step 1 of the wizard and its SMS code: the client stands at step 2."""
-    p = c.page(url(c, "form"))
-    r = c.req("POST", url(c, "form"), good_form(p.csrf, mobile, **over))
-    check(r.status == 303 and r.header("location").endswith("/sms"),
-          "submit: %d %s" % (r.status, r.text[:400]))
-    check(send_code(c).status == 200, "send code")
-    r = verify(c, last_code(c, re.sub(r"\D", "", mobile)[-10:]))
-    check(r.status == 303 and r.header("location").endswith("/onay"), "code: %d" % r.status)
-
-
 def approve_wet(env, c):
     """Islak İmza, then the registration officer registers the paper."""
-    p = c.page(url(c, "onay"))
-    version = re.search(r'name="version" value="(\d+)"', p.text).group(1)
-    r = c.req("POST", url(c, "onay"), {"csrf": p.csrf, "method": "islak", "version": version})
-    check(r.status == 303, "islak: %d" % r.status)
+    choose_wet(c)
     r = c.req("GET", url(c, "form.pdf"))
     m = re.search(r'-(NF[A-Z2-7]{12})\.pdf"', r.header("content-disposition") or "")
     check(r.status == 200 and m, "form pdf: %d" % r.status)
-    ra = staff(env, "kayit", "kayit-demo")
-    p = ra.req("GET", "/kayit/form/%s" % m.group(1))
-    csrf = re.search(r'name="csrf" value="([^"]+)"', p.text).group(1)
-    r = ra.req("POST", "/kayit/form/%s/kabul" % m.group(1), {"csrf": csrf})
+    r = ra_decide(staff(env, "kayit", "kayit-demo"), m.group(1), "kabul")
     check(r.status == 303, "RA kabul: %d %s" % (r.status, r.text[:300]))
 
 
@@ -192,7 +163,7 @@ def access(env):
 @tap.test
 def refused_not_approved(env):
     """an order in Üretim Bekleniyor without an approved form is refused, audited, not issued"""
-    c = login(env.srv, MEHMET)
+    c = applicant(env.srv, MEHMET)
     S["mehmet"] = c
     set_status(env, c.no, "production_wait")
     r = batch(env)
@@ -382,7 +353,7 @@ def loss_replacement(env):
     for pem in (same1, same2, elsewhere, token):
         check(ocsp(env, pem)[0] == "good", "before: not good")
     # the form, reason Kayıp/Çalıntı, approved with e-İmza from the token
-    c = login(env.srv, AYSE)
+    c = applicant(env.srv, AYSE)
     fill_and_confirm(c, "0532 123 45 67", reason="lost", period="1", card_reader="none")
     p = c.page(url(c, "onay"))
     version = re.search(r'name="version" value="(\d+)"', p.text).group(1)
@@ -420,7 +391,7 @@ def renewal_waits_then_follows_the_old_one(env):
     """Yenileme: held until 2 months before the old end, then valid from the old certificate's end"""
     old = issue_for(env, "isil-old", ISIL, "IŞIL", "ÇELİK", days=90)
     old_nb, old_na = dates(old)
-    c = login(env.srv, ISIL)
+    c = applicant(env.srv, ISIL)
     fill_and_confirm(c, "0544 111 22 33", email="isil.celik@example.org", reason="renewal",
                      period="1", card_reader="none")
     approve_wet(env, c)
@@ -446,25 +417,7 @@ def renewal_waits_then_follows_the_old_one(env):
 
 
 def main():
-    engine = sys.argv[5] if len(sys.argv) > 5 else "sqlite"
-    try:
-        env = Env(*sys.argv[1:5], conf_extra="\n[production]\npin_delivery = both\nauto = false\n",
-                  engine=engine)
-    except SkipEngine as e:
-        print("1..0 # SKIP %s" % e)
-        return 0
-    print("# engine: %s" % engine)
-    try:
-        status_ = tap.run(env)
-    finally:
-        rc = env.close()
-        bad = env.srv.sanitizer_errors()
-        env.srv.cleanup()
-    if rc != 0 or bad:
-        print("# nitelikd exit %s, sanitizer: %s" % (rc, bad))
-        status_ = 1
-    return status_
-
+    return env_main(tap, sys.argv[1:], "\n[production]\npin_delivery = both\nauto = false\n")
 
 if __name__ == "__main__":
     sys.exit(main())

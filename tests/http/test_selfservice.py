@@ -18,17 +18,16 @@ usage: test_selfservice.py NITELIKD NITELIK NITELIK_SIGNER NITELIK_IMZA [SHIM] [
 
 import os
 import re
-import subprocess
 import sys
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, check  # noqa: E402
-from esign_env import AYSE, MEHMET, MODULE, Client, Env, SkipEngine, run, to_step2  # noqa: E402
+from esign_env import MODULE, env_main, run  # noqa: E402
+from flows import AYSE, MEHMET, WORD, Client, to_step2  # noqa: E402
 
 tap = Tap()
 S = {}
-WORD = "Gizli2026ş"
 
 
 def holder(env):
@@ -424,31 +423,9 @@ def blocked_token_unblocked(env):
 
 def main():
     args = sys.argv[1:]
-    engine = "sqlite"
-    if args and args[-1] in ("sqlite", "postgres"):
-        engine = args.pop()
-    if len(args) > 4:
-        S["shim"] = os.path.abspath(args[4])
-    try:
-        env = Env(*args[:4], conf_extra="\n[throttle]\nid_max_failures = 5\n", engine=engine)
-    except SkipEngine as e:
-        print("1..0 # SKIP %s" % e)
-        return 0
-    print("# engine: %s" % engine)
-    status_ = 1
-    try:
-        status_ = tap.run(env)
-    finally:
-        rc = env.close()
-        bad = env.srv.sanitizer_errors()
-        if status_:
-            sys.stdout.write("".join("# " + line for line in env.srv.stderr_lines[-40:]))
-        env.srv.cleanup()
-    if rc != 0 or bad:
-        print("# nitelikd exit %s, sanitizer: %s" % (rc, bad))
-        status_ = 1
-    return status_
-
+    if len(args) > 5 or (len(args) == 5 and args[-1] not in ("sqlite", "postgres")):
+        S["shim"] = os.path.abspath(args.pop(4))
+    return env_main(tap, args, "\n[throttle]\nid_max_failures = 5\n")
 
 if __name__ == "__main__":
     sys.exit(main())

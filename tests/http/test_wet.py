@@ -20,12 +20,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, Tap, check  # noqa: E402
-from test_wizard import (AYSE, CAPTCHA, ISIL, MEHMET, Client, good_form, last_code,  # noqa: E402
-                         login, send_code, sms_page, url, verify)
+from harness import Tap, check  # noqa: E402
+from flows import (AYSE, ISIL, MEHMET, Client, applicant, choose_wet, fill_and_confirm,  # noqa: E402
+                   outbox, ra_decide, run_tests, staff, start_demo, url)
 
 tap = Tap()
 POSTAL = "Nitelik Sertifikasyon Merkezi | Gazi Mustafa Kemal Bulvarı No: 7 P.K. 12 | 06570 Çankaya / ANKARA"
@@ -41,19 +40,8 @@ state = {}   # what one test leaves for the next: codes, pdf bytes, clients
 
 def to_step3(c, mobile, base="0", **over):
     """Step 1 (version base+1) -> SMS code -> step 2 Islak İmza -> step 3."""
-    p = c.page(url(c, "form"))
-    form = good_form(p.csrf, mobile, base, **dict(FORM, **over))
-    r = c.req("POST", url(c, "form"), form)
-    check(r.status == 303 and r.header("location").endswith("/sms"),
-          "submit: %d %s" % (r.status, r.text[:300]))
-    r = send_code(c)
-    check(r.status == 200, "send code: %d" % r.status)
-    r = verify(c, last_code(c, re.sub(r"\D", "", mobile)[-10:]))
-    check(r.status == 303 and r.header("location").endswith("/onay"), "code: %d" % r.status)
-    p = c.page(url(c, "onay"))
-    version = re.search(r'name="version" value="(\d+)"', p.text).group(1)
-    r = c.req("POST", url(c, "onay"), {"csrf": p.csrf, "method": "islak", "version": version})
-    check(r.status == 303 and r.header("location").endswith("/sonuc"), "islak: %d" % r.status)
+    fill_and_confirm(c, mobile, base, **dict(FORM, **over))
+    choose_wet(c)
     r = c.req("GET", url(c, "sonuc"))
     check(r.status == 200, "result page: %d" % r.status)
     return r
@@ -95,13 +83,7 @@ def read_barcode(pdf):
 
 
 def ra_login(srv):
-    c = Client(srv)
-    csrf = c.page("/kurum/giris").csrf
-    r = c.req("POST", "/kurum/giris", {"csrf": csrf, "username": "kayit",
-                                       "password": "kayit-demo"})
-    check(r.status == 303 and r.header("location") == "/kayit",
-          "RA login: %d %s" % (r.status, r.header("location")))
-    return c
+    return staff(srv, "kayit", "kayit-demo", home="/kayit")
 
 
 def scan(ra, code):
@@ -113,27 +95,12 @@ def scan(ra, code):
     return r
 
 
-def decide(ra, code, leaf, reason=None):
-    p = ra.req("GET", "/kayit/form/%s" % code)
-    csrf = re.search(r'name="csrf" value="([^"]+)"', p.text).group(1)
-    form = {"csrf": csrf}
-    if reason is not None:
-        form["reason"] = reason
-    return ra.req("POST", "/kayit/form/%s/%s" % (code, leaf), form)
-
-
-def outbox(c):
-    r = c.req("GET", "/demo/outbox")
-    check(r.status == 200, "outbox: %d" % r.status)
-    return r.text
-
-
 # ---- the PDF ----
 
 @tap.test
 def pdf_for_its_owner_only(srv):
     """Islak İmza -> step 3 links the PDF; its owner downloads it, nobody else"""
-    c = login(srv, AYSE)
+    c = applicant(srv, AYSE)
     r = c.req("GET", url(c, "form.pdf"))
     check(r.status == 409, "PDF before the form is confirmed: %d" % r.status)
     r = to_step3(c, "0532 123 45 67")
@@ -150,7 +117,7 @@ def pdf_for_its_owner_only(srv):
     again = get_pdf(c)
     check(again.code == r.code, "the same version changed its code")
     # Another person, an anonymous caller, a malformed order number.
-    m = login(srv, MEHMET)
+    m = applicant(srv, MEHMET)
     r2 = m.req("GET", url(c, "form.pdf"))
     check(r2.status == 404 and not r2.body.startswith(b"%PDF"), "other person: %d" % r2.status)
     r2 = Client(srv).req("GET", url(c, "form.pdf"))
@@ -223,7 +190,7 @@ def ra_registers_the_form(srv):
     for w in (code, "SD-" + state["ayse"].no, "AYŞE YILMAZ", FORM["address"], FORM["unit"],
               "Başvuru Formu Bekleniyor", "Kabul", "Red"):
         check(w in r.text, "form page lacks %r" % w)
-    r = decide(ra, code, "kabul")
+    r = ra_decide(ra, code, "kabul")
     check(r.status == 303 and r.header("location") == "/kayit?kabul=" + code,
           "accept: %d %s" % (r.status, r.text[:300]))
     r = ra.req("GET", r.header("location"))
@@ -276,7 +243,7 @@ def garbage_and_unknown_refused(srv):
 @tap.test
 def old_version_barcode_refused(srv):
     """a new form version makes a new code; the old barcode is refused, the new one registers"""
-    m = login(srv, MEHMET)
+    m = applicant(srv, MEHMET)
     to_step3(m, "0533 765 43 21", email="mehmet.ozturk@example.org")
     old = get_pdf(m).code
     # "Önceki Başvuru": version 2 with another unit.
@@ -294,7 +261,7 @@ def old_version_barcode_refused(srv):
     p = ra.page("/kayit")
     r = ra.req("POST", "/kayit/form/%s/kabul" % old, {"csrf": p.csrf})
     check(r.status == 409 and "eski bir sürümüne" in r.text, "old code accepted: %d" % r.status)
-    r = decide(ra, new, "kabul")
+    r = ra_decide(ra, new, "kabul")
     check(r.status == 303, "new code: %d %s" % (r.status, r.text[:300]))
     r = ra.req("GET", r.header("location"))
     check("Ödeme Bekleniyor" in r.text, "person-paid order did not wait for payment")
@@ -303,13 +270,13 @@ def old_version_barcode_refused(srv):
 @tap.test
 def rejection_with_reason(srv):
     """Red needs a reason; the person is told it and his new form gets a new code"""
-    c = login(srv, ISIL)
+    c = applicant(srv, ISIL)
     to_step3(c, "0544 111 22 33", email="isil.celik@example.org")
     code = get_pdf(c).code
     ra = state["ra"]
-    r = decide(ra, code, "red", reason="")
+    r = ra_decide(ra, code, "red", reason="")
     check(r.status == 400 and "gerekçesini yazınız" in r.text, "empty reason: %d" % r.status)
-    r = decide(ra, code, "red", reason="Formda düzeltme yapılmış; imza eksik")
+    r = ra_decide(ra, code, "red", reason="Formda düzeltme yapılmış; imza eksik")
     check(r.status == 303 and r.header("location") == "/kayit?red=" + code,
           "reject: %d %s" % (r.status, r.text[:300]))
     r = ra.req("GET", r.header("location"))
@@ -332,19 +299,8 @@ def rejection_with_reason(srv):
     to_step3(c, "0544 111 22 33", base="1", email="isil.celik@example.org")
     new = get_pdf(c).code
     check(new != code, "new version kept the rejected code")
-    r = decide(ra, new, "kabul")
+    r = ra_decide(ra, new, "kabul")
     check(r.status == 303, "new version accepted: %d" % r.status)
-
-
-def start(exe):
-    srv = Server(exe)
-    os.makedirs(srv.demo, exist_ok=True)
-    with open(os.path.join(srv.demo, "nitelik.conf"), "w") as f:
-        f.write("[server]\nlisten = 127.0.0.1:0\nbase_url = http://127.0.0.1:8080\n\n"
-                "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
-                "[demo]\nenabled = true\nfixed_captcha = %s\n\n"
-                "[ca]\npostal_address = %s\n" % (srv.demo, srv.demo, CAPTCHA, POSTAL))
-    return srv.start()
 
 
 def main():
@@ -352,18 +308,7 @@ def main():
         if not shutil.which(tool):
             print("1..0 # SKIP %s not installed (scripts/deps.sh)" % tool)
             return 0
-    srv = start(sys.argv[1])
-    try:
-        status = tap.run(srv)
-    finally:
-        rc = srv.stop()
-        bad = srv.sanitizer_errors()
-        srv.cleanup()
-    if rc != 0 or bad:
-        print("# nitelikd exit %s, sanitizer: %s" % (rc, bad))
-        status = 1
-    return status
-
+    return run_tests(tap, start_demo(sys.argv[1], "\n[ca]\npostal_address = %s\n" % POSTAL))
 
 if __name__ == "__main__":
     sys.exit(main())

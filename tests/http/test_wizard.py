@@ -20,79 +20,11 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Server, Tap, check  # noqa: E402
+from flows import (AYSE, FORM_CT, ISIL, MEHMET, Client, applicant, good_form, last_code,  # noqa: E402
+                   outbox, run_tests, send_code, sms_page, start_demo, submit, url, verify)
 
 tap = Tap()
-CAPTCHA = "ACDEF"
-PASSWORD = "Demo2026"
-AYSE = "64172043210"
-MEHMET = "57855534068"
-ISIL = "49214588584"
-
-
-class Client:
-    """One browser: a session cookie."""
-
-    def __init__(self, srv):
-        self.srv = srv
-        self.sid = None
-
-    def req(self, method, path, form=None, raw=None, headers=None):
-        h = {}
-        if self.sid:
-            h["Cookie"] = "nl_sid=" + self.sid
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-        if raw is not None:
-            body = raw
-        if body is not None:
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        h.update(headers or {})
-        r = self.srv.request(method, path, body=body, headers=h)
-        for v in r.all("set-cookie"):
-            if v.startswith("nl_sid="):
-                self.sid = v.split(";")[0][len("nl_sid="):] or None
-        r.text = r.body.decode("utf-8", "replace")
-        return r
-
-    def page(self, path):
-        r = self.req("GET", path)
-        m = re.search(r'name="csrf" value="([^"]+)"', r.text)
-        check(r.status == 200 and m, "GET %s: %d %s" % (path, r.status, r.text[:300]))
-        r.csrf = m.group(1)
-        return r
-
-
-def login(srv, tckn):
-    c = Client(srv)
-    csrf = c.page("/giris/form").csrf
-    check(c.req("GET", "/captcha.png").status == 200, "captcha")
-    r = c.req("POST", "/giris/form", {"csrf": csrf, "captcha": CAPTCHA, "id_number": tckn,
-                                      "password": PASSWORD})
-    check(r.status == 303, "login %s: %d %s" % (tckn, r.status, r.text[:300]))
-    r = c.req("GET", "/basvurularim")
-    m = re.search(r'/basvuru/(\d+)/form', r.text)
-    check(m, "no Başvuruyu Tamamla link for %s: %s" % (tckn, r.text[:500]))
-    c.no = m.group(1)
-    return c
-
-
-def url(c, leaf, no=None):
-    return "/basvuru/%s/%s" % (no or c.no, leaf)
-
-
-def good_form(csrf, mobile, base="0", **over):
-    f = {"csrf": csrf, "action": "submit", "base_version": base, "period": "2",
-         "card_reader": "mini", "publish": "no", "reason": "first",
-         "security_word": "Gizli2026ş", "security_word2": "Gizli2026ş",
-         "email": "ayse.yilmaz@example.org", "mobile": mobile, "operator": "turkcell",
-         "home_phone": "", "info_channel": "both", "registry_no": "MEB-0001",
-         "unit": "Bilgi İşlem Şubesi", "title": "Öğretmen", "work_phone": "0312 222 33 44",
-         "extension": "1234", "address_type": "institution",
-         "address": "Atatürk Bulvarı No: 1 Kızılay", "province": "6", "district": "Çankaya",
-         "postal_code": "06420", "delivery_method": "courier"}
-    f.update(over)
-    return f
+login = applicant
 
 
 def field_errors(text):
@@ -100,44 +32,9 @@ def field_errors(text):
     return dict(re.findall(r'class="field-error" id="err-(\w+)">([^<]*)<', text))
 
 
-def submit(c, mobile, base="0", **over):
-    r = c.page(url(c, "form"))
-    return c.req("POST", url(c, "form"), good_form(r.csrf, mobile, base, **over))
-
-
-def sms_page(c):
-    r = c.page(url(c, "sms"))
-    r.version = re.search(r'name="version" value="(\d+)"', r.text).group(1)
-    return r
-
-
-def send_code(c):
-    p = sms_page(c)
-    return c.req("POST", url(c, "sms"), {"csrf": p.csrf, "action": "send",
-                                         "version": p.version})
-
-
-def verify(c, code, version=None):
-    p = sms_page(c) if version is None else None
-    csrf = p.csrf if p else c.page(url(c, "form")).csrf
-    return c.req("POST", url(c, "sms"), {"csrf": csrf, "action": "verify", "code": code,
-                                         "version": version or p.version})
-
-
-def last_code(c, mobile):
-    """The newest SMS code to mobile, from the demo outbox (newest first)."""
-    r = c.req("GET", "/demo/outbox")
-    check(r.status == 200, "demo outbox: %d" % r.status)
-    i = r.text.find(mobile)
-    check(i >= 0, "no SMS to %s in the outbox" % mobile)
-    m = re.search(r"kodunuz: (\d{6})", r.text[i:])
-    check(m, "no code in the outbox after %s" % mobile)
-    return m.group(1)
-
-
 def sms_count(c, mobile):
-    r = c.req("GET", "/demo/outbox")
-    return len(re.findall(r"kodunuz: \d{6}", r.text)), r.text.count(mobile)
+    text = outbox(c)
+    return len(re.findall(r"kodunuz: \d{6}", text)), text.count(mobile)
 
 
 def clock(srv, seconds):
@@ -243,7 +140,7 @@ def too_long_bad_utf8_and_script(srv):
     p = c.page(url(c, "form"))
     raw = urllib.parse.urlencode(good_form(p.csrf, "5441112233")).encode()
     raw = raw.replace(b"title=%C3%96%C4%9Fretmen", b"title=%C3%28%FF")
-    r = c.req("POST", url(c, "form"), raw=raw)
+    r = c.req("POST", url(c, "form"), raw=raw, ctype=FORM_CT)
     check(r.status == 400, "bad UTF-8: %d" % r.status)
     check("title" in field_errors(r.text), str(field_errors(r.text)))
     r = submit(c, "5441112233", unit="<script>alert(1)</script>", address="kısa")
@@ -446,29 +343,8 @@ def demo_clock_only_in_demo_mode(srv):
         s.cleanup()
 
 
-def start(exe):
-    srv = Server(exe)
-    os.makedirs(srv.demo, exist_ok=True)
-    with open(os.path.join(srv.demo, "nitelik.conf"), "w") as f:
-        f.write("[server]\nlisten = 127.0.0.1:0\nbase_url = http://127.0.0.1:8080\n\n"
-                "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
-                "[demo]\nenabled = true\nfixed_captcha = %s\n" % (srv.demo, srv.demo, CAPTCHA))
-    return srv.start()
-
-
 def main():
-    srv = start(sys.argv[1])
-    try:
-        status = tap.run(srv)
-    finally:
-        rc = srv.stop()
-        bad = srv.sanitizer_errors()
-        srv.cleanup()
-    if rc != 0 or bad:
-        print("# nitelikd exit %s, sanitizer: %s" % (rc, bad))
-        status = 1
-    return status
-
+    return run_tests(tap, start_demo(sys.argv[1]))
 
 if __name__ == "__main__":
     sys.exit(main())
