@@ -1,4 +1,4 @@
-/* Personalising the card of one claimed production row (production.h,
+/* Personalising the card of one claimed production row (card.h,
  * docs/production.md). The steps are ordered so that nothing is ever
  * half-recorded:
  *   1. re-check the order (still Üretim Bekleniyor, approved, settled);
@@ -16,6 +16,8 @@
  * A failure in 3-6 revokes what 4 issued (cessationOfOperation) and leaves
  * the order in Üretim Bekleniyor for a retry; the spoiled card is left
  * uninitialised-for-use (its label names the attempt). */
+#include "app/card.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <sodium.h>
@@ -27,7 +29,7 @@
 
 #include "app/approve.h"
 #include "app/payment.h"
-#include "app/production.h"
+#include "app/production_notify.h"
 #include "core/datetime.h"
 #include "core/geo.h"
 #include "core/order.h"
@@ -39,6 +41,17 @@
 #include "store/store_forms.h"
 #include "store/store_orders.h"
 #include "store/store_persons.h"
+
+int nl_production_revoke_reason(int order_reason)
+{
+	switch (order_reason) {
+	case NL_REASON_LOST:
+	case NL_REASON_PIN_LOST: return 1;       /* keyCompromise */
+	case NL_REASON_ID_UPDATE: return 3;      /* affiliationChanged */
+	case NL_REASON_HW_FAILURE: return 4;     /* superseded */
+	default: return 0;                       /* not a replacement: revoke nothing */
+	}
+}
 
 #define CRL_CESSATION 5
 #define KEY_LABEL "imza"

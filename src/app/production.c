@@ -10,6 +10,7 @@
 
 #include "app/approve.h"
 #include "app/payment.h"
+#include "app/production_notify.h"
 #include "core/datetime.h"
 #include "core/order.h"
 #include "pki/pki.h"
@@ -21,24 +22,14 @@
 
 #define LEASE_S 600   /* a card takes seconds; a node silent this long is gone */
 
-int nl_production_revoke_reason(int order_reason)
-{
-	switch (order_reason) {
-	case NL_REASON_LOST:
-	case NL_REASON_PIN_LOST: return 1;       /* keyCompromise */
-	case NL_REASON_ID_UPDATE: return 3;      /* affiliationChanged */
-	case NL_REASON_HW_FAILURE: return 4;     /* superseded */
-	default: return 0;                       /* not a replacement: revoke nothing */
-	}
-}
-
 /* ---- the CA of the data folder ---- */
 
 static pthread_mutex_t ca_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct nl_ca *the_ca;
 static bool ca_tried;
 
-const struct nl_ca *nl_production_ca(struct nl_app *app)
+/* The CA of the data folder (loaded once; NULL when there is none). */
+static const struct nl_ca *production_ca(struct nl_app *app)
 {
 	pthread_mutex_lock(&ca_lock);
 	if (!the_ca && !ca_tried) {
@@ -262,7 +253,7 @@ nl_err nl_production_run(struct nl_app *app, int64_t now, const char *actor,
 	if ((rc = nl_store_production_due(c, now, (int)app->drivers.production.batch, &due, &n)))
 		return rc;
 	if (n == 0) goto out;
-	const struct nl_ca *ca = nl_production_ca(app);
+	const struct nl_ca *ca = production_ca(app);
 	if (!ca || nl_signer_connect(ca->conf.socket, &sg) != NL_OK) {
 		rc = NL_ERR_CONFIG;
 		goto out;

@@ -1,6 +1,6 @@
 /* Production (SPEC §9; docs/production.md): the scheduler that decides when an
  * order in Üretim Bekleniyor is produced, the batch that personalises its
- * card (app/card.c), and the "ends in 2 months" notices.
+ * card (app/card.h, which knows nothing of the batch), and the "ends in 2 months" notices.
  *
  * When an order is produced:
  *   İlk Sertifika, Diğer                    at once
@@ -29,29 +29,10 @@
 #include <stdint.h>
 
 #include "app/app.h"
-#include "pki/ca_store.h"
-#include "signer/client.h"
+#include "app/card.h"
 #include "store/store_production.h"
 
-/* RFC 5280 CRLReason chosen for the old certificates of a replacement:
- * Kayıp/Çalıntı and PIN/PUK Kayıp/Çalıntı -> keyCompromise (1): the card or
- * the secret that unlocks it is in unknown hands; Kimlik Bilgisi Güncelleme
- * -> affiliationChanged (3): "the subject's name or other information in the
- * certificate has been modified" with no suspicion on the key; Donanım
- * Arızası -> superseded (4): a working replacement supersedes it. */
-int nl_production_revoke_reason(int order_reason);
-
 #define NL_PRODUCTION_MAX_ITEMS 64
-
-struct nl_production_item {
-	int64_t order_no;
-	char state[16];          /* done | failed | scheduled (will be retried) | refused */
-	char card_label[40];
-	char cert_serial[64];
-	char backup_serial[64];
-	int64_t revoked;
-	char error[256];
-};
 
 struct nl_production_report {
 	size_t scheduled;        /* new production rows (due now or later) */
@@ -82,29 +63,5 @@ nl_err nl_production_pin_letter(struct nl_app *app, int64_t order_no, const char
  * the expiry notices (once per certificate, expiry_notice_days ahead). */
 nl_err nl_production_job(struct nl_app *app, int64_t now);
 nl_err nl_expiry_notice_job(struct nl_app *app, int64_t now);
-
-/* ---- internal to production.c and card.c ---- */
-
-/* The CA of the data folder (loaded once; NULL when there is none). */
-const struct nl_ca *nl_production_ca(struct nl_app *app);
-
-/* Produces the card of one claimed production row (card.c): PKCS#11 card,
- * key pair on it, certificate(s) issued and written, old ones revoked for a
- * replacement, then in one transaction the order -> Üretildi, the PIN letter
- * and the notifications. On failure every certificate issued on the way is
- * revoked and p->last_error says why; the row is left for the caller to
- * reschedule or fail. */
-nl_err nl_card_produce(struct nl_app *app, nl_signer *sg, const struct nl_ca *ca,
-                       struct nl_production *p, int64_t now, const char *actor,
-                       struct nl_production_item *item);
-
-/* Tells the order's person by the information channel of its current form
- * version (production_notify.c), inside the caller's transaction. kind names
- * web/templates/{mail,sms}/<kind>.*; vars given_name, surname, order_no and
- * base_url are set here, extra ones added. */
-struct nl_notify_var;
-nl_err nl_production_notify(nl_conn *c, const struct nl_config *cfg, int64_t order_id,
-                            const char *kind, const char *subject,
-                            const struct nl_notify_var *extra, size_t n_extra, int64_t now);
 
 #endif

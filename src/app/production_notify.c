@@ -1,11 +1,11 @@
-/* Notifications of production, shipping and expiry (production.h): by the
+/* Notifications of production, shipping and expiry (production_notify.h): by the
  * information channel chosen on the order's current form version. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app/approve.h"
-#include "app/production.h"
+#include "app/production_notify.h"
 #include "store/store_forms.h"
 #include "store/store_orders.h"
 #include "store/store_persons.h"

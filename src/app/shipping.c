@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "app/approve.h"
-#include "app/production.h"
+#include "app/production_notify.h"
 #include "core/datetime.h"
 #include "core/geo.h"
 #include "core/order.h"
