@@ -1,6 +1,7 @@
 /* The server's own state behind struct nl_server and struct nl_req. Only the
- * server files (server.c, request.c, response.c, session.c, static_files.c,
- * metrics.c, reqlog.c, ops.c) include this; handlers use http.h. */
+ * server files (server.c, server_access.c, server_gate.c, request.c, response.c,
+ * session.c, static_files.c, metrics.c, reqlog.c, ops.c) include this; handlers
+ * use http.h. */
 #ifndef NL_WEB_SERVER_INTERNAL_H
 #define NL_WEB_SERVER_INTERNAL_H
 
@@ -105,6 +106,19 @@ struct nl_req_private {
 	struct nl_resp_header *headers;
 	const char *set_cookie;         /* Set-Cookie value for nl_sid, or NULL */
 };
+
+/* server_access.c: libmicrohttpd's access handler and completion callback
+ * (cls is the struct nl_server), installed by nl_server_start. */
+enum MHD_Result nl_server_on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                     const char *method, const char *version,
+                                     const char *upload_data, size_t *upload_data_size,
+                                     void **con_cls);
+void nl_server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                            enum MHD_RequestTerminationCode toe);
+
+/* server_gate.c: runs once the whole request is in: decode, route, session,
+ * auth, CSRF, handler. Queues exactly one response. */
+void nl_server_dispatch(struct nl_req *r);
 
 /* request.c */
 nl_err nl_req_decode_path(nl_arena *a, const char *raw, const char **out);
