@@ -8,41 +8,22 @@
 //     (KABUL EDİYORUM signed with his token): Seçiminiz kaydedildi; then his
 //     form is approved by e-Onay (the undertaking, the checkbox, the button).
 // Screenshots: tests/out/e2e/esign-*.png.
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { launch, shot, step, expect, done, BASE } from '../lib.mjs';
+import { AYSE, DATA, MEHMET, confirmBySms, demoToken, expectNoScriptErrors, openForm, personLogin,
+  sign as signWith, startCA, stopCA, submitStep1 } from '../flows.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const BUILD = process.env.NL_BUILD_DIR;
-const DATA = process.env.NL_DATA_DIR;
-const CAPTCHA = process.env.NL_CAPTCHA || 'ACDEF';
-const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
-const AYSE = '64172043210';
-const MEHMET = '57855534068';
 const tokens = {
   [AYSE]: { dir: join(DATA, 'imza-ayse'), label: 'ayse-kart', args: [AYSE, 'AYŞE', 'YILMAZ'] },
   [MEHMET]: { dir: join(DATA, 'imza-mehmet'), label: 'mehmet-kart', args: [MEHMET, 'MEHMET', 'ÖZTÜRK'] },
 };
-let signer = null;
-// The signer is ours to stop, also when a step throws past done().
-process.on('exit', () => { if (signer) signer.kill(); });
 
 const { browser, context, page, problems } = await launch();
 
-// nitelik-imza with a token; resolves with {code, out, err}.
+// nitelik-imza with the person's token; resolves with {rc, out, err}.
 function sign(tckn, code) {
-  const t = tokens[tckn];
-  return new Promise((resolve) => {
-    const p = spawn(join(BUILD, 'src/cmd/nitelik-imza'),
-      ['--server', BASE, '--module', MODULE, '--token', t.label, code],
-      { env: { ...process.env, SOFTHSM2_CONF: join(t.dir, 'softhsm2.conf'), NITELIK_IMZA_PIN: '123456' } });
-    let out = '', err = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { err += d; });
-    p.on('close', (rc) => resolve({ rc, out, err }));
-  });
+  return signWith(tokens[tckn], code);
 }
 
 async function waitCode(p) {
@@ -62,63 +43,18 @@ async function signAndWait(p, tckn, code, urlEnd) {
 }
 
 async function formLogin(p, tckn) {
-  await p.goto(`${BASE}/giris/form`);
-  await p.fill('input[name="captcha"]', CAPTCHA);
-  await p.fill('input[name="id_number"]', tckn);
-  await p.fill('input[name="password"]', 'Demo2026');
-  await Promise.all([p.waitForNavigation(), p.click('form button[type="submit"]')]);
-  await p.goto(`${BASE}/basvurularim`);
-  await Promise.all([p.waitForNavigation(), p.locator('a[href$="/form"]').first().click()]);
+  await personLogin(p, tckn);
+  await openForm(p);
 }
 
 async function fillAndConfirm(p, ctx, mobile, email) {
-  await p.selectOption('[name="period"]', '1');
-  await p.selectOption('[name="card_reader"]', 'standard');
-  await p.check('input[name="publish"][value="no"]');
-  await p.selectOption('[name="reason"]', 'first');
-  await p.fill('[name="security_word"]', 'Güvenli2026');
-  await p.fill('[name="security_word2"]', 'Güvenli2026');
-  await p.fill('[name="email"]', email);
-  await p.fill('[name="mobile"]', mobile);
-  await p.selectOption('[name="operator"]', 'turkcell');
-  await p.selectOption('[name="info_channel"]', 'email');
-  await p.fill('[name="unit"]', 'Bilgi İşlem Şubesi');
-  await p.fill('[name="title"]', 'Öğretmen');
-  await p.fill('[name="work_phone"]', '0312 444 55 66');
-  await p.selectOption('[name="address_type"]', 'institution');
-  await p.fill('[name="address"]', 'Atatürk Bulvarı No: 1, Kızılay');
-  await p.selectOption('[name="province"]', '6');
-  await p.waitForFunction(() =>
-    [...document.querySelectorAll('select[name="district"] option')].some((o) => o.value === 'Çankaya'));
-  await p.selectOption('[name="district"]', 'Çankaya');
-  await p.fill('[name="postal_code"]', '06420');
-  await p.selectOption('[name="delivery_method"]', 'courier');
-  await Promise.all([p.waitForNavigation(), p.click('button[value="submit"]')]);
-  expect(p.url().endsWith('/sms'), `after submit: ${p.url()}`);
-  await Promise.all([p.waitForNavigation(), p.click('button[value="send"]')]);
-  const outbox = await ctx.newPage();
-  await outbox.goto(`${BASE}/demo/outbox`);
-  const body = await outbox.textContent('body');
-  await outbox.close();
-  const digits = mobile.replace(/\D/g, '').slice(-10);
-  const m = /kodunuz: (\d{6})/.exec(body.slice(body.indexOf(digits)));
-  expect(m, 'no SMS code in the demo outbox');
-  await p.fill('[name="code"]', m[1]);
-  await Promise.all([p.waitForNavigation(), p.click('button[value="verify"]')]);
-  expect(p.url().endsWith('/onay'), `after the code: ${p.url()}`);
+  await submitStep1(p, { mobile, email });
+  await confirmBySms(p, ctx, mobile);
 }
 
 await step('the demo CA, its signer and two demo tokens with qualified certificates', async () => {
-  execFileSync(join(BUILD, 'src/cmd/nitelik'), ['ca', 'init', '--data', DATA, '--base-url', BASE],
-    { stdio: 'ignore' });
-  signer = spawn(join(BUILD, 'src/cmd/nitelik-signer'), ['--data', DATA], { stdio: 'ignore' });
-  for (let i = 0; i < 100 && !existsSync(join(DATA, 'ca', 'signer.sock')); i++)
-    await new Promise((r) => setTimeout(r, 50));
-  for (const t of Object.values(tokens))
-    execFileSync(join(ROOT, 'scripts', 'demo-token.sh'), [DATA, ...t.args], {
-      stdio: 'ignore',
-      env: { ...process.env, NITELIK_BUILD: BUILD, NITELIK_TOKEN_DIR: t.dir, NITELIK_TOKEN_LABEL: t.label },
-    });
+  await startCA();
+  for (const t of Object.values(tokens)) demoToken(t, t.args);
   expect(existsSync(join(tokens[MEHMET].dir, 'cert.pem')), 'no certificate on the token');
 });
 
@@ -190,10 +126,9 @@ await step('with consent in force step 2 offers e-Onay, and it approves the form
 });
 
 await step('no script errors or CSP violations', async () => {
-  const real = problems.filter((p) => !p.includes('Failed to load resource'));
-  expect(real.length === 0, real.join('\n'));
+  expectNoScriptErrors(problems);
 });
 
 await browser.close();
-if (signer) signer.kill();
+stopCA();
 done();

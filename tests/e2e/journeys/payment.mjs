@@ -13,15 +13,11 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, shot, step, expect, done, BASE } from '../lib.mjs';
+import { CAPTCHA, MEHMET, navClick as submit, personLogin, preapply, staffLogin } from '../flows.mjs';
 
-const CAPTCHA = process.env.NL_CAPTCHA || 'ACDEF';
-const MEHMET = '57855534068';      // demo person with a person-paid order (SD-100002)
+// MEHMET: the demo person with a person-paid order (SD-100002).
 const NEW_TCKN = '56789123416';    // valid check digits, nobody in the demo
 const { browser, page, problems } = await launch();
-
-async function submit(p, selector) {
-  await Promise.all([p.waitForNavigation(), p.click(selector)]);
-}
 
 async function lookup(p) {
   await p.fill('input[name="captcha"]', CAPTCHA);
@@ -67,11 +63,7 @@ await step('the debt is gone', async () => {
 });
 
 await step('Başvurularım shows "Başvuru Formu Bekleniyor" and the mail is in the outbox', async () => {
-  await page.goto(`${BASE}/giris/form`);
-  await page.fill('input[name="captcha"]', CAPTCHA);
-  await page.fill('input[name="id_number"]', MEHMET);
-  await page.fill('input[name="password"]', 'Demo2026');
-  await submit(page, 'main form button[type="submit"]');
+  await personLogin(page, MEHMET);
   await page.goto(`${BASE}/basvurularim`);
   const row = await page.locator('tr', { hasText: 'SD-100002' }).first().textContent();
   expect(row.includes('Başvuru Formu Bekleniyor') && !row.includes('Ödeme'), `row: ${row}`);
@@ -85,19 +77,9 @@ await step('Başvurularım shows "Başvuru Formu Bekleniyor" and the mail is in 
 let bankOrder = null;
 
 await step('the officer registers a person-paid order', async () => {
-  await page.goto(`${BASE}/kurum/giris`);
-  await page.fill('input[name="username"]', 'kurum');
-  await page.fill('input[name="password"]', 'kurum-demo');
-  await submit(page, 'form[action="/kurum/giris"] button[type="submit"]');
-  await page.goto(`${BASE}/kurum/basvuru/yeni`);
-  await page.fill('input[name="id_number"]', NEW_TCKN);
-  await page.fill('input[name="given_name"]', 'Deniz');
-  await page.fill('input[name="surname"]', 'Aksoy');
-  await page.fill('input[name="email"]', 'deniz.aksoy@example.org');
-  await page.fill('input[name="mobile"]', '5321239876');
-  await page.selectOption('select[name="reason"]', 'first');
-  await page.selectOption('select[name="payment_type"]', 'person');
-  await submit(page, 'form[action="/kurum/basvuru/yeni"] button[type="submit"]');
+  await staffLogin(page, 'kurum', 'kurum-demo');
+  await preapply(page, { id_number: NEW_TCKN, given_name: 'Deniz', surname: 'Aksoy',
+    email: 'deniz.aksoy@example.org', mobile: '5321239876', payment_type: 'person' });
   const m = page.url().match(/\/kurum\/siparis\/(\d+)/);
   expect(m, `after registering: ${page.url()}`);
   bankOrder = m[1];
@@ -105,10 +87,7 @@ await step('the officer registers a person-paid order', async () => {
 });
 
 await step('the administrator imports a bank file at Banka Mutabakatı', async () => {
-  await page.goto(`${BASE}/kurum/giris`);
-  await page.fill('input[name="username"]', 'admin');
-  await page.fill('input[name="password"]', 'admin-demo');
-  await submit(page, 'form[action="/kurum/giris"] button[type="submit"]');
+  await staffLogin(page, 'admin', 'admin-demo');
   await page.goto(`${BASE}/yonetim/banka-mutabakat`);
   const dir = mkdtempSync(join(tmpdir(), 'nitelik-bank-'));
   const file = join(dir, 'banka.csv');

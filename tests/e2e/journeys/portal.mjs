@@ -6,8 +6,8 @@
 // person sees it as İptal Edildi; a person cancels his own order. Screenshots
 // are kept under tests/out/e2e/portal-*.png.
 import { launch, shot, step, expect, done, BASE } from '../lib.mjs';
+import { CAPTCHA, preapply, staffLogin } from '../flows.mjs';
 
-const CAPTCHA = process.env.NL_CAPTCHA || 'ACDEF';
 const NEW_TCKN = '61771293848';            // in the registry simulator, no order yet
 const NEW_EMAIL = 'fatma.nur@example.org';
 const MEHMET = '57855534068';
@@ -43,19 +43,9 @@ let password = null;
 let person = null;
 
 await step('the officer logs in and registers a person', async () => {
-  await officer.goto(`${BASE}/kurum/giris`);
-  await officer.fill('input[name="username"]', 'kurum');
-  await officer.fill('input[name="password"]', 'kurum-demo');
-  await submit(officer, 'form[action="/kurum/giris"] button[type="submit"]');
-  await officer.goto(`${BASE}/kurum/basvuru/yeni`);
-  await officer.fill('input[name="id_number"]', NEW_TCKN);
-  await officer.fill('input[name="given_name"]', 'Fatma Nur');
-  await officer.fill('input[name="surname"]', 'Ekşioğlu');
-  await officer.fill('input[name="email"]', NEW_EMAIL);
-  await officer.fill('input[name="mobile"]', '5321112233');
-  await officer.selectOption('select[name="reason"]', 'first');
-  await officer.selectOption('select[name="payment_type"]', 'institution');
-  await submit(officer, 'form[action="/kurum/basvuru/yeni"] button[type="submit"]');
+  await staffLogin(officer, 'kurum', 'kurum-demo');
+  await preapply(officer, { id_number: NEW_TCKN, given_name: 'Fatma Nur', surname: 'Ekşioğlu',
+    email: NEW_EMAIL, mobile: '5321112233', payment_type: 'institution' });
   expect(/\/kurum\/siparis\/\d+(\?.*)?$/.test(officer.url()), `after registering: ${officer.url()}`);
   await shot(officer, 'portal-1-officer-registered');
 });

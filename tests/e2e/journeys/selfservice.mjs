@@ -8,22 +8,16 @@
 //     certificateHold (openssl ocsp against /ocsp);
 //   - Askıdan İndir the same way: Geçerli again, OCSP good.
 // Screenshots: tests/out/e2e/selfservice-*.png.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { launch, shot, step, expect, done, BASE } from '../lib.mjs';
+import { AYSE, DATA, demoToken, expectNoScriptErrors, openForm, personLogin, startCA, stopCA,
+  submitStep1 } from '../flows.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const BUILD = process.env.NL_BUILD_DIR;
-const DATA = process.env.NL_DATA_DIR;
-const CAPTCHA = process.env.NL_CAPTCHA || 'ACDEF';
-const AYSE = '64172043210';
 const WORD = 'Güvenli2026';
 const TOKEN = join(DATA, 'imza-ayse');
-let signer = null;
 let serial = '';
-process.on('exit', () => { if (signer) signer.kill(); });
 
 const { browser, context, page, problems } = await launch();
 
@@ -43,15 +37,8 @@ function ocsp() {
 }
 
 await step('the demo CA, its signer and AYŞE\'s token with a qualified certificate', async () => {
-  execFileSync(join(BUILD, 'src/cmd/nitelik'), ['ca', 'init', '--data', DATA, '--base-url', BASE],
-    { stdio: 'ignore' });
-  signer = spawn(join(BUILD, 'src/cmd/nitelik-signer'), ['--data', DATA], { stdio: 'ignore' });
-  for (let i = 0; i < 100 && !existsSync(join(DATA, 'ca', 'signer.sock')); i++)
-    await new Promise((r) => setTimeout(r, 50));
-  execFileSync(join(ROOT, 'scripts', 'demo-token.sh'), [DATA, AYSE, 'AYŞE', 'YILMAZ'], {
-    stdio: 'ignore',
-    env: { ...process.env, NITELIK_BUILD: BUILD, NITELIK_TOKEN_DIR: TOKEN, NITELIK_TOKEN_LABEL: 'ayse-kart' },
-  });
+  await startCA();
+  demoToken({ dir: TOKEN, label: 'ayse-kart' }, [AYSE, 'AYŞE', 'YILMAZ']);
   serial = execFileSync('openssl', ['x509', '-in', join(TOKEN, 'cert.pem'), '-noout', '-serial'])
     .toString().trim().split('=')[1];
   for (const n of ['root', 'issuing']) {
@@ -63,37 +50,9 @@ await step('the demo CA, its signer and AYŞE\'s token with a qualified certific
 });
 
 await step('AYŞE fills her form and chooses her security word', async () => {
-  const p = page;
-  await p.goto(`${BASE}/giris/form`);
-  await p.fill('input[name="captcha"]', CAPTCHA);
-  await p.fill('input[name="id_number"]', AYSE);
-  await p.fill('input[name="password"]', 'Demo2026');
-  await Promise.all([p.waitForNavigation(), p.click('form button[type="submit"]')]);
-  await p.goto(`${BASE}/basvurularim`);
-  await Promise.all([p.waitForNavigation(), p.locator('a[href$="/form"]').first().click()]);
-  await p.selectOption('[name="period"]', '1');
-  await p.selectOption('[name="card_reader"]', 'standard');
-  await p.check('input[name="publish"][value="no"]');
-  await p.selectOption('[name="reason"]', 'first');
-  await p.fill('[name="security_word"]', WORD);
-  await p.fill('[name="security_word2"]', WORD);
-  await p.fill('[name="email"]', 'ayse.yilmaz@example.org');
-  await p.fill('[name="mobile"]', '0532 123 45 67');
-  await p.selectOption('[name="operator"]', 'turkcell');
-  await p.selectOption('[name="info_channel"]', 'email');
-  await p.fill('[name="unit"]', 'Bilgi İşlem Şubesi');
-  await p.fill('[name="title"]', 'Öğretmen');
-  await p.fill('[name="work_phone"]', '0312 444 55 66');
-  await p.selectOption('[name="address_type"]', 'institution');
-  await p.fill('[name="address"]', 'Atatürk Bulvarı No: 1, Kızılay');
-  await p.selectOption('[name="province"]', '6');
-  await p.waitForFunction(() =>
-    [...document.querySelectorAll('select[name="district"] option')].some((o) => o.value === 'Çankaya'));
-  await p.selectOption('[name="district"]', 'Çankaya');
-  await p.fill('[name="postal_code"]', '06420');
-  await p.selectOption('[name="delivery_method"]', 'courier');
-  await Promise.all([p.waitForNavigation(), p.click('button[value="submit"]')]);
-  expect(p.url().endsWith('/sms'), `after submit: ${p.url()}`);
+  await personLogin(page, AYSE);
+  await openForm(page);
+  await submitStep1(page, { security_word: WORD });
   // The security word is stored with the submitted form; log out of the wizard.
   await context.clearCookies();
 });
@@ -148,10 +107,9 @@ await step('Askıdan İndir: Geçerli again, OCSP good', async () => {
 
 await step('no script errors on the pages', async () => {
   // The refused security word answers 401, which Chromium logs as a failed load.
-  const real = problems.filter((p) => !p.includes('Failed to load resource'));
-  expect(real.length === 0, real.join('\n'));
+  expectNoScriptErrors(problems);
 });
 
 await browser.close();
-if (signer) signer.kill();
+stopCA();
 done();

@@ -9,60 +9,28 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { launch, shot, step, expect, done, BASE } from '../lib.mjs';
+import { AYSE as TCKN, confirmBySms, expectNoScriptErrors, openForm, personLogin, staffLogin,
+  submitStep1 } from '../flows.mjs';
 
 const OUT = process.env.NL_OUT_DIR || 'tests/out/e2e';
-const CAPTCHA = process.env.NL_CAPTCHA || 'ACDEF';
-const TCKN = '64172043210';
 const { browser, context, page, problems } = await launch();
 let orderUrl = null;
 let code = null;
 
 await step('a demo person logs in and reaches step 1', async () => {
-  await page.goto(`${BASE}/giris/form`);
-  await page.fill('input[name="captcha"]', CAPTCHA);
-  await page.fill('input[name="id_number"]', TCKN);
-  await page.fill('input[name="password"]', 'Demo2026');
-  await Promise.all([page.waitForNavigation(), page.click('form button[type="submit"]')]);
-  await page.goto(`${BASE}/basvurularim`);
-  const link = page.locator('a[href$="/form"]').first();
-  await Promise.all([page.waitForNavigation(), link.click()]);
+  await personLogin(page, TCKN);
+  await openForm(page);
   orderUrl = page.url().replace(/\/form$/, '');
   expect(/\/basvuru\/\d+$/.test(orderUrl), `form url ${page.url()}`);
 });
 
 await step('the filled form is confirmed with the SMS code and reaches step 2', async () => {
-  await page.selectOption('[name="period"]', '3');
-  await page.selectOption('[name="card_reader"]', 'standard');
-  await page.check('input[name="publish"][value="yes"]');
-  await page.selectOption('[name="reason"]', 'first');
-  await page.fill('[name="security_word"]', 'Güvenli2026');
-  await page.fill('[name="security_word2"]', 'Güvenli2026');
-  await page.fill('[name="email"]', 'ayse.yilmaz@example.org');
-  await page.fill('[name="mobile"]', '0532 123 45 67');
-  await page.selectOption('[name="operator"]', 'vodafone');
-  await page.selectOption('[name="info_channel"]', 'both');
-  await page.fill('[name="unit"]', 'Öğrenci İşleri Şubesi');
-  await page.fill('[name="title"]', 'Şef Yardımcısı');
-  await page.fill('[name="work_phone"]', '0312 444 55 66');
-  await page.selectOption('[name="address_type"]', 'institution');
-  await page.fill('[name="address"]', 'Çağlayan Mah. Üçgöz Sok. No: 5 Ğ Blok Işıklar');
-  await page.selectOption('[name="province"]', '6');
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('select[name="district"] option')].some((o) => o.value === 'Çankaya'));
-  await page.selectOption('[name="district"]', 'Çankaya');
-  await page.fill('[name="postal_code"]', '06420');
-  await page.selectOption('[name="delivery_method"]', 'institution');
-  await Promise.all([page.waitForNavigation(), page.click('button[value="submit"]')]);
-  expect(page.url().endsWith('/sms'), `after submit: ${page.url()}`);
-  await Promise.all([page.waitForNavigation(), page.click('button[value="send"]')]);
-  const outbox = await context.newPage();
-  await outbox.goto(`${BASE}/demo/outbox`);
-  const m = /kodunuz: (\d{6})/.exec(await outbox.textContent('body'));
-  await outbox.close();
-  expect(m, 'no SMS code in the demo outbox');
-  await page.fill('[name="code"]', m[1]);
-  await Promise.all([page.waitForNavigation(), page.click('button[value="verify"]')]);
-  expect(page.url().endsWith('/onay'), `after the code: ${page.url()}`);
+  await submitStep1(page, {
+    period: '3', publish: 'yes', operator: 'vodafone', info_channel: 'both',
+    unit: 'Öğrenci İşleri Şubesi', title: 'Şef Yardımcısı',
+    address: 'Çağlayan Mah. Üçgöz Sok. No: 5 Ğ Blok Işıklar', delivery_method: 'institution',
+  });
+  await confirmBySms(page, context, '0532 123 45 67');
   await shot(page, 'wet-1-step2');
 });
 
@@ -101,10 +69,7 @@ ra.on('pageerror', (e) => problems.push(String(e)));
 ra.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
 
 await step('the registration officer logs in and lands on the barcode field', async () => {
-  await ra.goto(`${BASE}/kurum/giris`);
-  await ra.fill('input[name="username"]', 'kayit');
-  await ra.fill('input[name="password"]', 'kayit-demo');
-  await Promise.all([ra.waitForNavigation(), ra.click('form button[type="submit"]')]);
+  await staffLogin(ra, 'kayit', 'kayit-demo');
   expect(ra.url().endsWith('/kayit'), `after login: ${ra.url()}`);
   const focused = await ra.evaluate(() => document.activeElement && document.activeElement.id);
   expect(focused === 'code', `focus on ${focused}`);
@@ -150,8 +115,7 @@ await step('the same barcode again is refused', async () => {
 });
 
 await step('no script errors or CSP violations', async () => {
-  const real = problems.filter((p) => !p.includes('Failed to load resource'));
-  expect(real.length === 0, real.join('\n'));
+  expectNoScriptErrors(problems);
 });
 
 await staff.close();
