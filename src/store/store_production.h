@@ -1,4 +1,5 @@
 /* Production, PIN letters, shipments and expiry notices (migration 0010;
+ * store_production.c, store_production_certs.c, store_shipments.c;
  * docs/production.md). Every function takes this thread's connection and
  * works inside the caller's transaction when there is one.
  *

@@ -88,6 +88,40 @@ void nl_store_col_copy(nl_stmt *s, int col, char *buf, size_t size)
 	snprintf(buf, size, "%s", nl_db_col_text(s, col));
 }
 
+nl_err nl_store_rows(nl_stmt *s, size_t elem_size, nl_store_read_row *read_row, void **out,
+                     size_t *n)
+{
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	int r;
+	while ((r = nl_db_step(s)) == NL_DB_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			void *a = realloc(*out, nc * elem_size);
+			if (!a) { r = NL_ERR_NOMEM; break; }
+			*out = a;
+			cap = nc;
+		}
+		char *row = (char *)*out + (*n)++ * elem_size;
+		memset(row, 0, elem_size);
+		read_row(s, row);
+	}
+	nl_db_finalize(s);
+	if (r != NL_DB_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return (nl_err)r;
+	}
+	return NL_OK;
+}
+
+void nl_store_read_int64(nl_stmt *s, void *row)
+{
+	*(int64_t *)row = nl_db_col_int64(s, 0);
+}
+
 int64_t nl_store_now(void)
 {
 	return (int64_t)time(NULL);

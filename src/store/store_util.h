@@ -2,6 +2,7 @@
 #ifndef NL_STORE_UTIL_H
 #define NL_STORE_UTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -31,6 +32,18 @@ char *nl_store_col_dup(nl_stmt *s, int col, nl_err *rc);
 
 /* Copies a text column into a fixed buffer (truncating). */
 void nl_store_col_copy(nl_stmt *s, int col, char *buf, size_t size);
+
+/* Fills row (zeroed beforehand) from the current row of a statement. */
+typedef void nl_store_read_row(nl_stmt *s, void *row);
+
+/* Steps s to the end, reading each row into a malloc'd array of elem_size
+ * elements with read_row; finalizes s. On error *out is NULL and *n 0. The
+ * caller frees *out with free() (and whatever read_row put in the rows). */
+nl_err nl_store_rows(nl_stmt *s, size_t elem_size, nl_store_read_row *read_row, void **out,
+                     size_t *n);
+
+/* nl_store_read_row for a single int64_t column (lists of ids). */
+void nl_store_read_int64(nl_stmt *s, void *row);
 
 /* UTC epoch seconds now. */
 int64_t nl_store_now(void);
