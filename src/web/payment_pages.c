@@ -18,38 +18,15 @@
 #include <string.h>
 
 #include "app/app.h"
-#include "app/captcha.h"
 #include "app/payment.h"
-#include "app/throttle.h"
 #include "core/money.h"
 #include "core/secret.h"
 #include "web/handlers.h"
+#include "web/lookup_page.h"
 #include "web/pages.h"
 #include "web/payment_web.h"
 
-#define DEBT_PAGE "payment/debt"
-#define DEBT_TITLE "Debt Inquiry and Payment"
-#define DOOR_DEBT "debt"
 #define SESSION_DEBTS "debt_orders"
-
-/* Takes the captcha ticket out of the session: one use, whatever the answer. */
-static bool take_ticket(struct nl_req *r, struct nl_captcha_ticket *t)
-{
-	memset(t, 0, sizeof *t);
-	json_t *cap = r->session.present ? json_object_get(r->session.data, "captcha") : NULL;
-	if (!cap)
-		return false;
-	const char *h = json_string_value(json_object_get(cap, "h"));
-	json_t *exp = json_object_get(cap, "exp");
-	bool ok = h && strlen(h) < sizeof t->hash && json_is_integer(exp);
-	if (ok) {
-		memcpy(t->hash, h, strlen(h) + 1);
-		t->expires_at = (int64_t)json_integer_value(exp);
-	}
-	json_object_del(r->session.data, "captcha");
-	nl_session_touch_data(r);
-	return ok;
-}
 
 struct debt_form {
 	const char *captcha;
@@ -62,39 +39,15 @@ static const struct nl_spec debt_spec[] = {
 	NL_SPEC_END
 };
 
-static void debt_page(struct nl_req *r, int status, const struct nl_spec_result *res,
-                      const char *message, json_t *debts)
-{
-	json_t *d = nl_page_data(r, DEBT_TITLE);
-	const char *csrf = nl_session_csrf(r);
-	if (!d || !csrf) {
-		json_decref(d);
-		json_decref(debts);
-		nl_resp_error(r, NL_ERR_INTERNAL, NULL);
-		return;
-	}
-	struct nl_spec_result empty = {0};
-	json_t *form = nl_spec_form_json(debt_spec, res ? res : &empty, r->lang);
-	if (form)
-		json_object_update(d, form);
-	json_decref(form);
-	/* The number typed is never shown back: the answer names nobody. */
-	json_object_del(json_object_get(d, "values"), "tckn");
-	json_object_set_new(d, "csrf", json_string(csrf));
-	json_object_set_new(d, "captcha_nonce", json_integer((json_int_t)r->now));
-	if (message)
-		json_object_set_new(d, "message", json_string(nl_page_tr(r, message)));
-	if (debts) {
-		json_object_set_new(d, "searched", json_true());
-		json_object_set_new(d, "has_debts", json_boolean(json_array_size(debts) > 0));
-		json_object_set_new(d, "debts", debts);
-	}
-	nl_page_respond(r, status, DEBT_PAGE, d);
-}
+static const struct nl_captcha_page debt_page = {
+	.page = "payment/debt", .title = "Debt Inquiry and Payment", .specs = debt_spec,
+	.hidden = "tckn",   /* the number typed is never shown back: the answer names nobody */
+	.door = "debt",
+};
 
 void nl_h_debt_page(struct nl_req *r)
 {
-	debt_page(r, 200, NULL, NULL, NULL);
+	nl_captcha_page_respond(r, &debt_page, 200, NULL, NULL);
 }
 
 /* One row of the answer: the order number and the amount, nothing else. */
@@ -113,47 +66,14 @@ static json_t *debt_json(const struct nl_debt *d)
 
 void nl_h_debt_post(struct nl_req *r)
 {
-	struct nl_captcha_ticket t;
-	bool had = take_ticket(r, &t);
 	struct debt_form in;
 	struct nl_spec_result res;
 	memset(&in, 0, sizeof in);
-	struct nl_throttle_policy pol;
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
-	int64_t until = 0;
-	nl_err e = nl_throttle_check(r->srv->db, &pol, DOOR_DEBT, NULL, r->client_ip, r->now, &until);
-	if (e == NL_ERR_LOCKED) {
-		debt_page(r, 429, NULL, "Too many inquiries from your address. Please try again later.",
-		          NULL);
+	if (!nl_lookup_begin(r, &debt_page, &in, &res, &in.captcha))
 		return;
-	} else if (e) {
-		nl_resp_error(r, e, NULL);
-		return;
-	}
-	/* Every inquiry counts, right or wrong: the limit is on look-ups. */
-	if ((e = nl_throttle_fail(r->srv->db, &pol, DOOR_DEBT, NULL, r->client_ip, r->now, NULL))) {
-		nl_resp_error(r, e, NULL);
-		return;
-	}
-	e = nl_req_parse_body(r, debt_spec, &in, &res);
-	if (e == NL_ERR_INVALID) {
-		debt_page(r, 400, &res, NULL, NULL);
-		return;
-	} else if (e) {
-		nl_resp_error(r, e, NULL);
-		return;
-	}
-	e = nl_app_captcha_check(r->srv->db, had ? &t : NULL, in.captcha, r->now);
-	if (e == NL_ERR_INVALID || e == NL_ERR_EXPIRED) {
-		debt_page(r, 400, &res, "The text in the picture was not typed correctly or has "
-		          "expired. Please type the text of the new picture.", NULL);
-		return;
-	} else if (e) {
-		nl_resp_error(r, e, NULL);
-		return;
-	}
 	struct nl_debt *debts = NULL;
 	size_t n = 0;
+	nl_err e;
 	if ((e = nl_payment_debts_by_tckn(r->srv->db, in.tckn, r->now, &debts, &n))) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -171,7 +91,15 @@ void nl_h_debt_post(struct nl_req *r)
 		return;
 	}
 	nl_session_touch_data(r);
-	debt_page(r, 200, &res, NULL, list);
+	json_t *d = nl_captcha_page_data(r, &debt_page, &res, NULL);
+	if (!d) {
+		json_decref(list);
+		return;
+	}
+	json_object_set_new(d, "searched", json_true());
+	json_object_set_new(d, "has_debts", json_boolean(json_array_size(list) > 0));
+	json_object_set_new(d, "debts", list);
+	nl_page_respond(r, 200, debt_page.page, d);
 }
 
 /* Adds order_no to the session's payable orders (the look-up's list). */

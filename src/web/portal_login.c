@@ -19,14 +19,12 @@
 #include "app/login_person.h"
 #include "app/throttle.h"
 #include "web/handlers.h"
+#include "web/lookup_page.h"
 #include "web/pages.h"
-
-#define CAPTCHA_KEY "captcha"
 
 /* One message for every wrong answer, true for each cause. */
 #define MSG_FORM_WRONG "The identity number or the access password is wrong, or there is no open application for them."
 #define MSG_IDENTITY_WRONG "The identity details could not be verified, or there is no open application for them."
-#define MSG_CAPTCHA_WRONG "The text in the picture was not typed correctly or has expired. Please type the text of the new picture."
 #define MSG_LOCKED "Too many failed attempts. This login is locked for a while; please try again later."
 #define MSG_REGISTRY_DOWN "The population registry cannot be reached at the moment. Please try again later."
 
@@ -46,7 +44,7 @@ void nl_h_captcha_png(struct nl_req *r)
 		return;
 	}
 	json_t *cap = json_pack("{s:s, s:I}", "h", t.hash, "exp", (json_int_t)t.expires_at);
-	if (!cap || json_object_set_new(r->session.data, CAPTCHA_KEY, cap) != 0) {
+	if (!cap || json_object_set_new(r->session.data, NL_SESSION_CAPTCHA, cap) != 0) {
 		nl_captcha_free(&pic);
 		nl_resp_error(r, NL_ERR_NOMEM, NULL);
 		return;
@@ -54,53 +52,6 @@ void nl_h_captcha_png(struct nl_req *r)
 	nl_session_touch_data(r);
 	nl_resp_bytes(r, 200, "image/png", pic.png, pic.png_len);
 	nl_captcha_free(&pic);
-}
-
-/* Takes the ticket out of the session: one use, whatever the answer. */
-static bool take_ticket(struct nl_req *r, struct nl_captcha_ticket *t)
-{
-	memset(t, 0, sizeof *t);
-	json_t *cap = r->session.present ? json_object_get(r->session.data, CAPTCHA_KEY) : NULL;
-	if (!cap)
-		return false;
-	const char *h = json_string_value(json_object_get(cap, "h"));
-	json_t *exp = json_object_get(cap, "exp");
-	bool ok = h && strlen(h) < sizeof t->hash && json_is_integer(exp);
-	if (ok) {
-		memcpy(t->hash, h, strlen(h) + 1);
-		t->expires_at = (int64_t)json_integer_value(exp);
-	}
-	json_object_del(r->session.data, CAPTCHA_KEY);
-	nl_session_touch_data(r);
-	return ok;
-}
-
-/* ---- pages ---- */
-
-/* Renders a door's page: form values as typed (secrets never), field errors
- * from the spec parse, a message at the top. */
-static void door_page(struct nl_req *r, int status, const char *page, const char *title,
-                      const struct nl_spec *specs, const struct nl_spec_result *res,
-                      const char *message)
-{
-	json_t *d = nl_page_data(r, title);
-	const char *csrf = nl_session_csrf(r);
-	if (!d || !csrf) {
-		json_decref(d);
-		nl_resp_error(r, NL_ERR_INTERNAL, NULL);
-		return;
-	}
-	struct nl_spec_result empty = {0};
-	json_t *form = nl_spec_form_json(specs, res ? res : &empty, r->lang);
-	if (form)
-		json_object_update(d, form);
-	json_decref(form);
-	json_object_set_new(d, "csrf", json_string(csrf));
-	/* A fresh picture URL each time, so no cache shows an old picture. */
-	json_object_set_new(d, "captcha_nonce", json_integer((json_int_t)r->now));
-	if (message)
-		json_object_set_new(d, "message", json_string(nl_page_tr(r, message)));
-	nl_page_respond(r, status, page, d);
 }
 
 /* ---- form login ---- */
@@ -119,8 +70,10 @@ static const struct nl_spec form_login_spec[] = {
 	NL_SPEC_END
 };
 
-#define FORM_PAGE "portal/login_form"
-#define FORM_TITLE "Application Form Login"
+static const struct nl_captcha_page form_door = {
+	.page = "portal/login_form", .title = "Application Form Login", .specs = form_login_spec,
+	.door = NL_DOOR_FORM,
+};
 
 void nl_h_login_form_page(struct nl_req *r)
 {
@@ -128,23 +81,23 @@ void nl_h_login_form_page(struct nl_req *r)
 		nl_resp_redirect(r, "/basvuru");
 		return;
 	}
-	door_page(r, 200, FORM_PAGE, FORM_TITLE, form_login_spec, NULL, NULL);
+	nl_captcha_page_respond(r, &form_door, 200, NULL, NULL);
 }
 
-/* Answers a failed login of either door. */
-static void login_refused(struct nl_req *r, nl_err e, const char *page, const char *title,
-                          const struct nl_spec *specs, const struct nl_spec_result *res,
-                          const char *wrong_msg)
+/* Answers a failed login of either door: its page with the form values as
+ * typed (secrets never), the field errors and a message at the top. */
+static void login_refused(struct nl_req *r, nl_err e, const struct nl_captcha_page *door,
+                          const struct nl_spec_result *res, const char *wrong_msg)
 {
 	switch (e) {
 	case NL_ERR_UNAUTHORIZED:
-		door_page(r, 401, page, title, specs, res, wrong_msg);
+		nl_captcha_page_respond(r, door, 401, res, wrong_msg);
 		break;
 	case NL_ERR_LOCKED:
-		door_page(r, 429, page, title, specs, res, MSG_LOCKED);
+		nl_captcha_page_respond(r, door, 429, res, MSG_LOCKED);
 		break;
 	case NL_ERR_IO:
-		door_page(r, 503, page, title, specs, res, MSG_REGISTRY_DOWN);
+		nl_captcha_page_respond(r, door, 503, res, MSG_REGISTRY_DOWN);
 		break;
 	default:
 		nl_resp_error(r, e, NULL);
@@ -154,9 +107,8 @@ static void login_refused(struct nl_req *r, nl_err e, const char *page, const ch
 
 /* The captcha step of both doors. Returns true when it passed; otherwise the
  * response is queued. */
-static bool captcha_passed(struct nl_req *r, const char *door, const char *typed,
-                           const struct nl_captcha_ticket *t, bool had_ticket,
-                           const char *page, const char *title, const struct nl_spec *specs,
+static bool captcha_passed(struct nl_req *r, const struct nl_captcha_page *door,
+                           const char *typed, const struct nl_captcha_ticket *t, bool had_ticket,
                            const struct nl_spec_result *res)
 {
 	nl_err e = nl_app_captcha_check(r->srv->db, had_ticket ? t : NULL, typed, r->now);
@@ -168,32 +120,31 @@ static bool captcha_passed(struct nl_req *r, const char *door, const char *typed
 	}
 	struct nl_throttle_policy pol;
 	nl_throttle_policy_from_config(r->srv->cfg, &pol);
-	e = nl_login_person_captcha_failed(r->srv->db, &pol, door, r->client_ip, r->now);
+	e = nl_login_person_captcha_failed(r->srv->db, &pol, door->door, r->client_ip, r->now);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return false;
 	}
-	door_page(r, 400, page, title, specs, res, MSG_CAPTCHA_WRONG);
+	nl_captcha_page_respond(r, door, 400, res, NL_MSG_CAPTCHA_WRONG);
 	return false;
 }
 
 void nl_h_login_form_post(struct nl_req *r)
 {
 	struct nl_captcha_ticket t;
-	bool had = take_ticket(r, &t);
+	bool had = nl_captcha_ticket_take(r, &t);
 	struct form_login in;
 	struct nl_spec_result res;
 	memset(&in, 0, sizeof in);
 	nl_err e = nl_req_parse_body(r, form_login_spec, &in, &res);
 	if (e == NL_ERR_INVALID) {
-		door_page(r, 400, FORM_PAGE, FORM_TITLE, form_login_spec, &res, NULL);
+		nl_captcha_page_respond(r, &form_door, 400, &res, NULL);
 		return;
 	} else if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
-	if (!captcha_passed(r, NL_DOOR_FORM, in.captcha, &t, had, FORM_PAGE, FORM_TITLE,
-	                    form_login_spec, &res))
+	if (!captcha_passed(r, &form_door, in.captcha, &t, had, &res))
 		return;
 	struct nl_throttle_policy pol;
 	nl_throttle_policy_from_config(r->srv->cfg, &pol);
@@ -204,7 +155,7 @@ void nl_h_login_form_post(struct nl_req *r)
 	struct nl_login_result out;
 	e = nl_login_person_form(r->srv->db, &pol, &li, &out);
 	if (e) {
-		login_refused(r, e, FORM_PAGE, FORM_TITLE, form_login_spec, &res, MSG_FORM_WRONG);
+		login_refused(r, e, &form_door, &res, MSG_FORM_WRONG);
 		return;
 	}
 	if ((e = nl_session_login(r, NL_SESS_PERSON, out.person_id, 0)) != NL_OK) {
@@ -235,8 +186,10 @@ static const struct nl_spec identity_login_spec[] = {
 	NL_SPEC_END
 };
 
-#define IDENTITY_PAGE "portal/login_identity"
-#define IDENTITY_TITLE "Login with Identity Details"
+static const struct nl_captcha_page identity_door = {
+	.page = "portal/login_identity", .title = "Login with Identity Details",
+	.specs = identity_login_spec, .door = NL_DOOR_IDENTITY,
+};
 
 void nl_h_login_identity_page(struct nl_req *r)
 {
@@ -244,26 +197,25 @@ void nl_h_login_identity_page(struct nl_req *r)
 		nl_resp_redirect(r, "/basvuru");
 		return;
 	}
-	door_page(r, 200, IDENTITY_PAGE, IDENTITY_TITLE, identity_login_spec, NULL, NULL);
+	nl_captcha_page_respond(r, &identity_door, 200, NULL, NULL);
 }
 
 void nl_h_login_identity_post(struct nl_req *r)
 {
 	struct nl_captcha_ticket t;
-	bool had = take_ticket(r, &t);
+	bool had = nl_captcha_ticket_take(r, &t);
 	struct identity_login in;
 	struct nl_spec_result res;
 	memset(&in, 0, sizeof in);
 	nl_err e = nl_req_parse_body(r, identity_login_spec, &in, &res);
 	if (e == NL_ERR_INVALID) {
-		door_page(r, 400, IDENTITY_PAGE, IDENTITY_TITLE, identity_login_spec, &res, NULL);
+		nl_captcha_page_respond(r, &identity_door, 400, &res, NULL);
 		return;
 	} else if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
-	if (!captcha_passed(r, NL_DOOR_IDENTITY, in.captcha, &t, had, IDENTITY_PAGE,
-	                    IDENTITY_TITLE, identity_login_spec, &res))
+	if (!captcha_passed(r, &identity_door, in.captcha, &t, had, &res))
 		return;
 	char date[16];
 	snprintf(date, sizeof date, "%04d-%02d-%02d", in.birth_date.year % 10000,
@@ -280,8 +232,7 @@ void nl_h_login_identity_post(struct nl_req *r)
 	e = nl_login_person_identity(r->srv->db, app ? app->drivers.registry : NULL, &pol, &li,
 	                             &out);
 	if (e) {
-		login_refused(r, e, IDENTITY_PAGE, IDENTITY_TITLE, identity_login_spec, &res,
-		              MSG_IDENTITY_WRONG);
+		login_refused(r, e, &identity_door, &res, MSG_IDENTITY_WRONG);
 		return;
 	}
 	if ((e = nl_session_login(r, NL_SESS_PERSON, out.person_id, 0)) != NL_OK) {
