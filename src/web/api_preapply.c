@@ -11,38 +11,7 @@
 #include "web/api_common.h"
 #include "web/handlers.h"
 #include "web/i18n.h"
-#include "web/spec.h"
-
-struct api_pa {
-	struct nl_id_number id;
-	const char *country;
-	const char *given_name;
-	const char *surname;
-	const char *email;
-	const char *mobile;
-	int reason;
-	int payment;
-	bool backup;
-};
-
-/* In the order of enum nl_reason / nl_payment_type (index + 1 = value). */
-static const char *const reason_codes[] = {
-	"first", "renewal", "lost", "hardware_failure", "identity_update", "pin_lost", "other", NULL,
-};
-static const char *const payment_codes[] = {"institution", "person", NULL};
-
-static const struct nl_spec api_pa_spec[] = {
-	NL_SPEC_ID_NUMBER(NL_PA_ID_NUMBER, struct api_pa, id, NL_SPEC_REQUIRED),
-	NL_SPEC_TEXT(NL_PA_COUNTRY, struct api_pa, country, 2, 3, 0),
-	NL_SPEC_NAME(NL_PA_GIVEN, struct api_pa, given_name, NL_PA_NAME_MAX, NL_SPEC_REQUIRED),
-	NL_SPEC_NAME(NL_PA_SURNAME, struct api_pa, surname, NL_PA_NAME_MAX, NL_SPEC_REQUIRED),
-	NL_SPEC_EMAIL(NL_PA_EMAIL, struct api_pa, email, NL_SPEC_REQUIRED),
-	NL_SPEC_MOBILE(NL_PA_MOBILE, struct api_pa, mobile, NL_SPEC_REQUIRED),
-	NL_SPEC_ENUM(NL_PA_REASON, struct api_pa, reason, reason_codes, NL_SPEC_REQUIRED),
-	NL_SPEC_ENUM(NL_PA_PAYMENT, struct api_pa, payment, payment_codes, NL_SPEC_REQUIRED),
-	NL_SPEC_BOOL(NL_PA_BACKUP, struct api_pa, backup, 0),
-	NL_SPEC_END,
-};
+#include "web/order_forms.h"
 
 /* The use case's own field errors, in the same envelope as the spec's. */
 static void use_case_errors(struct nl_req *r, const struct nl_preapply_field_error *errs, size_t n)
@@ -61,27 +30,22 @@ void nl_h_api_preapply(struct nl_req *r)
 {
 	int64_t inst;
 	const char *actor;
-	struct api_pa f;
+	struct nl_preapply_fields f;
 	struct nl_spec_result res;
 	if (!nl_api_institution(r, &inst, &actor))
 		return;
-	nl_err e = nl_spec_parse(r->arena, api_pa_spec, r->content_type_full, r->body, r->body_len,
+	nl_err e = nl_spec_parse(r->arena, nl_preapply_spec, r->content_type_full, r->body, r->body_len,
 	                         &f, &res);
 	if (e == NL_ERR_NOMEM) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
 	if (e) {
-		nl_resp_json(r, 400, nl_spec_errors_json(api_pa_spec, &res, r->lang));
+		nl_resp_json(r, 400, nl_spec_errors_json(nl_preapply_spec, &res, r->lang));
 		return;
 	}
-	struct nl_preapply_input in = {
-		.id_number = f.id.number, .passport_country = f.country,
-		.given_name = f.given_name, .surname = f.surname, .email = f.email,
-		.mobile = f.mobile, .backup_cert = f.backup,
-		.reason = (enum nl_reason)(f.reason + 1),
-		.payment_type = (enum nl_payment_type)(f.payment + 1),
-	};
+	struct nl_preapply_input in;
+	nl_preapply_fields_input(&f, &in);
 	struct nl_preapply_clean clean;
 	struct nl_preapply_field_error errs[NL_PA_MAX_ERRORS];
 	size_t n_errs = 0;
@@ -118,21 +82,11 @@ void nl_h_api_preapply(struct nl_req *r)
 	nl_resp_json(r, 201, j);
 }
 
-struct api_cancel {
-	const char *reason;
-};
-
-static const struct nl_spec api_cancel_spec[] = {
-	NL_SPEC_TEXT("reason", struct api_cancel, reason, 3, NL_CANCEL_REASON_MAX,
-	             NL_SPEC_REQUIRED | NL_SPEC_MULTILINE),
-	NL_SPEC_END,
-};
-
 void nl_h_api_cancel(struct nl_req *r)
 {
 	int64_t inst, no;
 	const char *actor;
-	struct api_cancel f;
+	struct nl_cancel_fields f;
 	struct nl_spec_result res;
 	if (!nl_api_institution(r, &inst, &actor))
 		return;
@@ -140,14 +94,14 @@ void nl_h_api_cancel(struct nl_req *r)
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
-	nl_err e = nl_spec_parse(r->arena, api_cancel_spec, r->content_type_full, r->body,
+	nl_err e = nl_spec_parse(r->arena, nl_cancel_spec, r->content_type_full, r->body,
 	                         r->body_len, &f, &res);
 	if (e == NL_ERR_NOMEM) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
 	if (e) {
-		nl_resp_json(r, 400, nl_spec_errors_json(api_cancel_spec, &res, r->lang));
+		nl_resp_json(r, 400, nl_spec_errors_json(nl_cancel_spec, &res, r->lang));
 		return;
 	}
 	struct nl_cancel_input in = {

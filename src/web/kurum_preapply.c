@@ -11,39 +11,8 @@
 #include "app/preapply.h"
 #include "web/handlers.h"
 #include "web/kurum_common.h"
+#include "web/order_forms.h"
 #include "web/pages.h"
-#include "web/spec.h"
-
-struct pa_form {
-	struct nl_id_number id;
-	const char *country;
-	const char *given_name;
-	const char *surname;
-	const char *email;
-	const char *mobile;
-	int reason;
-	int payment;
-	bool backup;
-};
-
-/* In the order of enum nl_reason / nl_payment_type (index + 1 = value). */
-static const char *const reason_codes[] = {
-	"first", "renewal", "lost", "hardware_failure", "identity_update", "pin_lost", "other", NULL,
-};
-static const char *const payment_codes[] = {"institution", "person", NULL};
-
-static const struct nl_spec pa_spec[] = {
-	NL_SPEC_ID_NUMBER(NL_PA_ID_NUMBER, struct pa_form, id, NL_SPEC_REQUIRED),
-	NL_SPEC_TEXT(NL_PA_COUNTRY, struct pa_form, country, 2, 3, 0),
-	NL_SPEC_NAME(NL_PA_GIVEN, struct pa_form, given_name, NL_PA_NAME_MAX, NL_SPEC_REQUIRED),
-	NL_SPEC_NAME(NL_PA_SURNAME, struct pa_form, surname, NL_PA_NAME_MAX, NL_SPEC_REQUIRED),
-	NL_SPEC_EMAIL(NL_PA_EMAIL, struct pa_form, email, NL_SPEC_REQUIRED),
-	NL_SPEC_MOBILE(NL_PA_MOBILE, struct pa_form, mobile, NL_SPEC_REQUIRED),
-	NL_SPEC_ENUM(NL_PA_REASON, struct pa_form, reason, reason_codes, NL_SPEC_REQUIRED),
-	NL_SPEC_ENUM(NL_PA_PAYMENT, struct pa_form, payment, payment_codes, NL_SPEC_REQUIRED),
-	NL_SPEC_BOOL(NL_PA_BACKUP, struct pa_form, backup, 0),
-	NL_SPEC_END,
-};
 
 static void render_form(struct nl_req *r, int status, json_t *form)
 {
@@ -90,30 +59,25 @@ static const char *extra_msgid(const char *code)
 
 void nl_h_kurum_preapply(struct nl_req *r)
 {
-	struct pa_form f;
+	struct nl_preapply_fields f;
 	struct nl_spec_result res;
 	struct nl_officer o;
 	nl_page_lang(r);
 	if (!nl_kurum_officer(r, &o))
 		return;
-	nl_err e = nl_spec_parse(r->arena, pa_spec, r->content_type_full, r->body, r->body_len, &f,
-	                         &res);
+	nl_err e = nl_spec_parse(r->arena, nl_preapply_spec, r->content_type_full, r->body,
+	                         r->body_len, &f, &res);
 	if (e == NL_ERR_NOMEM) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
-	json_t *form = nl_spec_form_json(pa_spec, &res, r->lang);
+	json_t *form = nl_spec_form_json(nl_preapply_spec, &res, r->lang);
 	if (e) {
 		render_form(r, 400, form);
 		return;
 	}
-	struct nl_preapply_input in = {
-		.id_number = f.id.number, .passport_country = f.country,
-		.given_name = f.given_name, .surname = f.surname, .email = f.email,
-		.mobile = f.mobile, .backup_cert = f.backup,
-	};
-	in.reason = (enum nl_reason)(f.reason + 1);
-	in.payment_type = (enum nl_payment_type)(f.payment + 1);
+	struct nl_preapply_input in;
+	nl_preapply_fields_input(&f, &in);
 	struct nl_preapply_clean clean;
 	struct nl_preapply_field_error errs[NL_PA_MAX_ERRORS];
 	size_t n_errs = 0;
@@ -148,19 +112,9 @@ void nl_h_kurum_preapply(struct nl_req *r)
 	nl_resp_redirect(r, url);
 }
 
-struct cancel_form {
-	const char *reason;
-};
-
-static const struct nl_spec cancel_spec[] = {
-	NL_SPEC_TEXT("reason", struct cancel_form, reason, 3, NL_CANCEL_REASON_MAX,
-	             NL_SPEC_REQUIRED | NL_SPEC_MULTILINE),
-	NL_SPEC_END,
-};
-
 void nl_h_kurum_cancel(struct nl_req *r)
 {
-	struct cancel_form f;
+	struct nl_cancel_fields f;
 	struct nl_spec_result res;
 	struct nl_officer o;
 	int64_t no;
@@ -171,14 +125,14 @@ void nl_h_kurum_cancel(struct nl_req *r)
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
-	nl_err e = nl_spec_parse(r->arena, cancel_spec, r->content_type_full, r->body, r->body_len,
+	nl_err e = nl_spec_parse(r->arena, nl_cancel_spec, r->content_type_full, r->body, r->body_len,
 	                         &f, &res);
 	if (e == NL_ERR_NOMEM) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
 	if (e) {
-		nl_kurum_order_page(r, 400, NULL, nl_spec_form_json(cancel_spec, &res, r->lang));
+		nl_kurum_order_page(r, 400, NULL, nl_spec_form_json(nl_cancel_spec, &res, r->lang));
 		return;
 	}
 	struct nl_cancel_input in = {
@@ -187,7 +141,7 @@ void nl_h_kurum_cancel(struct nl_req *r)
 	};
 	e = nl_cancel_order(r->srv->db, &in, NULL);
 	if (e == NL_ERR_TRANSITION || e == NL_ERR_CONFLICT) {
-		json_t *form = nl_spec_form_json(cancel_spec, &res, r->lang);
+		json_t *form = nl_spec_form_json(nl_cancel_spec, &res, r->lang);
 		nl_kurum_form_add_error(r, form, "reason", "transition",
 		                        "This order can no longer be cancelled.");
 		nl_kurum_order_page(r, 409, NULL, form);
