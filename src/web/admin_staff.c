@@ -19,14 +19,6 @@
 #include "web/pages.h"
 #include "web/spec.h"
 
-static json_t *admin_data(struct nl_req *r, const char *title)
-{
-	json_t *d = nl_page_data(r, title);
-	if (d)
-		json_object_set_new(d, "csrf", json_string(nl_session_csrf(r)));
-	return d;
-}
-
 static const char *admin_actor(struct nl_req *r)
 {
 	return nl_kurum_actor(r, r->session.s.subject_id);
@@ -71,7 +63,7 @@ static void render_institutions(struct nl_req *r, int status, json_t *form, cons
 {
 	nl_err e;
 	json_t *list = institutions_json(r, &e);
-	json_t *d = list ? admin_data(r, "Institutions") : NULL;
+	json_t *d = list ? nl_admin_page_data(r, "Institutions") : NULL;
 	if (!d) {
 		json_decref(list);
 		json_decref(form);
@@ -172,7 +164,7 @@ static void render_users(struct nl_req *r, int status, json_t *form, const char 
 	nl_err e = NL_OK, e2 = NL_OK;
 	json_t *list = users_json(r, &e);
 	json_t *insts = list ? institutions_json(r, &e2) : NULL;
-	json_t *d = list && insts ? admin_data(r, "Staff Accounts") : NULL;
+	json_t *d = list && insts ? nl_admin_page_data(r, "Staff Accounts") : NULL;
 	if (!d) {
 		json_decref(list);
 		json_decref(insts);

@@ -43,6 +43,16 @@ bool nl_kurum_officer(struct nl_req *r, struct nl_officer *o)
 	return ok;
 }
 
+json_t *nl_admin_page_data(struct nl_req *r, const char *title_msgid)
+{
+	json_t *d = nl_page_data(r, title_msgid);
+	if (d) {
+		json_object_set_new(d, "csrf", json_string(nl_session_csrf(r)));
+		json_object_set_new(d, "is_admin", json_boolean(r->session.roles & NL_SROLE_ADMIN));
+	}
+	return d;
+}
+
 const char *nl_kurum_actor(struct nl_req *r, int64_t user_id)
 {
 	char buf[32];

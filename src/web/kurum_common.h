@@ -23,6 +23,11 @@ struct nl_officer {
  * inactive, it logs the session out, answers 403 and returns false. */
 bool nl_kurum_officer(struct nl_req *r, struct nl_officer *o);
 
+/* Page data of the administration (yonetim) pages: what nl_page_data gives,
+ * csrf, and is_admin for the menu (partials/admin_nav.html). New reference;
+ * NULL on OOM. */
+json_t *nl_admin_page_data(struct nl_req *r, const char *title_msgid);
+
 /* "user:<id>" in r->arena, for the audit trail. */
 const char *nl_kurum_actor(struct nl_req *r, int64_t user_id);
 

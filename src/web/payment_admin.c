@@ -21,16 +21,6 @@
 
 #define BANK_FILE_MAX (2 * 1024 * 1024)
 
-static json_t *staff_data(struct nl_req *r, const char *title)
-{
-	json_t *d = nl_page_data(r, title);
-	if (d) {
-		json_object_set_new(d, "csrf", json_string(nl_session_csrf(r)));
-		json_object_set_new(d, "is_admin", json_boolean(r->session.roles & NL_SROLE_ADMIN));
-	}
-	return d;
-}
-
 /* ---- prices ---- */
 
 static const char *const periods[] = {"1", "2", "3", NULL};
@@ -65,7 +55,7 @@ static void render_prices(struct nl_req *r, int status, json_t *form, const char
 	struct nl_price p[NL_PRICE_COMBOS];
 	bool have[NL_PRICE_COMBOS];
 	nl_err e = nl_payment_prices_current(r->srv->db, r->now, p, have);
-	json_t *d = e ? NULL : staff_data(r, "Prices");
+	json_t *d = e ? NULL : nl_admin_page_data(r, "Prices");
 	json_t *rows = json_array();
 	if (!d || !rows) {
 		json_decref(d);
@@ -226,7 +216,7 @@ static json_t *report_json(struct nl_req *r, const struct nl_import_report *rep)
 
 static void render_bank(struct nl_req *r, int status, json_t *report, const char *error)
 {
-	json_t *d = staff_data(r, "Bank Reconciliation");
+	json_t *d = nl_admin_page_data(r, "Bank Reconciliation");
 	if (!d) {
 		json_decref(report);
 		nl_resp_error(r, NL_ERR_NOMEM, NULL);
