@@ -350,16 +350,9 @@ def demo_outbox(srv):
     """/demo/outbox lists the messages, HTML parts as escaped source, never rendered"""
     # An officer registers a person: the access-password mail (text + HTML)
     # goes into the outbox.
-    k = Client(srv)
-    csrf = k.csrf("/kurum/giris")
-    r = k.req("POST", "/kurum/giris", {"csrf": csrf, "username": "kurum", "password": "kurum-demo"})
-    check(r.status == 303, "officer login: %d" % r.status)
-    csrf = k.csrf("/kurum/basvuru/yeni")
-    r = k.req("POST", "/kurum/basvuru/yeni", {
-        "csrf": csrf, "id_number": "61771293848", "given_name": "FATMA NUR",
-        "surname": "EKŞİOĞLU", "email": "fatma.nur@example.org", "mobile": "5321112233",
-        "reason": "first", "payment_type": "institution"})
-    check(r.status == 303, "pre-application: %d %s" % (r.status, r.text[:300]))
+    k = flows.staff(srv, "kurum", "kurum-demo", client=Client)
+    flows.preapply(k, id_number="61771293848", given_name="FATMA NUR", surname="EKŞİOĞLU",
+                   email="fatma.nur@example.org", mobile="5321112233", payment_type="institution")
     r = Client(srv).req("GET", "/demo/outbox")
     check(r.status == 200, "outbox: %d" % r.status)
     check("Demo Giden Kutusu" in r.text, "title")
