@@ -34,8 +34,8 @@ void nl_h_api_preapply(struct nl_req *r)
 	struct nl_spec_result res;
 	if (!nl_api_institution(r, &inst, &actor))
 		return;
-	nl_err e = nl_spec_parse(r->arena, nl_preapply_spec, r->content_type_full, r->body, r->body_len,
-	                         &f, &res);
+	nl_err e = nl_spec_parse(r->arena, nl_preapply_spec, r->content_type_full, r->body,
+	                         r->body_len, &f, &res);
 	if (e == NL_ERR_NOMEM) {
 		nl_resp_error(r, e, NULL);
 		return;

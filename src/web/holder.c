@@ -20,6 +20,7 @@
 #include "store/store_esign.h"
 #include "web/esign_web.h"
 #include "web/handlers.h"
+#include "web/holder_ss.h"
 #include "web/pages.h"
 #include "web/spec.h"
 
@@ -170,15 +171,12 @@ void nl_h_holder_logout(struct nl_req *r)
 
 /* ---- the holder's home ---- */
 
+/* The self-service page data, and whether this session came in by e-İmza. */
 static json_t *holder_page(struct nl_req *r, const char *title)
 {
-	json_t *d = nl_page_data(r, title);
+	json_t *d = nl_ss_page(r, title);
 	if (!d)
 		return NULL;
-	json_object_set_new(d, "csrf", json_string(nl_session_csrf(r)));
-	char name[160], id_number[32];
-	if (nl_holder_identity(r->srv->db, r->session.s.subject_id, name, id_number) == NL_OK)
-		json_object_set_new(d, "holder_name", json_string(name));
 	json_object_set_new(d, "esign_login",
 	                    json_boolean(json_is_true(json_object_get(r->session.data, "esign_login"))));
 	return d;

@@ -31,16 +31,23 @@ bool nl_kurum_officer(struct nl_req *r, struct nl_officer *o)
 		snprintf(o->username, sizeof o->username, "%s", u.username);
 		snprintf(o->institution, sizeof o->institution, "%s", inst.name);
 		ok = true;
-	} else if (e == NL_ERR_DB || e == NL_ERR_BUSY || e == NL_ERR_NOMEM) {
-		nl_resp_error(r, e, NULL);
 	} else {
-		/* The account lost its right to be here since it logged in. */
-		nl_session_logout(r);
-		nl_resp_error(r, NL_ERR_FORBIDDEN, NULL);
+		nl_kurum_staff_refused(r, e);
 	}
 	nl_user_clear(&u);
 	nl_institution_clear(&inst);
 	return ok;
+}
+
+void nl_kurum_staff_refused(struct nl_req *r, nl_err e)
+{
+	if (e == NL_ERR_DB || e == NL_ERR_BUSY || e == NL_ERR_NOMEM) {
+		nl_resp_error(r, e, NULL);
+		return;
+	}
+	/* The account lost its right to be here since it logged in. */
+	nl_session_logout(r);
+	nl_resp_error(r, NL_ERR_FORBIDDEN, NULL);
 }
 
 json_t *nl_admin_page_data(struct nl_req *r, const char *title_msgid)

@@ -23,6 +23,11 @@ struct nl_officer {
  * inactive, it logs the session out, answers 403 and returns false. */
 bool nl_kurum_officer(struct nl_req *r, struct nl_officer *o);
 
+/* Answers a failed check of the logged-in staff account (officer, RA,
+ * production): a store error (db, busy, out of memory) as it is; anything else
+ * (disabled, another role, gone) logs the session out and answers 403. */
+void nl_kurum_staff_refused(struct nl_req *r, nl_err e);
+
 /* Page data of the administration (yonetim) pages: what nl_page_data gives,
  * csrf, and is_admin for the menu (partials/admin_nav.html). New reference;
  * NULL on OOM. */

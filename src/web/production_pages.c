@@ -46,11 +46,8 @@ static bool production_staff(struct nl_req *r)
 	bool ok = e == NL_OK && u.active && (u.role == NL_ROLE_PRODUCTION || u.role == NL_ROLE_ADMIN);
 	if (ok) {
 		snprintf(staff_name, sizeof staff_name, "%s", u.username);
-	} else if (e == NL_ERR_DB || e == NL_ERR_BUSY || e == NL_ERR_NOMEM) {
-		nl_resp_error(r, e, NULL);
 	} else {
-		nl_session_logout(r);
-		nl_resp_error(r, NL_ERR_FORBIDDEN, NULL);
+		nl_kurum_staff_refused(r, e);
 	}
 	nl_user_clear(&u);
 	return ok;

@@ -18,6 +18,7 @@
 #include "app/wet.h"
 #include "store/store_users.h"
 #include "web/handlers.h"
+#include "web/kurum_common.h"
 #include "web/pages.h"
 #include "web/spec.h"
 
@@ -38,11 +39,8 @@ static bool ra_user(struct nl_req *r, struct ra_user *out)
 	if (ok) {
 		out->id = u.id;
 		snprintf(out->username, sizeof out->username, "%s", u.username);
-	} else if (e == NL_ERR_DB || e == NL_ERR_BUSY || e == NL_ERR_NOMEM) {
-		nl_resp_error(r, e, NULL);
 	} else {
-		nl_session_logout(r);
-		nl_resp_error(r, NL_ERR_FORBIDDEN, NULL);
+		nl_kurum_staff_refused(r, e);
 	}
 	nl_user_clear(&u);
 	return ok;
