@@ -225,21 +225,35 @@ static bool load_form(struct nl_req *r, const struct ra_user *u, struct nl_wet_v
 	return false;
 }
 
+/* The start of every request on one form: the RA officer and the {code}'s
+ * form. Returns the view (the caller frees it) with *why, or NULL after
+ * answering. */
+static struct nl_wet_view *open_form(struct nl_req *r, struct ra_user *u,
+                                     enum nl_wet_refusal *why)
+{
+	nl_page_lang(r);
+	if (!ra_user(r, u))
+		return NULL;
+	struct nl_wet_view *v = calloc(1, sizeof *v);
+	if (!v) {
+		nl_resp_error(r, NL_ERR_NOMEM, NULL);
+		return NULL;
+	}
+	if (!load_form(r, u, v, why)) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
 void nl_h_ra_form(struct nl_req *r)
 {
 	struct ra_user u;
 	enum nl_wet_refusal why;
-	nl_page_lang(r);
-	if (!ra_user(r, &u))
+	struct nl_wet_view *v = open_form(r, &u, &why);
+	if (!v)
 		return;
-	struct nl_wet_view *v = calloc(1, sizeof *v);
-	if (!v) {
-		nl_resp_error(r, NL_ERR_NOMEM, NULL);
-		return;
-	}
-	if (load_form(r, &u, v, &why))
-		render_form(r, why ? 409 : 200, &u, v, why ? nl_wet_refusal_msgid(why) : NULL, NULL,
-		            NULL);
+	render_form(r, why ? 409 : 200, &u, v, why ? nl_wet_refusal_msgid(why) : NULL, NULL, NULL);
 	free(v);
 }
 
@@ -248,16 +262,9 @@ void nl_h_ra_accept(struct nl_req *r)
 	struct ra_user u;
 	enum nl_wet_refusal why;
 	struct nl_approve_result res;
-	nl_page_lang(r);
-	if (!ra_user(r, &u))
+	struct nl_wet_view *v = open_form(r, &u, &why);
+	if (!v)
 		return;
-	struct nl_wet_view *v = calloc(1, sizeof *v);
-	if (!v) {
-		nl_resp_error(r, NL_ERR_NOMEM, NULL);
-		return;
-	}
-	if (!load_form(r, &u, v, &why))
-		goto out;
 	nl_err e = nl_wet_accept(r->srv->app, v->code, u.id, r->now, &why, &res);
 	if (e == NL_OK) {
 		char url[64];
@@ -272,7 +279,6 @@ void nl_h_ra_accept(struct nl_req *r)
 	} else {
 		nl_resp_error(r, e, NULL);
 	}
-out:
 	free(v);
 }
 
@@ -291,16 +297,9 @@ void nl_h_ra_reject(struct nl_req *r)
 	enum nl_wet_refusal why;
 	struct reject_post p = {0};
 	struct nl_spec_result res;
-	nl_page_lang(r);
-	if (!ra_user(r, &u))
+	struct nl_wet_view *v = open_form(r, &u, &why);
+	if (!v)
 		return;
-	struct nl_wet_view *v = calloc(1, sizeof *v);
-	if (!v) {
-		nl_resp_error(r, NL_ERR_NOMEM, NULL);
-		return;
-	}
-	if (!load_form(r, &u, v, &why))
-		goto out;
 	nl_err e = nl_req_parse_body(r, reject_spec, &p, &res);
 	if (e == NL_ERR_NOMEM) {
 		nl_resp_error(r, e, NULL);
