@@ -33,6 +33,7 @@
 
 #include "app/app.h"
 #include "app/form.h"
+#include "app/notify_template.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/order.h"
@@ -93,10 +94,6 @@ nl_err nl_approve_form_tx(nl_conn *c, const struct nl_config *cfg,
  * templates/mail/<kind>.{txt,html} and templates/sms/<kind>.txt, with
  * {{name}} placeholders from vars (HTML-escaped into the .html). Enqueued on
  * c inside the caller's transaction. *sent gets the number of messages. */
-struct nl_notify_var {
-	const char *name;
-	const char *value;
-};
 struct nl_notify_person {
 	const char *channel;   /* info_channel of the form version */
 	const char *email;

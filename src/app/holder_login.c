@@ -1,23 +1,12 @@
 /* Şifreli Giriş to Online İşlemler (holder_login.h). */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "app/holder_login.h"
+#include "app/login_dummy.h"
 #include "core/secret.h"
 #include "store/store_esign.h"
 #include "store/store_persons.h"
-
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-static char dummy_hash[NL_PWHASH_LEN];
-static nl_err dummy_rc = NL_ERR_INTERNAL;
-
-static void make_dummy(void)
-{
-	char pw[33];
-	nl_random_hex(16, pw);
-	dummy_rc = nl_password_hash(pw, dummy_hash);
-}
 
 nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
                                 const char *tckn, const char *security_word,
@@ -28,9 +17,9 @@ nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
 	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_HOLDER, tckn, addr, now, locked_until);
 	if (rc)
 		return rc;
-	pthread_once(&dummy_once, make_dummy);
-	if (dummy_rc)
-		return dummy_rc;
+	const char *dummy_hash;
+	if ((rc = nl_login_dummy_hash(&dummy_hash)))
+		return rc;
 	nl_conn *c;
 	if ((rc = nl_db_conn(db, &c)) != NL_OK)
 		return rc;

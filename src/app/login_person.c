@@ -1,25 +1,12 @@
 /* The applicant's login doors (login_person.h). */
 #include "app/login_person.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "app/login_dummy.h"
 #include "core/secret.h"
 #include "store/store_login.h"
-
-/* A hash of a random password, made with the process's cost on first use:
- * an unknown ID is verified against it, so it costs what a known one costs. */
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-static char dummy_hash[NL_PWHASH_LEN];
-static nl_err dummy_rc = NL_ERR_INTERNAL;
-
-static void make_dummy(void)
-{
-	char pw[33];
-	nl_random_hex(16, pw);
-	dummy_rc = nl_password_hash(pw, dummy_hash);
-}
 
 static bool has_text(const char *s)
 {
@@ -62,10 +49,10 @@ nl_err nl_login_person_form(nl_db *db, const struct nl_throttle_policy *pol,
 	if ((rc = nl_db_conn(db, &c)) != NL_OK ||
 	    (rc = nl_store_login_candidates(c, in->passport, in->id_number, &cand, &n)) != NL_OK)
 		return rc;
-	pthread_once(&dummy_once, make_dummy);
-	if (dummy_rc) {
+	const char *dummy_hash;
+	if ((rc = nl_login_dummy_hash(&dummy_hash))) {
 		nl_login_candidates_free(cand, n);
-		return dummy_rc;
+		return rc;
 	}
 	const char *pw = in->password ? in->password : "";
 	int64_t person = 0;

@@ -5,37 +5,18 @@
 #include <string.h>
 
 #include "app/notify_access.h"
+#include "app/notify_template.h"
 #include "core/order.h"
 #include "store/store_outbox.h"
-
-#define TEMPLATE_MAX (64 * 1024)
-
-/* Reads a small file into a malloc'd NUL-terminated string; NULL on failure. */
-static char *read_small(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(TEMPLATE_MAX + 1);
-	size_t n = buf ? fread(buf, 1, TEMPLATE_MAX + 1, f) : 0;
-	bool bad = ferror(f) || n > TEMPLATE_MAX;
-	fclose(f);
-	if (!buf || bad) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return buf;
-}
 
 nl_err nl_access_tmpl_load(const char *web_dir, struct nl_access_tmpl *t)
 {
 	char path[1200];
 	memset(t, 0, sizeof *t);
 	snprintf(path, sizeof path, "%s/templates/mail/access_password.txt", web_dir);
-	t->text = read_small(path);
+	t->text = nl_notify_template_read(path);
 	snprintf(path, sizeof path, "%s/templates/mail/access_password.html", web_dir);
-	t->html = read_small(path);
+	t->html = nl_notify_template_read(path);
 	if (!t->text || !t->html) {
 		nl_access_tmpl_free(t);
 		return NL_ERR_IO;
@@ -52,65 +33,6 @@ void nl_access_tmpl_free(struct nl_access_tmpl *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* The value of one placeholder, or NULL for an unknown name. */
-static const char *value_of(const struct nl_access_mail *m, const char *name, size_t len,
-                            const char *order_no, const char *login_url)
-{
-	static const char law[] = NL_ACCESS_MAIL_LAW;
-	struct {
-		const char *name;
-		const char *value;
-	} vals[] = {
-		{"given_name", m->given_name}, {"surname", m->surname}, {"order_no", order_no},
-		{"password", m->password},     {"login_url", login_url}, {"law", law},
-	};
-	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++)
-		if (strlen(vals[i].name) == len && !memcmp(vals[i].name, name, len))
-			return vals[i].value ? vals[i].value : "";
-	return NULL;
-}
-
-/* Expands {{name}} (escaped when html) and drops {{! comments }}; a line that
- * holds only a comment is dropped whole. */
-static nl_err expand(const char *src, bool html, const struct nl_access_mail *m,
-                     const char *order_no, const char *login_url, nl_buf *out)
-{
-	const char *p = src;
-	while (*p) {
-		const char *open = strstr(p, "{{");
-		if (!open) {
-			nl_buf_puts(out, p);
-			break;
-		}
-		const char *close = strstr(open + 2, "}}");
-		if (!close)
-			return NL_ERR_INVALID;
-		nl_buf_append(out, p, (size_t)(open - p));
-		p = close + 2;
-		if (open[2] == '!') {
-			/* A comment alone on its line takes its newline with it. */
-			bool line_start = open == src || open[-1] == '\n';
-			if (line_start && *p == '\n')
-				p++;
-			continue;
-		}
-		const char *name = open + 2;
-		while (*name == ' ')
-			name++;
-		size_t len = (size_t)(close - name);
-		while (len && name[len - 1] == ' ')
-			len--;
-		const char *v = value_of(m, name, len, order_no, login_url);
-		if (!v)
-			return NL_ERR_INVALID;
-		if (html)
-			nl_buf_put_html(out, v);
-		else
-			nl_buf_puts(out, v);
-	}
-	return out->oom ? NL_ERR_NOMEM : NL_OK;
-}
-
 nl_err nl_access_mail_render(const struct nl_access_tmpl *t, const struct nl_access_mail *m,
                              nl_buf *text, nl_buf *html)
 {
@@ -121,9 +43,15 @@ nl_err nl_access_mail_render(const struct nl_access_tmpl *t, const struct nl_acc
 	while (bl && base[bl - 1] == '/')   /* "http://x/" + "/giris/form" */
 		bl--;
 	snprintf(login_url, sizeof login_url, "%.*s%s", (int)bl, base, NL_FORM_LOGIN_PATH);
-	nl_err e = expand(t->text, false, m, order_no, login_url, text);
+	static const char law[] = NL_ACCESS_MAIL_LAW;
+	const struct nl_notify_var vars[] = {
+		{"given_name", m->given_name}, {"surname", m->surname}, {"order_no", order_no},
+		{"password", m->password},     {"login_url", login_url}, {"law", law},
+	};
+	size_t n = sizeof vars / sizeof vars[0];
+	nl_err e = nl_notify_expand(t->text, false, vars, n, text);
 	if (e == NL_OK)
-		e = expand(t->html, true, m, order_no, login_url, html);
+		e = nl_notify_expand(t->html, true, vars, n, html);
 	return e;
 }
 

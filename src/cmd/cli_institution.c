@@ -43,14 +43,10 @@ int nl_cli_institution(int argc, char **argv)
 		{"--name", true, NULL}, {"--registry-no", true, NULL}, {"--address", true, NULL},
 		{"--id", true, NULL},   {"--db", true, NULL},          {NULL, false, NULL},
 	};
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	int st = nl_cli_verb_opts(argc, argv, opts, usage);
+	if (st >= 0)
+		return st;
 	const char *verb = argv[1];
-	int st = nl_cli_opts(argc, argv, 2, opts, usage);
-	if (st)
-		return st < 0 ? 0 : st;
 	bool add = !strcmp(verb, "add"), ls = !strcmp(verb, "list");
 	bool dis = !strcmp(verb, "disable"), en = !strcmp(verb, "enable");
 	int64_t id = 0;

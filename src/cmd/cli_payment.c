@@ -58,14 +58,10 @@ int nl_cli_price(int argc, char **argv)
 		{"--period", true, NULL}, {"--reader", true, NULL}, {"--amount", true, NULL},
 		{"--vat", true, NULL},    {"--db", true, NULL},     {NULL, false, NULL},
 	};
-	if (argc < 2) {
-		fputs(price_usage, stderr);
-		return 2;
-	}
+	int st = nl_cli_verb_opts(argc, argv, opts, price_usage);
+	if (st >= 0)
+		return st;
 	const char *verb = argv[1];
-	int st = nl_cli_opts(argc, argv, 2, opts, price_usage);
-	if (st)
-		return st < 0 ? 0 : st;
 	bool set = !strcmp(verb, "set"), ls = !strcmp(verb, "list");
 	int64_t period = 0, amount = 0, vat_bp = 2000;
 	const char *reader = nl_cli_opt(opts, "--reader");

@@ -38,6 +38,16 @@ int nl_cli_opts(int argc, char **argv, int first, struct nl_cli_opt *opts, const
 	return 0;
 }
 
+int nl_cli_verb_opts(int argc, char **argv, struct nl_cli_opt *opts, const char *usage)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	int st = nl_cli_opts(argc, argv, 2, opts, usage);
+	return st == 0 ? -1 : st < 0 ? 0 : st;
+}
+
 const char *nl_cli_opt(const struct nl_cli_opt *opts, const char *name)
 {
 	for (const struct nl_cli_opt *k = opts; k->name; k++)

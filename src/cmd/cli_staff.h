@@ -1,5 +1,6 @@
-/* Shared by cli_institution.c, cli_user.c and cli_token.c: option parsing,
- * opening the database (--db URL or NITELIK_DB) and the audit actor. */
+/* Shared by cli_institution.c, cli_user.c, cli_token.c and cli_payment.c:
+ * option parsing, opening the database (--db URL or NITELIK_DB) and the
+ * audit actor. */
 #ifndef NL_CMD_CLI_STAFF_H
 #define NL_CMD_CLI_STAFF_H
 
@@ -20,6 +21,10 @@ struct nl_cli_opt {
 /* Parses argv[first..] against opts (NULL-name terminated). Returns 0, or 2
  * after printing what is wrong and the usage. */
 int nl_cli_opts(int argc, char **argv, int first, struct nl_cli_opt *opts, const char *usage);
+/* `nitelik <cmd> <verb> [options]`: prints the usage and returns 2 without a
+ * verb, else parses the options after it (nl_cli_opts). Returns -1 to go on,
+ * or the exit status (0 after --help). */
+int nl_cli_verb_opts(int argc, char **argv, struct nl_cli_opt *opts, const char *usage);
 /* The value of option name, or NULL. */
 const char *nl_cli_opt(const struct nl_cli_opt *opts, const char *name);
 /* Opens --db / NITELIK_DB and applies the migrations. 0 or an exit status. */

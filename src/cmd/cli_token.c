@@ -48,14 +48,10 @@ int nl_cli_token(int argc, char **argv)
 		{"--institution", true, NULL}, {"--name", true, NULL}, {"--id", true, NULL},
 		{"--db", true, NULL},          {NULL, false, NULL},
 	};
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	int st = nl_cli_verb_opts(argc, argv, opts, usage);
+	if (st >= 0)
+		return st;
 	const char *verb = argv[1];
-	int st = nl_cli_opts(argc, argv, 2, opts, usage);
-	if (st)
-		return st < 0 ? 0 : st;
 	bool add = !strcmp(verb, "add"), ls = !strcmp(verb, "list"), rv = !strcmp(verb, "revoke");
 	int64_t inst = 0, id = 0;
 	const char *inst_s = nl_cli_opt(opts, "--institution");

@@ -82,14 +82,10 @@ int nl_cli_user(int argc, char **argv)
 		{"--username", true, NULL}, {"--password-stdin", false, NULL},
 		{"--db", true, NULL},       {NULL, false, NULL},
 	};
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	int st = nl_cli_verb_opts(argc, argv, opts, usage);
+	if (st >= 0)
+		return st;
 	const char *verb = argv[1];
-	int st = nl_cli_opts(argc, argv, 2, opts, usage);
-	if (st)
-		return st < 0 ? 0 : st;
 	bool add = !strcmp(verb, "add"), pw = !strcmp(verb, "passwd"), ls = !strcmp(verb, "list");
 	bool dis = !strcmp(verb, "disable"), en = !strcmp(verb, "enable");
 	const char *user = nl_cli_opt(opts, "--username"), *inst_s = nl_cli_opt(opts, "--institution");

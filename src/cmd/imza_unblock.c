@@ -23,9 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
+#include "cmd/imza_tty.h"
 #include "cmd/imza_unblock.h"
 #include "core/buf.h"
 
@@ -41,39 +41,6 @@ struct card {
 	CK_FLAGS token_flags;
 };
 
-static void trim(char *s)
-{
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
-		s[--n] = '\0';
-}
-
-/* A line from the terminal (stdin when there is none), without echo for secrets. */
-static bool ask(const char *prompt, bool secret, char *out, size_t cap)
-{
-	FILE *tty = fopen("/dev/tty", "r+");
-	FILE *in = tty ? tty : stdin, *o = tty ? tty : stderr;
-	struct termios old, quiet;
-	bool restore = false;
-	fputs(prompt, o);
-	fflush(o);
-	if (secret && isatty(fileno(in)) && tcgetattr(fileno(in), &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(fileno(in), TCSAFLUSH, &quiet) == 0;
-	}
-	bool ok = fgets(out, (int)cap, in) != NULL;
-	if (restore) {
-		tcsetattr(fileno(in), TCSAFLUSH, &old);
-		fputc('\n', o);
-	}
-	if (tty)
-		fclose(tty);
-	if (ok)
-		trim(out);
-	return ok;
-}
-
 static bool secret_input(const char *env, const char *prompt, char *out, size_t cap)
 {
 	const char *v = getenv(env);
@@ -81,7 +48,7 @@ static bool secret_input(const char *env, const char *prompt, char *out, size_t 
 		snprintf(out, cap, "%s", v);
 		return true;
 	}
-	return ask(prompt, true, out, cap);
+	return nl_imza_read_line(prompt, true, out, cap);
 }
 
 static void card_close(struct card *c)
@@ -269,7 +236,7 @@ int nl_imza_unblock(const char *server, const char *module, const char *token, c
 	}
 	if (code_arg)
 		snprintf(code, sizeof code, "%s", code_arg);
-	else if (!ask("Kilit Çözme Kodu: ", false, code, sizeof code))
+	else if (!nl_imza_read_line("Kilit Çözme Kodu: ", false, code, sizeof code))
 		return 2;
 	size_t w = 0;   /* people paste codes with spaces */
 	for (size_t i = 0; code[i]; i++)

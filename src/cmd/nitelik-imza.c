@@ -23,10 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/imza_tty.h"
 #include "cmd/imza_unblock.h"
 #include "core/buf.h"
 #include "imza/imza_http.h"
@@ -59,39 +59,6 @@ static void istanbul_time(int64_t t, char out[32])
 	strftime(out, 32, "%d.%m.%Y %H:%M:%S", &tm);
 }
 
-static void chomp(char *s)
-{
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
-		s[--n] = '\0';
-}
-
-/* A line from the terminal (or stdin when there is none); echo off for PINs. */
-static bool read_line(const char *prompt, bool secret, char *out, size_t cap)
-{
-	FILE *tty = fopen("/dev/tty", "r+");
-	FILE *in = tty ? tty : stdin, *o = tty ? tty : stderr;
-	struct termios old, quiet;
-	bool restore = false;
-	fputs(prompt, o);
-	fflush(o);
-	if (secret && isatty(fileno(in)) && tcgetattr(fileno(in), &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(fileno(in), TCSAFLUSH, &quiet) == 0;
-	}
-	bool ok = fgets(out, (int)cap, in) != NULL;
-	if (restore) {
-		tcsetattr(fileno(in), TCSAFLUSH, &old);
-		fputc('\n', o);
-	}
-	if (tty)
-		fclose(tty);
-	if (ok)
-		chomp(out);
-	return ok;
-}
-
 static bool pin_from_file(const char *path, char *out, size_t cap)
 {
 	FILE *f = fopen(path, "r");
@@ -100,7 +67,7 @@ static bool pin_from_file(const char *path, char *out, size_t cap)
 	bool ok = fgets(out, (int)cap, f) != NULL;
 	fclose(f);
 	if (ok)
-		chomp(out);
+		nl_imza_chomp(out);
 	return ok;
 }
 
@@ -143,7 +110,7 @@ static int login(nl_card *card, const struct opts *o, int64_t deadline)
 				         (long long)(deadline - time(NULL)));
 			else
 				snprintf(prompt, sizeof prompt, "PIN Kodu: ");
-			if (!read_line(prompt, true, pin, sizeof pin))
+			if (!nl_imza_read_line(prompt, true, pin, sizeof pin))
 				return 2;
 		}
 		nl_err e = nl_card_login(card, pin);
@@ -193,7 +160,7 @@ static int choose_cert(const nl_card *card, const struct opts *o, size_t *idx)
 		return 0;
 	}
 	char line[16];
-	if (!read_line("Sertifika Seçiniz (numara): ", false, line, sizeof line))
+	if (!nl_imza_read_line("Sertifika Seçiniz (numara): ", false, line, sizeof line))
 		return 2;
 	long k = strtol(line, NULL, 10);
 	if (k < 1 || (size_t)k > n) {
@@ -239,7 +206,7 @@ static int sign(const struct opts *o)
 	int st = 2;
 	if (o->code)
 		snprintf(code, sizeof code, "%s", o->code);
-	else if (!read_line("Doğrulama Kodu: ", false, code, sizeof code))
+	else if (!nl_imza_read_line("Doğrulama Kodu: ", false, code, sizeof code))
 		return 2;
 	/* People paste codes with spaces. */
 	size_t w = 0;

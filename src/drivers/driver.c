@@ -74,3 +74,30 @@ bool nl_drv_parse_long(const char *v, long min, long max, long *out)
 	*out = n;
 	return true;
 }
+
+nl_err nl_drv_set_str(char *dst, size_t cap, const char *v)
+{
+	size_t n = strlen(v);
+	if (n >= cap)
+		return NL_ERR_CONFIG;
+	memcpy(dst, v, n + 1);
+	return NL_OK;
+}
+
+nl_err nl_drv_conn_set(const struct nl_drv_conn_fields *f, const char *key, const char *value)
+{
+	if (strcmp(key, "user") == 0)
+		return nl_drv_set_str(f->user, f->user_cap, value);
+	if (strcmp(key, "password") == 0)
+		return nl_drv_set_str(f->password, f->password_cap, value);
+	if (strcmp(key, "ca_file") == 0)
+		return nl_drv_set_str(f->ca_file, f->ca_file_cap, value);
+	if (strcmp(key, "tls_verify") == 0)
+		return nl_drv_parse_bool(value, f->tls_verify) ? NL_OK : NL_ERR_CONFIG;
+	if (strcmp(key, "timeout_ms") == 0)
+		return nl_drv_parse_long(value, 100, 600000, f->timeout_ms) ? NL_OK : NL_ERR_CONFIG;
+	if (strcmp(key, "connect_timeout_ms") == 0)
+		return nl_drv_parse_long(value, 100, 600000, f->connect_timeout_ms) ? NL_OK
+			: NL_ERR_CONFIG;
+	return NL_ERR_NOT_FOUND;
+}

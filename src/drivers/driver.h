@@ -40,4 +40,27 @@ nl_err nl_drv_curl_init(void);
 bool nl_drv_parse_bool(const char *v, bool *out);        /* true/false/yes/no/on/off/1/0 */
 bool nl_drv_parse_long(const char *v, long min, long max, long *out);
 
+/* Copies v into a fixed config field; NL_ERR_CONFIG when it does not fit
+ * (a truncated URL or password would fail later and more obscurely). */
+nl_err nl_drv_set_str(char *dst, size_t cap, const char *v);
+
+/* The connection settings every real driver has (SMTP and HTTPS alike):
+ * pointers into the driver's own config struct. */
+struct nl_drv_conn_fields {
+	char *user;
+	size_t user_cap;
+	char *password;
+	size_t password_cap;
+	char *ca_file;
+	size_t ca_file_cap;
+	bool *tls_verify;
+	long *timeout_ms;
+	long *connect_timeout_ms;
+};
+
+/* Sets one of user, password, ca_file, tls_verify, timeout_ms,
+ * connect_timeout_ms; NL_ERR_NOT_FOUND for any other key, NL_ERR_CONFIG for
+ * a bad value. */
+nl_err nl_drv_conn_set(const struct nl_drv_conn_fields *f, const char *key, const char *value);
+
 #endif

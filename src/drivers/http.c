@@ -19,35 +19,18 @@ void nl_http_endpoint_defaults(struct nl_http_endpoint *ep)
 	ep->connect_timeout_ms = 5000;
 }
 
-static nl_err set_str(char *dst, size_t cap, const char *v)
-{
-	size_t n = strlen(v);
-	if (n >= cap)
-		return NL_ERR_CONFIG;
-	memcpy(dst, v, n + 1);
-	return NL_OK;
-}
-
 nl_err nl_http_endpoint_set(struct nl_http_endpoint *ep, const char *key, const char *value)
 {
 	if (strcmp(key, "url") == 0)
-		return set_str(ep->url, sizeof ep->url, value);
-	if (strcmp(key, "user") == 0)
-		return set_str(ep->user, sizeof ep->user, value);
-	if (strcmp(key, "password") == 0)
-		return set_str(ep->password, sizeof ep->password, value);
+		return nl_drv_set_str(ep->url, sizeof ep->url, value);
 	if (strcmp(key, "token") == 0)
-		return set_str(ep->token, sizeof ep->token, value);
-	if (strcmp(key, "ca_file") == 0)
-		return set_str(ep->ca_file, sizeof ep->ca_file, value);
-	if (strcmp(key, "tls_verify") == 0)
-		return nl_drv_parse_bool(value, &ep->tls_verify) ? NL_OK : NL_ERR_CONFIG;
-	if (strcmp(key, "timeout_ms") == 0)
-		return nl_drv_parse_long(value, 100, 600000, &ep->timeout_ms) ? NL_OK : NL_ERR_CONFIG;
-	if (strcmp(key, "connect_timeout_ms") == 0)
-		return nl_drv_parse_long(value, 100, 600000, &ep->connect_timeout_ms) ? NL_OK
-			: NL_ERR_CONFIG;
-	return NL_ERR_NOT_FOUND;
+		return nl_drv_set_str(ep->token, sizeof ep->token, value);
+	const struct nl_drv_conn_fields conn = {
+		ep->user, sizeof ep->user, ep->password, sizeof ep->password,
+		ep->ca_file, sizeof ep->ca_file, &ep->tls_verify, &ep->timeout_ms,
+		&ep->connect_timeout_ms,
+	};
+	return nl_drv_conn_set(&conn, key, value);
 }
 
 /* Collects the answer body, refusing to grow past HTTP_MAX_BODY so a broken or

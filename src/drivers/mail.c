@@ -5,15 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static nl_err set_str(char *dst, size_t cap, const char *v)
-{
-	size_t n = strlen(v);
-	if (n >= cap)
-		return NL_ERR_CONFIG;
-	memcpy(dst, v, n + 1);
-	return NL_OK;
-}
-
 void nl_mail_config_defaults(struct nl_mail_config *c)
 {
 	memset(c, 0, sizeof *c);
@@ -32,10 +23,10 @@ nl_err nl_mail_config_set(struct nl_mail_config *c, const char *key, const char 
 	if (strcmp(key, "driver") == 0) {
 		if (strcmp(value, "smtp") != 0 && strcmp(value, "simulator") != 0)
 			return NL_ERR_CONFIG;
-		return set_str(c->driver, sizeof c->driver, value);
+		return nl_drv_set_str(c->driver, sizeof c->driver, value);
 	}
 	if (strcmp(key, "url") == 0)
-		return set_str(c->url, sizeof c->url, value);
+		return nl_drv_set_str(c->url, sizeof c->url, value);
 	if (strcmp(key, "starttls") == 0) {
 		if (strcmp(value, "required") == 0)
 			c->starttls = NL_STARTTLS_REQUIRED;
@@ -47,24 +38,16 @@ nl_err nl_mail_config_set(struct nl_mail_config *c, const char *key, const char 
 			return NL_ERR_CONFIG;
 		return NL_OK;
 	}
-	if (strcmp(key, "user") == 0)
-		return set_str(c->user, sizeof c->user, value);
-	if (strcmp(key, "password") == 0)
-		return set_str(c->password, sizeof c->password, value);
 	if (strcmp(key, "from") == 0)
-		return set_str(c->from, sizeof c->from, value);
+		return nl_drv_set_str(c->from, sizeof c->from, value);
 	if (strcmp(key, "from_name") == 0)
-		return set_str(c->from_name, sizeof c->from_name, value);
-	if (strcmp(key, "ca_file") == 0)
-		return set_str(c->ca_file, sizeof c->ca_file, value);
-	if (strcmp(key, "tls_verify") == 0)
-		return nl_drv_parse_bool(value, &c->tls_verify) ? NL_OK : NL_ERR_CONFIG;
-	if (strcmp(key, "timeout_ms") == 0)
-		return nl_drv_parse_long(value, 100, 600000, &c->timeout_ms) ? NL_OK : NL_ERR_CONFIG;
-	if (strcmp(key, "connect_timeout_ms") == 0)
-		return nl_drv_parse_long(value, 100, 600000, &c->connect_timeout_ms) ? NL_OK
-			: NL_ERR_CONFIG;
-	return NL_ERR_NOT_FOUND;
+		return nl_drv_set_str(c->from_name, sizeof c->from_name, value);
+	const struct nl_drv_conn_fields conn = {
+		c->user, sizeof c->user, c->password, sizeof c->password,
+		c->ca_file, sizeof c->ca_file, &c->tls_verify, &c->timeout_ms,
+		&c->connect_timeout_ms,
+	};
+	return nl_drv_conn_set(&conn, key, value);
 }
 
 /* The simulator accepts every well-formed message: in demo mode the outbox

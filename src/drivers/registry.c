@@ -204,24 +204,31 @@ struct http_reg {
 	struct nl_http_endpoint ep;
 };
 
+/* POSTs req (taken: released here; NULL when json_pack failed) to path;
+ * *ans is the caller's to json_decref. */
+static nl_err post(struct http_reg *h, const char *path, json_t *req, json_t **ans,
+                   struct nl_drv_error *e)
+{
+	char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	if (!body)
+		return NL_ERR_NOMEM;
+	nl_err rc = nl_http_post_json(&h->ep, path, body, ans, e);
+	free(body);
+	return rc;
+}
+
 static nl_err http_lookup(void *self, const char *tckn, struct nl_citizen *out,
 	struct nl_drv_error *e)
 {
 	struct http_reg *h = self;
-	json_t *req = NULL, *ans = NULL;
-	char *body = NULL;
+	json_t *ans = NULL;
 	nl_err rc;
 
 	nl_drv_error_clear(e);
 	if (!tckn || nl_valid_tckn(tckn))
 		return nl_drv_fail(e, NL_ERR_INVALID, "not a T.C. number");
-	req = json_pack("{s:s}", "tckn", tckn);
-	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	if (!body) {
-		rc = NL_ERR_NOMEM;
-		goto out;
-	}
-	rc = nl_http_post_json(&h->ep, "/lookup", body, &ans, e);
+	rc = post(h, "/lookup", json_pack("{s:s}", "tckn", tckn), &ans, e);
 	if (rc != NL_OK)
 		goto out;
 	const json_t *found = json_object_get(ans, "found");
@@ -236,8 +243,6 @@ static nl_err http_lookup(void *self, const char *tckn, struct nl_citizen *out,
 	}
 	rc = NL_OK;
 out:
-	free(body);
-	json_decref(req);
 	json_decref(ans);
 	return rc;
 }
@@ -246,8 +251,7 @@ static nl_err http_verify(void *self, const struct nl_identity_claim *claim, boo
 	struct nl_drv_error *e)
 {
 	struct http_reg *h = self;
-	json_t *req = NULL, *ans = NULL;
-	char *body = NULL;
+	json_t *ans = NULL;
 	nl_err rc;
 
 	*match = false;
@@ -255,15 +259,9 @@ static nl_err http_verify(void *self, const struct nl_identity_claim *claim, boo
 	if (!claim->tckn || nl_valid_tckn(claim->tckn) || !claim->given_name || !claim->surname
 	    || !claim->birth_place || !date_ok(claim->birth_date))
 		return NL_OK;   /* cannot match; no need to ask */
-	req = json_pack("{s:s, s:s, s:s, s:s, s:s}", "tckn", claim->tckn,
+	rc = post(h, "/verify", json_pack("{s:s, s:s, s:s, s:s, s:s}", "tckn", claim->tckn,
 		"given_name", claim->given_name, "surname", claim->surname,
-		"birth_place", claim->birth_place, "birth_date", claim->birth_date);
-	body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	if (!body) {
-		rc = NL_ERR_NOMEM;
-		goto out;
-	}
-	rc = nl_http_post_json(&h->ep, "/verify", body, &ans, e);
+		"birth_place", claim->birth_place, "birth_date", claim->birth_date), &ans, e);
 	if (rc != NL_OK)
 		goto out;
 	const json_t *m = json_object_get(ans, "match");
@@ -274,8 +272,6 @@ static nl_err http_verify(void *self, const struct nl_identity_claim *claim, boo
 	*match = json_is_true(m);
 	rc = NL_OK;
 out:
-	free(body);
-	json_decref(req);
 	json_decref(ans);
 	return rc;
 }

@@ -21,26 +21,17 @@ void nl_sms_config_defaults(struct nl_sms_config *c)
 	strcpy(c->template_json, DEFAULT_TEMPLATE);
 }
 
-static nl_err set_str(char *dst, size_t cap, const char *v)
-{
-	size_t n = strlen(v);
-	if (n >= cap)
-		return NL_ERR_CONFIG;
-	memcpy(dst, v, n + 1);
-	return NL_OK;
-}
-
 nl_err nl_sms_config_set(struct nl_sms_config *c, const char *key, const char *value)
 {
 	if (strcmp(key, "driver") == 0) {
 		if (strcmp(value, "http") != 0 && strcmp(value, "simulator") != 0)
 			return NL_ERR_CONFIG;
-		return set_str(c->driver, sizeof c->driver, value);
+		return nl_drv_set_str(c->driver, sizeof c->driver, value);
 	}
 	if (strcmp(key, "sender") == 0)
-		return set_str(c->sender, sizeof c->sender, value);
+		return nl_drv_set_str(c->sender, sizeof c->sender, value);
 	if (strcmp(key, "template") == 0)
-		return set_str(c->template_json, sizeof c->template_json, value);
+		return nl_drv_set_str(c->template_json, sizeof c->template_json, value);
 	return nl_http_endpoint_set(&c->ep, key, value);
 }
 

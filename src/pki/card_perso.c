@@ -3,7 +3,6 @@
  * itself, like the CA's token set-up in p11.c. */
 #include "pki/card_perso.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -18,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "pki/p11_module.h"
 #include "pki/pki.h"
 
 static pthread_mutex_t card_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -61,51 +61,26 @@ out:
 /* ---- one module session: load, initialise, find the card ---- */
 
 struct p11 {
-	void *dl;
-	CK_FUNCTION_LIST_PTR f;
-	bool initialized;
+	struct nl_p11_module m;
 	CK_SESSION_HANDLE s;
 };
-
-static void pad32(CK_UTF8CHAR out[32], const char *s)
-{
-	size_t n = strlen(s);
-	memset(out, ' ', 32);
-	memcpy(out, s, n > 32 ? 32 : n);
-}
 
 /* Called with card_lock held. */
 static nl_err p11_load(const char *module, struct p11 *p)
 {
-	CK_C_GetFunctionList get;
-	memset(p, 0, sizeof *p);
 	p->s = CK_INVALID_HANDLE;
 	if (softhsm_conf[0]) setenv("SOFTHSM2_CONF", softhsm_conf, 1);
-	p->dl = dlopen(module, RTLD_NOW | RTLD_LOCAL);
-	if (!p->dl) return NL_ERR_CONFIG;
-	*(void **)&get = dlsym(p->dl, "C_GetFunctionList");
-	if (!get || get(&p->f) != CKR_OK) goto fail;
-	CK_C_INITIALIZE_ARGS args = {.flags = CKF_OS_LOCKING_OK};
-	CK_RV rv = p->f->C_Initialize(&args);
-	if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) goto fail;
-	p->initialized = rv == CKR_OK;
-	return NL_OK;
-fail:
-	dlclose(p->dl);
-	p->dl = NULL;
-	return NL_ERR_IO;
+	return nl_p11_module_open(module, &p->m);
 }
 
 static void p11_unload(struct p11 *p)
 {
-	if (!p->dl) return;
+	if (!p->m.dl) return;
 	if (p->s != CK_INVALID_HANDLE) {
-		p->f->C_Logout(p->s);
-		p->f->C_CloseSession(p->s);
+		p->m.f->C_Logout(p->s);
+		p->m.f->C_CloseSession(p->s);
 	}
-	if (p->initialized) p->f->C_Finalize(NULL);
-	dlclose(p->dl);
-	p->dl = NULL;
+	nl_p11_module_close(&p->m);
 }
 
 /* The slot of the initialised card labelled `label`, or (blank) the first
@@ -115,11 +90,11 @@ static nl_err find_slot(struct p11 *p, const char *label, bool blank, CK_SLOT_ID
 	CK_SLOT_ID ids[256];
 	CK_ULONG n = 256;
 	CK_UTF8CHAR want[32];
-	pad32(want, label ? label : "");
-	if (p->f->C_GetSlotList(CK_TRUE, ids, &n) != CKR_OK) return NL_ERR_IO;
+	nl_p11_pad32(want, label ? label : "");
+	if (p->m.f->C_GetSlotList(CK_TRUE, ids, &n) != CKR_OK) return NL_ERR_IO;
 	for (CK_ULONG i = 0; i < n; i++) {
 		CK_TOKEN_INFO ti;
-		if (p->f->C_GetTokenInfo(ids[i], &ti) != CKR_OK) continue;
+		if (p->m.f->C_GetTokenInfo(ids[i], &ti) != CKR_OK) continue;
 		bool init = ti.flags & CKF_TOKEN_INITIALIZED;
 		if ((blank && !init) || (!blank && init && !memcmp(ti.label, want, 32))) {
 			*out = ids[i];
@@ -136,12 +111,12 @@ static nl_err open_card(struct p11 *p, const char *module, const char *label, co
 	nl_err rc = p11_load(module, p);
 	if (rc) return rc;
 	if ((rc = find_slot(p, label, false, &slot))) return rc;
-	if (p->f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &p->s) != CKR_OK) {
+	if (p->m.f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &p->s) != CKR_OK) {
 		p->s = CK_INVALID_HANDLE;
 		return NL_ERR_IO;
 	}
 	if (pin) {
-		CK_RV rv = p->f->C_Login(p->s, CKU_USER, (CK_UTF8CHAR_PTR)(uintptr_t)pin, strlen(pin));
+		CK_RV rv = p->m.f->C_Login(p->s, CKU_USER, (CK_UTF8CHAR_PTR)(uintptr_t)pin, strlen(pin));
 		if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN) return NL_ERR_UNAUTHORIZED;
 	}
 	return NL_OK;
@@ -161,22 +136,22 @@ nl_err nl_card_perso_init(const char *module, const char *label, const char *pin
 		goto out;
 	}
 	if ((rc = find_slot(&p, NULL, true, &slot))) goto out;
-	pad32(lab, label);
+	nl_p11_pad32(lab, label);
 	rc = NL_ERR_CRYPTO;
-	if (p.f->C_InitToken(slot, (CK_UTF8CHAR_PTR)(uintptr_t)puk, strlen(puk), lab) != CKR_OK)
+	if (p.m.f->C_InitToken(slot, (CK_UTF8CHAR_PTR)(uintptr_t)puk, strlen(puk), lab) != CKR_OK)
 		goto out;
 	/* SoftHSM2 moves an initialised token to a new slot id: look it up again. */
 	if ((rc = find_slot(&p, label, false, &slot))) goto out;
 	rc = NL_ERR_CRYPTO;
-	if (p.f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s) != CKR_OK)
+	if (p.m.f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s) != CKR_OK)
 		goto out;
-	if (p.f->C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)(uintptr_t)puk, strlen(puk)) != CKR_OK ||
-	    p.f->C_InitPIN(s, (CK_UTF8CHAR_PTR)(uintptr_t)pin, strlen(pin)) != CKR_OK)
+	if (p.m.f->C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)(uintptr_t)puk, strlen(puk)) != CKR_OK ||
+	    p.m.f->C_InitPIN(s, (CK_UTF8CHAR_PTR)(uintptr_t)pin, strlen(pin)) != CKR_OK)
 		goto out;
-	p.f->C_Logout(s);
+	p.m.f->C_Logout(s);
 	rc = NL_OK;
 out:
-	if (s != CK_INVALID_HANDLE) p.f->C_CloseSession(s);
+	if (s != CK_INVALID_HANDLE) p.m.f->C_CloseSession(s);
 	p11_unload(&p);
 	pthread_mutex_unlock(&card_lock);
 	return rc;
@@ -185,12 +160,12 @@ out:
 static nl_err get_attr(struct p11 *p, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE t, nl_buf *out)
 {
 	CK_ATTRIBUTE a = {t, NULL, 0};
-	if (p->f->C_GetAttributeValue(p->s, o, &a, 1) != CKR_OK || a.ulValueLen == (CK_ULONG)-1)
+	if (p->m.f->C_GetAttributeValue(p->s, o, &a, 1) != CKR_OK || a.ulValueLen == (CK_ULONG)-1)
 		return NL_ERR_CRYPTO;
 	nl_buf_reset(out);
 	if (!nl_buf_reserve(out, a.ulValueLen + 1)) return NL_ERR_NOMEM;
 	a.pValue = out->data;
-	if (p->f->C_GetAttributeValue(p->s, o, &a, 1) != CKR_OK) return NL_ERR_CRYPTO;
+	if (p->m.f->C_GetAttributeValue(p->s, o, &a, 1) != CKR_OK) return NL_ERR_CRYPTO;
 	out->len = a.ulValueLen;
 	return NL_OK;
 }
@@ -265,32 +240,13 @@ nl_err nl_card_perso_keygen(const char *module, const char *label, const char *p
                             uint8_t id[NL_CARD_ID_LEN], nl_buf *spki)
 {
 	static CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
-	static CK_BYTE f4[] = {0x01, 0x00, 0x01};
-	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-	CK_ULONG bits = 2048;
 	bool ec = type != NL_CARD_KEY_RSA2048;
 	uint8_t serial[NL_SERIAL_LEN];
 	nl_pki_serial_random(serial);   /* a random CKA_ID ties key and certificate */
 	memcpy(id, serial, NL_CARD_ID_LEN);
-	CK_MECHANISM mech = {ec ? CKM_EC_KEY_PAIR_GEN : CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0};
-	CK_ATTRIBUTE pub_t[] = {
-		{CKA_TOKEN, &yes, sizeof yes},
-		{CKA_VERIFY, &yes, sizeof yes},
-		{CKA_LABEL, (void *)(uintptr_t)key_label, strlen(key_label)},
-		{CKA_ID, id, NL_CARD_ID_LEN},
-		ec ? (CK_ATTRIBUTE){CKA_EC_PARAMS, p256, sizeof p256}
-		   : (CK_ATTRIBUTE){CKA_MODULUS_BITS, &bits, sizeof bits},
-		{CKA_PUBLIC_EXPONENT, f4, sizeof f4},
-	};
-	/* The private half never leaves the card: sensitive, not extractable. */
-	CK_ATTRIBUTE priv_t[] = {
-		{CKA_TOKEN, &yes, sizeof yes},
-		{CKA_PRIVATE, &yes, sizeof yes},
-		{CKA_SENSITIVE, &yes, sizeof yes},
-		{CKA_EXTRACTABLE, &no, sizeof no},
-		{CKA_SIGN, &yes, sizeof yes},
-		{CKA_LABEL, (void *)(uintptr_t)key_label, strlen(key_label)},
-		{CKA_ID, id, NL_CARD_ID_LEN},
+	const struct nl_p11_keygen kg = {
+		.ec_params = ec ? p256 : NULL, .ec_params_len = sizeof p256, .rsa_bits = 2048,
+		.label = key_label, .id = id, .id_len = NL_CARD_ID_LEN,
 	};
 	CK_OBJECT_HANDLE pub, priv;
 	struct p11 p;
@@ -298,7 +254,7 @@ nl_err nl_card_perso_keygen(const char *module, const char *label, const char *p
 	nl_err rc = open_card(&p, module, label, pin);
 	if (rc) goto out;
 	rc = NL_ERR_CRYPTO;
-	if (p.f->C_GenerateKeyPair(p.s, &mech, pub_t, ec ? 5 : 6, priv_t, 7, &pub, &priv) != CKR_OK)
+	if (nl_p11_generate_pair(p.m.f, p.s, &kg, &pub, &priv) != CKR_OK)
 		goto out;
 	rc = ec ? spki_p256(&p, pub, spki) : spki_rsa(&p, pub, spki);
 out:
@@ -338,7 +294,7 @@ nl_err nl_card_perso_write_cert(const char *module, const char *label, const cha
 	struct p11 p;
 	pthread_mutex_lock(&card_lock);
 	nl_err rc = open_card(&p, module, label, pin);
-	if (!rc && p.f->C_CreateObject(p.s, t, subject.len ? 8 : 7, &o) != CKR_OK)
+	if (!rc && p.m.f->C_CreateObject(p.s, t, subject.len ? 8 : 7, &o) != CKR_OK)
 		rc = NL_ERR_IO;
 	p11_unload(&p);
 	pthread_mutex_unlock(&card_lock);
@@ -361,9 +317,9 @@ nl_err nl_card_perso_read_cert(const char *module, const char *label, const char
 	nl_err rc = open_card(&p, module, label, NULL);
 	if (rc) goto out;
 	rc = NL_ERR_IO;
-	if (p.f->C_FindObjectsInit(p.s, t, 2) != CKR_OK) goto out;
-	CK_RV rv = p.f->C_FindObjects(p.s, &o, 1, &found);
-	p.f->C_FindObjectsFinal(p.s);
+	if (p.m.f->C_FindObjectsInit(p.s, t, 2) != CKR_OK) goto out;
+	CK_RV rv = p.m.f->C_FindObjects(p.s, &o, 1, &found);
+	p.m.f->C_FindObjectsFinal(p.s);
 	if (rv != CKR_OK) goto out;
 	rc = found ? get_attr(&p, o, CKA_VALUE, der) : NL_ERR_NOT_FOUND;
 out:

@@ -5,8 +5,8 @@
  * One PKCS11_CTX per module and process, shared by every key (reference
  * counted): a second C_Initialize/C_Finalize pair would tear down the others. */
 #include "pki/pki_internal.h"
+#include "pki/p11_module.h"
 
-#include <dlfcn.h>
 #include <libp11.h>
 #include <p11-kit/pkcs11.h>
 #include <pthread.h>
@@ -121,51 +121,15 @@ void nl_p11_close(nl_pki_key *k)
 
 /* ---- raw PKCS#11 for set-up ---- */
 
-struct raw {
-	void *dl;
-	CK_FUNCTION_LIST_PTR f;
-	bool we_initialized;
-};
-
-static nl_err raw_open(const char *module, struct raw *r)
-{
-	CK_C_GetFunctionList get;
-	memset(r, 0, sizeof *r);
-	r->dl = dlopen(module, RTLD_NOW | RTLD_LOCAL);
-	if (!r->dl) return NL_ERR_CONFIG;
-	*(void **)&get = dlsym(r->dl, "C_GetFunctionList");
-	if (!get || get(&r->f) != CKR_OK) goto fail;
-	CK_C_INITIALIZE_ARGS args = {.flags = CKF_OS_LOCKING_OK};
-	CK_RV rv = r->f->C_Initialize(&args);
-	if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) goto fail;
-	r->we_initialized = rv == CKR_OK;
-	return NL_OK;
-fail:
-	dlclose(r->dl);
-	return NL_ERR_IO;
-}
-
-static void raw_close(struct raw *r)
-{
-	if (r->we_initialized) r->f->C_Finalize(NULL);
-	dlclose(r->dl);
-}
-
-static void pad32(CK_UTF8CHAR out[32], const char *s)
-{
-	size_t n = strlen(s);
-	memset(out, ' ', 32);
-	memcpy(out, s, n > 32 ? 32 : n);
-}
-
 /* Finds the slot of an initialised token with this label, or (want_free) the
  * first slot whose token is not initialised yet (SoftHSM2 always offers one). */
-static nl_err raw_find_slot(struct raw *r, const char *label, bool want_free, CK_SLOT_ID *out)
+static nl_err raw_find_slot(struct nl_p11_module *r, const char *label, bool want_free,
+                           CK_SLOT_ID *out)
 {
 	CK_SLOT_ID ids[64];
 	CK_ULONG n = 64;
 	CK_UTF8CHAR want[32];
-	pad32(want, label);
+	nl_p11_pad32(want, label);
 	if (r->f->C_GetSlotList(CK_TRUE, ids, &n) != CKR_OK) return NL_ERR_IO;
 	for (CK_ULONG i = 0; i < n; i++) {
 		CK_TOKEN_INFO ti;
@@ -182,14 +146,14 @@ static nl_err raw_find_slot(struct raw *r, const char *label, bool want_free, CK
 nl_err nl_pki_p11_init_token(const char *module, const char *label, const char *pin,
                              const char *so_pin)
 {
-	struct raw r;
+	struct nl_p11_module r;
 	CK_SLOT_ID slot;
 	CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
 	CK_UTF8CHAR lab[32];
-	nl_err rc = raw_open(module, &r);
+	nl_err rc = nl_p11_module_open(module, &r);
 	if (rc) return rc;
 	if ((rc = raw_find_slot(&r, label, true, &slot))) goto out;
-	pad32(lab, label);
+	nl_p11_pad32(lab, label);
 	rc = NL_ERR_CRYPTO;
 	if (r.f->C_InitToken(slot, (CK_UTF8CHAR_PTR)(uintptr_t)so_pin, strlen(so_pin), lab) != CKR_OK)
 		goto out;
@@ -204,7 +168,7 @@ nl_err nl_pki_p11_init_token(const char *module, const char *label, const char *
 	rc = NL_OK;
 out:
 	if (s != CK_INVALID_HANDLE) r.f->C_CloseSession(s);
-	raw_close(&r);
+	nl_p11_module_close(&r);
 	return rc;
 }
 
@@ -213,38 +177,20 @@ nl_err nl_p11_generate(const char *module, const char *token, const char *key_la
 {
 	static CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
 	static CK_BYTE p384[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
-	static CK_BYTE f4[] = {0x01, 0x00, 0x01};
-	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-	CK_ULONG bits = t == NL_KEY_RSA4096 ? 4096 : 3072;
 	CK_BYTE id[NL_SERIAL_LEN];
-	struct raw r;
+	struct nl_p11_module r;
 	CK_SLOT_ID slot;
 	CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
 	CK_OBJECT_HANDLE pub, priv;
 	bool ec = t == NL_KEY_P256 || t == NL_KEY_P384;
 	nl_pki_serial_random(id);   /* any unique id ties the two halves together */
-	CK_MECHANISM mech = {ec ? CKM_EC_KEY_PAIR_GEN : CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0};
-	CK_ATTRIBUTE pub_t[] = {
-		{CKA_TOKEN, &yes, sizeof yes},
-		{CKA_VERIFY, &yes, sizeof yes},
-		{CKA_LABEL, (void *)(uintptr_t)key_label, strlen(key_label)},
-		{CKA_ID, id, sizeof id},
-		ec ? (CK_ATTRIBUTE){CKA_EC_PARAMS, t == NL_KEY_P256 ? p256 : p384,
-		                    t == NL_KEY_P256 ? sizeof p256 : sizeof p384}
-		   : (CK_ATTRIBUTE){CKA_MODULUS_BITS, &bits, sizeof bits},
-		{CKA_PUBLIC_EXPONENT, f4, sizeof f4},
+	const struct nl_p11_keygen kg = {
+		.ec_params = !ec ? NULL : t == NL_KEY_P256 ? p256 : p384,
+		.ec_params_len = t == NL_KEY_P256 ? sizeof p256 : sizeof p384,
+		.rsa_bits = t == NL_KEY_RSA4096 ? 4096 : 3072,
+		.label = key_label, .id = id, .id_len = sizeof id,
 	};
-	/* Private key: never leaves the token (sensitive, not extractable). */
-	CK_ATTRIBUTE priv_t[] = {
-		{CKA_TOKEN, &yes, sizeof yes},
-		{CKA_PRIVATE, &yes, sizeof yes},
-		{CKA_SENSITIVE, &yes, sizeof yes},
-		{CKA_EXTRACTABLE, &no, sizeof no},
-		{CKA_SIGN, &yes, sizeof yes},
-		{CKA_LABEL, (void *)(uintptr_t)key_label, strlen(key_label)},
-		{CKA_ID, id, sizeof id},
-	};
-	nl_err rc = raw_open(module, &r);
+	nl_err rc = nl_p11_module_open(module, &r);
 	if (rc) return rc;
 	if ((rc = raw_find_slot(&r, token, false, &slot))) goto out;
 	rc = NL_ERR_CRYPTO;
@@ -252,11 +198,11 @@ nl_err nl_p11_generate(const char *module, const char *token, const char *key_la
 		goto out;
 	CK_RV lv = r.f->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)(uintptr_t)pin, strlen(pin));
 	if (lv != CKR_OK && lv != CKR_USER_ALREADY_LOGGED_IN) { rc = NL_ERR_UNAUTHORIZED; goto out; }
-	if (r.f->C_GenerateKeyPair(s, &mech, pub_t, ec ? 5 : 6, priv_t, 7, &pub, &priv) != CKR_OK)
+	if (nl_p11_generate_pair(r.f, s, &kg, &pub, &priv) != CKR_OK)
 		goto out;
 	rc = NL_OK;
 out:
 	if (s != CK_INVALID_HANDLE) r.f->C_CloseSession(s);
-	raw_close(&r);
+	nl_p11_module_close(&r);
 	return rc;
 }

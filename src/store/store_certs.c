@@ -250,10 +250,7 @@ nl_err nl_store_cert_last_change(nl_conn *c, int64_t *at)
 	nl_err rc = nl_store_query(c, &s,
 		"SELECT COALESCE(MAX(at), 0) FROM audit_log WHERE entity = 'certificate'"
 		" AND action IN ('revoke', 'suspend', 'release')", "");
-	if (rc) return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK) *at = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	return rc;
+	return rc ? rc : nl_store_one_int64(s, at);
 }
 
 nl_err nl_store_crl_latest_times(nl_conn *c, int64_t *this_update, int64_t *next_update)
@@ -274,10 +271,7 @@ nl_err nl_store_crl_next_number(nl_conn *c, int64_t *number)
 {
 	nl_stmt *s;
 	nl_err rc = nl_store_query(c, &s, "SELECT COALESCE(MAX(crl_number), 0) + 1 FROM crls", "");
-	if (rc) return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK) *number = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	return rc;
+	return rc ? rc : nl_store_one_int64(s, number);
 }
 
 nl_err nl_store_crl_insert(nl_conn *c, int64_t number, int64_t this_update, int64_t next_update,

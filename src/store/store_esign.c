@@ -148,13 +148,7 @@ nl_err nl_store_esign_signature_insert(nl_conn *c, struct nl_esign_signature *sg
 		sg->form_version_id, sg->cms, sg->cms_len, sg->cert_der, sg->cert_len,
 		sg->cert_serial, sg->cert_issuer, sg->evidence_kind, sg->evidence,
 		sg->evidence_len, sg->signing_time, sg->verified_at);
-	if (rc)
-		return rc;
-	rc = nl_store_step_row(s);
-	if (rc == NL_OK)
-		sg->id = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	return rc;
+	return rc ? rc : nl_store_one_int64(s, &sg->id);
 }
 
 nl_err nl_store_esign_signature_count(nl_conn *c, int64_t order_id, int64_t *n)
@@ -162,13 +156,7 @@ nl_err nl_store_esign_signature_count(nl_conn *c, int64_t order_id, int64_t *n)
 	nl_stmt *s;
 	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM esign_signatures WHERE order_id = $1",
 	                           "i", order_id);
-	if (rc)
-		return rc;
-	rc = nl_store_step_row(s);
-	if (rc == NL_OK)
-		*n = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	return rc;
+	return rc ? rc : nl_store_one_int64(s, n);
 }
 
 /* ---- e-Onay ---- */
@@ -311,13 +299,7 @@ nl_err nl_store_esign_signature_person(nl_conn *c, int64_t signature_id, int64_t
 	nl_stmt *s;
 	nl_err rc = nl_store_query(c, &s, "SELECT person_id FROM esign_signatures WHERE id = $1",
 	                           "i", signature_id);
-	if (rc)
-		return rc;
-	rc = nl_store_step_row(s);
-	if (rc == NL_OK)
-		*person_id = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	return rc;
+	return rc ? rc : nl_store_one_int64(s, person_id);
 }
 
 nl_err nl_store_econsent_in_force_id(nl_conn *c, int64_t person_id, int64_t *id)

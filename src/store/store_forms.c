@@ -240,12 +240,7 @@ nl_err nl_store_form_count(nl_conn *c, int64_t order_id, int64_t *n)
 	*n = 0;
 	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM form_versions"
 		" WHERE order_id = $1 AND version > 0", "i", order_id);
-	if (rc != NL_OK)
-		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK)
-		*n = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	return rc;
+	return rc ? rc : nl_store_one_int64(s, n);
 }
 
 nl_err nl_store_form_set_status(nl_conn *c, int64_t id, enum nl_form_status from,

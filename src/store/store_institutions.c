@@ -7,8 +7,15 @@
 
 #define COLS "id, name, registry_no, address, active, created_at, updated_at"
 
-static nl_err read_row(nl_stmt *s, struct nl_institution *out)
+/* nl_store_clear_row for the list readers. */
+static void clear_row(void *row)
 {
+	nl_institution_clear(row);
+}
+
+static nl_err read_row(nl_stmt *s, void *row)
+{
+	struct nl_institution *out = row;
 	nl_err rc = NL_OK;
 	memset(out, 0, sizeof *out);
 	out->id = nl_db_col_int64(s, 0);
@@ -90,33 +97,9 @@ nl_err nl_store_institution_update(nl_conn *c, const struct nl_institution *i)
 nl_err nl_store_institution_list(nl_conn *c, struct nl_institution **items, size_t *n)
 {
 	nl_stmt *s;
-	struct nl_institution *v = NULL;
-	size_t count = 0, cap = 0;
 	*items = NULL;
 	*n = 0;
 	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM institutions ORDER BY name, id", "");
-	if (rc != NL_OK)
-		return rc;
-	while ((rc = nl_store_step_row(s)) == NL_OK) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct nl_institution *nv = realloc(v, cap * sizeof *v);
-			if (!nv) {
-				rc = NL_ERR_NOMEM;
-				break;
-			}
-			v = nv;
-		}
-		if ((rc = read_row(s, &v[count])) != NL_OK)
-			break;
-		count++;
-	}
-	nl_db_finalize(s);
-	if (rc != NL_ERR_NOT_FOUND) {
-		nl_institution_list_free(v, count);
-		return rc;
-	}
-	*items = v;
-	*n = count;
-	return NL_OK;
+	return rc != NL_OK ? rc
+		: nl_store_rows(s, sizeof **items, read_row, clear_row, (void **)items, n);
 }

@@ -89,12 +89,7 @@ nl_err nl_store_payment_insert(nl_conn *c, struct nl_payment_row *p)
 		" import_id, paid_on, actor, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 		" RETURNING id", "iittzztti", p->order_id, p->amount_kurus, p->channel,
 		p->external_ref, p->pos_session_id, p->import_id, p->paid_on, p->actor, p->recorded_at);
-	if (rc != NL_OK)
-		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK)
-		p->id = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	return rc;
+	return rc ? rc : nl_store_one_int64(s, &p->id);
 }
 
 static nl_err payment_one(nl_stmt *s, struct nl_payment_row *out)
@@ -148,12 +143,7 @@ nl_err nl_store_payment_import_create(nl_conn *c, const char *file_name, const c
 	nl_err rc = nl_store_query(c, &s,
 		"INSERT INTO payment_imports (file_name, actor, lines, recorded, skipped, refused,"
 		" created_at) VALUES ($1, $2, 0, 0, 0, 0, $3) RETURNING id", "tti", file_name, actor, now);
-	if (rc != NL_OK)
-		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK)
-		*id = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	return rc;
+	return rc ? rc : nl_store_one_int64(s, id);
 }
 
 nl_err nl_store_payment_import_counts(nl_conn *c, int64_t id, int64_t lines, int64_t recorded,
@@ -176,29 +166,6 @@ nl_err nl_store_payment_open_orders_by_tckn(nl_conn *c, const char *tckn, int64_
 		"SELECT o.id FROM orders o JOIN persons p ON p.id = o.person_id"
 		" WHERE p.id_kind = 'tckn' AND p.id_number = $1 AND o.payment_type = 'person'"
 		" AND o.status IN ('form_payment_wait', 'payment_wait') ORDER BY o.id", "t", tckn);
-	if (rc != NL_OK)
-		return rc;
-	size_t cap = 0;
-	int r;
-	while ((r = nl_db_step(s)) == NL_DB_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 4;
-			int64_t *p = realloc(*ids, nc * sizeof *p);
-			if (!p) {
-				r = NL_ERR_NOMEM;
-				break;
-			}
-			*ids = p;
-			cap = nc;
-		}
-		(*ids)[(*n)++] = nl_db_col_int64(s, 0);
-	}
-	nl_db_finalize(s);
-	if (r != NL_DB_DONE) {
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-		return (nl_err)r;
-	}
-	return NL_OK;
+	return rc != NL_OK ? rc
+		: nl_store_rows(s, sizeof **ids, nl_store_read_int64, NULL, (void **)ids, n);
 }

@@ -76,10 +76,5 @@ nl_err nl_store_price_count(nl_conn *c, int64_t *n)
 	nl_stmt *s;
 	*n = 0;
 	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM prices", "");
-	if (rc != NL_OK)
-		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK)
-		*n = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	return rc;
+	return rc ? rc : nl_store_one_int64(s, n);
 }

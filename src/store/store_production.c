@@ -12,7 +12,7 @@
                   " p.revoked_count, p.last_error, p.created_at, p.updated_at"
 #define PROD_FROM " FROM productions p JOIN orders o ON o.id = p.order_id"
 
-static void read_prod(nl_stmt *s, void *row)
+static nl_err read_prod(nl_stmt *s, void *row)
 {
 	struct nl_production *p = row;
 	memset(p, 0, sizeof *p);
@@ -32,11 +32,12 @@ static void read_prod(nl_stmt *s, void *row)
 	nl_store_col_copy(s, 13, p->last_error, sizeof p->last_error);
 	p->created_at = nl_db_col_int64(s, 14);
 	p->updated_at = nl_db_col_int64(s, 15);
+	return NL_OK;
 }
 
 static nl_err prod_rows(nl_stmt *s, struct nl_production **out, size_t *n)
 {
-	return nl_store_rows(s, sizeof **out, read_prod, (void **)out, n);
+	return nl_store_rows(s, sizeof **out, read_prod, NULL, (void **)out, n);
 }
 
 nl_err nl_store_production_unscheduled(nl_conn *c, int limit, int64_t **ids, size_t *n)
@@ -46,7 +47,7 @@ nl_err nl_store_production_unscheduled(nl_conn *c, int limit, int64_t **ids, siz
 		"SELECT o.id FROM orders o WHERE o.status = 'production_wait' AND NOT EXISTS"
 		" (SELECT 1 FROM productions p WHERE p.order_id = o.id) ORDER BY o.id LIMIT $1",
 		"i", (int64_t)limit);
-	return rc ? rc : nl_store_rows(s, sizeof **ids, nl_store_read_int64, (void **)ids, n);
+	return rc ? rc : nl_store_rows(s, sizeof **ids, nl_store_read_int64, NULL, (void **)ids, n);
 }
 
 nl_err nl_store_production_insert(nl_conn *c, struct nl_production *p, int64_t now)

@@ -25,10 +25,11 @@ nl_err nl_store_cert_newest_active(nl_conn *c, const char *id_number, int64_t no
 	return rc;
 }
 
-static void read_serial(nl_stmt *s, void *row)
+static nl_err read_serial(nl_stmt *s, void *row)
 {
 	char (*serial)[64] = row;
 	nl_store_col_copy(s, 0, *serial, sizeof *serial);
+	return NL_OK;
 }
 
 nl_err nl_store_cert_same_institution(nl_conn *c, const char *id_number, int64_t institution_id,
@@ -41,15 +42,16 @@ nl_err nl_store_cert_same_institution(nl_conn *c, const char *id_number, int64_t
 		"SELECT serial FROM certificates WHERE kind = 'person' AND id_number = $1"
 		" AND institution_id = $2 AND status IN ('good', 'hold') ORDER BY id",
 		"ti", id_number, institution_id);
-	return rc ? rc : nl_store_rows(s, sizeof **serials, read_serial, (void **)serials, n);
+	return rc ? rc : nl_store_rows(s, sizeof **serials, read_serial, NULL, (void **)serials, n);
 }
 
-static void read_expiring(nl_stmt *s, void *row)
+static nl_err read_expiring(nl_stmt *s, void *row)
 {
 	struct nl_expiring *e = row;
 	nl_store_col_copy(s, 0, e->serial, sizeof e->serial);
 	e->order_id = nl_db_col_int64(s, 1);
 	e->not_after = nl_db_col_int64(s, 2);
+	return NL_OK;
 }
 
 nl_err nl_store_cert_expiring(nl_conn *c, int64_t now, int64_t until, int limit,
@@ -64,7 +66,7 @@ nl_err nl_store_cert_expiring(nl_conn *c, int64_t now, int64_t until, int limit,
 		" AND c.not_after <= $2 AND NOT EXISTS (SELECT 1 FROM expiry_notices e"
 		" WHERE e.cert_serial = c.serial) ORDER BY c.not_after LIMIT $3",
 		"iii", now, until, (int64_t)limit);
-	return rc ? rc : nl_store_rows(s, sizeof **out, read_expiring, (void **)out, n);
+	return rc ? rc : nl_store_rows(s, sizeof **out, read_expiring, NULL, (void **)out, n);
 }
 
 nl_err nl_store_expiry_notice_insert(nl_conn *c, const char *serial, int64_t now)

@@ -210,12 +210,7 @@ nl_err nl_store_contact_change_count(nl_conn *c, int64_t person_id, int64_t sinc
 	nl_err rc = nl_store_query(c, &s,
 		"SELECT COUNT(*) FROM contact_changes WHERE person_id = $1 AND sent_at >= $2", "ii",
 		person_id, since);
-	if (rc)
-		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK)
-		*n = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	return rc;
+	return rc ? rc : nl_store_one_int64(s, n);
 }
 
 nl_err nl_store_contact_change_update(nl_conn *c, int64_t id, int64_t expected_tries,

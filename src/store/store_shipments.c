@@ -17,7 +17,7 @@ nl_err nl_store_orders_unshipped(nl_conn *c, int limit, int64_t **ids, size_t *n
 		"SELECT o.id FROM orders o WHERE o.status = 'produced' AND NOT EXISTS"
 		" (SELECT 1 FROM shipments s WHERE s.order_id = o.id) ORDER BY o.id LIMIT $1",
 		"i", (int64_t)limit);
-	return rc ? rc : nl_store_rows(s, sizeof **ids, nl_store_read_int64, (void **)ids, n);
+	return rc ? rc : nl_store_rows(s, sizeof **ids, nl_store_read_int64, NULL, (void **)ids, n);
 }
 
 static nl_err add_event(nl_conn *c, int64_t id, const char *status, int64_t now)
@@ -60,7 +60,7 @@ nl_err nl_store_shipment_set_status(nl_conn *c, int64_t id, const char *from, co
 	return add_event(c, id, to, now);
 }
 
-static void read_ship(nl_stmt *s, void *row)
+static nl_err read_ship(nl_stmt *s, void *row)
 {
 	struct nl_shipment *o = row;
 	memset(o, 0, sizeof *o);
@@ -72,6 +72,7 @@ static void read_ship(nl_stmt *s, void *row)
 	nl_store_col_copy(s, 5, o->status, sizeof o->status);
 	o->shipped_at = nl_db_col_int64(s, 6);
 	o->updated_at = nl_db_col_int64(s, 7);
+	return NL_OK;
 }
 
 static nl_err ship_one(nl_stmt *s, struct nl_shipment *out)
@@ -84,7 +85,7 @@ static nl_err ship_one(nl_stmt *s, struct nl_shipment *out)
 
 static nl_err ship_rows(nl_stmt *s, struct nl_shipment **out, size_t *n)
 {
-	return nl_store_rows(s, sizeof **out, read_ship, (void **)out, n);
+	return nl_store_rows(s, sizeof **out, read_ship, NULL, (void **)out, n);
 }
 
 nl_err nl_store_shipment_by_tracking(nl_conn *c, const char *tracking_no, struct nl_shipment *out)
@@ -103,11 +104,12 @@ nl_err nl_store_shipment_by_order(nl_conn *c, int64_t order_id, struct nl_shipme
 	return rc ? rc : ship_one(s, out);
 }
 
-static void read_event(nl_stmt *s, void *row)
+static nl_err read_event(nl_stmt *s, void *row)
 {
 	struct nl_shipment_event *e = row;
 	nl_store_col_copy(s, 0, e->status, sizeof e->status);
 	e->at = nl_db_col_int64(s, 1);
+	return NL_OK;
 }
 
 nl_err nl_store_shipment_events(nl_conn *c, int64_t shipment_id, struct nl_shipment_event **out,
@@ -118,7 +120,7 @@ nl_err nl_store_shipment_events(nl_conn *c, int64_t shipment_id, struct nl_shipm
 	*n = 0;
 	nl_err rc = nl_store_query(c, &s, "SELECT status, at FROM shipment_events"
 	                           " WHERE shipment_id = $1 ORDER BY at, id", "i", shipment_id);
-	return rc ? rc : nl_store_rows(s, sizeof **out, read_event, (void **)out, n);
+	return rc ? rc : nl_store_rows(s, sizeof **out, read_event, NULL, (void **)out, n);
 }
 
 nl_err nl_store_shipment_open(nl_conn *c, int limit, struct nl_shipment **out, size_t *n)

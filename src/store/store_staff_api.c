@@ -22,8 +22,15 @@ void nl_api_token_list_free(struct nl_api_token *items, size_t n)
 	free(items);
 }
 
-static nl_err read_token(nl_stmt *s, struct nl_api_token *out)
+/* nl_store_clear_row for the list reader. */
+static void clear_row(void *row)
 {
+	nl_api_token_clear(row);
+}
+
+static nl_err read_token(nl_stmt *s, void *row)
+{
+	struct nl_api_token *out = row;
 	nl_err rc = NL_OK;
 	memset(out, 0, sizeof *out);
 	out->id = nl_db_col_int64(s, 0);
@@ -97,37 +104,13 @@ nl_err nl_store_api_token_list(nl_conn *c, int64_t institution_id, struct nl_api
                                size_t *n)
 {
 	nl_stmt *s;
-	struct nl_api_token *v = NULL;
-	size_t count = 0, cap = 0;
 	*items = NULL;
 	*n = 0;
 	nl_err rc = nl_store_query(c, &s,
 		"SELECT " TOKEN_COLS " FROM api_tokens t WHERE $1 = 0 OR t.institution_id = $1"
 		" ORDER BY t.id", "i", institution_id);
-	if (rc != NL_OK)
-		return rc;
-	while ((rc = nl_store_step_row(s)) == NL_OK) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct nl_api_token *nv = realloc(v, cap * sizeof *v);
-			if (!nv) {
-				rc = NL_ERR_NOMEM;
-				break;
-			}
-			v = nv;
-		}
-		if ((rc = read_token(s, &v[count])) != NL_OK)
-			break;
-		count++;
-	}
-	nl_db_finalize(s);
-	if (rc != NL_ERR_NOT_FOUND) {
-		nl_api_token_list_free(v, count);
-		return rc;
-	}
-	*items = v;
-	*n = count;
-	return NL_OK;
+	return rc != NL_OK ? rc
+		: nl_store_rows(s, sizeof **items, read_token, clear_row, (void **)items, n);
 }
 
 nl_err nl_store_api_token_revoke(nl_conn *c, int64_t id)
@@ -152,6 +135,20 @@ nl_err nl_store_batch_put(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], 
 	return rc == NL_OK ? nl_store_exec_stmt(s, NULL) : rc;
 }
 
+/* The payload column of the one row s returns; finalizes s. A NULL payload
+ * is NL_ERR_DB (the column is NOT NULL: the row is not what we think). */
+static nl_err payload_of(nl_stmt *s, char **payload)
+{
+	nl_err rc = nl_store_step_row(s);
+	if (rc == NL_OK) {
+		*payload = nl_store_col_dup(s, 0, &rc);
+		if (rc == NL_OK && !*payload)
+			rc = NL_ERR_DB;
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
 nl_err nl_store_batch_get(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], int64_t user_id,
                           int64_t not_before, char **payload)
 {
@@ -161,15 +158,7 @@ nl_err nl_store_batch_get(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], 
 		"SELECT payload FROM preapply_batches WHERE id_hash = $1 AND user_id = $2"
 		" AND consumed_at = 0 AND created_at >= $3", "xii",
 		id_hash, (size_t)NL_TOKEN_HASH_LEN, user_id, not_before);
-	if (rc != NL_OK)
-		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK) {
-		*payload = nl_store_col_dup(s, 0, &rc);
-		if (rc == NL_OK && !*payload)
-			rc = NL_ERR_DB;
-	}
-	nl_db_finalize(s);
-	return rc;
+	return rc != NL_OK ? rc : payload_of(s, payload);
 }
 
 nl_err nl_store_batch_take(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], int64_t user_id,
@@ -182,15 +171,7 @@ nl_err nl_store_batch_take(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN],
 		"UPDATE preapply_batches SET consumed_at = $4 WHERE id_hash = $1 AND user_id = $2"
 		" AND consumed_at = 0 AND created_at >= $3 RETURNING payload", "xiii",
 		id_hash, (size_t)NL_TOKEN_HASH_LEN, user_id, not_before, now);
-	if (rc != NL_OK)
-		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK) {
-		*payload = nl_store_col_dup(s, 0, &rc);
-		if (rc == NL_OK && !*payload)
-			rc = NL_ERR_DB;
-	}
-	nl_db_finalize(s);
-	return rc;
+	return rc != NL_OK ? rc : payload_of(s, payload);
 }
 
 nl_err nl_store_batch_purge(nl_conn *c, int64_t before, int64_t *purged)

@@ -47,8 +47,15 @@ void nl_user_list_free(struct nl_user *items, size_t n)
 	free(items);
 }
 
-static nl_err read_row(nl_stmt *s, struct nl_user *out)
+/* nl_store_clear_row for the list readers. */
+static void clear_row(void *row)
 {
+	nl_user_clear(row);
+}
+
+static nl_err read_row(nl_stmt *s, void *row)
+{
+	struct nl_user *out = row;
 	nl_err rc = NL_OK;
 	memset(out, 0, sizeof *out);
 	out->id = nl_db_col_int64(s, 0);
@@ -117,37 +124,13 @@ nl_err nl_store_user_get_by_username(nl_conn *c, const char *username, struct nl
 nl_err nl_store_user_list(nl_conn *c, int64_t institution_id, struct nl_user **items, size_t *n)
 {
 	nl_stmt *s;
-	struct nl_user *v = NULL;
-	size_t count = 0, cap = 0;
 	*items = NULL;
 	*n = 0;
 	nl_err rc = nl_store_query(c, &s,
 		"SELECT " COLS " FROM users WHERE $1 = 0 OR institution_id = $1 ORDER BY username",
 		"i", institution_id);
-	if (rc != NL_OK)
-		return rc;
-	while ((rc = nl_store_step_row(s)) == NL_OK) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct nl_user *nv = realloc(v, cap * sizeof *v);
-			if (!nv) {
-				rc = NL_ERR_NOMEM;
-				break;
-			}
-			v = nv;
-		}
-		if ((rc = read_row(s, &v[count])) != NL_OK)
-			break;
-		count++;
-	}
-	nl_db_finalize(s);
-	if (rc != NL_ERR_NOT_FOUND) {
-		nl_user_list_free(v, count);
-		return rc;
-	}
-	*items = v;
-	*n = count;
-	return NL_OK;
+	return rc != NL_OK ? rc
+		: nl_store_rows(s, sizeof **items, read_row, clear_row, (void **)items, n);
 }
 
 static nl_err update_one(nl_stmt *s)

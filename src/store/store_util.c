@@ -73,6 +73,15 @@ nl_err nl_store_step_row(nl_stmt *s)
 	return (nl_err)r;
 }
 
+nl_err nl_store_one_int64(nl_stmt *s, int64_t *v)
+{
+	nl_err rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		*v = nl_db_col_int64(s, 0);
+	nl_db_finalize(s);
+	return rc;
+}
+
 char *nl_store_col_dup(nl_stmt *s, int col, nl_err *rc)
 {
 	if (nl_db_col_is_null(s, col))
@@ -88,8 +97,8 @@ void nl_store_col_copy(nl_stmt *s, int col, char *buf, size_t size)
 	snprintf(buf, size, "%s", nl_db_col_text(s, col));
 }
 
-nl_err nl_store_rows(nl_stmt *s, size_t elem_size, nl_store_read_row *read_row, void **out,
-                     size_t *n)
+nl_err nl_store_rows(nl_stmt *s, size_t elem_size, nl_store_read_row *read_row,
+                     nl_store_clear_row *clear_row, void **out, size_t *n)
 {
 	size_t cap = 0;
 	*out = NULL;
@@ -103,12 +112,16 @@ nl_err nl_store_rows(nl_stmt *s, size_t elem_size, nl_store_read_row *read_row, 
 			*out = a;
 			cap = nc;
 		}
-		char *row = (char *)*out + (*n)++ * elem_size;
+		char *row = (char *)*out + *n * elem_size;
 		memset(row, 0, elem_size);
-		read_row(s, row);
+		if ((r = read_row(s, row)) != NL_OK)
+			break;
+		(*n)++;
 	}
 	nl_db_finalize(s);
 	if (r != NL_DB_DONE) {
+		for (size_t k = 0; clear_row && k < *n; k++)
+			clear_row((char *)*out + k * elem_size);
 		free(*out);
 		*out = NULL;
 		*n = 0;
@@ -117,9 +130,10 @@ nl_err nl_store_rows(nl_stmt *s, size_t elem_size, nl_store_read_row *read_row, 
 	return NL_OK;
 }
 
-void nl_store_read_int64(nl_stmt *s, void *row)
+nl_err nl_store_read_int64(nl_stmt *s, void *row)
 {
 	*(int64_t *)row = nl_db_col_int64(s, 0);
+	return NL_OK;
 }
 
 int64_t nl_store_now(void)
