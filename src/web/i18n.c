@@ -354,6 +354,14 @@ const char *nl_i18n_get(const char *lang, const char *msgid)
 	return e ? e->value : msgid;
 }
 
+size_t nl_i18n_lang_count(void) { return N_LANG; }
+
+const char *nl_i18n_lang_name(size_t i) { return i < N_LANG ? languages[i] : NULL; }
+
+int nl_i18n_lang_index(const char *lang) { return lang_index(lang); }
+
+_Static_assert(N_LANG <= NL_I18N_MAX_LANG, "raise NL_I18N_MAX_LANG");
+
 const char *nl_i18n_pget(const char *lang, const char *context, const char *msgid)
 {
 	if (!context)

@@ -37,6 +37,13 @@ void nl_i18n_free(void);
  * nl_i18n_free(). */
 const char *nl_i18n_get(const char *lang, const char *msgid);
 
+/* The languages as small indexes, so callers can keep per-language values in
+ * arrays (e.g. templates resolving their {{t}} texts once at start). */
+#define NL_I18N_MAX_LANG 4
+size_t nl_i18n_lang_count(void);
+const char *nl_i18n_lang_name(size_t i);      /* "tr", "en"; NULL past the end */
+int nl_i18n_lang_index(const char *lang);     /* -1 if not supported */
+
 /* Same with a gettext context (msgctxt). */
 const char *nl_i18n_pget(const char *lang, const char *context, const char *msgid);
 

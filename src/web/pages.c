@@ -24,6 +24,8 @@ nl_err nl_pages_init(struct nl_server *srv, const char *po_dir, char *err, size_
 	}
 	if (rc == NL_OK)
 		rc = nl_i18n_load_dir(pdir, &msg);
+	if (rc == NL_OK)
+		rc = nl_tmpl_resolve_translations(set);
 	if (rc != NL_OK) {
 		snprintf(err, err_size, "%s", msg.data ? msg.data : nl_err_code(rc));
 		nl_tmpl_set_free(set);

@@ -174,6 +174,38 @@ nl_err nl_tmpl_load_dir(const char *dir, nl_tmpl_set **out, nl_buf *err)
 	return NL_OK;
 }
 
+static nl_err resolve_nodes(nl_arena *a, struct tnode *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == TN_TRANSLATE) {
+			for (size_t i = 0; i < nl_i18n_lang_count(); i++) {
+				const char *t = nl_i18n_get(nl_i18n_lang_name(i), n->text);
+				nl_buf html = NL_BUF_INIT;
+				nl_buf_put_html(&html, t);
+				n->tr_text[i] = t;   /* catalogue strings live until nl_i18n_free */
+				n->tr_html[i] = html.oom ? NULL : nl_arena_strdup(a, html.data ? html.data : "");
+				nl_buf_free(&html);
+				if (!n->tr_html[i])
+					return NL_ERR_NOMEM;
+			}
+		}
+		nl_err rc = resolve_nodes(a, n->child);
+		if (rc)
+			return rc;
+	}
+	return NL_OK;
+}
+
+nl_err nl_tmpl_resolve_translations(nl_tmpl_set *set)
+{
+	for (struct tmpl *t = set->list; t; t = t->next) {
+		nl_err rc = resolve_nodes(set->arena, t->root);
+		if (rc)
+			return rc;
+	}
+	return NL_OK;
+}
+
 static void each_msgid(const struct tmpl *t, const struct tnode *n,
                        void (*fn)(const char *, const char *, void *), void *arg)
 {

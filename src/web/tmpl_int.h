@@ -15,6 +15,8 @@ enum tnode_kind {
 	TN_TRANSLATE,  /* {{t "msgid"}} and {{#t}}msgid{{/t}} */
 };
 
+#include "web/i18n.h"
+
 struct tmpl;
 
 struct tnode {
@@ -26,6 +28,10 @@ struct tnode {
 	struct tnode *child;        /* SECTION/INVERTED: first node of the body */
 	struct tnode *next;
 	const struct tmpl *partial; /* PARTIAL: linked template, NULL for a slot */
+	/* TRANSLATE, after nl_tmpl_resolve_translations: the translation per
+	 * language index, as text and HTML-escaped; NULL = look it up at render */
+	const char *tr_text[NL_I18N_MAX_LANG];
+	const char *tr_html[NL_I18N_MAX_LANG];
 };
 
 struct tmpl {

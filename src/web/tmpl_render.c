@@ -12,6 +12,7 @@
 struct render {
 	const nl_tmpl_set *set;
 	const char *lang;
+	int lang_i;                 /* nl_i18n_lang_index(lang) */
 	const struct nl_tmpl_slot *slots;
 	size_t n_slots;
 	json_t *stack[RENDER_MAX_STACK];
@@ -117,7 +118,9 @@ static nl_err render_nodes(struct render *r, const struct tnode *n)
 			put_value(r->out, lookup(r, n), r->text);
 			break;
 		case TN_TRANSLATE:
-			if (r->text)
+			if (r->lang_i >= 0 && n->tr_html[r->lang_i])
+				nl_buf_puts(r->out, r->text ? n->tr_text[r->lang_i] : n->tr_html[r->lang_i]);
+			else if (r->text)
 				nl_buf_puts(r->out, nl_i18n_get(r->lang, n->text));
 			else
 				nl_buf_put_html(r->out, nl_i18n_get(r->lang, n->text));
@@ -160,7 +163,7 @@ static nl_err render_top(const nl_tmpl_set *set, const char *name, json_t *data,
 	if (!t)
 		return NL_ERR_NOT_FOUND;
 	size_t start = out->len;
-	struct render r = {.set = set, .lang = lang, .slots = slots, .n_slots = n_slots,
+	struct render r = {.set = set, .lang = lang, .lang_i = nl_i18n_lang_index(lang), .slots = slots, .n_slots = n_slots,
 	                   .text = text, .out = out};
 	json_t *empty = NULL;
 	if (!data && !(data = empty = json_object()))

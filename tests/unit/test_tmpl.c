@@ -246,6 +246,47 @@ static void translated_text(void **state)
 	nl_i18n_free();
 }
 
+/* Texts resolved once at start (nl_tmpl_resolve_translations) render exactly as
+ * the look-up at render time does: each language, escaped in HTML, raw in text
+ * templates, the msgid where there is no translation. */
+static void resolved_translations_match(void **state)
+{
+	(void)state;
+	static const char po[] =
+		"msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\n"
+		"msgid \"Hello <you>\"\nmsgstr \"Merhaba <sen> & 'biz'\"\n";
+	static const char src[] = "[{{t \"Hello <you>\"}}|{{t \"Not translated\"}}]";
+	assert_int_equal(nl_i18n_load_text("tr", "test.po", po, sizeof po - 1, NULL), NL_OK);
+	const char *langs[] = {"tr", "en", "xx"};
+	for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+		for (int text = 0; text <= 1; text++) {
+			nl_tmpl_set *set = nl_tmpl_set_new();
+			nl_buf err = NL_BUF_INIT, before = NL_BUF_INIT, after = NL_BUF_INIT;
+			assert_int_equal(nl_tmpl_add(set, "t", src, sizeof src - 1, &err), NL_OK);
+			if (text) {
+				assert_int_equal(nl_tmpl_render_text(set, "t", NULL, langs[i], &before), NL_OK);
+				assert_int_equal(nl_tmpl_resolve_translations(set), NL_OK);
+				assert_int_equal(nl_tmpl_render_text(set, "t", NULL, langs[i], &after), NL_OK);
+			} else {
+				assert_int_equal(nl_tmpl_render(set, "t", NULL, langs[i], &before), NL_OK);
+				assert_int_equal(nl_tmpl_resolve_translations(set), NL_OK);
+				assert_int_equal(nl_tmpl_render(set, "t", NULL, langs[i], &after), NL_OK);
+			}
+			assert_string_equal(before.data, after.data);
+			if (!text && i == 0)
+				assert_string_equal(after.data,
+				                    "[Merhaba &lt;sen&gt; &amp; &#39;biz&#39;|Not translated]");
+			if (text && i == 0)
+				assert_string_equal(after.data, "[Merhaba <sen> & 'biz'|Not translated]");
+			nl_buf_free(&err);
+			nl_buf_free(&before);
+			nl_buf_free(&after);
+			nl_tmpl_set_free(set);
+		}
+	}
+	nl_i18n_free();
+}
+
 /* The real templates load, link, render, and every {{t}} msgid is translated
  * in both catalogues. */
 struct msgid_check {
@@ -306,6 +347,7 @@ int main(void)
 		cmocka_unit_test(parse_errors_name_line),
 		cmocka_unit_test(partials_and_slots),
 		cmocka_unit_test(translated_text),
+		cmocka_unit_test(resolved_translations_match),
 		cmocka_unit_test(real_templates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
