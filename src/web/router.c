@@ -76,6 +76,17 @@ static bool match_pattern(const char *pat, const char *path, uint64_t *specifici
 	return true;
 }
 
+/* False when the path cannot match: the pattern's text before its first
+ * {param} is literal, so the path must start with it. Rejects nearly every row
+ * at the first characters, before match_pattern walks segments. */
+static bool literal_prefix_matches(const char *pat, const char *path)
+{
+	for (; *pat && *pat != '{'; pat++, path++)
+		if (*pat != *path)
+			return false;
+	return true;
+}
+
 enum nl_route_result nl_route_match(const struct nl_route *table, size_t n, unsigned method,
                                     const char *path, nl_arena *a,
                                     const struct nl_route **out, struct nl_kv **params,
@@ -90,7 +101,8 @@ enum nl_route_result nl_route_match(const struct nl_route *table, size_t n, unsi
 	/* First pass: the most specific pattern that matches the path. */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t spec;
-		if (!match_pattern(table[i].pattern, path, &spec, NULL, NULL, NULL))
+		if (!literal_prefix_matches(table[i].pattern, path) ||
+		    !match_pattern(table[i].pattern, path, &spec, NULL, NULL, NULL))
 			continue;
 		if (!best_pattern || spec > best_spec) {
 			best_pattern = table[i].pattern;
