@@ -25,4 +25,4 @@ bench: build
 	@bash bench/run.sh
 
 clean:
-	rm -rf build build-asan demo-data tests/out
+	rm -rf build build-asan build-clang demo-data tests/out

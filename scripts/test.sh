@@ -4,6 +4,7 @@
 #   2. the normal build (warnings are errors) and every meson suite, store tests on
 #      SQLite and on a throw-away PostgreSQL 15 cluster
 #   3. the ASan+UBSan build and every suite again
+#   3b. the clang build (the second compiler) and its unit suite
 #   4. the browser journeys (tests/e2e) against the normal build
 # The last line is `N passed, N failed, N skipped`; the exit status is 0 only if
 # nothing failed.
@@ -52,11 +53,18 @@ else
   echo "EXTRA 0 1 0" >> "$extra"; status=1
 fi
 
+echo "== build (clang)"
+if bash scripts/build.sh clang; then
+  run_suites build-clang --suite unit
+else
+  echo "EXTRA 0 1 0" >> "$extra"; status=1
+fi
+
 if [ -x tests/e2e/run.sh ]; then
   echo "== browser journeys"
   tests/e2e/run.sh "$root/build" >> "$extra" || status=1
 fi
 
 echo "== summary"
-cat "$extra" | python3 scripts/count-tests.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json || status=1
+cat "$extra" | python3 scripts/count-tests.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json build-clang/meson-logs/testlog.json || status=1
 exit $status

@@ -137,7 +137,7 @@ static void test_fixed_captcha_config(void **state)
 	/* The config's copy of the alphabet is the captcha's. */
 	snprintf(cfg.fixed_captcha, sizeof cfg.fixed_captcha, "%.6s", NL_CAPTCHA_ALPHABET);
 	assert_int_equal(nl_config_validate(&cfg, err, sizeof err), NL_OK);
-	snprintf(cfg.fixed_captcha, sizeof cfg.fixed_captcha, "%.6s", NL_CAPTCHA_ALPHABET + 16);
+	snprintf(cfg.fixed_captcha, sizeof cfg.fixed_captcha, "%.6s", &NL_CAPTCHA_ALPHABET[16]);
 	assert_int_equal(nl_config_validate(&cfg, err, sizeof err), NL_OK);
 }
 
