@@ -2,7 +2,12 @@
  * wrong user PINs the way a signature card does, because SoftHSM2 does not:
  * after NL_SHIM_MAX_TRIES wrong PINs in a row the user PIN is locked
  * (CKR_PIN_LOCKED, CKF_USER_PIN_LOCKED) until C_InitPIN sets a new one (the
- * PUK path of Kilit Çözme, tests/http/test_selfservice.py).
+ * PUK path of Kilit Çözme, tests/http/test_selfservice.py). C_GetTokenInfo
+ * reports the flags a card shows on the way there, which nitelik-imza turns
+ * into its tries-left messages (tests/http/test_esign_pin.py):
+ * CKF_USER_PIN_COUNT_LOW after one wrong PIN, CKF_USER_PIN_FINAL_TRY (with
+ * COUNT_LOW) after two, CKF_USER_PIN_LOCKED after three; a right PIN or
+ * C_InitPIN clears them.
  *
  * Environment: NL_P11SHIM_MODULE  the real module;
  *              NL_P11SHIM_STATE   a file holding the count, so that it
