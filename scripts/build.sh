@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Configures and builds one build directory. Usage: build.sh [normal|asan]
+# Configures and builds one build directory. Usage: build.sh [normal|asan|clang]
 # normal -> build/ (warnings are errors), asan -> build-asan/ (ASan + UBSan),
 # clang -> build-clang/ (the second compiler, warnings are errors).
 set -euo pipefail
