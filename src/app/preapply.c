@@ -35,16 +35,6 @@ static bool trimmed(const char *s, char *out, size_t size)
 	return true;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 static void add_err(struct nl_preapply_field_error *errs, size_t *n, const char *field,
                     const char *code)
 {
@@ -66,7 +56,7 @@ static void check_identity(const struct nl_preapply_input *in, struct nl_preappl
 		add_err(errs, n, NL_PA_ID_NUMBER, "required");
 		return;
 	}
-	if (all_digits(id) && strlen(id) == 11) {
+	if (nl_all_digits(id) && strlen(id) == 11) {
 		if ((r = nl_valid_tckn(id)))
 			add_err(errs, n, NL_PA_ID_NUMBER, r);
 		else
@@ -75,7 +65,7 @@ static void check_identity(const struct nl_preapply_input *in, struct nl_preappl
 	}
 	if ((r = nl_valid_passport(id, buf))) {
 		/* Digits only: most likely a T.C. number of the wrong length. */
-		add_err(errs, n, NL_PA_ID_NUMBER, all_digits(id) ? "tckn_length" : r);
+		add_err(errs, n, NL_PA_ID_NUMBER, nl_all_digits(id) ? "tckn_length" : r);
 		return;
 	}
 	out->passport = true;

@@ -7,6 +7,7 @@
 #include "app/server_key.h"
 #include "app/verify_code.h"
 #include "core/buf.h"
+#include "core/validate.h"
 #include "core/geo.h"
 #include "core/secret.h"
 #include "store/store_orders.h"
@@ -23,16 +24,6 @@ void nl_esign_time_text(int64_t t, char out[32])
 	struct tm tm;
 	gmtime_r(&tt, &tm);
 	strftime(out, 32, "%d.%m.%Y %H:%M:%S", &tm);
-}
-
-static bool all_digits(const char *s, size_t n)
-{
-	if (!s || strlen(s) != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
 }
 
 nl_err nl_esign_code_derive(nl_db *db, const char *sid, const char *nonce,
@@ -104,7 +95,7 @@ nl_err nl_esign_code_lookup(nl_db *db, const struct nl_throttle_policy *pol, con
 		return rc;
 	char h[NL_KEYED_HEX_LEN];
 	nl_conn *c;
-	if (!all_digits(code, NL_ESIGN_CODE_DIGITS)) {
+	if (!code || strlen(code) != NL_ESIGN_CODE_DIGITS || !nl_all_digits(code)) {
 		rc = NL_ERR_NOT_FOUND;
 	} else if ((rc = nl_app_keyed_hash(db, "esign", code, h)) == NL_OK &&
 	           (rc = nl_db_conn(db, &c)) == NL_OK) {

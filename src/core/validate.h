@@ -20,6 +20,10 @@
 
 /* ---- identity numbers (validate_id.c) ---- */
 
+/* True when s is non-empty and every byte is an ASCII digit 0-9 (NULL: false).
+ * The shared test for "a number typed as text": T.C. numbers, codes, amounts. */
+bool nl_all_digits(const char *s);
+
 /* T.C. Kimlik No: exactly 11 ASCII digits, first not 0, both check digits. */
 const char *nl_valid_tckn(const char *s);
 

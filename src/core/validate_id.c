@@ -6,6 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 
+bool nl_all_digits(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 /* The two check digits of the T.C. Kimlik No (the public algorithm):
  *   d10 = ((d1+d3+d5+d7+d9)*7 - (d2+d4+d6+d8)) mod 10
  *   d11 = (d1+...+d10) mod 10

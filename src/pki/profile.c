@@ -2,6 +2,7 @@
  * Built unsigned here; the signer lints it again and signs it. */
 #include "pki/pki_internal.h"
 #include "pki/der.h"
+#include "core/validate.h"
 
 #include <ctype.h>
 #include <openssl/err.h>
@@ -9,15 +10,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-static bool all_digits(const char *s, size_t min, size_t max)
-{
-	size_t n = strlen(s);
-	if (n < min || n > max) return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i])) return false;
-	return true;
-}
 
 static bool upper_alnum(const char *s, size_t min, size_t max)
 {
@@ -33,7 +25,7 @@ static bool upper_alnum(const char *s, size_t min, size_t max)
 nl_err nl_pki_person_serial_attr(const struct nl_holder *p, char out[64])
 {
 	if (p->tckn && !p->passport_no) {
-		if (!all_digits(p->tckn, 11, 11) || p->tckn[0] == '0')
+		if (strlen(p->tckn) != 11 || !nl_all_digits(p->tckn) || p->tckn[0] == '0')
 			return NL_ERR_INVALID;
 		snprintf(out, 64, "PNOTR-%s", p->tckn);
 		return NL_OK;

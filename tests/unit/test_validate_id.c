@@ -115,6 +115,19 @@ static void semantics_identifiers(void **state)
 	assert_string_equal(id, "PASGB-A1234567890123456789");
 }
 
+static void all_digits(void **state)
+{
+	(void)state;
+	assert_true(nl_all_digits("0"));
+	assert_true(nl_all_digits("10000000146"));
+	assert_false(nl_all_digits(NULL));
+	assert_false(nl_all_digits(""));
+	assert_false(nl_all_digits("12a"));
+	assert_false(nl_all_digits(" 12"));
+	assert_false(nl_all_digits("-1"));
+	assert_false(nl_all_digits("\xd9\xa1"));   /* Arabic-Indic one: not ASCII */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +137,7 @@ int main(void)
 		cmocka_unit_test(passport),
 		cmocka_unit_test(country),
 		cmocka_unit_test(semantics_identifiers),
+		cmocka_unit_test(all_digits),
 	};
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests_name("validate_id", tests, NULL, NULL);
