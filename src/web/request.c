@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/utf8.h"
+#include "web/hexdigit.h"
 #include "web/server_internal.h"
 
 uint64_t nl_now_us(void)
@@ -41,17 +42,6 @@ unsigned nl_method_parse(const char *m, bool *is_head)
 	return 0; /* unknown: routed as "no method", i.e. 405 or 404 */
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes s[0..n) into the arena. Fails on a malformed escape, a NUL
  * byte (raw or encoded), a control character or invalid UTF-8. */
 static nl_err decode_component(nl_arena *a, const char *s, size_t n, const char **out,
@@ -66,7 +56,7 @@ static nl_err decode_component(nl_arena *a, const char *s, size_t n, const char 
 		if (c == '%') {
 			if (i + 2 >= n)
 				return NL_ERR_INVALID;
-			int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+			int hi = nl_hex_digit(s[i + 1]), lo = nl_hex_digit(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return NL_ERR_INVALID;
 			c = (unsigned char)(hi * 16 + lo);

@@ -5,12 +5,7 @@
 #include <string.h>
 
 #include "web/handlers.h"
-
-static int hex(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
+#include "web/hexdigit.h"
 
 /* Decodes %XX and '+'; NULL on a malformed escape or a control byte. */
 static const char *percent_decode(struct nl_req *r, const char *s, size_t n)
@@ -24,9 +19,9 @@ static const char *percent_decode(struct nl_req *r, const char *s, size_t n)
 		if (c == '+') {
 			c = ' ';
 		} else if (c == '%') {
-			if (i + 2 >= n || hex(s[i + 1]) < 0 || hex(s[i + 2]) < 0)
+			if (i + 2 >= n || nl_hex_digit(s[i + 1]) < 0 || nl_hex_digit(s[i + 2]) < 0)
 				return NULL;
-			c = hex(s[i + 1]) * 16 + hex(s[i + 2]);
+			c = nl_hex_digit(s[i + 1]) * 16 + nl_hex_digit(s[i + 2]);
 			i += 2;
 		}
 		if (c < 0x20 || c == 0x7f)

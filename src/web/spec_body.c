@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "core/utf8.h"
+#include "web/hexdigit.h"
 
 bool nl_spec_items_add(nl_arena *a, struct spec_items *items, const struct spec_item *it)
 {
@@ -29,17 +30,6 @@ bool nl_spec_items_add(nl_arena *a, struct spec_items *items, const struct spec_
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes s[0..n) ('+' is a space) into a NUL-terminated arena copy.
  * Returns NULL on a broken escape (*bad set) or OOM. */
 static char *pct_decode(nl_arena *a, const char *s, size_t n, size_t *out_len, bool *bad)
@@ -52,8 +42,8 @@ static char *pct_decode(nl_arena *a, const char *s, size_t n, size_t *out_len, b
 		if (s[i] == '+') {
 			o[k++] = ' ';
 		} else if (s[i] == '%') {
-			int hi = i + 1 < n ? hexval(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+			int hi = i + 1 < n ? nl_hex_digit(s[i + 1]) : -1;
+			int lo = i + 2 < n ? nl_hex_digit(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0) {
 				*bad = true;
 				return NULL;
