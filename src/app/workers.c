@@ -11,6 +11,7 @@
 #include "app/production.h"
 #include "app/shipping.h"
 #include "app/timeout_worker.h"
+#include "store/store_sessions.h"
 
 /* A periodic job: run(app, now) once every `every` seconds. A job does one
  * bounded pass and returns; errors are logged and the job runs again next time. */
@@ -20,6 +21,18 @@ struct periodic_job {
 	nl_err (*run)(struct nl_app *app, int64_t now);
 };
 
+/* Deletes sessions past their idle or absolute time-out ([session]), so the
+ * sessions table holds only live ones. */
+static nl_err session_purge_job(struct nl_app *app, int64_t now)
+{
+	nl_conn *c;
+	nl_err e = nl_db_conn(app->db, &c);
+	if (e == NL_OK)
+		e = nl_store_session_purge(c, now - app->cfg->session_idle_timeout,
+		                           now - app->cfg->session_absolute_timeout, NULL);
+	return e;
+}
+
 /* Add a row per periodic job. */
 static const struct periodic_job jobs[] = {
 	{"crl", 300, nl_ca_job_crl},      /* renews the CRL at half its life (ca_jobs.c) */
@@ -28,6 +41,7 @@ static const struct periodic_job jobs[] = {
 	{"production", 60, nl_production_job},   /* schedules and produces cards (production.c) */
 	{"shipping", 300, nl_shipping_job},       /* records the courier's reports (shipping.c) */
 	{"expiry", 3600, nl_expiry_notice_job},   /* "ends in 2 months" notices (production.c) */
+	{"sessions", 300, session_purge_job},     /* deletes expired sessions (above) */
 	{NULL, 0, NULL},
 };
 

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "app/app.h"
@@ -23,7 +22,6 @@
 #include "core/config.h"
 #include "store/db.h"
 #include "store/migrate.h"
-#include "store/store_sessions.h"
 #include "web/handlers.h"
 #include "web/pages.h"
 #include "web/server.h"
@@ -32,7 +30,6 @@
 #define NL_WEB_DIR NL_SOURCE_ROOT "/web"
 #endif
 #define CONFIG_MAX_BYTES (1024 * 1024)
-#define SESSION_PURGE_INTERVAL 300
 
 static void usage(FILE *f)
 {
@@ -83,18 +80,6 @@ static int load_config(struct nl_config *cfg, struct nl_drivers_config *dcfg, co
 		return -1;
 	}
 	return 0;
-}
-
-/* Deletes sessions past their idle or absolute time-out. */
-static void purge_sessions(nl_db *db, const struct nl_config *cfg)
-{
-	nl_conn *c;
-	int64_t now = (int64_t)time(NULL), purged = 0;
-	if (nl_db_conn(db, &c) != NL_OK)
-		return;
-	if (nl_store_session_purge(c, now - cfg->session_idle_timeout,
-	                           now - cfg->session_absolute_timeout, &purged) != NL_OK)
-		fprintf(stderr, "nitelikd: purging expired sessions failed\n");
 }
 
 /* Creates DIR and DIR/nitelik.conf for the demo when they do not exist yet. */
@@ -244,17 +229,10 @@ int main(int argc, char **argv)
 	}
 	fflush(stderr);
 
-	/* Wait for a stop signal; meanwhile delete expired sessions every few minutes
-	 * so the sessions table holds only live ones. */
-	int sig;
-	for (;;) {
-		struct timespec tick = {.tv_sec = SESSION_PURGE_INTERVAL};
-		sig = sigtimedwait(&stop_signals, NULL, &tick);
-		if (sig > 0)
-			break;
-		if (errno == EAGAIN)
-			purge_sessions(db, &cfg);
-	}
+	/* Serve (and run the workers, expired sessions' purge among them) until a
+	 * stop signal. */
+	int sig = 0;
+	sigwait(&stop_signals, &sig);
 	fprintf(stderr, "nitelikd: signal %d: stopping\n", sig);
 	if (srv)
 		nl_server_stop(srv);
