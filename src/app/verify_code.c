@@ -2,11 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app/server_key.h"
 #include "app/verify_code.h"
 #include "core/buf.h"
+#include "core/datetime.h"
 #include "core/validate.h"
 #include "core/geo.h"
 #include "core/secret.h"
@@ -20,10 +20,8 @@ const char nl_esign_undertaking[] =
 
 void nl_esign_time_text(int64_t t, char out[32])
 {
-	time_t tt = (time_t)(t + 3 * 3600);
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%d.%m.%Y %H:%M:%S", &tm);
+	_Static_assert(NL_DATETIME_FMT_MAX <= 32, "the caller's buffer holds core's format");
+	nl_time_format_tr_seconds(t, out);
 }
 
 nl_err nl_esign_code_derive(nl_db *db, const char *sid, const char *nonce,

@@ -78,7 +78,8 @@ char *nl_esign_text_econsent(int64_t text_version, const char *choice_text, int6
 /* The undertaking (Sertifika Sahibi Taahhütnamesi), as in the guides. */
 extern const char nl_esign_undertaking[];
 
-/* "2026-11-21 13:05:00" in Europe/Istanbul (UTC+3, no summer time since 2016). */
+/* "21.11.2026 13:05:00" in Europe/Istanbul: core's nl_time_format_tr_seconds, kept
+ * under this name for the callers that pass a 32-byte buffer. */
 void nl_esign_time_text(int64_t t, char out[32]);
 
 #endif
