@@ -54,6 +54,8 @@ enum nl_auth {
 	NL_AUTH_OFFICER,      /* staff user with role NL_SROLE_OFFICER (institution officer) */
 	NL_AUTH_RA,           /* staff user with role NL_SROLE_RA (registration officer) */
 	NL_AUTH_ADMIN,        /* staff user with role NL_SROLE_ADMIN */
+	NL_AUTH_PRODUCTION,   /* staff user with role NL_SROLE_PRODUCTION or NL_SROLE_ADMIN
+	                         (production pages, bank reconciliation) */
 	NL_AUTH_API_TOKEN,    /* Authorization: Bearer <token>, checked by srv->api_token_check;
 	                         no cookies, no CSRF */
 	NL_AUTH_OPEN,         /* machine endpoints for anyone (OCSP, CRLs): no session is

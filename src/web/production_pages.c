@@ -6,7 +6,9 @@
  *   POST /uretim/{no}/yeniden              put a failed or refused order back
  *   POST /uretim/{no}/pin-zarfi            the PIN letter PDF, once
  *   POST /uretim/gonderi/{tracking}/ilerlet  demo only: the courier moves a step
- * Staff with the production or administrator role; others 403, nobody: login. */
+ * Staff with the production or administrator role (NL_AUTH_PRODUCTION: the
+ * server answers others 403 and sends nobody to the login); each handler also
+ * checks that the account is still active. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,18 +28,11 @@
 /* The logged-in operator's user name, for the menu (set by production_staff). */
 static __thread char staff_name[65];
 
-/* Staff with the production or administrator role whose account is still
- * active (a disabled account is logged out: 403); nobody: to the login. */
+/* The session's role was checked by the route (NL_AUTH_PRODUCTION); this checks
+ * that the account behind it still has it and is active (a disabled account is
+ * logged out: 403). */
 static bool production_staff(struct nl_req *r)
 {
-	if (!r->session.present || r->session.s.kind != NL_SESS_OFFICER) {
-		nl_resp_redirect(r, "/kurum/giris");
-		return false;
-	}
-	if (!(r->session.roles & (NL_SROLE_PRODUCTION | NL_SROLE_ADMIN))) {
-		nl_resp_error(r, NL_ERR_FORBIDDEN, NULL);
-		return false;
-	}
 	nl_conn *c;
 	struct nl_user u = {0};
 	nl_err e = nl_db_conn(r->srv->db, &c);

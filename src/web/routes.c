@@ -14,7 +14,7 @@
  *     Literal rows win over {param} rows for the same path, whatever their order.
  *   - pattern may end in {name...}: the rest of the path, slashes included.
  *   - auth: NL_AUTH_NONE | SESSION | PERSON | HOLDER | OFFICER | RA | ADMIN |
- *     API_TOKEN | OPEN (see http.h). OPEN rows (machine endpoints such as OCSP)
+ *     PRODUCTION | API_TOKEN | OPEN (see http.h). OPEN rows (machine endpoints such as OCSP)
  *     load no session and need no CSRF token. Paths under /api/ are API routes: JSON errors,
  *     bearer tokens, no cookies, no CSRF. Every other POST/PUT/PATCH/DELETE must
  *     carry the session's CSRF token (form field "csrf" or X-CSRF-Token header);
@@ -108,18 +108,18 @@ const struct nl_route nl_routes[] = {
 	{NL_POST, "/sanal-pos/sim/{session}", NL_AUTH_NONE, nl_h_pos_sim_post},
 	{NL_GET,  "/yonetim/fiyatlar", NL_AUTH_ADMIN, nl_h_admin_prices},
 	{NL_POST, "/yonetim/fiyatlar", NL_AUTH_ADMIN, nl_h_admin_prices_post},
-	{NL_GET,  "/yonetim/banka-mutabakat", NL_AUTH_NONE, nl_h_admin_bank},
-	{NL_POST, "/yonetim/banka-mutabakat", NL_AUTH_NONE, nl_h_admin_bank_post},
+	{NL_GET,  "/yonetim/banka-mutabakat", NL_AUTH_PRODUCTION, nl_h_admin_bank},
+	{NL_POST, "/yonetim/banka-mutabakat", NL_AUTH_PRODUCTION, nl_h_admin_bank_post},
 
 	/* production_pages.c, shipment_pages.c (production): the operator's batch,
 	 * PIN letters and courier hand-over; Gönderi Sorgulama */
-	{NL_GET,  "/uretim", NL_AUTH_NONE, nl_h_production},
-	{NL_POST, "/uretim/parti", NL_AUTH_NONE, nl_h_production_batch},
-	{NL_POST, "/uretim/kargo", NL_AUTH_NONE, nl_h_production_ship},
-	{NL_POST, "/uretim/kargo-guncelle", NL_AUTH_NONE, nl_h_production_poll},
-	{NL_POST, "/uretim/{no}/yeniden", NL_AUTH_NONE, nl_h_production_retry},
-	{NL_POST, "/uretim/{no}/pin-zarfi", NL_AUTH_NONE, nl_h_production_letter},
-	{NL_POST, "/uretim/gonderi/{tracking}/ilerlet", NL_AUTH_NONE, nl_h_production_advance},
+	{NL_GET,  "/uretim", NL_AUTH_PRODUCTION, nl_h_production},
+	{NL_POST, "/uretim/parti", NL_AUTH_PRODUCTION, nl_h_production_batch},
+	{NL_POST, "/uretim/kargo", NL_AUTH_PRODUCTION, nl_h_production_ship},
+	{NL_POST, "/uretim/kargo-guncelle", NL_AUTH_PRODUCTION, nl_h_production_poll},
+	{NL_POST, "/uretim/{no}/yeniden", NL_AUTH_PRODUCTION, nl_h_production_retry},
+	{NL_POST, "/uretim/{no}/pin-zarfi", NL_AUTH_PRODUCTION, nl_h_production_letter},
+	{NL_POST, "/uretim/gonderi/{tracking}/ilerlet", NL_AUTH_PRODUCTION, nl_h_production_advance},
 	{NL_GET,  "/gonderi-sorgulama", NL_AUTH_NONE, nl_h_shipment_page},
 	{NL_POST, "/gonderi-sorgulama", NL_AUTH_NONE, nl_h_shipment_post},
 

@@ -35,7 +35,8 @@ static bool authorize(struct nl_req *r)
 			nl_resp_error(r, NL_ERR_UNAUTHORIZED, NULL);
 		else if (need == NL_AUTH_PERSON)
 			nl_resp_redirect(r, "/giris/form");   /* the applicant's door */
-		else if (need == NL_AUTH_OFFICER || need == NL_AUTH_RA || need == NL_AUTH_ADMIN)
+		else if (need == NL_AUTH_OFFICER || need == NL_AUTH_RA || need == NL_AUTH_ADMIN ||
+		         need == NL_AUTH_PRODUCTION)
 			nl_resp_redirect(r, "/kurum/giris");  /* the staff door */
 		else if (need == NL_AUTH_HOLDER)
 			nl_resp_redirect(r, "/online-islemler");   /* the holder's door */
@@ -52,6 +53,9 @@ static bool authorize(struct nl_req *r)
 	case NL_AUTH_OFFICER: ok = staff && (s->roles & NL_SROLE_OFFICER); break;
 	case NL_AUTH_RA: ok = staff && (s->roles & NL_SROLE_RA); break;
 	case NL_AUTH_ADMIN: ok = staff && (s->roles & NL_SROLE_ADMIN); break;
+	case NL_AUTH_PRODUCTION:
+		ok = staff && (s->roles & (NL_SROLE_PRODUCTION | NL_SROLE_ADMIN));
+		break;
 	default: ok = false; break;
 	}
 	if (!ok)
