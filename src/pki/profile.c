@@ -21,20 +21,21 @@ static bool upper_alnum(const char *s, size_t min, size_t max)
 }
 
 /* EN 319 412-1 5.1.3: "PNO" + ISO 3166 country + "-" + national personal number,
- * or "PAS" + issuing country + "-" + passport number. */
+ * or "PAS" + issuing country + "-" + passport number. The text is core's
+ * nl_semantics_id_*; this checks the shape a certificate needs first. */
 nl_err nl_pki_person_serial_attr(const struct nl_holder *p, char out[64])
 {
 	if (p->tckn && !p->passport_no) {
 		if (strlen(p->tckn) != 11 || !nl_all_digits(p->tckn) || p->tckn[0] == '0')
 			return NL_ERR_INVALID;
-		snprintf(out, 64, "PNOTR-%s", p->tckn);
+		nl_semantics_id_tckn(p->tckn, out);
 		return NL_OK;
 	}
 	if (!p->tckn && p->passport_no && p->passport_country) {
 		if (strlen(p->passport_country) != 2 || !isupper((unsigned char)p->passport_country[0]) ||
 		    !isupper((unsigned char)p->passport_country[1]) || !upper_alnum(p->passport_no, 1, 20))
 			return NL_ERR_INVALID;
-		snprintf(out, 64, "PAS%s-%s", p->passport_country, p->passport_no);
+		nl_semantics_id_passport(p->passport_country, p->passport_no, out);
 		return NL_OK;
 	}
 	return NL_ERR_INVALID;
