@@ -14,6 +14,20 @@ void nl_login_candidates_free(struct nl_login_candidate *items, size_t n)
 	free(items);
 }
 
+/* One row of the candidates' query (nl_store_read_row). */
+static nl_err read_candidate(nl_stmt *s, void *row)
+{
+	struct nl_login_candidate *cand = row;
+	cand->person_id = nl_db_col_int64(s, 0);
+	cand->access_password_hash = strdup(nl_db_col_text(s, 1));
+	return cand->access_password_hash ? NL_OK : NL_ERR_NOMEM;
+}
+
+static void clear_candidate(void *row)
+{
+	free(((struct nl_login_candidate *)row)->access_password_hash);
+}
+
 nl_err nl_store_login_candidates(nl_conn *c, bool passport, const char *id_number,
                                  struct nl_login_candidate **out, size_t *n)
 {
@@ -30,32 +44,8 @@ nl_err nl_store_login_candidates(nl_conn *c, bool passport, const char *id_numbe
 		nl_order_status_code(NL_ST_DELIVERED), nl_order_status_code(NL_ST_CANCELLED));
 	if (rc)
 		return rc;
-	struct nl_login_candidate *items = NULL;
-	size_t count = 0;
-	int r;
-	while ((r = nl_db_step(s)) == NL_DB_ROW) {
-		struct nl_login_candidate *grown = realloc(items, (count + 1) * sizeof *items);
-		if (!grown) {
-			rc = NL_ERR_NOMEM;
-			break;
-		}
-		items = grown;
-		items[count].person_id = nl_db_col_int64(s, 0);
-		items[count].access_password_hash = strdup(nl_db_col_text(s, 1));
-		if (!items[count].access_password_hash) {
-			rc = NL_ERR_NOMEM;
-			break;
-		}
-		count++;
-	}
-	if (rc == NL_OK && r != NL_DB_DONE)
-		rc = (nl_err)r;
-	nl_db_finalize(s);
-	if (rc) {
-		nl_login_candidates_free(items, count);
-		return rc;
-	}
+	void *items = NULL;
+	rc = nl_store_rows(s, sizeof **out, read_candidate, clear_candidate, &items, n);
 	*out = items;
-	*n = count;
-	return NL_OK;
+	return rc;
 }

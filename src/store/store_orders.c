@@ -24,16 +24,22 @@ void nl_order_clear(struct nl_order *o)
 	memset(o, 0, sizeof *o);
 }
 
+/* Frees what read_item allocated in one list row (nl_store_clear_row). */
+static void clear_item(void *row)
+{
+	struct nl_order_item *it = row;
+	nl_order_clear(&it->order);
+	free(it->id_number);
+	free(it->given_name);
+	free(it->surname);
+}
+
 void nl_order_list_free(struct nl_order_list *l)
 {
 	if (!l)
 		return;
-	for (size_t k = 0; l->items && k < l->n; k++) {
-		nl_order_clear(&l->items[k].order);
-		free(l->items[k].id_number);
-		free(l->items[k].given_name);
-		free(l->items[k].surname);
-	}
+	for (size_t k = 0; l->items && k < l->n; k++)
+		clear_item(&l->items[k]);
 	free(l->items);
 	memset(l, 0, sizeof *l);
 }
@@ -137,33 +143,31 @@ nl_err nl_store_order_get_by_no(nl_conn *c, int64_t order_no, struct nl_order *o
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
-/* Reads the rows of an ITEM_COLS query into l. */
+/* Reads one row of an ITEM_COLS query (nl_store_read_row); on failure nothing
+ * stays allocated in it. */
+static nl_err read_item(nl_stmt *s, void *row)
+{
+	struct nl_order_item *it = row;
+	nl_err rc = read_order(s, &it->order);
+	if (rc != NL_OK)
+		return rc;
+	if (!nl_id_kind_parse(nl_db_col_text(s, NCOLS), &it->id_kind))
+		rc = NL_ERR_DB;
+	it->id_number = nl_store_col_dup(s, NCOLS + 1, &rc);
+	it->given_name = nl_store_col_dup(s, NCOLS + 2, &rc);
+	it->surname = nl_store_col_dup(s, NCOLS + 3, &rc);
+	if (rc != NL_OK)
+		clear_item(it);
+	return rc;
+}
+
+/* Reads every row of an ITEM_COLS query into l; finalizes s. */
 static nl_err read_items(nl_stmt *s, struct nl_order_list *l)
 {
-	size_t cap = 0;
-	nl_err rc;
-	while ((rc = nl_store_step_row(s)) == NL_OK) {
-		if (l->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct nl_order_item *nv = realloc(l->items, cap * sizeof *nv);
-			if (!nv)
-				return NL_ERR_NOMEM;
-			l->items = nv;
-		}
-		struct nl_order_item *it = &l->items[l->n];
-		memset(it, 0, sizeof *it);
-		if ((rc = read_order(s, &it->order)) != NL_OK)
-			return rc;
-		l->n++;
-		if (!nl_id_kind_parse(nl_db_col_text(s, NCOLS), &it->id_kind))
-			return NL_ERR_DB;
-		it->id_number = nl_store_col_dup(s, NCOLS + 1, &rc);
-		it->given_name = nl_store_col_dup(s, NCOLS + 2, &rc);
-		it->surname = nl_store_col_dup(s, NCOLS + 3, &rc);
-		if (rc != NL_OK)
-			return rc;
-	}
-	return rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
+	void *items = NULL;
+	nl_err rc = nl_store_rows(s, sizeof *l->items, read_item, clear_item, &items, &l->n);
+	l->items = items;
+	return rc;
 }
 
 /* "SD-123", "sd-123" or "123" -> 123; -1 when q is no order number. */
@@ -205,7 +209,7 @@ static char *like_pattern(const char *q)
 nl_err nl_store_order_list_institution(nl_conn *c, int64_t institution_id, const char *q,
                                        int64_t limit, int64_t offset, struct nl_order_list *out)
 {
-	nl_stmt *s = NULL;
+	nl_stmt *s;
 	memset(out, 0, sizeof *out);
 	if (!q)
 		q = "";
@@ -215,10 +219,8 @@ nl_err nl_store_order_list_institution(nl_conn *c, int64_t institution_id, const
 	int64_t no = parse_order_no(q);
 	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*)" LIST_FROM, "itit",
 	                           institution_id, q, no, pattern);
-	if (rc == NL_OK && (rc = nl_store_step_row(s)) == NL_OK)
-		out->total = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	s = NULL;
+	if (rc == NL_OK)
+		rc = nl_store_one_int64(s, &out->total);
 	if (rc == NL_OK)
 		rc = nl_store_query(c, &s, "SELECT " ITEM_COLS LIST_FROM
 		                    " ORDER BY o.id DESC LIMIT $5 OFFSET $6", "ititii",
@@ -226,7 +228,6 @@ nl_err nl_store_order_list_institution(nl_conn *c, int64_t institution_id, const
 		                    offset > 0 ? offset : (int64_t)0);
 	if (rc == NL_OK)
 		rc = read_items(s, out);
-	nl_db_finalize(s);
 	free(pattern);
 	if (rc != NL_OK)
 		nl_order_list_free(out);
@@ -243,7 +244,6 @@ nl_err nl_store_order_list_person(nl_conn *c, int64_t person_id, struct nl_order
 	if (rc != NL_OK)
 		return rc;
 	rc = read_items(s, out);
-	nl_db_finalize(s);
 	if (rc != NL_OK)
 		nl_order_list_free(out);
 	else

@@ -136,8 +136,11 @@ void nl_outbox_list_free(struct nl_outbox_list *l)
 #define OUTBOX_COLS "id, channel, status, recipient, subject, body_text, body_html, " \
 	"last_error, created_at, next_attempt_at, sent_at, order_id, attempts"
 
-static nl_err read_row(nl_stmt *s, struct nl_outbox_msg *m)
+/* One row of an OUTBOX_COLS query (nl_store_read_row); on failure nothing
+ * stays allocated in it. */
+static nl_err read_row(nl_stmt *s, void *row)
 {
+	struct nl_outbox_msg *m = row;
 	nl_err rc = NL_OK;
 	memset(m, 0, sizeof *m);
 	m->id = nl_db_col_int64(s, 0);
@@ -162,31 +165,17 @@ static nl_err read_row(nl_stmt *s, struct nl_outbox_msg *m)
 	return rc;
 }
 
-/* Steps s to the end, appending every row to out. Finalizes s. */
+static void clear_row(void *row)
+{
+	nl_outbox_msg_free(row);
+}
+
+/* Steps s to the end, reading every row into the empty list out. Finalizes s. */
 static nl_err read_rows(nl_stmt *s, struct nl_outbox_list *out)
 {
-	nl_err rc = NL_OK;
-	size_t cap = out->n;
-	int r;
-	while ((r = nl_db_step(s)) == NL_DB_ROW) {
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct nl_outbox_msg *p = realloc(out->items, ncap * sizeof *p);
-			if (!p) {
-				rc = NL_ERR_NOMEM;
-				break;
-			}
-			out->items = p;
-			cap = ncap;
-		}
-		rc = read_row(s, &out->items[out->n]);
-		if (rc != NL_OK)
-			break;
-		out->n++;
-	}
-	if (rc == NL_OK && r != NL_DB_DONE)
-		rc = (nl_err)r;
-	nl_db_finalize(s);
+	void *items = NULL;
+	nl_err rc = nl_store_rows(s, sizeof *out->items, read_row, clear_row, &items, &out->n);
+	out->items = items;
 	return rc;
 }
 
