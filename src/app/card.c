@@ -156,16 +156,22 @@ static nl_err refuse_tx(nl_conn *c, void *arg)
 	return nl_store_audit_append(c, &rec);
 }
 
+struct nl_holder nl_holder_of_person(const struct nl_person *p)
+{
+	struct nl_holder h = {.given_name = p->given_name, .surname = p->surname};
+	if (p->id_kind == NL_ID_TCKN) {
+		h.tckn = p->id_number;
+	} else {
+		h.passport_country = p->passport_country;
+		h.passport_no = p->id_number;
+	}
+	return h;
+}
+
 /* Issues one certificate for the key on the card and records its serial. */
 static nl_err issue(struct job *j, const nl_buf *spki, bool backup, nl_buf *der)
 {
-	struct nl_holder h = {.given_name = j->per.given_name, .surname = j->per.surname};
-	if (j->per.id_kind == NL_ID_TCKN) {
-		h.tckn = j->per.id_number;
-	} else {
-		h.passport_country = j->per.passport_country;
-		h.passport_no = j->per.id_number;
-	}
+	struct nl_holder h = nl_holder_of_person(&j->per);
 	int64_t years = j->f.period_years > 0 ? j->f.period_years : 1;
 	struct nl_issue_req r = {
 		.holder = h, .spki = spki->data, .spki_len = spki->len,
@@ -227,9 +233,7 @@ static nl_err revoke_old(struct job *j)
 	int reason = nl_production_revoke_reason((int)j->reason);
 	if (!reason || !j->o.institution_id) return NL_OK;
 	char idn[64];
-	struct nl_holder h = {.given_name = j->per.given_name, .surname = j->per.surname};
-	if (j->per.id_kind == NL_ID_TCKN) h.tckn = j->per.id_number;
-	else { h.passport_country = j->per.passport_country; h.passport_no = j->per.id_number; }
+	struct nl_holder h = nl_holder_of_person(&j->per);
 	nl_err rc = nl_pki_person_serial_attr(&h, idn);
 	if (rc) return rc;
 	nl_conn *c;

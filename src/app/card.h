@@ -9,6 +9,7 @@
 
 #include "app/app.h"
 #include "pki/ca_store.h"
+#include "pki/pki.h"
 #include "signer/client.h"
 #include "store/store_production.h"
 
@@ -19,6 +20,11 @@
  * certificate has been modified" with no suspicion on the key; Donanım
  * Arızası -> superseded (4): a working replacement supersedes it. */
 int nl_production_revoke_reason(int order_reason);
+
+/* The certificate holder of a person: names and identity (T.C. number, or
+ * passport and its country) borrowed from p, so valid while p is. */
+struct nl_person;
+struct nl_holder nl_holder_of_person(const struct nl_person *p);
 
 /* The outcome of one order in a batch (production.h's report holds these). */
 struct nl_production_item {

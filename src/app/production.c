@@ -59,13 +59,7 @@ static nl_err person_id_attr(nl_conn *c, int64_t person_id, char out[64])
 	struct nl_person per = {0};
 	nl_err rc = nl_store_person_get(c, person_id, &per);
 	if (rc) return rc;
-	struct nl_holder h = {.given_name = per.given_name, .surname = per.surname};
-	if (per.id_kind == NL_ID_TCKN) {
-		h.tckn = per.id_number;
-	} else {
-		h.passport_country = per.passport_country;
-		h.passport_no = per.id_number;
-	}
+	struct nl_holder h = nl_holder_of_person(&per);
 	rc = nl_pki_person_serial_attr(&h, out);
 	nl_person_clear(&per);
 	return rc;

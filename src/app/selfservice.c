@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/card.h"
 #include "app/selfservice.h"
 #include "core/secret.h"
 #include "pki/pki.h"
@@ -69,13 +70,7 @@ nl_err nl_ss_id_attr(nl_db *db, int64_t person_id, char out[64])
 	if (rc == NL_OK)
 		rc = nl_store_person_get(c, person_id, &p);
 	if (rc == NL_OK) {
-		struct nl_holder h = {0};
-		if (p.id_kind == NL_ID_TCKN) {
-			h.tckn = p.id_number;
-		} else {
-			h.passport_no = p.id_number;
-			h.passport_country = p.passport_country;
-		}
+		struct nl_holder h = nl_holder_of_person(&p);
 		rc = nl_pki_person_serial_attr(&h, out);
 	}
 	nl_person_clear(&p);
