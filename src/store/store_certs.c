@@ -214,14 +214,6 @@ static nl_err each_row(nl_stmt *s, nl_cert_fn fn, void *ctx)
 	return rc;
 }
 
-nl_err nl_store_cert_each(nl_conn *c, const char *kind, nl_cert_fn fn, void *ctx)
-{
-	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM certificates WHERE kind = $1 ORDER BY id",
-	                           "t", kind);
-	return rc ? rc : each_row(s, fn, ctx);
-}
-
 nl_err nl_store_cert_search(nl_conn *c, const char *q, int limit, nl_cert_fn fn, void *ctx)
 {
 	char pattern[260];

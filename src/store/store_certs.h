@@ -56,9 +56,8 @@ nl_err nl_store_cert_set_publish(nl_db *db, const char *serial_hex, bool publish
 typedef nl_err (*nl_revoked_fn)(void *ctx, const char *serial_hex, int64_t revoked_at, int reason);
 nl_err nl_store_cert_each_revoked(nl_conn *c, nl_revoked_fn fn, void *ctx);
 
-/* Calls fn for every certificate of a kind (for the OCSP pre-signing worker). */
+/* Called for each row a search finds. */
 typedef nl_err (*nl_cert_fn)(void *ctx, const struct nl_cert_row *r);
-nl_err nl_store_cert_each(nl_conn *c, const char *kind, nl_cert_fn fn, void *ctx);
 
 /* Public directory: published person certificates whose common name contains q
  * (case-insensitive for ASCII) or whose e-mail equals q; at most limit rows. */

@@ -200,14 +200,6 @@ nl_err nl_store_econsent_text_in_force(nl_conn *c, int64_t at, struct nl_econsen
 	return rc ? rc : one_text(s, out);
 }
 
-nl_err nl_store_econsent_text_get(nl_conn *c, int64_t id, struct nl_econsent_text *out)
-{
-	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " TEXT_COLS " FROM econsent_texts WHERE id = $1",
-	                           "i", id);
-	return rc ? rc : one_text(s, out);
-}
-
 nl_err nl_store_econsent_text_add(nl_conn *c, int64_t valid_from, const char *intro,
                                   const char *accept_text, const char *decline_text,
                                   int64_t *version)

@@ -81,7 +81,6 @@ struct nl_econsent_text {
 void nl_econsent_text_clear(struct nl_econsent_text *t);
 /* The text in force at `at` (greatest valid_from <= at). */
 nl_err nl_store_econsent_text_in_force(nl_conn *c, int64_t at, struct nl_econsent_text *out);
-nl_err nl_store_econsent_text_get(nl_conn *c, int64_t id, struct nl_econsent_text *out);
 /* Adds a new version valid from valid_from; sets *version. */
 nl_err nl_store_econsent_text_add(nl_conn *c, int64_t valid_from, const char *intro,
                                   const char *accept_text, const char *decline_text,
