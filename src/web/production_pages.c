@@ -25,27 +25,25 @@
 #define PAGE "uretim/index"
 #define TITLE "Production"
 
-/* The logged-in operator's user name, for the menu (set by production_staff). */
-static __thread char staff_name[65];
-
 /* The session's role was checked by the route (NL_AUTH_PRODUCTION); this checks
  * that the account behind it still has it and is active (a disabled account is
- * logged out: 403). */
-static bool production_staff(struct nl_req *r)
+ * logged out: 403). Returns the operator's user name for the menu, in r->arena,
+ * or NULL with the refusal queued. */
+static const char *production_staff(struct nl_req *r)
 {
 	nl_conn *c;
 	struct nl_user u = {0};
+	const char *who = NULL;
 	nl_err e = nl_db_conn(r->srv->db, &c);
 	if (e == NL_OK)
 		e = nl_store_user_get(c, r->session.s.subject_id, &u);
 	bool ok = e == NL_OK && u.active && (u.role == NL_ROLE_PRODUCTION || u.role == NL_ROLE_ADMIN);
-	if (ok) {
-		snprintf(staff_name, sizeof staff_name, "%s", u.username);
-	} else {
+	if (!ok)
 		nl_kurum_staff_refused(r, e);
-	}
+	else if (!(who = nl_arena_strdup(r->arena, u.username)))
+		nl_resp_error(r, NL_ERR_NOMEM, NULL);
 	nl_user_clear(&u);
-	return ok;
+	return who;
 }
 
 static const char *state_msgid(const char *s)
@@ -113,8 +111,8 @@ static json_t *queue_json(struct nl_req *r)
 	return a;
 }
 
-static void render(struct nl_req *r, int status, json_t *report, const char *notice,
-                   const char *error)
+static void render(struct nl_req *r, const char *who, int status, json_t *report,
+                   const char *notice, const char *error)
 {
 	json_t *d = nl_page_data(r, TITLE);
 	const char *csrf = nl_session_csrf(r);
@@ -125,7 +123,7 @@ static void render(struct nl_req *r, int status, json_t *report, const char *not
 		return;
 	}
 	json_object_set_new(d, "csrf", json_string(csrf));
-	json_object_set_new(d, "staff_user", json_string(staff_name));
+	json_object_set_new(d, "staff_user", json_string(who));
 	json_object_set_new(d, "demo", json_boolean(r->srv->cfg->demo));
 	if (report) json_object_set_new(d, "report", report);
 	if (notice) json_object_set_new(d, "notice", json_string(notice));
@@ -139,14 +137,16 @@ static void render(struct nl_req *r, int status, json_t *report, const char *not
 void nl_h_production(struct nl_req *r)
 {
 	nl_page_lang(r);
-	if (production_staff(r))
-		render(r, 200, NULL, NULL, NULL);
+	const char *who = production_staff(r);
+	if (who)
+		render(r, who, 200, NULL, NULL, NULL);
 }
 
 void nl_h_production_batch(struct nl_req *r)
 {
 	nl_page_lang(r);
-	if (!production_staff(r))
+	const char *who = production_staff(r);
+	if (!who)
 		return;
 	struct nl_production_report *rep = malloc(sizeof *rep);
 	if (!rep) {
@@ -158,7 +158,7 @@ void nl_h_production_batch(struct nl_req *r)
 	json_t *report = report_json(r, rep);
 	free(rep);
 	if (e == NL_ERR_CONFIG) {
-		render(r, 503, report, NULL, nl_page_tr(r, "The CA or its signer is not available: "
+		render(r, who, 503, report, NULL, nl_page_tr(r, "The CA or its signer is not available: "
 		       "nothing was produced. Start nitelik-signer and try again."));
 		return;
 	}
@@ -167,13 +167,14 @@ void nl_h_production_batch(struct nl_req *r)
 		nl_resp_error(r, e, NULL);
 		return;
 	}
-	render(r, 200, report, nl_page_tr(r, "The production batch has run."), NULL);
+	render(r, who, 200, report, nl_page_tr(r, "The production batch has run."), NULL);
 }
 
 void nl_h_production_ship(struct nl_req *r)
 {
 	nl_page_lang(r);
-	if (!production_staff(r))
+	const char *who = production_staff(r);
+	if (!who)
 		return;
 	size_t n = 0;
 	nl_err e = nl_shipping_ship_produced(r->srv->app, r->now,
@@ -184,13 +185,14 @@ void nl_h_production_ship(struct nl_req *r)
 	}
 	char msg[160];
 	snprintf(msg, sizeof msg, "%s: %zu", nl_page_tr(r, "Cards handed to the courier"), n);
-	render(r, 200, NULL, msg, NULL);
+	render(r, who, 200, NULL, msg, NULL);
 }
 
 void nl_h_production_poll(struct nl_req *r)
 {
 	nl_page_lang(r);
-	if (!production_staff(r))
+	const char *who = production_staff(r);
+	if (!who)
 		return;
 	size_t n = 0;
 	nl_err e = nl_shipping_poll(r->srv->app, r->now, nl_kurum_actor(r, r->session.s.subject_id), &n);
@@ -200,61 +202,50 @@ void nl_h_production_poll(struct nl_req *r)
 	}
 	char msg[160];
 	snprintf(msg, sizeof msg, "%s: %zu", nl_page_tr(r, "Shipment status changes recorded"), n);
-	render(r, 200, NULL, msg, NULL);
-}
-
-static bool order_no_param(struct nl_req *r, int64_t *no)
-{
-	const char *s = nl_req_param(r, "no");
-	if (s && !strncmp(s, NL_ORDER_NO_PREFIX, strlen(NL_ORDER_NO_PREFIX)))
-		s += strlen(NL_ORDER_NO_PREFIX);
-	if (!s || !*s || strlen(s) > 15) return false;
-	*no = 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9') return false;
-		*no = *no * 10 + (*s - '0');
-	}
-	return true;
+	render(r, who, 200, NULL, msg, NULL);
 }
 
 void nl_h_production_retry(struct nl_req *r)
 {
 	nl_page_lang(r);
-	if (!production_staff(r))
+	const char *who = production_staff(r);
+	if (!who)
 		return;
 	int64_t no;
-	if (!order_no_param(r, &no)) {
+	if (!nl_kurum_order_no(nl_req_param(r, "no"), &no)) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
 	nl_err e = nl_production_retry(r->srv->app, no, nl_kurum_actor(r, r->session.s.subject_id),
 	                               r->now);
 	if (e == NL_ERR_CONFLICT || e == NL_ERR_NOT_FOUND) {
-		render(r, 409, NULL, NULL, nl_page_tr(r, "Only a failed or refused order can be retried."));
+		render(r, who, 409, NULL, NULL,
+		       nl_page_tr(r, "Only a failed or refused order can be retried."));
 		return;
 	}
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
-	render(r, 200, NULL, nl_page_tr(r, "The order is back in the production queue."), NULL);
+	render(r, who, 200, NULL, nl_page_tr(r, "The order is back in the production queue."), NULL);
 }
 
 void nl_h_production_letter(struct nl_req *r)
 {
 	nl_page_lang(r);
-	if (!production_staff(r))
+	const char *who = production_staff(r);
+	if (!who)
 		return;
 	int64_t no;
 	nl_buf pdf = NL_BUF_INIT;
-	if (!order_no_param(r, &no)) {
+	if (!nl_kurum_order_no(nl_req_param(r, "no"), &no)) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
 	nl_err e = nl_production_pin_letter(r->srv->app, no, nl_kurum_actor(r, r->session.s.subject_id),
 	                                    r->now, &pdf);
 	if (e == NL_ERR_NOT_FOUND) {
-		render(r, 410, NULL, NULL, nl_page_tr(r, "This PIN letter was printed already or does "
+		render(r, who, 410, NULL, NULL, nl_page_tr(r, "This PIN letter was printed already or does "
 		       "not exist; a PIN letter is handed out once."));
 		return;
 	}
@@ -272,7 +263,8 @@ void nl_h_production_letter(struct nl_req *r)
 void nl_h_production_advance(struct nl_req *r)
 {
 	nl_page_lang(r);
-	if (!production_staff(r))
+	const char *who = production_staff(r);
+	if (!who)
 		return;
 	if (!r->srv->cfg->demo) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
@@ -281,12 +273,12 @@ void nl_h_production_advance(struct nl_req *r)
 	nl_err e = nl_shipping_advance(r->srv->app, nl_req_param(r, "tracking"), r->now,
 	                               nl_kurum_actor(r, r->session.s.subject_id));
 	if (e == NL_ERR_NOT_FOUND || e == NL_ERR_TRANSITION) {
-		render(r, 409, NULL, NULL, nl_page_tr(r, "No such open shipment."));
+		render(r, who, 409, NULL, NULL, nl_page_tr(r, "No such open shipment."));
 		return;
 	}
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
-	render(r, 200, NULL, nl_page_tr(r, "The shipment moved one step on (demo courier)."), NULL);
+	render(r, who, 200, NULL, nl_page_tr(r, "The shipment moved one step on (demo courier)."), NULL);
 }
