@@ -22,6 +22,7 @@
 #include "core/money.h"
 #include "core/secret.h"
 #include "web/handlers.h"
+#include "web/kurum_common.h"
 #include "web/lookup_page.h"
 #include "web/pages.h"
 #include "web/payment_web.h"
@@ -148,25 +149,10 @@ static bool may_pay(struct nl_req *r, int64_t order_no)
 	return false;
 }
 
-static bool parse_order_no(const char *s, int64_t *no)
-{
-	if (s && !strncmp(s, NL_ORDER_NO_PREFIX, strlen(NL_ORDER_NO_PREFIX)))
-		s += strlen(NL_ORDER_NO_PREFIX);
-	if (!s || !*s || strlen(s) > 15)
-		return false;
-	*no = 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		*no = *no * 10 + (*s - '0');
-	}
-	return *no > 0;
-}
-
 void nl_h_pay_start(struct nl_req *r)
 {
 	int64_t no;
-	if (!parse_order_no(nl_req_param(r, "no"), &no) || !may_pay(r, no)) {
+	if (!nl_kurum_order_no(nl_req_param(r, "no"), &no) || !may_pay(r, no)) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
@@ -370,7 +356,7 @@ void nl_h_pay_result(struct nl_req *r)
 {
 	int64_t no;
 	struct nl_pos_view v;
-	if (!parse_order_no(nl_req_param(r, "no"), &no) ||
+	if (!nl_kurum_order_no(nl_req_param(r, "no"), &no) ||
 	    nl_payment_pos_view(r->srv->db, nl_req_query(r, "oturum"), &v) != NL_OK ||
 	    v.order_no != no) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
