@@ -144,34 +144,3 @@ nl_err nl_req_parse_body(struct nl_req *r, const struct nl_spec *specs, void *ou
 {
 	return nl_spec_parse(r->arena, specs, r->content_type_full, r->body, r->body_len, out, res);
 }
-
-nl_err nl_req_parse_query(struct nl_req *r, const struct nl_spec *specs, void *out,
-                          struct nl_spec_result *res)
-{
-	struct nl_spec_pair *pairs = NULL;
-	size_t n = 0;
-	if (r->n_query && !(pairs = nl_arena_alloc(r->arena, r->n_query * sizeof *pairs)))
-		return NL_ERR_NOMEM;
-	for (size_t i = 0; i < r->n_query; i++) {
-		if (strcmp(r->query[i].key, NL_LANG_COOKIE) == 0)
-			continue;
-		pairs[n++] = (struct nl_spec_pair){r->query[i].key, r->query[i].value,
-		                                   r->query[i].value_len};
-	}
-	return nl_spec_parse_pairs(r->arena, specs, pairs, n, out, res);
-}
-
-void nl_resp_spec_errors(struct nl_req *r, const struct nl_spec *specs,
-                         const struct nl_spec_result *res)
-{
-	int status = 400;
-	for (size_t i = 0; i < res->n_errors; i++)
-		if (!res->errors[i].field && strcmp(res->errors[i].code, "unsupported_media_type") == 0)
-			status = 415;
-	json_t *j = nl_spec_errors_json(specs, res, r->lang);
-	if (!j) {
-		nl_resp_error(r, NL_ERR_NOMEM, NULL);
-		return;
-	}
-	nl_resp_json(r, status, j);
-}

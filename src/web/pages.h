@@ -45,14 +45,6 @@ void nl_page_respond(struct nl_req *r, int status, const char *page, json_t *dat
 /* Parses the request body (any of the three encodings) into out. */
 nl_err nl_req_parse_body(struct nl_req *r, const struct nl_spec *specs, void *out,
                          struct nl_spec_result *res);
-/* Parses the (already decoded) query parameters into out; `lang` is ignored
- * (it is the language switch of every page). */
-nl_err nl_req_parse_query(struct nl_req *r, const struct nl_spec *specs, void *out,
-                          struct nl_spec_result *res);
-/* API answer for a failed parse: 400 {"error":{"code":"invalid_input",...,
- * "fields":{...}}}, or 415 when the media type is not supported. */
-void nl_resp_spec_errors(struct nl_req *r, const struct nl_spec *specs,
-                         const struct nl_spec_result *res);
 
 /* The srv->error_page hook: errors/<status>.html or errors/generic.html. */
 nl_err nl_page_error(struct nl_req *r, int status, const char *message, nl_buf *out);

@@ -168,11 +168,6 @@ void nl_resp_error(struct nl_req *r, nl_err e, const char *fmt, ...)
 	nl_resp_error_status(r, nl_err_http_status(e), e, message);
 }
 
-void nl_resp_plain_error(struct nl_req *r, int status, nl_err e, const char *message)
-{
-	nl_resp_error_status(r, status, e, message);
-}
-
 void nl_resp_add_header(struct nl_req *r, const char *name, const char *value)
 {
 	struct nl_resp_header *h = nl_arena_alloc(r->arena, sizeof *h);

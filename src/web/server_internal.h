@@ -131,8 +131,6 @@ uint64_t nl_now_us(void);
 /* response.c */
 /* Adds security headers, cookies and extra headers, then queues priv->resp. */
 enum MHD_Result nl_resp_finish(struct nl_req *r);
-/* Queues a response built outside any handler (413 on the first call, ...). */
-void nl_resp_plain_error(struct nl_req *r, int status, nl_err e, const char *message);
 void nl_resp_set_mhd(struct nl_req *r, int status, struct MHD_Response *resp, uint64_t bytes);
 
 /* session.c */
