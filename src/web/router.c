@@ -7,9 +7,31 @@
 #include <stdio.h>
 #include <string.h>
 
+#define MAX_PARAMS 16   /* {name} segments of one pattern */
+
+/* Counts one {name} of the pattern and, when params is not NULL (the second
+ * match, of the chosen row), copies its name and value into the arena. False
+ * past MAX_PARAMS or on OOM. */
+static bool add_param(nl_arena *a, struct nl_kv *params, size_t *np, const char *name,
+                      size_t name_len, const char *value, size_t value_len)
+{
+	if (params) {
+		if (*np >= MAX_PARAMS)
+			return false;
+		struct nl_kv *kv = &params[*np];
+		kv->key = nl_arena_strndup(a, name, name_len);
+		kv->value = nl_arena_strndup(a, value, value_len);
+		kv->value_len = value_len;
+		if (!kv->key || !kv->value)
+			return false;
+	}
+	(*np)++;
+	return true;
+}
+
 /* Compares one pattern with the path. Returns true on a match and fills the
  * specificity key: bit i (from the left) set when segment i is a literal, so a
- * higher key is more specific. Params are collected only when want_params. */
+ * higher key is more specific. Params are collected only when params is not NULL. */
 static bool match_pattern(const char *pat, const char *path, uint64_t *specificity,
                           nl_arena *a, struct nl_kv *params, size_t *n_params)
 {
@@ -29,33 +51,13 @@ static bool match_pattern(const char *pat, const char *path, uint64_t *specifici
 		if (!pe && pl >= 6 && p[0] == '{' && !memcmp(p + pl - 4, "...}", 4)) {
 			/* {name...}: the rest of the path, slashes included */
 			size_t rest = strlen(q);
-			if (rest == 0)
+			if (rest == 0 || !add_param(a, params, &np, p + 1, pl - 5, q, rest))
 				return false;
-			if (params) {
-				if (np >= 16)
-					return false;
-				params[np].key = nl_arena_strndup(a, p + 1, pl - 5);
-				params[np].value = nl_arena_strndup(a, q, rest);
-				params[np].value_len = rest;
-				if (!params[np].key || !params[np].value)
-					return false;
-			}
-			np++;
 			break;
 		}
 		if (pl >= 2 && p[0] == '{' && p[pl - 1] == '}') {
-			if (ql == 0)
+			if (ql == 0 || !add_param(a, params, &np, p + 1, pl - 2, q, ql))
 				return false;
-			if (params) {
-				if (np >= 16)
-					return false;
-				params[np].key = nl_arena_strndup(a, p + 1, pl - 2);
-				params[np].value = nl_arena_strndup(a, q, ql);
-				params[np].value_len = ql;
-				if (!params[np].key || !params[np].value)
-					return false;
-			}
-			np++;
 		} else {
 			if (pl != ql || memcmp(p, q, pl) != 0)
 				return false;
@@ -122,7 +124,7 @@ enum nl_route_result nl_route_match(const struct nl_route *table, size_t n, unsi
 	}
 	if (!hit)
 		return NL_ROUTE_BAD_METHOD;
-	struct nl_kv *kv = nl_arena_alloc(a, 16 * sizeof *kv);
+	struct nl_kv *kv = nl_arena_alloc(a, MAX_PARAMS * sizeof *kv);
 	uint64_t spec;
 	size_t np = 0;
 	if (!kv || !match_pattern(hit->pattern, path, &spec, a, kv, &np))
