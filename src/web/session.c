@@ -238,8 +238,9 @@ void nl_session_release(struct nl_req *r)
 
 /* ---- CSRF ---- */
 
-/* Finds field `name` in an application/x-www-form-urlencoded body and
- * percent-decodes it into out. Tokens are base64url, so '+' never appears. */
+/* Finds field `name` in an application/x-www-form-urlencoded body and copies
+ * its value into out as it is: tokens are base64url, which needs no escapes, so
+ * an escaped token is simply a wrong one. */
 static bool form_field(const unsigned char *body, size_t len, const char *name, char *out,
                        size_t out_size)
 {

@@ -89,7 +89,6 @@ nl_err nl_tmpl_render_text(const nl_tmpl_set *set, const char *name, json_t *dat
 nl_err nl_tmpl_render_page(const nl_tmpl_set *set, const char *layout, const char *page,
                            json_t *data, const char *lang, nl_buf *out);
 
-/* Calls fn for every msgid used by {{t}} in the set (to check the catalogues). */
 /* Looks every {{t "msgid"}} up once in every language and keeps the text and
  * its HTML-escaped form in the template tree, so rendering appends bytes
  * instead of hashing the msgid per request. Call once the catalogues are
@@ -97,6 +96,7 @@ nl_err nl_tmpl_render_page(const nl_tmpl_set *set, const char *layout, const cha
  * resolved translates at render time. */
 nl_err nl_tmpl_resolve_translations(nl_tmpl_set *set);
 
+/* Calls fn for every msgid used by {{t}} in the set (to check the catalogues). */
 void nl_tmpl_each_msgid(const nl_tmpl_set *set,
                         void (*fn)(const char *tmpl, const char *msgid, void *arg), void *arg);
 
