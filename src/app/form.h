@@ -150,7 +150,6 @@ nl_err nl_form_refresh_identity(nl_db *db, nl_registry *registry, int64_t person
 /* Approval methods of step 2. */
 enum nl_approval_method { NL_APPROVE_E_ONAY = 1, NL_APPROVE_E_IMZA, NL_APPROVE_ISLAK };
 const char *nl_approval_method_code(enum nl_approval_method m);   /* "e_onay", ... */
-bool nl_approval_method_parse(const char *code, enum nl_approval_method *out);
 
 /* Step 2: records the chosen method on the current version, which must be
  * `version` and sms_confirmed (NL_ERR_CONFLICT otherwise: an old or

@@ -22,16 +22,6 @@ const char *nl_approval_method_code(enum nl_approval_method m)
 	return m >= NL_APPROVE_E_ONAY && m <= NL_APPROVE_ISLAK ? method_codes[m] : NULL;
 }
 
-bool nl_approval_method_parse(const char *code, enum nl_approval_method *out)
-{
-	for (int m = NL_APPROVE_E_ONAY; code && m <= NL_APPROVE_ISLAK; m++)
-		if (!strcmp(code, method_codes[m])) {
-			*out = (enum nl_approval_method)m;
-			return true;
-		}
-	return false;
-}
-
 /* The store's struct nl_form has owned (char *) strings; the use cases fill
  * one with borrowed, read-only strings for the store to read. W() drops the
  * const without a cast the compiler warns about; nothing writes through it. */

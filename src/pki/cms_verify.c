@@ -78,19 +78,6 @@ nl_err nl_pki_trust_add_dir(nl_pki_trust *t, const char *dir)
 	return NL_OK;
 }
 
-const char *nl_cms_result_code(enum nl_cms_result r)
-{
-	static const char *const codes[] = {
-		[NL_CMS_OK] = "ok", [NL_CMS_BROKEN] = "broken",
-		[NL_CMS_BAD_SIGNATURE] = "bad_signature", [NL_CMS_TEXT_MISMATCH] = "text_mismatch",
-		[NL_CMS_NO_ATTRIBUTES] = "not_cades", [NL_CMS_UNTRUSTED] = "untrusted",
-		[NL_CMS_CERT_EXPIRED] = "cert_expired", [NL_CMS_CERT_NOT_YET] = "cert_not_yet_valid",
-		[NL_CMS_NOT_QUALIFIED] = "not_qualified",
-		[NL_CMS_NO_NONREPUDIATION] = "no_nonrepudiation",
-	};
-	return (size_t)r < sizeof codes / sizeof codes[0] && codes[r] ? codes[r] : "unknown";
-}
-
 void nl_cms_signed_clear(struct nl_cms_signed *s)
 {
 	if (!s)

@@ -80,7 +80,6 @@ enum nl_cms_result {
 	NL_CMS_NOT_QUALIFIED,     /* no QcCompliance statement */
 	NL_CMS_NO_NONREPUDIATION, /* keyUsage without nonRepudiation */
 };
-const char *nl_cms_result_code(enum nl_cms_result r);   /* "broken", ... */
 
 struct nl_cms_signed {
 	enum nl_cms_result result;
