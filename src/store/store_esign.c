@@ -210,10 +210,7 @@ nl_err nl_store_econsent_text_add(nl_conn *c, int64_t valid_from, const char *in
 	nl_err rc = nl_store_query(c, &s, "SELECT COALESCE(MAX(version), 0) + 1 FROM econsent_texts", "");
 	if (rc)
 		return rc;
-	rc = nl_store_step_row(s);
-	if (rc == NL_OK)
-		next = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
+	rc = nl_store_one_int64(s, &next);
 	if (rc)
 		return rc;
 	rc = nl_store_query(c, &s,

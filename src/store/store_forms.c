@@ -137,9 +137,7 @@ static nl_err insert_form(nl_conn *c, struct nl_form *f, int64_t version,
 		f->province, nz(f->district), nz(f->postal_code), nz(f->delivery_method), now);
 	if (rc != NL_OK)
 		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK)
-		f->id = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
+	rc = nl_store_one_int64(s, &f->id);
 	if (rc != NL_OK)
 		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
 	f->version = version;
@@ -196,9 +194,7 @@ nl_err nl_store_form_submit(nl_conn *c, struct nl_form *f, int64_t now, int64_t 
 		" WHERE order_id = $1", "i", f->order_id);
 	if (rc != NL_OK)
 		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK)
-		next = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
+	rc = nl_store_one_int64(s, &next);
 	if (rc != NL_OK)
 		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
 	rc = nl_store_query(c, &s, "UPDATE form_versions SET status = 'superseded', updated_at = $2"
@@ -327,9 +323,7 @@ nl_err nl_store_sms_insert(nl_conn *c, struct nl_sms_code *code)
 		code->sent_at, code->expires_at);
 	if (rc != NL_OK)
 		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK)
-		code->id = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
+	rc = nl_store_one_int64(s, &code->id);
 	if (rc != NL_OK)
 		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
 	code->tries = 0;

@@ -77,9 +77,7 @@ static nl_err create_tx(nl_conn *c, void *ctx)
 		"UPDATE counters SET value = value + 1 WHERE name = 'order_no' RETURNING value", "");
 	if (rc != NL_OK)
 		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK)
-		o->order_no = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
+	rc = nl_store_one_int64(s, &o->order_no);
 	if (rc != NL_OK)
 		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
 	o->status = nl_order_initial_status(o->payment_type);
@@ -93,9 +91,7 @@ static nl_err create_tx(nl_conn *c, void *ctx)
 		o->access_password_hash ? o->access_password_hash : "", now);
 	if (rc != NL_OK)
 		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK)
-		o->id = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
+	rc = nl_store_one_int64(s, &o->id);
 	if (rc != NL_OK)
 		return rc;
 	o->created_at = o->updated_at = now;

@@ -19,9 +19,7 @@ nl_err nl_store_pos_session_create(nl_conn *c, struct nl_pos_session_row *s)
 		"tiiii", s->session_key, s->order_id, s->amount_kurus, s->created_at, s->expires_at);
 	if (rc != NL_OK)
 		return rc;
-	if ((rc = nl_store_step_row(st)) == NL_OK)
-		s->id = nl_db_col_int64(st, 0);
-	nl_db_finalize(st);
+	rc = nl_store_one_int64(st, &s->id);
 	if (rc == NL_OK)
 		memcpy(s->status, "open", 5);
 	return rc;

@@ -28,9 +28,7 @@ nl_err nl_store_price_set(nl_conn *c, struct nl_price *p, int64_t now)
 		p->valid_from, p->set_by, now);
 	if (rc != NL_OK)
 		return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK)
-		p->id = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
+	rc = nl_store_one_int64(s, &p->id);
 	if (rc != NL_OK)
 		return rc;
 	/* The audit line names the combination and the amount: prices are public. */

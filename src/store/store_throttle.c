@@ -34,10 +34,7 @@ nl_err nl_store_throttle_locked_until(nl_conn *c, const char *door, const char *
 		"ttti", door, kind, subject, now);
 	if (rc)
 		return rc;
-	rc = nl_store_step_row(s);
-	if (rc == NL_OK)
-		*locked_until = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
+	rc = nl_store_one_int64(s, locked_until);
 	return rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
 }
 
