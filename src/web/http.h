@@ -158,6 +158,8 @@ struct nl_req {
 
 	struct nl_web_session session; /* loaded before the handler; see sessions below */
 	const char *lang;              /* "tr" (default) or "en": query ?lang=, session, default */
+	bool lang_cookie_queued;       /* nl_page_lang set the lang cookie: once a request, though
+	                                  a handler and nl_page_data both call it */
 
 	const char *error_code;        /* stable code (err.h) while srv->error_page renders */
 

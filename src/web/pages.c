@@ -69,11 +69,12 @@ const char *nl_page_lang(struct nl_req *r)
 		/* A cookie keeps the choice without a database session; a session, when
 		 * there is one, is updated too because it wins over the cookie. */
 		const char *c = nl_req_cookie(r, NL_LANG_COOKIE);
-		if (!c || strcmp(c, lang) != 0) {
+		if (!r->lang_cookie_queued && (!c || strcmp(c, lang) != 0)) {
 			char cookie[128];
 			snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly%s",
 			         NL_LANG_COOKIE, lang, r->srv->cfg->behind_tls_proxy ? "; Secure" : "");
 			nl_resp_add_header(r, "Set-Cookie", cookie);
+			r->lang_cookie_queued = true;
 		}
 		if (r->session.present && strcmp(r->session.s.lang, lang) != 0)
 			nl_session_set_lang(r, lang);
