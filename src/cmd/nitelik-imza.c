@@ -29,6 +29,7 @@
 #include "cmd/imza_tty.h"
 #include "cmd/imza_unblock.h"
 #include "core/buf.h"
+#include "core/datetime.h"
 #include "imza/imza_http.h"
 #include "pki/esign.h"
 
@@ -49,14 +50,6 @@ static void usage(void)
 	        "       nitelik-imza --unblock --server URL [--module PATH] [--token LABEL] [CODE]\n"
 	        "  --module    PKCS#11 module (default " DEFAULT_MODULE ")\n"
 	        "  --pin-file  read the PIN from a file (tests only; also NITELIK_IMZA_PIN)\n");
-}
-
-static void istanbul_time(int64_t t, char out[32])
-{
-	time_t tt = (time_t)(t + 3 * 3600);
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%d.%m.%Y %H:%M:%S", &tm);
 }
 
 static bool pin_from_file(const char *path, char *out, size_t cap)
@@ -128,11 +121,11 @@ static int login(nl_card *card, const struct opts *o, int64_t deadline)
 
 static void list_certs(const nl_card *card)
 {
-	char until[32];
+	char until[NL_DATETIME_FMT_MAX];
 	fprintf(stderr, "Karttaki sertifikalar (%s):\n", nl_card_label(card));
 	for (size_t i = 0; i < nl_card_cert_count(card); i++) {
 		const struct nl_card_cert *c = nl_card_cert_at(card, i);
-		istanbul_time(c->not_after, until);
+		nl_time_format_tr_seconds(c->not_after, until);
 		fprintf(stderr, "  %zu) %s (%s), veren: %s, son geçerlilik: %s%s\n", i + 1,
 		        c->common_name, c->serial_attr, c->issuer_cn, until,
 		        c->qualified ? ", nitelikli" : ", NİTELİKLİ DEĞİL");
@@ -199,7 +192,7 @@ static int make_csr(const struct opts *o)
 
 static int sign(const struct opts *o)
 {
-	char code[64], why[512], when[32];
+	char code[64], why[512], when[NL_DATETIME_FMT_MAX];
 	struct nl_imza_task task = {0};
 	nl_card *card = NULL;
 	nl_buf cms = NL_BUF_INIT;
@@ -221,7 +214,7 @@ static int sign(const struct opts *o)
 	/* The deadline in this computer's clock, from the server's own "now". */
 	int64_t left = task.expires_at - task.server_now;
 	int64_t deadline = (int64_t)time(NULL) + left;
-	istanbul_time(task.created_at, when);
+	nl_time_format_tr_seconds(task.created_at, when);
 	printf("İmzalanacak Metin:\n\n%s\n\nOluşturma Tarihi: %s\nKalan Süre: %lld saniye\n\n",
 	       task.text, when, (long long)left);
 	fflush(stdout);
@@ -248,7 +241,7 @@ static int sign(const struct opts *o)
 		st = 3;
 		goto out;
 	}
-	istanbul_time((int64_t)time(NULL), when);
+	nl_time_format_tr_seconds((int64_t)time(NULL), when);
 	printf("İmzalama Tarihi: %s\n", when);
 	if (nl_imza_send(o->server, code, cms.data, cms.len, why, sizeof why) == NL_OK) {
 		printf("%s\n", why);
