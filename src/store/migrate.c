@@ -1,8 +1,8 @@
 /* Applies the embedded schema migrations. */
 #include <stdio.h>
-#include <time.h>
 
 #include "store/migrate.h"
+#include "store/store_util.h"
 
 struct mig_ctx {
 	const struct nl_migration *m;
@@ -15,19 +15,14 @@ static const char create_table_sql[] =
 
 static nl_err is_recorded(nl_conn *c, int64_t version, bool *yes)
 {
-	nl_stmt *s = NULL;
-	nl_err rc = nl_db_prepare(c, "SELECT 1 FROM schema_migrations WHERE version = $1", &s);
+	nl_stmt *s;
+	int64_t one = 0;
+	nl_err rc = nl_store_query(c, &s, "SELECT 1 FROM schema_migrations WHERE version = $1", "i",
+	                           version);
 	if (rc == NL_OK)
-		rc = nl_db_bind_int64(s, 1, version);
-	if (rc == NL_OK) {
-		int r = nl_db_step(s);
-		if (r == NL_DB_ROW || r == NL_DB_DONE)
-			*yes = r == NL_DB_ROW;
-		else
-			rc = (nl_err)r;
-	}
-	nl_db_finalize(s);
-	return rc;
+		rc = nl_store_one_int64(s, &one);
+	*yes = rc == NL_OK;
+	return rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
 }
 
 /* One migration, inside its transaction: check, apply, record. */
@@ -53,20 +48,11 @@ static nl_err apply_one(nl_conn *c, void *ctx)
 		        nl_db_errmsg(c));
 		return rc;
 	}
-	nl_stmt *s = NULL;
-	rc = nl_db_prepare(c, "INSERT INTO schema_migrations (version, name, applied_at)"
-	                      " VALUES ($1, $2, $3)", &s);
+	nl_stmt *s;
+	rc = nl_store_query(c, &s, "INSERT INTO schema_migrations (version, name, applied_at)"
+	                    " VALUES ($1, $2, $3)", "iti", m->version, m->name, nl_store_now());
 	if (rc == NL_OK)
-		rc = nl_db_bind_int64(s, 1, m->version);
-	if (rc == NL_OK)
-		rc = nl_db_bind_text(s, 2, m->name);
-	if (rc == NL_OK)
-		rc = nl_db_bind_int64(s, 3, (int64_t)time(NULL));
-	if (rc == NL_OK) {
-		int r = nl_db_step(s);
-		rc = r == NL_DB_DONE ? NL_OK : (nl_err)r;
-	}
-	nl_db_finalize(s);
+		rc = nl_store_exec_stmt(s, NULL);
 	mc->applied = rc == NL_OK;
 	return rc;
 }
@@ -93,20 +79,14 @@ nl_err nl_store_migrate(nl_db *db)
 nl_err nl_store_schema_version(nl_db *db, int64_t *version)
 {
 	nl_conn *c;
-	nl_stmt *s = NULL;
+	nl_stmt *s;
 	*version = 0;
 	nl_err rc = nl_db_conn(db, &c);
 	if (rc == NL_OK)
 		rc = nl_db_exec(c, create_table_sql);
 	if (rc == NL_OK)
-		rc = nl_db_prepare(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s);
-	if (rc == NL_OK) {
-		int r = nl_db_step(s);
-		if (r == NL_DB_ROW)
-			*version = nl_db_col_int64(s, 0);
-		else
-			rc = r == NL_DB_DONE ? NL_ERR_DB : (nl_err)r;
-	}
-	nl_db_finalize(s);
-	return rc;
+		rc = nl_store_query(c, &s, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
+	if (rc == NL_OK)
+		rc = nl_store_one_int64(s, version);
+	return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
 }
