@@ -1,6 +1,8 @@
 #include "app/app.h"
 #include "docs/fonts.h"
+#include "pki/ca_store.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static nl_err ext_set(void *ctx, const char *section, const char *key, const char *value)
@@ -20,6 +22,19 @@ nl_err nl_app_open(struct nl_app *app, const struct nl_config *cfg, nl_db *db,
 	app->cfg = cfg;
 	app->db = db;
 	return nl_drivers_open(dcfg, &app->drivers, why);
+}
+
+static pthread_mutex_t ca_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct nl_ca *the_ca;
+
+const struct nl_ca *nl_app_ca(const struct nl_app *app)
+{
+	pthread_mutex_lock(&ca_lock);
+	if (!the_ca && nl_ca_open(app->cfg->data_dir, false, &the_ca) != NL_OK)
+		the_ca = NULL;
+	const struct nl_ca *ca = the_ca;
+	pthread_mutex_unlock(&ca_lock);
+	return ca;
 }
 
 void nl_app_close(struct nl_app *app)

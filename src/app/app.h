@@ -25,4 +25,11 @@ nl_err nl_app_open(struct nl_app *app, const struct nl_config *cfg, nl_db *db,
                    const struct nl_drivers_config *dcfg, const char **why);
 void nl_app_close(struct nl_app *app);   /* closes the drivers; NULL is fine */
 
+/* The CA of the data folder (certificates and configuration, no keys), loaded
+ * once per process and shared by every use case; never freed. NULL while there
+ * is none: a CA made after start (`nitelik ca init` in a running demo) is found
+ * on a later call, as only a success is final. */
+struct nl_ca;
+const struct nl_ca *nl_app_ca(const struct nl_app *app);
+
 #endif

@@ -220,7 +220,7 @@ nl_err nl_esign_submit(const struct nl_app *app, const struct nl_throttle_policy
 	struct nl_esign_code code;
 	struct nl_cms_signed sd = {0};
 	nl_pki_trust *trust = NULL;
-	struct nl_ca *ca = NULL;
+	const struct nl_ca *ca = NULL;
 	nl_buf cert = NL_BUF_INIT, evidence = NL_BUF_INIT;
 	memset(out, 0, sizeof *out);
 	nl_err rc = nl_esign_code_lookup(app->db, pol, code_text, addr, now, &code);
@@ -254,8 +254,7 @@ nl_err nl_esign_submit(const struct nl_app *app, const struct nl_throttle_policy
 		r = NL_ESIGN_OTHER_PERSON;
 	const char *kind = "";
 	if (!r) {
-		if (nl_ca_open(app->cfg->data_dir, false, &ca) != NL_OK)
-			ca = NULL;
+		ca = nl_app_ca(app);
 		enum nl_cert_verdict v;
 		rc = nl_esign_cert_status(app, ca, sd.signer, sd.issuer, now, &v, &kind, &evidence);
 		if (rc)
@@ -299,7 +298,6 @@ nl_err nl_esign_submit(const struct nl_app *app, const struct nl_throttle_policy
 out:
 	nl_buf_free(&cert);
 	nl_buf_free(&evidence);
-	nl_ca_free(ca);
 	nl_cms_signed_clear(&sd);
 	nl_pki_trust_free(trust);
 	nl_esign_code_clear(&code);

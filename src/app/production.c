@@ -22,28 +22,6 @@
 
 #define LEASE_S 600   /* a card takes seconds; a node silent this long is gone */
 
-/* ---- the CA of the data folder ---- */
-
-static pthread_mutex_t ca_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct nl_ca *the_ca;
-static bool ca_tried;
-
-/* The CA of the data folder (loaded once; NULL when there is none). */
-static const struct nl_ca *production_ca(struct nl_app *app)
-{
-	pthread_mutex_lock(&ca_lock);
-	if (!the_ca && !ca_tried) {
-		if (nl_ca_open(app->cfg->data_dir, false, &the_ca) != NL_OK)
-			the_ca = NULL;
-		/* A CA made after start (`nitelik ca init` in a running demo) is
-		 * found on a later try: only a success is final. */
-		ca_tried = the_ca != NULL;
-	}
-	const struct nl_ca *ca = the_ca;
-	pthread_mutex_unlock(&ca_lock);
-	return ca;
-}
-
 /* ---- scheduling ---- */
 
 struct sched_ctx {
@@ -247,7 +225,7 @@ nl_err nl_production_run(struct nl_app *app, int64_t now, const char *actor,
 	if ((rc = nl_store_production_due(c, now, (int)app->drivers.production.batch, &due, &n)))
 		return rc;
 	if (n == 0) goto out;
-	const struct nl_ca *ca = production_ca(app);
+	const struct nl_ca *ca = nl_app_ca(app);
 	if (!ca || nl_signer_connect(ca->conf.socket, &sg) != NL_OK) {
 		rc = NL_ERR_CONFIG;
 		goto out;

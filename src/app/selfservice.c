@@ -1,6 +1,5 @@
 /* The holder's certificates and their status changes (selfservice.h). */
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,32 +376,20 @@ nl_err nl_ss_change(struct nl_app *app, const struct nl_throttle_policy *pol,
 
 /* ---- publishing at once ---- */
 
-static pthread_once_t ca_once = PTHREAD_ONCE_INIT;
-static struct nl_ca *the_ca;
-static char ca_dir[4096];
-
-static void load_ca(void)
-{
-	if (nl_ca_open(ca_dir, false, &the_ca) != NL_OK)
-		the_ca = NULL;
-}
-
 nl_err nl_ss_publish_status(struct nl_app *app, int64_t now)
 {
-	if (!ca_dir[0])
-		snprintf(ca_dir, sizeof ca_dir, "%s", app->cfg->data_dir);
-	pthread_once(&ca_once, load_ca);
-	if (!the_ca)
+	const struct nl_ca *ca = nl_app_ca(app);
+	if (!ca)
 		return NL_OK;
 	nl_signer *sg = NULL;
-	nl_err rc = nl_signer_connect(the_ca->conf.socket, &sg);
+	nl_err rc = nl_signer_connect(ca->conf.socket, &sg);
 	if (rc)
 		return rc;
 	/* The store dropped the changed certificate's pre-signed answer: sign it
 	 * again now rather than at the worker's next pass, then the CRL. */
-	rc = nl_ca_ocsp_refresh(app->db, sg, the_ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, NULL);
+	rc = nl_ca_ocsp_refresh(app->db, sg, ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, NULL);
 	if (rc == NL_OK)
-		rc = nl_ca_publish_crl(app->db, sg, the_ca, now, NL_CRL_VALIDITY, NULL);
+		rc = nl_ca_publish_crl(app->db, sg, ca, now, NL_CRL_VALIDITY, NULL);
 	nl_signer_close(sg);
 	return rc;
 }
