@@ -92,26 +92,34 @@ struct collect {
 	bool bad;
 };
 
+/* Makes room for one more pair: the array starts at `first` slots and doubles,
+ * up to `max`. False at the limit or on OOM. Arena memory: the old array is
+ * simply left behind. */
+static bool room_for_one(struct collect *c, size_t first, size_t max)
+{
+	if (c->n < c->cap)
+		return true;
+	size_t cap = c->cap ? c->cap * 2 : first;
+	if (cap > max)
+		return false;
+	struct nl_kv *kv = nl_arena_alloc(c->r->arena, cap * sizeof *kv);
+	if (!kv)
+		return false;
+	if (c->n)
+		memcpy(kv, c->kv, c->n * sizeof *kv);
+	c->kv = kv;
+	c->cap = cap;
+	return true;
+}
+
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                      size_t key_size, const char *value, size_t value_size)
 {
 	struct collect *c = cls;
 	(void)kind;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		if (cap > 256) {  /* more parameters than any page takes: refuse */
-			c->bad = true;
-			return MHD_NO;
-		}
-		struct nl_kv *kv = nl_arena_alloc(c->r->arena, cap * sizeof *kv);
-		if (!kv) {
-			c->bad = true;
-			return MHD_NO;
-		}
-		if (c->n)
-			memcpy(kv, c->kv, c->n * sizeof *kv);
-		c->kv = kv;
-		c->cap = cap;
+	if (!room_for_one(c, 8, 256)) {  /* more parameters than any page takes: refuse */
+		c->bad = true;
+		return MHD_NO;
 	}
 	struct nl_kv *e = &c->kv[c->n];
 	if (decode_component(c->r->arena, key, key_size, &e->key, NULL) != NL_OK ||
@@ -140,18 +148,8 @@ static enum MHD_Result collect_cookie(void *cls, enum MHD_ValueKind kind, const 
 {
 	struct collect *c = cls;
 	(void)kind;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 4;
-		if (cap > 64)
-			return MHD_NO; /* ignore the rest */
-		struct nl_kv *kv = nl_arena_alloc(c->r->arena, cap * sizeof *kv);
-		if (!kv)
-			return MHD_NO;
-		if (c->n)
-			memcpy(kv, c->kv, c->n * sizeof *kv);
-		c->kv = kv;
-		c->cap = cap;
-	}
+	if (!room_for_one(c, 4, 64))
+		return MHD_NO; /* ignore the rest */
 	struct nl_kv *e = &c->kv[c->n];
 	e->key = nl_arena_strndup(c->r->arena, key, key_size);
 	e->value = nl_arena_strndup(c->r->arena, value ? value : "", value ? value_size : 0);
