@@ -37,3 +37,17 @@ bool nl_imza_read_line(const char *prompt, bool secret, char *out, size_t cap)
 		nl_imza_chomp(out);
 	return ok;
 }
+
+bool nl_imza_read_code(const char *arg, const char *prompt, char *out, size_t cap)
+{
+	if (arg)
+		snprintf(out, cap, "%s", arg);
+	else if (!nl_imza_read_line(prompt, false, out, cap))
+		return false;
+	size_t w = 0;
+	for (size_t i = 0; out[i]; i++)
+		if (out[i] != ' ')
+			out[w++] = out[i];
+	out[w] = '\0';
+	return true;
+}

@@ -12,5 +12,8 @@ void nl_imza_chomp(char *s);
 /* A line from the terminal (or stdin when there is none), chomped; echo off
  * when secret (PINs, PUKs). false at end of input. */
 bool nl_imza_read_line(const char *prompt, bool secret, char *out, size_t cap);
+/* A code shown by the web site: arg when given, else typed after prompt; the
+ * spaces people paste with it are dropped. false at end of input. */
+bool nl_imza_read_code(const char *arg, const char *prompt, char *out, size_t cap);
 
 #endif

@@ -234,16 +234,9 @@ int nl_imza_unblock(const char *server, const char *module, const char *token, c
 		fprintf(stderr, "--unblock needs --server URL\n");
 		return 2;
 	}
-	if (code_arg)
-		snprintf(code, sizeof code, "%s", code_arg);
-	else if (!nl_imza_read_line("Kilit Çözme Kodu: ", false, code, sizeof code))
+	if (!nl_imza_read_code(code_arg, "Kilit Çözme Kodu: ", code, sizeof code))
 		return 2;
-	size_t w = 0;   /* people paste codes with spaces */
-	for (size_t i = 0; code[i]; i++)
-		if (code[i] != ' ')
-			code[w++] = code[i];
-	code[w] = '\0';
-	if (w != 12 || strspn(code, "0123456789") != 12) {
+	if (strlen(code) != 12 || strspn(code, "0123456789") != 12) {
 		fprintf(stderr, "Kilit çözme kodu 12 rakamdır.\n");
 		return 2;
 	}

@@ -197,16 +197,8 @@ static int sign(const struct opts *o)
 	nl_card *card = NULL;
 	nl_buf cms = NL_BUF_INIT;
 	int st = 2;
-	if (o->code)
-		snprintf(code, sizeof code, "%s", o->code);
-	else if (!nl_imza_read_line("Doğrulama Kodu: ", false, code, sizeof code))
+	if (!nl_imza_read_code(o->code, "Doğrulama Kodu: ", code, sizeof code))
 		return 2;
-	/* People paste codes with spaces. */
-	size_t w = 0;
-	for (size_t i = 0; code[i]; i++)
-		if (code[i] != ' ')
-			code[w++] = code[i];
-	code[w] = '\0';
 	if (nl_imza_fetch(o->server, code, &task, why, sizeof why) != NL_OK) {
 		fprintf(stderr, "%s\n", why);
 		return 1;
