@@ -33,6 +33,7 @@
 #include "core/datetime.h"
 #include "core/geo.h"
 #include "core/order.h"
+#include "core/secret.h"
 #include "docs/pin_letter.h"
 #include "pki/card_perso.h"
 #include "signer/ca_ops.h"
@@ -81,13 +82,6 @@ static void fail(struct job *j, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(j->p->last_error, sizeof j->p->last_error, fmt, ap);
 	va_end(ap);
-}
-
-/* n random decimal digits from libsodium. */
-static void digits(char *out, int n)
-{
-	for (int i = 0; i < n; i++) out[i] = (char)('0' + randombytes_uniform(10));
-	out[n] = '\0';
 }
 
 static int64_t add_years(int64_t t, int64_t years)
@@ -350,8 +344,8 @@ nl_err nl_card_produce(struct nl_app *app, nl_signer *sg, const struct nl_ca *ca
 		snprintf(flag, sizeof flag, "%s/inject-write-failure", dir);
 		j.inject_write_failure = app->cfg->demo && access(flag, F_OK) == 0;
 	}
-	digits(j.pin, 6);
-	digits(j.puk, 8);
+	nl_random_digits(6, j.pin);
+	nl_random_digits(8, j.puk);
 	/* Card labels name the order and the attempt; a label used by a spoiled
 	 * card of an earlier attempt (attempts restart after an operator's
 	 * retry) is skipped, never overwritten. */
