@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "app/otp.h"
+#include "core/validate.h"
 #include "store/store_audit.h"
 #include "store/store_forms.h"
 #include "store/store_orders.h"
@@ -169,7 +170,7 @@ struct verify_ctx {
 
 static bool six_digits(const char *s)
 {
-	return s && strlen(s) == NL_OTP_DIGITS && strspn(s, "0123456789") == NL_OTP_DIGITS;
+	return s && strlen(s) == NL_OTP_DIGITS && nl_all_digits(s);
 }
 
 static nl_err confirm(nl_conn *c, const struct verify_ctx *a, const struct nl_form *cur)

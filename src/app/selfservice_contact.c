@@ -11,6 +11,7 @@
 #include "app/selfservice.h"
 #include "app/server_key.h"
 #include "core/secret.h"
+#include "core/validate.h"
 #include "store/store_audit.h"
 #include "store/store_forms.h"
 #include "store/store_orders.h"
@@ -223,7 +224,7 @@ nl_err nl_ss_contact_confirm(struct nl_app *app, int64_t person_id, const char *
 	uint8_t key[NL_KEYED_KEY_LEN];
 	char hash[NL_KEYED_HEX_LEN];
 	int64_t left = 0;
-	if (!code || strlen(code) != CODE_DIGITS || strspn(code, "0123456789") != CODE_DIGITS) {
+	if (!code || strlen(code) != CODE_DIGITS || !nl_all_digits(code)) {
 		*out = NL_SS_CONTACT_WRONG;
 		if (tries_left)
 			*tries_left = -1;

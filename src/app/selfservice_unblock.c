@@ -14,6 +14,7 @@
 #include "app/selfservice.h"
 #include "app/server_key.h"
 #include "core/secret.h"
+#include "core/validate.h"
 #include "store/store_audit.h"
 
 #define DOOR_UNBLOCK "unblock"
@@ -114,8 +115,7 @@ nl_err nl_ss_unblock_use(nl_db *db, const struct nl_throttle_policy *pol, const 
 	}
 	if (rc)
 		return rc;
-	if (!code || strlen(code) != NL_UNBLOCK_DIGITS ||
-	    strspn(code, "0123456789") != NL_UNBLOCK_DIGITS) {
+	if (!code || strlen(code) != NL_UNBLOCK_DIGITS || !nl_all_digits(code)) {
 		*out = NL_UNBLOCK_UNKNOWN;
 	} else {
 		if ((rc = nl_app_keyed_hash(db, "unblock", code, hash)) != NL_OK)

@@ -6,6 +6,7 @@
 
 #include "app/wet_internal.h"
 #include "core/geo.h"
+#include "core/validate.h"
 #include "store/store_institutions.h"
 #include "store/store_persons.h"
 
@@ -62,7 +63,7 @@ static const char *label_of(const struct label *t, const char *code)
 /* "5321234567" -> "0532 123 45 67"; anything else as it is. */
 static void phone(const char *in, char *out, size_t cap)
 {
-	if (in && strlen(in) == 10 && strspn(in, "0123456789") == 10)
+	if (in && strlen(in) == 10 && nl_all_digits(in))
 		snprintf(out, cap, "0%.3s %.3s %.2s %.2s", in, in + 3, in + 6, in + 8);
 	else
 		snprintf(out, cap, "%s", in ? in : "");

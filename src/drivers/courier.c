@@ -1,7 +1,7 @@
 /* The courier driver and its simulator (courier.h). */
 #include "drivers/courier.h"
+#include "core/validate.h"
 
-#include <ctype.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -82,8 +82,7 @@ static char check_digit(const char *d)
 bool nl_courier_tracking_valid(const char *s)
 {
 	if (!s || strlen(s) != 13 || s[0] != 'N' || s[1] != 'K') return false;
-	for (int i = 2; i < 13; i++)
-		if (!isdigit((unsigned char)s[i])) return false;
+	if (!nl_all_digits(s + 2)) return false;
 	return check_digit(s + 2) == s[12];
 }
 

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "core/buf.h"
+#include "core/validate.h"
 
 #define DEFAULT_TEMPLATE "{\"to\":\"${to_intl}\",\"text\":\"${text}\",\"sender\":\"${sender}\"}"
 
@@ -109,12 +110,7 @@ struct http_sms {
 /* 10 digits starting with 5: the form core's phone validation stores. */
 static bool mobile_ok(const char *to)
 {
-	if (!to || strlen(to) != 10 || to[0] != '5')
-		return false;
-	for (const char *p = to; *p; p++)
-		if (*p < '0' || *p > '9')
-			return false;
-	return true;
+	return to && strlen(to) == 10 && to[0] == '5' && nl_all_digits(to);
 }
 
 static nl_err http_send(void *self, const struct nl_sms_msg *m, struct nl_drv_error *e)

@@ -4,6 +4,7 @@
  * signs; it reports every failure, not only the first, so an operator can fix a
  * profile in one go. */
 #include "pki/pki_internal.h"
+#include "core/validate.h"
 
 #include <ctype.h>
 #include <openssl/err.h>
@@ -171,8 +172,7 @@ static bool serial_attr_ok(const char *s)
 	size_t n = strlen(s);
 	if (!strncmp(s, "PNOTR-", 6)) {
 		if (n != 17 || s[6] == '0') return false;
-		for (size_t i = 6; i < n; i++) if (!isdigit((unsigned char)s[i])) return false;
-		return true;
+		return nl_all_digits(s + 6);
 	}
 	if (!strncmp(s, "PAS", 3) && n >= 7 && n <= 26 && isupper((unsigned char)s[3]) &&
 	    isupper((unsigned char)s[4]) && s[5] == '-') {
