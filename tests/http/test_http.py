@@ -251,6 +251,18 @@ def keep_alive(srv):
 
 
 @tap.test
+def language_cookie_once(srv):
+    """?lang=en sets the lang cookie exactly once (the handler and the page data
+    both settle the language; only one Set-Cookie may go out)"""
+    for path in ("/?lang=en", "/giris/form?lang=en", "/kurum/giris?lang=en", "/online-islemler?lang=en"):
+        r = srv.request("GET", path)
+        check(r.status == 200, "%s: %r" % (path, r))
+        langs = [v for v in r.all("set-cookie") if v.startswith("lang=")]
+        check(len(langs) == 1, "%s: lang cookies %r" % (path, langs))
+        check(langs[0].startswith("lang=en"), "%s: %r" % (path, langs))
+
+
+@tap.test
 def session_cookie_attributes(srv):
     """the session cookie: 256-bit random, HttpOnly, SameSite=Strict, Path=/"""
     r = srv.request("GET", "/lang")
