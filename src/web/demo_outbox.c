@@ -6,23 +6,20 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/datetime.h"
 #include "store/store_outbox.h"
 #include "web/handlers.h"
 #include "web/pages.h"
 
 #define OUTBOX_PAGE_SIZE 100
 
-/* "21.11.2026 14:05" in Istanbul time (UTC+3 all year since 2016, as
- * core/datetime.h assumes; that header's struct nl_date clashes with
- * web/spec.h's, so it cannot be included next to pages.h). */
+/* "21.11.2026 14:05:09" in Istanbul time, "-" when there is no time. */
 static void istanbul_time(int64_t utc, char *out, size_t size)
 {
-	time_t t = (time_t)(utc + 3 * 3600);
-	struct tm tm;
-	if (utc <= 0 || !gmtime_r(&t, &tm) || !strftime(out, size, "%d.%m.%Y %H:%M:%S", &tm))
-		snprintf(out, size, "-");
+	char t[NL_DATETIME_FMT_MAX];
+	nl_time_format_tr_seconds(utc, t);
+	snprintf(out, size, "%s", utc > 0 ? t : "-");
 }
 
 static json_t *msg_json(const struct nl_outbox_msg *m)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/datetime.h"
 #include "web/pages.h"
 #include "web/portal_wizard.h"
 
@@ -66,8 +67,9 @@ json_t *nl_wz_page(struct nl_req *r, const char *title_msgid, int step, int64_t 
 
 void nl_wz_time(int64_t utc, char *out)
 {
-	/* Istanbul is UTC+3 all year (see core/datetime.h, which this file cannot
-	 * include next to spec.h: both define struct nl_date). */
-	int64_t s = ((utc + 3 * 3600) % 86400 + 86400) % 86400;
-	snprintf(out, 24, "%02d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+	/* the time of day of core's "21.11.2026 14:05:09" in Istanbul time */
+	char t[NL_DATETIME_FMT_MAX];
+	nl_time_format_tr_seconds(utc, t);
+	const char *sp = strchr(t, ' ');
+	snprintf(out, 24, "%s", sp ? sp + 1 : t);
 }

@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/datetime.h"
 #include "core/err.h"
 
 enum nl_spec_kind {
@@ -81,9 +82,7 @@ struct nl_id_number {
 	const char *number;           /* 11 digits, or the passport number upper-cased */
 };
 
-struct nl_date {
-	int year, month, day;         /* all 0 when absent */
-};
+/* DATE fields fill core's struct nl_date (core/datetime.h); all 0 when absent. */
 
 struct nl_file {
 	const char *filename;         /* base name as sent (path parts removed), UTF-8 */
