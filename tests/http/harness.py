@@ -216,6 +216,17 @@ class Server:
     def stderr_text(self):
         return "".join(self.stderr_lines)
 
+    def wait_stderr(self, text, timeout=5.0, after=0):
+        """True once text is in a stderr line from index `after` on. The lines are
+        read by a thread and the request log is flushed every 100 ms, so a line
+        may arrive a moment after the response that caused it."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if any(text in l for l in self.stderr_lines[after:]):
+                return True
+            time.sleep(0.05)
+        return False
+
     def cleanup(self):
         self.kill()
         shutil.rmtree(self.dir, ignore_errors=True)

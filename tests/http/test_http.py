@@ -370,8 +370,11 @@ def metrics_format(srv):
 @tap.test
 def request_log(srv):
     """the request log is JSON lines with the route pattern, never the query"""
+    before = len(srv.stderr_lines)
     srv.request("GET", "/healthz?secret=hunter2")
-    time.sleep(0.1)
+    # wait for this request's own line (flushed within 100 ms), so the check
+    # below looks at it rather than passing before it arrived
+    check(srv.wait_stderr('"route":"/healthz"', after=before), "the request was not logged")
     import json
     lines = [l for l in srv.stderr_lines if l.startswith("{")]
     check(lines, "no log lines")

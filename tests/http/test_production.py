@@ -175,7 +175,7 @@ def refused_not_approved(env):
     check(env.sql("SELECT count(*) FROM audit_log a JOIN orders o ON o.id = a.entity_id"
                   " WHERE a.entity = 'order' AND a.action = 'production_refused'"
                   " AND o.order_no = %s", c.no)[0] == 1, "refusal not audited")
-    check('"production":"refused"' in env.srv.stderr_text(), "refusal not logged")
+    check(env.srv.wait_stderr('"production":"refused"'), "refusal not logged")
     set_status(env, c.no, "form_payment_wait")
 
 
