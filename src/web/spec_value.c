@@ -35,22 +35,12 @@ static const char *api_code(const char *reason)
 	return reason && strcmp(reason, "utf8") == 0 ? "invalid_utf8" : reason;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 static const char *parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
 	bool neg = *s == '-';
 	if (*s == '-' || *s == '+')
 		s++;
-	if (!all_digits(s))
+	if (!nl_all_digits(s))
 		return "not_integer";
 	uint64_t v = 0;
 	for (; *s; s++) {
@@ -253,14 +243,14 @@ const char *nl_spec_convert(nl_arena *a, const struct nl_spec *s, void *m,
 		break;
 	case NL_SK_ID_NUMBER: {
 		struct nl_id_number *id = m;
-		if (all_digits(v) && strlen(v) == 11) {
+		if (nl_all_digits(v) && strlen(v) == 11) {
 			if (!(r = nl_valid_tckn(v)))
 				*id = (struct nl_id_number){NL_ID_TCKN, v};
 		} else if (!(r = nl_valid_passport(v, buf))) {
 			*id = (struct nl_id_number){NL_ID_PASSPORT, nl_arena_strdup(a, buf)};
 			if (!id->number)
 				return "nomem";
-		} else if (all_digits(v)) {
+		} else if (nl_all_digits(v)) {
 			r = "tckn_length";   /* digits only: a T.C. number of the wrong length */
 		}
 		return api_code(r);
