@@ -36,13 +36,6 @@ const char *nl_shipping_status_label_en(const char *code)
 	return "";
 }
 
-void nl_shipping_time_tr(int64_t utc, char out[NL_SHIPPING_TIME_MAX])
-{
-	char buf[NL_DATETIME_FMT_MAX];
-	nl_time_format_tr(utc, buf);
-	snprintf(out, NL_SHIPPING_TIME_MAX, "%s", buf);
-}
-
 /* ---- handing over ---- */
 
 struct ship_ctx {

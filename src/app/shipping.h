@@ -50,9 +50,4 @@ const char *nl_shipping_status_label_tr(const char *code);
 /* English label, same codes. */
 const char *nl_shipping_status_label_en(const char *code);
 
-/* "21.11.2026 13:15" in Europe/Istanbul, for the pages (which cannot include
- * core/datetime.h beside web/spec.h). */
-#define NL_SHIPPING_TIME_MAX 32
-void nl_shipping_time_tr(int64_t utc, char out[NL_SHIPPING_TIME_MAX]);
-
 #endif

@@ -18,6 +18,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* How a person is identified: a T.C. Kimlik No or a passport (with its issuing
+ * country). Stored as "tckn" / "passport" (store_persons.h); 0 = not given. */
+enum nl_id_kind { NL_ID_NONE = 0, NL_ID_TCKN, NL_ID_PASSPORT };
+
 /* ---- identity numbers (validate_id.c) ---- */
 
 /* True when s is non-empty and every byte is an ASCII digit 0-9 (NULL: false).

@@ -2,9 +2,8 @@
  * an identity number and, for each open order, the access password hash to
  * check (form login), or whether an open order exists (identity login).
  *
- * Kept apart from store_persons.h on purpose: that header's enum nl_id_kind
- * clashes with the web layer's (spec.h), and the doors' handlers include
- * both worlds through src/app/login_person.h. */
+ * Kept apart from store_persons.h: the doors need only this narrow query, not
+ * the person record. */
 #ifndef NL_STORE_LOGIN_H
 #define NL_STORE_LOGIN_H
 

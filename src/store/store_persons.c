@@ -15,6 +15,8 @@ const char *nl_id_kind_code(enum nl_id_kind k)
 		return "tckn";
 	case NL_ID_PASSPORT:
 		return "passport";
+	case NL_ID_NONE:
+		break;
 	}
 	return NULL;
 }

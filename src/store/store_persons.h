@@ -8,12 +8,9 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/validate.h"   /* enum nl_id_kind */
 #include "store/db.h"
 
-enum nl_id_kind {
-	NL_ID_TCKN = 1,       /* "tckn": 11-digit T.C. Kimlik No */
-	NL_ID_PASSPORT,       /* "passport": number + passport_country */
-};
 
 const char *nl_id_kind_code(enum nl_id_kind k);   /* NULL if invalid */
 bool nl_id_kind_parse(const char *code, enum nl_id_kind *out);

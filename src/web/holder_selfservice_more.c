@@ -16,6 +16,7 @@
 #include "app/selfservice.h"
 #include "app/shipping.h"
 #include "app/verify_code.h"
+#include "core/datetime.h"
 #include "web/handlers.h"
 #include "web/holder_ss.h"
 #include "web/pages.h"
@@ -350,10 +351,10 @@ void nl_h_ss_shipments(struct nl_req *r)
 	json_t *sl = json_array();
 	if (sl && nl_shipping_list_person(r->srv->app, r->session.s.subject_id, &ships, &ns) == NL_OK) {
 		for (size_t i = 0; i < ns; i++) {
-			char no[32], at[NL_SHIPPING_TIME_MAX], upd[NL_SHIPPING_TIME_MAX];
+			char no[32], at[NL_DATETIME_FMT_MAX], upd[NL_DATETIME_FMT_MAX];
 			snprintf(no, sizeof no, NL_ORDER_NO_PREFIX "%lld", (long long)ships[i].order_no);
-			nl_shipping_time_tr(ships[i].shipped_at, at);
-			nl_shipping_time_tr(ships[i].updated_at, upd);
+			nl_time_format_tr(ships[i].shipped_at, at);
+			nl_time_format_tr(ships[i].updated_at, upd);
 			json_array_append_new(sl, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "order_no", no,
 			    "tracking_no", ships[i].tracking_no, "status_code", ships[i].status,
 			    "status", !strcmp(r->lang, "en") ? nl_shipping_status_label_en(ships[i].status)

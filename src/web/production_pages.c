@@ -16,6 +16,7 @@
 
 #include "app/production.h"
 #include "app/shipping.h"
+#include "core/datetime.h"
 #include "core/order.h"
 #include "store/store_users.h"
 #include "web/handlers.h"
@@ -88,8 +89,8 @@ static json_t *queue_json(struct nl_req *r)
 		struct nl_shipment s;
 		bool shipped = nl_store_shipment_by_order(c, p->order_id, &s) == NL_OK;
 		nl_store_pin_letter_waiting(c, p->order_id, &letter);
-		char due[NL_SHIPPING_TIME_MAX];
-		nl_shipping_time_tr(p->due_at, due);
+		char due[NL_DATETIME_FMT_MAX];
+		nl_time_format_tr(p->due_at, due);
 		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:b}",
 			"order_no", (json_int_t)p->order_no, "state", p->state,
 			"state_label", nl_page_tr(r, state_msgid(p->state)), "due", due,

@@ -12,6 +12,7 @@
 
 #include "app/app.h"
 #include "app/shipping.h"
+#include "core/datetime.h"
 #include "web/handlers.h"
 #include "web/lookup_page.h"
 #include "web/pages.h"
@@ -64,8 +65,8 @@ static json_t *result_json(struct nl_req *r, const struct nl_shipment *s,
 {
 	json_t *events = json_array();
 	for (size_t i = 0; events && i < n; i++) {
-		char at[NL_SHIPPING_TIME_MAX];
-		nl_shipping_time_tr(ev[i].at, at);
+		char at[NL_DATETIME_FMT_MAX];
+		nl_time_format_tr(ev[i].at, at);
 		json_array_append_new(events, json_pack("{s:s, s:s, s:s}", "status", ev[i].status,
 		                                        "label", label(r, ev[i].status), "at", at));
 	}

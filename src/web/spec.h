@@ -41,6 +41,7 @@
 #include "core/arena.h"
 #include "core/datetime.h"
 #include "core/err.h"
+#include "core/validate.h"
 
 enum nl_spec_kind {
 	NL_SK_END = 0,
@@ -75,7 +76,6 @@ struct nl_spec {
 	                                 (NULL = any); NULL-terminated */
 };
 
-enum nl_id_kind { NL_ID_NONE = 0, NL_ID_TCKN, NL_ID_PASSPORT };
 
 struct nl_id_number {
 	enum nl_id_kind kind;
