@@ -8,6 +8,7 @@
 #include "app/csv.h"
 #include "app/payment.h"
 #include "core/money.h"
+#include "core/utf8.h"
 #include "core/validate.h"
 #include "store/store_audit.h"
 #include "store/store_orders.h"
@@ -126,8 +127,12 @@ static nl_err import_line(nl_conn *c, struct import_ctx *ctx, const struct nl_cs
 	l->line = row->line;
 	l->outcome = NL_IMPORT_REFUSED;
 	if (row->n >= 5) {
-		snprintf(l->reference, sizeof l->reference, "%s", row->fields[2]);
-		snprintf(l->key, sizeof l->key, "%s", row->fields[3]);
+		/* as written, shortened on a character boundary: the report shows
+		 * them, and a cut letter would make the page drop the line */
+		const char *r = row->fields[2], *k = row->fields[3];
+		snprintf(l->reference, sizeof l->reference, "%.*s",
+		         (int)nl_utf8_prefix(r, sizeof l->reference - 1), r);
+		snprintf(l->key, sizeof l->key, "%.*s", (int)nl_utf8_prefix(k, sizeof l->key - 1), k);
 	}
 	l->reason = nl_payment_bank_line_check((const char *const *)row->fields, row->n, &b);
 	l->amount_kurus = b.amount_kurus;

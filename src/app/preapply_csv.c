@@ -7,6 +7,7 @@
 #include "app/csv.h"
 #include "app/preapply_csv.h"
 #include "core/text.h"
+#include "core/utf8.h"
 
 enum col {
 	COL_ID, COL_COUNTRY, COL_GIVEN, COL_SURNAME, COL_EMAIL, COL_MOBILE, COL_REASON,
@@ -119,7 +120,10 @@ static void file_error(struct nl_pa_csv *out, const char *code, size_t line, con
 {
 	out->file_error = code;
 	out->file_error_line = line;
-	snprintf(out->file_error_column, sizeof out->file_error_column, "%s", column ? column : "");
+	column = column ? column : "";
+	/* shortened on a character boundary: the page shows it */
+	snprintf(out->file_error_column, sizeof out->file_error_column, "%.*s",
+	         (int)nl_utf8_prefix(column, sizeof out->file_error_column - 1), column);
 }
 
 /* Reads the header into map[col] = index of the cell, -1 when absent. */
@@ -154,12 +158,20 @@ static const char *cell(const struct nl_csv_row *row, const int map[COL__N], int
 	return map[k] >= 0 && (size_t)map[k] < row->n ? row->fields[map[k]] : "";
 }
 
+/* The identity of a bad row as the list shows it, shortened on character
+ * boundaries (a cut Turkish letter is invalid UTF-8, and the page's JSON would
+ * drop the whole row). */
+static void shown(struct nl_pa_bad_row *b, const char *id, const char *given, const char *surname)
+{
+	snprintf(b->id_number, sizeof b->id_number, "%.*s", (int)nl_utf8_prefix(id, 20), id);
+	snprintf(b->name, sizeof b->name, "%.*s %.*s", (int)nl_utf8_prefix(given, 60), given,
+	         (int)nl_utf8_prefix(surname, 60), surname);
+}
+
 static void bad_identity(struct nl_pa_bad_row *b, const struct nl_csv_row *row,
                          const int map[COL__N])
 {
-	snprintf(b->id_number, sizeof b->id_number, "%.20s", cell(row, map, COL_ID));
-	snprintf(b->name, sizeof b->name, "%.60s %.60s", cell(row, map, COL_GIVEN),
-	         cell(row, map, COL_SURNAME));
+	shown(b, cell(row, map, COL_ID), cell(row, map, COL_GIVEN), cell(row, map, COL_SURNAME));
 }
 
 static bool same_identity(const struct nl_preapply_clean *a, const struct nl_preapply_clean *b)
@@ -269,9 +281,7 @@ nl_err nl_pa_csv_check_open(nl_db *db, int64_t institution_id, struct nl_pa_csv 
 		b->errs[0] = (struct nl_preapply_field_error){NL_PA_ID_NUMBER, "open_order"};
 		b->n_errs = 1;
 		b->open_order_no = no;
-		snprintf(b->id_number, sizeof b->id_number, "%s", c->good[i].row.id_number);
-		snprintf(b->name, sizeof b->name, "%.60s %.60s", c->good[i].row.given_name,
-		         c->good[i].row.surname);
+		shown(b, c->good[i].row.id_number, c->good[i].row.given_name, c->good[i].row.surname);
 	}
 	if (e == NL_OK)
 		c->n_good = kept;

@@ -1,5 +1,7 @@
 /* Strict UTF-8. Written out by hand (no locale functions) so that behaviour does
  * not depend on the process's locale and every rejected form is explicit. */
+#include <string.h>
+
 #include "core/utf8.h"
 
 size_t nl_utf8_decode(const char *s, size_t len, uint32_t *cp)
@@ -83,4 +85,14 @@ size_t nl_utf8_count(const char *s, size_t len)
 		count++;
 	}
 	return count;
+}
+
+size_t nl_utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	/* s[n] exists: a NUL, or the byte after max non-NUL bytes; while it
+	 * continues a character, the cut would split that character. */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
 }

@@ -23,4 +23,10 @@ bool nl_utf8_valid(const char *s, size_t len);
 /* Number of code points in valid UTF-8 s[0..len); (size_t)-1 if invalid. */
 size_t nl_utf8_count(const char *s, size_t len);
 
+/* The length of the longest prefix of the NUL-terminated s that has at most
+ * max bytes and does not end inside a character: for shortening a text
+ * shown to a person ("%.*s"), which a cut multibyte letter would make
+ * invalid UTF-8 (pages and JSON drop such text). */
+size_t nl_utf8_prefix(const char *s, size_t max);
+
 #endif

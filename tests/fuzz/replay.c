@@ -46,6 +46,9 @@ int main(int argc, char **argv)
 			printf("not ok %zu - %s: cannot read\n", i + 1, names[i]);
 			status = 1;
 		} else {
+			/* A crash must name its seed: what came before is out already. */
+			fflush(stdout);
+			fprintf(stderr, "# %s\n", names[i]);
 			LLVMFuzzerTestOneInput(buf, len);
 			printf("ok %zu - %s\n", i + 1, names[i]);
 		}

@@ -54,6 +54,20 @@ static void utf8_decode_invalid(void **state)
 	assert_int_equal(nl_utf8_decode("", 0, &cp), 0);
 }
 
+/* Shortening never ends inside a letter (a cut 'ş' is invalid UTF-8). */
+static void utf8_prefix_boundary(void **state)
+{
+	(void)state;
+	assert_int_equal(nl_utf8_prefix("abc", 10), 3);
+	assert_int_equal(nl_utf8_prefix("abc", 2), 2);
+	assert_int_equal(nl_utf8_prefix("aş", 2), 1);          /* ş is 2 bytes */
+	assert_int_equal(nl_utf8_prefix("aş", 3), 3);
+	assert_int_equal(nl_utf8_prefix("a\xe2\x82\xac", 3), 1);  /* € is 3 bytes */
+	assert_int_equal(nl_utf8_prefix("\xf0\x9f\x98\x80x", 3), 0);
+	assert_int_equal(nl_utf8_prefix("", 5), 0);
+	assert_int_equal(nl_utf8_prefix("ab", 0), 0);
+}
+
 static void utf8_encode_roundtrip(void **state)
 {
 	static const uint32_t cps[] = { 0, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xffff,
@@ -132,6 +146,7 @@ int main(void)
 		cmocka_unit_test(utf8_decode_valid),
 		cmocka_unit_test(utf8_decode_invalid),
 		cmocka_unit_test(utf8_encode_roundtrip),
+		cmocka_unit_test(utf8_prefix_boundary),
 		cmocka_unit_test(text_controls),
 		cmocka_unit_test(text_length_in_characters),
 		cmocka_unit_test(person_names),
