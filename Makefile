@@ -1,6 +1,6 @@
 # The two commands: `make run` (the demo) and `make test` (every suite).
 # Both do their own set-up on a fresh Debian 12 machine when run as root.
-.PHONY: all deps build run test check bench clean
+.PHONY: all deps build run test check bench fuzz clean
 
 all: build
 
@@ -24,5 +24,10 @@ check: build
 bench: build
 	@bash bench/run.sh
 
+# Long libFuzzer runs of every fuzz target (FUZZ_SECONDS each, default 300);
+# `make test` only replays their seed corpora. See docs/testing.md.
+fuzz: deps
+	@bash scripts/fuzz.sh
+
 clean:
-	rm -rf build build-asan build-clang demo-data tests/out
+	rm -rf build build-asan build-clang build-tsan demo-data tests/out

@@ -5,6 +5,8 @@
 #      SQLite and on a throw-away PostgreSQL 15 cluster
 #   3. the ASan+UBSan build and every suite again
 #   3b. the clang build (the second compiler) and its unit suite
+#   3c. the ThreadSanitizer build of the store and worker tests (suite tsan),
+#       on both engines; it builds only those tests' executables
 #   4. the browser journeys (tests/e2e) against the normal build
 # The last line is `N passed, N failed, N skipped`; the exit status is 0 only if
 # nothing failed.
@@ -19,7 +21,8 @@ extra=tests/out/extra-counts.txt
 : > "$extra"
 # Logs of an earlier run must never be counted: a build that fails now leaves
 # no log, and its failure is counted through $extra instead.
-logs=(build/meson-logs/testlog.json build-asan/meson-logs/testlog.json build-clang/meson-logs/testlog.json)
+logs=(build/meson-logs/testlog.json build-asan/meson-logs/testlog.json build-clang/meson-logs/testlog.json
+      build-tsan/meson-logs/testlog.json)
 rm -f "${logs[@]}"
 
 # A throw-away PostgreSQL cluster for the store tests on the second engine.
@@ -62,6 +65,16 @@ if bash scripts/build.sh clang; then
 else
   echo "EXTRA 0 1 0" >> "$extra"; status=1
 fi
+
+echo "== build (TSan: store and worker tests)"
+# A report fails its test; suppressions only for libraries we do not build.
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp"
+if bash scripts/build.sh tsan; then
+  run_suites build-tsan --no-rebuild --suite tsan
+else
+  echo "EXTRA 0 1 0" >> "$extra"; status=1
+fi
+unset TSAN_OPTIONS
 
 if [ -x tests/e2e/run.sh ]; then
   echo "== browser journeys"
