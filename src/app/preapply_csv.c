@@ -39,15 +39,28 @@ void nl_pa_csv_free(struct nl_pa_csv *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* s without the surrounding characters of `space` into buf; false when that
+ * does not fit (then it is no name or code we know: a shortened copy could
+ * match one, e.g. "evet" + many spaces + "hayır" read as "evet"). */
+static bool trimmed(const char *s, const char *space, char *buf, size_t size)
+{
+	s += strspn(s, space);
+	size_t n = strlen(s);
+	while (n && strchr(space, s[n - 1]))
+		n--;
+	if (n >= size)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return true;
+}
+
 /* The column a header cell names, or -1. Surrounding spaces are ignored. */
 static int column_of(const char *h)
 {
 	char name[64];
-	while (*h == ' ')
-		h++;
-	snprintf(name, sizeof name, "%s", h);
-	for (size_t n = strlen(name); n && name[n - 1] == ' ';)
-		name[--n] = '\0';
+	if (!trimmed(h, " ", name, sizeof name))
+		return -1;
 	for (int k = 0; k < COL__N; k++)
 		if (!strcasecmp(name, columns[k].name) || !strcasecmp(name, columns[k].alias1) ||
 		    !strcasecmp(name, columns[k].alias2))
@@ -55,21 +68,12 @@ static int column_of(const char *h)
 	return -1;
 }
 
-static const char *trim_copy(const char *s, char *buf, size_t size)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	snprintf(buf, size, "%s", s);
-	for (size_t n = strlen(buf); n && (buf[n - 1] == ' ' || buf[n - 1] == '\t');)
-		buf[--n] = '\0';
-	return buf;
-}
-
 /* Reason: a code ("renewal") or the Turkish or English label; "" = first. */
 static int parse_reason(const char *v)
 {
 	char b[128];
-	trim_copy(v, b, sizeof b);
+	if (!trimmed(v, " \t", b, sizeof b))
+		return -1;
 	if (!*b)
 		return NL_REASON_FIRST;
 	for (int k = NL_REASON__FIRST; k <= NL_REASON__LAST; k++)
@@ -83,7 +87,8 @@ static int parse_reason(const char *v)
 static int parse_payment(const char *v)
 {
 	char b[128];
-	trim_copy(v, b, sizeof b);
+	if (!trimmed(v, " \t", b, sizeof b))
+		return -1;
 	if (!*b)
 		return NL_PAY_INSTITUTION;
 	if (!nl_tr_casecmp(b, "kurum") || !nl_tr_casecmp(b, "kurum ödemeli"))
@@ -104,7 +109,8 @@ static int parse_yes_no(const char *v)
 	static const char *const yes[] = {"yes", "evet", "var", "1", "true", "e", "y", NULL};
 	static const char *const no[] = {"no", "hayır", "hayir", "yok", "0", "false", "h", "n", NULL};
 	char b[32];
-	trim_copy(v, b, sizeof b);
+	if (!trimmed(v, " \t", b, sizeof b))
+		return -1;
 	if (!*b)
 		return 0;
 	for (size_t i = 0; yes[i]; i++)

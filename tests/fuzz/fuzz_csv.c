@@ -5,13 +5,16 @@
  * valid UTF-8; the import sorts every data row into good or bad, each bad row
  * says why, and every text it shows the officer (identity, name, the column of
  * a file error) is valid UTF-8, or the page and the JSON would drop it; the
- * good rows survive the JSON trip between preview and import unchanged.
+ * good rows survive the JSON trip between preview and import unchanged; a
+ * header is accepted only when each cell, less surrounding spaces, is empty or
+ * a column name of docs/officer.md.
  * Build: CC=clang meson setup build-fuzz && ninja -C build-fuzz tests/fuzz/fuzz_csv
  * Run:   build-fuzz/tests/fuzz/fuzz_csv tests/fuzz/corpus/csv  (or `make fuzz`) */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/csv.h"
 #include "app/preapply_csv.h"
@@ -55,6 +58,36 @@ static void check_reader(const char *d, size_t len)
 	nl_csv_free(&c);
 }
 
+/* The column names and their Turkish aliases (docs/officer.md "CSV format"). */
+static const char *const names[] = {
+	"id_number", "kimlik_no", "tckn", "passport_country", "pasaport_ulke", "ulke",
+	"given_name", "ad", "adi", "surname", "soyad", "soyadi", "email", "e_posta", "eposta",
+	"mobile", "cep_telefonu", "cep", "reason", "basvuru_nedeni", "neden", "payment_type",
+	"odeme_turu", "odeme", "backup_cert", "yedek_sertifika", "yedek", NULL,
+};
+
+static void check_header(const char *d, size_t len)
+{
+	struct nl_csv c;
+	struct nl_csv_error err;
+	if (nl_csv_parse(d, len, 0, 0, &c, &err) != NL_OK)
+		abort();   /* the import read it */
+	for (size_t k = 0; k < c.rows[0].n; k++) {
+		const char *h = c.rows[0].fields[k];
+		while (*h == ' ')
+			h++;
+		size_t n = strlen(h);
+		while (n && h[n - 1] == ' ')
+			n--;
+		bool known = n == 0;
+		for (size_t i = 0; !known && names[i]; i++)
+			known = strlen(names[i]) == n && !strncasecmp(h, names[i], n);
+		if (!known)
+			abort();
+	}
+	nl_csv_free(&c);
+}
+
 /* Field by field: bytes after a string's NUL are not part of the row. */
 static bool same_row(const struct nl_preapply_clean *a, const struct nl_preapply_clean *b)
 {
@@ -80,6 +113,7 @@ static void check_import(const char *d, size_t len)
 	}
 	if (c.n_good + c.n_bad == 0 || c.n_good + c.n_bad > NL_CSV_MAX_ROWS)
 		abort();
+	check_header(d, len);
 	for (size_t i = 0; i < c.n_bad; i++) {
 		const struct nl_pa_bad_row *b = &c.bad[i];
 		if (b->n_errs == 0 || b->n_errs > NL_PA_MAX_ERRORS || b->line < 2)

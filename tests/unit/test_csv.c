@@ -262,6 +262,42 @@ static void pa_csv_file_errors(void **state)
 	nl_pa_csv_free(&c);
 }
 
+/* A value or header cell too long for its buffer is no code or name at all:
+ * shortened, "evet" + spaces + "hayır" used to read as "evet" (found with
+ * tests/fuzz/fuzz_csv.c). */
+static void pa_csv_long_cells(void **state)
+{
+	(void)state;
+	char file[1024], pad[200];
+	struct nl_pa_csv c;
+	memset(pad, ' ', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
+	snprintf(file, sizeof file,
+	         "id_number;given_name;surname;email;mobile;reason;payment_type;backup_cert\n"
+	         "10000000146;Ayşe;Yılmaz;a@example.org;5321234567;renewal%sx;kurum%sx;evet%.40shayır\n",
+	         pad, pad, pad);
+	assert_int_equal(nl_pa_csv_parse(file, strlen(file), &c), NL_OK);
+	assert_null(c.file_error);
+	assert_int_equal(c.n_good, 0);
+	assert_string_equal(bad_code(&c, 2, NL_PA_REASON), "not_allowed");
+	assert_string_equal(bad_code(&c, 2, NL_PA_PAYMENT), "not_allowed");
+	assert_string_equal(bad_code(&c, 2, NL_PA_BACKUP), "not_boolean");
+	nl_pa_csv_free(&c);
+	snprintf(file, sizeof file, "id_number;given_name;surname;email%.70sjunk;mobile\n"
+	         "10000000146;Ayşe;Yılmaz;a@example.org;5321234567\n", pad);
+	assert_int_equal(nl_pa_csv_parse(file, strlen(file), &c), NL_OK);
+	assert_string_equal(c.file_error, "unknown_column");
+	nl_pa_csv_free(&c);
+	/* surrounding spaces alone, however many, are still ignored */
+	snprintf(file, sizeof file, "id_number;given_name;surname;email%.70s;mobile;reason\n"
+	         "10000000146;Ayşe;Yılmaz;a@example.org;5321234567;renewal%.150s\n", pad, pad);
+	assert_int_equal(nl_pa_csv_parse(file, strlen(file), &c), NL_OK);
+	assert_null(c.file_error);
+	assert_int_equal(c.n_good, 1);
+	assert_int_equal(c.good[0].row.reason, NL_REASON_RENEWAL);
+	nl_pa_csv_free(&c);
+}
+
 /* ---- the access-password mail ---- */
 
 static void access_mail_render(void **state)
@@ -309,6 +345,7 @@ int main(void)
 		cmocka_unit_test(preapply_validate_bad),
 		cmocka_unit_test(pa_csv_rows),
 		cmocka_unit_test(pa_csv_file_errors),
+		cmocka_unit_test(pa_csv_long_cells),
 		cmocka_unit_test(access_mail_render),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
