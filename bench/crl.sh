@@ -50,7 +50,7 @@ crl_extensions = crl_ext
 [ crl_ext ]
 authorityKeyIdentifier = keyid:always
 CNF
-"$B/src/cmd/nitelik-signer" --data "$D" 2>/dev/null & pid=$!
+"$B/src/cmd/nitelik-signer" --demo --data "$D" 2>/dev/null & pid=$!
 for _ in $(seq 100); do [ -S "$D/ca/signer.sock" ] && break; sleep 0.05; done
 t0=$(date +%s.%N)
 openssl ca -config "$T/openssl.cnf" -gencrl -out "$T/openssl.crl" 2>/dev/null

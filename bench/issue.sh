@@ -12,7 +12,7 @@ pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$T"' EXIT
 "$B/src/cmd/nitelik" ca init --data "$T/ca" >/dev/null
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/k" -subj /CN=x -out "$T/csr" 2>/dev/null
-"$B/src/cmd/nitelik-signer" --data "$T/ca" 2>/dev/null & pid=$!
+"$B/src/cmd/nitelik-signer" --demo --data "$T/ca" 2>/dev/null & pid=$!
 for _ in $(seq 100); do [ -S "$T/ca/ca/signer.sock" ] && break; sleep 0.05; done
 threads=$(( $(nproc) * 2 ))
 base=$(openssl speed -seconds "$S" ecdsap384 2>/dev/null | awk '/nistp384/ {print $(NF-1)}')

@@ -19,7 +19,7 @@ cc -O2 -std=c17 -D_GNU_SOURCE -o "$T/hello" bench/hello.c $(pkg-config --cflags 
 
 D=$T/data
 "$B/src/cmd/nitelik" ca init --data "$D" >/dev/null
-"$B/src/cmd/nitelik-signer" --data "$D" 2>/dev/null & pids+=($!)
+"$B/src/cmd/nitelik-signer" --demo --data "$D" 2>/dev/null & pids+=($!)
 for _ in $(seq 100); do [ -S "$D/ca/signer.sock" ] && break; sleep 0.05; done
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/k" -subj /CN=x -out "$T/csr" 2>/dev/null
 "$B/src/cmd/nitelik" cert issue --data "$D" --csr "$T/csr" --given A --surname B --tckn 10000000146 --out "$T/a.pem" 2>/dev/null

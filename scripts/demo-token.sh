@@ -5,7 +5,7 @@
 #   scripts/demo-token.sh DATA_DIR [TCKN GIVEN SURNAME]
 #
 # DATA_DIR is the demo's data folder (make run: demo-data) whose CA
-# (`nitelik ca init`) and signer (`nitelik-signer --data DATA_DIR`) are running.
+# (`nitelik ca init`) and signer (`nitelik-signer --demo --data DATA_DIR`) are running.
 # Default person: the demo's AYŞE YILMAZ, 64172043210. Creates
 #   DATA_DIR/imza-token/softhsm2.conf   the token's SoftHSM2 configuration
 #   DATA_DIR/imza-token/pin             its user PIN (demo only)

@@ -7,7 +7,11 @@
  *   ca ocsp-refresh --data DIR [--db URL]          pre-sign OCSP responses that are due
  *   ca ocsp-answer --data DIR --in REQ --out RESP  answer one DER OCSP request (tests)
  *   ca revoke-issuing --data DIR                   revoke the issuing CA (root CRL)
- *   ca root-crl --data DIR                         re-sign the root CRL for a year */
+ *   ca root-crl --data DIR                         re-sign the root CRL for a year
+ *   ca ping --data DIR [--wait SECONDS]            is the signer up and signing? (scripts)
+ *   ca backup --data DIR --out FILE                encrypted copy of the CA token (cli_ca_backup.c)
+ *   ca restore --data DIR --in FILE                put such a copy back */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +49,7 @@ nl_err nl_cli_open_ca(const struct nl_cli_ca_opts *o, nl_db **db, struct nl_ca *
 		return rc;
 	}
 	if ((rc = nl_signer_connect((*ca)->conf.socket, sg))) {
-		fprintf(stderr, "nitelik: the signer is not running (start `nitelik-signer --data %s`)\n", o->dir);
+		fprintf(stderr, "nitelik: the signer is not running (start `nitelik-signer --demo --data %s`, docs/ca.md)\n", o->dir);
 		goto fail;
 	}
 	if ((rc = nl_cli_pki_open_db(o->dir, o->db, db))) {
@@ -86,7 +90,13 @@ static int ca_init(int argc, char **argv)
 	if (!o.dir || (o.pkcs11_module && (!o.pin_file || !o.token)) || (o.pkcs11_module && o.key_file_demo))
 		goto usage;
 	nl_buf log = NL_BUF_INIT;
+	/* Token set-up and key generation write the token: a Ctrl-C midway would
+	 * leave it half made. The signal takes effect once they are done. */
+	sigset_t term, old;
+	nl_cli_term_signals(&term);
+	sigprocmask(SIG_BLOCK, &term, &old);
 	nl_err rc = nl_ca_init(&o, &log);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	fputs(log.data ? log.data : "", stdout);
 	nl_buf_free(&log);
 	if (rc) {
@@ -94,7 +104,7 @@ static int ca_init(int argc, char **argv)
 		        rc == NL_ERR_CONFLICT ? " (a CA already exists there)" : "");
 		return 1;
 	}
-	printf("CA ready in %s; start the signer with: nitelik-signer --data %s\n", o.dir, o.dir);
+	printf("CA ready in %s; start the signer with: nitelik-signer --demo --data %s\n", o.dir, o.dir);
 	return 0;
 usage:
 	fprintf(stderr, "usage: nitelik ca init --data DIR [--base-url URL] [--key-type p384|rsa3072|rsa4096]\n"
@@ -168,14 +178,56 @@ static int ca_root_crl(int argc, char **argv, bool revoke)
 	return rc ? 1 : 0;
 }
 
+void nl_cli_term_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
+/* Waits up to --wait seconds (default 0: one try) for the signer to answer. */
+static int ca_ping(int argc, char **argv)
+{
+	const char *dir = NULL;
+	int wait_s = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--data") && i + 1 < argc) dir = argv[++i];
+		else if (!strcmp(argv[i], "--wait") && i + 1 < argc) wait_s = atoi(argv[++i]);
+		else dir = NULL, i = argc;
+	}
+	if (!dir || wait_s < 0 || wait_s > 3600) {
+		fprintf(stderr, "usage: nitelik ca ping --data DIR [--wait SECONDS]\n");
+		return 2;
+	}
+	struct nl_ca_conf c;
+	nl_err rc = nl_ca_conf_load(dir, &c);
+	for (int i = 0; !rc; i++) {
+		if (!(rc = nl_signer_ping(c.socket, 2000)) || rc == NL_ERR_FORBIDDEN || i >= wait_s * 10) break;
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		rc = NL_OK;
+	}
+	if (rc) {
+		fprintf(stderr, "nitelik ca ping: the signer does not answer: %s\n", nl_err_code(rc));
+		return 1;
+	}
+	printf("the signer answers\n");
+	return 0;
+}
+
 int nl_cli_ca(int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[1], "ping")) return ca_ping(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "backup")) return nl_cli_ca_backup(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "restore")) return nl_cli_ca_restore(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "revoke-issuing")) return ca_root_crl(argc - 1, argv + 1, true);
 	if (argc >= 2 && !strcmp(argv[1], "root-crl")) return ca_root_crl(argc - 1, argv + 1, false);
 	if (argc >= 2 && !strcmp(argv[1], "init")) return ca_init(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "crl") || !strcmp(argv[1], "crl-tick") ||
 	                  !strcmp(argv[1], "ocsp-refresh") || !strcmp(argv[1], "ocsp-answer")))
 		return ca_run(argc - 1, argv + 1, argv[1]);
-	fprintf(stderr, "usage: nitelik ca init|crl|crl-tick|ocsp-refresh|ocsp-answer|revoke-issuing|root-crl --data DIR ...\n");
+	fprintf(stderr, "usage: nitelik ca init|crl|crl-tick|ocsp-refresh|ocsp-answer|revoke-issuing|root-crl"
+	                "|ping|backup|restore --data DIR ...\n");
 	return 2;
 }

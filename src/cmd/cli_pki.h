@@ -2,6 +2,8 @@
 #ifndef NL_CMD_CLI_PKI_H
 #define NL_CMD_CLI_PKI_H
 
+#include <signal.h>
+
 #include "signer/ca_ops.h"
 
 struct nl_cli_ca_opts {
@@ -16,6 +18,11 @@ nl_err nl_cli_open_ca(const struct nl_cli_ca_opts *o, nl_db **db, struct nl_ca *
 void nl_cli_close_ca(nl_db *db, struct nl_ca *ca, nl_signer *sg);
 
 int nl_cli_ca(int argc, char **argv);
+/* ca backup / ca restore (cli_ca_backup.c). */
+int nl_cli_ca_backup(int argc, char **argv);
+int nl_cli_ca_restore(int argc, char **argv);
+/* SIGTERM, SIGINT, SIGHUP: blocked while a command writes the CA token. */
+void nl_cli_term_signals(sigset_t *set);
 int nl_cli_cert(int argc, char **argv);
 
 #endif

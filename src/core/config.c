@@ -53,6 +53,12 @@ static const struct key keys[] = {
 	INT("orders", "preapplication_timeout_days", preapplication_timeout_days, 1, 3650),
 	STR("ca", "name", ca_name),
 	STR("ca", "postal_address", ca_postal_address),
+	STR("signer", "user", signer_user),
+	STR("signer", "client_user", signer_client_user),
+	STR("signer", "seccomp", signer_seccomp),
+	INT("signer", "max_connections", signer_max_connections, 1, 1024),
+	INT("signer", "max_request", signer_max_request, 4096, 64 << 20),
+	INT("signer", "max_crl_request", signer_max_crl_request, 4096, (int64_t)1 << 30),
 };
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -82,6 +88,10 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	cfg->log_requests = true;
 	cfg->demo = false;
 	cfg->fixed_captcha[0] = '\0';
+	copy_str(cfg->signer_seccomp, sizeof cfg->signer_seccomp, "kill");
+	cfg->signer_max_connections = 32;
+	cfg->signer_max_request = 1 << 20;
+	cfg->signer_max_crl_request = 256 << 20;
 	cfg->throttle_id_max_failures = 5;
 	cfg->throttle_addr_max_failures = 30;
 	cfg->throttle_window = 900;
@@ -327,6 +337,11 @@ nl_err nl_config_validate(const struct nl_config *cfg, char *err, size_t err_siz
 	}
 	if (strcmp(cfg->default_lang, "tr") != 0 && strcmp(cfg->default_lang, "en") != 0) {
 		fail(err, err_size, "web.default_lang must be tr or en");
+		return NL_ERR_CONFIG;
+	}
+	if (strcmp(cfg->signer_seccomp, "kill") && strcmp(cfg->signer_seccomp, "log") &&
+	    strcmp(cfg->signer_seccomp, "off")) {
+		fail(err, err_size, "signer.seccomp must be kill, log or off");
 		return NL_ERR_CONFIG;
 	}
 	if (!cfg->listen[0] || !strchr(cfg->listen, ':')) {

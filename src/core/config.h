@@ -69,6 +69,14 @@ struct nl_config {
 	char ca_name[NL_CONFIG_STR];           /* "Nitelik Sertifikasyon Merkezi" */
 	char ca_postal_address[NL_CONFIG_STR]; /* where signed paper forms are posted; lines
 	                                          separated by '|' */
+
+	/* [signer] nitelik-signer, the key process (docs/ca.md, "Signer deployment") */
+	char signer_user[64];              /* system user it runs as ("" = as started) */
+	char signer_client_user[64];       /* the only user that may connect (nitelikd's) */
+	char signer_seccomp[8];            /* "kill", "log" or "off": the syscall filter */
+	int64_t signer_max_connections;    /* simultaneous client connections */
+	int64_t signer_max_request;        /* bytes of a request frame (a CRL may be larger) */
+	int64_t signer_max_crl_request;    /* bytes of a CRL request frame */
 };
 
 /* Fills every field with its default. web_dir_default is the compiled-in folder of

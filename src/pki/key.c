@@ -36,6 +36,19 @@ static bool split_p11(char *s, char *f[4])
 	return *f[0] && *f[1] && *f[2] && *f[3];
 }
 
+nl_err nl_pki_key_secret_file(const char *ref, char *out, size_t size)
+{
+	const char *path = NULL;
+	if (!strncmp(ref, "file:", 5)) path = ref + 5;
+	else if (!strncmp(ref, "pkcs11:", 7)) {
+		path = strrchr(ref, '|');
+		if (path) path++;
+	}
+	if (!path || !*path || strlen(path) >= size) return NL_ERR_CONFIG;
+	memcpy(out, path, strlen(path) + 1);
+	return NL_OK;
+}
+
 nl_err nl_pki_key_open(const char *ref, nl_pki_key **out)
 {
 	nl_pki_key *k = calloc(1, sizeof *k);

@@ -114,6 +114,9 @@ typedef struct nl_pki_key nl_pki_key;
  *   "file:/path/key.pem"                               (demo mode only)
  *   "pkcs11:<module>|<token label>|<key label>|<pin file>"           */
 nl_err nl_pki_key_open(const char *ref, nl_pki_key **out);
+/* The file that holds a key reference's secret: the PIN file of a "pkcs11:"
+ * ref, the key file of a "file:" ref (the signer checks who may read it). */
+nl_err nl_pki_key_secret_file(const char *ref, char *out, size_t size);
 void nl_pki_key_free(nl_pki_key *k);
 /* Generates a key. For "file:" refs writes the PEM file (mode 0600); for
  * "pkcs11:" refs generates inside the token (non-extractable). */
@@ -124,6 +127,12 @@ nl_err nl_pki_p11_init_token(const char *module, const char *label, const char *
 enum nl_key_type nl_pki_key_type(const nl_pki_key *k);
 /* True when the key is the private half of the certificate's public key. */
 bool nl_pki_key_matches(const nl_pki_key *k, const nl_pki_cert *c);
+/* Passphrase encryption for backups (seal.c): AES-256-GCM under a
+ * PBKDF2-HMAC-SHA256 key, salt and IV random. unseal returns
+ * NL_ERR_UNAUTHORIZED for a wrong passphrase or a changed file, NL_ERR_INVALID
+ * for something that is no sealed file. */
+nl_err nl_pki_seal(const char *passphrase, const void *plain, size_t n, nl_buf *out);
+nl_err nl_pki_unseal(const char *passphrase, const void *sealed, size_t n, nl_buf *out);
 /* Reads the first line of a PIN file; caller frees with free(). */
 char *nl_pki_read_pin(const char *path);
 nl_err nl_pki_key_spki(const nl_pki_key *k, nl_buf *spki);

@@ -19,4 +19,9 @@ void nl_signer_close(nl_signer *s);
  * returns its status and out holds the reasons (one per line, NUL-terminated). */
 nl_err nl_signer_call(nl_signer *s, enum nl_signer_op op, const void *p, size_t n, nl_buf *out);
 
+/* Can the signer sign? Connects, asks PING, waits at most timeout_ms. NL_OK
+ * when it answers; NL_ERR_IO when it is not there or does not answer in time,
+ * NL_ERR_FORBIDDEN when it refuses this process (not its allowed client). */
+nl_err nl_signer_ping(const char *socket_path, int timeout_ms);
+
 #endif

@@ -41,7 +41,7 @@ nl_err nl_frame_write(int fd, uint8_t kind, const void *p, size_t n)
 	return NL_OK;
 }
 
-nl_err nl_frame_read(int fd, uint8_t *kind, nl_buf *payload)
+nl_err nl_frame_read_head(int fd, uint8_t *kind, size_t *len)
 {
 	uint8_t h[5];
 	nl_err rc = read_all(fd, h, 5);
@@ -49,7 +49,20 @@ nl_err nl_frame_read(int fd, uint8_t *kind, nl_buf *payload)
 	size_t n = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
 	if (n < 1 || n > NL_SIGNER_MAX_FRAME) return NL_ERR_TOO_LARGE;
 	*kind = h[4];
-	n--;
+	*len = n - 1;
+	return NL_OK;
+}
+
+nl_err nl_frame_read(int fd, uint8_t *kind, nl_buf *payload)
+{
+	size_t n;
+	nl_err rc = nl_frame_read_head(fd, kind, &n);
+	return rc ? rc : nl_frame_read_body(fd, n, payload);
+}
+
+nl_err nl_frame_read_body(int fd, size_t n, nl_buf *payload)
+{
+	nl_err rc;
 	nl_buf_reset(payload);
 	if (!nl_buf_reserve(payload, n + 1)) return NL_ERR_NOMEM;
 	if ((rc = read_all(fd, payload->data, n))) return rc;

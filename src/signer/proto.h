@@ -28,10 +28,20 @@ enum nl_signer_op {
 	NL_SIGNER_OCSP_CERT = 5,   /* payload: unsigned OCSP responder certificate */
 };
 
-#define NL_SIGNER_MAX_FRAME (256u * 1024 * 1024)   /* a CRL of millions of entries */
+/* Frame sizes. A request is at most 1 MiB (a certificate, an OCSP status),
+ * except a CRL, which may list millions of entries; the signer's [signer]
+ * max_request / max_crl_request settings lower or raise these. Nothing on the
+ * wire is ever larger than NL_SIGNER_MAX_FRAME. */
+#define NL_SIGNER_MAX_REQUEST (1u << 20)
+#define NL_SIGNER_MAX_FRAME (256u * 1024 * 1024)
 
-/* Blocking frame I/O on a socket; NL_ERR_IO on EOF or error. */
+/* Blocking frame I/O on a socket; NL_ERR_IO on EOF or error, NL_ERR_TOO_LARGE
+ * for a frame over NL_SIGNER_MAX_FRAME. */
 nl_err nl_frame_write(int fd, uint8_t kind, const void *p, size_t n);
 nl_err nl_frame_read(int fd, uint8_t *kind, nl_buf *payload);
+/* The same in two steps, so that the signer can bound a request by its kind
+ * before it reads (and allocates for) the payload: *len is the payload's. */
+nl_err nl_frame_read_head(int fd, uint8_t *kind, size_t *len);
+nl_err nl_frame_read_body(int fd, size_t len, nl_buf *payload);
 
 #endif

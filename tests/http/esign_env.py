@@ -69,7 +69,7 @@ class Env:
         os.makedirs(self.tmp)
         self.signer = None
         run([nitelik, "ca", "init", "--data", self.data, "--base-url", "http://127.0.0.1:1"])
-        self.signer = subprocess.Popen([signer, "--data", self.data], stdin=subprocess.DEVNULL,
+        self.signer = subprocess.Popen([signer, "--demo", "--data", self.data], stdin=subprocess.DEVNULL,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         sock = os.path.join(self.data, "ca", "signer.sock")
         for _ in range(200):

@@ -28,7 +28,7 @@ refuse() { # description, expected text, command...
   elif grep -qF -- "$want" <<<"$out"; then ok "$d"; else nok "$d (wrong reason)" "$out"; fi
 }
 start_signer() {
-  "$SIGNER" --data "$1" 2>"$T/signer.log" &
+  "$SIGNER" --demo --data "$1" 2>"$T/signer.log" &
   SIGNER_PID=$!
   for _ in $(seq 100); do [ -S "$1/ca/signer.sock" ] && return 0; sleep 0.05; done
   return 1
@@ -286,11 +286,11 @@ if start_signer "$T/f"; then
      openssl verify -x509_strict -policy_check -policy 0.4.0.194112.1.2 -CAfile $T/froot.pem -untrusted $T/fiss.pem $T/f.pem"
   stop_signer
   cp -a "$T/f" "$T/g" && cp "$T/g/ca/issuing.pem" "$T/g/ca/ocsp.pem"
-  refuse "the signer refuses keys that do not match their certificates" "config_error" "$SIGNER" --data "$T/g"
+  refuse "the signer refuses keys that do not match their certificates" "config_error" "$SIGNER" --demo --data "$T/g"
   check "revoke the issuing CA" "$NITELIK" ca revoke-issuing --data "$T/f"
   check "the root CRL lists the issuing CA with cACompromise" bash -c \
     "openssl crl -inform DER -in $T/f/repo/root.crl -noout -text | grep -A4 \"\$(openssl x509 -in $T/fiss.pem -noout -serial | cut -d= -f2)\" | grep -q 'CA Compromise'"
-  refuse "the signer refuses to run for a revoked issuing CA" "revokes the issuing CA" "$SIGNER" --data "$T/f"
+  refuse "the signer refuses to run for a revoked issuing CA" "revokes the issuing CA" "$SIGNER" --demo --data "$T/f"
   check "renewing the root CRL keeps the revocation" bash -c "$(printf '%q ' "$NITELIK") ca root-crl --data $T/f | grep -q 'lists the issuing CA' &&
     openssl crl -inform DER -in $T/f/repo/root.crl -CAfile $T/froot.pem -noout 2>&1 | grep -q 'verify OK'"
   check "renewing the root CRL of a sound CA keeps it empty" bash -c "SOFTHSM2_CONF=$T/ext/softhsm2.conf $(printf '%q ' "$NITELIK") ca root-crl --data $T/e | grep -q 'renewed, empty'"
