@@ -263,8 +263,8 @@ int main(int argc, char **argv)
 	}
 	umask(old);
 	/* The client's group may connect; SO_PEERCRED then checks the very uid. */
-	if (client.uid != (uid_t)-1 && client.uid != me.uid &&
-	    (chown(sock, me.uid, client.gid) || chmod(sock, 0660))) {
+	bool shared = client.uid != (uid_t)-1 && client.uid != me.uid;
+	if (shared ? chown(sock, me.uid, client.gid) || chmod(sock, 0660) : chmod(sock, 0600)) {
 		fprintf(stderr, "nitelik-signer: cannot give %s to group %u: %s\n", sock, (unsigned)client.gid,
 		        strerror(errno));
 		goto fail_sock;

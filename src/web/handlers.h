@@ -9,6 +9,7 @@
 
 /* ops.c: health and metrics (server) */
 void nl_h_healthz(struct nl_req *r);
+void nl_h_readyz(struct nl_req *r);
 void nl_h_metrics(struct nl_req *r);
 
 /* static_files.c: GET /static/{path...} (server; routed by prefix, not the table) */

@@ -37,6 +37,7 @@ const struct nl_route nl_routes[] = {
 
 	/* ops.c */
 	{NL_GET,  "/healthz", NL_AUTH_NONE, nl_h_healthz},
+	{NL_GET,  "/readyz", NL_AUTH_NONE, nl_h_readyz},
 	{NL_GET,  "/metrics", NL_AUTH_NONE, nl_h_metrics},
 
 	/* session_routes.c */

@@ -70,6 +70,31 @@ def healthz(srv):
 
 
 @tap.test
+def readyz_without_ca(srv):
+    """/readyz lists its components: the database, and no CA to fail here"""
+    r = srv.request("GET", "/readyz")
+    check(r.status == 200 and b"database: ok\n" in r.body and b"ca: none" in r.body,
+          "%r %r" % (r, r.body))
+
+
+@tap.test
+def readyz_ca_cannot_sign(srv):
+    """/readyz is 503 when the data folder holds a CA whose certificates do not load"""
+    ca = os.path.join(srv.demo, "ca")
+    os.makedirs(ca, exist_ok=True)
+    with open(os.path.join(ca, "ca.conf"), "w") as f:
+        f.write("base_url = http://x\n")
+    try:
+        r = srv.request("GET", "/readyz")
+        check(r.status == 503 and b"ca: cannot sign" in r.body, "%r %r" % (r, r.body))
+        r = srv.request("GET", "/healthz")
+        check(r.status == 200, "liveness stays 200: %r" % r)
+    finally:
+        os.remove(os.path.join(ca, "ca.conf"))
+        os.rmdir(ca)
+
+
+@tap.test
 def head_request(srv):
     """HEAD is served by the GET route, without a body"""
     r = srv.request("HEAD", "/healthz")

@@ -228,7 +228,12 @@ if [ -n "$NITELIKD" ]; then
     "curl -sf $U/dizin/$SA.pem | openssl x509 -noout -serial | grep -q $SA && curl -sf $U/dizin/$SA.der | openssl x509 -inform DER -noout"
   check "GET /dizin/<serial>.pem of an unpublished certificate is 404" bash -c \
     "[ \$(curl -s -o /dev/null -w '%{http_code}' $U/dizin/$SP.pem) = 404 ]"
+  check "GET /readyz: 200, the CA signs" bash -c \
+    "[ \$(curl -s -o $T/ready.txt -w '%{http_code}' $U/readyz) = 200 ] && grep -q 'ca: ok' $T/ready.txt"
   stop_signer
+  check "GET /readyz: 503 when the signer is down, /healthz stays 200" bash -c \
+    "[ \$(curl -s -o $T/ready.txt -w '%{http_code}' $U/readyz) = 503 ] && grep -q 'ca: cannot sign' $T/ready.txt &&
+     [ \$(curl -s -o /dev/null -w '%{http_code}' $U/healthz) = 200 ]"
   out=$(openssl ocsp -issuer "$T/iss.pem" -cert "$T/p.pem" -url "$U/ocsp" -noverify 2>&1)
   if grep -qi 'trylater' <<<"$out"; then ok "OCSP with a nonce and no signer: tryLater"; else nok "OCSP with no signer: tryLater" "$out"; fi
   curl -s -o "$T/g2.resp" "$U/ocsp/$G"
