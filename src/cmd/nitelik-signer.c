@@ -175,15 +175,15 @@ static int load_config(const char *path)
 }
 
 /* Production: every secret the keys need is the signer user's alone. */
-static int check_secrets(const char *dir, uid_t uid)
+static int check_secrets(const struct nl_ca_conf *cc, const char *dir, uid_t uid)
 {
 	char why[800], path[1100];
-	const char *refs[] = {the_ca->conf.issuing_key, the_ca->conf.ocsp_key};
+	const char *refs[] = {cc->issuing_key, cc->ocsp_key};
 	for (int i = 0; i < 2; i++) {
 		if (nl_pki_key_secret_file(refs[i], path, sizeof path)) continue;
 		if (nl_signer_check_secret(path, uid, why, sizeof why)) goto bad;
 	}
-	if (the_ca->conf.softhsm_conf[0]) {   /* the SoftHSM2 token store under DIR */
+	if (cc->softhsm_conf[0]) {   /* the SoftHSM2 token store under DIR */
 		snprintf(path, sizeof path, "%s/softhsm", dir);
 		if (nl_signer_check_secret(path, uid, why, sizeof why)) goto bad;
 	}
@@ -276,13 +276,14 @@ int main(int argc, char **argv)
 		goto fail_sock;
 	}
 
+	/* Checked as the signer's user, before the keys are touched. */
+	if (!demo && check_secrets(&cc, dir, me.uid)) goto fail_sock;
 	nl_err rc = nl_ca_open(dir, true, &the_ca);
 	if (rc) {
 		fprintf(stderr, "nitelik-signer: cannot open the CA in %s: %s%s\n", dir, nl_err_code(rc),
 		        rc == NL_ERR_FORBIDDEN ? " (the root CRL revokes the issuing CA)" : "");
 		goto fail_sock;
 	}
-	if (!demo && check_secrets(dir, me.uid)) goto fail_ca;
 
 	int sfd = signalfd(-1, &term, SFD_CLOEXEC);
 	nconns = (int)cfg.signer_max_connections;
