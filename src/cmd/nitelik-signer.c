@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -293,6 +294,9 @@ int main(int argc, char **argv)
 		goto fail_ca;
 	}
 	for (int i = 0; i < nconns; i++) conns[i].fd = -1;
+	/* No core dumps with the PIN or a session in them, and no ptrace or
+	 * /proc/PID/mem from processes of the same user (demo mode: nitelikd's). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	enum nl_seccomp_mode sm = !strcmp(cfg.signer_seccomp, "off") ? NL_SECCOMP_OFF
 	                        : !strcmp(cfg.signer_seccomp, "log") ? NL_SECCOMP_LOG : NL_SECCOMP_KILL;
 	if (nl_signer_seccomp(sm)) {
