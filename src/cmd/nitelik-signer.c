@@ -256,7 +256,7 @@ int main(int argc, char **argv)
 	strcpy(a.sun_path, sock);
 	unlink(sock);
 	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	mode_t old = umask(0077);   /* born 0600; opened to the client's group below */
+	mode_t old = umask(0177);   /* born 0600; opened to the client's group below */
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof a) || listen(lfd, 128)) {
 		umask(old);
 		fprintf(stderr, "nitelik-signer: cannot listen on %s: %s\n", sock, strerror(errno));
