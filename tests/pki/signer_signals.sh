@@ -94,8 +94,16 @@ sleep 0.5
 kill -TERM "$PID"; sleep 0.2
 if kill -0 "$PID" 2>/dev/null; then ok "SIGTERM during the token opening does not kill the signer"
 else nok "SIGTERM during the token opening does not kill the signer" "$(cat "$T/d.log")"; fi
-# Both keys read the PIN: feed it twice (a dead signer reads nothing: time out).
-for _ in 1 2; do timeout 5 bash -c "cat '$T/pin.real' > '$D/ca/pin'" 2>/dev/null; done
+# Both keys read the PIN; a line written while the previous reader closes is
+# lost, so feed it until the signer is done (a dead signer reads nothing).
+for _ in $(seq 20); do
+  kill -0 "$PID" 2>/dev/null || break
+  grep -q 'stopped' "$T/d.log" && break
+  timeout 2 bash -c "cat '$T/pin.real' > '$D/ca/pin'" 2>/dev/null
+  sleep 0.1
+done
+for _ in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$PID" 2>/dev/null && kill -9 "$PID"
 wait "$PID"; rc=$?; PID=
 if [ "$rc" = 0 ] && grep -q stopped "$T/d.log" && ! empty_token; then
   ok "the deferred SIGTERM stops the signer cleanly once the token is open"
