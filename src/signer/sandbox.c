@@ -144,7 +144,8 @@ nl_err nl_signer_seccomp(enum nl_seccomp_mode mode)
 		if (nr == __NR_SCMP_ERROR) continue;   /* not on this architecture */
 		if (seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 0)) goto out;
 	}
-	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX)))
+	struct scmp_arg_cmp unix_only = {.arg = 0, .op = SCMP_CMP_EQ, .datum_a = AF_UNIX, .datum_b = 0};
+	if (seccomp_rule_add_array(f, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, &unix_only))
 		goto out;
 	if (seccomp_load(f)) goto out;
 	rc = NL_OK;
