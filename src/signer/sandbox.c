@@ -31,8 +31,10 @@ nl_err nl_signer_become(const struct nl_signer_user *u, char *why, size_t n)
 		snprintf(why, n, "started as uid %u, not as root or as %s", (unsigned)geteuid(), u->name);
 		return NL_ERR_CONFIG;
 	}
-	/* Supplementary groups first: after setuid they could not be dropped. */
-	if (setgroups(1, &u->gid) || setresgid(u->gid, u->gid, u->gid) ||
+	/* Groups first: after setuid they could not be changed. Only the user's own
+	 * (its primary group and those /etc/group gives it, e.g. to traverse the
+	 * data folder); root's are gone. */
+	if (initgroups(u->name, u->gid) || setresgid(u->gid, u->gid, u->gid) ||
 	    setresuid(u->uid, u->uid, u->uid)) {
 		snprintf(why, n, "cannot become %s: %s", u->name, strerror(errno));
 		return NL_ERR_CONFIG;

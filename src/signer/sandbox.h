@@ -20,8 +20,9 @@ struct nl_signer_user {
 /* Looks a system user up by name. NL_ERR_NOT_FOUND when there is none. */
 nl_err nl_signer_user_lookup(const char *name, struct nl_signer_user *u);
 
-/* Becomes `u` for good when running as root: supplementary groups, gid, uid
- * (in that order, so none can be taken back). Not root: only checks that we
+/* Becomes `u` for good when running as root: supplementary groups (the
+ * user's own, from /etc/group), gid, uid (in that order, so none can be taken
+ * back). Not root: only checks that we
  * already are `u`. why receives the reason on error. */
 nl_err nl_signer_become(const struct nl_signer_user *u, char *why, size_t n);
 

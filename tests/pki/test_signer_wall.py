@@ -204,7 +204,7 @@ def main():
         groups = fields.get("Groups", "").split()
         result(uids and all(int(u) == spw.pw_uid for u in uids) and
                all(int(g) == spw.pw_gid for g in groups),
-               "it runs as its own user with no other group", status)
+               "it runs as its own user with only its own group", status)
         result(fields.get("Seccomp", "").strip() == "2", "it runs under its seccomp filter",
                fields.get("Seccomp"))
         st = os.stat(sock)
