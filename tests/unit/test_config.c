@@ -123,6 +123,30 @@ static void validate_relations(void **state)
 	assert_int_equal(nl_config_set(&c, "nodot", "1", err, sizeof err), NL_ERR_CONFIG);
 }
 
+/* [signer] (docs/configuration.md): safe defaults, bounds, the seccomp switch. */
+static void signer_section(void **state)
+{
+	(void)state;
+	struct nl_config c;
+	char err[256] = "";
+	nl_config_defaults(&c, "/web");
+	assert_string_equal(c.signer_seccomp, "kill");
+	assert_int_equal(c.signer_max_request, 1 << 20);
+	assert_int_equal(c.signer_max_connections, 32);
+	assert_string_equal(c.signer_client_user, "");
+	assert_int_equal(parse(&c, "[signer]\nuser = nitelik-signer\nclient_user = nitelik\nseccomp = log\n"
+	                           "max_connections = 8\n", err, sizeof err), NL_OK);
+	assert_string_equal(c.signer_user, "nitelik-signer");
+	assert_string_equal(c.signer_client_user, "nitelik");
+	assert_int_equal(c.signer_max_connections, 8);
+	assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_OK);
+	assert_int_equal(parse(&c, "[signer]\nseccomp = maybe\n", err, sizeof err), NL_OK);
+	assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err, "signer.seccomp"));
+	assert_int_equal(parse(&c, "[signer]\nmax_request = 999999999\n", err, sizeof err), NL_ERR_CONFIG);
+	assert_int_equal(parse(&c, "[signer]\nmax_connections = 0\n", err, sizeof err), NL_ERR_CONFIG);
+}
+
 int main(void)
 {
 	cmocka_set_message_output(CM_OUTPUT_TAP);
@@ -132,6 +156,7 @@ int main(void)
 		cmocka_unit_test(errors_name_the_line),
 		cmocka_unit_test(rejects_nul_and_long_values),
 		cmocka_unit_test(validate_relations),
+		cmocka_unit_test(signer_section),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
