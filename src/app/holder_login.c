@@ -44,7 +44,7 @@ nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
 			nl_throttle_check(db, pol, NL_DOOR_HOLDER, tckn, addr, now, locked_until);
 		return NL_ERR_UNAUTHORIZED;
 	}
-	nl_throttle_success(db, NL_DOOR_HOLDER, tckn, now);
+	nl_throttle_success(db, NL_DOOR_HOLDER, tckn, addr, now);
 	*person_id = id;
 	return NL_OK;
 }

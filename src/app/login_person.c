@@ -67,7 +67,7 @@ nl_err nl_login_person_form(nl_db *db, const struct nl_throttle_policy *pol,
 	nl_login_candidates_free(cand, n);
 	if (!person)
 		return refuse(db, pol, NL_DOOR_FORM, id_key, in->client_addr, in->now, out);
-	if ((rc = nl_throttle_success(db, NL_DOOR_FORM, id_key, in->now)) != NL_OK)
+	if ((rc = nl_throttle_success(db, NL_DOOR_FORM, id_key, in->client_addr, in->now)) != NL_OK)
 		return rc;
 	out->person_id = person;
 	return NL_OK;
@@ -114,7 +114,7 @@ nl_err nl_login_person_identity(nl_db *db, nl_registry *registry,
 	nl_login_candidates_free(cand, n);
 	if (!person)
 		return refuse(db, pol, NL_DOOR_IDENTITY, id_key, in->client_addr, in->now, out);
-	if ((rc = nl_throttle_success(db, NL_DOOR_IDENTITY, id_key, in->now)) != NL_OK)
+	if ((rc = nl_throttle_success(db, NL_DOOR_IDENTITY, id_key, in->client_addr, in->now)) != NL_OK)
 		return rc;
 	out->person_id = person;
 	return NL_OK;

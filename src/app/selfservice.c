@@ -146,7 +146,7 @@ nl_err nl_ss_reauth(nl_db *db, const struct nl_throttle_policy *pol, int64_t per
 			nl_throttle_check(db, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, locked_until);
 		return locked ? NL_ERR_LOCKED : NL_ERR_UNAUTHORIZED;
 	}
-	nl_throttle_success(db, NL_DOOR_HOLDER_REAUTH, key, now);
+	nl_throttle_success(db, NL_DOOR_HOLDER_REAUTH, key, addr, now);
 	return NL_OK;
 }
 

@@ -312,9 +312,6 @@ nl_err nl_staff_login(nl_db *db, const char *username, const char *password, int
 	}
 	bool ok = nl_password_verify(out->password_hash, password);
 	if (!ok || !out->active) {
-		if (!ok)
-			nl_store_user_login_failed(c, out->id, now, NL_STAFF_MAX_FAILURES,
-			                           NL_STAFF_LOCK_SECONDS, NULL, NULL);
 		e = NL_ERR_UNAUTHORIZED;
 		goto fail;
 	}

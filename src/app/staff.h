@@ -24,10 +24,6 @@
 #define NL_API_TOKEN_PREFIX "nlt_"   /* + 64 hex characters */
 #define NL_API_TOKEN_LEN (4 + 64)
 
-/* Per-account lock-out of the staff login. */
-#define NL_STAFF_MAX_FAILURES 5
-#define NL_STAFF_LOCK_SECONDS 900
-
 /* Adds an institution. NL_ERR_INVALID for a bad name (1..200 characters of
  * text), NL_ERR_CONFLICT when the name exists. *id may be NULL. */
 nl_err nl_staff_institution_add(nl_db *db, const char *name, const char *registry_no,
@@ -68,9 +64,12 @@ nl_err nl_staff_token_check(nl_db *db, const char *token, int64_t now, int64_t *
  * NL_ERR_UNAUTHORIZED for an unknown user, a wrong password or a disabled
  * account (the same answer for all: the hash is checked against a dummy when
  * there is no account, so the time is the same too); NL_ERR_LOCKED while the
- * account is locked (the password is not even checked). A wrong password is
- * counted (NL_STAFF_MAX_FAILURES lock for NL_STAFF_LOCK_SECONDS); a right one
- * clears the count. */
+ * account is locked (users.locked_until; the password is not even checked).
+ * Wrong passwords are not counted here: the staff door's throttle
+ * (throttle.h: per user name and address, a higher per-name ceiling, growing
+ * locks) is the lock-out rule, so a stranger typing wrong passwords locks out
+ * his own address, not the account (docs/officer.md). A right password clears
+ * a count or lock left from before. */
 nl_err nl_staff_login(nl_db *db, const char *username, const char *password, int64_t now,
                       struct nl_user *out);
 

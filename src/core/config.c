@@ -37,6 +37,7 @@ static const struct key keys[] = {
 	INT("server", "shutdown_timeout", shutdown_timeout, 0, 3600),
 	STR("storage", "data_dir", data_dir),
 	STR("storage", "database", database),
+	STR("storage", "node_id", node_id),
 	INT("session", "idle_timeout", session_idle_timeout, 60, 86400 * 30),
 	INT("session", "absolute_timeout", session_absolute_timeout, 60, 86400 * 90),
 	STR("web", "dir", web_dir),
@@ -50,6 +51,8 @@ static const struct key keys[] = {
 	INT("throttle", "window", throttle_window, 10, 86400 * 7),
 	INT("throttle", "id_lock", throttle_id_lock, 10, 86400 * 7),
 	INT("throttle", "addr_lock", throttle_addr_lock, 10, 86400 * 7),
+	INT("throttle", "id_ceiling", throttle_id_ceiling, 1, 100000),
+	INT("throttle", "max_lock", throttle_max_lock, 10, 86400 * 30),
 	INT("orders", "preapplication_timeout_days", preapplication_timeout_days, 1, 3650),
 	STR("ca", "name", ca_name),
 	STR("ca", "postal_address", ca_postal_address),
@@ -97,6 +100,8 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	cfg->throttle_window = 900;
 	cfg->throttle_id_lock = 900;
 	cfg->throttle_addr_lock = 900;
+	cfg->throttle_id_ceiling = 50;
+	cfg->throttle_max_lock = 86400;
 	cfg->preapplication_timeout_days = 30;
 	copy_str(cfg->ca_name, sizeof cfg->ca_name, "Nitelik Sertifikasyon Merkezi");
 	copy_str(cfg->ca_postal_address, sizeof cfg->ca_postal_address,

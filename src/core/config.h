@@ -36,6 +36,8 @@ struct nl_config {
 	/* [storage] */
 	char data_dir[NL_CONFIG_STR];      /* writable data folder */
 	char database[NL_CONFIG_URL];      /* "sqlite:<path>" or a PostgreSQL URL; "" = <data_dir>/nitelik.db */
+	char node_id[64];                  /* this node's name on claimed job rows; "" = generated
+	                                      once and kept in <data_dir>/node_id */
 
 	/* [session] */
 	int64_t session_idle_timeout;      /* seconds without a request before a session ends */
@@ -59,6 +61,8 @@ struct nl_config {
 	int64_t throttle_window;            /* seconds the failures are counted for */
 	int64_t throttle_id_lock;           /* seconds an ID number is locked at a door */
 	int64_t throttle_addr_lock;         /* seconds a client address is locked at a door */
+	int64_t throttle_id_ceiling;        /* wrong answers per door and ID from all addresses */
+	int64_t throttle_max_lock;          /* repeated locks double up to this many seconds */
 
 	/* [orders] */
 	int64_t preapplication_timeout_days; /* a pre-application whose form is not completed

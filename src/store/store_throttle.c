@@ -41,30 +41,47 @@ nl_err nl_store_throttle_locked_until(nl_conn *c, const char *door, const char *
 struct fail_ctx {
 	const char *door, *kind, *subject;
 	const struct nl_throttle_rule *rule;
-	int64_t now, failures, locked_until;
+	int64_t now, failures, locked_until, locks;
 };
+
+/* The length of the (locks+1)-th lock: lock_s doubled per earlier lock, at
+ * most max_lock_s (never less than lock_s). */
+static int64_t lock_length(const struct nl_throttle_rule *r, int64_t locks)
+{
+	int64_t len = r->lock_s;
+	if (r->max_lock_s <= r->lock_s)
+		return len;
+	for (int64_t i = 0; i < locks && len < r->max_lock_s; i++)
+		len *= 2;
+	return len < r->max_lock_s ? len : r->max_lock_s;
+}
 
 static nl_err fail_tx(nl_conn *c, void *arg)
 {
 	struct fail_ctx *x = arg;
 	nl_stmt *s;
-	/* A count whose window has ended starts again at 1 with a new window. */
+	/* A count whose window has ended starts again at 1 with a new window; a
+	 * counter quiet for max_lock_s after its last window forgets its locks. */
 	nl_err rc = nl_store_query(c, &s,
-		"INSERT INTO login_throttle (door, kind, subject, failures, window_end, locked_until)"
-		" VALUES ($1, $2, $3, 1, $4 + $5, 0)"
+		"INSERT INTO login_throttle (door, kind, subject, failures, window_end, locked_until,"
+		" locks) VALUES ($1, $2, $3, 1, $4 + $5, 0, 0)"
 		" ON CONFLICT (door, kind, subject) DO UPDATE SET"
 		" failures = CASE WHEN login_throttle.window_end <= $4 THEN 1"
 		"            ELSE login_throttle.failures + 1 END,"
+		" locks = CASE WHEN login_throttle.window_end + $6 <= $4 THEN 0"
+		"         ELSE login_throttle.locks END,"
 		" window_end = CASE WHEN login_throttle.window_end <= $4 THEN $4 + $5"
 		"              ELSE login_throttle.window_end END"
-		" RETURNING failures, locked_until",
-		"tttii", x->door, x->kind, x->subject, x->now, x->rule->window_s);
+		" RETURNING failures, locked_until, locks",
+		"tttiii", x->door, x->kind, x->subject, x->now, x->rule->window_s,
+		x->rule->max_lock_s > x->rule->lock_s ? x->rule->max_lock_s : x->rule->lock_s);
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
 	if (rc == NL_OK) {
 		x->failures = nl_db_col_int64(s, 0);
 		x->locked_until = nl_db_col_int64(s, 1);
+		x->locks = nl_db_col_int64(s, 2);
 	}
 	nl_db_finalize(s);
 	if (rc)
@@ -75,10 +92,10 @@ static nl_err fail_tx(nl_conn *c, void *arg)
 		return NL_OK;
 	/* The limit is reached: lock, and let the count start afresh when the
 	 * lock ends (window_end = end of the lock). */
-	int64_t until = x->now + x->rule->lock_s;
+	int64_t until = x->now + lock_length(x->rule, x->locks);
 	rc = nl_store_query(c, &s,
-		"UPDATE login_throttle SET failures = 0, locked_until = $4, window_end = $4"
-		" WHERE door = $1 AND kind = $2 AND subject = $3",
+		"UPDATE login_throttle SET failures = 0, locked_until = $4, window_end = $4,"
+		" locks = locks + 1 WHERE door = $1 AND kind = $2 AND subject = $3",
 		"ttti", x->door, x->kind, x->subject, until);
 	if (rc)
 		return rc;
@@ -96,7 +113,7 @@ nl_err nl_store_throttle_fail(nl_conn *c, const char *door, const char *kind,
 	if (!args_ok(door, kind, subject) || !rule || rule->max_failures < 1 ||
 	    rule->window_s < 1 || rule->lock_s < 1)
 		return NL_ERR_INVALID;
-	struct fail_ctx x = {door, kind, subject, rule, now, 0, 0};
+	struct fail_ctx x = {door, kind, subject, rule, now, 0, 0, 0};
 	nl_err rc = nl_store_run_tx(nl_db_of(c), fail_tx, &x);
 	if (rc)
 		return rc;
@@ -124,7 +141,8 @@ nl_err nl_store_throttle_purge(nl_conn *c, int64_t before, int64_t *purged)
 {
 	nl_stmt *s;
 	nl_err rc = nl_store_query(c, &s,
-		"DELETE FROM login_throttle WHERE window_end < $1 AND locked_until < $1",
-		"i", before);
+		"DELETE FROM login_throttle WHERE window_end < $1 AND locked_until < $1"
+		" AND (locks = 0 OR window_end < $2)",
+		"ii", before, before - NL_THROTTLE_MEMORY_S);
 	return rc ? rc : nl_store_exec_stmt(s, purged);
 }

@@ -12,6 +12,10 @@
  *     a failure after the window has passed starts a new count at 1;
  *   - when the count reaches max_failures the counter is locked until
  *     now + lock_seconds and the count starts again;
+ *   - growing delays: when max_lock_s is set, each further lock of the same
+ *     counter lasts twice as long as the one before (lock_s, 2 lock_s, 4
+ *     lock_s, ... at most max_lock_s); the counter forgets its locks after
+ *     max_lock_s without failures;
  *   - a lock that has run out is no lock.
  *
  * Every function takes this thread's connection, so it can run inside the
@@ -26,11 +30,13 @@
 
 #define NL_THROTTLE_DOOR_MAX 32      /* bytes of a door name */
 #define NL_THROTTLE_SUBJECT_MAX 128  /* bytes of a subject */
+#define NL_THROTTLE_MEMORY_S 86400   /* how long a purge keeps a counter that has locked */
 
 struct nl_throttle_rule {
 	int64_t max_failures;   /* failures inside the window that lock (>= 1) */
 	int64_t window_s;       /* seconds the count of failures lasts */
-	int64_t lock_s;         /* seconds a lock lasts */
+	int64_t lock_s;         /* seconds a (first) lock lasts */
+	int64_t max_lock_s;     /* 0: every lock lasts lock_s; else locks double up to this */
 };
 
 /* *locked_until gets the end of the counter's lock, or 0 when it is not
@@ -53,8 +59,9 @@ nl_err nl_store_throttle_fail(nl_conn *c, const char *door, const char *kind,
 nl_err nl_store_throttle_clear(nl_conn *c, const char *door, const char *kind,
                                const char *subject, int64_t now);
 
-/* Deletes counters whose window and lock both ended before `before` (house
- * keeping; any node may run it). *purged (may be NULL) gets the count. */
+/* Deletes counters whose window and lock both ended before `before` and that
+ * remember no lock, or whose last lock ended a day (NL_THROTTLE_MEMORY_S)
+ * before `before` (house keeping; any node may run it). *purged (may be NULL) gets the count. */
 nl_err nl_store_throttle_purge(nl_conn *c, int64_t before, int64_t *purged);
 
 #endif

@@ -132,7 +132,7 @@ void nl_h_kurum_login(struct nl_req *r)
 	unsigned roles = roles_of(u.role);
 	int64_t uid = u.id;
 	nl_user_clear(&u);
-	nl_throttle_success(r->srv->db, NL_DOOR_STAFF, f.username, r->now);
+	nl_throttle_success(r->srv->db, NL_DOOR_STAFF, f.username, r->client_ip, r->now);
 	if ((e = nl_session_login(r, NL_SESS_OFFICER, uid, roles)) != NL_OK) {
 		nl_resp_error(r, e, NULL);
 		return;

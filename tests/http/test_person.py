@@ -27,6 +27,7 @@ from flows import AYSE, CAPTCHA, GULSEN, ISIL, MEHMET, PASSWORD, run_tests, star
 
 tap = Tap()
 ID_LIMIT = 3
+ID_CEILING = 6
 ADDR_LIMIT = 6
 WRONG_FORM = "Kimlik numarası ya da erişim parolası hatalı"
 WRONG_IDENTITY = "Kimlik bilgileri doğrulanamadı"
@@ -61,8 +62,8 @@ def order_numbers(text):
 
 def start(exe):
     return start_demo(exe, "\n[throttle]\nid_max_failures = %d\naddr_max_failures = %d\n"
-                      "window = 600\nid_lock = 600\naddr_lock = 600\n" % (ID_LIMIT, ADDR_LIMIT),
-                      tls_proxy=True)
+                      "id_ceiling = %d\nwindow = 600\nid_lock = 600\naddr_lock = 600\n"
+                      % (ID_LIMIT, ADDR_LIMIT, ID_CEILING), tls_proxy=True)
 
 
 # ---- captcha ----
@@ -181,19 +182,35 @@ def timing_unknown_id(srv):
 
 @tap.test
 def lock_per_id(srv):
-    """too many wrong passwords for one ID lock it, even from other addresses and with the right password"""
+    """wrong passwords for one ID lock it for the guesser's address only; the owner elsewhere gets in"""
+    attacker = new_addr()
     for i in range(ID_LIMIT):
-        r = Client(srv).form_login(ISIL, "wrong-%d" % i)
+        r = Client(srv, attacker).form_login(ISIL, "wrong-%d" % i)
         check(r.status == 401, "try %d: %d" % (i, r.status))
-    r = Client(srv).form_login(ISIL, PASSWORD)
-    check(r.status == 429 and LOCKED in r.text, "locked ID let in: %d" % r.status)
+    r = Client(srv, attacker).form_login(ISIL, PASSWORD)
+    check(r.status == 429 and LOCKED in r.text, "locked ID let in from the guesser's address: %d"
+          % r.status)
+    # The owner, from an address without failures, still logs in.
+    logged_in(srv, ISIL)
     # Another ID from a fresh address is not affected.
     logged_in(srv, MEHMET)
     # An unknown ID locks the same way (no hint that it does not exist).
+    attacker = new_addr()
     for i in range(ID_LIMIT):
-        Client(srv).form_login("10000001068", "wrong")
-    r = Client(srv).form_login("10000001068", "wrong")
+        Client(srv, attacker).form_login("10000001068", "wrong")
+    r = Client(srv, attacker).form_login("10000001068", "wrong")
     check(r.status == 429, "unknown ID not locked: %d" % r.status)
+
+
+@tap.test
+def lock_per_id_ceiling(srv):
+    """an attacker rotating addresses hits the per-ID ceiling: then the ID is locked from everywhere"""
+    # ISIL has ID_LIMIT failures from lock_per_id; each fresh Client has its own address.
+    for i in range(ID_CEILING - ID_LIMIT):
+        r = Client(srv).form_login(ISIL, "wrong-%d" % i)
+        check(r.status in (401, 429), "try %d: %d" % (i, r.status))
+    r = Client(srv).form_login(ISIL, PASSWORD)
+    check(r.status == 429 and LOCKED in r.text, "ceiling reached, yet the ID let in: %d" % r.status)
 
 
 @tap.test

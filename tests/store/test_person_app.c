@@ -28,7 +28,7 @@
 
 static const struct nl_throttle_policy pol = {
 	.id_max_failures = 3, .addr_max_failures = 5, .window_s = 600,
-	.id_lock_s = 300, .addr_lock_s = 900,
+	.id_lock_s = 300, .addr_lock_s = 900, .id_ceiling = 8,
 };
 
 /* ---- throttle ---- */
@@ -48,10 +48,13 @@ static void test_throttle_id_and_address(void **state)
 	}
 	assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0,
 	                                  &locked), NL_OK);
-	assert_true(locked);   /* the third failure locks the ID */
-	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.9", T0 + 1,
+	assert_true(locked);   /* the third failure locks the ID for this address */
+	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0 + 1,
 	                                   &until), NL_ERR_LOCKED);
 	assert_int_equal(until, T0 + 300);
+	/* The owner from another address is not locked out. */
+	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.9", T0 + 1,
+	                                   &until), NL_OK);
 	/* Another ID from the same address is not locked yet (3 of 5). */
 	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:2", "10.0.0.1", T0 + 1,
 	                                   &until), NL_OK);
@@ -79,7 +82,7 @@ static void test_throttle_success_clears_id_only(void **state)
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:7", "10.0.0.7", T0,
 		                                  NULL), NL_OK);
-	assert_int_equal(nl_throttle_success(f->db, NL_DOOR_FORM, "tckn:7", T0), NL_OK);
+	assert_int_equal(nl_throttle_success(f->db, NL_DOOR_FORM, "tckn:7", "10.0.0.7", T0), NL_OK);
 	/* Two more failures for the ID do not lock it (the count was cleared)... */
 	bool locked = true;
 	for (int i = 0; i < 2; i++)
@@ -245,20 +248,116 @@ static void test_form_login(void **state)
 	in.passport = false;
 	in.id_number = "49214588584";
 	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
-	/* Two more wrong answers make three for the ID: it is locked... */
+	/* The fifth failure of 10.0.0.1 locks that address. */
 	in.id_number = "64172043210";
 	in.password = "wrong";
 	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
-	assert_true(out.locked_until > T0);   /* the fifth failure of 10.0.0.1: address locked */
+	assert_true(out.locked_until > T0);
+	/* Two more wrong answers from 10.0.0.4 lock nothing: the ID from 10.0.0.4
+	 * has 2 of 3, the ID from all addresses 4 of 8 (the ceiling). */
 	in.client_addr = "10.0.0.4";
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+		assert_int_equal(out.locked_until, 0);
+	}
+	/* A third locks the ID for 10.0.0.4 only: the owner from 10.0.0.2 gets in. */
 	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 	assert_true(out.locked_until > T0);
-	/* ...so even the right password is refused without being checked. */
 	in.password = "Demo2026";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_LOCKED);
 	in.client_addr = "10.0.0.2";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+	/* Three guesses from fresh addresses reach the ceiling (8 for the ID from
+	 * all addresses): then even the right password is refused without being
+	 * checked, from anywhere, until the lock ends. */
+	in.password = "wrong";
+	for (int i = 0; i < 3; i++) {
+		char addr[32];
+		snprintf(addr, sizeof addr, "10.0.1.%d", i);
+		in.client_addr = addr;
+		assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	}
+	assert_true(out.locked_until > T0);
+	in.password = "Demo2026";
+	in.client_addr = "10.0.0.3";
 	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_LOCKED);
 	in.now = T0 + pol.id_lock_s + 1;
 	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+}
+
+/* Lock-out by strangers (issue 10, 6), with the default policy, at a person
+ * door and at the staff door: the guesser's address is locked for that ID
+ * quickly; the owner from an address without failures still gets in; an
+ * attacker rotating addresses hits the per-ID ceiling; and with growing locks
+ * the guesses of a day stay bounded. */
+static void test_throttle_owner_elsewhere(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct nl_throttle_policy dp;
+	nl_throttle_policy_defaults(&dp);
+	const char *doors[] = {NL_DOOR_FORM, NL_DOOR_STAFF};
+	for (size_t d = 0; d < 2; d++) {
+		const char *door = doors[d], *id = d ? "uretim" : "tckn:64172043210";
+		int64_t until = 0;
+		bool locked = false;
+		for (int i = 0; i < dp.id_max_failures; i++)
+			assert_int_equal(nl_throttle_fail(f->db, &dp, door, id, "203.0.113.1", T0, &locked),
+			                 NL_OK);
+		assert_true(locked);
+		assert_int_equal(nl_throttle_check(f->db, &dp, door, id, "203.0.113.1", T0 + 1, &until),
+		                 NL_ERR_LOCKED);
+		assert_int_equal(nl_throttle_check(f->db, &dp, door, id, "198.51.100.7", T0 + 1, &until),
+		                 NL_OK);
+		assert_int_equal(nl_throttle_success(f->db, door, id, "198.51.100.7", T0 + 1), NL_OK);
+		/* The same every 15 minutes for hours: the owner is never locked out. */
+		for (int64_t t = T0 + 900; t < T0 + 8 * 3600; t += 900) {
+			for (int i = 0; i < dp.id_max_failures; i++)
+				assert_int_equal(nl_throttle_fail(f->db, &dp, door, id, "203.0.113.1", t, NULL),
+				                 NL_OK);
+			assert_int_equal(nl_throttle_check(f->db, &dp, door, id, "198.51.100.7", t + 1,
+			                                   &until), NL_OK);
+		}
+	}
+	/* Rotating addresses (4 guesses each, below the per-address limit): the
+	 * ceiling stops them, and the locks grow; a day allows a bounded number. */
+	const char *id = "tckn:49214588584";
+	int64_t t = T0, guesses = 0, first_day = -1;
+	int addr_no = 0, per_addr = 0;
+	bool ceiling_seen = false;
+	while (t < T0 + 2 * 86400) {
+		if (first_day < 0 && t >= T0 + 86400)
+			first_day = guesses;
+		char addr[32];
+		if (per_addr == 4) {
+			addr_no++;
+			per_addr = 0;
+		}
+		snprintf(addr, sizeof addr, "10.%d.%d.%d", (addr_no >> 16) & 255, (addr_no >> 8) & 255,
+		         addr_no & 255);
+		int64_t until = 0;
+		nl_err e = nl_throttle_check(f->db, &dp, NL_DOOR_IDENTITY, id, addr, t, &until);
+		if (e == NL_ERR_LOCKED) {
+			if (!ceiling_seen) {   /* the first lock: the ceiling, after id_ceiling guesses */
+				assert_int_equal(guesses, dp.id_ceiling);
+				/* ...and it holds for the owner too, from any address */
+				assert_int_equal(nl_throttle_check(f->db, &dp, NL_DOOR_IDENTITY, id,
+				                                   "192.0.2.200", t, NULL), NL_ERR_LOCKED);
+				ceiling_seen = true;
+			}
+			t = until;
+			continue;
+		}
+		assert_int_equal(e, NL_OK);
+		assert_int_equal(nl_throttle_fail(f->db, &dp, NL_DOOR_IDENTITY, id, addr, t, NULL), NL_OK);
+		guesses++;
+		per_addr++;
+		t += 1;
+	}
+	assert_true(ceiling_seen);
+	/* 50 + 50 after 15 min + 50 after 30 min + ...: at most 8 rounds the first
+	 * day (900 s doubling to a day), at most 2 the second. */
+	assert_true(first_day <= 8 * dp.id_ceiling);
+	assert_true(guesses - first_day <= 2 * dp.id_ceiling);
 }
 
 static void test_identity_login(void **state)
@@ -351,7 +450,7 @@ static void test_timeout_worker(void **state)
 	/* Running again finds nothing, and sweeps spent login counters. */
 	assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:9", "10.9.9.9",
 	                                  created + 39 * 86400, NULL), NL_OK);
-	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle"), 2);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle"), 3);   /* ID from address, ID, address */
 	assert_int_equal(nl_timeout_run_once(f->db, &cfg, created + 40 * 86400, &n), NL_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle"), 0);
@@ -426,6 +525,7 @@ int main(void)
 	static const struct fx_test tests[] = {
 		FX_TEST(test_throttle_id_and_address),
 		FX_TEST(test_throttle_success_clears_id_only),
+		FX_TEST(test_throttle_owner_elsewhere),
 		FX_TEST(test_policy_from_config),
 		FX_TEST(test_fixed_captcha_config),
 		FX_TEST(test_captcha_ticket),

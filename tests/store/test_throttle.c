@@ -7,7 +7,7 @@
 #include "store/store_keys.h"
 #include "store/store_throttle.h"
 
-static const struct nl_throttle_rule rule3 = {3, 100, 50};   /* 3 in 100 s lock 50 s */
+static const struct nl_throttle_rule rule3 = {3, 100, 50, 0};   /* 3 in 100 s lock 50 s */
 
 static void test_counts_then_locks(void **state)
 {
@@ -104,7 +104,7 @@ static void test_clear_keeps_running_lock(void **state)
 static void test_bad_arguments(void **state)
 {
 	struct fx *f = fx_get(state);
-	const struct nl_throttle_rule zero = {0, 10, 10};
+	const struct nl_throttle_rule zero = {0, 10, 10, 0};
 	int64_t until;
 	assert_int_equal(nl_store_throttle_fail(f->c, "", "id", "s", &rule3, 1, NULL, NULL),
 	                 NL_ERR_INVALID);
@@ -131,8 +131,34 @@ static void test_purge(void **state)
 	assert_int_equal(nl_store_throttle_purge(f->c, 200, &purged), NL_OK);
 	assert_int_equal(purged, 1);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle"), 1);
+	/* A counter that has locked is remembered for a day after its lock (so
+	 * its next lock lasts longer), then purged. */
 	assert_int_equal(nl_store_throttle_purge(f->c, 251, &purged), NL_OK);
+	assert_int_equal(purged, 0);
+	assert_int_equal(nl_store_throttle_purge(f->c, 251 + NL_THROTTLE_MEMORY_S, &purged), NL_OK);
 	assert_int_equal(purged, 1);
+}
+
+/* Growing delays: each further lock of a counter lasts twice as long, up to
+ * max_lock_s; a counter quiet for max_lock_s starts again with the short lock. */
+static void test_locks_grow(void **state)
+{
+	struct fx *f = fx_get(state);
+	static const struct nl_throttle_rule grow = {2, 100, 50, 300};
+	int64_t until = 0, t = 1000;
+	const int64_t want[] = {50, 100, 200, 300, 300};
+	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+		assert_int_equal(nl_store_throttle_fail(f->c, "form", "id", "g", &grow, t, NULL, NULL),
+		                 NL_OK);
+		assert_int_equal(nl_store_throttle_fail(f->c, "form", "id", "g", &grow, t, NULL, &until),
+		                 NL_OK);
+		assert_int_equal(until - t, want[k]);
+		t = until;   /* the attacker comes back the moment the lock ends */
+	}
+	t += 300;      /* quiet for max_lock_s: forgotten */
+	assert_int_equal(nl_store_throttle_fail(f->c, "form", "id", "g", &grow, t, NULL, NULL), NL_OK);
+	assert_int_equal(nl_store_throttle_fail(f->c, "form", "id", "g", &grow, t, NULL, &until), NL_OK);
+	assert_int_equal(until - t, 50);
 }
 
 #define THREADS 4
@@ -146,7 +172,7 @@ struct worker {
 static void *fail_many(void *arg)
 {
 	struct worker *w = arg;
-	static const struct nl_throttle_rule big = {1000, 3600, 60};
+	static const struct nl_throttle_rule big = {1000, 3600, 60, 0};
 	nl_conn *c;
 	if (nl_db_conn(w->f->db, &c) != NL_OK) {
 		w->errors++;
@@ -206,6 +232,7 @@ int main(void)
 		FX_TEST(test_keys_are_separate),
 		FX_TEST(test_clear_keeps_running_lock),
 		FX_TEST(test_bad_arguments),
+		FX_TEST(test_locks_grow),
 		FX_TEST(test_purge),
 		FX_TEST(test_concurrent_failures),
 		FX_TEST(test_server_key_shared),
