@@ -1,8 +1,10 @@
 #include "app/app.h"
+#include "app/node.h"
 #include "docs/fonts.h"
 #include "pki/ca_store.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 static nl_err ext_set(void *ctx, const char *section, const char *key, const char *value)
@@ -21,7 +23,13 @@ nl_err nl_app_open(struct nl_app *app, const struct nl_config *cfg, nl_db *db,
 	memset(app, 0, sizeof *app);
 	app->cfg = cfg;
 	app->db = db;
-	return nl_drivers_open(dcfg, &app->drivers, why);
+	nl_err rc = nl_node_id_load(cfg, app->node_id, why);
+	if (rc)
+		return rc;
+	if ((rc = nl_drivers_open(dcfg, &app->drivers, why)))
+		return rc;
+	snprintf(app->drivers.outbox.node_id, sizeof app->drivers.outbox.node_id, "%s", app->node_id);
+	return NL_OK;
 }
 
 static pthread_mutex_t ca_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -13,6 +13,8 @@ struct nl_app {
 	const struct nl_config *cfg;
 	nl_db *db;
 	struct nl_drivers drivers;   /* opened from the [mail] [sms] [registry] [outbox] sections */
+	char node_id[64];            /* this node's name (node.h); "" in tests: production
+	                                then names the claim after host and process */
 };
 
 /* The extension that lets the one configuration file carry the drivers'

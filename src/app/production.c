@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "app/approve.h"
@@ -15,6 +17,7 @@
 #include "core/order.h"
 #include "pki/pki.h"
 #include "signer/ca_ops.h"
+#include "signer/proto.h"
 #include "store/store_audit.h"
 #include "store/store_forms.h"
 #include "store/store_orders.h"
@@ -186,12 +189,95 @@ static nl_err schedule_waiting(struct nl_app *app, int64_t now, const char *acto
 
 /* ---- the batch ---- */
 
-static void node_name(char out[64])
+/* The name recorded on the rows this node claims: its node id (node.h), or
+ * in tests, which build an app without one, host and process. */
+static void node_name(const struct nl_app *app, char out[64])
 {
+	if (app->node_id[0]) {
+		snprintf(out, 64, "%s", app->node_id);
+		return;
+	}
 	char host[40] = "node";
 	gethostname(host, sizeof host - 1);
 	host[sizeof host - 1] = '\0';
-	snprintf(out, 64, "%s:%ld:%lx", host, (long)getpid(), (unsigned long)pthread_self());
+	snprintf(out, 64, "%s:%ld", host, (long)getpid());
+}
+
+/* The card folder of the demo and the tests (as card.c), or "" for real cards. */
+static void card_dir(const struct nl_app *app, char *out, size_t size)
+{
+	out[0] = '\0';
+	if (app->drivers.production.softhsm_dir[0])
+		snprintf(out, size, "%s", app->drivers.production.softhsm_dir);
+	else if (!app->drivers.production.softhsm_dir_set)
+		snprintf(out, size, "%s/cards", app->cfg->data_dir);
+}
+
+/* Demo and tests only: <card folder>/inject-signer-outage holding N makes the
+ * signer go away after N cards of a batch, as when it restarts mid-batch:
+ * the batch's connection is swapped for one whose far end has closed.
+ * Returns N, or -1 when there is no such file. */
+static long outage_after(const struct nl_app *app)
+{
+	char dir[1024], path[1100];
+	if (!app->cfg->demo)
+		return -1;
+	card_dir(app, dir, sizeof dir);
+	if (!dir[0])
+		return -1;
+	snprintf(path, sizeof path, "%s/inject-signer-outage", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	long n = 0;
+	if (fscanf(f, "%ld", &n) != 1 || n < 0)
+		n = 0;
+	fclose(f);
+	return n;
+}
+
+static nl_signer *dead_signer(const struct nl_app *app)
+{
+	char dir[1024], path[1100];
+	nl_signer *sg = NULL;
+	card_dir(app, dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/outage.sock", dir);
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof a.sun_path)
+		return NULL;
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(fd, 1) == 0)
+		nl_signer_connect(path, &sg);
+	close(fd);   /* the far end goes: every call on sg fails */
+	unlink(path);
+	return sg;
+}
+
+/* Whether the signer answers on sg (a ping): checked before every card, so
+ * no card is touched while the signer is away. */
+static nl_err signer_answers(nl_signer *sg)
+{
+	if (!sg)
+		return NL_ERR_IO;
+	nl_buf pong = NL_BUF_INIT;
+	nl_err rc = nl_signer_call(sg, NL_SIGNER_PING, "", 0, &pong);
+	nl_buf_free(&pong);
+	return rc;
+}
+
+/* The batch stops at the first signer error: the rows not reached stay
+ * scheduled (untouched, their attempts not counted). */
+static void stop_batch(struct nl_production_report *rep, int64_t order_no, nl_err why)
+{
+	rep->stopped = true;
+	snprintf(rep->stop_reason, sizeof rep->stop_reason,
+	         "signer_unavailable: the signer did not answer (%s); the remaining orders stay"
+	         " in the queue", nl_err_code(why));
+	log_line("batch_stopped", order_no, "reason", rep->stop_reason);
 }
 
 /* After a failed card: try again next pass, or give up after max_attempts. */
@@ -230,9 +316,21 @@ nl_err nl_production_run(struct nl_app *app, int64_t now, const char *actor,
 		rc = NL_ERR_CONFIG;
 		goto out;
 	}
-	node_name(node);
+	node_name(app, node);
+	long outage = outage_after(app);
 	for (size_t i = 0; i < n; i++) {
 		struct nl_production *p = &due[i];
+		if (outage >= 0 && rep->produced == (size_t)outage) {
+			nl_signer_close(sg);
+			sg = dead_signer(app);
+			outage = -1;
+		}
+		/* No card is touched unless the signer answers. */
+		nl_err down = signer_answers(sg);
+		if (down) {
+			stop_batch(rep, p->order_no, down);
+			break;
+		}
 		if (nl_store_production_claim(c, p, node, now, LEASE_S) != NL_OK)
 			continue;   /* another node has it */
 		struct nl_production_item item;
@@ -249,6 +347,12 @@ nl_err nl_production_run(struct nl_app *app, int64_t now, const char *actor,
 			after_failure(app, c, p, now, actor, rep, &item);
 		}
 		if (rep->n < NL_PRODUCTION_MAX_ITEMS) rep->items[rep->n++] = item;
+		/* The signer went away during this card (after the check above): the
+		 * card is compensated like any failure; the batch stops here. */
+		if (e != NL_OK && (down = signer_answers(sg)) != NL_OK) {
+			stop_batch(rep, p->order_no, down);
+			break;
+		}
 	}
 out:
 	nl_signer_close(sg);

@@ -17,10 +17,17 @@
  * otherwise it is refused: the production row says why, the audit trail and
  * the log record it, nothing is issued.
  *
+ * A signer outage: the batch asks the signer (a ping) before it touches each
+ * card and stops at the first signer error (report.stopped, the reason
+ * logged); the orders not reached stay scheduled with their attempts
+ * uncounted, and a later batch produces them.
+ *
  * Several nodes: production rows are claimed by compare-and-set in the
- * database with a lease (store_production.h), so one order is produced by one
- * node; a node that dies mid-card leaves a row that is claimed again after
- * the lease, and the half-made card's certificate is revoked first. */
+ * database with a lease (store_production.h) under the node's name
+ * (node.h), so one order is produced by one node; a node that dies mid-card
+ * leaves a row that is claimed again when it restarts (its own rows are
+ * released at start), when its heartbeat stops, or after the lease, and the
+ * half-made card's certificate is revoked first. */
 #ifndef NL_APP_PRODUCTION_H
 #define NL_APP_PRODUCTION_H
 
@@ -40,6 +47,8 @@ struct nl_production_report {
 	size_t produced;
 	size_t failed;           /* given up */
 	size_t retry;            /* failed this time, will be retried */
+	bool stopped;            /* the batch stopped early: the signer did not answer */
+	char stop_reason[200];   /* why, when stopped */
 	size_t n;                /* items[] filled (refusals and card outcomes) */
 	struct nl_production_item items[NL_PRODUCTION_MAX_ITEMS];
 };

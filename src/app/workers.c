@@ -11,6 +11,8 @@
 #include "app/production.h"
 #include "app/shipping.h"
 #include "app/timeout_worker.h"
+#include "app/node.h"
+#include "store/store_nodes.h"
 #include "store/store_sessions.h"
 
 /* A periodic job: run(app, now) once every `every` seconds. A job does one
@@ -33,6 +35,17 @@ static nl_err session_purge_job(struct nl_app *app, int64_t now)
 	return e;
 }
 
+/* The node's heartbeat (store_nodes.h): other nodes take over the rows of a
+ * node silent for NL_NODE_DEAD_S without waiting for their leases. */
+static nl_err heartbeat_job(struct nl_app *app, int64_t now)
+{
+	nl_conn *c;
+	if (!app->node_id[0])
+		return NL_OK;
+	nl_err e = nl_db_conn(app->db, &c);
+	return e ? e : nl_store_node_beat(c, app->node_id, now);
+}
+
 /* Add a row per periodic job. */
 static const struct periodic_job jobs[] = {
 	{"crl", 300, nl_ca_job_crl},      /* renews the CRL at half its life (ca_jobs.c) */
@@ -42,6 +55,7 @@ static const struct periodic_job jobs[] = {
 	{"shipping", 300, nl_shipping_job},       /* records the courier's reports (shipping.c) */
 	{"expiry", 3600, nl_expiry_notice_job},   /* "ends in 2 months" notices (production.c) */
 	{"sessions", 300, session_purge_job},     /* deletes expired sessions (above) */
+	{"heartbeat", NL_NODE_BEAT_S, heartbeat_job},   /* this node is alive (above) */
 	{NULL, 0, NULL},
 };
 
@@ -94,6 +108,19 @@ nl_err nl_workers_start(struct nl_app *app, nl_workers **out)
 		return NL_ERR_NOMEM;
 	w->app = app;
 	atomic_init(&w->stop, false);
+	/* A restarted node takes back at once what its previous run had claimed
+	 * and not finished (node.h), rather than after the leases. */
+	if (app->node_id[0]) {
+		int64_t rows = 0;
+		nl_err e = nl_node_reclaim(app->db, app->node_id, (int64_t)time(NULL), &rows);
+		if (e)
+			fprintf(stderr, "{\"worker\":\"reclaim\",\"node\":\"%s\",\"error\":\"%s\"}\n",
+			        app->node_id, nl_err_code(e));
+		else
+			fprintf(stderr, "{\"worker\":\"reclaim\",\"node\":\"%s\",\"released\":%lld}\n",
+			        app->node_id, (long long)rows);
+		nl_db_thread_done(app->db);
+	}
 	size_t n_jobs = 0;
 	while (jobs[n_jobs].name)
 		n_jobs++;
@@ -125,6 +152,13 @@ void nl_workers_stop(nl_workers *w)
 	for (size_t i = 0; i < w->n_threads; i++)
 		if (w->threads[i].started)
 			pthread_join(w->threads[i].tid, NULL);
+	/* A clean stop: every job has finished, so nothing of this node is left
+	 * to take over; its heartbeat row goes. */
+	nl_conn *c;
+	if (w->app->node_id[0] && nl_db_conn(w->app->db, &c) == NL_OK) {
+		(void)nl_store_node_gone(c, w->app->node_id);
+		nl_db_thread_done(w->app->db);
+	}
 	free(w->threads);
 	free(w);
 }

@@ -57,6 +57,7 @@ void nl_outbox_policy_defaults(struct nl_outbox_policy *p)
 	p->backoff_max_s = 3600;
 	p->lease_s = 300;
 	p->batch = 20;
+	p->node_id[0] = '\0';
 }
 
 static bool parse_i64(const char *v, int64_t min, int64_t max, int64_t *out)
@@ -209,7 +210,8 @@ struct claim_ctx {
 };
 
 static const char claim_sqlite[] =
-	"UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2"
+	"UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2,"
+	" claimed_by = $4"
 	" WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending')"
 	"  AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $3)"
 	" RETURNING " OUTBOX_COLS;
@@ -217,7 +219,8 @@ static const char claim_sqlite[] =
 /* SKIP LOCKED: a row another worker is claiming right now is passed over, not
  * waited for, so N workers claim N disjoint batches in parallel. */
 static const char claim_postgres[] =
-	"UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2"
+	"UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2,"
+	" claimed_by = $4"
 	" WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending')"
 	"  AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $3"
 	"  FOR UPDATE SKIP LOCKED)"
@@ -231,8 +234,8 @@ static nl_err claim_tx(nl_conn *c, void *arg)
 	 * attempt that was rolled back. */
 	nl_outbox_list_free(x->out);
 	const char *sql = nl_db_engine(nl_db_of(c)) == NL_DB_POSTGRES ? claim_postgres : claim_sqlite;
-	nl_err rc = nl_store_query(c, &s, sql, "iii", (int64_t)x->now,
-		(int64_t)(x->now + x->p->lease_s), (int64_t)x->p->batch);
+	nl_err rc = nl_store_query(c, &s, sql, "iiit", (int64_t)x->now,
+		(int64_t)(x->now + x->p->lease_s), (int64_t)x->p->batch, x->p->node_id);
 	if (rc != NL_OK)
 		return rc;
 	return read_rows(s, x->out);
@@ -247,6 +250,26 @@ nl_err nl_outbox_claim(nl_db *db, const struct nl_outbox_policy *p, int64_t now,
 	nl_err rc = nl_store_run_tx(db, claim_tx, &x);
 	if (rc != NL_OK)
 		nl_outbox_list_free(out);
+	return rc;
+}
+
+nl_err nl_outbox_release_node(nl_db *db, const char *node_id, int64_t now, int64_t *n)
+{
+	nl_conn *c;
+	nl_stmt *s = NULL;
+	int64_t changes = 0;
+	if (!node_id || !*node_id)
+		return NL_ERR_INVALID;
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = nl_store_query(c, &s,
+			"UPDATE outbox SET next_attempt_at = $2"
+			" WHERE status = 'sending' AND claimed_by = $1 AND next_attempt_at > $2",
+			"ti", node_id, now);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changes);
+	if (n)
+		*n = changes;
 	return rc;
 }
 

@@ -47,6 +47,8 @@ struct nl_outbox_policy {
 	int64_t backoff_max_s;   /* cap of one wait; default 3600 */
 	int64_t lease_s;         /* a claim expires after this long; default 300 */
 	int batch;               /* rows claimed at once; default 20 */
+	char node_id[64];        /* not a key: the app sets this node's name (node.h),
+	                            recorded on the rows it claims */
 };
 
 void nl_outbox_policy_defaults(struct nl_outbox_policy *p);
@@ -106,6 +108,11 @@ nl_err nl_outbox_enqueue(nl_conn *c, const struct nl_outbox_new *m, int64_t now,
  * *out (nl_outbox_list_free) and must mark each row sent or failed. */
 nl_err nl_outbox_claim(nl_db *db, const struct nl_outbox_policy *p, int64_t now,
 	struct nl_outbox_list *out);
+
+/* Releases the rows this node (node_id) had claimed and not finished: a
+ * restarted node calls it at start, so its messages are sent again at once
+ * instead of after the lease. *n (may be NULL) gets how many. */
+nl_err nl_outbox_release_node(nl_db *db, const char *node_id, int64_t now, int64_t *n);
 
 /* Records a delivery. NL_ERR_CONFLICT when the row is no longer 'sending'
  * (another worker already finished it after our lease ran out). */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_nodes.h"
 #include "store/store_production.h"
 #include "store/store_util.h"
 
@@ -85,10 +86,14 @@ nl_err nl_store_production_due(nl_conn *c, int64_t now, int limit, struct nl_pro
                                size_t *n)
 {
 	nl_stmt *s;
+	/* A running row is due again when its lease ran out, or at once when the
+	 * node that claimed it has stopped beating (store_nodes.h). */
 	nl_err rc = nl_store_query(c, &s, "SELECT " PROD_COLS PROD_FROM
 		" WHERE (p.state = 'scheduled' AND p.due_at <= $1)"
-		" OR (p.state = 'running' AND p.lease_until < $1) ORDER BY p.due_at, p.id LIMIT $2",
-		"ii", now, (int64_t)limit);
+		" OR (p.state = 'running' AND (p.lease_until < $1 OR p.claimed_by IN"
+		"  (SELECT n.node_id FROM nodes n WHERE n.seen_at < $3)))"
+		" ORDER BY p.due_at, p.id LIMIT $2",
+		"iii", now, (int64_t)limit, now - NL_NODE_DEAD_S);
 	if (rc) return rc;
 	return prod_rows(s, out, n);
 }
@@ -122,11 +127,44 @@ nl_err nl_store_production_update(nl_conn *c, const struct nl_production *p, int
 		"UPDATE productions SET state = $1, due_at = $2, card_label = $3, cert_serial = $4,"
 		" backup_serial = $5, revoked_count = $6, last_error = $7, updated_at = $8,"
 		" lease_until = CASE WHEN $1 = 'running' THEN lease_until ELSE 0 END"
-		" WHERE id = $9 AND state = 'running' AND claimed_by = $10",
-		"titttitiit", p->state, p->due_at, p->card_label, p->cert_serial, p->backup_serial,
-		p->revoked_count, p->last_error, now, p->id, p->claimed_by);
+		" WHERE id = $9 AND state = 'running' AND claimed_by = $10 AND attempts = $11",
+		"titttitiiti", p->state, p->due_at, p->card_label, p->cert_serial, p->backup_serial,
+		p->revoked_count, p->last_error, now, p->id, p->claimed_by, p->attempts);
 	if (rc) return rc;
 	if ((rc = nl_store_exec_stmt(s, &changes))) return rc;
+	return changes == 1 ? NL_OK : NL_ERR_CONFLICT;
+}
+
+nl_err nl_store_production_release_node(nl_conn *c, const char *node, int64_t now, int64_t *n)
+{
+	nl_stmt *s;
+	int64_t changes = 0;
+	if (!node || !*node)
+		return NL_ERR_INVALID;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE productions SET lease_until = 0, updated_at = $2"
+		" WHERE state = 'running' AND claimed_by = $1",
+		"ti", node, now);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &changes);
+	if (n)
+		*n = changes;
+	return rc;
+}
+
+nl_err nl_store_production_unclaim(nl_conn *c, const struct nl_production *p, int64_t now)
+{
+	nl_stmt *s;
+	int64_t changes = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE productions SET state = 'scheduled', attempts = attempts - 1, lease_until = 0,"
+		" claimed_by = '', due_at = $1, last_error = $2, updated_at = $1"
+		" WHERE id = $3 AND state = 'running' AND claimed_by = $4 AND attempts = $5",
+		"ititi", now, p->last_error, p->id, p->claimed_by, p->attempts);
+	if (rc)
+		return rc;
+	if ((rc = nl_store_exec_stmt(s, &changes)))
+		return rc;
 	return changes == 1 ? NL_OK : NL_ERR_CONFLICT;
 }
 

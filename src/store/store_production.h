@@ -47,7 +47,8 @@ nl_err nl_store_production_insert(nl_conn *c, struct nl_production *p, int64_t n
 nl_err nl_store_production_get_by_order(nl_conn *c, int64_t order_id, struct nl_production *out);
 
 /* Rows a node may claim now: scheduled and due, or running with a lapsed
- * lease (the node that held it died). Oldest due first. */
+ * lease or claimed by a node that stopped beating (store_nodes.h: the node
+ * that held it died). Oldest due first. */
 nl_err nl_store_production_due(nl_conn *c, int64_t now, int limit, struct nl_production **out,
                                size_t *n);
 
@@ -60,8 +61,22 @@ nl_err nl_store_production_claim(nl_conn *c, struct nl_production *p, const char
 
 /* Writes state, due_at, card_label, cert_serial, backup_serial,
  * revoked_count and last_error of p, only while the row is still running
- * under p->claimed_by (NL_ERR_CONFLICT otherwise: our lease ran out). */
+ * under p->claimed_by and p->attempts, i.e. our claim (NL_ERR_CONFLICT
+ * otherwise: our lease ran out and the row was claimed again, maybe by
+ * another thread of the same node). */
 nl_err nl_store_production_update(nl_conn *c, const struct nl_production *p, int64_t now);
+
+/* A node starting up releases the rows it had claimed (claimed_by = node)
+ * and not finished: their lease ends now, so they are due at once (and the
+ * interrupted attempt is compensated by the next claim, app/card.h). *n (may
+ * be NULL) gets how many. */
+nl_err nl_store_production_release_node(nl_conn *c, const char *node, int64_t now, int64_t *n);
+
+/* Gives a claimed row back untouched (the batch stopped before its card was
+ * touched, e.g. the signer did not answer): scheduled again, due now, the
+ * attempt not counted, p->last_error kept as the reason. NL_ERR_CONFLICT
+ * when it is no longer our claim. */
+nl_err nl_store_production_unclaim(nl_conn *c, const struct nl_production *p, int64_t now);
 
 /* Moves a failed or refused row back to scheduled (operator's retry),
  * attempts reset. NL_ERR_CONFLICT if it is in another state. */

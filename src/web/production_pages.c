@@ -69,10 +69,11 @@ static json_t *report_json(struct nl_req *r, const struct nl_production_report *
 			"revoked", (json_int_t)it->revoked, "error", it->error,
 			"ok", !strcmp(it->state, "done")));
 	}
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "scheduled", (json_int_t)rep->scheduled,
-	                 "produced", (json_int_t)rep->produced, "refused", (json_int_t)rep->refused,
-	                 "failed", (json_int_t)rep->failed, "retry", (json_int_t)rep->retry,
-	                 "items", items ? items : json_array());
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:s, s:o}", "scheduled",
+	                 (json_int_t)rep->scheduled, "produced", (json_int_t)rep->produced,
+	                 "refused", (json_int_t)rep->refused, "failed", (json_int_t)rep->failed,
+	                 "retry", (json_int_t)rep->retry, "stopped", rep->stopped,
+	                 "stop_reason", rep->stop_reason, "items", items ? items : json_array());
 }
 
 static json_t *queue_json(struct nl_req *r)

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/approve.h"
 #include "app/form.h"
+#include "app/node.h"
 #include "app/production.h"
 #include "app/shipping.h"
 #include "core/secret.h"
@@ -20,6 +22,8 @@
 #include "store/store_forms.h"
 #include "store/store_orders.h"
 #include "store/store_persons.h"
+#include "store/store_nodes.h"
+#include "store/store_outbox.h"
 #include "store/store_production.h"
 
 #define NOW 1800000000
@@ -240,6 +244,117 @@ static void test_claim_once(void **state)
 	teardown(&w);
 }
 
+/* A crash and a restart (issue 10, 6): node X claims a production row and an
+ * outbox message, then "crashes" (drops them without releasing). Before,
+ * they stayed leased for 600 s and 300 s; now node X, started again,
+ * releases its own rows at once; another node's rows are left alone; and a
+ * node whose heartbeat stopped loses its rows to others early. */
+static void test_node_reclaim(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup(f, &w);
+	int64_t mine = order_with_form(f, &w, NL_PAY_INSTITUTION, "first", true);
+	int64_t other = order_with_form(f, &w, NL_PAY_INSTITUTION, "first", true);
+	struct nl_production p = {.order_id = mine, .due_at = NOW};
+	struct nl_production q = {.order_id = other, .due_at = NOW};
+	snprintf(p.state, sizeof p.state, "scheduled");
+	snprintf(q.state, sizeof q.state, "scheduled");
+	assert_int_equal(nl_store_production_insert(f->c, &p, NOW), NL_OK);
+	assert_int_equal(nl_store_production_insert(f->c, &q, NOW), NL_OK);
+	assert_int_equal(nl_store_production_claim(f->c, &p, "node-x", NOW, 600), NL_OK);
+	assert_int_equal(nl_store_production_claim(f->c, &q, "node-y", NOW, 600), NL_OK);
+	struct nl_outbox_new m = {.channel = NL_OUTBOX_MAIL, .recipient = "a@example.org",
+	                          .subject = "s", .body_text = "b"};
+	assert_int_equal(nl_outbox_enqueue(f->c, &m, NOW, NULL), NL_OK);
+	struct nl_outbox_policy op;
+	nl_outbox_policy_defaults(&op);
+	op.batch = 100;
+	snprintf(op.node_id, sizeof op.node_id, "node-x");
+	/* The orders' notices and the message above. */
+	size_t nout = (size_t)fx_int(f, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'");
+	struct nl_outbox_list got = {0};
+	assert_int_equal(nl_outbox_claim(f->db, &op, NOW, &got), NL_OK);
+	assert_int_equal(got.n, nout);
+	nl_outbox_list_free(&got);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE claimed_by = 'node-x'"), nout);
+	/* The crash: nothing released. A minute later nothing is due anywhere. */
+	struct nl_production *due = NULL;
+	size_t n = 0;
+	assert_int_equal(nl_store_production_due(f->c, NOW + 60, 20, &due, &n), NL_OK);
+	assert_int_equal(n, 0);
+	free(due);
+	snprintf(op.node_id, sizeof op.node_id, "node-z");
+	assert_int_equal(nl_outbox_claim(f->db, &op, NOW + 60, &got), NL_OK);
+	assert_int_equal(got.n, 0);
+	nl_outbox_list_free(&got);
+	/* Node X starts again: its own rows are released at once, Y's are not. */
+	int64_t rows = 0;
+	assert_int_equal(nl_node_reclaim(f->db, "node-x", NOW + 60, &rows), NL_OK);
+	assert_int_equal(rows, 1 + (int64_t)nout);
+	assert_int_equal(nl_store_production_due(f->c, NOW + 60, 20, &due, &n), NL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(due[0].order_id, mine);
+	/* ...and claimed again (by X or any node), the interrupted attempt counted. */
+	assert_int_equal(nl_store_production_claim(f->c, &due[0], "node-x", NOW + 60, 600), NL_OK);
+	assert_int_equal(due[0].attempts, 2);
+	free(due);
+	assert_int_equal(nl_outbox_claim(f->db, &op, NOW + 60, &got), NL_OK);
+	assert_int_equal(got.n, nout);
+	assert_int_equal(got.items[0].attempts, 2);
+	nl_outbox_list_free(&got);
+	/* The old claim of X (same node, older attempt) may no longer write. */
+	assert_int_equal(nl_store_production_update(f->c, &p, NOW + 61), NL_ERR_CONFLICT);
+	/* Heartbeat: Y beats, then falls silent. While it beats its row is its
+	 * own; NL_NODE_DEAD_S after its last beat others may take it, long
+	 * before the 600 s lease. */
+	assert_int_equal(nl_store_node_beat(f->c, "node-y", NOW + 60), NL_OK);
+	assert_int_equal(nl_store_production_due(f->c, NOW + 100, 20, &due, &n), NL_OK);
+	assert_int_equal(n, 0);
+	free(due);
+	assert_int_equal(nl_store_node_beat(f->c, "node-x", NOW + 200), NL_OK);   /* X lives on */
+	assert_int_equal(nl_store_production_due(f->c, NOW + 61 + NL_NODE_DEAD_S, 20, &due, &n),
+	                 NL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(due[0].order_id, other);
+	free(due);
+	/* A clean stop removes the node: then only the lease counts. */
+	assert_int_equal(nl_store_node_gone(f->c, "node-y"), NL_OK);
+	assert_int_equal(nl_store_production_due(f->c, NOW + 61 + NL_NODE_DEAD_S, 20, &due, &n),
+	                 NL_OK);
+	assert_int_equal(n, 0);
+	free(due);
+	teardown(&w);
+}
+
+/* The node's name: configured, or generated once and kept in the data folder. */
+static void test_node_id(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/nitelik-node-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct nl_config c;
+	nl_config_defaults(&c, NULL);
+	snprintf(c.data_dir, sizeof c.data_dir, "%s", dir);
+	char a[NL_NODE_ID_MAX], b[NL_NODE_ID_MAX];
+	const char *why = NULL;
+	assert_int_equal(nl_node_id_load(&c, a, &why), NL_OK);
+	assert_int_equal(strncmp(a, "n-", 2), 0);
+	assert_int_equal(strlen(a), 18);
+	assert_int_equal(nl_node_id_load(&c, b, &why), NL_OK);
+	assert_string_equal(a, b);   /* kept across restarts */
+	snprintf(c.node_id, sizeof c.node_id, "web-1.example");
+	assert_int_equal(nl_node_id_load(&c, b, &why), NL_OK);
+	assert_string_equal(b, "web-1.example");
+	snprintf(c.node_id, sizeof c.node_id, "bad name/1");
+	assert_int_equal(nl_node_id_load(&c, b, &why), NL_ERR_CONFIG);
+	assert_non_null(why);
+	char path[600];
+	snprintf(path, sizeof path, "%s/node_id", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_pin_letter_once(void **state)
 {
 	struct fx *f = fx_get(state);
@@ -348,6 +463,8 @@ int main(void)
 	static const struct fx_test tests[] = {
 		FX_TEST(test_schedule_rules),
 		FX_TEST(test_claim_once),
+		FX_TEST(test_node_reclaim),
+		FX_TEST(test_node_id),
 		FX_TEST(test_pin_letter_once),
 		FX_TEST(test_shipping),
 		FX_TEST(test_expiry_notice_once),
