@@ -416,6 +416,76 @@ def renewal_waits_then_follows_the_old_one(env):
     check(st[0] == "good", "a renewal must not revoke the old certificate: %s" % (st,))
 
 
+FORM_COLS = ("version, status, period_years, card_reader, publish, security_word_hash, email,"
+             " mobile, operator, home_phone, info_channel, inst_registry_no, unit, title,"
+             " work_phone, extension, address_type, address, province, district, postal_code,"
+             " delivery_method, approval_method, created_at, updated_at, sms_confirmed_at")
+
+
+def clone_order(env, no, new_no):
+    """A copy of order SD-no (institution-paid, approved) as SD-new_no in Üretim
+    Bekleniyor, reason İlk Sertifika, with a copy of its approved form."""
+    exec_sql(env, "INSERT INTO orders (order_no, person_id, institution_id, reason, payment_type,"
+                  " backup_cert, status, access_password_hash, created_at, updated_at)"
+                  " SELECT %d, person_id, institution_id, 'first', payment_type, backup_cert,"
+                  " 'production_wait', '', created_at, updated_at FROM orders WHERE order_no = %d"
+                  % (new_no, int(no)))
+    exec_sql(env, "INSERT INTO form_versions (order_id, reason, " + FORM_COLS + ")"
+                  " SELECT (SELECT id FROM orders WHERE order_no = %d), 'first', " % new_no +
+                  FORM_COLS + " FROM form_versions WHERE status = 'approved' AND order_id ="
+                  " (SELECT id FROM orders WHERE order_no = %d)" % int(no))
+
+
+def card_labels(env):
+    out = run(["pkcs11-tool", "--module", MODULE, "--list-token-slots"], env=card_env(env),
+              check_rc=False).stdout.decode()
+    return re.findall(r"token label\s*:\s*(\S+)", out)
+
+
+@tap.test
+def signer_outage_stops_the_batch(env):
+    """the signer goes away mid-batch: no card is touched without it, the batch stops, the rest wait"""
+    ayse = env.sql("SELECT o.order_no FROM orders o JOIN persons p ON p.id = o.person_id"
+                   " WHERE p.id_number = '" + AYSE + "' AND o.status = 'produced'"
+                   " ORDER BY o.id DESC")[0]
+    base = 900000
+    nos = [base + k for k in range(4)]
+    for no in nos:
+        clone_order(env, ayse, no)
+        check(order_status(env, no) == "production_wait", "clone SD-%d not waiting" % no)
+    flag = os.path.join(env.data, "cards", "inject-signer-outage")
+    with open(flag, "w") as f:
+        f.write("1\n")   # the signer goes away after the first card of the batch
+    try:
+        r = batch(env)
+    finally:
+        os.unlink(flag)
+    it = item(r.text, nos[0])
+    check(it and it[0] == "done", "first card before the outage: %s" % (it,))
+    check('id="batch-stopped"' in r.text and "signer_unavailable" in r.text,
+          "the batch is not marked as stopped: " + r.text[-2000:])
+    check(env.srv.wait_stderr('"production":"batch_stopped"'), "the stop is not logged")
+    labels = card_labels(env)
+    for no in nos[1:]:
+        check(item(r.text, no) is None, "SD-%d was attempted: %s" % (no, item(r.text, no)))
+        row = env.sql("SELECT p.state, p.attempts, p.card_label FROM productions p JOIN orders o"
+                      " ON o.id = p.order_id WHERE o.order_no = %s", no)
+        check(row and row[0] == "scheduled" and int(row[1]) == 0 and not row[2],
+              "SD-%d after the outage: %s (must stay queued, untouched)" % (no, row,))
+        check(env.sql("SELECT count(*) FROM certificates c JOIN orders o ON o.id = c.order_id"
+                      " WHERE o.order_no = %s", no)[0] == 0, "a certificate for SD-%d" % no)
+        check(not [lb for lb in labels if lb.startswith("SD%d-" % no)],
+              "a card was spoiled for SD-%d: %s" % (no, labels))
+        check(order_status(env, no) == "production_wait", "SD-%d status moved" % no)
+    # The signer is back: a later batch produces them all.
+    r = batch(env)
+    for no in nos[1:]:
+        it = item(r.text, no)
+        check(it and it[0] == "done", "SD-%d with the signer back: %s" % (no, it))
+        check(order_status(env, no) == "produced", "SD-%d status %s" % (no, order_status(env, no)))
+    check('id="batch-stopped"' not in r.text, "the second batch stopped")
+
+
 def main():
     return env_main(tap, sys.argv[1:], "\n[production]\npin_delivery = both\nauto = false\n")
 
