@@ -13,9 +13,11 @@
  *   6. replacements: revoke the holder's other certificates of the same
  *      institution (after the new one exists);
  *   7. one transaction: row done, order -> Üretildi, PIN letter, notices.
- * A failure in 3-6 revokes what 4 issued (cessationOfOperation) and leaves
- * the order in Üretim Bekleniyor for a retry; the spoiled card is left
- * uninitialised-for-use (its label names the attempt). */
+ * A failure in 3-6 revokes what 4 issued (cessationOfOperation), empties the
+ * card (every key and certificate on it destroyed: never a half-written
+ * card) and leaves the order in Üretim Bekleniyor for a retry; the spoiled
+ * card keeps its label, which names the attempt. The batch (production.c)
+ * asks the signer before each card, so a signer outage spoils none. */
 #include "app/card.h"
 
 #include <inttypes.h>
@@ -368,10 +370,14 @@ nl_err nl_card_produce(struct nl_app *app, nl_signer *sg, const struct nl_ca *ca
 	snprintf(item->state, sizeof item->state, "done");
 	goto out;
 undo:
-	/* Compensation: no certificate stays valid without its finished card. */
+	/* Compensation: no certificate stays valid without its finished card... */
 	if (compensate_interrupted(&j) != NL_OK)
 		fprintf(stderr, "{\"production\":\"compensation_failed\",\"order_no\":%" PRId64 "}\n",
 		        p->order_no);
+	/* ...and no card is left half-written: its key pairs and certificates go. */
+	if (nl_card_perso_wipe(j.module, p->card_label, j.pin, NULL) != NL_OK)
+		fprintf(stderr, "{\"production\":\"card_wipe_failed\",\"order_no\":%" PRId64
+		        ",\"card\":\"%s\"}\n", p->order_no, p->card_label);
 out:
 	snprintf(item->card_label, sizeof item->card_label, "%s", p->card_label);
 	snprintf(item->cert_serial, sizeof item->cert_serial, "%s", p->cert_serial);

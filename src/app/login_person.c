@@ -22,7 +22,9 @@ static nl_err refuse(nl_db *db, const struct nl_throttle_policy *pol, const char
 	nl_err rc = nl_throttle_fail(db, pol, door, id_key, addr, now, &locked);
 	if (rc)
 		return rc;
-	if (locked)
+	/* The lock's real end (locks grow, throttle.h). */
+	if (locked && nl_throttle_check(db, pol, door, id_key, addr, now, &out->locked_until) ==
+	              NL_OK)
 		out->locked_until = now + (pol->id_lock_s > pol->addr_lock_s ? pol->id_lock_s
 		                                                            : pol->addr_lock_s);
 	return NL_ERR_UNAUTHORIZED;

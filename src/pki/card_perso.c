@@ -327,3 +327,31 @@ out:
 	pthread_mutex_unlock(&card_lock);
 	return rc;
 }
+
+nl_err nl_card_perso_wipe(const char *module, const char *label, const char *pin,
+                          size_t *destroyed)
+{
+	CK_OBJECT_HANDLE o[64];
+	CK_ULONG found = 0;
+	size_t gone = 0;
+	struct p11 p;
+	pthread_mutex_lock(&card_lock);
+	nl_err rc = open_card(&p, module, label, pin);
+	if (rc) goto out;
+	rc = NL_ERR_IO;
+	/* No template: every object the logged-in user sees, private ones too. */
+	if (p.m.f->C_FindObjectsInit(p.s, NULL, 0) != CKR_OK) goto out;
+	CK_RV rv = p.m.f->C_FindObjects(p.s, o, 64, &found);
+	p.m.f->C_FindObjectsFinal(p.s);
+	if (rv != CKR_OK) goto out;
+	rc = NL_OK;
+	for (CK_ULONG i = 0; i < found; i++) {
+		if (p.m.f->C_DestroyObject(p.s, o[i]) == CKR_OK) gone++;
+		else rc = NL_ERR_IO;
+	}
+out:
+	p11_unload(&p);
+	pthread_mutex_unlock(&card_lock);
+	if (destroyed) *destroyed = gone;
+	return rc;
+}

@@ -59,4 +59,12 @@ nl_err nl_card_perso_write_cert(const char *module, const char *label, const cha
 nl_err nl_card_perso_read_cert(const char *module, const char *label, const char *cert_label,
                                nl_buf *der);
 
+/* Empties a card that could not be finished: logs in with pin and destroys
+ * every object on it (key pairs, certificates), so no spoiled card ever holds
+ * a key without its certificate or a certificate that was revoked. The card
+ * stays initialised under its label (never reused for another order).
+ * *destroyed (may be NULL) gets how many objects went. */
+nl_err nl_card_perso_wipe(const char *module, const char *label, const char *pin,
+                          size_t *destroyed);
+
 #endif

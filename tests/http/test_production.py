@@ -226,6 +226,10 @@ def card_failure_compensated(env):
             check(rows[0] == attempt and rows[1] == attempt,
                   "attempt %d: certificates %s (all must be revoked)" % (attempt, rows))
             check(order_status(env, c.no) == "production_wait", "status moved without a card")
+            objs = run(["pkcs11-tool", "--module", MODULE, "--token-label", it[1],
+                        "--list-objects"], env=card_env(env), check_rc=False).stdout.decode()
+            check(it[1] and "Object" not in objs,
+                  "attempt %d: the spoiled card %s is not empty: %s" % (attempt, it[1], objs))
         r = batch(env)
         check(item(r.text, c.no) is None, "a failed card was retried without the operator")
     finally:

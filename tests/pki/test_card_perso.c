@@ -115,6 +115,15 @@ static void test_certificate_round_trip(void **state)
 	assert_int_equal(nl_card_perso_read_cert(MODULE, "KART-3", "imza", &back), NL_OK);
 	assert_int_equal(back.len, n);
 	assert_memory_equal(back.data, cert, n);
+	/* A card that cannot be finished is emptied: key pair and certificate go. */
+	size_t gone = 0;
+	assert_int_equal(nl_card_perso_wipe(MODULE, "KART-3", "000000", &gone), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_card_perso_wipe(MODULE, "KART-3", "333333", &gone), NL_OK);
+	assert_int_equal(gone, 3);   /* private key, public key, certificate */
+	nl_buf_reset(&back);
+	assert_int_equal(nl_card_perso_read_cert(MODULE, "KART-3", "imza", &back), NL_ERR_NOT_FOUND);
+	assert_int_equal(nl_card_perso_wipe(MODULE, "KART-3", "333333", &gone), NL_OK);
+	assert_int_equal(gone, 0);
 	nl_buf_free(&spki);
 	nl_buf_free(&back);
 }
