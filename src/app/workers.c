@@ -116,7 +116,7 @@ nl_err nl_workers_start(struct nl_app *app, nl_workers **out)
 		if (e)
 			fprintf(stderr, "{\"worker\":\"reclaim\",\"node\":\"%s\",\"error\":\"%s\"}\n",
 			        app->node_id, nl_err_code(e));
-		else
+		else if (rows > 0)   /* a clean start says nothing */
 			fprintf(stderr, "{\"worker\":\"reclaim\",\"node\":\"%s\",\"released\":%lld}\n",
 			        app->node_id, (long long)rows);
 		nl_db_thread_done(app->db);
