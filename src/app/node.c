@@ -41,7 +41,7 @@ static nl_err read_kept(const char *path, char out[NL_NODE_ID_MAX])
 	line[strcspn(line, "\r\n")] = '\0';
 	if (!nl_node_id_valid(line))
 		return NL_ERR_CONFIG;
-	snprintf(out, NL_NODE_ID_MAX, "%s", line);
+	memcpy(out, line, strlen(line) + 1);   /* valid: at most NL_NODE_ID_MAX - 1 bytes */
 	return NL_OK;
 }
 
