@@ -3,7 +3,8 @@
  * the job rows it claims (productions.claimed_by, outbox.claimed_by). A node
  * beats (seen_at = now) every NL_NODE_BEAT_S while it runs; a node not seen
  * for NL_NODE_DEAD_S is taken for dead, and the rows it claimed may be taken
- * over at once instead of after their lease (store_production.h). */
+ * over at once instead of after their lease (store_production.h,
+ * store_outbox.h). */
 #ifndef NL_STORE_NODES_H
 #define NL_STORE_NODES_H
 

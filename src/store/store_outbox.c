@@ -1,5 +1,6 @@
 /* The durable outbox (store_outbox.h). One SQL text for both engines except
  * the claim, where PostgreSQL skips rows other workers hold locked. */
+#include "store/store_nodes.h"
 #include "store/store_outbox.h"
 
 #include <errno.h>
@@ -213,7 +214,9 @@ static const char claim_sqlite[] =
 	"UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2,"
 	" claimed_by = $4"
 	" WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending')"
-	"  AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $3)"
+	"  AND (next_attempt_at <= $1 OR (status = 'sending' AND claimed_by IN"
+	"   (SELECT node_id FROM nodes WHERE seen_at < $5)))"
+	"  ORDER BY next_attempt_at, id LIMIT $3)"
 	" RETURNING " OUTBOX_COLS;
 
 /* SKIP LOCKED: a row another worker is claiming right now is passed over, not
@@ -222,7 +225,9 @@ static const char claim_postgres[] =
 	"UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2,"
 	" claimed_by = $4"
 	" WHERE id IN (SELECT id FROM outbox WHERE status IN ('pending', 'sending')"
-	"  AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $3"
+	"  AND (next_attempt_at <= $1 OR (status = 'sending' AND claimed_by IN"
+	"   (SELECT node_id FROM nodes WHERE seen_at < $5)))"
+	"  ORDER BY next_attempt_at, id LIMIT $3"
 	"  FOR UPDATE SKIP LOCKED)"
 	" RETURNING " OUTBOX_COLS;
 
@@ -234,8 +239,9 @@ static nl_err claim_tx(nl_conn *c, void *arg)
 	 * attempt that was rolled back. */
 	nl_outbox_list_free(x->out);
 	const char *sql = nl_db_engine(nl_db_of(c)) == NL_DB_POSTGRES ? claim_postgres : claim_sqlite;
-	nl_err rc = nl_store_query(c, &s, sql, "iiit", (int64_t)x->now,
-		(int64_t)(x->now + x->p->lease_s), (int64_t)x->p->batch, x->p->node_id);
+	nl_err rc = nl_store_query(c, &s, sql, "iiiti", (int64_t)x->now,
+		(int64_t)(x->now + x->p->lease_s), (int64_t)x->p->batch, x->p->node_id,
+		(int64_t)(x->now - NL_NODE_DEAD_S));
 	if (rc != NL_OK)
 		return rc;
 	return read_rows(s, x->out);

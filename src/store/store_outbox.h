@@ -104,7 +104,9 @@ void nl_outbox_list_free(struct nl_outbox_list *l);
 nl_err nl_outbox_enqueue(nl_conn *c, const struct nl_outbox_new *m, int64_t now, int64_t *id);
 
 /* Claims up to p->batch due rows in its own transaction: they become
- * 'sending', attempts + 1, leased until now + p->lease_s. The caller owns
+ * 'sending', attempts + 1, leased until now + p->lease_s, claimed by
+ * p->node_id. Due: pending rows whose time has come, and sending rows whose
+ * lease ran out or whose node stopped beating (store_nodes.h). The caller owns
  * *out (nl_outbox_list_free) and must mark each row sent or failed. */
 nl_err nl_outbox_claim(nl_db *db, const struct nl_outbox_policy *p, int64_t now,
 	struct nl_outbox_list *out);

@@ -318,6 +318,20 @@ static void test_node_reclaim(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(due[0].order_id, other);
 	free(due);
+	/* The same for outbox messages: those of a silent node are sent again
+	 * by another before their 300 s lease ends. */
+	snprintf(op.node_id, sizeof op.node_id, "node-y");
+	assert_int_equal(nl_outbox_enqueue(f->c, &m, NOW + 60, NULL), NL_OK);
+	assert_int_equal(nl_outbox_claim(f->db, &op, NOW + 60, &got), NL_OK);
+	assert_int_equal(got.n, 1);
+	nl_outbox_list_free(&got);
+	snprintf(op.node_id, sizeof op.node_id, "node-x");
+	assert_int_equal(nl_outbox_claim(f->db, &op, NOW + 100, &got), NL_OK);
+	assert_int_equal(got.n, 0);   /* Y beat at NOW + 60 */
+	nl_outbox_list_free(&got);
+	assert_int_equal(nl_outbox_claim(f->db, &op, NOW + 61 + NL_NODE_DEAD_S, &got), NL_OK);
+	assert_int_equal(got.n, 1);
+	nl_outbox_list_free(&got);
 	/* A clean stop removes the node: then only the lease counts. */
 	assert_int_equal(nl_store_node_gone(f->c, "node-y"), NL_OK);
 	assert_int_equal(nl_store_production_due(f->c, NOW + 61 + NL_NODE_DEAD_S, 20, &due, &n),
