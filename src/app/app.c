@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static nl_err ext_set(void *ctx, const char *section, const char *key, const char *value)
 {
@@ -26,6 +27,18 @@ nl_err nl_app_open(struct nl_app *app, const struct nl_config *cfg, nl_db *db,
 	nl_err rc = nl_node_id_load(cfg, app->node_id, why);
 	if (rc)
 		return rc;
+	/* A restarted node takes back at once what its previous run had claimed
+	 * and not finished (node.h), rather than after the leases; before the
+	 * server or the workers start, so nothing of this run is claimed yet. */
+	int64_t rows = 0;
+	if ((rc = nl_node_reclaim(db, app->node_id, (int64_t)time(NULL), &rows))) {
+		if (why)
+			*why = "releasing this node's unfinished jobs";
+		return rc;
+	}
+	if (rows > 0)   /* a clean start says nothing */
+		fprintf(stderr, "{\"worker\":\"reclaim\",\"node\":\"%s\",\"released\":%lld}\n",
+		        app->node_id, (long long)rows);
 	if ((rc = nl_drivers_open(dcfg, &app->drivers, why)))
 		return rc;
 	snprintf(app->drivers.outbox.node_id, sizeof app->drivers.outbox.node_id, "%s", app->node_id);

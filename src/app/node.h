@@ -26,9 +26,10 @@ bool nl_node_id_valid(const char *s);
  * file cannot be read or written. */
 nl_err nl_node_id_load(const struct nl_config *cfg, char out[NL_NODE_ID_MAX], const char **why);
 
-/* At start: beats once and releases every production row and outbox message
- * still claimed by node (the previous run of this node stopped mid-job).
- * *rows (may be NULL) gets how many were released. */
+/* At start (nl_app_open, before the server and the workers, so nothing of
+ * this run is claimed yet): beats once and releases every production row and
+ * outbox message still claimed by node (the previous run of this node
+ * stopped mid-job). *rows (may be NULL) gets how many were released. */
 nl_err nl_node_reclaim(nl_db *db, const char *node, int64_t now, int64_t *rows);
 
 #endif

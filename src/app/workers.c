@@ -11,7 +11,6 @@
 #include "app/production.h"
 #include "app/shipping.h"
 #include "app/timeout_worker.h"
-#include "app/node.h"
 #include "store/store_nodes.h"
 #include "store/store_sessions.h"
 
@@ -108,19 +107,6 @@ nl_err nl_workers_start(struct nl_app *app, nl_workers **out)
 		return NL_ERR_NOMEM;
 	w->app = app;
 	atomic_init(&w->stop, false);
-	/* A restarted node takes back at once what its previous run had claimed
-	 * and not finished (node.h), rather than after the leases. */
-	if (app->node_id[0]) {
-		int64_t rows = 0;
-		nl_err e = nl_node_reclaim(app->db, app->node_id, (int64_t)time(NULL), &rows);
-		if (e)
-			fprintf(stderr, "{\"worker\":\"reclaim\",\"node\":\"%s\",\"error\":\"%s\"}\n",
-			        app->node_id, nl_err_code(e));
-		else if (rows > 0)   /* a clean start says nothing */
-			fprintf(stderr, "{\"worker\":\"reclaim\",\"node\":\"%s\",\"released\":%lld}\n",
-			        app->node_id, (long long)rows);
-		nl_db_thread_done(app->db);
-	}
 	size_t n_jobs = 0;
 	while (jobs[n_jobs].name)
 		n_jobs++;
