@@ -10,6 +10,7 @@
 #include "core/secret.h"
 #include "store/store_audit.h"
 #include "store/store_institutions.h"
+#include "store/store_order_contacts.h"
 #include "store/store_orders.h"
 #include "store/store_persons.h"
 
@@ -96,6 +97,25 @@ static nl_err fill_view(struct nl_form_view *v, const struct nl_order *o,
 	return ok ? NL_OK : NL_ERR_NOMEM;
 }
 
+/* The e-mail and mobile a first visit starts from are what this order's
+ * pre-application typed (where its mail went), not the person's stored ones:
+ * another institution's order must not show them (docs/applicant.md, "Doors
+ * and entitlement"). Orders without a pre-application keep the person's. */
+static nl_err order_contact_view(nl_conn *c, const struct nl_order *o, struct nl_form_view *v)
+{
+	struct nl_order_contact oc;
+	nl_err rc = nl_store_order_contact_get(c, o->id, &oc);
+	if (rc == NL_ERR_NOT_FOUND)
+		return NL_OK;
+	if (rc)
+		return rc;
+	free(v->email);
+	free(v->mobile);
+	v->email = strdup(oc.email);
+	v->mobile = strdup(oc.mobile);
+	return v->email && v->mobile ? NL_OK : NL_ERR_NOMEM;
+}
+
 nl_err nl_form_load(nl_db *db, int64_t person_id, int64_t order_no, struct nl_form_view *out)
 {
 	nl_conn *c;
@@ -109,6 +129,8 @@ nl_err nl_form_load(nl_db *db, int64_t person_id, int64_t order_no, struct nl_fo
 		rc = nl_store_person_get(c, person_id, &p);
 	if (rc == NL_OK)
 		rc = fill_view(out, &o, &p);
+	if (rc == NL_OK)
+		rc = order_contact_view(c, &o, out);
 	if (rc == NL_OK && o.institution_id) {
 		struct nl_institution inst;
 		rc = nl_store_institution_get(c, o.institution_id, &inst);

@@ -57,14 +57,16 @@ nl_err nl_login_person_form(nl_db *db, const struct nl_throttle_policy *pol,
 		return rc;
 	}
 	const char *pw = in->password ? in->password : "";
-	int64_t person = 0;
+	int64_t person = 0, order_no = 0;
 	if (n == 0) {
 		(void)nl_password_verify(dummy_hash, pw);   /* same cost as a known ID */
 	} else {
 		for (size_t i = 0; i < n && !person; i++)
 			if (cand[i].access_password_hash[0] &&
-			    nl_password_verify(cand[i].access_password_hash, pw))
+			    nl_password_verify(cand[i].access_password_hash, pw)) {
 				person = cand[i].person_id;
+				order_no = cand[i].order_no;
+			}
 	}
 	nl_login_candidates_free(cand, n);
 	if (!person)
@@ -72,6 +74,7 @@ nl_err nl_login_person_form(nl_db *db, const struct nl_throttle_policy *pol,
 	if ((rc = nl_throttle_success(db, NL_DOOR_FORM, id_key, in->client_addr, in->now)) != NL_OK)
 		return rc;
 	out->person_id = person;
+	out->order_no = order_no;
 	return NL_OK;
 }
 

@@ -1,6 +1,7 @@
 /* The applicant's two login doors (SPEC §2):
  *   form login      ID number (T.C. or passport) + the e-mailed access password,
  *                   checked (argon2id) against every open order of that person;
+ *                   it opens the order whose password it is, not the others;
  *   identity login  T.C. number + name + surname + birth place + birth date,
  *                   checked with the population registry (names compared the
  *                   Turkish way), and the person must have an open order.
@@ -47,6 +48,10 @@ struct nl_login_identity_input {
 
 struct nl_login_result {
 	int64_t person_id;         /* on NL_OK */
+	int64_t order_no;          /* form login: the order whose password matched; it
+	                            * opens that order only (docs/applicant.md, "Doors
+	                            * and entitlement"). 0 after the identity login,
+	                            * which proves the person: all his orders. */
 	int64_t locked_until;      /* on NL_ERR_LOCKED (or when this failure locked) */
 };
 

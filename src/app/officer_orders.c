@@ -5,6 +5,7 @@
 
 #include "app/officer_orders.h"
 #include "core/datetime.h"
+#include "store/store_order_contacts.h"
 #include "store/store_orders.h"
 #include "store/store_persons.h"
 
@@ -81,10 +82,22 @@ nl_err nl_officer_order(nl_db *db, int64_t institution_id, int64_t order_no,
 		snprintf(out->id_number, sizeof out->id_number, "%s", p.id_number);
 		snprintf(out->passport_country, sizeof out->passport_country, "%s",
 		         p.passport_country ? p.passport_country : "");
-		snprintf(out->given_name, sizeof out->given_name, "%s", p.given_name);
-		snprintf(out->surname, sizeof out->surname, "%s", p.surname);
-		snprintf(out->email, sizeof out->email, "%s", p.email);
-		snprintf(out->mobile, sizeof out->mobile, "%s", p.mobile);
+		/* What the institution's pre-application typed, never the person's
+		 * stored data (docs/applicant.md, "Doors and entitlement"). Only an
+		 * order made without a pre-application (seed data) has none. */
+		struct nl_order_contact oc;
+		e = nl_store_order_contact_get(c, o.id, &oc);
+		if (e == NL_ERR_NOT_FOUND) {
+			snprintf(oc.given_name, sizeof oc.given_name, "%s", p.given_name);
+			snprintf(oc.surname, sizeof oc.surname, "%s", p.surname);
+			snprintf(oc.email, sizeof oc.email, "%s", p.email);
+			snprintf(oc.mobile, sizeof oc.mobile, "%s", p.mobile);
+			e = NL_OK;
+		}
+		snprintf(out->given_name, sizeof out->given_name, "%s", oc.given_name);
+		snprintf(out->surname, sizeof out->surname, "%s", oc.surname);
+		snprintf(out->email, sizeof out->email, "%s", oc.email);
+		snprintf(out->mobile, sizeof out->mobile, "%s", oc.mobile);
 	}
 	nl_order_clear(&o);
 	nl_person_clear(&p);

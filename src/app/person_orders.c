@@ -8,6 +8,7 @@
 #include "app/cancel.h"
 #include "core/datetime.h"
 #include "store/store_forms.h"
+#include "store/store_order_contacts.h"
 #include "store/store_orders.h"
 #include "store/store_persons.h"
 
@@ -100,4 +101,23 @@ nl_err nl_person_display_name(nl_db *db, int64_t person_id, char *out, size_t si
 		         p.surname ? p.surname : "");
 	nl_person_clear(&p);
 	return rc;
+}
+
+nl_err nl_person_order_display_name(nl_db *db, int64_t person_id, int64_t order_no,
+                                    char *out, size_t size)
+{
+	if (size)
+		out[0] = '\0';
+	nl_conn *c;
+	struct nl_order o;
+	struct nl_order_contact oc;
+	memset(&o, 0, sizeof o);
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = nl_store_order_get_by_no(c, order_no, &o);
+	if (rc == NL_OK && o.person_id == person_id &&
+	    nl_store_order_contact_get(c, o.id, &oc) == NL_OK)
+		snprintf(out, size, "%s %s", oc.given_name, oc.surname);
+	nl_order_clear(&o);
+	return rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
 }

@@ -42,6 +42,12 @@ nl_err nl_person_orders(nl_db *db, int64_t person_id, struct nl_person_order **o
 nl_err nl_person_order(nl_db *db, int64_t person_id, int64_t order_no,
                        struct nl_person_order *out);
 
+/* The name order_no's pre-application typed ("" when it has none, or the
+ * order is not person_id's), for the header of a session that an access
+ * password opened: it must not show what is stored about the person. */
+nl_err nl_person_order_display_name(nl_db *db, int64_t person_id, int64_t order_no,
+                                    char *out, size_t size);
+
 /* "AYŞE YILMAZ" of the person, for the page header; "" when unknown. */
 nl_err nl_person_display_name(nl_db *db, int64_t person_id, char *out, size_t size);
 

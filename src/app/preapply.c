@@ -12,6 +12,7 @@
 #include "core/secret.h"
 #include "core/validate.h"
 #include "store/store_institutions.h"
+#include "store/store_order_contacts.h"
 #include "store/store_orders.h"
 #include "store/store_persons.h"
 
@@ -274,22 +275,27 @@ static nl_err one_row(nl_conn *c, struct batch_ctx *b, size_t i)
 		res->order_no = open_no;
 		goto out;
 	}
-	/* The latest pre-application's contact data is where the mail goes. */
-	char *old_email = p.email, *old_mobile = p.mobile;
-	p.email = row->email;
-	p.mobile = row->mobile;
-	e = nl_store_person_update(c, &p);
-	p.email = old_email;
-	p.mobile = old_mobile;
-	if (e)
-		goto out;
+	/* What this pre-application typed stays with its order (the mail goes
+	 * there, the institution's views show it); the person's own data is
+	 * neither shown to the institution nor replaced by it (docs/applicant.md,
+	 * "Doors and entitlement"). */
+	struct nl_order_contact oc;
+	memset(&oc, 0, sizeof oc);
+	snprintf(oc.given_name, sizeof oc.given_name, "%s", row->given_name);
+	snprintf(oc.surname, sizeof oc.surname, "%s", row->surname);
+	snprintf(oc.email, sizeof oc.email, "%s", row->email);
+	snprintf(oc.mobile, sizeof oc.mobile, "%s", row->mobile);
 	struct nl_order o = {
 		.person_id = p.id, .institution_id = b->ctx->institution_id, .reason = row->reason,
 		.payment_type = row->payment_type, .backup_cert = row->backup_cert,
 		.access_password_hash = b->prep[i].hash,
 	};
-	if ((e = nl_store_order_create(c, &o, b->ctx->actor)))
+	if ((e = nl_store_order_create(c, &o, b->ctx->actor)) ||
+	    (e = nl_store_order_contact_put(c, o.id, &oc))) {
+		o.access_password_hash = NULL;   /* ours, not the order's to free */
+		nl_order_clear(&o);
 		goto out;
+	}
 	res->outcome = NL_PA_CREATED;
 	res->order_id = o.id;
 	res->order_no = o.order_no;

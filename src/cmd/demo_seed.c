@@ -14,6 +14,7 @@
 #include "core/order.h"
 #include "core/secret.h"
 #include "store/store_institutions.h"
+#include "store/store_order_contacts.h"
 #include "store/store_orders.h"
 #include "store/store_persons.h"
 #include "store/store_users.h"
@@ -105,6 +106,15 @@ static nl_err seed_tx(nl_conn *c, void *arg)
 			.access_password_hash = ctx->access_hash,
 		};
 		if ((e = nl_store_order_create(c, &o, "demo:seed")))
+			return e;
+		/* What the institution's pre-application typed (store_order_contacts.h). */
+		struct nl_order_contact oc;
+		memset(&oc, 0, sizeof oc);
+		snprintf(oc.given_name, sizeof oc.given_name, "%s", d->given);
+		snprintf(oc.surname, sizeof oc.surname, "%s", d->surname);
+		snprintf(oc.email, sizeof oc.email, "%s", d->email);
+		snprintf(oc.mobile, sizeof oc.mobile, "%s", d->mobile);
+		if ((e = nl_store_order_contact_put(c, o.id, &oc)))
 			return e;
 	}
 	return NL_OK;

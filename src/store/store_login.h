@@ -16,6 +16,7 @@
 
 struct nl_login_candidate {
 	int64_t person_id;
+	int64_t order_no;             /* the open order whose password this is */
 	char *access_password_hash;   /* malloc'd; "" when the order has none */
 };
 

@@ -197,10 +197,18 @@ static char *like_pattern(const char *q)
 	return p;
 }
 
+/* An institution sees and searches the names its pre-application typed
+ * (order_contacts), never the person's stored ones: another institution's
+ * data about the same person must not show, nor be found by a search
+ * (docs/applicant.md, "Doors and entitlement"). */
+#define INST_NAME "COALESCE(oc.given_name, p.given_name)"
+#define INST_SURNAME "COALESCE(oc.surname, p.surname)"
+#define INST_ITEM_COLS COLS ", p.id_kind, p.id_number, " INST_NAME ", " INST_SURNAME
 #define LIST_FROM \
-	" FROM orders o JOIN persons p ON p.id = o.person_id WHERE o.institution_id = $1" \
+	" FROM orders o JOIN persons p ON p.id = o.person_id" \
+	" LEFT JOIN order_contacts oc ON oc.order_id = o.id WHERE o.institution_id = $1" \
 	" AND ($2 = '' OR o.order_no = $3 OR p.id_number = $2" \
-	"  OR LOWER(p.given_name || ' ' || p.surname) LIKE $4 ESCAPE '\\')"
+	"  OR LOWER(" INST_NAME " || ' ' || " INST_SURNAME ") LIKE $4 ESCAPE '\\')"
 
 nl_err nl_store_order_list_institution(nl_conn *c, int64_t institution_id, const char *q,
                                        int64_t limit, int64_t offset, struct nl_order_list *out)
@@ -218,7 +226,7 @@ nl_err nl_store_order_list_institution(nl_conn *c, int64_t institution_id, const
 	if (rc == NL_OK)
 		rc = nl_store_one_int64(s, &out->total);
 	if (rc == NL_OK)
-		rc = nl_store_query(c, &s, "SELECT " ITEM_COLS LIST_FROM
+		rc = nl_store_query(c, &s, "SELECT " INST_ITEM_COLS LIST_FROM
 		                    " ORDER BY o.id DESC LIMIT $5 OFFSET $6", "ititii",
 		                    institution_id, q, no, pattern, limit > 0 ? limit : (int64_t)50,
 		                    offset > 0 ? offset : (int64_t)0);

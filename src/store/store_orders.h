@@ -61,7 +61,9 @@ nl_err nl_store_order_get_by_no(nl_conn *c, int64_t order_no, struct nl_order *o
 
 /* Orders of one institution, newest first. q (NULL or "" for all) matches the
  * order number ("SD-123" or "123"), the ID number exactly, or a part of
- * "given_name surname" (case-insensitive for ASCII letters). */
+ * "given_name surname" (case-insensitive for ASCII letters). The names (in the
+ * items and for q) are those the institution's pre-application typed
+ * (store_order_contacts.h), not the person's stored ones. */
 nl_err nl_store_order_list_institution(nl_conn *c, int64_t institution_id, const char *q,
                                        int64_t limit, int64_t offset, struct nl_order_list *out);
 /* Every order of one person, newest first ("Başvurularım"). */

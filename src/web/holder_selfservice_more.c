@@ -17,6 +17,7 @@
 #include "app/shipping.h"
 #include "app/verify_code.h"
 #include "core/datetime.h"
+#include "web/entitle.h"
 #include "web/handlers.h"
 #include "web/holder_ss.h"
 #include "web/pages.h"
@@ -309,8 +310,9 @@ void nl_h_ss_renew_post(struct nl_req *r)
 		return;
 	}
 	/* The security word let him in here; the wizard is the applicant's
-	 * door (kind person) to the same person's order. */
-	if ((e = nl_session_login(r, NL_SESS_PERSON, person, 0)) != NL_OK) {
+	 * door (kind person) to the same person's order. His own secret proved
+	 * the person: all his orders (web/entitle.h). */
+	if ((e = nl_entitle_login(r, person, 0)) != NL_OK) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}

@@ -11,13 +11,16 @@
  * is used once whatever happens next. Every wrong ID/password/identity gets
  * one message and one status (401); the use cases make them cost the same
  * and count them (src/app/login_person.h). A successful login rotates the
- * session id (nl_session_login) and leads to /basvuru. */
+ * session id (nl_session_login) and leads to /basvuru. The form door opens
+ * the order of the password only, the identity door all of the person's
+ * orders (web/entitle.h). */
 #include <string.h>
 
 #include "app/app.h"
 #include "app/captcha.h"
 #include "app/login_person.h"
 #include "app/throttle.h"
+#include "web/entitle.h"
 #include "web/handlers.h"
 #include "web/lookup_page.h"
 #include "web/pages.h"
@@ -158,7 +161,8 @@ void nl_h_login_form_post(struct nl_req *r)
 		login_refused(r, e, &form_door, &res, MSG_FORM_WRONG);
 		return;
 	}
-	if ((e = nl_session_login(r, NL_SESS_PERSON, out.person_id, 0)) != NL_OK) {
+	/* The password opens its own order only (web/entitle.h). */
+	if ((e = nl_entitle_login(r, out.person_id, out.order_no)) != NL_OK) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
@@ -235,7 +239,8 @@ void nl_h_login_identity_post(struct nl_req *r)
 		login_refused(r, e, &identity_door, &res, MSG_IDENTITY_WRONG);
 		return;
 	}
-	if ((e = nl_session_login(r, NL_SESS_PERSON, out.person_id, 0)) != NL_OK) {
+	/* The registry proved the person: all his orders (web/entitle.h). */
+	if ((e = nl_entitle_login(r, out.person_id, 0)) != NL_OK) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}

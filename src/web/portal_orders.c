@@ -4,7 +4,9 @@
  *   GET  /basvurularim/{no}        one order's details
  *   POST /basvurularim/{no}/iptal  he cancels it, with a reason (src/app/cancel.h)
  * Every route is NL_AUTH_PERSON; the person is the session's subject. Another
- * person's order number, a malformed one and a missing one all answer 404. */
+ * person's order number, a malformed one and a missing one all answer 404, and
+ * so does one of his orders this session is not entitled to (web/entitle.h:
+ * the gate checks {no}; the lists show entitled orders only). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 
 #include "app/cancel.h"
 #include "app/person_orders.h"
+#include "web/entitle.h"
 #include "web/handlers.h"
 #include "web/pages.h"
 #include "web/payment_web.h"
@@ -61,11 +64,30 @@ static json_t *person_page(struct nl_req *r, const char *title)
 		json_decref(d);
 		return NULL;
 	}
-	if (nl_person_display_name(r->srv->db, r->session.s.subject_id, name, sizeof name) != NL_OK)
+	/* The stored name only to a session that proved the person; an access
+	 * password shows the name its institution typed (web/entitle.h). */
+	nl_err e = nl_entitled_all(r)
+	         ? nl_person_display_name(r->srv->db, r->session.s.subject_id, name, sizeof name)
+	         : nl_person_order_display_name(r->srv->db, r->session.s.subject_id,
+	                                        nl_entitled_first(r), name, sizeof name);
+	if (e != NL_OK)
 		name[0] = '\0';
 	json_object_set_new(d, "person_name", json_string(name));
 	json_object_set_new(d, "csrf", json_string(csrf));
 	return d;
+}
+
+/* The person's orders this session may open (web/entitle.h), newest first. */
+static nl_err entitled_orders(struct nl_req *r, struct nl_person_order **rows, size_t *n)
+{
+	nl_err e = nl_person_orders(r->srv->db, r->session.s.subject_id, rows, n);
+	size_t k = 0;
+	for (size_t i = 0; e == NL_OK && i < *n; i++)
+		if (nl_entitled(r, (*rows)[i].order_no))
+			(*rows)[k++] = (*rows)[i];
+	if (e == NL_OK)
+		*n = k;
+	return e;
 }
 
 static json_t *order_json(const struct nl_req *r, const struct nl_person_order *o)
@@ -108,7 +130,7 @@ void nl_h_person_choice(struct nl_req *r)
 {
 	struct nl_person_order *rows = NULL;
 	size_t n = 0;
-	nl_err e = nl_person_orders(r->srv->db, r->session.s.subject_id, &rows, &n);
+	nl_err e = entitled_orders(r, &rows, &n);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -138,7 +160,7 @@ void nl_h_person_orders(struct nl_req *r)
 {
 	struct nl_person_order *rows = NULL;
 	size_t n = 0;
-	nl_err e = nl_person_orders(r->srv->db, r->session.s.subject_id, &rows, &n);
+	nl_err e = entitled_orders(r, &rows, &n);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;

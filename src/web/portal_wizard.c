@@ -1,8 +1,10 @@
 /* Shared parts of the wizard pages (portal_wizard.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/datetime.h"
+#include "web/entitle.h"
 #include "web/pages.h"
 #include "web/portal_wizard.h"
 
@@ -11,12 +13,28 @@ int64_t nl_wz_person(const struct nl_req *r)
 	return r->session.s.subject_id;
 }
 
+/* A session that an access password opened sees no stored identity of the
+ * person (the institution that sent the mail may be the one at the keyboard;
+ * web/entitle.h): the identity box stays empty but for the masked number. */
+static nl_err hide_identity(struct nl_form_view *v)
+{
+	char **f[] = {&v->given_name, &v->surname, &v->birth_place, &v->birth_date};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		free(*f[i]);
+		if (!(*f[i] = strdup("")))
+			return NL_ERR_NOMEM;
+	}
+	return NL_OK;
+}
+
 bool nl_wz_load(struct nl_req *r, struct nl_form_view *v, int64_t *order_no)
 {
 	nl_page_lang(r);
 	nl_err e = nl_req_param_id(r, "no", order_no);
 	if (e == NL_OK)
 		e = nl_form_load(r->srv->db, nl_wz_person(r), *order_no, v);
+	if (e == NL_OK && !nl_entitled_all(r))
+		e = hide_identity(v);
 	if (e == NL_ERR_NOT_FOUND) {
 		nl_resp_error(r, e, "%s", "This application was not found.");
 		return false;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "web/entitle.h"
 #include "web/router.h"
 #include "web/server_internal.h"
 
@@ -48,7 +49,12 @@ static bool authorize(struct nl_req *r)
 	bool ok = false;
 	switch (need) {
 	case NL_AUTH_SESSION: ok = true; break;
-	case NL_AUTH_PERSON: ok = s->s.kind == NL_SESS_PERSON; break;
+	case NL_AUTH_PERSON:
+		/* An order in the URL must be one this session is entitled to
+		 * (web/entitle.h); that check queues its own 404. */
+		if (s->s.kind == NL_SESS_PERSON)
+			return nl_entitle_route_ok(r);
+		break;
 	case NL_AUTH_HOLDER: ok = s->s.kind == NL_SESS_HOLDER; break;
 	case NL_AUTH_OFFICER: ok = staff && (s->roles & NL_SROLE_OFFICER); break;
 	case NL_AUTH_RA: ok = staff && (s->roles & NL_SROLE_RA); break;

@@ -142,14 +142,17 @@ def b_api_answer_shows_only_what_b_sent(srv):
             "backup_cert": False}
     r = api(srv, "POST", "/api/v1/preapplications", body, STATE["b_token"])
     check(r.status == 201 and r.json, "B's pre-application: %d %s" % (r.status, r.text[:300]))
-    STATE["b_no"] = int(re.sub(r"\D", "", r.json["order_no"]))
+    STATE["b_no"] = int(r.json["order"]["number"])
     real_name_absent(r.text, "B's 201 answer")
-    check("Sahte" in r.text and "İsim" in r.text, "B's answer lacks B's name: %s" % r.text)
+    o = r.json["order"]
+    check(o["given_name"] == "Sahte" and o["surname"] == "İsim" and o["email"] == EVIL_MAIL,
+          "B's answer lacks B's data: %s" % r.text)
     r = api(srv, "GET", "/api/v1/orders/%d" % STATE["b_no"], token=STATE["b_token"])
     check(r.status == 200, "B's order by API: %d" % r.status)
     real_name_absent(r.text, "B's order by API")
-    r = api(srv, "GET", "/api/v1/orders?q=YILMAZ", token=STATE["b_token"])
-    check(r.status == 200 and "SD-%d" % STATE["b_no"] not in r.text,
+    r = api(srv, "GET", "/api/v1/preapplications?q=YILMAZ", token=STATE["b_token"])
+    check(r.status == 200, "B's search: %d" % r.status)
+    check( "SD-%d" % STATE["b_no"] not in r.text,
           "B's search by the real name finds the order: %s" % r.text[:300])
 
 
@@ -195,7 +198,7 @@ def b_applicant(srv, tckn, mail):
     return c
 
 
-def cannot_reach(c, a_no, b_no):
+def cannot_reach(srv, c, a_no, b_no):
     r = c.req("GET", "/basvurularim")
     check(r.status == 200, "Başvurularım: %d" % r.status)
     check("SD-%d" % a_no not in r.text and "/%d/" % a_no not in r.text,
@@ -222,7 +225,7 @@ def cannot_reach(c, a_no, b_no):
 def b_password_opens_b_order_only_api(srv):
     """B's mailed password opens B's order only (API pre-application)"""
     c = b_applicant(srv, AYSE, EVIL_MAIL)
-    cannot_reach(c, STATE["a_no"], STATE["b_no"])
+    cannot_reach(srv, c, STATE["a_no"], STATE["b_no"])
     r = c.req("GET", "/basvuru/%d/form" % STATE["b_no"])
     check(r.status == 200, "B's own form: %d" % r.status)
     real_name_absent(r.text, "B's own form")
@@ -233,7 +236,7 @@ def b_password_opens_b_order_only_api(srv):
 def b_password_opens_b_order_only_page(srv):
     """B's mailed password opens B's order only (page pre-application)"""
     c = b_applicant(srv, MEHMET, EVIL_MAIL2)
-    cannot_reach(c, STATE["a_no_mehmet"], STATE["b_no_mehmet"])
+    cannot_reach(srv, c, STATE["a_no_mehmet"], STATE["b_no_mehmet"])
 
 
 # ---- the rightful doors still work ----

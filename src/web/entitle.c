@@ -1,0 +1,87 @@
+/* The applicant session's entitlement to orders (entitle.h). */
+#include "web/entitle.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY "entitled"
+
+/* The {no} of a URL: the n of SD-<n>, digits only; 0 when it is none. */
+static int64_t url_order_no(const char *s)
+{
+	if (!s || !*s || strlen(s) > 15 || strspn(s, "0123456789") != strlen(s))
+		return 0;
+	return (int64_t)strtoll(s, NULL, 10);
+}
+
+nl_err nl_entitle_login(struct nl_req *r, int64_t person_id, int64_t order_no)
+{
+	/* The same person logging in again in this session keeps what he opened
+	 * before; anybody else starts with nothing. */
+	json_t *prev = NULL;
+	if (r->session.present && r->session.s.kind == NL_SESS_PERSON &&
+	    r->session.s.subject_id == person_id && r->session.data)
+		prev = json_incref(json_object_get(r->session.data, KEY));
+	nl_err e = nl_session_login(r, NL_SESS_PERSON, person_id, 0);
+	if (e) {
+		json_decref(prev);
+		return e;
+	}
+	json_t *v;
+	if (order_no <= 0 || json_is_true(prev)) {
+		v = json_true();
+	} else {
+		v = json_is_array(prev) ? json_copy(prev) : json_array();
+		bool have = false;
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+			have = have || json_integer_value(x) == order_no;
+		if (v && !have)
+			json_array_append_new(v, json_integer(order_no));
+	}
+	json_decref(prev);
+	if (!v || json_object_set_new(r->session.data, KEY, v) != 0)
+		return NL_ERR_NOMEM;
+	nl_session_touch_data(r);
+	return NL_OK;
+}
+
+bool nl_entitled_all(const struct nl_req *r)
+{
+	return r->session.present && r->session.s.kind == NL_SESS_PERSON && r->session.data &&
+	       json_is_true(json_object_get(r->session.data, KEY));
+}
+
+bool nl_entitled(const struct nl_req *r, int64_t order_no)
+{
+	if (order_no <= 0 || !r->session.present || r->session.s.kind != NL_SESS_PERSON ||
+	    !r->session.data)
+		return false;
+	json_t *v = json_object_get(r->session.data, KEY);
+	if (json_is_true(v))
+		return true;
+	size_t i;
+	json_t *x;
+	json_array_foreach(v, i, x)
+		if (json_integer_value(x) == order_no)
+			return true;
+	return false;   /* no key at all: nothing is open */
+}
+
+int64_t nl_entitled_first(const struct nl_req *r)
+{
+	json_t *v = r->session.data ? json_object_get(r->session.data, KEY) : NULL;
+	return json_is_array(v) ? (int64_t)json_integer_value(json_array_get(v, 0)) : 0;
+}
+
+bool nl_entitle_route_ok(struct nl_req *r)
+{
+	const char *no = nl_req_param(r, "no");
+	if (!no || nl_entitled(r, url_order_no(no)))
+		return true;
+	/* The same answer as for an order that does not exist: the portal never
+	 * says whose an order is. */
+	nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
+	return false;
+}
