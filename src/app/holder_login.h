@@ -1,6 +1,7 @@
 /* Online İşlemler's doors for certificate holders (SPEC §2):
  *   Şifreli Giriş   T.C. number + the security word chosen on the form
- *                   (argon2id, the newest numbered form version of any order);
+ *                   (argon2id, the newest approved form version of any order,
+ *                   else the newest numbered one: store_esign.h);
  *   E-İmzalı Giriş  a verification code for the purpose "login" whose text is
  *                   signed with a qualified certificate carrying that T.C.
  *                   number (verify_code.h, esign_verify.h).

@@ -273,7 +273,8 @@ nl_err nl_store_holder_secword_hash(nl_conn *c, int64_t person_id, char **hash)
 	nl_err rc = nl_store_query(c, &s,
 		"SELECT fv.security_word_hash FROM form_versions fv JOIN orders o ON o.id = fv.order_id"
 		" WHERE o.person_id = $1 AND fv.version > 0 AND fv.security_word_hash <> ''"
-		" ORDER BY fv.created_at DESC, fv.id DESC LIMIT 1", "i", person_id);
+		" ORDER BY CASE WHEN fv.status = 'approved' THEN 1 ELSE 0 END DESC,"
+		" fv.created_at DESC, fv.id DESC LIMIT 1", "i", person_id);
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);

@@ -101,8 +101,14 @@ nl_err nl_store_econsent_in_force_id(nl_conn *c, int64_t person_id, int64_t *id)
 
 /* ---- Online İşlemler, Şifreli Giriş ---- */
 /* The argon2id hash of the security word the person chose on his newest
- * numbered form version (any order); NL_ERR_NOT_FOUND when he never chose one.
- * *hash is malloc'd: the caller frees it. */
+ * APPROVED form version (e-İmza, e-Onay or a wet signature the RA accepted:
+ * the person himself stands behind it), else on his newest numbered form
+ * version (any order); NL_ERR_NOT_FOUND when he never chose one. Approved
+ * first: anyone holding an access password (which another institution may
+ * have had mailed to itself) can submit a form with a word of his choice,
+ * and it must not replace the word of a person who has an approved form
+ * (docs/applicant.md, "Doors and entitlement"). *hash is malloc'd: the caller
+ * frees it. */
 nl_err nl_store_holder_secword_hash(nl_conn *c, int64_t person_id, char **hash);
 
 #endif

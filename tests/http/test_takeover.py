@@ -108,9 +108,16 @@ def a_registers_and_the_person_fills_the_form(srv):
     # The demo seed's orders are institution A's; Ayşe fills hers in.
     p = flows.applicant(srv, AYSE)
     STATE["a_no"] = int(p.no)
-    r = flows.submit(p, A_MOBILE, email=A_MAIL, registry_no="MEB-7777",
-                     unit="Gizli Birim Şubesi")
-    check(r.status == 303, "A's form: %d %s" % (r.status, r.text[:300]))
+    # Her form, SMS-confirmed, wet-signed and accepted by the RA: approved.
+    flows.fill_and_confirm(p, A_MOBILE, email=A_MAIL, registry_no="MEB-7777",
+                           unit="Gizli Birim Şubesi")
+    flows.choose_wet(p)
+    r = p.req("GET", flows.url(p, "form.pdf"))
+    m = re.search(r'-(NF[A-Z2-7]{12})\.pdf"', r.header("content-disposition") or "")
+    check(r.status == 200 and m, "A's PDF: %d" % r.status)
+    ra = flows.staff(srv, "kayit", "kayit-demo", home="/kayit")
+    r = flows.ra_decide(ra, m.group(1), "kabul")
+    check(r.status == 303, "RA accepts A's form: %d %s" % (r.status, r.text[:300]))
     m = flows.applicant(srv, MEHMET)
     STATE["a_no_mehmet"] = int(m.no)
     STATE["a_person_mail"] = sql(srv, "SELECT email FROM persons WHERE id_number = '%s'" % AYSE)
@@ -237,6 +244,24 @@ def b_password_opens_b_order_only_page(srv):
     """B's mailed password opens B's order only (page pre-application)"""
     c = b_applicant(srv, MEHMET, EVIL_MAIL2)
     cannot_reach(srv, c, STATE["a_no_mehmet"], STATE["b_no_mehmet"])
+
+
+@tap.test
+def b_security_word_does_not_open_online_islemler(srv):
+    """a security word B sets on B's form does not replace the person's approved one"""
+    c = b_applicant(srv, AYSE, EVIL_MAIL)
+    c.no = str(STATE["b_no"])
+    r = flows.submit(c, "5559998877", email=EVIL_MAIL, security_word="Kotu2026kelime",
+                     security_word2="Kotu2026kelime")
+    check(r.status == 303, "B's form: %d %s" % (r.status, r.text[:300]))
+    h = Client(srv)
+    p = h.page("/online-islemler")
+    r = h.req("POST", "/online-islemler", {"csrf": p.csrf, "door": "sifre", "tckn": AYSE,
+                                           "security_word": "Kotu2026kelime"})
+    check(r.status == 401, "B's security word opens Online İşlemler: %d" % r.status)
+    r = h.req("POST", "/online-islemler", {"csrf": p.csrf, "door": "sifre", "tckn": AYSE,
+                                           "security_word": flows.WORD})
+    check(r.status == 303, "the person's own word no longer works: %d" % r.status)
 
 
 # ---- the rightful doors still work ----
