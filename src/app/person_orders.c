@@ -121,3 +121,24 @@ nl_err nl_person_order_display_name(nl_db *db, int64_t person_id, int64_t order_
 	nl_order_clear(&o);
 	return rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
 }
+
+nl_err nl_person_single_institution(nl_db *db, int64_t person_id, int64_t order_no,
+                                    bool *single)
+{
+	*single = false;
+	nl_conn *c;
+	struct nl_order_list l = {0};
+	nl_err rc = nl_db_conn(db, &c);
+	if (rc == NL_OK)
+		rc = nl_store_order_list_person(c, person_id, &l);
+	int64_t inst = -1;
+	for (size_t i = 0; rc == NL_OK && i < l.n; i++)
+		if (l.items[i].order.order_no == order_no)
+			inst = l.items[i].order.institution_id;
+	bool same = inst >= 0;
+	for (size_t i = 0; same && i < l.n; i++)
+		same = l.items[i].order.institution_id == inst;
+	*single = same;
+	nl_order_list_free(&l);
+	return rc;
+}

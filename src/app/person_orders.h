@@ -48,6 +48,14 @@ nl_err nl_person_order(nl_db *db, int64_t person_id, int64_t order_no,
 nl_err nl_person_order_display_name(nl_db *db, int64_t person_id, int64_t order_no,
                                     char *out, size_t size);
 
+/* Whether every order of person_id belongs to the institution of his order
+ * SD-<order_no>: then nothing stored about him came from another institution,
+ * and a session that order's access password opened may see it
+ * (docs/applicant.md, "Doors and entitlement"). false when the order is not
+ * his. */
+nl_err nl_person_single_institution(nl_db *db, int64_t person_id, int64_t order_no,
+                                    bool *single);
+
 /* "AYŞE YILMAZ" of the person, for the page header; "" when unknown. */
 nl_err nl_person_display_name(nl_db *db, int64_t person_id, char *out, size_t size);
 

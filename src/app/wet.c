@@ -13,6 +13,7 @@
 #include "docs/form_pdf.h"
 #include "store/store_audit.h"
 #include "store/store_forms.h"
+#include "store/store_order_contacts.h"
 #include "store/store_orders.h"
 
 static const struct {
@@ -80,8 +81,38 @@ bool nl_wet_code_normalize(const char *in, char out[NL_BARCODE_LEN + 1])
 
 struct pdf_ctx {
 	int64_t person_id, order_no, now;
+	bool stored_identity;
 	struct nl_wet_view *v;
 };
+
+/* For a session that did not prove the person (docs/applicant.md, "Doors and
+ * entitlement"): the name this order's pre-application typed instead of the
+ * stored one, and no birth data (the registration officer compares the
+ * signer's ID card with the stored identity on his own page). */
+static nl_err typed_identity(nl_conn *c, int64_t order_id, struct nl_wet_view *v)
+{
+	struct nl_order_contact oc;
+	nl_err rc = nl_store_order_contact_get(c, order_id, &oc);
+	if (rc == NL_ERR_NOT_FOUND)
+		rc = NL_OK;   /* nothing typed: every name field stays empty */
+	if (rc != NL_OK)
+		return rc;
+	snprintf(v->holder_name, sizeof v->holder_name, "%.120s%s%.120s", oc.given_name,
+	         oc.given_name[0] && oc.surname[0] ? " " : "", oc.surname);
+	struct nl_wet_section *s = v->n_sections ? &v->sections[0] : NULL;
+	for (size_t i = 0; s && i < s->n; i++) {
+		const char *label = s->fields[i].label, *value = NULL;
+		if (!strcmp(label, "Adı"))
+			value = oc.given_name;
+		else if (!strcmp(label, "Soyadı"))
+			value = oc.surname;
+		else if (!strcmp(label, "Doğum Yeri") || !strcmp(label, "Doğum Tarihi"))
+			value = "";
+		if (value)
+			snprintf(s->fields[i].value, sizeof s->fields[i].value, "%s", value);
+	}
+	return NL_OK;
+}
 
 /* Finds or makes the barcode of the person's current version, and fills the
  * view. A concurrent first download (or a code collision, 2^-60) meets the
@@ -131,6 +162,8 @@ static nl_err pdf_tx(nl_conn *c, void *arg)
 	}
 	if (rc == NL_OK)
 		rc = nl_wet_fill_view(c, &o, &f, &b, a->v);
+	if (rc == NL_OK && !a->stored_identity)
+		rc = typed_identity(c, o.id, a->v);
 out:
 	nl_order_clear(&o);
 	nl_form_clear(&f);
@@ -176,12 +209,13 @@ static void address_lines(const char *in, char *out, size_t cap)
 }
 
 nl_err nl_wet_form_pdf(const struct nl_app *app, int64_t person_id, int64_t order_no,
-                       int64_t now, nl_buf *pdf, char code[NL_BARCODE_LEN + 1])
+                       bool stored_identity, int64_t now, nl_buf *pdf,
+                       char code[NL_BARCODE_LEN + 1])
 {
 	struct nl_wet_view *v = calloc(1, sizeof *v);
 	if (!v)
 		return NL_ERR_NOMEM;
-	struct pdf_ctx a = {person_id, order_no, now, v};
+	struct pdf_ctx a = {person_id, order_no, now, stored_identity, v};
 	nl_err rc = nl_store_run_tx(app->db, pdf_tx, &a);
 	if (rc != NL_OK)
 		goto out;

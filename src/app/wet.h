@@ -86,9 +86,13 @@ struct nl_wet_view {
  * is not the person's; NL_ERR_CONFLICT when the current version is not
  * SMS-confirmed (nor approved with a wet signature); NL_ERR_FORBIDDEN when
  * the RA rejected its paper form (a new version is needed). pdf gets the bytes
- * (appended); code (may be NULL) the form's code. */
+ * (appended); code (may be NULL) the form's code. stored_identity: print the
+ * person's stored name and birth data (a session that proved the person);
+ * false prints the name this order's pre-application typed and no birth data
+ * (an access password's session: docs/applicant.md, "Doors and entitlement"). */
 nl_err nl_wet_form_pdf(const struct nl_app *app, int64_t person_id, int64_t order_no,
-                       int64_t now, nl_buf *pdf, char code[NL_BARCODE_LEN + 1]);
+                       bool stored_identity, int64_t now, nl_buf *pdf,
+                       char code[NL_BARCODE_LEN + 1]);
 
 /* Whether the RA rejected the paper form of version form_version_id; when
  * so, reason gets the officer's reason (cap bytes, NUL-terminated). For the

@@ -1,6 +1,8 @@
 /* The applicant session's entitlement to orders (entitle.h). */
 #include "web/entitle.h"
 
+#include "app/person_orders.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +69,17 @@ bool nl_entitled(const struct nl_req *r, int64_t order_no)
 		if (json_integer_value(x) == order_no)
 			return true;
 	return false;   /* no key at all: nothing is open */
+}
+
+bool nl_entitled_identity(struct nl_req *r, int64_t order_no)
+{
+	if (nl_entitled_all(r))
+		return true;
+	bool single = false;
+	return nl_entitled(r, order_no) &&
+	       nl_person_single_institution(r->srv->db, r->session.s.subject_id, order_no,
+	                                    &single) == NL_OK &&
+	       single;
 }
 
 int64_t nl_entitled_first(const struct nl_req *r)

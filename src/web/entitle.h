@@ -32,6 +32,11 @@ bool nl_entitled(const struct nl_req *r, int64_t order_no);
 /* Whether it proved the person (all orders; his stored identity may show). */
 bool nl_entitled_all(const struct nl_req *r);
 
+/* Whether pages of order_no may show what is stored about the person (his
+ * name and birth data): the session proved the person, or every order of his
+ * is of order_no's institution (nothing stored came from another one). */
+bool nl_entitled_identity(struct nl_req *r, int64_t order_no);
+
 /* The first order number the session is entitled to by a password; 0 when
  * it proved the person or has none. */
 int64_t nl_entitled_first(const struct nl_req *r);

@@ -66,7 +66,7 @@ static json_t *person_page(struct nl_req *r, const char *title)
 	}
 	/* The stored name only to a session that proved the person; an access
 	 * password shows the name its institution typed (web/entitle.h). */
-	nl_err e = nl_entitled_all(r)
+	nl_err e = nl_entitled_identity(r, nl_entitled_first(r))
 	         ? nl_person_display_name(r->srv->db, r->session.s.subject_id, name, sizeof name)
 	         : nl_person_order_display_name(r->srv->db, r->session.s.subject_id,
 	                                        nl_entitled_first(r), name, sizeof name);

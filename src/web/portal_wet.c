@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "app/wet.h"
+#include "web/entitle.h"
 #include "web/handlers.h"
 #include "web/pages.h"
 
@@ -22,7 +23,9 @@ void nl_h_wet_form_pdf(struct nl_req *r)
 	}
 	nl_buf pdf = NL_BUF_INIT;
 	char code[NL_BARCODE_LEN + 1];
-	e = nl_wet_form_pdf(r->srv->app, r->session.s.subject_id, no, r->now, &pdf, code);
+	e = nl_wet_form_pdf(r->srv->app, r->session.s.subject_id, no, nl_entitled_identity(r, no),
+	                    r->now,
+	                    &pdf, code);
 	if (e == NL_OK) {
 		char disposition[96];
 		snprintf(disposition, sizeof disposition,

@@ -33,7 +33,7 @@ bool nl_wz_load(struct nl_req *r, struct nl_form_view *v, int64_t *order_no)
 	nl_err e = nl_req_param_id(r, "no", order_no);
 	if (e == NL_OK)
 		e = nl_form_load(r->srv->db, nl_wz_person(r), *order_no, v);
-	if (e == NL_OK && !nl_entitled_all(r))
+	if (e == NL_OK && !nl_entitled_identity(r, *order_no))
 		e = hide_identity(v);
 	if (e == NL_ERR_NOT_FOUND) {
 		nl_resp_error(r, e, "%s", "This application was not found.");

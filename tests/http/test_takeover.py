@@ -21,6 +21,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -251,9 +252,9 @@ def b_security_word_does_not_open_online_islemler(srv):
     """a security word B sets on B's form does not replace the person's approved one"""
     c = b_applicant(srv, AYSE, EVIL_MAIL)
     c.no = str(STATE["b_no"])
-    r = flows.submit(c, "5559998877", email=EVIL_MAIL, security_word="Kotu2026kelime",
-                     security_word2="Kotu2026kelime")
-    check(r.status == 303, "B's form: %d %s" % (r.status, r.text[:300]))
+    flows.fill_and_confirm(c, "5559998877", email=EVIL_MAIL, security_word="Kotu2026kelime",
+                           security_word2="Kotu2026kelime")
+    STATE["b_client"] = c
     h = Client(srv)
     p = h.page("/online-islemler")
     r = h.req("POST", "/online-islemler", {"csrf": p.csrf, "door": "sifre", "tckn": AYSE,
@@ -262,6 +263,23 @@ def b_security_word_does_not_open_online_islemler(srv):
     r = h.req("POST", "/online-islemler", {"csrf": p.csrf, "door": "sifre", "tckn": AYSE,
                                            "security_word": flows.WORD})
     check(r.status == 303, "the person's own word no longer works: %d" % r.status)
+
+
+@tap.test
+def b_pdf_prints_only_what_b_sent(srv):
+    """the wet-signature PDF of B's order prints B's typed name, no stored identity"""
+    c = STATE["b_client"]
+    flows.choose_wet(c)
+    r = c.req("GET", flows.url(c, "form.pdf"))
+    check(r.status == 200 and r.body.startswith(b"%PDF"), "B's PDF: %d" % r.status)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(r.body)
+        f.flush()
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True,
+                              check=True).stdout.decode("utf-8")
+    check("Sahte" in text, "B's typed name not on B's PDF")
+    for word in ("YILMAZ", "AYŞE", "İSTANBUL", "1985"):
+        check(word not in text, "B's PDF shows the stored %r" % word)
 
 
 # ---- the rightful doors still work ----

@@ -84,7 +84,7 @@ static void next_version(struct fx *f, struct world *w, const char *unit, bool c
 static void pdf_code(struct world *w, int64_t person, nl_err want, char code[NL_BARCODE_LEN + 1])
 {
 	nl_buf pdf = NL_BUF_INIT;
-	assert_int_equal(nl_wet_form_pdf(&w->app, person, w->order_no, 600, &pdf, code), want);
+	assert_int_equal(nl_wet_form_pdf(&w->app, person, w->order_no, true, 600, &pdf, code), want);
 	if (want == NL_OK) {
 		assert_true(pdf.len > 5000);
 		assert_memory_equal(pdf.data, "%PDF-", 5);
