@@ -11,6 +11,7 @@
 #include "core/money.h"
 #include "store/store_audit.h"
 #include "store/store_forms.h"
+#include "store/store_order_contacts.h"
 #include "store/store_orders.h"
 #include "store/store_outbox.h"
 
@@ -248,6 +249,16 @@ static nl_err notify_paid(nl_conn *c, const struct nl_order *o, int64_t amount,
 	snprintf(subject, sizeof subject, "Ödemeniz alındı (%s)", order_no);
 	const char *status = nl_order_status_label_tr(to);
 	const char *email = p.email, *mobile = p.mobile, *channel = NULL;
+	/* The pre-application's e-mail is this order's (docs/applicant.md,
+	 * "Doors and entitlement"); the person's record is for orders without one. */
+	struct nl_order_contact oc;
+	e = nl_store_order_contact_get(c, o->id, &oc);
+	if (e == NL_OK) {
+		email = oc.email;
+		mobile = oc.mobile;
+	} else if (e != NL_ERR_NOT_FOUND) {
+		goto out;
+	}
 	e = nl_store_form_current(c, o->id, &f);
 	if (e == NL_OK) {
 		channel = f.info_channel;

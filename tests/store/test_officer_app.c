@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/cancel.h"
+#include "app/login_person.h"
 #include "app/notify_access.h"
 #include "app/officer_orders.h"
 #include "app/preapply.h"
@@ -394,6 +395,80 @@ static void test_concurrent_same_person(void **state)
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox"), 1);
 }
 
+/* Issue 10 item 1 (docs/applicant.md, "Doors and entitlement"): another
+ * institution's pre-application of a known person with a made-up name and its
+ * own e-mail sees only what it sent (detail, list, name search), leaves the
+ * person's contact data alone, and its mailed password opens its own order
+ * only (the form door reports which order). */
+static void test_other_institution_learns_nothing(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup(f, &w);
+	struct nl_preapply_input a = person("10000000146");
+	struct nl_preapply_result ra, rb;
+	assert_int_equal(nl_preapply_one(&w.ctx, &a, &ra), NL_OK);
+	struct nl_preapply_ctx other = w.ctx;
+	other.institution_id = w.other;
+	other.actor = "api:token:9";
+	struct nl_preapply_input b = person("10000000146");
+	b.given_name = "Sahte";
+	b.surname = "İsim";
+	b.email = "kotu@evil.example";
+	b.mobile = "0555 999 88 77";
+	assert_int_equal(nl_preapply_one(&other, &b, &rb), NL_OK);
+	assert_int_equal(rb.person_id, ra.person_id);
+
+	/* B's view: only B's data */
+	struct nl_officer_order o;
+	assert_int_equal(nl_officer_order(f->db, w.other, rb.order_no, &o), NL_OK);
+	assert_string_equal(o.given_name, "Sahte");
+	assert_string_equal(o.surname, "İsim");
+	assert_string_equal(o.email, "kotu@evil.example");
+	assert_string_equal(o.mobile, "5559998877");
+	struct nl_officer_order_list l = {0};
+	assert_int_equal(nl_officer_orders(f->db, w.other, "", 50, 0, &l), NL_OK);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.items[0].given_name, "Sahte");
+	nl_officer_order_list_free(&l);
+	assert_int_equal(nl_officer_orders(f->db, w.other, "Çelik", 50, 0, &l), NL_OK);
+	assert_int_equal(l.n, 0);
+	nl_officer_order_list_free(&l);
+	/* A's view and the person's contact data: unchanged */
+	assert_int_equal(nl_officer_order(f->db, w.inst, ra.order_no, &o), NL_OK);
+	assert_string_equal(o.given_name, "Işıl");
+	assert_string_equal(o.email, "isil@example.org");
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM persons WHERE email = 'isil@example.org'"
+	                           " AND mobile = '5321234567' AND given_name = 'Işıl'"), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE recipient ="
+	                           " 'kotu@evil.example'"), 1);
+
+	/* B's mailed password logs in to B's order, not A's */
+	struct nl_outbox_list ml = {0};
+	struct nl_outbox_filter flt = {.channel = NL_OUTBOX_MAIL};
+	assert_int_equal(nl_outbox_list(f->db, &flt, &ml), NL_OK);
+	char password[NL_ACCESS_PASSWORD_LEN + 1] = "";
+	for (size_t i = 0; i < ml.n; i++) {
+		const char *pw = strstr(ml.items[i].body_text, "erişim parolası: ");
+		if (pw && !strcmp(ml.items[i].recipient, "kotu@evil.example")) {
+			memcpy(password, pw + strlen("erişim parolası: "), NL_ACCESS_PASSWORD_LEN);
+			password[NL_ACCESS_PASSWORD_LEN] = '\0';
+		}
+	}
+	nl_outbox_list_free(&ml);
+	assert_int_equal(strlen(password), NL_ACCESS_PASSWORD_LEN);
+	struct nl_throttle_policy pol;
+	nl_throttle_policy_from_config(&cfg, &pol);
+	struct nl_login_form_input li = {
+		.id_number = "10000000146", .password = password, .client_addr = "192.0.2.9",
+		.now = 2000,
+	};
+	struct nl_login_result lr;
+	assert_int_equal(nl_login_person_form(f->db, &pol, &li, &lr), NL_OK);
+	assert_int_equal(lr.person_id, ra.person_id);
+	assert_int_equal(lr.order_no, rb.order_no);
+}
+
 int main(void)
 {
 	static const struct fx_test tests[] = {
@@ -404,6 +479,7 @@ int main(void)
 		FX_TEST(test_tokens),
 		FX_TEST(test_login),
 		FX_TEST(test_concurrent_same_person),
+		FX_TEST(test_other_institution_learns_nothing),
 	};
 	return fx_main("officer_app", tests, sizeof tests / sizeof tests[0]);
 }
