@@ -3,11 +3,12 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cli_conf.h"
 #include "cmd/cli_db.h"
 #include "store/store_audit.h"
 
 static const char usage[] =
-	"usage: nitelik audit verify [--db URL]\n"
+	"usage: nitelik audit verify [common options]\n"
 	"  Recomputes the audit trail's hash chain. Exit 0: intact; 1: a record was\n"
 	"  changed, inserted or deleted (the first bad one is named) or the database\n"
 	"  could not be read.\n";
@@ -16,10 +17,10 @@ int nl_cli_audit(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "verify") != 0) {
 		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(usage, stdout);
+			nl_cli_help(stdout, usage);
 			return 0;
 		}
-		fputs(usage, stderr);
+		nl_cli_help(stderr, usage);
 		return 2;
 	}
 	nl_db *db;

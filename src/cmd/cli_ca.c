@@ -1,16 +1,6 @@
-/* nitelik ca — set up and run the CA:
- *   ca init --data DIR [--base-url URL] [--key-type p384|rsa3072|rsa4096]
- *           [--ocsp-key-type p256|p384] [--pkcs11-module PATH --token LABEL --pin-file F
- *           | --key-file-demo]
- *   ca crl --data DIR [--db URL] [--hours N]        publish a full CRL now
- *   ca crl-tick --data DIR [--db URL]              renew the CRL if it is due (the worker)
- *   ca ocsp-refresh --data DIR [--db URL]          pre-sign OCSP responses that are due
- *   ca ocsp-answer --data DIR --in REQ --out RESP  answer one DER OCSP request (tests)
- *   ca revoke-issuing --data DIR                   revoke the issuing CA (root CRL)
- *   ca root-crl --data DIR                         re-sign the root CRL for a year
- *   ca ping --data DIR [--wait SECONDS]            is the signer up and signing? (scripts)
- *   ca backup --data DIR --out FILE                encrypted copy of the CA token (cli_ca_backup.c)
- *   ca restore --data DIR --in FILE                put such a copy back */
+/* nitelik ca — set up and run the CA (the usage below lists every verb). The
+ * CA lives in the data folder: --data DIR or the configuration's
+ * storage.data_dir (cli_conf.h). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,18 +8,57 @@
 #include <time.h>
 
 #include "cmd/cli.h"
+#include "cmd/cli_conf.h"
 #include "cmd/cli_pki.h"
 #include "signer/ca_ops.h"
 #include "store/migrate.h"
 
-nl_err nl_cli_pki_open_db(const char *dir, const char *url, nl_db **db)
+static const char usage[] =
+	"usage: nitelik ca init [--base-url URL] [--key-type p384|rsa3072|rsa4096]\n"
+	"                       [--ocsp-key-type p256|p384|rsa3072|rsa4096]\n"
+	"                       [--pkcs11-module PATH --token LABEL --pin-file F | --key-file-demo]\n"
+	"       nitelik ca crl [--hours N]      publish a full CRL now (valid N hours, default 24)\n"
+	"       nitelik ca crl-tick             renew the CRL if it is due (what the worker does)\n"
+	"       nitelik ca ocsp-refresh         pre-sign the OCSP responses that are due\n"
+	"       nitelik ca ocsp-answer --in REQ --out RESP   answer one DER OCSP request\n"
+	"       nitelik ca revoke-issuing       revoke the issuing CA (root CRL)\n"
+	"       nitelik ca root-crl             re-sign the root CRL for a year\n"
+	"       nitelik ca ping [--wait SECONDS]   is the signer up and signing?\n"
+	"       nitelik ca backup --out FILE [--passphrase-file P]   encrypted copy of the CA token\n"
+	"       nitelik ca restore --in FILE [--passphrase-file P] [--force]\n"
+	"  The CA is in the data folder (--data DIR or the configuration's data_dir).\n"
+	"  init: --base-url defaults to the configuration's server.base_url; without\n"
+	"  --pkcs11-module the keys are made on a SoftHSM2 token in the data folder.\n";
+
+/* Parses argv[1..]: the common options, --help, and with own (may be NULL)
+ * the verb's own. Returns -1 to go on, else the exit status. own returns 1
+ * when it took argv[*i] (moving *i past a value), 0 when not, 2 for a bad
+ * value. */
+static int parse(int argc, char **argv, int (*own)(void *, int, char **, int *), void *ctx)
 {
-	char def[700];
-	if (!url) url = getenv("NITELIK_DB");
-	if (!url || !*url) {
-		snprintf(def, sizeof def, "sqlite:%s/nitelik.db", dir);
-		url = def;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			nl_cli_help(stdout, usage);
+			return 0;
+		}
+		enum nl_cli_opt_result r = nl_cli_common_opt(argc, argv, &i);
+		if (r == NL_CLI_OPT_EXIT)
+			return 0;
+		if (r == NL_CLI_OPT_TAKEN)
+			continue;
+		int k = r == NL_CLI_OPT_BAD ? 2 : own ? own(ctx, argc, argv, &i) : 0;
+		if (k == 1)
+			continue;
+		if (k == 0)
+			fprintf(stderr, "nitelik ca %s: unexpected argument '%s'\n", argv[0], argv[i]);
+		nl_cli_help(stderr, usage);
+		return 2;
 	}
+	return -1;
+}
+
+nl_err nl_cli_pki_open_db(const char *url, nl_db **db)
+{
 	nl_err rc = nl_db_open(db, url);
 	if (rc) return rc;
 	if ((rc = nl_store_migrate(*db))) {
@@ -52,7 +81,7 @@ nl_err nl_cli_open_ca(const struct nl_cli_ca_opts *o, nl_db **db, struct nl_ca *
 		fprintf(stderr, "nitelik: the signer is not running (start `nitelik-signer --demo --data %s`, docs/ca.md)\n", o->dir);
 		goto fail;
 	}
-	if ((rc = nl_cli_pki_open_db(o->dir, o->db, db))) {
+	if ((rc = nl_cli_pki_open_db(o->db, db))) {
 		fprintf(stderr, "nitelik: cannot open the database: %s\n", nl_err_code(rc));
 		goto fail;
 	}
@@ -65,6 +94,17 @@ fail:
 	return rc;
 }
 
+int nl_cli_ca_config(const char *cmd, struct nl_cli_ca_opts *o)
+{
+	const struct nl_config *cfg;
+	int st = nl_cli_config(cmd, true, &cfg);
+	if (st == 0) {
+		o->dir = cfg->data_dir;
+		o->db = cfg->database;
+	}
+	return st;
+}
+
 void nl_cli_close_ca(nl_db *db, struct nl_ca *ca, nl_signer *sg)
 {
 	nl_signer_close(sg);
@@ -72,23 +112,53 @@ void nl_cli_close_ca(nl_db *db, struct nl_ca *ca, nl_signer *sg)
 	if (db) nl_db_close(db);
 }
 
+static int init_opt(void *ctx, int argc, char **argv, int *i)
+{
+	struct nl_ca_init_opts *o = ctx;
+	const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	if (!strcmp(a, "--key-file-demo")) {
+		o->key_file_demo = true;
+		return 1;
+	}
+	const char **dst = NULL;
+	if (!strcmp(a, "--base-url")) dst = &o->base_url;
+	else if (!strcmp(a, "--pkcs11-module")) dst = &o->pkcs11_module;
+	else if (!strcmp(a, "--token")) dst = &o->token;
+	else if (!strcmp(a, "--pin-file")) dst = &o->pin_file;
+	else if (strcmp(a, "--key-type") && strcmp(a, "--ocsp-key-type")) return 0;
+	if (!v) {
+		fprintf(stderr, "nitelik ca init: %s needs a value\n", a);
+		return 2;
+	}
+	++*i;
+	if (dst) {
+		*dst = v;
+		return 1;
+	}
+	if (!strcmp(a, "--key-type")) {
+		o->key_type = nl_key_type_parse(v);
+		return o->key_type && o->key_type != NL_KEY_P256 ? 1 : 2;
+	}
+	o->ocsp_key_type = nl_key_type_parse(v);
+	return o->ocsp_key_type ? 1 : 2;
+}
+
 static int ca_init(int argc, char **argv)
 {
 	struct nl_ca_init_opts o = {0};
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--data") && v) { o.dir = v; i++; }
-		else if (!strcmp(a, "--base-url") && v) { o.base_url = v; i++; }
-		else if (!strcmp(a, "--key-type") && v) { o.key_type = nl_key_type_parse(v); i++; if (!o.key_type || o.key_type == NL_KEY_P256) goto usage; }
-		else if (!strcmp(a, "--ocsp-key-type") && v) { o.ocsp_key_type = nl_key_type_parse(v); i++; if (!o.ocsp_key_type) goto usage; }
-		else if (!strcmp(a, "--pkcs11-module") && v) { o.pkcs11_module = v; i++; }
-		else if (!strcmp(a, "--token") && v) { o.token = v; i++; }
-		else if (!strcmp(a, "--pin-file") && v) { o.pin_file = v; i++; }
-		else if (!strcmp(a, "--key-file-demo")) o.key_file_demo = true;
-		else goto usage;
+	const struct nl_config *cfg;
+	int st = parse(argc, argv, init_opt, &o);
+	if (st >= 0)
+		return st;
+	if ((o.pkcs11_module && (!o.pin_file || !o.token)) || (o.pkcs11_module && o.key_file_demo)) {
+		nl_cli_help(stderr, usage);
+		return 2;
 	}
-	if (!o.dir || (o.pkcs11_module && (!o.pin_file || !o.token)) || (o.pkcs11_module && o.key_file_demo))
-		goto usage;
+	if ((st = nl_cli_config("ca init", true, &cfg)))
+		return st;
+	o.dir = cfg->data_dir;
+	if (!o.base_url && nl_cli_g.config_read)
+		o.base_url = cfg->base_url;
 	nl_buf log = NL_BUF_INIT;
 	/* Token set-up and key generation write the token: a Ctrl-C midway would
 	 * leave it half made. The signal takes effect once they are done. */
@@ -106,28 +176,43 @@ static int ca_init(int argc, char **argv)
 	}
 	printf("CA ready in %s; start the signer with: nitelik-signer --demo --data %s\n", o.dir, o.dir);
 	return 0;
-usage:
-	fprintf(stderr, "usage: nitelik ca init --data DIR [--base-url URL] [--key-type p384|rsa3072|rsa4096]\n"
-	                "         [--ocsp-key-type p256|p384|rsa3072|rsa4096]\n"
-	                "         [--pkcs11-module PATH --token LABEL --pin-file F | --key-file-demo]\n");
-	return 2;
+}
+
+struct run_opts {
+	const char *in, *out;
+	int64_t hours;
+};
+
+static int run_opt(void *ctx, int argc, char **argv, int *i)
+{
+	struct run_opts *r = ctx;
+	const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	bool answer = !strcmp(argv[0], "ocsp-answer"), crl = !strcmp(argv[0], "crl");
+	if (!((answer && (!strcmp(a, "--in") || !strcmp(a, "--out"))) || (crl && !strcmp(a, "--hours"))))
+		return 0;
+	if (!v) {
+		fprintf(stderr, "nitelik ca %s: %s needs a value\n", argv[0], a);
+		return 2;
+	}
+	++*i;
+	if (!strcmp(a, "--in")) r->in = v;
+	else if (!strcmp(a, "--out")) r->out = v;
+	else if ((r->hours = atoll(v)) < 1 || r->hours > 24 * 31) return 2;
+	return 1;
 }
 
 static int ca_run(int argc, char **argv, const char *what)
 {
-	struct nl_cli_ca_opts o = {0};
-	int64_t hours = 24, n = 0;
-	const char *in = NULL, *outp = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--data") && v) { o.dir = v; i++; }
-		else if (!strcmp(a, "--db") && v) { o.db = v; i++; }
-		else if (!strcmp(a, "--in") && v) { in = v; i++; }
-		else if (!strcmp(a, "--out") && v) { outp = v; i++; }
-		else if (!strcmp(a, "--hours") && v) { hours = atoll(v); i++; if (hours < 1 || hours > 24 * 31) goto usage; }
-		else goto usage;
-	}
-	if (!o.dir) goto usage;
+	struct run_opts r = {.hours = 24};
+	int64_t n = 0;
+	int st = parse(argc, argv, run_opt, &r);
+	if (st >= 0)
+		return st;
+	int64_t hours = r.hours;
+	const char *in = r.in, *outp = r.out;
+	struct nl_cli_ca_opts o;
+	if ((st = nl_cli_ca_config(what, &o)))
+		return st;
 	nl_db *db = NULL;
 	struct nl_ca *ca = NULL;
 	nl_signer *sg = NULL;
@@ -158,20 +243,19 @@ static int ca_run(int argc, char **argv, const char *what)
 	nl_cli_close_ca(db, ca, sg);
 	if (rc) fprintf(stderr, "nitelik ca %s: %s\n", what, nl_err_code(rc));
 	return rc ? 1 : 0;
-usage:
-	fprintf(stderr, "usage: nitelik ca %s --data DIR [--db URL]%s\n", what,
-	        strcmp(what, "crl") ? "" : " [--hours N]");
-	return 2;
 }
 
 static int ca_root_crl(int argc, char **argv, bool revoke)
 {
-	if (argc != 3 || strcmp(argv[1], "--data")) {
-		fprintf(stderr, "usage: nitelik ca %s --data DIR\n", argv[0]);
-		return 2;
-	}
+	const struct nl_config *cfg;
+	int st = parse(argc, argv, NULL, NULL);
+	if (st >= 0)
+		return st;
+	if ((st = nl_cli_config(argv[0], true, &cfg)))
+		return st;
 	nl_buf log = NL_BUF_INIT;
-	nl_err rc = revoke ? nl_ca_revoke_issuing(argv[2], &log) : nl_ca_renew_root_crl(argv[2], &log);
+	nl_err rc = revoke ? nl_ca_revoke_issuing(cfg->data_dir, &log)
+	                   : nl_ca_renew_root_crl(cfg->data_dir, &log);
 	fputs(log.data ? log.data : "", stdout);
 	nl_buf_free(&log);
 	if (rc) fprintf(stderr, "nitelik ca %s: %s\n", argv[0], nl_err_code(rc));
@@ -227,7 +311,13 @@ int nl_cli_ca(int argc, char **argv)
 	if (argc >= 2 && (!strcmp(argv[1], "crl") || !strcmp(argv[1], "crl-tick") ||
 	                  !strcmp(argv[1], "ocsp-refresh") || !strcmp(argv[1], "ocsp-answer")))
 		return ca_run(argc - 1, argv + 1, argv[1]);
-	fprintf(stderr, "usage: nitelik ca init|crl|crl-tick|ocsp-refresh|ocsp-answer|revoke-issuing|root-crl"
-	                "|ping|backup|restore --data DIR ...\n");
+	int i = 1;
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		nl_cli_help(stdout, usage);
+		return 0;
+	}
+	if (argc >= 2 && nl_cli_common_opt(argc, argv, &i) == NL_CLI_OPT_EXIT)
+		return 0;
+	nl_cli_help(stderr, usage);
 	return 2;
 }

@@ -1,20 +1,26 @@
-/* nitelik cert — certificates, for operators and tests:
- *   cert issue   --data DIR --csr F --given G --surname S (--tckn N | --passport CC-NO)
- *                [--cn CN] [--email E] [--publish] [--days N] [--renew SERIAL] [--out F]
- *   cert show    --data DIR SERIAL [--pem]
- *   cert revoke  --data DIR SERIAL --reason keyCompromise|superseded|...
- *   cert suspend --data DIR SERIAL
- *   cert release --data DIR SERIAL
- *   cert search  --data DIR TEXT          the public directory
- * Every command takes --db URL (default sqlite:DIR/nitelik.db). */
+/* nitelik cert — certificates, for operators and tests (the usage below lists
+ * every verb). The CA is in the data folder (--data DIR or the configuration's
+ * data_dir, cli_conf.h); show and search print JSON with --json. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cmd/cli.h"
+#include "cmd/cli_conf.h"
 #include "cmd/cli_pki.h"
 #include "pki/crl.h"
+
+static const char usage[] =
+	"usage: nitelik cert issue --csr F --given G --surname S (--tckn N | --passport CC-NO)\n"
+	"                          [--cn CN] [--email E] [--publish] [--days N] [--renew SERIAL] [--out F]\n"
+	"       nitelik cert show SERIAL [--pem]\n"
+	"       nitelik cert suspend|release SERIAL\n"
+	"       nitelik cert revoke SERIAL --reason keyCompromise|affiliationChanged|superseded|\n"
+	"                          cessationOfOperation|privilegeWithdrawn|unspecified\n"
+	"       nitelik cert search TEXT       the public directory (at most 50)\n"
+	"  The CA is in the data folder (--data DIR or the configuration's data_dir);\n"
+	"  issue needs the signer running. show and search print JSON with --json.\n";
 
 struct args {
 	struct nl_cli_ca_opts o;
@@ -23,16 +29,23 @@ struct args {
 	int64_t days;
 };
 
-static bool parse(int argc, char **argv, struct args *a)
+/* -1 to go on, else the exit status (0 after --help or --version). */
+static int parse(int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof *a);
 	a->days = 730;
 	for (int i = 1; i < argc; i++) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		const char **dst = NULL;
-		if (!strcmp(k, "--data")) dst = &a->o.dir;
-		else if (!strcmp(k, "--db")) dst = &a->o.db;
-		else if (!strcmp(k, "--csr")) dst = &a->csr;
+		if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
+			nl_cli_help(stdout, usage);
+			return 0;
+		}
+		enum nl_cli_opt_result r = nl_cli_common_opt(argc, argv, &i);
+		if (r == NL_CLI_OPT_EXIT) return 0;
+		if (r == NL_CLI_OPT_BAD) return 2;
+		if (r == NL_CLI_OPT_TAKEN) continue;
+		if (!strcmp(k, "--csr")) dst = &a->csr;
 		else if (!strcmp(k, "--given")) dst = &a->given;
 		else if (!strcmp(k, "--surname")) dst = &a->surname;
 		else if (!strcmp(k, "--tckn")) dst = &a->tckn;
@@ -44,14 +57,14 @@ static bool parse(int argc, char **argv, struct args *a)
 		else if (!strcmp(k, "--renew")) dst = &a->renew;
 		else if (!strcmp(k, "--publish")) { a->publish = true; continue; }
 		else if (!strcmp(k, "--pem")) { a->pem = true; continue; }
-		else if (!strcmp(k, "--days") && v) { a->days = atoll(v); i++; if (a->days < 1 || a->days > 7300) return false; continue; }
+		else if (!strcmp(k, "--days") && v) { a->days = atoll(v); i++; if (a->days < 1 || a->days > 7300) return 2; continue; }
 		else if (k[0] != '-' && !a->pos) { a->pos = k; continue; }
-		else return false;
-		if (!v) return false;
+		else return 2;
+		if (!v) return 2;
 		*dst = v;
 		i++;
 	}
-	return a->o.dir != NULL;
+	return -1;
 }
 
 static int issue(struct args *a, nl_db *db, struct nl_ca *ca, nl_signer *sg)
@@ -108,6 +121,28 @@ static const char *utc(int64_t t, char out[32])
 	return out;
 }
 
+static json_t *row_json(const struct nl_cert_row *r, bool pem)
+{
+	json_t *o = json_pack("{ss ss ss sI sI sb}", "serial", r->serial, "subject", r->subject,
+	                      "status", r->status, "not_before", (json_int_t)r->not_before,
+	                      "not_after", (json_int_t)r->not_after, "published", r->publish);
+	if (o && strcmp(r->status, "good")) {
+		json_object_set_new(o, "reason", json_string(nl_crl_reason_name(r->reason)));
+		json_object_set_new(o, "revoked_at", json_integer(r->revoked_at));
+	}
+	nl_buf text = NL_BUF_INIT;
+	if (o && pem && !nl_pki_der_to_pem(r->der, r->der_len, &text))
+		json_object_set_new(o, "pem", json_string(text.data));
+	nl_buf_free(&text);
+	return o;
+}
+
+/* --json search: the rows go into this array. */
+static nl_err add_row(void *ctx, const struct nl_cert_row *r)
+{
+	return json_array_append_new(ctx, row_json(r, false)) ? NL_ERR_NOMEM : NL_OK;
+}
+
 static nl_err print_row(void *ctx, const struct nl_cert_row *r)
 {
 	bool pem = ctx != NULL;
@@ -130,7 +165,19 @@ int nl_cli_cert(int argc, char **argv)
 {
 	struct args a;
 	const char *cmd = argc >= 2 ? argv[1] : "";
-	if (argc < 2 || !parse(argc - 1, argv + 1, &a)) goto usage;
+	int st = argc < 2 ? 2 : parse(argc - 1, argv + 1, &a);
+	if (argc >= 2 && cmd[0] == '-') {
+		int i = 1;   /* no verb: only --help or --version */
+		if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+			nl_cli_help(stdout, usage);
+			return 0;
+		}
+		if (nl_cli_common_opt(argc, argv, &i) == NL_CLI_OPT_EXIT)
+			return 0;
+		goto usage;
+	}
+	if (st == 0) return 0;
+	if (st > 0) goto usage;
 	bool is_issue = !strcmp(cmd, "issue");
 	if (is_issue && (!a.csr || !a.given || !a.surname || !a.tckn == !a.passport)) goto usage;
 	if (!is_issue && !a.pos) goto usage;
@@ -139,13 +186,14 @@ int nl_cli_cert(int argc, char **argv)
 	nl_signer *sg = NULL;
 	nl_err rc = NL_OK;
 	int status = 1;
+	if ((st = nl_cli_ca_config(cmd, &a.o))) return st;
 	if (is_issue) {
 		if (nl_cli_open_ca(&a.o, &db, &ca, &sg)) return 1;
 		status = issue(&a, db, ca, sg);
 		nl_cli_close_ca(db, ca, sg);
 		return status;
 	}
-	if ((rc = nl_cli_pki_open_db(a.o.dir, a.o.db, &db))) {
+	if ((rc = nl_cli_pki_open_db(a.o.db, &db))) {
 		fprintf(stderr, "nitelik cert: cannot open the database: %s\n", nl_err_code(rc));
 		return 1;
 	}
@@ -154,11 +202,21 @@ int nl_cli_cert(int argc, char **argv)
 	if (!strcmp(cmd, "show")) {
 		struct nl_cert_row r;
 		if (!(rc = nl_db_conn(db, &c)) && !(rc = nl_store_cert_get(c, a.pos, &r))) {
-			print_row(a.pem ? &a : NULL, &r);
+			if (nl_cli_g.json)
+				rc = nl_cli_print_json(row_json(&r, a.pem)) ? NL_ERR_IO : NL_OK;
+			else
+				print_row(a.pem ? &a : NULL, &r);
 			nl_cert_row_clear(&r);
 		}
 	} else if (!strcmp(cmd, "search")) {
-		if (!(rc = nl_db_conn(db, &c))) rc = nl_store_cert_search(c, a.pos, 50, print_row, NULL);
+		json_t *all = nl_cli_g.json ? json_array() : NULL;
+		if (!(rc = nl_db_conn(db, &c)))
+			rc = all ? nl_store_cert_search(c, a.pos, 50, add_row, all)
+			         : nl_store_cert_search(c, a.pos, 50, print_row, NULL);
+		if (all && !rc)
+			rc = nl_cli_print_json(all) ? NL_ERR_IO : NL_OK;
+		else
+			json_decref(all);
 	} else if (!strcmp(cmd, "revoke")) {
 		int reason = a.reason ? nl_crl_reason_parse(a.reason) : 0;
 		rc = reason < 0 ? NL_ERR_INVALID : nl_store_cert_revoke(db, a.pos, reason, now, "cli:operator", a.reason);
@@ -175,13 +233,6 @@ int nl_cli_cert(int argc, char **argv)
 	else status = 0;
 	return status;
 usage:
-	fprintf(stderr,
-		"usage: nitelik cert issue --data DIR --csr F --given G --surname S (--tckn N | --passport CC-NO)\n"
-		"                          [--cn CN] [--email E] [--publish] [--days N] [--renew SERIAL] [--out F]\n"
-		"       nitelik cert show|suspend|release --data DIR SERIAL [--pem]\n"
-		"       nitelik cert revoke --data DIR SERIAL --reason keyCompromise|affiliationChanged|superseded|\n"
-		"                          cessationOfOperation|privilegeWithdrawn|unspecified\n"
-		"       nitelik cert search --data DIR TEXT\n"
-		"All take --db URL (default sqlite:DIR/nitelik.db).\n");
+	nl_cli_help(stderr, usage);
 	return 2;
 }

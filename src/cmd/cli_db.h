@@ -1,14 +1,14 @@
-/* Shared by the subcommands that open the database: `--db URL` or NITELIK_DB. */
+/* Shared by the subcommands that take no options of their own (migrate, audit). */
 #ifndef NL_CMD_CLI_DB_H
 #define NL_CMD_CLI_DB_H
 
 #include "store/db.h"
 
-/* Parses `--db URL` / `--db=URL` (and --help) from argv; falls back to the
- * environment variable NITELIK_DB. Opens the database into *out (the caller
- * closes it with nl_db_close). Returns 0 when opened, else the process exit
- * status to end with: 1 could not open, 2 usage error; -1 means --help was
- * shown (exit 0). */
+/* Parses the common options (cli_conf.h) and --help from argv; anything else
+ * is a usage error. Opens the database into *out without migrating (the
+ * caller closes it with nl_db_close). Returns 0 when opened, else the process
+ * exit status to end with: 1 could not open, 2 usage error; -1 means --help or
+ * --version was shown (exit 0). */
 int nl_cli_db_from_args(int argc, char **argv, const char *usage, nl_db **out);
 
 #endif

@@ -1,21 +1,22 @@
 /* nitelik institution — institutions (kurum) whose officers pre-register people:
- *   institution add --name NAME [--registry-no NO] [--address TEXT] [--db URL]
- *   institution list [--db URL]
- *   institution disable|enable --id ID [--db URL] */
+ *   institution add --name NAME [--registry-no NO] [--address TEXT]
+ *   institution list
+ *   institution disable|enable --id ID */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app/staff.h"
 #include "cmd/cli.h"
+#include "cmd/cli_conf.h"
 #include "cmd/cli_staff.h"
 #include "store/store_institutions.h"
 
 static const char usage[] =
-	"usage: nitelik institution add --name NAME [--registry-no NO] [--address TEXT] [--db URL]\n"
-	"       nitelik institution list [--db URL]\n"
-	"       nitelik institution disable|enable --id ID [--db URL]\n"
-	"  The database is --db URL or $NITELIK_DB (sqlite:/path/file.db or postgresql://...).\n";
+	"usage: nitelik institution add --name NAME [--registry-no NO] [--address TEXT]\n"
+	"       nitelik institution list\n"
+	"       nitelik institution disable|enable --id ID\n"
+	"  list --json prints a JSON array.\n";
 
 static int list(nl_db *db)
 {
@@ -29,6 +30,16 @@ static int list(nl_db *db)
 		fprintf(stderr, "nitelik institution list: failed (%s)\n", nl_err_code(e));
 		return 1;
 	}
+	if (nl_cli_g.json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, json_pack("{sI sb s:s? s:s? s:s? sI}", "id", (json_int_t)items[i].id,
+			                      "active", items[i].active, "registry_no", items[i].registry_no,
+			                      "name", items[i].name, "address", items[i].address,
+			                      "created_at", (json_int_t)items[i].created_at));
+		nl_institution_list_free(items, n);
+		return nl_cli_print_json(a);
+	}
 	printf("%-6s %-8s %-16s %s\n", "ID", "ACTIVE", "REGISTRY NO", "NAME");
 	for (size_t i = 0; i < n; i++)
 		printf("%-6" PRId64 " %-8s %-16s %s\n", items[i].id, items[i].active ? "yes" : "no",
@@ -41,7 +52,7 @@ int nl_cli_institution(int argc, char **argv)
 {
 	struct nl_cli_opt opts[] = {
 		{"--name", true, NULL}, {"--registry-no", true, NULL}, {"--address", true, NULL},
-		{"--id", true, NULL},   {"--db", true, NULL},          {NULL, false, NULL},
+		{"--id", true, NULL},   {NULL, false, NULL},
 	};
 	int st = nl_cli_verb_opts(argc, argv, opts, usage);
 	if (st >= 0)
@@ -52,11 +63,11 @@ int nl_cli_institution(int argc, char **argv)
 	int64_t id = 0;
 	if (!(add || ls || dis || en) || (add && !nl_cli_opt(opts, "--name")) ||
 	    ((dis || en) && !nl_cli_id(nl_cli_opt(opts, "--id"), &id))) {
-		fputs(usage, stderr);
+		nl_cli_help(stderr, usage);
 		return 2;
 	}
 	nl_db *db;
-	if ((st = nl_cli_open_db("institution", nl_cli_opt(opts, "--db"), &db)))
+	if ((st = nl_cli_open_db("institution", &db)))
 		return st;
 	nl_err e = NL_OK;
 	if (ls) {

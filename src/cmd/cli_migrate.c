@@ -6,9 +6,8 @@
 #include "store/migrate.h"
 
 static const char usage[] =
-	"usage: nitelik migrate [--db URL]\n"
-	"  Applies every schema migration not yet applied, each in its own transaction.\n"
-	"  URL: sqlite:/path/file.db or postgresql://user@host/dbname (default: $NITELIK_DB)\n";
+	"usage: nitelik migrate [common options]\n"
+	"  Applies every schema migration not yet applied, each in its own transaction.\n";
 
 int nl_cli_migrate(int argc, char **argv)
 {

@@ -1,9 +1,9 @@
 /* nitelik price / nitelik payments — prices and bank reconciliation files
  * (docs/payment.md), the same use cases as /yonetim/fiyatlar and
  * /yonetim/banka-mutabakat:
- *   price set --period 1|2|3 --reader none|standard|mini --amount 1.180,00 [--vat 20] [--db URL]
- *   price list [--db URL]
- *   payments import FILE [--base-url URL] [--web-dir DIR] [--db URL] */
+ *   price set --period 1|2|3 --reader none|standard|mini --amount 1.180,00 [--vat 20]
+ *   price list
+ *   payments import FILE [--base-url URL] [--web-dir DIR] */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,16 +12,17 @@
 
 #include "app/payment.h"
 #include "cmd/cli.h"
+#include "cmd/cli_conf.h"
 #include "cmd/cli_staff.h"
 #include "core/money.h"
 
 #define IMPORT_FILE_MAX (16 * 1024 * 1024)
 
 static const char price_usage[] =
-	"usage: nitelik price set --period 1|2|3 --reader none|standard|mini --amount TL [--vat PERCENT] [--db URL]\n"
-	"       nitelik price list [--db URL]\n"
+	"usage: nitelik price set --period 1|2|3 --reader none|standard|mini --amount TL [--vat PERCENT]\n"
+	"       nitelik price list\n"
 	"  TL is VAT-inclusive with a decimal comma (1.180,00); PERCENT defaults to 20.\n"
-	"  The database is --db URL or $NITELIK_DB.\n";
+	"  list --json prints a JSON array (amounts in kuruş, VAT rate in basis points).\n";
 
 static int price_list(nl_db *db)
 {
@@ -31,6 +32,19 @@ static int price_list(nl_db *db)
 	if (e) {
 		fprintf(stderr, "nitelik price list: failed (%s)\n", nl_err_code(e));
 		return 1;
+	}
+	if (nl_cli_g.json) {
+		json_t *a = json_array();
+		for (int i = 0; i < NL_PRICE_COMBOS; i++)
+			json_array_append_new(a, have[i]
+				? json_pack("{sI ss sI sI sI}", "period_years", (json_int_t)p[i].period_years,
+				            "card_reader", p[i].card_reader,
+				            "amount_kurus", (json_int_t)p[i].amount_kurus,
+				            "vat_bp", (json_int_t)p[i].vat_bp,
+				            "valid_from", (json_int_t)p[i].valid_from)
+				: json_pack("{sI ss sn}", "period_years", (json_int_t)p[i].period_years,
+				            "card_reader", p[i].card_reader, "amount_kurus"));
+		return nl_cli_print_json(a);
 	}
 	printf("%-7s %-9s %16s %16s %16s %6s\n", "PERIOD", "READER", "PRICE", "NET", "VAT", "RATE");
 	for (int i = 0; i < NL_PRICE_COMBOS; i++) {
@@ -56,7 +70,7 @@ int nl_cli_price(int argc, char **argv)
 {
 	struct nl_cli_opt opts[] = {
 		{"--period", true, NULL}, {"--reader", true, NULL}, {"--amount", true, NULL},
-		{"--vat", true, NULL},    {"--db", true, NULL},     {NULL, false, NULL},
+		{"--vat", true, NULL},    {NULL, false, NULL},
 	};
 	int st = nl_cli_verb_opts(argc, argv, opts, price_usage);
 	if (st >= 0)
@@ -69,7 +83,7 @@ int nl_cli_price(int argc, char **argv)
 		const char *ps = nl_cli_opt(opts, "--period"), *as = nl_cli_opt(opts, "--amount"),
 		           *vs = nl_cli_opt(opts, "--vat");
 		if (!ps || !reader || !as || strlen(ps) != 1 || ps[0] < '1' || ps[0] > '3') {
-			fputs(price_usage, stderr);
+			nl_cli_help(stderr, price_usage);
 			return 2;
 		}
 		period = ps[0] - '0';
@@ -82,11 +96,11 @@ int nl_cli_price(int argc, char **argv)
 			return 2;
 		}
 	} else if (!ls) {
-		fputs(price_usage, stderr);
+		nl_cli_help(stderr, price_usage);
 		return 2;
 	}
 	nl_db *db;
-	if ((st = nl_cli_open_db("price", nl_cli_opt(opts, "--db"), &db)))
+	if ((st = nl_cli_open_db("price", &db)))
 		return st;
 	if (ls) {
 		st = price_list(db);
@@ -106,10 +120,12 @@ int nl_cli_price(int argc, char **argv)
 }
 
 static const char payments_usage[] =
-	"usage: nitelik payments import FILE [--base-url URL] [--web-dir DIR] [--db URL]\n"
+	"usage: nitelik payments import FILE [--base-url URL] [--web-dir DIR]\n"
 	"  FILE: the bank reconciliation CSV, header tarih;kanal;referans;siparis_no_veya_tckn;tutar\n"
 	"  (docs/payment.md). One transaction; prints one line per file line.\n"
-	"  --web-dir: the web folder whose templates word the payment mails (else plain text).\n";
+	"  --web-dir: the web folder whose templates word the payment mails (default: the\n"
+	"  configuration file's [web] dir when one was read, else plain text);\n"
+	"  --base-url likewise defaults to the file's server.base_url.\n";
 
 /* Reads a whole file (up to IMPORT_FILE_MAX) into a malloc'd buffer. */
 static char *read_file(const char *path, size_t *len)
@@ -132,11 +148,18 @@ static char *read_file(const char *path, size_t *len)
 int nl_cli_payments(int argc, char **argv)
 {
 	struct nl_cli_opt opts[] = {
-		{"--base-url", true, NULL}, {"--web-dir", true, NULL}, {"--db", true, NULL},
-		{NULL, false, NULL},
+		{"--base-url", true, NULL}, {"--web-dir", true, NULL}, {NULL, false, NULL},
 	};
+	int first = 1;
+	for (int k = 1; k < argc; k++)
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+			nl_cli_help(stdout, payments_usage);
+			return 0;
+		}
+	if (argc >= 2 && nl_cli_common_opt(argc, argv, &first) == NL_CLI_OPT_EXIT)
+		return 0;
 	if (argc < 3 || strcmp(argv[1], "import") != 0 || argv[2][0] == '-') {
-		fputs(payments_usage, stderr);
+		nl_cli_help(stderr, payments_usage);
 		return 2;
 	}
 	int st = nl_cli_opts(argc, argv, 3, opts, payments_usage);
@@ -149,14 +172,22 @@ int nl_cli_payments(int argc, char **argv)
 		return 1;
 	}
 	nl_db *db;
-	if ((st = nl_cli_open_db("payments", nl_cli_opt(opts, "--db"), &db))) {
+	if ((st = nl_cli_open_db("payments", &db))) {
 		free(data);
 		return st;
+	}
+	/* The mails are worded by the configured web folder's templates, as the
+	 * web pages word them, unless --web-dir names another. */
+	const struct nl_config *cfg = NULL;
+	const char *web_dir = nl_cli_opt(opts, "--web-dir"), *base_url = nl_cli_opt(opts, "--base-url");
+	if (nl_cli_g.config_read && nl_cli_config("payments", false, &cfg) == 0) {
+		web_dir = web_dir ? web_dir : cfg->web_dir;
+		base_url = base_url ? base_url : cfg->base_url;
 	}
 	const char *slash = strrchr(argv[2], '/');
 	struct nl_import_report rep;
 	nl_err e = nl_payment_import(db, data, len, slash ? slash + 1 : argv[2], nl_cli_actor(),
-	                             nl_cli_opt(opts, "--base-url"), nl_cli_opt(opts, "--web-dir"),
+	                             base_url, web_dir,
 	                             (int64_t)time(NULL), &rep);
 	free(data);
 	if (e == NL_ERR_INVALID) {

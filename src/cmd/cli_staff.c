@@ -6,23 +6,35 @@
 #include <unistd.h>
 #include <pwd.h>
 
+#include "cmd/cli_conf.h"
 #include "cmd/cli_staff.h"
-#include "store/migrate.h"
 
 int nl_cli_opts(int argc, char **argv, int first, struct nl_cli_opt *opts, const char *usage)
 {
 	for (int i = first; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(usage, stdout);
+			nl_cli_help(stdout, usage);
 			return -1;
+		}
+		switch (nl_cli_common_opt(argc, argv, &i)) {
+		case NL_CLI_OPT_TAKEN:
+			continue;
+		case NL_CLI_OPT_EXIT:
+			return -1;
+		case NL_CLI_OPT_BAD:
+			nl_cli_help(stderr, usage);
+			return 2;
+		case NL_CLI_OPT_NOT_MINE:
+			break;
 		}
 		struct nl_cli_opt *o = NULL;
 		for (struct nl_cli_opt *k = opts; k->name; k++)
 			if (!strcmp(a, k->name))
 				o = k;
 		if (!o) {
-			fprintf(stderr, "nitelik: unexpected argument '%s'\n%s", a, usage);
+			fprintf(stderr, "nitelik: unexpected argument '%s'\n", a);
+			nl_cli_help(stderr, usage);
 			return 2;
 		}
 		if (!o->takes_value) {
@@ -30,7 +42,8 @@ int nl_cli_opts(int argc, char **argv, int first, struct nl_cli_opt *opts, const
 			continue;
 		}
 		if (i + 1 >= argc) {
-			fprintf(stderr, "nitelik: %s needs a value\n%s", a, usage);
+			fprintf(stderr, "nitelik: %s needs a value\n", a);
+			nl_cli_help(stderr, usage);
 			return 2;
 		}
 		o->value = argv[++i];
@@ -40,8 +53,16 @@ int nl_cli_opts(int argc, char **argv, int first, struct nl_cli_opt *opts, const
 
 int nl_cli_verb_opts(int argc, char **argv, struct nl_cli_opt *opts, const char *usage)
 {
-	if (argc < 2) {
-		fputs(usage, stderr);
+	if (argc < 2 || argv[1][0] == '-') {
+		/* No verb: only --help or --version may stand here. */
+		int i = 1;
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			nl_cli_help(stdout, usage);
+			return 0;
+		}
+		if (argc >= 2 && nl_cli_common_opt(argc, argv, &i) == NL_CLI_OPT_EXIT)
+			return 0;
+		nl_cli_help(stderr, usage);
 		return 2;
 	}
 	int st = nl_cli_opts(argc, argv, 2, opts, usage);
@@ -56,26 +77,9 @@ const char *nl_cli_opt(const struct nl_cli_opt *opts, const char *name)
 	return NULL;
 }
 
-int nl_cli_open_db(const char *cmd, const char *url, nl_db **out)
+int nl_cli_open_db(const char *cmd, nl_db **out)
 {
-	*out = NULL;
-	if (!url)
-		url = getenv("NITELIK_DB");
-	if (!url || !*url) {
-		fprintf(stderr, "nitelik %s: no database: give --db URL or set NITELIK_DB\n", cmd);
-		return 2;
-	}
-	nl_err e = nl_db_open(out, url);
-	if (e == NL_OK)
-		e = nl_store_migrate(*out);
-	if (e != NL_OK) {
-		/* Not the URL itself: it may carry a password. */
-		fprintf(stderr, "nitelik %s: cannot open the database (%s)\n", cmd, nl_err_code(e));
-		nl_db_close(*out);
-		*out = NULL;
-		return 1;
-	}
-	return 0;
+	return nl_cli_db(cmd, true, out);
 }
 
 const char *nl_cli_actor(void)

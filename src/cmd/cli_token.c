@@ -1,7 +1,7 @@
 /* nitelik token — API tokens of institutions (docs/api.md):
- *   token add --institution ID [--name LABEL] [--db URL]   prints the token ONCE
- *   token list [--institution ID] [--db URL]
- *   token revoke --id ID [--db URL]
+ *   token add --institution ID [--name LABEL]   prints the token ONCE
+ *   token list [--institution ID]
+ *   token revoke --id ID
  * Only a hash of a token is stored: a lost token is revoked and replaced. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,15 +11,16 @@
 
 #include "app/staff.h"
 #include "cmd/cli.h"
+#include "cmd/cli_conf.h"
 #include "cmd/cli_staff.h"
 #include "store/store_staff_api.h"
 
 static const char usage[] =
-	"usage: nitelik token add --institution ID [--name LABEL] [--db URL]\n"
-	"       nitelik token list [--institution ID] [--db URL]\n"
-	"       nitelik token revoke --id ID [--db URL]\n"
+	"usage: nitelik token add --institution ID [--name LABEL]\n"
+	"       nitelik token list [--institution ID]\n"
+	"       nitelik token revoke --id ID\n"
 	"  'add' prints the new token once; only its hash is stored.\n"
-	"  The database is --db URL or $NITELIK_DB.\n";
+	"  list --json prints a JSON array.\n";
 
 static int list(nl_db *db, int64_t inst)
 {
@@ -32,6 +33,18 @@ static int list(nl_db *db, int64_t inst)
 	if (e) {
 		fprintf(stderr, "nitelik token list: failed (%s)\n", nl_err_code(e));
 		return 1;
+	}
+	if (nl_cli_g.json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, json_pack("{sI sI sb ss s:s? sI sI}", "id", (json_int_t)items[i].id,
+			                      "institution_id", (json_int_t)items[i].institution_id,
+			                      "active", items[i].active, "prefix", items[i].prefix,
+			                      "name", items[i].name,
+			                      "created_at", (json_int_t)items[i].created_at,
+			                      "last_used_at", (json_int_t)items[i].last_used_at));
+		nl_api_token_list_free(items, n);
+		return nl_cli_print_json(a);
 	}
 	printf("%-6s %-11s %-7s %-14s %s\n", "ID", "INSTITUTION", "ACTIVE", "PREFIX", "NAME");
 	for (size_t i = 0; i < n; i++)
@@ -46,7 +59,7 @@ int nl_cli_token(int argc, char **argv)
 {
 	struct nl_cli_opt opts[] = {
 		{"--institution", true, NULL}, {"--name", true, NULL}, {"--id", true, NULL},
-		{"--db", true, NULL},          {NULL, false, NULL},
+		{NULL, false, NULL},
 	};
 	int st = nl_cli_verb_opts(argc, argv, opts, usage);
 	if (st >= 0)
@@ -58,11 +71,11 @@ int nl_cli_token(int argc, char **argv)
 	if (!(add || ls || rv) || (add && !nl_cli_id(inst_s, &inst)) ||
 	    (ls && inst_s && !nl_cli_id(inst_s, &inst)) ||
 	    (rv && !nl_cli_id(nl_cli_opt(opts, "--id"), &id))) {
-		fputs(usage, stderr);
+		nl_cli_help(stderr, usage);
 		return 2;
 	}
 	nl_db *db;
-	if ((st = nl_cli_open_db("token", nl_cli_opt(opts, "--db"), &db)))
+	if ((st = nl_cli_open_db("token", &db)))
 		return st;
 	nl_err e = NL_OK;
 	if (ls) {

@@ -1,9 +1,9 @@
 /* nitelik user — staff accounts:
  *   user add --role kurum|ra|production|admin|auditor [--institution ID] --username U
- *            [--password-stdin] [--db URL]
- *   user passwd --username U [--password-stdin] [--db URL]
- *   user disable|enable --username U [--db URL]
- *   user list [--institution ID] [--db URL]
+ *            [--password-stdin]
+ *   user passwd --username U [--password-stdin]
+ *   user disable|enable --username U
+ *   user list [--institution ID]
  * Without --password-stdin a password is generated and printed once; with it,
  * the first line of standard input is the password (nothing is echoed). */
 #include <inttypes.h>
@@ -14,17 +14,18 @@
 
 #include "app/staff.h"
 #include "cmd/cli.h"
+#include "cmd/cli_conf.h"
 #include "cmd/cli_staff.h"
 #include "core/secret.h"
 
 static const char usage[] =
 	"usage: nitelik user add --role kurum|ra|production|admin|auditor [--institution ID]\n"
-	"                        --username U [--password-stdin] [--db URL]\n"
-	"       nitelik user passwd --username U [--password-stdin] [--db URL]\n"
-	"       nitelik user disable|enable --username U [--db URL]\n"
-	"       nitelik user list [--institution ID] [--db URL]\n"
+	"                        --username U [--password-stdin]\n"
+	"       nitelik user passwd --username U [--password-stdin]\n"
+	"       nitelik user disable|enable --username U\n"
+	"       nitelik user list [--institution ID]\n"
 	"  A kurum (institution officer) needs --institution. Without --password-stdin a\n"
-	"  password is generated and printed once. The database is --db URL or $NITELIK_DB.\n";
+	"  password is generated and printed once. list --json prints a JSON array.\n";
 
 /* The password: the first line of stdin, or a generated one (*generated set). */
 static bool get_password(bool from_stdin, char *pw, size_t size, bool *generated)
@@ -66,6 +67,18 @@ static int list(nl_db *db, int64_t inst)
 		explain("list", e, NULL);
 		return 1;
 	}
+	if (nl_cli_g.json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, json_pack("{sI ss ss sI sb sI}", "id", (json_int_t)items[i].id,
+			                      "username", items[i].username,
+			                      "role", nl_user_role_code(items[i].role),
+			                      "institution_id", (json_int_t)items[i].institution_id,
+			                      "active", items[i].active,
+			                      "locked_until", (json_int_t)items[i].locked_until));
+		nl_user_list_free(items, n);
+		return nl_cli_print_json(a);
+	}
 	printf("%-6s %-24s %-11s %-11s %s\n", "ID", "USERNAME", "ROLE", "INSTITUTION", "ACTIVE");
 	for (size_t i = 0; i < n; i++)
 		printf("%-6" PRId64 " %-24s %-11s %-11" PRId64 " %s\n", items[i].id, items[i].username,
@@ -80,7 +93,7 @@ int nl_cli_user(int argc, char **argv)
 	struct nl_cli_opt opts[] = {
 		{"--role", true, NULL},     {"--institution", true, NULL},
 		{"--username", true, NULL}, {"--password-stdin", false, NULL},
-		{"--db", true, NULL},       {NULL, false, NULL},
+		{NULL, false, NULL},
 	};
 	int st = nl_cli_verb_opts(argc, argv, opts, usage);
 	if (st >= 0)
@@ -94,11 +107,11 @@ int nl_cli_user(int argc, char **argv)
 	if (!(add || pw || ls || dis || en) || (!ls && !user) ||
 	    (add && !nl_user_role_parse(nl_cli_opt(opts, "--role"), &role)) ||
 	    (inst_s && !nl_cli_id(inst_s, &inst))) {
-		fputs(usage, stderr);
+		nl_cli_help(stderr, usage);
 		return 2;
 	}
 	nl_db *db;
-	if ((st = nl_cli_open_db("user", nl_cli_opt(opts, "--db"), &db)))
+	if ((st = nl_cli_open_db("user", &db)))
 		return st;
 	nl_err e = NL_OK;
 	const char *why = NULL;

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/cmd_common.h"
 #include "cmd/imza_tty.h"
 #include "cmd/imza_unblock.h"
 #include "core/buf.h"
@@ -41,15 +42,25 @@ struct opts {
 	bool unblock;   /* Kilit Çözme (imza_unblock.c) */
 };
 
-static void usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr,
+	fprintf(f,
 	        "usage: nitelik-imza --server URL [--module PATH] [--token LABEL] [--cert N]\n"
 	        "                    [--pin-file FILE] [CODE]\n"
 	        "       nitelik-imza [--module PATH] [--token LABEL] [--pin-file FILE] --csr OUT [--cn NAME]\n"
 	        "       nitelik-imza --unblock --server URL [--module PATH] [--token LABEL] [CODE]\n"
-	        "  --module    PKCS#11 module (default " DEFAULT_MODULE ")\n"
-	        "  --pin-file  read the PIN from a file (tests only; also NITELIK_IMZA_PIN)\n");
+	        "  --server URL    the CA's web site (its e-İmza pages gave the code)\n"
+	        "  --module PATH   PKCS#11 module (default " DEFAULT_MODULE ")\n"
+	        "  --token LABEL   the card's token label (default: the first card)\n"
+	        "  --cert N        sign with the N-th certificate on the card (default: ask)\n"
+	        "  --pin-file F    read the PIN from a file (tests only; also NITELIK_IMZA_PIN)\n"
+	        "  --csr OUT       write a certificate request for the card's key to OUT\n"
+	        "  --cn NAME       the request's common name (with --csr)\n"
+	        "  --unblock       Kilit Çözme: unblock the card's PIN with the PUK\n"
+	        "  CODE            the 15-digit Doğrulama Kodu (asked when not given)\n"
+	        "  --version       print the version and exit\n"
+	        "  --help, -h      print this help and exit\n"
+	        "Exit status: 0 success, 1 refused by the server, 2 usage or I/O, 3 PIN or card.\n");
 }
 
 static bool pin_from_file(const char *path, char *out, size_t cap)
@@ -257,7 +268,7 @@ int main(int argc, char **argv)
 		{"token", required_argument, NULL, 't'},  {"cert", required_argument, NULL, 'c'},
 		{"pin-file", required_argument, NULL, 'p'}, {"csr", required_argument, NULL, 'r'},
 		{"cn", required_argument, NULL, 'n'},     {"help", no_argument, NULL, 'h'},
-		{"unblock", no_argument, NULL, 'u'},
+		{"unblock", no_argument, NULL, 'u'},     {"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -271,7 +282,9 @@ int main(int argc, char **argv)
 		case 'r': o.csr = optarg; break;
 		case 'n': o.cn = optarg; break;
 		case 'u': o.unblock = true; break;
-		default: usage(); return ch == 'h' ? 0 : 2;
+		case 'V': nl_cmd_print_version("nitelik-imza"); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
 		}
 	}
 	if (optind < argc)
@@ -281,7 +294,7 @@ int main(int argc, char **argv)
 	if (o.unblock)
 		return nl_imza_unblock(o.server, o.module, o.token, o.code);
 	if (!o.server) {
-		usage();
+		usage(stderr);
 		return 2;
 	}
 	return sign(&o);

@@ -2,6 +2,10 @@
  *
  *   nitelik-signer [--config FILE] [--data DIR] [--socket PATH] [--demo]
  *
+ * The CA is in the data folder: --data DIR, else the configuration's
+ * storage.data_dir (--config FILE, by default /etc/nitelik/nitelik.conf when
+ * installed; see cmd_common.h).
+ *
  * Listens on a Unix socket (DIR/ca/signer.sock by default) and serves each
  * connection on its own thread, so several requests sign at once; the PKCS#11
  * keys stay logged in and libp11 keeps a pool of sessions. The request policy
@@ -30,6 +34,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cmd/cmd_common.h"
 #include "core/config.h"
 #include "signer/sandbox.h"
 #include "signer/signer.h"
@@ -149,10 +154,19 @@ static void stop_connections(void)
 	}
 }
 
-static int usage(void)
+static int usage(FILE *f)
 {
-	fprintf(stderr, "usage: nitelik-signer [--config FILE] [--data DIR] [--socket PATH] [--demo]\n");
-	return 2;
+	const char *def = nl_cmd_default_config();
+	fprintf(f, "usage: nitelik-signer [--config FILE] [--data DIR] [--socket PATH] [--demo]\n\n"
+	           "  --config FILE  the data folder ([storage] data_dir) and [signer] settings\n"
+	           "                 (default: %s%s)\n"
+	           "  --data DIR     the data folder holding the CA (DIR/ca)\n"
+	           "  --socket PATH  listen here (default: the socket named in DIR/ca/ca.conf)\n"
+	           "  --demo         one user may run nitelikd and the signer (demonstrations)\n"
+	           "  --version      print the version and exit\n"
+	           "  --help, -h     print this help and exit\n",
+	        def ? def : "none", def ? ", when it exists" : " when run from the build folder");
+	return f == stdout ? 0 : 2;
 }
 
 static bool ignore_section(const char *s) { (void)s; return true; }
@@ -212,12 +226,17 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--socket") && i + 1 < argc) sock = argv[++i];
 		else if (!strcmp(argv[i], "--config") && i + 1 < argc) conf = argv[++i];
 		else if (!strcmp(argv[i], "--demo")) demo = true;
-		else return usage();
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return usage(stdout);
+		else if (!strcmp(argv[i], "--version")) { nl_cmd_print_version("nitelik-signer"); return 0; }
+		else return usage(stderr);
 	}
+	/* The default file is optional, a given one is not. */
+	if (!conf && !dir && (conf = nl_cmd_default_config()) && access(conf, F_OK) != 0)
+		conf = NULL;
 	nl_config_defaults(&cfg, NULL);
 	if (conf && load_config(conf)) return 1;
 	if (!dir) dir = conf ? cfg.data_dir : NULL;
-	if (!dir) return usage();
+	if (!dir) return usage(stderr);
 	demo = demo || cfg.demo;
 
 	/* Who we become and who may connect. Production keeps the two apart. */

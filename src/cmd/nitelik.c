@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cli_conf.h"
 #include "cmd/cli_pki.h"
+#include "cmd/cmd_common.h"
 
 /* Add a line here and a cli_<name>.c beside this file for each subcommand. */
 static const struct nl_cli_command commands[] = {
@@ -24,7 +26,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: nitelik <command> [options]\n\ncommands:\n");
 	for (const struct nl_cli_command *c = commands; c->name; c++)
 		fprintf(f, "  %-12s %s\n", c->name, c->summary);
-	fprintf(f, "\nRun 'nitelik <command> --help' for a command's options.\n");
+	fprintf(f, "\nRun 'nitelik <command> --help' for a command's options.\n\n");
+	nl_cli_help(f, "");
 }
 
 int main(int argc, char **argv)
@@ -32,6 +35,10 @@ int main(int argc, char **argv)
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		nl_cmd_print_version("nitelik");
+		return 0;
 	}
 	for (const struct nl_cli_command *c = commands; c->name; c++)
 		if (!strcmp(c->name, argv[1]))

@@ -1,9 +1,11 @@
 /* nitelikd — the web server.
  *
- *   nitelikd [--config FILE] [--listen ADDR:PORT] [--check-config]
+ *   nitelikd [--config FILE] [--listen ADDR:PORT] [--worker-only] [--check-config]
  *   nitelikd --demo DIR [--listen ADDR:PORT]
  *
- * Reads the configuration (defaults, then FILE, then --listen), opens the
+ * Reads the configuration (defaults, then FILE — by default
+ * /etc/nitelik/nitelik.conf when installed, see cmd_common.h — then
+ * --listen), opens the
  * database, applies the migrations, starts the HTTP server and serves until
  * SIGTERM or SIGINT, then stops gracefully: no new connections, requests in
  * flight are finished, the database is closed. */
@@ -18,6 +20,7 @@
 
 #include "app/app.h"
 #include "app/workers.h"
+#include "cmd/cmd_common.h"
 #include "cmd/demo.h"
 #include "core/config.h"
 #include "store/db.h"
@@ -26,60 +29,25 @@
 #include "web/pages.h"
 #include "web/server.h"
 
-#ifndef NL_WEB_DIR
-#define NL_WEB_DIR NL_SOURCE_ROOT "/web"
-#endif
-#define CONFIG_MAX_BYTES (1024 * 1024)
-
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: nitelikd [--config FILE] [--listen ADDR:PORT] [--check-config]\n"
+	const char *def = nl_cmd_default_config();
+	fprintf(f, "usage: nitelikd [--config FILE] [--listen ADDR:PORT] [--worker-only] [--check-config]\n"
 	           "       nitelikd --demo DIR [--listen ADDR:PORT]\n\n"
-	           "  --config FILE    read the configuration from FILE (see nitelik.conf)\n"
+	           "  --config FILE    read the configuration from FILE (see nitelik.conf;\n"
+	           "                   default: %s%s)\n"
 	           "  --listen A:P     listen on address A, port P (port 0: any free port)\n"
 	           "  --demo DIR       create DIR with a configuration and a SQLite database\n"
 	           "                   with demo data if needed, then serve it\n"
 	           "  --worker-only    run the background workers (outbox, time-outs, ...) only,\n"
 	           "                   with no HTTP server: add such nodes to scale the workers\n"
-	           "  --check-config   check the configuration and exit\n");
-}
-
-/* Reads a whole (small) file into a malloc'd buffer; caller frees. */
-static char *read_text(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(CONFIG_MAX_BYTES + 1);
-	size_t n = buf ? fread(buf, 1, CONFIG_MAX_BYTES + 1, f) : 0;
-	int bad = ferror(f) || n > CONFIG_MAX_BYTES;
-	fclose(f);
-	if (!buf || bad) {
-		free(buf);
-		errno = bad ? EFBIG : ENOMEM;
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
-static int load_config(struct nl_config *cfg, struct nl_drivers_config *dcfg, const char *path)
-{
-	size_t len;
-	char err[256];
-	char *text = read_text(path, &len);
-	if (!text) {
-		fprintf(stderr, "nitelikd: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	nl_err e = nl_config_parse_ext(cfg, text, len, &nl_app_config_ext, dcfg, err, sizeof err);
-	free(text);
-	if (e) {
-		fprintf(stderr, "nitelikd: %s: %s\n", path, err);
-		return -1;
-	}
-	return 0;
+	           "  --check-config   check the configuration and exit\n"
+	           "  --version        print the version and exit\n"
+	           "  --help, -h       print this help and exit\n\n"
+	           "Templates and static files: %s (the configuration's [web] dir).\n"
+	           "Signals: TERM/INT stop gracefully; HUP reopens the log files.\n",
+	        def ? def : "none", def ? ", when it exists" : " when run from the build folder",
+	        nl_cmd_web_dir());
 }
 
 /* Creates DIR and DIR/nitelik.conf for the demo when they do not exist yet. */
@@ -134,7 +102,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			return 0;
+		} else if (!strcmp(a, "--version")) {
+			nl_cmd_print_version("nitelikd");
+			return 0;
 		} else {
+			fprintf(stderr, "nitelikd: unexpected argument '%s'\n", a);
 			usage(stderr);
 			return 2;
 		}
@@ -147,15 +119,20 @@ int main(int argc, char **argv)
 	static struct nl_config cfg; /* large; lives for the whole process */
 	static struct nl_drivers_config dcfg;
 	nl_drivers_config_defaults(&dcfg);
+	snprintf(dcfg.registry.data_file, sizeof dcfg.registry.data_file, "%s",
+	         nl_cmd_demo_citizens());
 	static char demo_conf[PATH_MAX + 16];
 	char err[512];
-	nl_config_defaults(&cfg, NL_WEB_DIR);
+	nl_config_defaults(&cfg, nl_cmd_web_dir());
 	if (demo_dir) {
 		if (demo_prepare(demo_dir, listen, demo_conf, sizeof demo_conf) != 0)
 			return 1;
 		config_path = demo_conf;
 	}
-	if (config_path && load_config(&cfg, &dcfg, config_path) != 0)
+	/* The default file is optional (defaults alone serve), a given one is not. */
+	if (!config_path && (config_path = nl_cmd_default_config()) && access(config_path, F_OK) != 0)
+		config_path = NULL;
+	if (config_path && !nl_cmd_load_config("nitelikd", config_path, &cfg, &nl_app_config_ext, &dcfg))
 		return 1;
 	if (listen && nl_config_set(&cfg, "server.listen", listen, err, sizeof err) != NL_OK) {
 		fprintf(stderr, "nitelikd: %s\n", err);

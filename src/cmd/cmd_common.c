@@ -1,0 +1,100 @@
+/* The programs' version, installed paths and configuration file (cmd_common.h). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd_common.h"
+#include "cmd_paths.h"
+
+#define CONFIG_MAX_BYTES (1024 * 1024)
+
+const char *nl_cmd_version(void)
+{
+	return NL_VERSION;
+}
+
+void nl_cmd_print_version(const char *prog)
+{
+	printf("%s (Nitelik) %s\n", prog, NL_VERSION);
+}
+
+bool nl_cmd_uninstalled(void)
+{
+	static int known = -1;   /* asked at start-up, before any thread */
+	if (known >= 0)
+		return known;
+	char exe[PATH_MAX], build[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	known = 0;
+	if (n <= 0 || !realpath(NL_BUILD_CMD_DIR, build))
+		return known;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash) {
+		*slash = '\0';
+		known = strcmp(exe, build) == 0;
+	}
+	return known;
+}
+
+const char *nl_cmd_web_dir(void)
+{
+	return nl_cmd_uninstalled() ? NL_SOURCE_ROOT "/web" : NL_PKGDATADIR "/web";
+}
+
+const char *nl_cmd_demo_citizens(void)
+{
+	return nl_cmd_uninstalled() ? NL_SOURCE_ROOT "/data/demo-citizens.json"
+	                            : NL_PKGDATADIR "/demo-citizens.json";
+}
+
+const char *nl_cmd_default_config(void)
+{
+	const char *env = getenv("NITELIK_CONFIG");
+	if (env && *env)
+		return env;
+	return nl_cmd_uninstalled() ? NULL : NL_CONFIG_FILE;
+}
+
+/* Reads a whole (small) file into a malloc'd buffer; caller frees. */
+static char *read_text(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = malloc(CONFIG_MAX_BYTES + 1);
+	size_t n = buf ? fread(buf, 1, CONFIG_MAX_BYTES + 1, f) : 0;
+	int bad = ferror(f) || n > CONFIG_MAX_BYTES;
+	fclose(f);
+	if (!buf || bad) {
+		free(buf);
+		errno = bad ? EFBIG : ENOMEM;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+bool nl_cmd_load_config(const char *prog, const char *path, struct nl_config *cfg,
+                        const struct nl_config_ext *ext, void *ext_ctx)
+{
+	size_t len;
+	char err[256];
+	char *text = read_text(path, &len);
+	if (!text) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		return false;
+	}
+	nl_err e = ext ? nl_config_parse_ext(cfg, text, len, ext, ext_ctx, err, sizeof err)
+	               : nl_config_parse(cfg, text, len, err, sizeof err);
+	free(text);
+	if (e) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, err);
+		return false;
+	}
+	return true;
+}
