@@ -16,5 +16,7 @@ int nl_cli_user(int argc, char **argv);        /* cli_user.c */
 int nl_cli_token(int argc, char **argv);       /* cli_token.c */
 int nl_cli_price(int argc, char **argv);       /* cli_payment.c */
 int nl_cli_payments(int argc, char **argv);    /* cli_payment.c */
+int nl_cli_backup(int argc, char **argv);      /* cli_backup.c */
+int nl_cli_restore(int argc, char **argv);     /* cli_backup.c */
 
 #endif

@@ -18,6 +18,8 @@ static const struct nl_cli_command commands[] = {
 	{"token", "API tokens of institutions (shown once, stored hashed)", nl_cli_token},
 	{"price", "set and list prices (product x period x card reader, VAT)", nl_cli_price},
 	{"payments", "import a bank reconciliation file (payments import FILE)", nl_cli_payments},
+	{"backup", "back up the database and the data folder (backup --out DIR)", nl_cli_backup},
+	{"restore", "restore a backup into an empty data folder (restore --from DIR)", nl_cli_restore},
 	{NULL, NULL, NULL},
 };
 
