@@ -15,6 +15,10 @@ packages=(
   # tests
   libcmocka-dev postgresql-15 sqlite3 python3 python3-aiosmtpd curl openssl
   gnutls-bin libnss3-tools zbar-tools poppler-utils
+  # packaging and its tests (make deb, tests/cmd): the Debian package, lintian,
+  # man pages, the OpenAPI contract check, bash completion, the logrotate sample
+  debhelper dpkg-dev fakeroot lintian scdoc python3-jsonschema python3-yaml
+  bash-completion logrotate
   chromium
   # benchmarks
   wrk

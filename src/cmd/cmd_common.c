@@ -1,9 +1,13 @@
 /* The programs' version, installed paths and configuration file (cmd_common.h). */
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "cmd/cmd_common.h"
@@ -57,6 +61,42 @@ const char *nl_cmd_default_config(void)
 	if (env && *env)
 		return env;
 	return nl_cmd_uninstalled() ? NULL : NL_CONFIG_FILE;
+}
+
+bool nl_cmd_open_error_log(const char *prog, const char *path)
+{
+	if (!path || !*path)
+		return true;
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		fprintf(stderr, "%s: error log %s: %s\n", prog, path, strerror(errno));
+		return false;
+	}
+	/* dup2 swaps the file under descriptor 2 at once: no thread writes to a
+	 * closed one. */
+	fflush(stderr);
+	bool ok = dup2(fd, STDERR_FILENO) >= 0;
+	close(fd);
+	return ok;
+}
+
+void nl_cmd_sd_notify(const char *state)
+{
+	const char *where = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	size_t n = where ? strlen(where) : 0;
+	if (n < 2 || n >= sizeof a.sun_path || (where[0] != '/' && where[0] != '@'))
+		return;
+	memcpy(a.sun_path, where, n);
+	if (a.sun_path[0] == '@')
+		a.sun_path[0] = '\0';   /* an abstract socket */
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&a, len) < 0)
+		fprintf(stderr, "sd_notify %s: %s\n", state, strerror(errno));
+	close(fd);
 }
 
 /* Reads a whole (small) file into a malloc'd buffer; caller frees. */

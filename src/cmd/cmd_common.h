@@ -37,4 +37,13 @@ const char *nl_cmd_default_config(void);
 bool nl_cmd_load_config(const char *prog, const char *path, struct nl_config *cfg,
                         const struct nl_config_ext *ext, void *ext_ctx);
 
+/* Points standard error at path (appending; created 0640), so every message
+ * of the program goes there; called again on SIGHUP after logrotate moved the
+ * file. "" or NULL keeps standard error (under systemd: the journal). */
+bool nl_cmd_open_error_log(const char *prog, const char *path);
+
+/* Tells systemd how the service is (Type=notify units): "READY=1",
+ * "RELOADING=1", "STOPPING=1". Nothing when $NOTIFY_SOCKET is not set. */
+void nl_cmd_sd_notify(const char *state);
+
 #endif

@@ -147,6 +147,8 @@ int main(int argc, char **argv)
 		printf("nitelikd: configuration OK\n");
 		return 0;
 	}
+	if (!nl_cmd_open_error_log("nitelikd", cfg.error_log_file))
+		return 1;
 	if (mkdir(cfg.data_dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "nitelikd: data_dir %s: %s\n", cfg.data_dir, strerror(errno));
 		return 1;
@@ -158,6 +160,7 @@ int main(int argc, char **argv)
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGTERM);
 	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGHUP);   /* not a stop: reopens the logs */
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -207,9 +210,20 @@ int main(int argc, char **argv)
 	fflush(stderr);
 
 	/* Serve (and run the workers, expired sessions' purge among them) until a
-	 * stop signal. */
+	 * stop signal; SIGHUP opens the log files again (logrotate). */
+	nl_cmd_sd_notify("READY=1");
 	int sig = 0;
-	sigwait(&stop_signals, &sig);
+	while (sigwait(&stop_signals, &sig) == 0 && sig == SIGHUP) {
+		nl_cmd_sd_notify("RELOADING=1");
+		bool ok = nl_cmd_open_error_log("nitelikd", cfg.error_log_file);
+		if (srv && nl_server_reopen_log(srv) != NL_OK) {
+			fprintf(stderr, "nitelikd: SIGHUP: cannot reopen the request log %s\n", cfg.log_file);
+			ok = false;
+		}
+		fprintf(stderr, "nitelikd: SIGHUP: log files %s\n", ok ? "reopened" : "NOT all reopened");
+		nl_cmd_sd_notify("READY=1");
+	}
+	nl_cmd_sd_notify("STOPPING=1");
 	fprintf(stderr, "nitelikd: signal %d: stopping\n", sig);
 	if (srv)
 		nl_server_stop(srv);

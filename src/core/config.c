@@ -43,6 +43,7 @@ static const struct key keys[] = {
 	STR("web", "dir", web_dir),
 	STR("web", "default_lang", default_lang),
 	STR("log", "file", log_file),
+	STR("log", "error_file", error_log_file),
 	BOOL("log", "requests", log_requests),
 	BOOL("demo", "enabled", demo),
 	STR("demo", "fixed_captcha", fixed_captcha),
@@ -88,6 +89,7 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	copy_str(cfg->web_dir, sizeof cfg->web_dir, web_dir_default ? web_dir_default : "web");
 	copy_str(cfg->default_lang, sizeof cfg->default_lang, "tr");
 	cfg->log_file[0] = '\0';
+	cfg->error_log_file[0] = '\0';
 	cfg->log_requests = true;
 	cfg->demo = false;
 	cfg->fixed_captcha[0] = '\0';

@@ -49,6 +49,7 @@ struct nl_config {
 
 	/* [log] */
 	char log_file[NL_CONFIG_STR];      /* request log (JSON lines); "" = standard error */
+	char error_log_file[NL_CONFIG_STR]; /* nitelikd's messages; "" = standard error */
 	bool log_requests;
 
 	/* [demo] */

@@ -103,6 +103,23 @@ void nl_reqlog_close(struct nl_reqlog *l)
 	l->fd = -1;
 }
 
+nl_err nl_reqlog_reopen(struct nl_reqlog *l, const char *path)
+{
+	if (!l->own_fd || l->fd < 0 || !path || !*path)
+		return NL_OK;   /* standard error (the journal) or off: nothing to reopen */
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return NL_ERR_IO;
+	/* Buffered lines go to the old file; dup2 then swaps the file under the
+	 * same descriptor number at once, so no writer sees a closed one. */
+	flush_buffer();
+	pthread_mutex_lock(&logbuf.write_lock);
+	int rc = dup3(fd, l->fd, O_CLOEXEC);
+	pthread_mutex_unlock(&logbuf.write_lock);
+	close(fd);
+	return rc < 0 ? NL_ERR_IO : NL_OK;
+}
+
 /* Copies s into out as a JSON string body; anything unusual becomes '?'. */
 static void json_safe(char *out, size_t size, const char *s)
 {

@@ -141,6 +141,11 @@ int64_t nl_server_clock_advance(struct nl_server *srv, int64_t seconds)
 	return atomic_fetch_add(&srv->priv->clock_offset, seconds) + seconds;
 }
 
+nl_err nl_server_reopen_log(struct nl_server *srv)
+{
+	return nl_reqlog_reopen(&srv->priv->log, srv->cfg->log_file);
+}
+
 uint16_t nl_server_port(const struct nl_server *srv)
 {
 	if (!srv->priv->daemon)

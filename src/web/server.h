@@ -30,6 +30,8 @@ int64_t nl_server_clock_advance(struct nl_server *srv, int64_t seconds);
 /* Graceful stop: stops accepting, waits up to cfg->shutdown_timeout seconds for
  * requests in flight, then stops the daemon. Safe to call when not started. */
 void nl_server_stop(struct nl_server *srv);
+/* SIGHUP: opens the request log file again (logrotate has moved it). */
+nl_err nl_server_reopen_log(struct nl_server *srv);
 void nl_server_free(struct nl_server *srv);
 
 #endif

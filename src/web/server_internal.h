@@ -64,6 +64,8 @@ struct nl_reqlog {
 };
 nl_err nl_reqlog_open(struct nl_reqlog *l, const char *path, bool enabled);
 void nl_reqlog_close(struct nl_reqlog *l);
+/* Opens path again (after logrotate moved it) in place of the old file. */
+nl_err nl_reqlog_reopen(struct nl_reqlog *l, const char *path);
 void nl_reqlog_write(struct nl_reqlog *l, const char *method, const char *route, int status,
                      uint64_t dur_us, uint64_t bytes);
 
