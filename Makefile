@@ -1,6 +1,6 @@
 # The two commands: `make run` (the demo) and `make test` (every suite).
 # Both do their own set-up on a fresh Debian 12 machine when run as root.
-.PHONY: all deps build run test check bench fuzz clean
+.PHONY: all deps build run test check bench fuzz clean deb
 
 all: build
 
@@ -21,6 +21,10 @@ test:
 check: build
 	@meson test -C build --suite unit --print-errorlogs
 
+# The Debian packages in ./deb (dpkg-buildpackage -us -uc, then lintian).
+deb:
+	@bash scripts/deb.sh
+
 bench: build
 	@bash bench/run.sh
 
@@ -30,4 +34,4 @@ fuzz: deps
 	@bash scripts/fuzz.sh
 
 clean:
-	rm -rf build build-asan build-clang build-tsan demo-data tests/out
+	rm -rf build build-asan build-clang build-tsan demo-data tests/out deb

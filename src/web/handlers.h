@@ -10,6 +10,9 @@
 /* ops.c: health and metrics (server) */
 void nl_h_healthz(struct nl_req *r);
 void nl_h_readyz(struct nl_req *r);
+/* api_openapi.c: the API's OpenAPI document (docs/openapi.yaml) */
+void nl_h_openapi_yaml(struct nl_req *r);
+void nl_h_openapi_json(struct nl_req *r);
 void nl_h_metrics(struct nl_req *r);
 
 /* static_files.c: GET /static/{path...} (server; routed by prefix, not the table) */

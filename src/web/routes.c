@@ -82,6 +82,9 @@ const struct nl_route nl_routes[] = {
 	/* api_preapply.c, api_orders.c (officer): the institutions' JSON API (docs/api.md) */
 	{NL_POST, "/api/v1/preapplications", NL_AUTH_API_TOKEN, nl_h_api_preapply},
 	{NL_GET,  "/api/v1/preapplications", NL_AUTH_API_TOKEN, nl_h_api_orders},
+	/* api_openapi.c: the contract, public */
+	{NL_GET,  "/api/v1/openapi.yaml", NL_AUTH_OPEN, nl_h_openapi_yaml},
+	{NL_GET,  "/api/v1/openapi.json", NL_AUTH_OPEN, nl_h_openapi_json},
 	{NL_GET,  "/api/v1/orders/{no}", NL_AUTH_API_TOKEN, nl_h_api_order},
 	{NL_POST, "/api/v1/orders/{no}/cancel", NL_AUTH_API_TOKEN, nl_h_api_cancel},
 

@@ -16,6 +16,10 @@ import threading
 import time
 import traceback
 
+# Every answer of /api/v1 that Server.request got, for the contract check
+# (openapi_check.py): dicts of method, path, status, content_type, body.
+API_ANSWERS = []
+
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSanitizer",
                    "runtime error:")
 
@@ -185,8 +189,13 @@ class Server:
         data += b"\r\n" + (body or b"")
         if sock is not None:
             sock.sendall(data)
-            return read_response(sock, head=(method == "HEAD"))
-        return self.raw(data, head=(method == "HEAD"))
+            r = read_response(sock, head=(method == "HEAD"))
+        else:
+            r = self.raw(data, head=(method == "HEAD"))
+        if path.startswith("/api/v1"):
+            API_ANSWERS.append({"method": method, "path": path, "status": r.status,
+                                "content_type": r.header("content-type"), "body": r.body})
+        return r
 
     def stop(self, sig=signal.SIGTERM, timeout=30.0):
         """Sends sig and waits; returns the exit status."""

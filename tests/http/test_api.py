@@ -15,6 +15,10 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import yaml  # noqa: E402
+
+import harness  # noqa: E402
+import openapi_check  # noqa: E402
 from harness import Server, Tap, check  # noqa: E402
 from flows import run_tests  # noqa: E402
 
@@ -195,6 +199,28 @@ def revoked_token(srv):
            if t[:12] in line][0]
     cli(srv, "token", "revoke", "--id", tid)
     check(api(srv, "GET", "/api/v1/preapplications", token=t).status == 401, "revoked token works")
+
+
+@tap.test
+def openapi_served(srv):
+    """/api/v1/openapi.yaml and .json: the document of docs/openapi.yaml, without a token"""
+    with open(openapi_check.SPEC_PATH, "rb") as f:
+        text = f.read()
+    r = srv.request("GET", "/api/v1/openapi.yaml")
+    check(r.status == 200 and r.body == text and
+          r.header("content-type").startswith("application/yaml"), "yaml %d" % r.status)
+    r = srv.request("GET", "/api/v1/openapi.json")
+    check(r.status == 200 and r.header("content-type") == "application/json", "json %d" % r.status)
+    check(json.loads(r.body) == yaml.safe_load(text), "the JSON is not the YAML document")
+
+
+@tap.test
+def openapi_contract(srv):
+    """every /api/v1 answer of these tests keeps docs/openapi.yaml (status, type, schema)"""
+    check(len(harness.API_ANSWERS) >= 20, "only %d answers recorded" % len(harness.API_ANSWERS))
+    problems = openapi_check.check_all(harness.API_ANSWERS)
+    check(not problems, "%d of %d answers break the contract:\n%s"
+          % (len(problems), len(harness.API_ANSWERS), "\n".join(problems[:20])))
 
 
 def main():
