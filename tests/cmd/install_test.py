@@ -107,6 +107,29 @@ def config_docs_state():
     check(os.stat(state).st_mode & 0o007 == 0, "the data folder is not open to others")
 
 
+@tap.test
+def units_man_completion():
+    """systemd units, logrotate, nginx sample, man pages, bash completion"""
+    installed = json.loads(subprocess.run(["meson", "introspect", BUILD, "--installed"],
+                                          check=True, capture_output=True, text=True).stdout)
+    paths = set(installed.values())
+    for unit in ("nitelikd.service", "nitelik-signer.service", "nitelikd-worker@.service"):
+        hit = [p for p in paths if p.endswith("/systemd/system/" + unit)]
+        check(hit and os.path.isfile(d(hit[0])), unit)
+    check(os.path.isfile(d(SYSCONF + "/logrotate.d/nitelik")), "logrotate")
+    doc = d(os.path.join(under_prefix("datadir"), "doc", "nitelik"))
+    check(os.path.isfile(os.path.join(doc, "examples", "nginx-nitelik.conf")), "nginx sample")
+    check(os.path.isfile(os.path.join(doc, "openapi.yaml")), "openapi.yaml")
+    if shutil.which("scdoc"):
+        man = d(under_prefix("mandir"))
+        for page in ("man8/nitelikd.8", "man8/nitelik.8", "man8/nitelik-signer.8",
+                     "man1/nitelik-imza.1", "man5/nitelik.conf.5"):
+            check(os.path.isfile(os.path.join(man, page)), page)
+    comp = d(os.path.join(under_prefix("datadir"), "bash-completion", "completions"))
+    for prog in ("nitelik", "nitelikd", "nitelik-signer", "nitelik-imza"):
+        check(os.path.exists(os.path.join(comp, prog)), "completion " + prog)
+
+
 def start(exe, conf, timeout=20):
     proc = subprocess.Popen([exe, "--config", conf], stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

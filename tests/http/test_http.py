@@ -468,6 +468,16 @@ def behind_tls_proxy(srv):
 
 
 @tap.test
+def openapi_contract(srv):
+    """the /api/v1 answers of these tests keep docs/openapi.yaml"""
+    import harness
+    import openapi_check
+    check(harness.API_ANSWERS, "no /api/v1 answer recorded")
+    problems = openapi_check.check_all(harness.API_ANSWERS)
+    check(not problems, "\n".join(problems))
+
+
+@tap.test
 def graceful_stop(srv):
     """SIGTERM with a request in flight: it is finished, then a clean exit"""
     body = b"lang=en&csrf=xxxxxxxxxxxxxxxxxxxxxxxxxx"
