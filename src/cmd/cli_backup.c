@@ -223,15 +223,31 @@ int nl_cli_backup(int argc, char **argv)
 	struct nl_store_counts counts = {0};
 	struct nl_bk_list list = {0};
 	struct skip_ctx sc = {""};
-	json_t *m = NULL, *db_json = json_null();
+	json_t *m = NULL, *db_json = json_null(), *top_json = NULL;
 	int64_t schema = 0, bad = 0;
 	const char *dbfile = sqlite_path(cfg->database);
 	char pg_dump[PATH_MAX] = "";
 	bool have_pg_dump = false;
 	st = 1;
-	if (!realpath(cfg->data_dir, real_data)) {
+	char real_out[PATH_MAX];
+	if (!realpath(cfg->data_dir, real_data) || !realpath(out, real_out)) {
 		fprintf(stderr, "nitelik backup: data folder %s: %s\n", cfg->data_dir, strerror(errno));
 		goto out;
+	}
+	size_t dn = strlen(real_data);
+	if (!strncmp(real_out, real_data, dn) && (real_out[dn] == '/' || !real_out[dn])) {
+		fprintf(stderr, "nitelik backup: %s is inside the data folder %s\n", out, real_data);
+		rmdir(out);   /* made above, still empty */
+		goto out;
+	}
+	/* The data folder's own owner and mode, for a restore as root. */
+	struct stat top;
+	if (stat(real_data, &top) == 0) {
+		struct passwd *pw = getpwuid(top.st_uid);
+		struct group *gr = getgrgid(top.st_gid);
+		top_json = json_pack("{ss ss sI}", "owner", pw ? pw->pw_name : "",
+		                     "group", gr ? gr->gr_name : "", "mode",
+		                     (json_int_t)(top.st_mode & 07777));
 	}
 	if (dbfile) {
 		/* The database file below the data folder is left to the backup API. */
@@ -274,6 +290,10 @@ int nl_cli_backup(int argc, char **argv)
 	              "data_dir", real_data, "engine", dbfile ? "sqlite" : "postgresql",
 	              "database", db_json, "counts", dbfile ? counts_json(&counts) : json_null(),
 	              "left_out", skipped, "entries", entries_json(&list));
+	if (m && top_json) {
+		json_object_set_new(m, "data_folder", top_json);
+		top_json = NULL;   /* m owns it now */
+	}
 	db_json = NULL;
 	if ((st = write_manifest(out, m)))
 		goto out;
@@ -299,6 +319,7 @@ int nl_cli_backup(int argc, char **argv)
 out:
 	json_decref(m);
 	json_decref(db_json);
+	json_decref(top_json);
 	nl_bk_list_free(&list);
 	return st;
 }
@@ -480,6 +501,13 @@ int nl_cli_restore(int argc, char **argv)
 	if (nl_bk_mkdirs(cfg->data_dir) != NL_OK || !realpath(cfg->data_dir, data_dir)) {
 		fprintf(stderr, "nitelik restore: %s: %s\n", cfg->data_dir, strerror(errno));
 		goto out;
+	}
+	json_t *top = json_object_get(m, "data_folder");
+	if (json_is_object(top)) {
+		json_t *mode = json_object_get(top, "mode");
+		if (json_is_integer(mode) && chmod(data_dir, (mode_t)(json_integer_value(mode) & 07777)))
+			fprintf(stderr, "nitelik restore: warning: %s: %s\n", data_dir, strerror(errno));
+		give_back(data_dir, top);
 	}
 	if (restore_files(from, data_dir, m) ||
 	    move_ca_conf(data_dir, json_string_value(json_object_get(m, "data_dir")))) {

@@ -110,6 +110,8 @@ def backup_online(srv):
     check(oct(os.stat(out).st_mode & 0o777) == "0o700", "the backup folder is open")
     r = nitelik("backup", "--data", data, "--out", out, ok=False)
     check(r.returncode == 1 and "not empty" in r.stderr, "a second backup into the same folder")
+    r = nitelik("backup", "--data", data, "--out", os.path.join(data, "bk"), ok=False)
+    check(r.returncode == 1 and "inside the data folder" in r.stderr, "a backup into itself")
 
 
 @tap.test
@@ -127,6 +129,8 @@ def restore_finds_everything(srv):
     with open(os.path.join(srv.demo, "ca", "root.pem"), "rb") as a, \
             open(os.path.join(target, "ca", "root.pem"), "rb") as b:
         check(a.read() == b.read(), "root.pem differs")
+    check(oct(os.stat(target).st_mode & 0o777) == oct(os.stat(srv.demo).st_mode & 0o777),
+          "the data folder's mode was not restored")
     with open(os.path.join(target, "ca", "ca.conf")) as f:
         conf = f.read()
     check(target in conf and srv.demo not in conf, "ca.conf still names the old folder")
