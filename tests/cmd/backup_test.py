@@ -67,7 +67,11 @@ def world(srv):
     out = nitelik("payments", "import", bank, "--data", data)
     check("1 recorded" in out.stdout, out.stdout)
     nitelik("ca", "init", "--data", data, "--key-file-demo")
-    S["signer"] = subprocess.Popen([SIGNER, "--data", data], stderr=subprocess.DEVNULL)
+    # One user runs everything here: a signer that keeps nitelikd's user apart
+    # (issue 10) needs --demo for that.
+    demo = ["--demo"] if "--demo" in subprocess.run([SIGNER, "--help"], capture_output=True,
+                                                     text=True).stdout else []
+    S["signer"] = subprocess.Popen([SIGNER, "--data", data] + demo, stderr=subprocess.DEVNULL)
     sock = os.path.join(data, "ca", "signer.sock")
     for _ in range(100):
         if os.path.exists(sock):
