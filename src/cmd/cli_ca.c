@@ -1,6 +1,7 @@
 /* nitelik ca — set up and run the CA (the usage below lists every verb). The
  * CA lives in the data folder: --data DIR or the configuration's
  * storage.data_dir (cli_conf.h). */
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "cmd/cli.h"
 #include "cmd/cli_conf.h"
 #include "cmd/cli_pki.h"
+#include "cmd/cmd_common.h"
 #include "signer/ca_ops.h"
 #include "store/migrate.h"
 
@@ -300,11 +302,56 @@ static int ca_ping(int argc, char **argv)
 	return 0;
 }
 
+/* ping, backup and restore parse their own options and need --data: --help
+ * and --version are answered here, and without --data the data folder of the
+ * configuration (--config or the default file) is handed to them. */
+static int with_data(int argc, char **argv, int (*run)(int, char **))
+{
+	bool has_data = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			nl_cli_help(stdout, usage);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			nl_cmd_print_version("nitelik");
+			return 0;
+		}
+		has_data = has_data || !strcmp(argv[i], "--data");
+	}
+	if (has_data)
+		return run(argc, argv);
+	char **args = calloc((size_t)argc + 3, sizeof *args);
+	int n = 0, st;
+	if (!args)
+		return 1;
+	for (int i = 0; i < argc; i++) {
+		int j = i;
+		/* --config FILE is ours: taken out, it names the data folder. */
+		if (i > 0 && nl_cli_common_opt(argc, argv, &j) == NL_CLI_OPT_TAKEN && !strncmp(argv[i], "--config", 8)) {
+			i = j;
+			continue;
+		}
+		args[n++] = argv[i];
+	}
+	struct nl_cli_ca_opts o;
+	static char data_opt[] = "--data";
+	static char dir[PATH_MAX];
+	if ((st = nl_cli_ca_config(argv[0], &o)) == 0) {
+		snprintf(dir, sizeof dir, "%s", o.dir);
+		args[n++] = data_opt;
+		args[n++] = dir;
+		st = run(n, args);
+	}
+	free(args);
+	return st;
+}
+
 int nl_cli_ca(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "ping")) return ca_ping(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "backup")) return nl_cli_ca_backup(argc - 1, argv + 1);
-	if (argc >= 2 && !strcmp(argv[1], "restore")) return nl_cli_ca_restore(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "ping")) return with_data(argc - 1, argv + 1, ca_ping);
+	if (argc >= 2 && !strcmp(argv[1], "backup")) return with_data(argc - 1, argv + 1, nl_cli_ca_backup);
+	if (argc >= 2 && !strcmp(argv[1], "restore")) return with_data(argc - 1, argv + 1, nl_cli_ca_restore);
 	if (argc >= 2 && !strcmp(argv[1], "revoke-issuing")) return ca_root_crl(argc - 1, argv + 1, true);
 	if (argc >= 2 && !strcmp(argv[1], "root-crl")) return ca_root_crl(argc - 1, argv + 1, false);
 	if (argc >= 2 && !strcmp(argv[1], "init")) return ca_init(argc - 1, argv + 1);

@@ -57,7 +57,7 @@ help_has "nitelik --help lists the commands and common options" "$nitelik" --hel
 help_has "nitelik ca --help" "$nitelik" ca --help -- init crl crl-tick ocsp-refresh \
   ocsp-answer revoke-issuing root-crl --base-url --key-type --ocsp-key-type --pkcs11-module \
   --token --pin-file --key-file-demo --hours --in --out "${common[@]}"
-for v in init crl crl-tick ocsp-refresh ocsp-answer revoke-issuing root-crl; do
+for v in init crl crl-tick ocsp-refresh ocsp-answer revoke-issuing root-crl ping backup restore; do
   help_has "nitelik ca $v --help" "$nitelik" ca "$v" --help -- "${common[@]}"
 done
 help_has "nitelik cert --help" "$nitelik" cert --help -- issue show suspend release revoke \
