@@ -68,7 +68,9 @@ bool nl_tmpl_has(const nl_tmpl_set *set, const char *name);
 /* Renders template `name` with data (any json_t; usually an object) in lang
  * (for {{t}}; "tr"/"en") and appends to out. On error out is restored to its
  * previous length: NL_ERR_NOT_FOUND (no such template or partial),
- * NL_ERR_INVALID (partials nested too deep), NL_ERR_NOMEM. */
+ * NL_ERR_INVALID (partials or contexts nested too deep), NL_ERR_TOO_LARGE (the
+ * render passed its bound of work, 2^21 nodes visited, or of output, 16 MiB:
+ * nested sections over arrays multiply), NL_ERR_NOMEM. */
 nl_err nl_tmpl_render(const nl_tmpl_set *set, const char *name, json_t *data,
                       const char *lang, nl_buf *out);
 

@@ -8,6 +8,13 @@
 
 #define RENDER_MAX_STACK    64   /* context depth: nested sections and partials */
 #define RENDER_MAX_PARTIALS 16   /* partial nesting (stops a partial including itself) */
+/* The work of one render is bounded whatever the template and the data:
+ * sections over arrays multiply (a 721-byte template nesting sections and a
+ * self-including partial took minutes), so every node visited costs a step and
+ * the output has a ceiling. The biggest real page (a list of 200 orders) takes
+ * a few tens of thousands of steps and well under a megabyte. */
+#define RENDER_MAX_STEPS    (1u << 21)          /* nodes visited */
+#define RENDER_MAX_OUTPUT   ((size_t)16 << 20)  /* bytes appended by one render */
 
 struct render {
 	const nl_tmpl_set *set;
@@ -20,6 +27,8 @@ struct render {
 	int partials;
 	bool text;     /* text/plain output: no HTML escaping */
 	nl_buf *out;
+	size_t out_start;           /* out->len when the render began */
+	size_t steps;               /* nodes visited so far */
 };
 
 /* The first segment is looked up from the innermost context outwards (mustache
@@ -110,6 +119,8 @@ static nl_err render_nodes(struct render *r, const struct tnode *n)
 {
 	nl_err rc = NL_OK;
 	for (; n && rc == NL_OK; n = n->next) {
+		if (++r->steps > RENDER_MAX_STEPS || r->out->len - r->out_start > RENDER_MAX_OUTPUT)
+			return NL_ERR_TOO_LARGE;
 		switch (n->kind) {
 		case TN_TEXT:
 			nl_buf_append(r->out, n->text, n->len);
@@ -151,6 +162,8 @@ static nl_err render_nodes(struct render *r, const struct tnode *n)
 		}
 		if (r->out->oom)
 			rc = NL_ERR_NOMEM;
+		else if (rc == NL_OK && r->out->len - r->out_start > RENDER_MAX_OUTPUT)
+			rc = NL_ERR_TOO_LARGE;
 	}
 	return rc;
 }
@@ -164,7 +177,7 @@ static nl_err render_top(const nl_tmpl_set *set, const char *name, json_t *data,
 		return NL_ERR_NOT_FOUND;
 	size_t start = out->len;
 	struct render r = {.set = set, .lang = lang, .lang_i = nl_i18n_lang_index(lang), .slots = slots, .n_slots = n_slots,
-	                   .text = text, .out = out};
+	                   .text = text, .out = out, .out_start = start};
 	json_t *empty = NULL;
 	if (!data && !(data = empty = json_object()))
 		return NL_ERR_NOMEM;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "web/i18n.h"
@@ -287,6 +288,66 @@ static void resolved_translations_match(void **state)
 	nl_i18n_free();
 }
 
+/* A small template must not make unbounded work: sections nested over an
+ * array multiply (10 items, 12 deep = 10^12 passes), a partial that includes
+ * chain of partials multiplies again, and the output is bounded too. Each is refused
+ * with NL_ERR_TOO_LARGE within a bounded number of steps, and the output is
+ * left as it was. The fuzz corpus has the 721-byte case (corpus/tmpl/explode). */
+static void work_is_bounded(void **state)
+{
+	(void)state;
+	const char *data = "{\"l\":[0,1,2,3,4,5,6,7,8,9],\"s\":\"0123456789abcdef\"}";
+	nl_buf src = NL_BUF_INIT;
+	for (int i = 0; i < 12; i++)
+		nl_buf_puts(&src, "{{#l}}");
+	nl_buf_puts(&src, "{{.}}{{s}}");
+	for (int i = 0; i < 12; i++)
+		nl_buf_puts(&src, "{{/l}}");
+	assert_false(src.oom);
+	time_t t0 = time(NULL);
+	assert_string_equal(render(src.data, data), "ERR 10: ");
+	/* the same explosion through partials, each iterating over l */
+	nl_tmpl_set *set = nl_tmpl_set_new();
+	nl_buf err = NL_BUF_INIT, out = NL_BUF_INIT;
+	for (int i = 0; i < 10; i++) {
+		char name[8], body[64];
+		snprintf(name, sizeof name, "p%d", i);
+		int n = i < 9 ? snprintf(body, sizeof body, "{{#l}}{{s}}{{> p%d}}{{/l}}", i + 1)
+		              : snprintf(body, sizeof body, "{{s}}");
+		assert_int_equal(nl_tmpl_add(set, name, body, (size_t)n, &err), NL_OK);
+	}
+	nl_buf_puts(&out, "kept");
+	json_t *d = json_loads(data, 0, NULL);
+	assert_int_equal(nl_tmpl_render(set, "p0", d, "tr", &out), NL_ERR_TOO_LARGE);
+	assert_string_equal(out.data, "kept");
+	json_decref(d);
+	/* few steps but a huge output: 16 MiB of one value repeated */
+	nl_buf big = NL_BUF_INIT;
+	nl_buf_puts(&big, "{\"l\":[");
+	for (int i = 0; i < 1000; i++)
+		nl_buf_printf(&big, "%s0", i ? "," : "");
+	nl_buf_puts(&big, "],\"s\":\"");
+	for (int i = 0; i < 40000; i++)
+		nl_buf_puts(&big, "<>");
+	nl_buf_puts(&big, "\"}");
+	d = json_loads(big.data, 0, NULL);
+	assert_non_null(d);
+	static const char wide[] = "{{#l}}{{s}}{{/l}}";
+	assert_int_equal(nl_tmpl_add(set, "wide", wide, sizeof wide - 1, &err), NL_OK);
+	nl_buf_reset(&out);
+	assert_int_equal(nl_tmpl_render(set, "wide", d, "tr", &out), NL_ERR_TOO_LARGE);
+	assert_true(out.len == 0);
+	json_decref(d);
+	assert_true(time(NULL) - t0 < 20);
+	/* an ordinary list is unaffected */
+	assert_string_equal(render("{{#l}}{{.}}{{/l}}", data), "0123456789");
+	nl_buf_free(&big);
+	nl_buf_free(&src);
+	nl_buf_free(&err);
+	nl_buf_free(&out);
+	nl_tmpl_set_free(set);
+}
+
 /* The real templates load, link, render, and every {{t}} msgid is translated
  * in both catalogues. */
 struct msgid_check {
@@ -349,6 +410,7 @@ int main(void)
 		cmocka_unit_test(translated_text),
 		cmocka_unit_test(resolved_translations_match),
 		cmocka_unit_test(real_templates),
+		cmocka_unit_test(work_is_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
