@@ -33,6 +33,7 @@ static const struct key keys[] = {
 	INT("server", "connection_limit", connection_limit, 1, 1000000),
 	INT("server", "per_ip_connection_limit", per_ip_connection_limit, 0, 1000000),
 	INT("server", "connection_timeout", connection_timeout, 1, 3600),
+	INT("server", "request_timeout", request_timeout, 1, 3600),
 	INT("server", "body_limit", body_limit, 1024, (int64_t)1 << 30),
 	INT("server", "shutdown_timeout", shutdown_timeout, 0, 3600),
 	STR("storage", "data_dir", data_dir),
@@ -78,8 +79,9 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	cfg->behind_tls_proxy = false;
 	cfg->threads = 0;
 	cfg->connection_limit = 1024;
-	cfg->per_ip_connection_limit = 0;
+	cfg->per_ip_connection_limit = 64;
 	cfg->connection_timeout = 30;
+	cfg->request_timeout = 30;
 	cfg->body_limit = 1024 * 1024;
 	cfg->shutdown_timeout = 30;
 	copy_str(cfg->data_dir, sizeof cfg->data_dir, "/var/lib/nitelik");

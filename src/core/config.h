@@ -30,6 +30,7 @@ struct nl_config {
 	int64_t connection_limit;          /* simultaneous connections */
 	int64_t per_ip_connection_limit;   /* 0 = no per-address limit */
 	int64_t connection_timeout;        /* seconds of inactivity before a connection is closed */
+	int64_t request_timeout;           /* seconds for a whole request (headers and body) to arrive */
 	int64_t body_limit;                /* bytes of a request body; more is answered 413 */
 	int64_t shutdown_timeout;          /* seconds to wait for requests in flight at stop */
 

@@ -21,6 +21,7 @@ static const struct nl_err_info table[NL_ERR__COUNT] = {
 	[NL_ERR_CRYPTO]       = {"crypto_error", 500, "A cryptographic operation failed."},
 	[NL_ERR_CONFIG]       = {"config_error", 500, "The server is not configured correctly."},
 	[NL_ERR_INTERNAL]     = {"internal_error", 500, "An internal error occurred."},
+	[NL_ERR_UNAVAILABLE]  = {"unavailable", 503, "The service is temporarily unavailable. Please try again in a few minutes."},
 };
 
 const struct nl_err_info *nl_err_info(nl_err e)

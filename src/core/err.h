@@ -24,6 +24,7 @@ typedef enum nl_err {
 	NL_ERR_CRYPTO,        /* OpenSSL / PKCS#11 failure */
 	NL_ERR_CONFIG,        /* configuration is wrong */
 	NL_ERR_INTERNAL,      /* a bug: should not happen */
+	NL_ERR_UNAVAILABLE,   /* the database cannot be reached (down, disk failing): try later */
 	NL_ERR__COUNT
 } nl_err;
 

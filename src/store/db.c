@@ -131,8 +131,17 @@ void nl_db_set_busy_timeout(nl_db *db, int ms)
 	db->busy_timeout_ms = ms;
 }
 
+void nl_db_set_offline(nl_db *db, bool offline)
+{
+	atomic_store(&db->offline, offline);
+}
+
 nl_err nl_db_conn(nl_db *db, nl_conn **out)
 {
+	if (atomic_load_explicit(&db->offline, memory_order_relaxed)) {
+		*out = NULL;
+		return NL_ERR_UNAVAILABLE;
+	}
 	nl_conn *c = pthread_getspecific(db->key);
 	if (c && !db->drv->healthy(c)) {
 		/* A PostgreSQL server restart leaves a dead socket: start afresh. */

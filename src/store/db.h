@@ -92,5 +92,9 @@ bool nl_db_in_tx(nl_conn *c);
 int nl_db_param_count(nl_stmt *s);
 /* The database a connection belongs to. */
 nl_db *nl_db_of(nl_conn *c);
+/* Demo/test fault switch (POST /demo/database): while offline, nl_db_conn
+ * answers NL_ERR_UNAVAILABLE as for a database that is down, so the doors'
+ * answers can be tested on SQLite, whose file cannot simply be stopped. */
+void nl_db_set_offline(nl_db *db, bool offline);
 
 #endif

@@ -49,6 +49,7 @@ struct nl_db {
 	int busy_timeout_ms;          /* SQLite busy handler wait */
 	_Atomic uint64_t time_us;     /* total time inside the engine */
 	_Atomic uint64_t tx_retries;  /* transactions run again after NL_ERR_BUSY */
+	atomic_bool offline;          /* nl_db_set_offline: demo/test fault switch */
 };
 
 /* Every driver connection starts with this. */

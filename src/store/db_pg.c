@@ -63,6 +63,11 @@ static nl_err map_result(nl_conn *c, const PGresult *res)
 {
 	set_err(c, res ? PQresultErrorMessage(res) : PQerrorMessage(handle(c)));
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	/* The server went away (stopped, restarted, network): nl_db_conn
+	 * reconnects next time; until then the database is unavailable. */
+	if (PQstatus(handle(c)) != CONNECTION_OK || (state && (!strncmp(state, "08", 2) ||
+	    !strcmp(state, "57P01") || !strcmp(state, "57P02") || !strcmp(state, "57P03"))))
+		return NL_ERR_UNAVAILABLE;
 	if (!state)
 		return NL_ERR_DB;
 	if (!strcmp(state, "23505"))
@@ -112,7 +117,7 @@ static nl_err pg_connect(nl_db *db, nl_conn **out)
 		fprintf(stderr, "store: postgresql connect: %s", c->h ? PQerrorMessage(c->h) : "no memory\n");
 		PQfinish(c->h);
 		free(c);
-		return NL_ERR_DB;
+		return NL_ERR_UNAVAILABLE;
 	}
 	PQsetClientEncoding(c->h, "UTF8");
 	PQsetNoticeProcessor(c->h, ignore_notice, NULL);

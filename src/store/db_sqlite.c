@@ -53,6 +53,11 @@ static nl_err map_rc(int rc)
 		return NL_ERR_BUSY;
 	case SQLITE_NOMEM:
 		return NL_ERR_NOMEM;
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_NOTADB:
+		return NL_ERR_UNAVAILABLE;   /* the file or its disk failed: not our query */
 	case SQLITE_CONSTRAINT:
 		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 			return NL_ERR_CONFLICT;
@@ -139,7 +144,7 @@ fail:
 		fprintf(stderr, "store: sqlite connect: %s\n", sqlite3_errmsg(c->h));
 	sqlite3_close(c->h);
 	free(c);
-	return NL_ERR_DB;
+	return NL_ERR_UNAVAILABLE;
 }
 
 static void sq_disconnect(nl_conn *c)
@@ -169,7 +174,9 @@ static nl_err sq_prepare(nl_conn *c, const char *sql, int nparams, nl_stmt **out
 	if (rc != SQLITE_OK || !s->st) {
 		sqlite3_finalize(s->st);
 		free(s);
-		return rc == SQLITE_OK ? NL_ERR_INVALID : map_rc(rc) == NL_ERR_BUSY ? NL_ERR_BUSY : NL_ERR_DB;
+		nl_err e = map_rc(rc);
+		return rc == SQLITE_OK ? NL_ERR_INVALID
+		       : e == NL_ERR_BUSY || e == NL_ERR_UNAVAILABLE ? e : NL_ERR_DB;
 	}
 	*out = &s->base;
 	return NL_OK;

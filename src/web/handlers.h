@@ -36,6 +36,7 @@ void nl_h_wizard_approve_post(struct nl_req *r);
 void nl_h_wizard_result(struct nl_req *r);
 void nl_h_districts_json(struct nl_req *r);
 void nl_h_demo_clock(struct nl_req *r);
+void nl_h_demo_database(struct nl_req *r);
 
 /* kurum_*.c: the institution officer's pages and the staff login (officer) */
 void nl_h_kurum_login_page(struct nl_req *r);

@@ -62,8 +62,9 @@ void nl_h_holder_door(struct nl_req *r)
 		nl_resp_redirect(r, "/online-islemler/menu");
 		return;
 	}
-	if (nl_session_ensure(r) != NL_OK) {
-		nl_resp_error(r, NL_ERR_INTERNAL, NULL);
+	nl_err e = nl_session_ensure(r);
+	if (e != NL_OK) {
+		nl_resp_error(r, e, NULL);
 		return;
 	}
 	render_door(r, 200, NULL, NULL);

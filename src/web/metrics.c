@@ -118,6 +118,11 @@ void nl_metrics_render(struct nl_server *srv, nl_buf *out)
 	              "# TYPE nitelik_http_requests_in_flight gauge\n"
 	              "nitelik_http_requests_in_flight %lld\n",
 	              (long long)atomic_load(&m->in_flight));
+	nl_buf_printf(out, "# HELP nitelik_http_request_timeouts_total Connections ended because "
+	              "a request was not all in within server.request_timeout.\n"
+	              "# TYPE nitelik_http_request_timeouts_total counter\n"
+	              "nitelik_http_request_timeouts_total %llu\n",
+	              (unsigned long long)atomic_load(&srv->priv->request_timeouts));
 	nl_buf_printf(out, "# HELP nitelik_db_time_seconds_total Time spent in the database.\n"
 	              "# TYPE nitelik_db_time_seconds_total counter\n"
 	              "nitelik_db_time_seconds_total %.6f\n",

@@ -35,8 +35,9 @@
 
 void nl_h_captcha_png(struct nl_req *r)
 {
-	if (nl_session_ensure(r) != NL_OK) {
-		nl_resp_error(r, NL_ERR_INTERNAL, NULL);
+	nl_err se = nl_session_ensure(r);
+	if (se != NL_OK) {
+		nl_resp_error(r, se, NULL);
 		return;
 	}
 	struct nl_captcha pic;

@@ -5,12 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "web/server_internal.h"
 
 /* No inline script or style anywhere, so the policy can forbid both. */
 #define NL_CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
 	"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+
+#define NL_RETRY_AFTER_S 10   /* seconds, on every 503 */
+#define NL_STR_(x) #x
+#define NL_STR(x) NL_STR_(x)
 
 void nl_resp_set_mhd(struct nl_req *r, int status, struct MHD_Response *resp, uint64_t bytes)
 {
@@ -187,6 +192,17 @@ void nl_resp_cacheable(struct nl_req *r, int max_age_seconds)
 	r->priv->max_age = max_age_seconds;
 }
 
+void nl_resp_replace_error(struct nl_req *r, nl_err e)
+{
+	struct nl_req_private *p = r->priv;
+	if (p->resp)
+		MHD_destroy_response(p->resp);
+	p->resp = NULL;
+	p->headers = NULL;
+	p->set_cookie = NULL;
+	nl_resp_error(r, e, NULL);
+}
+
 enum MHD_Result nl_resp_finish(struct nl_req *r)
 {
 	struct nl_req_private *p = r->priv;
@@ -211,8 +227,15 @@ enum MHD_Result nl_resp_finish(struct nl_req *r)
 	}
 	if (p->set_cookie)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, p->set_cookie);
-	for (struct nl_resp_header *h = p->headers; h; h = h->next)
+	bool retry_after = false;
+	for (struct nl_resp_header *h = p->headers; h; h = h->next) {
 		MHD_add_response_header(resp, h->name, h->value);
+		retry_after |= !strcasecmp(h->name, "Retry-After");
+	}
+	/* A 503 is temporary by definition: tell clients (and proxies, monitors)
+	 * when to come back instead of letting them hammer. */
+	if (p->status == 503 && !retry_after)
+		MHD_add_response_header(resp, "Retry-After", NL_STR(NL_RETRY_AFTER_S));
 	enum MHD_Result ok = MHD_queue_response(p->conn, (unsigned)p->status, resp);
 	MHD_destroy_response(resp);
 	p->resp = NULL;

@@ -58,6 +58,7 @@ const struct nl_route nl_routes[] = {
 	{NL_GET,  "/basvuru/{no}/sonuc", NL_AUTH_PERSON, nl_h_wizard_result},
 	{NL_GET,  "/il/{plate}/ilceler", NL_AUTH_NONE, nl_h_districts_json},
 	{NL_POST, "/demo/clock", NL_AUTH_OPEN, nl_h_demo_clock},
+	{NL_POST, "/demo/database", NL_AUTH_OPEN, nl_h_demo_database},
 
 	/* kurum_login.c, kurum_orders.c, kurum_preapply.c, kurum_bulk.c (officer) */
 	{NL_GET,  "/kurum/giris", NL_AUTH_NONE, nl_h_kurum_login_page},

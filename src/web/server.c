@@ -45,6 +45,7 @@ struct nl_server *nl_server_new(const struct nl_config *cfg, nl_db *db, char *er
 	srv->db = db;
 	srv->priv = p;
 	p->log.fd = -1;
+	pthread_mutex_init(&p->tracks_mu, NULL);
 	return srv;
 }
 
@@ -118,6 +119,7 @@ nl_err nl_server_start(struct nl_server *srv, char *err, size_t err_size)
 		{MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg->connection_limit, NULL},
 		{MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg->connection_timeout, NULL},
 		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg->per_ip_connection_limit, NULL},
+		{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)nl_server_on_connection, srv},
 		{MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL},
 		{MHD_OPTION_END, 0, NULL},
 	};
@@ -132,6 +134,12 @@ nl_err nl_server_start(struct nl_server *srv, char *err, size_t err_size)
 	if (!p->daemon) {
 		snprintf(err, err_size, "cannot listen on %s", cfg->listen);
 		return NL_ERR_IO;
+	}
+	if ((e = nl_server_reaper_start(srv)) != NL_OK) {
+		snprintf(err, err_size, "cannot start the request deadline thread");
+		MHD_stop_daemon(p->daemon);
+		p->daemon = NULL;
+		return e;
 	}
 	return NL_OK;
 }
@@ -169,6 +177,7 @@ void nl_server_stop(struct nl_server *srv)
 		usleep(SHUTDOWN_POLL_US);
 	MHD_stop_daemon(p->daemon);
 	p->daemon = NULL;
+	nl_server_reaper_stop(srv);
 }
 
 void nl_server_free(struct nl_server *srv)
@@ -179,6 +188,7 @@ void nl_server_free(struct nl_server *srv)
 	nl_static_free(&srv->priv->statics);
 	nl_metrics_free(&srv->priv->metrics);
 	nl_reqlog_close(&srv->priv->log);
+	pthread_mutex_destroy(&srv->priv->tracks_mu);
 	free(srv->priv);
 	free(srv);
 }

@@ -36,6 +36,7 @@ static struct nl_req *req_new(struct nl_server *srv, struct MHD_Connection *conn
 	r->srv = srv;
 	r->priv = p;
 	p->conn = conn;
+	p->track = nl_server_track_of(conn);
 	p->t_start_us = nl_now_us();
 	p->dynamic = true;
 	p->metric_slot = nl_routes_count + NL_METRIC_UNMATCHED;
@@ -115,6 +116,8 @@ enum MHD_Result nl_server_on_request(void *cls, struct MHD_Connection *conn, con
 			char *end;
 			unsigned long long v = strtoull(cl, &end, 10);
 			if (end != cl && v > (unsigned long long)srv->cfg->body_limit) {
+				if (!nl_server_track_begin(r->priv->track))
+					return MHD_NO;
 				r->priv->too_large = true;
 				r->priv->first_call_done = true;
 				nl_resp_error(r, NL_ERR_TOO_LARGE,
@@ -134,6 +137,8 @@ enum MHD_Result nl_server_on_request(void *cls, struct MHD_Connection *conn, con
 		*upload_data_size = 0;
 		return ok ? MHD_YES : MHD_NO;
 	}
+	if (!nl_server_track_begin(r->priv->track))
+		return MHD_NO;   /* past the deadline: the reaper is closing it */
 	nl_server_dispatch(r);
 	return nl_resp_finish(r);
 }
@@ -143,7 +148,6 @@ void nl_server_on_completed(void *cls, struct MHD_Connection *conn, void **con_c
 {
 	struct nl_server *srv = cls;
 	struct nl_req *r = *con_cls;
-	(void)conn;
 	(void)toe;
 	if (!r)
 		return;
@@ -154,6 +158,8 @@ void nl_server_on_completed(void *cls, struct MHD_Connection *conn, void **con_c
 	                    : "unmatched";
 	nl_metrics_record(&srv->priv->metrics, p->metric_slot, p->status, dur);
 	nl_reqlog_write(&srv->priv->log, p->method_name, route, p->status, dur, p->resp_bytes);
+	/* Looked up again: the connection's entry may be gone if it is closing. */
+	nl_server_track_end(nl_server_track_of(conn));
 	if (p->resp) /* built but never queued (the connection died first) */
 		MHD_destroy_response(p->resp);
 	nl_session_release(r);

@@ -8,6 +8,13 @@
 #include "web/router.h"
 #include "web/server_internal.h"
 
+/* Errors that mean "the database cannot answer now", whatever the store made
+ * of it: a door that cannot decide says 503, never "not logged in". */
+static bool outage(nl_err e)
+{
+	return e == NL_ERR_UNAVAILABLE || e == NL_ERR_BUSY || e == NL_ERR_DB;
+}
+
 static bool is_unsafe(unsigned method)
 {
 	return method == NL_POST || method == NL_PUT || method == NL_PATCH || method == NL_DELETE;
@@ -22,9 +29,15 @@ static bool authorize(struct nl_req *r)
 	if (need == NL_AUTH_API_TOKEN) {
 		const char *h = nl_req_header(r, "Authorization");
 		const char *tok = h && !strncasecmp(h, "Bearer ", 7) ? h + 7 : NULL;
-		if (tok && r->srv->api_token_check &&
-		    r->srv->api_token_check(r->srv, tok, &r->api_subject_id, &r->api_roles) == NL_OK)
+		nl_err e = tok && r->srv->api_token_check
+		           ? r->srv->api_token_check(r->srv, tok, &r->api_subject_id, &r->api_roles)
+		           : NL_ERR_UNAUTHORIZED;
+		if (e == NL_OK)
 			return true;
+		if (outage(e)) {
+			nl_resp_error(r, NL_ERR_UNAVAILABLE, NULL);
+			return false;
+		}
 		nl_resp_add_header(r, "WWW-Authenticate", "Bearer");
 		nl_resp_error(r, NL_ERR_UNAUTHORIZED, "A valid API token is required.");
 		return false;
@@ -117,8 +130,13 @@ void nl_server_dispatch(struct nl_req *r)
 	p->metric_slot = (size_t)(route - nl_routes);
 	bool cookies = !r->is_api && route->auth != NL_AUTH_API_TOKEN &&
 	               route->auth != NL_AUTH_OPEN;
-	if (cookies)
-		nl_session_load(r);
+	if (cookies) {
+		nl_err e = nl_session_load(r);
+		if (e) {
+			nl_resp_error(r, outage(e) ? NL_ERR_UNAVAILABLE : e, NULL);
+			return;
+		}
+	}
 	const char *ql = nl_req_query(r, "lang");
 	if (ql && (!strcmp(ql, "tr") || !strcmp(ql, "en")))
 		r->lang = ql;
@@ -132,5 +150,10 @@ void nl_server_dispatch(struct nl_req *r)
 		return;
 	}
 	route->handler(r);
+	if (p->session_fault) {
+		nl_resp_replace_error(r, outage(p->session_fault) ? NL_ERR_UNAVAILABLE
+		                                                  : p->session_fault);
+		return;
+	}
 	nl_session_save(r);
 }

@@ -69,6 +69,18 @@ nl_err nl_reqlog_reopen(struct nl_reqlog *l, const char *path);
 void nl_reqlog_write(struct nl_reqlog *l, const char *method, const char *route, int status,
                      uint64_t dur_us, uint64_t bytes);
 
+/* ---- the whole-request deadline (server_deadline.c) ---- */
+enum { NL_CT_READING, NL_CT_HANDLING, NL_CT_EXPIRED };
+
+/* One per connection, from libmicrohttpd's start notice to its close notice
+ * (the connection's socket context). */
+struct nl_conn_track {
+	struct nl_conn_track *prev, *next;   /* in priv->tracks, under tracks_mu */
+	int fd;
+	_Atomic uint64_t since_us;   /* monotonic: start of the wait for the current request */
+	_Atomic int state;           /* NL_CT_*: the deadline applies while READING */
+};
+
 /* ---- the server ---- */
 struct nl_server_private {
 	struct MHD_Daemon *daemon;
@@ -78,6 +90,12 @@ struct nl_server_private {
 	unsigned threads;
 	bool stopping;
 	_Atomic int64_t clock_offset;   /* demo/test mode: seconds added to r->now (POST /demo/clock) */
+	pthread_mutex_t tracks_mu;
+	struct nl_conn_track *tracks;   /* every open connection */
+	pthread_t reaper;
+	bool reaper_started;
+	atomic_bool reaper_stop;
+	_Atomic uint64_t request_timeouts; /* connections the reaper ended */
 };
 
 struct nl_resp_header {
@@ -87,6 +105,7 @@ struct nl_resp_header {
 
 struct nl_req_private {
 	struct MHD_Connection *conn;
+	struct nl_conn_track *track;    /* the connection's deadline entry; NULL = untracked */
 	uint64_t t_start_us;            /* monotonic */
 	const char *method_name;        /* as sent, for the log */
 	size_t metric_slot;             /* route row index or n_rows + NL_METRIC_* */
@@ -107,6 +126,7 @@ struct nl_req_private {
 	int max_age;
 	struct nl_resp_header *headers;
 	const char *set_cookie;         /* Set-Cookie value for nl_sid, or NULL */
+	nl_err session_fault;           /* nl_session_ensure failed with this: see the gate */
 };
 
 /* server_access.c: libmicrohttpd's access handler and completion callback
@@ -117,6 +137,20 @@ enum MHD_Result nl_server_on_request(void *cls, struct MHD_Connection *conn, con
                                      void **con_cls);
 void nl_server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                             enum MHD_RequestTerminationCode toe);
+
+/* server_deadline.c: the connection notice (cls is the struct nl_server)
+ * tracks every connection; the reaper thread ends those whose request is not
+ * all in within cfg->request_timeout. */
+void nl_server_on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                             enum MHD_ConnectionNotificationCode toe);
+struct nl_conn_track *nl_server_track_of(struct MHD_Connection *conn);
+/* The request is all in: the deadline stops. False when the reaper came first
+ * (the connection is being shut down: answer nothing). NULL t is fine. */
+bool nl_server_track_begin(struct nl_conn_track *t);
+/* The answer is sent: the deadline of the next request starts now. */
+void nl_server_track_end(struct nl_conn_track *t);
+nl_err nl_server_reaper_start(struct nl_server *srv);
+void nl_server_reaper_stop(struct nl_server *srv);
 
 /* server_gate.c: runs once the whole request is in: decode, route, session,
  * auth, CSRF, handler. Queues exactly one response. */
@@ -131,13 +165,19 @@ unsigned nl_method_parse(const char *m, bool *is_head);
 uint64_t nl_now_us(void);
 
 /* response.c */
-/* Adds security headers, cookies and extra headers, then queues priv->resp. */
+/* Drops the response the handler built (headers and cookie too) and answers
+ * the error instead. */
+void nl_resp_replace_error(struct nl_req *r, nl_err e);
+/* Adds security headers, cookies and extra headers, then queues priv->resp.
+ * A 503 gets Retry-After (NL_RETRY_AFTER_S) unless the handler set one. */
 enum MHD_Result nl_resp_finish(struct nl_req *r);
 void nl_resp_set_mhd(struct nl_req *r, int status, struct MHD_Response *resp, uint64_t bytes);
 
 /* session.c */
-/* Loads the session from the nl_sid cookie (expired ones are deleted). */
-void nl_session_load(struct nl_req *r);
+/* Loads the session from the nl_sid cookie (expired ones are deleted). NL_OK
+ * also when there is none; the store's error when the database cannot say
+ * (the cookie is kept: answer 503). */
+nl_err nl_session_load(struct nl_req *r);
 /* Writes back a dirty session or refreshes last_seen; called after the handler. */
 void nl_session_save(struct nl_req *r);
 /* True when the request carries the session's CSRF token. */

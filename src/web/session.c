@@ -64,34 +64,40 @@ static void parse_data(struct nl_req *r)
 	r->session.roles = json_is_integer(roles) ? (unsigned)json_integer_value(roles) : 0;
 }
 
-void nl_session_load(struct nl_req *r)
+nl_err nl_session_load(struct nl_req *r)
 {
 	const char *sid = nl_req_cookie(r, "nl_sid");
 	if (!sid || strlen(sid) != SID_B64_LEN || !r->srv->db)
-		return;
+		return NL_OK;
 	uint8_t h[NL_SESSION_ID_HASH_LEN];
 	hash_sid(sid, h);
 	nl_conn *c;
-	if (nl_db_conn(r->srv->db, &c) != NL_OK)
-		return;
-	if (nl_store_session_get(c, h, &r->session.s) != NL_OK) {
+	nl_err e = nl_db_conn(r->srv->db, &c);
+	if (e == NL_OK)
+		e = nl_store_session_get(c, h, &r->session.s);
+	if (e != NL_OK) {
 		nl_session_clear(&r->session.s);
+		/* Only an id the database does not know is stale; when the database
+		 * cannot answer, the cookie stays and the caller answers 503. */
+		if (e != NL_ERR_NOT_FOUND)
+			return e;
 		set_cookie(r, NULL); /* unknown id: drop the stale cookie */
-		return;
+		return NL_OK;
 	}
 	const struct nl_config *cfg = r->srv->cfg;
 	if (r->now - r->session.s.last_seen > cfg->session_idle_timeout ||
 	    r->now - r->session.s.created_at > cfg->session_absolute_timeout) {
-		nl_store_session_delete(c, h);
+		(void)nl_store_session_delete(c, h);   /* the purge job deletes it otherwise */
 		nl_session_clear(&r->session.s);
 		set_cookie(r, NULL);
-		return;
+		return NL_OK;
 	}
 	r->session.present = true;
 	parse_data(r);
 	const char *lang = r->session.s.lang;
 	if (!strcmp(lang, "tr") || !strcmp(lang, "en"))
 		r->lang = lang;
+	return NL_OK;
 }
 
 /* Serialises data (with the roles) into s.data; caller frees s.data via clear. */
@@ -166,7 +172,13 @@ nl_err nl_session_ensure(struct nl_req *r)
 		return NL_OK;
 	if (r->is_api)
 		return NL_ERR_FORBIDDEN; /* API routes carry no cookies */
-	return create_row(r, NL_SESS_ANON, 0);
+	nl_err e = create_row(r, NL_SESS_ANON, 0);
+	/* A page whose form could get no session (hence no CSRF token) is of no
+	 * use: the gate answers 503 or 429 instead of whatever the handler made
+	 * of it (nl_session_csrf callers cannot tell). */
+	if (e && !r->priv->session_fault)
+		r->priv->session_fault = e;
+	return e;
 }
 
 const char *nl_session_csrf(struct nl_req *r)
