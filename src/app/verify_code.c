@@ -68,6 +68,20 @@ nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in, const cha
 		nl_esign_code_clear(out);
 		return NL_ERR_NOMEM;
 	}
+	/* The address is kept as a keyed hash; counting and inserting are two
+	 * statements, so parallel requests may pass the bound by a few. */
+	if (in->addr && *in->addr) {
+		int64_t live = 0;
+		rc = nl_app_keyed_hash(db, "addr", in->addr, out->addr_hash);
+		if (rc == NL_OK && in->addr_max > 0)
+			rc = nl_store_esign_code_count_addr(c, out->addr_hash, in->purpose, in->now, &live);
+		if (rc == NL_OK && in->addr_max > 0 && live >= in->addr_max)
+			rc = NL_ERR_RATE_LIMIT;
+		if (rc) {
+			nl_esign_code_clear(out);
+			return rc;
+		}
+	}
 	/* 10^15 codes: a collision is unlikely, but the unique hash decides. */
 	for (int attempt = 0; attempt < 5; attempt++) {
 		nl_random_hex(16, nonce);

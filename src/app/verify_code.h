@@ -37,6 +37,10 @@ struct nl_esign_issue {
 	const char *consent_choice;     /* "accept" | "decline" for econsent */
 	const char *text;               /* exactly what is to be signed */
 	int64_t now;
+	const char *addr;               /* the asking client's address; NULL/"" = not known */
+	int64_t addr_max;               /* > 0: at most this many live codes of this purpose
+	                                   per address, else NL_ERR_RATE_LIMIT (the anonymous
+	                                   login door; docs/web-server.md) */
 };
 
 /* The code shown to the person is derived from the browser session's cookie

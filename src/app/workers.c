@@ -11,6 +11,7 @@
 #include "app/production.h"
 #include "app/shipping.h"
 #include "app/timeout_worker.h"
+#include "store/store_esign.h"
 #include "store/store_nodes.h"
 #include "store/store_sessions.h"
 
@@ -45,6 +46,18 @@ static nl_err heartbeat_job(struct nl_app *app, int64_t now)
 	return e ? e : nl_store_node_beat(c, app->node_id, now);
 }
 
+/* Deletes e-İmza codes that expired an hour ago and were never used (used
+ * ones are the signatures' evidence), so anonymous login codes do not pile up;
+ * the hour lets a waiting page still say "expired". */
+static nl_err esign_code_purge_job(struct nl_app *app, int64_t now)
+{
+	nl_conn *c;
+	nl_err e = nl_db_conn(app->db, &c);
+	if (e == NL_OK)
+		e = nl_store_esign_code_purge(c, now - 3600, NULL);
+	return e;
+}
+
 /* Add a row per periodic job. */
 static const struct periodic_job jobs[] = {
 	{"crl", 300, nl_ca_job_crl},      /* renews the CRL at half its life (ca_jobs.c) */
@@ -55,6 +68,7 @@ static const struct periodic_job jobs[] = {
 	{"expiry", 3600, nl_expiry_notice_job},   /* "ends in 2 months" notices (production.c) */
 	{"sessions", 300, session_purge_job},     /* deletes expired sessions (above) */
 	{"heartbeat", NL_NODE_BEAT_S, heartbeat_job},   /* this node is alive (above) */
+	{"esign_codes", 300, esign_code_purge_job}, /* deletes expired unused codes (above) */
 	{NULL, 0, NULL},
 };
 

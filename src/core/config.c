@@ -41,6 +41,9 @@ static const struct key keys[] = {
 	STR("storage", "node_id", node_id),
 	INT("session", "idle_timeout", session_idle_timeout, 60, 86400 * 30),
 	INT("session", "absolute_timeout", session_absolute_timeout, 60, 86400 * 90),
+	INT("session", "max_anonymous_per_address", session_max_anonymous_per_address, 0, 1000000),
+	INT("session", "max_login_codes_per_address", session_max_login_codes_per_address, 0,
+	    1000000),
 	STR("web", "dir", web_dir),
 	STR("web", "default_lang", default_lang),
 	STR("log", "file", log_file),
@@ -88,6 +91,8 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	cfg->database[0] = '\0';
 	cfg->session_idle_timeout = 30 * 60;
 	cfg->session_absolute_timeout = 12 * 3600;
+	cfg->session_max_anonymous_per_address = 200;
+	cfg->session_max_login_codes_per_address = 20;
 	copy_str(cfg->web_dir, sizeof cfg->web_dir, web_dir_default ? web_dir_default : "web");
 	copy_str(cfg->default_lang, sizeof cfg->default_lang, "tr");
 	cfg->log_file[0] = '\0';

@@ -43,6 +43,10 @@ struct nl_config {
 	/* [session] */
 	int64_t session_idle_timeout;      /* seconds without a request before a session ends */
 	int64_t session_absolute_timeout;  /* seconds after login (creation) a session ends anyway */
+	int64_t session_max_anonymous_per_address; /* live anonymous sessions per client address;
+	                                              0 = no bound */
+	int64_t session_max_login_codes_per_address; /* live e-İmza login codes per client address;
+	                                                0 = no bound */
 
 	/* [web] */
 	char web_dir[NL_CONFIG_STR];       /* folder with templates/ and static/ */

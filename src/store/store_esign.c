@@ -20,12 +20,12 @@ nl_err nl_store_esign_code_insert(nl_conn *c, struct nl_esign_code *code)
 	nl_err rc = nl_store_query(c, &s,
 		"INSERT INTO esign_codes (code_hash, session_hash, purpose, id_number, person_id,"
 		" order_id, form_version_id, consent_text_id, consent_choice, text, created_at,"
-		" expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+		" expires_at, addr_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
 		" ON CONFLICT (code_hash) DO NOTHING RETURNING id",
-		"txttzzzzttii", code->code_hash, (const void *)code->session_hash,
+		"txttzzzzttiit", code->code_hash, (const void *)code->session_hash,
 		(size_t)NL_ESIGN_SESSION_LEN, code->purpose, code->id_number, code->person_id,
 		code->order_id, code->form_version_id, code->consent_text_id, code->consent_choice,
-		code->text, code->created_at, code->expires_at);
+		code->text, code->created_at, code->expires_at, code->addr_hash);
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -34,6 +34,32 @@ nl_err nl_store_esign_code_insert(nl_conn *c, struct nl_esign_code *code)
 	else if (rc == NL_ERR_NOT_FOUND)
 		rc = NL_ERR_CONFLICT;
 	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_esign_code_count_addr(nl_conn *c, const char *addr_hash, const char *purpose,
+                                      int64_t now, int64_t *n)
+{
+	nl_stmt *s;
+	*n = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT COUNT(*) FROM esign_codes WHERE addr_hash = $1 AND purpose = $2"
+		" AND status = 'active' AND expires_at > $3", "tti", addr_hash, purpose, now);
+	return rc == NL_OK ? nl_store_one_int64(s, n) : rc;
+}
+
+nl_err nl_store_esign_code_purge(nl_conn *c, int64_t before, int64_t *purged)
+{
+	nl_stmt *s;
+	int64_t n = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"DELETE FROM esign_codes WHERE expires_at < $1 AND status <> 'used'"
+		" AND NOT EXISTS (SELECT 1 FROM esign_signatures g WHERE g.code_id = esign_codes.id)",
+		"i", before);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, &n);
+	if (purged)
+		*purged = n;
 	return rc;
 }
 

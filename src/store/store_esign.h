@@ -33,6 +33,8 @@ struct nl_esign_code {
 	char status[8];                 /* "active" | "used" | "burnt" */
 	char *last_error;               /* reason of the last refusal, "" if none */
 	int64_t used_at, signature_id;  /* 0 = not yet */
+	char addr_hash[NL_ESIGN_HASH_LEN]; /* keyed hash of the asking client's address; insert
+	                                      only ("" = not recorded) */
 };
 void nl_esign_code_clear(struct nl_esign_code *c);
 
@@ -51,6 +53,13 @@ nl_err nl_store_esign_code_latest(nl_conn *c, const uint8_t session_hash[NL_ESIG
  * expected_tries tries (a concurrent post came first). */
 nl_err nl_store_esign_code_refuse(nl_conn *c, int64_t id, int64_t expected_tries,
                                   const char *why, bool burn);
+/* Active, unexpired codes of a purpose asked for from the address with this
+ * hash (migration 0017): the bound per address. */
+nl_err nl_store_esign_code_count_addr(nl_conn *c, const char *addr_hash, const char *purpose,
+                                      int64_t now, int64_t *n);
+/* Deletes the codes that expired before `before` and were never used (used
+ * ones stay: their signature row points at them). *purged may be NULL. */
+nl_err nl_store_esign_code_purge(nl_conn *c, int64_t before, int64_t *purged);
 /* Marks an active code used by signature_id. NL_ERR_CONFLICT if not active. */
 nl_err nl_store_esign_code_use(nl_conn *c, int64_t id, int64_t signature_id, int64_t now);
 

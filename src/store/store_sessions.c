@@ -50,9 +50,10 @@ nl_err nl_store_session_create(nl_conn *c, const struct nl_session *s)
 		return NL_ERR_INVALID;
 	nl_stmt *st;
 	nl_err rc = nl_store_query(c, &st,
-		"INSERT INTO sessions (" COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", "xttztiit",
-		(const void *)s->id_hash, (size_t)NL_SESSION_ID_HASH_LEN, s->csrf, kind, s->subject_id,
-		s->data ? s->data : "{}", s->created_at, s->last_seen, lang_of(s));
+		"INSERT INTO sessions (" COLS ", addr_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		"xttztiitt", (const void *)s->id_hash, (size_t)NL_SESSION_ID_HASH_LEN, s->csrf, kind,
+		s->subject_id, s->data ? s->data : "{}", s->created_at, s->last_seen, lang_of(s),
+		s->addr_hash);
 	return rc == NL_OK ? nl_store_exec_stmt(st, NULL) : rc;
 }
 
@@ -118,6 +119,17 @@ nl_err nl_store_session_delete(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_H
 	nl_err rc = nl_store_query(c, &st, "DELETE FROM sessions WHERE id_hash = $1", "x",
 	                           (const void *)id_hash, (size_t)NL_SESSION_ID_HASH_LEN);
 	return rc == NL_OK ? nl_store_exec_stmt(st, NULL) : rc;
+}
+
+nl_err nl_store_session_count_addr(nl_conn *c, const char *addr_hash, int64_t live_since,
+                                   int64_t *n)
+{
+	nl_stmt *st;
+	*n = 0;
+	nl_err rc = nl_store_query(c, &st,
+		"SELECT COUNT(*) FROM sessions WHERE addr_hash = $1 AND kind = 'anon' AND last_seen >= $2",
+		"ti", addr_hash, live_since);
+	return rc == NL_OK ? nl_store_one_int64(st, n) : rc;
 }
 
 nl_err nl_store_session_purge(nl_conn *c, int64_t idle_before, int64_t created_before,

@@ -18,6 +18,7 @@
 #define NL_SESSION_ID_HASH_LEN 32
 #define NL_SESSION_CSRF_MAX 128   /* bytes incl. NUL: room for hex or base64url tokens */
 #define NL_SESSION_LANG_MAX 8     /* "tr", "en" */
+#define NL_SESSION_ADDR_HASH_MAX 65   /* = NL_KEYED_HEX_LEN: 64 hex + NUL */
 
 enum nl_session_kind {
 	NL_SESS_ANON = 1,     /* "anon": nobody logged in yet (captcha, language) */
@@ -35,6 +36,8 @@ struct nl_session {
 	int64_t created_at;
 	int64_t last_seen;
 	char lang[NL_SESSION_LANG_MAX];
+	char addr_hash[NL_SESSION_ADDR_HASH_MAX]; /* keyed hash of the client address that
+	                                             made an anonymous session; "" = none */
 };
 
 /* "anon", "person", "officer", "holder"; NULL if invalid. */
@@ -65,6 +68,11 @@ nl_err nl_store_session_update(nl_conn *c, const struct nl_session *s);
 
 /* Deletes one session (logout). Deleting a missing session is not an error. */
 nl_err nl_store_session_delete(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH_LEN]);
+
+/* The anonymous sessions made from the address with this hash that were seen
+ * at or after live_since (migration 0017): the bound per address. */
+nl_err nl_store_session_count_addr(nl_conn *c, const char *addr_hash, int64_t live_since,
+                                   int64_t *n);
 
 /* Deletes every session idle since before idle_before (last_seen < idle_before)
  * or created before created_before (absolute time-out). *purged (may be NULL)

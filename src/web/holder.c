@@ -26,6 +26,7 @@
 
 #define MSG_WRONG "The identity number or the security word is wrong."
 #define MSG_LOCKED "Too many failed attempts. This login is locked for a while; please try again later."
+#define MSG_TOO_MANY_CODES "Too many verification codes were asked for from your network. Please use a code you already have or try again in a few minutes."
 
 struct door_post {
 	int door;                   /* 0 = sifre, 1 = eimza */
@@ -75,7 +76,9 @@ static nl_err issue_login_code(struct nl_req *r, const char *tckn)
 	char *text = nl_esign_text_login(tckn, r->now);
 	if (!text)
 		return NL_ERR_NOMEM;
-	struct nl_esign_issue in = {.purpose = "login", .id_number = tckn, .text = text};
+	/* Anyone may ask for a login code: bounded per address. */
+	struct nl_esign_issue in = {.purpose = "login", .id_number = tckn, .text = text,
+	                            .addr_max = r->srv->cfg->session_max_login_codes_per_address};
 	int64_t id;
 	nl_err e = nl_esign_web_issue(r, &in, &id);
 	if (e == NL_OK) {
@@ -105,7 +108,9 @@ void nl_h_holder_door_post(struct nl_req *r)
 		 * account is told only after a valid signature (no page tells whether
 		 * an ID number exists). */
 		e = issue_login_code(r, p.tckn);
-		if (e)
+		if (e == NL_ERR_RATE_LIMIT)
+			render_door(r, 429, MSG_TOO_MANY_CODES, p.tckn);
+		else if (e)
 			nl_resp_error(r, e, NULL);
 		else
 			nl_resp_redirect(r, "/online-islemler/eimza");

@@ -39,6 +39,7 @@ nl_err nl_esign_web_issue(struct nl_req *r, struct nl_esign_issue *in, int64_t *
 		return NL_ERR_UNAUTHORIZED;
 	in->session_hash = r->session.s.id_hash;
 	in->now = r->now;
+	in->addr = r->client_ip;
 	char nonce[NL_ESIGN_NONCE_LEN], code[NL_ESIGN_CODE_DIGITS + 1];
 	struct nl_esign_code row;
 	nl_err e = nl_esign_code_issue(r->srv->db, in, sid, nonce, code, &row);

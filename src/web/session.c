@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/server_key.h"
 #include "web/server_internal.h"
 
 #define SID_BYTES 32
@@ -128,6 +129,27 @@ void nl_session_save(struct nl_req *r)
 	}
 }
 
+/* Anonymous sessions are made by anyone who opens a form: each remembers a
+ * keyed hash of the client address, and an address with
+ * session.max_anonymous_per_address live ones gets no more (NL_ERR_RATE_LIMIT)
+ * until some expire. Sessions made by a login are bounded by the login. */
+static nl_err anon_bound(struct nl_req *r, nl_conn *c, struct nl_session *s)
+{
+	const struct nl_config *cfg = r->srv->cfg;
+	s->addr_hash[0] = '\0';
+	if (!r->client_ip[0])
+		return NL_OK;
+	_Static_assert(NL_SESSION_ADDR_HASH_MAX == NL_KEYED_HEX_LEN, "the column holds a keyed hash");
+	nl_err e = nl_app_keyed_hash(r->srv->db, "addr", r->client_ip, s->addr_hash);
+	int64_t n = 0;
+	if (e == NL_OK && cfg->session_max_anonymous_per_address > 0)
+		e = nl_store_session_count_addr(c, s->addr_hash, r->now - cfg->session_idle_timeout, &n);
+	if (e == NL_OK && cfg->session_max_anonymous_per_address > 0 &&
+	    n >= cfg->session_max_anonymous_per_address)
+		e = NL_ERR_RATE_LIMIT;
+	return e;
+}
+
 /* Inserts a new session row with a fresh id; sets the cookie. */
 static nl_err create_row(struct nl_req *r, enum nl_session_kind kind, int64_t subject_id)
 {
@@ -135,6 +157,10 @@ static nl_err create_row(struct nl_req *r, enum nl_session_kind kind, int64_t su
 	nl_err e = r->srv->db ? nl_db_conn(r->srv->db, &c) : NL_ERR_CONFIG;
 	if (e)
 		return e;
+	if (kind == NL_SESS_ANON && (e = anon_bound(r, c, &r->session.s)) != NL_OK)
+		return e;
+	if (kind != NL_SESS_ANON)
+		r->session.s.addr_hash[0] = '\0';
 	char sid[SID_B64_LEN + 1];
 	struct nl_session *s = &r->session.s;
 	s->kind = kind;

@@ -159,6 +159,94 @@ def slow_body_ends_at_deadline(ctx):
     check(rc == 0 and not bad, "exit %r, sanitizer %r" % (rc, bad))
 
 
+# ---- anonymous rows per address ----
+
+def demo_server(ctx, conf=""):
+    """nitelikd behind a (pretended) TLS proxy, so X-Forwarded-For gives each
+    client its address, on the engine of the run: (server, sql function)."""
+    srv = Server(ctx["nitelikd"])
+    os.makedirs(srv.demo, exist_ok=True)
+    db_url = "sqlite:%s/nitelik.db" % srv.demo
+    admin = name = None
+    if ctx["engine"] == "postgres":
+        admin = os.environ.get("NL_TEST_PG_URL", "")
+        if not admin.startswith("postgres"):
+            srv.cleanup()
+            return None, None
+        name = "avail_http_%d" % os.getpid()
+        for q in ("DROP DATABASE IF EXISTS %s" % name, "CREATE DATABASE %s" % name):
+            subprocess.run(["psql", admin, "-qc", q], check=True, capture_output=True)
+        db_url = admin.rsplit("/", 1)[0] + "/" + name
+    with open(os.path.join(srv.demo, "nitelik.conf"), "w") as f:
+        f.write("[server]\nlisten = 127.0.0.1:0\nbehind_tls_proxy = true\n"
+                "base_url = https://nitelik.example\n[storage]\ndata_dir = %s\ndatabase = %s\n"
+                "[demo]\nenabled = true\nfixed_captcha = %s\n%s"
+                % (srv.demo, db_url, flows.CAPTCHA, conf))
+
+    def sql(query):
+        if admin:
+            out = subprocess.run(["psql", db_url, "-At", "-c", query], check=True,
+                                 capture_output=True, text=True).stdout.strip()
+            return int(out)
+        import sqlite3
+        with sqlite3.connect("file:%s/nitelik.db?mode=ro" % srv.demo, uri=True) as d:
+            return d.execute(query).fetchone()[0]
+
+    def drop():
+        if admin:
+            subprocess.run(["psql", admin, "-qc", "DROP DATABASE IF EXISTS %s" % name],
+                           capture_output=True)
+    srv.drop = drop
+    return srv, sql
+
+
+@tap.test
+def anonymous_rows_bounded(ctx):
+    """anonymous sessions and e-İmza login codes per address are bounded (defaults)"""
+    srv, sql = demo_server(ctx)
+    if not srv:
+        return "SKIP NL_TEST_PG_URL not set"
+    try:
+        srv.start()
+        attacker = "198.51.100.66"
+        statuses, clients = [], []
+        t0 = time.time()
+        for _ in range(210):   # default bound: 200 live anonymous sessions
+            c = flows.Client(srv, addr=attacker)
+            r = c.req("GET", "/online-islemler")
+            statuses.append(r.status)
+            if r.status == 200:
+                clients.append((c, flows.csrf_in(r.text)))
+        check(statuses.count(200) == 200 and statuses.count(429) == 10,
+              "sessions: %d answered 200, %d 429, others %r"
+              % (statuses.count(200), statuses.count(429),
+                 [x for x in statuses if x not in (200, 429)]))
+        check(sql("SELECT COUNT(*) FROM sessions WHERE kind = 'anon'") == 200, "session rows")
+        codes = []
+        for c, csrf in clients[:25]:   # default bound: 20 live login codes
+            r = c.req("POST", "/online-islemler", {"csrf": csrf, "door": "eimza",
+                                                   "tckn": flows.GULSEN})
+            codes.append(r.status)
+        check(codes.count(303) == 20 and codes.count(429) == 5, "login codes: %r" % codes)
+        check(sql("SELECT COUNT(*) FROM esign_codes") == 20, "code rows")
+        check("Ağınızdan çok fazla doğrulama kodu istendi" in r.text, "the door says why: %s"
+              % r.text[:400])
+        # another address is served as usual
+        other = flows.Client(srv, addr="203.0.113.5")
+        r = other.req("GET", "/online-islemler")
+        check(r.status == 200, "neighbour's door: %d" % r.status)
+        r = other.req("POST", "/online-islemler", {"csrf": flows.csrf_in(r.text), "door": "eimza",
+                                                   "tckn": flows.GULSEN})
+        check(r.status == 303, "neighbour's code: %d" % r.status)
+        print("# %d requests in %.1fs" % (len(statuses) + len(codes) + 2, time.time() - t0))
+    finally:
+        rc = srv.stop()
+        bad = srv.sanitizer_errors()
+        srv.drop()
+        srv.cleanup()
+    check(rc == 0 and not bad, "exit %r, sanitizer %r" % (rc, bad))
+
+
 # ---- the database down ----
 
 class Cluster:

@@ -173,12 +173,69 @@ static void test_code_service(void **state)
 	nl_esign_code_clear(&row);
 }
 
+/* Login codes are bounded per client address (live codes only), and expired
+ * codes that were never used are purged; used ones stay with their signature. */
+static void test_code_bounds_and_purge(void **state)
+{
+	struct fx *f = fx_get(state);
+	uint8_t sess[NL_ESIGN_SESSION_LEN];
+	memset(sess, 5, sizeof sess);
+	struct nl_esign_issue in = {.session_hash = sess, .purpose = "login", .id_number = "64172043210",
+	                            .text = "metin", .now = 5000, .addr = "10.9.9.9", .addr_max = 3};
+	char nonce[NL_ESIGN_NONCE_LEN], code[NL_ESIGN_CODE_DIGITS + 1];
+	struct nl_esign_code row;
+	int64_t first = 0;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(nl_esign_code_issue(f->db, &in, "sid-b", nonce, code, &row), NL_OK);
+		if (i == 0)
+			first = row.id;
+		nl_esign_code_clear(&row);
+	}
+	assert_int_equal(nl_esign_code_issue(f->db, &in, "sid-b", nonce, code, &row),
+	                 NL_ERR_RATE_LIMIT);
+	/* another address, and another purpose, are not counted with it */
+	in.addr = "10.9.9.10";
+	assert_int_equal(nl_esign_code_issue(f->db, &in, "sid-b", nonce, code, &row), NL_OK);
+	nl_esign_code_clear(&row);
+	in.addr = "10.9.9.9";
+	in.purpose = "approve";
+	in.addr_max = 0;
+	assert_int_equal(nl_esign_code_issue(f->db, &in, "sid-b", nonce, code, &row), NL_OK);
+	nl_esign_code_clear(&row);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM esign_codes WHERE LENGTH(addr_hash) = 64"),
+	                 5);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM esign_codes WHERE addr_hash LIKE '%10.9%'"), 0);
+	/* once they expire, the address may ask again */
+	in.purpose = "login";
+	in.addr_max = 3;
+	in.now = 5000 + NL_ESIGN_CODE_TTL;
+	assert_int_equal(nl_esign_code_issue(f->db, &in, "sid-b", nonce, code, &row), NL_OK);
+	nl_esign_code_clear(&row);
+	/* the purge: one of the old codes was used (a signature points at it) */
+	struct nl_esign_signature sig = {
+		.code_id = first, .purpose = "login", .cms = "\x30\x00", .cms_len = 2,
+		.cert_der = "\x30\x01", .cert_len = 2, .cert_serial = "0B", .cert_issuer = "CN=x",
+		.evidence_kind = "ocsp", .evidence = "\x00", .evidence_len = 1,
+		.signing_time = 5010, .verified_at = 5011,
+	};
+	assert_int_equal(nl_store_esign_signature_insert(f->c, &sig), NL_OK);
+	assert_int_equal(nl_store_esign_code_use(f->c, first, sig.id, 5012), NL_OK);
+	int64_t before = fx_int(f, "SELECT COUNT(*) FROM esign_codes"), purged = -1;
+	assert_int_equal(nl_store_esign_code_purge(f->c, 5000 + NL_ESIGN_CODE_TTL + 1, &purged), NL_OK);
+	assert_int_equal(purged, 4);   /* the five codes of t=5000 but the used one */
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM esign_codes"), before - 4);
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM esign_codes WHERE id = %lld", (long long)first);
+	assert_int_equal(fx_int(f, sql), 1);
+}
+
 int main(void)
 {
 	const struct fx_test tests[] = {
 		FX_TEST(test_codes),
 		FX_TEST(test_econsent),
 		FX_TEST(test_code_service),
+		FX_TEST(test_code_bounds_and_purge),
 	};
 	return fx_main("esign", tests, sizeof tests / sizeof tests[0]);
 }
