@@ -44,6 +44,8 @@ mkdir -p "$work/demo"
 cat > "$work/demo/nitelik.conf" <<CONF
 [server]
 listen = 127.0.0.1:0
+# wrk's connections all come from loopback: no per-address limit
+per_ip_connection_limit = 0
 [storage]
 data_dir = $work/demo
 [log]
