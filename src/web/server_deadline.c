@@ -97,8 +97,11 @@ static void reap(struct nl_server *srv, uint64_t limit_us)
 	uint64_t now = nl_now_us();
 	pthread_mutex_lock(&p->tracks_mu);
 	for (struct nl_conn_track *t = p->tracks; t; t = t->next) {
+		/* The state first: nl_server_track_end writes since_us before it
+		 * sets READING, so a READING seen here comes with its own start. */
 		int want = NL_CT_READING;
-		if (now - atomic_load(&t->since_us) <= limit_us ||
+		if (atomic_load(&t->state) != NL_CT_READING ||
+		    now - atomic_load(&t->since_us) <= limit_us ||
 		    !atomic_compare_exchange_strong(&t->state, &want, NL_CT_EXPIRED))
 			continue;
 		/* Best effort: a client that reads gets a reason; the send buffer of a
