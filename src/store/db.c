@@ -416,7 +416,7 @@ nl_err nl_store_run_tx(nl_db *db, nl_tx_fn fn, void *ctx)
 		 * fail-over) lost the whole transaction: safe to run again on a
 		 * new connection. Lost during COMMIT it may have committed, so
 		 * that error is returned as it is. */
-		if (rc == NL_ERR_DB && !db->drv->healthy(c))
+		if ((rc == NL_ERR_DB || rc == NL_ERR_UNAVAILABLE) && !db->drv->healthy(c))
 			rc = NL_ERR_BUSY;
 		if (rc == NL_OK)
 			rc = nl_db_exec(c, "COMMIT");

@@ -98,9 +98,10 @@ static nl_err sq_db_open(nl_db *db, const char *target)
 	}
 	/* WAL is a property of the file: set it once, before the threads come. */
 	sqlite3 *h = NULL;
-	nl_err rc = NL_ERR_DB;
+	nl_err rc = NL_ERR_UNAVAILABLE;   /* the file cannot be opened */
 	if (sqlite3_open_v2(d->path, &h, open_flags(d), NULL) != SQLITE_OK)
 		goto out;
+	rc = NL_ERR_DB;
 	sqlite3_busy_timeout(h, db->busy_timeout_ms);
 	if (sqlite3_exec(h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
 		goto out;

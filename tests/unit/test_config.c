@@ -61,6 +61,11 @@ static void parses_every_type(void **state)
 	assert_string_equal(c.default_lang, "en");
 	assert_true(c.demo);
 	assert_int_equal(c.connection_timeout, 30); /* untouched keys keep defaults */
+	/* the availability bounds are on by default (docs/web-server.md) */
+	assert_int_equal(c.per_ip_connection_limit, 64);
+	assert_int_equal(c.request_timeout, 30);
+	assert_int_equal(c.session_max_anonymous_per_address, 200);
+	assert_int_equal(c.session_max_login_codes_per_address, 20);
 }
 
 static void errors_name_the_line(void **state)
