@@ -41,7 +41,7 @@ bool nl_kurum_officer(struct nl_req *r, struct nl_officer *o)
 
 void nl_kurum_staff_refused(struct nl_req *r, nl_err e)
 {
-	if (e == NL_ERR_DB || e == NL_ERR_BUSY || e == NL_ERR_NOMEM) {
+	if (e == NL_ERR_DB || e == NL_ERR_BUSY || e == NL_ERR_NOMEM || e == NL_ERR_UNAVAILABLE) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
