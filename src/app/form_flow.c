@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pwhash_pool.h"
 #include "app/form.h"
 #include "core/order.h"
 #include "core/secret.h"
@@ -289,7 +290,7 @@ nl_err nl_form_submit(nl_db *db, int64_t person_id, int64_t order_no,
 		return NL_ERR_INVALID;
 	/* argon2id is slow on purpose: hash before the transaction so a retried
 	 * transaction does not pay for it again. */
-	nl_err rc = nl_password_hash(in->security_word, hash);
+	nl_err rc = nl_pwhash_hash(in->security_word, hash);
 	if (rc != NL_OK)
 		return rc;
 	struct submit_ctx s = {person_id, order_no, base_version, now, &v, hash, 0};

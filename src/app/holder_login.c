@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "app/pwhash_pool.h"
 #include "app/holder_login.h"
 #include "app/login_dummy.h"
 #include "core/secret.h"
@@ -34,8 +35,8 @@ nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
 	nl_person_clear(&p);
 	if (rc != NL_OK && rc != NL_ERR_NOT_FOUND)
 		return rc;
-	bool ok = hash ? nl_password_verify(hash, security_word)
-	               : (nl_password_verify(dummy_hash, security_word), false);
+	bool ok = hash ? nl_pwhash_verify(hash, security_word)
+	               : (nl_pwhash_verify(dummy_hash, security_word), false);
 	free(hash);
 	if (!ok) {
 		bool locked = false;

@@ -9,6 +9,7 @@
 
 #include "app/notify_access.h"
 #include "app/preapply.h"
+#include "app/server_key.h"
 #include "core/secret.h"
 #include "core/validate.h"
 #include "store/store_institutions.h"
@@ -177,54 +178,8 @@ nl_err nl_preapply_open_order(nl_conn *c, int64_t institution_id,
 struct prepared {
 	struct nl_preapply_clean row;   /* a writable copy: the store's structs take char * */
 	char password[NL_ACCESS_PASSWORD_LEN + 1];
-	char hash[NL_PWHASH_LEN];
+	char hash[NL_ACCESS_HASH_LEN];
 };
-
-/* Hashes the passwords of prep[0..n) on up to HASH_THREADS threads: a CSV
- * import of a thousand rows would otherwise wait a thousand hashes in a row. */
-#define HASH_THREADS 4
-struct hash_job {
-	struct prepared *prep;
-	size_t n, next;
-	pthread_mutex_t mu;
-	nl_err err;
-};
-
-static void *hash_worker(void *arg)
-{
-	struct hash_job *j = arg;
-	for (;;) {
-		pthread_mutex_lock(&j->mu);
-		size_t i = j->next++;
-		bool stop = i >= j->n || j->err;
-		pthread_mutex_unlock(&j->mu);
-		if (stop)
-			return NULL;
-		nl_err e = nl_password_hash(j->prep[i].password, j->prep[i].hash);
-		if (e) {
-			pthread_mutex_lock(&j->mu);
-			j->err = e;
-			pthread_mutex_unlock(&j->mu);
-		}
-	}
-}
-
-static nl_err hash_all(struct prepared *prep, size_t n)
-{
-	struct hash_job j = {.prep = prep, .n = n};
-	pthread_t th[HASH_THREADS];
-	size_t started = 0, want = n < HASH_THREADS ? n : HASH_THREADS;
-	pthread_mutex_init(&j.mu, NULL);
-	/* The calling thread works too, so one row needs no thread at all. */
-	for (size_t k = 1; k < want; k++)
-		if (pthread_create(&th[started], NULL, hash_worker, &j) == 0)
-			started++;
-	hash_worker(&j);
-	for (size_t k = 0; k < started; k++)
-		pthread_join(th[k], NULL);
-	pthread_mutex_destroy(&j.mu);
-	return j.err;
-}
 
 struct batch_ctx {
 	const struct nl_preapply_ctx *ctx;
@@ -350,13 +305,17 @@ nl_err nl_preapply_batch(const struct nl_preapply_ctx *ctx, const struct nl_prea
 		e = NL_ERR_NOMEM;
 		goto out;
 	}
-	/* Outside the transaction: argon2id is slow on purpose. */
+	/* The access password is machine-made and random: a keyed hash, not
+	 * argon2id (docs/configuration.md [security]), so a row costs microseconds. */
+	uint8_t key[NL_KEYED_KEY_LEN];
+	if ((e = nl_app_hash_key(ctx->db, key)))
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		prep[i].row = rows[i];
 		nl_random_access_password(NL_ACCESS_PASSWORD_LEN, prep[i].password);
+		nl_access_hash(key, prep[i].password, prep[i].hash);
 	}
-	if ((e = hash_all(prep, n)))
-		goto out;
+	sodium_memzero(key, sizeof key);
 	struct batch_ctx b = {ctx, prep, n, results, &tmpl};
 	e = nl_store_run_tx(ctx->db, batch_tx, &b);
 	/* A duplicate is an outcome, not an error, so a conflict here is a unique

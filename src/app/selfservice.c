@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pwhash_pool.h"
 #include "app/card.h"
 #include "app/selfservice.h"
 #include "core/secret.h"
@@ -136,7 +137,7 @@ nl_err nl_ss_reauth(nl_db *db, const struct nl_throttle_policy *pol, int64_t per
 		return rc;
 	if ((rc = nl_store_holder_secword_hash(c, person_id, &hash)) != NL_OK)
 		return rc;
-	bool ok = nl_password_verify(hash, security_word ? security_word : "");
+	bool ok = nl_pwhash_verify(hash, security_word ? security_word : "");
 	free(hash);
 	if (!ok) {
 		bool locked = false;

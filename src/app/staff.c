@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include "app/pwhash_pool.h"
 #include "app/login_dummy.h"
 #include "app/staff.h"
 #include "core/secret.h"
@@ -146,7 +147,7 @@ nl_err nl_staff_user_add(nl_db *db, const char *username, const char *password,
 	}
 	char hash[NL_PWHASH_LEN], name[NL_USERNAME_MAX + 1];
 	nl_err e = nl_secret_init();
-	if (e || (e = nl_password_hash(password, hash)))
+	if (e || (e = nl_pwhash_hash(password, hash)))
 		return e;
 	snprintf(name, sizeof name, "%s", username);
 	struct user_ctx x = {
@@ -191,7 +192,7 @@ nl_err nl_staff_user_passwd(nl_db *db, const char *username, const char *passwor
 	}
 	char hash[NL_PWHASH_LEN];
 	nl_err e = nl_secret_init();
-	if (e || (e = nl_password_hash(password, hash)))
+	if (e || (e = nl_pwhash_hash(password, hash)))
 		return e;
 	struct user_ctx x = {.actor = actor, .username = username, .hash = hash};
 	return nl_store_run_tx(db, user_passwd_tx, &x);
@@ -296,12 +297,12 @@ nl_err nl_staff_login(nl_db *db, const char *username, const char *password, int
 	(void)nl_login_dummy_hash(&dummy_hash);
 	if (!username || !password || strlen(username) > NL_USERNAME_MAX ||
 	    strlen(password) > NL_PASSWORD_MAX) {
-		nl_password_verify(dummy_hash, "x");
+		nl_pwhash_verify(dummy_hash, "x");
 		return NL_ERR_UNAUTHORIZED;
 	}
 	e = nl_store_user_get_by_username(c, username, out);
 	if (e == NL_ERR_NOT_FOUND) {
-		nl_password_verify(dummy_hash, password);
+		nl_pwhash_verify(dummy_hash, password);
 		return NL_ERR_UNAUTHORIZED;
 	}
 	if (e)
@@ -310,7 +311,7 @@ nl_err nl_staff_login(nl_db *db, const char *username, const char *password, int
 		e = NL_ERR_LOCKED;
 		goto fail;
 	}
-	bool ok = nl_password_verify(out->password_hash, password);
+	bool ok = nl_pwhash_verify(out->password_hash, password);
 	if (!ok || !out->active) {
 		e = NL_ERR_UNAUTHORIZED;
 		goto fail;

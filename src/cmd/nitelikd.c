@@ -23,6 +23,8 @@
 #include "cmd/cmd_common.h"
 #include "cmd/demo.h"
 #include "core/config.h"
+#include "core/secret.h"
+#include "app/pwhash_pool.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "web/handlers.h"
@@ -143,6 +145,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nitelikd: %s: %s\n", config_path ? config_path : "defaults", err);
 		return 1;
 	}
+	if (nl_secret_init() != NL_OK ||
+	    nl_password_set_limits((uint64_t)cfg.pwhash_memory_kib, (uint64_t)cfg.pwhash_passes)) {
+		fprintf(stderr, "nitelikd: [security] pwhash_memory_kib/pwhash_passes below argon2id's minimum\n");
+		return 1;
+	}
 	if (check_only) {
 		printf("nitelikd: configuration OK\n");
 		return 0;
@@ -189,6 +196,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	app_open = true;
+	if ((e = nl_pwhash_pool_start((size_t)cfg.pwhash_threads)) != NL_OK) {
+		fprintf(stderr, "nitelikd: cannot start the hashing pool (%s)\n", nl_err_code(e));
+		goto out;
+	}
 	if (!worker_only) {
 		srv = nl_server_new(&cfg, db, err, sizeof err);
 		if (srv) {
@@ -235,6 +246,7 @@ out:
 	nl_workers_stop(workers);
 	nl_pages_free(srv);   /* templates and catalogues: after the last request */
 	nl_server_free(srv);
+	nl_pwhash_pool_stop();   /* after the server: no request hashes any more */
 	if (app_open)
 		nl_app_close(&app);
 	nl_db_close(db);

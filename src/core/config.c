@@ -51,6 +51,9 @@ static const struct key keys[] = {
 	BOOL("log", "requests", log_requests),
 	BOOL("demo", "enabled", demo),
 	STR("demo", "fixed_captcha", fixed_captcha),
+	INT("security", "pwhash_memory_kib", pwhash_memory_kib, 8, (int64_t)4 << 20),
+	INT("security", "pwhash_passes", pwhash_passes, 1, 64),
+	INT("security", "pwhash_threads", pwhash_threads, 0, 256),
 	INT("throttle", "id_max_failures", throttle_id_max_failures, 1, 1000),
 	INT("throttle", "addr_max_failures", throttle_addr_max_failures, 1, 100000),
 	INT("throttle", "window", throttle_window, 10, 86400 * 7),
@@ -104,6 +107,8 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	cfg->signer_max_connections = 32;
 	cfg->signer_max_request = 1 << 20;
 	cfg->signer_max_crl_request = 256 << 20;
+	cfg->pwhash_memory_kib = 19456;   /* OWASP's argon2id minimum: m=19 MiB, t=2, p=1 */
+	cfg->pwhash_passes = 2;
 	cfg->throttle_id_max_failures = 5;
 	cfg->throttle_addr_max_failures = 30;
 	cfg->throttle_window = 900;

@@ -61,6 +61,11 @@ struct nl_config {
 	bool demo;                         /* simulators for outside systems, demo data allowed */
 	char fixed_captcha[8];             /* test setting: every captcha has this answer; demo only */
 
+	/* [security] argon2id for human-chosen secrets (core/secret.h) */
+	int64_t pwhash_memory_kib;          /* work memory per hash in KiB (OWASP minimum 19456) */
+	int64_t pwhash_passes;              /* passes over it (OWASP minimum 2 at 19 MiB) */
+	int64_t pwhash_threads;             /* hashing pool threads (app/pwhash_pool.h); 0 = cores */
+
 	/* [throttle] login doors (src/app/throttle.h) */
 	int64_t throttle_id_max_failures;   /* wrong answers per door and ID number before a lock */
 	int64_t throttle_addr_max_failures; /* wrong answers per door and client address */

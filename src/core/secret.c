@@ -5,6 +5,9 @@
 #include <string.h>
 
 static enum nl_pwhash_cost pw_cost = NL_PWHASH_INTERACTIVE;
+/* Set by nl_password_set_limits; 0 = use pw_cost. */
+static unsigned long long pw_ops;
+static size_t pw_mem;
 
 enum nl_err nl_secret_init(void)
 {
@@ -15,10 +18,29 @@ enum nl_err nl_secret_init(void)
 void nl_password_set_cost(enum nl_pwhash_cost cost)
 {
 	pw_cost = cost;
+	pw_ops = 0;
+	pw_mem = 0;
+}
+
+enum nl_err nl_password_set_limits(uint64_t memory_kib, uint64_t passes)
+{
+	if (memory_kib * 1024 < crypto_pwhash_argon2id_MEMLIMIT_MIN ||
+	    memory_kib > (uint64_t)SIZE_MAX / 1024 ||
+	    passes < crypto_pwhash_argon2id_OPSLIMIT_MIN ||
+	    passes > crypto_pwhash_argon2id_OPSLIMIT_MAX)
+		return NL_ERR_CONFIG;
+	pw_mem = (size_t)(memory_kib * 1024);
+	pw_ops = passes;
+	return NL_OK;
 }
 
 static void cost_limits(unsigned long long *ops, size_t *mem)
 {
+	if (pw_ops) {
+		*ops = pw_ops;
+		*mem = pw_mem;
+		return;
+	}
 	switch (pw_cost) {
 	case NL_PWHASH_MODERATE:
 		*ops = crypto_pwhash_argon2id_OPSLIMIT_MODERATE;
@@ -147,6 +169,35 @@ enum nl_err nl_keyed_key_from_hex(const char *hex, uint8_t key[NL_KEYED_KEY_LEN]
 	    got != NL_KEYED_KEY_LEN || *end != '\0')
 		return NL_ERR_CONFIG;
 	return NL_OK;
+}
+
+void nl_access_hash(const uint8_t key[NL_KEYED_KEY_LEN], const char *secret,
+                    char out[NL_ACCESS_HASH_LEN])
+{
+	memcpy(out, "k1$", 3);
+	nl_keyed_hash(key, "access", secret, out + 3);
+}
+
+bool nl_access_verify(const uint8_t key[NL_KEYED_KEY_LEN], const char *stored,
+                      const char *secret, bool *upgrade)
+{
+	if (upgrade)
+		*upgrade = false;
+	if (!stored || !secret)
+		return false;
+	if (strncmp(stored, "k1$", 3) == 0) {
+		char h[NL_ACCESS_HASH_LEN];
+		nl_access_hash(key, secret, h);
+		bool ok = nl_secret_streq(stored, h);
+		sodium_memzero(h, sizeof h);
+		return ok;
+	}
+	/* Before keyed hashes, access passwords were argon2id like a human's. */
+	if (strncmp(stored, "$argon2id$", 10) != 0 || !nl_password_verify(stored, secret))
+		return false;
+	if (upgrade)
+		*upgrade = true;
+	return true;
 }
 
 bool nl_secret_equal(const void *a, const void *b, size_t n)

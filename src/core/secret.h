@@ -25,6 +25,11 @@ enum nl_pwhash_cost {
 };
 /* Process-wide cost for new hashes; set once at start before threads run. */
 void nl_password_set_cost(enum nl_pwhash_cost cost);
+/* Explicit limits from the configuration ([security] pwhash_memory_kib,
+ * pwhash_passes; docs/configuration.md): they replace the named cost. OWASP's
+ * argon2id minimum is 19 MiB and 2 passes with one lane (libsodium always uses
+ * one lane). NL_ERR_CONFIG below libsodium's minimum. */
+enum nl_err nl_password_set_limits(uint64_t memory_kib, uint64_t passes);
 
 /* Hashes a password (any bytes, NUL-terminated) into out. NL_ERR_NOMEM when the
  * memory limit cannot be allocated. */
@@ -63,6 +68,22 @@ void nl_keyed_hash(const uint8_t key[NL_KEYED_KEY_LEN], const char *context,
                    const char *message, char out[NL_KEYED_HEX_LEN]);
 /* Parses a 64-hex-character key (from the configuration). */
 enum nl_err nl_keyed_key_from_hex(const char *hex, uint8_t key[NL_KEYED_KEY_LEN]);
+
+/* ---- stored machine-made secrets (access passwords) ----
+ *
+ * A random secret of enough entropy needs no slow hash: "k1$" + the keyed hash
+ * under context "access" (docs/configuration.md [security]). Verification also
+ * accepts the argon2id strings of older versions and then says the stored value
+ * should be replaced by a fresh keyed one. */
+
+#define NL_ACCESS_HASH_LEN (3 + NL_KEYED_HEX_LEN)   /* "k1$" + 64 hex + NUL */
+
+void nl_access_hash(const uint8_t key[NL_KEYED_KEY_LEN], const char *secret,
+                    char out[NL_ACCESS_HASH_LEN]);
+/* True only if secret matches stored (either form); *upgrade (may be NULL) is
+ * set when it matched an old argon2id form. */
+bool nl_access_verify(const uint8_t key[NL_KEYED_KEY_LEN], const char *stored,
+                      const char *secret, bool *upgrade);
 
 /* ---- comparison ---- */
 

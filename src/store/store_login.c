@@ -19,6 +19,7 @@ static nl_err read_candidate(nl_stmt *s, void *row)
 {
 	struct nl_login_candidate *cand = row;
 	cand->person_id = nl_db_col_int64(s, 0);
+	cand->order_id = nl_db_col_int64(s, 3);
 	cand->access_password_hash = strdup(nl_db_col_text(s, 1));
 	cand->order_no = nl_db_col_int64(s, 2);
 	return cand->access_password_hash ? NL_OK : NL_ERR_NOMEM;
@@ -38,7 +39,7 @@ nl_err nl_store_login_candidates(nl_conn *c, bool passport, const char *id_numbe
 		return NL_ERR_INVALID;
 	nl_stmt *s;
 	nl_err rc = nl_store_query(c, &s,
-		"SELECT p.id, o.access_password_hash, o.order_no FROM persons p JOIN orders o ON o.person_id = p.id"
+		"SELECT p.id, o.access_password_hash, o.order_no, o.id FROM persons p JOIN orders o ON o.person_id = p.id"
 		" WHERE p.id_kind = $1 AND p.id_number = $2 AND o.status NOT IN ($3, $4)"
 		" ORDER BY o.id LIMIT 16", "tttt",
 		passport ? "passport" : "tckn", id_number,

@@ -18,6 +18,7 @@ struct nl_login_candidate {
 	int64_t person_id;
 	int64_t order_no;             /* the open order whose password this is */
 	char *access_password_hash;   /* malloc'd; "" when the order has none */
+	int64_t order_id;             /* the order the hash belongs to */
 };
 
 /* Every open order (not delivered, not cancelled) of the persons identified

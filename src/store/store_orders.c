@@ -301,6 +301,18 @@ nl_err nl_store_order_set_status(nl_conn *c, int64_t order_id, enum nl_order_sta
 	return nl_store_run_tx(nl_db_of(c), set_status_tx, &a);
 }
 
+nl_err nl_store_order_upgrade_access_password(nl_conn *c, int64_t order_id, const char *old_hash,
+                                              const char *new_hash)
+{
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"UPDATE orders SET access_password_hash = $3 WHERE id = $1 AND access_password_hash = $2",
+		"itt", order_id, old_hash, new_hash);
+	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, NULL);
+	return rc;
+}
+
 nl_err nl_store_order_set_access_password(nl_conn *c, int64_t order_id, const char *hash)
 {
 	nl_stmt *s;

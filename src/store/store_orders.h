@@ -23,7 +23,7 @@ struct nl_order {
 	enum nl_payment_type payment_type;
 	bool backup_cert;
 	enum nl_order_status status;
-	char *access_password_hash;  /* argon2id of the e-mailed access password, or "" */
+	char *access_password_hash;  /* keyed hash ("k1$..."; older: argon2id) of the e-mailed access password, or "" */
 	int64_t created_at;
 	int64_t updated_at;
 	char *cancel_reason;         /* NULL unless cancelled */
@@ -79,5 +79,11 @@ nl_err nl_store_order_set_status(nl_conn *c, int64_t order_id, enum nl_order_sta
 
 /* Replaces the access password hash (a new password was e-mailed). */
 nl_err nl_store_order_set_access_password(nl_conn *c, int64_t order_id, const char *hash);
+/* Replaces an old-form access password hash by its new form (same password,
+ * docs/configuration.md [security]) only while it is still old_hash: a new
+ * password e-mailed meanwhile stays. Not a change of the order: updated_at
+ * stays. NL_OK also when nothing was replaced. */
+nl_err nl_store_order_upgrade_access_password(nl_conn *c, int64_t order_id, const char *old_hash,
+                                              const char *new_hash);
 
 #endif

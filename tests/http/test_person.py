@@ -173,10 +173,10 @@ def timing_unknown_id(srv):
         c.req("POST", "/giris/form", {"csrf": csrf, "captcha": CAPTCHA, "id_number": idn,
                                       "password": "x-wrong"})
         return time.monotonic() - t
-    known = min(timed(MEHMET) for _ in range(2))
-    unknown = min(timed("10000000078") for _ in range(2))
-    # argon2id dominates both; without the dummy hash an unknown ID would be
-    # many times faster.
+    known = min(timed(MEHMET) for _ in range(5))
+    unknown = min(timed("10000000078") for _ in range(5))
+    # Both pay one keyed hash (access passwords are machine-made, issue 15);
+    # an unknown ID hashes too, so it costs what a known one costs.
     check(unknown > known * 0.4, "unknown %.3fs vs known %.3fs" % (unknown, known))
 
 

@@ -14,6 +14,7 @@
 #include "app/login_person.h"
 #include "app/notify_access.h"
 #include "app/officer_orders.h"
+#include "app/server_key.h"
 #include "app/preapply.h"
 #include "app/staff.h"
 #include "core/config.h"
@@ -72,9 +73,12 @@ static void test_preapply_one(void **state)
 	                           " AND channel = 'mail' AND order_id IS NOT NULL"), 1);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'order'"
 	                           " AND action = 'create' AND actor = 'user:1'"), 1);
-	/* only a hash of the password is stored, and it is argon2id */
+	/* only a hash of the password is stored: the machine-made password gets
+	 * the keyed hash, not argon2id (issue 15, 1) */
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders WHERE access_password_hash"
-	                           " LIKE '$argon2id$%'"), 1);
+	                           " LIKE 'k1$%'"), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders WHERE access_password_hash"
+	                           " LIKE '%argon2%'"), 0);
 
 	/* the mail carries the password that matches the stored hash */
 	struct nl_outbox_list l = {0};
@@ -96,8 +100,11 @@ static void test_preapply_one(void **state)
 	nl_stmt *s;
 	assert_int_equal(nl_db_prepare(f->c, "SELECT access_password_hash FROM orders", &s), NL_OK);
 	assert_int_equal(nl_db_step(s), NL_DB_ROW);
-	assert_true(nl_password_verify(nl_db_col_text(s, 0), password));
-	assert_false(nl_password_verify(nl_db_col_text(s, 0), "wrong-pass"));
+	uint8_t key[NL_KEYED_KEY_LEN];
+	assert_int_equal(nl_app_hash_key(f->db, key), NL_OK);
+	assert_true(nl_access_verify(key, nl_db_col_text(s, 0), password, NULL));
+	assert_false(nl_access_verify(key, nl_db_col_text(s, 0), "wrong-pass", NULL));
+	assert_null(strstr(nl_db_col_text(s, 0), password));
 	nl_db_finalize(s);
 
 	/* a second open order for the same identity here: refused, nothing added */

@@ -5,6 +5,7 @@
  * (app/timeout_worker.h), run with a chosen `now` and from two "nodes" at once.
  * Also the configuration rule for the fixed captcha. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "app/captcha.h"
 #include "app/login_person.h"
 #include "app/person_orders.h"
+#include "app/pwhash_pool.h"
+#include "app/server_key.h"
 #include "app/throttle.h"
 #include "app/timeout_worker.h"
 #include "core/config.h"
@@ -285,6 +288,93 @@ static void test_form_login(void **state)
 	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
 }
 
+/* Issue 15, 1: access passwords are machine-made, so they are stored as a
+ * keyed hash ("k1$..."); one stored by an older version as argon2id still
+ * logs in, and is replaced by the keyed form on that login. */
+static void test_access_password_keyed(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	make_world(f, &w);   /* both orders with an argon2id hash of "Demo2026" */
+	uint8_t key[NL_KEYED_KEY_LEN];
+	char keyed[NL_ACCESS_HASH_LEN];
+	assert_int_equal(nl_app_hash_key(f->db, key), NL_OK);
+	nl_access_hash(key, "Kp7xQ2mZrT", keyed);
+	assert_true(strncmp(keyed, "k1$", 3) == 0 && strlen(keyed) == 67);
+	assert_true(nl_access_verify(key, keyed, "Kp7xQ2mZrT", NULL));
+	assert_false(nl_access_verify(key, keyed, "Kp7xQ2mZrt", NULL));
+	assert_false(nl_access_verify(key, "k1$", "", NULL));
+	int64_t p = make_person(f, "10000000146", "ALİ", "KAYA", "ANKARA", "1980-01-01");
+	int64_t o = make_order(f, p, w.inst, keyed, NL_PAY_INSTITUTION);
+	struct nl_login_result out;
+	struct nl_login_form_input in = {.id_number = "10000000146", .password = "Kp7xQ2mZrT",
+	                                 .client_addr = "10.0.0.1", .now = T0};
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+	assert_int_equal(out.person_id, p);
+	in.password = "Kp7xQ2mZrt";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM orders WHERE id = %lld"
+	         " AND access_password_hash LIKE 'k1$%%'", (long long)o);
+	assert_int_equal(fx_int(f, sql), 1);
+
+	/* The old form: a wrong password upgrades nothing, the right one logs in
+	 * and leaves the keyed form behind, which logs in again. */
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM orders WHERE id = %lld"
+	         " AND access_password_hash LIKE '$argon2id$%%'", (long long)w.ayse_order);
+	in.id_number = "64172043210";
+	in.password = "Demo2026x";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(fx_int(f, sql), 1);
+	in.password = "Demo2026";
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+	assert_int_equal(out.person_id, w.ayse);
+	assert_int_equal(fx_int(f, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM orders WHERE id = %lld"
+	         " AND access_password_hash LIKE 'k1$%%'", (long long)w.ayse_order);
+	assert_int_equal(fx_int(f, sql), 1);
+	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+	assert_int_equal(out.person_id, w.ayse);
+	/* The other person's old hash was not touched. */
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM orders WHERE id = %lld"
+	         " AND access_password_hash LIKE '$argon2id$%%'", (long long)w.isil_order);
+	assert_int_equal(fx_int(f, sql), 1);
+}
+
+/* Issue 15, 1: the hashing pool hashes and verifies right under concurrency
+ * (more callers than workers), and hashes on the caller's thread when stopped. */
+#define POOL_CALLERS 8
+static void *pool_caller(void *arg)
+{
+	int k = (int)(intptr_t)arg;
+	char pw[32], other[32], h[NL_PWHASH_LEN];
+	snprintf(pw, sizeof pw, "söz-%d", k);
+	snprintf(other, sizeof other, "söz-%d", k + 1);
+	for (int i = 0; i < 4; i++) {
+		if (nl_pwhash_hash(pw, h) != NL_OK || !nl_pwhash_verify(h, pw) ||
+		    nl_pwhash_verify(h, other) || !nl_password_verify(h, pw))
+			return (void *)1;
+	}
+	return NULL;
+}
+
+static void test_pwhash_pool(void **state)
+{
+	(void)state;
+	pthread_t th[POOL_CALLERS];
+	assert_int_equal(nl_pwhash_pool_start(2), NL_OK);
+	for (int i = 0; i < POOL_CALLERS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, pool_caller, (void *)(intptr_t)i), 0);
+	for (int i = 0; i < POOL_CALLERS; i++) {
+		void *r = (void *)1;
+		pthread_join(th[i], &r);
+		assert_null(r);
+	}
+	nl_pwhash_pool_stop();
+	assert_null(pool_caller((void *)(intptr_t)99));
+	assert_false(nl_pwhash_verify(NULL, "x"));
+}
+
 /* Lock-out by strangers (issue 10, 6), with the default policy, at a person
  * door and at the staff door: the guesser's address is locked for that ID
  * quickly; the owner from an address without failures still gets in; an
@@ -530,6 +620,8 @@ int main(void)
 		FX_TEST(test_fixed_captcha_config),
 		FX_TEST(test_captcha_ticket),
 		FX_TEST(test_form_login),
+		FX_TEST(test_access_password_keyed),
+		FX_TEST(test_pwhash_pool),
 		FX_TEST(test_identity_login),
 		FX_TEST(test_person_orders),
 		FX_TEST(test_timeout_worker),
