@@ -36,6 +36,7 @@ void nl_pa_csv_free(struct nl_pa_csv *c)
 		return;
 	free(c->good);
 	free(c->bad);
+	free(c->seen);
 	memset(c, 0, sizeof *c);
 }
 
@@ -186,6 +187,31 @@ static bool same_identity(const struct nl_preapply_clean *a, const struct nl_pre
 	       !strcmp(a->passport_country, b->passport_country);
 }
 
+/* FNV-1a over the identity; the set is open addressing over good + 1. */
+static size_t identity_hash(const struct nl_preapply_clean *r)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *parts[2] = {r->id_number, r->passport_country};
+	for (int k = 0; k < 2; k++) {
+		for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	return (size_t)(h ^ (uint64_t)r->passport);
+}
+
+/* True when an earlier good row has this identity; else remembers good[idx].
+ * Linear in the file (the list of 100,000 rows is no quadratic walk). */
+static bool seen_before(struct nl_pa_csv *out, const struct nl_preapply_clean *r, size_t idx)
+{
+	size_t mask = out->seen_cap - 1, i = identity_hash(r) & mask;
+	for (; out->seen[i]; i = (i + 1) & mask)
+		if (same_identity(&out->good[out->seen[i] - 1].row, r))
+			return true;
+	out->seen[i] = idx + 1;
+	return false;
+}
+
 /* Sorts one data row into good or bad. */
 static void one_row(const struct nl_csv_row *row, const int map[COL__N], size_t header_n,
                     struct nl_pa_csv *out)
@@ -214,10 +240,9 @@ static void one_row(const struct nl_csv_row *row, const int map[COL__N], size_t 
 		b->errs[b->n_errs++] = (struct nl_preapply_field_error){NL_PA_BACKUP, "not_boolean"};
 	if (row->n != header_n && b->n_errs < NL_PA_MAX_ERRORS)
 		b->errs[b->n_errs++] = (struct nl_preapply_field_error){NULL, "field_count"};
-	for (size_t i = 0; !b->n_errs && i < out->n_good; i++)
-		if (same_identity(&out->good[i].row, &clean))
-			b->errs[b->n_errs++] =
-				(struct nl_preapply_field_error){NL_PA_ID_NUMBER, "duplicate_in_file"};
+	if (!b->n_errs && seen_before(out, &clean, out->n_good))
+		b->errs[b->n_errs++] =
+			(struct nl_preapply_field_error){NL_PA_ID_NUMBER, "duplicate_in_file"};
 	if (b->n_errs) {
 		bad_identity(b, row, map);
 		out->n_bad++;
@@ -230,15 +255,21 @@ static void one_row(const struct nl_csv_row *row, const int map[COL__N], size_t 
 
 nl_err nl_pa_csv_parse(const char *data, size_t len, struct nl_pa_csv *out)
 {
+	return nl_pa_csv_parse_max(data, len, NL_CSV_MAX_ROWS, NL_CSV_MAX_BYTES, out);
+}
+
+nl_err nl_pa_csv_parse_max(const char *data, size_t len, size_t max_rows, size_t max_bytes,
+                           struct nl_pa_csv *out)
+{
 	struct nl_csv csv;
 	struct nl_csv_error cerr;
 	int map[COL__N];
 	memset(out, 0, sizeof *out);
-	if (len > NL_CSV_MAX_BYTES) {
+	if (len > max_bytes) {
 		file_error(out, "file_too_large", 0, NULL);
 		return NL_OK;
 	}
-	nl_err e = nl_csv_parse(data, len, 0, NL_CSV_MAX_ROWS + 1, &csv, &cerr);
+	nl_err e = nl_csv_parse(data, len, 0, max_rows + 1, &csv, &cerr);
 	if (e == NL_ERR_NOMEM)
 		return e;
 	if (e) {
@@ -253,7 +284,10 @@ nl_err nl_pa_csv_parse(const char *data, size_t len, struct nl_pa_csv *out)
 	}
 	out->good = calloc(csv.n - 1, sizeof *out->good);
 	out->bad = calloc(csv.n - 1, sizeof *out->bad);
-	if (!out->good || !out->bad) {
+	for (out->seen_cap = 16; out->seen_cap < 2 * csv.n; out->seen_cap *= 2)
+		;
+	out->seen = calloc(out->seen_cap, sizeof *out->seen);
+	if (!out->good || !out->bad || !out->seen) {
 		e = NL_ERR_NOMEM;
 		goto out;
 	}

@@ -32,6 +32,10 @@
 
 #define NL_CSV_MAX_BYTES (5 * 1024 * 1024)   /* the largest file accepted */
 #define NL_CSV_MAX_ROWS 2000                  /* data rows per file */
+/* The import job and the CLI (nitelik preapply import) take far larger files:
+ * rows are committed in batches, not in one request. */
+#define NL_CSV_JOB_MAX_BYTES (256 * 1024 * 1024)
+#define NL_CSV_JOB_MAX_ROWS 1000000
 
 struct nl_pa_bad_row {
 	size_t line;                                   /* line of the file (header is 1) */
@@ -58,12 +62,19 @@ struct nl_pa_csv {
 	const char *file_error;
 	size_t file_error_line;
 	char file_error_column[64];
+	/* private: indexes into good + 1 by identity, for duplicate_in_file */
+	size_t *seen;
+	size_t seen_cap;
 };
 void nl_pa_csv_free(struct nl_pa_csv *c);
 
 /* Parses and validates the file (pure: no database). NL_OK also when rows
  * are bad or the file has a file_error; NL_ERR_NOMEM otherwise. */
 nl_err nl_pa_csv_parse(const char *data, size_t len, struct nl_pa_csv *out);
+/* The same with other limits (NL_CSV_JOB_MAX_*; "too_many_rows",
+ * "file_too_large" past them). */
+nl_err nl_pa_csv_parse_max(const char *data, size_t len, size_t max_rows, size_t max_bytes,
+                           struct nl_pa_csv *out);
 
 /* Moves good rows whose identity has an open order in the institution to the
  * bad rows (code "open_order"). */

@@ -18,5 +18,6 @@ int nl_cli_price(int argc, char **argv);       /* cli_payment.c */
 int nl_cli_payments(int argc, char **argv);    /* cli_payment.c */
 int nl_cli_backup(int argc, char **argv);      /* cli_backup.c */
 int nl_cli_restore(int argc, char **argv);     /* cli_backup.c */
+int nl_cli_preapply(int argc, char **argv);    /* cli_preapply.c */
 
 #endif

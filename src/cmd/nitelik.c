@@ -17,6 +17,7 @@ static const struct nl_cli_command commands[] = {
 	{"user", "add staff accounts, change passwords, disable", nl_cli_user},
 	{"token", "API tokens of institutions (shown once, stored hashed)", nl_cli_token},
 	{"price", "set and list prices (product x period x card reader, VAT)", nl_cli_price},
+	{"preapply", "bulk pre-registration from a CSV file (preapply import FILE)", nl_cli_preapply},
 	{"payments", "import a bank reconciliation file (payments import FILE)", nl_cli_payments},
 	{"backup", "back up the database and the data folder (backup --out DIR)", nl_cli_backup},
 	{"restore", "restore a backup into an empty data folder (restore --from DIR)", nl_cli_restore},

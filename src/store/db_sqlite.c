@@ -19,15 +19,30 @@ struct sq_db {
 	sqlite3 *keeper;     /* memory databases only */
 };
 
+/* Prepared statements kept per connection, keyed by their SQL text: parsing
+ * and planning cost more than running the small statements of this
+ * application (a pre-registration runs a dozen), so a statement finalized by
+ * the caller is reset and kept for the next prepare of the same text. */
+#define SQ_CACHE 64
+struct sq_cached {
+	char *sql;              /* the caller's text (before the $n rewrite); NULL = free slot */
+	uint64_t hash;
+	sqlite3_stmt *st;
+	bool busy;              /* handed out, not finalized yet */
+};
+
 struct sq_conn {
 	nl_conn base;
 	sqlite3 *h;
+	struct sq_cached cache[SQ_CACHE];
+	unsigned evict;         /* next slot to try when the cache is full */
 };
 
 struct sq_stmt {
 	nl_stmt base;
 	sqlite3_stmt *st;
 	int64_t changes;
+	struct sq_cached *slot; /* NULL: not cached, finalize for real */
 };
 
 static sqlite3 *handle(nl_conn *c)
@@ -150,9 +165,53 @@ fail:
 
 static void sq_disconnect(nl_conn *c)
 {
+	struct sq_conn *q = (struct sq_conn *)c;
+	for (size_t i = 0; i < SQ_CACHE; i++) {
+		sqlite3_finalize(q->cache[i].st);
+		free(q->cache[i].sql);
+	}
 	/* close_v2 defers the close if a statement was leaked, instead of failing. */
 	sqlite3_close_v2(handle(c));
 	free(c);
+}
+
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+/* A free cached statement for sql, or NULL. */
+static struct sq_cached *cache_find(struct sq_conn *q, const char *sql, uint64_t h)
+{
+	for (size_t i = 0; i < SQ_CACHE; i++) {
+		struct sq_cached *k = &q->cache[i];
+		if (k->sql && !k->busy && k->hash == h && !strcmp(k->sql, sql))
+			return k;
+	}
+	return NULL;
+}
+
+/* Keeps st for sql in a free or not-busy slot (evicting round robin); NULL
+ * when every slot is busy or memory is short. */
+static struct sq_cached *cache_put(struct sq_conn *q, const char *sql, uint64_t h,
+                                   sqlite3_stmt *stmt)
+{
+	for (size_t n = 0; n < SQ_CACHE; n++) {
+		struct sq_cached *k = &q->cache[q->evict++ % SQ_CACHE];
+		if (k->busy)
+			continue;
+		char *copy = strdup(sql);
+		if (!copy)
+			return NULL;
+		sqlite3_finalize(k->st);
+		free(k->sql);
+		*k = (struct sq_cached){copy, h, stmt, true};
+		return k;
+	}
+	return NULL;
 }
 
 static bool sq_healthy(nl_conn *c)
@@ -162,12 +221,20 @@ static bool sq_healthy(nl_conn *c)
 
 static nl_err sq_prepare(nl_conn *c, const char *sql, int nparams, nl_stmt **out)
 {
-	char *rewritten = NULL;
-	if (nl_db_sql_params(sql, &rewritten) < 0)
-		return NL_ERR_NOMEM;
+	struct sq_conn *q = (struct sq_conn *)c;
+	uint64_t h = sql_hash(sql);
 	struct sq_stmt *s = calloc(1, sizeof *s);
-	if (!s) {
-		free(rewritten);
+	if (!s)
+		return NL_ERR_NOMEM;
+	if ((s->slot = cache_find(q, sql, h))) {
+		s->slot->busy = true;
+		s->st = s->slot->st;
+		*out = &s->base;
+		return NL_OK;
+	}
+	char *rewritten = NULL;
+	if (nl_db_sql_params(sql, &rewritten) < 0) {
+		free(s);
 		return NL_ERR_NOMEM;
 	}
 	int rc = sqlite3_prepare_v2(handle(c), rewritten, -1, &s->st, NULL);
@@ -179,6 +246,7 @@ static nl_err sq_prepare(nl_conn *c, const char *sql, int nparams, nl_stmt **out
 		return rc == SQLITE_OK ? NL_ERR_INVALID
 		       : e == NL_ERR_BUSY || e == NL_ERR_UNAVAILABLE ? e : NL_ERR_DB;
 	}
+	s->slot = cache_put(q, sql, h, s->st);
 	*out = &s->base;
 	return NL_OK;
 }
@@ -232,7 +300,16 @@ static nl_err sq_reset(nl_stmt *s)
 
 static void sq_finalize(nl_stmt *s)
 {
-	sqlite3_finalize(st(s));
+	struct sq_stmt *q = (struct sq_stmt *)s;
+	if (q->slot) {
+		/* Kept for the next prepare of the same text: reset (ends its read)
+		 * and forget the bound values (they may be secrets). */
+		sqlite3_reset(q->st);
+		sqlite3_clear_bindings(q->st);
+		q->slot->busy = false;
+	} else {
+		sqlite3_finalize(q->st);
+	}
 	free(s);
 }
 
