@@ -60,6 +60,7 @@ void nl_h_admin_user_active(struct nl_req *r);
 
 /* api_preapply.c, api_orders.c: /api/v1 for institutions (officer) */
 void nl_h_api_preapply(struct nl_req *r);
+void nl_h_api_preapply_batch(struct nl_req *r);   /* api_preapply_batch.c */
 void nl_h_api_orders(struct nl_req *r);
 void nl_h_api_order(struct nl_req *r);
 void nl_h_api_cancel(struct nl_req *r);

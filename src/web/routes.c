@@ -82,6 +82,7 @@ const struct nl_route nl_routes[] = {
 
 	/* api_preapply.c, api_orders.c (officer): the institutions' JSON API (docs/api.md) */
 	{NL_POST, "/api/v1/preapplications", NL_AUTH_API_TOKEN, nl_h_api_preapply},
+	{NL_POST, "/api/v1/preapplications/batch", NL_AUTH_API_TOKEN, nl_h_api_preapply_batch},
 	{NL_GET,  "/api/v1/preapplications", NL_AUTH_API_TOKEN, nl_h_api_orders},
 	/* api_openapi.c: the contract, public */
 	{NL_GET,  "/api/v1/openapi.yaml", NL_AUTH_OPEN, nl_h_openapi_yaml},

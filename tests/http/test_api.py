@@ -132,6 +132,38 @@ def second_open_order(srv):
 
 
 @tap.test
+def batch(srv):
+    """a batch: per-item results in order; a bad item or an open order costs only itself"""
+    orders = count(srv, "SELECT COUNT(*) FROM orders")
+    items = [good(id_number="10000000214", email="a@example.org"),
+             good(id_number="10000000215", given_name=""),           # bad checksum + name
+             good(),                                                 # open order already
+             good(id_number="10000000382", email="b@example.org"),
+             good(id_number="10000000214")]                          # twice in the batch
+    r = api(srv, "POST", "/api/v1/preapplications/batch", {"items": items}, TOKENS["demo"])
+    check(r.status == 200 and r.json, "batch: %d %r" % (r.status, r.body[:300]))
+    res = r.json["results"]
+    check([x["index"] for x in res] == [0, 1, 2, 3, 4], "order: %r" % res)
+    check([x["status"] for x in res] ==
+          ["created", "invalid", "open_order", "created", "open_order"], "status: %r" % res)
+    check(res[1]["fields"]["id_number"]["code"] == "tckn_checksum" and
+          res[1]["fields"]["given_name"]["code"] == "required", "fields: %r" % res[1])
+    check(res[4]["order_no"] == res[0]["order_no"], "the repeat names the first: %r" % res)
+    check(r.json["created"] == 2 and r.json["refused"] == 3, "counts: %r" % r.json)
+    check(count(srv, "SELECT COUNT(*) FROM orders") == orders + 2, "not two orders added")
+    check(count(srv, "SELECT COUNT(*) FROM orders WHERE access_password_hash LIKE 'k1$%'")
+          == count(srv, "SELECT COUNT(*) FROM orders WHERE access_password_hash <> ''")
+          - count(srv, "SELECT COUNT(*) FROM orders WHERE access_password_hash LIKE '$argon2id$%'"),
+          "hash forms")
+    for body in ({"items": []}, {"items": [good()] * 1001}, {"x": 1}, [good()]):
+        r = api(srv, "POST", "/api/v1/preapplications/batch", body, TOKENS["demo"])
+        check(r.status == 400 and r.json["error"]["code"] in ("batch_size", "invalid_input"),
+              "bad batch: %d %r" % (r.status, r.json))
+    r = api(srv, "POST", "/api/v1/preapplications/batch", {"items": items})
+    check(r.status == 401, "no token: %d" % r.status)
+
+
+@tap.test
 def field_errors(srv):
     """bad fields come back per field with stable codes; nothing is stored"""
     orders = count(srv, "SELECT COUNT(*) FROM orders")
