@@ -39,6 +39,42 @@ static void passwords(void **state)
 	assert_true(nl_password_needs_rehash("garbage"));
 }
 
+/* Issue 15, 1: explicit limits from [security]; the keyed form of machine-made
+ * secrets, and the old argon2id form still accepted (with the upgrade flag). */
+static void limits_and_access(void **state)
+{
+	char h[NL_PWHASH_LEN], k[NL_ACCESS_HASH_LEN], k2[NL_ACCESS_HASH_LEN];
+	uint8_t key[NL_KEYED_KEY_LEN], other[NL_KEYED_KEY_LEN];
+	bool up = true;
+	(void)state;
+	assert_int_equal(nl_password_set_limits(4, 2), NL_ERR_CONFIG);       /* below 8 KiB */
+	assert_int_equal(nl_password_set_limits(19456, 0), NL_ERR_CONFIG);
+	assert_int_equal(nl_password_set_limits(64, 2), NL_OK);
+	assert_int_equal(nl_password_hash("söz", h), NL_OK);
+	assert_non_null(strstr(h, "$m=64,t=2,p=1$"));
+	assert_false(nl_password_needs_rehash(h));
+	nl_password_set_cost(NL_PWHASH_TEST);                               /* back to the named cost */
+	assert_true(nl_password_needs_rehash(h));
+
+	memset(key, 7, sizeof key);
+	memset(other, 8, sizeof other);
+	nl_access_hash(key, "Kp7xQ2mZrT", k);
+	nl_access_hash(key, "Kp7xQ2mZrT", k2);
+	assert_string_equal(k, k2);                                        /* keyed, not salted */
+	assert_true(strncmp(k, "k1$", 3) == 0 && strlen(k) == 67);
+	assert_true(nl_access_verify(key, k, "Kp7xQ2mZrT", &up));
+	assert_false(up);
+	assert_false(nl_access_verify(other, k, "Kp7xQ2mZrT", NULL));       /* another key */
+	assert_false(nl_access_verify(key, k, "Kp7xQ2mZrt", NULL));
+	assert_false(nl_access_verify(key, k, "", NULL));
+	assert_false(nl_access_verify(key, NULL, "x", NULL));
+	assert_false(nl_access_verify(key, "garbage", "x", NULL));
+	assert_true(nl_access_verify(key, h, "söz", &up));                  /* the old form */
+	assert_true(up);
+	assert_false(nl_access_verify(key, h, "soz", &up));
+	assert_false(up);
+}
+
 static bool all_in(const char *s, const char *alphabet)
 {
 	for (; *s; s++)
@@ -128,6 +164,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(passwords),
+		cmocka_unit_test(limits_and_access),
 		cmocka_unit_test(tokens),
 		cmocka_unit_test(keyed_hashes),
 		cmocka_unit_test(comparison),
