@@ -3,7 +3,7 @@
 (a person, an order, its access-password mail in the outbox, its audit record)
 inserted with plain batched SQL (executemany, BATCH rows per transaction) into
 an empty migrated database of the same schema, WAL + synchronous=NORMAL as
-nitelik opens it. Prints rows/s.
+nitelik opens it. Prints rows/s by the clock and by CPU time.
 Usage: preapply_ceiling.py DB CSV BATCH MAILBYTES"""
 import sqlite3, sys, time
 
@@ -16,6 +16,7 @@ c.execute("PRAGMA foreign_keys=ON")
 body = "x" * mail
 now = int(time.time())
 t0 = time.monotonic()
+c0 = time.process_time()
 for f in range(0, len(rows), batch):
     part = rows[f:f + batch]
     c.execute("BEGIN IMMEDIATE")
@@ -35,4 +36,5 @@ for f in range(0, len(rows), batch):
                   [(now, f + i + 1, b"\0" * 32, b"\1" * 32) for i in range(len(part))])
     c.execute("COMMIT")
 el = time.monotonic() - t0
-print("%.0f" % (len(rows) / el))
+cpu = time.process_time() - c0
+print("%.0f %.0f" % (len(rows) / el, len(rows) / max(cpu, 1e-9)))
