@@ -4,7 +4,7 @@
  * in batches; a bad row or a failed batch never loses the good rows. Each new
  * order's access-password mail is queued as from the web import.
  *   preapply import FILE --institution ID [--errors OUT.csv] [--batch N]
- *                   [--base-url URL] [--web-dir DIR] [--db URL]
+ *                   [--base-url URL] [--web-dir DIR] [common options: --config, --db ...]
  * A progress bar runs on standard error when it is a terminal. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,17 +16,18 @@
 #include "app/preapply.h"
 #include "app/preapply_csv.h"
 #include "cmd/cli.h"
-#include "cmd/cmd_common.h"
+#include "cmd/cli_conf.h"
 #include "cmd/cli_staff.h"
 #include "core/config.h"
 
 static const char usage[] =
 	"usage: nitelik preapply import FILE --institution ID [--errors OUT.csv] [--batch N]\n"
-	"                [--base-url URL] [--web-dir DIR] [--db URL]\n"
+	"                [--base-url URL] [--web-dir DIR]\n"
 	"  Pre-registers every good row of the CSV file (docs/officer.md \"CSV format\") in\n"
 	"  the institution and queues each access-password mail. Bad rows, and rows with an\n"
 	"  open order there already, are listed in OUT.csv (default FILE.errors.csv).\n"
-	"  The database is --db URL or $NITELIK_DB.\n";
+	"  base_url (the mail's link) and web.dir (its templates) come from the\n"
+	"  configuration unless given.\n";
 
 #define DEFAULT_BATCH 1000
 
@@ -148,16 +149,23 @@ int nl_cli_preapply(int argc, char **argv)
 {
 	struct nl_cli_opt opts[] = {
 		{"--institution", true, NULL}, {"--errors", true, NULL}, {"--batch", true, NULL},
-		{"--base-url", true, NULL},    {"--web-dir", true, NULL}, {"--db", true, NULL},
-		{NULL, false, NULL},
+		{"--base-url", true, NULL},    {"--web-dir", true, NULL}, {NULL, false, NULL},
 	};
+	for (int k = 1; k < argc; k++)
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+			nl_cli_help(stdout, usage);
+			return 0;
+		}
+	int first = 1;
+	if (argc >= 2 && nl_cli_common_opt(argc, argv, &first) == NL_CLI_OPT_EXIT)
+		return 0;
 	if (argc < 3 || strcmp(argv[1], "import") != 0 || argv[2][0] == '-') {
-		fputs(usage, argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
-		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : 2;
+		nl_cli_help(stderr, usage);
+		return 2;
 	}
 	int st = nl_cli_opts(argc, argv, 3, opts, usage);
 	if (st)
-		return st;
+		return st < 0 ? 0 : st;
 	const char *path = argv[2];
 	int64_t inst = 0, bs = DEFAULT_BATCH;
 	if (!nl_cli_id(nl_cli_opt(opts, "--institution"), &inst) ||
@@ -165,8 +173,12 @@ int nl_cli_preapply(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	/* base_url and web.dir from the configuration (cli_conf.h), or the options. */
 	static struct nl_config cfg;
-	nl_config_defaults(&cfg, nl_cmd_web_dir());
+	const struct nl_config *conf = NULL;
+	if ((st = nl_cli_config("preapply", false, &conf)))
+		return st;
+	cfg = *conf;
 	char err[256];
 	if ((nl_cli_opt(opts, "--base-url") &&
 	     nl_config_set(&cfg, "server.base_url", nl_cli_opt(opts, "--base-url"), err, sizeof err)) ||
@@ -219,7 +231,7 @@ int nl_cli_preapply(int argc, char **argv)
 			error_row(r.errs, b->line, b->id_number, b->name, b->errs[k].field,
 			          b->errs[k].code);
 	}
-	if ((st = nl_cli_open_db("preapply", nl_cli_opt(opts, "--db"), &db))) {
+	if ((st = nl_cli_open_db("preapply", &db))) {
 		status = st;
 		goto out;
 	}

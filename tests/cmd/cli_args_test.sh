@@ -53,7 +53,7 @@ help_has "nitelik-signer --help" "$signer" --help -- --config --data --socket --
 help_has "nitelik-imza --help" "$imza" --help -- \
   --server --module --token --cert --pin-file --csr --cn --unblock --version --help
 help_has "nitelik --help lists the commands and common options" "$nitelik" --help -- \
-  ca cert migrate audit institution user token price payments backup restore "${common[@]}"
+  ca cert migrate audit institution user token price payments preapply backup restore "${common[@]}"
 help_has "nitelik ca --help" "$nitelik" ca --help -- init crl crl-tick ocsp-refresh \
   ocsp-answer revoke-issuing root-crl --base-url --key-type --ocsp-key-type --pkcs11-module \
   --token --pin-file --key-file-demo --hours --in --out "${common[@]}"
@@ -81,6 +81,9 @@ help_has "nitelik price --help" "$nitelik" price --help -- set list --period --r
 help_has "nitelik payments --help" "$nitelik" payments --help -- import --base-url \
   --web-dir "${common[@]}"
 help_has "nitelik payments import --help" "$nitelik" payments import --help -- "${common[@]}"
+help_has "nitelik preapply --help" "$nitelik" preapply --help -- import --institution \
+  --errors --batch --base-url --web-dir "${common[@]}"
+help_has "nitelik preapply import --help" "$nitelik" preapply import --help -- "${common[@]}"
 help_has "nitelik backup --help" "$nitelik" backup --help -- --out "${common[@]}"
 help_has "nitelik restore --help" "$nitelik" restore --help -- --from "${common[@]}"
 
