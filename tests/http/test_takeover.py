@@ -37,6 +37,7 @@ STATE = {}
 
 EVIL_MAIL = "kurum-b@evil.example"
 EVIL_MAIL2 = "kurum-b-sayfa@evil.example"
+EVIL_MAIL3 = "kurum-b-secim@evil.example"
 A_MAIL = "ayse.gercek@example.org"
 A_MOBILE = "5321234567"
 
@@ -280,6 +281,78 @@ def b_pdf_prints_only_what_b_sent(srv):
     check("Sahte" in text, "B's typed name not on B's PDF")
     for word in ("YILMAZ", "AYŞE", "İSTANBUL", "1985"):
         check(word not in text, "B's PDF shows the stored %r" % word)
+
+
+@tap.test
+def b_word_without_approved_form_opens_b_order_only(srv):
+    """a person without an approved form: B's word on B's order opens B's order and e-Onay only"""
+    c = b_applicant(srv, MEHMET, EVIL_MAIL2)
+    c.no = str(STATE["b_no_mehmet"])
+    flows.fill_and_confirm(c, "5559998866", email=EVIL_MAIL2, security_word="Kotu2026kelime",
+                           security_word2="Kotu2026kelime")
+    h = Client(srv)
+    p = h.page("/online-islemler")
+    r = h.req("POST", "/online-islemler", {"csrf": p.csrf, "door": "sifre", "tckn": MEHMET,
+                                           "security_word": "Kotu2026kelime"})
+    check(r.status == 303, "B's word: %d" % r.status)
+    a_no = STATE["a_no_mehmet"]
+    for path in ("/online-islemler/menu", "/online-islemler/gonderilerim",
+                 "/online-islemler/iletisim", "/online-islemler/sertifikalarim",
+                 "/basvurularim", "/online-islemler/eonay"):
+        r = h.req("GET", path)
+        check("SD-%d" % a_no not in r.text and "/%d/" % a_no not in r.text,
+              "B's word shows A's order on %s" % path)
+        real_name_absent(r.text, "B's word on " + path)
+    for path in ("/online-islemler/gonderilerim", "/online-islemler/iletisim"):
+        r = h.req("GET", path)
+        check(r.status != 200, "B's word opens %s: %d" % (path, r.status))
+    check(h.req("GET", "/basvuru/%d/form" % a_no).status == 404, "B's word opens A's form")
+    r = h.req("GET", "/basvurularim")
+    check("SD-%d" % STATE["b_no_mehmet"] in r.text, "B's word does not open B's order")
+
+
+@tap.test
+def identity_refresh_shows_registry_data_only_to_proven_sessions(srv):
+    """B pre-registers a number of its choice: its password session's Kimlik Bilgilerimi Güncelle shows no registry data"""
+    body = {"id_number": flows.GULSEN, "given_name": "Uydurma", "surname": "Kişi",
+            "email": EVIL_MAIL3, "mobile": "5559998855", "reason": "first",
+            "payment_type": "institution", "backup_cert": False}
+    r = api(srv, "POST", "/api/v1/preapplications", body, STATE["b_token"])
+    check(r.status == 201 and r.json, "B's pre-application: %d %s" % (r.status, r.text[:300]))
+    no = int(r.json["order"]["number"])
+    c = b_applicant(srv, flows.GULSEN, EVIL_MAIL3)
+    c.no = str(no)
+    p = c.page("/basvuru/%d/form" % no)
+    r = c.req("POST", "/basvuru/%d/form" % no, {"csrf": p.csrf, "action": "identity",
+                                               "base_version": "0"})
+    check(r.status == 200 and "güncellendi" in r.text, "refresh: %d %s" % (r.status, r.text[:300]))
+    registry = ("GÜLŞEN", "DOĞAN", "Doğan", "ESKİŞEHİR", "Eskişehir", "1988", "30.01")
+    for page in (r.text, c.req("GET", "/basvuru/%d/form" % no).text,
+                 c.req("GET", "/basvurularim").text):
+        for word in registry:
+            check(word not in page, "B's password session sees the registry's %r" % word)
+    flows.fill_and_confirm(c, "5559998855", email=EVIL_MAIL3)
+    flows.choose_wet(c)
+    r = c.req("GET", flows.url(c, "form.pdf"))
+    check(r.status == 200 and r.body.startswith(b"%PDF"), "B's PDF: %d" % r.status)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(r.body)
+        f.flush()
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"], capture_output=True,
+                              check=True).stdout.decode("utf-8")
+    for word in registry:
+        check(word not in text, "B's PDF shows the registry's %r" % word)
+    # The person himself, proved by the identity door, sees his registry data.
+    g = Client(srv)
+    csrf = g.csrf("/giris/kimlik")
+    g.captcha()
+    r = g.req("POST", "/giris/kimlik", {"csrf": csrf, "captcha": CAPTCHA, "tckn": flows.GULSEN,
+                                        "given_name": "GÜLŞEN", "surname": "DOĞAN",
+                                        "birth_place": "ESKİŞEHİR", "birth_date": "1988-01-30"})
+    check(r.status == 303, "identity login: %d %s" % (r.status, r.text[:300]))
+    r = g.req("GET", "/basvuru/%d/form" % no)
+    check(r.status == 200 and "DOĞAN" in r.text and "ESKİŞEHİR" in r.text,
+          "the proven person does not see his identity: %d" % r.status)
 
 
 # ---- the rightful doors still work ----
