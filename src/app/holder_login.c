@@ -12,9 +12,11 @@
 nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
                                 const char *tckn, const char *security_word,
                                 const char *addr, int64_t now, int64_t *person_id,
-                                int64_t *locked_until)
+                                int64_t *locked_until, struct nl_holder_door *door)
 {
 	*person_id = 0;
+	door->approved = false;
+	door->order_no = 0;
 	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_HOLDER, tckn, addr, now, locked_until);
 	if (rc)
 		return rc;
@@ -30,11 +32,13 @@ nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
 	rc = nl_store_person_find(c, NL_ID_TCKN, tckn, "", &p);
 	if (rc == NL_OK) {
 		id = p.id;
-		rc = nl_store_holder_secword_hash(c, id, &hash);
+		rc = nl_store_holder_secword_door(c, id, &hash, &door->approved, &door->order_no);
 	}
 	nl_person_clear(&p);
 	if (rc != NL_OK && rc != NL_ERR_NOT_FOUND)
 		return rc;
+	if (!hash)
+		door->approved = false;
 	bool ok = hash ? nl_pwhash_verify(hash, security_word)
 	               : (nl_pwhash_verify(dummy_hash, security_word), false);
 	free(hash);

@@ -11,6 +11,7 @@
 #ifndef NL_APP_HOLDER_LOGIN_H
 #define NL_APP_HOLDER_LOGIN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "app/throttle.h"
@@ -19,11 +20,23 @@
 
 #define NL_DOOR_HOLDER "holder"
 
-/* NL_OK (*person_id set), NL_ERR_UNAUTHORIZED, NL_ERR_LOCKED (*locked_until). */
+/* What a security word opens (docs/applicant.md, "Doors and entitlement"):
+ * the word of an approved form (the person stood behind it with e-İmza,
+ * e-Onay or a wet signature the RA accepted) proves the person: Online
+ * İşlemler and all his orders. A word of a form nobody approved yet, which
+ * anyone holding that order's access password (possibly another
+ * institution) can type, opens that order only, and e-Onay. */
+struct nl_holder_door {
+	bool approved;
+	int64_t order_no;   /* the order of the form the word is from */
+};
+
+/* NL_OK (*person_id and *door set), NL_ERR_UNAUTHORIZED, NL_ERR_LOCKED
+ * (*locked_until). */
 nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
                                 const char *tckn, const char *security_word,
                                 const char *addr, int64_t now, int64_t *person_id,
-                                int64_t *locked_until);
+                                int64_t *locked_until, struct nl_holder_door *door);
 
 /* The holder's "Given Surname" and ID number for his pages (the web layer
  * does not include store_persons.h). */

@@ -310,6 +310,31 @@ nl_err nl_store_holder_secword_hash(nl_conn *c, int64_t person_id, char **hash)
 	return rc;
 }
 
+nl_err nl_store_holder_secword_door(nl_conn *c, int64_t person_id, char **hash,
+                                    bool *approved, int64_t *order_no)
+{
+	nl_stmt *s;
+	*hash = NULL;
+	*approved = false;
+	*order_no = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT fv.security_word_hash, CASE WHEN fv.status = 'approved' THEN 1 ELSE 0 END,"
+		" o.order_no FROM form_versions fv JOIN orders o ON o.id = fv.order_id"
+		" WHERE o.person_id = $1 AND fv.version > 0 AND fv.security_word_hash <> ''"
+		" ORDER BY CASE WHEN fv.status = 'approved' THEN 1 ELSE 0 END DESC,"
+		" fv.created_at DESC, fv.id DESC LIMIT 1", "i", person_id);
+	if (rc)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK) {
+		*approved = nl_db_col_int64(s, 1) == 1;
+		*order_no = nl_db_col_int64(s, 2);
+		*hash = nl_store_col_dup(s, 0, &rc);
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
 nl_err nl_store_esign_signature_person(nl_conn *c, int64_t signature_id, int64_t *person_id)
 {
 	nl_stmt *s;

@@ -120,4 +120,11 @@ nl_err nl_store_econsent_in_force_id(nl_conn *c, int64_t person_id, int64_t *id)
  * frees it. */
 nl_err nl_store_holder_secword_hash(nl_conn *c, int64_t person_id, char **hash);
 
+/* The same word for the holder's door, with what it may open: *approved when
+ * it is of an approved form version (the person stood behind it: Online
+ * İşlemler and all his orders), else only *order_no, the order of the form
+ * it was typed on (docs/applicant.md, "Doors and entitlement"). */
+nl_err nl_store_holder_secword_door(nl_conn *c, int64_t person_id, char **hash,
+                                    bool *approved, int64_t *order_no);
+
 #endif

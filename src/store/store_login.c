@@ -40,10 +40,9 @@ nl_err nl_store_login_candidates(nl_conn *c, bool passport, const char *id_numbe
 	nl_stmt *s;
 	nl_err rc = nl_store_query(c, &s,
 		"SELECT p.id, o.access_password_hash, o.order_no, o.id FROM persons p JOIN orders o ON o.person_id = p.id"
-		" WHERE p.id_kind = $1 AND p.id_number = $2 AND o.status NOT IN ($3, $4)"
-		" ORDER BY o.id LIMIT 16", "tttt",
-		passport ? "passport" : "tckn", id_number,
-		nl_order_status_code(NL_ST_DELIVERED), nl_order_status_code(NL_ST_CANCELLED));
+		" WHERE p.id_kind = $1 AND p.id_number = $2 AND o.status <> $3"
+		" ORDER BY o.id DESC LIMIT 16", "ttt",
+		passport ? "passport" : "tckn", id_number, nl_order_status_code(NL_ST_CANCELLED));
 	if (rc)
 		return rc;
 	void *items = NULL;

@@ -16,14 +16,15 @@
 
 struct nl_login_candidate {
 	int64_t person_id;
-	int64_t order_no;             /* the open order whose password this is */
+	int64_t order_no;             /* the order whose password this is */
 	char *access_password_hash;   /* malloc'd; "" when the order has none */
 	int64_t order_id;             /* the order the hash belongs to */
 };
 
-/* Every open order (not delivered, not cancelled) of the persons identified
- * by (passport ? "passport" : "tckn", id_number), passports of any country,
- * oldest order first. *out is malloc'd (NULL when *n is 0); free with
+/* Every order but a cancelled one (open or delivered: a person whose orders
+ * are all delivered still reaches Başvurularım, docs/applicant.md) of the
+ * persons identified by (passport ? "passport" : "tckn", id_number),
+ * passports of any country, the newest 16. *out is malloc'd (NULL when *n is 0); free with
  * nl_login_candidates_free. */
 nl_err nl_store_login_candidates(nl_conn *c, bool passport, const char *id_number,
                                  struct nl_login_candidate **out, size_t *n);

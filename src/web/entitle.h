@@ -22,9 +22,25 @@
 
 #include "web/http.h"
 
-/* Logs the person in (nl_session_login, kind person) entitled to order_no,
- * or to every order of his when order_no is 0 (a door that proved him). */
-nl_err nl_entitle_login(struct nl_req *r, int64_t person_id, int64_t order_no);
+/* The rights a door gives besides orders (docs/applicant.md, the table of
+ * doors): Online İşlemler's self-service and shipments; e-Onay (given with
+ * the person's own qualified certificate, so it may be started from any
+ * holder door); "came in by e-İmza" (the self-service pages offer signing). */
+enum {
+	NL_RIGHT_ONLINE = 1u << 0,
+	NL_RIGHT_EONAY = 1u << 1,
+	NL_RIGHT_ESIGN = 1u << 2,
+};
+
+/* Logs the person in (nl_session_login, kind person: ONE session kind for
+ * every door) entitled to order_no, or to every order of his when order_no
+ * is 0 (a door that proved him), with the rights of add. The same person
+ * logging in again by another door in the same session keeps what he had
+ * and adds. */
+nl_err nl_entitle_login(struct nl_req *r, int64_t person_id, int64_t order_no, unsigned add);
+
+/* Whether the person session has the right (one NL_RIGHT_ bit). */
+bool nl_entitled_right(const struct nl_req *r, unsigned right);
 
 /* Whether the person session may open order order_no. */
 bool nl_entitled(const struct nl_req *r, int64_t order_no);
@@ -33,8 +49,10 @@ bool nl_entitled(const struct nl_req *r, int64_t order_no);
 bool nl_entitled_all(const struct nl_req *r);
 
 /* Whether pages of order_no may show what is stored about the person (his
- * name and birth data): the session proved the person, or every order of his
- * is of order_no's institution (nothing stored came from another one). */
+ * name and birth data): only when the session proved the person. What is
+ * stored may come from the population registry, so a session opened by an
+ * access password (which the institution that made the order may hold)
+ * sees the name its pre-application typed and no birth data. */
 bool nl_entitled_identity(struct nl_req *r, int64_t order_no);
 
 /* The first order number the session is entitled to by a password; 0 when

@@ -18,6 +18,7 @@
 #include "app/throttle.h"
 #include "app/verify_code.h"
 #include "store/store_esign.h"
+#include "web/entitle.h"
 #include "web/esign_web.h"
 #include "web/handlers.h"
 #include "web/holder_ss.h"
@@ -59,7 +60,7 @@ static void render_door(struct nl_req *r, int status, const char *error, const c
 void nl_h_holder_door(struct nl_req *r)
 {
 	nl_page_lang(r);
-	if (r->session.present && r->session.s.kind == NL_SESS_HOLDER) {
+	if (nl_entitled_right(r, NL_RIGHT_ONLINE) || nl_entitled_right(r, NL_RIGHT_EONAY)) {
 		nl_resp_redirect(r, "/online-islemler/menu");
 		return;
 	}
@@ -118,11 +119,18 @@ void nl_h_holder_door_post(struct nl_req *r)
 	}
 	struct nl_throttle_policy pol;
 	int64_t person = 0, until = 0;
+	struct nl_holder_door door;
 	nl_throttle_policy_from_config(r->srv->cfg, &pol);
 	e = nl_login_holder_password(r->srv->db, &pol, p.tckn, p.security_word ? p.security_word : "",
-	                             r->client_ip, r->now, &person, &until);
-	if (e == NL_OK)
-		e = nl_session_login(r, NL_SESS_HOLDER, person, 0);
+	                             r->client_ip, r->now, &person, &until, &door);
+	/* The word of an approved form proves the person: Online İşlemler and
+	 * all his orders. A word nobody approved yet may have been typed by
+	 * whoever got that order's access password: that order and e-Onay
+	 * only (docs/applicant.md, "Doors and entitlement"). */
+	if (e == NL_OK && door.approved)
+		e = nl_entitle_login(r, person, 0, NL_RIGHT_ONLINE | NL_RIGHT_EONAY);
+	else if (e == NL_OK)
+		e = nl_entitle_login(r, person, door.order_no, NL_RIGHT_EONAY);
 	if (e == NL_OK)
 		nl_resp_redirect(r, "/online-islemler/menu");
 	else if (e == NL_ERR_UNAUTHORIZED)
@@ -185,6 +193,8 @@ static json_t *holder_page(struct nl_req *r, const char *title)
 		return NULL;
 	json_object_set_new(d, "esign_login",
 	                    json_boolean(json_is_true(json_object_get(r->session.data, "esign_login"))));
+	/* What this door may do here (docs/applicant.md, the table of doors). */
+	json_object_set_new(d, "online", json_boolean(nl_entitled_right(r, NL_RIGHT_ONLINE)));
 	return d;
 }
 

@@ -13,6 +13,7 @@
 #include "app/selfservice.h"
 #include "app/verify_code.h"
 #include "store/store_esign.h"
+#include "web/entitle.h"
 #include "web/handlers.h"
 #include "web/holder_ss.h"
 #include "web/pages.h"
@@ -26,7 +27,10 @@ json_t *nl_ss_page(struct nl_req *r, const char *title)
 		return NULL;
 	json_object_set_new(d, "csrf", json_string(nl_session_csrf(r)));
 	char name[160], id_number[32];
-	if (nl_holder_identity(r->srv->db, r->session.s.subject_id, name, id_number) == NL_OK)
+	/* The stored name only for a session that proved the person: a word of
+	 * an unapproved form (e-Onay only) may be another institution's. */
+	if (nl_entitled_all(r) &&
+	    nl_holder_identity(r->srv->db, r->session.s.subject_id, name, id_number) == NL_OK)
 		json_object_set_new(d, "holder_name", json_string(name));
 	return d;
 }

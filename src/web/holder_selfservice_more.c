@@ -309,13 +309,9 @@ void nl_h_ss_renew_post(struct nl_req *r)
 		nl_resp_error(r, e, NULL);
 		return;
 	}
-	/* The security word let him in here; the wizard is the applicant's
-	 * door (kind person) to the same person's order. His own secret proved
-	 * the person: all his orders (web/entitle.h). */
-	if ((e = nl_entitle_login(r, person, 0)) != NL_OK) {
-		nl_resp_error(r, e, NULL);
-		return;
-	}
+	/* One person session: the door that gave Online İşlemler proved the
+	 * person, so the renewal's order is already his to open, and Online
+	 * İşlemler stays open (docs/applicant.md, "Doors and entitlement"). */
 	char to[64];
 	snprintf(to, sizeof to, "/basvuru/%lld/form", (long long)order_no);
 	nl_resp_redirect(r, to);

@@ -49,8 +49,9 @@ enum nl_method {
 enum nl_auth {
 	NL_AUTH_NONE = 0,     /* anyone; the session is still loaded if the cookie is there */
 	NL_AUTH_SESSION,      /* any logged-in session (person, holder or officer) */
-	NL_AUTH_PERSON,       /* applicant after form login (session kind person) */
-	NL_AUTH_HOLDER,       /* certificate holder in Online İşlemler (kind holder) */
+	NL_AUTH_PERSON,       /* a person session (any door); {no} must be entitled */
+	NL_AUTH_HOLDER,       /* a person session with Online İşlemler (web/entitle.h) */
+	NL_AUTH_EONAY,        /* a person session that came by a holder door: menu, e-Onay */
 	NL_AUTH_OFFICER,      /* staff user with role NL_SROLE_OFFICER (institution officer) */
 	NL_AUTH_RA,           /* staff user with role NL_SROLE_RA (registration officer) */
 	NL_AUTH_ADMIN,        /* staff user with role NL_SROLE_ADMIN */

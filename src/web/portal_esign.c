@@ -17,6 +17,7 @@
 #include "app/esign_verify.h"
 #include "app/form.h"
 #include "store/store_esign.h"
+#include "web/entitle.h"
 #include "web/esign_web.h"
 #include "web/handlers.h"
 #include "web/pages.h"
@@ -238,11 +239,12 @@ void nl_h_imza_continue(struct nl_req *r)
 		nl_err e = nl_db_conn(r->srv->db, &c);
 		if (e == NL_OK)
 			e = nl_store_esign_signature_person(c, code.signature_id, &person);
+		/* His qualified certificate proved the person: every order, Online
+		 * İşlemler and e-Onay (web/entitle.h). */
 		if (e == NL_OK)
-			e = nl_session_login(r, NL_SESS_HOLDER, person, 0);
+			e = nl_entitle_login(r, person, 0,
+			                     NL_RIGHT_ONLINE | NL_RIGHT_EONAY | NL_RIGHT_ESIGN);
 		if (e == NL_OK) {
-			json_object_set_new(r->session.data, "esign_login", json_true());
-			nl_session_touch_data(r);
 			nl_resp_redirect(r, "/online-islemler/menu");
 		} else {
 			nl_resp_error(r, e, NULL);

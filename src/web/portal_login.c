@@ -163,7 +163,7 @@ void nl_h_login_form_post(struct nl_req *r)
 		return;
 	}
 	/* The password opens its own order only (web/entitle.h). */
-	if ((e = nl_entitle_login(r, out.person_id, out.order_no)) != NL_OK) {
+	if ((e = nl_entitle_login(r, out.person_id, out.order_no, 0)) != NL_OK) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
@@ -241,7 +241,7 @@ void nl_h_login_identity_post(struct nl_req *r)
 		return;
 	}
 	/* The registry proved the person: all his orders (web/entitle.h). */
-	if ((e = nl_entitle_login(r, out.person_id, 0)) != NL_OK) {
+	if ((e = nl_entitle_login(r, out.person_id, 0, 0)) != NL_OK) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}

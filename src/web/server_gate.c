@@ -52,7 +52,7 @@ static bool authorize(struct nl_req *r)
 		else if (need == NL_AUTH_OFFICER || need == NL_AUTH_RA || need == NL_AUTH_ADMIN ||
 		         need == NL_AUTH_PRODUCTION)
 			nl_resp_redirect(r, "/kurum/giris");  /* the staff door */
-		else if (need == NL_AUTH_HOLDER)
+		else if (need == NL_AUTH_HOLDER || need == NL_AUTH_EONAY)
 			nl_resp_redirect(r, "/online-islemler");   /* the holder's door */
 		else
 			nl_resp_redirect(r, "/");
@@ -68,7 +68,19 @@ static bool authorize(struct nl_req *r)
 		if (s->s.kind == NL_SESS_PERSON)
 			return nl_entitle_route_ok(r);
 		break;
-	case NL_AUTH_HOLDER: ok = s->s.kind == NL_SESS_HOLDER; break;
+	case NL_AUTH_HOLDER:
+	case NL_AUTH_EONAY:
+		/* One person session for every door; what it may do in Online
+		 * İşlemler follows from the door used (docs/applicant.md). A person
+		 * session that lacks the right is sent to the holder's door, where
+		 * he can prove himself: no dead end. */
+		if (s->s.kind != NL_SESS_PERSON)
+			break;
+		if (nl_entitled_right(r, NL_RIGHT_ONLINE) ||
+		    (need == NL_AUTH_EONAY && nl_entitled_right(r, NL_RIGHT_EONAY)))
+			return true;
+		nl_resp_redirect(r, "/online-islemler");
+		return false;
 	case NL_AUTH_OFFICER: ok = staff && (s->roles & NL_SROLE_OFFICER); break;
 	case NL_AUTH_RA: ok = staff && (s->roles & NL_SROLE_RA); break;
 	case NL_AUTH_ADMIN: ok = staff && (s->roles & NL_SROLE_ADMIN); break;

@@ -88,6 +88,13 @@ def setup(env):
     # AYŞE fills her form (her security word) and gets a second certificate
     # (a software key) for the status changes; MEHMET has one of his own.
     to_step2(env.srv, AYSE, "5321234567", "ayse@example.com")
+    # A holder's security word is that of a form he approved (e-İmza, e-Onay
+    # or a wet signature the RA accepted): only such a word opens Online
+    # İşlemler (docs/applicant.md, "Doors and entitlement"). This bed issues
+    # her certificates directly, so her form is marked approved here.
+    env.sql("UPDATE form_versions SET status = 'approved' WHERE status = 'sms_confirmed'"
+            " AND order_id IN (SELECT o.id FROM"
+            " orders o JOIN persons p ON p.id = o.person_id WHERE p.id_number = '%s')" % AYSE)
     S["ayse_cert"], _ = env.issue("ayse2", AYSE, given="AYŞE", surname="YILMAZ")
     S["ayse"] = env.serial(S["ayse_cert"])
     S["token_cert"] = os.path.join(env.token_dir, "cert.pem")
