@@ -24,7 +24,9 @@ enum nl_session_kind {
 	NL_SESS_ANON = 1,     /* "anon": nobody logged in yet (captcha, language) */
 	NL_SESS_PERSON,       /* "person": applicant after form login; subject = persons.id */
 	NL_SESS_OFFICER,      /* "officer": staff user; subject = users.id */
-	NL_SESS_HOLDER,       /* "holder": Online İşlemler; subject = persons.id */
+	NL_SESS_HOLDER,       /* "holder": no longer issued (every door of a person logs
+	                       * in as kind person, web/entitle.h); kept so stored
+	                       * rows still parse */
 };
 
 struct nl_session {

@@ -60,7 +60,10 @@ static void render_door(struct nl_req *r, int status, const char *error, const c
 void nl_h_holder_door(struct nl_req *r)
 {
 	nl_page_lang(r);
-	if (nl_entitled_right(r, NL_RIGHT_ONLINE) || nl_entitled_right(r, NL_RIGHT_EONAY)) {
+	/* A session without Online İşlemler (an access password, the identity
+	 * door, an unapproved word) sees the door: proving himself here adds
+	 * to what he has (web/entitle.h). */
+	if (nl_entitled_right(r, NL_RIGHT_ONLINE)) {
 		nl_resp_redirect(r, "/online-islemler/menu");
 		return;
 	}

@@ -130,6 +130,9 @@ def unapproved_word_opens_its_order_and_eonay_only(env):
         check(r.status == 303 and "isil@example.com" not in r.text and "535" not in r.text,
               "GET %s with an unapproved word: %d" % (path, r.status))
     check(c.req("GET", "/online-islemler/eonay").status == 200, "e-Onay")
+    # No dead end: the holder's door is still there to prove himself.
+    r = c.req("GET", "/online-islemler")
+    check(r.status == 200 and 'value="eimza"' in r.text, "the door for a stronger login: %d" % r.status)
     r = c.req("GET", "/basvurularim")
     check(r.status == 200 and "SD-%s" % i.no in r.text, "her order: %d" % r.status)
     check(c.req("GET", "/basvuru/%s/onay" % i.no).status == 200, "her order's approval step")

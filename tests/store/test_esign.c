@@ -127,6 +127,14 @@ static void test_econsent(void **state)
 	char *hash = (char *)1;
 	assert_int_equal(nl_store_holder_secword_hash(f->c, pid, &hash), NL_ERR_NOT_FOUND);
 	assert_null(hash);
+	bool approved = true;
+	int64_t word_order = -1;
+	hash = (char *)1;
+	assert_int_equal(nl_store_holder_secword_door(f->c, pid, &hash, &approved, &word_order),
+	                 NL_ERR_NOT_FOUND);
+	assert_null(hash);
+	assert_false(approved);
+	assert_int_equal(word_order, 0);
 }
 
 static void test_code_service(void **state)
