@@ -81,7 +81,10 @@ static const struct nl_captcha_page form_door = {
 
 void nl_h_login_form_page(struct nl_req *r)
 {
-	if (r->session.present && r->session.s.kind == NL_SESS_PERSON) {
+	/* A session that proved the person has every order already; any other
+	 * person session may come here to add an order or prove himself (one
+	 * person session across the doors, web/entitle.h). */
+	if (nl_entitled_all(r)) {
 		nl_resp_redirect(r, "/basvuru");
 		return;
 	}
@@ -198,7 +201,10 @@ static const struct nl_captcha_page identity_door = {
 
 void nl_h_login_identity_page(struct nl_req *r)
 {
-	if (r->session.present && r->session.s.kind == NL_SESS_PERSON) {
+	/* A session that proved the person has every order already; any other
+	 * person session may come here to add an order or prove himself (one
+	 * person session across the doors, web/entitle.h). */
+	if (nl_entitled_all(r)) {
 		nl_resp_redirect(r, "/basvuru");
 		return;
 	}

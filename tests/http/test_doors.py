@@ -107,6 +107,10 @@ def delivered_orders_form_login(env):
           "menu for a form login: %d %s" % (r.status, r.header("location")))
     r = c.req("GET", "/online-islemler")
     check(r.status == 200 and 'value="sifre"' in r.text, "the holder's door: %d" % r.status)
+    # The identity door stays open to this session: proving himself adds
+    # every order of his (a password opened one).
+    r = c.req("GET", "/giris/kimlik")
+    check(r.status == 200, "the identity door for a password session: %d" % r.status)
 
 
 @tap.test
