@@ -10,6 +10,8 @@ packages=(
   libmicrohttpd-dev libssl-dev libsqlite3-dev libpq-dev libjansson-dev libsodium-dev
   libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libzint-dev libqrencode-dev
   libp11-dev zlib1g-dev fonts-dejavu-core libseccomp-dev
+  # the e-Devlet door: ID token signatures and keys (drivers/oidc.h)
+  libcjose-dev
   # PKCS#11: SoftHSM2 stands in for the HSM and the smart card; OpenSC for real cards
   softhsm2 opensc p11-kit
   # tests

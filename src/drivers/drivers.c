@@ -12,6 +12,7 @@ void nl_drivers_config_defaults(struct nl_drivers_config *c)
 	nl_pos_config_defaults(&c->pos);
 	nl_courier_config_defaults(&c->courier);
 	nl_production_config_defaults(&c->production);
+	nl_oidc_config_defaults(&c->oidc);
 }
 
 bool nl_drivers_config_section(const char *section)
@@ -19,7 +20,7 @@ bool nl_drivers_config_section(const char *section)
 	return strcmp(section, "mail") == 0 || strcmp(section, "sms") == 0
 		|| strcmp(section, "registry") == 0 || strcmp(section, "outbox") == 0
 		|| strcmp(section, "pos") == 0 || strcmp(section, "courier") == 0
-		|| strcmp(section, "production") == 0;
+		|| strcmp(section, "production") == 0 || strcmp(section, "oidc") == 0;
 }
 
 nl_err nl_drivers_config_set(struct nl_drivers_config *c, const char *section,
@@ -39,6 +40,8 @@ nl_err nl_drivers_config_set(struct nl_drivers_config *c, const char *section,
 		return nl_courier_config_set(&c->courier, key, value);
 	if (strcmp(section, "production") == 0)
 		return nl_production_config_set(&c->production, key, value);
+	if (strcmp(section, "oidc") == 0)
+		return nl_oidc_config_set(&c->oidc, key, value);
 	return NL_ERR_NOT_FOUND;
 }
 
@@ -59,7 +62,10 @@ nl_err nl_drivers_open(const struct nl_drivers_config *c, struct nl_drivers *out
 		part = "pos";
 	else if ((rc = nl_courier_open(&c->courier, &out->courier)) != NL_OK)
 		part = "courier";
+	else if ((rc = nl_oidc_open(&c->oidc, &out->oidc)) != NL_OK)
+		part = "oidc";
 	out->production = c->production;
+	out->oidc_cfg = c->oidc;
 	if (rc != NL_OK)
 		nl_drivers_close(out);
 	if (why)
@@ -76,5 +82,6 @@ void nl_drivers_close(struct nl_drivers *d)
 	nl_registry_free(d->registry);
 	nl_pos_free(d->pos);
 	nl_courier_free(d->courier);
+	nl_oidc_free(d->oidc);
 	memset(d, 0, sizeof *d);
 }

@@ -1,5 +1,5 @@
 /* The set of outside-system drivers a process runs with, built from the
- * configuration sections [mail], [sms], [registry] and [outbox].
+ * configuration sections [mail], [sms], [registry], [outbox], [pos], [courier], [production] and [oidc].
  *
  * nitelikd builds one nl_drivers at start (nl_drivers_open) and passes it to the
  * use cases and to the outbox worker; tests build one from parts. */
@@ -8,6 +8,7 @@
 
 #include "drivers/courier.h"
 #include "drivers/mail.h"
+#include "drivers/oidc.h"
 #include "drivers/pos.h"
 #include "drivers/production_line.h"
 #include "drivers/registry.h"
@@ -22,6 +23,7 @@ struct nl_drivers_config {
 	struct nl_pos_config pos;       /* [pos] */
 	struct nl_courier_config courier;          /* [courier] */
 	struct nl_production_config production;    /* [production] (production_line.h) */
+	struct nl_oidc_config oidc;                /* [oidc] (oidc.h) */
 };
 
 /* Defaults: every driver the simulator, the outbox policy's defaults. */
@@ -44,6 +46,8 @@ struct nl_drivers {
 	nl_pos *pos;                    /* the virtual POS (drivers/pos.h) */
 	nl_courier *courier;            /* drivers/courier.h */
 	struct nl_production_config production;   /* copied from the configuration */
+	nl_oidc *oidc;                  /* the e-Devlet door; NULL when [oidc] is disabled */
+	struct nl_oidc_config oidc_cfg; /* copied: the demo provider answers to it */
 };
 
 /* Opens every driver the configuration names. Caller frees with
