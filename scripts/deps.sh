@@ -15,7 +15,7 @@ packages=(
   # PKCS#11: SoftHSM2 stands in for the HSM and the smart card; OpenSC for real cards
   softhsm2 opensc p11-kit
   # tests
-  libcmocka-dev postgresql-15 sqlite3 python3 python3-aiosmtpd curl openssl
+  libcmocka-dev postgresql-15 sqlite3 python3 python3-aiosmtpd python3-cryptography curl openssl
   gnutls-bin libnss3-tools zbar-tools poppler-utils
   # packaging and its tests (make deb, tests/cmd): the Debian package, lintian,
   # man pages, the OpenAPI contract check, bash completion, the logrotate sample

@@ -78,7 +78,12 @@ static int demo_prepare(const char *dir, const char *listen, char *conf_path, si
 	           "# source tree and docs/configuration.md for every key.\n\n"
 	           "[server]\nlisten = %s\nbase_url = http://%s\n\n"
 	           "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
-	           "[demo]\nenabled = true\n", l, l, abs, abs);
+	           "[demo]\nenabled = true\n\n"
+	           /* The e-Devlet door against the built-in simulator provider
+	            * (web/demo_edevlet.c), over real HTTP to this same server. */
+	           "[oidc]\nenabled = true\nissuer = http://%s/demo/edevlet\n"
+	           "client_id = nitelik-demo\nclient_secret = demo-secret\n",
+	           l, l, abs, abs, l);
 	if (fclose(f) != 0)
 		return -1;
 	fprintf(stderr, "nitelikd: created demo configuration %s\n", conf_path);

@@ -91,6 +91,15 @@ void nl_h_person_order_cancel(struct nl_req *r);
 /* demo_outbox.c: the outbox in demo mode (person) */
 void nl_h_demo_outbox(struct nl_req *r);
 
+/* portal_edevlet.c: the e-Devlet door; demo_edevlet.c: its simulator provider */
+void nl_h_edevlet_start(struct nl_req *r);
+void nl_h_edevlet_return(struct nl_req *r);
+void nl_h_sim_edevlet_discovery(struct nl_req *r);
+void nl_h_sim_edevlet_jwks(struct nl_req *r);
+void nl_h_sim_edevlet_authorize(struct nl_req *r);
+void nl_h_sim_edevlet_authorize_post(struct nl_req *r);
+void nl_h_sim_edevlet_token(struct nl_req *r);
+
 /* payment_pages.c, payment_admin.c: Borç Sorgulama, the virtual POS and its
  * simulator, prices, bank reconciliation (payment) */
 void nl_h_debt_page(struct nl_req *r);

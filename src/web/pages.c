@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "web/i18n.h"
 #include "web/tmpl.h"
 
@@ -91,8 +92,11 @@ const char *nl_page_tr(const struct nl_req *r, const char *msgid)
 json_t *nl_page_data(struct nl_req *r, const char *title_msgid)
 {
 	const char *lang = nl_page_lang(r);
-	json_t *d = json_pack("{s:s, s:b, s:b, s:s}", "lang", lang, "lang_tr", !strcmp(lang, "tr"),
-	                      "lang_en", !strcmp(lang, "en"), "path", r->path ? r->path : "/");
+	/* edevlet: the e-Devlet door is configured, so its buttons show. */
+	const struct nl_app *app = r->srv->app;
+	json_t *d = json_pack("{s:s, s:b, s:b, s:s, s:b}", "lang", lang, "lang_tr", !strcmp(lang, "tr"),
+	                      "lang_en", !strcmp(lang, "en"), "path", r->path ? r->path : "/",
+	                      "edevlet", app && app->drivers.oidc);
 	if (d && title_msgid &&
 	    json_object_set_new(d, "title", json_string(nl_i18n_get(lang, title_msgid))) != 0) {
 		json_decref(d);

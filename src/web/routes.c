@@ -97,6 +97,9 @@ const struct nl_route nl_routes[] = {
 	{NL_GET,  "/giris/kimlik", NL_AUTH_NONE, nl_h_login_identity_page},
 	{NL_POST, "/giris/kimlik", NL_AUTH_NONE, nl_h_login_identity_post},
 	{NL_POST, "/cikis", NL_AUTH_NONE, nl_h_logout_person},
+	/* portal_edevlet.c: the e-Devlet door (drivers/oidc.h) */
+	{NL_GET,  "/giris/edevlet", NL_AUTH_NONE, nl_h_edevlet_start},
+	{NL_GET,  "/giris/edevlet/donus", NL_AUTH_NONE, nl_h_edevlet_return},
 	{NL_GET,  "/basvuru", NL_AUTH_PERSON, nl_h_person_choice},
 	{NL_GET,  "/basvurularim", NL_AUTH_PERSON, nl_h_person_orders},
 	{NL_GET,  "/basvurularim/{no}", NL_AUTH_PERSON, nl_h_person_order},
@@ -104,6 +107,13 @@ const struct nl_route nl_routes[] = {
 
 	/* demo_outbox.c (person): demo mode only, 404 otherwise */
 	{NL_GET,  "/demo/outbox", NL_AUTH_NONE, nl_h_demo_outbox},
+	/* demo_edevlet.c: the simulator provider "e-Devlet Kapısı", demo mode only */
+	{NL_GET,  "/demo/edevlet/.well-known/openid-configuration", NL_AUTH_OPEN,
+	 nl_h_sim_edevlet_discovery},
+	{NL_GET,  "/demo/edevlet/jwks", NL_AUTH_OPEN, nl_h_sim_edevlet_jwks},
+	{NL_GET,  "/demo/edevlet/yetkilendir", NL_AUTH_NONE, nl_h_sim_edevlet_authorize},
+	{NL_POST, "/demo/edevlet/yetkilendir", NL_AUTH_NONE, nl_h_sim_edevlet_authorize_post},
+	{NL_POST, "/demo/edevlet/token", NL_AUTH_OPEN, nl_h_sim_edevlet_token},
 	/* payment_pages.c, payment_admin.c (payment): debts, POS, prices, bank files */
 	{NL_GET,  "/borc-sorgulama", NL_AUTH_NONE, nl_h_debt_page},
 	{NL_POST, "/borc-sorgulama", NL_AUTH_NONE, nl_h_debt_post},

@@ -109,7 +109,8 @@ nl_err nl_server_start(struct nl_server *srv, char *err, size_t err_size)
 	if ((e = resolve_listen(cfg->listen, &ss, &ss_len, err, err_size)) != NL_OK)
 		return e;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	p->threads = cfg->threads > 0 ? (unsigned)cfg->threads : cores > 0 ? (unsigned)cores : 1;
+	/* At least two: the demo e-Devlet door asks this same server (web/demo_edevlet.c). */
+	p->threads = cfg->threads > 0 ? (unsigned)cfg->threads : cores > 1 ? (unsigned)cores : 2;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 	                 MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)

@@ -130,13 +130,14 @@ class Server:
                         % (self.demo, conf))
         self.proc = None
         self.port = None
+        self.listen = "127.0.0.1:0"   # a test that must know the port first sets its own
         self.stderr_lines = []
         self._reader = None
 
     def start(self, timeout=20.0):
         env = dict(os.environ)
         self.proc = subprocess.Popen(
-            [self.exe, "--demo", self.demo, "--listen", "127.0.0.1:0"],
+            [self.exe, "--demo", self.demo, "--listen", self.listen],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             env=env)
         started = threading.Event()
