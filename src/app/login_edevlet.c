@@ -6,6 +6,7 @@
 
 #include "store/store_audit.h"
 #include "store/store_login.h"
+#include "store/store_persons.h"
 
 nl_err nl_login_edevlet_refused(nl_db *db, const char *reason, const char *client_addr,
                                 int64_t now)
@@ -21,6 +22,39 @@ nl_err nl_login_edevlet_refused(nl_db *db, const char *reason, const char *clien
 		.action = "edevlet_refused", .from = "", .to = "", .reason = reason ? reason : "",
 	};
 	return nl_store_audit_append(c, &rec);
+}
+
+static nl_err audit_login(nl_conn *c, int64_t person, const char *action,
+                          const char *client_addr, int64_t now)
+{
+	char actor[32];
+	snprintf(actor, sizeof actor, "person:%lld", (long long)person);
+	struct nl_audit_rec rec = {
+		.at = now, .actor = actor, .entity = "person", .entity_id = person,
+		.action = action, .from = "", .to = "", .reason = client_addr ? client_addr : "",
+	};
+	return nl_store_audit_append(c, &rec);
+}
+
+nl_err nl_login_holder_edevlet(nl_db *db, const char *tckn, const char *client_addr,
+                               int64_t now, int64_t *person_id)
+{
+	*person_id = 0;
+	nl_conn *c;
+	struct nl_person p = {0};
+	nl_err rc = nl_db_conn(db, &c);
+	if (!rc)
+		rc = nl_store_person_find(c, NL_ID_TCKN, tckn, "", &p);
+	int64_t id = p.id;
+	nl_person_clear(&p);
+	if (rc == NL_ERR_NOT_FOUND) {
+		rc = nl_login_edevlet_refused(db, "holder: no such person", client_addr, now);
+		return rc ? rc : NL_ERR_NOT_FOUND;
+	}
+	if (rc || (rc = audit_login(c, id, "edevlet_login_holder", client_addr, now)) != NL_OK)
+		return rc;
+	*person_id = id;
+	return NL_OK;
 }
 
 nl_err nl_login_person_edevlet(nl_db *db, const char *tckn, const char *client_addr,
@@ -42,14 +76,7 @@ nl_err nl_login_person_edevlet(nl_db *db, const char *tckn, const char *client_a
 		                              now);
 		return rc ? rc : NL_ERR_NOT_FOUND;
 	}
-	char actor[32];
-	snprintf(actor, sizeof actor, "person:%lld", (long long)person);
-	struct nl_audit_rec rec = {
-		.at = now, .actor = actor, .entity = "person", .entity_id = person,
-		.action = "edevlet_login", .from = "", .to = "",
-		.reason = client_addr ? client_addr : "",
-	};
-	if ((rc = nl_store_audit_append(c, &rec)) != NL_OK)
+	if ((rc = audit_login(c, person, "edevlet_login", client_addr, now)) != NL_OK)
 		return rc;
 	*person_id = person;
 	return NL_OK;

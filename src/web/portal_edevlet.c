@@ -1,5 +1,5 @@
 /* The e-Devlet door (issue 14 item 2; drivers/oidc.h does the protocol):
- *   GET /giris/edevlet         starts: state, nonce and the PKCE verifier go in
+ *   GET /giris/edevlet         (?hedef=online from Online İşlemler) starts: state, nonce and the PKCE verifier go in
  *                              this browser's session (data "edevlet", 10
  *                              minutes), the browser goes to the provider
  *   GET /giris/edevlet/donus   the redirect URI (<base_url>/giris/edevlet/donus):
@@ -8,7 +8,9 @@
  *                              trade the code and check the ID token, then logs
  *                              the person in through the same door function as
  *                              the identity login (web/entitle.h): it proves
- *                              the person, so all his orders.
+ *                              the person, so all his orders. Started from
+ *                              Online İşlemler it opens the holder's pages
+ *                              instead (like its other doors, NL_SESS_HOLDER).
  * Every refusal is audited (app/login_edevlet.h) and answered with a page that
  * says what happened; the other doors do not depend on the provider.
  *
@@ -78,8 +80,10 @@ void nl_h_edevlet_start(struct nl_req *r)
 		refuse(r, 503, NL_ERR_IO, MSG_DOWN, de.msg);
 		return;
 	}
-	json_t *f = json_pack("{s:s, s:s, s:s, s:I}", "state", st.state, "nonce", st.nonce,
-	                      "verifier", st.verifier, "exp", (json_int_t)(r->now + FLOW_TTL));
+	const char *to = nl_req_query(r, "hedef");
+	json_t *f = json_pack("{s:s, s:s, s:s, s:I, s:b}", "state", st.state, "nonce", st.nonce,
+	                      "verifier", st.verifier, "exp", (json_int_t)(r->now + FLOW_TTL),
+	                      "holder", to && strcmp(to, "online") == 0);
 	if (!f || json_object_set_new(r->session.data, SESSION_KEY, f) != 0) {
 		nl_resp_error(r, NL_ERR_NOMEM, NULL);
 		return;
@@ -141,7 +145,9 @@ void nl_h_edevlet_return(struct nl_req *r)
 	/* Used once, whatever happens next. */
 	char state[64] = "", nonce[64] = "", verifier[64] = "";
 	int64_t exp = 0;
+	bool holder = false;
 	if (f) {
+		holder = json_is_true(json_object_get(f, "holder"));
 		snprintf(state, sizeof state, "%s", json_string_value(json_object_get(f, "state"))
 		         ? json_string_value(json_object_get(f, "state")) : "");
 		snprintf(nonce, sizeof nonce, "%s", json_string_value(json_object_get(f, "nonce"))
@@ -180,6 +186,16 @@ void nl_h_edevlet_return(struct nl_req *r)
 		return;
 	}
 	int64_t person = 0;
+	if (holder) {
+		e = nl_login_holder_edevlet(r->srv->db, tckn, r->client_ip, r->now, &person);
+		if (e == NL_ERR_NOT_FOUND)
+			nl_resp_error_status(r, 403, NL_ERR_FORBIDDEN, MSG_NOAPP);
+		else if (e == NL_OK && (e = nl_session_login(r, NL_SESS_HOLDER, person, 0)) == NL_OK)
+			nl_resp_redirect(r, "/online-islemler/menu");
+		if (e && e != NL_ERR_NOT_FOUND)
+			nl_resp_error(r, e, NULL);
+		return;
+	}
 	e = nl_login_person_edevlet(r->srv->db, tckn, r->client_ip, r->now, &person);
 	if (e == NL_ERR_NOT_FOUND) {
 		nl_resp_error_status(r, 403, NL_ERR_FORBIDDEN, MSG_NOAPP);

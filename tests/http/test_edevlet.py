@@ -179,6 +179,26 @@ def sim_no_application(a, b, prov):
 
 
 @tap.test
+def sim_holder_door(a, b, prov):
+    """from Online İşlemler, e-Devlet opens the holder's pages"""
+    c = flows.Client(a)
+    r = c.req("GET", "/giris/edevlet?hedef=online")
+    check(r.status == 303, r.text[:300])
+    page = c.req("GET", local(r.header("location")))
+    form = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', page.text))
+    form = {k: v.replace("&amp;", "&") for k, v in form.items()}
+    form.update({"tckn": AYSE, "password": "demo"})
+    r = c.req("POST", "/demo/edevlet/yetkilendir", form)
+    check(r.status == 303, r.text[:300])
+    r = c.req("GET", local(r.header("location")))
+    check(r.status == 303 and r.header("location") == "/online-islemler/menu",
+          "%d %s %s" % (r.status, r.header("location"), r.text[:300]))
+    r = c.req("GET", "/online-islemler/menu")
+    check(r.status == 200, "menu: %d" % r.status)
+    check(audit(a, "edevlet_login_holder"), "no audit record")
+
+
+@tap.test
 def buttons(a, b, prov):
     """the portal's login choices and Online İşlemler show e-Devlet ile Giriş"""
     for path in ("/", "/online-islemler"):
