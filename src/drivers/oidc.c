@@ -460,8 +460,9 @@ static nl_err check_id_token(nl_oidc *o, const char *tok, const char *nonce, int
 	}
 	uint8_t *pt = NULL;
 	size_t ptn = 0;
-	if (!cjose_jws_get_plaintext(jws, &pt, &ptn, &ce) ||
-	    !json_is_object(claims = json_loadb((const char *)pt, ptn, 0, NULL))) {
+	if (cjose_jws_get_plaintext(jws, &pt, &ptn, &ce))
+		claims = json_loadb((const char *)pt, ptn, 0, NULL);
+	if (!json_is_object(claims)) {   /* a macro: its argument is evaluated twice */
 		rc = nl_drv_fail(e, NL_ERR_UNAUTHORIZED, "the ID token's claims are not a JSON object");
 		goto out;
 	}
