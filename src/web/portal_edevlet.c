@@ -10,7 +10,7 @@
  *                              the identity login (web/entitle.h): it proves
  *                              the person, so all his orders. Started from
  *                              Online İşlemler it opens the holder's pages
- *                              instead (like its other doors, NL_SESS_HOLDER).
+ *                              instead (the holder's rights, as docs/applicant.md's doors table says).
  * Every refusal is audited (app/login_edevlet.h) and answered with a page that
  * says what happened; the other doors do not depend on the provider.
  *
@@ -26,6 +26,10 @@
 #include "drivers/oidc.h"
 #include "web/entitle.h"
 #include "web/handlers.h"
+
+/* e-Devlet proves the person with his own e-Devlet password: like E-İmzalı
+ * Giriş, every door of the doors table (docs/applicant.md) opens. */
+#define EDEVLET_RIGHTS (NL_RIGHT_ONLINE | NL_RIGHT_EONAY)
 
 #define SESSION_KEY "edevlet"
 #define FLOW_TTL 600
@@ -190,7 +194,7 @@ void nl_h_edevlet_return(struct nl_req *r)
 		e = nl_login_holder_edevlet(r->srv->db, tckn, r->client_ip, r->now, &person);
 		if (e == NL_ERR_NOT_FOUND)
 			nl_resp_error_status(r, 403, NL_ERR_FORBIDDEN, MSG_NOAPP);
-		else if (e == NL_OK && (e = nl_session_login(r, NL_SESS_HOLDER, person, 0)) == NL_OK)
+		else if (e == NL_OK && (e = nl_entitle_login(r, person, 0, EDEVLET_RIGHTS)) == NL_OK)
 			nl_resp_redirect(r, "/online-islemler/menu");
 		if (e && e != NL_ERR_NOT_FOUND)
 			nl_resp_error(r, e, NULL);
@@ -205,7 +209,7 @@ void nl_h_edevlet_return(struct nl_req *r)
 		return;
 	}
 	/* e-Devlet proved the person: all his orders, like the identity login. */
-	if ((e = nl_entitle_login(r, person, 0)) != NL_OK) {
+	if ((e = nl_entitle_login(r, person, 0, EDEVLET_RIGHTS)) != NL_OK) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
