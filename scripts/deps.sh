@@ -12,6 +12,8 @@ packages=(
   libp11-dev zlib1g-dev fonts-dejavu-core libseccomp-dev
   # the e-Devlet door: ID token signatures and keys (drivers/oidc.h)
   libcjose-dev
+  # nitelik-imza's window (GTK 4)
+  libgtk-4-dev
   # PKCS#11: SoftHSM2 stands in for the HSM and the smart card; OpenSC for real cards
   softhsm2 opensc p11-kit
   # tests
@@ -22,6 +24,8 @@ packages=(
   debhelper dpkg-dev fakeroot lintian scdoc python3-jsonschema python3-yaml
   bash-completion logrotate
   chromium
+  # the nitelik-imza window test (tests/imza): a virtual display, keys, screenshots
+  xvfb xauth xdotool imagemagick
   # benchmarks
   wrk
 )

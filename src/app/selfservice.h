@@ -26,6 +26,7 @@
 
 #include "app/app.h"
 #include "app/throttle.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "store/store_selfservice.h"
 
@@ -160,9 +161,16 @@ enum nl_unblock_outcome {
 	NL_UNBLOCK_EXPIRED,
 	NL_UNBLOCK_LOCKED,              /* too many wrong codes from this address */
 };
-/* nitelik-imza's check (POST /api/v1/kilit/{code}): unknown codes count
- * against the address (throttle door "unblock"); a valid code is used once
- * (audited) and *serial tells which certificate's card it is for. */
+/* nitelik-imza's check before it touches the card (GET /api/v1/kilit/{code}):
+ * unknown codes count against the address (throttle door "unblock"); for a
+ * valid code *serial and der (the certificate's DER, may be NULL) tell which
+ * certificate's card it is for. Nothing is spent: a code is spent only by a
+ * successful unblock (nl_ss_unblock_use). */
+nl_err nl_ss_unblock_check(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+                           const char *addr, int64_t now, enum nl_unblock_outcome *out,
+                           char serial[64], nl_buf *der);
+/* After the card took the new PIN (POST /api/v1/kilit/{code}): the same
+ * checks, then the code is used once (audited). */
 nl_err nl_ss_unblock_use(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
                          const char *addr, int64_t now, enum nl_unblock_outcome *out,
                          char serial[64]);

@@ -6,7 +6,13 @@
  * never reaches the server. The code is 12 random digits, kept as a keyed hash
  * (context "unblock"), tied to the person and one certificate, valid
  * NL_UNBLOCK_TTL seconds, used once. Unknown codes are counted per address
- * (throttle door "unblock") so they cannot be guessed. */
+ * (throttle door "unblock") so they cannot be guessed.
+ *
+ * A code is spent only by a successful unblock: nitelik-imza first checks it
+ * (nl_ss_unblock_check: which certificate, nothing changed), then finds that
+ * certificate on the card, sets the new PIN, and only then uses the code
+ * (nl_ss_unblock_use). A wrong PUK, another card or a PIN the card refuses
+ * leave the code as it was, so a holder's slip does not cost him a code. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +22,7 @@
 #include "core/secret.h"
 #include "core/validate.h"
 #include "store/store_audit.h"
+#include "store/store_certs.h"
 
 #define DOOR_UNBLOCK "unblock"
 
@@ -65,6 +72,8 @@ struct use_args {
 	const char *hash;
 	enum nl_unblock_outcome *out;
 	char *serial;
+	bool spend;       /* false: only check (nl_ss_unblock_check) */
+	nl_buf *der;      /* the certificate, when checking */
 };
 
 static nl_err use_tx(nl_conn *c, void *ctx)
@@ -86,6 +95,19 @@ static nl_err use_tx(nl_conn *c, void *ctx)
 		*a->out = NL_UNBLOCK_EXPIRED;
 		return NL_OK;
 	}
+	if (!a->spend) {
+		struct nl_cert_row cert = {0};
+		if ((rc = nl_store_cert_get(c, u.cert_serial, &cert)) != NL_OK)
+			return rc == NL_ERR_NOT_FOUND ? (*a->out = NL_UNBLOCK_UNKNOWN, NL_OK) : rc;
+		if (a->der)
+			nl_buf_append(a->der, cert.der, cert.der_len);
+		nl_cert_row_clear(&cert);
+		if (a->der && a->der->oom)
+			return NL_ERR_NOMEM;
+		snprintf(a->serial, 64, "%s", u.cert_serial);
+		*a->out = NL_UNBLOCK_OK;
+		return NL_OK;
+	}
 	if ((rc = nl_store_unblock_use(c, u.id, a->now)) != NL_OK)
 		return rc == NL_ERR_CONFLICT ? (*a->out = NL_UNBLOCK_USED, NL_OK) : rc;
 	char actor[48];
@@ -102,9 +124,9 @@ static nl_err use_tx(nl_conn *c, void *ctx)
 	return NL_OK;
 }
 
-nl_err nl_ss_unblock_use(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
-                         const char *addr, int64_t now, enum nl_unblock_outcome *out,
-                         char serial[64])
+static nl_err unblock_code(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+                           const char *addr, int64_t now, enum nl_unblock_outcome *out,
+                           char serial[64], bool spend, nl_buf *der)
 {
 	char hash[NL_KEYED_HEX_LEN];
 	serial[0] = '\0';
@@ -120,11 +142,25 @@ nl_err nl_ss_unblock_use(nl_db *db, const struct nl_throttle_policy *pol, const 
 	} else {
 		if ((rc = nl_app_keyed_hash(db, "unblock", code, hash)) != NL_OK)
 			return rc;
-		struct use_args a = {now, hash, out, serial};
+		struct use_args a = {now, hash, out, serial, spend, der};
 		if ((rc = nl_store_run_tx(db, use_tx, &a)) != NL_OK)
 			return rc;
 	}
 	if (*out != NL_UNBLOCK_OK)
 		nl_throttle_fail(db, pol, DOOR_UNBLOCK, NULL, addr, now, NULL);
 	return NL_OK;
+}
+
+nl_err nl_ss_unblock_check(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+                           const char *addr, int64_t now, enum nl_unblock_outcome *out,
+                           char serial[64], nl_buf *der)
+{
+	return unblock_code(db, pol, code, addr, now, out, serial, false, der);
+}
+
+nl_err nl_ss_unblock_use(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+                         const char *addr, int64_t now, enum nl_unblock_outcome *out,
+                         char serial[64])
+{
+	return unblock_code(db, pol, code, addr, now, out, serial, true, NULL);
 }

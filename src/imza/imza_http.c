@@ -10,6 +10,20 @@
 
 #define ANSWER_MAX (1024 * 1024)
 
+void nl_imza_code_clean(char *s)
+{
+	size_t w = 0;
+	for (size_t i = 0; s[i]; i++)
+		if (!strchr(" \t\r\n-", s[i]))
+			s[w++] = s[i];
+	s[w] = '\0';
+}
+
+bool nl_imza_code_ok(const char *s)
+{
+	return strlen(s) == NL_IMZA_CODE_DIGITS && strspn(s, "0123456789") == NL_IMZA_CODE_DIGITS;
+}
+
 void nl_imza_task_clear(struct nl_imza_task *t)
 {
 	free(t->text);

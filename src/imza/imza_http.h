@@ -9,10 +9,18 @@
 #ifndef NL_IMZA_HTTP_H
 #define NL_IMZA_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
+
+#define NL_IMZA_CODE_DIGITS 15
+
+/* Drops what people paste with a code: spaces, tabs, line ends and dashes. */
+void nl_imza_code_clean(char *code);
+/* 15 digits (after nl_imza_code_clean). */
+bool nl_imza_code_ok(const char *code);
 
 struct nl_imza_task {
 	char *text;            /* malloc'd: freed by nl_imza_task_clear */

@@ -270,16 +270,24 @@ nl_err nl_card_perso_write_cert(const char *module, const char *label, const cha
 	CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
 	CK_CERTIFICATE_TYPE ct = CKC_X_509;
 	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-	nl_buf subject = NL_BUF_INIT;
-	/* CKA_SUBJECT lets middleware match the certificate without parsing it. */
+	/* Every standard attribute of an X.509 certificate object (PKCS#11
+	 * 4.6.3): middleware and nitelik-imza --unblock find the certificate by
+	 * CKA_ID (its key), CKA_SUBJECT, or CKA_ISSUER with CKA_SERIAL_NUMBER
+	 * (the DER INTEGER), without parsing CKA_VALUE. */
+	unsigned char *subj = NULL, *iss = NULL, *ser = NULL;
 	const unsigned char *q = der;
 	X509 *x = d2i_X509(NULL, &q, (long)len);
 	if (!x) return NL_ERR_INVALID;
-	unsigned char *sd = NULL;
-	int sl = i2d_X509_NAME(X509_get_subject_name(x), &sd);
-	if (sl > 0) nl_buf_append(&subject, sd, (size_t)sl);
-	OPENSSL_free(sd);
+	int sl = i2d_X509_NAME(X509_get_subject_name(x), &subj);
+	int il = i2d_X509_NAME(X509_get_issuer_name(x), &iss);
+	int nl = i2d_ASN1_INTEGER(X509_get0_serialNumber(x), &ser);
 	X509_free(x);
+	if (sl <= 0 || il <= 0 || nl <= 0) {
+		OPENSSL_free(subj);
+		OPENSSL_free(iss);
+		OPENSSL_free(ser);
+		return NL_ERR_INVALID;
+	}
 	CK_ATTRIBUTE t[] = {
 		{CKA_CLASS, &cls, sizeof cls},
 		{CKA_CERTIFICATE_TYPE, &ct, sizeof ct},
@@ -288,17 +296,21 @@ nl_err nl_card_perso_write_cert(const char *module, const char *label, const cha
 		{CKA_LABEL, (void *)(uintptr_t)cert_label, strlen(cert_label)},
 		{CKA_ID, (void *)(uintptr_t)id, NL_CARD_ID_LEN},
 		{CKA_VALUE, (void *)(uintptr_t)der, len},
-		{CKA_SUBJECT, subject.data, subject.len},
+		{CKA_SUBJECT, subj, (CK_ULONG)sl},
+		{CKA_ISSUER, iss, (CK_ULONG)il},
+		{CKA_SERIAL_NUMBER, ser, (CK_ULONG)nl},
 	};
 	CK_OBJECT_HANDLE o;
 	struct p11 p;
 	pthread_mutex_lock(&card_lock);
 	nl_err rc = open_card(&p, module, label, pin);
-	if (!rc && p.m.f->C_CreateObject(p.s, t, subject.len ? 8 : 7, &o) != CKR_OK)
+	if (!rc && p.m.f->C_CreateObject(p.s, t, sizeof t / sizeof t[0], &o) != CKR_OK)
 		rc = NL_ERR_IO;
 	p11_unload(&p);
 	pthread_mutex_unlock(&card_lock);
-	nl_buf_free(&subject);
+	OPENSSL_free(subj);
+	OPENSSL_free(iss);
+	OPENSSL_free(ser);
 	return rc;
 }
 

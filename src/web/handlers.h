@@ -168,6 +168,7 @@ void nl_h_ss_pinpuk(struct nl_req *r);
 void nl_h_ss_unblock(struct nl_req *r);
 void nl_h_ss_unblock_post(struct nl_req *r);
 void nl_h_api_unblock(struct nl_req *r);
+void nl_h_api_unblock_check(struct nl_req *r);
 void nl_h_ss_renew(struct nl_req *r);
 void nl_h_ss_renew_post(struct nl_req *r);
 void nl_h_ss_shipments(struct nl_req *r);

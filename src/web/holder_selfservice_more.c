@@ -4,11 +4,13 @@
  *   POST     /online-islemler/iletisim/onay   an SMS code; confirmed here)
  *   GET      /online-islemler/pin-puk         PIN/PUK information
  *   GET/POST /online-islemler/kilit-cozme     Kilit Çözme: a one-time code
- *   POST     /api/v1/kilit/{code}             nitelik-imza --unblock checks it
+ *   GET      /api/v1/kilit/{code}             nitelik-imza --unblock checks it
+ *   POST     /api/v1/kilit/{code}             ... and spends it after the new PIN is set
  *   GET/POST /online-islemler/yenileme        start a renewal -> the wizard
  *   GET      /online-islemler/gonderilerim    my orders and their shipments
  *                                             (shipping.h: tracking numbers) */
 #include <stdio.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,25 +240,10 @@ void nl_h_ss_unblock_post(struct nl_req *r)
 	memset(code, 0, sizeof code);
 }
 
-/* POST /api/v1/kilit/{code}: no session, the code is the key; unknown codes
- * count against the address. */
-void nl_h_api_unblock(struct nl_req *r)
+/* The answer to a refused code, the same for the check and the use. */
+static void unblock_refused(struct nl_req *r, enum nl_unblock_outcome out)
 {
-	struct nl_throttle_policy pol;
-	enum nl_unblock_outcome out = 0;
-	char serial[64];
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
-	nl_err e = nl_ss_unblock_use(r->srv->db, &pol, nl_req_param(r, "code"), r->client_ip, r->now,
-	                             &out, serial);
-	if (e) {
-		nl_resp_error(r, e, NULL);
-		return;
-	}
 	switch (out) {
-	case NL_UNBLOCK_OK:
-		nl_resp_json(r, 200, json_pack("{s:s,s:s,s:s}", "result", "ok", "serial", serial,
-		             "message", "Kilit çözme kodu doğrulandı. Kartınızın PUK kodu ile yeni PIN belirleyebilirsiniz."));
-		return;
 	case NL_UNBLOCK_LOCKED:
 		nl_resp_error_status(r, 429, NL_ERR_LOCKED,
 		                     "Çok fazla hatalı kod girildi. Lütfen bir süre sonra tekrar deneyiniz.");
@@ -272,6 +259,63 @@ void nl_h_api_unblock(struct nl_req *r)
 	default:
 		nl_resp_error_status(r, 404, NL_ERR_NOT_FOUND, "Kilit çözme kodu geçersiz.");
 	}
+}
+
+/* GET /api/v1/kilit/{code}: nitelik-imza's check before it touches the card:
+ * which certificate the code is for (serial, and the certificate itself so
+ * the program can find it on the card by issuer and serial). Spends nothing.
+ * No session, the code is the key; unknown codes count against the address. */
+void nl_h_api_unblock_check(struct nl_req *r)
+{
+	struct nl_throttle_policy pol;
+	enum nl_unblock_outcome out = 0;
+	char serial[64];
+	nl_buf der = NL_BUF_INIT;
+	nl_throttle_policy_from_config(r->srv->cfg, &pol);
+	nl_err e = nl_ss_unblock_check(r->srv->db, &pol, nl_req_param(r, "code"), r->client_ip,
+	                               r->now, &out, serial, &der);
+	if (e) {
+		nl_resp_error(r, e, NULL);
+		goto out;
+	}
+	if (out != NL_UNBLOCK_OK) {
+		unblock_refused(r, out);
+		goto out;
+	}
+	size_t cap = sodium_base64_ENCODED_LEN(der.len, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = nl_arena_alloc(r->arena, cap);
+	if (!b64) {
+		nl_resp_error(r, NL_ERR_NOMEM, NULL);
+		goto out;
+	}
+	sodium_bin2base64(b64, cap, (const unsigned char *)der.data, der.len,
+	                  sodium_base64_VARIANT_ORIGINAL);
+	nl_resp_json(r, 200, json_pack("{s:s,s:s,s:s,s:s}", "result", "ok", "serial", serial,
+	             "certificate", b64,
+	             "message", "Kilit çözme kodu geçerli. Kartınızın PUK kodu ile yeni PIN belirleyebilirsiniz."));
+out:
+	nl_buf_free(&der);
+}
+
+/* POST /api/v1/kilit/{code}: the card took the new PIN; the code is used
+ * now, once. Same checks and counting as the GET. */
+void nl_h_api_unblock(struct nl_req *r)
+{
+	struct nl_throttle_policy pol;
+	enum nl_unblock_outcome out = 0;
+	char serial[64];
+	nl_throttle_policy_from_config(r->srv->cfg, &pol);
+	nl_err e = nl_ss_unblock_use(r->srv->db, &pol, nl_req_param(r, "code"), r->client_ip, r->now,
+	                             &out, serial);
+	if (e) {
+		nl_resp_error(r, e, NULL);
+		return;
+	}
+	if (out == NL_UNBLOCK_OK)
+		nl_resp_json(r, 200, json_pack("{s:s,s:s,s:s}", "result", "ok", "serial", serial,
+		             "message", "Kilit çözme kodu kullanıldı."));
+	else
+		unblock_refused(r, out);
 }
 
 /* ---- renewal ---- */

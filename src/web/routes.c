@@ -180,6 +180,7 @@ const struct nl_route nl_routes[] = {
 	{NL_GET,  "/online-islemler/pin-puk", NL_AUTH_HOLDER, nl_h_ss_pinpuk},
 	{NL_GET,  "/online-islemler/kilit-cozme", NL_AUTH_HOLDER, nl_h_ss_unblock},
 	{NL_POST, "/online-islemler/kilit-cozme", NL_AUTH_HOLDER, nl_h_ss_unblock_post},
+	{NL_GET,  "/api/v1/kilit/{code}", NL_AUTH_OPEN, nl_h_api_unblock_check},
 	{NL_POST, "/api/v1/kilit/{code}", NL_AUTH_OPEN, nl_h_api_unblock},
 	{NL_GET,  "/online-islemler/yenileme", NL_AUTH_HOLDER, nl_h_ss_renew},
 	{NL_POST, "/online-islemler/yenileme", NL_AUTH_HOLDER, nl_h_ss_renew_post},

@@ -1,7 +1,7 @@
-/* The terminal of nitelik-imza (nitelik-imza.c, imza_unblock.c): PINs, PUKs
+/* The terminal of nitelik-imza (imza_cli.c, imza_unblock_cli.c): PINs, PUKs
  * and codes are typed by the holder, never passed on the command line. */
-#ifndef NL_CMD_IMZA_TTY_H
-#define NL_CMD_IMZA_TTY_H
+#ifndef NL_IMZA_TTY_H
+#define NL_IMZA_TTY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@ void nl_imza_chomp(char *s);
  * when secret (PINs, PUKs). false at end of input. */
 bool nl_imza_read_line(const char *prompt, bool secret, char *out, size_t cap);
 /* A code shown by the web site: arg when given, else typed after prompt; the
- * spaces people paste with it are dropped. false at end of input. */
+ * spaces and dashes people paste with it are dropped. false at end of input. */
 bool nl_imza_read_code(const char *arg, const char *prompt, char *out, size_t cap);
 
 #endif

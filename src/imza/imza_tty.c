@@ -1,5 +1,6 @@
 /* The terminal of nitelik-imza (imza_tty.h). */
-#include "cmd/imza_tty.h"
+#include "imza/imza_tty.h"
+#include "imza/imza_http.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,10 +45,6 @@ bool nl_imza_read_code(const char *arg, const char *prompt, char *out, size_t ca
 		snprintf(out, cap, "%s", arg);
 	else if (!nl_imza_read_line(prompt, false, out, cap))
 		return false;
-	size_t w = 0;
-	for (size_t i = 0; out[i]; i++)
-		if (out[i] != ' ')
-			out[w++] = out[i];
-	out[w] = '\0';
+	nl_imza_code_clean(out);
 	return true;
 }
