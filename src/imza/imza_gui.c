@@ -37,8 +37,8 @@ void nl_gui_show(struct gui *g, const char *page)
 		focus = g->pin, def = g->sign_btn;
 	else if (!strcmp(page, "unblock"))
 		focus = g->ub_code, def = g->ub_btn;
-	else
-		def = g->result_again && gtk_widget_get_visible(g->result_again) ? g->result_again : NULL;
+	else if (!strcmp(page, "result"))
+		focus = def = gtk_widget_get_visible(g->result_again) ? g->result_again : g->result_close;
 	gtk_window_set_default_widget(GTK_WINDOW(g->win), def);
 	if (focus)
 		gtk_widget_grab_focus(focus);
@@ -410,9 +410,9 @@ static GtkWidget *result_page(struct gui *g)
 	g->result_again = gtk_button_new_with_mnemonic(T("_Try Again"));
 	g_signal_connect(g->result_again, "clicked", G_CALLBACK(on_again), g);
 	gtk_box_append(GTK_BOX(row), g->result_again);
-	GtkWidget *close = gtk_button_new_with_mnemonic(T("_Close the Application"));
-	g_signal_connect(close, "clicked", G_CALLBACK(on_close), g);
-	gtk_box_append(GTK_BOX(row), close);
+	g->result_close = gtk_button_new_with_mnemonic(T("_Close the Application"));
+	g_signal_connect(g->result_close, "clicked", G_CALLBACK(on_close), g);
+	gtk_box_append(GTK_BOX(row), g->result_close);
 	gtk_box_append(GTK_BOX(box), row);
 	return frame(T("Result"), box);
 }

@@ -34,7 +34,7 @@ struct gui {
 	guint tick;
 	nl_card *card;
 	/* result */
-	GtkWidget *result_title, *result_text, *result_again;
+	GtkWidget *result_title, *result_text, *result_again, *result_close;
 	const char *again_page;
 	/* unblock */
 	GtkWidget *ub_code, *ub_puk, *ub_pin, *ub_pin2, *ub_btn, *ub_msg;

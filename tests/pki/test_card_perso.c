@@ -5,6 +5,7 @@
  * certificate written and read back byte for byte.
  *
  * usage: test_card_perso CERT_DER (a DER certificate, or a fuzz seed of one) */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -115,6 +117,29 @@ static void test_certificate_round_trip(void **state)
 	assert_int_equal(nl_card_perso_read_cert(MODULE, "KART-3", "imza", &back), NL_OK);
 	assert_int_equal(back.len, n);
 	assert_memory_equal(back.data, cert, n);
+	/* Every standard attribute is on the card (issue 13): pkcs11-tool shows
+	 * the certificate's subject, its serial (CKA_SERIAL_NUMBER) and its ID. */
+	const unsigned char *q = cert;
+	X509 *x = d2i_X509(NULL, &q, (long)n);
+	assert_non_null(x);
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	char *hex = BN_bn2hex(bn), want[160], cmd[512], out[4096];
+	snprintf(want, sizeof want, "serial:     %s", hex);
+	for (char *c = want; *c; c++) *c = (char)tolower((unsigned char)*c);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	X509_free(x);
+	snprintf(cmd, sizeof cmd, "SOFTHSM2_CONF='%s/softhsm2.conf' pkcs11-tool --module %s "
+	         "--token-label KART-3 --list-objects --type cert 2>&1", dir, MODULE);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t got = fread(out, 1, sizeof out - 1, p);
+	out[got] = '\0';
+	pclose(p);
+	for (char *c = out; *c; c++) *c = (char)tolower((unsigned char)*c);
+	assert_non_null(strstr(out, "subject:"));
+	assert_non_null(strstr(out, want));
+	assert_non_null(strstr(out, "id:"));
 	/* A card that cannot be finished is emptied: key pair and certificate go. */
 	size_t gone = 0;
 	assert_int_equal(nl_card_perso_wipe(MODULE, "KART-3", "000000", &gone), NL_ERR_UNAUTHORIZED);
