@@ -403,7 +403,6 @@ static GtkWidget *result_page(struct gui *g)
 	GtkWidget *box = vbox(16);
 	g->result_title = label("", "title-1");
 	g->result_text = label("", NULL);
-	gtk_label_set_selectable(GTK_LABEL(g->result_text), true);
 	gtk_box_append(GTK_BOX(box), g->result_title);
 	gtk_box_append(GTK_BOX(box), g->result_text);
 	GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 8);

@@ -317,6 +317,10 @@ void nl_gui_unblock(struct gui *g)
 			gtk_widget_grab_focus(at);
 		return;
 	}
+	/* The signing screen's card session would stand in the way of the PUK
+	 * login; it is opened again when needed. */
+	nl_card_close(g->card);
+	g->card = NULL;
 	struct job *j = job_new(g);
 	snprintf(j->code, sizeof j->code, "%s", code);
 	snprintf(j->puk, sizeof j->puk, "%s", gtk_editable_get_text(GTK_EDITABLE(g->ub_puk)));

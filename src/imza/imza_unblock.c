@@ -112,11 +112,14 @@ int nl_unblock_open(const char *module, const char *label, nl_unblock_card **out
 		goto fail;
 	}
 	*(void **)&get = dlsym(c->dl, "C_GetFunctionList");
-	if (!get || get(&c->f) != CKR_OK || c->f->C_Initialize(NULL) != CKR_OK) {
+	CK_RV rv = get && get(&c->f) == CKR_OK ? c->f->C_Initialize(NULL) : CKR_GENERAL_ERROR;
+	/* Already initialised: another part of this process (the window's
+	 * signing card) holds the module; it finalises it, not we. */
+	if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
 		say(msg, cap, T("The PKCS#11 module could not be started: %s"), module);
 		goto fail;
 	}
-	c->initialized = true;
+	c->initialized = rv == CKR_OK;
 	st = 3;
 	if (c->f->C_GetSlotList(CK_TRUE, slots, &n) != CKR_OK)
 		n = 0;

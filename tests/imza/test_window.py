@@ -11,8 +11,11 @@ PKCS#11 shim that counts wrong PINs like a card (tests/http/p11_lockshim.c).
    still waiting, no signature stored);
  - a code that is not 15 digits: a clear message, nothing asked of the server;
  - English at 200 % (GDK_SCALE=2, --lang en): the same signature;
- - Kilit Çözme in the window: the card blocked by three wrong PINs, the code,
-   the PUK and the new PIN twice; the new PIN opens the card, the code is used.
+ - Kalan Süre running out: İMZALA refused with the expiry message, nothing
+   signed;
+ - a blocked card: signing says so and leads to Kilit Çözme in the window:
+   the code, the PUK and the new PIN twice; the new PIN opens the card, the
+   code is used.
 
 The window's screens are read from its trace (NITELIK_IMZA_TRACE) and kept as
 screenshots in tests/out/imza/.
@@ -113,10 +116,11 @@ class Window:
         with open(self.trace, encoding="utf-8") as f:
             return f.read().splitlines()
 
-    def wait(self, prefix, timeout=30):
+    def wait(self, prefix, timeout=30, after=0):
+        """The first trace line from line number after on that starts with prefix."""
         deadline = time.time() + timeout
         while time.time() < deadline:
-            for line in self.lines():
+            for line in self.lines()[after:]:
                 if line.startswith(prefix):
                     return line
             if self.proc.poll() is not None:
@@ -257,6 +261,39 @@ def bad_code(env):
         w.close()
 
 
+def exec_sql(env, q):
+    if env.pg_admin:
+        run(["psql", env.db_url, "-qc", q])
+    else:
+        import sqlite3
+        with sqlite3.connect(os.path.join(env.data, "nitelik.db")) as d:
+            d.execute(q)
+
+
+@tap.test
+def expired_code(env):
+    """Kalan Süre runs out: İMZALA refused with the expiry message, nothing signed"""
+    c, code, cid = login_code(env)
+    before = signatures(env)
+    w = Window(env, "expired")
+    try:
+        exec_sql(env, "UPDATE esign_codes SET expires_at = %d WHERE id = %d"
+                 % (int(time.time()) + 8, int(cid)))
+        w.type(code)
+        w.key("Return")
+        w.wait("page sign")
+        w.wait("message Doğrulama kodunun süresi doldu", timeout=20)
+        w.type(S["card"].pin)
+        w.key("Return")
+        time.sleep(1)
+        check(not any(l.startswith("result") for l in w.lines()), "signed after the deadline")
+        w.settle()
+        shot("4b-suresi-doldu")
+        check(signatures(env) == before, "something was signed")
+    finally:
+        w.close()
+
+
 @tap.test
 def english_at_200(env):
     """English at 200 % (GDK_SCALE=2, --lang en): the same signature goes through"""
@@ -296,9 +333,21 @@ def unblock_in_window(env):
     r = h.req("POST", "/online-islemler/kilit-cozme", {"csrf": pg.csrf, "serial": S["card"].serial})
     m = re.search(r'id="unblock-code">(\d{12})<', r.text)
     check(m, "no unblock code: %s" % r.text[:400])
+    c, code, cid = login_code(env)
     w = Window(env, "unblock")
     try:
-        w.key("alt+k")   # _Kilit Çözme…
+        # Signing with the blocked card: the result says so and leads to Kilit Çözme.
+        w.type(code)
+        w.key("Return")
+        w.wait("page sign")
+        w.type(S["card"].pin)
+        w.key("Return")
+        res = w.wait("result ")
+        check(res.startswith("result fail Kart bloke"), "blocked card: %s" % res)
+        w.settle()
+        shot("8a-kart-bloke")
+        check(status(c, cid)["status"] == "waiting", "a blocked card signed")
+        w.key("Return")   # Tekrar Dene: the unblock screen
         w.wait("page unblock")
         w.type(m.group(1))
         w.key("Tab")
@@ -308,9 +357,10 @@ def unblock_in_window(env):
         w.key("Tab")
         w.type("246810")
         w.settle()
-        shot("8-kilit-cozme")
+        shot("8b-kilit-cozme")
+        n = len(w.lines())
         w.key("Return")
-        res = w.wait("result ")
+        res = w.wait("result ", after=n)
         check(res.startswith("result ok"), "result: %s %s" % (res, w.output()[-500:]))
         w.settle()
         shot("9-kilit-cozuldu")
