@@ -1,7 +1,8 @@
 /* The holder's self-service use cases on both engines (src/app/selfservice.h):
  * only his own certificates; suspend / release / revoke re-authenticated,
  * refused when the status forbids it, audited with actor holder:<id>; the
- * Kilit Çözme code (once, replaced, expired, tied to his certificate); the
+ * Kilit Çözme code (checked without being spent, used once, replaced,
+ * expired, tied to his certificate); the
  * contact change confirmed by a code to the new number (wrong, locked,
  * expired, rate-limited); the renewal order (to the open order, or a new
  * Yenileme order for his certificate's institution). */
@@ -201,9 +202,26 @@ static void unblock_codes(void **state)
 	assert_int_equal(out, NL_UNBLOCK_UNKNOWN);   /* replaced by the newer code */
 	assert_int_equal(nl_ss_unblock_use(f->db, &w.pol, "12345", "192.0.2.8", NOW, &out, serial), NL_OK);
 	assert_int_equal(out, NL_UNBLOCK_UNKNOWN);
+	/* The check tells the certificate (and its DER) and spends nothing, however often. */
+	for (int i = 0; i < 3; i++) {
+		nl_buf der = NL_BUF_INIT;
+		assert_int_equal(nl_ss_unblock_check(f->db, &w.pol, code, "192.0.2.8", NOW + 30, &out,
+		                                     serial, &der), NL_OK);
+		assert_int_equal(out, NL_UNBLOCK_OK);
+		assert_string_equal(serial, "0A02");
+		assert_int_equal(der.len, 2);
+		nl_buf_free(&der);
+	}
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM unblock_codes WHERE status = 'used'"), 0);
+	assert_int_equal(nl_ss_unblock_check(f->db, &w.pol, old, "192.0.2.8", NOW, &out, serial, NULL),
+	                 NL_OK);
+	assert_int_equal(out, NL_UNBLOCK_UNKNOWN);
 	assert_int_equal(nl_ss_unblock_use(f->db, &w.pol, code, "192.0.2.8", NOW + 60, &out, serial), NL_OK);
 	assert_int_equal(out, NL_UNBLOCK_OK);
 	assert_string_equal(serial, "0A02");
+	assert_int_equal(nl_ss_unblock_check(f->db, &w.pol, code, "192.0.2.8", NOW + 61, &out, serial,
+	                                     NULL), NL_OK);
+	assert_int_equal(out, NL_UNBLOCK_USED);
 	assert_int_equal(nl_ss_unblock_use(f->db, &w.pol, code, "192.0.2.8", NOW + 61, &out, serial), NL_OK);
 	assert_int_equal(out, NL_UNBLOCK_USED);
 	assert_int_equal(nl_ss_unblock_issue(f->db, w.person, "0A02", NOW, code, &until), NL_OK);
