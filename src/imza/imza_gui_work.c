@@ -92,13 +92,15 @@ static void fetch_done(GObject *src, GAsyncResult *res, gpointer data)
 	nl_imza_task_clear(&g->task);
 	g->task = j->task;
 	memset(&j->task, 0, sizeof j->task);
-	nl_card_close(g->card);
 	g->card = j->card;
 	nl_gui_sign_ready(g, j->card ? NULL : j->card_problem);
 }
 
 void nl_gui_fetch(struct gui *g)
 {
+	/* The card is opened afresh with the new text (it may have been changed). */
+	nl_card_close(g->card);
+	g->card = NULL;
 	struct job *j = job_new(g);
 	snprintf(j->code, sizeof j->code, "%s", g->code_digits);
 	start(g, j, fetch_thread, fetch_done);
