@@ -267,7 +267,9 @@ void nl_gui_sign_ready(struct gui *g, const char *card_problem)
 		         c->qualified ? "" : T(" (NOT QUALIFIED)"));
 		gtk_string_list_append(g->cert_names, item);
 	}
-	gtk_drop_down_set_selected(GTK_DROP_DOWN(g->certs), certs ? 0 : GTK_INVALID_LIST_POSITION);
+	if (!certs)   /* not GTK's own "(None)": say it in the window's language */
+		gtk_string_list_append(g->cert_names, T("No certificate on a card"));
+	gtk_drop_down_set_selected(GTK_DROP_DOWN(g->certs), 0);
 	cert_info(g);
 	gtk_editable_set_text(GTK_EDITABLE(g->pin), "");
 	if (card_problem)

@@ -31,6 +31,7 @@ static const struct {
 	{"Signed", "İmzalama Tarihi"},
 	{"Certificate Selection", "Sertifika Seçimi"},
 	{"_Choose a Certificate", "_Sertifika Seçiniz"},
+	{"No certificate on a card", "Takılı kartta sertifika yok"},
 	{"Holder", "Sahibi"},
 	{"Issuer", "Veren"},
 	{"Valid until", "Son Geçerlilik"},

@@ -10,6 +10,7 @@ PKCS#11 shim that counts wrong PINs like a card (tests/http/p11_lockshim.c).
  - a wrong PIN: "PIN yanlış" with the tries left, nothing signed (the code
    still waiting, no signature stored);
  - a code that is not 15 digits: a clear message, nothing asked of the server;
+ - no card (or one pulled out): the window says so, nothing is signed;
  - English at 200 % (GDK_SCALE=2, --lang en): the same signature;
  - Kalan Süre running out: İMZALA refused with the expiry message, nothing
    signed;
@@ -83,7 +84,7 @@ def shim_env():
 class Window:
     """nitelik-imza started without a code on the Xvfb display."""
 
-    def __init__(self, env, name, lang=None, scale=1):
+    def __init__(self, env, name, lang=None, scale=1, token=None):
         self.trace = os.path.join(S["tmp"], name + ".trace")
         open(self.trace, "w").close()
         e = dict(os.environ)
@@ -95,7 +96,7 @@ class Window:
         e.pop("WAYLAND_DISPLAY", None)
         e.pop("NITELIK_IMZA_PIN", None)
         cmd = [env.exe["imza"], "--server", env.base, "--module", S["shim"],
-               "--token", S["card"].label]
+               "--token", token or S["card"].label]
         if lang:
             cmd += ["--lang", lang]
         self.log = open(os.path.join(S["tmp"], name + ".log"), "w")
@@ -268,6 +269,30 @@ def exec_sql(env, q):
         import sqlite3
         with sqlite3.connect(os.path.join(env.data, "nitelik.db")) as d:
             d.execute(q)
+
+
+@tap.test
+def no_card(env):
+    """no card inserted (or pulled out): the window says so, İMZALA signs nothing"""
+    c, code, cid = login_code(env)
+    before = signatures(env)
+    w = Window(env, "nocard", token="YOK-KART")
+    try:
+        w.type(code)
+        w.key("Return")
+        w.wait("page sign")
+        w.wait("message Kart bulunamadı")
+        n = len(w.lines())
+        w.type(S["card"].pin)
+        w.key("Return")
+        msg = w.wait("message Kart bulunamadı", after=n)
+        check(msg, "message")
+        w.settle()
+        shot("4c-kart-yok")
+        check(status(c, cid)["status"] == "waiting", "the code moved on")
+        check(signatures(env) == before, "something was signed")
+    finally:
+        w.close()
 
 
 @tap.test
