@@ -281,6 +281,15 @@ done:
 	return rc == NL_ERR_IO ? NL_ERR_IO : NL_OK;
 }
 
+static nl_ca_ocsp_refresh_hook_fn refresh_hook;
+static void *refresh_hook_ctx;
+
+void nl_ca_ocsp_set_refresh_hook(nl_ca_ocsp_refresh_hook_fn fn, void *ctx)
+{
+	refresh_hook = fn;
+	refresh_hook_ctx = ctx;
+}
+
 struct refresh_ctx {
 	nl_conn *c;
 	nl_signer *sg;
@@ -299,6 +308,7 @@ static nl_err refresh_one(void *ctx, const char *serial)
 	st.next_update = r->now + r->validity;
 	nl_buf_reset(&r->resp);
 	if (!rc) rc = sign_status(r->sg, &st, &r->resp);
+	if (!rc && refresh_hook) refresh_hook(refresh_hook_ctx, serial);
 	if (!rc) rc = nl_store_ocsp_put(r->c, serial, st.this_update, st.next_update, r->resp.data, r->resp.len);
 	nl_ocsp_status_clear(&st);
 	if (!rc) r->count++;

@@ -59,6 +59,13 @@ nl_err nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const
 nl_err nl_ca_ocsp_refresh(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                           int64_t validity, int64_t margin, int64_t *count);
 
+/* Tests only: called by nl_ca_ocsp_refresh for each certificate after its
+ * status was read and its answer signed, before the answer is stored, so that
+ * a test can change the status exactly there (tests/pki/test_ocsp_race.c).
+ * NULL (the default) in nitelikd and the CLI. Not thread-safe to set. */
+typedef void (*nl_ca_ocsp_refresh_hook_fn)(void *ctx, const char *serial_hex);
+void nl_ca_ocsp_set_refresh_hook(nl_ca_ocsp_refresh_hook_fn fn, void *ctx);
+
 #define NL_OCSP_VALIDITY (4 * 3600)     /* pre-signed and live responses */
 #define NL_CRL_VALIDITY (24 * 3600)
 
