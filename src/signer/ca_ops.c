@@ -1,6 +1,7 @@
 /* CA use cases: issuance, CRLs, OCSP. */
 #include "signer/ca_ops.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,31 +126,50 @@ out:
 
 struct revoked_list {
 	struct nl_revoked *v;
-	uint8_t *serials;        /* NL_SERIAL_LEN... packed; up to 32 bytes each */
+	uint8_t *serials;        /* 20 bytes a serial, packed */
 	size_t n, cap;
 };
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 :
+	       c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* A serial the list cannot hold is an error, never a skip: a CRL that leaves
+ * out a revoked certificate says it is valid. RFC 5280 4.1.2.2: at most 20
+ * octets. */
 static nl_err collect_revoked(void *ctx, const char *hex, int64_t at, int reason)
 {
 	struct revoked_list *l = ctx;
-	size_t len = strlen(hex) / 2;
-	if (len == 0 || len > 32) return NL_OK;   /* never ours: skip */
+	size_t n = strlen(hex), len = n / 2;
+	bool ok = n % 2 == 0 && len >= 1 && len <= 20;
+	for (size_t i = 0; ok && i < n; i++) ok = hex_digit(hex[i]) >= 0;
+	if (!ok) {
+		/* Shown with anything but letters and digits as '?': the log line
+		 * stays JSON whatever the database holds. */
+		char shown[65];
+		size_t k = 0;
+		for (; k < n && k < sizeof shown - 1; k++)
+			shown[k] = isalnum((unsigned char)hex[k]) ? hex[k] : '?';
+		shown[k] = '\0';
+		fprintf(stderr, "{\"crl\":\"not published\",\"error\":\"unparseable revoked serial\","
+		        "\"serial\":\"%s\",\"length\":%zu}\n", shown, n);
+		return NL_ERR_INVALID;
+	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 1024;
 		struct nl_revoked *v = realloc(l->v, cap * sizeof *v);
 		if (!v) return NL_ERR_NOMEM;
 		l->v = v;
-		uint8_t *s = realloc(l->serials, cap * 32);
+		uint8_t *s = realloc(l->serials, cap * 20);
 		if (!s) return NL_ERR_NOMEM;
 		l->serials = s;
 		l->cap = cap;
 	}
-	uint8_t *dst = l->serials + l->n * 32;
-	for (size_t i = 0; i < len; i++) {
-		unsigned b;
-		if (sscanf(hex + 2 * i, "%2x", &b) != 1) return NL_OK;
-		dst[i] = (uint8_t)b;
-	}
+	uint8_t *dst = l->serials + l->n * 20;
+	for (size_t i = 0; i < len; i++)
+		dst[i] = (uint8_t)(hex_digit(hex[2 * i]) << 4 | hex_digit(hex[2 * i + 1]));
 	l->v[l->n] = (struct nl_revoked){NULL, len, at, reason};
 	l->n++;
 	return NL_OK;
@@ -166,7 +186,7 @@ nl_err nl_ca_publish_crl(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64
 	nl_err rc = nl_db_conn(db, &c);
 	if (rc) return rc;
 	if ((rc = nl_store_cert_each_revoked(c, collect_revoked, &l))) goto out;
-	for (size_t i = 0; i < l.n; i++) l.v[i].serial = l.serials + i * 32;   /* after the last realloc */
+	for (size_t i = 0; i < l.n; i++) l.v[i].serial = l.serials + i * 20;   /* after the last realloc */
 	if ((rc = nl_store_crl_next_number(c, &number))) goto out;
 	if ((rc = nl_pki_crl_tbs(ca->issuing, l.v, l.n, number, now, now + validity, &tbs))) goto out;
 	if ((rc = nl_signer_call(sg, NL_SIGNER_CRL, tbs.data, tbs.len, &der))) goto out;
@@ -205,15 +225,19 @@ nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t 
 
 /* ---- OCSP ---- */
 
-static nl_err status_of(nl_conn *c, const char *serial, struct nl_ocsp_status *st)
+/* The status and its version, read in one row: the version says which status
+ * an answer was signed from (nl_store_ocsp_put). */
+static nl_err status_of(nl_conn *c, const char *serial, struct nl_ocsp_status *st, int64_t *version)
 {
 	struct nl_cert_row r;
 	nl_err rc = nl_store_cert_get(c, serial, &r);
+	*version = -1;
 	if (rc == NL_ERR_NOT_FOUND) {
 		st->status = NL_OCSP_UNKNOWN;   /* never issued by us */
 		return NL_OK;
 	}
 	if (rc) return rc;
+	*version = r.status_version;
 	if (!strcmp(r.status, "good")) {
 		st->status = NL_OCSP_GOOD;
 	} else {
@@ -242,6 +266,7 @@ nl_err nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const
 	struct nl_ocsp_req q;
 	struct nl_ocsp_status st;
 	int err_status = NL_OCSP_INTERNAL;
+	int64_t version;   /* not needed: a live answer is not stored */
 	nl_conn *c;
 	nl_err rc = NL_OK;
 	*cacheable = false;
@@ -260,7 +285,7 @@ nl_err nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const
 		}
 		nl_buf_reset(resp);
 	}
-	if ((rc = status_of(c, q.serial_hex, &st))) goto fail;
+	if ((rc = status_of(c, q.serial_hex, &st, &version))) goto fail;
 	snprintf(st.serial_hex, sizeof st.serial_hex, "%s", q.serial_hex);
 	st.this_update = now;
 	st.next_update = now + NL_OCSP_VALIDITY;
@@ -297,22 +322,31 @@ struct refresh_ctx {
 	nl_buf resp;
 };
 
+/* Signs the certificate's current status and stores the answer unless the
+ * status changed meanwhile; then it signs the new status. After a few changes
+ * in a row the certificate is left to the next pass: stored is only ever an
+ * answer signed from the status the certificate still has. */
 static nl_err refresh_one(void *ctx, const char *serial)
 {
 	struct refresh_ctx *r = ctx;
-	struct nl_ocsp_status st;
-	memset(&st, 0, sizeof st);
-	nl_err rc = status_of(r->c, serial, &st);
-	snprintf(st.serial_hex, sizeof st.serial_hex, "%s", serial);
-	st.this_update = r->now;
-	st.next_update = r->now + r->validity;
-	nl_buf_reset(&r->resp);
-	if (!rc) rc = sign_status(r->sg, &st, &r->resp);
-	if (!rc && refresh_hook) refresh_hook(refresh_hook_ctx, serial);
-	if (!rc) rc = nl_store_ocsp_put(r->c, serial, st.this_update, st.next_update, r->resp.data, r->resp.len);
-	nl_ocsp_status_clear(&st);
+	nl_err rc = NL_ERR_CONFLICT;
+	for (int tries = 0; rc == NL_ERR_CONFLICT && tries < 3; tries++) {
+		struct nl_ocsp_status st;
+		int64_t version;
+		memset(&st, 0, sizeof st);
+		rc = status_of(r->c, serial, &st, &version);
+		snprintf(st.serial_hex, sizeof st.serial_hex, "%s", serial);
+		st.this_update = r->now;
+		st.next_update = r->now + r->validity;
+		nl_buf_reset(&r->resp);
+		if (!rc) rc = sign_status(r->sg, &st, &r->resp);
+		if (!rc && refresh_hook) refresh_hook(refresh_hook_ctx, serial);
+		if (!rc) rc = nl_store_ocsp_put(r->c, serial, version, st.this_update, st.next_update,
+		                                r->resp.data, r->resp.len);
+		nl_ocsp_status_clear(&st);
+	}
 	if (!rc) r->count++;
-	return rc;
+	return rc == NL_ERR_CONFLICT ? NL_OK : rc;
 }
 
 /* Serials are collected first: a statement must not stay open while we write. */

@@ -8,7 +8,8 @@
 #include "store/store_util.h"
 
 #define COLS "id, serial, kind, subject, common_name, email, id_number, institution_id," \
-             " order_id, not_before, not_after, status, revoked_at, reason, publish, der"
+             " order_id, not_before, not_after, status, revoked_at, reason, publish, der," \
+             " status_version"
 
 #define REASON_HOLD 6
 
@@ -44,6 +45,7 @@ static nl_err read_row(nl_stmt *s, struct nl_cert_row *r)
 	if (!r->der) rc = NL_ERR_NOMEM;
 	else if (n) memcpy(r->der, der, n);
 	r->der_len = n;
+	r->status_version = nl_db_col_int64(s, 16);
 	if (rc) nl_cert_row_clear(r);
 	return rc;
 }
@@ -113,7 +115,9 @@ struct status_args {
 };
 
 /* One UPDATE guarded by the expected statuses: of two concurrent changes only
- * one matches; then the audit record in the same transaction. */
+ * one matches; then the audit record in the same transaction. The UPDATE adds
+ * one to status_version, so an OCSP answer signed from the status before it
+ * can no longer be stored (nl_store_ocsp_put) nor served (nl_store_ocsp_get). */
 static nl_err status_tx(nl_conn *c, void *ctx)
 {
 	struct status_args *a = ctx;
@@ -128,8 +132,8 @@ static nl_err status_tx(nl_conn *c, void *ctx)
 	nl_cert_row_clear(&r);
 	if (strcmp(from, a->from_a) && strcmp(from, a->from_b)) return NL_ERR_TRANSITION;
 	rc = nl_store_query(c, &s,
-		"UPDATE certificates SET status = $2, revoked_at = $3, reason = $4, updated_at = $5"
-		" WHERE id = $1 AND status = $6", "itiiit", id, a->to, a->at, (int64_t)a->reason, now, from);
+		"UPDATE certificates SET status = $2, revoked_at = $3, reason = $4, updated_at = $5,"
+		" status_version = status_version + 1 WHERE id = $1 AND status = $6", "itiiit", id, a->to, a->at, (int64_t)a->reason, now, from);
 	if (rc == NL_OK) rc = nl_store_exec_stmt(s, &changed);
 	if (rc) return rc;
 	if (changed != 1) return NL_ERR_CONFLICT;
@@ -296,16 +300,46 @@ nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl
 	return rc;
 }
 
-nl_err nl_store_ocsp_put(nl_conn *c, const char *serial_hex, int64_t this_update,
-                         int64_t next_update, const void *der, size_t len)
+struct ocsp_put_args {
+	const char *serial;
+	int64_t version, this_update, next_update;
+	const void *der;
+	size_t len;
+};
+
+/* Stores the answer only while the certificate's status is still the one it
+ * was signed from. The UPDATE that changes nothing is there for its lock: a
+ * status change (status_tx) updates the same row first, so the two serialise
+ * on both engines (SQLite: one writer; PostgreSQL: the row lock, and READ
+ * COMMITTED re-checks the WHERE on the row a committed change left). Whichever
+ * commits second sees the other: a change after the put deletes the answer, a
+ * put after the change finds another version and stores nothing. */
+static nl_err ocsp_put_tx(nl_conn *c, void *ctx)
 {
+	struct ocsp_put_args *a = ctx;
 	nl_stmt *s;
+	int64_t changed = 0;
 	nl_err rc = nl_store_query(c, &s,
-		"INSERT INTO ocsp_responses (serial, this_update, next_update, der) VALUES ($1, $2, $3, $4)"
+		"UPDATE certificates SET status_version = status_version"
+		" WHERE serial = $1 AND status_version = $2", "ti", a->serial, a->version);
+	if (rc == NL_OK) rc = nl_store_exec_stmt(s, &changed);
+	if (rc) return rc;
+	if (changed != 1) return NL_ERR_CONFLICT;
+	rc = nl_store_query(c, &s,
+		"INSERT INTO ocsp_responses (serial, this_update, next_update, der, status_version)"
+		" VALUES ($1, $2, $3, $4, $5)"
 		" ON CONFLICT (serial) DO UPDATE SET this_update = excluded.this_update,"
-		" next_update = excluded.next_update, der = excluded.der",
-		"tiix", serial_hex, this_update, next_update, der, len);
+		" next_update = excluded.next_update, der = excluded.der,"
+		" status_version = excluded.status_version",
+		"tiixi", a->serial, a->this_update, a->next_update, a->der, a->len, a->version);
 	return rc ? rc : nl_store_exec_stmt(s, NULL);
+}
+
+nl_err nl_store_ocsp_put(nl_conn *c, const char *serial_hex, int64_t status_version,
+                         int64_t this_update, int64_t next_update, const void *der, size_t len)
+{
+	struct ocsp_put_args a = {serial_hex, status_version, this_update, next_update, der, len};
+	return nl_store_run_tx(nl_db_of(c), ocsp_put_tx, &a);
 }
 
 nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf *der,
@@ -314,7 +348,11 @@ nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf
 	nl_stmt *s;
 	size_t n = 0;
 	nl_err rc = nl_store_query(c, &s,
-		"SELECT der, this_update, next_update FROM ocsp_responses WHERE serial = $1 AND next_update > $2",
+		/* Served only while signed from the certificate's current status, even
+		 * if a writer slipped past nl_store_ocsp_put's check. */
+		"SELECT o.der, o.this_update, o.next_update FROM ocsp_responses o"
+		" JOIN certificates c ON c.serial = o.serial"
+		" WHERE o.serial = $1 AND o.next_update > $2 AND o.status_version = c.status_version",
 		"ti", serial_hex, now);
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {

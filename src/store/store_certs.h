@@ -27,6 +27,7 @@ struct nl_cert_row {
 	bool publish;
 	uint8_t *der;
 	size_t der_len;
+	int64_t status_version;  /* +1 with every status change (migration 0015) */
 };
 void nl_cert_row_clear(struct nl_cert_row *r);
 
@@ -39,7 +40,8 @@ nl_err nl_store_cert_insert(nl_db *db, struct nl_cert_row *r, const char *actor)
 
 nl_err nl_store_cert_get(nl_conn *c, const char *serial_hex, struct nl_cert_row *out);
 
-/* Status changes, each one audited transaction:
+/* Status changes, each one audited transaction that also adds one to the
+ * certificate's status_version and drops its pre-signed OCSP answer:
  *   revoke:  good|hold -> revoked (reason != certificateHold)
  *   suspend: good -> hold (reason certificateHold)
  *   release: hold -> good
@@ -74,10 +76,15 @@ nl_err nl_store_crl_insert(nl_conn *c, int64_t number, int64_t this_update, int6
 nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl_buf *der);
 nl_err nl_store_crl_latest_times(nl_conn *c, int64_t *this_update, int64_t *next_update);
 
-/* Pre-signed OCSP responses. */
-nl_err nl_store_ocsp_put(nl_conn *c, const char *serial_hex, int64_t this_update,
-                         int64_t next_update, const void *der, size_t len);
-/* A response still fresh at now, with its thisUpdate/nextUpdate (may be NULL);
+/* Pre-signed OCSP responses. put stores (or replaces) the answer signed from
+ * the status the caller read together with status_version (nl_store_cert_get),
+ * only if that is still the certificate's version: NL_ERR_CONFLICT when the
+ * status changed since (or the certificate is unknown), and nothing is stored.
+ * Its own transaction (or the caller's). */
+nl_err nl_store_ocsp_put(nl_conn *c, const char *serial_hex, int64_t status_version,
+                         int64_t this_update, int64_t next_update, const void *der, size_t len);
+/* A response still fresh at now and signed from the certificate's current
+ * status version, with its thisUpdate/nextUpdate (may be NULL);
  * NL_ERR_NOT_FOUND otherwise. */
 nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf *der,
                          int64_t *this_update, int64_t *next_update);

@@ -174,8 +174,8 @@ static void test_ocsp_cache(void **state)
 	add(f, "E2", "B", "", false);
 	assert_int_equal(nl_store_ocsp_each_stale(f->c, 1000, count_serial, &n), NL_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(nl_store_ocsp_put(f->c, "E1", 100, 5000, "\x30\x00", 2), NL_OK);
-	assert_int_equal(nl_store_ocsp_put(f->c, "E1", 200, 6000, "\x30\x01\x00", 3), NL_OK);
+	assert_int_equal(nl_store_ocsp_put(f->c, "E1", 0, 100, 5000, "\x30\x00", 2), NL_OK);
+	assert_int_equal(nl_store_ocsp_put(f->c, "E1", 0, 200, 6000, "\x30\x01\x00", 3), NL_OK);
 	assert_int_equal(nl_store_ocsp_get(f->c, "E1", 300, &der, &tu, &nu), NL_OK);
 	assert_int_equal(der.len, 3);
 	assert_int_equal(tu, 200);
@@ -190,6 +190,45 @@ static void test_ocsp_cache(void **state)
 	nl_buf_free(&der);
 }
 
+/* Every status change moves the version on; an answer signed from an older
+ * version is neither stored nor served. */
+static void test_ocsp_status_version(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct nl_cert_row r;
+	nl_buf der = NL_BUF_INIT;
+	add(f, "F1", "A", "", false);
+	assert_int_equal(nl_store_cert_get(f->c, "F1", &r), NL_OK);
+	assert_int_equal(r.status_version, 0);
+	nl_cert_row_clear(&r);
+	assert_int_equal(nl_store_cert_suspend(f->db, "F1", 1500, "t", NULL), NL_OK);
+	assert_int_equal(nl_store_cert_release(f->db, "F1", "t", NULL), NL_OK);
+	/* a refused change leaves the version alone */
+	assert_int_equal(nl_store_cert_release(f->db, "F1", "t", NULL), NL_ERR_TRANSITION);
+	assert_int_equal(nl_store_cert_get(f->c, "F1", &r), NL_OK);
+	assert_int_equal(r.status_version, 2);
+	assert_string_equal(r.status, "good");
+	nl_cert_row_clear(&r);
+	/* "good" again, but signed before the suspension: refused */
+	assert_int_equal(nl_store_ocsp_put(f->c, "F1", 0, 100, 5000, "\x30\x00", 2), NL_ERR_CONFLICT);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM ocsp_responses"), 0);
+	assert_int_equal(nl_store_ocsp_put(f->c, "NOPE", 0, 100, 5000, "\x30\x00", 2), NL_ERR_CONFLICT);
+	assert_int_equal(nl_store_ocsp_put(f->c, "F1", 2, 100, 5000, "\x30\x00", 2), NL_OK);
+	assert_int_equal(nl_store_ocsp_get(f->c, "F1", 300, &der, NULL, NULL), NL_OK);
+	/* A stored answer whose version is not the certificate's is not served. */
+	fx_exec(f, "UPDATE ocsp_responses SET status_version = 1 WHERE serial = 'F1'");
+	nl_buf_reset(&der);
+	assert_int_equal(nl_store_ocsp_get(f->c, "F1", 300, &der, NULL, NULL), NL_ERR_NOT_FOUND);
+	assert_int_equal(der.len, 0);
+	/* and a stale one replaced by a current one is served again */
+	assert_int_equal(nl_store_cert_revoke(f->db, "F1", 1, 1600, "t", NULL), NL_OK);
+	assert_int_equal(nl_store_ocsp_put(f->c, "F1", 2, 100, 5000, "\x30\x00", 2), NL_ERR_CONFLICT);
+	assert_int_equal(nl_store_ocsp_put(f->c, "F1", 3, 100, 5000, "\x30\x01\x00", 3), NL_OK);
+	assert_int_equal(nl_store_ocsp_get(f->c, "F1", 300, &der, NULL, NULL), NL_OK);
+	assert_int_equal(der.len, 3);
+	nl_buf_free(&der);
+}
+
 int main(void)
 {
 	static const struct fx_test tests[] = {
@@ -200,6 +239,7 @@ int main(void)
 		FX_TEST(test_directory_search),
 		FX_TEST(test_crls),
 		FX_TEST(test_ocsp_cache),
+		FX_TEST(test_ocsp_status_version),
 	};
 	return fx_main("certs", tests, sizeof tests / sizeof tests[0]);
 }
