@@ -3,8 +3,15 @@
  * certificate). A hit costs a hash and a copy: no ASN.1 parsing, no database.
  *
  * Entries live `ttl` seconds (and never past the response's nextUpdate), so a
- * revocation reaches the responder's answers within ttl. Direct-mapped: a
- * colliding request replaces the slot. Thread-safe (a mutex per slot).
+ * revocation made on another node reaches this node's answers within ttl; one
+ * made on this node clears the cache at once. Direct-mapped: a colliding
+ * request replaces the slot. Thread-safe (a mutex per slot).
+ *
+ * A clear and an answer computed before it: the caller reads the cache's
+ * generation before it computes an answer (before it reads the status) and
+ * gives it to put; a clear moves the generation on, so an answer computed
+ * before the clear is dropped instead of installed, and entries installed
+ * before it are not served (docs/ca.md, "No stale good").
  * nl_ocsp_cache_new -> nl_ocsp_cache_free. */
 #ifndef NL_SIGNER_OCSP_CACHE_H
 #define NL_SIGNER_OCSP_CACHE_H
@@ -32,9 +39,14 @@ void nl_ocsp_cache_free(nl_ocsp_cache *c);
 bool nl_ocsp_cache_get(nl_ocsp_cache *c, const void *req, size_t len, int64_t now, nl_buf *resp,
                        struct nl_ocsp_meta *meta);
 /* Forgets every entry (a certificate's status changed and its answer must not
- * wait out the ttl on this node). 8192 slots cost well under a millisecond. */
+ * wait out the ttl on this node): the generation moves on. O(1). */
 void nl_ocsp_cache_clear(nl_ocsp_cache *c);
-void nl_ocsp_cache_put(nl_ocsp_cache *c, const void *req, size_t len, int64_t now,
-                       const void *resp, size_t resp_len, const struct nl_ocsp_meta *meta);
+/* The generation to pass to put: read it before computing the answer. */
+uint64_t nl_ocsp_cache_generation(nl_ocsp_cache *c);
+/* Installs an answer computed in `generation`; dropped if the cache was
+ * cleared since. */
+void nl_ocsp_cache_put(nl_ocsp_cache *c, uint64_t generation, const void *req, size_t len,
+                       int64_t now, const void *resp, size_t resp_len,
+                       const struct nl_ocsp_meta *meta);
 
 #endif

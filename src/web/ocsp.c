@@ -80,6 +80,9 @@ static void answer(struct nl_req *r, const void *der, size_t len)
 	bool cacheable = false;
 	struct nl_ocsp_meta meta = {0};
 	const struct nl_ca *ca = nl_web_ca(r);
+	/* Read before the status is: a revocation on this node that clears the
+	 * cache while this answer is being made keeps it out of the cache. */
+	uint64_t gen = answers ? nl_ocsp_cache_generation(answers) : 0;
 	if (!ca) {
 		static const unsigned char try_later[] = {0x30, 0x03, 0x0a, 0x01, 0x03};
 		nl_resp_bytes(r, 200, "application/ocsp-response", try_later, sizeof try_later);
@@ -112,7 +115,7 @@ static void answer(struct nl_req *r, const void *der, size_t len)
 			http_date(meta.next_update, meta.expires);
 			snprintf(meta.cache_control, sizeof meta.cache_control,
 			         "max-age=%lld, public, no-transform, must-revalidate", (long long)max_age);
-			if (answers) nl_ocsp_cache_put(answers, der, len, r->now, resp.data, resp.len, &meta);
+			if (answers) nl_ocsp_cache_put(answers, gen, der, len, r->now, resp.data, resp.len, &meta);
 		}
 	}
 	if (cacheable && r->method == NL_GET) {
