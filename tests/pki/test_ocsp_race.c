@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../store/fixture.h"
@@ -189,6 +190,81 @@ static void refresh_race(void **state, bool suspend)
 static void test_refresh_vs_revoke(void **state) { refresh_race(state, false); }
 static void test_refresh_vs_suspend(void **state) { refresh_race(state, true); }
 
+/* The revocation is still open (its row locks held, the old answer deleted but
+ * not committed) when the refresh stores its answer; it commits a moment later.
+ * On PostgreSQL the put waits for the row and must see the new version then;
+ * on SQLite it waits for the writer lock. */
+struct open_change {
+	struct fx *f;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int in_tx, fired;
+	nl_err rc;
+	pthread_t t;
+};
+
+static nl_err revoke_and_linger(nl_conn *c, void *ctx)
+{
+	struct open_change *o = ctx;
+	(void)c;
+	/* joins this transaction (nl_store_run_tx inside one) */
+	nl_err rc = nl_store_cert_revoke(o->f->db, "C1", 1, 1500, "test", "key lost");
+	if (rc) return rc;
+	pthread_mutex_lock(&o->lock);
+	o->in_tx = 1;
+	pthread_cond_signal(&o->cond);
+	pthread_mutex_unlock(&o->lock);
+	struct timespec ms = {0, 300 * 1000 * 1000};
+	nanosleep(&ms, NULL);   /* the refresh reaches its put meanwhile */
+	return NL_OK;
+}
+
+static void *open_revocation(void *arg)
+{
+	struct open_change *o = arg;
+	o->rc = nl_store_run_tx(o->f->db, revoke_and_linger, o);
+	pthread_mutex_lock(&o->lock);
+	o->in_tx = 1;   /* also when it failed: never leave the refresh waiting */
+	pthread_cond_signal(&o->cond);
+	pthread_mutex_unlock(&o->lock);
+	nl_db_thread_done(o->f->db);
+	return NULL;
+}
+
+static void start_open_revocation(void *ctx, const char *serial)
+{
+	struct open_change *o = ctx;
+	if (o->fired || strcmp(serial, "C1")) return;
+	o->fired = 1;
+	assert_int_equal(pthread_create(&o->t, NULL, open_revocation, o), 0);
+	pthread_mutex_lock(&o->lock);
+	while (!o->in_tx) pthread_cond_wait(&o->cond, &o->lock);
+	pthread_mutex_unlock(&o->lock);
+}
+
+static void test_refresh_vs_open_revocation(void **state)
+{
+	struct fx *f = fx_get(state);
+	nl_signer *sg = NULL;
+	int64_t now = 1000, later = now + 3 * 3600, count = 0;
+	struct open_change o = {.f = f, .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	add(f, "C1");
+	assert_int_equal(nl_signer_connect(sock_path, &sg), NL_OK);
+	/* a stored good answer, due again three hours later */
+	assert_int_equal(nl_ca_ocsp_refresh(f->db, sg, &ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &count), NL_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(stored_status(f, "C1", now), NL_OCSP_GOOD);
+	nl_ca_ocsp_set_refresh_hook(start_open_revocation, &o);
+	nl_err rc = nl_ca_ocsp_refresh(f->db, sg, &ca, later, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &count);
+	nl_ca_ocsp_set_refresh_hook(NULL, NULL);
+	assert_int_equal(o.fired, 1);
+	pthread_join(o.t, NULL);
+	assert_int_equal(o.rc, NL_OK);
+	assert_int_equal(rc, NL_OK);
+	assert_int_equal(stored_status(f, "C1", later), NL_OCSP_REVOKED);
+	nl_signer_close(sg);
+}
+
 /* A CRL with one revoked serial the builder cannot parse next to a good one:
  * no CRL is stored or written. */
 static void crl_refuses(void **state, const char *bad)
@@ -231,6 +307,7 @@ int main(void)
 	static const struct fx_test tests[] = {
 		FX_TEST(test_refresh_vs_revoke),
 		FX_TEST(test_refresh_vs_suspend),
+		FX_TEST(test_refresh_vs_open_revocation),
 		FX_TEST(test_crl_refuses_non_hex),
 		FX_TEST(test_crl_refuses_odd_length),
 		FX_TEST(test_crl_refuses_too_long),
