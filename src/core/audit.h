@@ -2,12 +2,21 @@
  *
  * Each record's hash is SHA-256 over a canonical, length-prefixed encoding of
  * its fields and the previous record's hash, so changing, inserting or deleting
- * any record breaks every hash after it. The first record chains to 32 zero bytes. */
+ * any record breaks every hash after it. The first record chains to 32 zero bytes.
+ *
+ * A record about an order, payment, certificate or consent also holds the
+ * digest of that row's state just after the change (nl_audit_state_hash), so a
+ * row edited behind the trail's back no longer matches its latest record
+ * (docs/audit.md). A checkpoint (seq, hash, time) signed by the CA signer and
+ * kept outside the database pins the chain's length and head. */
 #ifndef NL_CORE_AUDIT_H
 #define NL_CORE_AUDIT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
 
 #define NL_AUDIT_HASH_LEN 32
 
@@ -21,6 +30,11 @@ struct nl_audit_rec {
 	const char *from;     /* previous state or "" */
 	const char *to;       /* new state or "" */
 	const char *reason;   /* free text or "" */
+	/* The digest of the entity row's state after the change, or NULL for a
+	 * record that binds no row (another entity, or the row did not exist).
+	 * A record with a state hashes under the "v2" tag, one without under
+	 * "v1", so records written before state digests existed still verify. */
+	const uint8_t *state;
 };
 
 void nl_audit_hash(const struct nl_audit_rec *r,
@@ -28,5 +42,39 @@ void nl_audit_hash(const struct nl_audit_rec *r,
                    uint8_t out[NL_AUDIT_HASH_LEN]);
 /* Lower-case hex, 64 chars + NUL. */
 void nl_audit_hex(const uint8_t h[NL_AUDIT_HASH_LEN], char out[2 * NL_AUDIT_HASH_LEN + 1]);
+
+/* ---- the canonical state of a row ----
+ *
+ * A row's state is encoded column by column into a buffer (each value tagged
+ * with its type so NULL, 0 and "" differ, strings length-prefixed so the
+ * encoding is injective), then hashed with the entity's name under its own
+ * domain tag. The same row gives the same digest on SQLite and PostgreSQL. */
+void nl_audit_enc_null(nl_buf *b);
+void nl_audit_enc_int(nl_buf *b, int64_t v);
+void nl_audit_enc_bytes(nl_buf *b, const void *p, size_t n);
+void nl_audit_state_hash(const char *entity, const nl_buf *enc, uint8_t out[NL_AUDIT_HASH_LEN]);
+
+/* ---- checkpoints ----
+ *
+ * A checkpoint is one text line:
+ *   "nitelik-audit-checkpoint-v1 <seq> <hash hex> <at> <signature base64>"
+ * The signature is by the CA's issuing key (through the signer) over the line
+ * up to the space before the signature, so the signed bytes start with the
+ * tag and can never be read as a certificate or CRL (both DER, starting 0x30). */
+#define NL_AUDIT_CP_TAG "nitelik-audit-checkpoint-v1"
+struct nl_audit_checkpoint {
+	int64_t seq;
+	int64_t at;
+	uint8_t hash[NL_AUDIT_HASH_LEN];
+	uint8_t sig[512];
+	size_t sig_len;
+};
+/* The bytes the signer signs: "<tag> <seq> <hex> <at>" (no newline). */
+void nl_audit_cp_message(int64_t seq, const uint8_t hash[NL_AUDIT_HASH_LEN], int64_t at,
+                         nl_buf *out);
+/* The whole line with its signature and a trailing newline. */
+void nl_audit_cp_line(const struct nl_audit_checkpoint *cp, nl_buf *out);
+/* Parses one line (trailing newline allowed); NL_ERR_INVALID if malformed. */
+nl_err nl_audit_cp_parse(const char *line, size_t len, struct nl_audit_checkpoint *out);
 
 #endif

@@ -1,16 +1,24 @@
 /* The audit trail: append and verify. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "store/store_audit.h"
+#include "store/store_audit_state.h"
 #include "store/store_util.h"
 
 static nl_err append_tx(nl_conn *c, void *ctx)
 {
 	struct nl_audit_rec *rec = ctx;
 	nl_stmt *s;
-	uint8_t prev[NL_AUDIT_HASH_LEN], hash[NL_AUDIT_HASH_LEN];
+	uint8_t prev[NL_AUDIT_HASH_LEN], hash[NL_AUDIT_HASH_LEN], state[NL_AUDIT_HASH_LEN];
+	bool bound = false;
+	/* The row as this transaction left it: the change comes before its record. */
+	nl_err src = nl_store_audit_row_state(c, rec->entity, rec->entity_id, state, &bound);
+	if (src != NL_OK)
+		return src;
+	rec->state = bound ? state : NULL;
 	/* Taking the next seq is the UPDATE that locks the head row until commit. */
 	nl_err rc = nl_store_query(c, &s,
 		"UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", "");
@@ -38,7 +46,13 @@ static nl_err append_tx(nl_conn *c, void *ctx)
 		rec->entity ? rec->entity : "", rec->entity_id, rec->action ? rec->action : "",
 		rec->from ? rec->from : "", rec->to ? rec->to : "", rec->reason ? rec->reason : "",
 		(const void *)prev, (size_t)NL_AUDIT_HASH_LEN, (const void *)hash, (size_t)NL_AUDIT_HASH_LEN);
+	rec->state = NULL;   /* pointed into this frame */
 	if (rc == NL_OK)
+		rc = nl_store_exec_stmt(s, NULL);
+	/* A separate UPDATE: an empty blob parameter is not NULL on every engine. */
+	if (rc == NL_OK && bound &&
+	    (rc = nl_store_query(c, &s, "UPDATE audit_log SET state_hash = $2 WHERE seq = $1", "ix",
+	                         rec->seq, (const void *)state, (size_t)NL_AUDIT_HASH_LEN)) == NL_OK)
 		rc = nl_store_exec_stmt(s, NULL);
 	if (rc != NL_OK)
 		return rc;
@@ -55,9 +69,26 @@ nl_err nl_store_audit_append(nl_conn *c, struct nl_audit_rec *rec)
 }
 
 struct verify_ctx {
-	int64_t first_bad;
-	int64_t count;
+	const struct nl_audit_checkpoint *cps;   /* sorted by seq */
+	size_t n_cps;
+	struct nl_audit_finding *f;
 };
+
+const char *nl_audit_problem_text(enum nl_audit_problem p)
+{
+	switch (p) {
+	case NL_AUDIT_OK: return "intact";
+	case NL_AUDIT_RECORD_CHANGED: return "record changed (its hash does not match its fields)";
+	case NL_AUDIT_RECORD_MISSING: return "record missing or inserted (a gap in the sequence)";
+	case NL_AUDIT_HEAD_MISMATCH: return "chain head does not match the last record";
+	case NL_AUDIT_CP_TRUNCATED: return "records missing: the chain ends below a signed checkpoint";
+	case NL_AUDIT_CP_HASH: return "record differs from the signed checkpoint";
+	case NL_AUDIT_ROW_CHANGED: return "row changed without an audit record";
+	case NL_AUDIT_ROW_UNRECORDED: return "row has no audit record";
+	case NL_AUDIT_ROW_DELETED: return "row deleted";
+	}
+	return "?";
+}
 
 static bool blob_eq(nl_stmt *s, int col, const uint8_t want[NL_AUDIT_HASH_LEN])
 {
@@ -66,16 +97,103 @@ static bool blob_eq(nl_stmt *s, int col, const uint8_t want[NL_AUDIT_HASH_LEN])
 	return p && n == NL_AUDIT_HASH_LEN && sodium_memcmp(p, want, n) == 0;
 }
 
+static void chain_bad(struct nl_audit_finding *f, enum nl_audit_problem p, int64_t seq)
+{
+	f->problem = p;
+	f->seq = seq;
+	f->problems = 1;
+}
+
+/* Walks the chain; stops at the first broken record. */
+static nl_err walk_chain(nl_conn *c, struct verify_ctx *v, int64_t head_seq,
+                         const uint8_t head_hash[NL_AUDIT_HASH_LEN])
+{
+	struct nl_audit_finding *f = v->f;
+	uint8_t prev[NL_AUDIT_HASH_LEN] = {0};
+	size_t cp = 0;
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT seq, at, actor, entity, entity_id, action, from_state, to_state, reason,"
+		" prev_hash, hash, state_hash FROM audit_log ORDER BY seq", "");
+	if (rc != NL_OK)
+		return rc;
+	int64_t expect = 1;
+	while ((rc = nl_store_step_row(s)) == NL_OK) {
+		size_t sn = 0;
+		const void *st = nl_db_col_blob(s, 11, &sn);
+		uint8_t state[NL_AUDIT_HASH_LEN] = {0};
+		struct nl_audit_rec r = {
+			.seq = nl_db_col_int64(s, 0),
+			.at = nl_db_col_int64(s, 1),
+			.actor = nl_db_col_text(s, 2),
+			.entity = nl_db_col_text(s, 3),
+			.entity_id = nl_db_col_int64(s, 4),
+			.action = nl_db_col_text(s, 5),
+			.from = nl_db_col_text(s, 6),
+			.to = nl_db_col_text(s, 7),
+			.reason = nl_db_col_text(s, 8),
+		};
+		uint8_t h[NL_AUDIT_HASH_LEN];
+		f->count++;
+		if (r.seq != expect) {           /* a record is missing (or one was slipped in) */
+			chain_bad(f, NL_AUDIT_RECORD_MISSING, expect < r.seq ? expect : r.seq);
+			break;
+		}
+		/* A state of the wrong length cannot be the one hashed: the record is bad. */
+		if (!nl_db_col_is_null(s, 11)) {
+			if (st && sn == NL_AUDIT_HASH_LEN)
+				memcpy(state, st, sn);
+			r.state = state;
+		}
+		nl_audit_hash(&r, prev, h);
+		if (!blob_eq(s, 9, prev) || !blob_eq(s, 10, h) ||
+		    (r.state && sn != NL_AUDIT_HASH_LEN)) {
+			chain_bad(f, NL_AUDIT_RECORD_CHANGED, r.seq);
+			break;
+		}
+		for (; cp < v->n_cps && v->cps[cp].seq <= r.seq; cp++)
+			if (v->cps[cp].seq == r.seq && sodium_memcmp(v->cps[cp].hash, h, sizeof h) != 0) {
+				chain_bad(f, NL_AUDIT_CP_HASH, r.seq);
+				f->checkpoint_seq = r.seq;
+				break;
+			}
+		if (f->problem)
+			break;
+		memcpy(prev, h, sizeof h);
+		expect++;
+	}
+	nl_db_finalize(s);
+	if (rc != NL_OK && rc != NL_ERR_NOT_FOUND)
+		return rc;
+	if (f->problem)
+		return NL_OK;
+	int64_t last = expect - 1;
+	f->last_seq = last;
+	/* The head remembers how long the chain was: a deleted tail or an
+	 * appended record that bypassed the head shows up here. */
+	if (head_seq != last)
+		chain_bad(f, NL_AUDIT_HEAD_MISMATCH, (head_seq < last ? head_seq : last) + 1);
+	else if (sodium_memcmp(head_hash, prev, NL_AUDIT_HASH_LEN) != 0)
+		chain_bad(f, NL_AUDIT_HEAD_MISMATCH, last ? last : 1);
+	/* ...but head and tail can be cut back together: the signed checkpoints
+	 * remember a length the database cannot unsay. */
+	else if (v->n_cps && v->cps[v->n_cps - 1].seq > last) {
+		chain_bad(f, NL_AUDIT_CP_TRUNCATED, last + 1);
+		f->checkpoint_seq = v->cps[v->n_cps - 1].seq;
+	}
+	return NL_OK;
+}
+
 static nl_err verify_tx(nl_conn *c, void *ctx)
 {
 	struct verify_ctx *v = ctx;
 	nl_stmt *s = NULL;
 	int64_t head_seq = 0;
-	uint8_t head_hash[NL_AUDIT_HASH_LEN] = {0}, prev[NL_AUDIT_HASH_LEN] = {0};
+	uint8_t head_hash[NL_AUDIT_HASH_LEN] = {0};
 	nl_err rc;
-	v->first_bad = 0;
-	v->count = 0;
-	/* One snapshot for head and log, or a concurrent append looks like tampering. */
+	memset(v->f, 0, sizeof *v->f);
+	/* One snapshot for head, log and rows, or a concurrent change looks like
+	 * tampering. */
 	if (nl_db_engine(nl_db_of(c)) == NL_DB_POSTGRES &&
 	    (rc = nl_db_exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")) != NL_OK)
 		return rc;
@@ -91,68 +209,81 @@ static nl_err verify_tx(nl_conn *c, void *ctx)
 	nl_db_finalize(s);
 	if (rc != NL_OK)
 		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
+	if ((rc = walk_chain(c, v, head_seq, head_hash)) != NL_OK || v->f->problem)
+		return rc;
+	/* The rows are judged against records only once the records are sound. */
+	return nl_store_audit_check_rows(c, v->f);
+}
 
-	rc = nl_store_query(c, &s,
-		"SELECT seq, at, actor, entity, entity_id, action, from_state, to_state, reason,"
-		" prev_hash, hash FROM audit_log ORDER BY seq", "");
+static int cp_cmp(const void *a, const void *b)
+{
+	const struct nl_audit_checkpoint *x = a, *y = b;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+nl_err nl_store_audit_verify_full(nl_db *db, const struct nl_audit_checkpoint *cps,
+                                  size_t n_cps, struct nl_audit_finding *out)
+{
+	struct nl_audit_checkpoint *sorted = NULL;
+	if (n_cps) {
+		if (!(sorted = malloc(n_cps * sizeof *sorted)))
+			return NL_ERR_NOMEM;
+		memcpy(sorted, cps, n_cps * sizeof *sorted);
+		qsort(sorted, n_cps, sizeof *sorted, cp_cmp);
+	}
+	struct verify_ctx v = {.cps = sorted, .n_cps = n_cps, .f = out};
+	nl_err rc = nl_store_run_tx(db, verify_tx, &v);
+	free(sorted);
 	if (rc != NL_OK)
 		return rc;
-	int64_t expect = 1;
-	while ((rc = nl_store_step_row(s)) == NL_OK) {
-		struct nl_audit_rec r = {
-			.seq = nl_db_col_int64(s, 0),
-			.at = nl_db_col_int64(s, 1),
-			.actor = nl_db_col_text(s, 2),
-			.entity = nl_db_col_text(s, 3),
-			.entity_id = nl_db_col_int64(s, 4),
-			.action = nl_db_col_text(s, 5),
-			.from = nl_db_col_text(s, 6),
-			.to = nl_db_col_text(s, 7),
-			.reason = nl_db_col_text(s, 8),
-		};
-		uint8_t h[NL_AUDIT_HASH_LEN];
-		v->count++;
-		if (r.seq != expect) {           /* a record is missing (or one was slipped in) */
-			v->first_bad = expect < r.seq ? expect : r.seq;
-			break;
-		}
-		nl_audit_hash(&r, prev, h);
-		if (!blob_eq(s, 9, prev) || !blob_eq(s, 10, h)) {
-			v->first_bad = r.seq;
-			break;
-		}
-		memcpy(prev, h, sizeof h);
-		expect++;
-	}
-	nl_db_finalize(s);
-	if (rc != NL_OK && rc != NL_ERR_NOT_FOUND)
-		return rc;
-	if (!v->first_bad) {
-		int64_t last = expect - 1;
-		/* The head remembers how long the chain was: a deleted tail or an
-		 * appended record that bypassed the head shows up here. */
-		if (head_seq != last)
-			v->first_bad = (head_seq < last ? head_seq : last) + 1;
-		else if (sodium_memcmp(head_hash, prev, sizeof prev) != 0)
-			v->first_bad = last ? last : 1;
-	}
-	return NL_OK;
+	return out->problem ? NL_ERR_INVALID : NL_OK;
 }
 
 nl_err nl_store_audit_verify_n(nl_db *db, int64_t *first_bad_seq, int64_t *count)
 {
-	struct verify_ctx v = {0};
-	nl_err rc = nl_store_run_tx(db, verify_tx, &v);
+	struct nl_audit_finding f;
+	nl_err rc = nl_store_audit_verify_full(db, NULL, 0, &f);
 	if (first_bad_seq)
-		*first_bad_seq = rc == NL_OK ? v.first_bad : 0;
+		*first_bad_seq = rc == NL_ERR_INVALID ? f.seq : 0;
 	if (count)
-		*count = v.count;
-	if (rc != NL_OK)
-		return rc;
-	return v.first_bad ? NL_ERR_INVALID : NL_OK;
+		*count = rc == NL_OK || rc == NL_ERR_INVALID ? f.count : 0;
+	return rc;
 }
 
 nl_err nl_store_audit_verify(nl_db *db, int64_t *first_bad_seq)
 {
 	return nl_store_audit_verify_n(db, first_bad_seq, NULL);
+}
+
+struct head_ctx {
+	int64_t seq;
+	uint8_t *hash;
+};
+
+static nl_err head_tx(nl_conn *c, void *ctx)
+{
+	struct head_ctx *h = ctx;
+	nl_stmt *s;
+	nl_err rc = nl_store_query(c, &s, "SELECT seq, hash FROM audit_head WHERE id = 1", "");
+	if (rc != NL_OK)
+		return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		size_t n;
+		const void *p = nl_db_col_blob(s, 1, &n);
+		h->seq = nl_db_col_int64(s, 0);
+		if (p && n == NL_AUDIT_HASH_LEN)
+			memcpy(h->hash, p, n);
+		else
+			rc = NL_ERR_DB;
+	}
+	nl_db_finalize(s);
+	return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
+}
+
+nl_err nl_store_audit_head(nl_db *db, int64_t *seq, uint8_t hash[NL_AUDIT_HASH_LEN])
+{
+	struct head_ctx h = {0, hash};
+	nl_err rc = nl_store_run_tx(db, head_tx, &h);
+	*seq = rc == NL_OK ? h.seq : 0;
+	return rc;
 }

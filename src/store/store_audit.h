@@ -3,6 +3,7 @@
 #ifndef NL_STORE_AUDIT_H
 #define NL_STORE_AUDIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/audit.h"
@@ -10,18 +11,70 @@
 #include "store/db.h"
 
 /* Appends rec to the chain and sets rec->seq (and rec->at to now if it is 0).
+ * For an order, payment, certificate or consent the record binds the digest of
+ * the row's state as this transaction sees it (rec->state is ignored and
+ * computed here): so append after the change, in its transaction.
  * Call it inside the transaction of the change it records (nl_store_run_tx),
  * so both commit or neither; called outside one it opens its own. Appenders
  * are serialised by the one-row audit_head table (on PostgreSQL its UPDATE
  * takes a row lock), so seq has no gaps and the chain no forks. */
 nl_err nl_store_audit_append(nl_conn *c, struct nl_audit_rec *rec);
 
-/* Checks the whole chain: seq 1..n without gaps, each prev_hash equal to the
- * previous hash, each hash recomputed from the fields, and the head row equal to
- * the last record. NL_OK if intact; NL_ERR_INVALID if not, with *first_bad_seq
- * the first record that is changed, missing or extra; other errors are
- * database errors. *count (may be NULL) receives the number of records read. */
+/* What verify found wrong, the first thing it names. */
+enum nl_audit_problem {
+	NL_AUDIT_OK = 0,
+	NL_AUDIT_RECORD_CHANGED,   /* its hashes do not match its fields or its predecessor */
+	NL_AUDIT_RECORD_MISSING,   /* a gap in seq (deleted) or a record slipped in */
+	NL_AUDIT_HEAD_MISMATCH,    /* audit_head differs from the last record */
+	NL_AUDIT_CP_TRUNCATED,     /* the chain ends below a checkpoint's seq */
+	NL_AUDIT_CP_HASH,          /* the record at a checkpoint's seq has another hash */
+	NL_AUDIT_ROW_CHANGED,      /* a row's state differs from its latest record's digest */
+	NL_AUDIT_ROW_UNRECORDED,   /* a row that no audit record speaks of */
+	NL_AUDIT_ROW_DELETED,      /* a record speaks of a row that is gone */
+};
+
+struct nl_audit_finding {
+	enum nl_audit_problem problem;
+	int64_t seq;             /* the record named (for ROW_UNRECORDED 0: the row has none) */
+	const char *entity;      /* the row's entity for ROW_* ("order", ...), else NULL */
+	int64_t entity_id;
+	int64_t checkpoint_seq;  /* the checkpoint broken for CP_* */
+	int64_t problems;        /* problems found: the chain walk stops at its first, the
+	                            row check counts every row */
+	int64_t count;           /* audit records read */
+	int64_t last_seq;        /* the chain's last record */
+};
+
+/* An English phrase for the report ("record changed", ...). */
+const char *nl_audit_problem_text(enum nl_audit_problem p);
+
+/* Checks, in one snapshot:
+ *   1. the chain: seq 1..n without gaps, each prev_hash equal to the previous
+ *      hash, each hash recomputed from the fields, the head row equal to the
+ *      last record;
+ *   2. the checkpoints (n_cps, already authenticated by the caller; may be 0):
+ *      the chain reaches each one's seq and the record there has its hash;
+ *   3. every order, payment, certificate and consent row: its state digest
+ *      equals that of its latest state-bound record; a row without one, or a
+ *      record whose row is gone, is a problem too.
+ * NL_OK if all hold; NL_ERR_INVALID with *out naming the first problem; other
+ * errors are database errors. */
+nl_err nl_store_audit_verify_full(nl_db *db, const struct nl_audit_checkpoint *cps,
+                                  size_t n_cps, struct nl_audit_finding *out);
+
+/* verify_full without checkpoints. *first_bad_seq is the record named (0 for a
+ * row no record speaks of); *count (may be NULL) the records read. */
 nl_err nl_store_audit_verify_n(nl_db *db, int64_t *first_bad_seq, int64_t *count);
 nl_err nl_store_audit_verify(nl_db *db, int64_t *first_bad_seq);
+
+/* The head now: (seq, hash) of the last record; seq 0 for an empty chain.
+ * This is what a checkpoint signs. */
+nl_err nl_store_audit_head(nl_db *db, int64_t *seq, uint8_t hash[NL_AUDIT_HASH_LEN]);
+
+/* Appends a "baseline" record (actor given) binding the current state of each
+ * order, payment, certificate and consent row that no state-bound record
+ * speaks of yet. Migration 0016 runs it once, for rows older than state
+ * digests. *appended (may be NULL) receives the number of records. */
+nl_err nl_store_audit_baseline(nl_conn *c, const char *actor, int64_t *appended);
 
 #endif

@@ -1,0 +1,314 @@
+/* The rows the audit trail binds: which columns are an entity's state, the
+ * digest of a row's state, the check of every row against its latest record,
+ * and the baseline records for rows older than state digests (docs/audit.md).
+ *
+ * The state columns are what a change of the entity is about, so a direct
+ * edit of any of them is a change nobody recorded. Left out, on purpose,
+ * are columns that legitimately change without an audit record:
+ *   orders        access_password_hash (a credential, reset by the notifier),
+ *                 created_at, updated_at
+ *   certificates  publish (the holder's directory choice), created_at,
+ *                 updated_at
+ * payments and econsents are never updated: every column is state. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "store/store_audit.h"
+#include "store/store_audit_state.h"
+#include "store/store_util.h"
+
+struct state_spec {
+	const char *entity;   /* audit_log.entity */
+	const char *select;   /* the state columns, id first, then FROM the table */
+	const char *types;    /* one letter per column: i int, b bool, t text, x blob */
+};
+
+static const struct state_spec specs[] = {
+	{"order",
+	 "SELECT id, order_no, person_id, institution_id, reason, payment_type, backup_cert,"
+	 " status, cancel_reason FROM orders",
+	 "iiiittbtt"},
+	{"payment",
+	 "SELECT id, order_id, amount_kurus, channel, external_ref, pos_session_id, import_id,"
+	 " paid_on, actor, recorded_at FROM payments",
+	 "iiittiitti"},
+	{"certificate",
+	 "SELECT id, serial, kind, subject, common_name, email, id_number, institution_id,"
+	 " order_id, not_before, not_after, status, revoked_at, reason, der FROM certificates",
+	 "itttttttiiiitiix"},
+	{"consent",
+	 "SELECT id, person_id, text_id, choice, signature_id, created_at FROM econsents",
+	 "iiitii"},
+};
+#define N_SPECS (sizeof specs / sizeof specs[0])
+
+static const struct state_spec *spec_of(const char *entity)
+{
+	for (size_t i = 0; entity && i < N_SPECS; i++)
+		if (!strcmp(specs[i].entity, entity))
+			return &specs[i];
+	return NULL;
+}
+
+bool nl_store_audit_binds(const char *entity)
+{
+	return spec_of(entity) != NULL;
+}
+
+/* The digest of the current row of s (selected by spec->select). */
+static nl_err row_digest(const struct state_spec *sp, nl_stmt *s, nl_buf *enc,
+                         uint8_t out[NL_AUDIT_HASH_LEN])
+{
+	nl_buf_reset(enc);
+	for (int i = 0; sp->types[i]; i++) {
+		if (nl_db_col_is_null(s, i)) {
+			nl_audit_enc_null(enc);
+			continue;
+		}
+		switch (sp->types[i]) {
+		case 'i':
+			nl_audit_enc_int(enc, nl_db_col_int64(s, i));
+			break;
+		case 'b':
+			nl_audit_enc_int(enc, nl_db_col_bool(s, i) ? 1 : 0);
+			break;
+		case 't': {
+			const char *t = nl_db_col_text(s, i);
+			nl_audit_enc_bytes(enc, t, strlen(t));
+			break;
+		}
+		default: {
+			size_t n = 0;
+			const void *p = nl_db_col_blob(s, i, &n);
+			nl_audit_enc_bytes(enc, p, p ? n : 0);
+			break;
+		}
+		}
+	}
+	if (enc->oom)
+		return NL_ERR_NOMEM;
+	nl_audit_state_hash(sp->entity, enc, out);
+	return NL_OK;
+}
+
+nl_err nl_store_audit_row_state(nl_conn *c, const char *entity, int64_t id,
+                                uint8_t out[NL_AUDIT_HASH_LEN], bool *found)
+{
+	const struct state_spec *sp = spec_of(entity);
+	char sql[400];
+	nl_stmt *s;
+	nl_buf enc = NL_BUF_INIT;
+	*found = false;
+	if (!sp)
+		return NL_OK;
+	snprintf(sql, sizeof sql, "%s WHERE id = $1", sp->select);
+	nl_err rc = nl_store_query(c, &s, sql, "i", id);
+	if (rc != NL_OK)
+		return rc;
+	rc = nl_store_step_row(s);
+	if (rc == NL_OK)
+		rc = row_digest(sp, s, &enc, out);
+	nl_db_finalize(s);
+	nl_buf_free(&enc);
+	*found = rc == NL_OK;
+	return rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
+}
+
+/* The latest state-bound record of each row of one entity, by entity_id. */
+struct bound {
+	int64_t entity_id, seq;
+	uint8_t state[NL_AUDIT_HASH_LEN];
+	bool seen;            /* the row exists */
+};
+
+static nl_err load_bound(nl_conn *c, const char *entity, struct bound **out, size_t *n)
+{
+	nl_stmt *s;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	nl_err rc = nl_store_query(c, &s,
+		"SELECT entity_id, seq, state_hash FROM audit_log WHERE entity = $1"
+		" AND state_hash IS NOT NULL ORDER BY entity_id, seq", "t", entity);
+	if (rc != NL_OK)
+		return rc;
+	while ((rc = nl_store_step_row(s)) == NL_OK) {
+		int64_t id = nl_db_col_int64(s, 0);
+		size_t len = 0;
+		const void *h = nl_db_col_blob(s, 2, &len);
+		if (*n == 0 || (*out)[*n - 1].entity_id != id) {
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 64;
+				struct bound *nb = realloc(*out, cap * sizeof *nb);
+				if (!nb) {
+					rc = NL_ERR_NOMEM;
+					break;
+				}
+				*out = nb;
+			}
+			(*n)++;
+		}
+		struct bound *b = &(*out)[*n - 1];
+		b->entity_id = id;
+		b->seq = nl_db_col_int64(s, 1);
+		b->seen = false;
+		/* A malformed digest matches no row: the row is reported changed. */
+		memset(b->state, 0, sizeof b->state);
+		if (h && len == NL_AUDIT_HASH_LEN)
+			memcpy(b->state, h, len);
+	}
+	nl_db_finalize(s);
+	if (rc == NL_ERR_NOT_FOUND)
+		return NL_OK;
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return rc;
+}
+
+static struct bound *find_bound(struct bound *b, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b[mid].entity_id == id)
+			return &b[mid];
+		if (b[mid].entity_id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Keeps the finding that names the earliest record; rows without any record
+ * (seq 0) come after every record. */
+static void note(struct nl_audit_finding *f, enum nl_audit_problem p, int64_t seq,
+                 const char *entity, int64_t id)
+{
+	f->problems++;
+	bool better = f->problem == NL_AUDIT_OK ||
+	              (seq && (!f->seq || seq < f->seq));
+	if (!better)
+		return;
+	f->problem = p;
+	f->seq = seq;
+	f->entity = entity;
+	f->entity_id = id;
+}
+
+static nl_err check_entity(nl_conn *c, const struct state_spec *sp, struct nl_audit_finding *f)
+{
+	struct bound *b = NULL;
+	size_t n = 0;
+	nl_buf enc = NL_BUF_INIT;
+	nl_stmt *s = NULL;
+	char sql[400];
+	nl_err rc = load_bound(c, sp->entity, &b, &n);
+	if (rc != NL_OK)
+		goto out;
+	snprintf(sql, sizeof sql, "%s ORDER BY id", sp->select);
+	if ((rc = nl_store_query(c, &s, sql, "")) != NL_OK)
+		goto out;
+	while ((rc = nl_store_step_row(s)) == NL_OK) {
+		int64_t id = nl_db_col_int64(s, 0);
+		uint8_t h[NL_AUDIT_HASH_LEN];
+		if ((rc = row_digest(sp, s, &enc, h)) != NL_OK)
+			break;
+		struct bound *r = find_bound(b, n, id);
+		if (!r) {
+			note(f, NL_AUDIT_ROW_UNRECORDED, 0, sp->entity, id);
+			continue;
+		}
+		r->seen = true;
+		if (sodium_memcmp(r->state, h, sizeof h) != 0)
+			note(f, NL_AUDIT_ROW_CHANGED, r->seq, sp->entity, id);
+	}
+	nl_db_finalize(s);
+	if (rc != NL_ERR_NOT_FOUND)
+		goto out;
+	rc = NL_OK;
+	for (size_t i = 0; i < n; i++)
+		if (!b[i].seen)
+			note(f, NL_AUDIT_ROW_DELETED, b[i].seq, sp->entity, b[i].entity_id);
+out:
+	free(b);
+	nl_buf_free(&enc);
+	return rc;
+}
+
+nl_err nl_store_audit_check_rows(nl_conn *c, struct nl_audit_finding *f)
+{
+	nl_err rc = NL_OK;
+	for (size_t i = 0; i < N_SPECS && rc == NL_OK; i++)
+		rc = check_entity(c, &specs[i], f);
+	return rc;
+}
+
+/* Rows of one entity whose id has no state-bound record. */
+static nl_err unbound_ids(nl_conn *c, const struct state_spec *sp, int64_t **ids, size_t *n)
+{
+	struct bound *b = NULL;
+	size_t nb = 0, cap = 0;
+	nl_stmt *s = NULL;
+	char sql[400];
+	*ids = NULL;
+	*n = 0;
+	nl_err rc = load_bound(c, sp->entity, &b, &nb);
+	if (rc != NL_OK)
+		return rc;
+	snprintf(sql, sizeof sql, "%s ORDER BY id", sp->select);
+	if ((rc = nl_store_query(c, &s, sql, "")) != NL_OK)
+		goto out;
+	while ((rc = nl_store_step_row(s)) == NL_OK) {
+		int64_t id = nl_db_col_int64(s, 0);
+		if (find_bound(b, nb, id))
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			int64_t *ni = realloc(*ids, cap * sizeof *ni);
+			if (!ni) {
+				rc = NL_ERR_NOMEM;
+				break;
+			}
+			*ids = ni;
+		}
+		(*ids)[(*n)++] = id;
+	}
+	nl_db_finalize(s);
+	if (rc == NL_ERR_NOT_FOUND)
+		rc = NL_OK;
+out:
+	free(b);
+	if (rc != NL_OK) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+nl_err nl_store_audit_baseline(nl_conn *c, const char *actor, int64_t *appended)
+{
+	nl_err rc = NL_OK;
+	if (appended)
+		*appended = 0;
+	for (size_t i = 0; i < N_SPECS && rc == NL_OK; i++) {
+		int64_t *ids;
+		size_t n;
+		if ((rc = unbound_ids(c, &specs[i], &ids, &n)) != NL_OK)
+			break;
+		for (size_t k = 0; k < n && rc == NL_OK; k++) {
+			struct nl_audit_rec rec = {.actor = actor, .entity = specs[i].entity,
+			                           .entity_id = ids[k], .action = "baseline",
+			                           .reason = "state as found when state digests began"};
+			rc = nl_store_audit_append(c, &rec);
+			if (rc == NL_OK && appended)
+				(*appended)++;
+		}
+		free(ids);
+	}
+	return rc;
+}
