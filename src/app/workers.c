@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "app/audit_checkpoint.h"
 #include "app/ca_jobs.h"
 #include "app/outbox_worker.h"
 #include "app/production.h"
@@ -69,6 +70,9 @@ static const struct periodic_job jobs[] = {
 	{"sessions", 300, session_purge_job},     /* deletes expired sessions (above) */
 	{"heartbeat", NL_NODE_BEAT_S, heartbeat_job},   /* this node is alive (above) */
 	{"esign_codes", 300, esign_code_purge_job}, /* deletes expired unused codes (above) */
+	/* signs the audit chain's head every [audit] checkpoint_interval
+	   (audit_checkpoint.c); it looks every 10 s whether that is due */
+	{"audit-checkpoint", 10, nl_audit_checkpoint_job},
 	{NULL, 0, NULL},
 };
 

@@ -62,6 +62,7 @@ static const struct key keys[] = {
 	INT("throttle", "id_ceiling", throttle_id_ceiling, 1, 100000),
 	INT("throttle", "max_lock", throttle_max_lock, 10, 86400 * 30),
 	INT("orders", "preapplication_timeout_days", preapplication_timeout_days, 1, 3650),
+	INT("audit", "checkpoint_interval", audit_checkpoint_interval, 1, 86400),
 	STR("ca", "name", ca_name),
 	STR("ca", "postal_address", ca_postal_address),
 	STR("signer", "user", signer_user),
@@ -117,6 +118,7 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	cfg->throttle_id_ceiling = 50;
 	cfg->throttle_max_lock = 86400;
 	cfg->preapplication_timeout_days = 30;
+	cfg->audit_checkpoint_interval = 300;
 	copy_str(cfg->ca_name, sizeof cfg->ca_name, "Nitelik Sertifikasyon Merkezi");
 	copy_str(cfg->ca_postal_address, sizeof cfg->ca_postal_address,
 	         "Nitelik Sertifikasyon Merkezi | Atatürk Bulvarı No: 1 P.K. 74 | 06420 Çankaya / ANKARA");

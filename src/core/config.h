@@ -79,6 +79,10 @@ struct nl_config {
 	int64_t preapplication_timeout_days; /* a pre-application whose form is not completed
 	                                        in this many days is cancelled ("zaman aşımı") */
 
+	/* [audit] */
+	int64_t audit_checkpoint_interval;   /* seconds between signed checkpoints of the
+	                                        audit chain's head (docs/audit.md) */
+
 	/* [ca] the certification authority as applicants see it (the wet-signature PDF,
 	   the result page) */
 	char ca_name[NL_CONFIG_STR];           /* "Nitelik Sertifikasyon Merkezi" */

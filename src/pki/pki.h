@@ -144,6 +144,13 @@ nl_err nl_pki_key_spki(const nl_pki_key *k, nl_buf *spki);
 nl_err nl_pki_sign_cert(nl_pki_key *k, const void *unsigned_der, size_t len, nl_buf *out);
 nl_err nl_pki_sign_crl(nl_pki_key *k, const void *tbs_der, size_t len, nl_buf *out);
 
+/* A plain signature over msg with the key's hash (sig.c): for the audit
+ * checkpoints, whose message the signer builds itself. verify: NL_OK when sig
+ * is c's key's signature of msg, NL_ERR_INVALID when not. */
+nl_err nl_pki_sign_message(nl_pki_key *k, const void *msg, size_t len, nl_buf *sig);
+nl_err nl_pki_verify_message(const nl_pki_cert *c, const void *msg, size_t len, const void *sig,
+                             size_t sig_len);
+
 /* Lints and, if it passes, signs: the signer's one call for a certificate, which
  * parses the DER once. NL_ERR_INVALID with the failures in *lint. serial_hex
  * (may be NULL) receives the certificate's serial for the signer's log. */

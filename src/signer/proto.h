@@ -26,7 +26,14 @@ enum nl_signer_op {
 	NL_SIGNER_CRL = 3,         /* payload: TBSCertList DER (pki/crl.h) */
 	NL_SIGNER_OCSP = 4,        /* payload: nl_ocsp_status_encode (pki/ocsp.h) */
 	NL_SIGNER_OCSP_CERT = 5,   /* payload: unsigned OCSP responder certificate */
+	NL_SIGNER_AUDIT_CHECKPOINT = 6, /* payload: seq (u64 BE), head hash (32 bytes), time
+	                                   (u64 BE); the signer builds the checkpoint line
+	                                   itself (core/audit.h) and answers its signature */
 };
+
+#define NL_SIGNER_CHECKPOINT_LEN 48
+/* How far a checkpoint's time may be from the signer's clock. */
+#define NL_SIGNER_CHECKPOINT_SKEW 600
 
 /* Frame sizes. A request is at most 1 MiB (a certificate, an OCSP status),
  * except a CRL, which may list millions of entries; the signer's [signer]

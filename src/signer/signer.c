@@ -1,8 +1,11 @@
 /* The policy gate in front of the CA keys. The issuing key signs only
  * certificates of the qualified person profile that pass the linter, OCSP
- * responder certificates that pass theirs, and CRLs of this CA; the OCSP key
- * signs only OCSP responses. The root key is never loaded here. */
+ * responder certificates that pass theirs, CRLs of this CA, and audit
+ * checkpoints whose text it writes itself (never a digest or bytes chosen by
+ * the caller); the OCSP key signs only OCSP responses. The root key is never
+ * loaded here. */
 #include "signer/signer.h"
+#include "core/audit.h"
 #include "pki/crl.h"
 #include "pki/ocsp.h"
 
@@ -15,6 +18,39 @@ static void failures(const struct nl_lint *l, nl_buf *out)
 	nl_buf_reset(out);
 	for (int i = 0; i < l->count; i++)
 		nl_buf_printf(out, "%s\n", l->failure[i]);
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The caller names only (seq, head hash, time); the signed bytes are the
+ * tagged checkpoint line, which starts with ASCII and so can never be taken
+ * for a certificate or CRL (DER, 0x30). */
+static nl_err audit_checkpoint(struct nl_ca *ca, const uint8_t *req, size_t len, nl_buf *out)
+{
+	int64_t now = (int64_t)time(NULL), seq, at;
+	if (len != NL_SIGNER_CHECKPOINT_LEN) {
+		nl_buf_puts(out, "checkpoint: malformed request\n");
+		return NL_ERR_INVALID;
+	}
+	seq = (int64_t)get_u64(req);
+	at = (int64_t)get_u64(req + 8 + NL_AUDIT_HASH_LEN);
+	if (seq < 1 || at < now - NL_SIGNER_CHECKPOINT_SKEW || at > now + NL_SIGNER_CHECKPOINT_SKEW) {
+		nl_buf_puts(out, "checkpoint: sequence or time out of range\n");
+		return NL_ERR_INVALID;
+	}
+	nl_buf msg = NL_BUF_INIT;
+	nl_audit_cp_message(seq, req + 8, at, &msg);
+	nl_err rc = msg.oom ? NL_ERR_NOMEM : nl_pki_sign_message(ca->issuing_key, msg.data, msg.len, out);
+	fprintf(stderr, "{\"time\":%lld,\"signer\":\"audit-checkpoint\",\"seq\":%lld,\"result\":\"%s\"}\n",
+	        (long long)now, (long long)seq, rc ? nl_err_code(rc) : "signed");
+	nl_buf_free(&msg);
+	return rc;
 }
 
 nl_err nl_signer_handle(struct nl_ca *ca, uint8_t op, const void *req, size_t len, nl_buf *out)
@@ -58,6 +94,8 @@ nl_err nl_signer_handle(struct nl_ca *ca, uint8_t op, const void *req, size_t le
 		nl_ocsp_status_clear(&st);
 		return rc;
 	}
+	case NL_SIGNER_AUDIT_CHECKPOINT:
+		return audit_checkpoint(ca, req, len, out);
 	}
 	nl_buf_puts(out, "unknown request\n");
 	return NL_ERR_INVALID;

@@ -1,6 +1,8 @@
 /* The CA's public files and directory:
  *   GET /repo/{name}          root.crt, issuing.crt (DER), issuing.crl, root.crl
  *                             (the CRL distribution point and caIssuers URLs)
+ *   GET /repo/audit-checkpoint(s)  the latest signed audit checkpoint, and all of
+ *                             them (app/audit_checkpoint.h, docs/audit.md)
  *   GET /dizin?q=...          public directory: published certificates by name or e-mail
  *                             (web/templates/dizin.html)
  *   GET /dizin/{serial}.pem|.der   download one published certificate */
@@ -17,7 +19,8 @@
 void nl_h_repo(struct nl_req *r)
 {
 	const char *name = nl_req_param(r, "name");
-	static const char *const files[] = {"root.crt", "issuing.crt", "issuing.crl", "root.crl"};
+	static const char *const files[] = {"root.crt", "issuing.crt", "issuing.crl", "root.crl",
+	                                    "audit-checkpoint", "audit-checkpoints"};
 	const struct nl_ca *ca = nl_web_ca(r);
 	bool known = false;
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
@@ -34,10 +37,12 @@ void nl_h_repo(struct nl_req *r)
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
-	bool crl = strstr(name, ".crl") != NULL;
-	/* CRLs change when a new one is published; CA certificates hardly ever. */
-	nl_resp_cacheable(r, crl ? 300 : 86400);
-	nl_resp_buf(r, 200, crl ? "application/pkix-crl" : "application/pkix-cert", &b);
+	bool crl = strstr(name, ".crl") != NULL, cp = !strncmp(name, "audit-", 6);
+	/* CRLs change when a new one is published; CA certificates hardly ever;
+	 * checkpoints every few minutes. */
+	nl_resp_cacheable(r, cp ? 60 : crl ? 300 : 86400);
+	nl_resp_buf(r, 200, cp ? "text/plain; charset=utf-8" : crl ? "application/pkix-crl"
+	                                                         : "application/pkix-cert", &b);
 }
 
 static nl_err list_row(void *ctx, const struct nl_cert_row *c)
