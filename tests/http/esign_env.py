@@ -235,6 +235,22 @@ def api_post(srv, code, cms):
     return r.status, json.loads(r.body or b"{}")
 
 
+def audit_verifies_clean(env):
+    """After the flows: a checkpoint signed through the signer (the bed's
+    token key), then `nitelik audit verify` finds the chain, the checkpoints
+    and every order, payment, certificate and consent row intact
+    (docs/audit.md); a failure names the first broken record."""
+    nitelik = env.exe["nitelik"]
+    p = run([nitelik, "audit", "checkpoint", "--data", env.data, "--db", env.db_url])
+    out = p.stdout.decode()
+    if "checkpoint at record" not in out and "no checkpoint needed" not in out:
+        raise AssertionError("audit checkpoint: %s" % out)
+    p = run([nitelik, "audit", "verify", "--data", env.data, "--db", env.db_url], check_rc=False)
+    out = p.stdout.decode() + p.stderr.decode()
+    if p.returncode != 0 or "audit chain OK" not in out or "checkpoints)" not in out:
+        raise AssertionError("audit verify (%d): %s" % (p.returncode, out))
+
+
 def env_main(tap, args, conf_extra):
     """Runs tap against a test bed made from args (nitelikd nitelik signer imza
     [engine]) with conf_extra in its configuration: the exit status."""

@@ -17,7 +17,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, check  # noqa: E402
-from esign_env import api_post, api_text, env_main, status, wait_page  # noqa: E402
+from esign_env import api_post, api_text, audit_verifies_clean, env_main, status, wait_page  # noqa: E402
 from flows import AYSE, MEHMET, Client, to_step2  # noqa: E402
 
 tap = Tap()
@@ -316,6 +316,12 @@ def guessed_codes_locked(env):
         seen.append(st)
     check(seen[-1] == 429 and 404 in seen, "statuses: %s" % seen)
     check("Çok fazla hatalı" in j["error"]["message"], "locked message")
+
+
+@tap.test
+def audit_trail_intact(env):
+    """after every flow above the audit trail verifies: chain, signed checkpoints, rows"""
+    audit_verifies_clean(env)
 
 
 def main():

@@ -23,7 +23,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Tap, check  # noqa: E402
-from esign_env import MODULE, env_main, run  # noqa: E402
+from esign_env import MODULE, audit_verifies_clean, env_main, run  # noqa: E402
 from flows import AYSE, MEHMET, WORD, Client, last_code, outbox, to_step2  # noqa: E402
 
 tap = Tap()
@@ -423,6 +423,12 @@ def blocked_token_unblocked(env):
     check(m, "login code")
     p = imza(env, ["--server", env.base, m.group(1)], shim, {"NITELIK_IMZA_PIN": "654321"})
     check(p.returncode == 0, "signing with the new PIN: %s %s" % (p.stdout.decode(), p.stderr.decode()))
+
+
+@tap.test
+def audit_trail_intact(env):
+    """after every flow above the audit trail verifies: chain, signed checkpoints, rows"""
+    audit_verifies_clean(env)
 
 
 def main():
