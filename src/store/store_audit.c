@@ -14,11 +14,6 @@ static nl_err append_tx(nl_conn *c, void *ctx)
 	nl_stmt *s;
 	uint8_t prev[NL_AUDIT_HASH_LEN], hash[NL_AUDIT_HASH_LEN], state[NL_AUDIT_HASH_LEN];
 	bool bound = false;
-	/* The row as this transaction left it: the change comes before its record. */
-	nl_err src = nl_store_audit_row_state(c, rec->entity, rec->entity_id, state, &bound);
-	if (src != NL_OK)
-		return src;
-	rec->state = bound ? state : NULL;
 	/* Taking the next seq is the UPDATE that locks the head row until commit. */
 	nl_err rc = nl_store_query(c, &s,
 		"UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", "");
@@ -38,6 +33,14 @@ static nl_err append_tx(nl_conn *c, void *ctx)
 	nl_db_finalize(s);
 	if (rc != NL_OK)
 		return rc;
+	/* The row as this transaction left it (the change comes before its
+	 * record), read only now, under the head's lock: a record about a row
+	 * this transaction did not change sees every change whose record came
+	 * before it (PostgreSQL reads committed rows per statement), so the
+	 * latest record always holds the latest state. */
+	if ((rc = nl_store_audit_row_state(c, rec->entity, rec->entity_id, state, &bound)) != NL_OK)
+		return rc;
+	rec->state = bound ? state : NULL;
 	nl_audit_hash(rec, prev, hash);
 	rc = nl_store_query(c, &s,
 		"INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, from_state, to_state,"
