@@ -4,9 +4,11 @@
  * (or a row slipped in without a record, or a deleted one) is caught and named.
  * A tail cut below a checkpoint, with the head moved back to match, is caught
  * against the checkpoint. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/payment.h"
 #include "payment_world.h"
@@ -285,6 +287,62 @@ static void test_baseline_binds_unrecorded_rows(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* A record that changes nothing (as a notification would) written while
+ * another transaction has changed the row and holds the head: it must be
+ * appended with the row's state after that commit, or the latest record lies
+ * and verify cries tampering over an honest trail. Deterministic: the
+ * suspension stays uncommitted until the other append has had time to wait
+ * behind it. */
+struct noter {
+	struct fx *f;
+	int64_t cert_id;
+	nl_err rc;
+};
+
+static void *note(void *arg)
+{
+	struct noter *t = arg;
+	nl_conn *c;
+	t->rc = nl_db_conn(t->f->db, &c);
+	if (t->rc == NL_OK) {
+		struct nl_audit_rec rec = {.actor = "worker:notify", .entity = "certificate",
+		                           .entity_id = t->cert_id, .action = "notice"};
+		t->rc = nl_store_audit_append(c, &rec);
+	}
+	nl_db_thread_done(t->f->db);
+	return NULL;
+}
+
+static void test_record_waiting_for_a_change_holds_its_state(void **state)
+{
+	struct fx *f = fx_get(state);
+	char subject[] = "CN=X", cn[] = "X", email[] = "", attr[] = "PNOTR-10000000146";
+	uint8_t der[] = {0x30, 0x00};
+	struct nl_cert_row r = {.not_before = T0, .not_after = T0 + 86400, .der = der, .der_len = 2};
+	snprintf(r.serial, sizeof r.serial, "0C0D");
+	snprintf(r.kind, sizeof r.kind, "person");
+	r.subject = subject;
+	r.common_name = cn;
+	r.email = email;
+	r.id_number = attr;
+	assert_int_equal(nl_store_serial_reserve(f->c, r.serial), NL_OK);
+	assert_int_equal(nl_store_cert_insert(f->db, &r, "test"), NL_OK);
+	/* The suspension, its record written, not yet committed. */
+	assert_int_equal(nl_db_exec(f->c, f->engine == NL_DB_POSTGRES ? "BEGIN" : "BEGIN IMMEDIATE"),
+	                 NL_OK);
+	assert_int_equal(nl_store_cert_suspend(f->db, r.serial, T0, "user:1", ""), NL_OK);
+	struct noter b = {.f = f, .cert_id = r.id};
+	pthread_t tb;
+	assert_int_equal(pthread_create(&tb, NULL, note, &b), 0);
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = 300 * 1000 * 1000};
+	nanosleep(&ts, NULL);
+	assert_int_equal(nl_db_exec(f->c, "COMMIT"), NL_OK);
+	pthread_join(tb, NULL);
+	assert_int_equal(b.rc, NL_OK);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'notice'"), 1);
+	expect_clean(f);
+}
+
 int main(void)
 {
 	static const struct fx_test tests[] = {
@@ -299,6 +357,7 @@ int main(void)
 		FX_TEST(test_truncated_tail_below_checkpoint),
 		FX_TEST(test_rewritten_chain_differs_from_checkpoint),
 		FX_TEST(test_baseline_binds_unrecorded_rows),
+		FX_TEST(test_record_waiting_for_a_change_holds_its_state),
 	};
 	return fx_main("audit_rows", tests, sizeof tests / sizeof tests[0]);
 }
