@@ -13,6 +13,7 @@
 #include "app/payment.h"
 #include "payment_world.h"
 #include "store/store_audit.h"
+#include "store/store_audit_state.h"
 #include "store/store_certs.h"
 #include "store/store_esign.h"
 #include "store/store_orders.h"
@@ -190,6 +191,56 @@ static void test_consent_edited(void **state)
 	expect_finding(f, NL_AUDIT_ROW_CHANGED, "consent", fl.consent);
 }
 
+/* The digest is of the documented columns, encoded the same on both engines:
+ * built here by hand from the values, it equals the store's (a boolean is
+ * 0/1, a NULL is NULL, not 0 or ""). */
+static void test_state_encoding_as_documented(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct flow fl;
+	full_flow(f, &fl);
+	struct nl_order o;
+	assert_int_equal(nl_store_order_get(f->c, fl.w.inst_order, &o), NL_OK);
+	nl_buf enc = NL_BUF_INIT;
+	nl_audit_enc_int(&enc, o.id);
+	nl_audit_enc_int(&enc, o.order_no);
+	nl_audit_enc_int(&enc, o.person_id);
+	if (o.institution_id)
+		nl_audit_enc_int(&enc, o.institution_id);
+	else
+		nl_audit_enc_null(&enc);
+	nl_audit_enc_bytes(&enc, nl_reason_code(o.reason), strlen(nl_reason_code(o.reason)));
+	nl_audit_enc_bytes(&enc, nl_payment_type_code(o.payment_type),
+	                   strlen(nl_payment_type_code(o.payment_type)));
+	nl_audit_enc_int(&enc, o.backup_cert ? 1 : 0);
+	nl_audit_enc_bytes(&enc, "cancelled", 9);
+	nl_audit_enc_bytes(&enc, "vazgeçti", strlen("vazgeçti"));
+	uint8_t want[NL_AUDIT_HASH_LEN], got[NL_AUDIT_HASH_LEN];
+	nl_audit_state_hash("order", &enc, want);
+	bool found = false;
+	assert_int_equal(nl_store_audit_row_state(f->c, "order", o.id, got, &found), NL_OK);
+	assert_true(found);
+	assert_memory_equal(want, got, sizeof want);
+	/* The payment has NULL foreign keys. */
+	nl_buf_reset(&enc);
+	nl_audit_enc_int(&enc, fl.payment);
+	nl_audit_enc_int(&enc, fl.w.pay_order);
+	nl_audit_enc_int(&enc, 150000);
+	nl_audit_enc_bytes(&enc, "sube", 4);
+	nl_audit_enc_bytes(&enc, "bank:R-1", 8);
+	nl_audit_enc_null(&enc);
+	nl_audit_enc_null(&enc);
+	nl_audit_enc_bytes(&enc, "2025-11-20", 10);
+	nl_audit_enc_bytes(&enc, "cli:import", 10);
+	nl_audit_enc_int(&enc, T0);
+	nl_audit_state_hash("payment", &enc, want);
+	assert_int_equal(nl_store_audit_row_state(f->c, "payment", fl.payment, got, &found), NL_OK);
+	assert_true(found);
+	assert_memory_equal(want, got, sizeof want);
+	nl_buf_free(&enc);
+	nl_order_clear(&o);
+}
+
 /* The digest in a record cannot be rewritten to fit an edited row: the
  * record's own hash covers it. */
 static void test_state_digest_rewritten(void **state)
@@ -353,6 +404,7 @@ int main(void)
 		FX_TEST(test_payment_slipped_in),
 		FX_TEST(test_certificate_status_edited),
 		FX_TEST(test_consent_edited),
+		FX_TEST(test_state_encoding_as_documented),
 		FX_TEST(test_state_digest_rewritten),
 		FX_TEST(test_truncated_tail_below_checkpoint),
 		FX_TEST(test_rewritten_chain_differs_from_checkpoint),
