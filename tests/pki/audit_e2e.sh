@@ -33,7 +33,7 @@ sql() { sqlite3 "$D/nitelik.db" "$1"; }
 
 echo "TAP version 13"
 check "ca init (demo key files)" "$NITELIK" ca init --data "$D" --key-file-demo --base-url http://127.0.0.1:1
-"$SIGNER" --data "$D" 2>"$T/signer.log" & SIGNER_PID=$!
+"$SIGNER" --demo --data "$D" 2>"$T/signer.log" & SIGNER_PID=$!
 for _ in $(seq 100); do [ -S "$D/ca/signer.sock" ] && break; sleep 0.05; done
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/a.key" -subj /CN=x -out "$T/a.csr" 2>/dev/null
 check "issue a certificate" "$NITELIK" cert issue --data "$D" --csr "$T/a.csr" --out "$T/a.pem" --given Ayşe --surname Yılmaz --tckn 10000000146
