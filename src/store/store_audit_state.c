@@ -7,8 +7,9 @@
  * are columns that legitimately change without an audit record:
  *   orders        access_password_hash (a credential, reset by the notifier),
  *                 created_at, updated_at
- *   certificates  publish (the holder's directory choice), created_at,
- *                 updated_at
+ *   certificates  publish (the holder's directory choice), status_version
+ *                 (the OCSP answers' version; moves with each recorded status
+ *                 change), created_at, updated_at
  * payments and econsents are never updated: every column is state. */
 #include <stdlib.h>
 #include <string.h>
