@@ -51,7 +51,11 @@ static struct nl_ca *the_ca;
 const struct nl_ca *nl_app_ca(const struct nl_app *app)
 {
 	pthread_mutex_lock(&ca_lock);
-	if (!the_ca && nl_ca_open(app->cfg->data_dir, false, &the_ca) != NL_OK)
+	/* The [ca] keys shape what it issues; a refusal stays in the CA and is
+	 * given at each issuance (nitelikd already reported it at start). */
+	if (!the_ca && nl_ca_open(app->cfg->data_dir, false, &the_ca) == NL_OK)
+		nl_ca_configure(the_ca, app->cfg, NULL, 0);
+	else if (!the_ca)
 		the_ca = NULL;
 	const struct nl_ca *ca = the_ca;
 	pthread_mutex_unlock(&ca_lock);

@@ -73,12 +73,22 @@ nl_err nl_cli_pki_open_db(const char *url, nl_db **db)
 /* Opens the database, the CA (certificates only) and a signer connection. */
 nl_err nl_cli_open_ca(const struct nl_cli_ca_opts *o, nl_db **db, struct nl_ca **ca, nl_signer **sg)
 {
+	static struct nl_config defaults;
+	const struct nl_config *cfg = o->cfg;
+	char why[300];
+	if (!cfg) {
+		nl_config_defaults(&defaults, NULL);
+		cfg = &defaults;
+	}
 	nl_err rc = nl_ca_open(o->dir, false, ca);
 	if (rc) {
 		fprintf(stderr, "nitelik: no CA in %s (run `nitelik ca init --data %s`): %s\n", o->dir, o->dir,
 		        nl_err_code(rc));
 		return rc;
 	}
+	/* A refusal is kept in the CA: CRL and OCSP commands still work,
+	 * `cert issue` reports it. */
+	nl_ca_configure(*ca, cfg, why, sizeof why);
 	if ((rc = nl_signer_connect((*ca)->conf.socket, sg))) {
 		fprintf(stderr, "nitelik: the signer is not running (start `nitelik-signer --demo --data %s`, docs/ca.md)\n", o->dir);
 		goto fail;
@@ -103,6 +113,7 @@ int nl_cli_ca_config(const char *cmd, struct nl_cli_ca_opts *o)
 	if (st == 0) {
 		o->dir = cfg->data_dir;
 		o->db = cfg->database;
+		o->cfg = cfg;   /* the [ca] profile keys */
 	}
 	return st;
 }

@@ -89,6 +89,14 @@ int nl_cli_config(const char *cmd, bool need_data, const struct nl_config **out)
 		const char *path = nl_cli_g.config;
 		if (!path && (path = nl_cmd_default_config()) && access(path, F_OK) != 0)
 			path = NULL;   /* the default file is optional, a given one is not */
+		/* Without either, the data folder's own nitelik.conf (what
+		 * `nitelikd --demo DIR` writes) when there is one: its [ca] keys
+		 * shape what `nitelik cert issue` issues (docs/ca.md). */
+		static char data_conf[4096];
+		if (!path && nl_cli_g.data &&
+		    snprintf(data_conf, sizeof data_conf, "%s/nitelik.conf", nl_cli_g.data) < (int)sizeof data_conf &&
+		    access(data_conf, F_OK) == 0)
+			path = data_conf;
 		if (path) {
 			char prog[64];
 			snprintf(prog, sizeof prog, "nitelik %s", cmd);

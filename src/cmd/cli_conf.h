@@ -1,7 +1,8 @@
 /* The options every `nitelik` subcommand takes, and where a subcommand's
  * database and data folder come from (docs/operations.md, "The command line"):
  *
- *   --config FILE   nitelik.conf (default: nl_cmd_default_config(), when it exists)
+ *   --config FILE   nitelik.conf (default: nl_cmd_default_config(), when it exists,
+ *                   else DIR/nitelik.conf of --data DIR, when it exists)
  *   --data DIR      storage.data_dir: the CA's files, the SQLite database
  *   --db URL        storage.database
  *   --json          listings as JSON

@@ -9,6 +9,8 @@
 struct nl_cli_ca_opts {
 	const char *dir;   /* the data folder */
 	const char *db;    /* the database URL */
+	const struct nl_config *cfg;   /* the configuration (cli_conf.h): its [ca]
+	                                 keys shape what `cert issue` issues */
 };
 
 /* Fills o from the common options and configuration (cli_conf.h), which must

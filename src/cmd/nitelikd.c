@@ -25,6 +25,7 @@
 #include "core/config.h"
 #include "core/secret.h"
 #include "app/pwhash_pool.h"
+#include "pki/ca_store.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "web/handlers.h"
@@ -87,6 +88,28 @@ static int demo_prepare(const char *dir, const char *listen, char *conf_path, si
 	if (fclose(f) != 0)
 		return -1;
 	fprintf(stderr, "nitelikd: created demo configuration %s\n", conf_path);
+	return 0;
+}
+
+/* When the data folder holds a CA, the [ca] keys must let it issue
+ * certificates whose every link answers (docs/ca.md): a configured policy,
+ * a public base URL and the documents it serves, outside demo mode.
+ * --check-config fails on it; a start only reports it, because the CA must
+ * go on answering OCSP and publishing CRLs for what it issued before (its
+ * issuance refuses with the same reason). */
+static int check_ca(const struct nl_config *cfg, bool fatal)
+{
+	struct nl_ca *ca = NULL;
+	char why[300];
+	if (nl_ca_open(cfg->data_dir, false, &ca) != NL_OK)
+		return 0;   /* no CA yet: nothing issues */
+	nl_err e = nl_ca_configure(ca, cfg, why, sizeof why);
+	nl_ca_free(ca);
+	if (e) {
+		fprintf(stderr, "nitelikd: %s: the CA in %s may not issue: %s\n", fatal ? "error" : "warning",
+		        cfg->data_dir, why);
+		return fatal ? -1 : 0;
+	}
 	return 0;
 }
 
@@ -155,6 +178,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nitelikd: [security] pwhash_memory_kib/pwhash_passes below argon2id's minimum\n");
 		return 1;
 	}
+	if (check_ca(&cfg, check_only) != 0)
+		return 1;
 	if (check_only) {
 		printf("nitelikd: configuration OK\n");
 		return 0;

@@ -71,6 +71,15 @@ static const struct key keys[] = {
 	INT("signer", "max_connections", signer_max_connections, 1, 1024),
 	INT("signer", "max_request", signer_max_request, 4096, 64 << 20),
 	INT("signer", "max_crl_request", signer_max_crl_request, 4096, (int64_t)1 << 30),
+	STR("ca", "policy_oids", ca_policy_oids),
+	STR("ca", "cps_url", ca_cps_url),
+	STR("ca", "user_notice", ca_user_notice),
+	STR("ca", "pds_tr_url", ca_pds_tr_url),
+	STR("ca", "pds_en_url", ca_pds_en_url),
+	STR("ca", "cps_file", ca_cps_file),
+	STR("ca", "pds_tr_file", ca_pds_tr_file),
+	STR("ca", "pds_en_file", ca_pds_en_file),
+	STR("ca", "serial_number_form", ca_serial_number_form),
 };
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -122,6 +131,8 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	copy_str(cfg->ca_name, sizeof cfg->ca_name, "Nitelik Sertifikasyon Merkezi");
 	copy_str(cfg->ca_postal_address, sizeof cfg->ca_postal_address,
 	         "Nitelik Sertifikasyon Merkezi | Atatürk Bulvarı No: 1 P.K. 74 | 06420 Çankaya / ANKARA");
+	copy_str(cfg->ca_user_notice, sizeof cfg->ca_user_notice, NL_CA_BTK_NES_TEXT);
+	copy_str(cfg->ca_serial_number_form, sizeof cfg->ca_serial_number_form, "tr");
 }
 
 static void fail(char *err, size_t err_size, const char *fmt, ...)
@@ -393,6 +404,96 @@ nl_err nl_config_validate(const struct nl_config *cfg, char *err, size_t err_siz
 			     captcha_alphabet);
 			return NL_ERR_CONFIG;
 		}
+	}
+	return NL_OK;
+}
+
+/* A dotted OID: at least two arcs of digits, the first 0, 1 or 2. */
+static bool oid_ok(const char *s, size_t n)
+{
+	size_t arcs = 0, digits = 0;
+	if (n == 0 || s[0] < '0' || s[0] > '2')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (!digits) return false;
+			arcs++;
+			digits = 0;
+		} else if (isdigit((unsigned char)s[i]) && digits < 18) {
+			digits++;
+		} else {
+			return false;
+		}
+	}
+	return digits && arcs >= 1;
+}
+
+static bool url_ok(const char *u, bool https_only)
+{
+	if (!strncmp(u, "https://", 8))
+		return u[8] && !strpbrk(u, " \t\"<>");
+	return !https_only && !strncmp(u, "http://", 7) && u[7] && !strpbrk(u, " \t\"<>");
+}
+
+/* Characters of UTF-8 text (continuation bytes not counted). */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80) n++;
+	return n;
+}
+
+nl_err nl_config_validate_ca(const struct nl_config *cfg, char *err, size_t err_size)
+{
+	const char *p = cfg->ca_policy_oids;
+	int count = 0;
+	while (*p) {
+		size_t n = strcspn(p, " ,");
+		if (n) {
+			if (!oid_ok(p, n)) {
+				fail(err, err_size, "ca.policy_oids: '%.*s' is not a dotted OID", (int)(n > 80 ? 80 : n), p);
+				return NL_ERR_CONFIG;
+			}
+			/* The placeholder lives in BTK's arc: a certificate asserting
+			 * it claims a policy nobody published. */
+			if (!cfg->demo && n == strlen(NL_CA_DEMO_POLICY_OID) && !strncmp(p, NL_CA_DEMO_POLICY_OID, n)) {
+				fail(err, err_size, "ca.policy_oids: %s is the demo placeholder; set the policy OID "
+				     "your CPS publishes (demo.enabled = false)", NL_CA_DEMO_POLICY_OID);
+				return NL_ERR_CONFIG;
+			}
+			if (++count > 4) {
+				fail(err, err_size, "ca.policy_oids: at most 4 policies");
+				return NL_ERR_CONFIG;
+			}
+		}
+		p += n;
+		p += strspn(p, " ,");
+	}
+	if (!count && !cfg->demo) {
+		fail(err, err_size, "ca.policy_oids: no certificate policy configured; certificates are "
+		     "issued only under the provider's own policy OID (outside demo mode)");
+		return NL_ERR_CONFIG;
+	}
+	if (cfg->ca_cps_url[0] && !url_ok(cfg->ca_cps_url, false)) {
+		fail(err, err_size, "ca.cps_url must be an http:// or https:// URL");
+		return NL_ERR_CONFIG;
+	}
+	/* EN 319 412-5 4.3.4: the PDS is reached over https. */
+	if ((cfg->ca_pds_tr_url[0] && !url_ok(cfg->ca_pds_tr_url, true)) ||
+	    (cfg->ca_pds_en_url[0] && !url_ok(cfg->ca_pds_en_url, true))) {
+		fail(err, err_size, "ca.pds_tr_url and ca.pds_en_url must be https:// URLs");
+		return NL_ERR_CONFIG;
+	}
+	/* RFC 5280 4.2.1.4: explicitText is at most 200 characters. */
+	size_t nc = utf8_chars(cfg->ca_user_notice);
+	if (nc > 200) {
+		fail(err, err_size, "ca.user_notice is %zu characters long; at most 200", nc);
+		return NL_ERR_CONFIG;
+	}
+	if (strcmp(cfg->ca_serial_number_form, "tr") && strcmp(cfg->ca_serial_number_form, "etsi")) {
+		fail(err, err_size, "ca.serial_number_form must be tr or etsi");
+		return NL_ERR_CONFIG;
 	}
 	return NL_OK;
 }

@@ -96,7 +96,28 @@ struct nl_config {
 	int64_t signer_max_connections;    /* simultaneous client connections */
 	int64_t signer_max_request;        /* bytes of a request frame (a CRL may be larger) */
 	int64_t signer_max_crl_request;    /* bytes of a CRL request frame */
+	/* [ca] the issuing profile (src/pki, docs/ca.md): what goes into every
+	   certificate besides the holder */
+	char ca_policy_oids[NL_CONFIG_STR];    /* the provider's policy OIDs, space-separated;
+	                                          the first carries the CPS and the notice;
+	                                          "" = none (demo: NL_CA_DEMO_POLICY_OID) */
+	char ca_cps_url[NL_CONFIG_STR];        /* "" = <CA base URL host>/cps, served by nitelikd */
+	char ca_user_notice[NL_CONFIG_STR];    /* UTF-8 explicitText of the policy, <= 200 chars */
+	char ca_pds_tr_url[NL_CONFIG_STR];     /* "" = https://<CA host>/pds/tr, served */
+	char ca_pds_en_url[NL_CONFIG_STR];     /* "" = https://<CA host>/pds/en, served */
+	char ca_cps_file[NL_CONFIG_STR];       /* documents nitelikd serves at /cps, /pds/tr, */
+	char ca_pds_tr_file[NL_CONFIG_STR];    /* /pds/en; "" = the samples in web_dir/docs */
+	char ca_pds_en_file[NL_CONFIG_STR];
+	char ca_serial_number_form[8];         /* "tr": bare T.C. number; "etsi": PNOTR-<no> */
 };
+
+/* The placeholder policy OID in BTK's arc: demo certificates only. */
+#define NL_CA_DEMO_POLICY_OID "2.16.792.1.61.0.1.5070.99.1"
+/* The legal sentence of Law 5070 that BTK's qualified statement and the
+ * policy's user notice carry (as in Kamu SM's certificates). */
+#define NL_CA_BTK_NES_TEXT \
+	"Bu sertifika, 5070 sayılı Elektronik İmza Kanununa göre nitelikli elektronik sertifikadır."
+
 
 /* Fills every field with its default. web_dir_default is the compiled-in folder of
  * web assets (nitelikd passes its build-time path). */
@@ -126,6 +147,13 @@ nl_err nl_config_set(struct nl_config *cfg, const char *dotted_key, const char *
 
 /* Checks relations between keys (e.g. session time-outs). NL_ERR_CONFIG + message. */
 nl_err nl_config_validate(const struct nl_config *cfg, char *err, size_t err_size);
+
+/* The [ca] keys a CA needs to issue: outside demo mode a configured policy
+ * that is not the placeholder; the shapes of the OIDs, URLs, notice and serial
+ * form always. NL_ERR_CONFIG + message naming the key. nitelikd calls it at
+ * start (and --check-config) when the data folder has a CA; the CLI before
+ * issuing. */
+nl_err nl_config_validate_ca(const struct nl_config *cfg, char *err, size_t err_size);
 
 /* Fills database with "sqlite:<data_dir>/nitelik.db" when it is empty. */
 void nl_config_resolve(struct nl_config *cfg);

@@ -2,6 +2,8 @@
 #include "pki/ca_store.h"
 #include "pki/crl.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -352,3 +354,94 @@ static nl_err reissue_root_crl(const char *dir, bool revoke, nl_buf *log)
 
 nl_err nl_ca_revoke_issuing(const char *dir, nl_buf *log) { return reissue_root_crl(dir, true, log); }
 nl_err nl_ca_renew_root_crl(const char *dir, nl_buf *log) { return reissue_root_crl(dir, false, log); }
+
+bool nl_ca_url_is_private(const char *url)
+{
+	char host[256];
+	const char *h = strstr(url, "://");
+	h = h ? h + 3 : url;
+	size_t n;
+	if (*h == '[') {   /* [v6]:port */
+		h++;
+		n = strcspn(h, "]");
+	} else {
+		n = strcspn(h, ":/?#");
+	}
+	if (n == 0 || n >= sizeof host) return true;
+	for (size_t i = 0; i < n; i++) host[i] = (char)tolower((unsigned char)h[i]);
+	host[n] = '\0';
+	if (n && host[n - 1] == '.') host[--n] = '\0';
+	unsigned char a[16];
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 169 && a[1] == 254) ||
+		       (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
+		       (a[0] == 100 && (a[1] & 0xc0) == 64) || a[0] >= 224;
+	if (inet_pton(AF_INET6, host, a) == 1) {
+		static const unsigned char any[16], loop[16] = {[15] = 1};
+		return !memcmp(a, any, 16) || !memcmp(a, loop, 16) || (a[0] & 0xfe) == 0xfc ||
+		       (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || a[0] == 0xff ||
+		       /* v4-mapped: judge the v4 address */
+		       (!memcmp(a, any, 10) && a[10] == 0xff && a[11] == 0xff);
+	}
+	size_t k;
+	if (!strchr(host, '.') || !strcmp(host, "localhost")) return true;
+	static const char *const suffixes[] = {".localhost", ".local", ".internal", ".lan", ".home.arpa",
+	                                       ".localdomain", ".test", ".invalid", ".example"};
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		k = strlen(suffixes[i]);
+		if (n >= k && !strcmp(host + n - k, suffixes[i])) return true;
+	}
+	return false;
+}
+
+static void refuse(struct nl_ca *ca, char *err, size_t err_size, const char *why)
+{
+	snprintf(ca->issue_refusal, sizeof ca->issue_refusal, "%s", why);
+	if (err && err_size) snprintf(err, err_size, "%s", why);
+}
+
+nl_err nl_ca_configure(struct nl_ca *ca, const struct nl_config *cfg, char *err, size_t err_size)
+{
+	char why[300];
+	nl_buf *st = &ca->url_store;
+	struct nl_pki_urls *u = &ca->urls;
+	ca->issue_refusal[0] = '\0';
+	/* The defaults (served by nitelikd under the CA's base URL), then what
+	 * [ca] overrides. Every string lives in url_store, which may move as it
+	 * grows: keep offsets and make the pointers at the end. */
+	nl_pki_urls_default(u, ca->conf.base_url, st);
+	const char **fields[] = {&u->ocsp, &u->ca_issuers, &u->crl, &u->cps, &u->pds_en, &u->pds_tr,
+	                         &u->policy_oid, &u->user_notice};
+	const char *over[] = {NULL, NULL, NULL, cfg->ca_cps_url, cfg->ca_pds_en_url, cfg->ca_pds_tr_url,
+	                      cfg->ca_policy_oids[0] ? cfg->ca_policy_oids : cfg->demo ? NL_OID_DEMO_POLICY : "",
+	                      cfg->ca_user_notice};
+	size_t off[8];
+	for (int i = 0; i < 6; i++) off[i] = (size_t)(*fields[i] - st->data);   /* in st */
+	for (int i = 0; i < 8; i++) {
+		if (i >= 6 || (over[i] && *over[i])) {
+			off[i] = st->len;
+			nl_buf_puts(st, over[i]);
+			nl_buf_putc(st, '\0');
+		}
+	}
+	if (st->oom) {
+		refuse(ca, err, err_size, "out of memory");
+		return NL_ERR_NOMEM;
+	}
+	for (int i = 0; i < 8; i++) *fields[i] = st->data + off[i];
+	u->serial_form = !strcmp(cfg->ca_serial_number_form, "etsi") ? NL_SERIAL_FORM_ETSI : NL_SERIAL_FORM_TR;
+
+	if (nl_config_validate_ca(cfg, why, sizeof why)) {
+		refuse(ca, err, err_size, why);
+		return NL_ERR_CONFIG;
+	}
+	/* The links inside a certificate outlive the demo machine: outside demo
+	 * mode they must name a host relying parties can reach. */
+	if (!cfg->demo && nl_ca_url_is_private(ca->conf.base_url)) {
+		snprintf(why, sizeof why, "the CA's base URL %.120s (ca/ca.conf) is a loopback or private "
+		         "address: certificates would carry links nobody can follow", ca->conf.base_url);
+		refuse(ca, err, err_size, why);
+		return NL_ERR_CONFIG;
+	}
+	return NL_OK;
+}

@@ -51,11 +51,29 @@ struct nl_ca {
 	nl_pki_key *issuing_key, *ocsp_key;   /* NULL unless opened with keys */
 	struct nl_pki_urls urls;
 	nl_buf url_store;
+	/* Set by nl_ca_configure when this CA may not issue (a missing policy, a
+	 * private base URL outside demo mode, ...): nl_ca_issue refuses with it.
+	 * "" = may issue. A CA never configured (the signer) has "". */
+	char issue_refusal[300];
 };
 /* Loads certificates; with_keys opens the issuing and OCSP keys (signer only),
  * and refuses (NL_ERR_FORBIDDEN) when the root CRL lists the issuing CA. */
 nl_err nl_ca_open(const char *dir, bool with_keys, struct nl_ca **out);
 void nl_ca_free(struct nl_ca *ca);
+
+/* Applies the [ca] keys of nitelik.conf to the issuing profile (policy OIDs,
+ * CPS and PDS URLs, user notice, serialNumber form) and judges whether this CA
+ * may issue: outside demo mode a configured, non-placeholder policy and a
+ * public CA base URL are required. Returns NL_ERR_CONFIG with the reason in
+ * ca->issue_refusal (and err) when it may not; the CA still answers OCSP and
+ * publishes CRLs. */
+nl_err nl_ca_configure(struct nl_ca *ca, const struct nl_config *cfg, char *err, size_t err_size);
+
+/* True when the URL's host is a loopback, private, link-local or otherwise
+ * non-public address or name (localhost, 10/8, 172.16/12, 192.168/16,
+ * 127/8, 169.254/16, 100.64/10, ::1, fc00::/7, fe80::/10, *.local, *.internal,
+ * a name without a dot). */
+bool nl_ca_url_is_private(const char *url);
 
 /* Writes a whole file atomically (tmp + rename) with the given mode. */
 nl_err nl_write_file(const char *path, const void *p, size_t n, unsigned mode);

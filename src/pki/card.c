@@ -106,6 +106,11 @@ void nl_esign_describe(X509 *x, struct nl_card_cert *o)
 	               (X509_get_key_usage(x) & KU_NON_REPUDIATION);
 }
 
+void nl_pki_cert_describe(const nl_pki_cert *c, struct nl_card_cert *out)
+{
+	nl_esign_describe(c->x, out);
+}
+
 static nl_err load_certs(nl_card *c)
 {
 	unsigned n = 0;

@@ -50,6 +50,8 @@ void nl_pki_urls_default(struct nl_pki_urls *u, const char *base_url, nl_buf *st
 	u->pds_en = store->data + off[4];
 	u->pds_tr = store->data + off[5];
 	u->policy_oid = NL_OID_DEMO_POLICY;
+	u->user_notice = NL_CA_BTK_NES_TEXT;
+	u->serial_form = NL_SERIAL_FORM_TR;
 }
 
 void nl_pki_serial_random(uint8_t out[NL_SERIAL_LEN])

@@ -13,6 +13,10 @@ void nl_der_header(nl_buf *b, unsigned tag, size_t len);
 void nl_der_wrap(nl_buf *out, unsigned tag, const nl_buf *inner);
 void nl_der_string(nl_buf *out, unsigned tag, const char *s);
 bool nl_der_oid(nl_buf *out, const char *dotted);
-nl_err nl_pki_policies_der(const char *provider_oid, const char *cps_url, nl_buf *out);
+/* certificatePolicies: each provider OID (space- or comma-separated), the
+ * first with the CPS URI and the user notice (either may be NULL or ""),
+ * then QCP-n-qscd. */
+nl_err nl_pki_policies_der(const char *provider_oids, const char *cps_url, const char *notice,
+                           nl_buf *out);
 
 #endif

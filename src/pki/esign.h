@@ -23,7 +23,8 @@ typedef struct nl_card nl_card;
 struct nl_card_cert {
 	char subject[256];        /* one line, RFC 2253 */
 	char common_name[128];
-	char serial_attr[64];     /* subject serialNumber, e.g. "PNOTR-10000000146" */
+	char serial_attr[64];     /* subject serialNumber: "PNOTR-10000000146" (ETSI) or
+	                             "10000000146" (bare, as Kamu SM issues it) */
 	char serial_hex[64];
 	char issuer_cn[128];
 	int64_t not_before, not_after;
@@ -38,6 +39,9 @@ enum { NL_PIN_COUNT_LOW = 1, NL_PIN_FINAL_TRY = 2, NL_PIN_LOCKED = 4 };
  * first initialised token holding a certificate). NL_ERR_CONFIG when the
  * module cannot be loaded, NL_ERR_NOT_FOUND when no such token is present. */
 nl_err nl_card_open(const char *module, const char *token, nl_card **out);
+/* The same description of any certificate (the one code every reader of
+ * certificates uses: card, CMS signer, tests on reference certificates). */
+void nl_pki_cert_describe(const nl_pki_cert *c, struct nl_card_cert *out);
 void nl_card_close(nl_card *card);
 const char *nl_card_label(const nl_card *card);
 size_t nl_card_cert_count(const nl_card *card);

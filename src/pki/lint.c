@@ -107,7 +107,9 @@ static void lint_pds(struct nl_lint *l, struct der info)
 	if (!en) fail(l, "QcPDS: no English PDS (EN 319 412-5 4.3.4)");
 }
 
-static void lint_qcstatements(struct nl_lint *l, const ASN1_OCTET_STRING *v)
+/* *natural receives how many semantics-Natural statements there are: the
+ * subject's serialNumber form decides how many it must be (lint_person). */
+static void lint_qcstatements(struct nl_lint *l, const ASN1_OCTET_STRING *v, int *natural_out)
 {
 	struct der all = {v->data, v->data + v->length}, seq, st, id, info;
 	unsigned tag;
@@ -125,7 +127,16 @@ static void lint_qcstatements(struct nl_lint *l, const ASN1_OCTET_STRING *v)
 		if (oid_is(&id, "0.4.0.1862.1.1")) compliance++;
 		else if (oid_is(&id, "0.4.0.1862.1.4")) sscd++;
 		else if (oid_is(&id, "0.4.0.1862.1.5")) { pds++; lint_pds(l, info); }
-		else if (oid_is(&id, NL_OID_BTK_NES)) btk++;
+		else if (oid_is(&id, NL_OID_BTK_NES)) {
+			/* statementInfo: the legal sentence of Law 5070, UTF8String, as
+			 * Kamu SM's qualified certificates carry it */
+			struct der text;
+			static const char want[] = NL_CA_BTK_NES_TEXT;
+			btk++;
+			if (!der_next(&info, &tag, &text) || tag != 0x0c ||
+			    (size_t)(text.end - text.p) != sizeof want - 1 || memcmp(text.p, want, sizeof want - 1))
+				fail(l, "BTK statement: statementInfo must be the UTF8String \"Bu sertifika, 5070 sayılı ...\"");
+		}
 		else if (oid_is(&id, "0.4.0.1862.1.6")) {
 			struct der types, t;
 			qctype++;
@@ -162,14 +173,19 @@ static void lint_qcstatements(struct nl_lint *l, const ASN1_OCTET_STRING *v)
 	if (qctype != 1) fail(l, "qcStatements: exactly one QcType statement required, found %d", qctype);
 	if (pds != 1) fail(l, "qcStatements: QcPDS missing or repeated");
 	if (legis != 1) fail(l, "qcStatements: QcCClegislation TR missing or repeated");
-	if (natural != 1) fail(l, "qcStatements: semantics identifier Natural missing or repeated");
+	*natural_out += natural;
 	if (btk != 1) fail(l, "qcStatements: BTK statement " NL_OID_BTK_NES " missing or repeated");
 }
 
 /* ---- subject ---- */
-static bool serial_attr_ok(const char *s)
+/* PNOTR-<T.C. no> or PAS<cc>-<no> (ETSI, *etsi = true), or the bare T.C.
+ * number, as Kamu SM issues it ([ca] serial_number_form = tr). */
+static bool serial_attr_ok(const char *s, bool *etsi)
 {
 	size_t n = strlen(s);
+	*etsi = n > 6 && s[5] == '-';
+	if (n == 11 && s[0] != '0' && nl_all_digits(s))
+		return true;
 	if (!strncmp(s, "PNOTR-", 6)) {
 		if (n != 17 || s[6] == '0') return false;
 		return nl_all_digits(s + 6);
@@ -183,7 +199,7 @@ static bool serial_attr_ok(const char *s)
 	return false;
 }
 
-static void lint_person_subject(struct nl_lint *l, X509_NAME *n)
+static void lint_person_subject(struct nl_lint *l, X509_NAME *n, bool *etsi)
 {
 	int seen[5] = {0};
 	static const int nids[5] = {NID_countryName, NID_givenName, NID_surname, NID_commonName, NID_serialNumber};
@@ -210,8 +226,9 @@ static void lint_person_subject(struct nl_lint *l, X509_NAME *n)
 			char s[80] = "";
 			int len = ASN1_STRING_length(v);
 			if (len > 0 && len < (int)sizeof s) memcpy(s, ASN1_STRING_get0_data(v), (size_t)len);
-			if (ASN1_STRING_type(v) != V_ASN1_PRINTABLESTRING || !serial_attr_ok(s))
-				fail(l, "subject: serialNumber must be PNOTR-<T.C. no> or PAS<cc>-<no> (EN 319 412-1 5.1.3)");
+			if (ASN1_STRING_type(v) != V_ASN1_PRINTABLESTRING || !serial_attr_ok(s, etsi))
+				fail(l, "subject: serialNumber must be PNOTR-<T.C. no>, the bare T.C. no or PAS<cc>-<no> "
+				     "(EN 319 412-1 5.1.3)");
 		}
 	}
 	for (int j = 0; j < 5; j++)
@@ -287,7 +304,9 @@ static void lint_person(struct nl_lint *l, X509 *x)
 		NID_authority_key_identifier, NID_certificate_policies, NID_qcStatements,
 		NID_info_access, NID_crl_distribution_points, NID_basic_constraints,
 		NID_subject_alt_name, 0};
-	lint_person_subject(l, X509_get_subject_name(x));
+	bool etsi = false;
+	int natural = 0;
+	lint_person_subject(l, X509_get_subject_name(x), &etsi);
 	lint_key(l, x);
 	for (int i = 0; i < X509_get_ext_count(x); i++) {
 		X509_EXTENSION *e = X509_get_ext(x, i);
@@ -299,12 +318,18 @@ static void lint_person(struct nl_lint *l, X509 *x)
 		}
 		if (nid == NID_qcStatements) {
 			if (X509_EXTENSION_get_critical(e)) fail(l, "qcStatements: must not be critical");
-			lint_qcstatements(l, X509_EXTENSION_get_data(e));
+			lint_qcstatements(l, X509_EXTENSION_get_data(e), &natural);
 		}
 		if (nid == NID_key_usage && !X509_EXTENSION_get_critical(e))
 			fail(l, "keyUsage: must be critical");
 	}
 	if (X509_get_ext_by_NID(x, NID_qcStatements, -1) < 0) fail(l, "qcStatements: missing");
+	/* EN 319 412-1 5.1.3: the semantics identifier says the serialNumber
+	 * follows PNO/PAS; a bare T.C. number must not claim it. */
+	else if (etsi && natural != 1)
+		fail(l, "qcStatements: semantics identifier Natural missing or repeated");
+	else if (!etsi && natural)
+		fail(l, "qcStatements: semantics identifier Natural with a bare T.C. number");
 	uint32_t ku = X509_get_key_usage(x);
 	if (X509_get_ext_by_NID(x, NID_key_usage, -1) < 0) fail(l, "keyUsage: missing");
 	else {

@@ -12,12 +12,14 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/config.h"
 #include "core/err.h"
 
 /* ---- Object identifiers of the profile (ETSI EN 319 412, BTK) ---- */
 #define NL_OID_QCP_N_QSCD     "0.4.0.194112.1.2"
 #define NL_OID_BTK_NES        "2.16.792.1.61.0.1.5070.1.1"
-#define NL_OID_DEMO_POLICY    "2.16.792.1.61.0.1.5070.99.1"   /* placeholder provider OID */
+#define NL_OID_DEMO_POLICY    NL_CA_DEMO_POLICY_OID          /* placeholder provider OID */
+#define NL_OID_SEMANTICS_NATURAL "0.4.0.194121.1.1"
 
 enum nl_key_type {
 	NL_KEY_P256 = 1,
@@ -29,6 +31,12 @@ enum nl_key_type {
 enum nl_key_type nl_key_type_parse(const char *s);
 const char *nl_key_type_name(enum nl_key_type t);
 
+/* How the subject serialNumber carries a T.C. number ([ca] serial_number_form):
+ * TR the bare 11 digits, as Kamu SM issues and Turkish relying parties read it;
+ * ETSI "PNOTR-<no>" (EN 319 412-1 5.1.3) with the semanticsId-Natural statement.
+ * A passport holder is "PAS<cc>-<no>" in both forms. */
+enum nl_serial_form { NL_SERIAL_FORM_TR = 0, NL_SERIAL_FORM_ETSI = 1 };
+
 /* URLs and identifiers that go into every issued certificate. */
 struct nl_pki_urls {
 	const char *ocsp;        /* http://host/ocsp */
@@ -37,7 +45,10 @@ struct nl_pki_urls {
 	const char *cps;         /* https://host/cps */
 	const char *pds_en;      /* https only */
 	const char *pds_tr;      /* https only */
-	const char *policy_oid;  /* the provider's policy OID */
+	const char *policy_oid;  /* the provider's policy OIDs, space-separated; the first
+	                            carries the CPS URI and the user notice */
+	const char *user_notice; /* NULL or "": none */
+	enum nl_serial_form serial_form;
 };
 /* Fills u with defaults under base_url (e.g. "http://localhost:8080"); the
  * strings live in *store, which the caller frees with nl_buf_free. */
@@ -53,9 +64,16 @@ struct nl_holder {
 	const char *passport_no;
 };
 
-/* The subject serialNumber attribute: "PNOTR-<tckn>" or "PAS<cc>-<no>";
- * NL_ERR_INVALID if the person's identifiers break the rules. */
+/* The person's ID as Nitelik stores it (certificates.id_number, whatever the
+ * certificate's form): "PNOTR-<tckn>" or "PAS<cc>-<no>"; NL_ERR_INVALID if the
+ * person's identifiers break the rules. */
 nl_err nl_pki_person_serial_attr(const struct nl_holder *p, char out[64]);
+/* The subject serialNumber attribute in the given form: the bare T.C. number
+ * (TR) or the stored ID (ETSI); a passport is "PAS<cc>-<no>" in both. */
+nl_err nl_pki_person_subject_serial(const struct nl_holder *p, enum nl_serial_form f, char out[64]);
+/* True when a subject serialNumber attribute is in an ETSI semantics form
+ * ("PNOTR-", "PAS..-"): the certificate then carries semanticsId-Natural. */
+bool nl_pki_serial_is_etsi(const char *attr);
 
 /* ---- Serial numbers ---- */
 #define NL_SERIAL_LEN 16      /* 127 random bits, positive, first byte non-zero */
@@ -93,8 +111,15 @@ struct nl_person_cert_req {
 nl_err nl_pki_person_tbs(const struct nl_person_cert_req *r, const nl_pki_cert *issuer,
                          nl_buf *unsigned_der);
 
-/* qcStatements extension value (DER) of the profile; exposed for tests. */
+/* qcStatements extension value (DER) of the profile; exposed for tests. The
+ * semantics identifier is included when u->serial_form is ETSI. */
 nl_err nl_pki_qcstatements_der(const struct nl_pki_urls *u, nl_buf *out);
+/* The same with the semantics statement chosen explicitly (a passport holder
+ * under the TR form still gets it). */
+nl_err nl_pki_qcstatements_der_for(const struct nl_pki_urls *u, bool semantics, nl_buf *out);
+/* BTK's statement: SEQUENCE { 2.16.792.1.61.0.1.5070.1.1, UTF8String
+ * NL_CA_BTK_NES_TEXT }, as in Kamu SM's certificates; exposed for tests. */
+nl_err nl_pki_btk_statement_der(nl_buf *out);
 
 /* ---- The linter (lint.c) ---- */
 #define NL_LINT_MAX 32

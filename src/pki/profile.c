@@ -41,6 +41,22 @@ nl_err nl_pki_person_serial_attr(const struct nl_holder *p, char out[64])
 	return NL_ERR_INVALID;
 }
 
+nl_err nl_pki_person_subject_serial(const struct nl_holder *p, enum nl_serial_form f, char out[64])
+{
+	nl_err rc = nl_pki_person_serial_attr(p, out);
+	if (!rc && f == NL_SERIAL_FORM_TR && p->tckn && !p->passport_no)
+		snprintf(out, 64, "%s", p->tckn);   /* the bare number, as Kamu SM issues it */
+	return rc;
+}
+
+bool nl_pki_serial_is_etsi(const char *attr)
+{
+	/* "PNOTR-", "PASDE-": three upper-case letters, a country, a dash */
+	return attr && strlen(attr) > 6 && attr[5] == '-' && isupper((unsigned char)attr[0]) &&
+	       isupper((unsigned char)attr[1]) && isupper((unsigned char)attr[2]) &&
+	       isupper((unsigned char)attr[3]) && isupper((unsigned char)attr[4]);
+}
+
 static nl_err add_entry(X509_NAME *n, int nid, const char *v)
 {
 	if (!v || !*v || strlen(v) > 64)   /* ub-name lengths of RFC 5280 */
@@ -52,11 +68,10 @@ static nl_err add_entry(X509_NAME *n, int nid, const char *v)
 	return NL_OK;
 }
 
-static nl_err person_name(const struct nl_holder *p, X509_NAME *n)
+static nl_err person_name(const struct nl_holder *p, const char *serial, X509_NAME *n)
 {
-	char serial[64], cn[160];
-	nl_err rc = nl_pki_person_serial_attr(p, serial);
-	if (rc) return rc;
+	char cn[160];
+	nl_err rc;
 	if (p->common_name)
 		snprintf(cn, sizeof cn, "%s", p->common_name);
 	else
@@ -78,8 +93,8 @@ static nl_err person_name(const struct nl_holder *p, X509_NAME *n)
  * were made from: building them through OpenSSL's config parser cost more than
  * a third of the profile's time. */
 struct ext_cache {
-	char key[2048];
-	nl_buf policies, qc, aia, crldp;
+	char key[4096];
+	nl_buf policies, qc, qc_natural, aia, crldp;
 };
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ext_cache cache;
@@ -100,17 +115,20 @@ static nl_err ext_value_der(int nid, const char *conf, nl_buf *out)
 /* Fills *c (a copy the caller frees) with the constant extensions for u. */
 static nl_err constant_exts(const struct nl_pki_urls *u, struct ext_cache *c)
 {
-	char key[2048], tmp[1200];
+	char key[4096], tmp[1200];
 	nl_err rc = NL_OK;
-	snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%s|%s", u->ocsp, u->ca_issuers, u->crl,
-	         u->cps ? u->cps : "", u->pds_en ? u->pds_en : "", u->pds_tr ? u->pds_tr : "", u->policy_oid);
+	if ((size_t)snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%s|%s|%s", u->ocsp, u->ca_issuers, u->crl,
+	                     u->cps ? u->cps : "", u->pds_en ? u->pds_en : "", u->pds_tr ? u->pds_tr : "",
+	                     u->policy_oid, u->user_notice ? u->user_notice : "") >= sizeof key)
+		return NL_ERR_INVALID;
 	pthread_mutex_lock(&cache_lock);
 	if (strcmp(cache.key, key)) {
-		nl_buf_reset(&cache.policies); nl_buf_reset(&cache.qc);
+		nl_buf_reset(&cache.policies); nl_buf_reset(&cache.qc); nl_buf_reset(&cache.qc_natural);
 		nl_buf_reset(&cache.aia); nl_buf_reset(&cache.crldp);
 		cache.key[0] = '\0';
-		rc = nl_pki_policies_der(u->policy_oid, u->cps, &cache.policies);
-		if (!rc) rc = nl_pki_qcstatements_der(u, &cache.qc);
+		rc = nl_pki_policies_der(u->policy_oid, u->cps, u->user_notice, &cache.policies);
+		if (!rc) rc = nl_pki_qcstatements_der_for(u, false, &cache.qc);
+		if (!rc) rc = nl_pki_qcstatements_der_for(u, true, &cache.qc_natural);
 		snprintf(tmp, sizeof tmp, "OCSP;URI:%s,caIssuers;URI:%s", u->ocsp, u->ca_issuers);
 		if (!rc) rc = ext_value_der(NID_info_access, tmp, &cache.aia);
 		snprintf(tmp, sizeof tmp, "URI:%s", u->crl);
@@ -120,6 +138,7 @@ static nl_err constant_exts(const struct nl_pki_urls *u, struct ext_cache *c)
 	if (!rc) {
 		nl_buf_append(&c->policies, cache.policies.data, cache.policies.len);
 		nl_buf_append(&c->qc, cache.qc.data, cache.qc.len);
+		nl_buf_append(&c->qc_natural, cache.qc_natural.data, cache.qc_natural.len);
 		nl_buf_append(&c->aia, cache.aia.data, cache.aia.len);
 		nl_buf_append(&c->crldp, cache.crldp.data, cache.crldp.len);
 	}
@@ -162,6 +181,7 @@ nl_err nl_pki_person_tbs(const struct nl_person_cert_req *r, const nl_pki_cert *
 	BIGNUM *bn = NULL;
 	struct ext_cache ext = {0};
 	enum nl_key_type issuer_type;
+	char serial_attr[64];
 	const struct nl_pki_urls *u = r->urls;
 	nl_err rc = NL_ERR_NOMEM;
 	if (!x || !name)
@@ -175,7 +195,8 @@ nl_err nl_pki_person_tbs(const struct nl_person_cert_req *r, const nl_pki_cert *
 		goto out;
 	if ((rc = nl_pki_cert_key_type(issuer->x, &issuer_type)))
 		goto out;
-	if ((rc = person_name(&r->person, name)))
+	if ((rc = nl_pki_person_subject_serial(&r->person, u->serial_form, serial_attr)) ||
+	    (rc = person_name(&r->person, serial_attr, name)))
 		goto out;
 	rc = NL_ERR_CRYPTO;
 	bn = BN_bin2bn(r->serial, NL_SERIAL_LEN, NULL);
@@ -214,14 +235,17 @@ nl_err nl_pki_person_tbs(const struct nl_person_cert_req *r, const nl_pki_cert *
 	    (rc = nl_pki_add_ext_der(x, "2.5.29.15", 1, key_usage, sizeof key_usage)) ||
 	    (rc = key_id_exts(x, issuer->x)) ||
 	    (rc = nl_pki_add_ext_der(x, "2.5.29.32", 0, ext.policies.data, ext.policies.len)) ||
-	    (rc = nl_pki_add_ext_der(x, "1.3.6.1.5.5.7.1.3", 0, ext.qc.data, ext.qc.len)) ||
+	    (rc = nl_pki_serial_is_etsi(serial_attr)
+	              ? nl_pki_add_ext_der(x, "1.3.6.1.5.5.7.1.3", 0, ext.qc_natural.data, ext.qc_natural.len)
+	              : nl_pki_add_ext_der(x, "1.3.6.1.5.5.7.1.3", 0, ext.qc.data, ext.qc.len)) ||
 	    (rc = nl_pki_add_ext_der(x, "1.3.6.1.5.5.7.1.1", 0, ext.aia.data, ext.aia.len)) ||
 	    (rc = nl_pki_add_ext_der(x, "2.5.29.31", 0, ext.crldp.data, ext.crldp.len)))
 		goto out;
 	rc = nl_pki_finish_unsigned(x, issuer_type, unsigned_der);
 out:
 	ERR_clear_error();
-	nl_buf_free(&ext.policies); nl_buf_free(&ext.qc); nl_buf_free(&ext.aia); nl_buf_free(&ext.crldp);
+	nl_buf_free(&ext.policies); nl_buf_free(&ext.qc); nl_buf_free(&ext.qc_natural);
+	nl_buf_free(&ext.aia); nl_buf_free(&ext.crldp);
 	BN_free(bn);
 	ASN1_INTEGER_free(sn);
 	X509_PUBKEY_free(xpk);

@@ -79,18 +79,36 @@ static void pds_location(nl_buf *seq, const char *url, const char *lang)
 	nl_buf_free(&l);
 }
 
+nl_err nl_pki_btk_statement_der(nl_buf *out)
+{
+	nl_buf text = NL_BUF_INIT;
+	nl_der_string(&text, T_UTF8, NL_CA_BTK_NES_TEXT);
+	statement(out, NL_OID_BTK_NES, &text);
+	bool bad = text.oom || out->oom;
+	nl_buf_free(&text);
+	return bad ? NL_ERR_NOMEM : NL_OK;
+}
+
 nl_err nl_pki_qcstatements_der(const struct nl_pki_urls *u, nl_buf *out)
+{
+	return nl_pki_qcstatements_der_for(u, u->serial_form == NL_SERIAL_FORM_ETSI, out);
+}
+
+nl_err nl_pki_qcstatements_der_for(const struct nl_pki_urls *u, bool semantics, nl_buf *out)
 {
 	nl_buf all = NL_BUF_INIT, info = NL_BUF_INIT, tmp = NL_BUF_INIT;
 	if (!u->pds_en || !u->pds_tr)
 		return NL_ERR_CONFIG;
 
 	/* id-qcs-pkixQCSyntax-v2 with SemanticsInformation { id-etsi-qcs-semanticsId-Natural }
-	 * (EN 319 412-1 5.1.3): the serialNumber attribute follows the PNO/PAS rules. */
-	nl_der_oid(&tmp, "0.4.0.194121.1.1");
-	nl_der_wrap(&info, T_SEQ, &tmp);
-	statement(&all, "1.3.6.1.5.5.7.11.2", &info);
-	nl_buf_reset(&tmp); nl_buf_reset(&info);
+	 * (EN 319 412-1 5.1.3): the serialNumber attribute follows the PNO/PAS rules.
+	 * A bare T.C. number does not, so it goes without (as Kamu SM's). */
+	if (semantics) {
+		nl_der_oid(&tmp, NL_OID_SEMANTICS_NATURAL);
+		nl_der_wrap(&info, T_SEQ, &tmp);
+		statement(&all, "1.3.6.1.5.5.7.11.2", &info);
+		nl_buf_reset(&tmp); nl_buf_reset(&info);
+	}
 
 	statement(&all, "0.4.0.1862.1.1", NULL);     /* QcCompliance */
 	statement(&all, "0.4.0.1862.1.4", NULL);     /* QcSSCD: key in a QSCD */
@@ -113,7 +131,9 @@ nl_err nl_pki_qcstatements_der(const struct nl_pki_urls *u, nl_buf *out)
 	statement(&all, "0.4.0.1862.1.7", &info);
 	nl_buf_reset(&tmp); nl_buf_reset(&info);
 
-	statement(&all, NL_OID_BTK_NES, NULL);       /* BTK: nitelikli elektronik sertifika */
+	/* BTK: nitelikli elektronik sertifika, with the legal sentence as its
+	 * statementInfo (UTF8String), byte for byte as Kamu SM issues it. */
+	nl_pki_btk_statement_der(&all);
 
 	nl_der_wrap(out, T_SEQ, &all);
 	bool bad = all.oom || out->oom;
@@ -121,26 +141,54 @@ nl_err nl_pki_qcstatements_der(const struct nl_pki_urls *u, nl_buf *out)
 	return bad ? NL_ERR_NOMEM : NL_OK;
 }
 
-/* certificatePolicies: the provider's policy with its CPS URI, then QCP-n-qscd.
+/* certificatePolicies: the provider's policies, the first with its CPS URI and
+ * user notice (Kamu SM's order: CPS, then the notice), then QCP-n-qscd.
  * PolicyInformation ::= SEQUENCE { policyIdentifier, policyQualifiers SEQUENCE OF
- *   PolicyQualifierInfo OPTIONAL }; PolicyQualifierInfo ::= SEQUENCE { id-qt-cps, IA5String } */
-nl_err nl_pki_policies_der(const char *provider_oid, const char *cps_url, nl_buf *out)
+ *   PolicyQualifierInfo OPTIONAL }; PolicyQualifierInfo ::= SEQUENCE { id-qt-cps, IA5String }
+ *   | SEQUENCE { id-qt-unotice, UserNotice ::= SEQUENCE { explicitText UTF8String } } */
+nl_err nl_pki_policies_der(const char *provider_oids, const char *cps_url, const char *notice,
+                           nl_buf *out)
 {
-	nl_buf all = NL_BUF_INIT, pi = NL_BUF_INIT, q = NL_BUF_INIT, qs = NL_BUF_INIT;
-	nl_der_oid(&pi, provider_oid);
-	if (cps_url && *cps_url) {
-		nl_der_oid(&q, "1.3.6.1.5.5.7.2.1");
-		nl_der_string(&q, T_IA5, cps_url);
-		nl_der_wrap(&qs, T_SEQ, &q);
-		nl_buf_reset(&q);
-		nl_der_wrap(&pi, T_SEQ, &qs);
+	nl_buf all = NL_BUF_INIT, pi = NL_BUF_INIT, q = NL_BUF_INIT, qs = NL_BUF_INIT, un = NL_BUF_INIT;
+	char oid[128];
+	bool first = true, bad = false;
+	const char *p = provider_oids ? provider_oids : "";
+	while (*p) {
+		size_t n = strcspn(p, " ,");
+		if (n >= sizeof oid) { bad = true; break; }
+		if (n) {
+			memcpy(oid, p, n);
+			oid[n] = '\0';
+			nl_der_oid(&pi, oid);
+			if (first && cps_url && *cps_url) {
+				nl_der_oid(&q, "1.3.6.1.5.5.7.2.1");
+				nl_der_string(&q, T_IA5, cps_url);
+				nl_der_wrap(&qs, T_SEQ, &q);
+				nl_buf_reset(&q);
+			}
+			if (first && notice && *notice) {
+				nl_der_oid(&q, "1.3.6.1.5.5.7.2.2");
+				nl_der_string(&un, T_UTF8, notice);
+				nl_der_wrap(&q, T_SEQ, &un);
+				nl_der_wrap(&qs, T_SEQ, &q);
+				nl_buf_reset(&q); nl_buf_reset(&un);
+			}
+			if (qs.len) {
+				nl_der_wrap(&pi, T_SEQ, &qs);
+				nl_buf_reset(&qs);
+			}
+			nl_der_wrap(&all, T_SEQ, &pi);
+			nl_buf_reset(&pi);
+			first = false;
+		}
+		p += n;
+		p += strspn(p, " ,");
 	}
-	nl_der_wrap(&all, T_SEQ, &pi);
-	nl_buf_reset(&pi);
+	if (first) bad = true;   /* no provider policy at all */
 	nl_der_oid(&pi, NL_OID_QCP_N_QSCD);
 	nl_der_wrap(&all, T_SEQ, &pi);
 	nl_der_wrap(out, T_SEQ, &all);
-	bool bad = all.oom || out->oom || pi.oom || q.oom || qs.oom;
-	nl_buf_free(&all); nl_buf_free(&pi); nl_buf_free(&q); nl_buf_free(&qs);
+	bad = bad || all.oom || out->oom || pi.oom || q.oom || qs.oom || un.oom;
+	nl_buf_free(&all); nl_buf_free(&pi); nl_buf_free(&q); nl_buf_free(&qs); nl_buf_free(&un);
 	return bad ? NL_ERR_INVALID : NL_OK;
 }

@@ -53,10 +53,16 @@ nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struc
 	struct nl_person_cert_req pr = {.person = r->holder, .urls = &ca->urls,
 	                                .not_before = r->not_before, .not_after = r->not_after};
 	nl_buf spki = NL_BUF_INIT, tbs = NL_BUF_INIT, der = NL_BUF_INIT;
-	char hex[2 * NL_SERIAL_LEN + 1], idn[64];
+	char hex[2 * NL_SERIAL_LEN + 1], idn[64], attr[64];
 	nl_conn *c;
 	nl_err rc;
 	memset(out, 0, sizeof *out);
+	if (ca->issue_refusal[0]) {
+		/* nl_ca_configure judged the [ca] keys: no certificate with a
+		 * placeholder policy or dead links. */
+		nl_buf_printf(failures, "configuration: %s\n", ca->issue_refusal);
+		return NL_ERR_CONFIG;
+	}
 	if ((rc = nl_db_conn(db, &c))) return rc;
 	if (r->spki) {
 		/* production generated the key on the card itself: no proof of
@@ -75,7 +81,8 @@ nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struc
 		pr.not_after = old.not_after + len;
 		nl_cert_row_clear(&old);
 	}
-	if ((rc = nl_pki_person_serial_attr(&r->holder, idn))) {
+	if ((rc = nl_pki_person_serial_attr(&r->holder, idn)) ||
+	    (rc = nl_pki_person_subject_serial(&r->holder, ca->urls.serial_form, attr))) {
 		nl_buf_puts(failures, "subject: T.C. or passport number is not valid\n");
 		goto out;
 	}
@@ -102,9 +109,9 @@ nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struc
 		out->common_name = malloc(n);
 		if (out->common_name) snprintf(out->common_name, n, "%s %s", r->holder.given_name, r->holder.surname);
 	}
-	out->subject = out->common_name ? subject_string(&r->holder, out->common_name, idn) : NULL;
+	out->subject = out->common_name ? subject_string(&r->holder, out->common_name, attr) : NULL;
 	out->email = strdup(r->email ? r->email : "");
-	out->id_number = strdup(idn);
+	out->id_number = strdup(idn);   /* the stored form, whatever the certificate's */
 	out->institution_id = r->institution_id;
 	out->order_id = r->order_id;
 	out->publish = r->publish;

@@ -23,7 +23,7 @@ static pthread_once_t ca_once = PTHREAD_ONCE_INIT;
 static pthread_key_t signer_key;
 static struct nl_ca *the_ca;
 static nl_ocsp_cache *answers;   /* in front of the database: see ocsp_cache.h */
-static const char *ca_dir;
+static const struct nl_config *ca_cfg;
 
 #define ANSWER_SLOTS 8192
 #define ANSWER_TTL 10            /* seconds: how late a revocation may show */
@@ -33,14 +33,16 @@ static void close_signer(void *p) { nl_signer_close(p); }
 static void load_ca(void)
 {
 	pthread_key_create(&signer_key, close_signer);
-	if (nl_ca_open(ca_dir, false, &the_ca) != NL_OK)
+	if (nl_ca_open(ca_cfg->data_dir, false, &the_ca) == NL_OK)
+		nl_ca_configure(the_ca, ca_cfg, NULL, 0);   /* the URLs /repo/ lists */
+	else
 		the_ca = NULL;
 	answers = nl_ocsp_cache_new(ANSWER_SLOTS, ANSWER_TTL);
 }
 
 const struct nl_ca *nl_web_ca(const struct nl_req *r)
 {
-	ca_dir = r->srv->cfg->data_dir;
+	ca_cfg = r->srv->cfg;
 	pthread_once(&ca_once, load_ca);
 	return the_ca;
 }

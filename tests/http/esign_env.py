@@ -62,6 +62,9 @@ class Env:
         with open(os.path.join(self.data, "nitelik.conf"), "w") as f:
             f.write("[server]\nlisten = 127.0.0.1:0\nbase_url = http://127.0.0.1:8080\n\n"
                     "[storage]\ndata_dir = %s\ndatabase = %s\n\n"
+                    # the ETSI form here, the Turkish default in test_production:
+                    # the readers of certificates see both
+                    "[ca]\nserial_number_form = etsi\n\n"
                     "[demo]\nenabled = true\nfixed_captcha = %s\n%s"
                     % (self.data, self.db_url, CAPTCHA, conf_extra))
         os.environ["NITELIK_DB"] = self.db_url   # for `nitelik cert ...`

@@ -40,7 +40,8 @@ csr() { # file, openssl genpkey args...
 }
 issue() { # csr, out, extra args...
   local c=$1 o=$2; shift 2
-  "$NITELIK" cert issue --data "$D" --csr "$c" --out "$o" "$@"
+  local conf=(); [ -f "$D/nitelik.conf" ] && conf=(--config "$D/nitelik.conf")
+  "$NITELIK" cert issue --data "$D" "${conf[@]}" --csr "$c" --out "$o" "$@"
 }
 serial_of() { openssl x509 -in "$1" -noout -serial | cut -d= -f2; }
 
@@ -70,11 +71,30 @@ if start_signer "$D"; then ok "signer starts"; else nok "signer starts" "$(cat "
 if [ "$(stat -c %a "$D/ca/signer.sock")" = 600 ]; then ok "signer socket is mode 0600"; else nok "signer socket is mode 0600"; fi
 
 csr "$T/a.csr" ec -pkeyopt ec_paramgen_curve:P-256
+# The [ca] keys of nitelik.conf (given with --config, cli_conf.h):
+# outside demo mode no policy, the placeholder or a loopback base URL is refused.
+POLICY=1.3.6.1.4.1.99999.1.1
+refuse "outside demo mode, issuing without a configured policy is refused" "ca.policy_oids: no certificate policy configured" \
+  issue "$T/a.csr" "$T/x.pem" --given A --surname B --tckn 10000000146
+printf '[ca]\npolicy_oids = 2.16.792.1.61.0.1.5070.99.1\n' > "$D/nitelik.conf"
+refuse "outside demo mode, the placeholder policy is refused" "is the demo placeholder" \
+  issue "$T/a.csr" "$T/x.pem" --given A --surname B --tckn 10000000146
+printf '[ca]\npolicy_oids = %s\n' "$POLICY" > "$D/nitelik.conf"
+refuse "outside demo mode, a loopback base URL is refused" "loopback or private" \
+  issue "$T/a.csr" "$T/x.pem" --given A --surname B --tckn 10000000146
+printf '[ca]\nuser_notice = %0201d\n[demo]\nenabled = true\n' 0 > "$D/nitelik.conf"
+refuse "a user notice over 200 characters is refused" "ca.user_notice is 201 characters" \
+  issue "$T/a.csr" "$T/x.pem" --given A --surname B --tckn 10000000146
+printf '[demo]\nenabled = true\n[ca]\npolicy_oids = %s 1.3.6.1.4.1.99999.1.2\n' "$POLICY" > "$D/nitelik.conf"
+printf '[demo]\nenabled = true\n[ca]\npolicy_oids = %s\nserial_number_form = etsi\n' "$POLICY" > "$T/etsi.conf"
 check "issue a qualified certificate from a CSR" issue "$T/a.csr" "$T/a.pem" --given "Ayşe" --surname "Yılmaz" \
   --tckn 10000000146 --email ayse@example.com --publish
 SA=$(serial_of "$T/a.pem")
-check "subject is exactly C, serialNumber PNOTR-, givenName, surname, CN" bash -c \
-  "openssl x509 -in $T/a.pem -noout -subject -nameopt RFC2253,-esc_msb | grep -qx 'subject=CN=Ayşe Yılmaz,SN=Yılmaz,GN=Ayşe,serialNumber=PNOTR-10000000146,C=TR'"
+check "subject is exactly C, serialNumber (the bare T.C. number by default), givenName, surname, CN" bash -c \
+  "openssl x509 -in $T/a.pem -noout -subject -nameopt RFC2253,-esc_msb | grep -qx 'subject=CN=Ayşe Yılmaz,SN=Yılmaz,GN=Ayşe,serialNumber=10000000146,C=TR'"
+check "serial_number_form = etsi: serialNumber PNOTR-" bash -c \
+  "$(printf '%q ' "$NITELIK") cert issue --data $D --config $T/etsi.conf --csr $T/a.csr --out $T/e.pem --given Ayşe --surname Yılmaz --tckn 10000000146 &&
+   openssl x509 -in $T/e.pem -noout -subject -nameopt RFC2253,-esc_msb | grep -qx 'subject=CN=Ayşe Yılmaz,SN=Yılmaz,GN=Ayşe,serialNumber=PNOTR-10000000146,C=TR'"
 check "serial is positive and at least 64 bits" bash -c "s=$SA; [ \${#s} -ge 16 ] && [ \$((16#\${s:0:1})) -lt 8 ]"
 check "keyUsage is critical nonRepudiation only" bash -c \
   "openssl x509 -in $T/a.pem -noout -ext keyUsage | tr -d '\n' | grep -q 'critical *Non Repudiation\$'"
@@ -84,6 +104,13 @@ cat "$T/a.pem" "$T/iss.pem" "$T/root.pem" > "$T/chain.pem"
 check "certtool --verify-chain (GnuTLS)" bash -c "certtool --verify-chain --infile $T/chain.pem | grep -q 'Chain verification output: Verified'"
 mkdir "$T/nss" && certutil -N -d "sql:$T/nss" --empty-password && certutil -A -d "sql:$T/nss" -n root -t C,C,C -i "$T/root.pem"
 check "vfychain (NSS) with policy QCP-n-qscd" vfychain -d "sql:$T/nss" -pp -u 4 -o 0.4.0.194112.1.2 -a "$T/a.pem" -a "$T/iss.pem"
+check "etsi form: openssl verify -x509_strict -policy_check" \
+  openssl verify -x509_strict -policy_check -explicit_policy -policy 0.4.0.194112.1.2 -CAfile "$T/root.pem" -untrusted "$T/iss.pem" "$T/e.pem"
+cat "$T/e.pem" "$T/iss.pem" "$T/root.pem" > "$T/echain.pem"
+check "etsi form: certtool --verify-chain (GnuTLS)" bash -c "certtool --verify-chain --infile $T/echain.pem | grep -q 'Chain verification output: Verified'"
+check "etsi form: vfychain (NSS) with policy QCP-n-qscd" vfychain -d "sql:$T/nss" -pp -u 4 -o 0.4.0.194112.1.2 -a "$T/e.pem" -a "$T/iss.pem"
+check "the provider's policy from [ca] verifies as the required policy too" \
+  openssl verify -x509_strict -policy_check -explicit_policy -policy "$POLICY" -CAfile "$T/root.pem" -untrusted "$T/iss.pem" "$T/a.pem"
 
 # qcStatements, parsed by openssl asn1parse from the extension's DER.
 openssl x509 -in "$T/a.pem" -outform DER -out "$T/a.der"
@@ -93,13 +120,21 @@ for want in 'OBJECT            :0.4.0.1862.1.1' 'OBJECT            :0.4.0.1862.1
             'OBJECT            :0.4.0.1862.1.6' 'OBJECT            :0.4.0.1862.1.6.1' \
             'OBJECT            :0.4.0.1862.1.5' 'IA5STRING         :https://127.0.0.1:1/pds/en' \
             'PRINTABLESTRING   :en' 'PRINTABLESTRING   :tr' 'OBJECT            :0.4.0.1862.1.7' \
-            'PRINTABLESTRING   :TR' 'OBJECT            :0.4.0.194121.1.1' 'OBJECT            :2.16.792.1.61.0.1.5070.1.1'; do
+            'PRINTABLESTRING   :TR' 'OBJECT            :2.16.792.1.61.0.1.5070.1.1' \
+            'UTF8STRING        :Bu sertifika, 5070 sayılı Elektronik İmza Kanununa göre nitelikli elektronik sertifikadır.'; do
   if grep -qF -- "$want" "$T/qc.txt"; then ok "qcStatements DER has $want"; else nok "qcStatements DER has $want" "$(cat "$T/qc.txt")"; fi
 done
+if grep -qF ':0.4.0.194121.1.1' "$T/qc.txt"; then nok "tr form: no semanticsId-Natural statement" "$(cat "$T/qc.txt")"
+else ok "tr form: no semanticsId-Natural statement"; fi
+openssl x509 -in "$T/e.pem" -outform DER -out "$T/e.der"
+qe_off=$(openssl asn1parse -inform DER -in "$T/e.der" | grep -A2 'qcStatements' | grep 'OCTET STRING' | head -1 | cut -d: -f1 | tr -d ' ')
+if openssl asn1parse -inform DER -in "$T/e.der" -strparse "$qe_off" | grep -qF 'OBJECT            :0.4.0.194121.1.1'; then
+  ok "etsi form: semanticsId-Natural statement"; else nok "etsi form: semanticsId-Natural statement"; fi
 if [ "$(grep -c ':0.4.0.1862.1.6$' "$T/qc.txt")" = 1 ] && ! openssl x509 -in "$T/a.pem" -noout -text | grep -q 'qcStatements: critical'; then
   ok "one QcType statement, qcStatements not critical"; else nok "one QcType statement, qcStatements not critical"; fi
-check "certificatePolicies: provider OID with CPS, then QCP-n-qscd" bash -c \
-  "openssl x509 -in $T/a.pem -noout -ext certificatePolicies | tr -d '\n' | grep -q 'Policy: 2.16.792.*CPS: https://.*Policy: 0.4.0.194112.1.2'"
+check "certificatePolicies: the configured policies, the first with CPS and user notice, then QCP-n-qscd" bash -c \
+  "openssl x509 -in $T/a.pem -noout -ext certificatePolicies | tr -d '\n' | sed 's/  */ /g' |
+   grep -q 'Policy: $POLICY CPS: https://127.0.0.1:1/cps User Notice: Explicit Text: Bu sertifika, 5070 sayılı Elektronik İmza Kanununa göre nitelikli elektronik sertifikadır. Policy: 1.3.6.1.4.1.99999.1.2 Policy: 0.4.0.194112.1.2'"
 check "AIA has OCSP and caIssuers; CRL DP present" bash -c \
   "openssl x509 -in $T/a.pem -noout -text | grep -q 'OCSP - URI:http://127.0.0.1:1/ocsp' &&
    openssl x509 -in $T/a.pem -noout -text | grep -q 'CA Issuers - URI:http://127.0.0.1:1/repo/issuing.crt' &&
@@ -107,7 +142,7 @@ check "AIA has OCSP and caIssuers; CRL DP present" bash -c \
 
 csr "$T/p.csr" rsa:2048
 check "passport holder gets serialNumber PAS<country>-<no>" bash -c \
-  "$(printf '%q ' "$NITELIK") cert issue --data $D --csr $T/p.csr --out $T/p.pem --given John --surname Smith --passport DE-C01X00T47 &&
+  "$(printf '%q ' "$NITELIK") cert issue --data $D --config $D/nitelik.conf --csr $T/p.csr --out $T/p.pem --given John --surname Smith --passport DE-C01X00T47 &&
    openssl x509 -in $T/p.pem -noout -subject | grep -q 'serialNumber = PASDE-C01X00T47'"
 check "renewal starts when the old certificate ends" bash -c \
   "$(printf '%q ' "$NITELIK") cert issue --data $D --csr $T/a.csr --out $T/r.pem --given Ayşe --surname Yılmaz --tckn 10000000146 --renew $SA &&
@@ -188,7 +223,7 @@ check "OCSP: oversize request gets malformedRequest" bash -c "openssl ocsp -resp
 openssl ocsp -issuer "$T/root.pem" -cert "$T/iss.pem" -reqout "$T/reqo.der" -no_nonce >/dev/null 2>&1
 "$NITELIK" ca ocsp-answer --data "$D" --in "$T/reqo.der" --out "$T/ro.der" >/dev/null
 check "OCSP: a certificate of another CA gets unauthorized" bash -c "openssl ocsp -respin $T/ro.der -resp_text -noverify 2>&1 | grep -q 'unauthorized'"
-check "OCSP: pre-signing covers every certificate" bash -c "$(printf '%q ' "$NITELIK") ca ocsp-refresh --data $D | grep -q 'pre-signed 3'"
+check "OCSP: pre-signing covers every certificate" bash -c "$(printf '%q ' "$NITELIK") ca ocsp-refresh --data $D | grep -q 'pre-signed 4'"
 out=$(ocsp_ask "$T/p.pem" "$T/r4.der" -no_nonce)
 if grep -q 'Response verify OK' <<<"$out" && grep -q ': good' <<<"$out" && sqlite3 "$D/nitelik.db" "select writefile('$T/cached.der', der) from ocsp_responses where serial='$SP'" >/dev/null && cmp -s "$T/r4.der" "$T/cached.der"; then
   ok "OCSP: answered from the pre-signed cache"; else nok "OCSP: answered from the pre-signed cache" "$out"; fi
@@ -286,7 +321,7 @@ check "ca init with demo key files and RSA 3072" "$NITELIK" ca init --data "$T/f
 check "demo key files are mode 0600" bash -c "[ \$(stat -c %a $T/f/ca/issuing.key) = 600 ]"
 if start_signer "$T/f"; then
   check "RSA 3072 CA issues a certificate that verifies" bash -c \
-    "$(printf '%q ' "$NITELIK") cert issue --data $T/f --csr $T/a.csr --out $T/f.pem --given A --surname B --tckn 10000000146 &&
+    "$(printf '%q ' "$NITELIK") cert issue --data $T/f --config $D/nitelik.conf --csr $T/a.csr --out $T/f.pem --given A --surname B --tckn 10000000146 &&
      openssl x509 -inform DER -in $T/f/repo/root.crt -out $T/froot.pem && openssl x509 -inform DER -in $T/f/repo/issuing.crt -out $T/fiss.pem &&
      openssl verify -x509_strict -policy_check -policy 0.4.0.194112.1.2 -CAfile $T/froot.pem -untrusted $T/fiss.pem $T/f.pem"
   stop_signer

@@ -152,6 +152,44 @@ static void signer_section(void **state)
 	assert_int_equal(parse(&c, "[signer]\nmax_connections = 0\n", err, sizeof err), NL_ERR_CONFIG);
 }
 
+/* [ca]: the issuing profile's keys (docs/ca.md). */
+static void ca_profile_keys(void **state)
+{
+	(void)state;
+	struct nl_config c;
+	char err[300] = "";
+	/* the defaults: the Turkish form and Law 5070's sentence as the notice */
+	assert_int_equal(parse(&c, "", err, sizeof err), NL_OK);
+	assert_string_equal(c.ca_serial_number_form, "tr");
+	assert_string_equal(c.ca_user_notice, NL_CA_BTK_NES_TEXT);
+	/* outside demo mode a policy is required and the placeholder refused */
+	assert_int_equal(nl_config_validate_ca(&c, err, sizeof err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err, "ca.policy_oids"));
+	assert_int_equal(parse(&c, "[ca]\npolicy_oids = " NL_CA_DEMO_POLICY_OID "\n", err, sizeof err), NL_OK);
+	assert_int_equal(nl_config_validate_ca(&c, err, sizeof err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err, "placeholder"));
+	c.demo = true;
+	assert_int_equal(nl_config_validate_ca(&c, err, sizeof err), NL_OK);
+	assert_int_equal(parse(&c, "[ca]\npolicy_oids = 2.16.792.1.2.1.1.5.7.1.1, 1.3.6.1.4.1.99999.1\n"
+	                           "cps_url = https://depo.example.com.tr/ilke\nserial_number_form = etsi\n"
+	                           "pds_tr_url = https://depo.example.com.tr/pds-tr.pdf\n", err, sizeof err), NL_OK);
+	assert_int_equal(nl_config_validate_ca(&c, err, sizeof err), NL_OK);
+	/* shapes */
+	const char *bad[][2] = {
+		{"[ca]\npolicy_oids = 1.2.x\n", "not a dotted OID"},
+		{"[ca]\npolicy_oids = 5.1\n", "not a dotted OID"},
+		{"[ca]\npolicy_oids = 1.2 1.3 1.4 1.5 1.6\n", "at most 4"},
+		{"[ca]\npolicy_oids = 1.2\ncps_url = ftp://x\n", "ca.cps_url"},
+		{"[ca]\npolicy_oids = 1.2\npds_en_url = http://x.com.tr/pds\n", "https://"},
+		{"[ca]\npolicy_oids = 1.2\nserial_number_form = PNO\n", "tr or etsi"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(parse(&c, bad[i][0], err, sizeof err), NL_OK);
+		assert_int_equal(nl_config_validate_ca(&c, err, sizeof err), NL_ERR_CONFIG);
+		assert_non_null(strstr(err, bad[i][1]));
+	}
+}
+
 int main(void)
 {
 	cmocka_set_message_output(CM_OUTPUT_TAP);
@@ -162,6 +200,7 @@ int main(void)
 		cmocka_unit_test(rejects_nul_and_long_values),
 		cmocka_unit_test(validate_relations),
 		cmocka_unit_test(signer_section),
+		cmocka_unit_test(ca_profile_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
