@@ -86,15 +86,6 @@ static void fail(struct job *j, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int64_t add_years(int64_t t, int64_t years)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	tm.tm_year += (int)years;
-	return (int64_t)timegm(&tm);
-}
-
 static nl_err revoke_serial(struct job *j, const char *serial, int reason, const char *why)
 {
 	nl_err rc = nl_store_cert_revoke(j->app->db, serial, reason, j->now, j->actor, why);
@@ -171,7 +162,7 @@ static nl_err issue(struct job *j, const nl_buf *spki, bool backup, nl_buf *der)
 	int64_t years = j->f.period_years > 0 ? j->f.period_years : 1;
 	struct nl_issue_req r = {
 		.holder = h, .spki = spki->data, .spki_len = spki->len,
-		.not_before = j->now, .not_after = add_years(j->now, years),
+		.not_before = j->now, .years = (int)years,   /* nl_pki_validity_end */
 		.renew_serial = j->reason == NL_REASON_RENEWAL && j->p->renew_serial[0]
 		                ? j->p->renew_serial : NULL,
 		.email = j->f.email, .publish = j->f.publish && !strcmp(j->f.publish, "yes") && !backup,

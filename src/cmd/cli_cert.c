@@ -13,7 +13,8 @@
 
 static const char usage[] =
 	"usage: nitelik cert issue --csr F --given G --surname S (--tckn N | --passport CC-NO)\n"
-	"                          [--cn CN] [--email E] [--publish] [--days N] [--renew SERIAL] [--out F]\n"
+	"                          [--cn CN] [--email E] [--publish] [--years 1|2|3 (default 2)] [--renew SERIAL]\n"
+	"                          [--out F]   (--days N instead of --years: demo mode only)\n"
 	"       nitelik cert show SERIAL [--pem]\n"
 	"       nitelik cert suspend|release SERIAL\n"
 	"       nitelik cert revoke SERIAL --reason keyCompromise|affiliationChanged|superseded|\n"
@@ -26,14 +27,14 @@ struct args {
 	struct nl_cli_ca_opts o;
 	const char *csr, *given, *surname, *tckn, *passport, *cn, *email, *out, *reason, *renew, *pos;
 	bool publish, pem;
-	int64_t days;
+	int64_t days, years;
 };
 
 /* -1 to go on, else the exit status (0 after --help or --version). */
 static int parse(int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof *a);
-	a->days = 730;
+	a->years = 0;   /* 2 unless --days */
 	for (int i = 1; i < argc; i++) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		const char **dst = NULL;
@@ -58,6 +59,7 @@ static int parse(int argc, char **argv, struct args *a)
 		else if (!strcmp(k, "--publish")) { a->publish = true; continue; }
 		else if (!strcmp(k, "--pem")) { a->pem = true; continue; }
 		else if (!strcmp(k, "--days") && v) { a->days = atoll(v); i++; if (a->days < 1 || a->days > 7300) return 2; continue; }
+		else if (!strcmp(k, "--years") && v) { a->years = atoll(v); i++; if (a->years < 1 || a->years > 3) return 2; continue; }
 		else if (k[0] != '-' && !a->pos) { a->pos = k; continue; }
 		else return 2;
 		if (!v) return 2;
@@ -83,10 +85,21 @@ static int issue(struct args *a, nl_db *db, struct nl_ca *ca, nl_signer *sg)
 		.holder = {.given_name = a->given, .surname = a->surname, .common_name = a->cn,
 		           .tckn = a->tckn, .passport_country = a->passport ? country : NULL,
 		           .passport_no = a->passport ? number : NULL},
-		.not_before = (int64_t)time(NULL) - 60, .renew_serial = a->renew,
+		.not_before = (int64_t)time(NULL), .renew_serial = a->renew,
 		.email = a->email, .publish = a->publish, .actor = "cli:operator",
 	};
-	r.not_after = r.not_before + a->days * 86400;
+	/* The one validity rule of production (nl_pki_validity_end): whole years
+	 * from now - 1 s. Days are a test aid (a certificate that ends soon). */
+	if (a->days) {
+		if (!ca->demo) {
+			fprintf(stderr, "nitelik cert issue: --days is allowed only in demo mode (demo.enabled = true); "
+			                "certificates are issued for --years 1, 2 or 3\n");
+			return 2;
+		}
+		r.not_after = r.not_before + a->days * 86400 - 1;
+	} else {
+		r.years = (int)(a->years ? a->years : 2);
+	}
 	if (nl_read_file(a->csr, 64 * 1024, &csr)) {
 		fprintf(stderr, "nitelik cert issue: cannot read %s\n", a->csr);
 		goto out;
@@ -179,6 +192,7 @@ int nl_cli_cert(int argc, char **argv)
 	if (st == 0) return 0;
 	if (st > 0) goto usage;
 	bool is_issue = !strcmp(cmd, "issue");
+	if (a.days && a.years) goto usage;
 	if (is_issue && (!a.csr || !a.given || !a.surname || !a.tckn == !a.passport)) goto usage;
 	if (!is_issue && !a.pos) goto usage;
 	nl_db *db = NULL;

@@ -406,6 +406,7 @@ nl_err nl_ca_configure(struct nl_ca *ca, const struct nl_config *cfg, char *err,
 	nl_buf *st = &ca->url_store;
 	struct nl_pki_urls *u = &ca->urls;
 	ca->issue_refusal[0] = '\0';
+	ca->demo = cfg->demo;
 	/* The defaults (served by nitelikd under the CA's base URL), then what
 	 * [ca] overrides. Every string lives in url_store, which may move as it
 	 * grows: keep offsets and make the pointers at the end. */

@@ -55,6 +55,7 @@ struct nl_ca {
 	 * private base URL outside demo mode, ...): nl_ca_issue refuses with it.
 	 * "" = may issue. A CA never configured (the signer) has "". */
 	char issue_refusal[300];
+	bool demo;   /* demo.enabled of the configuration applied */
 };
 /* Loads certificates; with_keys opens the issuing and OCSP keys (signer only),
  * and refuses (NL_ERR_FORBIDDEN) when the root CRL lists the issuing CA. */

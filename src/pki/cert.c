@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum nl_key_type nl_key_type_parse(const char *s)
 {
@@ -52,6 +53,18 @@ void nl_pki_urls_default(struct nl_pki_urls *u, const char *base_url, nl_buf *st
 	u->policy_oid = NL_OID_DEMO_POLICY;
 	u->user_notice = NL_CA_BTK_NES_TEXT;
 	u->serial_form = NL_SERIAL_FORM_TR;
+}
+
+int64_t nl_pki_validity_end(int64_t not_before, int years)
+{
+	if (years < 1 || years > 3)
+		return 0;
+	time_t t = (time_t)not_before;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm))
+		return 0;
+	tm.tm_year += years;
+	return (int64_t)timegm(&tm) - 1;
 }
 
 void nl_pki_serial_random(uint8_t out[NL_SERIAL_LEN])

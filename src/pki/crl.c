@@ -85,11 +85,12 @@ nl_err nl_pki_crl_tbs(const nl_pki_cert *issuer, const struct nl_revoked *r, siz
 			nl_buf_reset(&ent);
 			put_uint(&ent, r[i].serial, r[i].serial_len);
 			put_time(&ent, r[i].revoked_at);
-			if (r[i].reason > 0 && r[i].reason <= 10 && r[i].reason != 7) {
+			int code = nl_crl_reason_ext(r[i].reason);
+			if (code > 0) {
 				/* Extensions { Extension { reasonCode, OCTET STRING { ENUMERATED } } };
 				 * "unspecified" (0) is omitted as RFC 5280 5.3.1 advises. */
 				uint8_t e[] = {0x30, 0x0c, 0x30, 0x0a, 0, 0, 0, 0, 0, 0x04, 0x03, 0x0a, 0x01,
-				               (uint8_t)r[i].reason};
+				               (uint8_t)code};
 				memcpy(e + 4, reason_oid, sizeof reason_oid);
 				nl_buf_append(&ent, e, sizeof e);
 			}
@@ -200,6 +201,11 @@ int nl_crl_reason_parse(const char *s)
 	for (int i = 0; i <= 10; i++)
 		if (reason_names[i] && s && !strcmp(s, reason_names[i])) return i;
 	return -1;
+}
+
+int nl_crl_reason_ext(int reason)
+{
+	return reason > 0 && reason <= 10 && reason != 7 ? reason : -1;
 }
 
 const char *nl_crl_reason_name(int code)

@@ -14,6 +14,11 @@ enum nl_crl_reason {
 /* "keyCompromise" etc. (RFC 5280 names) -> code; -1 if unknown. */
 int nl_crl_reason_parse(const char *s);
 const char *nl_crl_reason_name(int code);
+/* The reasonCode a CRL entry and an OCSP revokedInfo both carry for a stored
+ * reason, one to one; -1: none, for unspecified (RFC 5280 5.3.1 advises to
+ * omit it; RFC 6960 then leaves revocationReason out) and anything that is not
+ * a CRLReason (7, out of range). */
+int nl_crl_reason_ext(int reason);
 
 struct nl_revoked {
 	const uint8_t *serial;   /* big-endian bytes */

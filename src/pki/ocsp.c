@@ -1,6 +1,7 @@
 /* OCSP request parsing and response signing (RFC 6960; RFC 5019 profile). */
 #include "pki/pki_internal.h"
 #include "pki/ocsp.h"
+#include "pki/crl.h"
 
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
@@ -207,7 +208,8 @@ nl_err nl_pki_ocsp_sign_status(nl_pki_key *k, const nl_pki_cert *responder,
 	if (!thisu || !nextu || (s->status == NL_OCSP_REVOKED && !revt)) goto out;
 	int st = s->status == NL_OCSP_GOOD ? V_OCSP_CERTSTATUS_GOOD :
 	         s->status == NL_OCSP_REVOKED ? V_OCSP_CERTSTATUS_REVOKED : V_OCSP_CERTSTATUS_UNKNOWN;
-	int reason = s->status == NL_OCSP_REVOKED && s->reason <= 10 && s->reason != 7 ? s->reason : -1;
+	/* the same reasonCode the CRL lists: none for unspecified */
+	int reason = s->status == NL_OCSP_REVOKED ? nl_crl_reason_ext(s->reason) : -1;
 	if (!OCSP_basic_add1_status(bs, id, st, reason, revt, thisu, nextu)) goto out;
 	if (s->nonce.len) {
 		const unsigned char *p = (const unsigned char *)s->nonce.data;

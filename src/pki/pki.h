@@ -75,6 +75,13 @@ nl_err nl_pki_person_subject_serial(const struct nl_holder *p, enum nl_serial_fo
  * ("PNOTR-", "PAS..-"): the certificate then carries semanticsId-Natural. */
 bool nl_pki_serial_is_etsi(const char *attr);
 
+/* ---- Validity ---- */
+/* The one validity rule (CLI and production): a certificate ordered for
+ * `years` whole years (1..3) from not_before ends at not_before + years
+ * calendar years (UTC; 29 February + 1 year is 1 March) - 1 s, because RFC
+ * 5280 4.1.2.5 counts notAfter inside the period. 0 for years outside 1..3. */
+int64_t nl_pki_validity_end(int64_t not_before, int years);
+
 /* ---- Serial numbers ---- */
 #define NL_SERIAL_LEN 16      /* 127 random bits, positive, first byte non-zero */
 void nl_pki_serial_random(uint8_t out[NL_SERIAL_LEN]);

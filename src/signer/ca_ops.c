@@ -73,13 +73,23 @@ nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struc
 		goto out;
 	}
 	if (r->renew_serial) {
-		/* A renewal starts when the old certificate ends and keeps the period. */
+		/* A renewal starts the second after the old certificate's last one
+		 * (its notAfter is inside its period), so the periods tile. */
 		struct nl_cert_row old;
 		if ((rc = nl_store_cert_get(c, r->renew_serial, &old))) goto out;
 		int64_t len = r->not_after - r->not_before;
-		pr.not_before = old.not_after;
-		pr.not_after = old.not_after + len;
+		pr.not_before = old.not_after + 1;
+		pr.not_after = pr.not_before + len;
 		nl_cert_row_clear(&old);
+	}
+	if (r->years) {
+		/* the one validity rule: whole ordered years - 1 s */
+		pr.not_after = nl_pki_validity_end(pr.not_before, r->years);
+		if (!pr.not_after) {
+			nl_buf_puts(failures, "validity: the period must be 1, 2 or 3 years\n");
+			rc = NL_ERR_INVALID;
+			goto out;
+		}
 	}
 	if ((rc = nl_pki_person_serial_attr(&r->holder, idn)) ||
 	    (rc = nl_pki_person_subject_serial(&r->holder, ca->urls.serial_form, attr))) {

@@ -17,8 +17,13 @@ struct nl_issue_req {
 	const void *csr; size_t csr_len;   /* PEM or DER PKCS#10 */
 	const void *spki; size_t spki_len; /* instead of a CSR: SubjectPublicKeyInfo DER of a
 	                                      key production generated on a card itself */
-	int64_t not_before, not_after;     /* the order's period */
-	const char *renew_serial;          /* renewal: starts when this certificate ends */
+	int64_t not_before;                /* now (the renewal start replaces it) */
+	int years;                         /* 1..3: the ordered period; notAfter by
+	                                      nl_pki_validity_end. 0: not_after below
+	                                      (demo/test aid: --days) */
+	int64_t not_after;                 /* only with years = 0 */
+	const char *renew_serial;          /* renewal: starts the second after this
+	                                      certificate ends */
 	const char *email;                 /* for the public directory */
 	bool publish;
 	int64_t order_id, institution_id;  /* 0 = none */

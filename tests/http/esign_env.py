@@ -62,8 +62,8 @@ class Env:
         with open(os.path.join(self.data, "nitelik.conf"), "w") as f:
             f.write("[server]\nlisten = 127.0.0.1:0\nbase_url = http://127.0.0.1:8080\n\n"
                     "[storage]\ndata_dir = %s\ndatabase = %s\n\n"
-                    # the ETSI form here, the Turkish default in test_production:
-                    # the readers of certificates see both
+                    # the ETSI form over HTTP (e-İmza, production); the Turkish
+                    # default in ca_e2e.sh and tests/pki/test_profile.c
                     "[ca]\nserial_number_form = etsi\n\n"
                     "[demo]\nenabled = true\nfixed_captcha = %s\n%s"
                     % (self.data, self.db_url, CAPTCHA, conf_extra))

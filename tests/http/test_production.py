@@ -262,7 +262,11 @@ def first_certificate(env):
     subj = openssl("x509", "-in", pem, "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus")
     check("PNOTR-" + MEHMET in subj and "MEHMET" in subj, "subject: " + subj)
     nb, na = dates(pem)
-    check(360 * 86400 <= na - nb <= 367 * 86400, "period of one year: %d" % (na - nb))
+    # the one validity rule: the ordered whole year - 1 s (RFC 5280 counts
+    # notAfter inside the period)
+    start = datetime.fromtimestamp(nb, timezone.utc)
+    check(na == int(start.replace(year=start.year + 1).timestamp()) - 1,
+          "period of one year - 1 s: %d" % (na - nb))
     # the PIN letter, once
     r = op_post(env, "/uretim/SD-%s/pin-zarfi" % c.no)
     check(r.status == 200 and r.header("content-type") == "application/pdf", "letter: %d" % r.status)
@@ -392,7 +396,7 @@ def loss_replacement(env):
 
 @tap.test
 def renewal_waits_then_follows_the_old_one(env):
-    """Yenileme: held until 2 months before the old end, then valid from the old certificate's end"""
+    """Yenileme: held until 2 months before the old end, then valid from the second after the old certificate's end"""
     old = issue_for(env, "isil-old", ISIL, "IŞIL", "ÇELİK", days=90)
     old_nb, old_na = dates(old)
     c = applicant(env.srv, ISIL)
@@ -412,9 +416,11 @@ def renewal_waits_then_follows_the_old_one(env):
     it = item(r.text, c.no)
     check(it and it[0] == "done", "report after 30 days: %s" % (it,))
     nb, na = dates(read_card_cert(env, it[1]))
-    check(nb == old_na, "new notBefore %d != old notAfter %d" % (nb, old_na))
-    check(na - nb == old_na - old_nb or 360 * 86400 <= na - nb <= 367 * 86400,
-          "new period %d" % (na - nb))
+    # the periods tile: the renewal starts the second after the old one's last
+    check(nb == old_na + 1, "new notBefore %d != old notAfter %d + 1" % (nb, old_na))
+    start = datetime.fromtimestamp(nb, timezone.utc)
+    check(na == int(start.replace(year=start.year + 1).timestamp()) - 1,
+          "new period: the ordered year - 1 s, got %d s" % (na - nb))
     Client(env.srv).req("POST", "/demo/clock", {"seconds": str(-30 * 86400)})
     st = ocsp(env, old)
     check(st[0] == "good", "a renewal must not revoke the old certificate: %s" % (st,))

@@ -144,9 +144,19 @@ csr "$T/p.csr" rsa:2048
 check "passport holder gets serialNumber PAS<country>-<no>" bash -c \
   "$(printf '%q ' "$NITELIK") cert issue --data $D --config $D/nitelik.conf --csr $T/p.csr --out $T/p.pem --given John --surname Smith --passport DE-C01X00T47 &&
    openssl x509 -in $T/p.pem -noout -subject | grep -q 'serialNumber = PASDE-C01X00T47'"
-check "renewal starts when the old certificate ends" bash -c \
-  "$(printf '%q ' "$NITELIK") cert issue --data $D --csr $T/a.csr --out $T/r.pem --given Ayşe --surname Yılmaz --tckn 10000000146 --renew $SA &&
-   [ \"\$(openssl x509 -in $T/a.pem -noout -enddate | cut -d= -f2)\" = \"\$(openssl x509 -in $T/r.pem -noout -startdate | cut -d= -f2)\" ]"
+epoch() { date -u -d "$(openssl x509 -in "$1" -noout "-$2" | cut -d= -f2)" +%s; }   # cert, startdate|enddate
+plus_years() { date -u -d "$(date -u -d "@$1" +%Y-%m-%dT%H:%M:%S) +0000 + $2 years" +%s; }   # epoch, years
+NB=$(epoch "$T/a.pem" startdate); NA=$(epoch "$T/a.pem" enddate)
+check "validity: notAfter = notBefore + 2 whole years - 1 s (the default --years 2)" [ "$NA" = $(( $(plus_years "$NB" 2) - 1 )) ]
+check "validity: notBefore is now" [ $(( $(date +%s) - NB )) -lt 120 ]
+check "renewal for --years 1" issue "$T/a.csr" "$T/r.pem" --given Ayşe --surname Yılmaz --tckn 10000000146 --renew "$SA" --years 1
+RB=$(epoch "$T/r.pem" startdate); RA=$(epoch "$T/r.pem" enddate)
+check "renewal starts the second after the old certificate ends" [ "$RB" = $((NA + 1)) ]
+check "renewal ends 1 whole year - 1 s later" [ "$RA" = $(( $(plus_years "$RB" 1) - 1 )) ]
+refuse "--years outside 1..3 is a usage error" "usage" issue "$T/a.csr" "$T/x.pem" --given A --surname B --tckn 10000000146 --years 4
+printf '[ca]\npolicy_oids = %s\n' "$POLICY" > "$T/prod.conf"
+refuse "--days is refused outside demo mode" "allowed only in demo mode" \
+  issue "$T/a.csr" "$T/x.pem" --given A --surname B --tckn 10000000146 --days 30 --config "$T/prod.conf"
 
 # Refusals.
 csr "$T/a2.csr" ec -pkeyopt ec_paramgen_curve:P-256

@@ -18,11 +18,14 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "app/esign_verify.h"
 #include "pki/ca_store.h"
+#include "pki/crl.h"
+#include "pki/ocsp.h"
 #include "pki/der.h"
 #include "pki/esign.h"
 #include "pki/pki.h"
@@ -112,6 +115,7 @@ static void policy_with_notice_is_kamusm(void **s)
 
 /* ---- a CA in memory, configured from [ca] ---- */
 static nl_pki_cert *issuer;
+static nl_pki_key *issuer_key;
 
 static int setup(void **state)
 {
@@ -124,7 +128,7 @@ static int setup(void **state)
 	struct nl_ca_names names = {"Test", "Test Root", "Test Issuing", "Test OCSP"};
 	nl_err rc = nl_pki_root_cert(k, &names, time(NULL), &der);
 	if (!rc) rc = nl_pki_cert_parse(der.data, der.len, &issuer);
-	nl_pki_key_free(k);
+	issuer_key = k;
 	unlink(keyfile + 5);
 	nl_buf_free(&der);
 	return rc ? -1 : 0;
@@ -134,6 +138,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	nl_pki_cert_free(issuer);
+	nl_pki_key_free(issuer_key);
 	return 0;
 }
 
@@ -286,6 +291,73 @@ static void reference_certs_are_read(void **s)
 	assert_false(nl_esign_serial_matches("PNOTR-11111111101", "PNOTR-1111111110"));
 }
 
+/* OCSP and the CRL say the same about a revocation: the reasonCode one to
+ * one, and none at all for unspecified (RFC 5280 5.3.1). */
+static int ocsp_reason(int stored)
+{
+	struct nl_ocsp_status st = {.status = NL_OCSP_REVOKED, .reason = (uint8_t)stored,
+	                            .revoked_at = time(NULL) - 10, .this_update = time(NULL),
+	                            .next_update = time(NULL) + 3600, .serial_hex = "0123456789ABCDEF"};
+	nl_buf der = NL_BUF_INIT;
+	assert_int_equal(nl_pki_ocsp_sign_status(issuer_key, issuer, issuer, &st, &der), NL_OK);
+	const unsigned char *p = (const unsigned char *)der.data;
+	OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &p, (long)der.len);
+	OCSP_BASICRESP *bs = resp ? OCSP_response_get1_basic(resp) : NULL;
+	assert_non_null(bs);
+	int reason = -2;
+	assert_int_equal(OCSP_single_get0_status(OCSP_resp_get0(bs, 0), &reason, NULL, NULL, NULL),
+	                 V_OCSP_CERTSTATUS_REVOKED);
+	OCSP_BASICRESP_free(bs);
+	OCSP_RESPONSE_free(resp);
+	nl_buf_free(&der);
+	return reason;
+}
+
+static int crl_reason(int stored)
+{
+	uint8_t serial[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	struct nl_revoked r = {serial, sizeof serial, time(NULL) - 10, stored};
+	nl_buf tbs = NL_BUF_INIT, der = NL_BUF_INIT;
+	assert_int_equal(nl_pki_crl_tbs(issuer, &r, 1, 1, time(NULL), time(NULL) + 3600, &tbs), NL_OK);
+	assert_int_equal(nl_pki_sign_crl(issuer_key, tbs.data, tbs.len, &der), NL_OK);
+	const unsigned char *p = (const unsigned char *)der.data;
+	X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)der.len);
+	assert_non_null(crl);
+	X509_REVOKED *rev = sk_X509_REVOKED_value(X509_CRL_get_REVOKED(crl), 0);
+	ASN1_ENUMERATED *e = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, NULL, NULL);
+	int reason = e ? (int)ASN1_ENUMERATED_get(e) : -1;
+	ASN1_ENUMERATED_free(e);
+	X509_CRL_free(crl);
+	nl_buf_free(&tbs); nl_buf_free(&der);
+	return reason;
+}
+
+static void ocsp_and_crl_agree(void **s)
+{
+	(void)s;
+	assert_int_equal(ocsp_reason(NL_REASON_UNSPECIFIED), -1);   /* no revocationReason */
+	assert_int_equal(crl_reason(NL_REASON_UNSPECIFIED), -1);
+	for (int code = 1; code <= 10; code++) {
+		if (code == 7) continue;
+		assert_int_equal(ocsp_reason(code), code);
+		assert_int_equal(crl_reason(code), code);
+	}
+}
+
+/* The one validity rule (CLI and production): whole years - 1 s. */
+static void validity_rule(void **s)
+{
+	(void)s;
+	/* 2026-12-07 15:00:00 UTC */
+	assert_int_equal(nl_pki_validity_end(1796655600, 1), 1796655600 + 365 * 86400 - 1);
+	assert_int_equal(nl_pki_validity_end(1796655600, 2), 1796655600 + (365 + 366) * 86400 - 1);
+	assert_int_equal(nl_pki_validity_end(1796655600, 3), 1796655600 + (365 + 366 + 365) * 86400 - 1);
+	/* 2024-02-29 10:00:00 + 1 year: 2025-03-01 09:59:59 */
+	assert_int_equal(nl_pki_validity_end(1709200800, 1), 1740823200 - 1);
+	assert_int_equal(nl_pki_validity_end(1796655600, 0), 0);
+	assert_int_equal(nl_pki_validity_end(1796655600, 4), 0);
+}
+
 int main(int argc, char **argv)
 {
 	refdir = argc > 1 ? argv[1] : "tests/pki/reference";
@@ -296,6 +368,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(refusals_outside_demo),
 		cmocka_unit_test(configured_profile),
 		cmocka_unit_test(reference_certs_are_read),
+		cmocka_unit_test(validity_rule),
+		cmocka_unit_test(ocsp_and_crl_agree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
