@@ -77,7 +77,7 @@ nl_err nl_cli_open_ca(const struct nl_cli_ca_opts *o, nl_db **db, struct nl_ca *
 	const struct nl_config *cfg = o->cfg;
 	char why[300];
 	if (!cfg) {
-		nl_config_defaults(&defaults, NULL);
+		nl_config_defaults(&defaults, nl_cmd_web_dir());   /* the sample CPS and PDS */
 		cfg = &defaults;
 	}
 	nl_err rc = nl_ca_open(o->dir, false, ca);

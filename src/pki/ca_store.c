@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -394,6 +395,23 @@ bool nl_ca_url_is_private(const char *url)
 	return false;
 }
 
+void nl_ca_doc_path(const struct nl_config *cfg, enum nl_ca_doc d, char *path, size_t size,
+                    const char **content_type)
+{
+	static const char *const samples[] = {"cps.html", "pds-tr.html", "pds-en.html"};
+	const char *set = d == NL_CA_DOC_CPS ? cfg->ca_cps_file : d == NL_CA_DOC_PDS_TR ? cfg->ca_pds_tr_file
+	                                                                                : cfg->ca_pds_en_file;
+	if (set[0]) snprintf(path, size, "%s", set);
+	else snprintf(path, size, "%s/docs/%s", cfg->web_dir, samples[d]);
+	if (content_type) {
+		const char *dot = strrchr(path, '.');
+		*content_type = !dot ? "application/octet-stream"
+		              : !strcasecmp(dot, ".pdf") ? "application/pdf"
+		              : !strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm") ? "text/html; charset=utf-8"
+		              : !strcasecmp(dot, ".txt") ? "text/plain; charset=utf-8" : "application/octet-stream";
+	}
+}
+
 static void refuse(struct nl_ca *ca, char *err, size_t err_size, const char *why)
 {
 	snprintf(ca->issue_refusal, sizeof ca->issue_refusal, "%s", why);
@@ -435,6 +453,21 @@ nl_err nl_ca_configure(struct nl_ca *ca, const struct nl_config *cfg, char *err,
 	if (nl_config_validate_ca(cfg, why, sizeof why)) {
 		refuse(ca, err, err_size, why);
 		return NL_ERR_CONFIG;
+	}
+	/* A link nitelikd serves needs its document: no certificate points at a
+	 * 404 (checked in demo mode too: the samples ship). */
+	static const char *const keys[] = {"ca.cps_file", "ca.pds_tr_file", "ca.pds_en_file"};
+	const char *over_url[] = {cfg->ca_cps_url, cfg->ca_pds_tr_url, cfg->ca_pds_en_url};
+	for (int d = 0; d < 3; d++) {
+		char path[700];
+		if (over_url[d][0]) continue;   /* served elsewhere */
+		nl_ca_doc_path(cfg, (enum nl_ca_doc)d, path, sizeof path, NULL);
+		if (access(path, R_OK)) {
+			snprintf(why, sizeof why, "%s: %.200s cannot be read; nitelikd serves it at the URL "
+			         "every certificate names", keys[d], path);
+			refuse(ca, err, err_size, why);
+			return NL_ERR_CONFIG;
+		}
 	}
 	/* The links inside a certificate outlive the demo machine: outside demo
 	 * mode they must name a host relying parties can reach. */

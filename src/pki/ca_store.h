@@ -70,6 +70,15 @@ void nl_ca_free(struct nl_ca *ca);
  * publishes CRLs. */
 nl_err nl_ca_configure(struct nl_ca *ca, const struct nl_config *cfg, char *err, size_t err_size);
 
+/* The documents nitelikd serves when their URL is not configured elsewhere:
+ * NL_CA_DOC_CPS at /cps, NL_CA_DOC_PDS_TR at /pds/tr, NL_CA_DOC_PDS_EN at
+ * /pds/en. The path is the [ca] *_file key, else the sample in
+ * <web_dir>/docs/. *content_type (may be NULL) follows the extension (.pdf,
+ * .html, .txt). */
+enum nl_ca_doc { NL_CA_DOC_CPS, NL_CA_DOC_PDS_TR, NL_CA_DOC_PDS_EN };
+void nl_ca_doc_path(const struct nl_config *cfg, enum nl_ca_doc d, char *path, size_t size,
+                    const char **content_type);
+
 /* True when the URL's host is a loopback, private, link-local or otherwise
  * non-public address or name (localhost, 10/8, 172.16/12, 192.168/16,
  * 127/8, 169.254/16, 100.64/10, ::1, fc00::/7, fe80::/10, *.local, *.internal,

@@ -30,8 +30,10 @@ const char *nl_key_type_name(enum nl_key_type t)
 	return "?";
 }
 
-/* Defaults follow the routes nitelikd serves: /ocsp and /repo/. The PDS must be
- * https (EN 319 412-5 4.3.4), so it is derived from the host with https. */
+/* Defaults follow the routes nitelikd serves: /ocsp, /repo/, /cps and /pds/.
+ * The PDS must be https (EN 319 412-5 4.3.4), so it is derived from the host
+ * with https (a TLS proxy in front of nitelikd serves it); the CPS, like AIA and
+ * CRL DP, keeps the base URL's scheme. */
 void nl_pki_urls_default(struct nl_pki_urls *u, const char *base_url, nl_buf *store)
 {
 	const char *host = strstr(base_url, "://");
@@ -41,7 +43,7 @@ void nl_pki_urls_default(struct nl_pki_urls *u, const char *base_url, nl_buf *st
 	off[0] = store->len; nl_buf_printf(store, "%s/ocsp", base_url); nl_buf_putc(store, '\0');
 	off[1] = store->len; nl_buf_printf(store, "%s/repo/issuing.crt", base_url); nl_buf_putc(store, '\0');
 	off[2] = store->len; nl_buf_printf(store, "%s/repo/issuing.crl", base_url); nl_buf_putc(store, '\0');
-	off[3] = store->len; nl_buf_printf(store, "https://%s/cps", host); nl_buf_putc(store, '\0');
+	off[3] = store->len; nl_buf_printf(store, "%s/cps", base_url); nl_buf_putc(store, '\0');
 	off[4] = store->len; nl_buf_printf(store, "https://%s/pds/en", host); nl_buf_putc(store, '\0');
 	off[5] = store->len; nl_buf_printf(store, "https://%s/pds/tr", host); nl_buf_putc(store, '\0');
 	u->ocsp = store->data + off[0];

@@ -73,6 +73,10 @@ void nl_h_ocsp(struct nl_req *r);            /* GET /ocsp/{request...}, POST /oc
 void nl_h_repo(struct nl_req *r);
 void nl_h_directory(struct nl_req *r);
 void nl_h_directory_file(struct nl_req *r);
+/* repo_docs.c */
+void nl_h_repo_index(struct nl_req *r);
+void nl_h_cps(struct nl_req *r);
+void nl_h_pds(struct nl_req *r);
 
 /* portal_login.c: the applicant's login doors and the captcha (person) */
 void nl_h_captcha_png(struct nl_req *r);

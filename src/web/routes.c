@@ -35,6 +35,12 @@ const struct nl_route nl_routes[] = {
 	{NL_GET,  "/dizin", NL_AUTH_NONE, nl_h_directory},
 	{NL_GET,  "/dizin/{file}", NL_AUTH_NONE, nl_h_directory_file},
 
+	/* repo_docs.c (pki): the repository page and the documents certificates name */
+	{NL_GET,  "/repo", NL_AUTH_NONE, nl_h_repo_index},
+	{NL_GET,  "/repo/", NL_AUTH_NONE, nl_h_repo_index},
+	{NL_GET,  "/cps", NL_AUTH_NONE, nl_h_cps},
+	{NL_GET,  "/pds/{lang}", NL_AUTH_NONE, nl_h_pds},
+
 	/* ops.c */
 	{NL_GET,  "/healthz", NL_AUTH_NONE, nl_h_healthz},
 	{NL_GET,  "/readyz", NL_AUTH_NONE, nl_h_readyz},

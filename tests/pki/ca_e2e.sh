@@ -134,7 +134,7 @@ if [ "$(grep -c ':0.4.0.1862.1.6$' "$T/qc.txt")" = 1 ] && ! openssl x509 -in "$T
   ok "one QcType statement, qcStatements not critical"; else nok "one QcType statement, qcStatements not critical"; fi
 check "certificatePolicies: the configured policies, the first with CPS and user notice, then QCP-n-qscd" bash -c \
   "openssl x509 -in $T/a.pem -noout -ext certificatePolicies | tr -d '\n' | sed 's/  */ /g' |
-   grep -q 'Policy: $POLICY CPS: https://127.0.0.1:1/cps User Notice: Explicit Text: Bu sertifika, 5070 sayılı Elektronik İmza Kanununa göre nitelikli elektronik sertifikadır. Policy: 1.3.6.1.4.1.99999.1.2 Policy: 0.4.0.194112.1.2'"
+   grep -q 'Policy: $POLICY CPS: http://127.0.0.1:1/cps User Notice: Explicit Text: Bu sertifika, 5070 sayılı Elektronik İmza Kanununa göre nitelikli elektronik sertifikadır. Policy: 1.3.6.1.4.1.99999.1.2 Policy: 0.4.0.194112.1.2'"
 check "AIA has OCSP and caIssuers; CRL DP present" bash -c \
   "openssl x509 -in $T/a.pem -noout -text | grep -q 'OCSP - URI:http://127.0.0.1:1/ocsp' &&
    openssl x509 -in $T/a.pem -noout -text | grep -q 'CA Issuers - URI:http://127.0.0.1:1/repo/issuing.crt' &&

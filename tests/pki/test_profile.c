@@ -31,7 +31,7 @@
 #include "pki/pki.h"
 #include "pki/pki_internal.h"
 
-static const char *refdir;
+static const char *refdir, *webdir;
 
 static X509 *load_ref(const char *name)
 {
@@ -154,7 +154,7 @@ static struct nl_ca *fake_ca(const char *base)
 static void conf(struct nl_config *c, bool demo, const char *text)
 {
 	char err[200];
-	nl_config_defaults(c, "/web");
+	nl_config_defaults(c, webdir);   /* the sample CPS and PDS */
 	c->demo = demo;
 	assert_int_equal(nl_config_parse(c, text, strlen(text), err, sizeof err), NL_OK);
 }
@@ -171,9 +171,19 @@ static void refusals_outside_demo(void **s)
 	conf(&c, false, "[ca]\npolicy_oids = 2.16.792.1.61.0.1.5070.99.1\n");
 	assert_int_equal(nl_ca_configure(ca, &c, err, sizeof err), NL_ERR_CONFIG);
 	assert_non_null(strstr(err, "demo placeholder"));
+	conf(&c, false, "[ca]\npolicy_oids = 1.3.6.1.4.1.99999.1.1\ncps_file = /nonexistent/cps.pdf\n");
+	assert_int_equal(nl_ca_configure(ca, &c, err, sizeof err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err, "ca.cps_file: /nonexistent/cps.pdf cannot be read"));
+	/* served elsewhere: no file needed */
+	conf(&c, false, "[ca]\npolicy_oids = 1.3.6.1.4.1.99999.1.1\ncps_file = /nonexistent/cps.pdf\n"
+	                "cps_url = https://depo.example.com.tr/cps.pdf\n");
+	assert_int_equal(nl_ca_configure(ca, &c, err, sizeof err), NL_OK);
+	assert_string_equal(ca->urls.cps, "https://depo.example.com.tr/cps.pdf");
 	conf(&c, false, "[ca]\npolicy_oids = 1.3.6.1.4.1.99999.1.1\n");
 	assert_int_equal(nl_ca_configure(ca, &c, err, sizeof err), NL_OK);
 	assert_string_equal(ca->issue_refusal, "");
+	assert_string_equal(ca->urls.cps, "http://ca.example.com.tr/cps");
+	assert_string_equal(ca->urls.pds_tr, "https://ca.example.com.tr/pds/tr");
 	assert_string_equal(ca->urls.policy_oid, "1.3.6.1.4.1.99999.1.1");
 	/* demo: the placeholder is the default */
 	conf(&c, true, "");
@@ -361,6 +371,7 @@ static void validity_rule(void **s)
 int main(int argc, char **argv)
 {
 	refdir = argc > 1 ? argv[1] : "tests/pki/reference";
+	webdir = argc > 2 ? argv[2] : "web";
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(btk_statement_is_kamusm),

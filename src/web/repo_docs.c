@@ -1,0 +1,83 @@
+/* The CA's public face beside its files (repo.c):
+ *   GET /repo, /repo/      the repository page: CA certificates, CRLs, CPS, PDS and
+ *                          the OCSP URL, as the certificates name them
+ *                          (web/templates/repo.html)
+ *   GET /cps               the Certification Practice Statement
+ *   GET /pds/tr, /pds/en   the PKI Disclosure Statements the QcPDS statement names
+ * The documents are files the operator replaces ([ca] cps_file, pds_tr_file,
+ * pds_en_file; samples in web/docs/), or live elsewhere ([ca] cps_url, ...):
+ * then these routes redirect there, so an old link still leads somewhere. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pki/ca_store.h"
+#include "web/handlers.h"
+#include "web/pages.h"
+#include "web/pki_web.h"
+
+static void serve_doc(struct nl_req *r, enum nl_ca_doc d)
+{
+	const struct nl_config *cfg = r->srv->cfg;
+	const char *url = d == NL_CA_DOC_CPS ? cfg->ca_cps_url : d == NL_CA_DOC_PDS_TR ? cfg->ca_pds_tr_url
+	                                                                              : cfg->ca_pds_en_url;
+	if (url[0]) {
+		nl_resp_redirect(r, url);
+		return;
+	}
+	char path[700];
+	const char *type;
+	nl_buf b = NL_BUF_INIT;
+	nl_ca_doc_path(cfg, d, path, sizeof path, &type);
+	if (nl_read_file(path, 32u * 1024 * 1024, &b) != NL_OK) {
+		nl_buf_free(&b);
+		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
+		return;
+	}
+	nl_resp_cacheable(r, 3600);
+	nl_resp_buf(r, 200, type, &b);
+}
+
+void nl_h_cps(struct nl_req *r) { serve_doc(r, NL_CA_DOC_CPS); }
+
+void nl_h_pds(struct nl_req *r)
+{
+	const char *lang = nl_req_param(r, "lang");
+	if (lang && !strcmp(lang, "tr")) serve_doc(r, NL_CA_DOC_PDS_TR);
+	else if (lang && !strcmp(lang, "en")) serve_doc(r, NL_CA_DOC_PDS_EN);
+	else nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
+}
+
+/* d[key] = {name, bytes} when DIR/repo/name exists: the page lists what is there. */
+static void add_file(json_t *d, const char *key, const char *dir, const char *name)
+{
+	char path[700];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/repo/%s", dir, name);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	json_object_set_new(d, key, json_pack("{s:s, s:I}", "name", name, "bytes", (json_int_t)st.st_size));
+}
+
+void nl_h_repo_index(struct nl_req *r)
+{
+	const struct nl_ca *ca = nl_web_ca(r);
+	json_t *d = nl_page_data(r, "Repository");
+	if (!d) {
+		nl_resp_error(r, NL_ERR_NOMEM, NULL);
+		return;
+	}
+	json_object_set_new(d, "has_ca", json_boolean(ca != NULL));
+	if (ca) {
+		add_file(d, "root_crt", ca->conf.dir, "root.crt");
+		add_file(d, "issuing_crt", ca->conf.dir, "issuing.crt");
+		add_file(d, "issuing_crl", ca->conf.dir, "issuing.crl");
+		add_file(d, "root_crl", ca->conf.dir, "root.crl");
+		json_object_set_new(d, "ocsp", json_string(ca->urls.ocsp));
+		json_object_set_new(d, "cps", json_string(ca->urls.cps));
+		json_object_set_new(d, "pds_tr", json_string(ca->urls.pds_tr));
+		json_object_set_new(d, "pds_en", json_string(ca->urls.pds_en));
+		json_object_set_new(d, "policy", json_string(ca->urls.policy_oid));
+	}
+	nl_page_respond(r, 200, "repo", d);
+}
