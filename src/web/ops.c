@@ -60,5 +60,6 @@ void nl_h_metrics(struct nl_req *r)
 {
 	nl_buf out = NL_BUF_INIT;
 	nl_metrics_render(r->srv, &out);
+	nl_web_ca_metrics(r, &out);   /* certificate days left, CRL age */
 	nl_resp_buf(r, 200, "text/plain; version=0.0.4; charset=utf-8", &out);
 }

@@ -13,6 +13,9 @@ const struct nl_ca *nl_web_ca(const struct nl_req *r);
 /* Empties this node's OCSP answer cache: a holder's suspend, release or
  * revoke shows in the next answer, not after the cache's 10 s (selfservice). */
 void nl_web_ocsp_forget(void);
+/* Appends the CA's /metrics gauges (repo_docs.c): days left of the root,
+ * issuing CA and OCSP responder certificates, age of the newest CRL. */
+void nl_web_ca_metrics(struct nl_req *r, nl_buf *out);
 /* Frees it at shutdown (nitelikd main, optional). */
 void nl_web_ca_free(void);
 

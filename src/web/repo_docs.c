@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "pki/ca_store.h"
+#include "store/store_certs.h"
 #include "web/handlers.h"
 #include "web/pages.h"
 #include "web/pki_web.h"
@@ -80,4 +82,40 @@ void nl_h_repo_index(struct nl_req *r)
 		json_object_set_new(d, "policy", json_string(ca->urls.policy_oid));
 	}
 	nl_page_respond(r, 200, "repo", d);
+}
+
+/* /metrics gauges of the CA: days left of every CA and the responder
+ * certificate (read from DIR/ca at each scrape, so a renewed one shows at
+ * once) and the age of the newest CRL. Nothing when there is no CA. */
+void nl_web_ca_metrics(struct nl_req *r, nl_buf *out)
+{
+	const struct nl_ca *ca = nl_web_ca(r);
+	if (!ca) return;
+	static const char *const names[] = {"root", "issuing", "ocsp"};
+	int64_t now = (int64_t)time(NULL);
+	nl_buf_puts(out, "# HELP nitelik_ca_certificate_days_left Days until the CA or OCSP responder "
+	            "certificate expires.\n# TYPE nitelik_ca_certificate_days_left gauge\n");
+	for (int i = 0; i < 3; i++) {
+		char path[700];
+		nl_buf pem = NL_BUF_INIT;
+		nl_pki_cert *c = NULL;
+		int64_t na = 0;
+		snprintf(path, sizeof path, "%s/ca/%s.pem", ca->conf.dir, names[i]);
+		if (nl_read_file(path, 256 * 1024, &pem) == NL_OK && nl_pki_cert_parse(pem.data, pem.len, &c) == NL_OK &&
+		    nl_pki_cert_info(c, NULL, NULL, NULL, &na) == NL_OK)
+			nl_buf_printf(out, "nitelik_ca_certificate_days_left{certificate=\"%s\"} %.3f\n", names[i],
+			              (double)(na - now) / 86400.0);
+		nl_pki_cert_free(c);
+		nl_buf_free(&pem);
+	}
+	nl_conn *c;
+	int64_t this_update = 0, next_update = 0;
+	if (nl_db_conn(r->srv->db, &c) == NL_OK && nl_store_crl_latest_times(c, &this_update, &next_update) == NL_OK) {
+		nl_buf_printf(out, "# HELP nitelik_ca_crl_age_seconds Seconds since the newest CRL's thisUpdate.\n"
+		              "# TYPE nitelik_ca_crl_age_seconds gauge\nnitelik_ca_crl_age_seconds %lld\n"
+		              "# HELP nitelik_ca_crl_seconds_to_next_update Seconds until the newest CRL's nextUpdate.\n"
+		              "# TYPE nitelik_ca_crl_seconds_to_next_update gauge\n"
+		              "nitelik_ca_crl_seconds_to_next_update %lld\n",
+		              (long long)(now - this_update), (long long)(next_update - now));
+	}
 }

@@ -131,5 +131,20 @@ def repository_page_lists_everything(env):
         check(want in r.body.decode(), "/repo/ lists %s" % want)
 
 
+@tap.test
+def metrics_show_days_left_and_crl_age(env):
+    """/metrics: days left of the root, issuing CA and OCSP responder certificates, age of the newest CRL"""
+    r = env.srv.request("GET", "/metrics")
+    text = r.body.decode()
+    check(r.status == 200, "metrics: %d" % r.status)
+    want = {"root": (7000, 7400), "issuing": (3500, 3700), "ocsp": (360, 366)}
+    for name, (lo, hi) in want.items():
+        m = re.search(r'^nitelik_ca_certificate_days_left\{certificate="%s"\} ([0-9.]+)$' % name, text, re.M)
+        check(m and lo <= float(m.group(1)) <= hi, "%s days left: %s" % (name, m and m.group(1)))
+    m = re.search(r"^nitelik_ca_crl_age_seconds (-?[0-9]+)$", text, re.M)
+    check(m and 0 <= int(m.group(1)) < 600, "CRL age: %s" % (m and m.group(1)))
+    check(re.search(r"^nitelik_ca_crl_seconds_to_next_update [0-9]+$", text, re.M), "CRL next update")
+
+
 if __name__ == "__main__":
     sys.exit(env_main(tap, sys.argv[1:], ""))
