@@ -28,7 +28,14 @@ nl_err nl_ca_job_ocsp(struct nl_app *app, int64_t now)
 	nl_signer *sg = NULL;
 	nl_err rc = with_signer(app, &ca, &sg);
 	if (rc == NL_ERR_NOT_FOUND) return NL_OK;
+	/* the responder's own certificate first: answers signed after its
+	 * renewal carry the new one */
+	bool renewed = false;
+	nl_err rr = rc ? NL_OK : nl_ca_ocsp_cert_renew(sg, ca, now, NL_OCSP_CERT_DAYS,
+	                                               app->cfg->ca_ocsp_renew_margin_days * 86400, false,
+	                                               &renewed, NULL);
 	if (!rc) rc = nl_ca_ocsp_refresh(app->db, sg, ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, NULL);
+	if (!rc) rc = rr;
 	nl_signer_close(sg);
 	return rc;
 }

@@ -25,6 +25,9 @@ static const char usage[] =
 	"       nitelik ca ocsp-answer --in REQ --out RESP   answer one DER OCSP request\n"
 	"       nitelik ca revoke-issuing       revoke the issuing CA (root CRL)\n"
 	"       nitelik ca root-crl             re-sign the root CRL for a year\n"
+	"       nitelik ca ocsp-cert renew [--days N] [--if-due]   renew the OCSP responder's\n"
+	"                                       certificate (--if-due: only within [ca]\n"
+	"                                       ocsp_renew_margin_days of its end)\n"
 	"       nitelik ca ping [--wait SECONDS]   is the signer up and signing?\n"
 	"       nitelik ca backup --out FILE [--passphrase-file P]   encrypted copy of the CA token\n"
 	"       nitelik ca restore --in FILE [--passphrase-file P] [--force]\n"
@@ -358,11 +361,67 @@ static int with_data(int argc, char **argv, int (*run)(int, char **))
 	return st;
 }
 
+struct ocsp_cert_opts {
+	int64_t days;
+	bool if_due;
+};
+
+static int ocsp_cert_opt(void *ctx, int argc, char **argv, int *i)
+{
+	struct ocsp_cert_opts *r = ctx;
+	const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	if (!strcmp(a, "--if-due")) {
+		r->if_due = true;
+		return 1;
+	}
+	if (strcmp(a, "--days"))
+		return 0;
+	if (!v || (r->days = atoll(v)) < 1 || r->days > 3650)
+		return 2;
+	++*i;
+	return 1;
+}
+
+/* ca ocsp-cert renew [--days N] [--if-due]: the OCSP worker's renewal by hand;
+ * the margin is the configuration's [ca] ocsp_renew_margin_days. */
+static int ca_ocsp_cert(int argc, char **argv)
+{
+	struct ocsp_cert_opts r = {.days = NL_OCSP_CERT_DAYS};
+	struct nl_cli_ca_opts o;
+	int st;
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		nl_cli_help(stdout, usage);
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "renew")) {
+		nl_cli_help(stderr, usage);
+		return 2;
+	}
+	if ((st = parse(argc - 1, argv + 1, ocsp_cert_opt, &r)) >= 0)
+		return st;
+	if ((st = nl_cli_ca_config("ocsp-cert", &o)))
+		return st;
+	nl_db *db = NULL;
+	struct nl_ca *ca = NULL;
+	nl_signer *sg = NULL;
+	if (nl_cli_open_ca(&o, &db, &ca, &sg)) return 1;
+	nl_buf log = NL_BUF_INIT;
+	bool renewed = false;
+	nl_err rc = nl_ca_ocsp_cert_renew(sg, ca, (int64_t)time(NULL), r.days, o.cfg->ca_ocsp_renew_margin_days * 86400,
+	                                  !r.if_due, &renewed, &log);
+	fputs(log.data ? log.data : "", rc ? stderr : stdout);
+	nl_buf_free(&log);
+	nl_cli_close_ca(db, ca, sg);
+	if (rc) fprintf(stderr, "nitelik ca ocsp-cert renew: %s\n", nl_err_code(rc));
+	return rc ? 1 : 0;
+}
+
 int nl_cli_ca(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "ping")) return with_data(argc - 1, argv + 1, ca_ping);
 	if (argc >= 2 && !strcmp(argv[1], "backup")) return with_data(argc - 1, argv + 1, nl_cli_ca_backup);
 	if (argc >= 2 && !strcmp(argv[1], "restore")) return with_data(argc - 1, argv + 1, nl_cli_ca_restore);
+	if (argc >= 2 && !strcmp(argv[1], "ocsp-cert")) return ca_ocsp_cert(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "revoke-issuing")) return ca_root_crl(argc - 1, argv + 1, true);
 	if (argc >= 2 && !strcmp(argv[1], "root-crl")) return ca_root_crl(argc - 1, argv + 1, false);
 	if (argc >= 2 && !strcmp(argv[1], "init")) return ca_init(argc - 1, argv + 1);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/app.h"
@@ -104,9 +105,19 @@ static int check_ca(const struct nl_config *cfg, bool fatal)
 	if (nl_ca_open(cfg->data_dir, false, &ca) != NL_OK)
 		return 0;   /* no CA yet: nothing issues */
 	nl_err e = nl_ca_configure(ca, cfg, why, sizeof why);
+	/* An expired responder certificate makes every OCSP answer unverifiable;
+	 * the OCSP worker renews it in time, so this says the worker or the
+	 * signer has not run (`nitelik ca ocsp-cert renew`). */
+	int64_t ocsp_end = 0;
+	nl_pki_cert_info(ca->ocsp, NULL, NULL, NULL, &ocsp_end);
+	if (!e && ocsp_end <= (int64_t)time(NULL)) {
+		snprintf(why, sizeof why, "the OCSP responder certificate (ca/ocsp.pem) has expired; "
+		         "run `nitelik ca ocsp-cert renew --data DATA_DIR`");
+		e = NL_ERR_CONFIG;
+	}
 	nl_ca_free(ca);
 	if (e) {
-		fprintf(stderr, "nitelikd: %s: the CA in %s may not issue: %s\n", fatal ? "error" : "warning",
+		fprintf(stderr, "nitelikd: %s: the CA in %s: %s\n", fatal ? "error" : "warning",
 		        cfg->data_dir, why);
 		return fatal ? -1 : 0;
 	}

@@ -80,6 +80,7 @@ static const struct key keys[] = {
 	STR("ca", "pds_tr_file", ca_pds_tr_file),
 	STR("ca", "pds_en_file", ca_pds_en_file),
 	STR("ca", "serial_number_form", ca_serial_number_form),
+	INT("ca", "ocsp_renew_margin_days", ca_ocsp_renew_margin_days, 1, 180),
 };
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -133,6 +134,7 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	         "Nitelik Sertifikasyon Merkezi | Atatürk Bulvarı No: 1 P.K. 74 | 06420 Çankaya / ANKARA");
 	copy_str(cfg->ca_user_notice, sizeof cfg->ca_user_notice, NL_CA_BTK_NES_TEXT);
 	copy_str(cfg->ca_serial_number_form, sizeof cfg->ca_serial_number_form, "tr");
+	cfg->ca_ocsp_renew_margin_days = 30;
 }
 
 static void fail(char *err, size_t err_size, const char *fmt, ...)

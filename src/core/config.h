@@ -109,6 +109,8 @@ struct nl_config {
 	char ca_pds_tr_file[NL_CONFIG_STR];    /* /pds/en; "" = the samples in web_dir/docs */
 	char ca_pds_en_file[NL_CONFIG_STR];
 	char ca_serial_number_form[8];         /* "tr": bare T.C. number; "etsi": PNOTR-<no> */
+	int64_t ca_ocsp_renew_margin_days;     /* the responder's certificate is renewed when
+	                                          it ends within this many days */
 };
 
 /* The placeholder policy OID in BTK's arc: demo certificates only. */

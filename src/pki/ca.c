@@ -6,6 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
 #include <string.h>
+#include <time.h>
 
 #define DAY 86400
 
@@ -132,4 +133,30 @@ out:
 	X509_free(x);
 	ERR_clear_error();
 	return rc;
+}
+
+nl_err nl_pki_ocsp_responder_renew_tbs(const nl_pki_cert *current, const nl_pki_cert *issuing, int64_t now,
+                                       int64_t days, nl_buf *unsigned_der)
+{
+	char org[256] = "", cn[256] = "";
+	X509_NAME *n = X509_get_subject_name(current->x);
+	EVP_PKEY *pub = X509_get0_pubkey(current->x);
+	if (!pub || X509_NAME_get_text_by_NID(n, NID_organizationName, org, sizeof org) <= 0 ||
+	    X509_NAME_get_text_by_NID(n, NID_commonName, cn, sizeof cn) <= 0) {
+		ERR_clear_error();
+		return NL_ERR_INVALID;
+	}
+	/* Never past the issuing CA (the linter would refuse it). */
+	const ASN1_TIME *ina = X509_get0_notAfter(issuing->x);
+	struct tm tm;
+	if (ASN1_TIME_to_tm(ina, &tm)) {
+		int64_t end = (int64_t)timegm(&tm);
+		if (now + days * DAY > end) days = (end - now) / DAY;
+	}
+	if (days < 1) return NL_ERR_INVALID;
+	/* the same subject and key, so clients that pinned neither notice; a new
+	 * serial and period */
+	struct nl_pki_key k = {.pkey = pub};   /* the public half is all the TBS needs */
+	struct nl_ca_names names = {.org = org, .ocsp_cn = cn};
+	return nl_pki_ocsp_responder_tbs(&k, issuing, &names, now, days, unsigned_der);
 }

@@ -161,6 +161,25 @@ nl_err nl_pki_cert_parse(const void *p, size_t len, nl_pki_cert **out)
 	return NL_OK;
 }
 
+nl_pki_cert *nl_pki_cert_ref(const nl_pki_cert *c)
+{
+	nl_pki_cert *r = calloc(1, sizeof *r);
+	if (!r || !X509_up_ref(c->x)) {
+		free(r);
+		return NULL;
+	}
+	r->x = c->x;
+	return r;
+}
+
+bool nl_pki_cert_same_key(const nl_pki_cert *a, const nl_pki_cert *b)
+{
+	const EVP_PKEY *ka = X509_get0_pubkey(a->x), *kb = X509_get0_pubkey(b->x);
+	bool same = ka && kb && EVP_PKEY_eq(ka, kb) == 1;
+	ERR_clear_error();
+	return same;
+}
+
 void nl_pki_cert_free(nl_pki_cert *c)
 {
 	if (!c) return;

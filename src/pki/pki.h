@@ -205,5 +205,13 @@ nl_err nl_pki_issuing_tbs(const nl_pki_key *issuing, const nl_pki_cert *root,
 nl_err nl_pki_ocsp_responder_tbs(const nl_pki_key *responder, const nl_pki_cert *issuing,
                                  const struct nl_ca_names *n, int64_t now, int64_t days,
                                  nl_buf *unsigned_der);
+/* The renewal of the responder's certificate: the same subject and key as
+ * `current`, a new serial, `days` from now (cut at the issuing CA's end). */
+nl_err nl_pki_ocsp_responder_renew_tbs(const nl_pki_cert *current, const nl_pki_cert *issuing, int64_t now,
+                                       int64_t days, nl_buf *unsigned_der);
+/* Another reference to the same certificate (the caller frees both). */
+nl_pki_cert *nl_pki_cert_ref(const nl_pki_cert *c);
+/* True when both certificates carry the same public key. */
+bool nl_pki_cert_same_key(const nl_pki_cert *a, const nl_pki_cert *b);
 
 #endif

@@ -71,6 +71,15 @@ nl_err nl_ca_ocsp_refresh(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int6
 typedef void (*nl_ca_ocsp_refresh_hook_fn)(void *ctx, const char *serial_hex);
 void nl_ca_ocsp_set_refresh_hook(nl_ca_ocsp_refresh_hook_fn fn, void *ctx);
 
+/* Renews the OCSP responder's certificate (ca_responder.c) when it ends within
+ * `margin` seconds, or at once with force: same subject and key, `days` from
+ * now, signed by the issuing key in the signer (which takes it over), written
+ * to DIR/ca/ocsp.pem. *renewed tells whether it did; log (may be NULL) says
+ * what happened. */
+nl_err nl_ca_ocsp_cert_renew(nl_signer *sg, const struct nl_ca *ca, int64_t now, int64_t days,
+                             int64_t margin, bool force, bool *renewed, nl_buf *log);
+#define NL_OCSP_CERT_DAYS 365
+
 #define NL_OCSP_VALIDITY (4 * 3600)     /* pre-signed and live responses */
 #define NL_CRL_VALIDITY (24 * 3600)
 

@@ -9,9 +9,30 @@
 #include "pki/crl.h"
 #include "pki/ocsp.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+/* ca->ocsp changes when the responder's certificate is renewed (below): each
+ * OCSP signature takes its own reference under this lock. */
+static pthread_mutex_t responder_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A renewed responder certificate for our OCSP key takes over at once; the
+ * caller writes it to DIR/ca/ocsp.pem for the next start. */
+static void adopt_responder(struct nl_ca *ca, const nl_buf *der)
+{
+	nl_pki_cert *c = NULL;
+	if (nl_pki_cert_parse(der->data, der->len, &c) || !nl_pki_key_matches(ca->ocsp_key, c)) {
+		nl_pki_cert_free(c);
+		return;
+	}
+	pthread_mutex_lock(&responder_lock);
+	nl_pki_cert *old = ca->ocsp;
+	ca->ocsp = c;
+	pthread_mutex_unlock(&responder_lock);
+	nl_pki_cert_free(old);   /* signatures in flight hold their own reference */
+}
 
 static void failures(const struct nl_lint *l, nl_buf *out)
 {
@@ -73,6 +94,7 @@ nl_err nl_signer_handle(struct nl_ca *ca, uint8_t op, const void *req, size_t le
 		        (long long)time(NULL), op == NL_SIGNER_CERT ? "certificate" : "ocsp-responder", serial,
 		        rc ? nl_err_code(rc) : "signed", lint.count);
 		if (rc == NL_ERR_INVALID) failures(&lint, out);
+		if (!rc && op == NL_SIGNER_OCSP_CERT) adopt_responder(ca, out);
 		return rc;
 	}
 	case NL_SIGNER_CRL:
@@ -90,7 +112,11 @@ nl_err nl_signer_handle(struct nl_ca *ca, uint8_t op, const void *req, size_t le
 			nl_buf_puts(out, "OCSP: malformed status description\n");
 			return rc;
 		}
-		rc = nl_pki_ocsp_sign_status(ca->ocsp_key, ca->ocsp, ca->issuing, &st, out);
+		pthread_mutex_lock(&responder_lock);
+		nl_pki_cert *responder = nl_pki_cert_ref(ca->ocsp);
+		pthread_mutex_unlock(&responder_lock);
+		rc = responder ? nl_pki_ocsp_sign_status(ca->ocsp_key, responder, ca->issuing, &st, out) : NL_ERR_NOMEM;
+		nl_pki_cert_free(responder);
 		nl_ocsp_status_clear(&st);
 		return rc;
 	}

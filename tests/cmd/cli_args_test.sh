@@ -55,13 +55,14 @@ help_has "nitelik-imza --help" "$imza" --help -- \
 help_has "nitelik --help lists the commands and common options" "$nitelik" --help -- \
   ca cert migrate audit institution user token price payments preapply backup restore "${common[@]}"
 help_has "nitelik ca --help" "$nitelik" ca --help -- init crl crl-tick ocsp-refresh \
-  ocsp-answer revoke-issuing root-crl --base-url --key-type --ocsp-key-type --pkcs11-module \
+  ocsp-answer ocsp-cert --if-due revoke-issuing root-crl --base-url --key-type --ocsp-key-type --pkcs11-module \
   --token --pin-file --key-file-demo --hours --in --out "${common[@]}"
 for v in init crl crl-tick ocsp-refresh ocsp-answer revoke-issuing root-crl ping backup restore; do
   help_has "nitelik ca $v --help" "$nitelik" ca "$v" --help -- "${common[@]}"
 done
+help_has "nitelik ca ocsp-cert renew --help" "$nitelik" ca ocsp-cert renew --help -- --days --if-due "${common[@]}"
 help_has "nitelik cert --help" "$nitelik" cert --help -- issue show suspend release revoke \
-  search --csr --given --surname --tckn --passport --cn --email --publish --days --renew \
+  search --csr --given --surname --tckn --passport --cn --email --publish --years --days --renew \
   --out --pem --reason "${common[@]}"
 for v in issue show suspend release revoke search; do
   help_has "nitelik cert $v --help" "$nitelik" cert "$v" --help -- "${common[@]}"

@@ -237,6 +237,22 @@ check "OCSP: pre-signing covers every certificate" bash -c "$(printf '%q ' "$NIT
 out=$(ocsp_ask "$T/p.pem" "$T/r4.der" -no_nonce)
 if grep -q 'Response verify OK' <<<"$out" && grep -q ': good' <<<"$out" && sqlite3 "$D/nitelik.db" "select writefile('$T/cached.der', der) from ocsp_responses where serial='$SP'" >/dev/null && cmp -s "$T/r4.der" "$T/cached.der"; then
   ok "OCSP: answered from the pre-signed cache"; else nok "OCSP: answered from the pre-signed cache" "$out"; fi
+# The responder's certificate renews itself (the OCSP worker, --if-due) or by hand.
+OLD_OCSP=$(openssl x509 -in "$D/ca/ocsp.pem" -noout -serial)
+check "ocsp-cert renew --if-due: a fresh responder certificate is not due" bash -c \
+  "$(printf '%q ' "$NITELIK") ca ocsp-cert renew --data $D --if-due | grep -q 'not due'"
+check "ocsp-cert renew: a new responder certificate, same subject and key" bash -c \
+  "$(printf '%q ' "$NITELIK") ca ocsp-cert renew --data $D | grep -q 'renewed' &&
+   [ \"\$(openssl x509 -in $D/ca/ocsp.pem -noout -serial)\" != '$OLD_OCSP' ] &&
+   openssl x509 -in $D/ca/ocsp.pem -noout -text | grep -q 'OCSP No Check' &&
+   openssl verify -x509_strict -CAfile $T/root.pem -untrusted $T/iss.pem $D/ca/ocsp.pem"
+# signed live: its pre-signed answer (made with the old certificate) dropped
+sqlite3 "$D/nitelik.db" "delete from ocsp_responses where serial='$SP'"
+out=$(ocsp_ask "$T/p.pem" "$T/r5.der" -no_nonce)
+RESP_CERT=$(openssl ocsp -respin "$T/r5.der" -resp_text -noverify 2>/dev/null | sed -n '/BEGIN CERTIFICATE/,/END CERTIFICATE/p' | openssl x509 -noout -serial 2>/dev/null)
+if grep -q 'Response verify OK' <<<"$out" && [ "$RESP_CERT" = "$(openssl x509 -in "$D/ca/ocsp.pem" -noout -serial)" ]; then
+  ok "the running signer answers with the renewed responder certificate"
+else nok "the running signer answers with the renewed responder certificate" "$out"; fi
 # Over HTTP: nitelikd on the same data folder.
 if [ -n "$NITELIKD" ]; then
   printf '[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s\n' "$D" > "$T/n.conf"
