@@ -263,6 +263,46 @@ out:
 	return rc;
 }
 
+/* DER of a certificate's subject, issuer and serial: the attributes PKCS#11
+ * middleware matches certificates and keys by (PKCS#11 4.6.3). */
+static nl_err cert_names(const void *der, size_t len, nl_buf *subject, nl_buf *issuer, nl_buf *serial)
+{
+	const unsigned char *q = der;
+	X509 *x = d2i_X509(NULL, &q, (long)len);
+	if (!x || q != (const unsigned char *)der + len) {
+		X509_free(x);
+		return NL_ERR_INVALID;
+	}
+	unsigned char *d = NULL;
+	int n;
+	nl_err rc = NL_OK;
+	if ((n = i2d_X509_NAME(X509_get_subject_name(x), &d)) > 0) nl_buf_append(subject, d, (size_t)n);
+	OPENSSL_free(d); d = NULL;
+	if ((n = i2d_X509_NAME(X509_get_issuer_name(x), &d)) > 0) nl_buf_append(issuer, d, (size_t)n);
+	OPENSSL_free(d); d = NULL;
+	if ((n = i2d_ASN1_INTEGER(X509_get0_serialNumber(x), &d)) > 0) nl_buf_append(serial, d, (size_t)n);
+	OPENSSL_free(d);
+	if (!subject->len || !issuer->len || !serial->len || subject->oom || issuer->oom || serial->oom)
+		rc = NL_ERR_INVALID;
+	X509_free(x);
+	return rc;
+}
+
+/* Objects of class cls with this CKA_ID; at most max. */
+static CK_ULONG find_by_id(struct p11 *p, CK_OBJECT_CLASS cls, const uint8_t id[NL_CARD_ID_LEN],
+                           CK_OBJECT_HANDLE *out, CK_ULONG max)
+{
+	CK_ATTRIBUTE t[] = {
+		{CKA_CLASS, &cls, sizeof cls},
+		{CKA_ID, (void *)(uintptr_t)id, NL_CARD_ID_LEN},
+	};
+	CK_ULONG n = 0;
+	if (p->m.f->C_FindObjectsInit(p->s, t, 2) != CKR_OK) return 0;
+	if (p->m.f->C_FindObjects(p->s, out, max, &n) != CKR_OK) n = 0;
+	p->m.f->C_FindObjectsFinal(p->s);
+	return n;
+}
+
 nl_err nl_card_perso_write_cert(const char *module, const char *label, const char *pin,
                                 const char *cert_label, const uint8_t id[NL_CARD_ID_LEN],
                                 const void *der, size_t len)
@@ -270,24 +310,13 @@ nl_err nl_card_perso_write_cert(const char *module, const char *label, const cha
 	CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
 	CK_CERTIFICATE_TYPE ct = CKC_X_509;
 	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-	/* Every standard attribute of an X.509 certificate object (PKCS#11
-	 * 4.6.3): middleware and nitelik-imza --unblock find the certificate by
-	 * CKA_ID (its key), CKA_SUBJECT, or CKA_ISSUER with CKA_SERIAL_NUMBER
-	 * (the DER INTEGER), without parsing CKA_VALUE. */
-	unsigned char *subj = NULL, *iss = NULL, *ser = NULL;
-	const unsigned char *q = der;
-	X509 *x = d2i_X509(NULL, &q, (long)len);
-	if (!x) return NL_ERR_INVALID;
-	int sl = i2d_X509_NAME(X509_get_subject_name(x), &subj);
-	int il = i2d_X509_NAME(X509_get_issuer_name(x), &iss);
-	int nl = i2d_ASN1_INTEGER(X509_get0_serialNumber(x), &ser);
-	X509_free(x);
-	if (sl <= 0 || il <= 0 || nl <= 0) {
-		OPENSSL_free(subj);
-		OPENSSL_free(iss);
-		OPENSSL_free(ser);
-		return NL_ERR_INVALID;
-	}
+	nl_buf subject = NL_BUF_INIT, issuer = NL_BUF_INIT, serial = NL_BUF_INIT;
+	nl_err rc = cert_names(der, len, &subject, &issuer, &serial);
+	if (rc) goto done;
+	/* Every object on the card carries the standard attributes, so that any
+	 * middleware finds the certificate and its key: CKA_ID ties them,
+	 * CKA_LABEL names them, CKA_SUBJECT (and for the certificate CKA_ISSUER
+	 * and CKA_SERIAL_NUMBER) identify them. */
 	CK_ATTRIBUTE t[] = {
 		{CKA_CLASS, &cls, sizeof cls},
 		{CKA_CERTIFICATE_TYPE, &ct, sizeof ct},
@@ -296,21 +325,89 @@ nl_err nl_card_perso_write_cert(const char *module, const char *label, const cha
 		{CKA_LABEL, (void *)(uintptr_t)cert_label, strlen(cert_label)},
 		{CKA_ID, (void *)(uintptr_t)id, NL_CARD_ID_LEN},
 		{CKA_VALUE, (void *)(uintptr_t)der, len},
-		{CKA_SUBJECT, subj, (CK_ULONG)sl},
-		{CKA_ISSUER, iss, (CK_ULONG)il},
-		{CKA_SERIAL_NUMBER, ser, (CK_ULONG)nl},
+		{CKA_SUBJECT, subject.data, subject.len},
+		{CKA_ISSUER, issuer.data, issuer.len},
+		{CKA_SERIAL_NUMBER, serial.data, serial.len},
 	};
-	CK_OBJECT_HANDLE o;
+	CK_OBJECT_HANDLE o, keys[4];
 	struct p11 p;
 	pthread_mutex_lock(&card_lock);
-	nl_err rc = open_card(&p, module, label, pin);
+	rc = open_card(&p, module, label, pin);
 	if (!rc && p.m.f->C_CreateObject(p.s, t, sizeof t / sizeof t[0], &o) != CKR_OK)
 		rc = NL_ERR_IO;
+	/* the key pair was made before its certificate existed: give both halves
+	 * the certificate's subject now */
+	CK_ATTRIBUTE subj = {CKA_SUBJECT, subject.data, subject.len};
+	const CK_OBJECT_CLASS kc[2] = {CKO_PRIVATE_KEY, CKO_PUBLIC_KEY};
+	for (int c = 0; !rc && c < 2; c++) {
+		CK_ULONG n = find_by_id(&p, kc[c], id, keys, 4);
+		for (CK_ULONG i = 0; i < n && !rc; i++)
+			if (p.m.f->C_SetAttributeValue(p.s, keys[i], &subj, 1) != CKR_OK) rc = NL_ERR_IO;
+	}
 	p11_unload(&p);
 	pthread_mutex_unlock(&card_lock);
-	OPENSSL_free(subj);
-	OPENSSL_free(iss);
-	OPENSSL_free(ser);
+done:
+	nl_buf_free(&subject); nl_buf_free(&issuer); nl_buf_free(&serial);
+	return rc;
+}
+
+/* One attribute's value into v (cleared first); false if absent or empty. */
+static bool attr(struct p11 *p, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE type, nl_buf *v)
+{
+	nl_buf_reset(v);
+	return get_attr(p, o, type, v) == NL_OK && v->len > 0;
+}
+
+static bool flag(struct p11 *p, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE type)
+{
+	CK_BBOOL b = CK_FALSE;
+	CK_ATTRIBUTE t = {type, &b, sizeof b};
+	return p->m.f->C_GetAttributeValue(p->s, o, &t, 1) == CKR_OK && b == CK_TRUE;
+}
+
+nl_err nl_card_perso_check(const char *module, const char *label, const char *pin,
+                           const uint8_t id[NL_CARD_ID_LEN], nl_buf *problems)
+{
+	static const struct { CK_OBJECT_CLASS cls; const char *name; } classes[] = {
+		{CKO_PRIVATE_KEY, "private key"}, {CKO_PUBLIC_KEY, "public key"}, {CKO_CERTIFICATE, "certificate"},
+	};
+	struct p11 p;
+	nl_buf v = NL_BUF_INIT;
+	CK_OBJECT_HANDLE o[2];
+	pthread_mutex_lock(&card_lock);
+	nl_err rc = open_card(&p, module, label, pin);
+	for (size_t c = 0; !rc && c < 3; c++) {
+		const char *w = classes[c].name;
+		CK_ULONG n = find_by_id(&p, classes[c].cls, id, o, 2);
+		if (n != 1) {
+			nl_buf_printf(problems, "%s: %lu objects with this CKA_ID, want 1\n", w, (unsigned long)n);
+			continue;
+		}
+		if (!attr(&p, o[0], CKA_LABEL, &v)) nl_buf_printf(problems, "%s: no CKA_LABEL\n", w);
+		if (!attr(&p, o[0], CKA_SUBJECT, &v)) nl_buf_printf(problems, "%s: no CKA_SUBJECT\n", w);
+		if (classes[c].cls == CKO_CERTIFICATE) {
+			if (!attr(&p, o[0], CKA_ISSUER, &v)) nl_buf_printf(problems, "%s: no CKA_ISSUER\n", w);
+			if (!attr(&p, o[0], CKA_SERIAL_NUMBER, &v)) nl_buf_printf(problems, "%s: no CKA_SERIAL_NUMBER\n", w);
+		} else if (classes[c].cls == CKO_PRIVATE_KEY) {
+			if (!flag(&p, o[0], CKA_SIGN)) nl_buf_printf(problems, "%s: cannot sign\n", w);
+			if (!flag(&p, o[0], CKA_SENSITIVE)) nl_buf_printf(problems, "%s: not sensitive\n", w);
+			if (flag(&p, o[0], CKA_EXTRACTABLE)) nl_buf_printf(problems, "%s: extractable\n", w);
+			static const CK_ATTRIBUTE_TYPE nots[] = {CKA_DECRYPT, CKA_UNWRAP, CKA_DERIVE, CKA_SIGN_RECOVER};
+			static const char *const names[] = {"decrypts", "unwraps", "derives", "signs with recovery"};
+			for (int i = 0; i < 4; i++)
+				if (flag(&p, o[0], nots[i])) nl_buf_printf(problems, "%s: %s\n", w, names[i]);
+		} else {
+			if (!flag(&p, o[0], CKA_VERIFY)) nl_buf_printf(problems, "%s: cannot verify\n", w);
+			static const CK_ATTRIBUTE_TYPE nots[] = {CKA_ENCRYPT, CKA_WRAP, CKA_VERIFY_RECOVER};
+			static const char *const names[] = {"encrypts", "wraps", "verifies with recovery"};
+			for (int i = 0; i < 3; i++)
+				if (flag(&p, o[0], nots[i])) nl_buf_printf(problems, "%s: %s\n", w, names[i]);
+		}
+	}
+	p11_unload(&p);
+	pthread_mutex_unlock(&card_lock);
+	nl_buf_free(&v);
+	if (!rc && problems->len) rc = NL_ERR_INVALID;
 	return rc;
 }
 

@@ -54,6 +54,15 @@ nl_err nl_card_perso_write_cert(const char *module, const char *label, const cha
                                 const char *cert_label, const uint8_t id[NL_CARD_ID_LEN],
                                 const void *der, size_t len);
 
+/* Checks what is on the card under CKA_ID id (login with pin): exactly one
+ * private key, public key and certificate; each with CKA_LABEL and
+ * CKA_SUBJECT, the certificate with CKA_ISSUER and CKA_SERIAL_NUMBER; the
+ * private key signs only (no decrypt, unwrap, derive, sign-recover),
+ * sensitive, not extractable; the public key verifies only. NL_ERR_INVALID
+ * with one line per problem in *problems. */
+nl_err nl_card_perso_check(const char *module, const char *label, const char *pin,
+                           const uint8_t id[NL_CARD_ID_LEN], nl_buf *problems);
+
 /* Reads the certificate labelled cert_label back from the card (no login:
  * certificates are public objects). NL_ERR_NOT_FOUND when absent. */
 nl_err nl_card_perso_read_cert(const char *module, const char *label, const char *cert_label,

@@ -47,25 +47,36 @@ CK_RV nl_p11_generate_pair(CK_FUNCTION_LIST_PTR f, CK_SESSION_HANDLE s,
 	bool ec = k->ec_params != NULL;
 	void *label = (void *)(uintptr_t)k->label, *id = (void *)(uintptr_t)k->id;
 	CK_MECHANISM mech = {ec ? CKM_EC_KEY_PAIR_GEN : CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0};
+	/* The public half verifies only; the exponent goes last: EC has none. */
 	CK_ATTRIBUTE pub_t[] = {
 		{CKA_TOKEN, &yes, sizeof yes},
 		{CKA_VERIFY, &yes, sizeof yes},
+		{CKA_ENCRYPT, &no, sizeof no},
+		{CKA_WRAP, &no, sizeof no},
+		{CKA_VERIFY_RECOVER, &no, sizeof no},
 		{CKA_LABEL, label, strlen(k->label)},
 		{CKA_ID, id, k->id_len},
 		ec ? (CK_ATTRIBUTE){CKA_EC_PARAMS, (void *)(uintptr_t)k->ec_params, k->ec_params_len}
 		   : (CK_ATTRIBUTE){CKA_MODULUS_BITS, &bits, sizeof bits},
 		{CKA_PUBLIC_EXPONENT, f4, sizeof f4},
 	};
-	/* The private half never leaves the token: sensitive, not extractable. */
+	/* The private half never leaves the token (sensitive, not extractable)
+	 * and does one thing: it signs. No decryption, unwrapping or key
+	 * derivation with a signature key (ETSI EN 319 412-2 keyUsage; a key
+	 * that decrypts can be made to sign by a padding oracle). */
 	CK_ATTRIBUTE priv_t[] = {
 		{CKA_TOKEN, &yes, sizeof yes},
 		{CKA_PRIVATE, &yes, sizeof yes},
 		{CKA_SENSITIVE, &yes, sizeof yes},
 		{CKA_EXTRACTABLE, &no, sizeof no},
 		{CKA_SIGN, &yes, sizeof yes},
+		{CKA_DECRYPT, &no, sizeof no},
+		{CKA_UNWRAP, &no, sizeof no},
+		{CKA_DERIVE, &no, sizeof no},
+		{CKA_SIGN_RECOVER, &no, sizeof no},
 		{CKA_LABEL, label, strlen(k->label)},
 		{CKA_ID, id, k->id_len},
 	};
-	/* EC takes no exponent: the last public attribute is left out. */
-	return f->C_GenerateKeyPair(s, &mech, pub_t, ec ? 5 : 6, priv_t, 7, pub, priv);
+	CK_ULONG npub = sizeof pub_t / sizeof pub_t[0] - (ec ? 1 : 0);
+	return f->C_GenerateKeyPair(s, &mech, pub_t, npub, priv_t, sizeof priv_t / sizeof priv_t[0], pub, priv);
 }

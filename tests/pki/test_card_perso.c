@@ -2,7 +2,10 @@
  * tokens in a temporary folder: a blank card initialised with a PIN and a
  * PUK (never twice under one label), P-256 and RSA 2048 key pairs generated on
  * it (their public halves as SubjectPublicKeyInfo), the wrong PIN refused, a
- * certificate written and read back byte for byte.
+ * certificate written and read back byte for byte, and then the card checked:
+ * the private key signs only, sensitive and not extractable, the public key
+ * verifies only, and key and certificate carry CKA_ID, CKA_LABEL, CKA_SUBJECT
+ * (the certificate CKA_ISSUER and CKA_SERIAL_NUMBER too).
  *
  * usage: test_card_perso CERT_DER (a DER certificate, or a fuzz seed of one) */
 #include <ctype.h>
@@ -140,6 +143,12 @@ static void test_certificate_round_trip(void **state)
 	assert_non_null(strstr(out, "subject:"));
 	assert_non_null(strstr(out, want));
 	assert_non_null(strstr(out, "id:"));
+	/* keys do one thing, every object carries the standard attributes */
+	nl_buf problems = NL_BUF_INIT;
+	nl_err crc = nl_card_perso_check(MODULE, "KART-3", "333333", id, &problems);
+	if (crc) fprintf(stderr, "# %s", problems.data ? problems.data : "");
+	assert_int_equal(crc, NL_OK);
+	nl_buf_free(&problems);
 	/* A card that cannot be finished is emptied: key pair and certificate go. */
 	size_t gone = 0;
 	assert_int_equal(nl_card_perso_wipe(MODULE, "KART-3", "000000", &gone), NL_ERR_UNAUTHORIZED);
