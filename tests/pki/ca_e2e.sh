@@ -256,6 +256,15 @@ else nok "the running signer answers with the renewed responder certificate" "$o
 # Over HTTP: nitelikd on the same data folder.
 if [ -n "$NITELIKD" ]; then
   printf '[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s\n' "$D" > "$T/n.conf"
+  refuse "nitelikd --check-config: a CA without a configured policy outside demo mode" "ca.policy_oids: no certificate policy" \
+    "$NITELIKD" --config "$T/n.conf" --check-config
+  printf '[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s\n[ca]\npolicy_oids = %s\n' "$D" "$POLICY" > "$T/n2.conf"
+  refuse "nitelikd --check-config: a loopback CA base URL outside demo mode" "loopback or private" \
+    "$NITELIKD" --config "$T/n2.conf" --check-config
+  printf '[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s\n[demo]\nenabled = true\n[ca]\npolicy_oids = %s\ncps_file = %s/none.pdf\n' "$D" "$POLICY" "$T" > "$T/n3.conf"
+  refuse "nitelikd --check-config: a missing CPS document" "ca.cps_file" "$NITELIKD" --config "$T/n3.conf" --check-config
+  printf '[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s\n[demo]\nenabled = true\n[ca]\npolicy_oids = %s\n' "$D" "$POLICY" > "$T/n4.conf"
+  check "nitelikd --check-config: a configured demo CA" "$NITELIKD" --config "$T/n4.conf" --check-config
   : > "$T/httpd.err"
   "$NITELIKD" --config "$T/n.conf" 2> "$T/httpd.err" & HTTPD_PID=$!
   for _ in $(seq 200); do grep -q 'listening on' "$T/httpd.err" && break; sleep 0.05; done
