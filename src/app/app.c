@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-static nl_err ext_set(void *ctx, const char *section, const char *key, const char *value)
+static NL_MUST_USE nl_err ext_set(void *ctx, const char *section, const char *key, const char *value)
 {
 	return nl_drivers_config_set(ctx, section, key, value);
 }
@@ -54,7 +54,7 @@ const struct nl_ca *nl_app_ca(const struct nl_app *app)
 	/* The [ca] keys shape what it issues; a refusal stays in the CA and is
 	 * given at each issuance (nitelikd already reported it at start). */
 	if (!the_ca && nl_ca_open(app->cfg->data_dir, false, &the_ca) == NL_OK)
-		nl_ca_configure(the_ca, app->cfg, NULL, 0);
+		nl_err_ignore(nl_ca_configure(the_ca, app->cfg, NULL, 0));
 	else if (!the_ca)
 		the_ca = NULL;
 	const struct nl_ca *ca = the_ca;

@@ -25,7 +25,7 @@ extern const struct nl_config_ext nl_app_config_ext;
 /* Loads this node's name (node.h), releases what the node's previous run
  * left claimed, and opens the drivers. On error *why names the part; nothing
  * is left open. */
-nl_err nl_app_open(struct nl_app *app, const struct nl_config *cfg, nl_db *db,
+NL_MUST_USE nl_err nl_app_open(struct nl_app *app, const struct nl_config *cfg, nl_db *db,
                    const struct nl_drivers_config *dcfg, const char **why);
 void nl_app_close(struct nl_app *app);   /* closes the drivers; NULL is fine */
 

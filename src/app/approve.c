@@ -65,7 +65,7 @@ static bool next_status(enum nl_order_status from, enum nl_order_status *to)
 	}
 }
 
-static nl_err refuse(struct nl_approve_result *res, enum nl_approve_refusal r)
+static NL_MUST_USE nl_err refuse(struct nl_approve_result *res, enum nl_approve_refusal r)
 {
 	static const nl_err errs[] = {
 		[NL_APPROVE_REFUSED_NONE] = NL_OK,
@@ -82,7 +82,7 @@ static nl_err refuse(struct nl_approve_result *res, enum nl_approve_refusal r)
 }
 
 /* The version to approve, locked, and checked; a refusal otherwise. */
-static nl_err load_version(nl_conn *c, int64_t order_id, int64_t version,
+static NL_MUST_USE nl_err load_version(nl_conn *c, int64_t order_id, int64_t version,
                            struct nl_form *f, struct nl_approve_result *res)
 {
 	struct nl_form cur = {0};
@@ -113,7 +113,7 @@ static nl_err load_version(nl_conn *c, int64_t order_id, int64_t version,
 }
 
 /* Tells the person by the channel of the approved version. */
-static nl_err notify(nl_conn *c, const struct nl_config *cfg, const struct nl_order *o,
+static NL_MUST_USE nl_err notify(nl_conn *c, const struct nl_config *cfg, const struct nl_order *o,
                      const struct nl_form *f, enum nl_approval_method m,
                      enum nl_order_status to, int64_t now, int *sent)
 {
@@ -207,7 +207,7 @@ struct approve_ctx {
 	struct nl_approve_result *res;
 };
 
-static nl_err approve_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err approve_tx(nl_conn *c, void *arg)
 {
 	struct approve_ctx *a = arg;
 	return nl_approve_form_tx(c, a->cfg, a->req, a->res);

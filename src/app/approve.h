@@ -79,13 +79,13 @@ struct nl_approve_result {
 /* Opens the transaction itself (retried on NL_ERR_BUSY). res may be NULL.
  * Errors besides the refusals: NL_ERR_INVALID for a bad request, NL_ERR_IO
  * when a notification template is missing, database errors. */
-nl_err nl_approve_form(const struct nl_app *app, const struct nl_approve_req *req,
+NL_MUST_USE nl_err nl_approve_form(const struct nl_app *app, const struct nl_approve_req *req,
                        struct nl_approve_result *res);
 
 /* The same inside the caller's transaction on c (call it from an nl_tx_fn;
  * on error return the error so the whole transaction rolls back). cfg gives
  * web_dir (templates) and base_url (links). */
-nl_err nl_approve_form_tx(nl_conn *c, const struct nl_config *cfg,
+NL_MUST_USE nl_err nl_approve_form_tx(nl_conn *c, const struct nl_config *cfg,
                           const struct nl_approve_req *req, struct nl_approve_result *res);
 
 /* The notification by the person's information channel ("email", "sms",
@@ -101,7 +101,7 @@ struct nl_notify_person {
 	const char *subject;   /* e-mail subject */
 	int64_t order_id;
 };
-nl_err nl_notify_person_enqueue(nl_conn *c, const char *web_dir, const char *kind,
+NL_MUST_USE nl_err nl_notify_person_enqueue(nl_conn *c, const char *web_dir, const char *kind,
                                 const struct nl_notify_person *to,
                                 const struct nl_notify_var *vars, size_t n_vars, int64_t now,
                                 int *sent);

@@ -21,7 +21,7 @@ static void put_u64(uint8_t *p, uint64_t v)
 }
 
 /* The latest checkpoint as written (its signature is ours: not checked). */
-static nl_err read_latest(const char *dir, struct nl_audit_checkpoint *cp)
+static NL_MUST_USE nl_err read_latest(const char *dir, struct nl_audit_checkpoint *cp)
 {
 	char path[700];
 	nl_buf b = NL_BUF_INIT;
@@ -35,7 +35,7 @@ static nl_err read_latest(const char *dir, struct nl_audit_checkpoint *cp)
 
 /* Appends the line to the list and syncs it before the latest file is
  * replaced: the list is the record, the latest file a convenience. */
-static nl_err append_line(const char *path, const nl_buf *line)
+static NL_MUST_USE nl_err append_line(const char *path, const nl_buf *line)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)

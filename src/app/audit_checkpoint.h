@@ -25,18 +25,18 @@
 /* Signs the head now (time now) through sg and writes it under dir (the CA's
  * data folder). *made is false, and nothing is written, when the trail is
  * empty or the head is the latest checkpoint's already. out may be NULL. */
-nl_err nl_audit_checkpoint_make(nl_db *db, nl_signer *sg, const char *dir, int64_t now,
+NL_MUST_USE nl_err nl_audit_checkpoint_make(nl_db *db, nl_signer *sg, const char *dir, int64_t now,
                                 struct nl_audit_checkpoint *out, bool *made);
 
 /* The periodic job (workers.c): makes a checkpoint once [audit]
  * checkpoint_interval seconds have passed since the latest one. Does nothing
  * without a CA. */
-nl_err nl_audit_checkpoint_job(struct nl_app *app, int64_t now);
+NL_MUST_USE nl_err nl_audit_checkpoint_job(struct nl_app *app, int64_t now);
 
 /* Reads a file of checkpoint lines; with issuer, checks each signature. On
  * NL_ERR_INVALID *bad_line is the first line (1-based) that is malformed or
  * whose signature does not verify. *out is malloc'd (free it); *n may be 0. */
-nl_err nl_audit_checkpoints_read(const char *path, const nl_pki_cert *issuer,
+NL_MUST_USE nl_err nl_audit_checkpoints_read(const char *path, const nl_pki_cert *issuer,
                                  struct nl_audit_checkpoint **out, size_t *n, size_t *bad_line);
 
 #endif

@@ -4,7 +4,7 @@
 
 #include "signer/ca_ops.h"
 
-static nl_err with_signer(struct nl_app *app, const struct nl_ca **ca, nl_signer **sg)
+static NL_MUST_USE nl_err with_signer(struct nl_app *app, const struct nl_ca **ca, nl_signer **sg)
 {
 	if (!(*ca = nl_app_ca(app)))
 		return NL_ERR_NOT_FOUND;

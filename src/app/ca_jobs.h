@@ -6,7 +6,7 @@
 
 #include "app/app.h"
 
-nl_err nl_ca_job_crl(struct nl_app *app, int64_t now);
-nl_err nl_ca_job_ocsp(struct nl_app *app, int64_t now);
+NL_MUST_USE nl_err nl_ca_job_crl(struct nl_app *app, int64_t now);
+NL_MUST_USE nl_err nl_ca_job_ocsp(struct nl_app *app, int64_t now);
 
 #endif

@@ -15,7 +15,7 @@ struct cancel_ctx {
 	struct nl_cancel_result res;
 };
 
-static nl_err cancel_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err cancel_tx(nl_conn *c, void *arg)
 {
 	struct cancel_ctx *ctx = arg;
 	const struct nl_cancel_input *in = ctx->in;
@@ -49,7 +49,7 @@ out:
 	return e;
 }
 
-static nl_err check_input(const struct nl_cancel_input *in)
+static NL_MUST_USE nl_err check_input(const struct nl_cancel_input *in)
 {
 	if (!in || (!in->order_id && !in->order_no))
 		return NL_ERR_NOT_FOUND;

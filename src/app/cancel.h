@@ -56,11 +56,11 @@ struct nl_cancel_result {
 };
 
 /* Cancels in its own transaction (retried on NL_ERR_BUSY). out may be NULL. */
-nl_err nl_cancel_order(nl_db *db, const struct nl_cancel_input *in, struct nl_cancel_result *out);
+NL_MUST_USE nl_err nl_cancel_order(nl_db *db, const struct nl_cancel_input *in, struct nl_cancel_result *out);
 
 /* The same inside the caller's transaction (c must be in one, or it runs
  * alone): for callers that change more than the order at once. */
-nl_err nl_cancel_order_tx(nl_conn *c, const struct nl_cancel_input *in,
+NL_MUST_USE nl_err nl_cancel_order_tx(nl_conn *c, const struct nl_cancel_input *in,
                           struct nl_cancel_result *out);
 
 /* True when an order in status s may be cancelled (the transition table). */

@@ -86,14 +86,14 @@ static void fail(struct job *j, const char *fmt, ...)
 	va_end(ap);
 }
 
-static nl_err revoke_serial(struct job *j, const char *serial, int reason, const char *why)
+static NL_MUST_USE nl_err revoke_serial(struct job *j, const char *serial, int reason, const char *why)
 {
 	nl_err rc = nl_store_cert_revoke(j->app->db, serial, reason, j->now, j->actor, why);
 	return rc == NL_ERR_TRANSITION ? NL_OK : rc;   /* revoked already */
 }
 
 /* Step 2: certificates of an interrupted attempt (serials on the row). */
-static nl_err compensate_interrupted(struct job *j)
+static NL_MUST_USE nl_err compensate_interrupted(struct job *j)
 {
 	nl_err rc = NL_OK;
 	const char *why = "production interrupted: the card was not finished";
@@ -106,7 +106,7 @@ static nl_err compensate_interrupted(struct job *j)
 	return nl_store_production_update(c, j->p, j->now);
 }
 
-static nl_err load(struct job *j, nl_conn *c, const char **why)
+static NL_MUST_USE nl_err load(struct job *j, nl_conn *c, const char **why)
 {
 	bool settled = false;
 	nl_err rc = nl_store_order_get(c, j->p->order_id, &j->o);
@@ -130,7 +130,7 @@ static nl_err load(struct job *j, nl_conn *c, const char **why)
 	return NL_OK;
 }
 
-static nl_err refuse_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err refuse_tx(nl_conn *c, void *arg)
 {
 	struct job *j = arg;
 	snprintf(j->p->state, sizeof j->p->state, "refused");
@@ -156,7 +156,7 @@ struct nl_holder nl_holder_of_person(const struct nl_person *p)
 }
 
 /* Issues one certificate for the key on the card and records its serial. */
-static nl_err issue(struct job *j, const nl_buf *spki, bool backup, nl_buf *der)
+static NL_MUST_USE nl_err issue(struct job *j, const nl_buf *spki, bool backup, nl_buf *der)
 {
 	struct nl_holder h = nl_holder_of_person(&j->per);
 	int64_t years = j->f.period_years > 0 ? j->f.period_years : 1;
@@ -187,7 +187,7 @@ static nl_err issue(struct job *j, const nl_buf *spki, bool backup, nl_buf *der)
 }
 
 /* Key on the card, certificate issued, written and read back. */
-static nl_err one_key(struct job *j, const char *label, bool backup, nl_buf *der)
+static NL_MUST_USE nl_err one_key(struct job *j, const char *label, bool backup, nl_buf *der)
 {
 	uint8_t id[NL_CARD_ID_LEN];
 	nl_buf spki = NL_BUF_INIT, back = NL_BUF_INIT;
@@ -215,7 +215,7 @@ out:
 }
 
 /* Step 6: the holder's other certificates of the same institution. */
-static nl_err revoke_old(struct job *j)
+static NL_MUST_USE nl_err revoke_old(struct job *j)
 {
 	int reason = nl_production_revoke_reason((int)j->reason);
 	if (!reason || !j->o.institution_id) return NL_OK;
@@ -241,7 +241,7 @@ static nl_err revoke_old(struct job *j)
 	return rc;
 }
 
-static nl_err letter(struct job *j, nl_buf *pdf)
+static NL_MUST_USE nl_err letter(struct job *j, nl_buf *pdf)
 {
 	char order_no[32], created[NL_DATETIME_FMT_MAX], recipient[1024];
 	snprintf(order_no, sizeof order_no, NL_ORDER_NO_PREFIX "%" PRId64, j->o.order_no);
@@ -262,7 +262,7 @@ static nl_err letter(struct job *j, nl_buf *pdf)
 	return nl_pin_letter_pdf(&l, pdf);
 }
 
-static nl_err done_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err done_tx(nl_conn *c, void *arg)
 {
 	struct job *j = arg;
 	const char *how = j->app->drivers.production.pin_delivery;

@@ -43,7 +43,7 @@ struct nl_production_item {
  * and the notifications. On failure every certificate issued on the way is
  * revoked and p->last_error says why; the row is left for the caller to
  * reschedule or fail. */
-nl_err nl_card_produce(struct nl_app *app, nl_signer *sg, const struct nl_ca *ca,
+NL_MUST_USE nl_err nl_card_produce(struct nl_app *app, nl_signer *sg, const struct nl_ca *ca,
                        struct nl_production *p, int64_t now, const char *actor,
                        struct nl_production_item *item);
 

@@ -79,7 +79,7 @@ static bool push_row(struct parser *p, size_t line)
 	return true;
 }
 
-static nl_err fail(struct nl_csv_error *err, const char *code, size_t line, nl_err e)
+static NL_MUST_USE nl_err fail(struct nl_csv_error *err, const char *code, size_t line, nl_err e)
 {
 	err->code = code;
 	err->line = line;
@@ -87,7 +87,7 @@ static nl_err fail(struct nl_csv_error *err, const char *code, size_t line, nl_e
 }
 
 /* Parses everything into p; returns NL_OK or the error. */
-static nl_err scan(struct parser *p, const char *d, size_t len, char sep, size_t max_rows,
+static NL_MUST_USE nl_err scan(struct parser *p, const char *d, size_t len, char sep, size_t max_rows,
                    struct nl_csv_error *err)
 {
 	struct nl_csv *c = p->out;

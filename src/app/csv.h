@@ -37,7 +37,7 @@ struct nl_csv_error {
  * records including the header (0 = unlimited). On success the caller frees
  * out with nl_csv_free; on error out is empty and err says why (NL_ERR_INVALID;
  * NL_ERR_TOO_LARGE for too_many_rows; NL_ERR_NOMEM). */
-nl_err nl_csv_parse(const char *data, size_t len, char sep, size_t max_rows, struct nl_csv *out,
+NL_MUST_USE nl_err nl_csv_parse(const char *data, size_t len, char sep, size_t max_rows, struct nl_csv *out,
                     struct nl_csv_error *err);
 void nl_csv_free(struct nl_csv *c);
 

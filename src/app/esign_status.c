@@ -27,7 +27,7 @@ static size_t sink(char *p, size_t size, size_t n, void *ctx)
 }
 
 /* GET (body NULL) or POST of an OCSP request; only http(s) URLs. */
-static nl_err fetch(const char *url, const void *body, size_t len, nl_buf *out)
+static NL_MUST_USE nl_err fetch(const char *url, const void *body, size_t len, nl_buf *out)
 {
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
 		return NL_ERR_INVALID;
@@ -76,7 +76,7 @@ static bool try_crl(const void *der, size_t len, const nl_pki_cert *signer,
 	return true;
 }
 
-static nl_err own_ca(const struct nl_app *app, const struct nl_ca *ca, const nl_pki_cert *signer,
+static NL_MUST_USE nl_err own_ca(const struct nl_app *app, const struct nl_ca *ca, const nl_pki_cert *signer,
                      int64_t now, enum nl_cert_verdict *v, const char **kind, nl_buf *ev)
 {
 	nl_buf req = NL_BUF_INIT;
@@ -111,8 +111,10 @@ static nl_err own_ca(const struct nl_app *app, const struct nl_ca *ca, const nl_
 	char serial[64];
 	nl_buf subj = NL_BUF_INIT;
 	int64_t nb, na;
-	nl_pki_cert_info(signer, serial, &subj, &nb, &na);
+	rc = nl_pki_cert_info(signer, serial, &subj, &nb, &na);
 	nl_buf_free(&subj);
+	if (rc)
+		goto out;   /* no serial to look up: the check fails closed */
 	nl_buf_reset(ev);
 	rc = nl_store_cert_get(c, serial, &row);
 	if (rc == NL_OK) {
@@ -132,7 +134,7 @@ out:
 	return rc;
 }
 
-static nl_err other_ca(const nl_pki_cert *signer, const nl_pki_cert *issuer, int64_t now,
+static NL_MUST_USE nl_err other_ca(const nl_pki_cert *signer, const nl_pki_cert *issuer, int64_t now,
                        enum nl_cert_verdict *v, const char **kind, nl_buf *ev)
 {
 	char url[512];

@@ -13,7 +13,7 @@ enum nl_cert_verdict { NL_CERT_GOOD = 0, NL_CERT_REVOKED, NL_CERT_SUSPENDED, NL_
 /* Asks about signer (issued by issuer). ca: our CA (NULL when there is none).
  * kind gets "ocsp", "crl" or "store"; evidence the response, CRL or a line of
  * text (the caller frees it). NL_OK with *verdict, or an infrastructure error. */
-nl_err nl_esign_cert_status(const struct nl_app *app, const struct nl_ca *ca,
+NL_MUST_USE nl_err nl_esign_cert_status(const struct nl_app *app, const struct nl_ca *ca,
                             const nl_pki_cert *signer, const nl_pki_cert *issuer, int64_t now,
                             enum nl_cert_verdict *verdict, const char **kind, nl_buf *evidence);
 

@@ -96,18 +96,19 @@ static enum nl_esign_refusal from_cms(enum nl_cms_result r)
 }
 
 /* The trust list: <data_dir>/esign/trust/ and our CA's root and issuing CA. */
-static nl_err load_trust(const struct nl_app *app, nl_pki_trust **out)
+static NL_MUST_USE nl_err load_trust(const struct nl_app *app, nl_pki_trust **out)
 {
 	char path[1200];
 	nl_err rc = nl_pki_trust_new(out);
 	if (rc)
 		return rc;
 	snprintf(path, sizeof path, "%s/esign/trust", app->cfg->data_dir);
-	nl_pki_trust_add_dir(*out, path);
+	/* A folder or file that is not there adds nothing: verification fails closed. */
+	nl_err_ignore(nl_pki_trust_add_dir(*out, path));
 	snprintf(path, sizeof path, "%s/ca/root.pem", app->cfg->data_dir);
-	nl_pki_trust_add_file(*out, path);
+	nl_err_ignore(nl_pki_trust_add_file(*out, path));
 	snprintf(path, sizeof path, "%s/ca/issuing.pem", app->cfg->data_dir);
-	nl_pki_trust_add_file(*out, path);
+	nl_err_ignore(nl_pki_trust_add_file(*out, path));
 	return NL_OK;
 }
 
@@ -120,7 +121,7 @@ struct accept_ctx {
 	enum nl_esign_refusal refusal;
 };
 
-static nl_err approve_step(nl_conn *c, struct accept_ctx *a)
+static NL_MUST_USE nl_err approve_step(nl_conn *c, struct accept_ctx *a)
 {
 	struct nl_form f = {0};
 	struct nl_order o = {0};
@@ -145,7 +146,7 @@ static nl_err approve_step(nl_conn *c, struct accept_ctx *a)
 	return rc;
 }
 
-static nl_err econsent_step(nl_conn *c, struct accept_ctx *a)
+static NL_MUST_USE nl_err econsent_step(nl_conn *c, struct accept_ctx *a)
 {
 	int64_t id;
 	nl_err rc = nl_store_econsent_add(c, a->person_id, a->code->consent_text_id,
@@ -164,7 +165,7 @@ static nl_err econsent_step(nl_conn *c, struct accept_ctx *a)
 	return nl_store_audit_append(c, &rec);
 }
 
-static nl_err accept_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err accept_tx(nl_conn *c, void *arg)
 {
 	struct accept_ctx *a = arg;
 	a->refusal = NL_ESIGN_OK;
@@ -209,8 +210,9 @@ static void refuse(nl_db *db, const struct nl_esign_code *code, enum nl_esign_re
 {
 	nl_conn *c;
 	if (nl_db_conn(db, &c) == NL_OK)
-		nl_store_esign_code_refuse(c, code->id, code->tries, nl_esign_refusal_message(r),
-		                           code->tries + 1 >= NL_ESIGN_MAX_REFUSALS);
+		/* Best effort: the submission is refused whether or not the note is kept. */
+		nl_err_ignore(nl_store_esign_code_refuse(c, code->id, code->tries, nl_esign_refusal_message(r),
+		                           code->tries + 1 >= NL_ESIGN_MAX_REFUSALS));
 }
 
 nl_err nl_esign_submit(const struct nl_app *app, const struct nl_throttle_policy *pol,

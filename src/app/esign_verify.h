@@ -71,7 +71,7 @@ struct nl_esign_outcome {
 
 /* Verifies and carries out. Returns NL_OK with out->refusal telling the
  * verdict; errors only for infrastructure failures (database, memory). */
-nl_err nl_esign_submit(const struct nl_app *app, const struct nl_throttle_policy *pol,
+NL_MUST_USE nl_err nl_esign_submit(const struct nl_app *app, const struct nl_throttle_policy *pol,
                        const char *code, const void *cms, size_t cms_len, const char *addr,
                        int64_t now, struct nl_esign_outcome *out);
 

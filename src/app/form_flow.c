@@ -48,7 +48,7 @@ static void actor_of(int64_t person_id, char *out, size_t cap)
 
 /* The order SD-<order_no> if it is person_id's; NL_ERR_NOT_FOUND otherwise
  * (someone else's order looks exactly like a missing one). */
-static nl_err own_order(nl_conn *c, int64_t person_id, int64_t order_no, struct nl_order *o)
+static NL_MUST_USE nl_err own_order(nl_conn *c, int64_t person_id, int64_t order_no, struct nl_order *o)
 {
 	nl_err rc = nl_store_order_get_by_no(c, order_no, o);
 	if (rc == NL_OK && o->person_id != person_id) {
@@ -77,7 +77,7 @@ static char *dup_or_empty(const char *s)
 }
 
 /* Copies what the pages need out of the store's order and person. */
-static nl_err fill_view(struct nl_form_view *v, const struct nl_order *o,
+static NL_MUST_USE nl_err fill_view(struct nl_form_view *v, const struct nl_order *o,
                         const struct nl_person *p)
 {
 	v->order_id = o->id;
@@ -102,7 +102,7 @@ static nl_err fill_view(struct nl_form_view *v, const struct nl_order *o,
  * pre-application typed (where its mail went), not the person's stored ones:
  * another institution's order must not show them (docs/applicant.md, "Doors
  * and entitlement"). Orders without a pre-application keep the person's. */
-static nl_err order_contact_view(nl_conn *c, const struct nl_order *o, struct nl_form_view *v)
+static NL_MUST_USE nl_err order_contact_view(nl_conn *c, const struct nl_order *o, struct nl_form_view *v)
 {
 	struct nl_order_contact oc;
 	nl_err rc = nl_store_order_contact_get(c, o->id, &oc);
@@ -174,7 +174,7 @@ struct draft_ctx {
 	const struct nl_form_input *in;
 };
 
-static nl_err draft_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err draft_tx(nl_conn *c, void *arg)
 {
 	struct draft_ctx *d = arg;
 	const struct nl_form_input *in = d->in;
@@ -226,7 +226,7 @@ struct submit_ctx {
 	int64_t version;
 };
 
-static nl_err submit_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err submit_tx(nl_conn *c, void *arg)
 {
 	struct submit_ctx *s = arg;
 	const struct nl_form_values *v = s->v;
@@ -307,7 +307,7 @@ struct identity_ctx {
 	int64_t now;
 };
 
-static nl_err identity_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err identity_tx(nl_conn *c, void *arg)
 {
 	struct identity_ctx *a = arg;
 	nl_err rc = nl_store_person_update(c, a->p);
@@ -370,7 +370,7 @@ struct method_ctx {
 	enum nl_approval_method m;
 };
 
-static nl_err method_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err method_tx(nl_conn *c, void *arg)
 {
 	struct method_ctx *a = arg;
 	struct nl_order o;

@@ -44,12 +44,12 @@ nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
 	free(hash);
 	if (!ok) {
 		bool locked = false;
-		nl_throttle_fail(db, pol, NL_DOOR_HOLDER, tckn, addr, now, &locked);
+		nl_err_ignore(nl_throttle_fail(db, pol, NL_DOOR_HOLDER, tckn, addr, now, &locked));
 		if (locked && locked_until)
-			nl_throttle_check(db, pol, NL_DOOR_HOLDER, tckn, addr, now, locked_until);
+			nl_err_ignore(nl_throttle_check(db, pol, NL_DOOR_HOLDER, tckn, addr, now, locked_until));
 		return NL_ERR_UNAUTHORIZED;
 	}
-	nl_throttle_success(db, NL_DOOR_HOLDER, tckn, addr, now);
+	nl_err_ignore(nl_throttle_success(db, NL_DOOR_HOLDER, tckn, addr, now));
 	*person_id = id;
 	return NL_OK;
 }

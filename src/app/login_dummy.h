@@ -9,6 +9,6 @@
  * the process's cost: a login for an unknown name is verified against it,
  * so it costs what a known one costs and the answer time does not tell
  * which names exist. *hash points to static storage; on failure it is "". */
-nl_err nl_login_dummy_hash(const char **hash);
+NL_MUST_USE nl_err nl_login_dummy_hash(const char **hash);
 
 #endif

@@ -24,7 +24,7 @@ nl_err nl_login_edevlet_refused(nl_db *db, const char *reason, const char *clien
 	return nl_store_audit_append(c, &rec);
 }
 
-static nl_err audit_login(nl_conn *c, int64_t person, const char *action,
+static NL_MUST_USE nl_err audit_login(nl_conn *c, int64_t person, const char *action,
                           const char *client_addr, int64_t now)
 {
 	char actor[32];

@@ -15,7 +15,7 @@ static bool has_text(const char *s)
 }
 
 /* Wrong answer: count it, and report a lock this failure caused. */
-static nl_err refuse(nl_db *db, const struct nl_throttle_policy *pol, const char *door,
+static NL_MUST_USE nl_err refuse(nl_db *db, const struct nl_throttle_policy *pol, const char *door,
                      const char *id_key, const char *addr, int64_t now,
                      struct nl_login_result *out)
 {
@@ -76,8 +76,8 @@ nl_err nl_login_person_form(nl_db *db, const struct nl_throttle_policy *pol,
 			 * the next login is cheap. A failure only postpones that. */
 			char h[NL_ACCESS_HASH_LEN];
 			nl_access_hash(key, pw, h);
-			(void)nl_store_order_upgrade_access_password(c, cand[i].order_id,
-			                                             cand[i].access_password_hash, h);
+			nl_err_ignore(nl_store_order_upgrade_access_password(c, cand[i].order_id,
+			                                             cand[i].access_password_hash, h));
 		}
 	}
 	memset(key, 0, sizeof key);

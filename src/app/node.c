@@ -28,7 +28,7 @@ bool nl_node_id_valid(const char *s)
 }
 
 /* Reads the kept name; NL_ERR_NOT_FOUND when there is none yet. */
-static nl_err read_kept(const char *path, char out[NL_NODE_ID_MAX])
+static NL_MUST_USE nl_err read_kept(const char *path, char out[NL_NODE_ID_MAX])
 {
 	FILE *f = fopen(path, "r");
 	if (!f)

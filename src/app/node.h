@@ -24,12 +24,12 @@ bool nl_node_id_valid(const char *s);
  * survives restarts. *why (may be NULL) names the problem on failure:
  * NL_ERR_CONFIG for a bad configured or stored name, NL_ERR_IO when the
  * file cannot be read or written. */
-nl_err nl_node_id_load(const struct nl_config *cfg, char out[NL_NODE_ID_MAX], const char **why);
+NL_MUST_USE nl_err nl_node_id_load(const struct nl_config *cfg, char out[NL_NODE_ID_MAX], const char **why);
 
 /* At start (nl_app_open, before the server and the workers, so nothing of
  * this run is claimed yet): beats once and releases every production row and
  * outbox message still claimed by node (the previous run of this node
  * stopped mid-job). *rows (may be NULL) gets how many were released. */
-nl_err nl_node_reclaim(nl_db *db, const char *node, int64_t now, int64_t *rows);
+NL_MUST_USE nl_err nl_node_reclaim(nl_db *db, const char *node, int64_t now, int64_t *rows);
 
 #endif

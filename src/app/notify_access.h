@@ -32,7 +32,7 @@ struct nl_access_tmpl {
 
 /* Reads both templates below web_dir. NL_ERR_IO when one is missing.
  * Free with nl_access_tmpl_free. */
-nl_err nl_access_tmpl_load(const char *web_dir, struct nl_access_tmpl *t);
+NL_MUST_USE nl_err nl_access_tmpl_load(const char *web_dir, struct nl_access_tmpl *t);
 void nl_access_tmpl_free(struct nl_access_tmpl *t);
 
 struct nl_access_mail {
@@ -46,11 +46,11 @@ struct nl_access_mail {
 
 /* Renders the text and HTML bodies into text/html (appended). NL_ERR_INVALID
  * for an unknown or unterminated placeholder. */
-nl_err nl_access_mail_render(const struct nl_access_tmpl *t, const struct nl_access_mail *m,
+NL_MUST_USE nl_err nl_access_mail_render(const struct nl_access_tmpl *t, const struct nl_access_mail *m,
                              nl_buf *text, nl_buf *html);
 
 /* Renders and enqueues the mail on c (inside the caller's transaction). */
-nl_err nl_notify_access_enqueue(nl_conn *c, const struct nl_access_tmpl *t,
+NL_MUST_USE nl_err nl_notify_access_enqueue(nl_conn *c, const struct nl_access_tmpl *t,
                                 const struct nl_access_mail *m, int64_t order_id, int64_t now);
 
 #endif

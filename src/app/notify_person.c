@@ -12,7 +12,7 @@
 #include "store/store_outbox.h"
 
 /* Reads and renders templates/<dir>/<kind>.<ext> into out. */
-static nl_err render(const char *web_dir, const char *dir, const char *kind, const char *ext,
+static NL_MUST_USE nl_err render(const char *web_dir, const char *dir, const char *kind, const char *ext,
                      bool html, const struct nl_notify_var *vars, size_t n, nl_buf *out)
 {
 	char path[1200];

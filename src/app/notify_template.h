@@ -24,7 +24,7 @@ char *nl_notify_template_read(const char *path);
 /* Expands {{name}} (HTML-escaped when html) and drops {{! comments }} (with
  * their newline when alone on a line). An unknown or unterminated placeholder
  * is NL_ERR_INVALID, so a typo never reaches a person. */
-nl_err nl_notify_expand(const char *src, bool html, const struct nl_notify_var *vars, size_t n,
+NL_MUST_USE nl_err nl_notify_expand(const char *src, bool html, const struct nl_notify_var *vars, size_t n,
                         nl_buf *out);
 
 #endif

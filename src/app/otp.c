@@ -60,7 +60,7 @@ static void code_hash(const uint8_t key[NL_KEYED_KEY_LEN], int64_t order_id, con
 
 /* The order if it is person_id's (NL_ERR_NOT_FOUND otherwise) and its current
  * form version (cur->id == 0 when there is none). Frees nothing on error. */
-static nl_err load(nl_conn *c, int64_t person_id, int64_t order_no, struct nl_order *o,
+static NL_MUST_USE nl_err load(nl_conn *c, int64_t person_id, int64_t order_no, struct nl_order *o,
                    struct nl_form *cur)
 {
 	memset(cur, 0, sizeof *cur);
@@ -86,7 +86,7 @@ struct send_ctx {
 	struct nl_otp_sent *out;
 };
 
-static nl_err send_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err send_tx(nl_conn *c, void *arg)
 {
 	struct send_ctx *a = arg;
 	struct nl_order o;
@@ -173,7 +173,7 @@ static bool six_digits(const char *s)
 	return s && strlen(s) == NL_OTP_DIGITS && nl_all_digits(s);
 }
 
-static nl_err confirm(nl_conn *c, const struct verify_ctx *a, const struct nl_form *cur)
+static NL_MUST_USE nl_err confirm(nl_conn *c, const struct verify_ctx *a, const struct nl_form *cur)
 {
 	nl_err rc = nl_store_form_set_status(c, cur->id, NL_FORM_SUBMITTED, NL_FORM_SMS_CONFIRMED,
 	                                     a->now);
@@ -188,7 +188,7 @@ static nl_err confirm(nl_conn *c, const struct verify_ctx *a, const struct nl_fo
 	return nl_store_audit_append(c, &rec);
 }
 
-static nl_err verify_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err verify_tx(nl_conn *c, void *arg)
 {
 	struct verify_ctx *a = arg;
 	struct nl_otp_result *out = a->out;

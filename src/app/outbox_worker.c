@@ -21,7 +21,7 @@ static void log_failure(const struct nl_outbox_msg *m, const char *why)
 	json_decref(j);
 }
 
-static nl_err send_one(const struct nl_drivers *d, const struct nl_outbox_msg *m,
+static NL_MUST_USE nl_err send_one(const struct nl_drivers *d, const struct nl_outbox_msg *m,
 	struct nl_drv_error *e)
 {
 	if (m->channel == NL_OUTBOX_MAIL) {

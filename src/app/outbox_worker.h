@@ -24,10 +24,10 @@ struct nl_outbox_stats {
  * with the driver of its channel, and records each outcome. Send failures are
  * recorded, not returned: the result is an error only when the database
  * failed. A caller loops, sleeping a little when a pass claimed nothing. */
-nl_err nl_outbox_run_once(nl_db *db, const struct nl_drivers *drivers, int64_t now);
+NL_MUST_USE nl_err nl_outbox_run_once(nl_db *db, const struct nl_drivers *drivers, int64_t now);
 
 /* The same, also counting what happened (stats may be NULL). */
-nl_err nl_outbox_run_once_stats(nl_db *db, const struct nl_drivers *drivers, int64_t now,
+NL_MUST_USE nl_err nl_outbox_run_once_stats(nl_db *db, const struct nl_drivers *drivers, int64_t now,
 	struct nl_outbox_stats *stats);
 
 /* A ready worker-thread body: runs passes at the wall clock until *stop is

@@ -24,7 +24,7 @@ struct price_set_ctx {
 	int64_t now;
 };
 
-static nl_err price_set_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err price_set_tx(nl_conn *c, void *arg)
 {
 	struct price_set_ctx *ctx = arg;
 	struct nl_price p = ctx->p;   /* a retried transaction starts from the input again */
@@ -83,7 +83,7 @@ static const int64_t demo_prices[NL_PRICE_COMBOS] = {
 	120000, 150000, 156000,
 };
 
-static nl_err seed_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err seed_tx(nl_conn *c, void *arg)
 {
 	int64_t now = *(const int64_t *)arg, n;
 	nl_err e = nl_store_price_count(c, &n);
@@ -113,7 +113,7 @@ static bool waiting_for_payment(const struct nl_order *o)
 }
 
 /* The price of a product at `at`, else (set only later) the one in force now. */
-static nl_err price_for(nl_conn *c, int64_t period, const char *reader, int64_t at, int64_t now,
+static NL_MUST_USE nl_err price_for(nl_conn *c, int64_t period, const char *reader, int64_t at, int64_t now,
                         struct nl_price *p)
 {
 	nl_err e = nl_store_price_at(c, NL_PRODUCT_NES, period, reader, at, p);
@@ -216,7 +216,7 @@ nl_err nl_payment_debts_by_tckn(nl_db *db, const char *tckn, int64_t now, struct
 
 /* ---- the "payment received" notification ---- */
 
-static nl_err enqueue(nl_conn *c, enum nl_outbox_channel ch, const char *to, const char *subject,
+static NL_MUST_USE nl_err enqueue(nl_conn *c, enum nl_outbox_channel ch, const char *to, const char *subject,
                       const char *text, int64_t order_id, int64_t now)
 {
 	if (!to || !*to)
@@ -233,7 +233,7 @@ static nl_err enqueue(nl_conn *c, enum nl_outbox_channel ch, const char *to, con
  * when there is no e-mail). With web_dir the templates
  * templates/{mail,sms}/payment_received.* are used (text and HTML parts);
  * without (the command line has no web folder) a plain text of the same words. */
-static nl_err notify_paid(nl_conn *c, const struct nl_order *o, int64_t amount,
+static NL_MUST_USE nl_err notify_paid(nl_conn *c, const struct nl_order *o, int64_t amount,
                           enum nl_order_status to, const char *base_url, const char *web_dir,
                           int64_t now)
 {
@@ -320,7 +320,7 @@ struct record_ctx {
 	struct nl_payment_result res;
 };
 
-static nl_err record_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err record_tx(nl_conn *c, void *arg)
 {
 	struct record_ctx *ctx = arg;
 	const struct nl_payment_input *in = ctx->in;

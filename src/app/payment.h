@@ -44,20 +44,20 @@
 
 /* Appends a price in force from now (audited, actor "user:3" / "cli:root").
  * NL_ERR_INVALID for a bad period (1..3), reader, amount or rate (0..10000 bp). */
-nl_err nl_payment_price_set(nl_db *db, int64_t period_years, const char *card_reader,
+NL_MUST_USE nl_err nl_payment_price_set(nl_db *db, int64_t period_years, const char *card_reader,
                             int64_t amount_kurus, int64_t vat_bp, const char *actor, int64_t now);
 
 /* The nine prices in force at `now`, in the order period 1..3 × reader none,
  * standard, mini; have[i] false where none is set. */
 #define NL_PRICE_COMBOS 9
-nl_err nl_payment_prices_current(nl_db *db, int64_t now, struct nl_price out[NL_PRICE_COMBOS],
+NL_MUST_USE nl_err nl_payment_prices_current(nl_db *db, int64_t now, struct nl_price out[NL_PRICE_COMBOS],
                                  bool have[NL_PRICE_COMBOS]);
 
 /* A VAT rate for pages: 2000 -> "20", 1850 -> "18,5", 125 -> "1,25". */
 void nl_payment_vat_rate_text(int64_t vat_bp, char *out, size_t size);
 
 /* Demo prices (20 % VAT), only when the price table is empty. */
-nl_err nl_payment_seed_demo_prices(nl_db *db, int64_t now);
+NL_MUST_USE nl_err nl_payment_seed_demo_prices(nl_db *db, int64_t now);
 
 /* ---- debts ---- */
 
@@ -77,15 +77,15 @@ struct nl_debt {
 
 /* The open debt of an order (see above). NL_ERR_NOT_FOUND when it owes
  * nothing (institution-paid, or not waiting for payment). */
-nl_err nl_payment_debt_of(nl_conn *c, int64_t order_id, int64_t now, struct nl_debt *out);
+NL_MUST_USE nl_err nl_payment_debt_of(nl_conn *c, int64_t order_id, int64_t now, struct nl_debt *out);
 
 /* The same by order number, on this thread's connection (pages). */
-nl_err nl_payment_debt_of_no(nl_db *db, int64_t order_no, int64_t now, struct nl_debt *out);
+NL_MUST_USE nl_err nl_payment_debt_of_no(nl_db *db, int64_t order_no, int64_t now, struct nl_debt *out);
 
 /* Open debts of the orders of a T.C. number, oldest first. *out malloc'd
  * (caller frees with free()); an unknown number gives *n = 0, the same as a
  * number without debts. */
-nl_err nl_payment_debts_by_tckn(nl_db *db, const char *tckn, int64_t now, struct nl_debt **out,
+NL_MUST_USE nl_err nl_payment_debts_by_tckn(nl_db *db, const char *tckn, int64_t now, struct nl_debt **out,
                                 size_t *n);
 
 /* ---- recording ---- */
@@ -117,20 +117,20 @@ struct nl_payment_result {
  *                      payment-waiting status)
  *   NL_ERR_INVALID     bad input
  * res may be NULL. */
-nl_err nl_payment_record(nl_conn *c, const struct nl_payment_input *in, int64_t now,
+NL_MUST_USE nl_err nl_payment_record(nl_conn *c, const struct nl_payment_input *in, int64_t now,
                          struct nl_payment_result *res);
 
 /* For production: true when the order may be produced as far as money goes
  * (institution-paid, or a payment is recorded). Production of an unpaid
  * person-paid order must check this and refuse. NL_ERR_NOT_FOUND for no order. */
-nl_err nl_payment_settled(nl_conn *c, int64_t order_id, bool *settled);
+NL_MUST_USE nl_err nl_payment_settled(nl_conn *c, int64_t order_id, bool *settled);
 
 /* ---- virtual POS ---- */
 
 /* Opens a POS session for the open, priced debt of order_no and gives the
  * URL to send the browser to (the bank page). NL_ERR_NOT_FOUND when the order
  * owes nothing or is not priced. */
-nl_err nl_payment_pos_start(struct nl_app *app, int64_t order_no, int64_t now,
+NL_MUST_USE nl_err nl_payment_pos_start(struct nl_app *app, int64_t order_no, int64_t now,
                             char session_key[NL_POS_KEY_LEN + 1], char *url, size_t url_size);
 
 /* What a session is, for the bank simulator's page and the result page. */
@@ -138,7 +138,7 @@ struct nl_pos_view {
 	struct nl_pos_session_row s;
 	int64_t order_no;
 };
-nl_err nl_payment_pos_view(nl_db *db, const char *session_key, struct nl_pos_view *out);
+NL_MUST_USE nl_err nl_payment_pos_view(nl_db *db, const char *session_key, struct nl_pos_view *out);
 
 enum nl_pos_outcome {
 	NL_POS_RECORDED = 1,          /* approved and recorded now */
@@ -162,7 +162,7 @@ struct nl_pos_result {
  * decline). Refusals are logged to stderr and audited (entity "pos_callback",
  * action "refused"). Returns NL_OK with res->outcome for every answer the
  * callback deserves (refusals included); other errors are database errors. */
-nl_err nl_payment_pos_callback(struct nl_app *app, const struct nl_pos_callback *cb,
+NL_MUST_USE nl_err nl_payment_pos_callback(struct nl_app *app, const struct nl_pos_callback *cb,
                                const char *client, int64_t now, struct nl_pos_result *res);
 
 /* ---- bank reconciliation file ---- */
@@ -220,7 +220,7 @@ void nl_import_report_free(struct nl_import_report *r);
 /* Imports a file in ONE transaction (all recorded lines commit together;
  * refused and skipped lines are only reported). NL_ERR_INVALID with
  * rep->file_error when the file as a whole is unreadable (nothing imported). */
-nl_err nl_payment_import(nl_db *db, const char *data, size_t len, const char *file_name,
+NL_MUST_USE nl_err nl_payment_import(nl_db *db, const char *data, size_t len, const char *file_name,
                          const char *actor, const char *base_url, const char *web_dir,
                          int64_t now, struct nl_import_report *rep);
 

@@ -118,7 +118,7 @@ struct import_ctx {
 };
 
 /* One line: fills l (outcome and reason) and records it when it matches. */
-static nl_err import_line(nl_conn *c, struct import_ctx *ctx, const struct nl_csv_row *row,
+static NL_MUST_USE nl_err import_line(nl_conn *c, struct import_ctx *ctx, const struct nl_csv_row *row,
                           struct nl_import_line *l)
 {
 	char ref[NL_PAY_REF_MAX];
@@ -205,7 +205,7 @@ static nl_err import_line(nl_conn *c, struct import_ctx *ctx, const struct nl_cs
 	return e == NL_ERR_CONFLICT || e == NL_ERR_TRANSITION ? NL_ERR_BUSY : e;
 }
 
-static nl_err import_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err import_tx(nl_conn *c, void *arg)
 {
 	struct import_ctx *ctx = arg;
 	struct nl_import_report *rep = ctx->rep;

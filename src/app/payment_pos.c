@@ -16,7 +16,7 @@ struct start_ctx {
 	struct nl_pos_session_row s;
 };
 
-static nl_err start_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err start_tx(nl_conn *c, void *arg)
 {
 	struct start_ctx *ctx = arg;
 	struct nl_order o;
@@ -114,7 +114,7 @@ struct cb_ctx {
 
 /* Checks the callback against the stored session and records it. A refusal
  * returns NL_ERR_INVALID so that nothing of the transaction stays. */
-static nl_err cb_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err cb_tx(nl_conn *c, void *arg)
 {
 	struct cb_ctx *ctx = arg;
 	const struct nl_pos_callback *cb = ctx->cb;
@@ -187,7 +187,7 @@ static nl_err cb_tx(nl_conn *c, void *arg)
 
 /* A refusal leaves a trace: stderr for the operator, the audit trail for the
  * record (own transaction: the refused one was rolled back). */
-static nl_err log_refusal(nl_db *db, const struct nl_pos_callback *cb, int64_t session_id,
+static NL_MUST_USE nl_err log_refusal(nl_db *db, const struct nl_pos_callback *cb, int64_t session_id,
                           const char *reason, const char *client, int64_t now)
 {
 	char why[200];

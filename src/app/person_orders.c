@@ -17,7 +17,7 @@ static bool form_awaited(enum nl_order_status s)
 	return s == NL_ST_FORM_WAIT || s == NL_ST_FORM_PAYMENT_WAIT;
 }
 
-static nl_err fill(nl_conn *c, const struct nl_order *o, struct nl_person_order *out)
+static NL_MUST_USE nl_err fill(nl_conn *c, const struct nl_order *o, struct nl_person_order *out)
 {
 	memset(out, 0, sizeof *out);
 	out->order_no = o->order_no;

@@ -192,7 +192,7 @@ struct batch_ctx {
 /* Finds or creates the person of row; an existing person's row is written
  * (unchanged) first so that PostgreSQL locks it: two imports of the same
  * identity then take turns, and the second sees the first one's order. */
-static nl_err person_for(nl_conn *c, struct nl_preapply_clean *row, struct nl_person *p)
+static NL_MUST_USE nl_err person_for(nl_conn *c, struct nl_preapply_clean *row, struct nl_person *p)
 {
 	static char empty[1];
 	nl_err e = nl_store_person_find(c, row->passport ? NL_ID_PASSPORT : NL_ID_TCKN,
@@ -213,7 +213,7 @@ static nl_err person_for(nl_conn *c, struct nl_preapply_clean *row, struct nl_pe
 	return nl_store_person_get(c, np.id, p);
 }
 
-static nl_err one_row(nl_conn *c, struct batch_ctx *b, size_t i)
+static NL_MUST_USE nl_err one_row(nl_conn *c, struct batch_ctx *b, size_t i)
 {
 	struct nl_preapply_clean *row = &b->prep[i].row;
 	struct nl_preapply_result *res = &b->results[i];
@@ -267,7 +267,7 @@ out:
 	return e;
 }
 
-static nl_err batch_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err batch_tx(nl_conn *c, void *arg)
 {
 	struct batch_ctx *b = arg;
 	struct nl_institution inst;

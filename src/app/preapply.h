@@ -76,7 +76,7 @@ struct nl_preapply_field_error {
 
 /* Checks every field; fills out and returns NL_OK, or NL_ERR_INVALID with
  * errs[0..*n_errs) (one per bad field, at most NL_PA_MAX_ERRORS). Pure: no I/O. */
-nl_err nl_preapply_validate(const struct nl_preapply_input *in, struct nl_preapply_clean *out,
+NL_MUST_USE nl_err nl_preapply_validate(const struct nl_preapply_input *in, struct nl_preapply_clean *out,
                             struct nl_preapply_field_error errs[NL_PA_MAX_ERRORS],
                             size_t *n_errs);
 
@@ -109,19 +109,19 @@ struct nl_preapply_result {
  * know which), NL_ERR_CONFLICT when the identity has an open order in this
  * institution (out->order_no names it), NL_ERR_NOT_FOUND when the institution
  * does not exist or is not active. out may be NULL. */
-nl_err nl_preapply_one(const struct nl_preapply_ctx *ctx, const struct nl_preapply_input *in,
+NL_MUST_USE nl_err nl_preapply_one(const struct nl_preapply_ctx *ctx, const struct nl_preapply_input *in,
                        struct nl_preapply_result *out);
 
 /* Many already validated pre-applications in ONE transaction (the CSV
  * import): each row is created or reported as NL_PA_DUPLICATE in results[i]
  * (also a repeat of an earlier row of the same batch); any other failure rolls
  * the whole batch back and is returned. results has n entries. */
-nl_err nl_preapply_batch(const struct nl_preapply_ctx *ctx, const struct nl_preapply_clean *rows,
+NL_MUST_USE nl_err nl_preapply_batch(const struct nl_preapply_ctx *ctx, const struct nl_preapply_clean *rows,
                          size_t n, struct nl_preapply_result *results);
 
 /* Whether this identity has an open order in the institution (for the CSV
  * preview); *order_no receives it (0 if none). */
-nl_err nl_preapply_open_order(nl_conn *c, int64_t institution_id,
+NL_MUST_USE nl_err nl_preapply_open_order(nl_conn *c, int64_t institution_id,
                               const struct nl_preapply_clean *row, int64_t *order_no);
 
 #endif

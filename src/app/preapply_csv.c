@@ -231,7 +231,8 @@ static void one_row(const struct nl_csv_row *row, const int map[COL__N], size_t 
 		.backup_cert = backup == 1,
 	};
 	struct nl_preapply_clean clean;
-	nl_preapply_validate(&in, &clean, b->errs, &b->n_errs);
+	/* The row's field errors are in b->errs; the return value only repeats them. */
+	nl_err_ignore(nl_preapply_validate(&in, &clean, b->errs, &b->n_errs));
 	if (reason < 0 && b->n_errs < NL_PA_MAX_ERRORS)
 		b->errs[b->n_errs++] = (struct nl_preapply_field_error){NL_PA_REASON, "not_allowed"};
 	if (pay < 0 && b->n_errs < NL_PA_MAX_ERRORS)

@@ -70,21 +70,21 @@ void nl_pa_csv_free(struct nl_pa_csv *c);
 
 /* Parses and validates the file (pure: no database). NL_OK also when rows
  * are bad or the file has a file_error; NL_ERR_NOMEM otherwise. */
-nl_err nl_pa_csv_parse(const char *data, size_t len, struct nl_pa_csv *out);
+NL_MUST_USE nl_err nl_pa_csv_parse(const char *data, size_t len, struct nl_pa_csv *out);
 /* The same with other limits (NL_CSV_JOB_MAX_*; "too_many_rows",
  * "file_too_large" past them). */
-nl_err nl_pa_csv_parse_max(const char *data, size_t len, size_t max_rows, size_t max_bytes,
+NL_MUST_USE nl_err nl_pa_csv_parse_max(const char *data, size_t len, size_t max_rows, size_t max_bytes,
                            struct nl_pa_csv *out);
 
 /* Moves good rows whose identity has an open order in the institution to the
  * bad rows (code "open_order"). */
-nl_err nl_pa_csv_check_open(nl_db *db, int64_t institution_id, struct nl_pa_csv *c);
+NL_MUST_USE nl_err nl_pa_csv_check_open(nl_db *db, int64_t institution_id, struct nl_pa_csv *c);
 
 /* The good rows as JSON text (malloc'd, caller frees) and back (rows malloc'd,
  * caller frees). NL_ERR_INVALID for a payload that does not parse or whose
  * rows do not validate again. */
 char *nl_pa_rows_to_json(const struct nl_pa_good_row *rows, size_t n);
-nl_err nl_pa_rows_from_json(const char *text, struct nl_preapply_clean **rows, size_t **lines,
+NL_MUST_USE nl_err nl_pa_rows_from_json(const char *text, struct nl_preapply_clean **rows, size_t **lines,
                             size_t *n);
 
 #endif

@@ -35,7 +35,7 @@ struct sched_ctx {
 };
 
 /* The subject serialNumber attribute of the order's person ("PNOTR-..."). */
-static nl_err person_id_attr(nl_conn *c, int64_t person_id, char out[64])
+static NL_MUST_USE nl_err person_id_attr(nl_conn *c, int64_t person_id, char out[64])
 {
 	struct nl_person per = {0};
 	nl_err rc = nl_store_person_get(c, person_id, &per);
@@ -46,7 +46,7 @@ static nl_err person_id_attr(nl_conn *c, int64_t person_id, char out[64])
 	return rc;
 }
 
-static nl_err audit(nl_conn *c, int64_t now, const char *actor, int64_t order_id,
+static NL_MUST_USE nl_err audit(nl_conn *c, int64_t now, const char *actor, int64_t order_id,
                     const char *action, const char *to, const char *why)
 {
 	struct nl_audit_rec rec = {
@@ -73,7 +73,7 @@ static const char *refusal(nl_conn *c, int64_t order_id, struct nl_form *f, nl_e
 	return NULL;
 }
 
-static nl_err schedule_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err schedule_tx(nl_conn *c, void *arg)
 {
 	struct sched_ctx *x = arg;
 	struct nl_order o = {0};
@@ -156,7 +156,7 @@ static void add_item(struct nl_production_report *rep, const struct nl_productio
 	snprintf(it->error, sizeof it->error, "%s", error ? error : "");
 }
 
-static nl_err schedule_waiting(struct nl_app *app, int64_t now, const char *actor,
+static NL_MUST_USE nl_err schedule_waiting(struct nl_app *app, int64_t now, const char *actor,
                                struct nl_production_report *rep)
 {
 	nl_conn *c;
@@ -251,7 +251,7 @@ static nl_signer *dead_signer(const struct nl_app *app)
 	if (fd < 0)
 		return NULL;
 	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(fd, 1) == 0)
-		nl_signer_connect(path, &sg);
+		nl_err_ignore(nl_signer_connect(path, &sg));   /* sg stays NULL if it fails */
 	close(fd);   /* the far end goes: every call on sg fails */
 	unlink(path);
 	return sg;
@@ -259,7 +259,7 @@ static nl_signer *dead_signer(const struct nl_app *app)
 
 /* Whether the signer answers on sg (a ping): checked before every card, so
  * no card is touched while the signer is away. */
-static nl_err signer_answers(nl_signer *sg)
+static NL_MUST_USE nl_err signer_answers(nl_signer *sg)
 {
 	if (!sg)
 		return NL_ERR_IO;
@@ -289,7 +289,7 @@ static void after_failure(struct nl_app *app, nl_conn *c, struct nl_production *
 	snprintf(p->state, sizeof p->state, "%s", give_up ? "failed" : "scheduled");
 	p->due_at = now;
 	if (nl_store_production_update(c, p, now) == NL_OK && give_up)
-		audit(c, now, actor, p->order_id, "production_failed", "failed", p->last_error);
+		nl_err_ignore(audit(c, now, actor, p->order_id, "production_failed", "failed", p->last_error));
 	snprintf(item->state, sizeof item->state, "%s", p->state);
 	if (give_up) rep->failed++;
 	else rep->retry++;
@@ -376,7 +376,7 @@ struct retry_ctx {
 	const char *actor;
 };
 
-static nl_err retry_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err retry_tx(nl_conn *c, void *arg)
 {
 	struct retry_ctx *x = arg;
 	struct nl_order o = {0};
@@ -400,7 +400,7 @@ struct letter_ctx {
 	nl_buf *pdf;
 };
 
-static nl_err letter_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err letter_tx(nl_conn *c, void *arg)
 {
 	struct letter_ctx *x = arg;
 	struct nl_order o = {0};
@@ -430,7 +430,7 @@ struct expiry_ctx {
 	bool sent;
 };
 
-static nl_err expiry_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err expiry_tx(nl_conn *c, void *arg)
 {
 	struct expiry_ctx *x = arg;
 	/* The notice row first: a second node (or pass) conflicts here and

@@ -57,20 +57,20 @@ struct nl_production_report {
  * up to the configured batch of due ones. actor is "user:12" for the
  * operator's button, "worker:production" for the periodic job. NL_ERR_CONFIG
  * when the data folder has no CA or the signer is not reachable. */
-nl_err nl_production_run(struct nl_app *app, int64_t now, const char *actor,
+NL_MUST_USE nl_err nl_production_run(struct nl_app *app, int64_t now, const char *actor,
                          struct nl_production_report *rep);
 
 /* Puts a failed or refused order back in the queue (operator). */
-nl_err nl_production_retry(struct nl_app *app, int64_t order_no, const char *actor, int64_t now);
+NL_MUST_USE nl_err nl_production_retry(struct nl_app *app, int64_t order_no, const char *actor, int64_t now);
 
 /* Hands the PIN letter of order_no out once (the operator prints it); after
  * that the PDF is gone. NL_ERR_NOT_FOUND when none waits. */
-nl_err nl_production_pin_letter(struct nl_app *app, int64_t order_no, const char *actor,
+NL_MUST_USE nl_err nl_production_pin_letter(struct nl_app *app, int64_t order_no, const char *actor,
                                 int64_t now, nl_buf *pdf);
 
 /* Periodic jobs (workers.c): the batch (when [production] auto = true) and
  * the expiry notices (once per certificate, expiry_notice_days ahead). */
-nl_err nl_production_job(struct nl_app *app, int64_t now);
-nl_err nl_expiry_notice_job(struct nl_app *app, int64_t now);
+NL_MUST_USE nl_err nl_production_job(struct nl_app *app, int64_t now);
+NL_MUST_USE nl_err nl_expiry_notice_job(struct nl_app *app, int64_t now);
 
 #endif

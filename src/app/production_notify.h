@@ -14,7 +14,7 @@
  * web/templates/{mail,sms}/<kind>.*; vars given_name, surname, order_no and
  * base_url are set here, extra ones added. */
 struct nl_notify_var;
-nl_err nl_production_notify(nl_conn *c, const struct nl_config *cfg, int64_t order_id,
+NL_MUST_USE nl_err nl_production_notify(nl_conn *c, const struct nl_config *cfg, int64_t order_id,
                             const char *kind, const char *subject,
                             const struct nl_notify_var *extra, size_t n_extra, int64_t now);
 

@@ -16,12 +16,12 @@
 #include "core/secret.h"
 
 /* Starts threads workers (0 = one per CPU core). Call once, before serving. */
-nl_err nl_pwhash_pool_start(size_t threads);
+NL_MUST_USE nl_err nl_pwhash_pool_start(size_t threads);
 /* Finishes queued work and joins the workers. */
 void nl_pwhash_pool_stop(void);
 
 /* nl_password_hash / nl_password_verify, on the pool. */
-nl_err nl_pwhash_hash(const char *password, char out[NL_PWHASH_LEN]);
+NL_MUST_USE nl_err nl_pwhash_hash(const char *password, char out[NL_PWHASH_LEN]);
 bool nl_pwhash_verify(const char *stored, const char *password);
 
 #endif

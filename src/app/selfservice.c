@@ -141,13 +141,13 @@ nl_err nl_ss_reauth(nl_db *db, const struct nl_throttle_policy *pol, int64_t per
 	free(hash);
 	if (!ok) {
 		bool locked = false;
-		nl_throttle_fail(db, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, &locked);
+		nl_err_ignore(nl_throttle_fail(db, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, &locked));
 		audit_refusal(db, person_id, 0, "reauth", "wrong security word", now);
 		if (locked && locked_until)
-			nl_throttle_check(db, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, locked_until);
+			nl_err_ignore(nl_throttle_check(db, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, locked_until));
 		return locked ? NL_ERR_LOCKED : NL_ERR_UNAUTHORIZED;
 	}
-	nl_throttle_success(db, NL_DOOR_HOLDER_REAUTH, key, addr, now);
+	nl_err_ignore(nl_throttle_success(db, NL_DOOR_HOLDER_REAUTH, key, addr, now));
 	return NL_OK;
 }
 
@@ -187,7 +187,7 @@ static const char *action_done_tr(enum nl_ss_action a)
 
 /* Tells the holder by his information channel, in the change's transaction:
  * a change he did not make himself must not go unnoticed. */
-static nl_err notify_holder(nl_conn *c, struct nl_app *app, const struct nl_ss_change_req *req,
+static NL_MUST_USE nl_err notify_holder(nl_conn *c, struct nl_app *app, const struct nl_ss_change_req *req,
                             const struct nl_ss_cert *cert)
 {
 	struct nl_holder_contact hc;
@@ -263,7 +263,7 @@ char *nl_ss_esign_text(enum nl_ss_action a, const char *serial, int reason, cons
 /* A fresh e-İmza instead of the security word: the code was signed (status
  * used) by this holder's certificate (the signature's person) within
  * NL_SS_ESIGN_FRESH seconds, over a text naming exactly this action. */
-static nl_err esign_reauth(nl_db *db, const struct nl_ss_change_req *req,
+static NL_MUST_USE nl_err esign_reauth(nl_db *db, const struct nl_ss_change_req *req,
                            const struct nl_ss_cert *cert)
 {
 	nl_conn *c;
@@ -298,7 +298,7 @@ struct change_args {
 
 /* The status change (the store's own transaction joins this one) and the
  * holder's notification commit together or not at all. */
-static nl_err change_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err change_tx(nl_conn *c, void *ctx)
 {
 	struct change_args *a = ctx;
 	const struct nl_ss_change_req *req = a->req;

@@ -35,12 +35,12 @@
 
 /* The holder's subject serialNumber attribute ("PNOTR-<tckn>" or
  * "PAS<cc>-<no>") from his person row. */
-nl_err nl_ss_id_attr(nl_db *db, int64_t person_id, char out[64]);
+NL_MUST_USE nl_err nl_ss_id_attr(nl_db *db, int64_t person_id, char out[64]);
 
 /* His certificates, newest end first (at most NL_SS_MAX_CERTS). */
-nl_err nl_ss_certs(nl_db *db, int64_t person_id, struct nl_ss_cert out[NL_SS_MAX_CERTS], int *n);
+NL_MUST_USE nl_err nl_ss_certs(nl_db *db, int64_t person_id, struct nl_ss_cert out[NL_SS_MAX_CERTS], int *n);
 /* One of his; NL_ERR_NOT_FOUND for a serial that is not his (or unknown). */
-nl_err nl_ss_cert(nl_db *db, int64_t person_id, const char *serial, struct nl_ss_cert *out);
+NL_MUST_USE nl_err nl_ss_cert(nl_db *db, int64_t person_id, const char *serial, struct nl_ss_cert *out);
 
 enum nl_ss_action { NL_SS_SUSPEND = 1, NL_SS_RELEASE, NL_SS_REVOKE };
 
@@ -84,7 +84,7 @@ struct nl_ss_change_req {
  * NL_ERR_NOT_FOUND: not his certificate. NL_ERR_UNAUTHORIZED: wrong security
  * word. NL_ERR_LOCKED: too many wrong words (*locked_until). NL_ERR_INVALID:
  * a reason a holder may not choose. NL_ERR_TRANSITION: *refusal says why. */
-nl_err nl_ss_change(struct nl_app *app, const struct nl_throttle_policy *pol,
+NL_MUST_USE nl_err nl_ss_change(struct nl_app *app, const struct nl_throttle_policy *pol,
                     const struct nl_ss_change_req *req, enum nl_ss_refusal *refusal,
                     int64_t *locked_until);
 
@@ -99,12 +99,12 @@ char *nl_ss_esign_text(enum nl_ss_action a, const char *serial, int reason, cons
 /* Re-signs the OCSP responses that are missing (the changed certificate's was
  * dropped by the store) and publishes a new CRL now. NL_OK when there is no
  * CA in the data folder. */
-nl_err nl_ss_publish_status(struct nl_app *app, int64_t now);
+NL_MUST_USE nl_err nl_ss_publish_status(struct nl_app *app, int64_t now);
 
 /* Checks the holder's security word (throttled like nl_ss_change); used by
  * the other re-authenticated actions. NL_OK, NL_ERR_UNAUTHORIZED,
  * NL_ERR_LOCKED, NL_ERR_NOT_FOUND (no security word chosen). */
-nl_err nl_ss_reauth(nl_db *db, const struct nl_throttle_policy *pol, int64_t person_id,
+NL_MUST_USE nl_err nl_ss_reauth(nl_db *db, const struct nl_throttle_policy *pol, int64_t person_id,
                     const char *security_word, const char *addr, int64_t now,
                     int64_t *locked_until);
 
@@ -119,7 +119,7 @@ nl_err nl_ss_reauth(nl_db *db, const struct nl_throttle_policy *pol, int64_t per
  * form version's e-mail, mobile and information channel, else the person row
  * (channel "email"). Other use cases that tell the holder something may call
  * this to reach him where he asked to be reached. */
-nl_err nl_ss_contact(nl_db *db, int64_t person_id, struct nl_holder_contact *out);
+NL_MUST_USE nl_err nl_ss_contact(nl_db *db, int64_t person_id, struct nl_holder_contact *out);
 
 enum nl_ss_contact_outcome {
 	NL_SS_CONTACT_SAVED = 1,        /* stored (no new mobile: no code needed) */
@@ -135,11 +135,11 @@ enum nl_ss_contact_outcome {
  * A new mobile number gets a 6-digit code by SMS (the outbox) and nothing is
  * changed until it is confirmed; otherwise the change is stored at once.
  * Both audited (entity "person", action "contact"). */
-nl_err nl_ss_contact_request(struct nl_app *app, int64_t person_id, const char *email,
+NL_MUST_USE nl_err nl_ss_contact_request(struct nl_app *app, int64_t person_id, const char *email,
                              const char *mobile, const char *channel, int64_t now,
                              enum nl_ss_contact_outcome *out);
 /* Confirms the pending change with the code sent to the new number. */
-nl_err nl_ss_contact_confirm(struct nl_app *app, int64_t person_id, const char *code,
+NL_MUST_USE nl_err nl_ss_contact_confirm(struct nl_app *app, int64_t person_id, const char *code,
                              int64_t now, enum nl_ss_contact_outcome *out, int64_t *tries_left);
 
 /* ---- Kilit Çözme (selfservice_unblock.c) ---- */
@@ -151,7 +151,7 @@ nl_err nl_ss_contact_confirm(struct nl_app *app, int64_t person_id, const char *
  * certificates (the card's), valid NL_UNBLOCK_TTL seconds; any earlier code of
  * his is replaced. Stored as a keyed hash (context "unblock"); audited.
  * code receives the digits (shown once). */
-nl_err nl_ss_unblock_issue(nl_db *db, int64_t person_id, const char *serial, int64_t now,
+NL_MUST_USE nl_err nl_ss_unblock_issue(nl_db *db, int64_t person_id, const char *serial, int64_t now,
                            char code[NL_UNBLOCK_DIGITS + 1], int64_t *expires_at);
 
 enum nl_unblock_outcome {
@@ -166,12 +166,12 @@ enum nl_unblock_outcome {
  * valid code *serial and der (the certificate's DER, may be NULL) tell which
  * certificate's card it is for. Nothing is spent: a code is spent only by a
  * successful unblock (nl_ss_unblock_use). */
-nl_err nl_ss_unblock_check(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+NL_MUST_USE nl_err nl_ss_unblock_check(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
                            const char *addr, int64_t now, enum nl_unblock_outcome *out,
                            char serial[64], nl_buf *der);
 /* After the card took the new PIN (POST /api/v1/kilit/{code}): the same
  * checks, then the code is used once (audited). */
-nl_err nl_ss_unblock_use(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+NL_MUST_USE nl_err nl_ss_unblock_use(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
                          const char *addr, int64_t now, enum nl_unblock_outcome *out,
                          char serial[64]);
 
@@ -182,6 +182,6 @@ nl_err nl_ss_unblock_use(nl_db *db, const struct nl_throttle_policy *pol, const 
  * pre-application use case (preapply.h; actor "holder:<id>"). When an open
  * order exists there already, *order_no names it and NL_ERR_CONFLICT is
  * returned. NL_ERR_NOT_FOUND: no institution to renew with. */
-nl_err nl_ss_renew(struct nl_app *app, int64_t person_id, int64_t now, int64_t *order_no);
+NL_MUST_USE nl_err nl_ss_renew(struct nl_app *app, int64_t person_id, int64_t now, int64_t *order_no);
 
 #endif

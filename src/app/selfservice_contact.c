@@ -74,7 +74,7 @@ static void code_hash(const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id, co
 
 /* Stores the contact data (holder_contacts and the person row) with its
  * audit record; inside the caller's transaction. */
-static nl_err save(nl_conn *c, int64_t person_id, const struct nl_holder_contact *n,
+static NL_MUST_USE nl_err save(nl_conn *c, int64_t person_id, const struct nl_holder_contact *n,
                    const struct nl_holder_contact *old, int64_t now)
 {
 	struct nl_person p = {0};
@@ -114,7 +114,7 @@ struct request_args {
 	enum nl_ss_contact_outcome *out;
 };
 
-static nl_err request_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err request_tx(nl_conn *c, void *ctx)
 {
 	struct request_args *a = ctx;
 	if (!strcmp(a->n.mobile, a->old.mobile)) {
@@ -182,7 +182,7 @@ struct confirm_args {
 	int64_t *tries_left;
 };
 
-static nl_err confirm_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err confirm_tx(nl_conn *c, void *ctx)
 {
 	struct confirm_args *a = ctx;
 	struct nl_contact_change ch;

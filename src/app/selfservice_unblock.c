@@ -31,7 +31,7 @@ struct issue_args {
 	const char *serial, *hash;
 };
 
-static nl_err issue_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err issue_tx(nl_conn *c, void *ctx)
 {
 	struct issue_args *a = ctx;
 	char actor[48];
@@ -76,7 +76,7 @@ struct use_args {
 	nl_buf *der;      /* the certificate, when checking */
 };
 
-static nl_err use_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err use_tx(nl_conn *c, void *ctx)
 {
 	struct use_args *a = ctx;
 	struct nl_unblock_code u;
@@ -124,7 +124,7 @@ static nl_err use_tx(nl_conn *c, void *ctx)
 	return NL_OK;
 }
 
-static nl_err unblock_code(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+static NL_MUST_USE nl_err unblock_code(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
                            const char *addr, int64_t now, enum nl_unblock_outcome *out,
                            char serial[64], bool spend, nl_buf *der)
 {
@@ -147,7 +147,7 @@ static nl_err unblock_code(nl_db *db, const struct nl_throttle_policy *pol, cons
 			return rc;
 	}
 	if (*out != NL_UNBLOCK_OK)
-		nl_throttle_fail(db, pol, DOOR_UNBLOCK, NULL, addr, now, NULL);
+		nl_err_ignore(nl_throttle_fail(db, pol, DOOR_UNBLOCK, NULL, addr, now, NULL));
 	return NL_OK;
 }
 

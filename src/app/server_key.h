@@ -12,10 +12,10 @@
 #include "store/db.h"
 
 /* Copies the key into key. Thread-safe. */
-nl_err nl_app_hash_key(nl_db *db, uint8_t key[NL_KEYED_KEY_LEN]);
+NL_MUST_USE nl_err nl_app_hash_key(nl_db *db, uint8_t key[NL_KEYED_KEY_LEN]);
 
 /* nl_keyed_hash with the installation's key. */
-nl_err nl_app_keyed_hash(nl_db *db, const char *context, const char *message,
+NL_MUST_USE nl_err nl_app_keyed_hash(nl_db *db, const char *context, const char *message,
                          char out[NL_KEYED_HEX_LEN]);
 
 #endif

@@ -45,7 +45,7 @@ struct ship_ctx {
 	bool shipped;
 };
 
-static nl_err ship_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err ship_tx(nl_conn *c, void *arg)
 {
 	struct ship_ctx *x = arg;
 	struct nl_order o = {0};
@@ -117,7 +117,7 @@ struct step_ctx {
 	const char *actor;
 };
 
-static nl_err step_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err step_tx(nl_conn *c, void *arg)
 {
 	struct step_ctx *x = arg;
 	nl_err rc = nl_store_shipment_set_status(c, x->s->id, x->s->status, x->to, x->now);
@@ -146,7 +146,7 @@ static const char *next_status(const char *from)
 }
 
 /* Moves s one step at a time up to `target` (the courier may report a jump). */
-static nl_err move_to(struct nl_app *app, struct nl_shipment *s, enum nl_parcel_status target,
+static NL_MUST_USE nl_err move_to(struct nl_app *app, struct nl_shipment *s, enum nl_parcel_status target,
                       int64_t now, const char *actor, size_t *changed)
 {
 	enum nl_parcel_status cur;

@@ -13,7 +13,7 @@
 #include "store/store_institutions.h"
 #include "store/store_staff_api.h"
 
-static nl_err audit(nl_conn *c, const char *actor, const char *entity, int64_t id,
+static NL_MUST_USE nl_err audit(nl_conn *c, const char *actor, const char *entity, int64_t id,
                     const char *action, const char *to)
 {
 	struct nl_audit_rec rec = {
@@ -31,7 +31,7 @@ struct inst_ctx {
 	bool active;
 };
 
-static nl_err inst_add_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err inst_add_tx(nl_conn *c, void *arg)
 {
 	struct inst_ctx *x = arg;
 	nl_err e = nl_store_institution_create(c, &x->i);
@@ -60,7 +60,7 @@ nl_err nl_staff_institution_add(nl_db *db, const char *name, const char *registr
 	return e;
 }
 
-static nl_err inst_active_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err inst_active_tx(nl_conn *c, void *arg)
 {
 	struct inst_ctx *x = arg;
 	struct nl_institution cur;
@@ -115,7 +115,7 @@ struct user_ctx {
 	bool active;
 };
 
-static nl_err user_add_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err user_add_tx(nl_conn *c, void *arg)
 {
 	struct user_ctx *x = arg;
 	if (x->u.institution_id) {
@@ -161,7 +161,7 @@ nl_err nl_staff_user_add(nl_db *db, const char *username, const char *password,
 	return e;
 }
 
-static nl_err user_passwd_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err user_passwd_tx(nl_conn *c, void *arg)
 {
 	struct user_ctx *x = arg;
 	struct nl_user u;
@@ -212,7 +212,7 @@ struct token_ctx {
 	const char *actor;
 };
 
-static nl_err token_add_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err token_add_tx(nl_conn *c, void *arg)
 {
 	struct token_ctx *x = arg;
 	struct nl_institution i;
@@ -246,7 +246,7 @@ nl_err nl_staff_token_add(nl_db *db, int64_t institution_id, const char *name, c
 	return e;
 }
 
-static nl_err token_revoke_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err token_revoke_tx(nl_conn *c, void *arg)
 {
 	struct token_ctx *x = arg;
 	nl_err e = nl_store_api_token_revoke(c, x->t.id);
@@ -294,7 +294,7 @@ nl_err nl_staff_login(nl_db *db, const char *username, const char *password, int
 		return e;
 	/* Failing to make it costs only the timing equality (the hash is ""). */
 	const char *dummy_hash;
-	(void)nl_login_dummy_hash(&dummy_hash);
+	nl_err_ignore(nl_login_dummy_hash(&dummy_hash));
 	if (!username || !password || strlen(username) > NL_USERNAME_MAX ||
 	    strlen(password) > NL_PASSWORD_MAX) {
 		nl_pwhash_verify(dummy_hash, "x");
@@ -317,7 +317,7 @@ nl_err nl_staff_login(nl_db *db, const char *username, const char *password, int
 		goto fail;
 	}
 	if (out->failed_logins || out->locked_until)
-		nl_store_user_login_ok(c, out->id);
+		nl_err_ignore(nl_store_user_login_ok(c, out->id));   /* clearing old counters is best effort */
 	return NL_OK;
 fail:
 	nl_user_clear(out);

@@ -40,7 +40,7 @@ void nl_throttle_policy_from_config(const struct nl_config *cfg, struct nl_throt
 /* The counter's subject: a keyed hash of kind, door and value, so the table
  * holds neither ID numbers nor addresses, and the same value at two doors
  * makes two unrelated rows. */
-static nl_err subject_of(nl_db *db, const char *door, const char *kind, const char *value,
+static NL_MUST_USE nl_err subject_of(nl_db *db, const char *door, const char *kind, const char *value,
                          char out[NL_KEYED_HEX_LEN])
 {
 	char msg[512];
@@ -72,7 +72,7 @@ static int64_t ceiling_of(const struct nl_throttle_policy *p)
 	return p->id_ceiling > 0 ? p->id_ceiling : 10 * p->id_max_failures;
 }
 
-static nl_err counters_of(nl_db *db, const struct nl_throttle_policy *p, const char *door,
+static NL_MUST_USE nl_err counters_of(nl_db *db, const struct nl_throttle_policy *p, const char *door,
                           const char *id_key, const char *addr, struct counters *k)
 {
 	memset(k, 0, sizeof *k);
@@ -136,7 +136,7 @@ struct fail_ctx {
 	bool locked;
 };
 
-static nl_err fail_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err fail_tx(nl_conn *c, void *arg)
 {
 	struct fail_ctx *x = arg;
 	x->locked = false;

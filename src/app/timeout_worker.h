@@ -31,11 +31,11 @@
 /* Cancels every overdue pre-application at `now`. *cancelled (may be NULL)
  * gets how many this call cancelled. Returns the first database error (the
  * orders done before it stay done). */
-nl_err nl_timeout_run_once(nl_db *db, const struct nl_config *cfg, int64_t now,
+NL_MUST_USE nl_err nl_timeout_run_once(nl_db *db, const struct nl_config *cfg, int64_t now,
                            int64_t *cancelled);
 
 struct nl_app;
 /* The same as a periodic job of src/app/workers.c (app->db, app->cfg). */
-nl_err nl_timeout_job(struct nl_app *app, int64_t now);
+NL_MUST_USE nl_err nl_timeout_job(struct nl_app *app, int64_t now);
 
 #endif

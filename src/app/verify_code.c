@@ -114,7 +114,7 @@ nl_err nl_esign_code_lookup(nl_db *db, const struct nl_throttle_policy *pol, con
 		rc = nl_store_esign_code_by_hash(c, h, out);
 	}
 	if (rc == NL_ERR_NOT_FOUND)
-		nl_throttle_fail(db, pol, NL_DOOR_ESIGN, NULL, addr, now, NULL);
+		nl_err_ignore(nl_throttle_fail(db, pol, NL_DOOR_ESIGN, NULL, addr, now, NULL));
 	return rc;
 }
 

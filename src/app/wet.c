@@ -89,7 +89,7 @@ struct pdf_ctx {
  * entitlement"): the name this order's pre-application typed instead of the
  * stored one, and no birth data (the registration officer compares the
  * signer's ID card with the stored identity on his own page). */
-static nl_err typed_identity(nl_conn *c, int64_t order_id, struct nl_wet_view *v)
+static NL_MUST_USE nl_err typed_identity(nl_conn *c, int64_t order_id, struct nl_wet_view *v)
 {
 	struct nl_order_contact oc;
 	nl_err rc = nl_store_order_contact_get(c, order_id, &oc);
@@ -117,7 +117,7 @@ static nl_err typed_identity(nl_conn *c, int64_t order_id, struct nl_wet_view *v
 /* Finds or makes the barcode of the person's current version, and fills the
  * view. A concurrent first download (or a code collision, 2^-60) meets the
  * unique index: run the transaction again, which then finds the code. */
-static nl_err pdf_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err pdf_tx(nl_conn *c, void *arg)
 {
 	struct pdf_ctx *a = arg;
 	struct nl_order o = {0};

@@ -90,21 +90,21 @@ struct nl_wet_view {
  * person's stored name and birth data (a session that proved the person);
  * false prints the name this order's pre-application typed and no birth data
  * (an access password's session: docs/applicant.md, "Doors and entitlement"). */
-nl_err nl_wet_form_pdf(const struct nl_app *app, int64_t person_id, int64_t order_no,
+NL_MUST_USE nl_err nl_wet_form_pdf(const struct nl_app *app, int64_t person_id, int64_t order_no,
                        bool stored_identity, int64_t now, nl_buf *pdf,
                        char code[NL_BARCODE_LEN + 1]);
 
 /* Whether the RA rejected the paper form of version form_version_id; when
  * so, reason gets the officer's reason (cap bytes, NUL-terminated). For the
  * applicant's result page. */
-nl_err nl_wet_rejection(nl_db *db, int64_t form_version_id, bool *rejected, char *reason,
+NL_MUST_USE nl_err nl_wet_rejection(nl_db *db, int64_t form_version_id, bool *rejected, char *reason,
                         size_t cap);
 
 /* The RA's look-up of a scanned code. NL_OK with v filled and *why NONE when
  * the paper can be registered. Otherwise an error with *why set: FORMAT and
  * UNKNOWN give NL_ERR_NOT_FOUND (v untouched); the others NL_ERR_CONFLICT with
  * v filled, so the page can say which order and version it was. */
-nl_err nl_wet_lookup(nl_db *db, const char *code, struct nl_wet_view *v,
+NL_MUST_USE nl_err nl_wet_lookup(nl_db *db, const char *code, struct nl_wet_view *v,
                      enum nl_wet_refusal *why);
 
 /* Kabul: the paper matches. In one transaction: the barcode becomes accepted
@@ -112,7 +112,7 @@ nl_err nl_wet_lookup(nl_db *db, const char *code, struct nl_wet_view *v,
  * actor "user:<id>", evidence "wet:<code>"), the order moves on and the
  * person is told, all audited. res (may be NULL) gets the approval's result.
  * Refusals as nl_wet_lookup; an approval refusal comes in res->refusal. */
-nl_err nl_wet_accept(const struct nl_app *app, const char *code, int64_t user_id, int64_t now,
+NL_MUST_USE nl_err nl_wet_accept(const struct nl_app *app, const char *code, int64_t user_id, int64_t now,
                      enum nl_wet_refusal *why, struct nl_approve_result *res);
 
 #define NL_WET_REASON_MIN 3
@@ -121,7 +121,7 @@ nl_err nl_wet_accept(const struct nl_app *app, const char *code, int64_t user_id
 /* Red: the paper does not match (a correction, a missing signature, ...).
  * reason (NL_WET_REASON_MIN..MAX characters, NL_ERR_INVALID otherwise) is
  * kept, audited and sent to the person by his information channel. */
-nl_err nl_wet_reject(const struct nl_app *app, const char *code, int64_t user_id,
+NL_MUST_USE nl_err nl_wet_reject(const struct nl_app *app, const char *code, int64_t user_id,
                      const char *reason, int64_t now, enum nl_wet_refusal *why);
 
 #endif

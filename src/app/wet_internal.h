@@ -9,7 +9,7 @@
 
 /* Fills v from the order, its form version and barcode, loading the person
  * and the institution on c: every value in Turkish, as printed on the PDF. */
-nl_err nl_wet_fill_view(nl_conn *c, const struct nl_order *o, const struct nl_form *f,
+NL_MUST_USE nl_err nl_wet_fill_view(nl_conn *c, const struct nl_order *o, const struct nl_form *f,
                         const struct nl_barcode *b, struct nl_wet_view *v);
 
 #endif

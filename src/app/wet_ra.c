@@ -12,7 +12,7 @@
 
 /* Loads the barcode, its version and order, decides whether the paper can be
  * registered, and (when v) fills the view. Errors as nl_wet_lookup. */
-static nl_err check(nl_conn *c, const char *code_in, struct nl_wet_view *v,
+static NL_MUST_USE nl_err check(nl_conn *c, const char *code_in, struct nl_wet_view *v,
                     enum nl_wet_refusal *why, struct nl_barcode *b_out)
 {
 	char code[NL_BARCODE_LEN + 1];
@@ -86,7 +86,7 @@ struct accept_ctx {
 	struct nl_approve_result *res;
 };
 
-static nl_err accept_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err accept_tx(nl_conn *c, void *arg)
 {
 	struct accept_ctx *a = arg;
 	struct nl_barcode b = {0};
@@ -146,7 +146,7 @@ struct reject_ctx {
 	enum nl_wet_refusal *why;
 };
 
-static nl_err reject_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err reject_tx(nl_conn *c, void *arg)
 {
 	struct reject_ctx *a = arg;
 	struct nl_barcode b = {0};

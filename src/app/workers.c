@@ -26,7 +26,7 @@ struct periodic_job {
 
 /* Deletes sessions past their idle or absolute time-out ([session]), so the
  * sessions table holds only live ones. */
-static nl_err session_purge_job(struct nl_app *app, int64_t now)
+static NL_MUST_USE nl_err session_purge_job(struct nl_app *app, int64_t now)
 {
 	nl_conn *c;
 	nl_err e = nl_db_conn(app->db, &c);
@@ -38,7 +38,7 @@ static nl_err session_purge_job(struct nl_app *app, int64_t now)
 
 /* The node's heartbeat (store_nodes.h): other nodes take over the rows of a
  * node silent for NL_NODE_DEAD_S without waiting for their leases. */
-static nl_err heartbeat_job(struct nl_app *app, int64_t now)
+static NL_MUST_USE nl_err heartbeat_job(struct nl_app *app, int64_t now)
 {
 	nl_conn *c;
 	if (!app->node_id[0])
@@ -50,7 +50,7 @@ static nl_err heartbeat_job(struct nl_app *app, int64_t now)
 /* Deletes e-İmza codes that expired an hour ago and were never used (used
  * ones are the signatures' evidence), so anonymous login codes do not pile up;
  * the hour lets a waiting page still say "expired". */
-static nl_err esign_code_purge_job(struct nl_app *app, int64_t now)
+static NL_MUST_USE nl_err esign_code_purge_job(struct nl_app *app, int64_t now)
 {
 	nl_conn *c;
 	nl_err e = nl_db_conn(app->db, &c);
@@ -160,7 +160,7 @@ void nl_workers_stop(nl_workers *w)
 	 * to take over; its heartbeat row goes. */
 	nl_conn *c;
 	if (w->app->node_id[0] && nl_db_conn(w->app->db, &c) == NL_OK) {
-		(void)nl_store_node_gone(c, w->app->node_id);
+		nl_err_ignore(nl_store_node_gone(c, w->app->node_id));
 		nl_db_thread_done(w->app->db);
 	}
 	free(w->threads);

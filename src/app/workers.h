@@ -12,7 +12,7 @@ typedef struct nl_workers nl_workers;
 
 /* Starts every worker for app (which must outlive them). Caller stops and frees
  * with nl_workers_stop. */
-nl_err nl_workers_start(struct nl_app *app, nl_workers **out);
+NL_MUST_USE nl_err nl_workers_start(struct nl_app *app, nl_workers **out);
 /* Asks every worker to stop, waits for each to finish its pass, frees. NULL is fine. */
 void nl_workers_stop(nl_workers *w);
 

@@ -34,7 +34,7 @@ static void hex(const unsigned char *d, size_t n, char *out)
 
 /* Reads fd to its end into the digest, writing each block to out_fd too when
  * it is >= 0. */
-static nl_err pump(int fd, int out_fd, char sha256[65], int64_t *size)
+static NL_MUST_USE nl_err pump(int fd, int out_fd, char sha256[65], int64_t *size)
 {
 	crypto_hash_sha256_state st;
 	unsigned char buf[65536], d[crypto_hash_sha256_BYTES];
@@ -145,7 +145,7 @@ nl_err nl_bk_mkdirs(const char *path)
 	return mkdir(p, 0700) == 0 || errno == EEXIST ? NL_OK : NL_ERR_IO;
 }
 
-static nl_err add(struct nl_bk_list *l, const char *rel, const struct stat *st, bool dir,
+static NL_MUST_USE nl_err add(struct nl_bk_list *l, const char *rel, const struct stat *st, bool dir,
                   const char *sha256, int64_t size)
 {
 	if (l->n == l->cap) {
@@ -173,7 +173,7 @@ static nl_err add(struct nl_bk_list *l, const char *rel, const struct stat *st, 
 	return NL_OK;
 }
 
-static nl_err note_skipped(struct nl_bk_list *l, const char *rel, const char *why)
+static NL_MUST_USE nl_err note_skipped(struct nl_bk_list *l, const char *rel, const char *why)
 {
 	if (l->n_skipped == l->cap_skipped) {
 		size_t cap = l->cap_skipped ? 2 * l->cap_skipped : 8;
@@ -200,7 +200,7 @@ struct walk {
 };
 
 /* rel: "" for the top folder, else "a/b". */
-static nl_err walk_dir(struct walk *w, const char *rel)
+static NL_MUST_USE nl_err walk_dir(struct walk *w, const char *rel)
 {
 	char from[PATH_MAX], to[PATH_MAX], child[PATH_MAX];
 	snprintf(from, sizeof from, "%s%s%s", w->src, *rel ? "/" : "", rel);

@@ -34,13 +34,13 @@ typedef bool (*nl_bk_skip_fn)(const char *rel, void *ctx, const char **why);
  * leaving out what skip says and anything that is neither a folder nor a
  * regular file (the signer's socket), and lists every entry copied. On error
  * writes "path: reason" into why. */
-nl_err nl_bk_copy_tree(const char *src, const char *dst, nl_bk_skip_fn skip, void *ctx,
+NL_MUST_USE nl_err nl_bk_copy_tree(const char *src, const char *dst, nl_bk_skip_fn skip, void *ctx,
                        struct nl_bk_list *list, char *why, size_t why_size);
 
 /* Copies one file to dst (created exclusively with mode), hashing it. */
-nl_err nl_bk_copy_file(const char *src, const char *dst, unsigned mode, char sha256[65],
+NL_MUST_USE nl_err nl_bk_copy_file(const char *src, const char *dst, unsigned mode, char sha256[65],
                        int64_t *size);
-nl_err nl_bk_hash_file(const char *path, char sha256[65], int64_t *size);
+NL_MUST_USE nl_err nl_bk_hash_file(const char *path, char sha256[65], int64_t *size);
 
 /* A relative path safe to join below a folder: not empty, not absolute, no
  * "." or ".." part, no empty part. */
@@ -50,6 +50,6 @@ bool nl_bk_path_ok(const char *rel);
 bool nl_bk_dir_empty(const char *dir);
 
 /* Makes every missing folder of path (mode 0700). */
-nl_err nl_bk_mkdirs(const char *path);
+NL_MUST_USE nl_err nl_bk_mkdirs(const char *path);
 
 #endif

@@ -132,7 +132,7 @@ static void print_counts(const char *what, const struct nl_store_counts *c)
 }
 
 /* Counts the rows of the SQLite file path and verifies its audit chain. */
-static nl_err inspect(const char *path, struct nl_store_counts *c, int64_t *schema,
+static NL_MUST_USE nl_err inspect(const char *path, struct nl_store_counts *c, int64_t *schema,
                       int64_t *bad_seq)
 {
 	char url[PATH_MAX + 8];

@@ -91,7 +91,7 @@ nl_err nl_cli_open_ca(const struct nl_cli_ca_opts *o, nl_db **db, struct nl_ca *
 	}
 	/* A refusal is kept in the CA: CRL and OCSP commands still work,
 	 * `cert issue` reports it. */
-	nl_ca_configure(*ca, cfg, why, sizeof why);
+	nl_err_ignore(nl_ca_configure(*ca, cfg, why, sizeof why));
 	if ((rc = nl_signer_connect((*ca)->conf.socket, sg))) {
 		fprintf(stderr, "nitelik: the signer is not running (start `nitelik-signer --demo --data %s`, docs/ca.md)\n", o->dir);
 		goto fail;
@@ -246,8 +246,8 @@ static int ca_run(int argc, char **argv, const char *what)
 		int64_t tu, nu;
 		rc = in && outp ? nl_read_file(in, 1 << 20, &req) : NL_ERR_INVALID;
 		if (!rc) {
-			nl_ca_ocsp_answer(db, sg, ca, req.data, req.len, now, &resp, &cacheable, &tu, &nu);
-			rc = nl_write_file(outp, resp.data, resp.len, 0644);
+			rc = nl_ca_ocsp_answer(db, sg, ca, req.data, req.len, now, &resp, &cacheable, &tu, &nu);
+			if (!rc) rc = nl_write_file(outp, resp.data, resp.len, 0644);
 			if (!rc) printf("%s\n", cacheable ? "cacheable" : "not cacheable");
 		}
 		nl_buf_free(&req);

@@ -33,7 +33,7 @@ static void put_u(nl_buf *b, uint64_t v, int bytes)
 	}
 }
 
-static nl_err add_tree(nl_buf *ar, const char *dir, const char *rel, int depth)
+static NL_MUST_USE nl_err add_tree(nl_buf *ar, const char *dir, const char *rel, int depth)
 {
 	char path[1400];
 	struct stat st;
@@ -141,7 +141,7 @@ static bool safe_rel(const char *p)
 }
 
 /* Checks the whole archive first (write == false), then writes it. */
-static nl_err unpack(const nl_buf *ar, const char *dir, bool write)
+static NL_MUST_USE nl_err unpack(const nl_buf *ar, const char *dir, bool write)
 {
 	size_t at = 8, n = ar->len;
 	const unsigned char *b = (const unsigned char *)ar->data;

@@ -111,7 +111,8 @@ static int issue(struct args *a, nl_db *db, struct nl_ca *ca, nl_signer *sg)
 		fprintf(stderr, "nitelik cert issue: refused (%s)\n%s", nl_err_code(rc), failures.data ? failures.data : "");
 		goto out;
 	}
-	nl_pki_der_to_pem(row.der, row.der_len, &pem);
+	if ((rc = nl_pki_der_to_pem(row.der, row.der_len, &pem)))
+		goto out;
 	if (a->out && nl_write_file(a->out, pem.data, pem.len, 0644)) {
 		fprintf(stderr, "nitelik cert issue: cannot write %s\n", a->out);
 	} else {
@@ -151,12 +152,12 @@ static json_t *row_json(const struct nl_cert_row *r, bool pem)
 }
 
 /* --json search: the rows go into this array. */
-static nl_err add_row(void *ctx, const struct nl_cert_row *r)
+static NL_MUST_USE nl_err add_row(void *ctx, const struct nl_cert_row *r)
 {
 	return json_array_append_new(ctx, row_json(r, false)) ? NL_ERR_NOMEM : NL_OK;
 }
 
-static nl_err print_row(void *ctx, const struct nl_cert_row *r)
+static NL_MUST_USE nl_err print_row(void *ctx, const struct nl_cert_row *r)
 {
 	bool pem = ctx != NULL;
 	char a[32], b[32];
@@ -219,7 +220,7 @@ int nl_cli_cert(int argc, char **argv)
 			if (nl_cli_g.json)
 				rc = nl_cli_print_json(row_json(&r, a.pem)) ? NL_ERR_IO : NL_OK;
 			else
-				print_row(a.pem ? &a : NULL, &r);
+				rc = print_row(a.pem ? &a : NULL, &r);
 			nl_cert_row_clear(&r);
 		}
 	} else if (!strcmp(cmd, "search")) {

@@ -17,9 +17,9 @@ struct nl_cli_ca_opts {
  * name a data folder. 0 or the exit status after saying why. */
 int nl_cli_ca_config(const char *cmd, struct nl_cli_ca_opts *o);
 /* Opens (and migrates) the database. */
-nl_err nl_cli_pki_open_db(const char *url, nl_db **db);
+NL_MUST_USE nl_err nl_cli_pki_open_db(const char *url, nl_db **db);
 /* Opens database, CA certificates and a signer connection; prints why not. */
-nl_err nl_cli_open_ca(const struct nl_cli_ca_opts *o, nl_db **db, struct nl_ca **ca, nl_signer **sg);
+NL_MUST_USE nl_err nl_cli_open_ca(const struct nl_cli_ca_opts *o, nl_db **db, struct nl_ca **ca, nl_signer **sg);
 void nl_cli_close_ca(nl_db *db, struct nl_ca *ca, nl_signer *sg);
 
 int nl_cli_ca(int argc, char **argv);

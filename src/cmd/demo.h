@@ -10,6 +10,6 @@
  * persons. Called by `nitelikd --demo DIR` after the migrations, every start:
  * it must be idempotent (do nothing when the data are there). Defined in
  * demo_seed.c. */
-nl_err nl_demo_seed(nl_db *db, const struct nl_config *cfg);
+NL_MUST_USE nl_err nl_demo_seed(nl_db *db, const struct nl_config *cfg);
 
 #endif

@@ -59,7 +59,7 @@ struct seed_ctx {
 	bool already;
 };
 
-static nl_err seed_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err seed_tx(nl_conn *c, void *arg)
 {
 	struct seed_ctx *ctx = arg;
 	struct nl_institution *list = NULL;

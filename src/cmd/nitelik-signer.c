@@ -65,7 +65,7 @@ static void *serve(void *arg)
 			 * out of step after that, so the connection ends. */
 			nl_buf_reset(&resp);
 			nl_buf_printf(&resp, "request too large: at most %zu bytes\n", max);
-			nl_frame_write(c->fd, NL_ERR_TOO_LARGE, resp.data, resp.len);
+			nl_err_ignore(nl_frame_write(c->fd, NL_ERR_TOO_LARGE, resp.data, resp.len));
 			fprintf(stderr, "nitelik-signer: refused a request of %zu bytes (op %u)\n", len, op);
 			break;
 		}
@@ -103,7 +103,7 @@ static struct conn *free_slot(void)
 /* Refuses a connection with a status frame, so the client sees why. */
 static void refuse(int fd, nl_err why, const char *msg)
 {
-	nl_frame_write(fd, (uint8_t)why, msg, strlen(msg));
+	nl_err_ignore(nl_frame_write(fd, (uint8_t)why, msg, strlen(msg)));   /* it may be gone already */
 	close(fd);
 }
 
@@ -170,7 +170,7 @@ static int usage(FILE *f)
 }
 
 static bool ignore_section(const char *s) { (void)s; return true; }
-static nl_err ignore_key(void *ctx, const char *s, const char *k, const char *v)
+static NL_MUST_USE nl_err ignore_key(void *ctx, const char *s, const char *k, const char *v)
 {
 	(void)ctx; (void)s; (void)k; (void)v;
 	return NL_OK;

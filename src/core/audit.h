@@ -75,6 +75,6 @@ void nl_audit_cp_message(int64_t seq, const uint8_t hash[NL_AUDIT_HASH_LEN], int
 /* The whole line with its signature and a trailing newline. */
 void nl_audit_cp_line(const struct nl_audit_checkpoint *cp, nl_buf *out);
 /* Parses one line (trailing newline allowed); NL_ERR_INVALID if malformed. */
-nl_err nl_audit_cp_parse(const char *line, size_t len, struct nl_audit_checkpoint *out);
+NL_MUST_USE nl_err nl_audit_cp_parse(const char *line, size_t len, struct nl_audit_checkpoint *out);
 
 #endif

@@ -127,7 +127,7 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default);
 
 /* Parses text (len bytes, need not be NUL-terminated) over the values already in
  * cfg. On error returns NL_ERR_CONFIG and writes "line N: why" into err. */
-nl_err nl_config_parse(struct nl_config *cfg, const char *text, size_t len, char *err,
+NL_MUST_USE nl_err nl_config_parse(struct nl_config *cfg, const char *text, size_t len, char *err,
                        size_t err_size);
 
 /* Sections owned by layers above core ([mail], [sms], [registry], [outbox] of
@@ -138,24 +138,24 @@ struct nl_config_ext {
 	bool (*has_section)(const char *section);
 	nl_err (*set)(void *ctx, const char *section, const char *key, const char *value);
 };
-nl_err nl_config_parse_ext(struct nl_config *cfg, const char *text, size_t len,
+NL_MUST_USE nl_err nl_config_parse_ext(struct nl_config *cfg, const char *text, size_t len,
                            const struct nl_config_ext *ext, void *ext_ctx, char *err,
                            size_t err_size);
 
 /* Sets one "section.key" (e.g. "server.listen") as if it were in the file; used
  * for command-line overrides. NL_ERR_CONFIG with a message on error. */
-nl_err nl_config_set(struct nl_config *cfg, const char *dotted_key, const char *value,
+NL_MUST_USE nl_err nl_config_set(struct nl_config *cfg, const char *dotted_key, const char *value,
                      char *err, size_t err_size);
 
 /* Checks relations between keys (e.g. session time-outs). NL_ERR_CONFIG + message. */
-nl_err nl_config_validate(const struct nl_config *cfg, char *err, size_t err_size);
+NL_MUST_USE nl_err nl_config_validate(const struct nl_config *cfg, char *err, size_t err_size);
 
 /* The [ca] keys a CA needs to issue: outside demo mode a configured policy
  * that is not the placeholder; the shapes of the OIDs, URLs, notice and serial
  * form always. NL_ERR_CONFIG + message naming the key. nitelikd calls it at
  * start (and --check-config) when the data folder has a CA; the CLI before
  * issuing. */
-nl_err nl_config_validate_ca(const struct nl_config *cfg, char *err, size_t err_size);
+NL_MUST_USE nl_err nl_config_validate_ca(const struct nl_config *cfg, char *err, size_t err_size);
 
 /* Fills database with "sqlite:<data_dir>/nitelik.db" when it is empty. */
 void nl_config_resolve(struct nl_config *cfg);

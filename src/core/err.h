@@ -28,6 +28,15 @@ typedef enum nl_err {
 	NL_ERR__COUNT
 } nl_err;
 
+/* Every function that returns nl_err carries NL_MUST_USE: an error nobody looks
+ * at is a bug waiting (tests/unit/must_use_check.sh keeps the rule). Where a
+ * caller truly has nothing to do with a failure (best-effort clean-up, a log
+ * line), it says so with nl_err_ignore(), because gcc does not let a (void)
+ * cast silence the attribute. */
+#define NL_MUST_USE __attribute__((warn_unused_result))
+
+static inline void nl_err_ignore(nl_err e) { (void)e; }
+
 /* Row of the public error table. `code` is stable API (never rename one). */
 struct nl_err_info {
 	const char *code;     /* e.g. "invalid_input" */

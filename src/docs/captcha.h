@@ -45,7 +45,7 @@ struct nl_captcha {
 
 /* Draws a new captcha. opts may be NULL (defaults, random). The caller frees
  * *out with nl_captcha_free. NL_ERR_INVALID for sizes out of range. */
-nl_err nl_captcha_new(const struct nl_captcha_opts *opts, struct nl_captcha *out);
+NL_MUST_USE nl_err nl_captcha_new(const struct nl_captcha_opts *opts, struct nl_captcha *out);
 void nl_captcha_free(struct nl_captcha *c);   /* frees png, wipes the answer */
 
 /* Canonical form of a typed answer: spaces and dashes dropped, ASCII letters

@@ -52,6 +52,6 @@ struct nl_form_pdf {
 
 /* Renders the PDF, appending its bytes to out. NL_ERR_INVALID when the code
  * cannot be encoded as Code 128, NL_ERR_INTERNAL when cairo or pango fail. */
-nl_err nl_form_pdf_render(const struct nl_form_pdf *in, nl_buf *out);
+NL_MUST_USE nl_err nl_form_pdf_render(const struct nl_form_pdf *in, nl_buf *out);
 
 #endif

@@ -24,6 +24,6 @@ struct nl_pin_letter {
 };
 
 /* Appends the PDF to out. */
-nl_err nl_pin_letter_pdf(const struct nl_pin_letter *in, nl_buf *out);
+NL_MUST_USE nl_err nl_pin_letter_pdf(const struct nl_pin_letter *in, nl_buf *out);
 
 #endif

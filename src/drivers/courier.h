@@ -34,10 +34,10 @@ struct nl_courier_config {
 	int64_t step_s;
 };
 void nl_courier_config_defaults(struct nl_courier_config *c);
-nl_err nl_courier_config_set(struct nl_courier_config *c, const char *key, const char *value);
+NL_MUST_USE nl_err nl_courier_config_set(struct nl_courier_config *c, const char *key, const char *value);
 
 typedef struct nl_courier nl_courier;
-nl_err nl_courier_open(const struct nl_courier_config *c, nl_courier **out);
+NL_MUST_USE nl_err nl_courier_open(const struct nl_courier_config *c, nl_courier **out);
 void nl_courier_free(nl_courier *c);
 const char *nl_courier_name(const nl_courier *c);
 
@@ -52,9 +52,9 @@ struct nl_parcel {
 };
 
 /* Hands a parcel to the courier: its tracking number (NUL-terminated). */
-nl_err nl_courier_ship(nl_courier *c, const struct nl_parcel *p, int64_t now, char tracking[32]);
+NL_MUST_USE nl_err nl_courier_ship(nl_courier *c, const struct nl_parcel *p, int64_t now, char tracking[32]);
 /* The courier's status of a parcel handed over at shipped_at. */
-nl_err nl_courier_status(nl_courier *c, const char *tracking, int64_t shipped_at, int64_t now,
+NL_MUST_USE nl_err nl_courier_status(nl_courier *c, const char *tracking, int64_t shipped_at, int64_t now,
                          enum nl_parcel_status *out);
 /* True when s is a tracking number this courier could have issued. */
 bool nl_courier_tracking_valid(const char *s);

@@ -28,13 +28,13 @@ struct nl_drv_error {
 
 /* Sets e->msg with printf formatting; e may be NULL. Returns `code` so a driver
  * can write `return nl_drv_fail(e, NL_ERR_IO, "...")`. */
-nl_err nl_drv_fail(struct nl_drv_error *e, nl_err code, const char *fmt, ...)
+NL_MUST_USE nl_err nl_drv_fail(struct nl_drv_error *e, nl_err code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void nl_drv_error_clear(struct nl_drv_error *e);
 
 /* libcurl's process-wide initialisation; idempotent and thread-safe. Every
  * real driver's constructor calls it. */
-nl_err nl_drv_curl_init(void);
+NL_MUST_USE nl_err nl_drv_curl_init(void);
 
 /* Parses config values the same way for every driver. */
 bool nl_drv_parse_bool(const char *v, bool *out);        /* true/false/yes/no/on/off/1/0 */
@@ -42,7 +42,7 @@ bool nl_drv_parse_long(const char *v, long min, long max, long *out);
 
 /* Copies v into a fixed config field; NL_ERR_CONFIG when it does not fit
  * (a truncated URL or password would fail later and more obscurely). */
-nl_err nl_drv_set_str(char *dst, size_t cap, const char *v);
+NL_MUST_USE nl_err nl_drv_set_str(char *dst, size_t cap, const char *v);
 
 /* The connection settings every real driver has (SMTP and HTTPS alike):
  * pointers into the driver's own config struct. */
@@ -61,6 +61,6 @@ struct nl_drv_conn_fields {
 /* Sets one of user, password, ca_file, tls_verify, timeout_ms,
  * connect_timeout_ms; NL_ERR_NOT_FOUND for any other key, NL_ERR_CONFIG for
  * a bad value. */
-nl_err nl_drv_conn_set(const struct nl_drv_conn_fields *f, const char *key, const char *value);
+NL_MUST_USE nl_err nl_drv_conn_set(const struct nl_drv_conn_fields *f, const char *key, const char *value);
 
 #endif

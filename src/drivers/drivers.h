@@ -32,7 +32,7 @@ void nl_drivers_config_defaults(struct nl_drivers_config *c);
 /* Sets one key of one section ("mail", "sms", "registry", "outbox"), for the
  * configuration parser to call per line. NL_ERR_NOT_FOUND for an unknown
  * section or key, NL_ERR_CONFIG for a bad value. */
-nl_err nl_drivers_config_set(struct nl_drivers_config *c, const char *section,
+NL_MUST_USE nl_err nl_drivers_config_set(struct nl_drivers_config *c, const char *section,
 	const char *key, const char *value);
 
 /* True for the sections nl_drivers_config_set understands. */
@@ -52,7 +52,7 @@ struct nl_drivers {
 
 /* Opens every driver the configuration names. Caller frees with
  * nl_drivers_close. On error nothing is left open and *why names the part. */
-nl_err nl_drivers_open(const struct nl_drivers_config *c, struct nl_drivers *out,
+NL_MUST_USE nl_err nl_drivers_open(const struct nl_drivers_config *c, struct nl_drivers *out,
 	const char **why);
 void nl_drivers_close(struct nl_drivers *d);   /* frees the drivers; the struct is zeroed */
 

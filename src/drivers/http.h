@@ -27,7 +27,7 @@ void nl_http_endpoint_defaults(struct nl_http_endpoint *ep);
 /* Sets one key (url, user, password, token, ca_file, tls_verify, timeout_ms,
  * connect_timeout_ms); NL_ERR_NOT_FOUND when the key is not one of these,
  * NL_ERR_CONFIG when the value is bad. */
-nl_err nl_http_endpoint_set(struct nl_http_endpoint *ep, const char *key, const char *value);
+NL_MUST_USE nl_err nl_http_endpoint_set(struct nl_http_endpoint *ep, const char *key, const char *value);
 
 /* POSTs `body` (JSON text) to ep->url + path and returns the parsed JSON answer
  * in *out (caller frees with json_decref). Failures, with e->msg saying which:
@@ -38,7 +38,7 @@ nl_err nl_http_endpoint_set(struct nl_http_endpoint *ep, const char *key, const 
  *     ("error" present and not null/false/"", "success" or "ok" false, or
  *     "status" one of "error", "fail", "failed")
  * The answer body is capped at 1 MiB. */
-nl_err nl_http_post_json(const struct nl_http_endpoint *ep, const char *path,
+NL_MUST_USE nl_err nl_http_post_json(const struct nl_http_endpoint *ep, const char *path,
 	const char *body, json_t **out, struct nl_drv_error *e);
 
 /* True when a 2xx JSON answer still reports an error (the rules above); the

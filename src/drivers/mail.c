@@ -56,7 +56,7 @@ struct sim {
 	atomic_uint_fast64_t sent;
 };
 
-static nl_err sim_send(void *self, const struct nl_mail_msg *m, struct nl_drv_error *e)
+static NL_MUST_USE nl_err sim_send(void *self, const struct nl_mail_msg *m, struct nl_drv_error *e)
 {
 	struct sim *s = self;
 	nl_drv_error_clear(e);

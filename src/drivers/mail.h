@@ -50,12 +50,12 @@ struct nl_mail_config {
 
 void nl_mail_config_defaults(struct nl_mail_config *c);
 /* NL_ERR_NOT_FOUND for an unknown key, NL_ERR_CONFIG for a bad value. */
-nl_err nl_mail_config_set(struct nl_mail_config *c, const char *key, const char *value);
+NL_MUST_USE nl_err nl_mail_config_set(struct nl_mail_config *c, const char *key, const char *value);
 
 /* Builds the driver the configuration names. Caller frees with nl_mailer_free. */
-nl_err nl_mailer_open(const struct nl_mail_config *c, nl_mailer **out);
-nl_err nl_mailer_smtp_new(const struct nl_mail_config *c, nl_mailer **out);
-nl_err nl_mailer_sim_new(nl_mailer **out);
+NL_MUST_USE nl_err nl_mailer_open(const struct nl_mail_config *c, nl_mailer **out);
+NL_MUST_USE nl_err nl_mailer_smtp_new(const struct nl_mail_config *c, nl_mailer **out);
+NL_MUST_USE nl_err nl_mailer_sim_new(nl_mailer **out);
 void nl_mailer_free(nl_mailer *m);   /* NULL is fine */
 
 /* How many messages the simulator accepted (for the demo and tests). */

@@ -23,7 +23,7 @@ struct nl_mime_input {
 /* Appends the whole message, CRLF line ends, to out. NL_ERR_INVALID when an
  * address holds CR, LF or angle brackets (header injection), or a text is not
  * valid UTF-8. */
-nl_err nl_mime_build(nl_buf *out, const struct nl_mime_input *in);
+NL_MUST_USE nl_err nl_mime_build(nl_buf *out, const struct nl_mime_input *in);
 
 /* RFC 2047 "B" encoded words for a header value (the prefix length is how many
  * columns the header name already uses); plain ASCII is left as it is. */

@@ -53,7 +53,7 @@ static void random_hex(char *out, size_t bytes)
 	sodium_bin2hex(out, bytes * 2 + 1, raw, bytes);
 }
 
-static nl_err smtp_send(void *self, const struct nl_mail_msg *m, struct nl_drv_error *e)
+static NL_MUST_USE nl_err smtp_send(void *self, const struct nl_mail_msg *m, struct nl_drv_error *e)
 {
 	struct smtp *s = self;
 	nl_err rc = NL_ERR_IO;

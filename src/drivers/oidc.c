@@ -149,7 +149,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 
 /* GET url (form == NULL) or POST form with client_secret_basic; a JSON
  * object in *out. what names the endpoint in messages. */
-static nl_err fetch(const nl_oidc *o, const char *what, const char *url, const char *form,
+static NL_MUST_USE nl_err fetch(const nl_oidc *o, const char *what, const char *url, const char *form,
                     json_t **out, struct nl_drv_error *e)
 {
 	*out = NULL;
@@ -222,7 +222,7 @@ out:
 
 /* ---- discovery and keys ---- */
 
-static nl_err copy_ep(json_t *meta, const char *name, char *dst, size_t cap,
+static NL_MUST_USE nl_err copy_ep(json_t *meta, const char *name, char *dst, size_t cap,
                       struct nl_drv_error *e)
 {
 	const char *v = json_string_value(json_object_get(meta, name));
@@ -233,7 +233,7 @@ static nl_err copy_ep(json_t *meta, const char *name, char *dst, size_t cap,
 }
 
 /* Under o->mu. */
-static nl_err ensure_meta(nl_oidc *o, struct nl_drv_error *e)
+static NL_MUST_USE nl_err ensure_meta(nl_oidc *o, struct nl_drv_error *e)
 {
 	int64_t now = (int64_t)time(NULL);
 	if (o->meta_at && now - o->meta_at < META_TTL)
@@ -260,7 +260,7 @@ out:
 }
 
 /* Under o->mu. */
-static nl_err refetch_jwks(nl_oidc *o, struct nl_drv_error *e)
+static NL_MUST_USE nl_err refetch_jwks(nl_oidc *o, struct nl_drv_error *e)
 {
 	json_t *k = NULL;
 	nl_err rc = fetch(o, "key set (JWKS)", o->jwks_uri, NULL, &k, e);
@@ -383,7 +383,7 @@ static bool audience_ok(json_t *claims, const char *client_id)
 	return found && (json_array_size(aud) == 1 || (azp && strcmp(azp, client_id) == 0));
 }
 
-static nl_err check_claims(const nl_oidc *o, json_t *c, const char *nonce, int64_t now,
+static NL_MUST_USE nl_err check_claims(const nl_oidc *o, json_t *c, const char *nonce, int64_t now,
                            char *id_out, size_t id_size, struct nl_drv_error *e)
 {
 	const char *iss = json_string_value(json_object_get(c, "iss"));
@@ -418,7 +418,7 @@ static nl_err check_claims(const nl_oidc *o, json_t *c, const char *nonce, int64
 }
 
 /* Checks the signature and the claims of the compact JWS tok. */
-static nl_err check_id_token(nl_oidc *o, const char *tok, const char *nonce, int64_t now,
+static NL_MUST_USE nl_err check_id_token(nl_oidc *o, const char *tok, const char *nonce, int64_t now,
                              char *id_out, size_t id_size, struct nl_drv_error *e)
 {
 	cjose_err ce;

@@ -49,16 +49,16 @@ struct nl_oidc_config {
 
 void nl_oidc_config_defaults(struct nl_oidc_config *c);
 /* NL_ERR_NOT_FOUND for an unknown key, NL_ERR_CONFIG for a bad value. */
-nl_err nl_oidc_config_set(struct nl_oidc_config *c, const char *key, const char *value);
+NL_MUST_USE nl_err nl_oidc_config_set(struct nl_oidc_config *c, const char *key, const char *value);
 /* NL_ERR_CONFIG (with *why) when enabled but issuer/client_id/client_secret
  * are missing or the issuer is not https (loopback http excepted). */
-nl_err nl_oidc_config_check(const struct nl_oidc_config *c, const char **why);
+NL_MUST_USE nl_err nl_oidc_config_check(const struct nl_oidc_config *c, const char **why);
 
 typedef struct nl_oidc nl_oidc;
 
 /* NULL *out when the door is disabled. Nothing is fetched here, so a provider
  * that is down does not stop nitelikd from starting. */
-nl_err nl_oidc_open(const struct nl_oidc_config *c, nl_oidc **out);
+NL_MUST_USE nl_err nl_oidc_open(const struct nl_oidc_config *c, nl_oidc **out);
 void nl_oidc_free(nl_oidc *o);   /* NULL is fine */
 
 /* What nl_oidc_begin hands back; the caller stores state, nonce and verifier
@@ -70,12 +70,12 @@ struct nl_oidc_start {
 	char verifier[64];
 };
 
-nl_err nl_oidc_begin(nl_oidc *o, const char *redirect_uri, struct nl_oidc_start *out,
+NL_MUST_USE nl_err nl_oidc_begin(nl_oidc *o, const char *redirect_uri, struct nl_oidc_start *out,
                      struct nl_drv_error *e);
 
 /* Trades code for tokens and checks the ID token (see above). *id_out gets the
  * T.C. number (11 digits, checksum not judged here). */
-nl_err nl_oidc_finish(nl_oidc *o, const char *redirect_uri, const char *code,
+NL_MUST_USE nl_err nl_oidc_finish(nl_oidc *o, const char *redirect_uri, const char *code,
                       const char *verifier, const char *nonce, int64_t now,
                       char *id_out, size_t id_size, struct nl_drv_error *e);
 

@@ -73,7 +73,7 @@ nl_err nl_pos_canonical(const struct nl_pos_callback *cb, char out[NL_POS_CANON_
 	return n > 0 && n < NL_POS_CANON_MAX ? NL_OK : NL_ERR_INVALID;
 }
 
-static nl_err mac_raw(const unsigned char *key, size_t key_len, const struct nl_pos_callback *cb,
+static NL_MUST_USE nl_err mac_raw(const unsigned char *key, size_t key_len, const struct nl_pos_callback *cb,
                       unsigned char mac[crypto_auth_hmacsha256_BYTES])
 {
 	char canon[NL_POS_CANON_MAX];
@@ -149,7 +149,7 @@ struct sim {
 	char merchant[64];
 };
 
-static nl_err sim_redirect(void *self, const struct nl_pos_request *rq, char *url, size_t size,
+static NL_MUST_USE nl_err sim_redirect(void *self, const struct nl_pos_request *rq, char *url, size_t size,
                            struct nl_drv_error *e)
 {
 	(void)self;
@@ -161,14 +161,14 @@ static nl_err sim_redirect(void *self, const struct nl_pos_request *rq, char *ur
 	return NL_OK;
 }
 
-static nl_err sim_verify(void *self, const struct nl_pos_callback *cb, struct nl_drv_error *e)
+static NL_MUST_USE nl_err sim_verify(void *self, const struct nl_pos_callback *cb, struct nl_drv_error *e)
 {
 	struct sim *s = self;
 	nl_err rc = nl_pos_mac_check(s->key, s->key_len, cb);
 	return rc == NL_OK ? NL_OK : nl_drv_fail(e, rc, "callback MAC does not verify");
 }
 
-static nl_err sim_sign(void *self, const struct nl_pos_callback *cb, char out[NL_POS_MAC_HEX])
+static NL_MUST_USE nl_err sim_sign(void *self, const struct nl_pos_callback *cb, char out[NL_POS_MAC_HEX])
 {
 	struct sim *s = self;
 	return nl_pos_mac(s->key, s->key_len, cb, out);
@@ -202,7 +202,7 @@ static bool put_enc(char *out, size_t size, size_t *len, const char *s)
 	return true;
 }
 
-static nl_err redirect_url(void *self, const struct nl_pos_request *rq, char *url, size_t size,
+static NL_MUST_USE nl_err redirect_url(void *self, const struct nl_pos_request *rq, char *url, size_t size,
                            struct nl_drv_error *e)
 {
 	struct sim *s = self;

@@ -57,7 +57,7 @@ struct nl_pos_config {
 
 void nl_pos_config_defaults(struct nl_pos_config *c);
 /* NL_ERR_NOT_FOUND for an unknown key, NL_ERR_CONFIG for a bad value. */
-nl_err nl_pos_config_set(struct nl_pos_config *c, const char *key, const char *value);
+NL_MUST_USE nl_err nl_pos_config_set(struct nl_pos_config *c, const char *key, const char *value);
 
 /* The fields of a callback, as received (text). Every one is required. */
 struct nl_pos_callback {
@@ -74,13 +74,13 @@ struct nl_pos_callback {
  * above, each on its own line ('\n'), no trailing newline. Fields with a
  * newline, NUL or over 128 bytes are refused (NL_ERR_INVALID), so two
  * different field sets never give one text. */
-nl_err nl_pos_canonical(const struct nl_pos_callback *cb, char out[NL_POS_CANON_MAX]);
+NL_MUST_USE nl_err nl_pos_canonical(const struct nl_pos_callback *cb, char out[NL_POS_CANON_MAX]);
 /* HMAC-SHA256 of the canonical text with key, as lower-case hex. */
-nl_err nl_pos_mac(const unsigned char *key, size_t key_len, const struct nl_pos_callback *cb,
+NL_MUST_USE nl_err nl_pos_mac(const unsigned char *key, size_t key_len, const struct nl_pos_callback *cb,
                   char out[NL_POS_MAC_HEX]);
 /* NL_OK when cb->mac is the right MAC (compared in constant time), else
  * NL_ERR_UNAUTHORIZED (also for a malformed MAC or fields). */
-nl_err nl_pos_mac_check(const unsigned char *key, size_t key_len,
+NL_MUST_USE nl_err nl_pos_mac_check(const unsigned char *key, size_t key_len,
                         const struct nl_pos_callback *cb);
 
 /* What the merchant asks the bank for. */
@@ -93,7 +93,7 @@ struct nl_pos_request {
 
 /* The redirect driver's request MAC: lower-case hex HMAC-SHA256 over
  * "v1req\n<merchant>\n<session>\n<order_no>\n<amount>\nTRY\n<return_url>". */
-nl_err nl_pos_request_mac(const unsigned char *key, size_t key_len, const char *merchant,
+NL_MUST_USE nl_err nl_pos_request_mac(const unsigned char *key, size_t key_len, const char *merchant,
                           const struct nl_pos_request *rq, char out[NL_POS_MAC_HEX]);
 
 typedef struct nl_pos {
@@ -111,7 +111,7 @@ typedef struct nl_pos {
 } nl_pos;
 
 /* Caller frees with nl_pos_free. */
-nl_err nl_pos_open(const struct nl_pos_config *c, nl_pos **out);
+NL_MUST_USE nl_err nl_pos_open(const struct nl_pos_config *c, nl_pos **out);
 void nl_pos_free(nl_pos *p);   /* NULL is fine */
 
 /* Demo card outcome of the simulator: NULL when approved, else the decline

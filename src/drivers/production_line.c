@@ -27,7 +27,7 @@ static bool int_in(const char *v, int64_t lo, int64_t hi, int64_t *out)
 	return true;
 }
 
-static nl_err copy(char *dst, size_t cap, const char *v)
+static NL_MUST_USE nl_err copy(char *dst, size_t cap, const char *v)
 {
 	if (strlen(v) >= cap) return NL_ERR_CONFIG;
 	memcpy(dst, v, strlen(v) + 1);

@@ -36,7 +36,7 @@ struct nl_production_config {
 	bool auto_run;
 };
 void nl_production_config_defaults(struct nl_production_config *c);
-nl_err nl_production_config_set(struct nl_production_config *c, const char *key,
+NL_MUST_USE nl_err nl_production_config_set(struct nl_production_config *c, const char *key,
                                 const char *value);
 
 #endif

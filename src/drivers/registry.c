@@ -105,7 +105,7 @@ struct sim {
 	size_t n;
 };
 
-static nl_err sim_lookup(void *self, const char *tckn, struct nl_citizen *out,
+static NL_MUST_USE nl_err sim_lookup(void *self, const char *tckn, struct nl_citizen *out,
 	struct nl_drv_error *e)
 {
 	struct sim *s = self;
@@ -121,7 +121,7 @@ static nl_err sim_lookup(void *self, const char *tckn, struct nl_citizen *out,
 	return nl_drv_fail(e, NL_ERR_NOT_FOUND, "no such citizen");
 }
 
-static nl_err sim_verify(void *self, const struct nl_identity_claim *claim, bool *match,
+static NL_MUST_USE nl_err sim_verify(void *self, const struct nl_identity_claim *claim, bool *match,
 	struct nl_drv_error *e)
 {
 	struct nl_citizen c;
@@ -206,7 +206,7 @@ struct http_reg {
 
 /* POSTs req (taken: released here; NULL when json_pack failed) to path;
  * *ans is the caller's to json_decref. */
-static nl_err post(struct http_reg *h, const char *path, json_t *req, json_t **ans,
+static NL_MUST_USE nl_err post(struct http_reg *h, const char *path, json_t *req, json_t **ans,
                    struct nl_drv_error *e)
 {
 	char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
@@ -218,7 +218,7 @@ static nl_err post(struct http_reg *h, const char *path, json_t *req, json_t **a
 	return rc;
 }
 
-static nl_err http_lookup(void *self, const char *tckn, struct nl_citizen *out,
+static NL_MUST_USE nl_err http_lookup(void *self, const char *tckn, struct nl_citizen *out,
 	struct nl_drv_error *e)
 {
 	struct http_reg *h = self;
@@ -247,7 +247,7 @@ out:
 	return rc;
 }
 
-static nl_err http_verify(void *self, const struct nl_identity_claim *claim, bool *match,
+static NL_MUST_USE nl_err http_verify(void *self, const struct nl_identity_claim *claim, bool *match,
 	struct nl_drv_error *e)
 {
 	struct http_reg *h = self;

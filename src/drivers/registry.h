@@ -63,14 +63,14 @@ struct nl_registry_config {
 
 void nl_registry_config_defaults(struct nl_registry_config *c);
 /* NL_ERR_NOT_FOUND for an unknown key, NL_ERR_CONFIG for a bad value. */
-nl_err nl_registry_config_set(struct nl_registry_config *c, const char *key, const char *value);
+NL_MUST_USE nl_err nl_registry_config_set(struct nl_registry_config *c, const char *key, const char *value);
 
 /* Caller frees with nl_registry_free. The simulator loads and checks its data
  * file here (every T.C. number valid, every field present): NL_ERR_CONFIG if
  * the file is wrong, NL_ERR_IO if it cannot be read. */
-nl_err nl_registry_open(const struct nl_registry_config *c, nl_registry **out);
-nl_err nl_registry_http_new(const struct nl_registry_config *c, nl_registry **out);
-nl_err nl_registry_sim_new(const char *data_file, nl_registry **out);
+NL_MUST_USE nl_err nl_registry_open(const struct nl_registry_config *c, nl_registry **out);
+NL_MUST_USE nl_err nl_registry_http_new(const struct nl_registry_config *c, nl_registry **out);
+NL_MUST_USE nl_err nl_registry_sim_new(const char *data_file, nl_registry **out);
 void nl_registry_free(nl_registry *r);   /* NULL is fine */
 
 /* The comparison both drivers' callers rely on, exposed for tests: true when

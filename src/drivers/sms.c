@@ -113,7 +113,7 @@ static bool mobile_ok(const char *to)
 	return to && strlen(to) == 10 && to[0] == '5' && nl_all_digits(to);
 }
 
-static nl_err http_send(void *self, const struct nl_sms_msg *m, struct nl_drv_error *e)
+static NL_MUST_USE nl_err http_send(void *self, const struct nl_sms_msg *m, struct nl_drv_error *e)
 {
 	struct http_sms *h = self;
 	char *body = NULL;
@@ -187,7 +187,7 @@ struct sim {
 	atomic_uint_fast64_t sent;
 };
 
-static nl_err sim_send(void *self, const struct nl_sms_msg *m, struct nl_drv_error *e)
+static NL_MUST_USE nl_err sim_send(void *self, const struct nl_sms_msg *m, struct nl_drv_error *e)
 {
 	struct sim *s = self;
 	nl_drv_error_clear(e);

@@ -42,20 +42,20 @@ struct nl_sms_config {
 
 void nl_sms_config_defaults(struct nl_sms_config *c);
 /* NL_ERR_NOT_FOUND for an unknown key, NL_ERR_CONFIG for a bad value. */
-nl_err nl_sms_config_set(struct nl_sms_config *c, const char *key, const char *value);
+NL_MUST_USE nl_err nl_sms_config_set(struct nl_sms_config *c, const char *key, const char *value);
 
 /* Caller frees with nl_sms_free. The HTTP driver checks the template once here
  * (every placeholder known, the result valid JSON): NL_ERR_CONFIG if not. */
-nl_err nl_sms_open(const struct nl_sms_config *c, nl_sms **out);
-nl_err nl_sms_http_new(const struct nl_sms_config *c, nl_sms **out);
-nl_err nl_sms_sim_new(nl_sms **out);
+NL_MUST_USE nl_err nl_sms_open(const struct nl_sms_config *c, nl_sms **out);
+NL_MUST_USE nl_err nl_sms_http_new(const struct nl_sms_config *c, nl_sms **out);
+NL_MUST_USE nl_err nl_sms_sim_new(nl_sms **out);
 void nl_sms_free(nl_sms *s);   /* NULL is fine */
 
 uint64_t nl_sms_sim_count(const nl_sms *s);
 
 /* Expands the request template; the caller frees *out with free(). Exposed for
  * tests. NL_ERR_CONFIG for an unknown or unterminated placeholder. */
-nl_err nl_sms_render_template(const struct nl_sms_config *c, const struct nl_sms_msg *m,
+NL_MUST_USE nl_err nl_sms_render_template(const struct nl_sms_config *c, const struct nl_sms_msg *m,
 	char **out);
 
 #endif

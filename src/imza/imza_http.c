@@ -40,7 +40,7 @@ static size_t sink(char *p, size_t size, size_t n, void *ctx)
 }
 
 /* One request; *status gets the HTTP status, body the answer. */
-static nl_err call(const char *server, const char *code, const void *post, size_t len,
+static NL_MUST_USE nl_err call(const char *server, const char *code, const void *post, size_t len,
                    long *status, nl_buf *body, char *why, size_t cap)
 {
 	char url[1024];

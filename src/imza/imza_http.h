@@ -31,10 +31,10 @@ void nl_imza_task_clear(struct nl_imza_task *t);
 
 /* NL_OK with the task; otherwise why[] holds the server's reason or the
  * transport's. */
-nl_err nl_imza_fetch(const char *server, const char *code, struct nl_imza_task *out,
+NL_MUST_USE nl_err nl_imza_fetch(const char *server, const char *code, struct nl_imza_task *out,
                      char *why, size_t why_cap);
 /* NL_OK when the server accepted; message[] holds its word either way. */
-nl_err nl_imza_send(const char *server, const char *code, const void *cms, size_t len,
+NL_MUST_USE nl_err nl_imza_send(const char *server, const char *code, const void *cms, size_t len,
                     char *message, size_t cap);
 
 #endif

@@ -10,7 +10,7 @@
 
 #define DAY 86400
 
-static nl_err ca_name(X509_NAME *n, const char *org, const char *cn)
+static NL_MUST_USE nl_err ca_name(X509_NAME *n, const char *org, const char *cn)
 {
 	if (!X509_NAME_add_entry_by_NID(n, NID_countryName, MBSTRING_UTF8, (const unsigned char *)"TR", -1, -1, 0) ||
 	    !X509_NAME_add_entry_by_NID(n, NID_organizationName, MBSTRING_UTF8, (const unsigned char *)org, -1, -1, 0) ||
@@ -20,7 +20,7 @@ static nl_err ca_name(X509_NAME *n, const char *org, const char *cn)
 }
 
 /* A fresh X509 with version 3, a random serial, subject, issuer and key. */
-static nl_err base_cert(X509 **out, const char *org, const char *cn, X509 *issuer,
+static NL_MUST_USE nl_err base_cert(X509 **out, const char *org, const char *cn, X509 *issuer,
                         EVP_PKEY *pub, int64_t nb, int64_t na)
 {
 	uint8_t serial[NL_SERIAL_LEN];

@@ -85,14 +85,14 @@ nl_err nl_ca_conf_load(const char *dir, struct nl_ca_conf *c)
 	return NL_OK;
 }
 
-static nl_err mkdir_p(const char *path, mode_t mode)
+static NL_MUST_USE nl_err mkdir_p(const char *path, mode_t mode)
 {
 	if (mkdir(path, mode) && errno != EEXIST) return NL_ERR_IO;
 	return NL_OK;
 }
 
 /* A random PIN (hex of 16 random bytes) for the demo token, 0600. */
-static nl_err make_pin(const char *path)
+static NL_MUST_USE nl_err make_pin(const char *path)
 {
 	uint8_t r[16];
 	char hex[40];
@@ -104,7 +104,7 @@ static nl_err make_pin(const char *path)
 	return rc;
 }
 
-static nl_err write_cert(const char *dir, const char *name, const nl_buf *der)
+static NL_MUST_USE nl_err write_cert(const char *dir, const char *name, const nl_buf *der)
 {
 	char path[700];
 	nl_buf pem = NL_BUF_INIT;
@@ -124,7 +124,7 @@ static nl_err write_cert(const char *dir, const char *name, const nl_buf *der)
 /* The root's CRL (DIR/repo/root.crl, the issuing CA's CRL DP), signed with the
  * root key; lists the issuing CA when it is revoked. The root is offline, so the
  * CRL lives a year; its number is the time, which only grows. */
-static nl_err write_root_crl(const char *dir, nl_pki_key *rootk, const nl_pki_cert *root,
+static NL_MUST_USE nl_err write_root_crl(const char *dir, nl_pki_key *rootk, const nl_pki_cert *root,
                              const nl_pki_cert *revoked, int64_t now)
 {
 	char path[700], hex[80];
@@ -272,7 +272,7 @@ out:
 	return rc;
 }
 
-static nl_err load_cert(const char *dir, const char *name, nl_pki_cert **out)
+static NL_MUST_USE nl_err load_cert(const char *dir, const char *name, nl_pki_cert **out)
 {
 	char path[700];
 	nl_buf b = NL_BUF_INIT;
@@ -328,7 +328,7 @@ void nl_ca_free(struct nl_ca *ca)
 }
 
 /* revoke: list the issuing CA; otherwise keep what the current root CRL says. */
-static nl_err reissue_root_crl(const char *dir, bool revoke, nl_buf *log)
+static NL_MUST_USE nl_err reissue_root_crl(const char *dir, bool revoke, nl_buf *log)
 {
 	struct nl_ca *ca = NULL;
 	nl_pki_key *rootk = NULL;

@@ -22,7 +22,7 @@ struct nl_ca_conf {
 };
 
 /* Reads DIR/ca/ca.conf; sets SOFTHSM2_CONF when the CA uses the demo token. */
-nl_err nl_ca_conf_load(const char *dir, struct nl_ca_conf *c);
+NL_MUST_USE nl_err nl_ca_conf_load(const char *dir, struct nl_ca_conf *c);
 
 struct nl_ca_init_opts {
 	const char *dir;
@@ -35,14 +35,14 @@ struct nl_ca_init_opts {
 	bool key_file_demo;          /* keys in PEM files (demo only) */
 	const struct nl_ca_names *names;  /* NULL: demo names */
 };
-nl_err nl_ca_init(const struct nl_ca_init_opts *o, nl_buf *log);
+NL_MUST_USE nl_err nl_ca_init(const struct nl_ca_init_opts *o, nl_buf *log);
 
 /* Revokes the issuing CA: a new root CRL (signed with the root key) that lists
  * it with reason cACompromise. The signer then refuses to start. */
-nl_err nl_ca_revoke_issuing(const char *dir, nl_buf *log);
+NL_MUST_USE nl_err nl_ca_revoke_issuing(const char *dir, nl_buf *log);
 /* Re-signs the root CRL for another year, keeping what it lists (the root is
  * offline: an operator runs this with the root key once a year). */
-nl_err nl_ca_renew_root_crl(const char *dir, nl_buf *log);
+NL_MUST_USE nl_err nl_ca_renew_root_crl(const char *dir, nl_buf *log);
 
 /* The CA as a signer sees it: keys open, certificates parsed. */
 struct nl_ca {
@@ -59,7 +59,7 @@ struct nl_ca {
 };
 /* Loads certificates; with_keys opens the issuing and OCSP keys (signer only),
  * and refuses (NL_ERR_FORBIDDEN) when the root CRL lists the issuing CA. */
-nl_err nl_ca_open(const char *dir, bool with_keys, struct nl_ca **out);
+NL_MUST_USE nl_err nl_ca_open(const char *dir, bool with_keys, struct nl_ca **out);
 void nl_ca_free(struct nl_ca *ca);
 
 /* Applies the [ca] keys of nitelik.conf to the issuing profile (policy OIDs,
@@ -68,7 +68,7 @@ void nl_ca_free(struct nl_ca *ca);
  * public CA base URL are required. Returns NL_ERR_CONFIG with the reason in
  * ca->issue_refusal (and err) when it may not; the CA still answers OCSP and
  * publishes CRLs. */
-nl_err nl_ca_configure(struct nl_ca *ca, const struct nl_config *cfg, char *err, size_t err_size);
+NL_MUST_USE nl_err nl_ca_configure(struct nl_ca *ca, const struct nl_config *cfg, char *err, size_t err_size);
 
 /* The documents nitelikd serves when their URL is not configured elsewhere:
  * NL_CA_DOC_CPS at /cps, NL_CA_DOC_PDS_TR at /pds/tr, NL_CA_DOC_PDS_EN at
@@ -86,7 +86,7 @@ void nl_ca_doc_path(const struct nl_config *cfg, enum nl_ca_doc d, char *path, s
 bool nl_ca_url_is_private(const char *url);
 
 /* Writes a whole file atomically (tmp + rename) with the given mode. */
-nl_err nl_write_file(const char *path, const void *p, size_t n, unsigned mode);
-nl_err nl_read_file(const char *path, size_t max, nl_buf *out);
+NL_MUST_USE nl_err nl_write_file(const char *path, const void *p, size_t n, unsigned mode);
+NL_MUST_USE nl_err nl_read_file(const char *path, size_t max, nl_buf *out);
 
 #endif

@@ -111,7 +111,7 @@ void nl_pki_cert_describe(const nl_pki_cert *c, struct nl_card_cert *out)
 	nl_esign_describe(c->x, out);
 }
 
-static nl_err load_certs(nl_card *c)
+static NL_MUST_USE nl_err load_certs(nl_card *c)
 {
 	unsigned n = 0;
 	c->certs = NULL;

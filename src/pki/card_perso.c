@@ -66,7 +66,7 @@ struct p11 {
 };
 
 /* Called with card_lock held. */
-static nl_err p11_load(const char *module, struct p11 *p)
+static NL_MUST_USE nl_err p11_load(const char *module, struct p11 *p)
 {
 	p->s = CK_INVALID_HANDLE;
 	if (softhsm_conf[0]) setenv("SOFTHSM2_CONF", softhsm_conf, 1);
@@ -85,7 +85,7 @@ static void p11_unload(struct p11 *p)
 
 /* The slot of the initialised card labelled `label`, or (blank) the first
  * slot whose token is not initialised. */
-static nl_err find_slot(struct p11 *p, const char *label, bool blank, CK_SLOT_ID *out)
+static NL_MUST_USE nl_err find_slot(struct p11 *p, const char *label, bool blank, CK_SLOT_ID *out)
 {
 	CK_SLOT_ID ids[256];
 	CK_ULONG n = 256;
@@ -105,7 +105,7 @@ static nl_err find_slot(struct p11 *p, const char *label, bool blank, CK_SLOT_ID
 }
 
 /* Opens a read-write session on the card; logs in as the user when pin. */
-static nl_err open_card(struct p11 *p, const char *module, const char *label, const char *pin)
+static NL_MUST_USE nl_err open_card(struct p11 *p, const char *module, const char *label, const char *pin)
 {
 	CK_SLOT_ID slot;
 	nl_err rc = p11_load(module, p);
@@ -157,7 +157,7 @@ out:
 	return rc;
 }
 
-static nl_err get_attr(struct p11 *p, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE t, nl_buf *out)
+static NL_MUST_USE nl_err get_attr(struct p11 *p, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE t, nl_buf *out)
 {
 	CK_ATTRIBUTE a = {t, NULL, 0};
 	if (p->m.f->C_GetAttributeValue(p->s, o, &a, 1) != CKR_OK || a.ulValueLen == (CK_ULONG)-1)
@@ -172,7 +172,7 @@ static nl_err get_attr(struct p11 *p, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE t, n
 
 /* SubjectPublicKeyInfo of a P-256 public key object: CKA_EC_POINT is a DER
  * OCTET STRING holding the uncompressed point 04||X||Y. */
-static nl_err spki_p256(struct p11 *p, CK_OBJECT_HANDLE pub, nl_buf *spki)
+static NL_MUST_USE nl_err spki_p256(struct p11 *p, CK_OBJECT_HANDLE pub, nl_buf *spki)
 {
 	static const uint8_t head[] = {
 		0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
@@ -194,7 +194,7 @@ out:
 	return rc;
 }
 
-static nl_err spki_rsa(struct p11 *p, CK_OBJECT_HANDLE pub, nl_buf *spki)
+static NL_MUST_USE nl_err spki_rsa(struct p11 *p, CK_OBJECT_HANDLE pub, nl_buf *spki)
 {
 	nl_buf mod = NL_BUF_INIT, exp = NL_BUF_INIT;
 	BIGNUM *n = NULL, *e = NULL;
@@ -265,7 +265,7 @@ out:
 
 /* DER of a certificate's subject, issuer and serial: the attributes PKCS#11
  * middleware matches certificates and keys by (PKCS#11 4.6.3). */
-static nl_err cert_names(const void *der, size_t len, nl_buf *subject, nl_buf *issuer, nl_buf *serial)
+static NL_MUST_USE nl_err cert_names(const void *der, size_t len, nl_buf *subject, nl_buf *issuer, nl_buf *serial)
 {
 	const unsigned char *q = der;
 	X509 *x = d2i_X509(NULL, &q, (long)len);

@@ -35,22 +35,22 @@ enum nl_card_key_type nl_card_key_type_parse(const char *s);
 
 /* Writes DIR/softhsm2.conf (token folder DIR/tokens) and remembers it for
  * the calls below (SoftHSM2 reads SOFTHSM2_CONF at C_Initialize only). */
-nl_err nl_card_perso_softhsm_setup(const char *dir);
+NL_MUST_USE nl_err nl_card_perso_softhsm_setup(const char *dir);
 
 /* Initialises a blank card (the module's first free slot) with label, user
  * PIN and SO PIN (the PUK). NL_ERR_NOT_FOUND when no blank card is present. */
-nl_err nl_card_perso_init(const char *module, const char *label, const char *pin,
+NL_MUST_USE nl_err nl_card_perso_init(const char *module, const char *label, const char *pin,
                           const char *puk);
 
 /* Generates a key pair on the card `label` (logged in with pin). id receives
  * the key's CKA_ID (the certificate written later carries the same id);
  * spki the public key as SubjectPublicKeyInfo DER. */
-nl_err nl_card_perso_keygen(const char *module, const char *label, const char *pin,
+NL_MUST_USE nl_err nl_card_perso_keygen(const char *module, const char *label, const char *pin,
                             const char *key_label, enum nl_card_key_type type,
                             uint8_t id[NL_CARD_ID_LEN], nl_buf *spki);
 
 /* Writes a certificate (DER) to the card, tied to the key with CKA_ID id. */
-nl_err nl_card_perso_write_cert(const char *module, const char *label, const char *pin,
+NL_MUST_USE nl_err nl_card_perso_write_cert(const char *module, const char *label, const char *pin,
                                 const char *cert_label, const uint8_t id[NL_CARD_ID_LEN],
                                 const void *der, size_t len);
 
@@ -60,12 +60,12 @@ nl_err nl_card_perso_write_cert(const char *module, const char *label, const cha
  * private key signs only (no decrypt, unwrap, derive, sign-recover),
  * sensitive, not extractable; the public key verifies only. NL_ERR_INVALID
  * with one line per problem in *problems. */
-nl_err nl_card_perso_check(const char *module, const char *label, const char *pin,
+NL_MUST_USE nl_err nl_card_perso_check(const char *module, const char *label, const char *pin,
                            const uint8_t id[NL_CARD_ID_LEN], nl_buf *problems);
 
 /* Reads the certificate labelled cert_label back from the card (no login:
  * certificates are public objects). NL_ERR_NOT_FOUND when absent. */
-nl_err nl_card_perso_read_cert(const char *module, const char *label, const char *cert_label,
+NL_MUST_USE nl_err nl_card_perso_read_cert(const char *module, const char *label, const char *cert_label,
                                nl_buf *der);
 
 /* Empties a card that could not be finished: logs in with pin and destroys
@@ -73,7 +73,7 @@ nl_err nl_card_perso_read_cert(const char *module, const char *label, const char
  * a key without its certificate or a certificate that was revoked. The card
  * stays initialised under its label (never reused for another order).
  * *destroyed (may be NULL) gets how many objects went. */
-nl_err nl_card_perso_wipe(const char *module, const char *label, const char *pin,
+NL_MUST_USE nl_err nl_card_perso_wipe(const char *module, const char *label, const char *pin,
                           size_t *destroyed);
 
 #endif

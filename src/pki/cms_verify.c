@@ -72,7 +72,7 @@ nl_err nl_pki_trust_add_dir(nl_pki_trust *t, const char *dir)
 		if (e->d_name[0] == '.' || !cert_file_name(e->d_name))
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		nl_pki_trust_add_file(t, path);   /* a file that is not PEM is skipped */
+		nl_err_ignore(nl_pki_trust_add_file(t, path));   /* a file that is not PEM is skipped */
 	}
 	closedir(d);
 	return NL_OK;

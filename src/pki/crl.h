@@ -28,15 +28,15 @@ struct nl_revoked {
 };
 
 /* The unsigned TBSCertList; the signer signs it with nl_pki_sign_crl. */
-nl_err nl_pki_crl_tbs(const nl_pki_cert *issuer, const struct nl_revoked *r, size_t n,
+NL_MUST_USE nl_err nl_pki_crl_tbs(const nl_pki_cert *issuer, const struct nl_revoked *r, size_t n,
                       int64_t crl_number, int64_t this_update, int64_t next_update, nl_buf *tbs);
 /* NL_OK if tbs is a TBSCertList whose issuer is this CA's subject. */
-nl_err nl_pki_crl_check(const void *tbs, size_t len, const nl_pki_cert *issuer);
+NL_MUST_USE nl_err nl_pki_crl_check(const void *tbs, size_t len, const nl_pki_cert *issuer);
 /* Verifies a CRL signed by `issuer` and tells whether it lists `subject`'s
  * serial. NL_ERR_INVALID for a CRL that does not verify. */
-nl_err nl_pki_crl_lists(const void *der, size_t len, const nl_pki_cert *issuer,
+NL_MUST_USE nl_err nl_pki_crl_lists(const void *der, size_t len, const nl_pki_cert *issuer,
                         const nl_pki_cert *subject, bool *listed);
 /* AlgorithmIdentifier DER for signatures made by a key of this type. */
-nl_err nl_pki_sigalg_der(enum nl_key_type t, nl_buf *out);
+NL_MUST_USE nl_err nl_pki_sigalg_der(enum nl_key_type t, nl_buf *out);
 
 #endif

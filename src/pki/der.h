@@ -16,7 +16,7 @@ bool nl_der_oid(nl_buf *out, const char *dotted);
 /* certificatePolicies: each provider OID (space- or comma-separated), the
  * first with the CPS URI and the user notice (either may be NULL or ""),
  * then QCP-n-qscd. */
-nl_err nl_pki_policies_der(const char *provider_oids, const char *cps_url, const char *notice,
+NL_MUST_USE nl_err nl_pki_policies_der(const char *provider_oids, const char *cps_url, const char *notice,
                            nl_buf *out);
 
 #endif

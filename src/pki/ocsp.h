@@ -23,7 +23,7 @@ void nl_ocsp_req_clear(struct nl_ocsp_req *r);
  * with *ocsp_status set to the OCSPResponseStatus to answer: malformedRequest
  * for garbage, oversize input, more than one request or an unknown hash;
  * unauthorized for a certificate of another CA. */
-nl_err nl_pki_ocsp_parse(const void *der, size_t len, const nl_pki_cert *issuer,
+NL_MUST_USE nl_err nl_pki_ocsp_parse(const void *der, size_t len, const nl_pki_cert *issuer,
                          struct nl_ocsp_req *out, int *ocsp_status);
 
 /* What the signer is asked to sign: one SingleResponse. */
@@ -37,16 +37,16 @@ struct nl_ocsp_status {
 };
 void nl_ocsp_status_clear(struct nl_ocsp_status *s);
 /* Wire form of nl_ocsp_status for the signer protocol. */
-nl_err nl_ocsp_status_encode(const struct nl_ocsp_status *s, nl_buf *out);
-nl_err nl_ocsp_status_decode(const void *p, size_t n, struct nl_ocsp_status *s);
+NL_MUST_USE nl_err nl_ocsp_status_encode(const struct nl_ocsp_status *s, nl_buf *out);
+NL_MUST_USE nl_err nl_ocsp_status_decode(const void *p, size_t n, struct nl_ocsp_status *s);
 
 /* Builds and signs a successful OCSPResponse (signer side). Refuses a CertID
  * whose issuer is not `issuer`. */
-nl_err nl_pki_ocsp_sign_status(nl_pki_key *k, const nl_pki_cert *responder,
+NL_MUST_USE nl_err nl_pki_ocsp_sign_status(nl_pki_key *k, const nl_pki_cert *responder,
                                const nl_pki_cert *issuer, const struct nl_ocsp_status *s,
                                nl_buf *response_der);
 
 /* An unsuccessful OCSPResponse (no body), e.g. NL_OCSP_MALFORMED. */
-nl_err nl_pki_ocsp_error(int ocsp_status, nl_buf *response_der);
+NL_MUST_USE nl_err nl_pki_ocsp_error(int ocsp_status, nl_buf *response_der);
 
 #endif

@@ -123,7 +123,7 @@ void nl_p11_close(nl_pki_key *k)
 
 /* Finds the slot of an initialised token with this label, or (want_free) the
  * first slot whose token is not initialised yet (SoftHSM2 always offers one). */
-static nl_err raw_find_slot(struct nl_p11_module *r, const char *label, bool want_free,
+static NL_MUST_USE nl_err raw_find_slot(struct nl_p11_module *r, const char *label, bool want_free,
                            CK_SLOT_ID *out)
 {
 	CK_SLOT_ID ids[64];

@@ -23,7 +23,7 @@ struct nl_p11_module {
 /* Opens and initialises module into *m (zeroed first). NL_ERR_CONFIG when
  * the module cannot be loaded, NL_ERR_IO when it does not initialise; on
  * failure nothing is left open. */
-nl_err nl_p11_module_open(const char *module, struct nl_p11_module *m);
+NL_MUST_USE nl_err nl_p11_module_open(const char *module, struct nl_p11_module *m);
 
 /* Finalises (when we initialised it) and unloads m; m->dl becomes NULL. */
 void nl_p11_module_close(struct nl_p11_module *m);

@@ -19,32 +19,32 @@ struct nl_pki_key {
 };
 
 /* Appends the DER of x (any i2d type) to out. */
-nl_err nl_pki_i2d_append(nl_buf *out, int len, unsigned char **der);
+NL_MUST_USE nl_err nl_pki_i2d_append(nl_buf *out, int len, unsigned char **der);
 
 /* Adds an extension given its DER value. */
-nl_err nl_pki_add_ext_der(X509 *x, const char *oid, int critical, const void *der, size_t len);
+NL_MUST_USE nl_err nl_pki_add_ext_der(X509 *x, const char *oid, int critical, const void *der, size_t len);
 /* Adds an extension from OpenSSL's config syntax ("critical,CA:TRUE"), with
  * issuer/subject set for keyid computation. */
-nl_err nl_pki_add_ext_conf(X509 *x, X509 *issuer, int nid, const char *value);
+NL_MUST_USE nl_err nl_pki_add_ext_conf(X509 *x, X509 *issuer, int nid, const char *value);
 /* Sets AKI from the issuer's SKI, and our SKI (SHA-1 of the key, RFC 5280 4.2.1.2). */
-nl_err nl_pki_add_key_ids(X509 *x, X509 *issuer);
-nl_err nl_pki_set_validity(X509 *x, int64_t not_before, int64_t not_after);
+NL_MUST_USE nl_err nl_pki_add_key_ids(X509 *x, X509 *issuer);
+NL_MUST_USE nl_err nl_pki_set_validity(X509 *x, int64_t not_before, int64_t not_after);
 /* Puts an empty signature of the algorithm the issuer key will use, so that the
  * unsigned certificate serialises. */
-nl_err nl_pki_finish_unsigned(X509 *x, enum nl_key_type issuer_key, nl_buf *der);
+NL_MUST_USE nl_err nl_pki_finish_unsigned(X509 *x, enum nl_key_type issuer_key, nl_buf *der);
 const EVP_MD *nl_pki_md_for(enum nl_key_type t);
 enum nl_key_type nl_pki_pkey_type(const EVP_PKEY *k);
-nl_err nl_pki_cert_key_type(X509 *issuer, enum nl_key_type *t);
+NL_MUST_USE nl_err nl_pki_cert_key_type(X509 *issuer, enum nl_key_type *t);
 
 /* The linter on a parsed certificate (lint.c). */
-nl_err nl_pki_lint_x509(X509 *x, const nl_pki_cert *issuer, enum nl_lint_profile profile,
+NL_MUST_USE nl_err nl_pki_lint_x509(X509 *x, const nl_pki_cert *issuer, enum nl_lint_profile profile,
                         struct nl_lint *out);
 
 /* PKCS#11 (p11.c). */
-nl_err nl_p11_open(const char *module, const char *token, const char *key_label,
+NL_MUST_USE nl_err nl_p11_open(const char *module, const char *token, const char *key_label,
                    const char *pin, nl_pki_key *k);
 void nl_p11_close(nl_pki_key *k);
-nl_err nl_p11_generate(const char *module, const char *token, const char *key_label,
+NL_MUST_USE nl_err nl_p11_generate(const char *module, const char *token, const char *key_label,
                        const char *pin, enum nl_key_type t);
 
 #endif

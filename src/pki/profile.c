@@ -57,7 +57,7 @@ bool nl_pki_serial_is_etsi(const char *attr)
 	       isupper((unsigned char)attr[3]) && isupper((unsigned char)attr[4]);
 }
 
-static nl_err add_entry(X509_NAME *n, int nid, const char *v)
+static NL_MUST_USE nl_err add_entry(X509_NAME *n, int nid, const char *v)
 {
 	if (!v || !*v || strlen(v) > 64)   /* ub-name lengths of RFC 5280 */
 		return NL_ERR_INVALID;
@@ -68,7 +68,7 @@ static nl_err add_entry(X509_NAME *n, int nid, const char *v)
 	return NL_OK;
 }
 
-static nl_err person_name(const struct nl_holder *p, const char *serial, X509_NAME *n)
+static NL_MUST_USE nl_err person_name(const struct nl_holder *p, const char *serial, X509_NAME *n)
 {
 	char cn[160];
 	nl_err rc;
@@ -99,7 +99,7 @@ struct ext_cache {
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ext_cache cache;
 
-static nl_err ext_value_der(int nid, const char *conf, nl_buf *out)
+static NL_MUST_USE nl_err ext_value_der(int nid, const char *conf, nl_buf *out)
 {
 	X509V3_CTX ctx;
 	X509V3_set_ctx_nodb(&ctx);
@@ -113,7 +113,7 @@ static nl_err ext_value_der(int nid, const char *conf, nl_buf *out)
 }
 
 /* Fills *c (a copy the caller frees) with the constant extensions for u. */
-static nl_err constant_exts(const struct nl_pki_urls *u, struct ext_cache *c)
+static NL_MUST_USE nl_err constant_exts(const struct nl_pki_urls *u, struct ext_cache *c)
 {
 	char key[4096], tmp[1200];
 	nl_err rc = NL_OK;
@@ -148,7 +148,7 @@ static nl_err constant_exts(const struct nl_pki_urls *u, struct ext_cache *c)
 
 /* subjectKeyIdentifier: SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2 (1));
  * authorityKeyIdentifier: the issuer's SKI as keyIdentifier. */
-static nl_err key_id_exts(X509 *x, X509 *issuer)
+static NL_MUST_USE nl_err key_id_exts(X509 *x, X509 *issuer)
 {
 	const unsigned char *pk;
 	int pklen;

@@ -133,7 +133,7 @@ nl_err nl_pki_qcstatements_der_for(const struct nl_pki_urls *u, bool semantics, 
 
 	/* BTK: nitelikli elektronik sertifika, with the legal sentence as its
 	 * statementInfo (UTF8String), byte for byte as Kamu SM issues it. */
-	nl_pki_btk_statement_der(&all);
+	nl_err_ignore(nl_pki_btk_statement_der(&all));   /* a failure is all.oom, checked below */
 
 	nl_der_wrap(out, T_SEQ, &all);
 	bool bad = all.oom || out->oom;

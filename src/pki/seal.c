@@ -17,7 +17,7 @@
 #define HEAD (8 + SALT + 4 + IV)
 #define ITER 600000u
 
-static nl_err derive(const char *pass, const unsigned char *salt, uint32_t iter, unsigned char key[32])
+static NL_MUST_USE nl_err derive(const char *pass, const unsigned char *salt, uint32_t iter, unsigned char key[32])
 {
 	return PKCS5_PBKDF2_HMAC(pass, (int)strlen(pass), salt, SALT, (int)iter, EVP_sha256(), 32, key) == 1
 	           ? NL_OK : NL_ERR_CRYPTO;

@@ -9,7 +9,7 @@
 #include "pki/crl.h"
 #include "pki/ocsp.h"
 
-static nl_err issue_serial(nl_conn *c, uint8_t serial[NL_SERIAL_LEN], char hex[2 * NL_SERIAL_LEN + 1])
+static NL_MUST_USE nl_err issue_serial(nl_conn *c, uint8_t serial[NL_SERIAL_LEN], char hex[2 * NL_SERIAL_LEN + 1])
 {
 	/* 127 random bits almost never collide; the database has the last word. */
 	for (int tries = 0; tries < 8; tries++) {
@@ -156,7 +156,7 @@ static int hex_digit(char c)
 /* A serial the list cannot hold is an error, never a skip: a CRL that leaves
  * out a revoked certificate says it is valid. RFC 5280 4.1.2.2: at most 20
  * octets. */
-static nl_err collect_revoked(void *ctx, const char *hex, int64_t at, int reason)
+static NL_MUST_USE nl_err collect_revoked(void *ctx, const char *hex, int64_t at, int reason)
 {
 	struct revoked_list *l = ctx;
 	size_t n = strlen(hex), len = n / 2;
@@ -244,7 +244,7 @@ nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t 
 
 /* The status and its version, read in one row: the version says which status
  * an answer was signed from (nl_store_ocsp_put). */
-static nl_err status_of(nl_conn *c, const char *serial, struct nl_ocsp_status *st, int64_t *version)
+static NL_MUST_USE nl_err status_of(nl_conn *c, const char *serial, struct nl_ocsp_status *st, int64_t *version)
 {
 	struct nl_cert_row r;
 	nl_err rc = nl_store_cert_get(c, serial, &r);
@@ -266,7 +266,7 @@ static nl_err status_of(nl_conn *c, const char *serial, struct nl_ocsp_status *s
 	return NL_OK;
 }
 
-static nl_err sign_status(nl_signer *sg, struct nl_ocsp_status *st, nl_buf *resp)
+static NL_MUST_USE nl_err sign_status(nl_signer *sg, struct nl_ocsp_status *st, nl_buf *resp)
 {
 	nl_buf payload = NL_BUF_INIT;
 	if (!sg) return NL_ERR_IO;
@@ -290,8 +290,7 @@ nl_err nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const
 	memset(&st, 0, sizeof st);
 	nl_buf_reset(resp);
 	if ((rc = nl_pki_ocsp_parse(req, len, ca->issuing, &q, &err_status))) {
-		nl_pki_ocsp_error(err_status, resp);
-		return NL_OK;
+		return nl_pki_ocsp_error(err_status, resp);
 	}
 	if ((rc = nl_db_conn(db, &c))) goto fail;
 	if (q.sha1 && q.nonce.len == 0) {
@@ -316,7 +315,8 @@ nl_err nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const
 fail:
 	/* The signer or the database is away: "try later" (RFC 6960 2.3). */
 	nl_buf_reset(resp);
-	nl_pki_ocsp_error(rc == NL_ERR_IO || rc == NL_ERR_BUSY ? NL_OCSP_TRY_LATER : NL_OCSP_INTERNAL, resp);
+	if (nl_pki_ocsp_error(rc == NL_ERR_IO || rc == NL_ERR_BUSY ? NL_OCSP_TRY_LATER : NL_OCSP_INTERNAL, resp))
+		rc = NL_ERR_IO;   /* not even an error answer: the caller answers 500 */
 done:
 	nl_ocsp_status_clear(&st);
 	nl_ocsp_req_clear(&q);
@@ -343,7 +343,7 @@ struct refresh_ctx {
  * status changed meanwhile; then it signs the new status. After a few changes
  * in a row the certificate is left to the next pass: stored is only ever an
  * answer signed from the status the certificate still has. */
-static nl_err refresh_one(void *ctx, const char *serial)
+static NL_MUST_USE nl_err refresh_one(void *ctx, const char *serial)
 {
 	struct refresh_ctx *r = ctx;
 	nl_err rc = NL_ERR_CONFLICT;
@@ -369,7 +369,7 @@ static nl_err refresh_one(void *ctx, const char *serial)
 /* Serials are collected first: a statement must not stay open while we write. */
 struct serial_list { char (*v)[64]; size_t n, cap; };
 
-static nl_err collect_serial(void *ctx, const char *serial)
+static NL_MUST_USE nl_err collect_serial(void *ctx, const char *serial)
 {
 	struct serial_list *l = ctx;
 	if (l->n == l->cap) {

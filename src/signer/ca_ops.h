@@ -34,17 +34,17 @@ struct nl_issue_req {
  * has the signer lint and sign it, stores it (audited). On a lint refusal
  * returns NL_ERR_INVALID with the failures in *failures. out is filled with
  * the stored row (nl_cert_row_clear). */
-nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struct nl_issue_req *r,
+NL_MUST_USE nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struct nl_issue_req *r,
                    struct nl_cert_row *out, nl_buf *failures);
 
 /* Makes the next full CRL (valid `validity` seconds), stores it and writes
  * DIR/repo/issuing.crl. *entries (may be NULL) receives the number of entries. */
-nl_err nl_ca_publish_crl(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
+NL_MUST_USE nl_err nl_ca_publish_crl(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                          int64_t validity, int64_t *entries);
 /* The CRL worker's tick: publishes a new CRL when there is none, when the newest
  * reaches its next update within `margin` seconds, or when a certificate changed
  * status since it was made (so a revocation reaches the CDP within a tick). */
-nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
+NL_MUST_USE nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                       int64_t validity, int64_t margin);
 
 /* Answers one DER OCSPRequest: a pre-signed response when the request allows it
@@ -55,13 +55,13 @@ nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t 
 /* sg may be NULL (no signer): cached answers still work, others get tryLater.
  * Returns NL_ERR_IO when the signer connection failed (the caller reconnects),
  * NL_OK otherwise (also for error answers). */
-nl_err nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const void *req,
+NL_MUST_USE nl_err nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const void *req,
                          size_t len, int64_t now, nl_buf *resp, bool *cacheable,
                          int64_t *this_update, int64_t *next_update);
 
 /* Pre-signs responses for every certificate whose cached one is missing or
  * expires before now + margin. *count (may be NULL) receives how many. */
-nl_err nl_ca_ocsp_refresh(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
+NL_MUST_USE nl_err nl_ca_ocsp_refresh(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                           int64_t validity, int64_t margin, int64_t *count);
 
 /* Tests only: called by nl_ca_ocsp_refresh for each certificate after its
@@ -76,7 +76,7 @@ void nl_ca_ocsp_set_refresh_hook(nl_ca_ocsp_refresh_hook_fn fn, void *ctx);
  * now, signed by the issuing key in the signer (which takes it over), written
  * to DIR/ca/ocsp.pem. *renewed tells whether it did; log (may be NULL) says
  * what happened. */
-nl_err nl_ca_ocsp_cert_renew(nl_signer *sg, const struct nl_ca *ca, int64_t now, int64_t days,
+NL_MUST_USE nl_err nl_ca_ocsp_cert_renew(nl_signer *sg, const struct nl_ca *ca, int64_t now, int64_t days,
                              int64_t margin, bool force, bool *renewed, nl_buf *log);
 #define NL_OCSP_CERT_DAYS 365
 

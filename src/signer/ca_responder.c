@@ -41,7 +41,8 @@ nl_err nl_ca_ocsp_cert_renew(nl_signer *sg, const struct nl_ca *ca, int64_t now,
 	}
 	if ((rc = nl_pki_cert_pem(fresh, &newpem)) || (rc = nl_write_file(path, newpem.data, newpem.len, 0644)))
 		goto out;
-	nl_pki_cert_info(fresh, serial, NULL, NULL, &not_after);
+	if (nl_pki_cert_info(fresh, serial, NULL, NULL, &not_after))
+		snprintf(serial, sizeof serial, "?");   /* only for the log line */
 	*renewed = true;
 	if (log) nl_buf_printf(log, "OCSP responder certificate renewed: serial %s, valid until %lld (%s)\n",
 	                       serial, (long long)not_after, path);

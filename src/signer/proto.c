@@ -4,7 +4,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static nl_err read_all(int fd, void *p, size_t n)
+static NL_MUST_USE nl_err read_all(int fd, void *p, size_t n)
 {
 	char *c = p;
 	while (n) {

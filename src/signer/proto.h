@@ -44,11 +44,11 @@ enum nl_signer_op {
 
 /* Blocking frame I/O on a socket; NL_ERR_IO on EOF or error, NL_ERR_TOO_LARGE
  * for a frame over NL_SIGNER_MAX_FRAME. */
-nl_err nl_frame_write(int fd, uint8_t kind, const void *p, size_t n);
-nl_err nl_frame_read(int fd, uint8_t *kind, nl_buf *payload);
+NL_MUST_USE nl_err nl_frame_write(int fd, uint8_t kind, const void *p, size_t n);
+NL_MUST_USE nl_err nl_frame_read(int fd, uint8_t *kind, nl_buf *payload);
 /* The same in two steps, so that the signer can bound a request by its kind
  * before it reads (and allocates for) the payload: *len is the payload's. */
-nl_err nl_frame_read_head(int fd, uint8_t *kind, size_t *len);
-nl_err nl_frame_read_body(int fd, size_t len, nl_buf *payload);
+NL_MUST_USE nl_err nl_frame_read_head(int fd, uint8_t *kind, size_t *len);
+NL_MUST_USE nl_err nl_frame_read_body(int fd, size_t len, nl_buf *payload);
 
 #endif

@@ -47,7 +47,7 @@ nl_err nl_signer_become(const struct nl_signer_user *u, char *why, size_t n)
 	return NL_OK;
 }
 
-static nl_err check_one(const char *path, const struct stat *st, uid_t uid, char *why, size_t n)
+static NL_MUST_USE nl_err check_one(const char *path, const struct stat *st, uid_t uid, char *why, size_t n)
 {
 	if (st->st_uid != uid) {
 		snprintf(why, n, "%s belongs to uid %u, not to the signer's user (uid %u)", path,
@@ -62,7 +62,7 @@ static nl_err check_one(const char *path, const struct stat *st, uid_t uid, char
 	return NL_OK;
 }
 
-static nl_err check_tree(const char *path, uid_t uid, int depth, char *why, size_t n)
+static NL_MUST_USE nl_err check_tree(const char *path, uid_t uid, int depth, char *why, size_t n)
 {
 	struct stat st;
 	if (lstat(path, &st)) {

@@ -18,26 +18,26 @@ struct nl_signer_user {
 };
 
 /* Looks a system user up by name. NL_ERR_NOT_FOUND when there is none. */
-nl_err nl_signer_user_lookup(const char *name, struct nl_signer_user *u);
+NL_MUST_USE nl_err nl_signer_user_lookup(const char *name, struct nl_signer_user *u);
 
 /* Becomes `u` for good when running as root: supplementary groups (the
  * user's own, from /etc/group), gid, uid (in that order, so none can be taken
  * back). Not root: only checks that we
  * already are `u`. why receives the reason on error. */
-nl_err nl_signer_become(const struct nl_signer_user *u, char *why, size_t n);
+NL_MUST_USE nl_err nl_signer_become(const struct nl_signer_user *u, char *why, size_t n);
 
 /* A file holding a secret (PIN or key file): owned by `uid`, no access for
  * group or others. A folder (the SoftHSM2 token store): the same for the
  * folder and everything in it. NL_ERR_FORBIDDEN with the reason otherwise. */
-nl_err nl_signer_check_secret(const char *path, uid_t uid, char *why, size_t n);
+NL_MUST_USE nl_err nl_signer_check_secret(const char *path, uid_t uid, char *why, size_t n);
 
 /* The connecting process's uid/gid (SO_PEERCRED). */
-nl_err nl_signer_peer(int fd, uid_t *uid, gid_t *gid);
+NL_MUST_USE nl_err nl_signer_peer(int fd, uid_t *uid, gid_t *gid);
 
 enum nl_seccomp_mode { NL_SECCOMP_OFF, NL_SECCOMP_LOG, NL_SECCOMP_KILL };
 /* Loads the filter: only the syscalls a running signer needs (serving
  * sockets, threads, memory, SoftHSM2's reading of its token store); any other
  * kills the process (KILL) or is logged by the kernel and allowed (LOG). */
-nl_err nl_signer_seccomp(enum nl_seccomp_mode mode);
+NL_MUST_USE nl_err nl_signer_seccomp(enum nl_seccomp_mode mode);
 
 #endif

@@ -52,7 +52,7 @@ static uint64_t get_u64(const uint8_t *p)
 /* The caller names only (seq, head hash, time); the signed bytes are the
  * tagged checkpoint line, which starts with ASCII and so can never be taken
  * for a certificate or CRL (DER, 0x30). */
-static nl_err audit_checkpoint(struct nl_ca *ca, const uint8_t *req, size_t len, nl_buf *out)
+static NL_MUST_USE nl_err audit_checkpoint(struct nl_ca *ca, const uint8_t *req, size_t len, nl_buf *out)
 {
 	int64_t now = (int64_t)time(NULL), seq, at;
 	if (len != NL_SIGNER_CHECKPOINT_LEN) {

@@ -8,6 +8,6 @@
 
 /* Handles one request. Returns the status to send; out holds the signed DER, or
  * the failures (one per line) when a certificate fails the lint or the policy. */
-nl_err nl_signer_handle(struct nl_ca *ca, uint8_t op, const void *req, size_t len, nl_buf *out);
+NL_MUST_USE nl_err nl_signer_handle(struct nl_ca *ca, uint8_t op, const void *req, size_t len, nl_buf *out);
 
 #endif

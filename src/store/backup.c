@@ -60,7 +60,7 @@ nl_err nl_store_sqlite_seal(const char *path)
 	return rc;
 }
 
-static nl_err count(nl_conn *c, const char *sql, int64_t *out)
+static NL_MUST_USE nl_err count(nl_conn *c, const char *sql, int64_t *out)
 {
 	nl_stmt *s = NULL;
 	nl_err rc = nl_db_prepare(c, sql, &s);

@@ -421,7 +421,7 @@ nl_err nl_store_run_tx(nl_db *db, nl_tx_fn fn, void *ctx)
 		if (rc == NL_OK)
 			rc = nl_db_exec(c, "COMMIT");
 		if (rc != NL_OK && db->drv->healthy(c) && nl_db_in_tx(c))
-			nl_db_exec(c, "ROLLBACK");
+			nl_err_ignore(nl_db_exec(c, "ROLLBACK"));
 		if (rc != NL_ERR_BUSY)
 			return rc;
 	}

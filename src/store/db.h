@@ -33,27 +33,27 @@ enum { NL_DB_ROW = 100, NL_DB_DONE = 101 };
 
 /* url: "sqlite:/path/to/file.db" (or "sqlite::memory:" for tests) or a libpq
  * connection string / URI ("postgresql://..." or "host=... dbname=..."). */
-nl_err nl_db_open(nl_db **out, const char *url);
+NL_MUST_USE nl_err nl_db_open(nl_db **out, const char *url);
 void nl_db_close(nl_db *db);
 enum nl_db_engine nl_db_engine(const nl_db *db);
 
 /* Total time spent in the database, in microseconds, for /metrics. */
 uint64_t nl_db_time_us(const nl_db *db);
 
-nl_err nl_db_conn(nl_db *db, nl_conn **out);   /* this thread's connection */
+NL_MUST_USE nl_err nl_db_conn(nl_db *db, nl_conn **out);   /* this thread's connection */
 void nl_db_thread_done(nl_db *db);             /* close this thread's connection */
 
-nl_err nl_db_prepare(nl_conn *c, const char *sql, nl_stmt **out);
-nl_err nl_db_bind_int64(nl_stmt *s, int idx, int64_t v);    /* idx is 1-based ($1) */
-nl_err nl_db_bind_text(nl_stmt *s, int idx, const char *v); /* NULL binds NULL */
-nl_err nl_db_bind_blob(nl_stmt *s, int idx, const void *p, size_t n);
-nl_err nl_db_bind_null(nl_stmt *s, int idx);
-nl_err nl_db_bind_bool(nl_stmt *s, int idx, bool v);          /* stored as 0/1 */
+NL_MUST_USE nl_err nl_db_prepare(nl_conn *c, const char *sql, nl_stmt **out);
+NL_MUST_USE nl_err nl_db_bind_int64(nl_stmt *s, int idx, int64_t v);    /* idx is 1-based ($1) */
+NL_MUST_USE nl_err nl_db_bind_text(nl_stmt *s, int idx, const char *v); /* NULL binds NULL */
+NL_MUST_USE nl_err nl_db_bind_blob(nl_stmt *s, int idx, const void *p, size_t n);
+NL_MUST_USE nl_err nl_db_bind_null(nl_stmt *s, int idx);
+NL_MUST_USE nl_err nl_db_bind_bool(nl_stmt *s, int idx, bool v);          /* stored as 0/1 */
 
 /* Returns NL_DB_ROW, NL_DB_DONE, or an nl_err (NL_ERR_CONFLICT for a unique
  * violation, NL_ERR_BUSY for a transient failure worth retrying). */
 int nl_db_step(nl_stmt *s);
-nl_err nl_db_reset(nl_stmt *s);   /* run again with new bindings */
+NL_MUST_USE nl_err nl_db_reset(nl_stmt *s);   /* run again with new bindings */
 void nl_db_finalize(nl_stmt *s);  /* NULL is fine */
 
 int nl_db_column_count(nl_stmt *s);
@@ -64,7 +64,7 @@ const char *nl_db_col_text(nl_stmt *s, int col);              /* "" for NULL */
 const void *nl_db_col_blob(nl_stmt *s, int col, size_t *len);
 
 /* Runs one or more statements without parameters (schema, BEGIN, ...). */
-nl_err nl_db_exec(nl_conn *c, const char *sql);
+NL_MUST_USE nl_err nl_db_exec(nl_conn *c, const char *sql);
 /* Number of rows changed by the last INSERT/UPDATE/DELETE on this statement. */
 int64_t nl_db_changes(nl_stmt *s);
 /* Last driver error message of this connection, for logs (never for users). */
@@ -76,7 +76,7 @@ const char *nl_db_errmsg(nl_conn *c);
  * a bounded number of times with jittered back-off. Any other error rolls back
  * and is returned. fn must therefore have no side effects outside the database. */
 typedef nl_err (*nl_tx_fn)(nl_conn *c, void *ctx);
-nl_err nl_store_run_tx(nl_db *db, nl_tx_fn fn, void *ctx);
+NL_MUST_USE nl_err nl_store_run_tx(nl_db *db, nl_tx_fn fn, void *ctx);
 
 /* Additions beyond the first contract. */
 

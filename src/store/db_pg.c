@@ -59,7 +59,7 @@ static void set_err(nl_conn *c, const char *msg)
 }
 
 /* Maps a failed result to an nl_err by SQLSTATE. */
-static nl_err map_result(nl_conn *c, const PGresult *res)
+static NL_MUST_USE nl_err map_result(nl_conn *c, const PGresult *res)
 {
 	set_err(c, res ? PQresultErrorMessage(res) : PQerrorMessage(handle(c)));
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -79,7 +79,7 @@ static nl_err map_result(nl_conn *c, const PGresult *res)
 	return NL_ERR_DB;
 }
 
-static nl_err pg_db_open(nl_db *db, const char *target)
+static NL_MUST_USE nl_err pg_db_open(nl_db *db, const char *target)
 {
 	struct pg_db *d = calloc(1, sizeof *d);
 	if (!d)
@@ -105,7 +105,7 @@ static void ignore_notice(void *arg, const char *message)
 	(void)message;
 }
 
-static nl_err pg_connect(nl_db *db, nl_conn **out)
+static NL_MUST_USE nl_err pg_connect(nl_db *db, nl_conn **out)
 {
 	struct pg_db *d = db->drv_data;
 	struct pg_conn *c = calloc(1, sizeof *c);
@@ -157,7 +157,7 @@ static void clear_result(struct pg_stmt *s)
 	s->row = -1;
 }
 
-static nl_err pg_prepare(nl_conn *c, const char *sql, int nparams, nl_stmt **out)
+static NL_MUST_USE nl_err pg_prepare(nl_conn *c, const char *sql, int nparams, nl_stmt **out)
 {
 	struct pg_stmt *s = calloc(1, sizeof *s);
 	if (!s)
@@ -180,7 +180,7 @@ static nl_err pg_prepare(nl_conn *c, const char *sql, int nparams, nl_stmt **out
 }
 
 /* Stores one parameter value (a private copy). */
-static nl_err set_param(nl_stmt *st, int idx, Oid type, const void *p, size_t n, int format)
+static NL_MUST_USE nl_err set_param(nl_stmt *st, int idx, Oid type, const void *p, size_t n, int format)
 {
 	struct pg_stmt *s = (struct pg_stmt *)st;
 	int i = idx - 1;
@@ -202,31 +202,31 @@ static nl_err set_param(nl_stmt *st, int idx, Oid type, const void *p, size_t n,
 	return NL_OK;
 }
 
-static nl_err pg_bind_int64(nl_stmt *s, int idx, int64_t v)
+static NL_MUST_USE nl_err pg_bind_int64(nl_stmt *s, int idx, int64_t v)
 {
 	char buf[24];
 	int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
 	return set_param(s, idx, OID_INT8, buf, (size_t)n, 0);
 }
 
-static nl_err pg_bind_text(nl_stmt *s, int idx, const char *v)
+static NL_MUST_USE nl_err pg_bind_text(nl_stmt *s, int idx, const char *v)
 {
 	return set_param(s, idx, OID_TEXT, v, strlen(v), 0);
 }
 
-static nl_err pg_bind_blob(nl_stmt *s, int idx, const void *p, size_t n)
+static NL_MUST_USE nl_err pg_bind_blob(nl_stmt *s, int idx, const void *p, size_t n)
 {
 	/* A non-NULL pointer even for an empty blob: NULL would mean SQL NULL. */
 	return set_param(s, idx, OID_BYTEA, n ? p : "", n, 1);
 }
 
-static nl_err pg_bind_null(nl_stmt *s, int idx)
+static NL_MUST_USE nl_err pg_bind_null(nl_stmt *s, int idx)
 {
 	/* Type 0: let the server infer it from the context. */
 	return set_param(s, idx, 0, NULL, 0, 0);
 }
 
-static nl_err pg_bind_bool(nl_stmt *s, int idx, bool v)
+static NL_MUST_USE nl_err pg_bind_bool(nl_stmt *s, int idx, bool v)
 {
 	return set_param(s, idx, OID_BOOL, v ? "t" : "f", 1, 0);
 }
@@ -269,7 +269,7 @@ static int pg_step(nl_stmt *st)
 	return NL_DB_ROW;
 }
 
-static nl_err pg_reset(nl_stmt *st)
+static NL_MUST_USE nl_err pg_reset(nl_stmt *st)
 {
 	struct pg_stmt *s = (struct pg_stmt *)st;
 	clear_result(s);
@@ -355,7 +355,7 @@ static const void *pg_col_blob(nl_stmt *st, int col, size_t *len)
 	return s->blob_lens[col] ? (const void *)s->blobs[col] : "";
 }
 
-static nl_err pg_exec(nl_conn *c, const char *sql)
+static NL_MUST_USE nl_err pg_exec(nl_conn *c, const char *sql)
 {
 	PGresult *res = PQexec(handle(c), sql);
 	ExecStatusType status = PQresultStatus(res);

@@ -56,7 +56,7 @@ static sqlite3_stmt *st(nl_stmt *s)
 }
 
 /* Maps an SQLite result code (extended codes on) to an nl_err. */
-static nl_err map_rc(int rc)
+static NL_MUST_USE nl_err map_rc(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -88,7 +88,7 @@ static int open_flags(const struct sq_db *d)
 	       (d->memory ? SQLITE_OPEN_URI : 0);
 }
 
-static nl_err sq_db_open(nl_db *db, const char *target)
+static NL_MUST_USE nl_err sq_db_open(nl_db *db, const char *target)
 {
 	struct sq_db *d = calloc(1, sizeof *d);
 	if (!d)
@@ -137,7 +137,7 @@ static void sq_db_close(nl_db *db)
 	db->drv_data = NULL;
 }
 
-static nl_err sq_connect(nl_db *db, nl_conn **out)
+static NL_MUST_USE nl_err sq_connect(nl_db *db, nl_conn **out)
 {
 	struct sq_db *d = db->drv_data;
 	struct sq_conn *c = calloc(1, sizeof *c);
@@ -219,7 +219,7 @@ static bool sq_healthy(nl_conn *c)
 	return true;
 }
 
-static nl_err sq_prepare(nl_conn *c, const char *sql, int nparams, nl_stmt **out)
+static NL_MUST_USE nl_err sq_prepare(nl_conn *c, const char *sql, int nparams, nl_stmt **out)
 {
 	struct sq_conn *q = (struct sq_conn *)c;
 	uint64_t h = sql_hash(sql);
@@ -251,27 +251,27 @@ static nl_err sq_prepare(nl_conn *c, const char *sql, int nparams, nl_stmt **out
 	return NL_OK;
 }
 
-static nl_err sq_bind_int64(nl_stmt *s, int idx, int64_t v)
+static NL_MUST_USE nl_err sq_bind_int64(nl_stmt *s, int idx, int64_t v)
 {
 	return map_rc(sqlite3_bind_int64(st(s), idx, v));
 }
 
-static nl_err sq_bind_text(nl_stmt *s, int idx, const char *v)
+static NL_MUST_USE nl_err sq_bind_text(nl_stmt *s, int idx, const char *v)
 {
 	return map_rc(sqlite3_bind_text(st(s), idx, v, -1, SQLITE_TRANSIENT));
 }
 
-static nl_err sq_bind_blob(nl_stmt *s, int idx, const void *p, size_t n)
+static NL_MUST_USE nl_err sq_bind_blob(nl_stmt *s, int idx, const void *p, size_t n)
 {
 	return map_rc(sqlite3_bind_blob64(st(s), idx, p, n, SQLITE_TRANSIENT));
 }
 
-static nl_err sq_bind_null(nl_stmt *s, int idx)
+static NL_MUST_USE nl_err sq_bind_null(nl_stmt *s, int idx)
 {
 	return map_rc(sqlite3_bind_null(st(s), idx));
 }
 
-static nl_err sq_bind_bool(nl_stmt *s, int idx, bool v)
+static NL_MUST_USE nl_err sq_bind_bool(nl_stmt *s, int idx, bool v)
 {
 	return map_rc(sqlite3_bind_int(st(s), idx, v ? 1 : 0));
 }
@@ -290,7 +290,7 @@ static int sq_step(nl_stmt *s)
 	return e == NL_OK ? NL_ERR_DB : (int)e;
 }
 
-static nl_err sq_reset(nl_stmt *s)
+static NL_MUST_USE nl_err sq_reset(nl_stmt *s)
 {
 	/* The error of a failed step was already returned by step. */
 	sqlite3_reset(st(s));
@@ -349,7 +349,7 @@ static const void *sq_col_blob(nl_stmt *s, int col, size_t *len)
 	return p;
 }
 
-static nl_err sq_exec(nl_conn *c, const char *sql)
+static NL_MUST_USE nl_err sq_exec(nl_conn *c, const char *sql)
 {
 	return map_rc(sqlite3_exec(handle(c), sql, NULL, NULL, NULL));
 }

@@ -14,7 +14,7 @@ static const char create_table_sql[] =
 	"CREATE TABLE IF NOT EXISTS schema_migrations ("
 	" version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 
-static nl_err is_recorded(nl_conn *c, int64_t version, bool *yes)
+static NL_MUST_USE nl_err is_recorded(nl_conn *c, int64_t version, bool *yes)
 {
 	nl_stmt *s;
 	int64_t one = 0;
@@ -27,7 +27,7 @@ static nl_err is_recorded(nl_conn *c, int64_t version, bool *yes)
 }
 
 /* One migration, inside its transaction: check, apply, record. */
-static nl_err apply_one(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err apply_one(nl_conn *c, void *ctx)
 {
 	struct mig_ctx *mc = ctx;
 	const struct nl_migration *m = mc->m;

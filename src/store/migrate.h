@@ -25,10 +25,10 @@ extern const size_t nl_migrations_count;
 /* Applies every migration not yet recorded. Safe to run again (does nothing)
  * and from several nodes at once (they take turns). *applied (may be NULL)
  * receives how many were applied now. */
-nl_err nl_store_migrate_n(nl_db *db, int *applied);
-nl_err nl_store_migrate(nl_db *db);
+NL_MUST_USE nl_err nl_store_migrate_n(nl_db *db, int *applied);
+NL_MUST_USE nl_err nl_store_migrate(nl_db *db);
 
 /* The highest version recorded (0 for an empty database). */
-nl_err nl_store_schema_version(nl_db *db, int64_t *version);
+NL_MUST_USE nl_err nl_store_schema_version(nl_db *db, int64_t *version);
 
 #endif

@@ -8,7 +8,7 @@
 #include "store/store_audit_state.h"
 #include "store/store_util.h"
 
-static nl_err append_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err append_tx(nl_conn *c, void *ctx)
 {
 	struct nl_audit_rec *rec = ctx;
 	nl_stmt *s;
@@ -108,7 +108,7 @@ static void chain_bad(struct nl_audit_finding *f, enum nl_audit_problem p, int64
 }
 
 /* Walks the chain; stops at the first broken record. */
-static nl_err walk_chain(nl_conn *c, struct verify_ctx *v, int64_t head_seq,
+static NL_MUST_USE nl_err walk_chain(nl_conn *c, struct verify_ctx *v, int64_t head_seq,
                          const uint8_t head_hash[NL_AUDIT_HASH_LEN])
 {
 	struct nl_audit_finding *f = v->f;
@@ -187,7 +187,7 @@ static nl_err walk_chain(nl_conn *c, struct verify_ctx *v, int64_t head_seq,
 	return NL_OK;
 }
 
-static nl_err verify_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err verify_tx(nl_conn *c, void *ctx)
 {
 	struct verify_ctx *v = ctx;
 	nl_stmt *s = NULL;
@@ -263,7 +263,7 @@ struct head_ctx {
 	uint8_t *hash;
 };
 
-static nl_err head_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err head_tx(nl_conn *c, void *ctx)
 {
 	struct head_ctx *h = ctx;
 	nl_stmt *s;

@@ -18,7 +18,7 @@
  * so both commit or neither; called outside one it opens its own. Appenders
  * are serialised by the one-row audit_head table (on PostgreSQL its UPDATE
  * takes a row lock), so seq has no gaps and the chain no forks. */
-nl_err nl_store_audit_append(nl_conn *c, struct nl_audit_rec *rec);
+NL_MUST_USE nl_err nl_store_audit_append(nl_conn *c, struct nl_audit_rec *rec);
 
 /* What verify found wrong, the first thing it names. */
 enum nl_audit_problem {
@@ -59,22 +59,22 @@ const char *nl_audit_problem_text(enum nl_audit_problem p);
  *      record whose row is gone, is a problem too.
  * NL_OK if all hold; NL_ERR_INVALID with *out naming the first problem; other
  * errors are database errors. */
-nl_err nl_store_audit_verify_full(nl_db *db, const struct nl_audit_checkpoint *cps,
+NL_MUST_USE nl_err nl_store_audit_verify_full(nl_db *db, const struct nl_audit_checkpoint *cps,
                                   size_t n_cps, struct nl_audit_finding *out);
 
 /* verify_full without checkpoints. *first_bad_seq is the record named (0 for a
  * row no record speaks of); *count (may be NULL) the records read. */
-nl_err nl_store_audit_verify_n(nl_db *db, int64_t *first_bad_seq, int64_t *count);
-nl_err nl_store_audit_verify(nl_db *db, int64_t *first_bad_seq);
+NL_MUST_USE nl_err nl_store_audit_verify_n(nl_db *db, int64_t *first_bad_seq, int64_t *count);
+NL_MUST_USE nl_err nl_store_audit_verify(nl_db *db, int64_t *first_bad_seq);
 
 /* The head now: (seq, hash) of the last record; seq 0 for an empty chain.
  * This is what a checkpoint signs. */
-nl_err nl_store_audit_head(nl_db *db, int64_t *seq, uint8_t hash[NL_AUDIT_HASH_LEN]);
+NL_MUST_USE nl_err nl_store_audit_head(nl_db *db, int64_t *seq, uint8_t hash[NL_AUDIT_HASH_LEN]);
 
 /* Appends a "baseline" record (actor given) binding the current state of each
  * order, payment, certificate and consent row that no state-bound record
  * speaks of yet. Migration 0016 runs it once, for rows older than state
  * digests. *appended (may be NULL) receives the number of records. */
-nl_err nl_store_audit_baseline(nl_conn *c, const char *actor, int64_t *appended);
+NL_MUST_USE nl_err nl_store_audit_baseline(nl_conn *c, const char *actor, int64_t *appended);
 
 #endif

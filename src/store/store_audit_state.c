@@ -59,7 +59,7 @@ bool nl_store_audit_binds(const char *entity)
 }
 
 /* The digest of the current row of s (selected by spec->select). */
-static nl_err row_digest(const struct state_spec *sp, nl_stmt *s, nl_buf *enc,
+static NL_MUST_USE nl_err row_digest(const struct state_spec *sp, nl_stmt *s, nl_buf *enc,
                          uint8_t out[NL_AUDIT_HASH_LEN])
 {
 	nl_buf_reset(enc);
@@ -124,7 +124,7 @@ struct bound {
 	bool seen;            /* the row exists */
 };
 
-static nl_err load_bound(nl_conn *c, const char *entity, struct bound **out, size_t *n)
+static NL_MUST_USE nl_err load_bound(nl_conn *c, const char *entity, struct bound **out, size_t *n)
 {
 	nl_stmt *s;
 	size_t cap = 0;
@@ -200,7 +200,7 @@ static void note(struct nl_audit_finding *f, enum nl_audit_problem p, int64_t se
 	f->entity_id = id;
 }
 
-static nl_err check_entity(nl_conn *c, const struct state_spec *sp, struct nl_audit_finding *f)
+static NL_MUST_USE nl_err check_entity(nl_conn *c, const struct state_spec *sp, struct nl_audit_finding *f)
 {
 	struct bound *b = NULL;
 	size_t n = 0;
@@ -249,7 +249,7 @@ nl_err nl_store_audit_check_rows(nl_conn *c, struct nl_audit_finding *f)
 }
 
 /* Rows of one entity whose id has no state-bound record. */
-static nl_err unbound_ids(nl_conn *c, const struct state_spec *sp, int64_t **ids, size_t *n)
+static NL_MUST_USE nl_err unbound_ids(nl_conn *c, const struct state_spec *sp, int64_t **ids, size_t *n)
 {
 	struct bound *b = NULL;
 	size_t nb = 0, cap = 0;

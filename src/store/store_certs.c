@@ -20,7 +20,7 @@ void nl_cert_row_clear(struct nl_cert_row *r)
 	memset(r, 0, sizeof *r);
 }
 
-static nl_err read_row(nl_stmt *s, struct nl_cert_row *r)
+static NL_MUST_USE nl_err read_row(nl_stmt *s, struct nl_cert_row *r)
 {
 	nl_err rc = NL_OK;
 	size_t n = 0;
@@ -64,7 +64,7 @@ nl_err nl_store_serial_reserve(nl_conn *c, const char *serial_hex)
 
 struct insert_args { struct nl_cert_row *r; const char *actor; };
 
-static nl_err insert_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err insert_tx(nl_conn *c, void *ctx)
 {
 	struct insert_args *a = ctx;
 	struct nl_cert_row *r = a->r;
@@ -118,7 +118,7 @@ struct status_args {
  * one matches; then the audit record in the same transaction. The UPDATE adds
  * one to status_version, so an OCSP answer signed from the status before it
  * can no longer be stored (nl_store_ocsp_put) nor served (nl_store_ocsp_get). */
-static nl_err status_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err status_tx(nl_conn *c, void *ctx)
 {
 	struct status_args *a = ctx;
 	struct nl_cert_row r;
@@ -202,7 +202,7 @@ nl_err nl_store_cert_each_revoked(nl_conn *c, nl_revoked_fn fn, void *ctx)
 	return rc;
 }
 
-static nl_err each_row(nl_stmt *s, nl_cert_fn fn, void *ctx)
+static NL_MUST_USE nl_err each_row(nl_stmt *s, nl_cert_fn fn, void *ctx)
 {
 	int st;
 	nl_err rc = NL_OK;
@@ -314,7 +314,7 @@ struct ocsp_put_args {
  * COMMITTED re-checks the WHERE on the row a committed change left). Whichever
  * commits second sees the other: a change after the put deletes the answer, a
  * put after the change finds another version and stores nothing. */
-static nl_err ocsp_put_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err ocsp_put_tx(nl_conn *c, void *ctx)
 {
 	struct ocsp_put_args *a = ctx;
 	nl_stmt *s;

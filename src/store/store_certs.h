@@ -32,13 +32,13 @@ struct nl_cert_row {
 void nl_cert_row_clear(struct nl_cert_row *r);
 
 /* Records a serial before it is signed. NL_ERR_CONFLICT if it was ever used. */
-nl_err nl_store_serial_reserve(nl_conn *c, const char *serial_hex);
+NL_MUST_USE nl_err nl_store_serial_reserve(nl_conn *c, const char *serial_hex);
 
 /* Inserts an issued certificate (serial reserved first); sets r->id and
  * writes the audit record "certificate create" in the same transaction. */
-nl_err nl_store_cert_insert(nl_db *db, struct nl_cert_row *r, const char *actor);
+NL_MUST_USE nl_err nl_store_cert_insert(nl_db *db, struct nl_cert_row *r, const char *actor);
 
-nl_err nl_store_cert_get(nl_conn *c, const char *serial_hex, struct nl_cert_row *out);
+NL_MUST_USE nl_err nl_store_cert_get(nl_conn *c, const char *serial_hex, struct nl_cert_row *out);
 
 /* Status changes, each one audited transaction that also adds one to the
  * certificate's status_version and drops its pre-signed OCSP answer:
@@ -46,50 +46,50 @@ nl_err nl_store_cert_get(nl_conn *c, const char *serial_hex, struct nl_cert_row 
  *   suspend: good -> hold (reason certificateHold)
  *   release: hold -> good
  * NL_ERR_TRANSITION for anything else, NL_ERR_NOT_FOUND for an unknown serial. */
-nl_err nl_store_cert_revoke(nl_db *db, const char *serial_hex, int reason, int64_t at,
+NL_MUST_USE nl_err nl_store_cert_revoke(nl_db *db, const char *serial_hex, int reason, int64_t at,
                             const char *actor, const char *why);
-nl_err nl_store_cert_suspend(nl_db *db, const char *serial_hex, int64_t at,
+NL_MUST_USE nl_err nl_store_cert_suspend(nl_db *db, const char *serial_hex, int64_t at,
                              const char *actor, const char *why);
-nl_err nl_store_cert_release(nl_db *db, const char *serial_hex, const char *actor,
+NL_MUST_USE nl_err nl_store_cert_release(nl_db *db, const char *serial_hex, const char *actor,
                              const char *why);
-nl_err nl_store_cert_set_publish(nl_db *db, const char *serial_hex, bool publish);
+NL_MUST_USE nl_err nl_store_cert_set_publish(nl_db *db, const char *serial_hex, bool publish);
 
 /* Calls fn for every revoked or held certificate (hold reports reason 6). */
 typedef nl_err (*nl_revoked_fn)(void *ctx, const char *serial_hex, int64_t revoked_at, int reason);
-nl_err nl_store_cert_each_revoked(nl_conn *c, nl_revoked_fn fn, void *ctx);
+NL_MUST_USE nl_err nl_store_cert_each_revoked(nl_conn *c, nl_revoked_fn fn, void *ctx);
 
 /* Called for each row a search finds. */
 typedef nl_err (*nl_cert_fn)(void *ctx, const struct nl_cert_row *r);
 
 /* Public directory: published person certificates whose common name contains q
  * (case-insensitive for ASCII) or whose e-mail equals q; at most limit rows. */
-nl_err nl_store_cert_search(nl_conn *c, const char *q, int limit, nl_cert_fn fn, void *ctx);
+NL_MUST_USE nl_err nl_store_cert_search(nl_conn *c, const char *q, int limit, nl_cert_fn fn, void *ctx);
 
 /* The time of the latest status change (revoke, suspend, release); 0 if none. */
-nl_err nl_store_cert_last_change(nl_conn *c, int64_t *at);
+NL_MUST_USE nl_err nl_store_cert_last_change(nl_conn *c, int64_t *at);
 
 /* CRLs. */
-nl_err nl_store_crl_next_number(nl_conn *c, int64_t *number);
-nl_err nl_store_crl_insert(nl_conn *c, int64_t number, int64_t this_update, int64_t next_update,
+NL_MUST_USE nl_err nl_store_crl_next_number(nl_conn *c, int64_t *number);
+NL_MUST_USE nl_err nl_store_crl_insert(nl_conn *c, int64_t number, int64_t this_update, int64_t next_update,
                            int64_t entries, const void *der, size_t len);
 /* The newest CRL; NL_ERR_NOT_FOUND if none. Any out pointer may be NULL. */
-nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl_buf *der);
-nl_err nl_store_crl_latest_times(nl_conn *c, int64_t *this_update, int64_t *next_update);
+NL_MUST_USE nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl_buf *der);
+NL_MUST_USE nl_err nl_store_crl_latest_times(nl_conn *c, int64_t *this_update, int64_t *next_update);
 
 /* Pre-signed OCSP responses. put stores (or replaces) the answer signed from
  * the status the caller read together with status_version (nl_store_cert_get),
  * only if that is still the certificate's version: NL_ERR_CONFLICT when the
  * status changed since (or the certificate is unknown), and nothing is stored.
  * Its own transaction (or the caller's). */
-nl_err nl_store_ocsp_put(nl_conn *c, const char *serial_hex, int64_t status_version,
+NL_MUST_USE nl_err nl_store_ocsp_put(nl_conn *c, const char *serial_hex, int64_t status_version,
                          int64_t this_update, int64_t next_update, const void *der, size_t len);
 /* A response still fresh at now and signed from the certificate's current
  * status version, with its thisUpdate/nextUpdate (may be NULL);
  * NL_ERR_NOT_FOUND otherwise. */
-nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf *der,
+NL_MUST_USE nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf *der,
                          int64_t *this_update, int64_t *next_update);
 /* Serials whose response is missing or expires before `before`. */
 typedef nl_err (*nl_serial_fn)(void *ctx, const char *serial_hex);
-nl_err nl_store_ocsp_each_stale(nl_conn *c, int64_t before, nl_serial_fn fn, void *ctx);
+NL_MUST_USE nl_err nl_store_ocsp_each_stale(nl_conn *c, int64_t before, nl_serial_fn fn, void *ctx);
 
 #endif

@@ -67,7 +67,7 @@ nl_err nl_store_esign_code_purge(nl_conn *c, int64_t before, int64_t *purged)
                   " form_version_id, consent_text_id, consent_choice, text, created_at,"   \
                   " expires_at, tries, status, last_error, used_at, signature_id"
 
-static nl_err read_code(nl_stmt *s, struct nl_esign_code *o)
+static NL_MUST_USE nl_err read_code(nl_stmt *s, struct nl_esign_code *o)
 {
 	nl_err rc = NL_OK;
 	size_t n = 0;
@@ -97,7 +97,7 @@ static nl_err read_code(nl_stmt *s, struct nl_esign_code *o)
 	return rc;
 }
 
-static nl_err one_code(nl_stmt *s, struct nl_esign_code *out)
+static NL_MUST_USE nl_err one_code(nl_stmt *s, struct nl_esign_code *out)
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK)
@@ -197,7 +197,7 @@ void nl_econsent_text_clear(struct nl_econsent_text *t)
 	memset(t, 0, sizeof *t);
 }
 
-static nl_err one_text(nl_stmt *s, struct nl_econsent_text *o)
+static NL_MUST_USE nl_err one_text(nl_stmt *s, struct nl_econsent_text *o)
 {
 	nl_err rc = nl_store_step_row(s);
 	memset(o, 0, sizeof *o);

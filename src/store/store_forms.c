@@ -70,7 +70,7 @@ void nl_form_clear(struct nl_form *f)
              " address, province, district, postal_code, delivery_method,"                \
              " approval_method, created_at, updated_at, sms_confirmed_at"
 
-static nl_err read_form(nl_stmt *s, struct nl_form *f)
+static NL_MUST_USE nl_err read_form(nl_stmt *s, struct nl_form *f)
 {
 	nl_err rc = NL_OK;
 	memset(f, 0, sizeof *f);
@@ -101,7 +101,7 @@ static nl_err read_form(nl_stmt *s, struct nl_form *f)
 	return rc;
 }
 
-static nl_err get_one(nl_stmt *s, struct nl_form *out)
+static NL_MUST_USE nl_err get_one(nl_stmt *s, struct nl_form *out)
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK)
@@ -116,7 +116,7 @@ static const char *nz(const char *s)
 }
 
 /* Inserts f with the given version and status; sets f->id. */
-static nl_err insert_form(nl_conn *c, struct nl_form *f, int64_t version,
+static NL_MUST_USE nl_err insert_form(nl_conn *c, struct nl_form *f, int64_t version,
                           enum nl_form_status status, int64_t now)
 {
 	nl_stmt *s;
@@ -147,7 +147,7 @@ static nl_err insert_form(nl_conn *c, struct nl_form *f, int64_t version,
 	return NL_OK;
 }
 
-static nl_err delete_draft(nl_conn *c, int64_t order_id)
+static NL_MUST_USE nl_err delete_draft(nl_conn *c, int64_t order_id)
 {
 	nl_stmt *s;
 	nl_err rc = nl_store_query(c, &s,
@@ -160,7 +160,7 @@ struct draft_ctx {
 	int64_t now;
 };
 
-static nl_err save_draft_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err save_draft_tx(nl_conn *c, void *arg)
 {
 	struct draft_ctx *d = arg;
 	nl_err rc = delete_draft(c, d->f->order_id);
@@ -281,7 +281,7 @@ nl_err nl_store_form_set_approval_method(nl_conn *c, int64_t id, const char *met
 
 /* ---- SMS codes ---- */
 
-static nl_err count_one(nl_stmt *s, int64_t *n)
+static NL_MUST_USE nl_err count_one(nl_stmt *s, int64_t *n)
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK)

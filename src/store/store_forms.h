@@ -71,36 +71,36 @@ void nl_form_clear(struct nl_form *f);
 
 /* Inserts or replaces the order's draft with f's fields (NULL strings are
  * stored as ""). Sets f->id, version 0, status draft and the times. */
-nl_err nl_store_form_save_draft(nl_conn *c, struct nl_form *f, int64_t now);
+NL_MUST_USE nl_err nl_store_form_save_draft(nl_conn *c, struct nl_form *f, int64_t now);
 /* The order's draft; NL_ERR_NOT_FOUND if none. */
-nl_err nl_store_form_get_draft(nl_conn *c, int64_t order_id, struct nl_form *out);
+NL_MUST_USE nl_err nl_store_form_get_draft(nl_conn *c, int64_t order_id, struct nl_form *out);
 
 /* Stores f as the order's next version with status submitted: every earlier
  * submitted, sms_confirmed or approved version becomes superseded and the
  * draft is deleted. Sets f->id, f->version, f->status and the times.
  * *superseded (may be NULL) gets the number of versions superseded. Call it
  * inside a transaction so all of it commits together. */
-nl_err nl_store_form_submit(nl_conn *c, struct nl_form *f, int64_t now, int64_t *superseded);
+NL_MUST_USE nl_err nl_store_form_submit(nl_conn *c, struct nl_form *f, int64_t now, int64_t *superseded);
 
 /* The newest numbered version that is not superseded; NL_ERR_NOT_FOUND if none. */
-nl_err nl_store_form_current(nl_conn *c, int64_t order_id, struct nl_form *out);
+NL_MUST_USE nl_err nl_store_form_current(nl_conn *c, int64_t order_id, struct nl_form *out);
 /* Any version by id. */
-nl_err nl_store_form_get(nl_conn *c, int64_t id, struct nl_form *out);
+NL_MUST_USE nl_err nl_store_form_get(nl_conn *c, int64_t id, struct nl_form *out);
 /* Number of numbered versions of an order (the history's length). */
-nl_err nl_store_form_count(nl_conn *c, int64_t order_id, int64_t *n);
+NL_MUST_USE nl_err nl_store_form_count(nl_conn *c, int64_t order_id, int64_t *n);
 
 /* Moves version id from `from` to `to` (sms_confirmed also sets
  * sms_confirmed_at = now). NL_ERR_CONFLICT when it is no longer in `from`. */
-nl_err nl_store_form_set_status(nl_conn *c, int64_t id, enum nl_form_status from,
+NL_MUST_USE nl_err nl_store_form_set_status(nl_conn *c, int64_t id, enum nl_form_status from,
                                 enum nl_form_status to, int64_t now);
 /* Takes the row lock of version id until the transaction ends (a no-op
  * UPDATE: on PostgreSQL it serialises concurrent code sends and tries of one
  * form; SQLite transactions are serial anyway). NL_ERR_NOT_FOUND if none. */
-nl_err nl_store_form_lock(nl_conn *c, int64_t id);
+NL_MUST_USE nl_err nl_store_form_lock(nl_conn *c, int64_t id);
 
 /* Records the chosen approval method of an sms_confirmed version.
  * NL_ERR_CONFLICT when the version is not sms_confirmed. */
-nl_err nl_store_form_set_approval_method(nl_conn *c, int64_t id, const char *method,
+NL_MUST_USE nl_err nl_store_form_set_approval_method(nl_conn *c, int64_t id, const char *method,
                                          int64_t now);
 
 /* ---- SMS codes ---- */
@@ -128,26 +128,26 @@ struct nl_sms_code {
 };
 
 /* Codes sent for an order (or to a number) with sent_at >= since. */
-nl_err nl_store_sms_count_order(nl_conn *c, int64_t order_id, int64_t since, int64_t *n);
-nl_err nl_store_sms_count_mobile(nl_conn *c, const char *mobile, int64_t since, int64_t *n);
+NL_MUST_USE nl_err nl_store_sms_count_order(nl_conn *c, int64_t order_id, int64_t since, int64_t *n);
+NL_MUST_USE nl_err nl_store_sms_count_mobile(nl_conn *c, const char *mobile, int64_t since, int64_t *n);
 
 /* Marks the order's active codes replaced and inserts code (status active,
  * tries 0); sets code->id. */
-nl_err nl_store_sms_insert(nl_conn *c, struct nl_sms_code *code);
+NL_MUST_USE nl_err nl_store_sms_insert(nl_conn *c, struct nl_sms_code *code);
 
 /* The newest code sent for a form version; NL_ERR_NOT_FOUND if none. */
-nl_err nl_store_sms_latest(nl_conn *c, int64_t form_version_id, struct nl_sms_code *out);
+NL_MUST_USE nl_err nl_store_sms_latest(nl_conn *c, int64_t form_version_id, struct nl_sms_code *out);
 
 /* Writes tries, status and used_at (0 = NULL) of code id, only while it is
  * still active and has expected_tries tries: NL_ERR_CONFLICT otherwise (a
  * concurrent try came first; count again rather than lose a try). */
-nl_err nl_store_sms_update(nl_conn *c, int64_t id, int64_t expected_tries, int64_t tries,
+NL_MUST_USE nl_err nl_store_sms_update(nl_conn *c, int64_t id, int64_t expected_tries, int64_t tries,
                            enum nl_sms_code_status status, int64_t used_at);
 
 /* ---- standing e-Onay consent (SPEC §6) ---- */
 
 /* Whether the person has standing e-Onay consent in force: his newest signed
  * choice (store_esign.h, migration 0007) is "accept". */
-nl_err nl_store_econsent_in_force(nl_conn *c, int64_t person_id, bool *in_force);
+NL_MUST_USE nl_err nl_store_econsent_in_force(nl_conn *c, int64_t person_id, bool *in_force);
 
 #endif

@@ -13,7 +13,7 @@ static void clear_row(void *row)
 	nl_institution_clear(row);
 }
 
-static nl_err read_row(nl_stmt *s, void *row)
+static NL_MUST_USE nl_err read_row(nl_stmt *s, void *row)
 {
 	struct nl_institution *out = row;
 	nl_err rc = NL_OK;

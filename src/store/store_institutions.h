@@ -26,12 +26,12 @@ void nl_institution_list_free(struct nl_institution *items, size_t n);
 
 /* Inserts i (name, registry_no, address, active); sets i->id and the times.
  * NL_ERR_CONFLICT if the name exists. The caller keeps owning i's strings. */
-nl_err nl_store_institution_create(nl_conn *c, struct nl_institution *i);
+NL_MUST_USE nl_err nl_store_institution_create(nl_conn *c, struct nl_institution *i);
 /* NL_ERR_NOT_FOUND if none. Caller frees out with nl_institution_clear. */
-nl_err nl_store_institution_get(nl_conn *c, int64_t id, struct nl_institution *out);
+NL_MUST_USE nl_err nl_store_institution_get(nl_conn *c, int64_t id, struct nl_institution *out);
 /* Writes name, registry_no, address and active of i->id. */
-nl_err nl_store_institution_update(nl_conn *c, const struct nl_institution *i);
+NL_MUST_USE nl_err nl_store_institution_update(nl_conn *c, const struct nl_institution *i);
 /* All institutions by name; *items is malloc'd, freed by nl_institution_list_free. */
-nl_err nl_store_institution_list(nl_conn *c, struct nl_institution **items, size_t *n);
+NL_MUST_USE nl_err nl_store_institution_list(nl_conn *c, struct nl_institution **items, size_t *n);
 
 #endif

@@ -7,7 +7,7 @@
 
 #include "store/store_util.h"
 
-static nl_err read_key(nl_conn *c, const char *name, uint8_t key[NL_SERVER_KEY_LEN])
+static NL_MUST_USE nl_err read_key(nl_conn *c, const char *name, uint8_t key[NL_SERVER_KEY_LEN])
 {
 	nl_stmt *s;
 	nl_err rc = nl_store_query(c, &s, "SELECT key_hex FROM server_keys WHERE name = $1", "t",

@@ -19,6 +19,6 @@
 
 /* Reads the key `name` ("keyed-hash"), creating it on first use; two nodes
  * racing to create it both end up with the one that was stored first. */
-nl_err nl_store_server_key(nl_conn *c, const char *name, uint8_t key[NL_SERVER_KEY_LEN]);
+NL_MUST_USE nl_err nl_store_server_key(nl_conn *c, const char *name, uint8_t key[NL_SERVER_KEY_LEN]);
 
 #endif

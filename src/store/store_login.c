@@ -15,7 +15,7 @@ void nl_login_candidates_free(struct nl_login_candidate *items, size_t n)
 }
 
 /* One row of the candidates' query (nl_store_read_row). */
-static nl_err read_candidate(nl_stmt *s, void *row)
+static NL_MUST_USE nl_err read_candidate(nl_stmt *s, void *row)
 {
 	struct nl_login_candidate *cand = row;
 	cand->person_id = nl_db_col_int64(s, 0);

@@ -26,7 +26,7 @@ struct nl_login_candidate {
  * persons identified by (passport ? "passport" : "tckn", id_number),
  * passports of any country, the newest 16. *out is malloc'd (NULL when *n is 0); free with
  * nl_login_candidates_free. */
-nl_err nl_store_login_candidates(nl_conn *c, bool passport, const char *id_number,
+NL_MUST_USE nl_err nl_store_login_candidates(nl_conn *c, bool passport, const char *id_number,
                                  struct nl_login_candidate **out, size_t *n);
 void nl_login_candidates_free(struct nl_login_candidate *items, size_t n);
 

@@ -17,10 +17,10 @@
 #define NL_NODE_DEAD_S 180   /* silent this long: dead (six missed beats) */
 
 /* Records that node is alive at now (inserts it at its first beat). */
-nl_err nl_store_node_beat(nl_conn *c, const char *node, int64_t now);
+NL_MUST_USE nl_err nl_store_node_beat(nl_conn *c, const char *node, int64_t now);
 
 /* A node that stops on purpose says so: its row goes, so nothing of it is
  * ever taken for dead work (its rows were finished or released). */
-nl_err nl_store_node_gone(nl_conn *c, const char *node);
+NL_MUST_USE nl_err nl_store_node_gone(nl_conn *c, const char *node);
 
 #endif

@@ -19,11 +19,11 @@ struct nl_order_contact {
 };
 
 /* Writes (or replaces) the contact data of order_id. */
-nl_err nl_store_order_contact_put(nl_conn *c, int64_t order_id,
+NL_MUST_USE nl_err nl_store_order_contact_put(nl_conn *c, int64_t order_id,
                                   const struct nl_order_contact *oc);
 
 /* Reads it; NL_ERR_NOT_FOUND when the order has none (it was not made by a
  * pre-application, e.g. demo seed data written straight into the store). */
-nl_err nl_store_order_contact_get(nl_conn *c, int64_t order_id, struct nl_order_contact *out);
+NL_MUST_USE nl_err nl_store_order_contact_get(nl_conn *c, int64_t order_id, struct nl_order_contact *out);
 
 #endif

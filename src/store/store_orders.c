@@ -44,7 +44,7 @@ void nl_order_list_free(struct nl_order_list *l)
 	memset(l, 0, sizeof *l);
 }
 
-static nl_err read_order(nl_stmt *s, struct nl_order *o)
+static NL_MUST_USE nl_err read_order(nl_stmt *s, struct nl_order *o)
 {
 	nl_err rc = NL_OK;
 	memset(o, 0, sizeof *o);
@@ -67,7 +67,7 @@ static nl_err read_order(nl_stmt *s, struct nl_order *o)
 }
 
 /* Draws the next SD number, inserts the row and writes its audit record. */
-static nl_err create_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err create_tx(nl_conn *c, void *ctx)
 {
 	struct { struct nl_order *o; const char *actor; } *a = ctx;
 	struct nl_order *o = a->o;
@@ -113,7 +113,7 @@ nl_err nl_store_order_create(nl_conn *c, struct nl_order *o, const char *actor)
 	return rc;
 }
 
-static nl_err get_one(nl_stmt *s, struct nl_order *out)
+static NL_MUST_USE nl_err get_one(nl_stmt *s, struct nl_order *out)
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK)
@@ -141,7 +141,7 @@ nl_err nl_store_order_get_by_no(nl_conn *c, int64_t order_no, struct nl_order *o
 
 /* Reads one row of an ITEM_COLS query (nl_store_read_row); on failure nothing
  * stays allocated in it. */
-static nl_err read_item(nl_stmt *s, void *row)
+static NL_MUST_USE nl_err read_item(nl_stmt *s, void *row)
 {
 	struct nl_order_item *it = row;
 	nl_err rc = read_order(s, &it->order);
@@ -158,7 +158,7 @@ static nl_err read_item(nl_stmt *s, void *row)
 }
 
 /* Reads every row of an ITEM_COLS query into l; finalizes s. */
-static nl_err read_items(nl_stmt *s, struct nl_order_list *l)
+static NL_MUST_USE nl_err read_items(nl_stmt *s, struct nl_order_list *l)
 {
 	void *items = NULL;
 	nl_err rc = nl_store_rows(s, sizeof *l->items, read_item, clear_item, &items, &l->n);
@@ -261,7 +261,7 @@ struct status_args {
 	const char *actor, *reason;
 };
 
-static nl_err set_status_tx(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err set_status_tx(nl_conn *c, void *ctx)
 {
 	struct status_args *a = ctx;
 	nl_stmt *s;

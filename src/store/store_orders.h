@@ -54,36 +54,36 @@ void nl_order_list_free(struct nl_order_list *l);
  * initial status (nl_order_initial_status) and writes the "create" audit
  * record, all in one transaction (the caller's, if it is in one). Sets o->id,
  * order_no, status and times. actor: "user:12", "cli:root", ... */
-nl_err nl_store_order_create(nl_conn *c, struct nl_order *o, const char *actor);
+NL_MUST_USE nl_err nl_store_order_create(nl_conn *c, struct nl_order *o, const char *actor);
 
-nl_err nl_store_order_get(nl_conn *c, int64_t id, struct nl_order *out);
-nl_err nl_store_order_get_by_no(nl_conn *c, int64_t order_no, struct nl_order *out);
+NL_MUST_USE nl_err nl_store_order_get(nl_conn *c, int64_t id, struct nl_order *out);
+NL_MUST_USE nl_err nl_store_order_get_by_no(nl_conn *c, int64_t order_no, struct nl_order *out);
 
 /* Orders of one institution, newest first. q (NULL or "" for all) matches the
  * order number ("SD-123" or "123"), the ID number exactly, or a part of
  * "given_name surname" (case-insensitive for ASCII letters). The names (in the
  * items and for q) are those the institution's pre-application typed
  * (store_order_contacts.h), not the person's stored ones. */
-nl_err nl_store_order_list_institution(nl_conn *c, int64_t institution_id, const char *q,
+NL_MUST_USE nl_err nl_store_order_list_institution(nl_conn *c, int64_t institution_id, const char *q,
                                        int64_t limit, int64_t offset, struct nl_order_list *out);
 /* Every order of one person, newest first ("Başvurularım"). */
-nl_err nl_store_order_list_person(nl_conn *c, int64_t person_id, struct nl_order_list *out);
+NL_MUST_USE nl_err nl_store_order_list_person(nl_conn *c, int64_t person_id, struct nl_order_list *out);
 
 /* Moves order_id from expected_from to to, in one transaction with its audit
  * record (action "status"). reason is kept as cancel_reason when to is
  * NL_ST_CANCELLED. Errors: NL_ERR_TRANSITION if the table forbids the change,
  * NL_ERR_NOT_FOUND if there is no such order, NL_ERR_CONFLICT if its status is
  * no longer expected_from (someone else changed it first). */
-nl_err nl_store_order_set_status(nl_conn *c, int64_t order_id, enum nl_order_status expected_from,
+NL_MUST_USE nl_err nl_store_order_set_status(nl_conn *c, int64_t order_id, enum nl_order_status expected_from,
                                  enum nl_order_status to, const char *actor, const char *reason);
 
 /* Replaces the access password hash (a new password was e-mailed). */
-nl_err nl_store_order_set_access_password(nl_conn *c, int64_t order_id, const char *hash);
+NL_MUST_USE nl_err nl_store_order_set_access_password(nl_conn *c, int64_t order_id, const char *hash);
 /* Replaces an old-form access password hash by its new form (same password,
  * docs/configuration.md [security]) only while it is still old_hash: a new
  * password e-mailed meanwhile stays. Not a change of the order: updated_at
  * stays. NL_OK also when nothing was replaced. */
-nl_err nl_store_order_upgrade_access_password(nl_conn *c, int64_t order_id, const char *old_hash,
+NL_MUST_USE nl_err nl_store_order_upgrade_access_password(nl_conn *c, int64_t order_id, const char *old_hash,
                                               const char *new_hash);
 
 #endif

@@ -140,7 +140,7 @@ void nl_outbox_list_free(struct nl_outbox_list *l)
 
 /* One row of an OUTBOX_COLS query (nl_store_read_row); on failure nothing
  * stays allocated in it. */
-static nl_err read_row(nl_stmt *s, void *row)
+static NL_MUST_USE nl_err read_row(nl_stmt *s, void *row)
 {
 	struct nl_outbox_msg *m = row;
 	nl_err rc = NL_OK;
@@ -173,7 +173,7 @@ static void clear_row(void *row)
 }
 
 /* Steps s to the end, reading every row into the empty list out. Finalizes s. */
-static nl_err read_rows(nl_stmt *s, struct nl_outbox_list *out)
+static NL_MUST_USE nl_err read_rows(nl_stmt *s, struct nl_outbox_list *out)
 {
 	void *items = NULL;
 	nl_err rc = nl_store_rows(s, sizeof *out->items, read_row, clear_row, &items, &out->n);
@@ -231,7 +231,7 @@ static const char claim_postgres[] =
 	"  FOR UPDATE SKIP LOCKED)"
 	" RETURNING " OUTBOX_COLS;
 
-static nl_err claim_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err claim_tx(nl_conn *c, void *arg)
 {
 	struct claim_ctx *x = arg;
 	nl_stmt *s = NULL;
@@ -283,7 +283,7 @@ struct sent_ctx {
 	int64_t id, now, changes;
 };
 
-static nl_err sent_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err sent_tx(nl_conn *c, void *arg)
 {
 	struct sent_ctx *x = arg;
 	nl_stmt *s = NULL;
@@ -314,7 +314,7 @@ struct failed_ctx {
 
 /* Guarded by attempts as well: only the claim that made this attempt may
  * record its outcome, not a slow worker whose lease another worker took over. */
-static nl_err failed_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err failed_tx(nl_conn *c, void *arg)
 {
 	struct failed_ctx *x = arg;
 	nl_stmt *s = NULL;
@@ -355,7 +355,7 @@ struct list_ctx {
 	struct nl_outbox_list *out;
 };
 
-static nl_err list_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err list_tx(nl_conn *c, void *arg)
 {
 	struct list_ctx *x = arg;
 	const struct nl_outbox_filter *f = x->f;

@@ -54,7 +54,7 @@ struct nl_outbox_policy {
 void nl_outbox_policy_defaults(struct nl_outbox_policy *p);
 /* Keys: max_attempts, backoff_base_s, backoff_max_s, lease_s, batch.
  * NL_ERR_NOT_FOUND for an unknown key, NL_ERR_CONFIG for a bad value. */
-nl_err nl_outbox_policy_set(struct nl_outbox_policy *p, const char *key, const char *value);
+NL_MUST_USE nl_err nl_outbox_policy_set(struct nl_outbox_policy *p, const char *key, const char *value);
 
 /* Seconds to wait after the attempts-th failed send: full step
  * base * 2^(attempts-1) capped at backoff_max_s, then "equal jitter": half of
@@ -101,30 +101,30 @@ void nl_outbox_list_free(struct nl_outbox_list *l);
 /* Inserts a pending message due now, on c, inside the caller's transaction
  * (or alone, autocommitted, when c is not in one). *id (may be NULL) gets the
  * new row's id. NL_ERR_INVALID for a missing recipient or body. */
-nl_err nl_outbox_enqueue(nl_conn *c, const struct nl_outbox_new *m, int64_t now, int64_t *id);
+NL_MUST_USE nl_err nl_outbox_enqueue(nl_conn *c, const struct nl_outbox_new *m, int64_t now, int64_t *id);
 
 /* Claims up to p->batch due rows in its own transaction: they become
  * 'sending', attempts + 1, leased until now + p->lease_s, claimed by
  * p->node_id. Due: pending rows whose time has come, and sending rows whose
  * lease ran out or whose node stopped beating (store_nodes.h). The caller owns
  * *out (nl_outbox_list_free) and must mark each row sent or failed. */
-nl_err nl_outbox_claim(nl_db *db, const struct nl_outbox_policy *p, int64_t now,
+NL_MUST_USE nl_err nl_outbox_claim(nl_db *db, const struct nl_outbox_policy *p, int64_t now,
 	struct nl_outbox_list *out);
 
 /* Releases the rows this node (node_id) had claimed and not finished: a
  * restarted node calls it at start, so its messages are sent again at once
  * instead of after the lease. *n (may be NULL) gets how many. */
-nl_err nl_outbox_release_node(nl_db *db, const char *node_id, int64_t now, int64_t *n);
+NL_MUST_USE nl_err nl_outbox_release_node(nl_db *db, const char *node_id, int64_t now, int64_t *n);
 
 /* Records a delivery. NL_ERR_CONFLICT when the row is no longer 'sending'
  * (another worker already finished it after our lease ran out). */
-nl_err nl_outbox_mark_sent(nl_db *db, int64_t id, int64_t now);
+NL_MUST_USE nl_err nl_outbox_mark_sent(nl_db *db, int64_t id, int64_t now);
 
 /* Records a failed send of the claim that made attempts = `attempts`: back to
  * 'pending' after nl_outbox_backoff(), or 'failed' for good when permanent or
  * attempts >= p->max_attempts. *status (may be NULL) gets the new status.
  * NL_ERR_CONFLICT when the claim is no longer ours. */
-nl_err nl_outbox_mark_failed(nl_db *db, const struct nl_outbox_policy *p, int64_t id,
+NL_MUST_USE nl_err nl_outbox_mark_failed(nl_db *db, const struct nl_outbox_policy *p, int64_t id,
 	int attempts, const char *error, bool permanent, int64_t now,
 	enum nl_outbox_status *status);
 
@@ -138,13 +138,13 @@ struct nl_outbox_filter {
 	int64_t limit;
 	int64_t offset;
 };
-nl_err nl_outbox_list(nl_db *db, const struct nl_outbox_filter *f, struct nl_outbox_list *out);
+NL_MUST_USE nl_err nl_outbox_list(nl_db *db, const struct nl_outbox_filter *f, struct nl_outbox_list *out);
 
 /* One row by id; NL_ERR_NOT_FOUND if none. Free with nl_outbox_msg_free. */
-nl_err nl_outbox_get(nl_db *db, int64_t id, struct nl_outbox_msg *out);
+NL_MUST_USE nl_err nl_outbox_get(nl_db *db, int64_t id, struct nl_outbox_msg *out);
 void nl_outbox_msg_free(struct nl_outbox_msg *m);
 
 /* Row counts by status (index = enum value; [0] unused), for /metrics. */
-nl_err nl_outbox_counts(nl_db *db, int64_t counts[5]);
+NL_MUST_USE nl_err nl_outbox_counts(nl_db *db, int64_t counts[5]);
 
 #endif

@@ -25,7 +25,7 @@ nl_err nl_store_pos_session_create(nl_conn *c, struct nl_pos_session_row *s)
 	return rc;
 }
 
-static nl_err session_one(nl_stmt *s, struct nl_pos_session_row *out)
+static NL_MUST_USE nl_err session_one(nl_stmt *s, struct nl_pos_session_row *out)
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK) {
@@ -90,7 +90,7 @@ nl_err nl_store_payment_insert(nl_conn *c, struct nl_payment_row *p)
 	return rc ? rc : nl_store_one_int64(s, &p->id);
 }
 
-static nl_err payment_one(nl_stmt *s, struct nl_payment_row *out)
+static NL_MUST_USE nl_err payment_one(nl_stmt *s, struct nl_payment_row *out)
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK) {

@@ -31,16 +31,16 @@ struct nl_pos_session_row {
 
 /* Inserts an open session (s->session_key, order_id, amount_kurus,
  * created_at, expires_at given); sets s->id. */
-nl_err nl_store_pos_session_create(nl_conn *c, struct nl_pos_session_row *s);
+NL_MUST_USE nl_err nl_store_pos_session_create(nl_conn *c, struct nl_pos_session_row *s);
 /* By key; NL_ERR_NOT_FOUND if none. */
-nl_err nl_store_pos_session_get(nl_conn *c, const char *key, struct nl_pos_session_row *out);
+NL_MUST_USE nl_err nl_store_pos_session_get(nl_conn *c, const char *key, struct nl_pos_session_row *out);
 /* The newest session of order_id that is still open, for amount_kurus and
  * unexpired at now; NL_ERR_NOT_FOUND if none. */
-nl_err nl_store_pos_session_open_for(nl_conn *c, int64_t order_id, int64_t amount_kurus,
+NL_MUST_USE nl_err nl_store_pos_session_open_for(nl_conn *c, int64_t order_id, int64_t amount_kurus,
                                      int64_t now, struct nl_pos_session_row *out);
 /* open -> status (approved/declined/expired) with the bank's reference.
  * NL_ERR_CONFLICT when the session is no longer open. */
-nl_err nl_store_pos_session_finish(nl_conn *c, int64_t id, const char *status,
+NL_MUST_USE nl_err nl_store_pos_session_finish(nl_conn *c, int64_t id, const char *status,
                                    const char *bank_ref, int64_t now);
 
 struct nl_payment_row {
@@ -58,27 +58,27 @@ struct nl_payment_row {
 
 /* Inserts a payment; sets p->id. NL_ERR_CONFLICT when the external reference
  * or the order already has a payment (the unique keys: recorded once). */
-nl_err nl_store_payment_insert(nl_conn *c, struct nl_payment_row *p);
+NL_MUST_USE nl_err nl_store_payment_insert(nl_conn *c, struct nl_payment_row *p);
 /* NL_ERR_NOT_FOUND if none. */
-nl_err nl_store_payment_by_ref(nl_conn *c, const char *external_ref, struct nl_payment_row *out);
-nl_err nl_store_payment_by_order(nl_conn *c, int64_t order_id, struct nl_payment_row *out);
+NL_MUST_USE nl_err nl_store_payment_by_ref(nl_conn *c, const char *external_ref, struct nl_payment_row *out);
+NL_MUST_USE nl_err nl_store_payment_by_order(nl_conn *c, int64_t order_id, struct nl_payment_row *out);
 
 /* Serialises reconciliation imports until the transaction ends (PostgreSQL:
  * a transaction-scoped advisory lock; SQLite transactions are serial anyway),
  * so two imports of one file never interleave their look-ups. */
-nl_err nl_store_payment_import_lock(nl_conn *c);
+NL_MUST_USE nl_err nl_store_payment_import_lock(nl_conn *c);
 
 /* One reconciliation file: inserted first (counts 0) so its lines can name
  * it, the counts written at the end of the same transaction. */
-nl_err nl_store_payment_import_create(nl_conn *c, const char *file_name, const char *actor,
+NL_MUST_USE nl_err nl_store_payment_import_create(nl_conn *c, const char *file_name, const char *actor,
                                       int64_t now, int64_t *id);
-nl_err nl_store_payment_import_counts(nl_conn *c, int64_t id, int64_t lines, int64_t recorded,
+NL_MUST_USE nl_err nl_store_payment_import_counts(nl_conn *c, int64_t id, int64_t lines, int64_t recorded,
                                       int64_t skipped, int64_t refused);
 
 /* Person-paid orders of a person (by T.C. number) that are waiting for payment
  * (statuses form_payment_wait and payment_wait), oldest first. *ids is
  * malloc'd (caller frees), *n its length; no person means *n = 0. */
-nl_err nl_store_payment_open_orders_by_tckn(nl_conn *c, const char *tckn, int64_t **ids,
+NL_MUST_USE nl_err nl_store_payment_open_orders_by_tckn(nl_conn *c, const char *tckn, int64_t **ids,
                                             size_t *n);
 
 #endif

@@ -57,7 +57,7 @@ static const char *country_of(enum nl_id_kind kind, const char *country)
 	return kind == NL_ID_TCKN ? "" : or_empty(country);
 }
 
-static nl_err read_row(nl_stmt *s, struct nl_person *out)
+static NL_MUST_USE nl_err read_row(nl_stmt *s, struct nl_person *out)
 {
 	nl_err rc = NL_OK;
 	memset(out, 0, sizeof *out);
@@ -79,7 +79,7 @@ static nl_err read_row(nl_stmt *s, struct nl_person *out)
 	return rc;
 }
 
-static nl_err get_one(nl_stmt *s, struct nl_person *out)
+static NL_MUST_USE nl_err get_one(nl_stmt *s, struct nl_person *out)
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK)

@@ -36,12 +36,12 @@ void nl_person_clear(struct nl_person *p);
 
 /* Inserts p; sets id and times. NL_ERR_CONFLICT if the identity (kind, number,
  * country) exists. */
-nl_err nl_store_person_create(nl_conn *c, struct nl_person *p);
-nl_err nl_store_person_get(nl_conn *c, int64_t id, struct nl_person *out);
+NL_MUST_USE nl_err nl_store_person_create(nl_conn *c, struct nl_person *p);
+NL_MUST_USE nl_err nl_store_person_get(nl_conn *c, int64_t id, struct nl_person *out);
 /* Finds a person by identity; country is ignored ("") for tckn. */
-nl_err nl_store_person_find(nl_conn *c, enum nl_id_kind kind, const char *id_number,
+NL_MUST_USE nl_err nl_store_person_find(nl_conn *c, enum nl_id_kind kind, const char *id_number,
                             const char *passport_country, struct nl_person *out);
 /* Writes every field but the identity (kind, number, country) of p->id. */
-nl_err nl_store_person_update(nl_conn *c, const struct nl_person *p);
+NL_MUST_USE nl_err nl_store_person_update(nl_conn *c, const struct nl_person *p);
 
 #endif

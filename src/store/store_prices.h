@@ -35,13 +35,13 @@ bool nl_price_reader_valid(const char *reader);
  * (entity "price", action "set") on c, inside the caller's transaction when
  * there is one. NL_ERR_INVALID for a bad product, period, reader, amount
  * (1..NL_MONEY_MAX) or rate. Sets p->id. */
-nl_err nl_store_price_set(nl_conn *c, struct nl_price *p, int64_t now);
+NL_MUST_USE nl_err nl_store_price_set(nl_conn *c, struct nl_price *p, int64_t now);
 
 /* The price in force at `at`; NL_ERR_NOT_FOUND when none was set by then. */
-nl_err nl_store_price_at(nl_conn *c, const char *product, int64_t period_years,
+NL_MUST_USE nl_err nl_store_price_at(nl_conn *c, const char *product, int64_t period_years,
                          const char *card_reader, int64_t at, struct nl_price *out);
 
 /* Number of price rows (the demo seed sets prices only on an empty table). */
-nl_err nl_store_price_count(nl_conn *c, int64_t *n);
+NL_MUST_USE nl_err nl_store_price_count(nl_conn *c, int64_t *n);
 
 #endif

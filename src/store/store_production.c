@@ -13,7 +13,7 @@
                   " p.revoked_count, p.last_error, p.created_at, p.updated_at"
 #define PROD_FROM " FROM productions p JOIN orders o ON o.id = p.order_id"
 
-static nl_err read_prod(nl_stmt *s, void *row)
+static NL_MUST_USE nl_err read_prod(nl_stmt *s, void *row)
 {
 	struct nl_production *p = row;
 	memset(p, 0, sizeof *p);
@@ -36,7 +36,7 @@ static nl_err read_prod(nl_stmt *s, void *row)
 	return NL_OK;
 }
 
-static nl_err prod_rows(nl_stmt *s, struct nl_production **out, size_t *n)
+static NL_MUST_USE nl_err prod_rows(nl_stmt *s, struct nl_production **out, size_t *n)
 {
 	return nl_store_rows(s, sizeof **out, read_prod, NULL, (void **)out, n);
 }
@@ -77,7 +77,7 @@ nl_err nl_store_production_get_by_order(nl_conn *c, int64_t order_id, struct nl_
 	nl_err rc = nl_store_query(c, &s, "SELECT " PROD_COLS PROD_FROM " WHERE p.order_id = $1",
 	                           "i", order_id);
 	if (rc) return rc;
-	if ((rc = nl_store_step_row(s)) == NL_OK) read_prod(s, out);
+	if ((rc = nl_store_step_row(s)) == NL_OK) rc = read_prod(s, out);
 	nl_db_finalize(s);
 	return rc;
 }

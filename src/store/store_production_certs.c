@@ -25,7 +25,7 @@ nl_err nl_store_cert_newest_active(nl_conn *c, const char *id_number, int64_t no
 	return rc;
 }
 
-static nl_err read_serial(nl_stmt *s, void *row)
+static NL_MUST_USE nl_err read_serial(nl_stmt *s, void *row)
 {
 	char (*serial)[64] = row;
 	nl_store_col_copy(s, 0, *serial, sizeof *serial);
@@ -45,7 +45,7 @@ nl_err nl_store_cert_same_institution(nl_conn *c, const char *id_number, int64_t
 	return rc ? rc : nl_store_rows(s, sizeof **serials, read_serial, NULL, (void **)serials, n);
 }
 
-static nl_err read_expiring(nl_stmt *s, void *row)
+static NL_MUST_USE nl_err read_expiring(nl_stmt *s, void *row)
 {
 	struct nl_expiring *e = row;
 	nl_store_col_copy(s, 0, e->serial, sizeof e->serial);

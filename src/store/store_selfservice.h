@@ -30,11 +30,11 @@ struct nl_ss_cert {
 /* Person certificates whose subject serialNumber attribute is id_attr
  * ("PNOTR-<tckn>" or "PAS<cc>-<no>"), newest end date first; at most max
  * rows into out, *n the number written. */
-nl_err nl_store_ss_certs(nl_conn *c, const char *id_attr, struct nl_ss_cert *out, int max,
+NL_MUST_USE nl_err nl_store_ss_certs(nl_conn *c, const char *id_attr, struct nl_ss_cert *out, int max,
                          int *n);
 /* One of them by serial: NL_ERR_NOT_FOUND when there is no such serial OR it
  * belongs to another subject (the caller cannot tell the two apart). */
-nl_err nl_store_ss_cert(nl_conn *c, const char *id_attr, const char *serial,
+NL_MUST_USE nl_err nl_store_ss_cert(nl_conn *c, const char *id_attr, const char *serial,
                         struct nl_ss_cert *out);
 
 /* ---- Kilit Çözme codes ---- */
@@ -46,13 +46,13 @@ struct nl_unblock_code {
 	char status[16];          /* "active", "used", "replaced" */
 };
 /* Marks the person's active codes replaced and inserts a new active one. */
-nl_err nl_store_unblock_insert(nl_conn *c, int64_t person_id, const char *cert_serial,
+NL_MUST_USE nl_err nl_store_unblock_insert(nl_conn *c, int64_t person_id, const char *cert_serial,
                                const char *code_hash, int64_t now, int64_t expires_at,
                                int64_t *id);
 /* The code with this keyed hash, whatever its status; NL_ERR_NOT_FOUND. */
-nl_err nl_store_unblock_by_hash(nl_conn *c, const char *code_hash, struct nl_unblock_code *out);
+NL_MUST_USE nl_err nl_store_unblock_by_hash(nl_conn *c, const char *code_hash, struct nl_unblock_code *out);
 /* active -> used; NL_ERR_CONFLICT when it was not active any more. */
-nl_err nl_store_unblock_use(nl_conn *c, int64_t id, int64_t now);
+NL_MUST_USE nl_err nl_store_unblock_use(nl_conn *c, int64_t id, int64_t now);
 
 /* ---- contact data ---- */
 struct nl_holder_contact {
@@ -62,8 +62,8 @@ struct nl_holder_contact {
 	int64_t updated_at;       /* 0 when the holder never changed it */
 };
 /* NL_ERR_NOT_FOUND when the holder never changed his contact data. */
-nl_err nl_store_holder_contact_get(nl_conn *c, int64_t person_id, struct nl_holder_contact *out);
-nl_err nl_store_holder_contact_put(nl_conn *c, int64_t person_id,
+NL_MUST_USE nl_err nl_store_holder_contact_get(nl_conn *c, int64_t person_id, struct nl_holder_contact *out);
+NL_MUST_USE nl_err nl_store_holder_contact_put(nl_conn *c, int64_t person_id,
                                    const struct nl_holder_contact *in, int64_t now);
 
 struct nl_contact_change {
@@ -78,15 +78,15 @@ struct nl_contact_change {
 };
 /* Marks the person's active requests replaced and inserts ch (status active,
  * tries 0); sets ch->id. */
-nl_err nl_store_contact_change_insert(nl_conn *c, struct nl_contact_change *ch);
+NL_MUST_USE nl_err nl_store_contact_change_insert(nl_conn *c, struct nl_contact_change *ch);
 /* The person's newest request; NL_ERR_NOT_FOUND. */
-nl_err nl_store_contact_change_latest(nl_conn *c, int64_t person_id,
+NL_MUST_USE nl_err nl_store_contact_change_latest(nl_conn *c, int64_t person_id,
                                       struct nl_contact_change *out);
 /* Requests of the person sent at or after since (the re-send limit). */
-nl_err nl_store_contact_change_count(nl_conn *c, int64_t person_id, int64_t since, int64_t *n);
+NL_MUST_USE nl_err nl_store_contact_change_count(nl_conn *c, int64_t person_id, int64_t since, int64_t *n);
 /* Writes tries and status while the request is still active with
  * expected_tries: NL_ERR_CONFLICT otherwise (a concurrent try came first). */
-nl_err nl_store_contact_change_update(nl_conn *c, int64_t id, int64_t expected_tries,
+NL_MUST_USE nl_err nl_store_contact_change_update(nl_conn *c, int64_t id, int64_t expected_tries,
                                       int64_t tries, const char *status);
 
 #endif

@@ -83,7 +83,7 @@ nl_err nl_store_session_get(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH
 	return rc;
 }
 
-static nl_err exec_one(nl_stmt *st)
+static NL_MUST_USE nl_err exec_one(nl_stmt *st)
 {
 	int64_t changed = 0;
 	nl_err rc = nl_store_exec_stmt(st, &changed);

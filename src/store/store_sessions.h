@@ -51,35 +51,35 @@ void nl_session_clear(struct nl_session *s);
 
 /* Inserts s as given (created_at, last_seen included). NL_ERR_CONFLICT if the
  * id_hash exists already (draw a new random value). */
-nl_err nl_store_session_create(nl_conn *c, const struct nl_session *s);
+NL_MUST_USE nl_err nl_store_session_create(nl_conn *c, const struct nl_session *s);
 
 /* Loads a session; NL_ERR_NOT_FOUND if none. out->data is malloc'd: the caller
  * frees it with nl_session_clear(out). Expiry is the caller's decision
  * (compare created_at / last_seen with its time-outs). */
-nl_err nl_store_session_get(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH_LEN],
+NL_MUST_USE nl_err nl_store_session_get(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH_LEN],
                             struct nl_session *out);
 
 /* Sets last_seen = now. NL_ERR_NOT_FOUND if the session is gone. */
-nl_err nl_store_session_touch(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH_LEN],
+NL_MUST_USE nl_err nl_store_session_touch(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH_LEN],
                               int64_t now);
 
 /* Writes kind, subject_id, data, csrf, lang and last_seen of s (keyed by
  * s->id_hash). To rotate the session id at login, create a new one and delete
  * the old instead. NL_ERR_NOT_FOUND if the session is gone. */
-nl_err nl_store_session_update(nl_conn *c, const struct nl_session *s);
+NL_MUST_USE nl_err nl_store_session_update(nl_conn *c, const struct nl_session *s);
 
 /* Deletes one session (logout). Deleting a missing session is not an error. */
-nl_err nl_store_session_delete(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH_LEN]);
+NL_MUST_USE nl_err nl_store_session_delete(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH_LEN]);
 
 /* The anonymous sessions made from the address with this hash that were seen
  * at or after live_since (migration 0017): the bound per address. */
-nl_err nl_store_session_count_addr(nl_conn *c, const char *addr_hash, int64_t live_since,
+NL_MUST_USE nl_err nl_store_session_count_addr(nl_conn *c, const char *addr_hash, int64_t live_since,
                                    int64_t *n);
 
 /* Deletes every session idle since before idle_before (last_seen < idle_before)
  * or created before created_before (absolute time-out). *purged (may be NULL)
  * receives the number deleted. */
-nl_err nl_store_session_purge(nl_conn *c, int64_t idle_before, int64_t created_before,
+NL_MUST_USE nl_err nl_store_session_purge(nl_conn *c, int64_t idle_before, int64_t created_before,
                               int64_t *purged);
 
 #endif

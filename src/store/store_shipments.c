@@ -20,7 +20,7 @@ nl_err nl_store_orders_unshipped(nl_conn *c, int limit, int64_t **ids, size_t *n
 	return rc ? rc : nl_store_rows(s, sizeof **ids, nl_store_read_int64, NULL, (void **)ids, n);
 }
 
-static nl_err add_event(nl_conn *c, int64_t id, const char *status, int64_t now)
+static NL_MUST_USE nl_err add_event(nl_conn *c, int64_t id, const char *status, int64_t now)
 {
 	nl_stmt *s;
 	nl_err rc = nl_store_query(c, &s,
@@ -60,7 +60,7 @@ nl_err nl_store_shipment_set_status(nl_conn *c, int64_t id, const char *from, co
 	return add_event(c, id, to, now);
 }
 
-static nl_err read_ship(nl_stmt *s, void *row)
+static NL_MUST_USE nl_err read_ship(nl_stmt *s, void *row)
 {
 	struct nl_shipment *o = row;
 	memset(o, 0, sizeof *o);
@@ -75,15 +75,15 @@ static nl_err read_ship(nl_stmt *s, void *row)
 	return NL_OK;
 }
 
-static nl_err ship_one(nl_stmt *s, struct nl_shipment *out)
+static NL_MUST_USE nl_err ship_one(nl_stmt *s, struct nl_shipment *out)
 {
 	nl_err rc = nl_store_step_row(s);
-	if (rc == NL_OK) read_ship(s, out);
+	if (rc == NL_OK) rc = read_ship(s, out);
 	nl_db_finalize(s);
 	return rc;
 }
 
-static nl_err ship_rows(nl_stmt *s, struct nl_shipment **out, size_t *n)
+static NL_MUST_USE nl_err ship_rows(nl_stmt *s, struct nl_shipment **out, size_t *n)
 {
 	return nl_store_rows(s, sizeof **out, read_ship, NULL, (void **)out, n);
 }
@@ -104,7 +104,7 @@ nl_err nl_store_shipment_by_order(nl_conn *c, int64_t order_id, struct nl_shipme
 	return rc ? rc : ship_one(s, out);
 }
 
-static nl_err read_event(nl_stmt *s, void *row)
+static NL_MUST_USE nl_err read_event(nl_stmt *s, void *row)
 {
 	struct nl_shipment_event *e = row;
 	nl_store_col_copy(s, 0, e->status, sizeof e->status);

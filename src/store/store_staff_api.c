@@ -28,7 +28,7 @@ static void clear_row(void *row)
 	nl_api_token_clear(row);
 }
 
-static nl_err read_token(nl_stmt *s, void *row)
+static NL_MUST_USE nl_err read_token(nl_stmt *s, void *row)
 {
 	struct nl_api_token *out = row;
 	nl_err rc = NL_OK;
@@ -68,7 +68,7 @@ nl_err nl_store_api_token_create(nl_conn *c, struct nl_api_token *t,
 	return rc;
 }
 
-static nl_err get_token(nl_stmt *s, struct nl_api_token *out)
+static NL_MUST_USE nl_err get_token(nl_stmt *s, struct nl_api_token *out)
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK)
@@ -137,7 +137,7 @@ nl_err nl_store_batch_put(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], 
 
 /* The payload column of the one row s returns; finalizes s. A NULL payload
  * is NL_ERR_DB (the column is NOT NULL: the row is not what we think). */
-static nl_err payload_of(nl_stmt *s, char **payload)
+static NL_MUST_USE nl_err payload_of(nl_stmt *s, char **payload)
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK) {

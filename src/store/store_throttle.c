@@ -56,7 +56,7 @@ static int64_t lock_length(const struct nl_throttle_rule *r, int64_t locks)
 	return len < r->max_lock_s ? len : r->max_lock_s;
 }
 
-static nl_err fail_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err fail_tx(nl_conn *c, void *arg)
 {
 	struct fail_ctx *x = arg;
 	nl_stmt *s;

@@ -41,7 +41,7 @@ struct nl_throttle_rule {
 
 /* *locked_until gets the end of the counter's lock, or 0 when it is not
  * locked at now (also when there is no counter). */
-nl_err nl_store_throttle_locked_until(nl_conn *c, const char *door, const char *kind,
+NL_MUST_USE nl_err nl_store_throttle_locked_until(nl_conn *c, const char *door, const char *kind,
                                       const char *subject, int64_t now, int64_t *locked_until);
 
 /* Counts one failure by the rules above, in one transaction (the caller's, if
@@ -49,19 +49,19 @@ nl_err nl_store_throttle_locked_until(nl_conn *c, const char *door, const char *
  * *failures (may be NULL) gets the count after this failure (0 when this
  * failure locked the counter), *locked_until (may be NULL) the end of the lock
  * or 0. NL_ERR_INVALID for an empty door, kind or subject or a rule < 1. */
-nl_err nl_store_throttle_fail(nl_conn *c, const char *door, const char *kind,
+NL_MUST_USE nl_err nl_store_throttle_fail(nl_conn *c, const char *door, const char *kind,
                               const char *subject, const struct nl_throttle_rule *rule,
                               int64_t now, int64_t *failures, int64_t *locked_until);
 
 /* Forgets a counter (a successful login clears the ID's count). A lock that is
  * still running is kept: a success cannot happen while locked, and clearing
  * it here would let a racing request undo it. Missing counters are fine. */
-nl_err nl_store_throttle_clear(nl_conn *c, const char *door, const char *kind,
+NL_MUST_USE nl_err nl_store_throttle_clear(nl_conn *c, const char *door, const char *kind,
                                const char *subject, int64_t now);
 
 /* Deletes counters whose window and lock both ended before `before` and that
  * remember no lock, or whose last lock ended a day (NL_THROTTLE_MEMORY_S)
  * before `before` (house keeping; any node may run it). *purged (may be NULL) gets the count. */
-nl_err nl_store_throttle_purge(nl_conn *c, int64_t before, int64_t *purged);
+NL_MUST_USE nl_err nl_store_throttle_purge(nl_conn *c, int64_t before, int64_t *purged);
 
 #endif

@@ -17,7 +17,7 @@ struct nl_stale_order {
 /* Up to `limit` orders with id > after_id still waiting for their form
  * (form_wait, form_payment_wait) created before `created_before`, by id. *out is
  * malloc'd (NULL when *n is 0); the caller frees it with free(). */
-nl_err nl_store_orders_form_overdue(nl_conn *c, int64_t created_before, int64_t after_id,
+NL_MUST_USE nl_err nl_store_orders_form_overdue(nl_conn *c, int64_t created_before, int64_t after_id,
                                     int64_t limit,
                                     struct nl_stale_order **out, size_t *n);
 

@@ -53,7 +53,7 @@ static void clear_row(void *row)
 	nl_user_clear(row);
 }
 
-static nl_err read_row(nl_stmt *s, void *row)
+static NL_MUST_USE nl_err read_row(nl_stmt *s, void *row)
 {
 	struct nl_user *out = row;
 	nl_err rc = NL_OK;
@@ -95,7 +95,7 @@ nl_err nl_store_user_create(nl_conn *c, struct nl_user *u)
 	return rc;
 }
 
-static nl_err get_one(nl_stmt *s, struct nl_user *out)
+static NL_MUST_USE nl_err get_one(nl_stmt *s, struct nl_user *out)
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK)
@@ -133,7 +133,7 @@ nl_err nl_store_user_list(nl_conn *c, int64_t institution_id, struct nl_user **i
 		: nl_store_rows(s, sizeof **items, read_row, clear_row, (void **)items, n);
 }
 
-static nl_err update_one(nl_stmt *s)
+static NL_MUST_USE nl_err update_one(nl_stmt *s)
 {
 	int64_t changed = 0;
 	nl_err rc = nl_store_exec_stmt(s, &changed);

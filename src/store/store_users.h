@@ -42,21 +42,21 @@ void nl_user_list_free(struct nl_user *items, size_t n);
 
 /* Inserts u (username, password_hash, role, institution_id, active); sets id and
  * times. NL_ERR_CONFLICT if the username exists. */
-nl_err nl_store_user_create(nl_conn *c, struct nl_user *u);
-nl_err nl_store_user_get(nl_conn *c, int64_t id, struct nl_user *out);
-nl_err nl_store_user_get_by_username(nl_conn *c, const char *username, struct nl_user *out);
+NL_MUST_USE nl_err nl_store_user_create(nl_conn *c, struct nl_user *u);
+NL_MUST_USE nl_err nl_store_user_get(nl_conn *c, int64_t id, struct nl_user *out);
+NL_MUST_USE nl_err nl_store_user_get_by_username(nl_conn *c, const char *username, struct nl_user *out);
 /* Users of one institution, or all when institution_id is 0, by username. */
-nl_err nl_store_user_list(nl_conn *c, int64_t institution_id, struct nl_user **items, size_t *n);
-nl_err nl_store_user_set_password(nl_conn *c, int64_t id, const char *password_hash);
-nl_err nl_store_user_set_active(nl_conn *c, int64_t id, bool active);
+NL_MUST_USE nl_err nl_store_user_list(nl_conn *c, int64_t institution_id, struct nl_user **items, size_t *n);
+NL_MUST_USE nl_err nl_store_user_set_password(nl_conn *c, int64_t id, const char *password_hash);
+NL_MUST_USE nl_err nl_store_user_set_active(nl_conn *c, int64_t id, bool active);
 
 /* Counts a failed login in one statement (no lost updates between nodes). When
  * the count reaches max_failures the account is locked until now+lock_seconds
  * and the count starts again. *failed / *locked_until (may be NULL) receive
  * the new values. */
-nl_err nl_store_user_login_failed(nl_conn *c, int64_t id, int64_t now, int64_t max_failures,
+NL_MUST_USE nl_err nl_store_user_login_failed(nl_conn *c, int64_t id, int64_t now, int64_t max_failures,
                                   int64_t lock_seconds, int64_t *failed, int64_t *locked_until);
 /* A successful login clears the count and the lock. */
-nl_err nl_store_user_login_ok(nl_conn *c, int64_t id);
+NL_MUST_USE nl_err nl_store_user_login_ok(nl_conn *c, int64_t id);
 
 #endif

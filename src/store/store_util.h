@@ -16,18 +16,18 @@
  *   b  bool (passed as int)
  *   x  const void *, size_t (blob)
  * On error *out is NULL and nothing is left to free. */
-nl_err nl_store_query(nl_conn *c, nl_stmt **out, const char *sql, const char *fmt, ...);
+NL_MUST_USE nl_err nl_store_query(nl_conn *c, nl_stmt **out, const char *sql, const char *fmt, ...);
 
 /* Runs a statement that returns no rows; *changes (may be NULL) gets the
  * number of rows changed. Finalizes s. */
-nl_err nl_store_exec_stmt(nl_stmt *s, int64_t *changes);
+NL_MUST_USE nl_err nl_store_exec_stmt(nl_stmt *s, int64_t *changes);
 
 /* Steps once: NL_OK with a row, NL_ERR_NOT_FOUND without, or the error. */
-nl_err nl_store_step_row(nl_stmt *s);
+NL_MUST_USE nl_err nl_store_step_row(nl_stmt *s);
 
 /* Steps once and reads column 0 of the row into *v (a count, a RETURNING
  * id); finalizes s. NL_ERR_NOT_FOUND without a row. */
-nl_err nl_store_one_int64(nl_stmt *s, int64_t *v);
+NL_MUST_USE nl_err nl_store_one_int64(nl_stmt *s, int64_t *v);
 
 /* malloc'd copy of a text column; NULL for SQL NULL. *rc becomes NL_ERR_NOMEM
  * if a copy failed (it is left alone otherwise), so that many columns can be
@@ -48,11 +48,11 @@ typedef void nl_store_clear_row(void *row);
  * cleared with clear_row (NULL when rows hold no pointers), *out is NULL and
  * *n 0. The caller frees *out (and, when clear_row is given, each row with
  * it; the store's *_list_free functions do both). */
-nl_err nl_store_rows(nl_stmt *s, size_t elem_size, nl_store_read_row *read_row,
+NL_MUST_USE nl_err nl_store_rows(nl_stmt *s, size_t elem_size, nl_store_read_row *read_row,
                      nl_store_clear_row *clear_row, void **out, size_t *n);
 
 /* nl_store_read_row for a single int64_t column (lists of ids). */
-nl_err nl_store_read_int64(nl_stmt *s, void *row);
+NL_MUST_USE nl_err nl_store_read_int64(nl_stmt *s, void *row);
 
 /* UTC epoch seconds now. */
 int64_t nl_store_now(void);

@@ -39,7 +39,7 @@ void nl_barcode_clear(struct nl_barcode *b)
              " decided_by, reject_reason"
 
 /* Steps s once and reads a row into out; finalizes s. */
-static nl_err get_one(nl_stmt *s, struct nl_barcode *out)
+static NL_MUST_USE nl_err get_one(nl_stmt *s, struct nl_barcode *out)
 {
 	memset(out, 0, sizeof *out);
 	nl_err rc = nl_store_step_row(s);

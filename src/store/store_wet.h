@@ -46,20 +46,20 @@ void nl_barcode_clear(struct nl_barcode *b);
 /* Inserts b (form_version_id, order_id, code; status issued, created_at now)
  * and sets b->id. NL_ERR_CONFLICT when the version has a barcode already or
  * the code exists (draw another). */
-nl_err nl_store_barcode_insert(nl_conn *c, struct nl_barcode *b, int64_t now);
+NL_MUST_USE nl_err nl_store_barcode_insert(nl_conn *c, struct nl_barcode *b, int64_t now);
 
 /* The barcode of a form version / with a code; NL_ERR_NOT_FOUND if none. */
-nl_err nl_store_barcode_of_version(nl_conn *c, int64_t form_version_id, struct nl_barcode *out);
-nl_err nl_store_barcode_by_code(nl_conn *c, const char *code, struct nl_barcode *out);
+NL_MUST_USE nl_err nl_store_barcode_of_version(nl_conn *c, int64_t form_version_id, struct nl_barcode *out);
+NL_MUST_USE nl_err nl_store_barcode_by_code(nl_conn *c, const char *code, struct nl_barcode *out);
 
 /* Whether version form_version_id has a rejected barcode. */
-nl_err nl_store_barcode_rejected(nl_conn *c, int64_t form_version_id, bool *rejected);
+NL_MUST_USE nl_err nl_store_barcode_rejected(nl_conn *c, int64_t form_version_id, bool *rejected);
 
 /* Moves barcode id from issued to `to` (accepted or rejected) and records the
  * decision (ra_decisions). NL_ERR_CONFLICT when it is no longer issued (a
  * second registration of the same paper). reason: the rejection's reason
  * ("" for an acceptance). */
-nl_err nl_store_barcode_decide(nl_conn *c, int64_t id, enum nl_barcode_status to,
+NL_MUST_USE nl_err nl_store_barcode_decide(nl_conn *c, int64_t id, enum nl_barcode_status to,
                                int64_t user_id, const char *reason, int64_t now);
 
 #endif

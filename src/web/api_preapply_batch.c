@@ -33,7 +33,7 @@ static json_t *use_case_fields(struct nl_req *r, const struct nl_preapply_field_
 
 /* Item i checked alone, as the single endpoint would: a result for a bad
  * item (appended to out), or the clean row in *row. */
-static nl_err one_item(struct nl_req *r, json_t *item, size_t i, json_t *out,
+static NL_MUST_USE nl_err one_item(struct nl_req *r, json_t *item, size_t i, json_t *out,
                        struct nl_preapply_clean *row, bool *good)
 {
 	struct nl_preapply_fields f;

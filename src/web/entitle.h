@@ -37,7 +37,7 @@ enum {
  * is 0 (a door that proved him), with the rights of add. The same person
  * logging in again by another door in the same session keeps what he had
  * and adds. */
-nl_err nl_entitle_login(struct nl_req *r, int64_t person_id, int64_t order_no, unsigned add);
+NL_MUST_USE nl_err nl_entitle_login(struct nl_req *r, int64_t person_id, int64_t order_no, unsigned add);
 
 /* Whether the person session has the right (one NL_RIGHT_ bit). */
 bool nl_entitled_right(const struct nl_req *r, unsigned right);

@@ -12,11 +12,11 @@
 /* Issues a code for this session (in->session_hash and now are filled here)
  * and remembers its nonce in the session data under "esign_<purpose>".
  * *code_id gets the row's id. */
-nl_err nl_esign_web_issue(struct nl_req *r, struct nl_esign_issue *in, int64_t *code_id);
+NL_MUST_USE nl_err nl_esign_web_issue(struct nl_req *r, struct nl_esign_issue *in, int64_t *code_id);
 
 /* The session's current code for purpose (the one remembered in the session
  * data), with its digits re-derived. NL_ERR_NOT_FOUND when there is none. */
-nl_err nl_esign_web_current(struct nl_req *r, const char *purpose, struct nl_esign_code *out,
+NL_MUST_USE nl_err nl_esign_web_current(struct nl_req *r, const char *purpose, struct nl_esign_code *out,
                             char digits[NL_ESIGN_CODE_DIGITS + 1]);
 
 /* Renders the waiting page (web/templates/esign/wait.html) for code into d

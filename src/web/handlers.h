@@ -65,7 +65,7 @@ void nl_h_api_orders(struct nl_req *r);
 void nl_h_api_order(struct nl_req *r);
 void nl_h_api_cancel(struct nl_req *r);
 /* srv->api_token_check: institution API tokens (api_orders.c) */
-nl_err nl_api_token_check(struct nl_server *srv, const char *token, int64_t *subject_id,
+NL_MUST_USE nl_err nl_api_token_check(struct nl_server *srv, const char *token, int64_t *subject_id,
                           unsigned *roles);
 
 /* ocsp.c, repo.c: the CA's OCSP responder, repository and public directory (pki) */

@@ -75,7 +75,7 @@ void nl_h_holder_door(struct nl_req *r)
 	render_door(r, 200, NULL, NULL);
 }
 
-static nl_err issue_login_code(struct nl_req *r, const char *tckn)
+static NL_MUST_USE nl_err issue_login_code(struct nl_req *r, const char *tckn)
 {
 	char *text = nl_esign_text_login(tckn, r->now);
 	if (!text)
@@ -182,7 +182,7 @@ void nl_h_holder_esign_new(struct nl_req *r)
 
 void nl_h_holder_logout(struct nl_req *r)
 {
-	nl_session_logout(r);
+	nl_err_ignore(nl_session_logout(r));
 	nl_resp_redirect(r, "/online-islemler");
 }
 
@@ -330,7 +330,7 @@ void nl_h_holder_econsent_result(struct nl_req *r)
 	char current[16] = "";
 	nl_conn *c;
 	if (nl_db_conn(r->srv->db, &c) == NL_OK)
-		nl_store_econsent_current(c, r->session.s.subject_id, current, NULL, NULL);
+		nl_err_ignore(nl_store_econsent_current(c, r->session.s.subject_id, current, NULL, NULL));   /* unread: not in force */
 	json_object_set_new(d, "in_force", json_boolean(!strcmp(current, "accept")));
 	nl_page_respond(r, 200, "holder/econsent_result", d);
 }

@@ -266,7 +266,7 @@ void nl_h_ss_change(struct nl_req *r)
 		render_confirm(r, k, &c, 429, "Too many wrong security words. Please try again later.");
 		return;
 	case NL_ERR_TRANSITION:
-		nl_ss_cert(r->srv->db, person, c.serial, &c);   /* show it as it is now */
+		nl_err_ignore(nl_ss_cert(r->srv->db, person, c.serial, &c));   /* show it as it is now */
 		render_confirm(r, k, &c, 409, nl_ss_refusal_msgid(why));
 		return;
 	default:

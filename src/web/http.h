@@ -177,7 +177,7 @@ const char *nl_req_cookie(const struct nl_req *r, const char *name);
 const char *nl_req_header(const struct nl_req *r, const char *name); /* case-insensitive */
 /* Parses a path param as a positive decimal int64; NL_ERR_NOT_FOUND when it is
  * missing or not a number (a malformed id is "no such thing" to the client). */
-nl_err nl_req_param_id(const struct nl_req *r, const char *name, int64_t *out);
+NL_MUST_USE nl_err nl_req_param_id(const struct nl_req *r, const char *name, int64_t *out);
 
 /* ---- responses: exactly one per request ---- */
 /* body: HTML text; taken over (left empty). Adds text/html; charset=utf-8. */
@@ -207,19 +207,19 @@ bool nl_resp_queued(const struct nl_req *r);
 /* ---- sessions (src/web/session.c) ---- */
 /* Creates an anonymous session (cookie nl_sid) if the request has none, so that
  * a form can carry a CSRF token. Call it in GET handlers that render forms. */
-nl_err nl_session_ensure(struct nl_req *r);
+NL_MUST_USE nl_err nl_session_ensure(struct nl_req *r);
 /* The session's CSRF token for a hidden form field named "csrf" (creates an
  * anonymous session if needed); NULL on failure. */
 const char *nl_session_csrf(struct nl_req *r);
 /* Login: rotates the session id (a new cookie; the old row is deleted), sets
  * kind, subject and roles, and draws a new CSRF token. Call after credentials
  * were checked. */
-nl_err nl_session_login(struct nl_req *r, enum nl_session_kind kind, int64_t subject_id,
+NL_MUST_USE nl_err nl_session_login(struct nl_req *r, enum nl_session_kind kind, int64_t subject_id,
                         unsigned roles);
 /* Logout: deletes the session and clears the cookie. */
-nl_err nl_session_logout(struct nl_req *r);
+NL_MUST_USE nl_err nl_session_logout(struct nl_req *r);
 /* Changes the session language ("tr"/"en") and marks it dirty. */
-nl_err nl_session_set_lang(struct nl_req *r, const char *lang);
+NL_MUST_USE nl_err nl_session_set_lang(struct nl_req *r, const char *lang);
 /* Marks session data changed (after json_object_set on r->session.data). */
 void nl_session_touch_data(struct nl_req *r);
 

@@ -72,7 +72,7 @@ static const struct entry *catalogue_find(const struct catalogue *c, const char 
 
 /* Takes ownership of key and value (also on failure). A later duplicate wins,
  * which is what msgfmt would refuse: the msgfmt --check test catches those. */
-static nl_err catalogue_put(struct catalogue *c, char *key, char *value)
+static NL_MUST_USE nl_err catalogue_put(struct catalogue *c, char *key, char *value)
 {
 	if ((c->count + 1) * 2 > c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 64;
@@ -160,7 +160,7 @@ static bool po_unquote(const char *p, const char *end, nl_buf *out)
 
 /* Stores a finished entry: the header (empty msgid), fuzzy and untranslated
  * entries are skipped so that nl_i18n_get falls back to the msgid. */
-static nl_err po_commit(struct catalogue *c, struct po_entry *e)
+static NL_MUST_USE nl_err po_commit(struct catalogue *c, struct po_entry *e)
 {
 	nl_err rc = NL_OK;
 	if (e->has_id && e->id.len > 0 && e->has_str && e->str.len > 0 && !e->fuzzy) {
@@ -181,7 +181,7 @@ static nl_err po_commit(struct catalogue *c, struct po_entry *e)
 	return rc;
 }
 
-static nl_err po_parse(struct catalogue *c, const char *name, const char *text, size_t len,
+static NL_MUST_USE nl_err po_parse(struct catalogue *c, const char *name, const char *text, size_t len,
                        nl_buf *err)
 {
 	struct po_entry e = {0};
@@ -304,7 +304,7 @@ nl_err nl_i18n_load_text(const char *lang, const char *name, const char *text, s
 	return NL_OK;
 }
 
-static nl_err read_file(const char *path, nl_buf *out)
+static NL_MUST_USE nl_err read_file(const char *path, nl_buf *out)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)

@@ -22,11 +22,11 @@ bool nl_i18n_supported(const char *lang);
 /* Loads <dir>/tr.po and <dir>/en.po, replacing what was loaded before.
  * On a syntax error returns NL_ERR_CONFIG and writes "file:line: reason" to err
  * (err may be NULL). */
-nl_err nl_i18n_load_dir(const char *dir, nl_buf *err);
+NL_MUST_USE nl_err nl_i18n_load_dir(const char *dir, nl_buf *err);
 
 /* Loads one catalogue from .po text (tests, and the work horse of load_dir).
  * `name` is used in error messages only. */
-nl_err nl_i18n_load_text(const char *lang, const char *name, const char *text,
+NL_MUST_USE nl_err nl_i18n_load_text(const char *lang, const char *name, const char *text,
                          size_t len, nl_buf *err);
 
 /* Frees every catalogue; nl_i18n_get() then returns msgids. */

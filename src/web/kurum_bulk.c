@@ -168,7 +168,7 @@ static json_t *good_rows_json(struct nl_req *r, const struct nl_pa_csv *c)
 }
 
 /* Stores the good rows under a new random id; writes the id (hex) to id_out. */
-static nl_err store_preview(struct nl_req *r, const struct nl_officer *o,
+static NL_MUST_USE nl_err store_preview(struct nl_req *r, const struct nl_officer *o,
                             const struct nl_pa_csv *c, char id_out[BATCH_ID_HEX + 1])
 {
 	uint8_t hash[NL_TOKEN_HASH_LEN];
@@ -181,7 +181,7 @@ static nl_err store_preview(struct nl_req *r, const struct nl_officer *o,
 	nl_err e = nl_db_conn(r->srv->db, &conn);
 	if (e == NL_OK) {
 		/* Old previews are of no use after their time; drop them now and then. */
-		nl_store_batch_purge(conn, r->now - PREVIEW_TTL, NULL);
+		nl_err_ignore(nl_store_batch_purge(conn, r->now - PREVIEW_TTL, NULL));   /* old previews go next time */
 		e = nl_store_batch_put(conn, hash, o->user_id, o->institution_id, payload, r->now);
 	}
 	free(payload);
@@ -250,7 +250,7 @@ struct consume_arg {
 
 /* Runs inside the import's transaction: the preview is used up exactly when
  * its rows are imported. */
-static nl_err consume_preview(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err consume_preview(nl_conn *c, void *arg)
 {
 	struct consume_arg *a = arg;
 	char *payload = NULL;

@@ -46,7 +46,7 @@ void nl_kurum_staff_refused(struct nl_req *r, nl_err e)
 		return;
 	}
 	/* The account lost its right to be here since it logged in. */
-	nl_session_logout(r);
+	nl_err_ignore(nl_session_logout(r));
 	nl_resp_error(r, NL_ERR_FORBIDDEN, NULL);
 }
 

@@ -117,8 +117,8 @@ void nl_h_kurum_login(struct nl_req *r)
 	e = nl_staff_login(r->srv->db, f.username, f.password, r->now, &u);
 	if (e == NL_ERR_UNAUTHORIZED || e == NL_ERR_LOCKED) {
 		bool locked_now = false;
-		nl_throttle_fail(r->srv->db, &pol, NL_DOOR_STAFF, f.username, r->client_ip, r->now,
-		                 &locked_now);
+		nl_err_ignore(nl_throttle_fail(r->srv->db, &pol, NL_DOOR_STAFF, f.username, r->client_ip, r->now,
+		                 &locked_now));
 		if (e == NL_ERR_LOCKED || locked_now)
 			render(r, 429, f.username, MSG_LOCKED);
 		else
@@ -132,7 +132,7 @@ void nl_h_kurum_login(struct nl_req *r)
 	unsigned roles = roles_of(u.role);
 	int64_t uid = u.id;
 	nl_user_clear(&u);
-	nl_throttle_success(r->srv->db, NL_DOOR_STAFF, f.username, r->client_ip, r->now);
+	nl_err_ignore(nl_throttle_success(r->srv->db, NL_DOOR_STAFF, f.username, r->client_ip, r->now));
 	if ((e = nl_session_login(r, NL_SESS_OFFICER, uid, roles)) != NL_OK) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -142,6 +142,6 @@ void nl_h_kurum_login(struct nl_req *r)
 
 void nl_h_kurum_logout(struct nl_req *r)
 {
-	nl_session_logout(r);
+	nl_err_ignore(nl_session_logout(r));
 	nl_resp_redirect(r, "/kurum/giris");
 }

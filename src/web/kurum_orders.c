@@ -109,7 +109,7 @@ void nl_h_kurum_home(struct nl_req *r)
 }
 
 /* Fills d with the order's details; NL_ERR_NOT_FOUND for another institution's. */
-static nl_err order_json(struct nl_req *r, const struct nl_officer *o, int64_t no, json_t *d)
+static NL_MUST_USE nl_err order_json(struct nl_req *r, const struct nl_officer *o, int64_t no, json_t *d)
 {
 	struct nl_officer_order *ord = nl_arena_alloc(r->arena, sizeof *ord);
 	nl_err e = ord ? nl_officer_order(r->srv->db, o->institution_id, no, ord) : NL_ERR_NOMEM;

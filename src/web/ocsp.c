@@ -34,7 +34,7 @@ static void load_ca(void)
 {
 	pthread_key_create(&signer_key, close_signer);
 	if (nl_ca_open(ca_cfg->data_dir, false, &the_ca) == NL_OK)
-		nl_ca_configure(the_ca, ca_cfg, NULL, 0);   /* the URLs /repo/ lists */
+		nl_err_ignore(nl_ca_configure(the_ca, ca_cfg, NULL, 0));   /* the URLs /repo/ lists */
 	else
 		the_ca = NULL;
 	answers = nl_ocsp_cache_new(ANSWER_SLOTS, ANSWER_TTL);

@@ -78,7 +78,7 @@ const char *nl_page_lang(struct nl_req *r)
 			r->lang_cookie_queued = true;
 		}
 		if (r->session.present && strcmp(r->session.s.lang, lang) != 0)
-			nl_session_set_lang(r, lang);
+			nl_err_ignore(nl_session_set_lang(r, lang));
 	}
 	r->lang = lang;
 	return lang;

@@ -20,7 +20,7 @@
  * <cfg->web_dir>/../po), installs srv->templates and srv->error_page. Call after
  * nl_server_new and before nl_server_start. On failure err names the file and
  * line. Undo with nl_pages_free (before nl_server_free). */
-nl_err nl_pages_init(struct nl_server *srv, const char *po_dir, char *err, size_t err_size);
+NL_MUST_USE nl_err nl_pages_init(struct nl_server *srv, const char *po_dir, char *err, size_t err_size);
 void nl_pages_free(struct nl_server *srv);
 
 /* Settles r->lang for a page: the `lang` query parameter (then remembered in a
@@ -43,10 +43,10 @@ void nl_page_respond(struct nl_req *r, int status, const char *page, json_t *dat
 /* ---- field specs on a request (src/web/spec.h) ---- */
 
 /* Parses the request body (any of the three encodings) into out. */
-nl_err nl_req_parse_body(struct nl_req *r, const struct nl_spec *specs, void *out,
+NL_MUST_USE nl_err nl_req_parse_body(struct nl_req *r, const struct nl_spec *specs, void *out,
                          struct nl_spec_result *res);
 
 /* The srv->error_page hook: errors/<status>.html or errors/generic.html. */
-nl_err nl_page_error(struct nl_req *r, int status, const char *message, nl_buf *out);
+NL_MUST_USE nl_err nl_page_error(struct nl_req *r, int status, const char *message, nl_buf *out);
 
 #endif

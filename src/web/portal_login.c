@@ -258,6 +258,6 @@ void nl_h_login_identity_post(struct nl_req *r)
 
 void nl_h_logout_person(struct nl_req *r)
 {
-	nl_session_logout(r);
+	nl_err_ignore(nl_session_logout(r));
 	nl_resp_redirect(r, "/");
 }

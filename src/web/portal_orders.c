@@ -78,7 +78,7 @@ static json_t *person_page(struct nl_req *r, const char *title)
 }
 
 /* The person's orders this session may open (web/entitle.h), newest first. */
-static nl_err entitled_orders(struct nl_req *r, struct nl_person_order **rows, size_t *n)
+static NL_MUST_USE nl_err entitled_orders(struct nl_req *r, struct nl_person_order **rows, size_t *n)
 {
 	nl_err e = nl_person_orders(r->srv->db, r->session.s.subject_id, rows, n);
 	size_t k = 0;

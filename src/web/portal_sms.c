@@ -51,8 +51,8 @@ static void render(struct nl_req *r, int status, const struct nl_form_view *fv,
 		nl_resp_error(r, NL_ERR_NOMEM, NULL);
 		return;
 	}
-	nl_otp_pending(r->srv->db, nl_wz_person(r), fv->order_no, fv->current.version, r->now,
-	               &expires, &tries);
+	nl_err_ignore(nl_otp_pending(r->srv->db, nl_wz_person(r), fv->order_no, fv->current.version, r->now,
+	               &expires, &tries));   /* none pending: no countdown shown */
 	nl_mask_mobile(fv->current.mobile, masked, sizeof masked);
 	json_object_set_new(d, "mobile_masked", json_string(masked));
 	json_object_set_new(d, "version", json_integer(fv->current.version));

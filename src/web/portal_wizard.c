@@ -16,7 +16,7 @@ int64_t nl_wz_person(const struct nl_req *r)
 /* A session that an access password opened sees no stored identity of the
  * person (the institution that sent the mail may be the one at the keyboard;
  * web/entitle.h): the identity box stays empty but for the masked number. */
-static nl_err hide_identity(struct nl_form_view *v)
+static NL_MUST_USE nl_err hide_identity(struct nl_form_view *v)
 {
 	char **f[] = {&v->given_name, &v->surname, &v->birth_place, &v->birth_date};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {

@@ -89,7 +89,7 @@ static json_t *queue_json(struct nl_req *r)
 		bool letter = false;
 		struct nl_shipment s;
 		bool shipped = nl_store_shipment_by_order(c, p->order_id, &s) == NL_OK;
-		nl_store_pin_letter_waiting(c, p->order_id, &letter);
+		nl_err_ignore(nl_store_pin_letter_waiting(c, p->order_id, &letter));
 		char due[NL_DATETIME_FMT_MAX];
 		nl_time_format_tr(p->due_at, due);
 		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:b}",

@@ -273,7 +273,7 @@ void nl_h_ra_accept(struct nl_req *r)
 	} else if (why != NL_WET_REFUSED_NONE || res.refusal != NL_APPROVE_REFUSED_NONE) {
 		/* Show the form as it is now, with why it was refused. */
 		enum nl_wet_refusal now_why;
-		nl_wet_lookup(r->srv->db, v->code, v, &now_why);
+		nl_err_ignore(nl_wet_lookup(r->srv->db, v->code, v, &now_why));   /* shown as it was if unread */
 		render_form(r, 409, &u, v, why ? nl_wet_refusal_msgid(why)
 		                                : nl_approve_refusal_msgid(res.refusal), NULL, NULL);
 	} else {
@@ -321,7 +321,7 @@ void nl_h_ra_reject(struct nl_req *r)
 		nl_resp_redirect(r, url);
 	} else if (why != NL_WET_REFUSED_NONE) {
 		enum nl_wet_refusal now_why;
-		nl_wet_lookup(r->srv->db, v->code, v, &now_why);
+		nl_err_ignore(nl_wet_lookup(r->srv->db, v->code, v, &now_why));   /* shown as it was if unread */
 		render_form(r, 409, &u, v, nl_wet_refusal_msgid(why), NULL, NULL);
 	} else if (e == NL_ERR_INVALID) {
 		render_form(r, 400, &u, v, NULL, p.reason,

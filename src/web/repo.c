@@ -45,7 +45,7 @@ void nl_h_repo(struct nl_req *r)
 	                                                         : "application/pkix-cert", &b);
 }
 
-static nl_err list_row(void *ctx, const struct nl_cert_row *c)
+static NL_MUST_USE nl_err list_row(void *ctx, const struct nl_cert_row *c)
 {
 	json_t *row = json_pack("{s:s, s:s, s:b, s:b, s:b}", "name", c->common_name, "serial", c->serial,
 	                        "good", !strcmp(c->status, "good"), "hold", !strcmp(c->status, "hold"),
@@ -109,8 +109,13 @@ void nl_h_directory_file(struct nl_req *r)
 		return;
 	}
 	nl_buf b = NL_BUF_INIT;
-	if (pem) nl_pki_der_to_pem(c.der, c.der_len, &b);
+	if (pem) rc = nl_pki_der_to_pem(c.der, c.der_len, &b);
 	else nl_buf_append(&b, c.der, c.der_len);
+	if (rc) {
+		nl_buf_free(&b);
+		nl_resp_error(r, rc, NULL);
+		return;
+	}
 	char disp[120];
 	snprintf(disp, sizeof disp, "attachment; filename=\"%s.%s\"", serial, pem ? "pem" : "cer");
 	nl_resp_add_header(r, "Content-Disposition", disp);

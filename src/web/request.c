@@ -44,7 +44,7 @@ unsigned nl_method_parse(const char *m, bool *is_head)
 
 /* Percent-decodes s[0..n) into the arena. Fails on a malformed escape, a NUL
  * byte (raw or encoded), a control character or invalid UTF-8. */
-static nl_err decode_component(nl_arena *a, const char *s, size_t n, const char **out,
+static NL_MUST_USE nl_err decode_component(nl_arena *a, const char *s, size_t n, const char **out,
                                size_t *out_len)
 {
 	char *d = nl_arena_alloc(a, n + 1);

@@ -30,6 +30,6 @@ const char *nl_route_allow_header(unsigned allowed, nl_arena *a);
 
 /* Checks the table at start: patterns well-formed, no duplicate method+pattern.
  * Returns NL_ERR_CONFIG with a message in err. */
-nl_err nl_routes_check(const struct nl_route *table, size_t n, char *err, size_t err_size);
+NL_MUST_USE nl_err nl_routes_check(const struct nl_route *table, size_t n, char *err, size_t err_size);
 
 #endif

@@ -50,7 +50,7 @@ struct nl_server *nl_server_new(const struct nl_config *cfg, nl_db *db, char *er
 }
 
 /* "host:port", "[v6]:port"; host may be a name. */
-static nl_err resolve_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
+static NL_MUST_USE nl_err resolve_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
                              char *err, size_t err_size)
 {
 	char host[256];

@@ -20,7 +20,7 @@
 struct nl_server *nl_server_new(const struct nl_config *cfg, nl_db *db, char *err,
                                 size_t err_size);
 /* Loads static files, checks the route table and starts listening on cfg->listen. */
-nl_err nl_server_start(struct nl_server *srv, char *err, size_t err_size);
+NL_MUST_USE nl_err nl_server_start(struct nl_server *srv, char *err, size_t err_size);
 /* The port actually bound (useful when listen asked for port 0). */
 uint16_t nl_server_port(const struct nl_server *srv);
 /* Demo/test mode only (POST /demo/clock, src/web/demo_clock.c): moves the
@@ -31,7 +31,7 @@ int64_t nl_server_clock_advance(struct nl_server *srv, int64_t seconds);
  * requests in flight, then stops the daemon. Safe to call when not started. */
 void nl_server_stop(struct nl_server *srv);
 /* SIGHUP: opens the request log file again (logrotate has moved it). */
-nl_err nl_server_reopen_log(struct nl_server *srv);
+NL_MUST_USE nl_err nl_server_reopen_log(struct nl_server *srv);
 void nl_server_free(struct nl_server *srv);
 
 #endif

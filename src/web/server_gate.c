@@ -111,7 +111,7 @@ void nl_server_dispatch(struct nl_req *r)
 		nl_resp_error(r, NL_ERR_INVALID, "The query string contains invalid characters.");
 		return;
 	}
-	nl_req_parse_cookies(r);
+	nl_err_ignore(nl_req_parse_cookies(r));   /* cookies that do not parse are absent */
 	if (p->body) {
 		r->body = p->body;
 		r->body_len = p->body_len;

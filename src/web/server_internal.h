@@ -31,7 +31,7 @@ struct nl_metrics {
 /* Pseudo routes after the table rows, for requests no row answered. */
 enum { NL_METRIC_UNMATCHED = 0, NL_METRIC_STATIC = 1, NL_METRIC_EXTRA = 2 };
 
-nl_err nl_metrics_init(struct nl_metrics *m, size_t n_table_rows);
+NL_MUST_USE nl_err nl_metrics_init(struct nl_metrics *m, size_t n_table_rows);
 void nl_metrics_free(struct nl_metrics *m);
 void nl_metrics_record(struct nl_metrics *m, size_t route_slot, int status, uint64_t dur_us);
 void nl_metrics_render(struct nl_server *srv, nl_buf *out);
@@ -53,7 +53,7 @@ struct nl_static {
 	size_t n;
 };
 
-nl_err nl_static_load(struct nl_static *st, const char *static_dir, char *err, size_t err_size);
+NL_MUST_USE nl_err nl_static_load(struct nl_static *st, const char *static_dir, char *err, size_t err_size);
 void nl_static_free(struct nl_static *st);
 const struct nl_static_file *nl_static_find(const struct nl_static *st, const char *url_path);
 
@@ -62,10 +62,10 @@ struct nl_reqlog {
 	int fd;                  /* -1: disabled */
 	bool own_fd;
 };
-nl_err nl_reqlog_open(struct nl_reqlog *l, const char *path, bool enabled);
+NL_MUST_USE nl_err nl_reqlog_open(struct nl_reqlog *l, const char *path, bool enabled);
 void nl_reqlog_close(struct nl_reqlog *l);
 /* Opens path again (after logrotate moved it) in place of the old file. */
-nl_err nl_reqlog_reopen(struct nl_reqlog *l, const char *path);
+NL_MUST_USE nl_err nl_reqlog_reopen(struct nl_reqlog *l, const char *path);
 void nl_reqlog_write(struct nl_reqlog *l, const char *method, const char *route, int status,
                      uint64_t dur_us, uint64_t bytes);
 
@@ -149,7 +149,7 @@ struct nl_conn_track *nl_server_track_of(struct MHD_Connection *conn);
 bool nl_server_track_begin(struct nl_conn_track *t);
 /* The answer is sent: the deadline of the next request starts now. */
 void nl_server_track_end(struct nl_conn_track *t);
-nl_err nl_server_reaper_start(struct nl_server *srv);
+NL_MUST_USE nl_err nl_server_reaper_start(struct nl_server *srv);
 void nl_server_reaper_stop(struct nl_server *srv);
 
 /* server_gate.c: runs once the whole request is in: decode, route, session,
@@ -157,9 +157,9 @@ void nl_server_reaper_stop(struct nl_server *srv);
 void nl_server_dispatch(struct nl_req *r);
 
 /* request.c */
-nl_err nl_req_decode_path(nl_arena *a, const char *raw, const char **out);
-nl_err nl_req_load_query(struct nl_req *r);
-nl_err nl_req_parse_cookies(struct nl_req *r);
+NL_MUST_USE nl_err nl_req_decode_path(nl_arena *a, const char *raw, const char **out);
+NL_MUST_USE nl_err nl_req_load_query(struct nl_req *r);
+NL_MUST_USE nl_err nl_req_parse_cookies(struct nl_req *r);
 void nl_req_client_ip(struct nl_req *r);
 unsigned nl_method_parse(const char *m, bool *is_head);
 uint64_t nl_now_us(void);
@@ -177,7 +177,7 @@ void nl_resp_set_mhd(struct nl_req *r, int status, struct MHD_Response *resp, ui
 /* Loads the session from the nl_sid cookie (expired ones are deleted). NL_OK
  * also when there is none; the store's error when the database cannot say
  * (the cookie is kept: answer 503). */
-nl_err nl_session_load(struct nl_req *r);
+NL_MUST_USE nl_err nl_session_load(struct nl_req *r);
 /* Writes back a dirty session or refreshes last_seen; called after the handler. */
 void nl_session_save(struct nl_req *r);
 /* True when the request carries the session's CSRF token. */

@@ -88,7 +88,7 @@ nl_err nl_session_load(struct nl_req *r)
 	const struct nl_config *cfg = r->srv->cfg;
 	if (r->now - r->session.s.last_seen > cfg->session_idle_timeout ||
 	    r->now - r->session.s.created_at > cfg->session_absolute_timeout) {
-		(void)nl_store_session_delete(c, h);   /* the purge job deletes it otherwise */
+		nl_err_ignore(nl_store_session_delete(c, h));   /* the purge job deletes it otherwise */
 		nl_session_clear(&r->session.s);
 		set_cookie(r, NULL);
 		return NL_OK;
@@ -102,7 +102,7 @@ nl_err nl_session_load(struct nl_req *r)
 }
 
 /* Serialises data (with the roles) into s.data; caller frees s.data via clear. */
-static nl_err store_data(struct nl_req *r)
+static NL_MUST_USE nl_err store_data(struct nl_req *r)
 {
 	json_object_set_new(r->session.data, "_roles", json_integer(r->session.roles));
 	char *text = json_dumps(r->session.data, JSON_COMPACT);
@@ -123,9 +123,9 @@ void nl_session_save(struct nl_req *r)
 	if (r->session.dirty) {
 		r->session.s.last_seen = r->now;
 		if (store_data(r) == NL_OK)
-			nl_store_session_update(c, &r->session.s);
+			nl_err_ignore(nl_store_session_update(c, &r->session.s));
 	} else if (r->now - r->session.s.last_seen >= TOUCH_INTERVAL) {
-		nl_store_session_touch(c, r->session.s.id_hash, r->now);
+		nl_err_ignore(nl_store_session_touch(c, r->session.s.id_hash, r->now));
 	}
 }
 
@@ -133,7 +133,7 @@ void nl_session_save(struct nl_req *r)
  * keyed hash of the client address, and an address with
  * session.max_anonymous_per_address live ones gets no more (NL_ERR_RATE_LIMIT)
  * until some expire. Sessions made by a login are bounded by the login. */
-static nl_err anon_bound(struct nl_req *r, nl_conn *c, struct nl_session *s)
+static NL_MUST_USE nl_err anon_bound(struct nl_req *r, nl_conn *c, struct nl_session *s)
 {
 	const struct nl_config *cfg = r->srv->cfg;
 	s->addr_hash[0] = '\0';
@@ -151,7 +151,7 @@ static nl_err anon_bound(struct nl_req *r, nl_conn *c, struct nl_session *s)
 }
 
 /* Inserts a new session row with a fresh id; sets the cookie. */
-static nl_err create_row(struct nl_req *r, enum nl_session_kind kind, int64_t subject_id)
+static NL_MUST_USE nl_err create_row(struct nl_req *r, enum nl_session_kind kind, int64_t subject_id)
 {
 	nl_conn *c;
 	nl_err e = r->srv->db ? nl_db_conn(r->srv->db, &c) : NL_ERR_CONFIG;
@@ -233,7 +233,7 @@ nl_err nl_session_login(struct nl_req *r, enum nl_session_kind kind, int64_t sub
 	if (had_old) {
 		nl_conn *c;
 		if (nl_db_conn(r->srv->db, &c) == NL_OK)
-			nl_store_session_delete(c, old);
+			nl_err_ignore(nl_store_session_delete(c, old));
 	}
 	return NL_OK;
 }
@@ -243,7 +243,7 @@ nl_err nl_session_logout(struct nl_req *r)
 	if (r->session.present && r->srv->db) {
 		nl_conn *c;
 		if (nl_db_conn(r->srv->db, &c) == NL_OK)
-			nl_store_session_delete(c, r->session.s.id_hash);
+			nl_err_ignore(nl_store_session_delete(c, r->session.s.id_hash));
 	}
 	session_reset(r);
 	set_cookie(r, NULL);

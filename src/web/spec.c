@@ -20,7 +20,7 @@ struct ctx {
 	bool form;                 /* not JSON: the csrf field is allowed */
 };
 
-static nl_err add_error(struct ctx *c, const char *field, const char *code)
+static NL_MUST_USE nl_err add_error(struct ctx *c, const char *field, const char *code)
 {
 	struct nl_spec_result *r = c->res;
 	if (r->n_errors == c->err_cap) {
@@ -80,7 +80,7 @@ static const char *safe_name(const struct spec_item *it)
 	return it->name;
 }
 
-static nl_err apply(struct ctx *c, const struct spec_items *items)
+static NL_MUST_USE nl_err apply(struct ctx *c, const struct spec_items *items)
 {
 	nl_err rc = NL_OK;
 	const struct spec_item **seen = NULL;
@@ -144,7 +144,7 @@ static nl_err apply(struct ctx *c, const struct spec_items *items)
 	return rc;
 }
 
-static nl_err begin(struct ctx *c, nl_arena *a, const struct nl_spec *specs, void *out,
+static NL_MUST_USE nl_err begin(struct ctx *c, nl_arena *a, const struct nl_spec *specs, void *out,
                     struct nl_spec_result *res)
 {
 	*c = (struct ctx){.a = a, .specs = specs, .out = out, .res = res, .form = true};
@@ -159,7 +159,7 @@ static nl_err begin(struct ctx *c, nl_arena *a, const struct nl_spec *specs, voi
 	return NL_OK;
 }
 
-static nl_err finish(struct ctx *c, nl_err rc)
+static NL_MUST_USE nl_err finish(struct ctx *c, nl_err rc)
 {
 	if (rc != NL_OK)
 		return rc;

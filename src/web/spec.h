@@ -156,11 +156,11 @@ struct nl_spec_result {
  * Returns NL_OK when every field is valid; NL_ERR_INVALID with res->errors set
  * otherwise (members of fields in error are left at their "absent" value);
  * NL_ERR_NOMEM. Multipart file data points into body. */
-nl_err nl_spec_parse(nl_arena *a, const struct nl_spec *specs, const char *content_type,
+NL_MUST_USE nl_err nl_spec_parse(nl_arena *a, const struct nl_spec *specs, const char *content_type,
                      const void *body, size_t len, void *out, struct nl_spec_result *res);
 
 /* A raw query string "a=1&b=x+y" (without the '?'); same rules as a form. */
-nl_err nl_spec_parse_query(nl_arena *a, const struct nl_spec *specs, const char *query,
+NL_MUST_USE nl_err nl_spec_parse_query(nl_arena *a, const struct nl_spec *specs, const char *query,
                            void *out, struct nl_spec_result *res);
 
 /* Already decoded name/value pairs (e.g. the server's parsed query). */
@@ -169,7 +169,7 @@ struct nl_spec_pair {
 	const char *value;
 	size_t value_len;
 };
-nl_err nl_spec_parse_pairs(nl_arena *a, const struct nl_spec *specs,
+NL_MUST_USE nl_err nl_spec_parse_pairs(nl_arena *a, const struct nl_spec *specs,
                            const struct nl_spec_pair *pairs, size_t n, void *out,
                            struct nl_spec_result *res);
 

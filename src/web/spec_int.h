@@ -40,10 +40,10 @@ const char *nl_spec_convert(nl_arena *a, const struct nl_spec *s, void *m,
 
 /* Body decoders (spec_body.c). Each returns NL_OK with items (or with
  * items->body_error set), or NL_ERR_NOMEM. */
-nl_err nl_spec_decode_urlencoded(nl_arena *a, const char *s, size_t len, struct spec_items *items);
-nl_err nl_spec_decode_multipart(nl_arena *a, const char *content_type, const char *body,
+NL_MUST_USE nl_err nl_spec_decode_urlencoded(nl_arena *a, const char *s, size_t len, struct spec_items *items);
+NL_MUST_USE nl_err nl_spec_decode_multipart(nl_arena *a, const char *content_type, const char *body,
                                 size_t len, struct spec_items *items);
-nl_err nl_spec_decode_json(nl_arena *a, const char *body, size_t len, json_t **root,
+NL_MUST_USE nl_err nl_spec_decode_json(nl_arena *a, const char *body, size_t len, json_t **root,
                            struct spec_items *items);
 
 #endif

@@ -63,7 +63,7 @@ static const char *type_of(const char *name, bool *text)
 	return "application/octet-stream";
 }
 
-static nl_err gzip_buf(const unsigned char *in, size_t n, unsigned char **out, size_t *out_len)
+static NL_MUST_USE nl_err gzip_buf(const unsigned char *in, size_t n, unsigned char **out, size_t *out_len)
 {
 	z_stream z;
 	memset(&z, 0, sizeof z);
@@ -100,7 +100,7 @@ struct walk {
 	size_t err_size;
 };
 
-static nl_err read_file(const char *path, size_t size, unsigned char **out)
+static NL_MUST_USE nl_err read_file(const char *path, size_t size, unsigned char **out)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -118,7 +118,7 @@ static nl_err read_file(const char *path, size_t size, unsigned char **out)
 	return NL_OK;
 }
 
-static nl_err add_file(struct walk *w, const char *path, const char *url, const struct stat *st)
+static NL_MUST_USE nl_err add_file(struct walk *w, const char *path, const char *url, const struct stat *st)
 {
 	char real[PATH_MAX];
 	if (!realpath(path, real) || strncmp(real, w->root, w->root_len) != 0 ||
@@ -171,7 +171,7 @@ static nl_err add_file(struct walk *w, const char *path, const char *url, const 
 	return NL_OK;
 }
 
-static nl_err walk_dir(struct walk *w, const char *dir, const char *url, int depth)
+static NL_MUST_USE nl_err walk_dir(struct walk *w, const char *dir, const char *url, int depth)
 {
 	if (depth > STATIC_MAX_DEPTH)
 		return NL_OK;

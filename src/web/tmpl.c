@@ -59,7 +59,7 @@ nl_err nl_tmpl_add(nl_tmpl_set *set, const char *name, const char *src, size_t l
 	return NL_OK;
 }
 
-static nl_err link_nodes(nl_tmpl_set *set, const struct tmpl *t, struct tnode *n,
+static NL_MUST_USE nl_err link_nodes(nl_tmpl_set *set, const struct tmpl *t, struct tnode *n,
                          const char *const *slots, nl_buf *err)
 {
 	for (; n; n = n->next) {
@@ -91,7 +91,7 @@ nl_err nl_tmpl_link(nl_tmpl_set *set, const char *const *slot_names, nl_buf *err
 	return NL_OK;
 }
 
-static nl_err load_file(nl_tmpl_set *set, const char *path, const char *name, nl_buf *err)
+static NL_MUST_USE nl_err load_file(nl_tmpl_set *set, const char *path, const char *name, nl_buf *err)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -119,7 +119,7 @@ static nl_err load_file(nl_tmpl_set *set, const char *path, const char *name, nl
 }
 
 /* Walks dir/prefix recursively; a template's name is its path below dir. */
-static nl_err load_tree(nl_tmpl_set *set, const char *dir, const char *prefix, int depth,
+static NL_MUST_USE nl_err load_tree(nl_tmpl_set *set, const char *dir, const char *prefix, int depth,
                         nl_buf *err)
 {
 	char path[4096];
@@ -174,7 +174,7 @@ nl_err nl_tmpl_load_dir(const char *dir, nl_tmpl_set **out, nl_buf *err)
 	return NL_OK;
 }
 
-static nl_err resolve_nodes(nl_arena *a, struct tnode *n)
+static NL_MUST_USE nl_err resolve_nodes(nl_arena *a, struct tnode *n)
 {
 	for (; n; n = n->next) {
 		if (n->kind == TN_TRANSLATE) {

@@ -48,7 +48,7 @@ void nl_tmpl_set_free(nl_tmpl_set *set);
 
 /* Parses one template and adds it under `name` (replacing one of that name).
  * On a parse error returns NL_ERR_INVALID and writes "name:line: reason" to err. */
-nl_err nl_tmpl_add(nl_tmpl_set *set, const char *name, const char *src, size_t len, nl_buf *err);
+NL_MUST_USE nl_err nl_tmpl_add(nl_tmpl_set *set, const char *name, const char *src, size_t len, nl_buf *err);
 
 /* Loads every *.html below dir; the name is the relative path without ".html"
  * ("home", "errors/404"). *.txt files (text parts of mails, for
@@ -56,12 +56,12 @@ nl_err nl_tmpl_add(nl_tmpl_set *set, const char *name, const char *src, size_t l
  * template nor one of the slot names ("content") is an error. On error returns
  * non-zero, *out stays NULL and err says which template and line.
  * Caller frees *out with nl_tmpl_set_free. */
-nl_err nl_tmpl_load_dir(const char *dir, nl_tmpl_set **out, nl_buf *err);
+NL_MUST_USE nl_err nl_tmpl_load_dir(const char *dir, nl_tmpl_set **out, nl_buf *err);
 
 /* Resolves {{> name}} references to templates of the set (after nl_tmpl_add
  * calls; nl_tmpl_load_dir does it). Unknown names must be among slot_names
  * (NULL-terminated, may be NULL), else NL_ERR_NOT_FOUND with the name in err. */
-nl_err nl_tmpl_link(nl_tmpl_set *set, const char *const *slot_names, nl_buf *err);
+NL_MUST_USE nl_err nl_tmpl_link(nl_tmpl_set *set, const char *const *slot_names, nl_buf *err);
 
 bool nl_tmpl_has(const nl_tmpl_set *set, const char *name);
 
@@ -71,24 +71,24 @@ bool nl_tmpl_has(const nl_tmpl_set *set, const char *name);
  * NL_ERR_INVALID (partials or contexts nested too deep), NL_ERR_TOO_LARGE (the
  * render passed its bound of work, 2^21 nodes visited, or of output, 16 MiB:
  * nested sections over arrays multiply), NL_ERR_NOMEM. */
-nl_err nl_tmpl_render(const nl_tmpl_set *set, const char *name, json_t *data,
+NL_MUST_USE nl_err nl_tmpl_render(const nl_tmpl_set *set, const char *name, json_t *data,
                       const char *lang, nl_buf *out);
 
 /* Same, with pre-rendered slots that take precedence over templates of the
  * same name. */
-nl_err nl_tmpl_render_slots(const nl_tmpl_set *set, const char *name, json_t *data,
+NL_MUST_USE nl_err nl_tmpl_render_slots(const nl_tmpl_set *set, const char *name, json_t *data,
                             const char *lang, const struct nl_tmpl_slot *slots,
                             size_t n_slots, nl_buf *out);
 
 /* Plain-text rendering for text/plain outputs only (the text part of a mail):
  * values and translations are written as they are, without HTML escaping.
  * Never use it for anything a browser renders as HTML. */
-nl_err nl_tmpl_render_text(const nl_tmpl_set *set, const char *name, json_t *data,
+NL_MUST_USE nl_err nl_tmpl_render_text(const nl_tmpl_set *set, const char *name, json_t *data,
                            const char *lang, nl_buf *out);
 
 /* Renders `page`, then `layout` with the page's HTML in the slot "content",
  * both with the same data. */
-nl_err nl_tmpl_render_page(const nl_tmpl_set *set, const char *layout, const char *page,
+NL_MUST_USE nl_err nl_tmpl_render_page(const nl_tmpl_set *set, const char *layout, const char *page,
                            json_t *data, const char *lang, nl_buf *out);
 
 /* Looks every {{t "msgid"}} up once in every language and keeps the text and
@@ -96,7 +96,7 @@ nl_err nl_tmpl_render_page(const nl_tmpl_set *set, const char *layout, const cha
  * instead of hashing the msgid per request. Call once the catalogues are
  * loaded, before the set is shared between threads; a set that was never
  * resolved translates at render time. */
-nl_err nl_tmpl_resolve_translations(nl_tmpl_set *set);
+NL_MUST_USE nl_err nl_tmpl_resolve_translations(nl_tmpl_set *set);
 
 /* Calls fn for every msgid used by {{t}} in the set (to check the catalogues). */
 void nl_tmpl_each_msgid(const nl_tmpl_set *set,

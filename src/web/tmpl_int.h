@@ -50,7 +50,7 @@ const struct tmpl *nl_tmpl_find(const nl_tmpl_set *set, const char *name);
 /* Parses len bytes of src (template `name`, for messages) into *root; every
  * node and a copy of the source live in a. NL_ERR_INVALID with "name:line:
  * why" in err (may be NULL), NL_ERR_NOMEM. */
-nl_err nl_tmpl_parse(nl_arena *a, const char *name, const char *src, size_t len,
+NL_MUST_USE nl_err nl_tmpl_parse(nl_arena *a, const char *name, const char *src, size_t len,
                      struct tnode **root, nl_buf *err);
 
 #endif

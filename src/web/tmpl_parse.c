@@ -24,7 +24,7 @@ static unsigned line_at(const struct parser *p, size_t pos)
 	return line;
 }
 
-static nl_err fail(struct parser *p, size_t pos, const char *why, const char *detail)
+static NL_MUST_USE nl_err fail(struct parser *p, size_t pos, const char *why, const char *detail)
 {
 	if (p->err)
 		nl_buf_printf(p->err, "%s:%u: %s%s%s", p->name, line_at(p, pos), why,
@@ -59,7 +59,7 @@ static void trim_blanks(const char **s, size_t *n)
 }
 
 /* Splits a trimmed tag name into its dotted path. "." is the current value. */
-static nl_err parse_name(struct parser *p, size_t at, const char *s, size_t n, struct tnode *node)
+static NL_MUST_USE nl_err parse_name(struct parser *p, size_t at, const char *s, size_t n, struct tnode *node)
 {
 	trim_blanks(&s, &n);
 	if (n == 0)
@@ -120,7 +120,7 @@ static bool is_t(const char *s, size_t n)
 }
 
 /* Partial names are template names: letters, digits, _ - / (errors/404). */
-static nl_err parse_partial_name(struct parser *p, size_t at, const char *s, size_t n,
+static NL_MUST_USE nl_err parse_partial_name(struct parser *p, size_t at, const char *s, size_t n,
                                  struct tnode *node)
 {
 	trim_blanks(&s, &n);
@@ -137,7 +137,7 @@ static nl_err parse_partial_name(struct parser *p, size_t at, const char *s, siz
 }
 
 /* {{t "msgid"}}: a double-quoted string with \" and \\ escapes. */
-static nl_err parse_quoted(struct parser *p, size_t at, const char *s, size_t n, struct tnode *node)
+static NL_MUST_USE nl_err parse_quoted(struct parser *p, size_t at, const char *s, size_t n, struct tnode *node)
 {
 	trim_blanks(&s, &n);
 	if (n < 2 || s[0] != '"' || s[n - 1] != '"')
@@ -161,7 +161,7 @@ static nl_err parse_quoted(struct parser *p, size_t at, const char *s, size_t n,
 
 /* {{#t}}body{{/t}}: the body is plain text; runs of white space become one
  * space so a long message can be wrapped in the template. */
-static nl_err parse_translate_block(struct parser *p, size_t at, struct tnode *node)
+static NL_MUST_USE nl_err parse_translate_block(struct parser *p, size_t at, struct tnode *node)
 {
 	const char *close = find(p->src, p->pos, p->len, "{{/t}}");
 	if (!close)
@@ -218,7 +218,7 @@ static bool standalone(const struct parser *p, size_t tag_start, size_t tag_end,
 }
 
 /* Parses nodes until the end or the {{/name}} closing `open`. */
-static nl_err parse_nodes(struct parser *p, const struct tnode *open, size_t open_at,
+static NL_MUST_USE nl_err parse_nodes(struct parser *p, const struct tnode *open, size_t open_at,
                           struct tnode **first)
 {
 	struct tnode **tail = first;

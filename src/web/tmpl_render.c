@@ -84,9 +84,9 @@ static void put_value(nl_buf *out, const json_t *v, bool text)
 	}
 }
 
-static nl_err render_nodes(struct render *r, const struct tnode *n);
+static NL_MUST_USE nl_err render_nodes(struct render *r, const struct tnode *n);
 
-static nl_err push_and_render(struct render *r, json_t *ctx, const struct tnode *body)
+static NL_MUST_USE nl_err push_and_render(struct render *r, json_t *ctx, const struct tnode *body)
 {
 	if (r->depth >= RENDER_MAX_STACK)
 		return NL_ERR_INVALID;
@@ -96,7 +96,7 @@ static nl_err push_and_render(struct render *r, json_t *ctx, const struct tnode 
 	return rc;
 }
 
-static nl_err render_partial(struct render *r, const struct tnode *n)
+static NL_MUST_USE nl_err render_partial(struct render *r, const struct tnode *n)
 {
 	for (size_t i = 0; i < r->n_slots; i++) {
 		if (strcmp(r->slots[i].name, n->text) == 0) {
@@ -115,7 +115,7 @@ static nl_err render_partial(struct render *r, const struct tnode *n)
 	return rc;
 }
 
-static nl_err render_nodes(struct render *r, const struct tnode *n)
+static NL_MUST_USE nl_err render_nodes(struct render *r, const struct tnode *n)
 {
 	nl_err rc = NL_OK;
 	for (; n && rc == NL_OK; n = n->next) {
@@ -168,7 +168,7 @@ static nl_err render_nodes(struct render *r, const struct tnode *n)
 	return rc;
 }
 
-static nl_err render_top(const nl_tmpl_set *set, const char *name, json_t *data,
+static NL_MUST_USE nl_err render_top(const nl_tmpl_set *set, const char *name, json_t *data,
                          const char *lang, const struct nl_tmpl_slot *slots, size_t n_slots,
                          bool text, nl_buf *out)
 {

@@ -96,7 +96,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static nl_err send_with(struct ctx *c, const struct nl_mail_msg *m, struct nl_drv_error *e)
+static NL_MUST_USE nl_err send_with(struct ctx *c, const struct nl_mail_msg *m, struct nl_drv_error *e)
 {
 	nl_mailer *mailer = NULL;
 	nl_err rc = nl_mailer_open(&c->cfg, &mailer);

@@ -41,7 +41,7 @@ struct tx_arg {
 	int64_t id;
 };
 
-static nl_err enqueue_in_tx(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err enqueue_in_tx(nl_conn *c, void *arg)
 {
 	struct tx_arg *a = arg;
 	struct nl_outbox_new m = {.channel = NL_OUTBOX_SMS, .recipient = "5321234567",
@@ -277,7 +277,7 @@ struct counting_driver {
 	int calls;
 };
 
-static nl_err counting_send(void *self, const struct nl_mail_msg *m, struct nl_drv_error *e)
+static NL_MUST_USE nl_err counting_send(void *self, const struct nl_mail_msg *m, struct nl_drv_error *e)
 {
 	struct counting_driver *d = self;
 	int i = atoi(m->to + 1);   /* "u<i>@example.org" */

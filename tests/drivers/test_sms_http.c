@@ -44,7 +44,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static nl_err send_to(struct ctx *c, const char *path, struct nl_sms_config *cfg,
+static NL_MUST_USE nl_err send_to(struct ctx *c, const char *path, struct nl_sms_config *cfg,
 	const struct nl_sms_msg *m, struct nl_drv_error *e)
 {
 	char url[128];

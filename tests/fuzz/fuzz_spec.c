@@ -65,11 +65,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memcpy(body, data + 1, size - 1);
 	if (ct) {
-		nl_spec_parse(a, spec, ct, body, size - 1, &out, &res);
+		nl_err_ignore(nl_spec_parse(a, spec, ct, body, size - 1, &out, &res));
 	} else {
 		char *q = nl_arena_strndup(a, body, size - 1);
 		if (q)
-			nl_spec_parse_query(a, spec, q, &out, &res);
+			nl_err_ignore(nl_spec_parse_query(a, spec, q, &out, &res));
 		else
 			res = (struct nl_spec_result){0};
 	}

@@ -28,13 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!src)
 		goto done;
 	memcpy(src, data, size);
-	nl_tmpl_add(set, "p", "[{{a}}{{#o}}{{> self}}{{/o}}]", 26, NULL);
-	nl_tmpl_add(set, "self", "{{#l}}{{> self}}{{/l}}", 22, NULL);
+	nl_err_ignore(nl_tmpl_add(set, "p", "[{{a}}{{#o}}{{> self}}{{/o}}]", 26, NULL));
+	nl_err_ignore(nl_tmpl_add(set, "self", "{{#l}}{{> self}}{{/l}}", 22, NULL));
 	if (nl_tmpl_add(set, "t", src, size, &err) == NL_OK) {
 		struct nl_tmpl_slot slot = {"content", "<i>slot</i>", 11};
-		nl_tmpl_render_slots(set, "t", context, "tr", &slot, 1, &out);
+		nl_err_ignore(nl_tmpl_render_slots(set, "t", context, "tr", &slot, 1, &out));
 		nl_buf_reset(&out);
-		nl_tmpl_render(set, "t", NULL, "en", &out);
+		nl_err_ignore(nl_tmpl_render(set, "t", NULL, "en", &out));
 	}
 	free(src);
 done:

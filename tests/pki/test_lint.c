@@ -25,7 +25,7 @@ static struct nl_pki_urls urls;
 static nl_buf url_store = NL_BUF_INIT;
 static char keyfile[64];
 
-static nl_err make_tbs(EVP_PKEY *subject_key, int64_t nb, int64_t na, nl_buf *out)
+static NL_MUST_USE nl_err make_tbs(EVP_PKEY *subject_key, int64_t nb, int64_t na, nl_buf *out)
 {
 	unsigned char *spki = NULL;
 	int n = i2d_PUBKEY(subject_key, &spki);

@@ -203,7 +203,7 @@ struct open_change {
 	pthread_t t;
 };
 
-static nl_err revoke_and_linger(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err revoke_and_linger(nl_conn *c, void *ctx)
 {
 	struct open_change *o = ctx;
 	(void)c;

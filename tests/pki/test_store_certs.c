@@ -83,7 +83,7 @@ static void test_transitions(void **state)
 	assert_int_equal(nl_store_audit_verify(f->db, &bad), NL_OK);
 }
 
-static nl_err collect(void *ctx, const char *serial, int64_t at, int reason)
+static NL_MUST_USE nl_err collect(void *ctx, const char *serial, int64_t at, int reason)
 {
 	char *out = ctx;
 	char one[64];
@@ -107,7 +107,7 @@ static void test_revoked_list(void **state)
 	assert_null(strstr(out, "C2"));
 }
 
-static nl_err count_row(void *ctx, const struct nl_cert_row *r)
+static NL_MUST_USE nl_err count_row(void *ctx, const struct nl_cert_row *r)
 {
 	(void)r;
 	(*(int *)ctx)++;
@@ -157,7 +157,7 @@ static void test_crls(void **state)
 	nl_buf_free(&der);
 }
 
-static nl_err count_serial(void *ctx, const char *s)
+static NL_MUST_USE nl_err count_serial(void *ctx, const char *s)
 {
 	(void)s;
 	(*(int *)ctx)++;

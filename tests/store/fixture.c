@@ -46,9 +46,9 @@ static void pg_prepare_db(const char *binary_name)
 		nl_db_close(db);
 		return;
 	}
-	nl_db_conn(db, &c);
+	nl_err_ignore(nl_db_conn(db, &c));
 	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", pg_dbname);
-	nl_db_exec(c, sql);
+	nl_err_ignore(nl_db_exec(c, sql));
 	snprintf(sql, sizeof sql, "CREATE DATABASE %s", pg_dbname);
 	if (nl_db_exec(c, sql) == NL_OK) {
 		url_with_db(url, pg_dbname, pg_test_url, sizeof pg_test_url);
@@ -68,7 +68,7 @@ static void pg_drop_db(void)
 	char sql[160];
 	if (nl_db_open(&db, pg_admin_url) != NL_OK)
 		return;
-	nl_db_conn(db, &c);
+	nl_err_ignore(nl_db_conn(db, &c));
 	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_dbname);
 	if (nl_db_exec(c, sql) != NL_OK)
 		fprintf(stderr, "# DROP DATABASE failed: %s\n", nl_db_errmsg(c));
@@ -102,7 +102,7 @@ static int setup_common(void **state, enum nl_db_engine engine)
 		nl_conn *c;
 		if (nl_db_open(&db, f->url) != NL_OK)
 			return -1;
-		nl_db_conn(db, &c);
+		nl_err_ignore(nl_db_conn(db, &c));
 		nl_err rc = nl_db_exec(c, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
 		nl_db_close(db);
 		if (rc != NL_OK)

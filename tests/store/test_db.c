@@ -134,7 +134,7 @@ static void test_unique_and_constraints(void **state)
 	assert_int_equal(nl_db_exec(f->c, "SELEKT 1"), NL_ERR_DB);
 }
 
-static nl_err insert_then(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err insert_then(nl_conn *c, void *ctx)
 {
 	nl_err *result = ctx;
 	nl_err rc = nl_db_exec(c, "INSERT INTO institutions (name, created_at, updated_at)"
@@ -142,7 +142,7 @@ static nl_err insert_then(nl_conn *c, void *ctx)
 	return rc != NL_OK ? rc : *result;
 }
 
-static nl_err nested(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err nested(nl_conn *c, void *ctx)
 {
 	assert_true(nl_db_in_tx(c));
 	/* Joins the outer transaction: rolls back with it. */
@@ -167,7 +167,7 @@ static void test_tx_commit_rollback(void **state)
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM institutions"), 1);
 }
 
-static nl_err always_busy(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err always_busy(nl_conn *c, void *ctx)
 {
 	(*(int *)ctx)++;
 	return NL_ERR_BUSY;
@@ -194,13 +194,13 @@ static void *hold_write_lock(void *arg)
 {
 	struct holder *h = arg;
 	nl_conn *c;
-	nl_db_conn(h->f->db, &c);
-	nl_db_exec(c, "BEGIN IMMEDIATE");
-	nl_db_exec(c, "INSERT INTO institutions (name, created_at, updated_at) VALUES ('holder', 1, 1)");
+	nl_err_ignore(nl_db_conn(h->f->db, &c));
+	nl_err_ignore(nl_db_exec(c, "BEGIN IMMEDIATE"));
+	nl_err_ignore(nl_db_exec(c, "INSERT INTO institutions (name, created_at, updated_at) VALUES ('holder', 1, 1)"));
 	sem_post(&h->locked);
 	struct timespec ts = {0, 250 * 1000 * 1000};
 	nanosleep(&ts, NULL);
-	nl_db_exec(c, "COMMIT");
+	nl_err_ignore(nl_db_exec(c, "COMMIT"));
 	nl_db_thread_done(h->f->db);
 	return NULL;
 }
@@ -238,7 +238,7 @@ struct serial_ctx {
 	int attempts;
 };
 
-static nl_err serial_fn(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err serial_fn(nl_conn *c, void *ctx)
 {
 	struct serial_ctx *sc = ctx;
 	sc->attempts++;
@@ -281,7 +281,7 @@ struct lost_ctx {
 	int attempts;
 };
 
-static nl_err lose_connection(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err lose_connection(nl_conn *c, void *ctx)
 {
 	struct lost_ctx *lc = ctx;
 	lc->attempts++;
@@ -362,9 +362,9 @@ struct conn_pair {
 static void *other_thread_conn(void *arg)
 {
 	struct conn_pair *p = arg;
-	nl_db_conn(p->db, &p->c);
+	nl_err_ignore(nl_db_conn(p->db, &p->c));
 	nl_conn *again;
-	nl_db_conn(p->db, &again);
+	nl_err_ignore(nl_db_conn(p->db, &again));
 	if (again != p->c)
 		p->c = NULL;
 	return NULL;   /* the thread's end closes its connection */

@@ -172,7 +172,7 @@ struct consume {
 	int64_t user_id;
 };
 
-static nl_err consume(nl_conn *c, void *arg)
+static NL_MUST_USE nl_err consume(nl_conn *c, void *arg)
 {
 	struct consume *k = arg;
 	char *payload = NULL;

@@ -226,7 +226,7 @@ static void test_transitions(void **state)
 
 /* A caller's transaction that fails after a status change undoes the change
  * and its audit record together. */
-static nl_err change_then_fail(nl_conn *c, void *ctx)
+static NL_MUST_USE nl_err change_then_fail(nl_conn *c, void *ctx)
 {
 	int64_t id = *(int64_t *)ctx;
 	nl_err rc = nl_store_order_set_status(c, id, NL_ST_FORM_WAIT, NL_ST_PRODUCTION_WAIT, "user:1", NULL);

@@ -173,7 +173,7 @@ static void test_schedule_rules(void **state)
 	free(due);
 	/* A second pass schedules nothing twice. */
 	memset(rep, 0, sizeof *rep);
-	nl_production_run(&w.app, NOW, "test", rep);
+	assert_int_equal(nl_production_run(&w.app, NOW, "test", rep), NL_OK);
 	assert_int_equal(rep->scheduled + rep->refused, 0);
 	/* The operator's retry puts a refusal back. */
 	struct nl_order o;

@@ -93,7 +93,7 @@ static void setup(struct fx *f, struct world *w)
 	add_cert(f, "0B01", "57855534068", in.id);
 }
 
-static nl_err change(struct world *w, const char *serial, enum nl_ss_action a, int reason,
+static NL_MUST_USE nl_err change(struct world *w, const char *serial, enum nl_ss_action a, int reason,
                      const char *word, enum nl_ss_refusal *why)
 {
 	struct nl_ss_change_req req = {
@@ -234,7 +234,7 @@ static void unblock_codes(void **state)
 	assert_int_equal(nl_ss_unblock_issue(f->db, w.person, "0A01", NOW, code, &until), NL_ERR_TRANSITION);
 	/* Guessing from one address gets locked. */
 	for (int i = 0; i < w.pol.addr_max_failures + 1; i++)
-		nl_ss_unblock_use(f->db, &w.pol, "000000000000", "192.0.2.10", NOW, &out, serial);
+		nl_err_ignore(nl_ss_unblock_use(f->db, &w.pol, "000000000000", "192.0.2.10", NOW, &out, serial));
 	assert_int_equal(out, NL_UNBLOCK_LOCKED);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM unblock_codes WHERE status = 'used'"), 1);
 }

@@ -20,7 +20,7 @@ struct sent {
 	int n;
 };
 
-static nl_err count_send(void *self, const struct nl_mail_msg *m, struct nl_drv_error *e)
+static NL_MUST_USE nl_err count_send(void *self, const struct nl_mail_msg *m, struct nl_drv_error *e)
 {
 	(void)m;
 	(void)e;

@@ -9,7 +9,7 @@
 
 #include "core/config.h"
 
-static nl_err parse(struct nl_config *c, const char *text, char *err, size_t n)
+static NL_MUST_USE nl_err parse(struct nl_config *c, const char *text, char *err, size_t n)
 {
 	nl_config_defaults(c, "/web");
 	return nl_config_parse(c, text, strlen(text), err, n);

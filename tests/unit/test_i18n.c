@@ -11,7 +11,7 @@
 #include "web/i18n.h"
 #include "web/spec.h"
 
-static nl_err load(const char *lang, const char *text, nl_buf *err)
+static NL_MUST_USE nl_err load(const char *lang, const char *text, nl_buf *err)
 {
 	return nl_i18n_load_text(lang, "test.po", text, strlen(text), err);
 }

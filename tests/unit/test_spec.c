@@ -78,7 +78,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static nl_err parse(const struct nl_spec *specs, const char *ct, const char *body, void *out,
+static NL_MUST_USE nl_err parse(const struct nl_spec *specs, const char *ct, const char *body, void *out,
                     struct nl_spec_result *res)
 {
 	return nl_spec_parse(arena, specs, ct, body, strlen(body), out, res);
@@ -313,7 +313,7 @@ static void query_and_pairs(void **state)
 
 #define MP "multipart/form-data; boundary=XyZ"
 
-static nl_err mp(const char *ct, const char *body, size_t len, struct all *a,
+static NL_MUST_USE nl_err mp(const char *ct, const char *body, size_t len, struct all *a,
                  struct nl_spec_result *res)
 {
 	return nl_spec_parse(arena, all_spec, ct, body, len, a, res);
