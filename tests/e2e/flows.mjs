@@ -138,7 +138,7 @@ process.on('exit', () => { if (signer) signer.kill(); });
 export async function startCA() {
   execFileSync(join(BUILD, 'src/cmd/nitelik'), ['ca', 'init', '--data', DATA, '--base-url', BASE],
     { stdio: 'ignore' });
-  signer = spawn(join(BUILD, 'src/cmd/nitelik-signer'), ['--data', DATA], { stdio: 'ignore' });
+  signer = spawn(join(BUILD, 'src/cmd/nitelik-signer'), ['--demo', '--data', DATA], { stdio: 'ignore' });
   for (let i = 0; i < 100 && !existsSync(join(DATA, 'ca', 'signer.sock')); i++)
     await new Promise((r) => setTimeout(r, 50));
 }

@@ -12,8 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, shot, step, expect, done, BASE } from '../lib.mjs';
-import { AYSE, DATA, demoToken, expectNoScriptErrors, openForm, personLogin, startCA, stopCA,
-  submitStep1 } from '../flows.mjs';
+import { AYSE, DATA, FORM, confirmBySms, demoToken, expectNoScriptErrors, openForm, personLogin,
+  startCA, stopCA, submitStep1 } from '../flows.mjs';
 
 const WORD = 'Güvenli2026';
 const TOKEN = join(DATA, 'imza-ayse');
@@ -53,7 +53,13 @@ await step('AYŞE fills her form and chooses her security word', async () => {
   await personLogin(page, AYSE);
   await openForm(page);
   await submitStep1(page, { security_word: WORD });
-  // The security word is stored with the submitted form; log out of the wizard.
+  await confirmBySms(page, context, FORM.mobile);
+  // A holder's security word is that of a form he approved (docs/applicant.md,
+  // doors table); this bed issues her certificate directly, not through her
+  // approval, so the form is marked approved here, as tests/http do.
+  execFileSync('sqlite3', [join(DATA, 'nitelik.db'),
+    "UPDATE form_versions SET status = 'approved' WHERE status = 'sms_confirmed'"]);
+  // Log out of the wizard.
   await context.clearCookies();
 });
 
