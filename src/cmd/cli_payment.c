@@ -15,6 +15,7 @@
 #include "cmd/cli_conf.h"
 #include "cmd/cli_staff.h"
 #include "core/money.h"
+#include "pki/ca_store.h"
 
 #define IMPORT_FILE_MAX (16 * 1024 * 1024)
 
@@ -127,24 +128,6 @@ static const char payments_usage[] =
 	"  configuration file's [web] dir when one was read, else plain text);\n"
 	"  --base-url likewise defaults to the file's server.base_url.\n";
 
-/* Reads a whole file (up to IMPORT_FILE_MAX) into a malloc'd buffer. */
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(IMPORT_FILE_MAX + 1);
-	size_t n = buf ? fread(buf, 1, IMPORT_FILE_MAX + 1, f) : 0;
-	bool bad = ferror(f) || n > IMPORT_FILE_MAX;
-	fclose(f);
-	if (!buf || bad) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 int nl_cli_payments(int argc, char **argv)
 {
 	struct nl_cli_opt opts[] = {
@@ -165,15 +148,15 @@ int nl_cli_payments(int argc, char **argv)
 	int st = nl_cli_opts(argc, argv, 3, opts, payments_usage);
 	if (st)
 		return st < 0 ? 0 : st;
-	size_t len = 0;
-	char *data = read_file(argv[2], &len);
-	if (!data) {
+	nl_buf file = NL_BUF_INIT;
+	if (nl_read_file(argv[2], IMPORT_FILE_MAX, &file) != NL_OK) {
+		nl_buf_free(&file);
 		fprintf(stderr, "nitelik payments import: cannot read %s\n", argv[2]);
 		return 1;
 	}
 	nl_db *db;
 	if ((st = nl_cli_open_db("payments", &db))) {
-		free(data);
+		nl_buf_free(&file);
 		return st;
 	}
 	/* The mails are worded by the configured web folder's templates, as the
@@ -186,10 +169,10 @@ int nl_cli_payments(int argc, char **argv)
 	}
 	const char *slash = strrchr(argv[2], '/');
 	struct nl_import_report rep;
-	nl_err e = nl_payment_import(db, data, len, slash ? slash + 1 : argv[2], nl_cli_actor(),
+	nl_err e = nl_payment_import(db, file.data, file.len, slash ? slash + 1 : argv[2], nl_cli_actor(),
 	                             base_url, web_dir,
 	                             (int64_t)time(NULL), &rep);
-	free(data);
+	nl_buf_free(&file);
 	if (e == NL_ERR_INVALID) {
 		fprintf(stderr, "nitelik payments import: file refused (%s, line %zu); nothing imported\n",
 		        rep.file_error ? rep.file_error : "invalid", rep.file_error_line);

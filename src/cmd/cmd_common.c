@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd_common.h"
+#include "pki/ca_store.h"
 #include "cmd_paths.h"
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
@@ -99,39 +100,21 @@ void nl_cmd_sd_notify(const char *state)
 	close(fd);
 }
 
-/* Reads a whole (small) file into a malloc'd buffer; caller frees. */
-static char *read_text(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(CONFIG_MAX_BYTES + 1);
-	size_t n = buf ? fread(buf, 1, CONFIG_MAX_BYTES + 1, f) : 0;
-	int bad = ferror(f) || n > CONFIG_MAX_BYTES;
-	fclose(f);
-	if (!buf || bad) {
-		free(buf);
-		errno = bad ? EFBIG : ENOMEM;
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 bool nl_cmd_load_config(const char *prog, const char *path, struct nl_config *cfg,
                         const struct nl_config_ext *ext, void *ext_ctx)
 {
-	size_t len;
 	char err[256];
-	char *text = read_text(path, &len);
-	if (!text) {
-		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+	nl_buf text = NL_BUF_INIT;
+	nl_err e = nl_read_file(path, CONFIG_MAX_BYTES, &text);
+	if (e) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path,
+		        e == NL_ERR_TOO_LARGE ? strerror(EFBIG) : strerror(errno));
+		nl_buf_free(&text);
 		return false;
 	}
-	nl_err e = ext ? nl_config_parse_ext(cfg, text, len, ext, ext_ctx, err, sizeof err)
-	               : nl_config_parse(cfg, text, len, err, sizeof err);
-	free(text);
+	e = ext ? nl_config_parse_ext(cfg, text.data, text.len, ext, ext_ctx, err, sizeof err)
+	        : nl_config_parse(cfg, text.data, text.len, err, sizeof err);
+	nl_buf_free(&text);
 	if (e) {
 		fprintf(stderr, "%s: %s: %s\n", prog, path, err);
 		return false;

@@ -44,8 +44,10 @@ nl_err nl_read_file(const char *path, size_t max, nl_buf *out)
 		nl_buf_append(out, chunk, n);
 		if (out->len > max) { fclose(f); return NL_ERR_TOO_LARGE; }
 	}
+	/* A read error ends the loop like the end of the file does. */
+	bool failed = ferror(f) != 0;
 	fclose(f);
-	return out->oom ? NL_ERR_NOMEM : NL_OK;
+	return failed ? NL_ERR_IO : out->oom ? NL_ERR_NOMEM : NL_OK;
 }
 
 static void set_field(struct nl_ca_conf *c, const char *k, const char *v)
