@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Compiles docs/openapi.yaml into C: the YAML text and the same document as
-JSON, for nitelikd to serve at /api/v1/openapi.{yaml,json} (src/web/api_openapi.c).
+JSON, for nitelikd to serve at /api/v1/openapi.{yaml,json} (src/pages/ops/api_openapi.c).
 A YAML error fails the build. Usage: gen-openapi.py OUT.c docs/openapi.yaml"""
 import json
 import sys

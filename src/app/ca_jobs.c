@@ -2,7 +2,7 @@
  * the jobs run minutes apart, so a connection kept open would only go stale. */
 #include "app/ca_jobs.h"
 
-#include "signer/ca_ops.h"
+#include "app/ca_ops.h"
 
 static NL_MUST_USE nl_err with_signer(struct nl_app *app, const struct nl_ca **ca, nl_signer **sg)
 {

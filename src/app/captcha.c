@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "app/server_key.h"
+#include "store/install_key.h"
 
 nl_err nl_app_captcha_new(nl_db *db, const struct nl_config *cfg, int64_t now,
                           struct nl_captcha *pic, struct nl_captcha_ticket *ticket)
@@ -20,7 +20,7 @@ nl_err nl_app_captcha_new(nl_db *db, const struct nl_config *cfg, int64_t now,
 	nl_err rc = nl_captcha_new(&opts, pic);
 	if (rc)
 		return rc;
-	rc = nl_app_keyed_hash(db, "captcha", pic->answer, ticket->hash);
+	rc = nl_install_keyed_hash(db, "captcha", pic->answer, ticket->hash);
 	if (rc) {
 		nl_captcha_free(pic);
 		return rc;
@@ -40,7 +40,7 @@ nl_err nl_app_captcha_check(nl_db *db, const struct nl_captcha_ticket *ticket, c
 	if (!typed || !nl_captcha_normalize(typed, norm, sizeof norm))
 		return NL_ERR_INVALID;
 	char h[NL_KEYED_HEX_LEN];
-	nl_err rc = nl_app_keyed_hash(db, "captcha", norm, h);
+	nl_err rc = nl_install_keyed_hash(db, "captcha", norm, h);
 	if (rc)
 		return rc;
 	return nl_secret_streq(h, ticket->hash) ? NL_OK : NL_ERR_INVALID;

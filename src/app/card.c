@@ -38,7 +38,7 @@
 #include "core/secret.h"
 #include "docs/pin_letter.h"
 #include "pki/card_perso.h"
-#include "signer/ca_ops.h"
+#include "app/ca_ops.h"
 #include "store/store_audit.h"
 #include "store/store_certs.h"
 #include "store/store_forms.h"

@@ -12,7 +12,7 @@
 
 #include "app/esign_status.h"
 #include "pki/ocsp.h"
-#include "signer/ca_ops.h"
+#include "app/ca_ops.h"
 #include "store/store_certs.h"
 
 #define FETCH_MAX (8 * 1024 * 1024)

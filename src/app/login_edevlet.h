@@ -3,7 +3,7 @@
  * person's open application and writes the audit trail.
  *
  * Like the identity login it proves the person: the caller logs him in to all
- * his orders (web/entitle.h). A proved person with no open application is
+ * his orders (pages/entitle.h). A proved person with no open application is
  * refused (NL_ERR_NOT_FOUND) — unlike the identity door this tells nobody
  * anything he does not know, since only he could pass e-Devlet — and the
  * page tells him whom to ask.

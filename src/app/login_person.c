@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/server_key.h"
+#include "store/install_key.h"
 #include "core/secret.h"
 #include "store/store_login.h"
 #include "store/store_orders.h"
@@ -56,7 +56,7 @@ nl_err nl_login_person_form(nl_db *db, const struct nl_throttle_policy *pol,
 	 * (docs/configuration.md [security]). An unknown ID is hashed too, so
 	 * both answers cost alike. */
 	uint8_t key[NL_KEYED_KEY_LEN];
-	if ((rc = nl_app_hash_key(db, key))) {
+	if ((rc = nl_install_hash_key(db, key))) {
 		nl_login_candidates_free(cand, n);
 		return rc;
 	}

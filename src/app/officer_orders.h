@@ -1,7 +1,7 @@
 /* What an institution officer (page or API token) sees of his institution's
  * orders: the searchable list and one order, never another institution's.
- * Plain values (no store structs), so handlers that include web/spec.h (and
- * so web/pages.h) can use them. */
+ * Plain values (no store structs), so handlers that include view/spec.h (and
+ * so pages/pages.h) can use them. */
 #ifndef NL_APP_OFFICER_ORDERS_H
 #define NL_APP_OFFICER_ORDERS_H
 

@@ -1,6 +1,6 @@
 /* What a logged-in applicant sees of his orders ("Başvurularım", SPEC §3):
  * the list and one order's details, only ever his own. Plain values (no store
- * structs), so page handlers that include web/spec.h can use them.
+ * structs), so page handlers that include view/spec.h can use them.
  *
  * The action of a row (İşlem):
  *   NL_ACTION_COMPLETE  "Başvuruyu Tamamla"  form awaited and never submitted

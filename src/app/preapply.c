@@ -9,7 +9,7 @@
 
 #include "app/notify_access.h"
 #include "app/preapply.h"
-#include "app/server_key.h"
+#include "store/install_key.h"
 #include "core/secret.h"
 #include "core/validate.h"
 #include "store/store_institutions.h"
@@ -308,7 +308,7 @@ nl_err nl_preapply_batch(const struct nl_preapply_ctx *ctx, const struct nl_prea
 	/* The access password is machine-made and random: a keyed hash, not
 	 * argon2id (docs/configuration.md [security]), so a row costs microseconds. */
 	uint8_t key[NL_KEYED_KEY_LEN];
-	if ((e = nl_app_hash_key(ctx->db, key)))
+	if ((e = nl_install_hash_key(ctx->db, key)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		prep[i].row = rows[i];

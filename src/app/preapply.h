@@ -11,7 +11,7 @@
  * on purpose and a retried transaction must not pay for it again.
  *
  * This header deliberately does not include store_persons.h, so that web
- * handlers can include it next to web/spec.h. */
+ * handlers can include it next to view/spec.h. */
 #ifndef NL_APP_PREAPPLY_H
 #define NL_APP_PREAPPLY_H
 

@@ -16,7 +16,7 @@
 #include "core/datetime.h"
 #include "core/order.h"
 #include "pki/pki.h"
-#include "signer/ca_ops.h"
+#include "app/ca_ops.h"
 #include "signer/proto.h"
 #include "store/store_audit.h"
 #include "store/store_forms.h"

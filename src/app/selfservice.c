@@ -9,7 +9,7 @@
 #include "app/selfservice.h"
 #include "core/secret.h"
 #include "pki/pki.h"
-#include "signer/ca_ops.h"
+#include "app/ca_ops.h"
 #include "store/store_audit.h"
 #include "store/store_certs.h"
 #include "app/verify_code.h"

@@ -1,6 +1,6 @@
 /* Online İşlemler → Bireysel İşlemler: the holder's self-service (SPEC §11,
  * issue 7 item 8; docs/selfservice.md). Every function acts for one holder
- * (a person id from a person session with the Online İşlemler right, web/entitle.h) and only on what is his:
+ * (a person id from a person session with the Online İşlemler right, pages/entitle.h) and only on what is his:
  * certificates whose subject serialNumber carries his ID number.
  *
  *   certificates   nl_ss_certs / nl_ss_cert ("Sertifikam ne zaman sona eriyor?")

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "app/selfservice.h"
-#include "app/server_key.h"
+#include "store/install_key.h"
 #include "core/secret.h"
 #include "core/validate.h"
 #include "store/store_audit.h"
@@ -162,7 +162,7 @@ nl_err nl_ss_contact_request(struct nl_app *app, int64_t person_id, const char *
 		return NL_ERR_INVALID;
 	nl_err rc = nl_ss_contact(app->db, person_id, &a.old);
 	if (rc == NL_OK)
-		rc = nl_app_hash_key(app->db, key);
+		rc = nl_install_hash_key(app->db, key);
 	if (rc)
 		return rc;
 	snprintf(a.n.email, sizeof a.n.email, "%s", email);
@@ -230,7 +230,7 @@ nl_err nl_ss_contact_confirm(struct nl_app *app, int64_t person_id, const char *
 			*tries_left = -1;
 		return NL_OK;
 	}
-	nl_err rc = nl_app_hash_key(app->db, key);
+	nl_err rc = nl_install_hash_key(app->db, key);
 	if (rc)
 		return rc;
 	code_hash(key, person_id, code, hash);

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "app/selfservice.h"
-#include "app/server_key.h"
+#include "store/install_key.h"
 #include "core/secret.h"
 #include "core/validate.h"
 #include "store/store_audit.h"
@@ -58,7 +58,7 @@ nl_err nl_ss_unblock_issue(nl_db *db, int64_t person_id, const char *serial, int
 	if (!strcmp(cert.status, "revoked") || cert.not_after <= now)
 		return NL_ERR_TRANSITION;   /* no card worth opening */
 	nl_random_digits(NL_UNBLOCK_DIGITS, code);
-	if ((rc = nl_app_keyed_hash(db, "unblock", code, hash)) != NL_OK)
+	if ((rc = nl_install_keyed_hash(db, "unblock", code, hash)) != NL_OK)
 		return rc;
 	struct issue_args a = {person_id, cert.id, now, now + NL_UNBLOCK_TTL, cert.serial, hash};
 	rc = nl_store_run_tx(db, issue_tx, &a);
@@ -140,7 +140,7 @@ static NL_MUST_USE nl_err unblock_code(nl_db *db, const struct nl_throttle_polic
 	if (!code || strlen(code) != NL_UNBLOCK_DIGITS || !nl_all_digits(code)) {
 		*out = NL_UNBLOCK_UNKNOWN;
 	} else {
-		if ((rc = nl_app_keyed_hash(db, "unblock", code, hash)) != NL_OK)
+		if ((rc = nl_install_keyed_hash(db, "unblock", code, hash)) != NL_OK)
 			return rc;
 		struct use_args a = {now, hash, out, serial, spend, der};
 		if ((rc = nl_store_run_tx(db, use_tx, &a)) != NL_OK)

@@ -6,7 +6,7 @@
  * "user" or "api_token"; the actor is "cli:<login>" or "user:<id>").
  * Passwords are hashed with argon2id before the transaction; API tokens are 256
  * random bits shown once, stored only as SHA-256. This header does not include
- * store_persons.h, so web handlers may include it next to web/spec.h. */
+ * store_persons.h, so web handlers may include it next to view/spec.h. */
 #ifndef NL_APP_STAFF_H
 #define NL_APP_STAFF_H
 

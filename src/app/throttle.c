@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/server_key.h"
+#include "store/install_key.h"
 #include "store/store_throttle.h"
 
 void nl_throttle_policy_defaults(struct nl_throttle_policy *p)
@@ -47,7 +47,7 @@ static NL_MUST_USE nl_err subject_of(nl_db *db, const char *door, const char *ki
 	int n = snprintf(msg, sizeof msg, "%s\n%s\n%s", door, kind, value);
 	if (n < 0 || (size_t)n >= sizeof msg)
 		return NL_ERR_INVALID;
-	return nl_app_keyed_hash(db, "throttle", msg, out);
+	return nl_install_keyed_hash(db, "throttle", msg, out);
 }
 
 static bool given(const char *s)

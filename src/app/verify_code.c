@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/server_key.h"
+#include "store/install_key.h"
 #include "app/verify_code.h"
 #include "core/buf.h"
 #include "core/datetime.h"
@@ -29,7 +29,7 @@ nl_err nl_esign_code_derive(nl_db *db, const char *sid, const char *nonce,
 {
 	char msg[256], mac[NL_KEYED_HEX_LEN];
 	snprintf(msg, sizeof msg, "%s:%s", sid, nonce);
-	nl_err rc = nl_app_keyed_hash(db, "esign-code", msg, mac);
+	nl_err rc = nl_install_keyed_hash(db, "esign-code", msg, mac);
 	if (rc)
 		return rc;
 	/* 64 bits of the MAC modulo 10^15: the bias is below 10^-4. */
@@ -72,7 +72,7 @@ nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in, const cha
 	 * statements, so parallel requests may pass the bound by a few. */
 	if (in->addr && *in->addr) {
 		int64_t live = 0;
-		rc = nl_app_keyed_hash(db, "addr", in->addr, out->addr_hash);
+		rc = nl_install_keyed_hash(db, "addr", in->addr, out->addr_hash);
 		if (rc == NL_OK && in->addr_max > 0)
 			rc = nl_store_esign_code_count_addr(c, out->addr_hash, in->purpose, in->now, &live);
 		if (rc == NL_OK && in->addr_max > 0 && live >= in->addr_max)
@@ -87,7 +87,7 @@ nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in, const cha
 		nl_random_hex(16, nonce);
 		rc = nl_esign_code_derive(db, sid, nonce, code);
 		if (rc == NL_OK)
-			rc = nl_app_keyed_hash(db, "esign", code, out->code_hash);
+			rc = nl_install_keyed_hash(db, "esign", code, out->code_hash);
 		if (rc == NL_OK)
 			rc = nl_store_esign_code_insert(c, out);
 		if (rc != NL_ERR_CONFLICT)
@@ -109,7 +109,7 @@ nl_err nl_esign_code_lookup(nl_db *db, const struct nl_throttle_policy *pol, con
 	nl_conn *c;
 	if (!code || strlen(code) != NL_ESIGN_CODE_DIGITS || !nl_all_digits(code)) {
 		rc = NL_ERR_NOT_FOUND;
-	} else if ((rc = nl_app_keyed_hash(db, "esign", code, h)) == NL_OK &&
+	} else if ((rc = nl_install_keyed_hash(db, "esign", code, h)) == NL_OK &&
 	           (rc = nl_db_conn(db, &c)) == NL_OK) {
 		rc = nl_store_esign_code_by_hash(c, h, out);
 	}

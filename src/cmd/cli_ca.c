@@ -12,7 +12,7 @@
 #include "cmd/cli_conf.h"
 #include "cmd/cli_pki.h"
 #include "cmd/cmd_common.h"
-#include "signer/ca_ops.h"
+#include "app/ca_ops.h"
 #include "store/migrate.h"
 
 static const char usage[] =

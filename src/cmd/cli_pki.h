@@ -4,7 +4,7 @@
 
 #include <signal.h>
 
-#include "signer/ca_ops.h"
+#include "app/ca_ops.h"
 
 struct nl_cli_ca_opts {
 	const char *dir;   /* the data folder */

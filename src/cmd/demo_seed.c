@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "app/payment.h"
-#include "app/server_key.h"
+#include "store/install_key.h"
 #include "cmd/demo.h"
 #include "core/order.h"
 #include "core/secret.h"
@@ -135,7 +135,7 @@ nl_err nl_demo_seed(nl_db *db, const struct nl_config *cfg)
 	/* The access password stands for a machine-made one: keyed, not argon2id
 	 * (docs/configuration.md [security]). */
 	uint8_t key[NL_KEYED_KEY_LEN];
-	if ((e = nl_app_hash_key(db, key)))
+	if ((e = nl_install_hash_key(db, key)))
 		return e;
 	nl_access_hash(key, DEMO_ACCESS_PASSWORD, ctx.access_hash);
 	sodium_memzero(key, sizeof key);

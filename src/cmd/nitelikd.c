@@ -29,9 +29,9 @@
 #include "pki/ca_store.h"
 #include "store/db.h"
 #include "store/migrate.h"
-#include "web/handlers.h"
-#include "web/pages.h"
-#include "web/server.h"
+#include "pages/handlers.h"
+#include "pages/pages.h"
+#include "http/server.h"
 
 static void usage(FILE *f)
 {
@@ -82,7 +82,7 @@ static int demo_prepare(const char *dir, const char *listen, char *conf_path, si
 	           "[storage]\ndata_dir = %s\ndatabase = sqlite:%s/nitelik.db\n\n"
 	           "[demo]\nenabled = true\n\n"
 	           /* The e-Devlet door against the built-in simulator provider
-	            * (web/demo_edevlet.c), over real HTTP to this same server. */
+	            * (pages/demo/demo_edevlet.c), over real HTTP to this same server. */
 	           "[oidc]\nenabled = true\nissuer = http://%s/demo/edevlet\n"
 	           "client_id = nitelik-demo\nclient_secret = demo-secret\n",
 	           l, l, abs, abs, l);
@@ -243,10 +243,8 @@ int main(int argc, char **argv)
 	}
 	if (!worker_only) {
 		srv = nl_server_new(&cfg, db, err, sizeof err);
-		if (srv) {
+		if (srv)
 			srv->app = &app;
-			srv->api_token_check = nl_api_token_check;   /* institution tokens */
-		}
 		if (!srv || nl_pages_init(srv, NULL, err, sizeof err) != NL_OK ||
 		    nl_server_start(srv, err, sizeof err) != NL_OK) {
 			fprintf(stderr, "nitelikd: %s\n", err);

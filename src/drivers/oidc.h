@@ -10,7 +10,7 @@
  *   client_secret = its secret (client_secret_basic at the token endpoint)
  *   id_claim      = tckn             the ID token claim holding the T.C. number
  *   scopes        = openid           space-separated; "openid" is added when missing
- * The redirect URI is <base_url>/giris/edevlet/donus (web/portal_edevlet.c).
+ * The redirect URI is <base_url>/giris/edevlet/donus (pages/applicant/portal_edevlet.c).
  *
  * The flow: nl_oidc_begin gives the authorization URL and the secrets the caller
  * keeps server-side bound to the browser (state, nonce, PKCE verifier, S256);

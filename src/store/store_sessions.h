@@ -2,7 +2,7 @@
  *
  * The cookie carries a 256-bit random value; the database keeps only its SHA-256
  * (id_hash), so a leaked database or backup does not hand out live sessions. The
- * caller (src/web) draws the random value, hashes it and passes the hash here.
+ * caller (src/http/session.c) draws the random value, hashes it and passes the hash here.
  *
  * All functions take this thread's connection (nl_db_conn) so that they can run
  * inside nl_store_run_tx or on their own. Times are UTC epoch seconds. */
@@ -25,7 +25,7 @@ enum nl_session_kind {
 	NL_SESS_PERSON,       /* "person": applicant after form login; subject = persons.id */
 	NL_SESS_OFFICER,      /* "officer": staff user; subject = users.id */
 	NL_SESS_HOLDER,       /* "holder": no longer issued (every door of a person logs
-	                       * in as kind person, web/entitle.h); kept so stored
+	                       * in as kind person, pages/entitle.h); kept so stored
 	                       * rows still parse */
 };
 

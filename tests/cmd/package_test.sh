@@ -178,7 +178,7 @@ check "a page from the installed templates" \
 check "a static file from the installed web folder" \
   curl -fsS -o /dev/null "http://127.0.0.1:$port/static/css/site.css"
 check "nitelikd read no source tree" \
-  bash -c "! grep -q '$src' '$tmp/nitelikd.log' && ! strings /usr/bin/nitelikd | grep -q '$src/web'"
+  bash -c "! grep -q '$src' '$tmp/nitelikd.log' && ! strings /usr/bin/nitelikd | grep -q '$src/web/'"
 
 # 6. Signing through the signer, by the nitelik user (the CLI and nitelikd both).
 if /usr/bin/nitelik-signer --help 2>&1 | grep -q -- '--demo'; then

@@ -1,6 +1,6 @@
 /* libFuzzer target for request paths: the raw path is decoded with the server's
- * strict decoder (src/web/request.c) and, when it passes, matched against a
- * route table with literal, {param} and {rest...} rows (src/web/router.c).
+ * strict decoder (src/http/request.c) and, when it passes, matched against a
+ * route table with literal, {param} and {rest...} rows (src/http/router.c).
  * A decoded path must be valid UTF-8 without NUL or control bytes, and params
  * must be pieces of it.
  * Build: CC=clang meson setup build-fuzz && ninja -C build-fuzz tests/fuzz/fuzz_router
@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "core/utf8.h"
-#include "web/router.h"
-#include "web/server_internal.h"
+#include "http/router.h"
+#include "http/server_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "web/spec.h"
+#include "view/spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "signer/ca_ops.h"
+#include "app/ca_ops.h"
 #include "store/migrate.h"
 
 static struct nl_ca *ca;

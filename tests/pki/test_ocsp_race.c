@@ -21,7 +21,7 @@
 
 #include "../store/fixture.h"
 #include "pki/ocsp.h"
-#include "signer/ca_ops.h"
+#include "app/ca_ops.h"
 #include "store/store_certs.h"
 
 /* An issuing CA certificate made by `nitelik ca init` (as in fuzz_pki.c): the

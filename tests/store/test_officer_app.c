@@ -14,7 +14,7 @@
 #include "app/login_person.h"
 #include "app/notify_access.h"
 #include "app/officer_orders.h"
-#include "app/server_key.h"
+#include "store/install_key.h"
 #include "app/preapply.h"
 #include "app/staff.h"
 #include "core/config.h"
@@ -101,7 +101,7 @@ static void test_preapply_one(void **state)
 	assert_int_equal(nl_db_prepare(f->c, "SELECT access_password_hash FROM orders", &s), NL_OK);
 	assert_int_equal(nl_db_step(s), NL_DB_ROW);
 	uint8_t key[NL_KEYED_KEY_LEN];
-	assert_int_equal(nl_app_hash_key(f->db, key), NL_OK);
+	assert_int_equal(nl_install_hash_key(f->db, key), NL_OK);
 	assert_true(nl_access_verify(key, nl_db_col_text(s, 0), password, NULL));
 	assert_false(nl_access_verify(key, nl_db_col_text(s, 0), "wrong-pass", NULL));
 	assert_null(strstr(nl_db_col_text(s, 0), password));

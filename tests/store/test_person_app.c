@@ -14,7 +14,7 @@
 #include "app/login_person.h"
 #include "app/person_orders.h"
 #include "app/pwhash_pool.h"
-#include "app/server_key.h"
+#include "store/install_key.h"
 #include "app/throttle.h"
 #include "app/timeout_worker.h"
 #include "core/config.h"
@@ -298,7 +298,7 @@ static void test_access_password_keyed(void **state)
 	make_world(f, &w);   /* both orders with an argon2id hash of "Demo2026" */
 	uint8_t key[NL_KEYED_KEY_LEN];
 	char keyed[NL_ACCESS_HASH_LEN];
-	assert_int_equal(nl_app_hash_key(f->db, key), NL_OK);
+	assert_int_equal(nl_install_hash_key(f->db, key), NL_OK);
 	nl_access_hash(key, "Kp7xQ2mZrT", keyed);
 	assert_true(strncmp(keyed, "k1$", 3) == 0 && strlen(keyed) == 67);
 	assert_true(nl_access_verify(key, keyed, "Kp7xQ2mZrT", NULL));

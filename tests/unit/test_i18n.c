@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "web/i18n.h"
-#include "web/spec.h"
+#include "view/i18n.h"
+#include "view/spec.h"
 
 static NL_MUST_USE nl_err load(const char *lang, const char *text, nl_buf *err)
 {

@@ -1,4 +1,4 @@
-/* The in-memory OCSP answer cache (src/signer/ocsp_cache.c): hits, ttl and
+/* The in-memory OCSP answer cache (src/pages/pki/ocsp_cache.c): hits, ttl and
  * nextUpdate bounds, and the write-after-clear race: an answer computed from a
  * status read before a clear must never be installed after it (a revocation
  * on this node clears the cache while a request is still signing "good"). */
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "signer/ocsp_cache.h"
+#include "pages/pki/ocsp_cache.h"
 
 static const struct nl_ocsp_meta meta = {.this_update = 100, .next_update = 100000};
 

@@ -1,4 +1,4 @@
-/* Unit tests of the router (src/web/router.c) over a table of its own. */
+/* Unit tests of the router (src/http/router.c) over a table of its own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,8 @@
 
 #include <cmocka.h>
 
-#include "web/router.h"
+#include "http/router.h"
+#include "pages/handlers.h"
 
 static void h_a(struct nl_req *r) { (void)r; }
 static void h_b(struct nl_req *r) { (void)r; }

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "core/buf.h"
-#include "web/spec.h"
+#include "view/spec.h"
 
 struct all {
 	const char *text, *note, *name, *tckn;

@@ -10,8 +10,8 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "web/i18n.h"
-#include "web/tmpl.h"
+#include "view/i18n.h"
+#include "view/tmpl.h"
 
 /* Renders src as template "t" with data parsed from JSON text; returns a
  * static copy of the output (or "ERR <code>: <message>" on failure). */

@@ -1,7 +1,7 @@
 -- 0017 addr_bounds (PostgreSQL). Keep in step with sql/sqlite/0017_addr_bounds.sql.
 -- Bounds per client address (docs/web-server.md, "Limits under load and
 -- faults"): anonymous sessions and e-İmza codes remember a keyed hash of the
--- client address that made them (nl_app_keyed_hash, context "addr", so the
+-- client address that made them (nl_install_keyed_hash, context "addr", so the
 -- table holds no address), and the live rows of one address are counted
 -- before another is made. '' = not recorded (rows of before this migration,
 -- logged-in sessions).

@@ -1,0 +1,207 @@
+/* The step-1 page's fields (portal_form_fields.h). One table says what the
+ * page shows; the template renders any field from it (form/field.html). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/form.h"
+#include "core/geo.h"
+#include "core/order.h"
+#include "pages/pages.h"
+#include "pages/applicant/portal_form_fields.h"
+
+enum fkind { F_TEXT, F_EMAIL, F_TEL, F_PASSWORD, F_TEXTAREA, F_SELECT, F_RADIO };
+
+struct opt {
+	const char *value, *label;
+};
+
+struct fdef {
+	const char *name, *label, *hint;
+	enum fkind kind;
+	bool required;
+	int maxlength;
+	const struct opt *opts;     /* NULL-terminated (value NULL); NULL for text */
+	const char *autocomplete;
+};
+
+static const struct opt periods[] = {
+	{"1", "1 year"}, {"2", "2 years"}, {"3", "3 years"}, {NULL, NULL}};
+static const struct opt readers[] = {
+	{"none", "Not wanted"}, {"standard", "Standard card reader"},
+	{"mini", "Mini card reader"}, {NULL, NULL}};
+static const struct opt yes_no[] = {{"yes", "Yes"}, {"no", "No"}, {NULL, NULL}};
+static const struct opt operators[] = {
+	{"turkcell", "Turkcell"}, {"vodafone", "Vodafone"}, {"turk_telekom", "Türk Telekom"},
+	{NULL, NULL}};
+static const struct opt channels[] = {
+	{"email", "E-mail"}, {"sms", "SMS"}, {"both", "Both (e-mail and SMS)"}, {NULL, NULL}};
+static const struct opt address_types[] = {
+	{"institution", "Institution address"}, {"home", "Home address"}, {NULL, NULL}};
+static const struct opt deliveries[] = {
+	{"courier", "By courier to the address"},
+	{"institution", "Handed over by the institution officer"}, {NULL, NULL}};
+/* Reasons and provinces come from core tables (see options_json). */
+static const struct opt reasons_marker[] = {{NULL, NULL}};
+static const struct opt provinces_marker[] = {{NULL, NULL}};
+static const struct opt districts_marker[] = {{NULL, NULL}};
+
+static const struct fdef product[] = {
+	{"period", "Certificate period", NULL, F_SELECT, true, 0, periods, NULL},
+	{"card_reader", "Card reader", NULL, F_SELECT, true, 0, readers, NULL},
+	{"publish", "Should your certificate be published on the Internet?",
+	 "Published certificates can be found in the public directory.", F_RADIO, true, 0, yes_no,
+	 NULL},
+	{"reason", "Application reason", NULL, F_SELECT, true, 0, reasons_marker, NULL},
+	{NULL, NULL, NULL, 0, false, 0, NULL, NULL}};
+static const struct fdef secword[] = {
+	{"security_word", "Security word",
+	 "8 to 32 characters with at least one letter and one digit. You will use it to log in to "
+	 "Online Services once your certificate is issued.", F_PASSWORD, true, 32, NULL,
+	 "new-password"},
+	{"security_word2", "Security word (again)", NULL, F_PASSWORD, true, 32, NULL, "new-password"},
+	{NULL, NULL, NULL, 0, false, 0, NULL, NULL}};
+static const struct fdef contact[] = {
+	{"email", "E-mail", NULL, F_EMAIL, true, 254, NULL, "email"},
+	{"mobile", "Mobile phone", "5xxxxxxxxx: the SMS confirmation code is sent to this number.",
+	 F_TEL, true, 20, NULL, "tel-national"},
+	{"operator", "Mobile operator", NULL, F_SELECT, true, 0, operators, NULL},
+	{"home_phone", "Home phone", NULL, F_TEL, false, 20, NULL, "tel-national"},
+	{"info_channel", "Information channel",
+	 "How you are told about your certificate later.", F_SELECT, true, 0, channels, NULL},
+	{NULL, NULL, NULL, 0, false, 0, NULL, NULL}};
+static const struct fdef institution[] = {
+	{"registry_no", "Institution registry number", NULL, F_TEXT, false, NL_FORM_REGNO_MAX, NULL,
+	 NULL},
+	{"unit", "Unit you work in", NULL, F_TEXT, true, NL_FORM_UNIT_MAX, NULL, NULL},
+	{"title", "Your title in the institution", NULL, F_TEXT, true, NL_FORM_TITLE_MAX, NULL,
+	 "organization-title"},
+	{"work_phone", "Work phone", NULL, F_TEL, true, 20, NULL, NULL},
+	{"extension", "Extension", NULL, F_TEXT, false, 6, NULL, NULL},
+	{NULL, NULL, NULL, 0, false, 0, NULL, NULL}};
+static const struct fdef delivery[] = {
+	{"address_type", "Address type", NULL, F_SELECT, true, 0, address_types, NULL},
+	{"address", "Address", NULL, F_TEXTAREA, true, NL_FORM_ADDRESS_MAX, NULL, "street-address"},
+	{"province", "Province", NULL, F_SELECT, true, 0, provinces_marker, NULL},
+	{"district", "District", NULL, F_SELECT, true, 0, districts_marker, NULL},
+	{"postal_code", "Postal code", "5 digits; the first two are the province's code.", F_TEXT,
+	 true, 5, NULL, "postal-code"},
+	{"delivery_method", "Delivery method", NULL, F_SELECT, true, 0, deliveries, NULL},
+	{NULL, NULL, NULL, 0, false, 0, NULL, NULL}};
+
+static const struct {
+	const char *title;
+	const struct fdef *fields;
+} sections[] = {
+	{"Product Details", product},
+	{"Security Word", secword},
+	{"Contact Details", contact},
+	{"Institution Details", institution},
+	{"Delivery Details", delivery},
+};
+
+static const char *str_of(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+static void add_option(json_t *opts, const char *value, const char *label, const char *chosen)
+{
+	json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", value, "label", label,
+	                                      "selected", !strcmp(value, chosen)));
+}
+
+static json_t *options_json(struct nl_req *r, const struct fdef *f, json_t *values)
+{
+	json_t *opts = json_array();
+	const char *chosen = str_of(values, f->name);
+	bool en = !strcmp(r->lang, "en");
+	if (!opts)
+		return NULL;
+	if (f->opts == reasons_marker) {
+		for (int k = NL_REASON__FIRST; k <= NL_REASON__LAST; k++)
+			add_option(opts, nl_reason_code((enum nl_reason)k),
+			           en ? nl_reason_label_en((enum nl_reason)k)
+			              : nl_reason_label_tr((enum nl_reason)k), chosen);
+	} else if (f->opts == provinces_marker) {
+		for (size_t i = 0; i < NL_PROVINCE_COUNT; i++) {
+			const struct nl_province *p = nl_province_at(i);
+			char plate[8];
+			snprintf(plate, sizeof plate, "%d", p->plate);
+			add_option(opts, plate, p->name, chosen);
+		}
+	} else if (f->opts == districts_marker) {
+		/* The districts of the chosen province; the script refreshes the list
+		 * when the province changes, the "List districts" button without it. */
+		const char *prov = str_of(values, "province");
+		const struct nl_province *p = nl_province_by_plate(atoi(prov));
+		const char *official = p ? nl_district_find(p->plate, chosen) : NULL;
+		for (size_t i = 0; p && i < p->n_districts; i++)
+			add_option(opts, nl_district_at(p, i), nl_district_at(p, i),
+			           official ? official : chosen);
+	} else {
+		for (const struct opt *o = f->opts; o->value; o++)
+			add_option(opts, o->value, nl_page_tr(r, o->label), chosen);
+	}
+	return opts;
+}
+
+static json_t *field_json(struct nl_req *r, const struct fdef *f, json_t *values, json_t *errors)
+{
+	static const char *const kinds[] = {
+		[F_TEXT] = "is_text", [F_EMAIL] = "is_email", [F_TEL] = "is_tel",
+		[F_PASSWORD] = "is_password", [F_TEXTAREA] = "is_textarea", [F_SELECT] = "is_select",
+		[F_RADIO] = "is_radio",
+	};
+	json_t *j = json_pack("{s:s, s:s, s:b, s:b}", "name", f->name, "label",
+	                      nl_page_tr(r, f->label), "required", f->required, kinds[f->kind], 1);
+	if (!j)
+		return NULL;
+	if (f->hint)
+		json_object_set_new(j, "hint", json_string(nl_page_tr(r, f->hint)));
+	/* The security word is never shown back. */
+	if (f->kind != F_PASSWORD && *str_of(values, f->name))
+		json_object_set_new(j, "value", json_string(str_of(values, f->name)));
+	if (*str_of(errors, f->name))
+		json_object_set_new(j, "field_error", json_string(str_of(errors, f->name)));
+	if (f->maxlength)
+		json_object_set_new(j, "maxlength", json_integer(f->maxlength));
+	if (f->autocomplete)
+		json_object_set_new(j, "autocomplete", json_string(f->autocomplete));
+	if (f->opts)
+		json_object_set_new(j, "options", options_json(r, f, values));
+	if (!strcmp(f->name, "province"))
+		json_object_set_new(j, "is_province", json_true());
+	if (!strcmp(f->name, "district"))
+		json_object_set_new(j, "is_district", json_true());
+	return j;
+}
+
+json_t *nl_form_sections_json(struct nl_req *r, json_t *values, json_t *errors)
+{
+	json_t *out = json_array();
+	for (size_t s = 0; out && s < sizeof sections / sizeof sections[0]; s++) {
+		json_t *fields = json_array();
+		for (const struct fdef *f = sections[s].fields; fields && f->name; f++)
+			json_array_append_new(fields, field_json(r, f, values, errors));
+		json_array_append_new(out, json_pack("{s:s, s:o, s:b}", "title",
+		                                     nl_page_tr(r, sections[s].title), "fields", fields,
+		                                     "is_institution", sections[s].fields == institution));
+	}
+	return out;
+}
+
+json_t *nl_form_identity_json(struct nl_req *r, const struct nl_form_view *p)
+{
+	char id[32], given[256], surname[256], place[256], date[16];
+	(void)r;
+	nl_mask_id_number(p->id_number, id, sizeof id);
+	nl_mask_name(p->given_name, given, sizeof given);
+	nl_mask_name(p->surname, surname, sizeof surname);
+	nl_mask_name(p->birth_place, place, sizeof place);
+	/* "1985-03-14" -> "**.**.1985": the year is enough to recognise it. */
+	snprintf(date, sizeof date, "**.**.%.4s", *p->birth_date ? p->birth_date : "****");
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "given_name", given, "surname",
+	                 surname, "birth_place", place, "birth_date", date);
+}
