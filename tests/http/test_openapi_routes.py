@@ -134,5 +134,40 @@ def error_codes_stable():
     check(not unknown, "codes not in a stable table: %s" % sorted(unknown))
 
 
+@tap.test
+def document_well_formed():
+    """every $ref resolves and every schema is a valid JSON Schema (what openapi_check validates with)"""
+    import jsonschema
+    spec = openapi_check.load_spec(SPEC)
+    bad = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                try:
+                    openapi_check.resolve(spec, node)
+                except (KeyError, ValueError) as e:
+                    bad.append("%s: $ref %s (%s)" % (where, node["$ref"], e))
+            if "schema" in node and isinstance(node["schema"], dict):
+                try:
+                    jsonschema.Draft4Validator.check_schema(node["schema"])
+                except jsonschema.SchemaError as e:
+                    bad.append("%s: %s" % (where, e.message))
+            for k, v in node.items():
+                walk(v, where + "/" + str(k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, "%s/%d" % (where, i))
+
+    walk(spec, "")
+    for name, schema in spec.get("components", {}).get("schemas", {}).items():
+        try:
+            jsonschema.Draft4Validator.check_schema(schema)
+        except jsonschema.SchemaError as e:
+            bad.append("components/schemas/%s: %s" % (name, e.message))
+    check(spec.get("openapi", "").startswith("3.0."), "not OpenAPI 3.0: %r" % spec.get("openapi"))
+    check(not bad, "\n".join(bad))
+
+
 if __name__ == "__main__":
     sys.exit(tap.run())
