@@ -17,7 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, check  # noqa: E402
+from harness import ApiRecorder, Server, check  # noqa: E402
 from flows import CAPTCHA, finish  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -88,9 +88,19 @@ class Env:
             self.close()       # no server or signer left behind
             raise
         self.token_env = {"SOFTHSM2_CONF": os.path.join(self.token_dir, "softhsm2.conf")}
-        self.base = "http://127.0.0.1:%d" % self.srv.port
+        # nitelik-imza and the other outside clients reach the server through
+        # the recorder, so their /api/ answers meet the contract check too
+        # (harness.ApiRecorder, Tap.run); .direct is the server itself.
+        self.direct = "http://127.0.0.1:%d" % self.srv.port
+        self.recorder = ApiRecorder(self.srv)
+        self.base = self.recorder.base
 
     def close(self):
+        recorder = getattr(self, "recorder", None)
+        if recorder:
+            recorder.close()
+            for e in recorder.errors:
+                print("# recording proxy: %s" % e, flush=True)
         rc = self.srv.stop() if self.srv.proc else None
         if self.signer:
             self.signer.terminate()
