@@ -386,6 +386,13 @@ def openapi_contract():
         return "SKIP no /api/ answer in this test"
     import openapi_check   # python3-yaml and python3-jsonschema; only when there is an answer
     problems = openapi_check.check_all(API_ANSWERS)
+    seen = {}
+    for a in API_ANSWERS:
+        key = "%s %s %d" % (a["method"], re.sub(r"/\d[^/?]*", "/{..}", a["path"].split("?")[0]),
+                            a["status"])
+        seen[key] = seen.get(key, 0) + 1
+    print("# contract: %d answers checked: %s" % (len(API_ANSWERS), ", ".join(
+        "%s x%d" % kv for kv in sorted(seen.items()))), flush=True)
     check(not problems, "%d of %d answers break the contract:\n%s"
           % (len(problems), len(API_ANSWERS), "\n".join(problems[:30])))
 

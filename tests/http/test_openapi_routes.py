@@ -169,5 +169,34 @@ def document_well_formed():
     check(not bad, "\n".join(bad))
 
 
+@tap.test
+def checker_catches():
+    """the contract check refuses answers that break the document (so its passes mean something)"""
+    spec = openapi_check.load_spec(SPEC)
+    ok_kilit = b'{"result":"ok","serial":"0A1B","certificate":"AAAA","message":"x"}'
+    good = [
+        ("GET", "/api/v1/kilit/123456789012", 200, ok_kilit),
+        ("POST", "/api/v1/imza/123456789012345", 400,
+         b'{"error":{"code":"text_mismatch","message":"x"}}'),
+        ("GET", "/api/v1/no-such-thing", 404, b'{"error":{"code":"not_found","message":"x"}}'),
+    ]
+    bad = [
+        ("GET", "/api/v1/kilit/123456789012", 200, b'{"result":"ok","message":"x"}'),   # no serial
+        ("GET", "/api/v1/kilit/123456789012", 418, b'{"error":{"code":"x","message":"x"}}'),
+        ("POST", "/api/v1/imza/123456789012345", 400,     # a 403 code under 400
+         b'{"error":{"code":"untrusted","message":"x"}}'),
+        ("GET", "/api/v1/imza/123456789012345", 200, b'{"text":"t","purpose":"sell",'
+         b'"created_at":1,"expires_at":2,"now":1}'),
+        ("DELETE", "/api/v1/orders/1", 200, b"{}"),
+        ("GET", "/api/v1/orders/1", 200, b"not json"),
+    ]
+    for m, path, st, body in good:
+        p = openapi_check.check_answer(spec, m, path, st, "application/json", body)
+        check(p is None, "a good answer refused: %s" % p)
+    for m, path, st, body in bad:
+        p = openapi_check.check_answer(spec, m, path, st, "application/json", body)
+        check(p is not None, "a bad answer passed: %s %s %d %r" % (m, path, st, body))
+
+
 if __name__ == "__main__":
     sys.exit(tap.run())
