@@ -112,6 +112,47 @@ def stops_cleanly():
     check(wait_for(ERR, "nitelikd: stopped"))
 
 
+@tap.test
+def journald_friendly():
+    """under systemd (Type=notify): READY=1 once it answers, RELOADING=1/READY=1 on SIGHUP, STOPPING=1; plain lines on stderr"""
+    import socket
+    where = os.path.join(TMP, "notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(where)
+    sock.settimeout(20)
+    conf = os.path.join(TMP, "journal.conf")
+    with open(conf, "w") as f:
+        f.write("[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s/jdata\n"
+                "[demo]\nenabled = true\n" % TMP)
+    err_path = os.path.join(TMP, "journal.stderr")
+    with open(err_path, "w") as err:
+        proc = subprocess.Popen([NITELIKD, "--config", conf], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err,
+                                env=dict(os.environ, NOTIFY_SOCKET=where))
+    try:
+        check(sock.recv(256) == b"READY=1", "no READY=1")
+        m = re.search(r"\(port (\d+)\)", read(err_path))
+        check(m, "READY=1 before the listening message:\n" + read(err_path))
+        S["port"] = int(m.group(1))
+        check(get("/healthz") == 200, "READY=1 but /healthz does not answer")
+        proc.send_signal(signal.SIGHUP)
+        check(sock.recv(256) == b"RELOADING=1", "no RELOADING=1 on SIGHUP")
+        check(sock.recv(256) == b"READY=1", "no READY=1 after the reload")
+        proc.send_signal(signal.SIGTERM)
+        check(sock.recv(256) == b"STOPPING=1", "no STOPPING=1 on SIGTERM")
+        check(proc.wait(30) == 0, "exit status")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        sock.close()
+    lines = [l for l in read(err_path).splitlines() if l.strip()]
+    check(any('"route":"/healthz"' in l for l in lines), "no request line on stderr")
+    # The journal stamps each line itself: none of ours starts with a date or time.
+    stamped = [l for l in lines if re.match(r"\[?\d{4}-\d\d-\d\d|\[?\d\d:\d\d:\d\d", l)]
+    check(not stamped, "lines with a timestamp of their own: %s" % stamped[:3])
+
+
 try:
     rc = tap.run()
 finally:
