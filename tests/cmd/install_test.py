@@ -1,5 +1,6 @@
 """`meson install --destdir` puts every file in its FHS place, and the
-installed nitelikd serves from the installed files only, never from the source
+installed nitelikd serves from the installed files only (and its API
+document at /api/v1/openapi.{yaml,json}), never from the source
 tree (docs/operations.md, "Installed files"). Prints TAP.
 
 Usage: install_test.py BUILD_DIR SOURCE_ROOT"""
@@ -16,7 +17,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "http"))
-from harness import Tap, check  # noqa: E402
+from harness import Response, Tap, check, record_api  # noqa: E402
 
 BUILD, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 DEST = tempfile.mkdtemp(prefix="nl-install-")
@@ -189,6 +190,19 @@ def installed_serves_installed_files():
         check("installed-copy-mark" in page, "the page is not from the installed templates")
         with urllib.request.urlopen(base + "/static/css/site.css", timeout=10) as r:
             check(r.status == 200)
+        # The API contract, compiled in (issue 16 item 6): the document of the
+        # sources, as YAML and as JSON; both answers meet the contract check.
+        with open(os.path.join(SOURCE, "docs", "openapi.yaml"), "rb") as f:
+            doc = f.read()
+        for leaf in ("openapi.yaml", "openapi.json"):
+            with urllib.request.urlopen(base + "/api/v1/" + leaf, timeout=10) as r:
+                body = r.read()
+                record_api("GET", "/api/v1/" + leaf, Response(
+                    r.status, r.reason, [(k.lower(), v) for k, v in r.getheaders()], body))
+            if leaf.endswith(".yaml"):
+                check(body == doc, "/api/v1/openapi.yaml is not docs/openapi.yaml")
+            else:
+                check(json.loads(body)["paths"].keys() >= {"/imza/{code}", "/kilit/{code}"}, leaf)
     finally:
         stop(proc)
 

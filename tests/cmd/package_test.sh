@@ -5,7 +5,8 @@
 # `systemd-analyze verify` run on the units, the installed programs started
 # from the installed files the way their units start them (ExecStartPre,
 # ExecStart, as the unit's User=; without systemd as PID 1, by hand), then
-# /healthz, a page, a static file and a CRL signed through the signer; purged
+# /healthz, a page, a static file, the API document (/api/v1/openapi.yaml|json)
+# and a CRL signed through the signer; purged
 # at the end. Prints TAP.
 #
 # Usage: package_test.sh SOURCE_ROOT. Needs root. NL_DEB_DIR=DIR takes the
@@ -177,6 +178,11 @@ check "a page from the installed templates" \
   bash -c "curl -fsS http://127.0.0.1:$port/ | grep -q 'Nitelik'"
 check "a static file from the installed web folder" \
   curl -fsS -o /dev/null "http://127.0.0.1:$port/static/css/site.css"
+check "the API document served at /api/v1/openapi.yaml is the packaged one" \
+  bash -c "curl -fsS http://127.0.0.1:$port/api/v1/openapi.yaml | cmp -s - /usr/share/doc/nitelik/openapi.yaml"
+check "/api/v1/openapi.json: the same document as JSON" \
+  bash -c "curl -fsS http://127.0.0.1:$port/api/v1/openapi.json |
+           python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if \"/kilit/{code}\" in d[\"paths\"] else 1)'"
 check "nitelikd read no source tree" \
   bash -c "! grep -q '$src' '$tmp/nitelikd.log' && ! strings /usr/bin/nitelikd | grep -q '$src/web/'"
 
