@@ -1,0 +1,87 @@
+"""`--help` shows every option (issue 16 item 5), held against the sources: every
+"--option" string a program's or subcommand's C file parses appears in the
+help of the command that file implements, so a new option cannot be left out
+of the help. cli_args_test.sh checks the exit status and a hand list of the
+options; this one finds the ones nobody listed. Prints TAP.
+
+Usage: help_options_test.py SOURCE_ROOT NITELIK NITELIKD NITELIK_SIGNER NITELIK_IMZA"""
+
+import glob
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http"))
+from harness import Tap, check  # noqa: E402
+
+ROOT = os.path.abspath(sys.argv[1])
+NITELIK, NITELIKD, SIGNER, IMZA = (os.path.abspath(p) for p in sys.argv[2:6])
+tap = Tap()
+
+# source file (below src/) -> the help texts that must name its options
+HELPS = {
+    "cmd/nitelik.c": [[NITELIK, "--help"]],
+    "cmd/cli_conf.c": [[NITELIK, "--help"]],
+    "cmd/cli_db.c": [[NITELIK, "--help"]],
+    "cmd/cli_audit.c": [[NITELIK, "audit", "--help"], [NITELIK, "audit", "verify", "--help"]],
+    "cmd/cli_backup.c": [[NITELIK, "backup", "--help"], [NITELIK, "restore", "--help"]],
+    "cmd/cli_ca.c": [[NITELIK, "ca", "--help"]],
+    "cmd/cli_ca_backup.c": [[NITELIK, "ca", "backup", "--help"], [NITELIK, "ca", "restore", "--help"]],
+    "cmd/cli_cert.c": [[NITELIK, "cert", "--help"]],
+    "cmd/cli_institution.c": [[NITELIK, "institution", "--help"]],
+    "cmd/cli_payment.c": [[NITELIK, "payments", "--help"], [NITELIK, "price", "--help"]],
+    "cmd/cli_preapply.c": [[NITELIK, "preapply", "--help"]],
+    "cmd/cli_staff.c": [[NITELIK, "user", "--help"]],
+    "cmd/cli_token.c": [[NITELIK, "token", "--help"]],
+    "cmd/cli_user.c": [[NITELIK, "user", "--help"]],
+    "cmd/nitelikd.c": [[NITELIKD, "--help"]],
+    "cmd/nitelik-signer.c": [[SIGNER, "--help"]],
+    "cmd/nitelik-imza.c": [[IMZA, "--help"]],
+}
+for path in glob.glob(os.path.join(ROOT, "src", "imza", "*.c")):
+    HELPS[os.path.relpath(path, os.path.join(ROOT, "src"))] = [[IMZA, "--help"]]
+
+
+def options_of(path):
+    """The "--option" string literals of a C file, comments left out."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    return set(re.findall(r'"(--[a-z][a-z0-9-]*)', text))
+
+
+@tap.test
+def every_command_file_mapped():
+    """every C file of src/cmd that parses options is mapped to a help here"""
+    unmapped = []
+    for path in glob.glob(os.path.join(ROOT, "src", "cmd", "*.c")):
+        rel = os.path.relpath(path, os.path.join(ROOT, "src"))
+        if options_of(path) - {"--help", "--version"} and rel not in HELPS:
+            unmapped.append(rel)
+    check(not unmapped, "files parsing options with no help to check: %s" % unmapped)
+
+
+@tap.test
+def every_option_in_help():
+    """every option a file parses is named in its command's --help (exit 0)"""
+    missing = []
+    for rel, cmds in sorted(HELPS.items()):
+        opts = options_of(os.path.join(ROOT, "src", rel))
+        if not opts:
+            continue
+        text = ""
+        for cmd in cmds:
+            r = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                               env=dict(os.environ, NITELIK_CONFIG="/nonexistent"))
+            check(r.returncode == 0, "%s: exit %d" % (" ".join(cmd[1:] or cmd), r.returncode))
+            text += r.stdout
+        for o in sorted(opts):
+            if not re.search(re.escape(o) + r"(?![a-z0-9-])", text):
+                missing.append("%s (%s)" % (o, rel))
+    check(not missing, "options missing from --help: %s" % ", ".join(missing))
+
+
+if __name__ == "__main__":
+    sys.exit(tap.run())
