@@ -1,8 +1,10 @@
-"""`--help` shows every option (issue 16 item 5), held against the sources: every
-"--option" string a program's or subcommand's C file parses appears in the
-help of the command that file implements, so a new option cannot be left out
-of the help. cli_args_test.sh checks the exit status and a hand list of the
-options; this one finds the ones nobody listed. Prints TAP.
+"""`--help` shows every option and bash completion offers it (issue 16 item 5),
+held against the sources: every "--option" string a program's or subcommand's
+C file parses appears in the help of the command that file implements and
+among the completions of that command, and every verb a command's help names
+is completed, so a new option or verb cannot be left out of either.
+cli_args_test.sh checks the exit status and a hand list of the options; this
+one finds the ones nobody listed. Prints TAP.
 
 Usage: help_options_test.py SOURCE_ROOT NITELIK NITELIKD NITELIK_SIGNER NITELIK_IMZA"""
 
@@ -49,7 +51,10 @@ def options_of(path):
         text = f.read()
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     text = re.sub(r"//[^\n]*", "", text)
-    return set(re.findall(r'"(--[a-z][a-z0-9-]*)', text))
+    opts = set(re.findall(r'"(--[a-z][a-z0-9-]*)', text))
+    # getopt_long's table: {"name", no_argument|required_argument|optional_argument, ...}
+    opts |= {"--" + n for n in re.findall(r'\{\s*"([a-z][a-z0-9-]*)"\s*,\s*(?:no|required|optional)_argument', text)}
+    return opts
 
 
 @tap.test
@@ -81,6 +86,63 @@ def every_option_in_help():
             if not re.search(re.escape(o) + r"(?![a-z0-9-])", text):
                 missing.append("%s (%s)" % (o, rel))
     check(not missing, "options missing from --help: %s" % ", ".join(missing))
+
+
+COMPLETION = os.path.join(ROOT, "dist", "bash-completion", "nitelik")
+BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
+COMMANDS = ("ca", "cert", "migrate", "audit", "institution", "user", "token", "price",
+            "payments", "preapply", "backup", "restore")
+
+
+def complete(words):
+    """What the shipped completion offers after words (the last one is being typed)."""
+    line = " ".join(words)
+    script = ('source %s; source %s; COMP_WORDS=(%s); COMP_CWORD=%d; COMP_LINE=%s; '
+              'COMP_POINT=%d; f=$(complete -p %s | sed "s/.*-F \\([^ ]*\\).*/\\1/"); '
+              '$f; printf "%%s\\n" "${COMPREPLY[@]}"'
+              % (BASH_COMPLETION, COMPLETION, " ".join("'%s'" % w for w in words),
+                 len(words) - 1, "'%s'" % line, len(line), words[0]))
+    r = subprocess.run(["bash", "-c", script], capture_output=True, text=True)
+    return set(r.stdout.split())
+
+
+def help_text(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          env=dict(os.environ, NITELIK_CONFIG="/nonexistent")).stdout
+
+
+@tap.test
+def completion_has_every_verb():
+    """bash completion offers every command of nitelik --help and every verb a command's help names"""
+    if not os.path.exists(BASH_COMPLETION):
+        return "SKIP bash-completion is not installed"
+    missing = sorted(set(COMMANDS) - complete(["nitelik", ""]))
+    for c in COMMANDS:
+        verbs = set(re.findall(r"nitelik %s ([a-z][a-z-]+)" % c, help_text([NITELIK, c, "--help"])))
+        missing += ["%s %s" % (c, v) for v in sorted(verbs - complete(["nitelik", c, ""]))]
+    check(not missing, "not completed: %s" % ", ".join(missing))
+
+
+@tap.test
+def completion_has_every_option():
+    """bash completion offers every option a command's sources parse"""
+    if not os.path.exists(BASH_COMPLETION):
+        return "SKIP bash-completion is not installed"
+    missing = []
+    for rel, cmds in sorted(HELPS.items()):
+        opts = options_of(os.path.join(ROOT, "src", rel)) - {"--help", "--version"}
+        if not opts:
+            continue
+        got, names = set(), []
+        for cmd in cmds:   # a file serving two commands: each option in either's list
+            prog = os.path.basename(cmd[0])
+            words = [prog] + [w for w in cmd[1:] if w != "--help"]
+            if prog == "nitelik" and len(words) == 1:
+                words.append("backup")   # the common options, completed after any command
+            got |= complete(words + ["--"])
+            names.append(" ".join(words))
+        missing += ["%s (%s)" % (o, " | ".join(names)) for o in sorted(opts - got)]
+    check(not missing, "not completed: %s" % ", ".join(missing))
 
 
 if __name__ == "__main__":
