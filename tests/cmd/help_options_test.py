@@ -1,4 +1,5 @@
-"""`--help` shows every option and bash completion offers it (issue 16 item 5),
+"""`--help` shows every option, bash completion offers it and the man page
+names it (issue 16 item 5),
 held against the sources: every "--option" string a program's or subcommand's
 C file parses appears in the help of the command that file implements and
 among the completions of that command, and every verb a command's help names
@@ -143,6 +144,44 @@ def completion_has_every_option():
             names.append(" ".join(words))
         missing += ["%s (%s)" % (o, " | ".join(names)) for o in sorted(opts - got)]
     check(not missing, "not completed: %s" % ", ".join(missing))
+
+
+MAN = {"nitelik": "nitelik.8.scd", "nitelikd": "nitelikd.8.scd",
+       "nitelik-signer": "nitelik-signer.8.scd", "nitelik-imza": "nitelik-imza.1.scd"}
+
+
+def man_text(prog):
+    with open(os.path.join(ROOT, "docs", "man", MAN[prog]), encoding="utf-8") as f:
+        return f.read()
+
+
+@tap.test
+def man_pages_name_every_option():
+    """the man pages (docs/man/*.scd) name every option their program's sources parse"""
+    missing = []
+    for rel, cmds in sorted(HELPS.items()):
+        prog = os.path.basename(cmds[0][0])
+        text = man_text(prog)
+        for o in sorted(options_of(os.path.join(ROOT, "src", rel))):
+            if not re.search(re.escape(o) + r"(?![a-z0-9-])", text):
+                missing.append("%s (%s, %s)" % (o, rel, MAN[prog]))
+    check(not missing, "not in the man page: %s" % ", ".join(missing))
+
+
+@tap.test
+def man_page_names_every_verb():
+    """nitelik(8) names, in each command's entry, every verb that command's help names"""
+    text = man_text("nitelik")
+    missing = []
+    for c in COMMANDS:
+        m = re.search(r"^\*%s[* ](.*?)(?=^\*[a-z]|^# )" % re.escape(c), text, re.M | re.S)
+        if not m:
+            missing.append(c)
+            continue
+        verbs = set(re.findall(r"nitelik %s ([a-z][a-z-]+)" % c, help_text([NITELIK, c, "--help"])))
+        missing += ["%s %s" % (c, v) for v in sorted(verbs)
+                    if not re.search(r"(?<![a-z-])%s(?![a-z-])" % re.escape(v), m.group(1))]
+    check(not missing, "not in nitelik(8): %s" % ", ".join(missing))
 
 
 if __name__ == "__main__":
