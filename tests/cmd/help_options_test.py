@@ -184,5 +184,19 @@ def man_page_names_every_verb():
     check(not missing, "not in nitelik(8): %s" % ", ".join(missing))
 
 
+@tap.test
+def man_conf_names_every_section():
+    """nitelik.conf(5) has an entry for every section of the sample nitelik.conf and of the parser"""
+    with open(os.path.join(ROOT, "nitelik.conf"), encoding="utf-8") as f:
+        sections = set(re.findall(r"^\s*#?\s*\[([a-z_]+)\]", f.read(), re.M))
+    with open(os.path.join(ROOT, "src", "core", "config.c"), encoding="utf-8") as f:
+        sections |= set(re.findall(r'^\s*[A-Z_]+\("([a-z_]+)",', f.read(), re.M))
+    with open(os.path.join(ROOT, "docs", "man", "nitelik.conf.5.scd"), encoding="utf-8") as f:
+        text = f.read()
+    check(len(sections) > 10, "sections not read: %s" % sections)
+    missing = sorted(x for x in sections if "*[%s]*" % x not in text)
+    check(not missing, "sections not in nitelik.conf(5): %s" % missing)
+
+
 if __name__ == "__main__":
     sys.exit(tap.run())
