@@ -160,6 +160,30 @@ def unblock_produced_card(env):
     check(p.returncode == 0, "signing with the new PIN: %s %s" % (p.stdout.decode(), p.stderr.decode()))
 
 
+@tap.test
+def expired_and_locked_codes(env):
+    """an expired code answers 410 expired to the check and the use; wrong codes lock the address: 429 locked"""
+    code = new_code(S["card"].serial)
+    env.sql("UPDATE unblock_codes SET expires_at = 1 WHERE id = (SELECT MAX(id) FROM unblock_codes)")
+    for method in ("GET", "POST"):
+        r = env.srv.request(method, "/api/v1/kilit/%s" % code)
+        j = json.loads(r.body or b"{}")
+        check(r.status == 410 and j.get("error", {}).get("code") == "expired",
+              "%s expired code: %d %s" % (method, r.status, r.body[:200]))
+    check(code_status(env) != "used", "an expired code was spent")
+    # Last in this file: the address stays locked at the door `unblock`.
+    seen = []
+    for i in range(200):
+        r = env.srv.request("GET" if i % 2 else "POST", "/api/v1/kilit/%012d" % (900000000000 + i))
+        seen.append(r.status)
+        if r.status == 429:
+            break
+    j = json.loads(r.body or b"{}")
+    check(r.status == 429 and j.get("error", {}).get("code") == "locked",
+          "never locked: %s" % sorted(set(seen)))
+    check(set(seen[:-1]) == {404}, "before the lock: %s" % sorted(set(seen)))
+
+
 def main():
     args = sys.argv[1:]
     S["shim"] = os.path.abspath(args.pop(4))
