@@ -1,8 +1,10 @@
 """Black-box harness for nitelikd: start it on a free port with a throw-away demo
 folder, talk raw HTTP to it, stop it, and report in TAP.
 
-Python 3 standard library only. Used by tests/http/test_*.py, which meson runs
-with the path of the nitelikd executable as the first argument."""
+Python 3 standard library only, but for the contract check that ends every
+test with an /api/ answer (openapi_check.py: python3-yaml, python3-jsonschema).
+Used by tests/http/test_*.py, which meson runs with the path of the nitelikd
+executable as the first argument, and by tests/imza and tests/cmd."""
 
 import os
 import re
