@@ -23,6 +23,9 @@ packages=(
   # man pages, the OpenAPI contract check, bash completion, the logrotate sample
   debhelper dpkg-dev fakeroot lintian scdoc python3-jsonschema python3-yaml
   bash-completion logrotate
+  # the sample TLS front, tried by tests/cmd/tls_front_test.py in an nginx of its
+  # own on free ports (the package's own service is left as Debian sets it up)
+  nginx-light
   chromium
   # the nitelik-imza window test (tests/imza): a virtual display, keys, screenshots
   xvfb xauth xdotool imagemagick
