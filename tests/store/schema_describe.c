@@ -18,15 +18,18 @@
  * are dropped, a bool's true/false is written 1/0, SQLite's TRUE/FALSE too;
  * DEFAULT NULL is no default.
  *
+ * CHECKs and partial-index predicates: each engine keeps its own text (SQLite
+ * as written, PostgreSQL rewritten: IN (...) becomes = ANY (ARRAY[...]),
+ * BETWEEN becomes >= AND <=), so what is compared is what survives both: the
+ * columns a CHECK or a WHERE names and a CHECK's literals (schema_expr.h).
+ * SQLite's bool CHECK (c IN (0, 1)) is the bool class, not a check.
+ *
  * Not compared, because one engine cannot say it: whether an integer primary
  * key is filled in by the database (every SQLite INTEGER PRIMARY KEY is a rowid
- * and is; PostgreSQL needs GENERATED ... AS IDENTITY), and the text of CHECK
- * expressions and partial-index predicates (each engine rewrites them in its
- * own syntax; which columns a CHECK names is compared, and whether an index is
- * partial). Primary-key columns count as NOT NULL on both engines (PostgreSQL
- * makes them so; SQLite would let a NULL into a non-integer one, a quirk its
- * documentation keeps for compatibility). SQLite's own bool CHECK (c IN (0, 1))
- * is the bool class, not a check. */
+ * and is; PostgreSQL needs GENERATED ... AS IDENTITY). Primary-key columns
+ * count as NOT NULL on both engines (PostgreSQL makes them so; SQLite would
+ * let a NULL into a non-integer one, a quirk its documentation keeps for
+ * compatibility). */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -36,6 +39,7 @@
 #include <strings.h>
 
 #include "schema_describe.h"
+#include "schema_expr.h"
 
 /* ---- the item list ---- */
 
@@ -181,116 +185,9 @@ static NL_MUST_USE nl_err add_column(struct schema *s, const char *table, const 
 	return add(s, val, "column %s.%s", table, col);
 }
 
-/* ---- SQLite: CHECK clauses read from the table's CREATE TABLE text ---- */
+/* ---- SQLite ---- */
 
 enum { MAX_COLS = 128, MAX_CHECKS = 64 };
-
-struct sqlite_checks {
-	char cols[MAX_CHECKS][128];   /* the columns each CHECK names, sorted, "a, b" */
-	bool is_bool[MAX_CHECKS];     /* CHECK (c IN (0, 1)): the bool convention */
-	size_t n;
-};
-
-static bool is_word(int ch)
-{
-	return isalnum(ch) || ch == '_';
-}
-
-/* The CREATE TABLE text as tokens: skips strings, comments; calls back at each
- * CHECK with the body between its parentheses. */
-static void scan_checks(const char *sql, char (*colnames)[64], size_t ncols,
-                        struct sqlite_checks *out)
-{
-	const char *p = sql;
-	while (*p && out->n < MAX_CHECKS) {
-		if (*p == '\'') {
-			for (p++; *p && !(*p == '\'' && p[1] != '\''); p += (*p == '\'') ? 2 : 1)
-				;
-			p += *p != '\0';
-		} else if (p[0] == '-' && p[1] == '-') {
-			p += strcspn(p, "\n");
-		} else if (p[0] == '/' && p[1] == '*') {
-			const char *e = strstr(p + 2, "*/");
-			p = e ? e + 2 : p + strlen(p);
-		} else if (!strncasecmp(p, "CHECK", 5) && (p == sql || !is_word((unsigned char)p[-1])) &&
-		           !is_word((unsigned char)p[5])) {
-			const char *b = p + 5;
-			while (isspace((unsigned char)*b))
-				b++;
-			if (*b != '(') {
-				p += 5;
-				continue;
-			}
-			/* The body up to the matching parenthesis, outside strings. */
-			const char *start = ++b;
-			int depth = 1;
-			bool in_str = false;
-			for (; *b && depth; b++) {
-				if (*b == '\'')
-					in_str = !in_str;
-				else if (!in_str && *b == '(')
-					depth++;
-				else if (!in_str && *b == ')')
-					depth--;
-			}
-			size_t len = (size_t)(b - start) - (depth == 0);
-			char body[512], squeezed[512];
-			snprintf(body, sizeof body, "%.*s", (int)len, start);
-			size_t k = 0;
-			for (const char *q = body; *q && k < sizeof squeezed - 1; q++)
-				if (!isspace((unsigned char)*q))
-					squeezed[k++] = (char)tolower((unsigned char)*q);
-			squeezed[k] = '\0';
-			/* Which columns the body names: identifiers outside strings. */
-			bool named[MAX_COLS] = {0};
-			const char *q = body;
-			in_str = false;
-			while (*q) {
-				if (*q == '\'') {
-					in_str = !in_str;
-					q++;
-				} else if (!in_str && (isalpha((unsigned char)*q) || *q == '_')) {
-					const char *w = q;
-					while (isalnum((unsigned char)*q) || *q == '_')
-						q++;
-					for (size_t c = 0; c < ncols; c++)
-						if (strlen(colnames[c]) == (size_t)(q - w) &&
-						    !strncasecmp(colnames[c], w, (size_t)(q - w)))
-							named[c] = true;
-				} else {
-					q++;
-				}
-			}
-			char *cols = out->cols[out->n];
-			cols[0] = '\0';
-			const char *only = NULL;
-			size_t count = 0;
-			/* Sorted by name, as the PostgreSQL side is. */
-			for (;;) {
-				const char *next = NULL;
-				for (size_t c = 0; c < ncols; c++)
-					if (named[c] && (!next || strcmp(colnames[c], next) < 0))
-						next = colnames[c];
-				if (!next)
-					break;
-				for (size_t c = 0; c < ncols; c++)
-					if (colnames[c] == next)
-						named[c] = false;
-				size_t used = strlen(cols);
-				snprintf(cols + used, 128 - used, "%s%s", used ? ", " : "", next);
-				only = next;
-				count++;
-			}
-			char bool_body[128];
-			snprintf(bool_body, sizeof bool_body, "%.64sin(0,1)", only ? only : "");
-			out->is_bool[out->n] = count == 1 && !strcasecmp(squeezed, bool_body);
-			out->n++;
-			p = b;
-		} else {
-			p++;
-		}
-	}
-}
 
 static NL_MUST_USE nl_err prepare1(nl_conn *c, const char *sql, const char *arg, nl_stmt **s)
 {
@@ -320,13 +217,46 @@ static NL_MUST_USE nl_err sqlite_pk(nl_conn *c, const char *table, char *out, si
 	return rc;
 }
 
+/* The CHECKs of a table from its CREATE TABLE text; the columns that the bool
+ * convention CHECK (c IN (0, 1)) marks go to bools instead. */
+static NL_MUST_USE nl_err sqlite_checks(const char *table, const char *sql,
+                                        const char (*names)[EXPR_NAME], size_t n,
+                                        char (*bools)[EXPR_NAME], size_t *nbools,
+                                        struct schema *out)
+{
+	char(*bodies)[EXPR_TEXT] = calloc(MAX_CHECKS, sizeof *bodies);
+	if (!bodies)
+		return NL_ERR_NOMEM;
+	size_t nchecks = sql_check_bodies(sql, bodies, MAX_CHECKS);
+	nl_err rc = NL_OK;
+	*nbools = 0;
+	for (size_t i = 0; i < nchecks && rc == NL_OK; i++) {
+		struct expr_terms t;
+		expr_terms(bodies[i], names, n, &t);
+		if (t.ncols == 1 && expr_is_bool_check(bodies[i], t.only))
+			snprintf(bools[(*nbools)++], EXPR_NAME, "%s", t.only);
+		else
+			rc = add(out, t.lits, "check %s (%s)", table, t.cols);
+	}
+	free(bodies);
+	return rc;
+}
+
+/* " where (a, b)": the columns a partial index's WHERE names. */
+static void where_cols(const char *where, const char (*names)[EXPR_NAME], size_t n, char *out,
+                       size_t size)
+{
+	struct expr_terms t;
+	expr_terms(where, names, n, &t);
+	snprintf(out, size, " where (%s)", t.cols);
+}
+
 static NL_MUST_USE nl_err sqlite_table(nl_conn *c, const char *table, const char *sql,
                                        struct schema *out)
 {
 	nl_stmt *s = NULL, *s2 = NULL;
-	char colnames[MAX_COLS][64];
-	size_t ncols = 0;
-	struct sqlite_checks checks = {0};
+	char colnames[MAX_COLS][EXPR_NAME], bools[MAX_CHECKS][EXPR_NAME];
+	size_t ncols = 0, nbools = 0;
 	char pk[256];
 	int st = NL_DB_DONE;
 	nl_err rc = add(out, "", "table %s", table);
@@ -347,12 +277,11 @@ static NL_MUST_USE nl_err sqlite_table(nl_conn *c, const char *table, const char
 	}
 	nl_db_finalize(s);
 	s = NULL;
+	if (rc == NL_OK)
+		rc = sqlite_checks(table, sql, (const char(*)[EXPR_NAME])colnames, ncols, bools, &nbools,
+		                   out);
 	if (rc != NL_OK)
 		goto out;
-	scan_checks(sql, colnames, ncols, &checks);
-	for (size_t i = 0; i < checks.n && rc == NL_OK; i++)
-		if (!checks.is_bool[i])
-			rc = add(out, "", "check %s (%s)", table, checks.cols[i]);
 
 	if (rc == NL_OK)
 		rc = prepare1(c, "SELECT name, type, \"notnull\", dflt_value, pk"
@@ -360,8 +289,8 @@ static NL_MUST_USE nl_err sqlite_table(nl_conn *c, const char *table, const char
 	while (rc == NL_OK && (st = nl_db_step(s)) == NL_DB_ROW) {
 		const char *name = nl_db_col_text(s, 0);
 		const char *cls = sqlite_class(nl_db_col_text(s, 1));
-		for (size_t i = 0; i < checks.n; i++)
-			if (checks.is_bool[i] && !strcmp(checks.cols[i], name) && !strcmp(cls, "int"))
+		for (size_t i = 0; i < nbools; i++)
+			if (!strcmp(bools[i], name) && !strcmp(cls, "int"))
 				cls = "bool";
 		rc = add_column(out, table, name, cls,
 		                nl_db_col_int64(s, 2) != 0 || nl_db_col_int64(s, 4) > 0,
@@ -372,13 +301,21 @@ static NL_MUST_USE nl_err sqlite_table(nl_conn *c, const char *table, const char
 
 	/* Indexes: origin c = CREATE INDEX, u = a UNIQUE constraint, pk = the key. */
 	if (rc == NL_OK)
-		rc = prepare1(c, "SELECT name, \"unique\", origin, partial FROM pragma_index_list($1)",
+		rc = prepare1(c, "SELECT l.name, l.\"unique\", l.origin, l.partial, m.sql"
+		              " FROM pragma_index_list($1) l"
+		              " LEFT JOIN sqlite_master m ON m.type = 'index' AND m.name = l.name",
 		              table, &s);
 	while (rc == NL_OK && (st = nl_db_step(s)) == NL_DB_ROW) {
 		char name[128], cols[256] = "", origin[8];
 		snprintf(name, sizeof name, "%s", nl_db_col_text(s, 0));
 		snprintf(origin, sizeof origin, "%s", nl_db_col_text(s, 2));
-		bool unique = nl_db_col_int64(s, 1) != 0, partial = nl_db_col_int64(s, 3) != 0;
+		bool unique = nl_db_col_int64(s, 1) != 0;
+		char where[EXPR_TEXT], partial[300] = "";
+		if (nl_db_col_int64(s, 3)) {
+			sql_index_where(nl_db_col_text(s, 4), where, sizeof where);
+			where_cols(where, (const char(*)[EXPR_NAME])colnames, ncols, partial,
+			           sizeof partial);
+		}
 		rc = prepare1(c, "SELECT name FROM pragma_index_info($1) ORDER BY seqno", name, &s2);
 		while (rc == NL_OK && (st = nl_db_step(s2)) == NL_DB_ROW) {
 			size_t used = strlen(cols);
@@ -392,9 +329,9 @@ static NL_MUST_USE nl_err sqlite_table(nl_conn *c, const char *table, const char
 		if (!strcmp(origin, "u")) {
 			rc = add(out, "", "unique %s (%s)", table, cols);
 		} else if (!strcmp(origin, "c")) {
-			char val[400];
-			snprintf(val, sizeof val, "on %s (%s)%s%s", table, cols, unique ? " unique" : "",
-			         partial ? " partial" : "");
+			char val[800];
+			snprintf(val, sizeof val, "on %s (%s)%s%s%s", table, cols, unique ? " unique" : "",
+			         *partial ? " partial" : "", partial);
 			rc = add(out, val, "index %s", name);
 		}
 	}
@@ -480,7 +417,7 @@ static const char pg_constraints_sql[] =
 	"   JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n)"
 	" ELSE " PG_COLS("c.conrelid", "c.conkey") " END,"
 	" COALESCE(r.relname, ''), COALESCE(" PG_COLS("c.confrelid", "c.confkey") ", ''),"
-	" c.confupdtype::text, c.confdeltype::text"
+	" c.confupdtype::text, c.confdeltype::text, pg_get_constraintdef(c.oid)"
 	" FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid"
 	" JOIN pg_namespace ns ON ns.oid = t.relnamespace"
 	" LEFT JOIN pg_class r ON r.oid = c.confrelid"
@@ -489,7 +426,7 @@ static const char pg_constraints_sql[] =
 /* Indexes that back a PRIMARY KEY or UNIQUE constraint are those constraints. */
 static const char pg_indexes_sql[] =
 	"SELECT ic.relname, t.relname, i.indisunique::int, (i.indpred IS NOT NULL)::int, "
-	PG_COLS("i.indrelid", "i.indkey::int2[]")
+	PG_COLS("i.indrelid", "i.indkey::int2[]") ", pg_get_expr(i.indpred, i.indrelid)"
 	" FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
 	" JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace ns ON ns.oid = t.relnamespace"
 	" WHERE ns.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
@@ -507,8 +444,22 @@ static const char *pg_action(const char *letter)
 	}
 }
 
+/* The columns of table that out holds already ("column T.c" items). */
+static size_t table_columns(const struct schema *out, const char *table,
+                            char (*names)[EXPR_NAME], size_t max)
+{
+	char prefix[EXPR_NAME + 16];
+	size_t n = 0;
+	int len = snprintf(prefix, sizeof prefix, "column %.63s.", table);
+	for (size_t i = 0; i < out->n && n < max; i++)
+		if (!strncmp(out->v[i].key, prefix, (size_t)len))
+			snprintf(names[n++], EXPR_NAME, "%s", out->v[i].key + len);
+	return n;
+}
+
 static NL_MUST_USE nl_err describe_pg(nl_conn *c, struct schema *out)
 {
+	char names[MAX_COLS][EXPR_NAME];
 	nl_stmt *s = NULL;
 	int st = NL_DB_DONE;
 	nl_err rc = prepare1(c, "SELECT table_name FROM information_schema.tables"
@@ -543,9 +494,12 @@ static NL_MUST_USE nl_err describe_pg(nl_conn *c, struct schema *out)
 		case 'u':
 			rc = add(out, "", "unique %s (%s)", table, cols);
 			break;
-		case 'c':
-			rc = add(out, "", "check %s (%s)", table, cols);
+		case 'c': {
+			struct expr_terms t;   /* only its literals: conkey named the columns */
+			expr_terms(nl_db_col_text(s, 7), NULL, 0, &t);
+			rc = add(out, t.lits, "check %s (%s)", table, cols);
 			break;
+		}
 		default:
 			snprintf(val, sizeof val, "on update %s on delete %s",
 			         pg_action(nl_db_col_text(s, 5)), pg_action(nl_db_col_text(s, 6)));
@@ -559,9 +513,15 @@ static NL_MUST_USE nl_err describe_pg(nl_conn *c, struct schema *out)
 	if (rc == NL_OK && st == NL_DB_DONE)
 		rc = prepare1(c, pg_indexes_sql, NULL, &s);
 	while (rc == NL_OK && (st = nl_db_step(s)) == NL_DB_ROW) {
-		char val[400];
-		snprintf(val, sizeof val, "on %s (%s)%s%s", nl_db_col_text(s, 1), nl_db_col_text(s, 4),
-		         nl_db_col_int64(s, 2) ? " unique" : "", nl_db_col_int64(s, 3) ? " partial" : "");
+		char val[800], partial[300] = "";
+		const char *table = nl_db_col_text(s, 1);
+		if (nl_db_col_int64(s, 3)) {
+			size_t n = table_columns(out, table, names, MAX_COLS);
+			where_cols(nl_db_col_text(s, 5), (const char(*)[EXPR_NAME])names, n, partial,
+			           sizeof partial);
+		}
+		snprintf(val, sizeof val, "on %s (%s)%s%s%s", table, nl_db_col_text(s, 4),
+		         nl_db_col_int64(s, 2) ? " unique" : "", *partial ? " partial" : "", partial);
 		rc = add(out, val, "index %s", nl_db_col_text(s, 0));
 	}
 	nl_db_finalize(s);
@@ -608,55 +568,4 @@ nl_err schema_describe(nl_conn *c, struct schema *out)
 	else if (out->n)
 		qsort(out->v, out->n, sizeof out->v[0], by_key);
 	return rc;
-}
-
-/* ---- comparing ---- */
-
-static const struct schema_allow *allowed(const char *key, const struct schema_allow *allow,
-                                          size_t n, bool *used)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(allow[i].key, key)) {
-			used[i] = true;
-			return &allow[i];
-		}
-	return NULL;
-}
-
-size_t schema_compare(const struct schema *a, const char *a_name, const struct schema *b,
-                      const char *b_name, const struct schema_allow *allow, size_t n_allow)
-{
-	size_t diffs = 0, i = 0, j = 0;
-	bool used[64] = {0};
-	if (n_allow > 64)
-		n_allow = 64;
-	while (i < a->n || j < b->n) {
-		int cmp = i == a->n ? 1 : j == b->n ? -1 : strcmp(a->v[i].key, b->v[j].key);
-		const char *key = cmp <= 0 ? a->v[i].key : b->v[j].key;
-		bool differs = cmp != 0 || strcmp(a->v[i].val, b->v[j].val) != 0;
-		const struct schema_allow *ok = differs ? allowed(key, allow, n_allow, used) : NULL;
-		if (differs && ok) {
-			printf("# allowed: %s: %s\n", key, ok->why);
-		} else if (cmp < 0) {
-			printf("# only in %s: %s %s\n", a_name, key, a->v[i].val);
-			diffs++;
-		} else if (cmp > 0) {
-			printf("# only in %s: %s %s\n", b_name, key, b->v[j].val);
-			diffs++;
-		} else if (differs) {
-			printf("# differs: %s: %s '%s', %s '%s'\n", key, a_name, a->v[i].val, b_name,
-			       b->v[j].val);
-			diffs++;
-		}
-		i += cmp <= 0;
-		j += cmp >= 0;
-	}
-	for (size_t k = 0; k < n_allow; k++)
-		if (!used[k]) {
-			printf("# allow-list entry excuses nothing any more (remove it): %s\n",
-			       allow[k].key);
-			diffs++;
-		}
-	fflush(stdout);
-	return diffs;
 }

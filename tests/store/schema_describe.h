@@ -9,14 +9,17 @@
  *   column T.c                       "<class> [not null] [default <v>]"
  *   primary key T                    "(a, b)"
  *   unique T (a, b)                  ""        a UNIQUE constraint
- *   index NAME                       "on T (a, b) [unique] [partial]"
+ *   index NAME                       "on T (a, b) [unique] [partial where (c)]"
  *   foreign key T (a) -> R (b)       "on update <action> on delete <action>"
- *   check T (a, b)                   ""        a CHECK naming columns a, b
+ *   check T (a, b)                   "'x', 1"  a CHECK naming columns a, b: its
+ *                                              literals
  *   rows T                           "<n>"     rows in it (what migrations seed)
  *
  * A key that occurs twice gets " #2", " #3" appended. The mapping from each
  * engine's types to one class is the only place the engines may differ; it
- * is documented at the top of schema_describe.c and in docs/storage.md. */
+ * is documented at the top of schema_describe.c and in docs/storage.md;
+ * schema_compare.c compares two descriptions, schema_expr.c reads CHECKs and
+ * WHERE clauses. */
 #ifndef NL_TESTS_STORE_SCHEMA_DESCRIBE_H
 #define NL_TESTS_STORE_SCHEMA_DESCRIBE_H
 
