@@ -24,12 +24,14 @@
  * columns a CHECK or a WHERE names and a CHECK's literals (schema_expr.h).
  * SQLite's bool CHECK (c IN (0, 1)) is the bool class, not a check.
  *
- * Not compared, because one engine cannot say it: whether an integer primary
- * key is filled in by the database (every SQLite INTEGER PRIMARY KEY is a rowid
- * and is; PostgreSQL needs GENERATED ... AS IDENTITY). Primary-key columns
- * count as NOT NULL on both engines (PostgreSQL makes them so; SQLite would
- * let a NULL into a non-integer one, a quirk its documentation keeps for
- * compatibility). */
+ * Filled in by the database ("auto T.c"): SQLite fills in every one-column
+ * INTEGER PRIMARY KEY (the rowid), PostgreSQL an identity or serial column.
+ * A key the code numbers itself is an auto column on SQLite only; such keys
+ * are in test_schema.c's allow-list, each with its reason.
+ *
+ * Primary-key columns count as NOT NULL on both engines (PostgreSQL makes
+ * them so; SQLite would let a NULL into a non-integer one, a quirk its
+ * documentation keeps for compatibility). */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -295,6 +297,11 @@ static NL_MUST_USE nl_err sqlite_table(nl_conn *c, const char *table, const char
 		rc = add_column(out, table, name, cls,
 		                nl_db_col_int64(s, 2) != 0 || nl_db_col_int64(s, 4) > 0,
 		                nl_db_col_text(s, 3));
+		/* A one-column INTEGER PRIMARY KEY is the rowid: filled in when
+		 * an INSERT leaves it out. */
+		if (rc == NL_OK && nl_db_col_int64(s, 4) > 0 && !strchr(pk, ',') &&
+		    !strcasecmp(nl_db_col_text(s, 1), "INTEGER"))
+			rc = add(out, "", "auto %s.%s", table, name);
 	}
 	nl_db_finalize(s);
 	s = NULL;
@@ -405,7 +412,9 @@ static NL_MUST_USE nl_err describe_sqlite(nl_conn *c, struct schema *out)
 	" LEFT JOIN pg_attribute a ON a.attrelid = " rel " AND a.attnum = k.n AND k.n > 0)"
 
 static const char pg_columns_sql[] =
-	"SELECT table_name, column_name, data_type, is_nullable = 'NO', column_default"
+	"SELECT table_name, column_name, data_type, is_nullable = 'NO',"
+	" CASE WHEN column_default LIKE 'nextval(%' THEN NULL ELSE column_default END,"
+	" (is_identity = 'YES' OR column_default LIKE 'nextval(%')::int"
 	" FROM information_schema.columns WHERE table_schema = current_schema()"
 	" ORDER BY table_name, ordinal_position";
 
@@ -477,6 +486,9 @@ static NL_MUST_USE nl_err describe_pg(nl_conn *c, struct schema *out)
 		pg_class(nl_db_col_text(s, 2), cls, sizeof cls);
 		rc = add_column(out, nl_db_col_text(s, 0), nl_db_col_text(s, 1), cls,
 		                nl_db_col_bool(s, 3), nl_db_col_text(s, 4));
+		/* Identity (or serial): filled in when an INSERT leaves it out. */
+		if (rc == NL_OK && nl_db_col_int64(s, 5))
+			rc = add(out, "", "auto %s.%s", nl_db_col_text(s, 0), nl_db_col_text(s, 1));
 	}
 	nl_db_finalize(s);
 	s = NULL;

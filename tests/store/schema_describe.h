@@ -7,6 +7,7 @@
  *   key                              value
  *   table T                          ""
  *   column T.c                       "<class> [not null] [default <v>]"
+ *   auto T.c                         ""        filled in when an INSERT omits it
  *   primary key T                    "(a, b)"
  *   unique T (a, b)                  ""        a UNIQUE constraint
  *   index NAME                       "on T (a, b) [unique] [partial where (c)]"
