@@ -31,10 +31,12 @@ size_t schema_compare(const struct schema *a, const char *a_name, const struct s
 		if (differs && ok) {
 			printf("# allowed: %s: %s\n", key, ok->why);
 		} else if (cmp < 0) {
-			printf("# only in %s: %s %s\n", a_name, key, a->v[i].val);
+			printf("# only in %s: %s%s%s\n", a_name, key, *a->v[i].val ? ": " : "",
+			       a->v[i].val);
 			diffs++;
 		} else if (cmp > 0) {
-			printf("# only in %s: %s %s\n", b_name, key, b->v[j].val);
+			printf("# only in %s: %s%s%s\n", b_name, key, *b->v[j].val ? ": " : "",
+			       b->v[j].val);
 			diffs++;
 		} else if (differs) {
 			printf("# differs: %s\n#   %-10s %s\n#   %-10s %s\n", key, a_name, a->v[i].val,

@@ -112,6 +112,38 @@ static int by_key(const void *a, const void *b)
 	return strcmp(((const struct schema_item *)a)->key, ((const struct schema_item *)b)->key);
 }
 
+static int by_val(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted by key; items numbered " #2", " #3" (two CHECKs on one column) get
+ * their values in sorted order, so the numbering does not depend on the order
+ * in which an engine listed them. */
+static void sort_items(struct schema *s)
+{
+	if (s->n)
+		qsort(s->v, s->n, sizeof s->v[0], by_key);
+	for (size_t i = 0; i < s->n;) {
+		size_t len = strlen(s->v[i].key), j = i + 1;
+		while (j < s->n && !strncmp(s->v[j].key, s->v[i].key, len) &&
+		       !strncmp(s->v[j].key + len, " #", 2))
+			j++;
+		if (j - i > 1) {
+			char **vals = malloc((j - i) * sizeof *vals);
+			for (size_t k = i; vals && k < j; k++)
+				vals[k - i] = s->v[k].val;
+			if (vals) {
+				qsort(vals, j - i, sizeof *vals, by_val);
+				for (size_t k = i; k < j; k++)
+					s->v[k].val = vals[k - i];
+			}
+			free(vals);
+		}
+		i = j;
+	}
+}
+
 /* ---- normalising ---- */
 
 static const char *sqlite_class(const char *decl)
@@ -577,7 +609,7 @@ nl_err schema_describe(nl_conn *c, struct schema *out)
 		rc = count_rows(c, out);
 	if (rc != NL_OK)
 		schema_free(out);
-	else if (out->n)
-		qsort(out->v, out->n, sizeof out->v[0], by_key);
+	else
+		sort_items(out);
 	return rc;
 }

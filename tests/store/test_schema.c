@@ -97,7 +97,8 @@ static void test_describes_migrations(void **state)
 }
 
 /* A drift made on purpose (a column, an index, a foreign key and a CHECK
- * gone, a column added, a type changed) is named, each item once. */
+ * gone, a column and a table added, a type changed) is named, each item
+ * once. */
 static void test_names_drift(void **state)
 {
 	struct fx *f = fx_get(state);
@@ -106,6 +107,8 @@ static void test_names_drift(void **state)
 	fx_exec(f, "DROP INDEX orders_status_ix");
 	fx_exec(f, "ALTER TABLE persons DROP COLUMN birth_place");
 	fx_exec(f, "ALTER TABLE orders ADD COLUMN drift_note TEXT");
+	/* Two CHECKs on one column: numbered by their literals on both engines. */
+	fx_exec(f, "CREATE TABLE drift_checks (n INTEGER NOT NULL CHECK (n < 10) CHECK (n > 0))");
 	if (f->engine == NL_DB_POSTGRES) {
 		fx_exec(f, "ALTER TABLE ra_decisions DROP CONSTRAINT ra_decisions_user_id_fkey;"
 		           "ALTER TABLE ra_decisions DROP CONSTRAINT ra_decisions_decision_check;"
@@ -129,7 +132,11 @@ static void test_names_drift(void **state)
 	expect(&before, "column ra_decisions.user_id", "int not null");
 	expect(&after, "column ra_decisions.user_id", "text not null");
 	expect(&after, "column orders.drift_note", "text");
-	assert_int_equal(diffs, 6);
+	expect(&after, "check drift_checks (n)", "0");
+	expect(&after, "check drift_checks (n) #2", "10");
+	/* The six drifts above, and the new table: itself, its column, its
+	 * two CHECKs and its row count. */
+	assert_int_equal(diffs, 6 + 5);
 	schema_free(&before);
 	schema_free(&after);
 }
