@@ -2,10 +2,11 @@
  * by hand side by side (src/store/sql/{sqlite,postgres}); this test migrates a
  * fresh database of each with nitelik's own migration code and compares what
  * the two engines then hold: tables, columns (type class, NOT NULL, default),
- * primary keys, UNIQUE constraints, indexes (columns, unique, partial),
- * foreign keys, which columns each CHECK names, and how many rows the
- * migrations seeded in each table. The type mapping between
- * the engines is schema_describe.c's, documented in docs/storage.md.
+ * which keys the database fills in, primary keys, UNIQUE constraints, indexes
+ * (columns, unique, partial and the columns of its WHERE), foreign keys, the
+ * columns and literals of each CHECK, and how many rows the migrations seeded
+ * in each table. The type mapping between the engines is schema_describe.c's,
+ * documented in docs/storage.md "One schema, two engines".
  *
  * The comparison needs both engines at once, so it runs in the postgresql
  * case (a TAP skip without NL_TEST_PG_URL, as every PostgreSQL case). The
