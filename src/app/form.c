@@ -139,10 +139,11 @@ static void security_word(struct nl_form_check *chk, const char *w, const char *
 static void delivery(const struct nl_form_input *in, struct nl_form_check *chk,
                      struct nl_form_values *out)
 {
-	out->address_type = choice(chk, "address_type", in->address_type, address_types);
-	out->address = text(chk, "address", in->address, NL_FORM_ADDRESS_MIN, NL_FORM_ADDRESS_MAX);
-	out->delivery_method = choice(chk, "delivery_method", in->delivery_method,
-	                              delivery_methods);
+	out->form.address_type = choice(chk, "address_type", in->address_type, address_types);
+	out->form.address = text(chk, "address", in->address, NL_FORM_ADDRESS_MIN,
+	                         NL_FORM_ADDRESS_MAX);
+	out->form.delivery_method = choice(chk, "delivery_method", in->delivery_method,
+	                                   delivery_methods);
 	const struct nl_province *prov = NULL;
 	if (empty(in->province)) {
 		issue(chk, "province", "required");
@@ -153,15 +154,15 @@ static void delivery(const struct nl_form_input *in, struct nl_form_check *chk,
 		if (!prov)
 			issue(chk, "province", "province_unknown");
 		else
-			out->province = prov->plate;
+			out->form.province = prov->plate;
 	}
 	if (empty(in->district)) {
 		issue(chk, "district", "required");
 	} else if (nl_valid_text(in->district, 1, NL_FORM_DISTRICT_MAX, false)) {
 		issue(chk, "district", nl_valid_text(in->district, 1, NL_FORM_DISTRICT_MAX, false));
 	} else if (prov) {
-		out->district = nl_district_find(prov->plate, in->district);
-		if (!out->district)
+		out->form.district = nl_district_find(prov->plate, in->district);
+		if (!out->form.district)
 			issue(chk, "district", "district_province");
 	}
 	if (empty(in->postal_code)) {
@@ -174,7 +175,7 @@ static void delivery(const struct nl_form_input *in, struct nl_form_check *chk,
 		                         prov->plate)
 			issue(chk, "postal_code", "postal_other_province");
 		else
-			out->postal_code = in->postal_code;
+			out->form.postal_code = in->postal_code;
 	}
 }
 
@@ -187,16 +188,16 @@ bool nl_form_validate(const struct nl_form_input *in, struct nl_form_check *chk,
 
 	/* Product */
 	const char *p = choice(chk, "period", in->period, periods);
-	out->period_years = p ? p[0] - '0' : 0;
-	out->card_reader = choice(chk, "card_reader", in->card_reader, card_readers);
-	out->publish = choice(chk, "publish", in->publish, yes_no);
+	out->form.period_years = p ? p[0] - '0' : 0;
+	out->form.card_reader = choice(chk, "card_reader", in->card_reader, card_readers);
+	out->form.publish = choice(chk, "publish", in->publish, yes_no);
 	enum nl_reason reason;
 	if (empty(in->reason))
 		issue(chk, "reason", "required");
 	else if (!nl_reason_parse(in->reason, &reason))
 		issue(chk, "reason", "not_allowed");
 	else
-		out->reason = nl_reason_code(reason);
+		out->form.reason = nl_reason_code(reason);
 
 	security_word(chk, in->security_word, in->security_word2);
 
@@ -206,35 +207,59 @@ bool nl_form_validate(const struct nl_form_input *in, struct nl_form_check *chk,
 	else if ((why = nl_valid_email(in->email)))
 		issue(chk, "email", why);
 	else
-		out->email = in->email;
+		out->form.email = in->email;
 	if (empty(in->mobile))
 		issue(chk, "mobile", "required");
 	else if ((why = nl_valid_mobile(in->mobile, out->mobile)))
 		issue(chk, "mobile", why);
-	out->operator_name = choice(chk, "operator", in->operator_name, operators);
+	out->form.operator_name = choice(chk, "operator", in->operator_name, operators);
 	if (!empty(in->home_phone) && (why = nl_valid_landline(in->home_phone, out->home_phone)))
 		issue(chk, "home_phone", why);
-	out->info_channel = choice(chk, "info_channel", in->info_channel, channels);
+	out->form.info_channel = choice(chk, "info_channel", in->info_channel, channels);
 
 	/* Institution */
-	out->inst_registry_no = text(chk, "registry_no", in->inst_registry_no, 0, NL_FORM_REGNO_MAX);
-	out->unit = text(chk, "unit", in->unit, 2, NL_FORM_UNIT_MAX);
-	out->title = text(chk, "title", in->title, 2, NL_FORM_TITLE_MAX);
+	out->form.inst_registry_no = text(chk, "registry_no", in->inst_registry_no, 0, NL_FORM_REGNO_MAX);
+	out->form.unit = text(chk, "unit", in->unit, 2, NL_FORM_UNIT_MAX);
+	out->form.title = text(chk, "title", in->title, 2, NL_FORM_TITLE_MAX);
 	if (empty(in->work_phone))
 		issue(chk, "work_phone", "required");
 	else if ((why = nl_valid_phone(in->work_phone, out->work_phone)))
 		issue(chk, "work_phone", why);
-	out->extension = "";
+	out->form.extension = "";
 	if (!empty(in->extension)) {
 		size_t n = strspn(in->extension, "0123456789");
 		if (n == 0 || n > 6 || in->extension[n] != '\0')
 			issue(chk, "extension", "extension_format");
 		else
-			out->extension = in->extension;
+			out->form.extension = in->extension;
 	}
 
 	delivery(in, chk, out);
+	out->form.mobile = out->mobile;
+	out->form.home_phone = out->home_phone;
+	out->form.work_phone = out->work_phone;
 	return chk->n == 0;
+}
+
+void nl_form_draft_entries(const struct nl_form_input *in, struct nl_form *out)
+{
+	/* Typed text as it is (the page's field specs already refused bad UTF-8
+	 * and over-long values); the security word is never kept in a draft. */
+	char *province_end = NULL;
+	long plate = in->province ? strtol(in->province, &province_end, 10) : 0;
+	*out = (struct nl_form){
+		.period_years = in->period && strlen(in->period) == 1 && in->period[0] >= '1' &&
+		                        in->period[0] <= '3' ? in->period[0] - '0' : 0,
+		.card_reader = in->card_reader, .publish = in->publish, .reason = in->reason,
+		.email = in->email, .mobile = in->mobile, .operator_name = in->operator_name,
+		.home_phone = in->home_phone, .info_channel = in->info_channel,
+		.inst_registry_no = in->inst_registry_no, .unit = in->unit, .title = in->title,
+		.work_phone = in->work_phone, .extension = in->extension,
+		.address_type = in->address_type, .address = in->address,
+		.province = province_end && *province_end == '\0' && plate >= 1 && plate <= 81 ? plate : 0,
+		.district = in->district, .postal_code = in->postal_code,
+		.delivery_method = in->delivery_method,
+	};
 }
 
 /* ---- masks ---- */

@@ -73,15 +73,14 @@ struct nl_form_check {
 	size_t n;
 };
 
-/* Values after validation, normalised (phone numbers as 10 digits, the
- * district in its official spelling). Strings point into the input or into
- * this struct or static tables: valid while the input is. */
+/* The checked entries. form is the store's struct (store_forms.h), filled
+ * with normalised values (phone numbers as 10 digits, the district in its
+ * official spelling) and nothing else: the use cases add the order, the
+ * security word's hash, and hand it to the store read-only. Strings point into
+ * the input, static tables or the buffers below (form.mobile, home_phone and
+ * work_phone do): keep the struct where it was filled, valid while the input is. */
 struct nl_form_values {
-	int64_t period_years;
-	const char *card_reader, *publish, *reason, *email, *operator_name, *info_channel;
-	const char *inst_registry_no, *unit, *title, *extension, *address_type, *address;
-	const char *district, *postal_code, *delivery_method;
-	int64_t province;
+	struct nl_form form;
 	char mobile[11], home_phone[11], work_phone[11];
 };
 
@@ -90,6 +89,11 @@ struct nl_form_values {
  * at most one per field. */
 bool nl_form_validate(const struct nl_form_input *in, struct nl_form_check *chk,
                       struct nl_form_values *out);
+
+/* A draft's entries (no rules: a draft may be incomplete): the typed text as
+ * it is, period and province as numbers when they are valid (else 0), never
+ * the security word. out's strings point into in. */
+void nl_form_draft_entries(const struct nl_form_input *in, struct nl_form *out);
 
 /* English message id of a field rule's code (this module's own codes and
  * core/validate.h's); a generic message for unknown codes. */

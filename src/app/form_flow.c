@@ -24,15 +24,6 @@ const char *nl_approval_method_code(enum nl_approval_method m)
 	return m >= NL_APPROVE_E_ONAY && m <= NL_APPROVE_ISLAK ? method_codes[m] : NULL;
 }
 
-/* The store's struct nl_form has owned (char *) strings; the use cases fill
- * one with borrowed, read-only strings for the store to read. W() drops the
- * const without a cast the compiler warns about; nothing writes through it. */
-static char *W(const char *s)
-{
-	union { const char *c; char *m; } u = {.c = s};
-	return u.m;
-}
-
 /* A form may get a new version until the certificate is produced: while the
  * form is awaited, and ("Başvuruyu Güncelle") while payment or production is. */
 static bool status_editable(enum nl_order_status s)
@@ -186,28 +177,11 @@ static NL_MUST_USE nl_err draft_tx(nl_conn *c, void *arg)
 		nl_order_clear(&o);
 		return NL_ERR_TRANSITION;
 	}
-	/* Typed text as it is (the web layer already refused bad UTF-8 and over-long
-	 * values); the security word is never kept in a draft. */
-	char *province_end = NULL;
-	long plate = in->province ? strtol(in->province, &province_end, 10) : 0;
-	struct nl_form f = {
-		.order_id = o.id,
-		.period_years = in->period && strlen(in->period) == 1 && in->period[0] >= '1' &&
-		                        in->period[0] <= '3' ? in->period[0] - '0' : 0,
-		.card_reader = W(in->card_reader), .publish = W(in->publish),
-		.reason = W(in->reason), .email = W(in->email),
-		.mobile = W(in->mobile), .operator_name = W(in->operator_name),
-		.home_phone = W(in->home_phone), .info_channel = W(in->info_channel),
-		.inst_registry_no = W(in->inst_registry_no), .unit = W(in->unit),
-		.title = W(in->title), .work_phone = W(in->work_phone),
-		.extension = W(in->extension), .address_type = W(in->address_type),
-		.address = W(in->address),
-		.province = province_end && *province_end == '\0' && plate >= 1 && plate <= 81 ? plate : 0,
-		.district = W(in->district), .postal_code = W(in->postal_code),
-		.delivery_method = W(in->delivery_method),
-	};
+	struct nl_form f;
+	nl_form_draft_entries(in, &f);
+	f.order_id = o.id;
 	nl_order_clear(&o);
-	return nl_store_form_save_draft(c, &f, d->now);
+	return nl_store_form_save_draft(c, &f, d->now, NULL);
 }
 
 nl_err nl_form_save_draft(nl_db *db, int64_t person_id, int64_t order_no,
@@ -221,15 +195,14 @@ nl_err nl_form_save_draft(nl_db *db, int64_t person_id, int64_t order_no,
 
 struct submit_ctx {
 	int64_t person_id, order_no, base_version, now;
-	const struct nl_form_values *v;
-	const char *hash;
+	struct nl_form_values *v;
 	int64_t version;
 };
 
 static NL_MUST_USE nl_err submit_tx(nl_conn *c, void *arg)
 {
 	struct submit_ctx *s = arg;
-	const struct nl_form_values *v = s->v;
+	struct nl_form *f = &s->v->form;
 	struct nl_order o;
 	struct nl_form cur;
 	nl_err rc = own_order(c, s->person_id, s->order_no, &o);
@@ -250,33 +223,20 @@ static NL_MUST_USE nl_err submit_tx(nl_conn *c, void *arg)
 	if (current != s->base_version)
 		return NL_ERR_CONFLICT;
 
-	struct nl_form f = {
-		.order_id = order_id, .period_years = v->period_years,
-		.card_reader = W(v->card_reader), .publish = W(v->publish),
-		.reason = W(v->reason), .security_word_hash = W(s->hash),
-		.email = W(v->email), .mobile = W(v->mobile),
-		.operator_name = W(v->operator_name), .home_phone = W(v->home_phone),
-		.info_channel = W(v->info_channel),
-		.inst_registry_no = W(v->inst_registry_no), .unit = W(v->unit),
-		.title = W(v->title), .work_phone = W(v->work_phone),
-		.extension = W(v->extension), .address_type = W(v->address_type),
-		.address = W(v->address), .province = v->province,
-		.district = W(v->district), .postal_code = W(v->postal_code),
-		.delivery_method = W(v->delivery_method),
-	};
-	int64_t superseded = 0;
-	if ((rc = nl_store_form_submit(c, &f, s->now, &superseded)) != NL_OK)
+	f->order_id = order_id;
+	struct nl_form_saved saved;
+	if ((rc = nl_store_form_submit(c, f, s->now, &saved)) != NL_OK)
 		return rc;
 	char actor[32], why[64];
 	actor_of(s->person_id, actor, sizeof actor);
-	snprintf(why, sizeof why, "version %lld, %lld superseded", (long long)f.version,
-	         (long long)superseded);
+	snprintf(why, sizeof why, "version %lld, %lld superseded", (long long)saved.version,
+	         (long long)saved.superseded);
 	struct nl_audit_rec rec = {
-		.at = s->now, .actor = actor, .entity = "form", .entity_id = f.id,
+		.at = s->now, .actor = actor, .entity = "form", .entity_id = saved.id,
 		.action = "submit", .from = "", .to = "submitted", .reason = why,
 	};
 	if ((rc = nl_store_audit_append(c, &rec)) == NL_OK)
-		s->version = f.version;
+		s->version = saved.version;
 	return rc;
 }
 
@@ -293,7 +253,8 @@ nl_err nl_form_submit(nl_db *db, int64_t person_id, int64_t order_no,
 	nl_err rc = nl_pwhash_hash(in->security_word, hash);
 	if (rc != NL_OK)
 		return rc;
-	struct submit_ctx s = {person_id, order_no, base_version, now, &v, hash, 0};
+	v.form.security_word_hash = hash;
+	struct submit_ctx s = {person_id, order_no, base_version, now, &v, 0};
 	rc = nl_store_run_tx(db, submit_tx, &s);
 	if (rc == NL_OK && version)
 		*version = s.version;

@@ -52,15 +52,7 @@ void nl_form_clear(struct nl_form *f)
 {
 	if (!f)
 		return;
-	char **strs[] = {
-		&f->card_reader, &f->publish, &f->reason, &f->security_word_hash, &f->email,
-		&f->mobile, &f->operator_name, &f->home_phone, &f->info_channel,
-		&f->inst_registry_no, &f->unit, &f->title, &f->work_phone, &f->extension,
-		&f->address_type, &f->address, &f->district, &f->postal_code,
-		&f->delivery_method, &f->approval_method,
-	};
-	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-		free(*strs[i]);
+	free(f->strings);
 	memset(f, 0, sizeof *f);
 }
 
@@ -69,6 +61,38 @@ void nl_form_clear(struct nl_form *f)
              " inst_registry_no, unit, title, work_phone, extension, address_type,"       \
              " address, province, district, postal_code, delivery_method,"                \
              " approval_method, created_at, updated_at, sms_confirmed_at"
+
+/* Points the text columns into one block (f->strings); a NULL column stays
+ * NULL. */
+static NL_MUST_USE nl_err read_texts(nl_stmt *s, struct nl_form *f)
+{
+	const struct { int col; const char **to; } t[] = {
+		{5, &f->card_reader}, {6, &f->publish}, {7, &f->reason},
+		{8, &f->security_word_hash}, {9, &f->email}, {10, &f->mobile},
+		{11, &f->operator_name}, {12, &f->home_phone}, {13, &f->info_channel},
+		{14, &f->inst_registry_no}, {15, &f->unit}, {16, &f->title},
+		{17, &f->work_phone}, {18, &f->extension}, {19, &f->address_type},
+		{20, &f->address}, {22, &f->district}, {23, &f->postal_code},
+		{24, &f->delivery_method}, {25, &f->approval_method},
+	};
+	enum { N = sizeof t / sizeof t[0] };
+	size_t len[N], total = 0;
+	for (size_t i = 0; i < N; i++) {
+		len[i] = nl_db_col_is_null(s, t[i].col) ? 0 : strlen(nl_db_col_text(s, t[i].col)) + 1;
+		total += len[i];
+	}
+	if (!(f->strings = malloc(total ? total : 1)))
+		return NL_ERR_NOMEM;
+	char *p = f->strings;
+	for (size_t i = 0; i < N; i++) {
+		if (!len[i])
+			continue;
+		memcpy(p, nl_db_col_text(s, t[i].col), len[i]);
+		*t[i].to = p;
+		p += len[i];
+	}
+	return NL_OK;
+}
 
 static NL_MUST_USE nl_err read_form(nl_stmt *s, struct nl_form *f)
 {
@@ -80,22 +104,12 @@ static NL_MUST_USE nl_err read_form(nl_stmt *s, struct nl_form *f)
 	if (!nl_form_status_parse(nl_db_col_text(s, 3), &f->status))
 		rc = NL_ERR_DB;
 	f->period_years = nl_db_col_int64(s, 4);
-	char **text_cols[] = {
-		&f->card_reader, &f->publish, &f->reason, &f->security_word_hash, &f->email,
-		&f->mobile, &f->operator_name, &f->home_phone, &f->info_channel,
-		&f->inst_registry_no, &f->unit, &f->title, &f->work_phone, &f->extension,
-		&f->address_type, &f->address,
-	};
-	for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++)
-		*text_cols[i] = nl_store_col_dup(s, (int)(5 + i), &rc);
 	f->province = nl_db_col_int64(s, 21);
-	f->district = nl_store_col_dup(s, 22, &rc);
-	f->postal_code = nl_store_col_dup(s, 23, &rc);
-	f->delivery_method = nl_store_col_dup(s, 24, &rc);
-	f->approval_method = nl_store_col_dup(s, 25, &rc);
 	f->created_at = nl_db_col_int64(s, 26);
 	f->updated_at = nl_db_col_int64(s, 27);
 	f->sms_confirmed_at = nl_db_col_is_null(s, 28) ? 0 : nl_db_col_int64(s, 28);
+	if (rc == NL_OK)
+		rc = read_texts(s, f);
 	if (rc != NL_OK)
 		nl_form_clear(f);
 	return rc;
@@ -115,9 +129,9 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
-/* Inserts f with the given version and status; sets f->id. */
-static NL_MUST_USE nl_err insert_form(nl_conn *c, struct nl_form *f, int64_t version,
-                          enum nl_form_status status, int64_t now)
+/* Inserts f's entries with the given version and status; *id gets the row's. */
+static NL_MUST_USE nl_err insert_form(nl_conn *c, const struct nl_form *f, int64_t version,
+                          enum nl_form_status status, int64_t now, int64_t *id)
 {
 	nl_stmt *s;
 	nl_err rc = nl_store_query(c, &s,
@@ -137,14 +151,8 @@ static NL_MUST_USE nl_err insert_form(nl_conn *c, struct nl_form *f, int64_t ver
 		f->province, nz(f->district), nz(f->postal_code), nz(f->delivery_method), now);
 	if (rc != NL_OK)
 		return rc;
-	rc = nl_store_one_int64(s, &f->id);
-	if (rc != NL_OK)
-		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
-	f->version = version;
-	f->status = status;
-	f->created_at = f->updated_at = now;
-	f->sms_confirmed_at = 0;
-	return NL_OK;
+	rc = nl_store_one_int64(s, id);
+	return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
 }
 
 static NL_MUST_USE nl_err delete_draft(nl_conn *c, int64_t order_id)
@@ -156,23 +164,28 @@ static NL_MUST_USE nl_err delete_draft(nl_conn *c, int64_t order_id)
 }
 
 struct draft_ctx {
-	struct nl_form *f;
+	const struct nl_form *f;
 	int64_t now;
+	int64_t id;
 };
 
 static NL_MUST_USE nl_err save_draft_tx(nl_conn *c, void *arg)
 {
 	struct draft_ctx *d = arg;
 	nl_err rc = delete_draft(c, d->f->order_id);
-	return rc == NL_OK ? insert_form(c, d->f, 0, NL_FORM_DRAFT, d->now) : rc;
+	return rc == NL_OK ? insert_form(c, d->f, 0, NL_FORM_DRAFT, d->now, &d->id) : rc;
 }
 
-nl_err nl_store_form_save_draft(nl_conn *c, struct nl_form *f, int64_t now)
+nl_err nl_store_form_save_draft(nl_conn *c, const struct nl_form *f, int64_t now,
+                                struct nl_form_saved *out)
 {
 	if (!f->order_id)
 		return NL_ERR_INVALID;
-	struct draft_ctx d = {f, now};
-	return nl_store_run_tx(nl_db_of(c), save_draft_tx, &d);
+	struct draft_ctx d = {f, now, 0};
+	nl_err rc = nl_store_run_tx(nl_db_of(c), save_draft_tx, &d);
+	if (rc == NL_OK && out)
+		*out = (struct nl_form_saved){.id = d.id, .version = 0, .superseded = 0};
+	return rc;
 }
 
 nl_err nl_store_form_get_draft(nl_conn *c, int64_t order_id, struct nl_form *out)
@@ -184,10 +197,11 @@ nl_err nl_store_form_get_draft(nl_conn *c, int64_t order_id, struct nl_form *out
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
-nl_err nl_store_form_submit(nl_conn *c, struct nl_form *f, int64_t now, int64_t *superseded)
+nl_err nl_store_form_submit(nl_conn *c, const struct nl_form *f, int64_t now,
+                            struct nl_form_saved *out)
 {
 	nl_stmt *s;
-	int64_t next = 0, changed = 0;
+	int64_t next = 0, changed = 0, id = 0;
 	if (!f->order_id)
 		return NL_ERR_INVALID;
 	nl_err rc = nl_store_query(c, &s, "SELECT COALESCE(MAX(version), 0) + 1 FROM form_versions"
@@ -205,9 +219,9 @@ nl_err nl_store_form_submit(nl_conn *c, struct nl_form *f, int64_t now, int64_t 
 	if (rc == NL_OK)
 		rc = delete_draft(c, f->order_id);
 	if (rc == NL_OK)
-		rc = insert_form(c, f, next, NL_FORM_SUBMITTED, now);
-	if (rc == NL_OK && superseded)
-		*superseded = changed;
+		rc = insert_form(c, f, next, NL_FORM_SUBMITTED, now, &id);
+	if (rc == NL_OK && out)
+		*out = (struct nl_form_saved){.id = id, .version = next, .superseded = changed};
 	return rc;
 }
 

@@ -12,8 +12,8 @@
  * transaction when there is one (nl_store_run_tx), so a use case can combine
  * them with the outbox and the audit trail in one commit.
  *
- * Ownership: the strings of a struct nl_form filled by a getter are malloc'd
- * and freed by nl_form_clear. Structs passed in are only read. */
+ * Ownership: the strings of a struct nl_form filled by a getter live in one
+ * block it owns, freed by nl_form_clear. Structs passed in are only read. */
 #ifndef NL_STORE_FORMS_H
 #define NL_STORE_FORMS_H
 
@@ -34,53 +34,73 @@ enum nl_form_status {
 const char *nl_form_status_code(enum nl_form_status s);   /* "draft", ...; NULL if invalid */
 bool nl_form_status_parse(const char *code, enum nl_form_status *out);
 
+/* One form version. The person's entries (period_years .. delivery_method)
+ * are the checked, normalised values of app/form.h's input; the use cases fill
+ * them and the store writes them read-only (const struct nl_form *), so the
+ * entries are declared once here and not copied between structs. Adding an
+ * entry: a member here, its column in store_forms.c (COLS, insert_form,
+ * read_form) and a migration (docs/applicant-form.md "Adding a form field").
+ *
+ * Strings are borrowed when written; a getter points them into one block it
+ * owns (strings), freed by nl_form_clear. */
 struct nl_form {
 	int64_t id;
 	int64_t order_id;
 	int64_t version;            /* 0 for the draft */
 	enum nl_form_status status;
 	int64_t period_years;       /* 1..3; 0 = not chosen (draft) */
-	char *card_reader;          /* "none" | "standard" | "mini" */
-	char *publish;              /* "yes" | "no" */
-	char *reason;               /* core/order.h reason code */
-	char *security_word_hash;   /* argon2id PHC string; "" in a draft */
-	char *email;
-	char *mobile;               /* 10 digits */
-	char *operator_name;        /* "turkcell" | "vodafone" | "turk_telekom" */
-	char *home_phone;
-	char *info_channel;         /* "email" | "sms" | "both" */
-	char *inst_registry_no;
-	char *unit;
-	char *title;
-	char *work_phone;
-	char *extension;
-	char *address_type;         /* "institution" | "home" */
-	char *address;
+	const char *card_reader;    /* "none" | "standard" | "mini" */
+	const char *publish;        /* "yes" | "no" */
+	const char *reason;         /* core/order.h reason code */
+	const char *security_word_hash; /* argon2id PHC string; "" in a draft */
+	const char *email;
+	const char *mobile;         /* 10 digits */
+	const char *operator_name;  /* "turkcell" | "vodafone" | "turk_telekom" */
+	const char *home_phone;
+	const char *info_channel;   /* "email" | "sms" | "both" */
+	const char *inst_registry_no;
+	const char *unit;
+	const char *title;
+	const char *work_phone;
+	const char *extension;
+	const char *address_type;   /* "institution" | "home" */
+	const char *address;
 	int64_t province;           /* plate 1..81; 0 = not chosen */
-	char *district;
-	char *postal_code;
-	char *delivery_method;      /* "courier" | "institution" */
-	char *approval_method;      /* "" | "e_onay" | "e_imza" | "islak" */
+	const char *district;
+	const char *postal_code;
+	const char *delivery_method; /* "courier" | "institution" */
+	const char *approval_method; /* "" | "e_onay" | "e_imza" | "islak" */
 	int64_t created_at;
 	int64_t updated_at;
 	int64_t sms_confirmed_at;   /* 0 = not yet */
+	char *strings;              /* a getter's: owns the strings above */
 };
 
 /* Frees the strings and zeroes the struct (safe on a zeroed struct). */
 void nl_form_clear(struct nl_form *f);
 
-/* Inserts or replaces the order's draft with f's fields (NULL strings are
- * stored as ""). Sets f->id, version 0, status draft and the times. */
-NL_MUST_USE nl_err nl_store_form_save_draft(nl_conn *c, struct nl_form *f, int64_t now);
+/* What a write stored. */
+struct nl_form_saved {
+	int64_t id;
+	int64_t version;            /* 0 for the draft */
+	int64_t superseded;         /* versions superseded by this one */
+};
+
+/* Inserts or replaces the order f->order_id's draft with f's entries (NULL
+ * strings are stored as ""); f's id, version, status, times and approval
+ * method are not read. out (may be NULL) gets the draft's id. */
+NL_MUST_USE nl_err nl_store_form_save_draft(nl_conn *c, const struct nl_form *f, int64_t now,
+                                            struct nl_form_saved *out);
 /* The order's draft; NL_ERR_NOT_FOUND if none. */
 NL_MUST_USE nl_err nl_store_form_get_draft(nl_conn *c, int64_t order_id, struct nl_form *out);
 
-/* Stores f as the order's next version with status submitted: every earlier
- * submitted, sms_confirmed or approved version becomes superseded and the
- * draft is deleted. Sets f->id, f->version, f->status and the times.
- * *superseded (may be NULL) gets the number of versions superseded. Call it
- * inside a transaction so all of it commits together. */
-NL_MUST_USE nl_err nl_store_form_submit(nl_conn *c, struct nl_form *f, int64_t now, int64_t *superseded);
+/* Stores f's entries as the order's next version with status submitted: every
+ * earlier submitted, sms_confirmed or approved version becomes superseded and
+ * the draft is deleted. out (may be NULL) gets the new id, version number and
+ * the number of versions superseded. Call it inside a transaction so all of it
+ * commits together. */
+NL_MUST_USE nl_err nl_store_form_submit(nl_conn *c, const struct nl_form *f, int64_t now,
+                                        struct nl_form_saved *out);
 
 /* The newest numbered version that is not superseded; NL_ERR_NOT_FOUND if none. */
 NL_MUST_USE nl_err nl_store_form_current(nl_conn *c, int64_t order_id, struct nl_form *out);

@@ -76,10 +76,11 @@ int64_t confirmed_version(struct fx *f, int64_t order_id)
 	struct nl_form fm = {.order_id = order_id, .period_years = 1, .card_reader = "none",
 	                     .info_channel = "email", .email = "form@example.org",
 	                     .mobile = "5321234567", .reason = "first", .publish = "no"};
-	assert_int_equal(nl_store_form_submit(f->c, &fm, T0, NULL), NL_OK);
-	assert_int_equal(nl_store_form_set_status(f->c, fm.id, NL_FORM_SUBMITTED,
+	struct nl_form_saved saved;
+	assert_int_equal(nl_store_form_submit(f->c, &fm, T0, &saved), NL_OK);
+	assert_int_equal(nl_store_form_set_status(f->c, saved.id, NL_FORM_SUBMITTED,
 	                                          NL_FORM_SMS_CONFIRMED, T0), NL_OK);
-	return fm.version;
+	return saved.version;
 }
 
 void approve(struct nl_app *app, int64_t order_no, int64_t version)

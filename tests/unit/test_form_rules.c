@@ -49,13 +49,16 @@ static void test_valid_normalised(void **state)
 	struct nl_form_values v;
 	assert_true(nl_form_validate(&in, &chk, &v));
 	assert_int_equal(chk.n, 0);
-	assert_int_equal(v.period_years, 2);
-	assert_string_equal(v.mobile, "5321234567");
-	assert_string_equal(v.work_phone, "3122223344");
-	assert_string_equal(v.district, "Çankaya");     /* official spelling */
-	assert_int_equal(v.province, 6);
-	assert_string_equal(v.reason, "first");
-	assert_string_equal(v.home_phone, "");
+	assert_int_equal(v.form.period_years, 2);
+	assert_string_equal(v.form.mobile, "5321234567");
+	assert_string_equal(v.form.work_phone, "3122223344");
+	assert_string_equal(v.form.district, "Çankaya");     /* official spelling */
+	assert_int_equal(v.form.province, 6);
+	assert_string_equal(v.form.reason, "first");
+	assert_string_equal(v.form.home_phone, "");
+	/* Only the entries: the use case adds the order and the hash. */
+	assert_int_equal(v.form.order_id, 0);
+	assert_null(v.form.security_word_hash);
 }
 
 static void test_every_required_field_empty(void **state)
@@ -222,7 +225,7 @@ static void test_delivery(void **state)
 	struct nl_form_check chk;
 	struct nl_form_values v;
 	assert_true(nl_form_validate(&in, &chk, &v));
-	assert_string_equal(v.district, "Kadıköy");
+	assert_string_equal(v.form.district, "Kadıköy");
 	in.postal_code = "06420";      /* an Ankara code for an İstanbul address */
 	assert_string_equal(only_issue(&in, "postal_code"), "postal_other_province");
 	in.postal_code = "3471";
