@@ -7,7 +7,8 @@
  *   GET  /il/{plate}/ilceler   districts of a province as JSON (the script's way)
  * The field rules live in src/app/form.c; this file parses, calls the use
  * case and shows every problem next to its field, keeping what was typed
- * (never the security word). The page description is in form_fields.c. */
+ * (never the security word). The fields, and the spec that binds them straight
+ * into the use case's input, are in portal_form_fields.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,54 +21,10 @@
 #include "pages/applicant/portal_wizard.h"
 #include "view/spec.h"
 
-struct form_post {
-	const char *period, *card_reader, *publish, *reason, *security_word, *security_word2;
-	const char *email, *mobile, *operator_name, *home_phone, *info_channel;
-	const char *registry_no, *unit, *title, *work_phone, *extension;
-	const char *address_type, *address, *province, *district, *postal_code, *delivery_method;
-	const char *action;
-	int64_t base_version;
-};
-
-#define T(n, m, max) NL_SPEC_TEXT(n, struct form_post, m, 0, max, 0)
-static const struct nl_spec form_spec[] = {
-	T("period", period, 8), T("card_reader", card_reader, 32), T("publish", publish, 8),
-	T("reason", reason, 32),
-	NL_SPEC_TEXT("security_word", struct form_post, security_word, 0, NL_FORM_SECWORD_MAX,
-	             NL_SPEC_SECRET),
-	NL_SPEC_TEXT("security_word2", struct form_post, security_word2, 0, NL_FORM_SECWORD_MAX,
-	             NL_SPEC_SECRET),
-	T("email", email, 254), T("mobile", mobile, 32), T("operator", operator_name, 32),
-	T("home_phone", home_phone, 32), T("info_channel", info_channel, 16),
-	T("registry_no", registry_no, NL_FORM_REGNO_MAX), T("unit", unit, NL_FORM_UNIT_MAX),
-	T("title", title, NL_FORM_TITLE_MAX), T("work_phone", work_phone, 32),
-	T("extension", extension, 16), T("address_type", address_type, 16),
-	T("address", address, NL_FORM_ADDRESS_MAX), T("province", province, 8),
-	T("district", district, NL_FORM_DISTRICT_MAX), T("postal_code", postal_code, 16),
-	T("delivery_method", delivery_method, 16), T("action", action, 16),
-	NL_SPEC_INT("base_version", struct form_post, base_version, 0, 1000000, 0),
-	NL_SPEC_END,
-};
-#undef T
-
-static void input_of(const struct form_post *p, struct nl_form_input *in)
-{
-	*in = (struct nl_form_input){
-		.period = p->period, .card_reader = p->card_reader, .publish = p->publish,
-		.reason = p->reason, .security_word = p->security_word,
-		.security_word2 = p->security_word2, .email = p->email, .mobile = p->mobile,
-		.operator_name = p->operator_name, .home_phone = p->home_phone,
-		.info_channel = p->info_channel, .inst_registry_no = p->registry_no, .unit = p->unit,
-		.title = p->title, .work_phone = p->work_phone, .extension = p->extension,
-		.address_type = p->address_type, .address = p->address, .province = p->province,
-		.district = p->district, .postal_code = p->postal_code,
-		.delivery_method = p->delivery_method,
-	};
-}
-
 /* The values to show: what was typed (spec result), never secrets. */
 static json_t *typed_values(const struct nl_spec_result *res)
 {
+	const struct nl_spec *form_spec = nl_form_post_spec();
 	json_t *v = json_object();
 	for (size_t i = 0; v && i < res->n_specs && form_spec[i].name; i++)
 		if (res->typed && res->typed[i] && !(form_spec[i].flags & NL_SPEC_SECRET))
@@ -209,14 +166,13 @@ static const char *identity_msgid(nl_err e)
 void nl_h_wizard_form_post(struct nl_req *r)
 {
 	struct nl_form_view fv;
-	struct form_post p;
+	struct nl_form_post p;
 	struct nl_spec_result res;
-	struct nl_form_input in;
 	struct nl_form_check chk = {0};
 	int64_t no, version = 0;
 	if (!nl_wz_load(r, &fv, &no))
 		return;
-	nl_err e = nl_req_parse_body(r, form_spec, &p, &res);
+	nl_err e = nl_req_parse_body(r, nl_form_post_spec(), &p, &res);
 	json_t *list = json_array();
 	if (e == NL_ERR_NOMEM) {
 		nl_resp_error(r, e, NULL);
@@ -232,7 +188,6 @@ void nl_h_wizard_form_post(struct nl_req *r)
 		list = NULL;
 		goto out;
 	}
-	input_of(&p, &in);
 	if (!strcmp(action, "districts")) {
 		render(r, 200, &fv, no, typed_values(&res), json_object(), list, NULL, NULL);
 		list = NULL;
@@ -257,7 +212,7 @@ void nl_h_wizard_form_post(struct nl_req *r)
 		goto out;
 	}
 	if (!strcmp(action, "draft")) {
-		e = nl_form_save_draft(r->srv->db, nl_wz_person(r), no, &in, r->now);
+		e = nl_form_save_draft(r->srv->db, nl_wz_person(r), no, &p.in, r->now);
 		if (e != NL_OK && e != NL_ERR_TRANSITION) {
 			nl_resp_error(r, e, NULL);
 			goto out;
@@ -268,7 +223,7 @@ void nl_h_wizard_form_post(struct nl_req *r)
 		list = NULL;
 		goto out;
 	}
-	e = nl_form_submit(r->srv->db, nl_wz_person(r), no, &in, p.base_version, r->now, &chk,
+	e = nl_form_submit(r->srv->db, nl_wz_person(r), no, &p.in, p.base_version, r->now, &chk,
 	                   &version);
 	switch (e) {
 	case NL_OK:

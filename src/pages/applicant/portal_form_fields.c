@@ -1,5 +1,7 @@
-/* The step-1 page's fields (portal_form_fields.h). One table says what the
- * page shows; the template renders any field from it (form/field.html). */
+/* The step-1 page's fields (portal_form_fields.h). One line per field: the
+ * spec that binds it into struct nl_form_input and what the page shows; the
+ * template renders any field from it (form/field.html). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,8 @@ struct opt {
 };
 
 struct fdef {
-	const char *name, *label, *hint;
+	struct nl_spec spec;        /* spec.name is the HTML name */
+	const char *label, *hint;
 	enum fkind kind;
 	bool required;
 	int maxlength;
@@ -46,48 +49,67 @@ static const struct opt reasons_marker[] = {{NULL, NULL}};
 static const struct opt provinces_marker[] = {{NULL, NULL}};
 static const struct opt districts_marker[] = {{NULL, NULL}};
 
+/* Every field is parsed as text into struct nl_form_input: the choices and
+ * formats are the use case's rules (app/form.c), which report every field at
+ * once; the spec only bounds the length. */
+#define T(n, m, max) NL_SPEC_TEXT(n, struct nl_form_post, in.m, 0, max, 0)
+#define SECRET(n, m, max) NL_SPEC_TEXT(n, struct nl_form_post, in.m, 0, max, NL_SPEC_SECRET)
+#define END {NL_SPEC_END, NULL, NULL, 0, false, 0, NULL, NULL}
 static const struct fdef product[] = {
-	{"period", "Certificate period", NULL, F_SELECT, true, 0, periods, NULL},
-	{"card_reader", "Card reader", NULL, F_SELECT, true, 0, readers, NULL},
-	{"publish", "Should your certificate be published on the Internet?",
+	{T("period", period, 8), "Certificate period", NULL, F_SELECT, true, 0, periods, NULL},
+	{T("card_reader", card_reader, 32), "Card reader", NULL, F_SELECT, true, 0, readers, NULL},
+	{T("publish", publish, 8), "Should your certificate be published on the Internet?",
 	 "Published certificates can be found in the public directory.", F_RADIO, true, 0, yes_no,
 	 NULL},
-	{"reason", "Application reason", NULL, F_SELECT, true, 0, reasons_marker, NULL},
-	{NULL, NULL, NULL, 0, false, 0, NULL, NULL}};
+	{T("reason", reason, 32), "Application reason", NULL, F_SELECT, true, 0, reasons_marker,
+	 NULL},
+	END};
 static const struct fdef secword[] = {
-	{"security_word", "Security word",
+	{SECRET("security_word", security_word, NL_FORM_SECWORD_MAX), "Security word",
 	 "8 to 32 characters with at least one letter and one digit. You will use it to log in to "
 	 "Online Services once your certificate is issued.", F_PASSWORD, true, 32, NULL,
 	 "new-password"},
-	{"security_word2", "Security word (again)", NULL, F_PASSWORD, true, 32, NULL, "new-password"},
-	{NULL, NULL, NULL, 0, false, 0, NULL, NULL}};
+	{SECRET("security_word2", security_word2, NL_FORM_SECWORD_MAX), "Security word (again)",
+	 NULL, F_PASSWORD, true, 32, NULL, "new-password"},
+	END};
 static const struct fdef contact[] = {
-	{"email", "E-mail", NULL, F_EMAIL, true, 254, NULL, "email"},
-	{"mobile", "Mobile phone", "5xxxxxxxxx: the SMS confirmation code is sent to this number.",
-	 F_TEL, true, 20, NULL, "tel-national"},
-	{"operator", "Mobile operator", NULL, F_SELECT, true, 0, operators, NULL},
-	{"home_phone", "Home phone", NULL, F_TEL, false, 20, NULL, "tel-national"},
-	{"info_channel", "Information channel",
-	 "How you are told about your certificate later.", F_SELECT, true, 0, channels, NULL},
-	{NULL, NULL, NULL, 0, false, 0, NULL, NULL}};
-static const struct fdef institution[] = {
-	{"registry_no", "Institution registry number", NULL, F_TEXT, false, NL_FORM_REGNO_MAX, NULL,
+	{T("email", email, 254), "E-mail", NULL, F_EMAIL, true, 254, NULL, "email"},
+	{T("mobile", mobile, 32), "Mobile phone",
+	 "5xxxxxxxxx: the SMS confirmation code is sent to this number.", F_TEL, true, 20, NULL,
+	 "tel-national"},
+	{T("operator", operator_name, 32), "Mobile operator", NULL, F_SELECT, true, 0, operators,
 	 NULL},
-	{"unit", "Unit you work in", NULL, F_TEXT, true, NL_FORM_UNIT_MAX, NULL, NULL},
-	{"title", "Your title in the institution", NULL, F_TEXT, true, NL_FORM_TITLE_MAX, NULL,
-	 "organization-title"},
-	{"work_phone", "Work phone", NULL, F_TEL, true, 20, NULL, NULL},
-	{"extension", "Extension", NULL, F_TEXT, false, 6, NULL, NULL},
-	{NULL, NULL, NULL, 0, false, 0, NULL, NULL}};
+	{T("home_phone", home_phone, 32), "Home phone", NULL, F_TEL, false, 20, NULL,
+	 "tel-national"},
+	{T("info_channel", info_channel, 16), "Information channel",
+	 "How you are told about your certificate later.", F_SELECT, true, 0, channels, NULL},
+	END};
+static const struct fdef institution[] = {
+	{T("registry_no", inst_registry_no, NL_FORM_REGNO_MAX), "Institution registry number",
+	 NULL, F_TEXT, false, NL_FORM_REGNO_MAX, NULL, NULL},
+	{T("unit", unit, NL_FORM_UNIT_MAX), "Unit you work in", NULL, F_TEXT, true,
+	 NL_FORM_UNIT_MAX, NULL, NULL},
+	{T("title", title, NL_FORM_TITLE_MAX), "Your title in the institution", NULL, F_TEXT, true,
+	 NL_FORM_TITLE_MAX, NULL, "organization-title"},
+	{T("work_phone", work_phone, 32), "Work phone", NULL, F_TEL, true, 20, NULL, NULL},
+	{T("extension", extension, 16), "Extension", NULL, F_TEXT, false, 6, NULL, NULL},
+	END};
 static const struct fdef delivery[] = {
-	{"address_type", "Address type", NULL, F_SELECT, true, 0, address_types, NULL},
-	{"address", "Address", NULL, F_TEXTAREA, true, NL_FORM_ADDRESS_MAX, NULL, "street-address"},
-	{"province", "Province", NULL, F_SELECT, true, 0, provinces_marker, NULL},
-	{"district", "District", NULL, F_SELECT, true, 0, districts_marker, NULL},
-	{"postal_code", "Postal code", "5 digits; the first two are the province's code.", F_TEXT,
-	 true, 5, NULL, "postal-code"},
-	{"delivery_method", "Delivery method", NULL, F_SELECT, true, 0, deliveries, NULL},
-	{NULL, NULL, NULL, 0, false, 0, NULL, NULL}};
+	{T("address_type", address_type, 16), "Address type", NULL, F_SELECT, true, 0,
+	 address_types, NULL},
+	{T("address", address, NL_FORM_ADDRESS_MAX), "Address", NULL, F_TEXTAREA, true,
+	 NL_FORM_ADDRESS_MAX, NULL, "street-address"},
+	{T("province", province, 8), "Province", NULL, F_SELECT, true, 0, provinces_marker, NULL},
+	{T("district", district, NL_FORM_DISTRICT_MAX), "District", NULL, F_SELECT, true, 0,
+	 districts_marker, NULL},
+	{T("postal_code", postal_code, 16), "Postal code",
+	 "5 digits; the first two are the province's code.", F_TEXT, true, 5, NULL, "postal-code"},
+	{T("delivery_method", delivery_method, 16), "Delivery method", NULL, F_SELECT, true, 0,
+	 deliveries, NULL},
+	END};
+#undef T
+#undef SECRET
+#undef END
 
 static const struct {
 	const char *title;
@@ -99,6 +121,35 @@ static const struct {
 	{"Institution Details", institution},
 	{"Delivery Details", delivery},
 };
+
+#define N_SECTIONS (sizeof sections / sizeof sections[0])
+
+/* The form's fields, the page's two and the end. */
+#define COUNT(a) (sizeof a / sizeof a[0] - 1)
+static struct nl_spec post_spec[COUNT(product) + COUNT(secword) + COUNT(contact) +
+                                COUNT(institution) + COUNT(delivery) + 3];
+static pthread_once_t post_spec_once = PTHREAD_ONCE_INIT;
+
+static void build_post_spec(void)
+{
+	static const struct nl_spec tail[] = {
+		NL_SPEC_TEXT("action", struct nl_form_post, action, 0, 16, 0),
+		NL_SPEC_INT("base_version", struct nl_form_post, base_version, 0, 1000000, 0),
+		NL_SPEC_END,
+	};
+	size_t n = 0;
+	for (size_t s = 0; s < N_SECTIONS; s++)
+		for (const struct fdef *f = sections[s].fields; f->spec.name; f++)
+			post_spec[n++] = f->spec;
+	for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
+		post_spec[n++] = tail[i];
+}
+
+const struct nl_spec *nl_form_post_spec(void)
+{
+	pthread_once(&post_spec_once, build_post_spec);
+	return post_spec;
+}
 
 static const char *str_of(json_t *o, const char *key)
 {
@@ -115,7 +166,7 @@ static void add_option(json_t *opts, const char *value, const char *label, const
 static json_t *options_json(struct nl_req *r, const struct fdef *f, json_t *values)
 {
 	json_t *opts = json_array();
-	const char *chosen = str_of(values, f->name);
+	const char *chosen = str_of(values, f->spec.name);
 	bool en = !strcmp(r->lang, "en");
 	if (!opts)
 		return NULL;
@@ -154,26 +205,26 @@ static json_t *field_json(struct nl_req *r, const struct fdef *f, json_t *values
 		[F_PASSWORD] = "is_password", [F_TEXTAREA] = "is_textarea", [F_SELECT] = "is_select",
 		[F_RADIO] = "is_radio",
 	};
-	json_t *j = json_pack("{s:s, s:s, s:b, s:b}", "name", f->name, "label",
+	json_t *j = json_pack("{s:s, s:s, s:b, s:b}", "name", f->spec.name, "label",
 	                      nl_page_tr(r, f->label), "required", f->required, kinds[f->kind], 1);
 	if (!j)
 		return NULL;
 	if (f->hint)
 		json_object_set_new(j, "hint", json_string(nl_page_tr(r, f->hint)));
 	/* The security word is never shown back. */
-	if (f->kind != F_PASSWORD && *str_of(values, f->name))
-		json_object_set_new(j, "value", json_string(str_of(values, f->name)));
-	if (*str_of(errors, f->name))
-		json_object_set_new(j, "field_error", json_string(str_of(errors, f->name)));
+	if (f->kind != F_PASSWORD && *str_of(values, f->spec.name))
+		json_object_set_new(j, "value", json_string(str_of(values, f->spec.name)));
+	if (*str_of(errors, f->spec.name))
+		json_object_set_new(j, "field_error", json_string(str_of(errors, f->spec.name)));
 	if (f->maxlength)
 		json_object_set_new(j, "maxlength", json_integer(f->maxlength));
 	if (f->autocomplete)
 		json_object_set_new(j, "autocomplete", json_string(f->autocomplete));
 	if (f->opts)
 		json_object_set_new(j, "options", options_json(r, f, values));
-	if (!strcmp(f->name, "province"))
+	if (!strcmp(f->spec.name, "province"))
 		json_object_set_new(j, "is_province", json_true());
-	if (!strcmp(f->name, "district"))
+	if (!strcmp(f->spec.name, "district"))
 		json_object_set_new(j, "is_district", json_true());
 	return j;
 }
@@ -181,9 +232,9 @@ static json_t *field_json(struct nl_req *r, const struct fdef *f, json_t *values
 json_t *nl_form_sections_json(struct nl_req *r, json_t *values, json_t *errors)
 {
 	json_t *out = json_array();
-	for (size_t s = 0; out && s < sizeof sections / sizeof sections[0]; s++) {
+	for (size_t s = 0; out && s < N_SECTIONS; s++) {
 		json_t *fields = json_array();
-		for (const struct fdef *f = sections[s].fields; fields && f->name; f++)
+		for (const struct fdef *f = sections[s].fields; fields && f->spec.name; f++)
 			json_array_append_new(fields, field_json(r, f, values, errors));
 		json_array_append_new(out, json_pack("{s:s, s:o, s:b}", "title",
 		                                     nl_page_tr(r, sections[s].title), "fields", fields,

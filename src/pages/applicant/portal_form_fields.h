@@ -1,6 +1,8 @@
-/* The description of the step-1 page (portal_form_fields.c): its sections and
- * fields with labels, hints, choices, the typed values and the messages next
- * to each field, as template data for web/templates/form/step1.html. */
+/* The step-1 page's fields (portal_form_fields.c): one line per field says
+ * where the field's text goes in the use case's input (struct nl_form_input,
+ * app/form.h), its spec limits, and how the page shows it (section, label,
+ * hint, choices). From that one table come the field spec the POST is parsed
+ * with and the template data of web/templates/form/step1.html. */
 #ifndef NL_PAGES_APPLICANT_PORTAL_FORM_FIELDS_H
 #define NL_PAGES_APPLICANT_PORTAL_FORM_FIELDS_H
 
@@ -8,6 +10,19 @@
 
 #include "app/form.h"
 #include "http/http.h"
+#include "view/spec.h"
+
+/* What POST /basvuru/{no}/form parses into: the use case's input itself, and
+ * the page's own fields (which button, the version the page showed). */
+struct nl_form_post {
+	struct nl_form_input in;
+	const char *action;            /* submit | draft | districts | identity */
+	int64_t base_version;
+};
+
+/* The field spec of struct nl_form_post, built once from the field table:
+ * the form's fields in page order, then action and base_version. */
+const struct nl_spec *nl_form_post_spec(void);
 
 /* [{title, fields:[{name, label, hint, required, value, field_error, is_text|
  *   is_email|is_tel|is_password|is_textarea|is_select|is_radio, options:[{value,
