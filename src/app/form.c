@@ -10,13 +10,6 @@
 #include "core/utf8.h"
 #include "core/validate.h"
 
-const char *const nl_form_field_names[] = {
-	"period", "card_reader", "publish", "reason", "security_word", "security_word2",
-	"email", "mobile", "operator", "home_phone", "info_channel", "registry_no", "unit",
-	"title", "work_phone", "extension", "address_type", "address", "province", "district",
-	"postal_code", "delivery_method", NULL,
-};
-
 static const char *const periods[] = {"1", "2", "3", NULL};
 static const char *const card_readers[] = {"none", "standard", "mini", NULL};
 static const char *const yes_no[] = {"yes", "no", NULL};
@@ -139,10 +132,11 @@ static void security_word(struct nl_form_check *chk, const char *w, const char *
 static void delivery(const struct nl_form_input *in, struct nl_form_check *chk,
                      struct nl_form_values *out)
 {
-	out->form.address_type = choice(chk, "address_type", in->address_type, address_types);
-	out->form.address = text(chk, "address", in->address, NL_FORM_ADDRESS_MIN,
+	const struct nl_form *t = &in->typed;
+	out->form.address_type = choice(chk, "address_type", t->address_type, address_types);
+	out->form.address = text(chk, "address", t->address, NL_FORM_ADDRESS_MIN,
 	                         NL_FORM_ADDRESS_MAX);
-	out->form.delivery_method = choice(chk, "delivery_method", in->delivery_method,
+	out->form.delivery_method = choice(chk, "delivery_method", t->delivery_method,
 	                                   delivery_methods);
 	const struct nl_province *prov = NULL;
 	if (empty(in->province)) {
@@ -156,26 +150,26 @@ static void delivery(const struct nl_form_input *in, struct nl_form_check *chk,
 		else
 			out->form.province = prov->plate;
 	}
-	if (empty(in->district)) {
+	if (empty(t->district)) {
 		issue(chk, "district", "required");
-	} else if (nl_valid_text(in->district, 1, NL_FORM_DISTRICT_MAX, false)) {
-		issue(chk, "district", nl_valid_text(in->district, 1, NL_FORM_DISTRICT_MAX, false));
+	} else if (nl_valid_text(t->district, 1, NL_FORM_DISTRICT_MAX, false)) {
+		issue(chk, "district", nl_valid_text(t->district, 1, NL_FORM_DISTRICT_MAX, false));
 	} else if (prov) {
-		out->form.district = nl_district_find(prov->plate, in->district);
+		out->form.district = nl_district_find(prov->plate, t->district);
 		if (!out->form.district)
 			issue(chk, "district", "district_province");
 	}
-	if (empty(in->postal_code)) {
+	if (empty(t->postal_code)) {
 		issue(chk, "postal_code", "required");
 	} else {
-		const char *why = nl_valid_postal_code(in->postal_code);
+		const char *why = nl_valid_postal_code(t->postal_code);
 		if (why)
 			issue(chk, "postal_code", why);
-		else if (prov && (in->postal_code[0] - '0') * 10 + (in->postal_code[1] - '0') !=
+		else if (prov && (t->postal_code[0] - '0') * 10 + (t->postal_code[1] - '0') !=
 		                         prov->plate)
 			issue(chk, "postal_code", "postal_other_province");
 		else
-			out->form.postal_code = in->postal_code;
+			out->form.postal_code = t->postal_code;
 	}
 }
 
@@ -184,17 +178,18 @@ bool nl_form_validate(const struct nl_form_input *in, struct nl_form_check *chk,
 {
 	memset(chk, 0, sizeof *chk);
 	memset(out, 0, sizeof *out);
+	const struct nl_form *t = &in->typed;   /* the text entries as typed */
 	const char *why;
 
 	/* Product */
 	const char *p = choice(chk, "period", in->period, periods);
 	out->form.period_years = p ? p[0] - '0' : 0;
-	out->form.card_reader = choice(chk, "card_reader", in->card_reader, card_readers);
-	out->form.publish = choice(chk, "publish", in->publish, yes_no);
+	out->form.card_reader = choice(chk, "card_reader", t->card_reader, card_readers);
+	out->form.publish = choice(chk, "publish", t->publish, yes_no);
 	enum nl_reason reason;
-	if (empty(in->reason))
+	if (empty(t->reason))
 		issue(chk, "reason", "required");
-	else if (!nl_reason_parse(in->reason, &reason))
+	else if (!nl_reason_parse(t->reason, &reason))
 		issue(chk, "reason", "not_allowed");
 	else
 		out->form.reason = nl_reason_code(reason);
@@ -202,36 +197,36 @@ bool nl_form_validate(const struct nl_form_input *in, struct nl_form_check *chk,
 	security_word(chk, in->security_word, in->security_word2);
 
 	/* Contact */
-	if (empty(in->email))
+	if (empty(t->email))
 		issue(chk, "email", "required");
-	else if ((why = nl_valid_email(in->email)))
+	else if ((why = nl_valid_email(t->email)))
 		issue(chk, "email", why);
 	else
-		out->form.email = in->email;
-	if (empty(in->mobile))
+		out->form.email = t->email;
+	if (empty(t->mobile))
 		issue(chk, "mobile", "required");
-	else if ((why = nl_valid_mobile(in->mobile, out->mobile)))
+	else if ((why = nl_valid_mobile(t->mobile, out->mobile)))
 		issue(chk, "mobile", why);
-	out->form.operator_name = choice(chk, "operator", in->operator_name, operators);
-	if (!empty(in->home_phone) && (why = nl_valid_landline(in->home_phone, out->home_phone)))
+	out->form.operator_name = choice(chk, "operator", t->operator_name, operators);
+	if (!empty(t->home_phone) && (why = nl_valid_landline(t->home_phone, out->home_phone)))
 		issue(chk, "home_phone", why);
-	out->form.info_channel = choice(chk, "info_channel", in->info_channel, channels);
+	out->form.info_channel = choice(chk, "info_channel", t->info_channel, channels);
 
 	/* Institution */
-	out->form.inst_registry_no = text(chk, "registry_no", in->inst_registry_no, 0, NL_FORM_REGNO_MAX);
-	out->form.unit = text(chk, "unit", in->unit, 2, NL_FORM_UNIT_MAX);
-	out->form.title = text(chk, "title", in->title, 2, NL_FORM_TITLE_MAX);
-	if (empty(in->work_phone))
+	out->form.inst_registry_no = text(chk, "registry_no", t->inst_registry_no, 0, NL_FORM_REGNO_MAX);
+	out->form.unit = text(chk, "unit", t->unit, 2, NL_FORM_UNIT_MAX);
+	out->form.title = text(chk, "title", t->title, 2, NL_FORM_TITLE_MAX);
+	if (empty(t->work_phone))
 		issue(chk, "work_phone", "required");
-	else if ((why = nl_valid_phone(in->work_phone, out->work_phone)))
+	else if ((why = nl_valid_phone(t->work_phone, out->work_phone)))
 		issue(chk, "work_phone", why);
 	out->form.extension = "";
-	if (!empty(in->extension)) {
-		size_t n = strspn(in->extension, "0123456789");
-		if (n == 0 || n > 6 || in->extension[n] != '\0')
+	if (!empty(t->extension)) {
+		size_t n = strspn(t->extension, "0123456789");
+		if (n == 0 || n > 6 || t->extension[n] != '\0')
 			issue(chk, "extension", "extension_format");
 		else
-			out->form.extension = in->extension;
+			out->form.extension = t->extension;
 	}
 
 	delivery(in, chk, out);
@@ -247,19 +242,13 @@ void nl_form_draft_entries(const struct nl_form_input *in, struct nl_form *out)
 	 * and over-long values); the security word is never kept in a draft. */
 	char *province_end = NULL;
 	long plate = in->province ? strtol(in->province, &province_end, 10) : 0;
-	*out = (struct nl_form){
-		.period_years = in->period && strlen(in->period) == 1 && in->period[0] >= '1' &&
-		                        in->period[0] <= '3' ? in->period[0] - '0' : 0,
-		.card_reader = in->card_reader, .publish = in->publish, .reason = in->reason,
-		.email = in->email, .mobile = in->mobile, .operator_name = in->operator_name,
-		.home_phone = in->home_phone, .info_channel = in->info_channel,
-		.inst_registry_no = in->inst_registry_no, .unit = in->unit, .title = in->title,
-		.work_phone = in->work_phone, .extension = in->extension,
-		.address_type = in->address_type, .address = in->address,
-		.province = province_end && *province_end == '\0' && plate >= 1 && plate <= 81 ? plate : 0,
-		.district = in->district, .postal_code = in->postal_code,
-		.delivery_method = in->delivery_method,
-	};
+	*out = in->typed;
+	out->period_years = in->period && strlen(in->period) == 1 && in->period[0] >= '1' &&
+	                    in->period[0] <= '3' ? in->period[0] - '0' : 0;
+	out->province = province_end && *province_end == '\0' && plate >= 1 && plate <= 81 ? plate
+	                                                                                  : 0;
+	out->security_word_hash = NULL;
+	out->strings = NULL;
 }
 
 /* ---- masks ---- */

@@ -31,35 +31,23 @@
 #define NL_FORM_ADDRESS_MAX 250
 #define NL_FORM_DISTRICT_MAX 64
 
-/* What the person typed, field by field (NULL or "" = empty). Field names are
- * the HTML form's names, listed in nl_form_field_names. */
+/* The use case's input: what the person typed, field by field (NULL or "" =
+ * empty). The page's field specs bind straight into it
+ * (pages/applicant/portal_form_fields.c). Every entry that is stored as text
+ * is typed into `typed`, the store's own struct, under its stored name:
+ * adding such a field to the form needs no member here. */
 struct nl_form_input {
-	const char *period;            /* "1" | "2" | "3" */
-	const char *card_reader;       /* "none" | "standard" | "mini" */
-	const char *publish;           /* "yes" | "no" */
-	const char *reason;            /* core/order.h reason code */
-	const char *security_word;
+	const char *period;            /* "1" | "2" | "3" (stored as period_years) */
+	const char *province;          /* plate "1".."81" (stored as a number) */
+	const char *security_word;     /* never stored: its hash is */
 	const char *security_word2;    /* the repetition */
-	const char *email;
-	const char *mobile;
-	const char *operator_name;     /* "turkcell" | "vodafone" | "turk_telekom" */
-	const char *home_phone;        /* optional landline */
-	const char *info_channel;      /* "email" | "sms" | "both" */
-	const char *inst_registry_no;  /* optional */
-	const char *unit;
-	const char *title;
-	const char *work_phone;
-	const char *extension;         /* optional, 1..6 digits */
-	const char *address_type;      /* "institution" | "home" */
-	const char *address;
-	const char *province;          /* plate "1".."81" */
-	const char *district;
-	const char *postal_code;
-	const char *delivery_method;   /* "courier" | "institution" */
+	/* card_reader, publish, reason, email, mobile, operator_name, home_phone,
+	 * info_channel, inst_registry_no, unit, title, work_phone, extension,
+	 * address_type, address, district, postal_code, delivery_method as typed.
+	 * Only the text entries are read: not its numbers, the security word's
+	 * hash or the version's bookkeeping (id, status, times, ...). */
+	struct nl_form typed;
 };
-
-/* The form's field names in page order (NULL-terminated). */
-extern const char *const nl_form_field_names[];
 
 /* One refused field: a stable code and the English message id (po/). */
 struct nl_form_issue {

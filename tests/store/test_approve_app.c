@@ -55,13 +55,17 @@ static int64_t version_of(struct fx *f, struct world *w, int64_t order_no, const
                           bool confirm)
 {
 	struct nl_form_input in = {
-		.period = "2", .card_reader = "mini", .publish = "no", .reason = "first",
-		.security_word = "Gizli2026", .security_word2 = "Gizli2026",
-		.email = "sebnem@example.org", .mobile = "5329876543", .operator_name = "turkcell",
-		.info_channel = channel, .unit = "Bilgi İşlem", .title = "Mühendis",
-		.work_phone = "3124445566", .address_type = "institution",
-		.address = "Atatürk Bulvarı No: 221 Kavaklıdere", .province = "6",
-		.district = "Çankaya", .postal_code = "06680", .delivery_method = "courier",
+		.period = "2", .security_word = "Gizli2026", .security_word2 = "Gizli2026",
+		.province = "6",
+		.typed = {
+			.card_reader = "mini", .publish = "no", .reason = "first",
+			.email = "sebnem@example.org", .mobile = "5329876543",
+			.operator_name = "turkcell", .info_channel = channel,
+			.unit = "Bilgi İşlem", .title = "Mühendis", .work_phone = "3124445566",
+			.address_type = "institution",
+			.address = "Atatürk Bulvarı No: 221 Kavaklıdere", .district = "Çankaya",
+			.postal_code = "06680", .delivery_method = "courier",
+		},
 	};
 	struct nl_form_view v;
 	assert_int_equal(nl_form_load(f->db, w->person, order_no, &v), NL_OK);

@@ -67,13 +67,17 @@ static int64_t order_with_form(struct fx *f, struct world *w, enum nl_payment_ty
 	struct nl_order o = {.person_id = w->person, .reason = NL_REASON_FIRST, .payment_type = pt};
 	assert_int_equal(nl_store_order_create(f->c, &o, "test"), NL_OK);
 	struct nl_form_input in = {
-		.period = "1", .card_reader = "none", .publish = "no", .reason = reason,
-		.security_word = "Gizli2026", .security_word2 = "Gizli2026",
-		.email = "sebnem@example.org", .mobile = "5329876543", .operator_name = "turkcell",
-		.info_channel = "both", .unit = "Bilgi İşlem", .title = "Mühendis",
-		.work_phone = "3124445566", .address_type = "institution",
-		.address = "Atatürk Bulvarı No: 221 Kavaklıdere", .province = "6",
-		.district = "Çankaya", .postal_code = "06680", .delivery_method = "courier",
+		.period = "1", .security_word = "Gizli2026", .security_word2 = "Gizli2026",
+		.province = "6",
+		.typed = {
+			.card_reader = "none", .publish = "no", .reason = reason,
+			.email = "sebnem@example.org", .mobile = "5329876543",
+			.operator_name = "turkcell", .info_channel = "both",
+			.unit = "Bilgi İşlem", .title = "Mühendis", .work_phone = "3124445566",
+			.address_type = "institution",
+			.address = "Atatürk Bulvarı No: 221 Kavaklıdere", .district = "Çankaya",
+			.postal_code = "06680", .delivery_method = "courier",
+		},
 	};
 	struct nl_form_check chk;
 	int64_t version = 0;

@@ -76,13 +76,16 @@ static void setup(struct fx *f, struct world *w)
 	nl_throttle_policy_defaults(&w->pol);
 	/* His security word, chosen on the form. */
 	struct nl_form_input fi = {
-		.period = "2", .card_reader = "mini", .publish = "no", .reason = "first",
-		.security_word = WORD, .security_word2 = WORD,
-		.email = "sebnem@example.org", .mobile = "5329876543", .operator_name = "turkcell",
-		.info_channel = "email", .unit = "Bilgi İşlem", .title = "Mühendis",
-		.work_phone = "3124445566", .address_type = "institution",
-		.address = "Atatürk Bulvarı No: 221 Kavaklıdere", .province = "6",
-		.district = "Çankaya", .postal_code = "06680", .delivery_method = "courier",
+		.period = "2", .security_word = WORD, .security_word2 = WORD, .province = "6",
+		.typed = {
+			.card_reader = "mini", .publish = "no", .reason = "first",
+			.email = "sebnem@example.org", .mobile = "5329876543",
+			.operator_name = "turkcell", .info_channel = "email",
+			.unit = "Bilgi İşlem", .title = "Mühendis", .work_phone = "3124445566",
+			.address_type = "institution",
+			.address = "Atatürk Bulvarı No: 221 Kavaklıdere", .district = "Çankaya",
+			.postal_code = "06680", .delivery_method = "courier",
+		},
 	};
 	struct nl_form_check chk;
 	int64_t version = 0;

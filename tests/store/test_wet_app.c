@@ -57,13 +57,17 @@ static void setup(struct fx *f, struct world *w)
 static void next_version(struct fx *f, struct world *w, const char *unit, bool confirm)
 {
 	struct nl_form_input in = {
-		.period = "3", .card_reader = "standard", .publish = "yes", .reason = "first",
-		.security_word = "Gizli2026", .security_word2 = "Gizli2026",
-		.email = "sukru@example.org", .mobile = "5051112233", .operator_name = "turk_telekom",
-		.info_channel = "both", .unit = unit, .title = "Şube Müdürü",
-		.work_phone = "3762130000", .address_type = "institution",
-		.address = "Cumhuriyet Meydanı Hükümet Konağı", .province = "18",
-		.district = "Merkez", .postal_code = "18100", .delivery_method = "institution",
+		.period = "3", .security_word = "Gizli2026", .security_word2 = "Gizli2026",
+		.province = "18",
+		.typed = {
+			.card_reader = "standard", .publish = "yes", .reason = "first",
+			.email = "sukru@example.org", .mobile = "5051112233",
+			.operator_name = "turk_telekom", .info_channel = "both", .unit = unit,
+			.title = "Şube Müdürü", .work_phone = "3762130000",
+			.address_type = "institution",
+			.address = "Cumhuriyet Meydanı Hükümet Konağı", .district = "Merkez",
+			.postal_code = "18100", .delivery_method = "institution",
+		},
 	};
 	struct nl_form_view v;
 	assert_int_equal(nl_form_load(f->db, w->person, w->order_no, &v), NL_OK);

@@ -44,13 +44,16 @@ static void setup_world(struct fx *f, struct world *w)
 static struct nl_form_input good(const char *mobile)
 {
 	return (struct nl_form_input){
-		.period = "3", .card_reader = "standard", .publish = "yes", .reason = "first",
-		.security_word = "Gizli2026", .security_word2 = "Gizli2026",
-		.email = "ayse@example.org", .mobile = mobile, .operator_name = "vodafone",
-		.info_channel = "sms", .unit = "Muhasebe", .title = "Şef",
-		.work_phone = "3122223344", .address_type = "home",
-		.address = "Güzelyalı Mah. 12. Sok. No: 3", .province = "35", .district = "Konak",
-		.postal_code = "35250", .delivery_method = "courier",
+		.period = "3", .security_word = "Gizli2026", .security_word2 = "Gizli2026",
+		.province = "35",
+		.typed = {
+			.card_reader = "standard", .publish = "yes", .reason = "first",
+			.email = "ayse@example.org", .mobile = mobile,
+			.operator_name = "vodafone", .info_channel = "sms", .unit = "Muhasebe",
+			.title = "Şef", .work_phone = "3122223344", .address_type = "home",
+			.address = "Güzelyalı Mah. 12. Sok. No: 3", .district = "Konak",
+			.postal_code = "35250", .delivery_method = "courier",
+		},
 	};
 }
 
@@ -97,7 +100,7 @@ static void test_form_versions(void **state)
 
 	/* Invalid input: nothing stored. */
 	struct nl_form_input bad = in;
-	bad.district = "Çankaya";
+	bad.typed.district = "Çankaya";
 	assert_int_equal(nl_form_submit(f->db, w.ayse, w.ayse_no, &bad, 0, 110, &chk, &version),
 	                 NL_ERR_INVALID);
 	assert_int_equal(chk.n, 1);
@@ -119,7 +122,7 @@ static void test_form_versions(void **state)
 	assert_int_equal(nl_form_submit(f->db, w.ayse, w.ayse_no, &in, 0, 130, &chk, &version),
 	                 NL_ERR_CONFLICT);
 	/* "Önceki Başvuru": version 2 supersedes version 1. */
-	in.unit = "Bilgi İşlem";
+	in.typed.unit = "Bilgi İşlem";
 	assert_int_equal(nl_form_submit(f->db, w.ayse, w.ayse_no, &in, 1, 140, &chk, &version),
 	                 NL_OK);
 	assert_int_equal(version, 2);

@@ -15,14 +15,18 @@
 static struct nl_form_input good(void)
 {
 	return (struct nl_form_input){
-		.period = "2", .card_reader = "mini", .publish = "no", .reason = "first",
-		.security_word = "Gizli2026", .security_word2 = "Gizli2026",
-		.email = "ayse.yilmaz@example.org", .mobile = "0532 123 45 67",
-		.operator_name = "turkcell", .home_phone = "", .info_channel = "both",
-		.inst_registry_no = "MEB-0001", .unit = "Bilgi İşlem Şubesi", .title = "Öğretmen",
-		.work_phone = "(312) 222 33 44", .extension = "1234", .address_type = "institution",
-		.address = "Atatürk Bulvarı No: 1 Kızılay", .province = "6", .district = "çankaya",
-		.postal_code = "06420", .delivery_method = "courier",
+		.period = "2", .security_word = "Gizli2026", .security_word2 = "Gizli2026",
+		.province = "6",
+		.typed = {
+			.card_reader = "mini", .publish = "no", .reason = "first",
+			.email = "ayse.yilmaz@example.org", .mobile = "0532 123 45 67",
+			.operator_name = "turkcell", .home_phone = "", .info_channel = "both",
+			.inst_registry_no = "MEB-0001", .unit = "Bilgi İşlem Şubesi",
+			.title = "Öğretmen", .work_phone = "(312) 222 33 44",
+			.extension = "1234", .address_type = "institution",
+			.address = "Atatürk Bulvarı No: 1 Kızılay", .district = "çankaya",
+			.postal_code = "06420", .delivery_method = "courier",
+		},
 	};
 }
 
@@ -98,25 +102,25 @@ static void test_choices(void **state)
 	in.period = "4";
 	assert_string_equal(only_issue(&in, "period"), "not_allowed");
 	in = good();
-	in.card_reader = "huge";
+	in.typed.card_reader = "huge";
 	assert_string_equal(only_issue(&in, "card_reader"), "not_allowed");
 	in = good();
-	in.publish = "maybe";
+	in.typed.publish = "maybe";
 	assert_string_equal(only_issue(&in, "publish"), "not_allowed");
 	in = good();
-	in.reason = "Yenileme";
+	in.typed.reason = "Yenileme";
 	assert_string_equal(only_issue(&in, "reason"), "not_allowed");
 	in = good();
-	in.operator_name = "avea";
+	in.typed.operator_name = "avea";
 	assert_string_equal(only_issue(&in, "operator"), "not_allowed");
 	in = good();
-	in.info_channel = "fax";
+	in.typed.info_channel = "fax";
 	assert_string_equal(only_issue(&in, "info_channel"), "not_allowed");
 	in = good();
-	in.address_type = "office";
+	in.typed.address_type = "office";
 	assert_string_equal(only_issue(&in, "address_type"), "not_allowed");
 	in = good();
-	in.delivery_method = "drone";
+	in.typed.delivery_method = "drone";
 	assert_string_equal(only_issue(&in, "delivery_method"), "not_allowed");
 }
 
@@ -147,24 +151,24 @@ static void test_contact(void **state)
 {
 	(void)state;
 	struct nl_form_input in = good();
-	in.email = "ayse@";
+	in.typed.email = "ayse@";
 	assert_string_equal(only_issue(&in, "email"), "email_format");
 	in = good();
-	in.mobile = "0312 222 33 44";   /* a landline is not a mobile */
+	in.typed.mobile = "0312 222 33 44";   /* a landline is not a mobile */
 	assert_string_equal(only_issue(&in, "mobile"), "mobile_format");
 	in = good();
-	in.mobile = "53212345";
+	in.typed.mobile = "53212345";
 	assert_string_equal(only_issue(&in, "mobile"), "mobile_format");
 	in = good();
-	in.home_phone = "12345";
+	in.typed.home_phone = "12345";
 	assert_string_equal(only_issue(&in, "home_phone"), "phone_format");
 	in = good();
-	in.work_phone = "abc";
+	in.typed.work_phone = "abc";
 	assert_string_equal(only_issue(&in, "work_phone"), "phone_format");
 	in = good();
-	in.extension = "12a";
+	in.typed.extension = "12a";
 	assert_string_equal(only_issue(&in, "extension"), "extension_format");
-	in.extension = "1234567";
+	in.typed.extension = "1234567";
 	assert_string_equal(only_issue(&in, "extension"), "extension_format");
 }
 
@@ -175,32 +179,32 @@ static void test_text_fields(void **state)
 	memset(longer, 'a', 101);
 	longer[101] = '\0';
 	struct nl_form_input in = good();
-	in.unit = longer;
+	in.typed.unit = longer;
 	assert_string_equal(only_issue(&in, "unit"), "too_long");
 	in = good();
-	in.title = "x";
+	in.typed.title = "x";
 	assert_string_equal(only_issue(&in, "title"), "too_short");
 	in = good();
-	in.unit = "Birim\xff\xfe";     /* bad UTF-8 */
+	in.typed.unit = "Birim\xff\xfe";     /* bad UTF-8 */
 	assert_string_equal(only_issue(&in, "unit"), "utf8");
 	in = good();
-	in.title = "Öğr\x01";          /* control character */
+	in.typed.title = "Öğr\x01";          /* control character */
 	assert_string_equal(only_issue(&in, "title"), "control_char");
 	in = good();
-	in.address = "kısa";
+	in.typed.address = "kısa";
 	assert_string_equal(only_issue(&in, "address"), "too_short");
 	memset(longer, 'b', 251);
 	longer[251] = '\0';
-	in.address = longer;
+	in.typed.address = longer;
 	assert_string_equal(only_issue(&in, "address"), "too_long");
 	in = good();
 	memset(longer, '7', 33);
 	longer[33] = '\0';
-	in.inst_registry_no = longer;
+	in.typed.inst_registry_no = longer;
 	assert_string_equal(only_issue(&in, "registry_no"), "too_long");
 	/* Script text is just text here: the page escapes it when shown back. */
 	in = good();
-	in.unit = "<script>alert(1)</script>";
+	in.typed.unit = "<script>alert(1)</script>";
 	struct nl_form_check chk;
 	struct nl_form_values v;
 	assert_true(nl_form_validate(&in, &chk, &v));
@@ -216,21 +220,21 @@ static void test_delivery(void **state)
 	in.province = "6x";
 	assert_string_equal(only_issue(&in, "province"), "province_unknown");
 	in = good();
-	in.district = "Kadıköy";       /* in İstanbul, not Ankara */
+	in.typed.district = "Kadıköy";       /* in İstanbul, not Ankara */
 	assert_string_equal(only_issue(&in, "district"), "district_province");
 	in = good();
 	in.province = "34";
-	in.district = "KADIKÖY";
-	in.postal_code = "34710";
+	in.typed.district = "KADIKÖY";
+	in.typed.postal_code = "34710";
 	struct nl_form_check chk;
 	struct nl_form_values v;
 	assert_true(nl_form_validate(&in, &chk, &v));
 	assert_string_equal(v.form.district, "Kadıköy");
-	in.postal_code = "06420";      /* an Ankara code for an İstanbul address */
+	in.typed.postal_code = "06420";      /* an Ankara code for an İstanbul address */
 	assert_string_equal(only_issue(&in, "postal_code"), "postal_other_province");
-	in.postal_code = "3471";
+	in.typed.postal_code = "3471";
 	assert_string_equal(only_issue(&in, "postal_code"), "postal_format");
-	in.postal_code = "99000";
+	in.typed.postal_code = "99000";
 	assert_string_equal(only_issue(&in, "postal_code"), "postal_province");
 }
 

@@ -32,45 +32,14 @@ static json_t *typed_values(const struct nl_spec_result *res)
 	return v;
 }
 
-/* The values of a stored version or draft. */
-static json_t *stored_values(const struct nl_form *f)
-{
-	json_t *v = json_object();
-	char num[24];
-	if (!v)
-		return NULL;
-	if (f->period_years) {
-		snprintf(num, sizeof num, "%lld", (long long)f->period_years);
-		json_object_set_new(v, "period", json_string(num));
-	}
-	if (f->province) {
-		snprintf(num, sizeof num, "%lld", (long long)f->province);
-		json_object_set_new(v, "province", json_string(num));
-	}
-	const struct { const char *name, *value; } s[] = {
-		{"card_reader", f->card_reader}, {"publish", f->publish}, {"reason", f->reason},
-		{"email", f->email}, {"mobile", f->mobile}, {"operator", f->operator_name},
-		{"home_phone", f->home_phone}, {"info_channel", f->info_channel},
-		{"registry_no", f->inst_registry_no}, {"unit", f->unit}, {"title", f->title},
-		{"work_phone", f->work_phone}, {"extension", f->extension},
-		{"address_type", f->address_type}, {"address", f->address},
-		{"district", f->district}, {"postal_code", f->postal_code},
-		{"delivery_method", f->delivery_method},
-	};
-	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
-		if (s[i].value && *s[i].value)
-			json_object_set_new(v, s[i].name, json_string(s[i].value));
-	return v;
-}
-
 /* Values for a first visit: the draft, else the current version (an update
  * starts from what was sent before), else what the pre-application knows. */
 static json_t *initial_values(const struct nl_form_view *fv)
 {
 	if (fv->has_draft)
-		return stored_values(&fv->draft);
+		return nl_form_stored_values(&fv->draft);
 	if (fv->has_current)
-		return stored_values(&fv->current);
+		return nl_form_stored_values(&fv->current);
 	json_t *v = json_object();
 	if (!v)
 		return NULL;

@@ -18,8 +18,13 @@ struct opt {
 	const char *value, *label;
 };
 
+/* Where a stored version (struct nl_form) keeps a field, to show it again. */
+enum stored { S_NONE, S_TEXT, S_NUMBER };
+
 struct fdef {
 	struct nl_spec spec;        /* spec.name is the HTML name */
+	enum stored stored;
+	size_t stored_at;           /* offset in struct nl_form: const char * or int64_t */
 	const char *label, *hint;
 	enum fkind kind;
 	bool required;
@@ -51,12 +56,21 @@ static const struct opt districts_marker[] = {{NULL, NULL}};
 
 /* Every field is parsed as text into struct nl_form_input: the choices and
  * formats are the use case's rules (app/form.c), which report every field at
- * once; the spec only bounds the length. */
-#define T(n, m, max) NL_SPEC_TEXT(n, struct nl_form_post, in.m, 0, max, 0)
-#define SECRET(n, m, max) NL_SPEC_TEXT(n, struct nl_form_post, in.m, 0, max, NL_SPEC_SECRET)
-#define END {NL_SPEC_END, NULL, NULL, 0, false, 0, NULL, NULL}
+ * once; the spec only bounds the length.
+ *   T       a text entry: typed into in.typed.m, stored as struct nl_form's m
+ *   NUMBER  typed into in.m, stored as the number struct nl_form's st
+ *   SECRET  typed into in.m, never stored or shown back
+ * (NL__SPEC_OFF checks each member's type at compile time.) */
+#define T(n, m, max) NL_SPEC_TEXT(n, struct nl_form_post, in.typed.m, 0, max, 0), S_TEXT, \
+	NL__SPEC_OFF(struct nl_form, m, const char *)
+#define NUMBER(n, m, st, max) NL_SPEC_TEXT(n, struct nl_form_post, in.m, 0, max, 0), S_NUMBER, \
+	NL__SPEC_OFF(struct nl_form, st, int64_t)
+#define SECRET(n, m, max) NL_SPEC_TEXT(n, struct nl_form_post, in.m, 0, max, NL_SPEC_SECRET), \
+	S_NONE, 0
+#define END {NL_SPEC_END, S_NONE, 0, NULL, NULL, 0, false, 0, NULL, NULL}
 static const struct fdef product[] = {
-	{T("period", period, 8), "Certificate period", NULL, F_SELECT, true, 0, periods, NULL},
+	{NUMBER("period", period, period_years, 8), "Certificate period", NULL, F_SELECT, true, 0,
+	 periods, NULL},
 	{T("card_reader", card_reader, 32), "Card reader", NULL, F_SELECT, true, 0, readers, NULL},
 	{T("publish", publish, 8), "Should your certificate be published on the Internet?",
 	 "Published certificates can be found in the public directory.", F_RADIO, true, 0, yes_no,
@@ -99,7 +113,8 @@ static const struct fdef delivery[] = {
 	 address_types, NULL},
 	{T("address", address, NL_FORM_ADDRESS_MAX), "Address", NULL, F_TEXTAREA, true,
 	 NL_FORM_ADDRESS_MAX, NULL, "street-address"},
-	{T("province", province, 8), "Province", NULL, F_SELECT, true, 0, provinces_marker, NULL},
+	{NUMBER("province", province, province, 8), "Province", NULL, F_SELECT, true, 0,
+	 provinces_marker, NULL},
 	{T("district", district, NL_FORM_DISTRICT_MAX), "District", NULL, F_SELECT, true, 0,
 	 districts_marker, NULL},
 	{T("postal_code", postal_code, 16), "Postal code",
@@ -108,6 +123,7 @@ static const struct fdef delivery[] = {
 	 deliveries, NULL},
 	END};
 #undef T
+#undef NUMBER
 #undef SECRET
 #undef END
 
@@ -149,6 +165,29 @@ const struct nl_spec *nl_form_post_spec(void)
 {
 	pthread_once(&post_spec_once, build_post_spec);
 	return post_spec;
+}
+
+json_t *nl_form_stored_values(const struct nl_form *f)
+{
+	json_t *v = json_object();
+	const char *base = (const char *)f;
+	for (size_t s = 0; v && s < N_SECTIONS; s++) {
+		for (const struct fdef *d = sections[s].fields; d->spec.name; d++) {
+			const char *text = NULL;
+			char num[24];
+			if (d->stored == S_TEXT) {
+				memcpy(&text, base + d->stored_at, sizeof text);
+			} else if (d->stored == S_NUMBER) {
+				int64_t n;
+				memcpy(&n, base + d->stored_at, sizeof n);
+				snprintf(num, sizeof num, "%lld", (long long)n);
+				text = n ? num : NULL;   /* 0: not chosen */
+			}
+			if (text && *text)
+				json_object_set_new(v, d->spec.name, json_string(text));
+		}
+	}
+	return v;
 }
 
 static const char *str_of(json_t *o, const char *key)

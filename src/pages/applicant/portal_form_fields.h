@@ -24,6 +24,10 @@ struct nl_form_post {
  * the form's fields in page order, then action and base_version. */
 const struct nl_spec *nl_form_post_spec(void);
 
+/* The values a stored version or draft shows in the fields: {"field": "text"},
+ * empty entries left out, never the security word. New reference; NULL on OOM. */
+json_t *nl_form_stored_values(const struct nl_form *f);
+
 /* [{title, fields:[{name, label, hint, required, value, field_error, is_text|
  *   is_email|is_tel|is_password|is_textarea|is_select|is_radio, options:[{value,
  *   label, selected}], maxlength, autocomplete, is_province, is_district}]}].
