@@ -259,6 +259,36 @@ static void test_masks(void **state)
 	                    "This district is not in the chosen province.");
 }
 
+/* A draft keeps what was typed (no rules), the period and province as numbers
+ * only when valid, and never the security word. */
+static void test_draft_entries(void **state)
+{
+	(void)state;
+	struct nl_form_input in = good();
+	in.typed.security_word_hash = "must not pass";
+	struct nl_form d;
+	nl_form_draft_entries(&in, &d);
+	assert_int_equal(d.period_years, 2);
+	assert_int_equal(d.province, 6);
+	assert_string_equal(d.mobile, "0532 123 45 67");   /* as typed, not normalised */
+	assert_string_equal(d.district, "çankaya");
+	assert_string_equal(d.unit, "Bilgi İşlem Şubesi");
+	assert_null(d.security_word_hash);
+	assert_null(d.strings);
+	in.period = "4";
+	in.province = "6x";
+	in.typed.unit = NULL;
+	nl_form_draft_entries(&in, &d);
+	assert_int_equal(d.period_years, 0);
+	assert_int_equal(d.province, 0);
+	assert_null(d.unit);
+	in.period = "12";
+	in.province = "82";
+	nl_form_draft_entries(&in, &d);
+	assert_int_equal(d.period_years, 0);
+	assert_int_equal(d.province, 0);
+}
+
 int main(void)
 {
 	cmocka_set_message_output(CM_OUTPUT_TAP);
@@ -271,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_text_fields),
 		cmocka_unit_test(test_delivery),
 		cmocka_unit_test(test_masks),
+		cmocka_unit_test(test_draft_entries),
 	};
 	return cmocka_run_group_tests_name("form_rules", tests, NULL, NULL);
 }
