@@ -50,6 +50,7 @@ static void set_absent(const struct ctx *c, const struct nl_spec *s)
 	case NL_SK_ID_NUMBER: *(struct nl_id_number *)m = (struct nl_id_number){0}; break;
 	case NL_SK_INT: *(int64_t *)m = 0; break;
 	case NL_SK_ENUM: *(int *)m = -1; break;
+	case NL_SK_ENUM_VALUE: memset(m, 0, sizeof(int)); break;   /* an enum's 0 */
 	case NL_SK_BOOL: *(bool *)m = false; break;
 	case NL_SK_DATE: *(struct nl_date *)m = (struct nl_date){0}; break;
 	case NL_SK_FILE: *(struct nl_file *)m = (struct nl_file){0}; break;

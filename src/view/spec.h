@@ -22,6 +22,9 @@
  *   ID_NUMBER   struct nl_id_number                   INT   int64_t
  *   ENUM        int (index into values, -1 if absent) BOOL  bool
  *   DATE        struct nl_date                        FILE  struct nl_file
+ *   ID_TEXT     const char * (the number of ID_NUMBER; NULL if absent)
+ *   ENUM_VALUE  a C enum whose values[i] is i + 1 and 0 is "none" (0 if absent),
+ *               so a spec binds straight into a use case's domain enum
  *
  * Rules applied to every field: unknown names are refused (except the form
  * field "csrf", which the server checks; its value is in result->csrf), a name
@@ -58,6 +61,8 @@ enum nl_spec_kind {
 	NL_SK_BOOL,       /* checkbox: absent is false; REQUIRED means "must be true" */
 	NL_SK_DATE,       /* YYYY-MM-DD (HTML date input) or DD.MM.YYYY */
 	NL_SK_FILE,       /* multipart file part of at most max bytes, type in values[] */
+	NL_SK_ID_TEXT,    /* as ID_NUMBER, only the number written (a use case's text input) */
+	NL_SK_ENUM_VALUE, /* one of values[], written as index + 1 into a C enum (0 = absent) */
 };
 
 enum nl_spec_flags {
@@ -97,6 +102,11 @@ struct nl_file {
 	(offsetof(T, m) + 0 * sizeof(char[__builtin_types_compatible_p(                \
 	                          __typeof__(((T *)0)->m), type) ? 1 : -1]))
 
+/* Compile-time check that T.m is an integer (enum) type of int's size. */
+#define NL__SPEC_OFF_ENUM(T, m)                                                    \
+	(offsetof(T, m) + 0 * sizeof(char[(sizeof(((T *)0)->m) == sizeof(int) &&       \
+	                                   (__typeof__(((T *)0)->m))0.5 == 0) ? 1 : -1]))
+
 #define NL_SPEC_TEXT(n, T, m, minc, maxc, fl) \
 	{(n), NL_SK_TEXT, NL__SPEC_OFF(T, m, const char *), (fl), (minc), (maxc), NULL}
 #define NL_SPEC_NAME(n, T, m, maxc, fl) \
@@ -124,6 +134,10 @@ struct nl_file {
 	{(n), NL_SK_DATE, NL__SPEC_OFF(T, m, struct nl_date), (fl), (lo), (hi), NULL}
 #define NL_SPEC_FILE(n, T, m, maxbytes, types, fl) \
 	{(n), NL_SK_FILE, NL__SPEC_OFF(T, m, struct nl_file), (fl), 0, (maxbytes), (types)}
+#define NL_SPEC_ID_TEXT(n, T, m, fl) \
+	{(n), NL_SK_ID_TEXT, NL__SPEC_OFF(T, m, const char *), (fl), 0, 0, NULL}
+#define NL_SPEC_ENUM_VALUE(n, T, m, vals, fl) \
+	{(n), NL_SK_ENUM_VALUE, NL__SPEC_OFF_ENUM(T, m), (fl), 0, 0, (vals)}
 #define NL_SPEC_END {NULL, NL_SK_END, 0, 0, 0, 0, NULL}
 
 /* Limits of any body, whatever the specs say. */

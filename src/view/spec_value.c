@@ -241,18 +241,23 @@ const char *nl_spec_convert(nl_arena *a, const struct nl_spec *s, void *m,
 	case NL_SK_TCKN:
 		r = nl_valid_tckn(v);
 		break;
-	case NL_SK_ID_NUMBER: {
-		struct nl_id_number *id = m;
+	case NL_SK_ID_NUMBER:
+	case NL_SK_ID_TEXT: {
+		struct nl_id_number id = {0};
 		if (nl_all_digits(v) && strlen(v) == 11) {
 			if (!(r = nl_valid_tckn(v)))
-				*id = (struct nl_id_number){NL_ID_TCKN, v};
+				id = (struct nl_id_number){NL_ID_TCKN, v};
 		} else if (!(r = nl_valid_passport(v, buf))) {
-			*id = (struct nl_id_number){NL_ID_PASSPORT, nl_arena_strdup(a, buf)};
-			if (!id->number)
+			id = (struct nl_id_number){NL_ID_PASSPORT, nl_arena_strdup(a, buf)};
+			if (!id.number)
 				return "nomem";
 		} else if (nl_all_digits(v)) {
 			r = "tckn_length";   /* digits only: a T.C. number of the wrong length */
 		}
+		if (!r && s->kind == NL_SK_ID_NUMBER)
+			*(struct nl_id_number *)m = id;
+		else if (!r)
+			*(const char **)m = id.number;
 		return api_code(r);
 	}
 	case NL_SK_MOBILE:
@@ -273,6 +278,14 @@ const char *nl_spec_convert(nl_arena *a, const struct nl_spec *s, void *m,
 		for (int i = 0; s->values && s->values[i]; i++)
 			if (strcmp(s->values[i], v) == 0)
 				return *(int *)m = i, NULL;
+		return "not_allowed";
+	case NL_SK_ENUM_VALUE:
+		for (int i = 0; s->values && s->values[i]; i++)
+			if (strcmp(s->values[i], v) == 0) {
+				int value = i + 1;
+				memcpy(m, &value, sizeof value);   /* the enum member, int-sized */
+				return NULL;
+			}
 		return "not_allowed";
 	case NL_SK_BOOL:
 		if ((r = parse_bool_text(v, m)) == NULL && !*(bool *)m && (s->flags & NL_SPEC_REQUIRED))

@@ -12,10 +12,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct all {
-	const char *text, *note, *name, *tckn, *mobile, *phone, *email, *postal, *secret;
+	const char *text, *note, *name, *tckn, *mobile, *phone, *email, *postal, *secret, *id_text;
 	struct nl_id_number id;
 	int64_t count;
 	int reason;
+	enum { R_NONE, R_FIRST, R_RENEWAL, R_LOST } reason_value;
 	bool flag;
 	struct nl_date date;
 	struct nl_file file;
@@ -40,6 +41,8 @@ static const struct nl_spec spec[] = {
 	NL_SPEC_DATE("date", struct all, date, 0, 0, 0),
 	NL_SPEC_FILE("file", struct all, file, 4096, types, 0),
 	NL_SPEC_TEXT("secret", struct all, secret, 4, 64, NL_SPEC_SECRET),
+	NL_SPEC_ID_TEXT("id_text", struct all, id_text, 0),
+	NL_SPEC_ENUM_VALUE("reason_value", struct all, reason_value, reasons, 0),
 	NL_SPEC_END
 };
 

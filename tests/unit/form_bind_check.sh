@@ -2,9 +2,10 @@
 # One declaration per form field (issue 11 item 3, docs/applicant-form.md
 # "Adding a form field"): the step-1 page's field specs bind straight into the
 # use case's input, the store takes the checked entries read-only, and nothing
-# copies field by field or casts const away on the way. TAP, three tests.
+# copies field by field or casts const away on the way; the institutions'
+# pre-application spec binds into the use case's input too. TAP, four tests.
 src=${1:?usage: form_bind_check.sh SRC_DIR}
-echo "1..3"
+echo "1..4"
 fail=0
 
 # 1. No const cast: neither a (char *) cast (-Wcast-qual refuses those) nor the
@@ -34,5 +35,13 @@ if grep -q 'NL_SPEC_TEXT(n, struct nl_form_post, in\.typed\.m' "$f" 2>/dev/null 
   echo "ok 3 - the step-1 field specs bind into struct nl_form_input"
 else
   echo "not ok 3 - the step-1 field specs do not bind into struct nl_form_input"; fail=1
+fi
+# 4. The pre-application spec binds into struct nl_preapply_input: no
+#    transport struct nl_preapply_fields and no copy function.
+if grep -q '#define PA struct nl_preapply_input' "$src/pages/institution/order_forms.c" &&
+   ! grep -rqE 'nl_preapply_fields' "$src"; then
+  echo "ok 4 - the pre-application spec binds into struct nl_preapply_input"
+else
+  echo "not ok 4 - the pre-application spec does not bind into struct nl_preapply_input"; fail=1
 fi
 exit $fail

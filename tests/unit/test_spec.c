@@ -497,6 +497,46 @@ static void json_valid_types(void **state)
 	assert_null(a.email);
 }
 
+/* ID_TEXT and ENUM_VALUE bind straight into a use case's input: the number
+ * as text, a code as its C enum (index + 1; 0 when absent or refused). */
+enum colour { COLOUR_NONE = 0, COLOUR_RED, COLOUR_GREEN };
+struct domain_input {
+	const char *id_number;
+	enum colour colour;
+};
+static const char *const colours[] = {"red", "green", NULL};
+static const struct nl_spec domain_spec[] = {
+	NL_SPEC_ID_TEXT("id", struct domain_input, id_number, 0),
+	NL_SPEC_ENUM_VALUE("colour", struct domain_input, colour, colours, 0),
+	NL_SPEC_END
+};
+
+static void domain_binding(void **state)
+{
+	struct domain_input in;
+	struct nl_spec_result res;
+	(void)state;
+	assert_int_equal(parse(domain_spec, FORM, "id=10000000146&colour=green", &in, &res), NL_OK);
+	assert_string_equal(in.id_number, "10000000146");
+	assert_int_equal(in.colour, COLOUR_GREEN);
+	assert_int_equal(parse(domain_spec, JSON, "{\"id\":\"u1234567\",\"colour\":\"red\"}", &in,
+	                       &res), NL_OK);
+	assert_string_equal(in.id_number, "U1234567");   /* a passport, upper-cased */
+	assert_int_equal(in.colour, COLOUR_RED);
+	assert_int_equal(parse(domain_spec, FORM, "", &in, &res), NL_OK);
+	assert_null(in.id_number);
+	assert_int_equal(in.colour, COLOUR_NONE);
+	/* The same codes as ID_NUMBER and ENUM; a refused field stays absent. */
+	assert_int_equal(parse(domain_spec, FORM, "id=10000000147&colour=blue", &in, &res),
+	                 NL_ERR_INVALID);
+	assert_string_equal(code_of(&res, "id"), "tckn_checksum");
+	assert_string_equal(code_of(&res, "colour"), "not_allowed");
+	assert_null(in.id_number);
+	assert_int_equal(in.colour, COLOUR_NONE);
+	assert_int_equal(parse(domain_spec, FORM, "id=123", &in, &res), NL_ERR_INVALID);
+	assert_string_equal(code_of(&res, "id"), "tckn_length");
+}
+
 static void json_type_errors(void **state)
 {
 	(void)state;
@@ -619,6 +659,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(multipart_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(json_valid_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(json_type_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(domain_binding, setup, teardown),
 		cmocka_unit_test_setup_teardown(errors_json_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(form_json_for_templates, setup, teardown),
 	};

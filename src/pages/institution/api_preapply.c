@@ -30,12 +30,12 @@ void nl_h_api_preapply(struct nl_req *r)
 {
 	int64_t inst;
 	const char *actor;
-	struct nl_preapply_fields f;
+	struct nl_preapply_input in;
 	struct nl_spec_result res;
 	if (!nl_api_institution(r, &inst, &actor))
 		return;
 	nl_err e = nl_spec_parse(r->arena, nl_preapply_spec, r->content_type_full, r->body,
-	                         r->body_len, &f, &res);
+	                         r->body_len, &in, &res);
 	if (e == NL_ERR_NOMEM) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -44,8 +44,6 @@ void nl_h_api_preapply(struct nl_req *r)
 		nl_resp_json(r, 400, nl_spec_errors_json(nl_preapply_spec, &res, r->lang));
 		return;
 	}
-	struct nl_preapply_input in;
-	nl_preapply_fields_input(&f, &in);
 	struct nl_preapply_clean clean;
 	struct nl_preapply_field_error errs[NL_PA_MAX_ERRORS];
 	size_t n_errs = 0;

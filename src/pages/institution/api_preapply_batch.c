@@ -36,14 +36,14 @@ static json_t *use_case_fields(struct nl_req *r, const struct nl_preapply_field_
 static NL_MUST_USE nl_err one_item(struct nl_req *r, json_t *item, size_t i, json_t *out,
                        struct nl_preapply_clean *row, bool *good)
 {
-	struct nl_preapply_fields f;
+	struct nl_preapply_input in;
 	struct nl_spec_result res;
 	*good = false;
 	char *text = json_dumps(item, JSON_COMPACT);
 	if (!text)
 		return NL_ERR_NOMEM;
 	nl_err e = nl_spec_parse(r->arena, nl_preapply_spec, "application/json", text,
-	                         strlen(text), &f, &res);
+	                         strlen(text), &in, &res);
 	free(text);
 	if (e == NL_ERR_NOMEM)
 		return e;
@@ -56,10 +56,8 @@ static NL_MUST_USE nl_err one_item(struct nl_req *r, json_t *item, size_t i, jso
 		fields = ff ? json_incref(ff) : body ? json_pack("{s:O}", "body", body) : json_object();
 		json_decref(env);
 	} else {
-		struct nl_preapply_input in;
 		struct nl_preapply_field_error errs[NL_PA_MAX_ERRORS];
 		size_t n_errs = 0;
-		nl_preapply_fields_input(&f, &in);
 		if (nl_preapply_validate(&in, row, errs, &n_errs) == NL_OK) {
 			*good = true;
 			return NL_OK;

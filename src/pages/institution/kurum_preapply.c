@@ -59,14 +59,14 @@ static const char *extra_msgid(const char *code)
 
 void nl_h_kurum_preapply(struct nl_req *r)
 {
-	struct nl_preapply_fields f;
+	struct nl_preapply_input in;
 	struct nl_spec_result res;
 	struct nl_officer o;
 	nl_page_lang(r);
 	if (!nl_kurum_officer(r, &o))
 		return;
 	nl_err e = nl_spec_parse(r->arena, nl_preapply_spec, r->content_type_full, r->body,
-	                         r->body_len, &f, &res);
+	                         r->body_len, &in, &res);
 	if (e == NL_ERR_NOMEM) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -76,8 +76,6 @@ void nl_h_kurum_preapply(struct nl_req *r)
 		render_form(r, 400, form);
 		return;
 	}
-	struct nl_preapply_input in;
-	nl_preapply_fields_input(&f, &in);
 	struct nl_preapply_clean clean;
 	struct nl_preapply_field_error errs[NL_PA_MAX_ERRORS];
 	size_t n_errs = 0;
