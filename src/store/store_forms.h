@@ -35,11 +35,12 @@ const char *nl_form_status_code(enum nl_form_status s);   /* "draft", ...; NULL 
 bool nl_form_status_parse(const char *code, enum nl_form_status *out);
 
 /* One form version. The person's entries (period_years .. delivery_method)
- * are the checked, normalised values of app/form.h's input; the use cases fill
- * them and the store writes them read-only (const struct nl_form *), so the
- * entries are declared once here and not copied between structs. Adding an
+ * are declared once, here: the step-1 page's specs put the text entries as
+ * typed into one of these (app/form.h, struct nl_form_input.typed), the rules
+ * write the checked, normalised values into another, and the store writes that
+ * one read-only (const struct nl_form *): no copies between structs. Adding an
  * entry: a member here, its column in store_forms.c (COLS, insert_form,
- * read_form) and a migration (docs/applicant-form.md "Adding a form field").
+ * read_texts) and a migration (docs/applicant-form.md "Adding a form field").
  *
  * Strings are borrowed when written; a getter points them into one block it
  * owns (strings), freed by nl_form_clear. */
