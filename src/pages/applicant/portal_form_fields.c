@@ -155,8 +155,11 @@ static void build_post_spec(void)
 	};
 	size_t n = 0;
 	for (size_t s = 0; s < N_SECTIONS; s++)
-		for (const struct fdef *f = sections[s].fields; f->spec.name; f++)
+		for (const struct fdef *f = sections[s].fields; f->spec.name; f++) {
+			if (n + 3 >= sizeof post_spec / sizeof post_spec[0])
+				abort();   /* a section left out of post_spec's size */
 			post_spec[n++] = f->spec;
+		}
 	for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
 		post_spec[n++] = tail[i];
 }
