@@ -6,6 +6,7 @@
 
 #include "app/approve.h"
 #include "store/store_audit.h"
+#include "store/store_esign.h"
 #include "store/store_forms.h"
 #include "store/store_orders.h"
 #include "store/store_persons.h"
@@ -28,6 +29,8 @@ static const struct {
 		"The paper form of this version was rejected; make a new form."},
 	[NL_APPROVE_REFUSED_ORDER_CLOSED] = {"order_closed",
 		"The application can no longer be approved in its current status."},
+	[NL_APPROVE_REFUSED_NO_CONSENT] = {"no_consent",
+		"e-Onay needs your standing consent, which you have not given. Please choose another method."},
 };
 #define N_REFUSALS (sizeof refusals / sizeof refusals[0])
 
@@ -76,6 +79,7 @@ static NL_MUST_USE nl_err refuse(struct nl_approve_result *res, enum nl_approve_
 		[NL_APPROVE_REFUSED_ALREADY] = NL_ERR_CONFLICT,
 		[NL_APPROVE_REFUSED_REJECTED] = NL_ERR_FORBIDDEN,
 		[NL_APPROVE_REFUSED_ORDER_CLOSED] = NL_ERR_TRANSITION,
+		[NL_APPROVE_REFUSED_NO_CONSENT] = NL_ERR_FORBIDDEN,
 	};
 	res->refusal = r;
 	return errs[r];
@@ -169,6 +173,23 @@ nl_err nl_approve_form_tx(nl_conn *c, const struct nl_config *cfg,
 		rc = refuse(res, NL_APPROVE_REFUSED_ORDER_CLOSED);
 		goto out;
 	}
+	/* e-Onay stands on the person's standing consent: the rule is checked
+	 * here, not by the pages, so no caller (page, API, CLI) approves without
+	 * it; the consent in force is the approval's evidence. */
+	const char *evidence = req->evidence;
+	char consent_ref[40];
+	if (req->method == NL_APPROVE_E_ONAY) {
+		int64_t consent = 0;
+		rc = nl_store_econsent_in_force_id(c, o.person_id, &consent);
+		if (rc == NL_ERR_NOT_FOUND) {
+			rc = refuse(res, NL_APPROVE_REFUSED_NO_CONSENT);
+			goto out;
+		}
+		if (rc != NL_OK)
+			goto out;
+		snprintf(consent_ref, sizeof consent_ref, "econsent:%" PRId64, consent);
+		evidence = consent_ref;
+	}
 	res->form_id = f.id;
 	res->to = to;
 	if ((rc = nl_store_form_set_approval_method(c, f.id, method, req->now)) != NL_OK ||
@@ -177,8 +198,7 @@ nl_err nl_approve_form_tx(nl_conn *c, const struct nl_config *cfg,
 		goto out;
 	char why[256];
 	snprintf(why, sizeof why, "version %" PRId64 " approved by %s%s%s", f.version, method,
-	         req->evidence && *req->evidence ? ", evidence " : "",
-	         req->evidence ? req->evidence : "");
+	         evidence && *evidence ? ", evidence " : "", evidence ? evidence : "");
 	if (to != o.status) {
 		rc = nl_store_order_set_status(c, o.id, o.status, to, req->actor, why);
 		/* Someone (a payment) moved the order after we read it: run the whole

@@ -5,6 +5,8 @@
  *   1. checks the version: it must be the order's current numbered version,
  *      sms_confirmed, and its paper form must not have been rejected by the
  *      registration officer (each refusal has its own code below);
+ *      and e-Onay needs the person's standing consent in force (else
+ *      NO_CONSENT; the consent becomes the evidence, "econsent:<id>");
  *   2. records the method on the version and marks it approved;
  *   3. moves the order on as SPEC §7–§8 say:
  *        form_wait          -> production_wait  (institution-paid, or already paid)
@@ -49,6 +51,8 @@ enum nl_approve_refusal {
 	NL_APPROVE_REFUSED_ALREADY,        /* [CONFLICT] it is approved already */
 	NL_APPROVE_REFUSED_REJECTED,       /* [FORBIDDEN] the RA rejected its paper form */
 	NL_APPROVE_REFUSED_ORDER_CLOSED,   /* [TRANSITION] the order is cancelled, produced, ... */
+	NL_APPROVE_REFUSED_NO_CONSENT,     /* [FORBIDDEN] e-Onay without the person's standing
+	                                      consent in force */
 };
 
 /* Stable code ("superseded", ...) and English message id (po/) of a refusal. */
@@ -64,7 +68,8 @@ struct nl_approve_req {
 	const char *actor;              /* "person:7", "user:12" (audit) */
 	const char *evidence;           /* reference to the kept evidence, written into the
 	                                   audit record: "esign:42", "econsent:3",
-	                                   "wet:NFABCDEFGHJKMN"; NULL or "" for none */
+	                                   "wet:NFABCDEFGHJKMN"; NULL or "" for none;
+	                                   e-Onay: the use case names the consent itself */
 	int64_t now;                    /* UTC epoch seconds */
 };
 

@@ -9,6 +9,7 @@
 #include "app/form.h"
 #include "core/secret.h"
 #include "fixture.h"
+#include "store/store_esign.h"
 #include "store/store_forms.h"
 #include "store/store_orders.h"
 #include "store/store_outbox.h"
@@ -82,6 +83,28 @@ static int64_t version_of(struct fx *f, struct world *w, int64_t order_no, const
 		nl_form_view_free(&v);
 	}
 	return version;
+}
+
+/* Records the person's signed e-Onay choice ("accept" | "decline") on the
+ * consent text in force, as the e-İmza consent flow would. */
+static int64_t consent_of(struct fx *f, int64_t person, const char *choice)
+{
+	static int n;
+	int64_t text_id = fx_int(f, "SELECT id FROM econsent_texts WHERE version = 1");
+	struct nl_esign_code c = {.purpose = "econsent", .person_id = person, .text = "x",
+	                          .created_at = 1, .expires_at = 301};
+	snprintf(c.code_hash, sizeof c.code_hash, "consent%d", ++n);
+	assert_int_equal(nl_store_esign_code_insert(f->c, &c), NL_OK);
+	struct nl_esign_signature s = {
+		.code_id = c.id, .purpose = "econsent", .person_id = person, .cms = "a", .cms_len = 1,
+		.cert_der = "b", .cert_len = 1, .cert_serial = "01", .cert_issuer = "CN=x",
+		.evidence_kind = "store", .evidence = "e", .evidence_len = 1,
+	};
+	assert_int_equal(nl_store_esign_signature_insert(f->c, &s), NL_OK);
+	int64_t id = 0;
+	assert_int_equal(nl_store_econsent_add(f->c, person, text_id, choice, s.id, 100 + n, &id),
+	                 NL_OK);
+	return id;
 }
 
 static enum nl_order_status status_of(struct fx *f, int64_t order_no)
@@ -169,6 +192,7 @@ static void test_person_paid(void **state)
 	struct world w;
 	setup(f, &w);
 	int64_t v = version_of(f, &w, w.pers_no, "both", true);
+	consent_of(f, w.person, "accept");   /* e-Onay stands on the person's consent */
 	struct nl_approve_req q = req_of(&w, w.pers_no, v, NL_APPROVE_E_ONAY);
 	struct nl_approve_result res;
 	assert_int_equal(nl_approve_form(&w.app, &q, &res), NL_OK);
@@ -325,13 +349,53 @@ static void test_nothing_half_stored(void **state)
 	assert_int_equal(status_of(f, w.inst_no), NL_ST_PRODUCTION_WAIT);
 }
 
+/* e-Onay approves only on the person's standing consent, checked by the use
+ * case itself (so the CLI and the API cannot approve without it either): no
+ * consent, or a declined one, is refused and stores nothing; with consent in
+ * force the approval succeeds and its audit record names that consent. */
+static void test_eonay_needs_consent(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup(f, &w);
+	int64_t v = version_of(f, &w, w.inst_no, "sms", true);
+	struct nl_approve_req q = req_of(&w, w.inst_no, v, NL_APPROVE_E_ONAY);
+	q.evidence = "econsent:0";   /* what a caller that did not look would pass */
+	struct nl_approve_result res;
+	struct marks m = marks_of(f);
+	assert_int_equal(nl_approve_form(&w.app, &q, &res), NL_ERR_FORBIDDEN);
+	assert_int_equal(res.refusal, NL_APPROVE_REFUSED_NO_CONSENT);
+	assert_string_equal(nl_approve_refusal_code(res.refusal), "no_consent");
+	assert_unchanged(f, m);
+	assert_int_equal(status_of(f, w.inst_no), NL_ST_FORM_WAIT);
+	/* The other person's consent is not his. */
+	consent_of(f, w.other, "accept");
+	assert_int_equal(nl_approve_form(&w.app, &q, &res), NL_ERR_FORBIDDEN);
+	assert_int_equal(res.refusal, NL_APPROVE_REFUSED_NO_CONSENT);
+	/* A consent given and then declined is not in force. */
+	consent_of(f, w.person, "accept");
+	consent_of(f, w.person, "decline");
+	m = marks_of(f);
+	assert_int_equal(nl_approve_form(&w.app, &q, &res), NL_ERR_FORBIDDEN);
+	assert_int_equal(res.refusal, NL_APPROVE_REFUSED_NO_CONSENT);
+	assert_unchanged(f, m);
+	/* With consent in force: approved, the evidence is that consent. */
+	int64_t cid = consent_of(f, w.person, "accept");
+	assert_int_equal(nl_approve_form(&w.app, &q, &res), NL_OK);
+	assert_int_equal(status_of(f, w.inst_no), NL_ST_PRODUCTION_WAIT);
+	char like[160];
+	snprintf(like, sizeof like, "SELECT COUNT(*) FROM audit_log WHERE entity = 'form' AND"
+	         " action = 'approve' AND reason LIKE '%%econsent:%lld'", (long long)cid);
+	assert_int_equal(fx_int(f, like), 1);
+}
+
 int main(void)
 {
 	cmocka_set_message_output(CM_OUTPUT_TAP);
 	static const struct fx_test tests[] = {
 		FX_TEST(test_institution_paid), FX_TEST(test_person_paid),
 		FX_TEST(test_paid_first), FX_TEST(test_refusals),
-		FX_TEST(test_nothing_half_stored),
+		FX_TEST(test_nothing_half_stored), FX_TEST(test_eonay_needs_consent),
 	};
 	return fx_main("test_store_approve_app", tests, sizeof tests / sizeof tests[0]);
 }

@@ -336,16 +336,12 @@ const char *nl_esign_web_eonay(struct nl_req *r, const struct nl_form_view *fv, 
 {
 	if (!fv->econsent)
 		return "e-Onay needs your standing consent, which you have not given. Please choose another method.";
-	char actor[40], evidence[40];
-	int64_t consent = 0;
-	nl_conn *c;
-	if (nl_db_conn(r->srv->db, &c) == NL_OK)
-		nl_err_ignore(nl_store_econsent_in_force_id(c, nl_wz_person(r), &consent));   /* 0: the approval refuses */
+	char actor[40];
 	snprintf(actor, sizeof actor, "person:%lld", (long long)nl_wz_person(r));
-	snprintf(evidence, sizeof evidence, "econsent:%lld", (long long)consent);
+	/* The approval checks the consent itself and names it as the evidence. */
 	struct nl_approve_req req = {
 		.order_no = fv->order_no, .version = version, .person_id = nl_wz_person(r),
-		.method = NL_APPROVE_E_ONAY, .actor = actor, .evidence = evidence, .now = r->now,
+		.method = NL_APPROVE_E_ONAY, .actor = actor, .now = r->now,
 	};
 	struct nl_approve_result res = {0};
 	nl_err e = nl_approve_form(r->srv->app, &req, &res);
