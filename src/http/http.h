@@ -114,11 +114,17 @@ typedef void (*nl_metrics_extra_fn)(struct nl_server *srv, nl_buf *out);
  * a redirect) when it returns false. NULL: every such route is refused. */
 typedef bool (*nl_person_gate_fn)(struct nl_req *r, enum nl_auth need);
 
+/* The application context (src/app/app.h): the configuration, the database
+ * and the drivers. The server only carries it to the pages (nl_app_of in
+ * pages/pages.h); http knows nothing of it. */
+struct nl_app;
+
 /* Server-wide context, one per process, shared read-only by all threads after
- * start. Owned by nitelikd's main (nl_server_new / nl_server_free). */
+ * start. Owned by nitelikd's main (nl_server_new / nl_server_free). The
+ * configuration and database the framework itself needs (listen address,
+ * limits, session rows) are in its private part: pages reach everything
+ * through app. */
 struct nl_server {
-	const struct nl_config *cfg;
-	nl_db *db;
 	const struct nl_route *routes;     /* the route table (pages/routes.c), before start */
 	size_t n_routes;
 	nl_api_token_fn api_token_check;   /* NULL: every API_TOKEN route answers 401 */
@@ -127,7 +133,7 @@ struct nl_server {
 	nl_metrics_extra_fn metrics_extra; /* NULL: only the server's own metrics */
 	void *templates;                   /* owned by the template layer (src/view/tmpl.h) */
 	void *i18n;                        /* owned by the i18n layer (src/view/i18n.h) */
-	void *app;                         /* slot for the app layer's context */
+	struct nl_app *app;                /* the application context, set by main before start */
 	struct nl_server_private *priv;    /* the server's own state (daemon, metrics, static) */
 };
 
@@ -144,7 +150,7 @@ struct nl_web_session {
 
 struct nl_req {
 	nl_arena *arena;               /* freed when the request completes */
-	struct nl_server *srv;         /* srv->cfg, srv->db */
+	struct nl_server *srv;         /* srv->app (pages: nl_app_of(r)) */
 	const struct nl_route *route;  /* the matched row; route->pattern names the route */
 
 	unsigned method;               /* enum nl_method (HEAD reported as NL_GET) */

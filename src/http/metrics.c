@@ -126,7 +126,7 @@ void nl_metrics_render(struct nl_server *srv, nl_buf *out)
 	nl_buf_printf(out, "# HELP nitelik_db_time_seconds_total Time spent in the database.\n"
 	              "# TYPE nitelik_db_time_seconds_total counter\n"
 	              "nitelik_db_time_seconds_total %.6f\n",
-	              srv->db ? (double)nl_db_time_us(srv->db) / 1e6 : 0.0);
+	              srv->priv->db ? (double)nl_db_time_us(srv->priv->db) / 1e6 : 0.0);
 	if (srv->metrics_extra)
 		srv->metrics_extra(srv, out);
 }

@@ -173,7 +173,7 @@ nl_err nl_req_parse_cookies(struct nl_req *r)
 void nl_req_client_ip(struct nl_req *r)
 {
 	r->client_ip[0] = '\0';
-	if (r->srv->cfg->behind_tls_proxy) {
+	if (r->srv->priv->cfg->behind_tls_proxy) {
 		const char *xff = MHD_lookup_connection_value(r->priv->conn, MHD_HEADER_KIND,
 		                                              "X-Forwarded-For");
 		if (xff) {

@@ -110,7 +110,7 @@ static bool redirect_ok(const struct nl_req *r, const char *url)
 {
 	if (url[0] == '/' && url[1] != '/' && url[1] != '\\')
 		return !strpbrk(url, "\r\n");
-	const char *base = r->srv->cfg->base_url;
+	const char *base = r->srv->priv->cfg->base_url;
 	size_t n = strlen(base);
 	return !strncmp(url, base, n) && (url[n] == '/' || url[n] == '\0') && !strpbrk(url, "\r\n");
 }
@@ -215,7 +215,7 @@ enum MHD_Result nl_resp_finish(struct nl_req *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	if (r->srv->cfg->behind_tls_proxy)
+	if (r->srv->priv->cfg->behind_tls_proxy)
 		MHD_add_response_header(resp, "Strict-Transport-Security",
 		                         "max-age=31536000; includeSubDomains");
 	if (p->dynamic) {

@@ -41,9 +41,9 @@ struct nl_server *nl_server_new(const struct nl_config *cfg, nl_db *db, char *er
 		snprintf(err, err_size, "out of memory");
 		return NULL;
 	}
-	srv->cfg = cfg;
-	srv->db = db;
 	srv->priv = p;
+	p->cfg = cfg;
+	p->db = db;
 	p->log.fd = -1;
 	pthread_mutex_init(&p->tracks_mu, NULL);
 	return srv;
@@ -88,7 +88,7 @@ static NL_MUST_USE nl_err resolve_listen(const char *listen, struct sockaddr_sto
 nl_err nl_server_start(struct nl_server *srv, char *err, size_t err_size)
 {
 	struct nl_server_private *p = srv->priv;
-	const struct nl_config *cfg = srv->cfg;
+	const struct nl_config *cfg = srv->priv->cfg;
 	nl_err e = nl_routes_check(srv->routes, srv->n_routes, err, err_size);
 	if (e)
 		return e;
@@ -152,7 +152,7 @@ int64_t nl_server_clock_advance(struct nl_server *srv, int64_t seconds)
 
 nl_err nl_server_reopen_log(struct nl_server *srv)
 {
-	return nl_reqlog_reopen(&srv->priv->log, srv->cfg->log_file);
+	return nl_reqlog_reopen(&srv->priv->log, srv->priv->cfg->log_file);
 }
 
 uint16_t nl_server_port(const struct nl_server *srv)
@@ -173,7 +173,7 @@ void nl_server_stop(struct nl_server *srv)
 	MHD_socket fd = MHD_quiesce_daemon(p->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
-	uint64_t deadline = nl_now_us() + (uint64_t)srv->cfg->shutdown_timeout * 1000000u;
+	uint64_t deadline = nl_now_us() + (uint64_t)srv->priv->cfg->shutdown_timeout * 1000000u;
 	while (atomic_load(&p->metrics.in_flight) > 0 && nl_now_us() < deadline)
 		usleep(SHUTDOWN_POLL_US);
 	MHD_stop_daemon(p->daemon);

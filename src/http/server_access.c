@@ -44,7 +44,7 @@ static struct nl_req *req_new(struct nl_server *srv, struct MHD_Connection *conn
 	r->now = (int64_t)time(NULL) + atomic_load(&srv->priv->clock_offset);
 	r->method = nl_method_parse(method, &r->is_head);
 	r->is_api = !strncmp(url, "/api/", 5) || !strcmp(url, "/api");
-	r->lang = srv->cfg->default_lang;
+	r->lang = srv->priv->cfg->default_lang;
 	r->content_type = "";
 	r->content_type_full = "";
 	if (nl_req_decode_path(a, url, &r->path) != NL_OK) {
@@ -74,7 +74,7 @@ static struct nl_req *req_new(struct nl_server *srv, struct MHD_Connection *conn
 static bool collect_body(struct nl_req *r, const char *data, size_t n)
 {
 	struct nl_req_private *p = r->priv;
-	size_t limit = (size_t)r->srv->cfg->body_limit;
+	size_t limit = (size_t)r->srv->priv->cfg->body_limit;
 	if (p->too_large || n > limit - p->body_len) {
 		p->too_large = true;
 		p->discarded += n;
@@ -115,14 +115,14 @@ enum MHD_Result nl_server_on_request(void *cls, struct MHD_Connection *conn, con
 		if (cl) {
 			char *end;
 			unsigned long long v = strtoull(cl, &end, 10);
-			if (end != cl && v > (unsigned long long)srv->cfg->body_limit) {
+			if (end != cl && v > (unsigned long long)srv->priv->cfg->body_limit) {
 				if (!nl_server_track_begin(r->priv->track))
 					return MHD_NO;
 				r->priv->too_large = true;
 				r->priv->first_call_done = true;
 				nl_resp_error(r, NL_ERR_TOO_LARGE,
 				              "The request body is larger than %lld bytes.",
-				              (long long)srv->cfg->body_limit);
+				              (long long)srv->priv->cfg->body_limit);
 				return nl_resp_finish(r);
 			}
 		}

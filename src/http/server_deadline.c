@@ -118,7 +118,7 @@ static void reap(struct nl_server *srv, uint64_t limit_us)
 static void *reaper_main(void *arg)
 {
 	struct nl_server *srv = arg;
-	uint64_t limit_us = (uint64_t)srv->cfg->request_timeout * 1000000u;
+	uint64_t limit_us = (uint64_t)srv->priv->cfg->request_timeout * 1000000u;
 	struct timespec nap = {.tv_sec = 0, .tv_nsec = REAP_INTERVAL_MS * 1000000L};
 	while (!atomic_load(&srv->priv->reaper_stop)) {
 		nanosleep(&nap, NULL);

@@ -94,7 +94,7 @@ void nl_server_dispatch(struct nl_req *r)
 	}
 	if (p->too_large) {
 		nl_resp_error(r, NL_ERR_TOO_LARGE, "The request body is larger than %lld bytes.",
-		              (long long)r->srv->cfg->body_limit);
+		              (long long)r->srv->priv->cfg->body_limit);
 		return;
 	}
 	if (nl_req_load_query(r) != NL_OK) {

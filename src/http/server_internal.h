@@ -83,6 +83,8 @@ struct nl_conn_track {
 
 /* ---- the server ---- */
 struct nl_server_private {
+	const struct nl_config *cfg;    /* listen address, limits, cookies, log files */
+	nl_db *db;                      /* session rows only (session.c) */
 	struct MHD_Daemon *daemon;
 	struct nl_metrics metrics;
 	struct nl_static statics;

@@ -36,7 +36,7 @@ static void hash_sid(const char *sid, uint8_t out[NL_SESSION_ID_HASH_LEN])
 
 static void set_cookie(struct nl_req *r, const char *sid)
 {
-	bool secure = r->srv->cfg->behind_tls_proxy;
+	bool secure = r->srv->priv->cfg->behind_tls_proxy;
 	if (sid)
 		r->priv->set_cookie = nl_arena_printf(r->arena, "nl_sid=%s; Path=/; HttpOnly; "
 		                                      "SameSite=Strict%s", sid, secure ? "; Secure" : "");
@@ -68,12 +68,12 @@ static void parse_data(struct nl_req *r)
 nl_err nl_session_load(struct nl_req *r)
 {
 	const char *sid = nl_req_cookie(r, "nl_sid");
-	if (!sid || strlen(sid) != SID_B64_LEN || !r->srv->db)
+	if (!sid || strlen(sid) != SID_B64_LEN || !r->srv->priv->db)
 		return NL_OK;
 	uint8_t h[NL_SESSION_ID_HASH_LEN];
 	hash_sid(sid, h);
 	nl_conn *c;
-	nl_err e = nl_db_conn(r->srv->db, &c);
+	nl_err e = nl_db_conn(r->srv->priv->db, &c);
 	if (e == NL_OK)
 		e = nl_store_session_get(c, h, &r->session.s);
 	if (e != NL_OK) {
@@ -85,7 +85,7 @@ nl_err nl_session_load(struct nl_req *r)
 		set_cookie(r, NULL); /* unknown id: drop the stale cookie */
 		return NL_OK;
 	}
-	const struct nl_config *cfg = r->srv->cfg;
+	const struct nl_config *cfg = r->srv->priv->cfg;
 	if (r->now - r->session.s.last_seen > cfg->session_idle_timeout ||
 	    r->now - r->session.s.created_at > cfg->session_absolute_timeout) {
 		nl_err_ignore(nl_store_session_delete(c, h));   /* the purge job deletes it otherwise */
@@ -115,10 +115,10 @@ static NL_MUST_USE nl_err store_data(struct nl_req *r)
 
 void nl_session_save(struct nl_req *r)
 {
-	if (!r->session.present || !r->srv->db)
+	if (!r->session.present || !r->srv->priv->db)
 		return;
 	nl_conn *c;
-	if (nl_db_conn(r->srv->db, &c) != NL_OK)
+	if (nl_db_conn(r->srv->priv->db, &c) != NL_OK)
 		return;
 	if (r->session.dirty) {
 		r->session.s.last_seen = r->now;
@@ -135,12 +135,12 @@ void nl_session_save(struct nl_req *r)
  * until some expire. Sessions made by a login are bounded by the login. */
 static NL_MUST_USE nl_err anon_bound(struct nl_req *r, nl_conn *c, struct nl_session *s)
 {
-	const struct nl_config *cfg = r->srv->cfg;
+	const struct nl_config *cfg = r->srv->priv->cfg;
 	s->addr_hash[0] = '\0';
 	if (!r->client_ip[0])
 		return NL_OK;
 	_Static_assert(NL_SESSION_ADDR_HASH_MAX == NL_KEYED_HEX_LEN, "the column holds a keyed hash");
-	nl_err e = nl_install_keyed_hash(r->srv->db, "addr", r->client_ip, s->addr_hash);
+	nl_err e = nl_install_keyed_hash(r->srv->priv->db, "addr", r->client_ip, s->addr_hash);
 	int64_t n = 0;
 	if (e == NL_OK && cfg->session_max_anonymous_per_address > 0)
 		e = nl_store_session_count_addr(c, s->addr_hash, r->now - cfg->session_idle_timeout, &n);
@@ -154,7 +154,7 @@ static NL_MUST_USE nl_err anon_bound(struct nl_req *r, nl_conn *c, struct nl_ses
 static NL_MUST_USE nl_err create_row(struct nl_req *r, enum nl_session_kind kind, int64_t subject_id)
 {
 	nl_conn *c;
-	nl_err e = r->srv->db ? nl_db_conn(r->srv->db, &c) : NL_ERR_CONFIG;
+	nl_err e = r->srv->priv->db ? nl_db_conn(r->srv->priv->db, &c) : NL_ERR_CONFIG;
 	if (e)
 		return e;
 	if (kind == NL_SESS_ANON && (e = anon_bound(r, c, &r->session.s)) != NL_OK)
@@ -232,7 +232,7 @@ nl_err nl_session_login(struct nl_req *r, enum nl_session_kind kind, int64_t sub
 		return e;
 	if (had_old) {
 		nl_conn *c;
-		if (nl_db_conn(r->srv->db, &c) == NL_OK)
+		if (nl_db_conn(r->srv->priv->db, &c) == NL_OK)
 			nl_err_ignore(nl_store_session_delete(c, old));
 	}
 	return NL_OK;
@@ -240,9 +240,9 @@ nl_err nl_session_login(struct nl_req *r, enum nl_session_kind kind, int64_t sub
 
 nl_err nl_session_logout(struct nl_req *r)
 {
-	if (r->session.present && r->srv->db) {
+	if (r->session.present && r->srv->priv->db) {
 		nl_conn *c;
-		if (nl_db_conn(r->srv->db, &c) == NL_OK)
+		if (nl_db_conn(r->srv->priv->db, &c) == NL_OK)
 			nl_err_ignore(nl_store_session_delete(c, r->session.s.id_hash));
 	}
 	session_reset(r);

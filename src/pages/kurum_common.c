@@ -18,7 +18,7 @@ bool nl_kurum_officer(struct nl_req *r, struct nl_officer *o)
 	struct nl_institution inst = {0};
 	bool ok = false;
 	memset(o, 0, sizeof *o);
-	nl_err e = nl_db_conn(r->srv->db, &c);
+	nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
 	if (e == NL_OK)
 		e = nl_store_user_get(c, r->session.s.subject_id, &u);
 	if (e == NL_OK && u.active && u.role == NL_ROLE_KURUM && u.institution_id > 0)

@@ -15,11 +15,11 @@ nl_err nl_pages_init(struct nl_server *srv, const char *po_dir, char *err, size_
 	char tdir[4096], pdir[4096];
 	nl_buf msg = NL_BUF_INIT;
 	nl_tmpl_set *set = NULL;
-	snprintf(tdir, sizeof tdir, "%s/templates", srv->cfg->web_dir);
+	snprintf(tdir, sizeof tdir, "%s/templates", srv->app->cfg->web_dir);
 	if (po_dir)
 		snprintf(pdir, sizeof pdir, "%s", po_dir);
 	else
-		snprintf(pdir, sizeof pdir, "%s/../po", srv->cfg->web_dir);
+		snprintf(pdir, sizeof pdir, "%s/../po", srv->app->cfg->web_dir);
 	nl_err rc = nl_tmpl_load_dir(tdir, &set, &msg);
 	if (rc == NL_OK && !nl_tmpl_has(set, "layout")) {
 		nl_buf_printf(&msg, "%s: no layout.html", tdir);
@@ -68,8 +68,8 @@ const char *nl_page_lang(struct nl_req *r)
 		lang = nl_i18n_supported(c) ? nl_i18n_choose(c, NULL, NULL, NULL)
 		                            : nl_i18n_accept_language(nl_req_header(r, "Accept-Language"));
 		if (!lang)
-			lang = nl_i18n_supported(r->srv->cfg->default_lang)
-				? nl_i18n_choose(r->srv->cfg->default_lang, NULL, NULL, NULL)
+			lang = nl_i18n_supported(nl_app_of(r)->cfg->default_lang)
+				? nl_i18n_choose(nl_app_of(r)->cfg->default_lang, NULL, NULL, NULL)
 				: NL_LANG_DEFAULT;
 	}
 	if (remember && !r->is_api) {
@@ -79,7 +79,7 @@ const char *nl_page_lang(struct nl_req *r)
 		if (!r->lang_cookie_queued && (!c || strcmp(c, lang) != 0)) {
 			char cookie[128];
 			snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly%s",
-			         NL_LANG_COOKIE, lang, r->srv->cfg->behind_tls_proxy ? "; Secure" : "");
+			         NL_LANG_COOKIE, lang, nl_app_of(r)->cfg->behind_tls_proxy ? "; Secure" : "");
 			nl_resp_add_header(r, "Set-Cookie", cookie);
 			r->lang_cookie_queued = true;
 		}
@@ -99,7 +99,7 @@ json_t *nl_page_data(struct nl_req *r, const char *title_msgid)
 {
 	const char *lang = nl_page_lang(r);
 	/* edevlet: the e-Devlet door is configured, so its buttons show. */
-	const struct nl_app *app = r->srv->app;
+	const struct nl_app *app = nl_app_of(r);
 	json_t *d = json_pack("{s:s, s:b, s:b, s:s, s:b}", "lang", lang, "lang_tr", !strcmp(lang, "tr"),
 	                      "lang_en", !strcmp(lang, "en"), "path", r->path ? r->path : "/",
 	                      "edevlet", app && app->drivers.oidc);

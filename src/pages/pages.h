@@ -13,8 +13,17 @@
 
 #include <jansson.h>
 
+#include "app/app.h"
 #include "http/http.h"
 #include "view/spec.h"
+
+/* The application context on a request: the configuration, the database
+ * (for the use cases in src/app, never to call the store) and the drivers.
+ * The only way a page reaches them. */
+static inline struct nl_app *nl_app_of(const struct nl_req *r)
+{
+	return r->srv->app;
+}
 
 /* Loads <cfg->web_dir>/templates and the .po files of po_dir (NULL:
  * <cfg->web_dir>/../po) and installs what the server needs from the pages:

@@ -106,7 +106,7 @@ void nl_h_wizard_approve_post(struct nl_req *r)
 		else
 			nl_resp_redirect(r, nl_wz_url(r, no, "sonuc"));
 	} else {
-		e = nl_form_choose_method(r->srv->db, nl_wz_person(r), no, p.version,
+		e = nl_form_choose_method(nl_app_of(r)->db, nl_wz_person(r), no, p.version,
 		                          (enum nl_approval_method)(p.method + 1), r->now);
 		if (e == NL_OK && p.method == 1)
 			nl_resp_redirect(r, nl_wz_url(r, no, "eimza"));   /* the code page */
@@ -156,7 +156,7 @@ void nl_h_wizard_result(struct nl_req *r)
 	 * per '|'-separated part of [ca] postal_address. */
 	json_object_set_new(d, "pdf_url", json_string(nl_wz_url(r, no, "form.pdf")));
 	json_t *lines = json_array();
-	for (const char *p = r->srv->cfg->ca_postal_address; lines && *p;) {
+	for (const char *p = nl_app_of(r)->cfg->ca_postal_address; lines && *p;) {
 		size_t n = strcspn(p, "|");
 		size_t a = 0, b = n;
 		while (a < b && p[a] == ' ')
@@ -171,7 +171,7 @@ void nl_h_wizard_result(struct nl_req *r)
 	bool rejected = false;
 	char reason[NL_WET_VALUE_MAX];
 	if (!strcmp(m, "islak") &&
-	    nl_wet_rejection(r->srv->db, fv.current.id, &rejected, reason, sizeof reason) == NL_OK &&
+	    nl_wet_rejection(nl_app_of(r)->db, fv.current.id, &rejected, reason, sizeof reason) == NL_OK &&
 	    rejected) {
 		json_object_set_new(d, "wet_rejected", json_true());
 		json_object_set_new(d, "reject_reason", json_string(reason));

@@ -26,6 +26,7 @@
 #include "drivers/oidc.h"
 #include "pages/entitle.h"
 #include "pages/handlers.h"
+#include "pages/pages.h"
 
 /* e-Devlet proves the person with his own e-Devlet password: like E-İmzalı
  * Giriş, every door of the doors table (docs/applicant.md) opens. */
@@ -43,13 +44,13 @@
 
 static nl_oidc *door(struct nl_req *r)
 {
-	struct nl_app *app = r->srv->app;
+	struct nl_app *app = nl_app_of(r);
 	return app ? app->drivers.oidc : NULL;
 }
 
 static const char *redirect_uri(struct nl_req *r)
 {
-	const char *b = r->srv->cfg->base_url;
+	const char *b = nl_app_of(r)->cfg->base_url;
 	size_t n = strlen(b);
 	return nl_arena_printf(r->arena, "%.*s/giris/edevlet/donus",
 	                       (int)(n && b[n - 1] == '/' ? n - 1 : n), b);
@@ -57,7 +58,7 @@ static const char *redirect_uri(struct nl_req *r)
 
 static void refuse(struct nl_req *r, int status, nl_err e, const char *msg, const char *why)
 {
-	nl_err ae = nl_login_edevlet_refused(r->srv->db, why, r->client_ip, r->now);
+	nl_err ae = nl_login_edevlet_refused(nl_app_of(r)->db, why, r->client_ip, r->now);
 	if (ae) {
 		nl_resp_error(r, ae, NULL);
 		return;
@@ -191,7 +192,7 @@ void nl_h_edevlet_return(struct nl_req *r)
 	}
 	int64_t person = 0;
 	if (holder) {
-		e = nl_login_holder_edevlet(r->srv->db, tckn, r->client_ip, r->now, &person);
+		e = nl_login_holder_edevlet(nl_app_of(r)->db, tckn, r->client_ip, r->now, &person);
 		if (e == NL_ERR_NOT_FOUND)
 			nl_resp_error_status(r, 403, NL_ERR_FORBIDDEN, MSG_NOAPP);
 		else if (e == NL_OK && (e = nl_entitle_login(r, person, 0, EDEVLET_RIGHTS)) == NL_OK)
@@ -200,7 +201,7 @@ void nl_h_edevlet_return(struct nl_req *r)
 			nl_resp_error(r, e, NULL);
 		return;
 	}
-	e = nl_login_person_edevlet(r->srv->db, tckn, r->client_ip, r->now, &person);
+	e = nl_login_person_edevlet(nl_app_of(r)->db, tckn, r->client_ip, r->now, &person);
 	if (e == NL_ERR_NOT_FOUND) {
 		nl_resp_error_status(r, 403, NL_ERR_FORBIDDEN, MSG_NOAPP);
 		return;

@@ -43,7 +43,7 @@ nl_err nl_esign_web_issue(struct nl_req *r, struct nl_esign_issue *in, int64_t *
 	in->addr = r->client_ip;
 	char nonce[NL_ESIGN_NONCE_LEN], code[NL_ESIGN_CODE_DIGITS + 1];
 	struct nl_esign_code row;
-	nl_err e = nl_esign_code_issue(r->srv->db, in, sid, nonce, code, &row);
+	nl_err e = nl_esign_code_issue(nl_app_of(r)->db, in, sid, nonce, code, &row);
 	if (e)
 		return e;
 	*code_id = row.id;
@@ -66,7 +66,7 @@ nl_err nl_esign_web_current(struct nl_req *r, const char *purpose, struct nl_esi
 	if (!sid || !nonce || id <= 0)
 		return NL_ERR_NOT_FOUND;
 	nl_conn *c;
-	nl_err e = nl_db_conn(r->srv->db, &c);
+	nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
 	if (e == NL_OK)
 		e = nl_store_esign_code_get(c, id, out);
 	if (e)
@@ -76,7 +76,7 @@ nl_err nl_esign_web_current(struct nl_req *r, const char *purpose, struct nl_esi
 		nl_esign_code_clear(out);
 		return NL_ERR_NOT_FOUND;
 	}
-	return nl_esign_code_derive(r->srv->db, sid, nonce, digits);
+	return nl_esign_code_derive(nl_app_of(r)->db, sid, nonce, digits);
 }
 
 const char *nl_esign_web_state(const struct nl_esign_code *code, int64_t now)
@@ -130,8 +130,8 @@ void nl_h_imza_api_get(struct nl_req *r)
 {
 	struct nl_throttle_policy pol;
 	struct nl_esign_code code;
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
-	nl_err e = nl_esign_code_lookup(r->srv->db, &pol, nl_req_param(r, "code"), r->client_ip,
+	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
+	nl_err e = nl_esign_code_lookup(nl_app_of(r)->db, &pol, nl_req_param(r, "code"), r->client_ip,
 	                                r->now, &code);
 	if (e == NL_ERR_LOCKED || e == NL_ERR_NOT_FOUND) {
 		api_refusal(r, e == NL_ERR_LOCKED ? NL_ESIGN_LOCKED : NL_ESIGN_CODE_UNKNOWN);
@@ -165,8 +165,8 @@ void nl_h_imza_api_post(struct nl_req *r)
 	}
 	struct nl_throttle_policy pol;
 	struct nl_esign_outcome out;
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
-	nl_err e = nl_esign_submit(r->srv->app, &pol, nl_req_param(r, "code"), r->body, r->body_len,
+	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
+	nl_err e = nl_esign_submit(nl_app_of(r), &pol, nl_req_param(r, "code"), r->body, r->body_len,
 	                           r->client_ip, r->now, &out);
 	if (e)
 		nl_resp_error(r, e, NULL);
@@ -188,7 +188,7 @@ static bool session_code(struct nl_req *r, struct nl_esign_code *code)
 	if (e == NL_OK && !r->session.present)
 		e = NL_ERR_NOT_FOUND;
 	if (e == NL_OK)
-		e = nl_db_conn(r->srv->db, &c);
+		e = nl_db_conn(nl_app_of(r)->db, &c);
 	if (e == NL_OK)
 		e = nl_store_esign_code_get(c, id, code);
 	if (e == NL_OK && memcmp(code->session_hash, r->session.s.id_hash, NL_ESIGN_SESSION_LEN) != 0) {
@@ -221,7 +221,7 @@ static const char *wait_url(struct nl_req *r, const struct nl_esign_code *code)
 	if (!strcmp(code->purpose, "econsent"))
 		return "/online-islemler/eonay/imza";
 	int64_t no = 0;
-	nl_err_ignore(nl_esign_order_no(r->srv->db, code->order_id, &no));   /* 0: the wizard URL answers 404 */
+	nl_err_ignore(nl_esign_order_no(nl_app_of(r)->db, code->order_id, &no));   /* 0: the wizard URL answers 404 */
 	return nl_wz_url(r, no, "eimza");
 }
 
@@ -236,7 +236,7 @@ void nl_h_imza_continue(struct nl_req *r)
 	} else if (!strcmp(code.purpose, "login")) {
 		int64_t person = 0;
 		nl_conn *c;
-		nl_err e = nl_db_conn(r->srv->db, &c);
+		nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
 		if (e == NL_OK)
 			e = nl_store_esign_signature_person(c, code.signature_id, &person);
 		/* His qualified certificate proved the person: every order, Online
@@ -344,7 +344,7 @@ const char *nl_esign_web_eonay(struct nl_req *r, const struct nl_form_view *fv, 
 		.method = NL_APPROVE_E_ONAY, .actor = actor, .now = r->now,
 	};
 	struct nl_approve_result res = {0};
-	nl_err e = nl_approve_form(r->srv->app, &req, &res);
+	nl_err e = nl_approve_form(nl_app_of(r), &req, &res);
 	if (e == NL_OK)
 		return NULL;
 	if (res.refusal != NL_APPROVE_REFUSED_NONE)

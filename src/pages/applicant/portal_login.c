@@ -42,7 +42,7 @@ void nl_h_captcha_png(struct nl_req *r)
 	}
 	struct nl_captcha pic;
 	struct nl_captcha_ticket t;
-	nl_err e = nl_app_captcha_new(r->srv->db, r->srv->cfg, r->now, &pic, &t);
+	nl_err e = nl_app_captcha_new(nl_app_of(r)->db, nl_app_of(r)->cfg, r->now, &pic, &t);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -118,7 +118,7 @@ static bool captcha_passed(struct nl_req *r, const struct nl_captcha_page *door,
                            const char *typed, const struct nl_captcha_ticket *t, bool had_ticket,
                            const struct nl_spec_result *res)
 {
-	nl_err e = nl_app_captcha_check(r->srv->db, had_ticket ? t : NULL, typed, r->now);
+	nl_err e = nl_app_captcha_check(nl_app_of(r)->db, had_ticket ? t : NULL, typed, r->now);
 	if (e == NL_OK)
 		return true;
 	if (e != NL_ERR_INVALID && e != NL_ERR_EXPIRED) {
@@ -126,8 +126,8 @@ static bool captcha_passed(struct nl_req *r, const struct nl_captcha_page *door,
 		return false;
 	}
 	struct nl_throttle_policy pol;
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
-	e = nl_login_person_captcha_failed(r->srv->db, &pol, door->door, r->client_ip, r->now);
+	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
+	e = nl_login_person_captcha_failed(nl_app_of(r)->db, &pol, door->door, r->client_ip, r->now);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return false;
@@ -154,13 +154,13 @@ void nl_h_login_form_post(struct nl_req *r)
 	if (!captcha_passed(r, &form_door, in.captcha, &t, had, &res))
 		return;
 	struct nl_throttle_policy pol;
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
+	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
 	struct nl_login_form_input li = {
 		.passport = in.id.kind == NL_ID_PASSPORT, .id_number = in.id.number,
 		.password = in.password, .client_addr = r->client_ip, .now = r->now,
 	};
 	struct nl_login_result out;
-	e = nl_login_person_form(r->srv->db, &pol, &li, &out);
+	e = nl_login_person_form(nl_app_of(r)->db, &pol, &li, &out);
 	if (e) {
 		login_refused(r, e, &form_door, &res, MSG_FORM_WRONG);
 		return;
@@ -232,15 +232,15 @@ void nl_h_login_identity_post(struct nl_req *r)
 	snprintf(date, sizeof date, "%04d-%02d-%02d", in.birth_date.year % 10000,
 	         in.birth_date.month % 100, in.birth_date.day % 100);
 	struct nl_throttle_policy pol;
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
-	struct nl_app *app = r->srv->app;
+	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
+	struct nl_app *app = nl_app_of(r);
 	struct nl_login_identity_input li = {
 		.tckn = in.tckn, .given_name = in.given_name, .surname = in.surname,
 		.birth_place = in.birth_place, .birth_date = date,
 		.client_addr = r->client_ip, .now = r->now,
 	};
 	struct nl_login_result out;
-	e = nl_login_person_identity(r->srv->db, app ? app->drivers.registry : NULL, &pol, &li,
+	e = nl_login_person_identity(nl_app_of(r)->db, app ? app->drivers.registry : NULL, &pol, &li,
 	                             &out);
 	if (e) {
 		login_refused(r, e, &identity_door, &res, MSG_IDENTITY_WRONG);

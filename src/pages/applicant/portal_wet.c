@@ -23,7 +23,7 @@ void nl_h_wet_form_pdf(struct nl_req *r)
 	}
 	nl_buf pdf = NL_BUF_INIT;
 	char code[NL_BARCODE_LEN + 1];
-	e = nl_wet_form_pdf(r->srv->app, r->session.s.subject_id, no, nl_entitled_identity(r, no),
+	e = nl_wet_form_pdf(nl_app_of(r), r->session.s.subject_id, no, nl_entitled_identity(r, no),
 	                    r->now,
 	                    &pdf, code);
 	if (e == NL_OK) {

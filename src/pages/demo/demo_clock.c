@@ -27,7 +27,7 @@ void nl_h_demo_clock(struct nl_req *r)
 {
 	struct clock_post p;
 	struct nl_spec_result res;
-	if (!r->srv->cfg->demo) {
+	if (!nl_app_of(r)->cfg->demo) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
@@ -55,7 +55,7 @@ void nl_h_demo_database(struct nl_req *r)
 {
 	struct database_post p;
 	struct nl_spec_result res;
-	if (!r->srv->cfg->demo || !r->srv->db) {
+	if (!nl_app_of(r)->cfg->demo || !nl_app_of(r)->db) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
@@ -64,6 +64,6 @@ void nl_h_demo_database(struct nl_req *r)
 		nl_resp_error(r, e, "%s", "Send available=true or available=false.");
 		return;
 	}
-	nl_db_set_offline(r->srv->db, !p.available);
+	nl_db_set_offline(nl_app_of(r)->db, !p.available);
 	nl_resp_json(r, 200, json_pack("{s:b}", "available", p.available == 1));
 }

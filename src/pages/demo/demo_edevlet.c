@@ -62,8 +62,8 @@ static cjose_jwk_t *sim_key(void)
 
 static const struct nl_oidc_config *sim_cfg(struct nl_req *r)
 {
-	struct nl_app *app = r->srv->app;
-	if (!r->srv->cfg->demo || !app || !app->drivers.oidc_cfg.issuer[0]) {
+	struct nl_app *app = nl_app_of(r);
+	if (!nl_app_of(r)->cfg->demo || !app || !app->drivers.oidc_cfg.issuer[0]) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return NULL;
 	}
@@ -72,7 +72,7 @@ static const struct nl_oidc_config *sim_cfg(struct nl_req *r)
 
 static const char *registered_uri(struct nl_req *r)
 {
-	const char *b = r->srv->cfg->base_url;
+	const char *b = nl_app_of(r)->cfg->base_url;
 	size_t n = strlen(b);
 	return nl_arena_printf(r->arena, "%.*s/giris/edevlet/donus",
 	                       (int)(n && b[n - 1] == '/' ? n - 1 : n), b);
@@ -237,7 +237,7 @@ void nl_h_sim_edevlet_authorize_post(struct nl_req *r)
 		nl_resp_error_status(r, 400, NL_ERR_INVALID, bad);
 		return;
 	}
-	struct nl_app *app = r->srv->app;
+	struct nl_app *app = nl_app_of(r);
 	nl_registry *reg = app->drivers.registry;
 	struct nl_citizen cz;
 	struct nl_drv_error de;

@@ -48,13 +48,13 @@ static json_t *msg_json(const struct nl_outbox_msg *m)
 
 void nl_h_demo_outbox(struct nl_req *r)
 {
-	if (!r->srv->cfg->demo) {
+	if (!nl_app_of(r)->cfg->demo) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
 	struct nl_outbox_filter f = {.limit = OUTBOX_PAGE_SIZE};
 	struct nl_outbox_list l = {0};
-	nl_err e = nl_outbox_list(r->srv->db, &f, &l);
+	nl_err e = nl_outbox_list(nl_app_of(r)->db, &f, &l);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;

@@ -82,7 +82,7 @@ static NL_MUST_USE nl_err issue_login_code(struct nl_req *r, const char *tckn)
 		return NL_ERR_NOMEM;
 	/* Anyone may ask for a login code: bounded per address. */
 	struct nl_esign_issue in = {.purpose = "login", .id_number = tckn, .text = text,
-	                            .addr_max = r->srv->cfg->session_max_login_codes_per_address};
+	                            .addr_max = nl_app_of(r)->cfg->session_max_login_codes_per_address};
 	int64_t id;
 	nl_err e = nl_esign_web_issue(r, &in, &id);
 	if (e == NL_OK) {
@@ -123,8 +123,8 @@ void nl_h_holder_door_post(struct nl_req *r)
 	struct nl_throttle_policy pol;
 	int64_t person = 0, until = 0;
 	struct nl_holder_door door;
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
-	e = nl_login_holder_password(r->srv->db, &pol, p.tckn, p.security_word ? p.security_word : "",
+	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
+	e = nl_login_holder_password(nl_app_of(r)->db, &pol, p.tckn, p.security_word ? p.security_word : "",
 	                             r->client_ip, r->now, &person, &until, &door);
 	/* The word of an approved form proves the person: Online İşlemler and
 	 * all his orders. A word nobody approved yet may have been typed by
@@ -229,7 +229,7 @@ static void render_consent(struct nl_req *r, int status, const char *error)
 	struct nl_econsent_text t = {0};
 	char current[16] = "";
 	int64_t at = 0, version = 0;
-	nl_err e = nl_db_conn(r->srv->db, &c);
+	nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
 	if (e == NL_OK)
 		e = nl_store_econsent_text_in_force(c, r->now, &t);
 	if (e == NL_OK)
@@ -277,9 +277,9 @@ void nl_h_holder_econsent_post(struct nl_req *r)
 	nl_conn *c;
 	struct nl_econsent_text t = {0};
 	char name[160], id_number[32];
-	if ((e = nl_db_conn(r->srv->db, &c)) == NL_OK &&
+	if ((e = nl_db_conn(nl_app_of(r)->db, &c)) == NL_OK &&
 	    (e = nl_store_econsent_text_in_force(c, r->now, &t)) == NL_OK &&
-	    (e = nl_holder_identity(r->srv->db, r->session.s.subject_id, name, id_number)) == NL_OK) {
+	    (e = nl_holder_identity(nl_app_of(r)->db, r->session.s.subject_id, name, id_number)) == NL_OK) {
 		char *text = nl_esign_text_econsent(t.version, p.choice == 0 ? t.accept_text : t.decline_text,
 		                                    r->now);
 		struct nl_esign_issue in = {
@@ -329,7 +329,7 @@ void nl_h_holder_econsent_result(struct nl_req *r)
 	}
 	char current[16] = "";
 	nl_conn *c;
-	if (nl_db_conn(r->srv->db, &c) == NL_OK)
+	if (nl_db_conn(nl_app_of(r)->db, &c) == NL_OK)
 		nl_err_ignore(nl_store_econsent_current(c, r->session.s.subject_id, current, NULL, NULL));   /* unread: not in force */
 	json_object_set_new(d, "in_force", json_boolean(!strcmp(current, "accept")));
 	nl_page_respond(r, 200, "holder/econsent_result", d);

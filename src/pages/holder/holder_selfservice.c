@@ -30,7 +30,7 @@ json_t *nl_ss_page(struct nl_req *r, const char *title)
 	/* The stored name only for a session that proved the person: a word of
 	 * an unapproved form (e-Onay only) may be another institution's. */
 	if (nl_entitled_all(r) &&
-	    nl_holder_identity(r->srv->db, r->session.s.subject_id, name, id_number) == NL_OK)
+	    nl_holder_identity(nl_app_of(r)->db, r->session.s.subject_id, name, id_number) == NL_OK)
 		json_object_set_new(d, "holder_name", json_string(name));
 	return d;
 }
@@ -106,7 +106,7 @@ static void consent_json(struct nl_req *r, json_t *d)
 	nl_conn *c;
 	char current[16] = "";
 	int64_t at = 0, version = 0;
-	if (nl_db_conn(r->srv->db, &c) != NL_OK ||
+	if (nl_db_conn(nl_app_of(r)->db, &c) != NL_OK ||
 	    nl_store_econsent_current(c, r->session.s.subject_id, current, &at, &version) != NL_OK)
 		return;
 	if (!strcmp(current, "accept")) {
@@ -123,7 +123,7 @@ void nl_h_ss_certs(struct nl_req *r)
 	nl_page_lang(r);
 	struct nl_ss_cert certs[NL_SS_MAX_CERTS];
 	int n = 0;
-	nl_err e = nl_ss_certs(r->srv->db, r->session.s.subject_id, certs, &n);
+	nl_err e = nl_ss_certs(nl_app_of(r)->db, r->session.s.subject_id, certs, &n);
 	json_t *d = e == NL_OK ? nl_ss_page(r, "My Certificates") : NULL;
 	json_t *list = d ? json_array() : NULL;
 	if (!list) {
@@ -185,7 +185,7 @@ void nl_h_ss_confirm(struct nl_req *r)
 	int k = action_index(nl_req_param(r, "action"));
 	struct nl_ss_cert c;
 	nl_err e = k < 0 ? NL_ERR_NOT_FOUND
-	                 : nl_ss_cert(r->srv->db, r->session.s.subject_id, nl_req_param(r, "serial"), &c);
+	                 : nl_ss_cert(nl_app_of(r)->db, r->session.s.subject_id, nl_req_param(r, "serial"), &c);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -211,17 +211,17 @@ void nl_h_ss_change(struct nl_req *r)
 	int k = action_index(nl_req_param(r, "action"));
 	struct nl_ss_cert c;
 	int64_t person = r->session.s.subject_id;
-	nl_err e = k < 0 ? NL_ERR_NOT_FOUND : nl_ss_cert(r->srv->db, person, nl_req_param(r, "serial"), &c);
+	nl_err e = k < 0 ? NL_ERR_NOT_FOUND : nl_ss_cert(nl_app_of(r)->db, person, nl_req_param(r, "serial"), &c);
 	if (e == NL_ERR_NOT_FOUND && k >= 0) {
 		/* Logged by the use case (another person's serial is an attack). */
 		struct nl_throttle_policy pol;
 		enum nl_ss_refusal why;
-		nl_throttle_policy_from_config(r->srv->cfg, &pol);
+		nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
 		struct nl_ss_change_req req = {
 			.person_id = person, .serial = nl_req_param(r, "serial"), .action = actions[k].action,
 			.reason = 0, .security_word = "", .addr = r->client_ip, .now = r->now,
 		};
-		e = nl_ss_change(r->srv->app, &pol, &req, &why, NULL);
+		e = nl_ss_change(nl_app_of(r), &pol, &req, &why, NULL);
 	}
 	if (e) {
 		nl_resp_error(r, e, NULL);
@@ -242,7 +242,7 @@ void nl_h_ss_change(struct nl_req *r)
 		return;
 	}
 	struct nl_throttle_policy pol;
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
+	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
 	struct nl_ss_change_req req = {
 		.person_id = person, .serial = c.serial, .action = actions[k].action,
 		.reason = p.reason >= 0 ? nl_ss_reason_value(p.reason) : 0,
@@ -250,7 +250,7 @@ void nl_h_ss_change(struct nl_req *r)
 	};
 	enum nl_ss_refusal why = NL_SS_REFUSE_NONE;
 	int64_t until = 0;
-	e = nl_ss_change(r->srv->app, &pol, &req, &why, &until);
+	e = nl_ss_change(nl_app_of(r), &pol, &req, &why, &until);
 	switch (e) {
 	case NL_OK: {
 		nl_web_ocsp_forget();
@@ -266,7 +266,7 @@ void nl_h_ss_change(struct nl_req *r)
 		render_confirm(r, k, &c, 429, "Too many wrong security words. Please try again later.");
 		return;
 	case NL_ERR_TRANSITION:
-		nl_err_ignore(nl_ss_cert(r->srv->db, person, c.serial, &c));   /* show it as it is now */
+		nl_err_ignore(nl_ss_cert(nl_app_of(r)->db, person, c.serial, &c));   /* show it as it is now */
 		render_confirm(r, k, &c, 409, nl_ss_refusal_msgid(why));
 		return;
 	default:

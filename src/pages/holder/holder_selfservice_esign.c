@@ -60,7 +60,7 @@ void nl_h_ss_esign_start(struct nl_req *r)
 	struct nl_ss_cert c;
 	int64_t person = r->session.s.subject_id;
 	nl_err e = slug_action(slug, &a) < 0 ? NL_ERR_NOT_FOUND
-	                                      : nl_ss_cert(r->srv->db, person, nl_req_param(r, "serial"), &c);
+	                                      : nl_ss_cert(nl_app_of(r)->db, person, nl_req_param(r, "serial"), &c);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -80,7 +80,7 @@ void nl_h_ss_esign_start(struct nl_req *r)
 	}
 	int reason = p.reason >= 0 ? nl_ss_reason_value(p.reason) : 0;
 	char name[160], id_number[32];
-	if ((e = nl_holder_identity(r->srv->db, person, name, id_number)) != NL_OK) {
+	if ((e = nl_holder_identity(nl_app_of(r)->db, person, name, id_number)) != NL_OK) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
@@ -138,7 +138,7 @@ static void render_wait(struct nl_req *r, int status, const char *serial, const 
 	json_object_set_new(d, "back_url", json_string(base_url(r, serial, slug)));
 	json_object_set_new(d, "done_url",
 	                    json_string(nl_arena_printf(r->arena, "%s/eimza/tamam", base_url(r, serial, slug))));
-	json_object_set_new(d, "server", json_string(r->srv->cfg->base_url));
+	json_object_set_new(d, "server", json_string(nl_app_of(r)->cfg->base_url));
 	if (code->last_error && *code->last_error)
 		json_object_set_new(d, "refusal", json_string(code->last_error));
 	if (error)
@@ -182,13 +182,13 @@ void nl_h_ss_esign_done(struct nl_req *r)
 		return;
 	}
 	struct nl_throttle_policy pol;
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
+	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
 	struct nl_ss_change_req req = {
 		.person_id = r->session.s.subject_id, .serial = serial, .action = a, .reason = reason,
 		.esign_code_id = code.id, .addr = r->client_ip, .now = r->now,
 	};
 	enum nl_ss_refusal why = NL_SS_REFUSE_NONE;
-	nl_err e = nl_ss_change(r->srv->app, &pol, &req, &why, NULL);
+	nl_err e = nl_ss_change(nl_app_of(r), &pol, &req, &why, NULL);
 	nl_esign_code_clear(&code);
 	/* One signature, one action: whatever the outcome, start again next time. */
 	json_t *pd = json_object_get(r->session.data, PENDING);

@@ -53,7 +53,7 @@ static void render_contact(struct nl_req *r, int status, const char *error, cons
                            bool code_pending, json_t *form)
 {
 	struct nl_holder_contact hc;
-	nl_err e = nl_ss_contact(r->srv->db, r->session.s.subject_id, &hc);
+	nl_err e = nl_ss_contact(nl_app_of(r)->db, r->session.s.subject_id, &hc);
 	json_t *d = e == NL_OK ? nl_ss_page(r, "My Contact Information") : NULL;
 	if (!d) {
 		json_decref(form);
@@ -98,7 +98,7 @@ void nl_h_ss_contact_post(struct nl_req *r)
 		return;
 	}
 	enum nl_ss_contact_outcome out = 0;
-	e = nl_ss_contact_request(r->srv->app, r->session.s.subject_id, p.email, p.mobile,
+	e = nl_ss_contact_request(nl_app_of(r), r->session.s.subject_id, p.email, p.mobile,
 	                          channels[p.channel], r->now, &out);
 	if (e) {
 		nl_resp_error(r, e, NULL);
@@ -126,7 +126,7 @@ void nl_h_ss_contact_confirm(struct nl_req *r)
 	enum nl_ss_contact_outcome out = NL_SS_CONTACT_WRONG;
 	int64_t left = 0;
 	if (e == NL_OK)
-		e = nl_ss_contact_confirm(r->srv->app, r->session.s.subject_id, p.code, r->now, &out, &left);
+		e = nl_ss_contact_confirm(nl_app_of(r), r->session.s.subject_id, p.code, r->now, &out, &left);
 	else
 		e = NL_OK;
 	if (e) {
@@ -171,7 +171,7 @@ static void render_unblock(struct nl_req *r, int status, const char *error, cons
 {
 	struct nl_ss_cert certs[NL_SS_MAX_CERTS];
 	int n = 0;
-	nl_err e = nl_ss_certs(r->srv->db, r->session.s.subject_id, certs, &n);
+	nl_err e = nl_ss_certs(nl_app_of(r)->db, r->session.s.subject_id, certs, &n);
 	json_t *d = e == NL_OK ? nl_ss_page(r, "Unlock a Blocked Card") : NULL;
 	json_t *list = d ? json_array() : NULL;
 	if (!list) {
@@ -194,7 +194,7 @@ static void render_unblock(struct nl_req *r, int status, const char *error, cons
 		nl_esign_time_text(expires_at, until);
 		json_object_set_new(d, "code", json_string(code));
 		json_object_set_new(d, "code_until", json_string(until));
-		json_object_set_new(d, "server", json_string(r->srv->cfg->base_url));
+		json_object_set_new(d, "server", json_string(nl_app_of(r)->cfg->base_url));
 	}
 	if (error)
 		json_object_set_new(d, "error", json_string(nl_page_tr(r, error)));
@@ -228,7 +228,7 @@ void nl_h_ss_unblock_post(struct nl_req *r)
 	char code[NL_UNBLOCK_DIGITS + 1];
 	int64_t until = 0;
 	if (e == NL_OK)
-		e = nl_ss_unblock_issue(r->srv->db, r->session.s.subject_id, p.serial, r->now, code, &until);
+		e = nl_ss_unblock_issue(nl_app_of(r)->db, r->session.s.subject_id, p.serial, r->now, code, &until);
 	if (e == NL_OK)
 		render_unblock(r, 200, NULL, code, until);
 	else if (e == NL_ERR_INVALID)
@@ -271,8 +271,8 @@ void nl_h_api_unblock_check(struct nl_req *r)
 	enum nl_unblock_outcome out = 0;
 	char serial[64];
 	nl_buf der = NL_BUF_INIT;
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
-	nl_err e = nl_ss_unblock_check(r->srv->db, &pol, nl_req_param(r, "code"), r->client_ip,
+	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
+	nl_err e = nl_ss_unblock_check(nl_app_of(r)->db, &pol, nl_req_param(r, "code"), r->client_ip,
 	                               r->now, &out, serial, &der);
 	if (e) {
 		nl_resp_error(r, e, NULL);
@@ -304,8 +304,8 @@ void nl_h_api_unblock(struct nl_req *r)
 	struct nl_throttle_policy pol;
 	enum nl_unblock_outcome out = 0;
 	char serial[64];
-	nl_throttle_policy_from_config(r->srv->cfg, &pol);
-	nl_err e = nl_ss_unblock_use(r->srv->db, &pol, nl_req_param(r, "code"), r->client_ip, r->now,
+	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
+	nl_err e = nl_ss_unblock_use(nl_app_of(r)->db, &pol, nl_req_param(r, "code"), r->client_ip, r->now,
 	                             &out, serial);
 	if (e) {
 		nl_resp_error(r, e, NULL);
@@ -335,7 +335,7 @@ void nl_h_ss_renew_post(struct nl_req *r)
 {
 	nl_page_lang(r);
 	int64_t person = r->session.s.subject_id, order_no = 0;
-	nl_err e = nl_ss_renew(r->srv->app, person, r->now, &order_no);
+	nl_err e = nl_ss_renew(nl_app_of(r), person, r->now, &order_no);
 	if (e == NL_ERR_NOT_FOUND || e == NL_ERR_INVALID) {
 		json_t *d = nl_ss_page(r, "Start a Renewal");
 		if (!d) {
@@ -368,7 +368,7 @@ void nl_h_ss_shipments(struct nl_req *r)
 	nl_page_lang(r);
 	struct nl_person_order *orders = NULL;
 	size_t n = 0;
-	nl_err e = nl_person_orders(r->srv->db, r->session.s.subject_id, &orders, &n);
+	nl_err e = nl_person_orders(nl_app_of(r)->db, r->session.s.subject_id, &orders, &n);
 	json_t *d = e == NL_OK ? nl_ss_page(r, "My Shipments") : NULL;
 	json_t *list = d ? json_array() : NULL;
 	if (!list) {
@@ -391,7 +391,7 @@ void nl_h_ss_shipments(struct nl_req *r)
 	struct nl_shipment *ships = NULL;
 	size_t ns = 0;
 	json_t *sl = json_array();
-	if (sl && nl_shipping_list_person(r->srv->app, r->session.s.subject_id, &ships, &ns) == NL_OK) {
+	if (sl && nl_shipping_list_person(nl_app_of(r), r->session.s.subject_id, &ships, &ns) == NL_OK) {
 		for (size_t i = 0; i < ns; i++) {
 			char no[32], at[NL_DATETIME_FMT_MAX], upd[NL_DATETIME_FMT_MAX];
 			snprintf(no, sizeof no, NL_ORDER_NO_PREFIX "%lld", (long long)ships[i].order_no);

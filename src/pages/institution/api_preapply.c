@@ -10,6 +10,7 @@
 #include "app/preapply.h"
 #include "pages/api_common.h"
 #include "pages/handlers.h"
+#include "pages/pages.h"
 #include "view/i18n.h"
 #include "pages/institution/order_forms.h"
 
@@ -52,7 +53,7 @@ void nl_h_api_preapply(struct nl_req *r)
 		return;
 	}
 	struct nl_preapply_ctx ctx = {
-		.db = r->srv->db, .cfg = r->srv->cfg, .institution_id = inst, .actor = actor,
+		.db = nl_app_of(r)->db, .cfg = nl_app_of(r)->cfg, .institution_id = inst, .actor = actor,
 		.now = r->now,
 	};
 	struct nl_preapply_result out;
@@ -105,7 +106,7 @@ void nl_h_api_cancel(struct nl_req *r)
 	struct nl_cancel_input in = {
 		.order_no = no, .institution_id = inst, .actor = actor, .reason = f.reason,
 	};
-	e = nl_cancel_order(r->srv->db, &in, NULL);
+	e = nl_cancel_order(nl_app_of(r)->db, &in, NULL);
 	if (e == NL_ERR_CONFLICT)
 		e = NL_ERR_TRANSITION;
 	if (e) {

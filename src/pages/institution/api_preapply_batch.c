@@ -14,6 +14,7 @@
 #include "app/preapply.h"
 #include "pages/api_common.h"
 #include "pages/handlers.h"
+#include "pages/pages.h"
 #include "view/i18n.h"
 #include "pages/institution/order_forms.h"
 
@@ -109,7 +110,7 @@ void nl_h_api_preapply_batch(struct nl_req *r)
 			index[n_good++] = i;
 	}
 	struct nl_preapply_ctx ctx = {
-		.db = r->srv->db, .cfg = r->srv->cfg, .institution_id = inst, .actor = actor,
+		.db = nl_app_of(r)->db, .cfg = nl_app_of(r)->cfg, .institution_id = inst, .actor = actor,
 		.now = r->now,
 	};
 	if (n_good && (e = nl_preapply_batch(&ctx, rows, n_good, res)))

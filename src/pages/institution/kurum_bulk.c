@@ -178,7 +178,7 @@ static NL_MUST_USE nl_err store_preview(struct nl_req *r, const struct nl_office
 		return NL_ERR_NOMEM;
 	nl_random_hex(BATCH_ID_HEX / 2, id_out);
 	crypto_hash_sha256(hash, (const unsigned char *)id_out, BATCH_ID_HEX);
-	nl_err e = nl_db_conn(r->srv->db, &conn);
+	nl_err e = nl_db_conn(nl_app_of(r)->db, &conn);
 	if (e == NL_OK) {
 		/* Old previews are of no use after their time; drop them now and then. */
 		nl_err_ignore(nl_store_batch_purge(conn, r->now - PREVIEW_TTL, NULL));   /* old previews go next time */
@@ -221,7 +221,7 @@ void nl_h_kurum_bulk_preview(struct nl_req *r)
 		return;
 	}
 	char batch[BATCH_ID_HEX + 1] = "";
-	e = nl_pa_csv_check_open(r->srv->db, o.institution_id, &c);
+	e = nl_pa_csv_check_open(nl_app_of(r)->db, o.institution_id, &c);
 	if (e == NL_OK && c.n_good)
 		e = store_preview(r, &o, &c, batch);
 	if (e) {
@@ -283,7 +283,7 @@ void nl_h_kurum_bulk_confirm(struct nl_req *r)
 	arg.user_id = o.user_id;
 	arg.not_before = r->now - PREVIEW_TTL;
 	arg.now = r->now;
-	e = nl_db_conn(r->srv->db, &conn);
+	e = nl_db_conn(nl_app_of(r)->db, &conn);
 	if (e == NL_OK)
 		e = nl_store_batch_get(conn, arg.hash, o.user_id, arg.not_before, &payload);
 	if (e == NL_OK)
@@ -292,7 +292,7 @@ void nl_h_kurum_bulk_confirm(struct nl_req *r)
 		e = NL_ERR_NOMEM;
 	if (e == NL_OK) {
 		struct nl_preapply_ctx ctx = {
-			.db = r->srv->db, .cfg = r->srv->cfg, .institution_id = o.institution_id,
+			.db = nl_app_of(r)->db, .cfg = nl_app_of(r)->cfg, .institution_id = o.institution_id,
 			.actor = nl_kurum_actor(r, o.user_id), .now = r->now,
 			.in_tx = consume_preview, .in_tx_arg = &arg,
 		};

@@ -87,7 +87,7 @@ void nl_h_kurum_preapply(struct nl_req *r)
 		return;
 	}
 	struct nl_preapply_ctx ctx = {
-		.db = r->srv->db, .cfg = r->srv->cfg, .institution_id = o.institution_id,
+		.db = nl_app_of(r)->db, .cfg = nl_app_of(r)->cfg, .institution_id = o.institution_id,
 		.actor = nl_kurum_actor(r, o.user_id), .now = r->now,
 	};
 	struct nl_preapply_result out;
@@ -137,7 +137,7 @@ void nl_h_kurum_cancel(struct nl_req *r)
 		.order_no = no, .institution_id = o.institution_id,
 		.actor = nl_kurum_actor(r, o.user_id), .reason = f.reason,
 	};
-	e = nl_cancel_order(r->srv->db, &in, NULL);
+	e = nl_cancel_order(nl_app_of(r)->db, &in, NULL);
 	if (e == NL_ERR_TRANSITION || e == NL_ERR_CONFLICT) {
 		json_t *form = nl_spec_form_json(nl_cancel_spec, &res, r->lang);
 		nl_kurum_form_add_error(r, form, "reason", "transition",

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "pages/pages.h"
 #include "signer/client.h"
 #include "pages/handlers.h"
 #include "pages/pki/pki_web.h"
@@ -14,7 +15,7 @@ static bool db_answers(struct nl_req *r)
 	nl_conn *c;
 	nl_stmt *st = NULL;
 	bool ok = false;
-	if (r->srv->db && nl_db_conn(r->srv->db, &c) == NL_OK &&
+	if (nl_app_of(r)->db && nl_db_conn(nl_app_of(r)->db, &c) == NL_OK &&
 	    nl_db_prepare(c, "SELECT 1", &st) == NL_OK)
 		ok = nl_db_step(st) == NL_DB_ROW && nl_db_col_int64(st, 0) == 1;
 	nl_db_finalize(st);
@@ -31,7 +32,7 @@ void nl_h_readyz(struct nl_req *r)
 	bool ok = db_answers(r);
 	nl_buf_printf(&out, "database: %s\n", ok ? "ok" : "unavailable");
 	char conf[NL_CONFIG_STR + 16];
-	snprintf(conf, sizeof conf, "%s/ca/ca.conf", r->srv->cfg->data_dir);
+	snprintf(conf, sizeof conf, "%s/ca/ca.conf", nl_app_of(r)->cfg->data_dir);
 	const struct nl_ca *ca = nl_web_ca(r);
 	if (ca) {
 		nl_err rc = nl_signer_ping(ca->conf.socket, 2000);

@@ -75,7 +75,7 @@ void nl_h_debt_post(struct nl_req *r)
 	struct nl_debt *debts = NULL;
 	size_t n = 0;
 	nl_err e;
-	if ((e = nl_payment_debts_by_tckn(r->srv->db, in.tckn, r->now, &debts, &n))) {
+	if ((e = nl_payment_debts_by_tckn(nl_app_of(r)->db, in.tckn, r->now, &debts, &n))) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
@@ -124,7 +124,7 @@ static void remember_payable(struct nl_req *r, int64_t order_no)
 json_t *nl_payment_debt_for_owner(struct nl_req *r, int64_t order_no)
 {
 	struct nl_debt d;
-	if (!r->session.present || nl_payment_debt_of_no(r->srv->db, order_no, r->now, &d) != NL_OK)
+	if (!r->session.present || nl_payment_debt_of_no(nl_app_of(r)->db, order_no, r->now, &d) != NL_OK)
 		return NULL;
 	json_t *j = debt_json(&d);
 	if (j && d.priced) {
@@ -157,7 +157,7 @@ void nl_h_pay_start(struct nl_req *r)
 		return;
 	}
 	char key[NL_POS_KEY_LEN + 1], url[512];
-	nl_err e = nl_payment_pos_start(r->srv->app, no, r->now, key, url, sizeof url);
+	nl_err e = nl_payment_pos_start(nl_app_of(r), no, r->now, key, url, sizeof url);
 	if (e) {
 		nl_resp_error(r, e, e == NL_ERR_NOT_FOUND ? "There is no open debt to pay for this "
 		                                            "order." : NULL);
@@ -202,7 +202,7 @@ static void sim_page(struct nl_req *r, int status, const struct nl_pos_view *v,
 /* The simulated bank exists only while [pos] driver = simulator. */
 static bool simulator_on(struct nl_req *r)
 {
-	const struct nl_app *app = r->srv->app;
+	const struct nl_app *app = nl_app_of(r);
 	if (app && app->drivers.pos && app->drivers.pos->sim_sign)
 		return true;
 	nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
@@ -214,7 +214,7 @@ void nl_h_pos_sim_page(struct nl_req *r)
 	if (!simulator_on(r))
 		return;
 	struct nl_pos_view v;
-	nl_err e = nl_payment_pos_view(r->srv->db, nl_req_param(r, "session"), &v);
+	nl_err e = nl_payment_pos_view(nl_app_of(r)->db, nl_req_param(r, "session"), &v);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -251,7 +251,7 @@ void nl_h_pos_sim_post(struct nl_req *r)
 	struct sim_form in;
 	struct nl_spec_result res;
 	memset(&in, 0, sizeof in);
-	nl_err e = nl_payment_pos_view(r->srv->db, nl_req_param(r, "session"), &v);
+	nl_err e = nl_payment_pos_view(nl_app_of(r)->db, nl_req_param(r, "session"), &v);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -265,7 +265,7 @@ void nl_h_pos_sim_post(struct nl_req *r)
 		return;
 	}
 	const char *decline = in.action == 1 ? "cancelled" : nl_pos_sim_card_outcome(in.card_number);
-	nl_pos *pos = ((struct nl_app *)r->srv->app)->drivers.pos;
+	nl_pos *pos = nl_app_of(r)->drivers.pos;
 	char order_no[24], amount[24], bank_ref[32], hex[13], mac[NL_POS_MAC_HEX];
 	snprintf(order_no, sizeof order_no, "%" PRId64, v.order_no);
 	snprintf(amount, sizeof amount, "%" PRId64, v.s.amount_kurus);
@@ -338,7 +338,7 @@ void nl_h_pay_callback(struct nl_req *r)
 		.currency = in.currency, .status = in.status, .bank_ref = in.bank_ref, .mac = in.mac,
 	};
 	struct nl_pos_result pr;
-	if ((e = nl_payment_pos_callback(r->srv->app, &cb, r->client_ip, r->now, &pr))) {
+	if ((e = nl_payment_pos_callback(nl_app_of(r), &cb, r->client_ip, r->now, &pr))) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
@@ -357,7 +357,7 @@ void nl_h_pay_result(struct nl_req *r)
 	int64_t no;
 	struct nl_pos_view v;
 	if (!nl_kurum_order_no(nl_req_param(r, "no"), &no) ||
-	    nl_payment_pos_view(r->srv->db, nl_req_query(r, "oturum"), &v) != NL_OK ||
+	    nl_payment_pos_view(nl_app_of(r)->db, nl_req_query(r, "oturum"), &v) != NL_OK ||
 	    v.order_no != no) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;

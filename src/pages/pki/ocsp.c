@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "app/ca_ops.h"
+#include "pages/pages.h"
 #include "pages/pki/ocsp_cache.h"
 #include "pages/handlers.h"
 #include "pages/pki/pki_web.h"
@@ -42,7 +43,7 @@ static void load_ca(void)
 
 const struct nl_ca *nl_web_ca(const struct nl_req *r)
 {
-	ca_cfg = r->srv->cfg;
+	ca_cfg = nl_app_of(r)->cfg;
 	pthread_once(&ca_once, load_ca);
 	return the_ca;
 }
@@ -96,7 +97,7 @@ static void answer(struct nl_req *r, const void *der, size_t len)
 		nl_buf_reset(&resp);
 		/* Without a signer the pre-signed responses in the database still answer. */
 		nl_signer *sg = thread_signer(ca);
-		if (nl_ca_ocsp_answer(r->srv->db, sg, ca, der, len, r->now, &resp, &cacheable,
+		if (nl_ca_ocsp_answer(nl_app_of(r)->db, sg, ca, der, len, r->now, &resp, &cacheable,
 		                      &meta.this_update, &meta.next_update) == NL_ERR_IO && sg) {
 			/* A lost signer connection: drop it so the next request reconnects. */
 			nl_signer_close(sg);

@@ -68,7 +68,7 @@ void nl_h_directory(struct nl_req *r)
 	json_object_set_new(d, "q", json_string(q ? q : ""));
 	if (q && *q) {
 		nl_conn *c;
-		nl_err rc = nl_db_conn(r->srv->db, &c);
+		nl_err rc = nl_db_conn(nl_app_of(r)->db, &c);
 		if (!rc) rc = nl_store_cert_search(c, q, 50, list_row, results);
 		if (rc && rc != NL_ERR_INVALID) {
 			json_decref(d);
@@ -98,7 +98,7 @@ void nl_h_directory_file(struct nl_req *r)
 	serial[n] = '\0';
 	struct nl_cert_row c;
 	nl_conn *conn;
-	nl_err rc = nl_db_conn(r->srv->db, &conn);
+	nl_err rc = nl_db_conn(nl_app_of(r)->db, &conn);
 	if (!rc) rc = nl_store_cert_get(conn, serial, &c);
 	if (!rc && (!c.publish || strcmp(c.kind, "person"))) {
 		nl_cert_row_clear(&c);

@@ -20,7 +20,7 @@
 
 static void serve_doc(struct nl_req *r, enum nl_ca_doc d)
 {
-	const struct nl_config *cfg = r->srv->cfg;
+	const struct nl_config *cfg = nl_app_of(r)->cfg;
 	const char *url = d == NL_CA_DOC_CPS ? cfg->ca_cps_url : d == NL_CA_DOC_PDS_TR ? cfg->ca_pds_tr_url
 	                                                                              : cfg->ca_pds_en_url;
 	if (url[0]) {
@@ -110,7 +110,7 @@ void nl_web_ca_metrics(struct nl_req *r, nl_buf *out)
 	}
 	nl_conn *c;
 	int64_t this_update = 0, next_update = 0;
-	if (nl_db_conn(r->srv->db, &c) == NL_OK && nl_store_crl_latest_times(c, &this_update, &next_update) == NL_OK) {
+	if (nl_db_conn(nl_app_of(r)->db, &c) == NL_OK && nl_store_crl_latest_times(c, &this_update, &next_update) == NL_OK) {
 		nl_buf_printf(out, "# HELP nitelik_ca_crl_age_seconds Seconds since the newest CRL's thisUpdate.\n"
 		              "# TYPE nitelik_ca_crl_age_seconds gauge\nnitelik_ca_crl_age_seconds %lld\n"
 		              "# HELP nitelik_ca_crl_seconds_to_next_update Seconds until the newest CRL's nextUpdate.\n"

@@ -44,7 +44,7 @@ static json_t *institutions_json(struct nl_req *r, nl_err *e)
 	nl_conn *c;
 	struct nl_institution *items = NULL;
 	size_t n = 0;
-	*e = nl_db_conn(r->srv->db, &c);
+	*e = nl_db_conn(nl_app_of(r)->db, &c);
 	if (*e == NL_OK)
 		*e = nl_store_institution_list(c, &items, &n);
 	if (*e)
@@ -96,7 +96,7 @@ void nl_h_admin_institution_add(struct nl_req *r)
 		return;
 	}
 	int64_t id = 0;
-	e = nl_staff_institution_add(r->srv->db, f.name, f.registry_no, f.address, admin_actor(r),
+	e = nl_staff_institution_add(nl_app_of(r)->db, f.name, f.registry_no, f.address, admin_actor(r),
 	                             &id);
 	if (e == NL_ERR_CONFLICT || e == NL_ERR_INVALID) {
 		nl_kurum_form_add_error(r, form, "name", e == NL_ERR_CONFLICT ? "exists" : "invalid",
@@ -141,7 +141,7 @@ static json_t *users_json(struct nl_req *r, nl_err *e)
 	nl_conn *c;
 	struct nl_user *items = NULL;
 	size_t n = 0;
-	*e = nl_db_conn(r->srv->db, &c);
+	*e = nl_db_conn(nl_app_of(r)->db, &c);
 	if (*e == NL_OK)
 		*e = nl_store_user_list(c, 0, &items, &n);
 	if (*e)
@@ -224,7 +224,7 @@ void nl_h_admin_user_add(struct nl_req *r)
 	}
 	const char *why = NULL;
 	int64_t id = 0;
-	e = nl_staff_user_add(r->srv->db, f.username, f.password, role, f.institution_id,
+	e = nl_staff_user_add(nl_app_of(r)->db, f.username, f.password, role, f.institution_id,
 	                      admin_actor(r), &id, &why);
 	if (e == NL_ERR_INVALID || e == NL_ERR_CONFLICT || e == NL_ERR_NOT_FOUND) {
 		const char *field = e == NL_ERR_INVALID && why && !strcmp(why, "institution_required")
@@ -283,11 +283,11 @@ void nl_h_admin_user_active(struct nl_req *r)
 		render_users(r, 409, NULL, nl_page_tr(r, "You cannot disable your own account."), NULL);
 		return;
 	}
-	e = nl_db_conn(r->srv->db, &c);
+	e = nl_db_conn(nl_app_of(r)->db, &c);
 	if (e == NL_OK)
 		e = nl_store_user_get(c, id, &u);
 	if (e == NL_OK) {
-		e = nl_staff_user_set_active(r->srv->db, u.username, f.active, admin_actor(r));
+		e = nl_staff_user_set_active(nl_app_of(r)->db, u.username, f.active, admin_actor(r));
 		nl_user_clear(&u);
 	}
 	if (e) {

@@ -35,7 +35,7 @@ static const char *production_staff(struct nl_req *r)
 	nl_conn *c;
 	struct nl_user u = {0};
 	const char *who = NULL;
-	nl_err e = nl_db_conn(r->srv->db, &c);
+	nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
 	if (e == NL_OK)
 		e = nl_store_user_get(c, r->session.s.subject_id, &u);
 	bool ok = e == NL_OK && u.active && (u.role == NL_ROLE_PRODUCTION || u.role == NL_ROLE_ADMIN);
@@ -82,7 +82,7 @@ static json_t *queue_json(struct nl_req *r)
 	struct nl_production *list = NULL;
 	size_t n = 0;
 	json_t *a = json_array();
-	if (!a || nl_db_conn(r->srv->db, &c) || nl_store_production_list(c, 100, &list, &n))
+	if (!a || nl_db_conn(nl_app_of(r)->db, &c) || nl_store_production_list(c, 100, &list, &n))
 		return a;
 	for (size_t i = 0; i < n; i++) {
 		const struct nl_production *p = &list[i];
@@ -104,7 +104,7 @@ static json_t *queue_json(struct nl_req *r)
 			json_object_set_new(o, "shipment", json_string(
 				!strcmp(r->lang, "en") ? nl_shipping_status_label_en(s.status)
 				                       : nl_shipping_status_label_tr(s.status)));
-			json_object_set_new(o, "advance", json_boolean(r->srv->cfg->demo &&
+			json_object_set_new(o, "advance", json_boolean(nl_app_of(r)->cfg->demo &&
 			                                              strcmp(s.status, "delivered")));
 		}
 		if (o) json_array_append_new(a, o);
@@ -126,7 +126,7 @@ static void render(struct nl_req *r, const char *who, int status, json_t *report
 	}
 	json_object_set_new(d, "csrf", json_string(csrf));
 	json_object_set_new(d, "staff_user", json_string(who));
-	json_object_set_new(d, "demo", json_boolean(r->srv->cfg->demo));
+	json_object_set_new(d, "demo", json_boolean(nl_app_of(r)->cfg->demo));
 	if (report) json_object_set_new(d, "report", report);
 	if (notice) json_object_set_new(d, "notice", json_string(notice));
 	if (error) json_object_set_new(d, "error", json_string(error));
@@ -155,7 +155,7 @@ void nl_h_production_batch(struct nl_req *r)
 		nl_resp_error(r, NL_ERR_NOMEM, NULL);
 		return;
 	}
-	nl_err e = nl_production_run(r->srv->app, r->now, nl_kurum_actor(r, r->session.s.subject_id),
+	nl_err e = nl_production_run(nl_app_of(r), r->now, nl_kurum_actor(r, r->session.s.subject_id),
 	                             rep);
 	json_t *report = report_json(r, rep);
 	free(rep);
@@ -179,7 +179,7 @@ void nl_h_production_ship(struct nl_req *r)
 	if (!who)
 		return;
 	size_t n = 0;
-	nl_err e = nl_shipping_ship_produced(r->srv->app, r->now,
+	nl_err e = nl_shipping_ship_produced(nl_app_of(r), r->now,
 	                                     nl_kurum_actor(r, r->session.s.subject_id), &n);
 	if (e) {
 		nl_resp_error(r, e, NULL);
@@ -197,7 +197,7 @@ void nl_h_production_poll(struct nl_req *r)
 	if (!who)
 		return;
 	size_t n = 0;
-	nl_err e = nl_shipping_poll(r->srv->app, r->now, nl_kurum_actor(r, r->session.s.subject_id), &n);
+	nl_err e = nl_shipping_poll(nl_app_of(r), r->now, nl_kurum_actor(r, r->session.s.subject_id), &n);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -218,7 +218,7 @@ void nl_h_production_retry(struct nl_req *r)
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
-	nl_err e = nl_production_retry(r->srv->app, no, nl_kurum_actor(r, r->session.s.subject_id),
+	nl_err e = nl_production_retry(nl_app_of(r), no, nl_kurum_actor(r, r->session.s.subject_id),
 	                               r->now);
 	if (e == NL_ERR_CONFLICT || e == NL_ERR_NOT_FOUND) {
 		render(r, who, 409, NULL, NULL,
@@ -244,7 +244,7 @@ void nl_h_production_letter(struct nl_req *r)
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
-	nl_err e = nl_production_pin_letter(r->srv->app, no, nl_kurum_actor(r, r->session.s.subject_id),
+	nl_err e = nl_production_pin_letter(nl_app_of(r), no, nl_kurum_actor(r, r->session.s.subject_id),
 	                                    r->now, &pdf);
 	if (e == NL_ERR_NOT_FOUND) {
 		render(r, who, 410, NULL, NULL, nl_page_tr(r, "This PIN letter was printed already or does "
@@ -268,11 +268,11 @@ void nl_h_production_advance(struct nl_req *r)
 	const char *who = production_staff(r);
 	if (!who)
 		return;
-	if (!r->srv->cfg->demo) {
+	if (!nl_app_of(r)->cfg->demo) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
-	nl_err e = nl_shipping_advance(r->srv->app, nl_req_param(r, "tracking"), r->now,
+	nl_err e = nl_shipping_advance(nl_app_of(r), nl_req_param(r, "tracking"), r->now,
 	                               nl_kurum_actor(r, r->session.s.subject_id));
 	if (e == NL_ERR_NOT_FOUND || e == NL_ERR_TRANSITION) {
 		render(r, who, 409, NULL, NULL, nl_page_tr(r, "No such open shipment."));

@@ -32,7 +32,7 @@ static bool ra_user(struct nl_req *r, struct ra_user *out)
 {
 	nl_conn *c;
 	struct nl_user u = {0};
-	nl_err e = nl_db_conn(r->srv->db, &c);
+	nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
 	if (e == NL_OK)
 		e = nl_store_user_get(c, r->session.s.subject_id, &u);
 	bool ok = e == NL_OK && u.active && u.role == NL_ROLE_RA;
@@ -116,7 +116,7 @@ static json_t *decision_notice(struct nl_req *r)
 	struct nl_wet_view *v = calloc(1, sizeof *v);
 	enum nl_wet_refusal why;
 	json_t *n = NULL;
-	if (v && nl_wet_lookup(r->srv->db, code, v, &why) == NL_ERR_CONFLICT &&
+	if (v && nl_wet_lookup(nl_app_of(r)->db, code, v, &why) == NL_ERR_CONFLICT &&
 	    why == (kabul ? NL_WET_REFUSED_ACCEPTED : NL_WET_REFUSED_REJECTED)) {
 		char no[32];
 		snprintf(no, sizeof no, NL_ORDER_NO_PREFIX "%lld", (long long)v->order_no);
@@ -167,7 +167,7 @@ void nl_h_ra_scan(struct nl_req *r)
 	}
 	struct nl_wet_view *v = calloc(1, sizeof *v);
 	enum nl_wet_refusal why = NL_WET_REFUSED_NONE;
-	e = v ? nl_wet_lookup(r->srv->db, code, v, &why) : NL_ERR_NOMEM;
+	e = v ? nl_wet_lookup(nl_app_of(r)->db, code, v, &why) : NL_ERR_NOMEM;
 	free(v);
 	if (why == NL_WET_REFUSED_UNKNOWN) {
 		render_scan(r, 404, &u, code, nl_wet_refusal_msgid(why), NULL);
@@ -214,7 +214,7 @@ static void render_form(struct nl_req *r, int status, const struct ra_user *u,
 static bool load_form(struct nl_req *r, const struct ra_user *u, struct nl_wet_view *v,
                       enum nl_wet_refusal *why)
 {
-	nl_err e = nl_wet_lookup(r->srv->db, nl_req_param(r, "code"), v, why);
+	nl_err e = nl_wet_lookup(nl_app_of(r)->db, nl_req_param(r, "code"), v, why);
 	if (e == NL_OK || e == NL_ERR_CONFLICT)
 		return true;
 	if (*why == NL_WET_REFUSED_FORMAT || *why == NL_WET_REFUSED_UNKNOWN)
@@ -265,7 +265,7 @@ void nl_h_ra_accept(struct nl_req *r)
 	struct nl_wet_view *v = open_form(r, &u, &why);
 	if (!v)
 		return;
-	nl_err e = nl_wet_accept(r->srv->app, v->code, u.id, r->now, &why, &res);
+	nl_err e = nl_wet_accept(nl_app_of(r), v->code, u.id, r->now, &why, &res);
 	if (e == NL_OK) {
 		char url[64];
 		snprintf(url, sizeof url, "/kayit?kabul=%s", v->code);
@@ -273,7 +273,7 @@ void nl_h_ra_accept(struct nl_req *r)
 	} else if (why != NL_WET_REFUSED_NONE || res.refusal != NL_APPROVE_REFUSED_NONE) {
 		/* Show the form as it is now, with why it was refused. */
 		enum nl_wet_refusal now_why;
-		nl_err_ignore(nl_wet_lookup(r->srv->db, v->code, v, &now_why));   /* shown as it was if unread */
+		nl_err_ignore(nl_wet_lookup(nl_app_of(r)->db, v->code, v, &now_why));   /* shown as it was if unread */
 		render_form(r, 409, &u, v, why ? nl_wet_refusal_msgid(why)
 		                                : nl_approve_refusal_msgid(res.refusal), NULL, NULL);
 	} else {
@@ -314,14 +314,14 @@ void nl_h_ra_reject(struct nl_req *r)
 		            "Please write why the form is rejected (3 to 500 characters).");
 		goto out;
 	}
-	e = nl_wet_reject(r->srv->app, v->code, u.id, p.reason, r->now, &why);
+	e = nl_wet_reject(nl_app_of(r), v->code, u.id, p.reason, r->now, &why);
 	if (e == NL_OK) {
 		char url[64];
 		snprintf(url, sizeof url, "/kayit?red=%s", v->code);
 		nl_resp_redirect(r, url);
 	} else if (why != NL_WET_REFUSED_NONE) {
 		enum nl_wet_refusal now_why;
-		nl_err_ignore(nl_wet_lookup(r->srv->db, v->code, v, &now_why));   /* shown as it was if unread */
+		nl_err_ignore(nl_wet_lookup(nl_app_of(r)->db, v->code, v, &now_why));   /* shown as it was if unread */
 		render_form(r, 409, &u, v, nl_wet_refusal_msgid(why), NULL, NULL);
 	} else if (e == NL_ERR_INVALID) {
 		render_form(r, 400, &u, v, NULL, p.reason,

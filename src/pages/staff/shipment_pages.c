@@ -86,7 +86,7 @@ void nl_h_shipment_post(struct nl_req *r)
 	struct nl_shipment s;
 	struct nl_shipment_event *ev = NULL;
 	size_t n = 0;
-	nl_err e = nl_shipping_lookup(r->srv->app, in.q, &s, &ev, &n);
+	nl_err e = nl_shipping_lookup(nl_app_of(r), in.q, &s, &ev, &n);
 	if (e == NL_ERR_NOT_FOUND) {
 		result_page(r, &res, json_pack("{s:b}", "found", false));
 		return;
