@@ -31,7 +31,7 @@ nl_err nl_app_open(struct nl_app *app, const struct nl_config *cfg, nl_db *db,
 	 * and not finished (node.h), rather than after the leases; before the
 	 * server or the workers start, so nothing of this run is claimed yet. */
 	int64_t rows = 0;
-	if ((rc = nl_node_reclaim(db, app->node_id, (int64_t)time(NULL), &rows))) {
+	if ((rc = nl_node_reclaim(app, app->node_id, (int64_t)time(NULL), &rows))) {
 		if (why)
 			*why = "releasing this node's unfinished jobs";
 		return rc;

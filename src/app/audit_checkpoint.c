@@ -59,9 +59,10 @@ static NL_MUST_USE nl_err append_line(const char *path, const nl_buf *line)
 	return rc;
 }
 
-nl_err nl_audit_checkpoint_make(nl_db *db, nl_signer *sg, const char *dir, int64_t now,
+nl_err nl_audit_checkpoint_make(const struct nl_app *app, nl_signer *sg, const char *dir, int64_t now,
                                 struct nl_audit_checkpoint *out, bool *made)
 {
+	nl_db *db = app->db;
 	struct nl_audit_checkpoint cp = {.at = now}, latest;
 	uint8_t req[NL_SIGNER_CHECKPOINT_LEN];
 	nl_buf sig = NL_BUF_INIT, line = NL_BUF_INIT;
@@ -124,7 +125,7 @@ nl_err nl_audit_checkpoint_job(struct nl_app *app, int64_t now)
 		return rc;
 	rc = nl_signer_connect(ca->conf.socket, &sg);
 	if (rc == NL_OK)
-		rc = nl_audit_checkpoint_make(app->db, sg, ca->conf.dir, now, NULL, &made);
+		rc = nl_audit_checkpoint_make(app, sg, ca->conf.dir, now, NULL, &made);
 	nl_signer_close(sg);
 	return rc;
 }

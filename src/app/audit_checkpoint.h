@@ -25,7 +25,7 @@
 /* Signs the head now (time now) through sg and writes it under dir (the CA's
  * data folder). *made is false, and nothing is written, when the trail is
  * empty or the head is the latest checkpoint's already. out may be NULL. */
-NL_MUST_USE nl_err nl_audit_checkpoint_make(nl_db *db, nl_signer *sg, const char *dir, int64_t now,
+NL_MUST_USE nl_err nl_audit_checkpoint_make(const struct nl_app *app, nl_signer *sg, const char *dir, int64_t now,
                                 struct nl_audit_checkpoint *out, bool *made);
 
 /* The periodic job (workers.c): makes a checkpoint once [audit]

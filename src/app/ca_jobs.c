@@ -17,7 +17,7 @@ nl_err nl_ca_job_crl(struct nl_app *app, int64_t now)
 	nl_signer *sg = NULL;
 	nl_err rc = with_signer(app, &ca, &sg);
 	if (rc == NL_ERR_NOT_FOUND) return NL_OK;
-	if (!rc) rc = nl_ca_crl_tick(app->db, sg, ca, now, NL_CRL_VALIDITY, NL_CRL_VALIDITY / 2);
+	if (!rc) rc = nl_ca_crl_tick(app, sg, ca, now, NL_CRL_VALIDITY, NL_CRL_VALIDITY / 2);
 	nl_signer_close(sg);
 	return rc;
 }
@@ -34,7 +34,7 @@ nl_err nl_ca_job_ocsp(struct nl_app *app, int64_t now)
 	nl_err rr = rc ? NL_OK : nl_ca_ocsp_cert_renew(sg, ca, now, NL_OCSP_CERT_DAYS,
 	                                               app->cfg->ca_ocsp_renew_margin_days * 86400, false,
 	                                               &renewed, NULL);
-	if (!rc) rc = nl_ca_ocsp_refresh(app->db, sg, ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, NULL);
+	if (!rc) rc = nl_ca_ocsp_refresh(app, sg, ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, NULL);
 	if (!rc) rc = rr;
 	nl_signer_close(sg);
 	return rc;

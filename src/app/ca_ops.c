@@ -47,9 +47,10 @@ static char *subject_string(const struct nl_holder *h, const char *cn, const cha
 	return nl_buf_take(&b);
 }
 
-nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struct nl_issue_req *r,
+nl_err nl_ca_issue(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, const struct nl_issue_req *r,
                    struct nl_cert_row *out, nl_buf *failures)
 {
+	nl_db *db = app->db;
 	struct nl_person_cert_req pr = {.person = r->holder, .urls = &ca->urls,
 	                                .not_before = r->not_before, .not_after = r->not_after};
 	nl_buf spki = NL_BUF_INIT, tbs = NL_BUF_INIT, der = NL_BUF_INIT;
@@ -192,9 +193,10 @@ static NL_MUST_USE nl_err collect_revoked(void *ctx, const char *hex, int64_t at
 	return NL_OK;
 }
 
-nl_err nl_ca_publish_crl(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
+nl_err nl_ca_publish_crl(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                          int64_t validity, int64_t *entries)
 {
+	nl_db *db = app->db;
 	struct revoked_list l = {0};
 	nl_buf tbs = NL_BUF_INIT, der = NL_BUF_INIT;
 	int64_t number = 0;
@@ -220,9 +222,10 @@ out:
 	return rc;
 }
 
-nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
+nl_err nl_ca_crl_tick(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                       int64_t validity, int64_t margin)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	int64_t this_update = 0, next = 0, changed = 0;
 	nl_err rc = nl_db_conn(db, &c);
@@ -237,7 +240,7 @@ nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t 
 		if (rc2) return rc2;
 		if (next - now > margin && changed < this_update) return NL_OK;
 	}
-	return nl_ca_publish_crl(db, sg, ca, now, validity, NULL);
+	return nl_ca_publish_crl(app, sg, ca, now, validity, NULL);
 }
 
 /* ---- OCSP ---- */
@@ -276,10 +279,11 @@ static NL_MUST_USE nl_err sign_status(nl_signer *sg, struct nl_ocsp_status *st, 
 	return rc;
 }
 
-nl_err nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const void *req,
+nl_err nl_ca_ocsp_answer(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, const void *req,
                          size_t len, int64_t now, nl_buf *resp, bool *cacheable,
                          int64_t *this_update, int64_t *next_update)
 {
+	nl_db *db = app->db;
 	struct nl_ocsp_req q;
 	struct nl_ocsp_status st;
 	int err_status = NL_OCSP_INTERNAL;
@@ -383,9 +387,10 @@ static NL_MUST_USE nl_err collect_serial(void *ctx, const char *serial)
 	return NL_OK;
 }
 
-nl_err nl_ca_ocsp_refresh(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
+nl_err nl_ca_ocsp_refresh(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                           int64_t validity, int64_t margin, int64_t *count)
 {
+	nl_db *db = app->db;
 	struct refresh_ctx r = {.sg = sg, .now = now, .validity = validity};
 	struct serial_list l = {0};
 	(void)ca;

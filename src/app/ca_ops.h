@@ -7,6 +7,7 @@
 #ifndef NL_APP_CA_OPS_H
 #define NL_APP_CA_OPS_H
 
+#include "app/app.h"
 #include "pki/ca_store.h"
 #include "signer/client.h"
 #include "store/db.h"
@@ -34,17 +35,17 @@ struct nl_issue_req {
  * has the signer lint and sign it, stores it (audited). On a lint refusal
  * returns NL_ERR_INVALID with the failures in *failures. out is filled with
  * the stored row (nl_cert_row_clear). */
-NL_MUST_USE nl_err nl_ca_issue(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const struct nl_issue_req *r,
+NL_MUST_USE nl_err nl_ca_issue(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, const struct nl_issue_req *r,
                    struct nl_cert_row *out, nl_buf *failures);
 
 /* Makes the next full CRL (valid `validity` seconds), stores it and writes
  * DIR/repo/issuing.crl. *entries (may be NULL) receives the number of entries. */
-NL_MUST_USE nl_err nl_ca_publish_crl(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
+NL_MUST_USE nl_err nl_ca_publish_crl(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                          int64_t validity, int64_t *entries);
 /* The CRL worker's tick: publishes a new CRL when there is none, when the newest
  * reaches its next update within `margin` seconds, or when a certificate changed
  * status since it was made (so a revocation reaches the CDP within a tick). */
-NL_MUST_USE nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
+NL_MUST_USE nl_err nl_ca_crl_tick(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                       int64_t validity, int64_t margin);
 
 /* Answers one DER OCSPRequest: a pre-signed response when the request allows it
@@ -55,13 +56,13 @@ NL_MUST_USE nl_err nl_ca_crl_tick(nl_db *db, nl_signer *sg, const struct nl_ca *
 /* sg may be NULL (no signer): cached answers still work, others get tryLater.
  * Returns NL_ERR_IO when the signer connection failed (the caller reconnects),
  * NL_OK otherwise (also for error answers). */
-NL_MUST_USE nl_err nl_ca_ocsp_answer(nl_db *db, nl_signer *sg, const struct nl_ca *ca, const void *req,
+NL_MUST_USE nl_err nl_ca_ocsp_answer(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, const void *req,
                          size_t len, int64_t now, nl_buf *resp, bool *cacheable,
                          int64_t *this_update, int64_t *next_update);
 
 /* Pre-signs responses for every certificate whose cached one is missing or
  * expires before now + margin. *count (may be NULL) receives how many. */
-NL_MUST_USE nl_err nl_ca_ocsp_refresh(nl_db *db, nl_signer *sg, const struct nl_ca *ca, int64_t now,
+NL_MUST_USE nl_err nl_ca_ocsp_refresh(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                           int64_t validity, int64_t margin, int64_t *count);
 
 /* Tests only: called by nl_ca_ocsp_refresh for each certificate after its

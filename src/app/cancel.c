@@ -73,8 +73,9 @@ nl_err nl_cancel_order_tx(nl_conn *c, const struct nl_cancel_input *in,
 	return e;
 }
 
-nl_err nl_cancel_order(nl_db *db, const struct nl_cancel_input *in, struct nl_cancel_result *out)
+nl_err nl_cancel_order(const struct nl_app *app, const struct nl_cancel_input *in, struct nl_cancel_result *out)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	nl_err e = nl_db_conn(db, &c);
 	if (e)

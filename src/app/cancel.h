@@ -28,6 +28,7 @@
 
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/err.h"
 #include "core/order.h"
 #include "store/db.h"
@@ -56,7 +57,7 @@ struct nl_cancel_result {
 };
 
 /* Cancels in its own transaction (retried on NL_ERR_BUSY). out may be NULL. */
-NL_MUST_USE nl_err nl_cancel_order(nl_db *db, const struct nl_cancel_input *in, struct nl_cancel_result *out);
+NL_MUST_USE nl_err nl_cancel_order(const struct nl_app *app, const struct nl_cancel_input *in, struct nl_cancel_result *out);
 
 /* The same inside the caller's transaction (c must be in one, or it runs
  * alone): for callers that change more than the order at once. */

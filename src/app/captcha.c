@@ -5,9 +5,10 @@
 
 #include "store/install_key.h"
 
-nl_err nl_app_captcha_new(nl_db *db, const struct nl_config *cfg, int64_t now,
+nl_err nl_app_captcha_new(const struct nl_app *app, const struct nl_config *cfg, int64_t now,
                           struct nl_captcha *pic, struct nl_captcha_ticket *ticket)
 {
+	nl_db *db = app->db;
 	struct nl_captcha_opts opts = {0};
 	memset(ticket, 0, sizeof *ticket);
 	/* Belt and braces: config validation already refuses the setting outside
@@ -29,9 +30,10 @@ nl_err nl_app_captcha_new(nl_db *db, const struct nl_config *cfg, int64_t now,
 	return NL_OK;
 }
 
-nl_err nl_app_captcha_check(nl_db *db, const struct nl_captcha_ticket *ticket, const char *typed,
+nl_err nl_app_captcha_check(const struct nl_app *app, const struct nl_captcha_ticket *ticket, const char *typed,
                             int64_t now)
 {
+	nl_db *db = app->db;
 	if (!ticket || !ticket->hash[0])
 		return NL_ERR_INVALID;
 	if (now >= ticket->expires_at)

@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/secret.h"
@@ -35,14 +36,14 @@ struct nl_captcha_ticket {
 /* Draws a captcha (the fixed test answer when cfg->fixed_captcha is set in
  * demo mode). *pic gets the PNG (caller frees with nl_captcha_free); *ticket
  * what to keep in the session. */
-NL_MUST_USE nl_err nl_app_captcha_new(nl_db *db, const struct nl_config *cfg, int64_t now,
+NL_MUST_USE nl_err nl_app_captcha_new(const struct nl_app *app, const struct nl_config *cfg, int64_t now,
                           struct nl_captcha *pic, struct nl_captcha_ticket *ticket);
 
 /* Checks a typed answer against a ticket taken out of the session (NULL when
  * the session had none). NL_OK when right and in time; NL_ERR_EXPIRED when
  * the ticket ran out; NL_ERR_INVALID when there was no ticket or the answer is
  * wrong or malformed. The hashes are compared in constant time. */
-NL_MUST_USE nl_err nl_app_captcha_check(nl_db *db, const struct nl_captcha_ticket *ticket, const char *typed,
+NL_MUST_USE nl_err nl_app_captcha_check(const struct nl_app *app, const struct nl_captcha_ticket *ticket, const char *typed,
                             int64_t now);
 
 #endif

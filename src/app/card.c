@@ -170,7 +170,7 @@ static NL_MUST_USE nl_err issue(struct job *j, const nl_buf *spki, bool backup, 
 	};
 	struct nl_cert_row row;
 	nl_buf failures = NL_BUF_INIT;
-	nl_err rc = nl_ca_issue(j->app->db, j->sg, j->ca, &r, &row, &failures);
+	nl_err rc = nl_ca_issue(j->app, j->sg, j->ca, &r, &row, &failures);
 	if (rc) {
 		fail(j, "issue: %s", failures.len ? failures.data : nl_err_code(rc));
 		nl_buf_free(&failures);

@@ -90,7 +90,7 @@ static NL_MUST_USE nl_err own_ca(const struct nl_app *app, const struct nl_ca *c
 	int64_t tu, nu;
 	int st, reason;
 	nl_buf_reset(ev);
-	if (nl_ca_ocsp_answer(app->db, sg, ca, req.data, req.len, now, ev, &cacheable, &tu, &nu) == NL_OK &&
+	if (nl_ca_ocsp_answer(app, sg, ca, req.data, req.len, now, ev, &cacheable, &tu, &nu) == NL_OK &&
 	    nl_pki_ocsp_check_response(ev->data, ev->len, signer, ca->issuing, now, &st, &reason) == NL_OK) {
 		*v = from_ocsp(st, reason);
 		*kind = "ocsp";

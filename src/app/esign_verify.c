@@ -225,7 +225,7 @@ nl_err nl_esign_submit(const struct nl_app *app, const struct nl_throttle_policy
 	const struct nl_ca *ca = NULL;
 	nl_buf cert = NL_BUF_INIT, evidence = NL_BUF_INIT;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_esign_code_lookup(app->db, pol, code_text, addr, now, &code);
+	nl_err rc = nl_esign_code_lookup(app, pol, code_text, addr, now, &code);
 	if (rc == NL_ERR_LOCKED || rc == NL_ERR_NOT_FOUND) {
 		out->refusal = rc == NL_ERR_LOCKED ? NL_ESIGN_LOCKED : NL_ESIGN_CODE_UNKNOWN;
 		return NL_OK;

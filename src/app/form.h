@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/err.h"
 #include "drivers/registry.h"
 #include "store/db.h"
@@ -112,12 +113,12 @@ void nl_form_view_free(struct nl_form_view *v);
 
 /* Loads the view of order SD-<order_no> for person_id. NL_ERR_NOT_FOUND when
  * there is no such order or it is someone else's. */
-NL_MUST_USE nl_err nl_form_load(nl_db *db, int64_t person_id, int64_t order_no, struct nl_form_view *out);
+NL_MUST_USE nl_err nl_form_load(const struct nl_app *app, int64_t person_id, int64_t order_no, struct nl_form_view *out);
 
 /* Saves what was typed as the order's draft, without the field rules (a draft
  * may be incomplete) and never the security word. NL_ERR_TRANSITION when the
  * order can no longer be edited. */
-NL_MUST_USE nl_err nl_form_save_draft(nl_db *db, int64_t person_id, int64_t order_no,
+NL_MUST_USE nl_err nl_form_save_draft(const struct nl_app *app, int64_t person_id, int64_t order_no,
                           const struct nl_form_input *in, int64_t now);
 
 /* Step 1 "Devam": validates (NL_ERR_INVALID with chk filled), hashes the
@@ -127,7 +128,7 @@ NL_MUST_USE nl_err nl_form_save_draft(nl_db *db, int64_t person_id, int64_t orde
  * version was submitted since, NL_ERR_CONFLICT and nothing is stored.
  * NL_ERR_TRANSITION when the order can no longer be edited. *version gets the
  * new version number. actor: "person:<id>". */
-NL_MUST_USE nl_err nl_form_submit(nl_db *db, int64_t person_id, int64_t order_no,
+NL_MUST_USE nl_err nl_form_submit(const struct nl_app *app, int64_t person_id, int64_t order_no,
                       const struct nl_form_input *in, int64_t base_version, int64_t now,
                       struct nl_form_check *chk, int64_t *version);
 
@@ -136,7 +137,7 @@ NL_MUST_USE nl_err nl_form_submit(nl_db *db, int64_t person_id, int64_t order_no
  * (audited). NL_ERR_INVALID for a passport holder (not in the registry),
  * NL_ERR_NOT_FOUND when the registry does not know the number, NL_ERR_IO when
  * it cannot be asked. */
-NL_MUST_USE nl_err nl_form_refresh_identity(nl_db *db, nl_registry *registry, int64_t person_id,
+NL_MUST_USE nl_err nl_form_refresh_identity(const struct nl_app *app, nl_registry *registry, int64_t person_id,
                                 int64_t now);
 
 /* Approval methods of step 2. */
@@ -147,7 +148,7 @@ const char *nl_approval_method_code(enum nl_approval_method m);   /* "e_onay", .
  * `version` and sms_confirmed (NL_ERR_CONFLICT otherwise: an old or
  * unconfirmed version). e-Onay without standing consent is NL_ERR_FORBIDDEN.
  * The approval itself is issue 6's. */
-NL_MUST_USE nl_err nl_form_choose_method(nl_db *db, int64_t person_id, int64_t order_no, int64_t version,
+NL_MUST_USE nl_err nl_form_choose_method(const struct nl_app *app, int64_t person_id, int64_t order_no, int64_t version,
                              enum nl_approval_method m, int64_t now);
 
 /* Masks for the read-only identity block and the SMS page, as in the guides:

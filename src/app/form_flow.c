@@ -108,8 +108,9 @@ static NL_MUST_USE nl_err order_contact_view(nl_conn *c, const struct nl_order *
 	return v->email && v->mobile ? NL_OK : NL_ERR_NOMEM;
 }
 
-nl_err nl_form_load(nl_db *db, int64_t person_id, int64_t order_no, struct nl_form_view *out)
+nl_err nl_form_load(const struct nl_app *app, int64_t person_id, int64_t order_no, struct nl_form_view *out)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	struct nl_order o = {0};
 	struct nl_person p = {0};
@@ -184,9 +185,10 @@ static NL_MUST_USE nl_err draft_tx(nl_conn *c, void *arg)
 	return nl_store_form_save_draft(c, &f, d->now, NULL);
 }
 
-nl_err nl_form_save_draft(nl_db *db, int64_t person_id, int64_t order_no,
+nl_err nl_form_save_draft(const struct nl_app *app, int64_t person_id, int64_t order_no,
                           const struct nl_form_input *in, int64_t now)
 {
+	nl_db *db = app->db;
 	struct draft_ctx d = {person_id, order_no, now, in};
 	return nl_store_run_tx(db, draft_tx, &d);
 }
@@ -240,10 +242,11 @@ static NL_MUST_USE nl_err submit_tx(nl_conn *c, void *arg)
 	return rc;
 }
 
-nl_err nl_form_submit(nl_db *db, int64_t person_id, int64_t order_no,
+nl_err nl_form_submit(const struct nl_app *app, int64_t person_id, int64_t order_no,
                       const struct nl_form_input *in, int64_t base_version, int64_t now,
                       struct nl_form_check *chk, int64_t *version)
 {
+	nl_db *db = app->db;
 	struct nl_form_values v;
 	char hash[NL_PWHASH_LEN];
 	if (!nl_form_validate(in, chk, &v))
@@ -283,9 +286,10 @@ static NL_MUST_USE nl_err identity_tx(nl_conn *c, void *arg)
 	return nl_store_audit_append(c, &rec);
 }
 
-nl_err nl_form_refresh_identity(nl_db *db, nl_registry *registry, int64_t person_id,
+nl_err nl_form_refresh_identity(const struct nl_app *app, nl_registry *registry, int64_t person_id,
                                 int64_t now)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	struct nl_person p = {0};
 	struct nl_citizen cz;
@@ -370,9 +374,10 @@ static NL_MUST_USE nl_err method_tx(nl_conn *c, void *arg)
 	return nl_store_audit_append(c, &rec);
 }
 
-nl_err nl_form_choose_method(nl_db *db, int64_t person_id, int64_t order_no, int64_t version,
+nl_err nl_form_choose_method(const struct nl_app *app, int64_t person_id, int64_t order_no, int64_t version,
                              enum nl_approval_method m, int64_t now)
 {
+	nl_db *db = app->db;
 	if (!nl_approval_method_code(m))
 		return NL_ERR_INVALID;
 	struct method_ctx a = {person_id, order_no, version, now, m};

@@ -9,15 +9,16 @@
 #include "store/store_esign.h"
 #include "store/store_persons.h"
 
-nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
+nl_err nl_login_holder_password(const struct nl_app *app, const struct nl_throttle_policy *pol,
                                 const char *tckn, const char *security_word,
                                 const char *addr, int64_t now, int64_t *person_id,
                                 int64_t *locked_until, struct nl_holder_door *door)
 {
+	nl_db *db = app->db;
 	*person_id = 0;
 	door->approved = false;
 	door->order_no = 0;
-	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_HOLDER, tckn, addr, now, locked_until);
+	nl_err rc = nl_throttle_check(app, pol, NL_DOOR_HOLDER, tckn, addr, now, locked_until);
 	if (rc)
 		return rc;
 	const char *dummy_hash;
@@ -44,18 +45,19 @@ nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
 	free(hash);
 	if (!ok) {
 		bool locked = false;
-		nl_err_ignore(nl_throttle_fail(db, pol, NL_DOOR_HOLDER, tckn, addr, now, &locked));
+		nl_err_ignore(nl_throttle_fail(app, pol, NL_DOOR_HOLDER, tckn, addr, now, &locked));
 		if (locked && locked_until)
-			nl_err_ignore(nl_throttle_check(db, pol, NL_DOOR_HOLDER, tckn, addr, now, locked_until));
+			nl_err_ignore(nl_throttle_check(app, pol, NL_DOOR_HOLDER, tckn, addr, now, locked_until));
 		return NL_ERR_UNAUTHORIZED;
 	}
-	nl_err_ignore(nl_throttle_success(db, NL_DOOR_HOLDER, tckn, addr, now));
+	nl_err_ignore(nl_throttle_success(app, NL_DOOR_HOLDER, tckn, addr, now));
 	*person_id = id;
 	return NL_OK;
 }
 
-nl_err nl_holder_identity(nl_db *db, int64_t person_id, char name[160], char id_number[32])
+nl_err nl_holder_identity(const struct nl_app *app, int64_t person_id, char name[160], char id_number[32])
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	struct nl_person p = {0};
 	nl_err rc = nl_db_conn(db, &c);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "app/throttle.h"
 #include "core/err.h"
 #include "store/db.h"
@@ -33,13 +34,13 @@ struct nl_holder_door {
 
 /* NL_OK (*person_id and *door set), NL_ERR_UNAUTHORIZED, NL_ERR_LOCKED
  * (*locked_until). */
-NL_MUST_USE nl_err nl_login_holder_password(nl_db *db, const struct nl_throttle_policy *pol,
+NL_MUST_USE nl_err nl_login_holder_password(const struct nl_app *app, const struct nl_throttle_policy *pol,
                                 const char *tckn, const char *security_word,
                                 const char *addr, int64_t now, int64_t *person_id,
                                 int64_t *locked_until, struct nl_holder_door *door);
 
 /* The holder's "Given Surname" and ID number for his pages (the web layer
  * does not include store_persons.h). */
-NL_MUST_USE nl_err nl_holder_identity(nl_db *db, int64_t person_id, char name[160], char id_number[32]);
+NL_MUST_USE nl_err nl_holder_identity(const struct nl_app *app, int64_t person_id, char name[160], char id_number[32]);
 
 #endif

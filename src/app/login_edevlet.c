@@ -8,9 +8,10 @@
 #include "store/store_login.h"
 #include "store/store_persons.h"
 
-nl_err nl_login_edevlet_refused(nl_db *db, const char *reason, const char *client_addr,
+nl_err nl_login_edevlet_refused(const struct nl_app *app, const char *reason, const char *client_addr,
                                 int64_t now)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	nl_err rc = nl_db_conn(db, &c);
 	if (rc)
@@ -36,9 +37,10 @@ static NL_MUST_USE nl_err audit_login(nl_conn *c, int64_t person, const char *ac
 	return nl_store_audit_append(c, &rec);
 }
 
-nl_err nl_login_holder_edevlet(nl_db *db, const char *tckn, const char *client_addr,
+nl_err nl_login_holder_edevlet(const struct nl_app *app, const char *tckn, const char *client_addr,
                                int64_t now, int64_t *person_id)
 {
+	nl_db *db = app->db;
 	*person_id = 0;
 	nl_conn *c;
 	struct nl_person p = {0};
@@ -48,7 +50,7 @@ nl_err nl_login_holder_edevlet(nl_db *db, const char *tckn, const char *client_a
 	int64_t id = p.id;
 	nl_person_clear(&p);
 	if (rc == NL_ERR_NOT_FOUND) {
-		rc = nl_login_edevlet_refused(db, "holder: no such person", client_addr, now);
+		rc = nl_login_edevlet_refused(app, "holder: no such person", client_addr, now);
 		return rc ? rc : NL_ERR_NOT_FOUND;
 	}
 	if (rc || (rc = audit_login(c, id, "edevlet_login_holder", client_addr, now)) != NL_OK)
@@ -57,9 +59,10 @@ nl_err nl_login_holder_edevlet(nl_db *db, const char *tckn, const char *client_a
 	return NL_OK;
 }
 
-nl_err nl_login_person_edevlet(nl_db *db, const char *tckn, const char *client_addr,
+nl_err nl_login_person_edevlet(const struct nl_app *app, const char *tckn, const char *client_addr,
                                int64_t now, int64_t *person_id)
 {
+	nl_db *db = app->db;
 	*person_id = 0;
 	nl_conn *c;
 	struct nl_login_candidate *cand = NULL;
@@ -72,7 +75,7 @@ nl_err nl_login_person_edevlet(nl_db *db, const char *tckn, const char *client_a
 	int64_t person = n > 0 ? cand[0].person_id : 0;
 	nl_login_candidates_free(cand, n);
 	if (!person) {
-		rc = nl_login_edevlet_refused(db, "no open application for this person", client_addr,
+		rc = nl_login_edevlet_refused(app, "no open application for this person", client_addr,
 		                              now);
 		return rc ? rc : NL_ERR_NOT_FOUND;
 	}

@@ -17,22 +17,23 @@
 
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/err.h"
 #include "store/db.h"
 
 /* NL_OK (*person_id set, audited), NL_ERR_NOT_FOUND (audited), database errors. */
-NL_MUST_USE nl_err nl_login_person_edevlet(nl_db *db, const char *tckn, const char *client_addr,
+NL_MUST_USE nl_err nl_login_person_edevlet(const struct nl_app *app, const char *tckn, const char *client_addr,
                                int64_t now, int64_t *person_id);
 
 /* The door started from Online İşlemler: the holder's pages of the person
  * with this T.C. number (NL_SESS_HOLDER), whatever his orders' state.
  * NL_OK (*person_id set, audited), NL_ERR_NOT_FOUND when Nitelik knows no
  * such person (audited), database errors. */
-NL_MUST_USE nl_err nl_login_holder_edevlet(nl_db *db, const char *tckn, const char *client_addr,
+NL_MUST_USE nl_err nl_login_holder_edevlet(const struct nl_app *app, const char *tckn, const char *client_addr,
                                int64_t now, int64_t *person_id);
 
 /* One audit record of a refused e-Devlet login; reason as the driver said it. */
-NL_MUST_USE nl_err nl_login_edevlet_refused(nl_db *db, const char *reason, const char *client_addr,
+NL_MUST_USE nl_err nl_login_edevlet_refused(const struct nl_app *app, const char *reason, const char *client_addr,
                                 int64_t now);
 
 #endif

@@ -15,25 +15,26 @@ static bool has_text(const char *s)
 }
 
 /* Wrong answer: count it, and report a lock this failure caused. */
-static NL_MUST_USE nl_err refuse(nl_db *db, const struct nl_throttle_policy *pol, const char *door,
+static NL_MUST_USE nl_err refuse(const struct nl_app *app, const struct nl_throttle_policy *pol, const char *door,
                      const char *id_key, const char *addr, int64_t now,
                      struct nl_login_result *out)
 {
 	bool locked = false;
-	nl_err rc = nl_throttle_fail(db, pol, door, id_key, addr, now, &locked);
+	nl_err rc = nl_throttle_fail(app, pol, door, id_key, addr, now, &locked);
 	if (rc)
 		return rc;
 	/* The lock's real end (locks grow, throttle.h). */
-	if (locked && nl_throttle_check(db, pol, door, id_key, addr, now, &out->locked_until) ==
+	if (locked && nl_throttle_check(app, pol, door, id_key, addr, now, &out->locked_until) ==
 	              NL_OK)
 		out->locked_until = now + (pol->id_lock_s > pol->addr_lock_s ? pol->id_lock_s
 		                                                            : pol->addr_lock_s);
 	return NL_ERR_UNAUTHORIZED;
 }
 
-nl_err nl_login_person_form(nl_db *db, const struct nl_throttle_policy *pol,
+nl_err nl_login_person_form(const struct nl_app *app, const struct nl_throttle_policy *pol,
                             const struct nl_login_form_input *in, struct nl_login_result *out)
 {
+	nl_db *db = app->db;
 	memset(out, 0, sizeof *out);
 	if (!has_text(in->id_number))
 		return NL_ERR_UNAUTHORIZED;
@@ -41,7 +42,7 @@ nl_err nl_login_person_form(nl_db *db, const struct nl_throttle_policy *pol,
 	 * keep them apart in the counter anyway. */
 	char id_key[80];
 	snprintf(id_key, sizeof id_key, "%s:%s", in->passport ? "passport" : "tckn", in->id_number);
-	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_FORM, id_key, in->client_addr, in->now,
+	nl_err rc = nl_throttle_check(app, pol, NL_DOOR_FORM, id_key, in->client_addr, in->now,
 	                              &out->locked_until);
 	if (rc)
 		return rc;
@@ -83,25 +84,26 @@ nl_err nl_login_person_form(nl_db *db, const struct nl_throttle_policy *pol,
 	memset(key, 0, sizeof key);
 	nl_login_candidates_free(cand, n);
 	if (!person)
-		return refuse(db, pol, NL_DOOR_FORM, id_key, in->client_addr, in->now, out);
-	if ((rc = nl_throttle_success(db, NL_DOOR_FORM, id_key, in->client_addr, in->now)) != NL_OK)
+		return refuse(app, pol, NL_DOOR_FORM, id_key, in->client_addr, in->now, out);
+	if ((rc = nl_throttle_success(app, NL_DOOR_FORM, id_key, in->client_addr, in->now)) != NL_OK)
 		return rc;
 	out->person_id = person;
 	out->order_no = order_no;
 	return NL_OK;
 }
 
-nl_err nl_login_person_identity(nl_db *db, nl_registry *registry,
+nl_err nl_login_person_identity(const struct nl_app *app, nl_registry *registry,
                                 const struct nl_throttle_policy *pol,
                                 const struct nl_login_identity_input *in,
                                 struct nl_login_result *out)
 {
+	nl_db *db = app->db;
 	memset(out, 0, sizeof *out);
 	if (!has_text(in->tckn))
 		return NL_ERR_UNAUTHORIZED;
 	char id_key[40];
 	snprintf(id_key, sizeof id_key, "tckn:%s", in->tckn);
-	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_IDENTITY, id_key, in->client_addr, in->now,
+	nl_err rc = nl_throttle_check(app, pol, NL_DOOR_IDENTITY, id_key, in->client_addr, in->now,
 	                              &out->locked_until);
 	if (rc)
 		return rc;
@@ -131,15 +133,15 @@ nl_err nl_login_person_identity(nl_db *db, nl_registry *registry,
 	int64_t person = match && n > 0 ? cand[0].person_id : 0;
 	nl_login_candidates_free(cand, n);
 	if (!person)
-		return refuse(db, pol, NL_DOOR_IDENTITY, id_key, in->client_addr, in->now, out);
-	if ((rc = nl_throttle_success(db, NL_DOOR_IDENTITY, id_key, in->client_addr, in->now)) != NL_OK)
+		return refuse(app, pol, NL_DOOR_IDENTITY, id_key, in->client_addr, in->now, out);
+	if ((rc = nl_throttle_success(app, NL_DOOR_IDENTITY, id_key, in->client_addr, in->now)) != NL_OK)
 		return rc;
 	out->person_id = person;
 	return NL_OK;
 }
 
-nl_err nl_login_person_captcha_failed(nl_db *db, const struct nl_throttle_policy *pol,
+nl_err nl_login_person_captcha_failed(const struct nl_app *app, const struct nl_throttle_policy *pol,
                                       const char *door, const char *client_addr, int64_t now)
 {
-	return nl_throttle_fail(db, pol, door, NULL, client_addr, now, NULL);
+	return nl_throttle_fail(app, pol, door, NULL, client_addr, now, NULL);
 }

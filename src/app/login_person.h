@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "app/throttle.h"
 #include "core/err.h"
 #include "drivers/registry.h"
@@ -56,19 +57,19 @@ struct nl_login_result {
 };
 
 /* NL_OK (person_id set), NL_ERR_UNAUTHORIZED, NL_ERR_LOCKED, database errors. */
-NL_MUST_USE nl_err nl_login_person_form(nl_db *db, const struct nl_throttle_policy *pol,
+NL_MUST_USE nl_err nl_login_person_form(const struct nl_app *app, const struct nl_throttle_policy *pol,
                             const struct nl_login_form_input *in, struct nl_login_result *out);
 
 /* As above; NL_ERR_IO when the registry cannot be asked (not counted as a
  * failure). registry NULL is NL_ERR_IO too. */
-NL_MUST_USE nl_err nl_login_person_identity(nl_db *db, nl_registry *registry,
+NL_MUST_USE nl_err nl_login_person_identity(const struct nl_app *app, nl_registry *registry,
                                 const struct nl_throttle_policy *pol,
                                 const struct nl_login_identity_input *in,
                                 struct nl_login_result *out);
 
 /* A wrong captcha at a door: counted per client address only (it says
  * nothing about the ID number). */
-NL_MUST_USE nl_err nl_login_person_captcha_failed(nl_db *db, const struct nl_throttle_policy *pol,
+NL_MUST_USE nl_err nl_login_person_captcha_failed(const struct nl_app *app, const struct nl_throttle_policy *pol,
                                       const char *door, const char *client_addr, int64_t now);
 
 #endif

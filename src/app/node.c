@@ -92,8 +92,9 @@ nl_err nl_node_id_load(const struct nl_config *cfg, char out[NL_NODE_ID_MAX], co
 	return NL_OK;
 }
 
-nl_err nl_node_reclaim(nl_db *db, const char *node, int64_t now, int64_t *rows)
+nl_err nl_node_reclaim(const struct nl_app *app, const char *node, int64_t now, int64_t *rows)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	int64_t a = 0, b = 0;
 	if (rows)

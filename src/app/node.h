@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "store/db.h"
@@ -30,6 +31,6 @@ NL_MUST_USE nl_err nl_node_id_load(const struct nl_config *cfg, char out[NL_NODE
  * this run is claimed yet): beats once and releases every production row and
  * outbox message still claimed by node (the previous run of this node
  * stopped mid-job). *rows (may be NULL) gets how many were released. */
-NL_MUST_USE nl_err nl_node_reclaim(nl_db *db, const char *node, int64_t now, int64_t *rows);
+NL_MUST_USE nl_err nl_node_reclaim(const struct nl_app *app, const char *node, int64_t now, int64_t *rows);
 
 #endif

@@ -32,9 +32,10 @@ static void from_order(const struct nl_order *o, struct nl_officer_order *v)
 	         o->cancel_reason ? o->cancel_reason : "");
 }
 
-nl_err nl_officer_orders(nl_db *db, int64_t institution_id, const char *q, int64_t limit,
+nl_err nl_officer_orders(const struct nl_app *app, int64_t institution_id, const char *q, int64_t limit,
                          int64_t offset, struct nl_officer_order_list *out)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	struct nl_order_list l = {0};
 	memset(out, 0, sizeof *out);
@@ -61,9 +62,10 @@ nl_err nl_officer_orders(nl_db *db, int64_t institution_id, const char *q, int64
 	return e;
 }
 
-nl_err nl_officer_order(nl_db *db, int64_t institution_id, int64_t order_no,
+nl_err nl_officer_order(const struct nl_app *app, int64_t institution_id, int64_t order_no,
                         struct nl_officer_order *out)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	struct nl_order o = {0};
 	struct nl_person p = {0};

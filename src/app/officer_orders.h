@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/err.h"
 #include "core/order.h"
 #include "store/db.h"
@@ -41,11 +42,11 @@ void nl_officer_order_list_free(struct nl_officer_order_list *l);
 
 /* The institution's orders, newest first; q (NULL/"" for all) matches the
  * order number ("SD-123" or "123"), the ID number, or part of the name. */
-NL_MUST_USE nl_err nl_officer_orders(nl_db *db, int64_t institution_id, const char *q, int64_t limit,
+NL_MUST_USE nl_err nl_officer_orders(const struct nl_app *app, int64_t institution_id, const char *q, int64_t limit,
                          int64_t offset, struct nl_officer_order_list *out);
 
 /* One order; NL_ERR_NOT_FOUND when missing or another institution's. */
-NL_MUST_USE nl_err nl_officer_order(nl_db *db, int64_t institution_id, int64_t order_no,
+NL_MUST_USE nl_err nl_officer_order(const struct nl_app *app, int64_t institution_id, int64_t order_no,
                         struct nl_officer_order *out);
 
 #endif

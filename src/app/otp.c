@@ -149,9 +149,10 @@ out:
 	return rc;
 }
 
-nl_err nl_otp_send(nl_db *db, const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id,
+nl_err nl_otp_send(const struct nl_app *app, const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id,
                    int64_t order_no, int64_t version, int64_t now, struct nl_otp_sent *out)
 {
+	nl_db *db = app->db;
 	char code[NL_OTP_DIGITS + 1];
 	memset(out, 0, sizeof *out);
 	nl_random_digits(NL_OTP_DIGITS, code);
@@ -260,18 +261,20 @@ out:
 	return rc == NL_ERR_CONFLICT ? NL_ERR_BUSY : rc;
 }
 
-nl_err nl_otp_verify(nl_db *db, const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id,
+nl_err nl_otp_verify(const struct nl_app *app, const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id,
                      int64_t order_no, int64_t version, const char *code, int64_t now,
                      struct nl_otp_result *out)
 {
+	nl_db *db = app->db;
 	memset(out, 0, sizeof *out);
 	struct verify_ctx a = {key, person_id, order_no, version, now, code, out};
 	return nl_store_run_tx(db, verify_tx, &a);
 }
 
-nl_err nl_otp_pending(nl_db *db, int64_t person_id, int64_t order_no, int64_t version,
+nl_err nl_otp_pending(const struct nl_app *app, int64_t person_id, int64_t order_no, int64_t version,
                       int64_t now, int64_t *expires_at, int64_t *tries_left)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	struct nl_order o;
 	struct nl_form cur;

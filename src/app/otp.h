@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/err.h"
 #include "core/secret.h"
 #include "store/db.h"
@@ -50,7 +51,7 @@ struct nl_otp_sent {
 
 /* Sends a code for version `version` of order SD-<order_no> of person_id.
  * NL_ERR_NOT_FOUND: not this person's order or no such version. */
-NL_MUST_USE nl_err nl_otp_send(nl_db *db, const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id,
+NL_MUST_USE nl_err nl_otp_send(const struct nl_app *app, const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id,
                    int64_t order_no, int64_t version, int64_t now, struct nl_otp_sent *out);
 
 enum nl_otp_outcome {
@@ -73,7 +74,7 @@ struct nl_otp_result {
 /* Checks `code` for the version. Every outcome but a database error returns
  * NL_OK with out->outcome set (a wrong try is counted and committed).
  * NL_ERR_NOT_FOUND: not this person's order. */
-NL_MUST_USE nl_err nl_otp_verify(nl_db *db, const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id,
+NL_MUST_USE nl_err nl_otp_verify(const struct nl_app *app, const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id,
                      int64_t order_no, int64_t version, const char *code, int64_t now,
                      struct nl_otp_result *out);
 
@@ -81,7 +82,7 @@ NL_MUST_USE nl_err nl_otp_verify(nl_db *db, const uint8_t key[NL_KEYED_KEY_LEN],
  * countdown: *expires_at > now when a code is active and not expired (0 when
  * none), *tries_left its remaining tries. NL_ERR_NOT_FOUND: not this
  * person's order. */
-NL_MUST_USE nl_err nl_otp_pending(nl_db *db, int64_t person_id, int64_t order_no, int64_t version,
+NL_MUST_USE nl_err nl_otp_pending(const struct nl_app *app, int64_t person_id, int64_t order_no, int64_t version,
                       int64_t now, int64_t *expires_at, int64_t *tries_left);
 
 /* The English message id of an outcome / refusal, for pages and the CLI. */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/err.h"
 #include "drivers/drivers.h"
 #include "store/db.h"
@@ -24,10 +25,10 @@ struct nl_outbox_stats {
  * with the driver of its channel, and records each outcome. Send failures are
  * recorded, not returned: the result is an error only when the database
  * failed. A caller loops, sleeping a little when a pass claimed nothing. */
-NL_MUST_USE nl_err nl_outbox_run_once(nl_db *db, const struct nl_drivers *drivers, int64_t now);
+NL_MUST_USE nl_err nl_outbox_run_once(const struct nl_app *app, const struct nl_drivers *drivers, int64_t now);
 
 /* The same, also counting what happened (stats may be NULL). */
-NL_MUST_USE nl_err nl_outbox_run_once_stats(nl_db *db, const struct nl_drivers *drivers, int64_t now,
+NL_MUST_USE nl_err nl_outbox_run_once_stats(const struct nl_app *app, const struct nl_drivers *drivers, int64_t now,
 	struct nl_outbox_stats *stats);
 
 /* A ready worker-thread body: runs passes at the wall clock until *stop is
@@ -35,7 +36,7 @@ NL_MUST_USE nl_err nl_outbox_run_once_stats(nl_db *db, const struct nl_drivers *
  * nothing or failed, and closes this thread's database connection at the end.
  * Start it with pthread_create through a small adapter; set *stop and join to
  * end it. */
-void nl_outbox_worker_loop(nl_db *db, const struct nl_drivers *drivers,
+void nl_outbox_worker_loop(const struct nl_app *app, const struct nl_drivers *drivers,
 	const atomic_bool *stop, unsigned idle_ms);
 
 #endif

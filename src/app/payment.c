@@ -31,9 +31,10 @@ static NL_MUST_USE nl_err price_set_tx(nl_conn *c, void *arg)
 	return nl_store_price_set(c, &p, ctx->now);
 }
 
-nl_err nl_payment_price_set(nl_db *db, int64_t period_years, const char *card_reader,
+nl_err nl_payment_price_set(const struct nl_app *app, int64_t period_years, const char *card_reader,
                             int64_t amount_kurus, int64_t vat_bp, const char *actor, int64_t now)
 {
+	nl_db *db = app->db;
 	if (!card_reader || !nl_price_reader_valid(card_reader) || !actor || !*actor ||
 	    strlen(actor) >= sizeof((struct nl_price *)0)->set_by)
 		return NL_ERR_INVALID;
@@ -48,9 +49,10 @@ nl_err nl_payment_price_set(nl_db *db, int64_t period_years, const char *card_re
 	return nl_store_run_tx(db, price_set_tx, &ctx);
 }
 
-nl_err nl_payment_prices_current(nl_db *db, int64_t now, struct nl_price out[NL_PRICE_COMBOS],
+nl_err nl_payment_prices_current(const struct nl_app *app, int64_t now, struct nl_price out[NL_PRICE_COMBOS],
                                  bool have[NL_PRICE_COMBOS])
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	nl_err e = nl_db_conn(db, &c);
 	for (int i = 0; e == NL_OK && i < NL_PRICE_COMBOS; i++) {
@@ -99,8 +101,9 @@ static NL_MUST_USE nl_err seed_tx(nl_conn *c, void *arg)
 	return e;
 }
 
-nl_err nl_payment_seed_demo_prices(nl_db *db, int64_t now)
+nl_err nl_payment_seed_demo_prices(const struct nl_app *app, int64_t now)
 {
+	nl_db *db = app->db;
 	return nl_store_run_tx(db, seed_tx, &now);
 }
 
@@ -167,8 +170,9 @@ out:
 	return e;
 }
 
-nl_err nl_payment_debt_of_no(nl_db *db, int64_t order_no, int64_t now, struct nl_debt *out)
+nl_err nl_payment_debt_of_no(const struct nl_app *app, int64_t order_no, int64_t now, struct nl_debt *out)
 {
+	nl_db *db = app->db;
 	memset(out, 0, sizeof *out);
 	nl_conn *c;
 	struct nl_order o;
@@ -182,9 +186,10 @@ nl_err nl_payment_debt_of_no(nl_db *db, int64_t order_no, int64_t now, struct nl
 	return nl_payment_debt_of(c, id, now, out);
 }
 
-nl_err nl_payment_debts_by_tckn(nl_db *db, const char *tckn, int64_t now, struct nl_debt **out,
+nl_err nl_payment_debts_by_tckn(const struct nl_app *app, const char *tckn, int64_t now, struct nl_debt **out,
                                 size_t *n)
 {
+	nl_db *db = app->db;
 	*out = NULL;
 	*n = 0;
 	nl_conn *c;

@@ -44,20 +44,20 @@
 
 /* Appends a price in force from now (audited, actor "user:3" / "cli:root").
  * NL_ERR_INVALID for a bad period (1..3), reader, amount or rate (0..10000 bp). */
-NL_MUST_USE nl_err nl_payment_price_set(nl_db *db, int64_t period_years, const char *card_reader,
+NL_MUST_USE nl_err nl_payment_price_set(const struct nl_app *app, int64_t period_years, const char *card_reader,
                             int64_t amount_kurus, int64_t vat_bp, const char *actor, int64_t now);
 
 /* The nine prices in force at `now`, in the order period 1..3 × reader none,
  * standard, mini; have[i] false where none is set. */
 #define NL_PRICE_COMBOS 9
-NL_MUST_USE nl_err nl_payment_prices_current(nl_db *db, int64_t now, struct nl_price out[NL_PRICE_COMBOS],
+NL_MUST_USE nl_err nl_payment_prices_current(const struct nl_app *app, int64_t now, struct nl_price out[NL_PRICE_COMBOS],
                                  bool have[NL_PRICE_COMBOS]);
 
 /* A VAT rate for pages: 2000 -> "20", 1850 -> "18,5", 125 -> "1,25". */
 void nl_payment_vat_rate_text(int64_t vat_bp, char *out, size_t size);
 
 /* Demo prices (20 % VAT), only when the price table is empty. */
-NL_MUST_USE nl_err nl_payment_seed_demo_prices(nl_db *db, int64_t now);
+NL_MUST_USE nl_err nl_payment_seed_demo_prices(const struct nl_app *app, int64_t now);
 
 /* ---- debts ---- */
 
@@ -80,12 +80,12 @@ struct nl_debt {
 NL_MUST_USE nl_err nl_payment_debt_of(nl_conn *c, int64_t order_id, int64_t now, struct nl_debt *out);
 
 /* The same by order number, on this thread's connection (pages). */
-NL_MUST_USE nl_err nl_payment_debt_of_no(nl_db *db, int64_t order_no, int64_t now, struct nl_debt *out);
+NL_MUST_USE nl_err nl_payment_debt_of_no(const struct nl_app *app, int64_t order_no, int64_t now, struct nl_debt *out);
 
 /* Open debts of the orders of a T.C. number, oldest first. *out malloc'd
  * (caller frees with free()); an unknown number gives *n = 0, the same as a
  * number without debts. */
-NL_MUST_USE nl_err nl_payment_debts_by_tckn(nl_db *db, const char *tckn, int64_t now, struct nl_debt **out,
+NL_MUST_USE nl_err nl_payment_debts_by_tckn(const struct nl_app *app, const char *tckn, int64_t now, struct nl_debt **out,
                                 size_t *n);
 
 /* ---- recording ---- */
@@ -138,7 +138,7 @@ struct nl_pos_view {
 	struct nl_pos_session_row s;
 	int64_t order_no;
 };
-NL_MUST_USE nl_err nl_payment_pos_view(nl_db *db, const char *session_key, struct nl_pos_view *out);
+NL_MUST_USE nl_err nl_payment_pos_view(const struct nl_app *app, const char *session_key, struct nl_pos_view *out);
 
 enum nl_pos_outcome {
 	NL_POS_RECORDED = 1,          /* approved and recorded now */
@@ -220,7 +220,7 @@ void nl_import_report_free(struct nl_import_report *r);
 /* Imports a file in ONE transaction (all recorded lines commit together;
  * refused and skipped lines are only reported). NL_ERR_INVALID with
  * rep->file_error when the file as a whole is unreadable (nothing imported). */
-NL_MUST_USE nl_err nl_payment_import(nl_db *db, const char *data, size_t len, const char *file_name,
+NL_MUST_USE nl_err nl_payment_import(const struct nl_app *app, const char *data, size_t len, const char *file_name,
                          const char *actor, const char *base_url, const char *web_dir,
                          int64_t now, struct nl_import_report *rep);
 

@@ -255,10 +255,11 @@ static bool header_ok(const struct nl_csv_row *h)
 	return true;
 }
 
-nl_err nl_payment_import(nl_db *db, const char *data, size_t len, const char *file_name,
+nl_err nl_payment_import(const struct nl_app *app, const char *data, size_t len, const char *file_name,
                          const char *actor, const char *base_url, const char *web_dir,
                          int64_t now, struct nl_import_report *rep)
 {
+	nl_db *db = app->db;
 	memset(rep, 0, sizeof *rep);
 	struct nl_csv csv;
 	struct nl_csv_error cerr = {0};

@@ -67,8 +67,9 @@ nl_err nl_payment_pos_start(struct nl_app *app, int64_t order_no, int64_t now,
 	return pos->redirect_url(pos->self, &rq, url, url_size, &de);
 }
 
-nl_err nl_payment_pos_view(nl_db *db, const char *session_key, struct nl_pos_view *out)
+nl_err nl_payment_pos_view(const struct nl_app *app, const char *session_key, struct nl_pos_view *out)
 {
+	nl_db *db = app->db;
 	memset(out, 0, sizeof *out);
 	if (!session_key || strlen(session_key) != NL_POS_KEY_LEN)
 		return NL_ERR_NOT_FOUND;

@@ -41,8 +41,9 @@ static NL_MUST_USE nl_err fill(nl_conn *c, const struct nl_order *o, struct nl_p
 	return NL_OK;
 }
 
-nl_err nl_person_orders(nl_db *db, int64_t person_id, struct nl_person_order **out, size_t *n)
+nl_err nl_person_orders(const struct nl_app *app, int64_t person_id, struct nl_person_order **out, size_t *n)
 {
+	nl_db *db = app->db;
 	*out = NULL;
 	*n = 0;
 	nl_conn *c;
@@ -67,9 +68,10 @@ nl_err nl_person_orders(nl_db *db, int64_t person_id, struct nl_person_order **o
 	return rc;
 }
 
-nl_err nl_person_order(nl_db *db, int64_t person_id, int64_t order_no,
+nl_err nl_person_order(const struct nl_app *app, int64_t person_id, int64_t order_no,
                        struct nl_person_order *out)
 {
+	nl_db *db = app->db;
 	memset(out, 0, sizeof *out);
 	nl_conn *c;
 	struct nl_order o;
@@ -86,8 +88,9 @@ nl_err nl_person_order(nl_db *db, int64_t person_id, int64_t order_no,
 	return rc;
 }
 
-nl_err nl_person_display_name(nl_db *db, int64_t person_id, char *out, size_t size)
+nl_err nl_person_display_name(const struct nl_app *app, int64_t person_id, char *out, size_t size)
 {
+	nl_db *db = app->db;
 	if (size)
 		out[0] = '\0';
 	nl_conn *c;
@@ -103,9 +106,10 @@ nl_err nl_person_display_name(nl_db *db, int64_t person_id, char *out, size_t si
 	return rc;
 }
 
-nl_err nl_person_order_display_name(nl_db *db, int64_t person_id, int64_t order_no,
+nl_err nl_person_order_display_name(const struct nl_app *app, int64_t person_id, int64_t order_no,
                                     char *out, size_t size)
 {
+	nl_db *db = app->db;
 	if (size)
 		out[0] = '\0';
 	nl_conn *c;
@@ -122,9 +126,10 @@ nl_err nl_person_order_display_name(nl_db *db, int64_t person_id, int64_t order_
 	return rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
 }
 
-nl_err nl_person_single_institution(nl_db *db, int64_t person_id, int64_t order_no,
+nl_err nl_person_single_institution(const struct nl_app *app, int64_t person_id, int64_t order_no,
                                     bool *single)
 {
+	nl_db *db = app->db;
 	*single = false;
 	nl_conn *c;
 	struct nl_order_list l = {0};

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/err.h"
 #include "core/order.h"
 #include "store/db.h"
@@ -35,17 +36,17 @@ struct nl_person_order {
 
 /* Every order of the person, newest first. *out is malloc'd (NULL when *n is
  * 0); the caller frees it with free(). */
-NL_MUST_USE nl_err nl_person_orders(nl_db *db, int64_t person_id, struct nl_person_order **out, size_t *n);
+NL_MUST_USE nl_err nl_person_orders(const struct nl_app *app, int64_t person_id, struct nl_person_order **out, size_t *n);
 
 /* One order by number; NL_ERR_NOT_FOUND when there is none or it is another
  * person's (the caller answers 404 either way). */
-NL_MUST_USE nl_err nl_person_order(nl_db *db, int64_t person_id, int64_t order_no,
+NL_MUST_USE nl_err nl_person_order(const struct nl_app *app, int64_t person_id, int64_t order_no,
                        struct nl_person_order *out);
 
 /* The name order_no's pre-application typed ("" when it has none, or the
  * order is not person_id's), for the header of a session that an access
  * password opened: it must not show what is stored about the person. */
-NL_MUST_USE nl_err nl_person_order_display_name(nl_db *db, int64_t person_id, int64_t order_no,
+NL_MUST_USE nl_err nl_person_order_display_name(const struct nl_app *app, int64_t person_id, int64_t order_no,
                                     char *out, size_t size);
 
 /* Whether every order of person_id belongs to the institution of his order
@@ -53,10 +54,10 @@ NL_MUST_USE nl_err nl_person_order_display_name(nl_db *db, int64_t person_id, in
  * and a session that order's access password opened may see it
  * (docs/applicant.md, "Doors and entitlement"). false when the order is not
  * his. */
-NL_MUST_USE nl_err nl_person_single_institution(nl_db *db, int64_t person_id, int64_t order_no,
+NL_MUST_USE nl_err nl_person_single_institution(const struct nl_app *app, int64_t person_id, int64_t order_no,
                                     bool *single);
 
 /* "AYŞE YILMAZ" of the person, for the page header; "" when unknown. */
-NL_MUST_USE nl_err nl_person_display_name(nl_db *db, int64_t person_id, char *out, size_t size);
+NL_MUST_USE nl_err nl_person_display_name(const struct nl_app *app, int64_t person_id, char *out, size_t size);
 
 #endif

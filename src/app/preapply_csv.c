@@ -301,8 +301,9 @@ out:
 	return e;
 }
 
-nl_err nl_pa_csv_check_open(nl_db *db, int64_t institution_id, struct nl_pa_csv *c)
+nl_err nl_pa_csv_check_open(const struct nl_app *app, int64_t institution_id, struct nl_pa_csv *c)
 {
+	nl_db *db = app->db;
 	nl_conn *conn;
 	nl_err e = nl_db_conn(db, &conn);
 	size_t kept = 0;

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "app/preapply.h"
 #include "core/err.h"
 #include "store/db.h"
@@ -78,7 +79,7 @@ NL_MUST_USE nl_err nl_pa_csv_parse_max(const char *data, size_t len, size_t max_
 
 /* Moves good rows whose identity has an open order in the institution to the
  * bad rows (code "open_order"). */
-NL_MUST_USE nl_err nl_pa_csv_check_open(nl_db *db, int64_t institution_id, struct nl_pa_csv *c);
+NL_MUST_USE nl_err nl_pa_csv_check_open(const struct nl_app *app, int64_t institution_id, struct nl_pa_csv *c);
 
 /* The good rows as JSON text (malloc'd, caller frees) and back (rows malloc'd,
  * caller frees). NL_ERR_INVALID for a payload that does not parse or whose

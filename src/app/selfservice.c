@@ -62,8 +62,9 @@ const char *nl_ss_refusal_msgid(enum nl_ss_refusal r)
 	}
 }
 
-nl_err nl_ss_id_attr(nl_db *db, int64_t person_id, char out[64])
+nl_err nl_ss_id_attr(const struct nl_app *app, int64_t person_id, char out[64])
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	struct nl_person p = {0};
 	nl_err rc = nl_db_conn(db, &c);
@@ -77,24 +78,26 @@ nl_err nl_ss_id_attr(nl_db *db, int64_t person_id, char out[64])
 	return rc;
 }
 
-nl_err nl_ss_certs(nl_db *db, int64_t person_id, struct nl_ss_cert out[NL_SS_MAX_CERTS], int *n)
+nl_err nl_ss_certs(const struct nl_app *app, int64_t person_id, struct nl_ss_cert out[NL_SS_MAX_CERTS], int *n)
 {
+	nl_db *db = app->db;
 	char attr[64];
 	nl_conn *c;
 	*n = 0;
-	nl_err rc = nl_ss_id_attr(db, person_id, attr);
+	nl_err rc = nl_ss_id_attr(app, person_id, attr);
 	if (rc == NL_OK)
 		rc = nl_db_conn(db, &c);
 	return rc ? rc : nl_store_ss_certs(c, attr, out, NL_SS_MAX_CERTS, n);
 }
 
-nl_err nl_ss_cert(nl_db *db, int64_t person_id, const char *serial, struct nl_ss_cert *out)
+nl_err nl_ss_cert(const struct nl_app *app, int64_t person_id, const char *serial, struct nl_ss_cert *out)
 {
+	nl_db *db = app->db;
 	char attr[64];
 	nl_conn *c;
 	if (!serial || !*serial || strlen(serial) >= 64)
 		return NL_ERR_NOT_FOUND;
-	nl_err rc = nl_ss_id_attr(db, person_id, attr);
+	nl_err rc = nl_ss_id_attr(app, person_id, attr);
 	if (rc == NL_OK)
 		rc = nl_db_conn(db, &c);
 	return rc ? rc : nl_store_ss_cert(c, attr, serial, out);
@@ -122,13 +125,14 @@ static void throttle_key(int64_t person_id, char out[32])
 	snprintf(out, 32, "person:%" PRId64, person_id);
 }
 
-nl_err nl_ss_reauth(nl_db *db, const struct nl_throttle_policy *pol, int64_t person_id,
+nl_err nl_ss_reauth(const struct nl_app *app, const struct nl_throttle_policy *pol, int64_t person_id,
                     const char *security_word, const char *addr, int64_t now,
                     int64_t *locked_until)
 {
+	nl_db *db = app->db;
 	char key[32];
 	throttle_key(person_id, key);
-	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, locked_until);
+	nl_err rc = nl_throttle_check(app, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, locked_until);
 	if (rc)
 		return rc;
 	nl_conn *c;
@@ -141,13 +145,13 @@ nl_err nl_ss_reauth(nl_db *db, const struct nl_throttle_policy *pol, int64_t per
 	free(hash);
 	if (!ok) {
 		bool locked = false;
-		nl_err_ignore(nl_throttle_fail(db, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, &locked));
+		nl_err_ignore(nl_throttle_fail(app, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, &locked));
 		audit_refusal(db, person_id, 0, "reauth", "wrong security word", now);
 		if (locked && locked_until)
-			nl_err_ignore(nl_throttle_check(db, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, locked_until));
+			nl_err_ignore(nl_throttle_check(app, pol, NL_DOOR_HOLDER_REAUTH, key, addr, now, locked_until));
 		return locked ? NL_ERR_LOCKED : NL_ERR_UNAUTHORIZED;
 	}
-	nl_err_ignore(nl_throttle_success(db, NL_DOOR_HOLDER_REAUTH, key, addr, now));
+	nl_err_ignore(nl_throttle_success(app, NL_DOOR_HOLDER_REAUTH, key, addr, now));
 	return NL_OK;
 }
 
@@ -193,7 +197,7 @@ static NL_MUST_USE nl_err notify_holder(nl_conn *c, struct nl_app *app, const st
 	struct nl_holder_contact hc;
 	struct nl_person p = {0};
 	char when[32], subject[96], mail[1024], sms[320];
-	nl_err rc = nl_ss_contact(app->db, req->person_id, &hc);
+	nl_err rc = nl_ss_contact(app, req->person_id, &hc);
 	if (rc == NL_OK)
 		rc = nl_store_person_get(c, req->person_id, &p);
 	if (rc) {
@@ -332,7 +336,7 @@ nl_err nl_ss_change(struct nl_app *app, const struct nl_throttle_policy *pol,
 		return NL_ERR_INVALID;
 	if (req->action == NL_SS_REVOKE && !holder_reason(req->reason))
 		return NL_ERR_INVALID;
-	nl_err rc = nl_ss_cert(app->db, req->person_id, req->serial, &cert);
+	nl_err rc = nl_ss_cert(app, req->person_id, req->serial, &cert);
 	if (rc == NL_ERR_NOT_FOUND) {
 		snprintf(why, sizeof why, "not the holder's certificate: %.64s", req->serial ? req->serial : "");
 		audit_refusal(app->db, req->person_id, 0, action_code(req->action), why, req->now);
@@ -348,7 +352,7 @@ nl_err nl_ss_change(struct nl_app *app, const struct nl_throttle_policy *pol,
 	if (req->esign_code_id)
 		rc = esign_reauth(app->db, req, &cert);
 	else
-		rc = nl_ss_reauth(app->db, pol, req->person_id, req->security_word, req->addr, req->now,
+		rc = nl_ss_reauth(app, pol, req->person_id, req->security_word, req->addr, req->now,
 		                  locked_until);
 	if (rc == NL_ERR_NOT_FOUND) {
 		*refusal = NL_SS_REFUSE_NO_WORD;
@@ -360,7 +364,7 @@ nl_err nl_ss_change(struct nl_app *app, const struct nl_throttle_policy *pol,
 	rc = nl_store_run_tx(app->db, change_tx, &a);
 	if (rc == NL_ERR_TRANSITION || rc == NL_ERR_CONFLICT) {
 		/* Someone changed it between the look and the change: say what it is now. */
-		if (nl_ss_cert(app->db, req->person_id, req->serial, &cert) == NL_OK)
+		if (nl_ss_cert(app, req->person_id, req->serial, &cert) == NL_OK)
 			*refusal = nl_ss_judge(&cert, req->action, req->now);
 		if (*refusal == NL_SS_REFUSE_NONE)
 			*refusal = NL_SS_REFUSE_REVOKED;
@@ -388,9 +392,9 @@ nl_err nl_ss_publish_status(struct nl_app *app, int64_t now)
 		return rc;
 	/* The store dropped the changed certificate's pre-signed answer: sign it
 	 * again now rather than at the worker's next pass, then the CRL. */
-	rc = nl_ca_ocsp_refresh(app->db, sg, ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, NULL);
+	rc = nl_ca_ocsp_refresh(app, sg, ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, NULL);
 	if (rc == NL_OK)
-		rc = nl_ca_publish_crl(app->db, sg, ca, now, NL_CRL_VALIDITY, NULL);
+		rc = nl_ca_publish_crl(app, sg, ca, now, NL_CRL_VALIDITY, NULL);
 	nl_signer_close(sg);
 	return rc;
 }

@@ -35,12 +35,12 @@
 
 /* The holder's subject serialNumber attribute ("PNOTR-<tckn>" or
  * "PAS<cc>-<no>") from his person row. */
-NL_MUST_USE nl_err nl_ss_id_attr(nl_db *db, int64_t person_id, char out[64]);
+NL_MUST_USE nl_err nl_ss_id_attr(const struct nl_app *app, int64_t person_id, char out[64]);
 
 /* His certificates, newest end first (at most NL_SS_MAX_CERTS). */
-NL_MUST_USE nl_err nl_ss_certs(nl_db *db, int64_t person_id, struct nl_ss_cert out[NL_SS_MAX_CERTS], int *n);
+NL_MUST_USE nl_err nl_ss_certs(const struct nl_app *app, int64_t person_id, struct nl_ss_cert out[NL_SS_MAX_CERTS], int *n);
 /* One of his; NL_ERR_NOT_FOUND for a serial that is not his (or unknown). */
-NL_MUST_USE nl_err nl_ss_cert(nl_db *db, int64_t person_id, const char *serial, struct nl_ss_cert *out);
+NL_MUST_USE nl_err nl_ss_cert(const struct nl_app *app, int64_t person_id, const char *serial, struct nl_ss_cert *out);
 
 enum nl_ss_action { NL_SS_SUSPEND = 1, NL_SS_RELEASE, NL_SS_REVOKE };
 
@@ -104,7 +104,7 @@ NL_MUST_USE nl_err nl_ss_publish_status(struct nl_app *app, int64_t now);
 /* Checks the holder's security word (throttled like nl_ss_change); used by
  * the other re-authenticated actions. NL_OK, NL_ERR_UNAUTHORIZED,
  * NL_ERR_LOCKED, NL_ERR_NOT_FOUND (no security word chosen). */
-NL_MUST_USE nl_err nl_ss_reauth(nl_db *db, const struct nl_throttle_policy *pol, int64_t person_id,
+NL_MUST_USE nl_err nl_ss_reauth(const struct nl_app *app, const struct nl_throttle_policy *pol, int64_t person_id,
                     const char *security_word, const char *addr, int64_t now,
                     int64_t *locked_until);
 
@@ -119,7 +119,7 @@ NL_MUST_USE nl_err nl_ss_reauth(nl_db *db, const struct nl_throttle_policy *pol,
  * form version's e-mail, mobile and information channel, else the person row
  * (channel "email"). Other use cases that tell the holder something may call
  * this to reach him where he asked to be reached. */
-NL_MUST_USE nl_err nl_ss_contact(nl_db *db, int64_t person_id, struct nl_holder_contact *out);
+NL_MUST_USE nl_err nl_ss_contact(const struct nl_app *app, int64_t person_id, struct nl_holder_contact *out);
 
 enum nl_ss_contact_outcome {
 	NL_SS_CONTACT_SAVED = 1,        /* stored (no new mobile: no code needed) */
@@ -151,7 +151,7 @@ NL_MUST_USE nl_err nl_ss_contact_confirm(struct nl_app *app, int64_t person_id, 
  * certificates (the card's), valid NL_UNBLOCK_TTL seconds; any earlier code of
  * his is replaced. Stored as a keyed hash (context "unblock"); audited.
  * code receives the digits (shown once). */
-NL_MUST_USE nl_err nl_ss_unblock_issue(nl_db *db, int64_t person_id, const char *serial, int64_t now,
+NL_MUST_USE nl_err nl_ss_unblock_issue(const struct nl_app *app, int64_t person_id, const char *serial, int64_t now,
                            char code[NL_UNBLOCK_DIGITS + 1], int64_t *expires_at);
 
 enum nl_unblock_outcome {
@@ -166,12 +166,12 @@ enum nl_unblock_outcome {
  * valid code *serial and der (the certificate's DER, may be NULL) tell which
  * certificate's card it is for. Nothing is spent: a code is spent only by a
  * successful unblock (nl_ss_unblock_use). */
-NL_MUST_USE nl_err nl_ss_unblock_check(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+NL_MUST_USE nl_err nl_ss_unblock_check(const struct nl_app *app, const struct nl_throttle_policy *pol, const char *code,
                            const char *addr, int64_t now, enum nl_unblock_outcome *out,
                            char serial[64], nl_buf *der);
 /* After the card took the new PIN (POST /api/v1/kilit/{code}): the same
  * checks, then the code is used once (audited). */
-NL_MUST_USE nl_err nl_ss_unblock_use(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+NL_MUST_USE nl_err nl_ss_unblock_use(const struct nl_app *app, const struct nl_throttle_policy *pol, const char *code,
                          const char *addr, int64_t now, enum nl_unblock_outcome *out,
                          char serial[64]);
 

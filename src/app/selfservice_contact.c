@@ -20,16 +20,13 @@
 
 #define CODE_DIGITS 6
 
-nl_err nl_ss_contact(nl_db *db, int64_t person_id, struct nl_holder_contact *out)
+/* nl_ss_contact on c (also inside the caller's transaction). */
+static NL_MUST_USE nl_err contact_on(nl_conn *c, int64_t person_id, struct nl_holder_contact *out)
 {
-	nl_conn *c;
 	struct nl_order_list l = {0};
 	struct nl_person p = {0};
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_db_conn(db, &c);
-	if (rc)
-		return rc;
-	rc = nl_store_holder_contact_get(c, person_id, out);
+	nl_err rc = nl_store_holder_contact_get(c, person_id, out);
 	if (rc != NL_ERR_NOT_FOUND)
 		return rc;
 	/* Never changed here: what his newest form says. */
@@ -61,6 +58,13 @@ nl_err nl_ss_contact(nl_db *db, int64_t person_id, struct nl_holder_contact *out
 	}
 	nl_person_clear(&p);
 	return rc;
+}
+
+nl_err nl_ss_contact(const struct nl_app *app, int64_t person_id, struct nl_holder_contact *out)
+{
+	nl_conn *c;
+	nl_err rc = nl_db_conn(app->db, &c);
+	return rc ? rc : contact_on(c, person_id, out);
 }
 
 static void code_hash(const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id, const char *code,
@@ -160,7 +164,7 @@ nl_err nl_ss_contact_request(struct nl_app *app, int64_t person_id, const char *
 	    strlen(mobile) != 10 || (strcmp(channel, "email") && strcmp(channel, "sms") &&
 	                             strcmp(channel, "both")))
 		return NL_ERR_INVALID;
-	nl_err rc = nl_ss_contact(app->db, person_id, &a.old);
+	nl_err rc = nl_ss_contact(app, person_id, &a.old);
 	if (rc == NL_OK)
 		rc = nl_install_hash_key(app->db, key);
 	if (rc)
@@ -212,7 +216,7 @@ static NL_MUST_USE nl_err confirm_tx(nl_conn *c, void *ctx)
 	snprintf(n.email, sizeof n.email, "%s", ch.email);
 	snprintf(n.mobile, sizeof n.mobile, "%s", ch.mobile);
 	snprintf(n.info_channel, sizeof n.info_channel, "%s", ch.info_channel);
-	if ((rc = nl_ss_contact(nl_db_of(c), a->person_id, &old)) != NL_OK)
+	if ((rc = contact_on(c, a->person_id, &old)) != NL_OK)
 		return rc;
 	*a->out = NL_SS_CONTACT_SAVED;
 	return save(c, a->person_id, &n, &old, a->now);

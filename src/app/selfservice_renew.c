@@ -24,7 +24,7 @@ nl_err nl_ss_renew(struct nl_app *app, int64_t person_id, int64_t now, int64_t *
 	enum nl_payment_type pay = NL_PAY_INSTITUTION;
 	bool backup = false;
 	*order_no = 0;
-	nl_err rc = nl_ss_certs(app->db, person_id, certs, &n);
+	nl_err rc = nl_ss_certs(app, person_id, certs, &n);
 	if (rc == NL_OK)
 		rc = nl_db_conn(app->db, &c);
 	if (rc == NL_OK)
@@ -49,7 +49,7 @@ nl_err nl_ss_renew(struct nl_app *app, int64_t person_id, int64_t now, int64_t *
 		goto out;
 	}
 	if ((rc = nl_store_person_get(c, person_id, &p)) != NL_OK ||
-	    (rc = nl_ss_contact(app->db, person_id, &hc)) != NL_OK)
+	    (rc = nl_ss_contact(app, person_id, &hc)) != NL_OK)
 		goto out;
 	char actor[48];
 	snprintf(actor, sizeof actor, "holder:%" PRId64, person_id);

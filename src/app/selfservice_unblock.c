@@ -47,12 +47,13 @@ static NL_MUST_USE nl_err issue_tx(nl_conn *c, void *ctx)
 	return nl_store_audit_append(c, &rec);
 }
 
-nl_err nl_ss_unblock_issue(nl_db *db, int64_t person_id, const char *serial, int64_t now,
+nl_err nl_ss_unblock_issue(const struct nl_app *app, int64_t person_id, const char *serial, int64_t now,
                            char code[NL_UNBLOCK_DIGITS + 1], int64_t *expires_at)
 {
+	nl_db *db = app->db;
 	struct nl_ss_cert cert;
 	char hash[NL_KEYED_HEX_LEN];
-	nl_err rc = nl_ss_cert(db, person_id, serial, &cert);
+	nl_err rc = nl_ss_cert(app, person_id, serial, &cert);
 	if (rc)
 		return rc;
 	if (!strcmp(cert.status, "revoked") || cert.not_after <= now)
@@ -124,13 +125,14 @@ static NL_MUST_USE nl_err use_tx(nl_conn *c, void *ctx)
 	return NL_OK;
 }
 
-static NL_MUST_USE nl_err unblock_code(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+static NL_MUST_USE nl_err unblock_code(const struct nl_app *app, const struct nl_throttle_policy *pol, const char *code,
                            const char *addr, int64_t now, enum nl_unblock_outcome *out,
                            char serial[64], bool spend, nl_buf *der)
 {
+	nl_db *db = app->db;
 	char hash[NL_KEYED_HEX_LEN];
 	serial[0] = '\0';
-	nl_err rc = nl_throttle_check(db, pol, DOOR_UNBLOCK, NULL, addr, now, NULL);
+	nl_err rc = nl_throttle_check(app, pol, DOOR_UNBLOCK, NULL, addr, now, NULL);
 	if (rc == NL_ERR_LOCKED) {
 		*out = NL_UNBLOCK_LOCKED;
 		return NL_OK;
@@ -147,20 +149,20 @@ static NL_MUST_USE nl_err unblock_code(nl_db *db, const struct nl_throttle_polic
 			return rc;
 	}
 	if (*out != NL_UNBLOCK_OK)
-		nl_err_ignore(nl_throttle_fail(db, pol, DOOR_UNBLOCK, NULL, addr, now, NULL));
+		nl_err_ignore(nl_throttle_fail(app, pol, DOOR_UNBLOCK, NULL, addr, now, NULL));
 	return NL_OK;
 }
 
-nl_err nl_ss_unblock_check(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+nl_err nl_ss_unblock_check(const struct nl_app *app, const struct nl_throttle_policy *pol, const char *code,
                            const char *addr, int64_t now, enum nl_unblock_outcome *out,
                            char serial[64], nl_buf *der)
 {
-	return unblock_code(db, pol, code, addr, now, out, serial, false, der);
+	return unblock_code(app, pol, code, addr, now, out, serial, false, der);
 }
 
-nl_err nl_ss_unblock_use(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+nl_err nl_ss_unblock_use(const struct nl_app *app, const struct nl_throttle_policy *pol, const char *code,
                          const char *addr, int64_t now, enum nl_unblock_outcome *out,
                          char serial[64])
 {
-	return unblock_code(db, pol, code, addr, now, out, serial, true, NULL);
+	return unblock_code(app, pol, code, addr, now, out, serial, true, NULL);
 }

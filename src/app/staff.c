@@ -38,9 +38,10 @@ static NL_MUST_USE nl_err inst_add_tx(nl_conn *c, void *arg)
 	return e ? e : audit(c, x->actor, "institution", x->i.id, "create", x->i.name);
 }
 
-nl_err nl_staff_institution_add(nl_db *db, const char *name, const char *registry_no,
+nl_err nl_staff_institution_add(const struct nl_app *app, const char *name, const char *registry_no,
                                 const char *address, const char *actor, int64_t *id)
 {
+	nl_db *db = app->db;
 	char empty[1] = "";
 	char nm[801], reg[201], addr[2001];
 	if (!name || nl_valid_text(name, 1, 200, false) ||
@@ -74,8 +75,9 @@ static NL_MUST_USE nl_err inst_active_tx(nl_conn *c, void *arg)
 	                     x->active ? "active" : "inactive");
 }
 
-nl_err nl_staff_institution_set_active(nl_db *db, int64_t id, bool active, const char *actor)
+nl_err nl_staff_institution_set_active(const struct nl_app *app, int64_t id, bool active, const char *actor)
 {
+	nl_db *db = app->db;
 	struct inst_ctx x = {.i = {.id = id}, .actor = actor, .active = active};
 	return nl_store_run_tx(db, inst_active_tx, &x);
 }
@@ -129,10 +131,11 @@ static NL_MUST_USE nl_err user_add_tx(nl_conn *c, void *arg)
 	return e ? e : audit(c, x->actor, "user", x->u.id, "create", nl_user_role_code(x->u.role));
 }
 
-nl_err nl_staff_user_add(nl_db *db, const char *username, const char *password,
+nl_err nl_staff_user_add(const struct nl_app *app, const char *username, const char *password,
                          enum nl_user_role role, int64_t institution_id, const char *actor,
                          int64_t *id, const char **why)
 {
+	nl_db *db = app->db;
 	const char *r = nl_staff_valid_username(username);
 	if (!r)
 		r = nl_staff_valid_password(password);
@@ -181,9 +184,10 @@ static NL_MUST_USE nl_err user_passwd_tx(nl_conn *c, void *arg)
 	return audit(c, x->actor, "user", uid, "active", x->active ? "active" : "disabled");
 }
 
-nl_err nl_staff_user_passwd(nl_db *db, const char *username, const char *password,
+nl_err nl_staff_user_passwd(const struct nl_app *app, const char *username, const char *password,
                             const char *actor, const char **why)
 {
+	nl_db *db = app->db;
 	const char *r = nl_staff_valid_password(password);
 	if (r) {
 		if (why)
@@ -198,8 +202,9 @@ nl_err nl_staff_user_passwd(nl_db *db, const char *username, const char *passwor
 	return nl_store_run_tx(db, user_passwd_tx, &x);
 }
 
-nl_err nl_staff_user_set_active(nl_db *db, const char *username, bool active, const char *actor)
+nl_err nl_staff_user_set_active(const struct nl_app *app, const char *username, bool active, const char *actor)
 {
+	nl_db *db = app->db;
 	struct user_ctx x = {.actor = actor, .username = username, .active = active};
 	return nl_store_run_tx(db, user_passwd_tx, &x);
 }
@@ -223,9 +228,10 @@ static NL_MUST_USE nl_err token_add_tx(nl_conn *c, void *arg)
 	return audit(c, x->actor, "api_token", x->t.id, "create", x->t.prefix);
 }
 
-nl_err nl_staff_token_add(nl_db *db, int64_t institution_id, const char *name, const char *actor,
+nl_err nl_staff_token_add(const struct nl_app *app, int64_t institution_id, const char *name, const char *actor,
                           char token_out[NL_API_TOKEN_LEN + 1], int64_t *id)
 {
+	nl_db *db = app->db;
 	char label[201];
 	if (name && nl_valid_text(name, 0, 100, false))
 		return NL_ERR_INVALID;
@@ -253,15 +259,17 @@ static NL_MUST_USE nl_err token_revoke_tx(nl_conn *c, void *arg)
 	return e ? e : audit(c, x->actor, "api_token", x->t.id, "revoke", "");
 }
 
-nl_err nl_staff_token_revoke(nl_db *db, int64_t token_id, const char *actor)
+nl_err nl_staff_token_revoke(const struct nl_app *app, int64_t token_id, const char *actor)
 {
+	nl_db *db = app->db;
 	struct token_ctx x = {.t = {.id = token_id}, .actor = actor};
 	return nl_store_run_tx(db, token_revoke_tx, &x);
 }
 
-nl_err nl_staff_token_check(nl_db *db, const char *token, int64_t now, int64_t *token_id,
+nl_err nl_staff_token_check(const struct nl_app *app, const char *token, int64_t now, int64_t *token_id,
                             int64_t *institution_id)
 {
+	nl_db *db = app->db;
 	if (!token || strlen(token) != NL_API_TOKEN_LEN || strncmp(token, NL_API_TOKEN_PREFIX, 4))
 		return NL_ERR_UNAUTHORIZED;
 	uint8_t hash[NL_TOKEN_HASH_LEN];
@@ -284,9 +292,10 @@ nl_err nl_staff_token_check(nl_db *db, const char *token, int64_t now, int64_t *
 
 /* ---- login ---- */
 
-nl_err nl_staff_login(nl_db *db, const char *username, const char *password, int64_t now,
+nl_err nl_staff_login(const struct nl_app *app, const char *username, const char *password, int64_t now,
                       struct nl_user *out)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	memset(out, 0, sizeof *out);
 	nl_err e = nl_secret_init();

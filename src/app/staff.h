@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/err.h"
 #include "store/db.h"
 #include "store/store_users.h"
@@ -26,10 +27,10 @@
 
 /* Adds an institution. NL_ERR_INVALID for a bad name (1..200 characters of
  * text), NL_ERR_CONFLICT when the name exists. *id may be NULL. */
-NL_MUST_USE nl_err nl_staff_institution_add(nl_db *db, const char *name, const char *registry_no,
+NL_MUST_USE nl_err nl_staff_institution_add(const struct nl_app *app, const char *name, const char *registry_no,
                                 const char *address, const char *actor, int64_t *id);
 /* Activates or deactivates an institution (its officers and tokens stop working). */
-NL_MUST_USE nl_err nl_staff_institution_set_active(nl_db *db, int64_t id, bool active, const char *actor);
+NL_MUST_USE nl_err nl_staff_institution_set_active(const struct nl_app *app, int64_t id, bool active, const char *actor);
 
 /* A user name is 3..64 of a-z 0-9 . _ - (lower case). Returns NULL or a reason code. */
 const char *nl_staff_valid_username(const char *s);
@@ -40,24 +41,24 @@ const char *nl_staff_valid_password(const char *s);
  * other roles may name one or not (0). NL_ERR_INVALID (bad user name, password
  * or role/institution combination; *why gets the reason code when why is not
  * NULL), NL_ERR_NOT_FOUND (no such institution), NL_ERR_CONFLICT (user name taken). */
-NL_MUST_USE nl_err nl_staff_user_add(nl_db *db, const char *username, const char *password,
+NL_MUST_USE nl_err nl_staff_user_add(const struct nl_app *app, const char *username, const char *password,
                          enum nl_user_role role, int64_t institution_id, const char *actor,
                          int64_t *id, const char **why);
 /* New password (also clears the lock-out). NL_ERR_NOT_FOUND for an unknown user. */
-NL_MUST_USE nl_err nl_staff_user_passwd(nl_db *db, const char *username, const char *password,
+NL_MUST_USE nl_err nl_staff_user_passwd(const struct nl_app *app, const char *username, const char *password,
                             const char *actor, const char **why);
 /* Disables (active false) or enables an account. */
-NL_MUST_USE nl_err nl_staff_user_set_active(nl_db *db, const char *username, bool active, const char *actor);
+NL_MUST_USE nl_err nl_staff_user_set_active(const struct nl_app *app, const char *username, bool active, const char *actor);
 
 /* A new API token for an institution: writes the token (NL_API_TOKEN_LEN
  * characters + NUL) to token_out, to be shown once. *id may be NULL. */
-NL_MUST_USE nl_err nl_staff_token_add(nl_db *db, int64_t institution_id, const char *name, const char *actor,
+NL_MUST_USE nl_err nl_staff_token_add(const struct nl_app *app, int64_t institution_id, const char *name, const char *actor,
                           char token_out[NL_API_TOKEN_LEN + 1], int64_t *id);
 /* Deactivates a token for good (audited). NL_ERR_NOT_FOUND if there is none. */
-NL_MUST_USE nl_err nl_staff_token_revoke(nl_db *db, int64_t token_id, const char *actor);
+NL_MUST_USE nl_err nl_staff_token_revoke(const struct nl_app *app, int64_t token_id, const char *actor);
 /* Checks a bearer token: NL_OK with the token id and its institution, or
  * NL_ERR_UNAUTHORIZED (unknown, revoked, malformed, inactive institution). */
-NL_MUST_USE nl_err nl_staff_token_check(nl_db *db, const char *token, int64_t now, int64_t *token_id,
+NL_MUST_USE nl_err nl_staff_token_check(const struct nl_app *app, const char *token, int64_t now, int64_t *token_id,
                             int64_t *institution_id);
 
 /* Staff login. NL_OK fills *out (caller clears it with nl_user_clear).
@@ -70,7 +71,7 @@ NL_MUST_USE nl_err nl_staff_token_check(nl_db *db, const char *token, int64_t no
  * locks) is the lock-out rule, so a stranger typing wrong passwords locks out
  * his own address, not the account (docs/officer.md). A right password clears
  * a count or lock left from before. */
-NL_MUST_USE nl_err nl_staff_login(nl_db *db, const char *username, const char *password, int64_t now,
+NL_MUST_USE nl_err nl_staff_login(const struct nl_app *app, const char *username, const char *password, int64_t now,
                       struct nl_user *out);
 
 #endif

@@ -103,9 +103,10 @@ static NL_MUST_USE nl_err counters_of(nl_db *db, const struct nl_throttle_policy
 	return NL_OK;
 }
 
-nl_err nl_throttle_check(nl_db *db, const struct nl_throttle_policy *p, const char *door,
+nl_err nl_throttle_check(const struct nl_app *app, const struct nl_throttle_policy *p, const char *door,
                          const char *id_key, const char *addr, int64_t now, int64_t *until)
 {
+	nl_db *db = app->db;
 	if (until)
 		*until = 0;
 	nl_conn *c;
@@ -154,9 +155,10 @@ static NL_MUST_USE nl_err fail_tx(nl_conn *c, void *arg)
 	return NL_OK;
 }
 
-nl_err nl_throttle_fail(nl_db *db, const struct nl_throttle_policy *p, const char *door,
+nl_err nl_throttle_fail(const struct nl_app *app, const struct nl_throttle_policy *p, const char *door,
                         const char *id_key, const char *addr, int64_t now, bool *locked_now)
 {
+	nl_db *db = app->db;
 	/* The subjects (and so the server key, whose first use may insert it) are
 	 * made before the transaction: that insert must not be rolled back with a
 	 * retried transaction. */
@@ -171,9 +173,10 @@ nl_err nl_throttle_fail(nl_db *db, const struct nl_throttle_policy *p, const cha
 	return rc;
 }
 
-nl_err nl_throttle_success(nl_db *db, const char *door, const char *id_key, const char *addr,
+nl_err nl_throttle_success(const struct nl_app *app, const char *door, const char *id_key, const char *addr,
                            int64_t now)
 {
+	nl_db *db = app->db;
 	if (!given(id_key))
 		return NL_OK;
 	nl_conn *c;

@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "store/db.h"
@@ -64,19 +65,19 @@ void nl_throttle_policy_from_config(const struct nl_config *cfg, struct nl_throt
  * NL_ERR_LOCKED when one is, with *until (may be NULL) the later end of the
  * locks. Database errors are returned as they are (callers refuse the login:
  * fail closed). */
-NL_MUST_USE nl_err nl_throttle_check(nl_db *db, const struct nl_throttle_policy *p, const char *door,
+NL_MUST_USE nl_err nl_throttle_check(const struct nl_app *app, const struct nl_throttle_policy *p, const char *door,
                          const char *id_key, const char *addr, int64_t now, int64_t *until);
 
 /* Counts one wrong answer for the ID from this address, the ID and the
  * address (one transaction). *locked_now (may be NULL) is set when this
  * failure locked any of them. */
-NL_MUST_USE nl_err nl_throttle_fail(nl_db *db, const struct nl_throttle_policy *p, const char *door,
+NL_MUST_USE nl_err nl_throttle_fail(const struct nl_app *app, const struct nl_throttle_policy *p, const char *door,
                         const char *id_key, const char *addr, int64_t now, bool *locked_now);
 
 /* A successful login: forgets the count of the ID from this address. The
  * ID's ceiling count and the address's count stay: one right password must
  * not wash out many wrong ones from other places. */
-NL_MUST_USE nl_err nl_throttle_success(nl_db *db, const char *door, const char *id_key, const char *addr,
+NL_MUST_USE nl_err nl_throttle_success(const struct nl_app *app, const char *door, const char *id_key, const char *addr,
                            int64_t now);
 
 #endif

@@ -9,9 +9,10 @@
 #include "store/store_throttle.h"
 #include "store/store_timeout.h"
 
-nl_err nl_timeout_run_once(nl_db *db, const struct nl_config *cfg, int64_t now,
+nl_err nl_timeout_run_once(const struct nl_app *app, const struct nl_config *cfg, int64_t now,
                            int64_t *cancelled)
 {
+	nl_db *db = app->db;
 	int64_t done = 0;
 	int64_t days = cfg->preapplication_timeout_days > 0 ? cfg->preapplication_timeout_days : 30;
 	int64_t before = now - days * 86400;
@@ -33,7 +34,7 @@ nl_err nl_timeout_run_once(nl_db *db, const struct nl_config *cfg, int64_t now,
 				.order_id = items[i].id, .expected_status = items[i].status,
 				.actor = NL_TIMEOUT_ACTOR, .reason = NL_TIMEOUT_REASON,
 			};
-			nl_err e = nl_cancel_order(db, &in, NULL);
+			nl_err e = nl_cancel_order(app, &in, NULL);
 			if (e == NL_OK)
 				done++;
 			else if (e != NL_ERR_CONFLICT && e != NL_ERR_TRANSITION && e != NL_ERR_NOT_FOUND)
@@ -56,7 +57,7 @@ nl_err nl_timeout_run_once(nl_db *db, const struct nl_config *cfg, int64_t now,
 nl_err nl_timeout_job(struct nl_app *app, int64_t now)
 {
 	int64_t n = 0;
-	nl_err rc = nl_timeout_run_once(app->db, app->cfg, now, &n);
+	nl_err rc = nl_timeout_run_once(app, app->cfg, now, &n);
 	if (n > 0)
 		fprintf(stderr, "{\"worker\":\"timeout\",\"cancelled\":%lld}\n", (long long)n);
 	return rc;

@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "store/db.h"
@@ -31,7 +32,7 @@
 /* Cancels every overdue pre-application at `now`. *cancelled (may be NULL)
  * gets how many this call cancelled. Returns the first database error (the
  * orders done before it stay done). */
-NL_MUST_USE nl_err nl_timeout_run_once(nl_db *db, const struct nl_config *cfg, int64_t now,
+NL_MUST_USE nl_err nl_timeout_run_once(const struct nl_app *app, const struct nl_config *cfg, int64_t now,
                            int64_t *cancelled);
 
 struct nl_app;

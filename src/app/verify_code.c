@@ -24,9 +24,10 @@ void nl_esign_time_text(int64_t t, char out[32])
 	nl_time_format_tr_seconds(t, out);
 }
 
-nl_err nl_esign_code_derive(nl_db *db, const char *sid, const char *nonce,
+nl_err nl_esign_code_derive(const struct nl_app *app, const char *sid, const char *nonce,
                             char code[NL_ESIGN_CODE_DIGITS + 1])
 {
+	nl_db *db = app->db;
 	char msg[256], mac[NL_KEYED_HEX_LEN];
 	snprintf(msg, sizeof msg, "%s:%s", sid, nonce);
 	nl_err rc = nl_install_keyed_hash(db, "esign-code", msg, mac);
@@ -41,10 +42,11 @@ nl_err nl_esign_code_derive(nl_db *db, const char *sid, const char *nonce,
 	return NL_OK;
 }
 
-nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in, const char *sid,
+nl_err nl_esign_code_issue(const struct nl_app *app, const struct nl_esign_issue *in, const char *sid,
                            char nonce[NL_ESIGN_NONCE_LEN],
                            char code[NL_ESIGN_CODE_DIGITS + 1], struct nl_esign_code *out)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	nl_err rc = nl_db_conn(db, &c);
 	if (rc)
@@ -85,7 +87,7 @@ nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in, const cha
 	/* 10^15 codes: a collision is unlikely, but the unique hash decides. */
 	for (int attempt = 0; attempt < 5; attempt++) {
 		nl_random_hex(16, nonce);
-		rc = nl_esign_code_derive(db, sid, nonce, code);
+		rc = nl_esign_code_derive(app, sid, nonce, code);
 		if (rc == NL_OK)
 			rc = nl_install_keyed_hash(db, "esign", code, out->code_hash);
 		if (rc == NL_OK)
@@ -98,11 +100,12 @@ nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in, const cha
 	return rc;
 }
 
-nl_err nl_esign_code_lookup(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+nl_err nl_esign_code_lookup(const struct nl_app *app, const struct nl_throttle_policy *pol, const char *code,
                             const char *addr, int64_t now, struct nl_esign_code *out)
 {
+	nl_db *db = app->db;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_throttle_check(db, pol, NL_DOOR_ESIGN, NULL, addr, now, NULL);
+	nl_err rc = nl_throttle_check(app, pol, NL_DOOR_ESIGN, NULL, addr, now, NULL);
 	if (rc)
 		return rc;
 	char h[NL_KEYED_HEX_LEN];
@@ -114,13 +117,14 @@ nl_err nl_esign_code_lookup(nl_db *db, const struct nl_throttle_policy *pol, con
 		rc = nl_store_esign_code_by_hash(c, h, out);
 	}
 	if (rc == NL_ERR_NOT_FOUND)
-		nl_err_ignore(nl_throttle_fail(db, pol, NL_DOOR_ESIGN, NULL, addr, now, NULL));
+		nl_err_ignore(nl_throttle_fail(app, pol, NL_DOOR_ESIGN, NULL, addr, now, NULL));
 	return rc;
 }
 
-nl_err nl_esign_code_of_session(nl_db *db, const uint8_t *session_hash, const char *purpose,
+nl_err nl_esign_code_of_session(const struct nl_app *app, const uint8_t *session_hash, const char *purpose,
                                 int64_t order_id, struct nl_esign_code *out)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	nl_err rc = nl_db_conn(db, &c);
 	return rc ? rc : nl_store_esign_code_latest(c, session_hash, purpose, order_id, out);
@@ -208,8 +212,9 @@ char *nl_esign_text_econsent(int64_t text_version, const char *choice_text, int6
 	return nl_buf_take(&b);
 }
 
-nl_err nl_esign_order_no(nl_db *db, int64_t order_id, int64_t *order_no)
+nl_err nl_esign_order_no(const struct nl_app *app, int64_t order_id, int64_t *order_no)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	struct nl_order o = {0};
 	nl_err rc = nl_db_conn(db, &c);

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "app/app.h"
 #include "app/form.h"
 #include "app/throttle.h"
 #include "core/err.h"
@@ -50,12 +51,12 @@ struct nl_esign_issue {
  * what makes it (only the code's keyed hash).
  *   code = 15 decimal digits of HMAC(server key, "esign-code", sid ":" nonce) */
 #define NL_ESIGN_NONCE_LEN 33   /* 32 hex + NUL */
-NL_MUST_USE nl_err nl_esign_code_derive(nl_db *db, const char *sid, const char *nonce,
+NL_MUST_USE nl_err nl_esign_code_derive(const struct nl_app *app, const char *sid, const char *nonce,
                             char code[NL_ESIGN_CODE_DIGITS + 1]);
 
 /* Draws a nonce, derives the code from sid, stores the code's keyed hash with
  * the purpose and text; nonce and code are given back. */
-NL_MUST_USE nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *in, const char *sid,
+NL_MUST_USE nl_err nl_esign_code_issue(const struct nl_app *app, const struct nl_esign_issue *in, const char *sid,
                            char nonce[NL_ESIGN_NONCE_LEN],
                            char code[NL_ESIGN_CODE_DIGITS + 1], struct nl_esign_code *out);
 
@@ -63,15 +64,15 @@ NL_MUST_USE nl_err nl_esign_code_issue(nl_db *db, const struct nl_esign_issue *i
  * be used or expired: the caller says which); NL_ERR_NOT_FOUND for an unknown
  * or malformed code (counted against addr), NL_ERR_LOCKED while addr is
  * locked. */
-NL_MUST_USE nl_err nl_esign_code_lookup(nl_db *db, const struct nl_throttle_policy *pol, const char *code,
+NL_MUST_USE nl_err nl_esign_code_lookup(const struct nl_app *app, const struct nl_throttle_policy *pol, const char *code,
                             const char *addr, int64_t now, struct nl_esign_code *out);
 
 /* The newest code of this session for purpose (and order, 0 = any). */
-NL_MUST_USE nl_err nl_esign_code_of_session(nl_db *db, const uint8_t *session_hash, const char *purpose,
+NL_MUST_USE nl_err nl_esign_code_of_session(const struct nl_app *app, const uint8_t *session_hash, const char *purpose,
                                 int64_t order_id, struct nl_esign_code *out);
 
 /* SD-<n> of an order id (for the web layer's links). */
-NL_MUST_USE nl_err nl_esign_order_no(nl_db *db, int64_t order_id, int64_t *order_no);
+NL_MUST_USE nl_err nl_esign_order_no(const struct nl_app *app, int64_t order_id, int64_t *order_no);
 
 /* The texts to sign. The approval text is the holder's undertaking followed by
  * the data of the form version (fv->current). */

@@ -171,9 +171,10 @@ out:
 	return rc;
 }
 
-nl_err nl_wet_rejection(nl_db *db, int64_t form_version_id, bool *rejected, char *reason,
+nl_err nl_wet_rejection(const struct nl_app *app, int64_t form_version_id, bool *rejected, char *reason,
                         size_t cap)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	struct nl_barcode b = {0};
 	*rejected = false;

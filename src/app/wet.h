@@ -97,14 +97,14 @@ NL_MUST_USE nl_err nl_wet_form_pdf(const struct nl_app *app, int64_t person_id, 
 /* Whether the RA rejected the paper form of version form_version_id; when
  * so, reason gets the officer's reason (cap bytes, NUL-terminated). For the
  * applicant's result page. */
-NL_MUST_USE nl_err nl_wet_rejection(nl_db *db, int64_t form_version_id, bool *rejected, char *reason,
+NL_MUST_USE nl_err nl_wet_rejection(const struct nl_app *app, int64_t form_version_id, bool *rejected, char *reason,
                         size_t cap);
 
 /* The RA's look-up of a scanned code. NL_OK with v filled and *why NONE when
  * the paper can be registered. Otherwise an error with *why set: FORMAT and
  * UNKNOWN give NL_ERR_NOT_FOUND (v untouched); the others NL_ERR_CONFLICT with
  * v filled, so the page can say which order and version it was. */
-NL_MUST_USE nl_err nl_wet_lookup(nl_db *db, const char *code, struct nl_wet_view *v,
+NL_MUST_USE nl_err nl_wet_lookup(const struct nl_app *app, const char *code, struct nl_wet_view *v,
                      enum nl_wet_refusal *why);
 
 /* Kabul: the paper matches. In one transaction: the barcode becomes accepted

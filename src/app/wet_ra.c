@@ -66,9 +66,10 @@ out:
 	return rc;
 }
 
-nl_err nl_wet_lookup(nl_db *db, const char *code, struct nl_wet_view *v,
+nl_err nl_wet_lookup(const struct nl_app *app, const char *code, struct nl_wet_view *v,
                      enum nl_wet_refusal *why)
 {
+	nl_db *db = app->db;
 	nl_conn *c;
 	nl_err rc = nl_db_conn(db, &c);
 	if (rc != NL_OK)

@@ -191,7 +191,7 @@ static int checkpoint(int argc, char **argv)
 		return 1;
 	struct nl_audit_checkpoint cp;
 	bool made = false;
-	nl_err rc = nl_audit_checkpoint_make(db, sg, co.dir, (int64_t)time(NULL), &cp, &made);
+	nl_err rc = nl_audit_checkpoint_make(nl_cli_app(db), sg, co.dir, (int64_t)time(NULL), &cp, &made);
 	nl_cli_close_ca(db, ca, sg);
 	if (rc != NL_OK) {
 		fprintf(stderr, "nitelik audit checkpoint: %s\n", nl_err_code(rc));

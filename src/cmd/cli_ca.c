@@ -236,24 +236,24 @@ static int ca_run(int argc, char **argv, const char *what)
 	int64_t now = (int64_t)time(NULL);
 	nl_err rc;
 	if (!strcmp(what, "crl")) {
-		rc = nl_ca_publish_crl(db, sg, ca, now, hours * 3600, &n);
+		rc = nl_ca_publish_crl(nl_cli_app(db), sg, ca, now, hours * 3600, &n);
 		if (!rc) printf("CRL published with %lld entries: %s/repo/issuing.crl\n", (long long)n, o.dir);
 	} else if (!strcmp(what, "crl-tick")) {
-		rc = nl_ca_crl_tick(db, sg, ca, now, NL_CRL_VALIDITY, NL_CRL_VALIDITY / 2);
+		rc = nl_ca_crl_tick(nl_cli_app(db), sg, ca, now, NL_CRL_VALIDITY, NL_CRL_VALIDITY / 2);
 	} else if (!strcmp(what, "ocsp-answer")) {
 		nl_buf req = NL_BUF_INIT, resp = NL_BUF_INIT;
 		bool cacheable;
 		int64_t tu, nu;
 		rc = in && outp ? nl_read_file(in, 1 << 20, &req) : NL_ERR_INVALID;
 		if (!rc) {
-			rc = nl_ca_ocsp_answer(db, sg, ca, req.data, req.len, now, &resp, &cacheable, &tu, &nu);
+			rc = nl_ca_ocsp_answer(nl_cli_app(db), sg, ca, req.data, req.len, now, &resp, &cacheable, &tu, &nu);
 			if (!rc) rc = nl_write_file(outp, resp.data, resp.len, 0644);
 			if (!rc) printf("%s\n", cacheable ? "cacheable" : "not cacheable");
 		}
 		nl_buf_free(&req);
 		nl_buf_free(&resp);
 	} else {
-		rc = nl_ca_ocsp_refresh(db, sg, ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &n);
+		rc = nl_ca_ocsp_refresh(nl_cli_app(db), sg, ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &n);
 		if (!rc) printf("pre-signed %lld OCSP responses\n", (long long)n);
 	}
 	nl_cli_close_ca(db, ca, sg);

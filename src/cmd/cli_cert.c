@@ -106,7 +106,7 @@ static int issue(struct args *a, nl_db *db, struct nl_ca *ca, nl_signer *sg)
 	}
 	r.csr = csr.data;
 	r.csr_len = csr.len;
-	nl_err rc = nl_ca_issue(db, sg, ca, &r, &row, &failures);
+	nl_err rc = nl_ca_issue(nl_cli_app(db), sg, ca, &r, &row, &failures);
 	if (rc) {
 		fprintf(stderr, "nitelik cert issue: refused (%s)\n%s", nl_err_code(rc), failures.data ? failures.data : "");
 		goto out;

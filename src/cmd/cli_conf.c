@@ -75,6 +75,8 @@ void nl_cli_help(FILE *f, const char *usage)
 	        def ? def : "none", def ? ", when it exists" : " when run from the build folder");
 }
 
+static const struct nl_config *cli_cfg;   /* once nl_cli_config succeeded */
+
 int nl_cli_config(const char *cmd, bool need_data, const struct nl_config **out)
 {
 	static struct nl_config cfg;   /* lives for the whole process */
@@ -130,7 +132,7 @@ int nl_cli_config(const char *cmd, bool need_data, const struct nl_config **out)
 	}
 	if (done)
 		return done;
-	*out = &cfg;
+	*out = cli_cfg = &cfg;
 	return 0;
 }
 
@@ -163,4 +165,17 @@ int nl_cli_db(const char *cmd, bool migrate, nl_db **out)
 		return 1;
 	}
 	return 0;
+}
+
+const struct nl_app *nl_cli_app(nl_db *db)
+{
+	static struct nl_config defaults;
+	static struct nl_app app;
+	const struct nl_config *cfg = cli_cfg;
+	if (!cfg) {   /* a database opened without the configuration */
+		nl_config_defaults(&defaults, nl_cmd_web_dir());
+		cfg = &defaults;
+	}
+	app = (struct nl_app){.cfg = cfg, .db = db};
+	return &app;
 }

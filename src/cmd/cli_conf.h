@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "app/app.h"
 #include "core/config.h"
 #include "store/db.h"
 
@@ -57,5 +58,11 @@ int nl_cli_print_json(json_t *v);
 /* nl_cli_config, then opens the database; migrate: apply the migrations.
  * Returns 0 or the exit status. The caller closes *out with nl_db_close. */
 int nl_cli_db(const char *cmd, bool migrate, nl_db **out);
+
+/* The application context the use cases take, for a command on db: the
+ * configuration read (nl_cli_config) and db, no drivers (the CLI sends no
+ * mail or SMS itself; the outbox worker of nitelikd does). One per process:
+ * the command's thread only. */
+const struct nl_app *nl_cli_app(nl_db *db);
 
 #endif

@@ -73,7 +73,7 @@ int nl_cli_institution(int argc, char **argv)
 	if (ls) {
 		st = list(db);
 	} else if (add) {
-		e = nl_staff_institution_add(db, nl_cli_opt(opts, "--name"),
+		e = nl_staff_institution_add(nl_cli_app(db), nl_cli_opt(opts, "--name"),
 		                             nl_cli_opt(opts, "--registry-no"),
 		                             nl_cli_opt(opts, "--address"), nl_cli_actor(), &id);
 		if (e == NL_OK)
@@ -84,7 +84,7 @@ int nl_cli_institution(int argc, char **argv)
 			fprintf(stderr, "nitelik institution add: the name must be 1 to 200 characters "
 			                "of text (registry no up to 50, address up to 500)\n");
 	} else {
-		e = nl_staff_institution_set_active(db, id, en, nl_cli_actor());
+		e = nl_staff_institution_set_active(nl_cli_app(db), id, en, nl_cli_actor());
 		if (e == NL_OK)
 			printf("institution %" PRId64 " %s\n", id, en ? "enabled" : "disabled");
 	}

@@ -29,7 +29,7 @@ static int price_list(nl_db *db)
 {
 	struct nl_price p[NL_PRICE_COMBOS];
 	bool have[NL_PRICE_COMBOS];
-	nl_err e = nl_payment_prices_current(db, (int64_t)time(NULL), p, have);
+	nl_err e = nl_payment_prices_current(nl_cli_app(db), (int64_t)time(NULL), p, have);
 	if (e) {
 		fprintf(stderr, "nitelik price list: failed (%s)\n", nl_err_code(e));
 		return 1;
@@ -106,7 +106,7 @@ int nl_cli_price(int argc, char **argv)
 	if (ls) {
 		st = price_list(db);
 	} else {
-		nl_err e = nl_payment_price_set(db, period, reader, amount, vat_bp, nl_cli_actor(),
+		nl_err e = nl_payment_price_set(nl_cli_app(db), period, reader, amount, vat_bp, nl_cli_actor(),
 		                                (int64_t)time(NULL));
 		if (e == NL_ERR_INVALID)
 			fprintf(stderr, "nitelik price set: invalid period, reader, amount or rate\n");
@@ -169,7 +169,7 @@ int nl_cli_payments(int argc, char **argv)
 	}
 	const char *slash = strrchr(argv[2], '/');
 	struct nl_import_report rep;
-	nl_err e = nl_payment_import(db, file.data, file.len, slash ? slash + 1 : argv[2], nl_cli_actor(),
+	nl_err e = nl_payment_import(nl_cli_app(db), file.data, file.len, slash ? slash + 1 : argv[2], nl_cli_actor(),
 	                             base_url, web_dir,
 	                             (int64_t)time(NULL), &rep);
 	nl_buf_free(&file);

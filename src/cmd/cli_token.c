@@ -82,7 +82,7 @@ int nl_cli_token(int argc, char **argv)
 		st = list(db, inst);
 	} else if (add) {
 		char token[NL_API_TOKEN_LEN + 1];
-		e = nl_staff_token_add(db, inst, nl_cli_opt(opts, "--name"), nl_cli_actor(), token, &id);
+		e = nl_staff_token_add(nl_cli_app(db), inst, nl_cli_opt(opts, "--name"), nl_cli_actor(), token, &id);
 		if (e == NL_OK) {
 			fprintf(stderr, "token %" PRId64 " added for institution %" PRId64
 			        "; it is shown only now:\n", id, inst);
@@ -92,7 +92,7 @@ int nl_cli_token(int argc, char **argv)
 			fprintf(stderr, "nitelik token add: no institution %" PRId64 "\n", inst);
 		}
 	} else {
-		e = nl_staff_token_revoke(db, id, nl_cli_actor());
+		e = nl_staff_token_revoke(nl_cli_app(db), id, nl_cli_actor());
 		if (e == NL_OK)
 			printf("token %" PRId64 " revoked\n", id);
 	}

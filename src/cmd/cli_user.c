@@ -128,10 +128,10 @@ int nl_cli_user(int argc, char **argv)
 			e = NL_ERR_INVALID;
 			goto out;
 		}
-		e = add ? nl_staff_user_add(db, user, password, role, inst, nl_cli_actor(), &id, &why)
-		        : nl_staff_user_passwd(db, user, password, nl_cli_actor(), &why);
+		e = add ? nl_staff_user_add(nl_cli_app(db), user, password, role, inst, nl_cli_actor(), &id, &why)
+		        : nl_staff_user_passwd(nl_cli_app(db), user, password, nl_cli_actor(), &why);
 	} else {
-		e = nl_staff_user_set_active(db, user, en, nl_cli_actor());
+		e = nl_staff_user_set_active(nl_cli_app(db), user, en, nl_cli_actor());
 	}
 	if (e != NL_OK) {
 		explain(verb, e, why);

@@ -145,7 +145,7 @@ nl_err nl_demo_seed(nl_db *db, const struct nl_config *cfg)
 	if ((e = nl_store_run_tx(db, seed_tx, &ctx)))
 		return e;
 	/* Prices of the demo (payment.h): only while the price table is empty. */
-	if ((e = nl_payment_seed_demo_prices(db, (int64_t)time(NULL))))
+	if ((e = nl_payment_seed_demo_prices(&(struct nl_app){.cfg = cfg, .db = db}, (int64_t)time(NULL))))
 		return e;
 
 	fprintf(stderr, "\nnitelikd demo %s. Log in at %s with:\n",

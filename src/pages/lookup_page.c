@@ -66,7 +66,7 @@ bool nl_lookup_begin(struct nl_req *r, const struct nl_captcha_page *cp, void *i
 	struct nl_throttle_policy pol;
 	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
 	int64_t until = 0;
-	nl_err e = nl_throttle_check(nl_app_of(r)->db, &pol, cp->door, NULL, r->client_ip, r->now, &until);
+	nl_err e = nl_throttle_check(nl_app_of(r), &pol, cp->door, NULL, r->client_ip, r->now, &until);
 	if (e == NL_ERR_LOCKED) {
 		nl_captcha_page_respond(r, cp, 429, NULL,
 		                        "Too many inquiries from your address. Please try again later.");
@@ -77,7 +77,7 @@ bool nl_lookup_begin(struct nl_req *r, const struct nl_captcha_page *cp, void *i
 	}
 	/* Every inquiry counts, right or wrong: the limit is on look-ups, so the
 	 * page cannot be used to walk through numbers. */
-	if ((e = nl_throttle_fail(nl_app_of(r)->db, &pol, cp->door, NULL, r->client_ip, r->now, NULL))) {
+	if ((e = nl_throttle_fail(nl_app_of(r), &pol, cp->door, NULL, r->client_ip, r->now, NULL))) {
 		nl_resp_error(r, e, NULL);
 		return false;
 	}
@@ -89,7 +89,7 @@ bool nl_lookup_begin(struct nl_req *r, const struct nl_captcha_page *cp, void *i
 		nl_resp_error(r, e, NULL);
 		return false;
 	}
-	e = nl_app_captcha_check(nl_app_of(r)->db, had ? &t : NULL, *captcha, r->now);
+	e = nl_app_captcha_check(nl_app_of(r), had ? &t : NULL, *captcha, r->now);
 	if (e == NL_ERR_INVALID || e == NL_ERR_EXPIRED) {
 		nl_captcha_page_respond(r, cp, 400, res, NL_MSG_CAPTCHA_WRONG);
 		return false;

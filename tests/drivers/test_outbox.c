@@ -312,7 +312,7 @@ static void *worker(void *p)
 	pthread_barrier_wait(w->start);
 	for (int round = 0; round < 200 && w->rc == NL_OK; round++) {
 		struct nl_outbox_stats st;
-		w->rc = nl_outbox_run_once_stats(w->db, w->drivers, w->now, &st);
+		w->rc = nl_outbox_run_once_stats(&(struct nl_app){.db = w->db}, w->drivers, w->now, &st);
 		if (w->rc != NL_OK)
 			break;
 		w->claimed += st.claimed;
@@ -376,7 +376,7 @@ static void worker_with_failures_and_simulators(void **state)
 	assert_int_equal(nl_outbox_enqueue(f->c, &sms, T0, NULL), NL_OK);
 
 	struct nl_outbox_stats st;
-	assert_int_equal(nl_outbox_run_once_stats(f->db, &drivers, T0, &st), NL_OK);
+	assert_int_equal(nl_outbox_run_once_stats(&f->app, &drivers, T0, &st), NL_OK);
 	assert_int_equal(st.claimed, 8);
 	assert_int_equal(st.sent, 5);      /* 4 mails (calls 3 and 6 fail) + 1 SMS */
 	assert_int_equal(st.retried, 2);
@@ -384,10 +384,10 @@ static void worker_with_failures_and_simulators(void **state)
 	assert_int_equal(nl_sms_sim_count(drivers.sms), 1);
 
 	/* nothing due until the back-off ends; then the two retries go out */
-	assert_int_equal(nl_outbox_run_once_stats(f->db, &drivers, T0 + 1, &st), NL_OK);
+	assert_int_equal(nl_outbox_run_once_stats(&f->app, &drivers, T0 + 1, &st), NL_OK);
 	assert_int_equal(st.claimed, 0);
 	d.fail_every = 0;
-	assert_int_equal(nl_outbox_run_once(f->db, &drivers, T0 + drivers.outbox.backoff_base_s), NL_OK);
+	assert_int_equal(nl_outbox_run_once(&f->app, &drivers, T0 + drivers.outbox.backoff_base_s), NL_OK);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'"), 7);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE status = 'failed'"), 1);
 	for (int i = 0; i < 6; i++)
@@ -426,7 +426,7 @@ struct loop_arg {
 static void *loop_thread(void *p)
 {
 	struct loop_arg *a = p;
-	nl_outbox_worker_loop(a->db, a->drivers, &a->stop, 50);
+	nl_outbox_worker_loop(&(struct nl_app){.db = a->db}, a->drivers, &a->stop, 50);
 	return NULL;
 }
 

@@ -59,7 +59,7 @@ static void open_world(void)
 	/* SD-100001 and SD-100002 in a fresh database (the corpus names them). */
 	order_for(c, "64172043210", "ayse@example.org", NL_PAY_INSTITUTION);
 	order_for(c, "57855534068", "mehmet@example.org", NL_PAY_PERSON);
-	if (nl_payment_seed_demo_prices(db, NOW) != NL_OK)
+	if (nl_payment_seed_demo_prices(&(struct nl_app){.db = db}, NOW) != NL_OK)
 		abort();
 }
 
@@ -115,7 +115,7 @@ static void check_lines(const char *d, size_t len)
 static void check_import(const char *d, size_t len)
 {
 	struct nl_import_report rep;
-	nl_err e = nl_payment_import(db, d, len, "fuzz.csv", "fuzz", "http://localhost",
+	nl_err e = nl_payment_import(&(struct nl_app){.db = db}, d, len, "fuzz.csv", "fuzz", "http://localhost",
 	                             NL_SOURCE_ROOT "/web", NOW, &rep);
 	if (e == NL_ERR_NOMEM)
 		return;

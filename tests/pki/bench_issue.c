@@ -41,7 +41,7 @@ static void *worker(void *arg)
 	while (now_s() < deadline) {
 		struct nl_cert_row row;
 		nl_buf_reset(&why);
-		if (nl_ca_issue(db, sg, ca, &r, &row, &why) == NL_OK) atomic_fetch_add(&issued, 1);
+		if (nl_ca_issue(&(struct nl_app){.db = db}, sg, ca, &r, &row, &why) == NL_OK) atomic_fetch_add(&issued, 1);
 		else atomic_fetch_add(&failed, 1);
 		nl_cert_row_clear(&row);
 	}

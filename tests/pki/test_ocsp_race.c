@@ -171,7 +171,7 @@ static void refresh_race(void **state, bool suspend)
 	add(f, "C2");
 	assert_int_equal(nl_signer_connect(sock_path, &sg), NL_OK);
 	nl_ca_ocsp_set_refresh_hook(change_in_between, &r);
-	nl_err rc = nl_ca_ocsp_refresh(f->db, sg, &ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &count);
+	nl_err rc = nl_ca_ocsp_refresh(&f->app, sg, &ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &count);
 	nl_ca_ocsp_set_refresh_hook(NULL, NULL);
 	assert_int_equal(rc, NL_OK);
 	assert_int_equal(r.fired, 1);
@@ -181,7 +181,7 @@ static void refresh_race(void **state, bool suspend)
 	assert_int_equal(stored_status(f, "C2", now), NL_OCSP_GOOD);
 	assert_int_equal(count, 2);
 	/* The next pass has nothing to do. */
-	assert_int_equal(nl_ca_ocsp_refresh(f->db, sg, &ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &count), NL_OK);
+	assert_int_equal(nl_ca_ocsp_refresh(&f->app, sg, &ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &count), NL_OK);
 	assert_int_equal(count, 0);
 	assert_int_equal(stored_status(f, "C1", now), NL_OCSP_REVOKED);
 	nl_signer_close(sg);
@@ -251,11 +251,11 @@ static void test_refresh_vs_open_revocation(void **state)
 	add(f, "C1");
 	assert_int_equal(nl_signer_connect(sock_path, &sg), NL_OK);
 	/* a stored good answer, due again three hours later */
-	assert_int_equal(nl_ca_ocsp_refresh(f->db, sg, &ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &count), NL_OK);
+	assert_int_equal(nl_ca_ocsp_refresh(&f->app, sg, &ca, now, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &count), NL_OK);
 	assert_int_equal(count, 1);
 	assert_int_equal(stored_status(f, "C1", now), NL_OCSP_GOOD);
 	nl_ca_ocsp_set_refresh_hook(start_open_revocation, &o);
-	nl_err rc = nl_ca_ocsp_refresh(f->db, sg, &ca, later, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &count);
+	nl_err rc = nl_ca_ocsp_refresh(&f->app, sg, &ca, later, NL_OCSP_VALIDITY, NL_OCSP_VALIDITY / 2, &count);
 	nl_ca_ocsp_set_refresh_hook(NULL, NULL);
 	assert_int_equal(o.fired, 1);
 	pthread_join(o.t, NULL);
@@ -280,16 +280,16 @@ static void crl_refuses(void **state, const char *bad)
 	assert_int_equal(nl_store_cert_revoke(f->db, "0A11", 1, 1500, "test", NULL), NL_OK);
 	assert_int_equal(nl_signer_connect(sock_path, &sg), NL_OK);
 	/* Only well-formed serials: published. */
-	assert_int_equal(nl_ca_publish_crl(f->db, sg, &ca, 1600, NL_CRL_VALIDITY, &entries), NL_OK);
+	assert_int_equal(nl_ca_publish_crl(&f->app, sg, &ca, 1600, NL_CRL_VALIDITY, &entries), NL_OK);
 	assert_int_equal(entries, 1);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM crls"), 1);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(nl_store_cert_suspend(f->db, bad, 1700, "test", NULL), NL_OK);
-	assert_int_not_equal(nl_ca_publish_crl(f->db, sg, &ca, 1800, NL_CRL_VALIDITY, &entries), NL_OK);
+	assert_int_not_equal(nl_ca_publish_crl(&f->app, sg, &ca, 1800, NL_CRL_VALIDITY, &entries), NL_OK);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM crls"), 1);
 	assert_int_not_equal(access(path, F_OK), 0);
 	/* nor by the worker's tick */
-	assert_int_not_equal(nl_ca_crl_tick(f->db, sg, &ca, 1900, NL_CRL_VALIDITY, NL_CRL_VALIDITY / 2), NL_OK);
+	assert_int_not_equal(nl_ca_crl_tick(&f->app, sg, &ca, 1900, NL_CRL_VALIDITY, NL_CRL_VALIDITY / 2), NL_OK);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM crls"), 1);
 	nl_signer_close(sg);
 }

@@ -111,6 +111,8 @@ static int setup_common(void **state, enum nl_db_engine engine)
 	if (nl_db_open(&f->db, f->url) != NL_OK || nl_store_migrate(f->db) != NL_OK ||
 	    nl_db_conn(f->db, &f->c) != NL_OK)
 		return -1;
+	nl_config_defaults(&f->cfg, NL_SOURCE_ROOT "/web");
+	f->app = (struct nl_app){.cfg = &f->cfg, .db = f->db};
 	return 0;
 }
 

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "app/app.h"
+#include "core/config.h"
 #include "store/db.h"
 
 struct fx {
@@ -22,6 +24,8 @@ struct fx {
 	enum nl_db_engine engine;
 	char url[512];       /* what nl_db_open was given; open it again for a second db */
 	char path[256];      /* SQLite file */
+	struct nl_config cfg;   /* the defaults, web_dir the source tree's web/ */
+	struct nl_app app;      /* cfg and db, no drivers: what the use cases take */
 };
 
 struct fx_test {

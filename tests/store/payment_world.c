@@ -36,7 +36,7 @@ void setup(struct fx *f, struct world *w)
 	             &w->inst_no, NULL);
 	person_order(f, "57855534068", "mehmet@example.org", NL_PAY_PERSON, &w->pay_order,
 	             &w->pay_no, &w->person);
-	assert_int_equal(nl_payment_seed_demo_prices(f->db, T0), NL_OK);
+	assert_int_equal(nl_payment_seed_demo_prices(&f->app, T0), NL_OK);
 }
 
 int64_t count_mail(struct fx *f, const char *to)

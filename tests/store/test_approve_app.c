@@ -69,15 +69,15 @@ static int64_t version_of(struct fx *f, struct world *w, int64_t order_no, const
 		},
 	};
 	struct nl_form_view v;
-	assert_int_equal(nl_form_load(f->db, w->person, order_no, &v), NL_OK);
+	assert_int_equal(nl_form_load(&f->app, w->person, order_no, &v), NL_OK);
 	int64_t base = v.has_current ? v.current.version : 0;
 	nl_form_view_free(&v);
 	struct nl_form_check chk;
 	int64_t version = 0;
-	assert_int_equal(nl_form_submit(f->db, w->person, order_no, &in, base, 500, &chk, &version),
+	assert_int_equal(nl_form_submit(&f->app, w->person, order_no, &in, base, 500, &chk, &version),
 	                 NL_OK);
 	if (confirm) {
-		assert_int_equal(nl_form_load(f->db, w->person, order_no, &v), NL_OK);
+		assert_int_equal(nl_form_load(&f->app, w->person, order_no, &v), NL_OK);
 		assert_int_equal(nl_store_form_set_status(f->c, v.current.id, NL_FORM_SUBMITTED,
 		                                          NL_FORM_SMS_CONFIRMED, 510), NL_OK);
 		nl_form_view_free(&v);

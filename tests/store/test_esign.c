@@ -146,13 +146,13 @@ static void test_code_service(void **state)
 	                            .id_number = "64172043210", .text = "metin", .now = 1000};
 	char nonce[NL_ESIGN_NONCE_LEN], code[NL_ESIGN_CODE_DIGITS + 1], again[NL_ESIGN_CODE_DIGITS + 1];
 	struct nl_esign_code row, got;
-	assert_int_equal(nl_esign_code_issue(f->db, &in, "sid-1", nonce, code, &row), NL_OK);
+	assert_int_equal(nl_esign_code_issue(&f->app, &in, "sid-1", nonce, code, &row), NL_OK);
 	assert_int_equal(strlen(code), 15);
 	assert_int_equal(row.expires_at, 1300);
 	/* the page derives the same digits again from the session's cookie value */
-	assert_int_equal(nl_esign_code_derive(f->db, "sid-1", nonce, again), NL_OK);
+	assert_int_equal(nl_esign_code_derive(&f->app, "sid-1", nonce, again), NL_OK);
 	assert_string_equal(code, again);
-	assert_int_equal(nl_esign_code_derive(f->db, "sid-2", nonce, again), NL_OK);
+	assert_int_equal(nl_esign_code_derive(&f->app, "sid-2", nonce, again), NL_OK);
 	assert_string_not_equal(code, again);
 	/* the code itself is not stored: one row, its hash is 64 hex characters, and
 	 * no text column holds the digits (the code is 15 digits: safe in SQL text) */
@@ -165,18 +165,18 @@ static void test_code_service(void **state)
 	struct nl_throttle_policy pol;
 	nl_throttle_policy_defaults(&pol);
 	pol.addr_max_failures = 3;
-	assert_int_equal(nl_esign_code_lookup(f->db, &pol, code, "10.0.0.1", 1001, &got), NL_OK);
+	assert_int_equal(nl_esign_code_lookup(&f->app, &pol, code, "10.0.0.1", 1001, &got), NL_OK);
 	assert_int_equal(got.id, row.id);
 	nl_esign_code_clear(&got);
-	assert_int_equal(nl_esign_code_lookup(f->db, &pol, "12345", "10.0.0.1", 1001, &got),
+	assert_int_equal(nl_esign_code_lookup(&f->app, &pol, "12345", "10.0.0.1", 1001, &got),
 	                 NL_ERR_NOT_FOUND);
-	assert_int_equal(nl_esign_code_lookup(f->db, &pol, "111111111111111", "10.0.0.1", 1001, &got),
+	assert_int_equal(nl_esign_code_lookup(&f->app, &pol, "111111111111111", "10.0.0.1", 1001, &got),
 	                 NL_ERR_NOT_FOUND);
-	assert_int_equal(nl_esign_code_lookup(f->db, &pol, "222222222222222", "10.0.0.1", 1001, &got),
+	assert_int_equal(nl_esign_code_lookup(&f->app, &pol, "222222222222222", "10.0.0.1", 1001, &got),
 	                 NL_ERR_NOT_FOUND);
 	/* three wrong codes lock the address, even for the right code */
-	assert_int_equal(nl_esign_code_lookup(f->db, &pol, code, "10.0.0.1", 1002, &got), NL_ERR_LOCKED);
-	assert_int_equal(nl_esign_code_lookup(f->db, &pol, code, "10.0.0.2", 1002, &got), NL_OK);
+	assert_int_equal(nl_esign_code_lookup(&f->app, &pol, code, "10.0.0.1", 1002, &got), NL_ERR_LOCKED);
+	assert_int_equal(nl_esign_code_lookup(&f->app, &pol, code, "10.0.0.2", 1002, &got), NL_OK);
 	nl_esign_code_clear(&got);
 	nl_esign_code_clear(&row);
 }
@@ -194,21 +194,21 @@ static void test_code_bounds_and_purge(void **state)
 	struct nl_esign_code row;
 	int64_t first = 0;
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(nl_esign_code_issue(f->db, &in, "sid-b", nonce, code, &row), NL_OK);
+		assert_int_equal(nl_esign_code_issue(&f->app, &in, "sid-b", nonce, code, &row), NL_OK);
 		if (i == 0)
 			first = row.id;
 		nl_esign_code_clear(&row);
 	}
-	assert_int_equal(nl_esign_code_issue(f->db, &in, "sid-b", nonce, code, &row),
+	assert_int_equal(nl_esign_code_issue(&f->app, &in, "sid-b", nonce, code, &row),
 	                 NL_ERR_RATE_LIMIT);
 	/* another address, and another purpose, are not counted with it */
 	in.addr = "10.9.9.10";
-	assert_int_equal(nl_esign_code_issue(f->db, &in, "sid-b", nonce, code, &row), NL_OK);
+	assert_int_equal(nl_esign_code_issue(&f->app, &in, "sid-b", nonce, code, &row), NL_OK);
 	nl_esign_code_clear(&row);
 	in.addr = "10.9.9.9";
 	in.purpose = "approve";
 	in.addr_max = 0;
-	assert_int_equal(nl_esign_code_issue(f->db, &in, "sid-b", nonce, code, &row), NL_OK);
+	assert_int_equal(nl_esign_code_issue(&f->app, &in, "sid-b", nonce, code, &row), NL_OK);
 	nl_esign_code_clear(&row);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM esign_codes WHERE LENGTH(addr_hash) = 64"),
 	                 5);
@@ -217,7 +217,7 @@ static void test_code_bounds_and_purge(void **state)
 	in.purpose = "login";
 	in.addr_max = 3;
 	in.now = 5000 + NL_ESIGN_CODE_TTL;
-	assert_int_equal(nl_esign_code_issue(f->db, &in, "sid-b", nonce, code, &row), NL_OK);
+	assert_int_equal(nl_esign_code_issue(&f->app, &in, "sid-b", nonce, code, &row), NL_OK);
 	nl_esign_code_clear(&row);
 	/* the purge: one of the old codes was used (a signature points at it) */
 	struct nl_esign_signature sig = {

@@ -38,9 +38,9 @@ static void setup(struct fx *f, struct world *w)
 	nl_config_defaults(&cfg, NL_SOURCE_ROOT "/web");
 	snprintf(cfg.base_url, sizeof cfg.base_url, "https://ca.example.org");
 	memset(w, 0, sizeof *w);
-	assert_int_equal(nl_staff_institution_add(f->db, "Ankara Valiliği", "06-1", "", "test",
+	assert_int_equal(nl_staff_institution_add(&f->app, "Ankara Valiliği", "06-1", "", "test",
 	                                          &w->inst), NL_OK);
-	assert_int_equal(nl_staff_institution_add(f->db, "İzmir Valiliği", NULL, NULL, "test",
+	assert_int_equal(nl_staff_institution_add(&f->app, "İzmir Valiliği", NULL, NULL, "test",
 	                                          &w->other), NL_OK);
 	w->ctx = (struct nl_preapply_ctx){
 		.db = f->db, .cfg = &cfg, .institution_id = w->inst, .actor = "user:1", .now = 1000,
@@ -93,7 +93,7 @@ static void test_preapply_one(void **state)
 	memcpy(password, pw + strlen("erişim parolası: "), NL_ACCESS_PASSWORD_LEN);
 	password[NL_ACCESS_PASSWORD_LEN] = '\0';
 	struct nl_officer_order o;
-	assert_int_equal(nl_officer_order(f->db, w.inst, res.order_no, &o), NL_OK);
+	assert_int_equal(nl_officer_order(&f->app, w.inst, res.order_no, &o), NL_OK);
 	assert_string_equal(o.surname, "Çelik");
 	assert_string_equal(o.mobile, "5321234567");
 	nl_outbox_list_free(&l);
@@ -119,13 +119,13 @@ static void test_preapply_one(void **state)
 	assert_int_equal(nl_preapply_one(&other, &in, NULL), NL_OK);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM persons"), 1);
 	/* the other institution does not see ours */
-	assert_int_equal(nl_officer_order(f->db, w.other, res.order_no, &o), NL_ERR_NOT_FOUND);
+	assert_int_equal(nl_officer_order(&f->app, w.other, res.order_no, &o), NL_ERR_NOT_FOUND);
 
 	/* bad input is refused before anything is written */
 	struct nl_preapply_input bad = person("10000000147");
 	assert_int_equal(nl_preapply_one(&w.ctx, &bad, NULL), NL_ERR_INVALID);
 	/* an inactive institution registers nobody */
-	assert_int_equal(nl_staff_institution_set_active(f->db, w.other, false, "test"), NL_OK);
+	assert_int_equal(nl_staff_institution_set_active(&f->app, w.other, false, "test"), NL_OK);
 	struct nl_preapply_input p2 = person("10000000078");
 	assert_int_equal(nl_preapply_one(&other, &p2, NULL), NL_ERR_NOT_FOUND);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders"), 2);
@@ -144,23 +144,23 @@ static void test_cancel(void **state)
 		.order_no = res.order_no, .institution_id = w.other, .actor = "user:9",
 		.reason = "Personel ayrıldı",
 	};
-	assert_int_equal(nl_cancel_order(f->db, &c, NULL), NL_ERR_NOT_FOUND);  /* not theirs */
+	assert_int_equal(nl_cancel_order(&f->app, &c, NULL), NL_ERR_NOT_FOUND);  /* not theirs */
 	c.institution_id = w.inst;
 	c.reason = "";
-	assert_int_equal(nl_cancel_order(f->db, &c, NULL), NL_ERR_INVALID);
+	assert_int_equal(nl_cancel_order(&f->app, &c, NULL), NL_ERR_INVALID);
 	c.reason = "Personel ayrıldı";
 	c.expected_status = NL_ST_PAYMENT_WAIT;
-	assert_int_equal(nl_cancel_order(f->db, &c, NULL), NL_ERR_CONFLICT);
+	assert_int_equal(nl_cancel_order(&f->app, &c, NULL), NL_ERR_CONFLICT);
 	c.expected_status = 0;
 	struct nl_cancel_result cr;
-	assert_int_equal(nl_cancel_order(f->db, &c, &cr), NL_OK);
+	assert_int_equal(nl_cancel_order(&f->app, &c, &cr), NL_OK);
 	assert_int_equal(cr.from, NL_ST_FORM_WAIT);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'status'"
 	                           " AND to_state = 'cancelled' AND actor = 'user:9'"
 	                           " AND reason = 'Personel ayrıldı'"), 1);
-	assert_int_equal(nl_cancel_order(f->db, &c, NULL), NL_ERR_TRANSITION);
+	assert_int_equal(nl_cancel_order(&f->app, &c, NULL), NL_ERR_TRANSITION);
 	c.order_no = 999999;
-	assert_int_equal(nl_cancel_order(f->db, &c, NULL), NL_ERR_NOT_FOUND);
+	assert_int_equal(nl_cancel_order(&f->app, &c, NULL), NL_ERR_NOT_FOUND);
 	/* after the cancellation a new pre-application is allowed again */
 	assert_int_equal(nl_preapply_one(&w.ctx, &in, NULL), NL_OK);
 	int64_t bad_seq = 0;
@@ -187,7 +187,7 @@ static void test_batch(void **state)
 	struct world w;
 	setup(f, &w);
 	int64_t uid;
-	assert_int_equal(nl_staff_user_add(f->db, "ayse", "uzun-bir-parola", NL_ROLE_KURUM, w.inst,
+	assert_int_equal(nl_staff_user_add(&f->app, "ayse", "uzun-bir-parola", NL_ROLE_KURUM, w.inst,
 	                                   "test", &uid, NULL), NL_OK);
 	struct nl_preapply_clean rows[3];
 	struct nl_preapply_field_error errs[NL_PA_MAX_ERRORS];
@@ -220,10 +220,10 @@ static void test_batch(void **state)
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders"), 2);
 
 	struct nl_officer_order_list l;
-	assert_int_equal(nl_officer_orders(f->db, w.inst, "", 10, 0, &l), NL_OK);
+	assert_int_equal(nl_officer_orders(&f->app, w.inst, "", 10, 0, &l), NL_OK);
 	assert_int_equal(l.n, 2);
 	nl_officer_order_list_free(&l);
-	assert_int_equal(nl_officer_orders(f->db, w.other, NULL, 10, 0, &l), NL_OK);
+	assert_int_equal(nl_officer_orders(&f->app, w.other, NULL, 10, 0, &l), NL_OK);
 	assert_int_equal(l.n, 0);
 	nl_officer_order_list_free(&l);
 }
@@ -234,9 +234,9 @@ static void test_batches_store(void **state)
 	struct world w;
 	setup(f, &w);
 	int64_t a, b;
-	assert_int_equal(nl_staff_user_add(f->db, "ayse", "uzun-bir-parola", NL_ROLE_KURUM, w.inst,
+	assert_int_equal(nl_staff_user_add(&f->app, "ayse", "uzun-bir-parola", NL_ROLE_KURUM, w.inst,
 	                                   "test", &a, NULL), NL_OK);
-	assert_int_equal(nl_staff_user_add(f->db, "mehmet", "uzun-bir-parola", NL_ROLE_KURUM,
+	assert_int_equal(nl_staff_user_add(&f->app, "mehmet", "uzun-bir-parola", NL_ROLE_KURUM,
 	                                   w.inst, "test", &b, NULL), NL_OK);
 	uint8_t h[NL_TOKEN_HASH_LEN] = {1, 2, 3};
 	char *p = NULL;
@@ -261,10 +261,10 @@ static void test_tokens(void **state)
 	setup(f, &w);
 	char tok[NL_API_TOKEN_LEN + 1];
 	int64_t id, tid, inst;
-	assert_int_equal(nl_staff_token_add(f->db, w.inst, "erp", "test", tok, &id), NL_OK);
+	assert_int_equal(nl_staff_token_add(&f->app, w.inst, "erp", "test", tok, &id), NL_OK);
 	assert_int_equal(strlen(tok), NL_API_TOKEN_LEN);
 	assert_int_equal(strncmp(tok, NL_API_TOKEN_PREFIX, 4), 0);
-	assert_int_equal(nl_staff_token_check(f->db, tok, 5000, &tid, &inst), NL_OK);
+	assert_int_equal(nl_staff_token_check(&f->app, tok, 5000, &tid, &inst), NL_OK);
 	assert_int_equal(tid, id);
 	assert_int_equal(inst, w.inst);
 	/* the token itself is nowhere in the database */
@@ -277,19 +277,19 @@ static void test_tokens(void **state)
 	char bad[NL_API_TOKEN_LEN + 1];
 	memcpy(bad, tok, sizeof bad);
 	bad[10] = bad[10] == 'a' ? 'b' : 'a';
-	assert_int_equal(nl_staff_token_check(f->db, bad, 5000, &tid, &inst), NL_ERR_UNAUTHORIZED);
-	assert_int_equal(nl_staff_token_check(f->db, "nlt_short", 5000, &tid, &inst),
+	assert_int_equal(nl_staff_token_check(&f->app, bad, 5000, &tid, &inst), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_staff_token_check(&f->app, "nlt_short", 5000, &tid, &inst),
 	                 NL_ERR_UNAUTHORIZED);
-	assert_int_equal(nl_staff_token_add(f->db, 4242, NULL, "test", tok, NULL), NL_ERR_NOT_FOUND);
+	assert_int_equal(nl_staff_token_add(&f->app, 4242, NULL, "test", tok, NULL), NL_ERR_NOT_FOUND);
 	/* revoked tokens and tokens of inactive institutions stop working */
 	char tok2[NL_API_TOKEN_LEN + 1];
-	assert_int_equal(nl_staff_token_add(f->db, w.other, NULL, "test", tok2, NULL), NL_OK);
-	assert_int_equal(nl_staff_institution_set_active(f->db, w.other, false, "test"), NL_OK);
-	assert_int_equal(nl_staff_token_check(f->db, tok2, 5000, &tid, &inst), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_staff_token_add(&f->app, w.other, NULL, "test", tok2, NULL), NL_OK);
+	assert_int_equal(nl_staff_institution_set_active(&f->app, w.other, false, "test"), NL_OK);
+	assert_int_equal(nl_staff_token_check(&f->app, tok2, 5000, &tid, &inst), NL_ERR_UNAUTHORIZED);
 	assert_int_equal(nl_store_api_token_revoke(f->c, id), NL_OK);
 	char again[NL_API_TOKEN_LEN + 1];
-	assert_int_equal(nl_staff_token_add(f->db, w.inst, NULL, "test", again, NULL), NL_OK);
-	assert_int_equal(nl_staff_token_check(f->db, again, 5000, &tid, &inst), NL_OK);
+	assert_int_equal(nl_staff_token_add(&f->app, w.inst, NULL, "test", again, NULL), NL_OK);
+	assert_int_equal(nl_staff_token_check(&f->app, again, 5000, &tid, &inst), NL_OK);
 	struct nl_api_token *list;
 	size_t n;
 	assert_int_equal(nl_store_api_token_list(f->c, w.inst, &list, &n), NL_OK);
@@ -305,48 +305,48 @@ static void test_login(void **state)
 	struct world w;
 	setup(f, &w);
 	const char *why = NULL;
-	assert_int_equal(nl_staff_user_add(f->db, "Bad Name", "uzun-bir-parola", NL_ROLE_RA, 0,
+	assert_int_equal(nl_staff_user_add(&f->app, "Bad Name", "uzun-bir-parola", NL_ROLE_RA, 0,
 	                                   "test", NULL, &why), NL_ERR_INVALID);
 	assert_string_equal(why, "username_chars");
-	assert_int_equal(nl_staff_user_add(f->db, "ayse", "kısa", NL_ROLE_KURUM, w.inst, "test",
+	assert_int_equal(nl_staff_user_add(&f->app, "ayse", "kısa", NL_ROLE_KURUM, w.inst, "test",
 	                                   NULL, &why), NL_ERR_INVALID);
-	assert_int_equal(nl_staff_user_add(f->db, "ayse", "uzun-bir-parola", NL_ROLE_KURUM, 0,
+	assert_int_equal(nl_staff_user_add(&f->app, "ayse", "uzun-bir-parola", NL_ROLE_KURUM, 0,
 	                                   "test", NULL, &why), NL_ERR_INVALID);
 	assert_string_equal(why, "institution_required");
-	assert_int_equal(nl_staff_user_add(f->db, "ayse", "uzun-bir-parola", NL_ROLE_KURUM, w.inst,
+	assert_int_equal(nl_staff_user_add(&f->app, "ayse", "uzun-bir-parola", NL_ROLE_KURUM, w.inst,
 	                                   "test", NULL, NULL), NL_OK);
-	assert_int_equal(nl_staff_user_add(f->db, "ayse", "uzun-bir-parola", NL_ROLE_RA, 0, "test",
+	assert_int_equal(nl_staff_user_add(&f->app, "ayse", "uzun-bir-parola", NL_ROLE_RA, 0, "test",
 	                                   NULL, NULL), NL_ERR_CONFLICT);
 	struct nl_user u;
-	assert_int_equal(nl_staff_login(f->db, "ayse", "uzun-bir-parola", 100, &u), NL_OK);
+	assert_int_equal(nl_staff_login(&f->app, "ayse", "uzun-bir-parola", 100, &u), NL_OK);
 	assert_int_equal(u.role, NL_ROLE_KURUM);
 	nl_user_clear(&u);
-	assert_int_equal(nl_staff_login(f->db, "nobody", "uzun-bir-parola", 100, &u),
+	assert_int_equal(nl_staff_login(&f->app, "nobody", "uzun-bir-parola", 100, &u),
 	                 NL_ERR_UNAUTHORIZED);
 	/* Wrong passwords do not lock the account itself (anyone could keep it
 	 * locked): the staff door's throttle locks the guesser's address
 	 * (test_person_app's test_throttle_owner_elsewhere). */
 	for (int i = 0; i < 20; i++)
-		assert_int_equal(nl_staff_login(f->db, "ayse", "yanlis-parola", 100, &u),
+		assert_int_equal(nl_staff_login(&f->app, "ayse", "yanlis-parola", 100, &u),
 		                 NL_ERR_UNAUTHORIZED);
-	assert_int_equal(nl_staff_login(f->db, "ayse", "uzun-bir-parola", 101, &u), NL_OK);
+	assert_int_equal(nl_staff_login(&f->app, "ayse", "uzun-bir-parola", 101, &u), NL_OK);
 	nl_user_clear(&u);
 	/* A lock recorded on the account (before this rule) is still honoured. */
 	fx_exec(f, "UPDATE users SET locked_until = 1000 WHERE username = 'ayse'");
-	assert_int_equal(nl_staff_login(f->db, "ayse", "uzun-bir-parola", 101, &u), NL_ERR_LOCKED);
-	assert_int_equal(nl_staff_login(f->db, "ayse", "uzun-bir-parola", 1001, &u), NL_OK);
+	assert_int_equal(nl_staff_login(&f->app, "ayse", "uzun-bir-parola", 101, &u), NL_ERR_LOCKED);
+	assert_int_equal(nl_staff_login(&f->app, "ayse", "uzun-bir-parola", 1001, &u), NL_OK);
 	nl_user_clear(&u);
 	/* a disabled account answers like a wrong password */
-	assert_int_equal(nl_staff_user_set_active(f->db, "ayse", false, "test"), NL_OK);
-	assert_int_equal(nl_staff_login(f->db, "ayse", "uzun-bir-parola", 5000, &u),
+	assert_int_equal(nl_staff_user_set_active(&f->app, "ayse", false, "test"), NL_OK);
+	assert_int_equal(nl_staff_login(&f->app, "ayse", "uzun-bir-parola", 5000, &u),
 	                 NL_ERR_UNAUTHORIZED);
-	assert_int_equal(nl_staff_user_set_active(f->db, "ayse", true, "test"), NL_OK);
-	assert_int_equal(nl_staff_user_passwd(f->db, "ayse", "yeni-uzun-parola", "test", NULL), NL_OK);
-	assert_int_equal(nl_staff_login(f->db, "ayse", "uzun-bir-parola", 5000, &u),
+	assert_int_equal(nl_staff_user_set_active(&f->app, "ayse", true, "test"), NL_OK);
+	assert_int_equal(nl_staff_user_passwd(&f->app, "ayse", "yeni-uzun-parola", "test", NULL), NL_OK);
+	assert_int_equal(nl_staff_login(&f->app, "ayse", "uzun-bir-parola", 5000, &u),
 	                 NL_ERR_UNAUTHORIZED);
-	assert_int_equal(nl_staff_login(f->db, "ayse", "yeni-uzun-parola", 5000, &u), NL_OK);
+	assert_int_equal(nl_staff_login(&f->app, "ayse", "yeni-uzun-parola", 5000, &u), NL_OK);
 	nl_user_clear(&u);
-	assert_int_equal(nl_staff_user_passwd(f->db, "nobody", "yeni-uzun-parola", "test", NULL),
+	assert_int_equal(nl_staff_user_passwd(&f->app, "nobody", "yeni-uzun-parola", "test", NULL),
 	                 NL_ERR_NOT_FOUND);
 	int64_t bad_seq = 0;
 	assert_int_equal(nl_store_audit_verify_n(f->db, &bad_seq, NULL), NL_OK);
@@ -428,21 +428,21 @@ static void test_other_institution_learns_nothing(void **state)
 
 	/* B's view: only B's data */
 	struct nl_officer_order o;
-	assert_int_equal(nl_officer_order(f->db, w.other, rb.order_no, &o), NL_OK);
+	assert_int_equal(nl_officer_order(&f->app, w.other, rb.order_no, &o), NL_OK);
 	assert_string_equal(o.given_name, "Sahte");
 	assert_string_equal(o.surname, "İsim");
 	assert_string_equal(o.email, "kotu@evil.example");
 	assert_string_equal(o.mobile, "5559998877");
 	struct nl_officer_order_list l = {0};
-	assert_int_equal(nl_officer_orders(f->db, w.other, "", 50, 0, &l), NL_OK);
+	assert_int_equal(nl_officer_orders(&f->app, w.other, "", 50, 0, &l), NL_OK);
 	assert_int_equal(l.n, 1);
 	assert_string_equal(l.items[0].given_name, "Sahte");
 	nl_officer_order_list_free(&l);
-	assert_int_equal(nl_officer_orders(f->db, w.other, "Çelik", 50, 0, &l), NL_OK);
+	assert_int_equal(nl_officer_orders(&f->app, w.other, "Çelik", 50, 0, &l), NL_OK);
 	assert_int_equal(l.n, 0);
 	nl_officer_order_list_free(&l);
 	/* A's view and the person's contact data: unchanged */
-	assert_int_equal(nl_officer_order(f->db, w.inst, ra.order_no, &o), NL_OK);
+	assert_int_equal(nl_officer_order(&f->app, w.inst, ra.order_no, &o), NL_OK);
 	assert_string_equal(o.given_name, "Işıl");
 	assert_string_equal(o.email, "isil@example.org");
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM persons WHERE email = 'isil@example.org'"
@@ -471,7 +471,7 @@ static void test_other_institution_learns_nothing(void **state)
 		.now = 2000,
 	};
 	struct nl_login_result lr;
-	assert_int_equal(nl_login_person_form(f->db, &pol, &li, &lr), NL_OK);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &li, &lr), NL_OK);
 	assert_int_equal(lr.person_id, ra.person_id);
 	assert_int_equal(lr.order_no, rb.order_no);
 }

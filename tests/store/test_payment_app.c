@@ -21,7 +21,7 @@ static void test_prices_and_debts(void **state)
 	struct world w;
 	setup(f, &w);
 	/* The seed runs once. */
-	assert_int_equal(nl_payment_seed_demo_prices(f->db, T0 + 1), NL_OK);
+	assert_int_equal(nl_payment_seed_demo_prices(&f->app, T0 + 1), NL_OK);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM prices"), 9);
 
 	struct nl_debt d;
@@ -41,9 +41,9 @@ static void test_prices_and_debts(void **state)
 	                     .mobile = "5321234567"};
 	assert_int_equal(nl_store_form_submit(f->c, &fm, T0 + 100, NULL), NL_OK);
 	/* Prices change afterwards: the version keeps the price of its submission. */
-	assert_int_equal(nl_payment_price_set(f->db, 3, "mini", 250000, 2000, "user:1", T0 + 200),
+	assert_int_equal(nl_payment_price_set(&f->app, 3, "mini", 250000, 2000, "user:1", T0 + 200),
 	                 NL_OK);
-	assert_int_equal(nl_payment_price_set(f->db, 1, "none", 70000, 1000, "user:1", T0 + 200),
+	assert_int_equal(nl_payment_price_set(&f->app, 1, "none", 70000, 1000, "user:1", T0 + 200),
 	                 NL_OK);
 	assert_int_equal(nl_payment_debt_of(f->c, w.pay_order, T0 + 300, &d), NL_OK);
 	assert_true(d.from_form);
@@ -57,21 +57,21 @@ static void test_prices_and_debts(void **state)
 	assert_int_equal(p.amount_kurus, 156000);
 	/* Every price change is audited. */
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE entity = 'price'"), 11);
-	assert_int_equal(nl_payment_price_set(f->db, 4, "mini", 1, 0, "user:1", T0), NL_ERR_INVALID);
-	assert_int_equal(nl_payment_price_set(f->db, 1, "big", 1, 0, "user:1", T0), NL_ERR_INVALID);
-	assert_int_equal(nl_payment_price_set(f->db, 1, "mini", 1, 10001, "user:1", T0),
+	assert_int_equal(nl_payment_price_set(&f->app, 4, "mini", 1, 0, "user:1", T0), NL_ERR_INVALID);
+	assert_int_equal(nl_payment_price_set(&f->app, 1, "big", 1, 0, "user:1", T0), NL_ERR_INVALID);
+	assert_int_equal(nl_payment_price_set(&f->app, 1, "mini", 1, 10001, "user:1", T0),
 	                 NL_ERR_INVALID);
 
 	/* Look-up by T.C. number: one debt; unknown and institution-paid: none. */
 	struct nl_debt *list;
 	size_t n;
-	assert_int_equal(nl_payment_debts_by_tckn(f->db, "57855534068", T0, &list, &n), NL_OK);
+	assert_int_equal(nl_payment_debts_by_tckn(&f->app, "57855534068", T0, &list, &n), NL_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].order_no, w.pay_no);
 	free(list);
-	assert_int_equal(nl_payment_debts_by_tckn(f->db, "10000000146", T0, &list, &n), NL_OK);
+	assert_int_equal(nl_payment_debts_by_tckn(&f->app, "10000000146", T0, &list, &n), NL_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(nl_payment_debts_by_tckn(f->db, "64172043210", T0, &list, &n), NL_OK);
+	assert_int_equal(nl_payment_debts_by_tckn(&f->app, "64172043210", T0, &list, &n), NL_OK);
 	assert_int_equal(n, 0);
 }
 
@@ -218,7 +218,7 @@ static void test_import(void **state)
 	         (long long)w.pay_no, (long long)w.pay_no, (long long)w.pay_no,
 	         (long long)w.inst_no);
 	struct nl_import_report rep;
-	assert_int_equal(nl_payment_import(f->db, csv, strlen(csv), "b.csv", "test", NULL, NULL, T0, &rep),
+	assert_int_equal(nl_payment_import(&f->app, csv, strlen(csv), "b.csv", "test", NULL, NULL, T0, &rep),
 	                 NL_OK);
 	assert_int_equal(rep.n, 7);
 	assert_int_equal(rep.recorded, 2);
@@ -237,7 +237,7 @@ static void test_import(void **state)
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM payments WHERE import_id IS NOT NULL"), 2);
 	nl_import_report_free(&rep);
 	/* Again: both references skipped, nothing recorded. */
-	assert_int_equal(nl_payment_import(f->db, csv, strlen(csv), "b.csv", "test", NULL, NULL, T0, &rep),
+	assert_int_equal(nl_payment_import(&f->app, csv, strlen(csv), "b.csv", "test", NULL, NULL, T0, &rep),
 	                 NL_OK);
 	assert_int_equal(rep.recorded, 0);
 	assert_int_equal(rep.skipped, 3);
@@ -245,7 +245,7 @@ static void test_import(void **state)
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM payments"), 2);
 	/* A whole file refused: nothing imported, no import row. */
 	const char *bad = "date;x\n1;2\n";
-	assert_int_equal(nl_payment_import(f->db, bad, strlen(bad), "x.csv", "test", NULL, NULL, T0, &rep),
+	assert_int_equal(nl_payment_import(&f->app, bad, strlen(bad), "x.csv", "test", NULL, NULL, T0, &rep),
 	                 NL_ERR_INVALID);
 	assert_string_equal(rep.file_error, "bad_header");
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM payment_imports"), 2);
@@ -274,7 +274,7 @@ static void test_import_rolls_back(void **state)
 	         "2025-11-19;atm;W-2;SD-%lld;600,00\n",
 	         (long long)w.pay_no, (long long)no2);
 	struct nl_import_report rep;
-	assert_int_not_equal(nl_payment_import(f->db, csv, strlen(csv), "c.csv", "test", NULL, NULL, T0,
+	assert_int_not_equal(nl_payment_import(&f->app, csv, strlen(csv), "c.csv", "test", NULL, NULL, T0,
 	                                       &rep), NL_OK);
 	assert_int_equal(rep.n, 0);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM payments"), 0);

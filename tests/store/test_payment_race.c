@@ -96,7 +96,7 @@ static void *import_race(void *arg)
 {
 	struct importer *im = arg;
 	struct nl_import_report rep;
-	im->result = nl_payment_import(im->db, im->csv, strlen(im->csv), "r.csv", "test", NULL, NULL, T0,
+	im->result = nl_payment_import(&(struct nl_app){.db = im->db}, im->csv, strlen(im->csv), "r.csv", "test", NULL, NULL, T0,
 	                               &rep);
 	im->recorded = rep.recorded;
 	im->skipped = rep.skipped;

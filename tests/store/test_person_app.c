@@ -41,38 +41,38 @@ static void test_throttle_id_and_address(void **state)
 	struct fx *f = fx_get(state);
 	int64_t until = -1;
 	bool locked = true;
-	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0,
+	assert_int_equal(nl_throttle_check(&f->app, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0,
 	                                   &until), NL_OK);
 	assert_int_equal(until, 0);
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0,
+		assert_int_equal(nl_throttle_fail(&f->app, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0,
 		                                  &locked), NL_OK);
 		assert_false(locked);
 	}
-	assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0,
+	assert_int_equal(nl_throttle_fail(&f->app, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0,
 	                                  &locked), NL_OK);
 	assert_true(locked);   /* the third failure locks the ID for this address */
-	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0 + 1,
+	assert_int_equal(nl_throttle_check(&f->app, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.1", T0 + 1,
 	                                   &until), NL_ERR_LOCKED);
 	assert_int_equal(until, T0 + 300);
 	/* The owner from another address is not locked out. */
-	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.9", T0 + 1,
+	assert_int_equal(nl_throttle_check(&f->app, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.9", T0 + 1,
 	                                   &until), NL_OK);
 	/* Another ID from the same address is not locked yet (3 of 5). */
-	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:2", "10.0.0.1", T0 + 1,
+	assert_int_equal(nl_throttle_check(&f->app, &pol, NL_DOOR_FORM, "tckn:2", "10.0.0.1", T0 + 1,
 	                                   &until), NL_OK);
 	/* Another door is separate. */
-	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_IDENTITY, "tckn:1", "10.0.0.1",
+	assert_int_equal(nl_throttle_check(&f->app, &pol, NL_DOOR_IDENTITY, "tckn:1", "10.0.0.1",
 	                                   T0 + 1, &until), NL_OK);
 	/* Two more failures from the address lock it for every ID. */
 	for (int i = 0; i < 2; i++)
-		assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:3", "10.0.0.1",
+		assert_int_equal(nl_throttle_fail(&f->app, &pol, NL_DOOR_FORM, "tckn:3", "10.0.0.1",
 		                                  T0 + 2, NULL), NL_OK);
-	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:4", "10.0.0.1", T0 + 3,
+	assert_int_equal(nl_throttle_check(&f->app, &pol, NL_DOOR_FORM, "tckn:4", "10.0.0.1", T0 + 3,
 	                                   &until), NL_ERR_LOCKED);
 	assert_int_equal(until, T0 + 2 + 900);
 	/* Locks end by themselves. */
-	assert_int_equal(nl_throttle_check(f->db, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.2",
+	assert_int_equal(nl_throttle_check(&f->app, &pol, NL_DOOR_FORM, "tckn:1", "10.0.0.2",
 	                                   T0 + 301, &until), NL_OK);
 	/* Nothing in the table names an ID number or an address. */
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle WHERE subject LIKE '%tckn%'"
@@ -83,22 +83,22 @@ static void test_throttle_success_clears_id_only(void **state)
 {
 	struct fx *f = fx_get(state);
 	for (int i = 0; i < 2; i++)
-		assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:7", "10.0.0.7", T0,
+		assert_int_equal(nl_throttle_fail(&f->app, &pol, NL_DOOR_FORM, "tckn:7", "10.0.0.7", T0,
 		                                  NULL), NL_OK);
-	assert_int_equal(nl_throttle_success(f->db, NL_DOOR_FORM, "tckn:7", "10.0.0.7", T0), NL_OK);
+	assert_int_equal(nl_throttle_success(&f->app, NL_DOOR_FORM, "tckn:7", "10.0.0.7", T0), NL_OK);
 	/* Two more failures for the ID do not lock it (the count was cleared)... */
 	bool locked = true;
 	for (int i = 0; i < 2; i++)
-		assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:7", "10.0.0.8", T0,
+		assert_int_equal(nl_throttle_fail(&f->app, &pol, NL_DOOR_FORM, "tckn:7", "10.0.0.8", T0,
 		                                  &locked), NL_OK);
 	assert_false(locked);
 	/* ...but the address still remembers its two: three more lock it (5). */
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:x", "10.0.0.7", T0,
+		assert_int_equal(nl_throttle_fail(&f->app, &pol, NL_DOOR_FORM, "tckn:x", "10.0.0.7", T0,
 		                                  &locked), NL_OK);
 	assert_true(locked);
 	/* Only the address counted: NULL or "" ID. */
-	assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_STAFF, NULL, "10.1.1.1", T0, NULL),
+	assert_int_equal(nl_throttle_fail(&f->app, &pol, NL_DOOR_STAFF, NULL, "10.1.1.1", T0, NULL),
 	                 NL_OK);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle WHERE door = 'staff'"), 1);
 }
@@ -154,7 +154,7 @@ static void test_captcha_ticket(void **state)
 	nl_config_defaults(&cfg, NULL);
 	struct nl_captcha pic;
 	struct nl_captcha_ticket t;
-	assert_int_equal(nl_app_captcha_new(f->db, &cfg, T0, &pic, &t), NL_OK);
+	assert_int_equal(nl_app_captcha_new(&f->app, &cfg, T0, &pic, &t), NL_OK);
 	assert_true(pic.png_len > 100);
 	assert_int_equal(t.expires_at, T0 + NL_CAPTCHA_TTL);
 	/* Only a keyed hash is kept: not the answer itself. */
@@ -164,26 +164,26 @@ static void test_captcha_ticket(void **state)
 	for (char *p = lower; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	assert_int_equal(nl_app_captcha_check(f->db, &t, lower, T0 + 10), NL_OK);
-	assert_int_equal(nl_app_captcha_check(f->db, &t, pic.answer, T0 + NL_CAPTCHA_TTL),
+	assert_int_equal(nl_app_captcha_check(&f->app, &t, lower, T0 + 10), NL_OK);
+	assert_int_equal(nl_app_captcha_check(&f->app, &t, pic.answer, T0 + NL_CAPTCHA_TTL),
 	                 NL_ERR_EXPIRED);
-	assert_int_equal(nl_app_captcha_check(f->db, &t, "", T0), NL_ERR_INVALID);
-	assert_int_equal(nl_app_captcha_check(f->db, NULL, pic.answer, T0), NL_ERR_INVALID);
+	assert_int_equal(nl_app_captcha_check(&f->app, &t, "", T0), NL_ERR_INVALID);
+	assert_int_equal(nl_app_captcha_check(&f->app, NULL, pic.answer, T0), NL_ERR_INVALID);
 	char wrong[NL_CAPTCHA_MAX_LEN + 1];
 	snprintf(wrong, sizeof wrong, "%s", pic.answer);
 	wrong[0] = wrong[0] == 'A' ? 'C' : 'A';
-	assert_int_equal(nl_app_captcha_check(f->db, &t, wrong, T0), NL_ERR_INVALID);
+	assert_int_equal(nl_app_captcha_check(&f->app, &t, wrong, T0), NL_ERR_INVALID);
 	nl_captcha_free(&pic);
 
 	/* The fixed test answer: honoured in demo mode only. */
 	snprintf(cfg.fixed_captcha, sizeof cfg.fixed_captcha, "ACDEF");
-	assert_int_equal(nl_app_captcha_new(f->db, &cfg, T0, &pic, &t), NL_OK);
+	assert_int_equal(nl_app_captcha_new(&f->app, &cfg, T0, &pic, &t), NL_OK);
 	assert_string_not_equal(pic.answer, "ACDEF");   /* cfg.demo is false */
 	nl_captcha_free(&pic);
 	cfg.demo = true;
-	assert_int_equal(nl_app_captcha_new(f->db, &cfg, T0, &pic, &t), NL_OK);
+	assert_int_equal(nl_app_captcha_new(&f->app, &cfg, T0, &pic, &t), NL_OK);
 	assert_string_equal(pic.answer, "ACDEF");
-	assert_int_equal(nl_app_captcha_check(f->db, &t, "ac-def", T0), NL_OK);
+	assert_int_equal(nl_app_captcha_check(&f->app, &t, "ac-def", T0), NL_OK);
 	nl_captcha_free(&pic);
 }
 
@@ -234,42 +234,42 @@ static void test_form_login(void **state)
 	struct nl_login_result out;
 	struct nl_login_form_input in = {.id_number = "64172043210", .password = "Demo2026",
 	                                 .client_addr = "10.0.0.1", .now = T0};
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_OK);
 	assert_int_equal(out.person_id, w.ayse);
 	in.password = "wrong";
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 	/* Unknown ID and passport holder with that number: the same answer. */
 	in.id_number = "10000000146";
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 	in.passport = true;
 	in.id_number = "64172043210";
 	in.password = "Demo2026";
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 	/* A cancelled order opens no door. */
 	assert_int_equal(nl_store_order_set_status(f->c, w.isil_order, NL_ST_FORM_PAYMENT_WAIT,
 	                                           NL_ST_CANCELLED, "test", "x"), NL_OK);
 	in.passport = false;
 	in.id_number = "49214588584";
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 	/* The fifth failure of 10.0.0.1 locks that address. */
 	in.id_number = "64172043210";
 	in.password = "wrong";
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 	assert_true(out.locked_until > T0);
 	/* Two more wrong answers from 10.0.0.4 lock nothing: the ID from 10.0.0.4
 	 * has 2 of 3, the ID from all addresses 4 of 8 (the ceiling). */
 	in.client_addr = "10.0.0.4";
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+		assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 		assert_int_equal(out.locked_until, 0);
 	}
 	/* A third locks the ID for 10.0.0.4 only: the owner from 10.0.0.2 gets in. */
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 	assert_true(out.locked_until > T0);
 	in.password = "Demo2026";
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_LOCKED);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_LOCKED);
 	in.client_addr = "10.0.0.2";
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_OK);
 	/* Three guesses from fresh addresses reach the ceiling (8 for the ID from
 	 * all addresses): then even the right password is refused without being
 	 * checked, from anywhere, until the lock ends. */
@@ -278,14 +278,14 @@ static void test_form_login(void **state)
 		char addr[32];
 		snprintf(addr, sizeof addr, "10.0.1.%d", i);
 		in.client_addr = addr;
-		assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+		assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 	}
 	assert_true(out.locked_until > T0);
 	in.password = "Demo2026";
 	in.client_addr = "10.0.0.3";
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_LOCKED);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_LOCKED);
 	in.now = T0 + pol.id_lock_s + 1;
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_OK);
 }
 
 /* Issue 15, 1: access passwords are machine-made, so they are stored as a
@@ -309,10 +309,10 @@ static void test_access_password_keyed(void **state)
 	struct nl_login_result out;
 	struct nl_login_form_input in = {.id_number = "10000000146", .password = "Kp7xQ2mZrT",
 	                                 .client_addr = "10.0.0.1", .now = T0};
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_OK);
 	assert_int_equal(out.person_id, p);
 	in.password = "Kp7xQ2mZrt";
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 	char sql[160];
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM orders WHERE id = %lld"
 	         " AND access_password_hash LIKE 'k1$%%'", (long long)o);
@@ -324,16 +324,16 @@ static void test_access_password_keyed(void **state)
 	         " AND access_password_hash LIKE '$argon2id$%%'", (long long)w.ayse_order);
 	in.id_number = "64172043210";
 	in.password = "Demo2026x";
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 	assert_int_equal(fx_int(f, sql), 1);
 	in.password = "Demo2026";
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_OK);
 	assert_int_equal(out.person_id, w.ayse);
 	assert_int_equal(fx_int(f, sql), 0);
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM orders WHERE id = %lld"
 	         " AND access_password_hash LIKE 'k1$%%'", (long long)w.ayse_order);
 	assert_int_equal(fx_int(f, sql), 1);
-	assert_int_equal(nl_login_person_form(f->db, &pol, &in, &out), NL_OK);
+	assert_int_equal(nl_login_person_form(&f->app, &pol, &in, &out), NL_OK);
 	assert_int_equal(out.person_id, w.ayse);
 	/* The other person's old hash was not touched. */
 	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM orders WHERE id = %lld"
@@ -391,20 +391,20 @@ static void test_throttle_owner_elsewhere(void **state)
 		int64_t until = 0;
 		bool locked = false;
 		for (int i = 0; i < dp.id_max_failures; i++)
-			assert_int_equal(nl_throttle_fail(f->db, &dp, door, id, "203.0.113.1", T0, &locked),
+			assert_int_equal(nl_throttle_fail(&f->app, &dp, door, id, "203.0.113.1", T0, &locked),
 			                 NL_OK);
 		assert_true(locked);
-		assert_int_equal(nl_throttle_check(f->db, &dp, door, id, "203.0.113.1", T0 + 1, &until),
+		assert_int_equal(nl_throttle_check(&f->app, &dp, door, id, "203.0.113.1", T0 + 1, &until),
 		                 NL_ERR_LOCKED);
-		assert_int_equal(nl_throttle_check(f->db, &dp, door, id, "198.51.100.7", T0 + 1, &until),
+		assert_int_equal(nl_throttle_check(&f->app, &dp, door, id, "198.51.100.7", T0 + 1, &until),
 		                 NL_OK);
-		assert_int_equal(nl_throttle_success(f->db, door, id, "198.51.100.7", T0 + 1), NL_OK);
+		assert_int_equal(nl_throttle_success(&f->app, door, id, "198.51.100.7", T0 + 1), NL_OK);
 		/* The same every 15 minutes for hours: the owner is never locked out. */
 		for (int64_t t = T0 + 900; t < T0 + 8 * 3600; t += 900) {
 			for (int i = 0; i < dp.id_max_failures; i++)
-				assert_int_equal(nl_throttle_fail(f->db, &dp, door, id, "203.0.113.1", t, NULL),
+				assert_int_equal(nl_throttle_fail(&f->app, &dp, door, id, "203.0.113.1", t, NULL),
 				                 NL_OK);
-			assert_int_equal(nl_throttle_check(f->db, &dp, door, id, "198.51.100.7", t + 1,
+			assert_int_equal(nl_throttle_check(&f->app, &dp, door, id, "198.51.100.7", t + 1,
 			                                   &until), NL_OK);
 		}
 	}
@@ -425,12 +425,12 @@ static void test_throttle_owner_elsewhere(void **state)
 		snprintf(addr, sizeof addr, "10.%d.%d.%d", (addr_no >> 16) & 255, (addr_no >> 8) & 255,
 		         addr_no & 255);
 		int64_t until = 0;
-		nl_err e = nl_throttle_check(f->db, &dp, NL_DOOR_IDENTITY, id, addr, t, &until);
+		nl_err e = nl_throttle_check(&f->app, &dp, NL_DOOR_IDENTITY, id, addr, t, &until);
 		if (e == NL_ERR_LOCKED) {
 			if (!ceiling_seen) {   /* the first lock: the ceiling, after id_ceiling guesses */
 				assert_int_equal(guesses, dp.id_ceiling);
 				/* ...and it holds for the owner too, from any address */
-				assert_int_equal(nl_throttle_check(f->db, &dp, NL_DOOR_IDENTITY, id,
+				assert_int_equal(nl_throttle_check(&f->app, &dp, NL_DOOR_IDENTITY, id,
 				                                   "192.0.2.200", t, NULL), NL_ERR_LOCKED);
 				ceiling_seen = true;
 			}
@@ -438,7 +438,7 @@ static void test_throttle_owner_elsewhere(void **state)
 			continue;
 		}
 		assert_int_equal(e, NL_OK);
-		assert_int_equal(nl_throttle_fail(f->db, &dp, NL_DOOR_IDENTITY, id, addr, t, NULL), NL_OK);
+		assert_int_equal(nl_throttle_fail(&f->app, &dp, NL_DOOR_IDENTITY, id, addr, t, NULL), NL_OK);
 		guesses++;
 		per_addr++;
 		t += 1;
@@ -463,21 +463,21 @@ static void test_identity_login(void **state)
 		.birth_place = "izmir", .birth_date = "1992-06-21", .client_addr = "10.0.0.3",
 		.now = T0,
 	};
-	assert_int_equal(nl_login_person_identity(f->db, reg, &pol, &in, &out), NL_OK);
+	assert_int_equal(nl_login_person_identity(&f->app, reg, &pol, &in, &out), NL_OK);
 	assert_int_equal(out.person_id, w.isil);
 	in.given_name = "isil";   /* dotted i: another name */
-	assert_int_equal(nl_login_person_identity(f->db, reg, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_login_person_identity(&f->app, reg, &pol, &in, &out), NL_ERR_UNAUTHORIZED);
 	/* Verified by the registry but no order here: refused alike. */
 	struct nl_login_identity_input g = {
 		.tckn = "45765846364", .given_name = "GÜLŞEN", .surname = "DOĞAN",
 		.birth_place = "ESKİŞEHİR", .birth_date = "1988-01-30", .client_addr = "10.0.0.3",
 		.now = T0,
 	};
-	assert_int_equal(nl_login_person_identity(f->db, reg, &pol, &g, &out), NL_ERR_UNAUTHORIZED);
+	assert_int_equal(nl_login_person_identity(&f->app, reg, &pol, &g, &out), NL_ERR_UNAUTHORIZED);
 	/* No registry: NL_ERR_IO, not a failure of the person. */
 	in.given_name = "IŞIL";
-	assert_int_equal(nl_login_person_identity(f->db, NULL, &pol, &in, &out), NL_ERR_IO);
-	assert_int_equal(nl_login_person_identity(f->db, reg, &pol, &in, &out), NL_OK);
+	assert_int_equal(nl_login_person_identity(&f->app, NULL, &pol, &in, &out), NL_ERR_IO);
+	assert_int_equal(nl_login_person_identity(&f->app, reg, &pol, &in, &out), NL_OK);
 	nl_registry_free(reg);
 }
 
@@ -489,7 +489,7 @@ static void test_person_orders(void **state)
 	make_order(f, w.ayse, w.inst, w.hash, NL_PAY_PERSON);
 	struct nl_person_order *rows = NULL;
 	size_t n = 0;
-	assert_int_equal(nl_person_orders(f->db, w.ayse, &rows, &n), NL_OK);
+	assert_int_equal(nl_person_orders(&f->app, w.ayse, &rows, &n), NL_OK);
 	assert_int_equal(n, 2);
 	assert_true(rows[0].order_no > rows[1].order_no);   /* newest first */
 	assert_int_equal(rows[0].status, NL_ST_FORM_PAYMENT_WAIT);
@@ -498,16 +498,16 @@ static void test_person_orders(void **state)
 	int64_t no = rows[1].order_no;
 	free(rows);
 	struct nl_person_order o;
-	assert_int_equal(nl_person_order(f->db, w.ayse, no, &o), NL_OK);
+	assert_int_equal(nl_person_order(&f->app, w.ayse, no, &o), NL_OK);
 	assert_int_equal(o.order_no, no);
 	/* Işıl's order does not exist for Ayşe. */
 	struct nl_order isil;
 	assert_int_equal(nl_store_order_get(f->c, w.isil_order, &isil), NL_OK);
-	assert_int_equal(nl_person_order(f->db, w.ayse, isil.order_no, &o), NL_ERR_NOT_FOUND);
+	assert_int_equal(nl_person_order(&f->app, w.ayse, isil.order_no, &o), NL_ERR_NOT_FOUND);
 	nl_order_clear(&isil);
-	assert_int_equal(nl_person_order(f->db, w.ayse, 1, &o), NL_ERR_NOT_FOUND);
+	assert_int_equal(nl_person_order(&f->app, w.ayse, 1, &o), NL_ERR_NOT_FOUND);
 	char name[64];
-	assert_int_equal(nl_person_display_name(f->db, w.isil, name, sizeof name), NL_OK);
+	assert_int_equal(nl_person_display_name(&f->app, w.isil, name, sizeof name), NL_OK);
 	assert_string_equal(name, "IŞIL ÇELİK");
 }
 
@@ -526,10 +526,10 @@ static void test_timeout_worker(void **state)
 	int64_t created = fx_int(f, "SELECT MIN(created_at) FROM orders");
 	int64_t n = -1;
 	/* Day 29: nothing is overdue. */
-	assert_int_equal(nl_timeout_run_once(f->db, &cfg, created + 29 * 86400, &n), NL_OK);
+	assert_int_equal(nl_timeout_run_once(&f->app, &cfg, created + 29 * 86400, &n), NL_OK);
 	assert_int_equal(n, 0);
 	/* Day 31: both pre-applications waiting for their form are cancelled. */
-	assert_int_equal(nl_timeout_run_once(f->db, &cfg, created + 31 * 86400 + 60, &n), NL_OK);
+	assert_int_equal(nl_timeout_run_once(&f->app, &cfg, created + 31 * 86400 + 60, &n), NL_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders WHERE status = 'cancelled'"
 	                        " AND cancel_reason = 'zaman aşımı'"), 2);
@@ -538,10 +538,10 @@ static void test_timeout_worker(void **state)
 	                        " AND action = 'status' AND to_state = 'cancelled'"
 	                        " AND reason = 'zaman aşımı'"), 2);
 	/* Running again finds nothing, and sweeps spent login counters. */
-	assert_int_equal(nl_throttle_fail(f->db, &pol, NL_DOOR_FORM, "tckn:9", "10.9.9.9",
+	assert_int_equal(nl_throttle_fail(&f->app, &pol, NL_DOOR_FORM, "tckn:9", "10.9.9.9",
 	                                  created + 39 * 86400, NULL), NL_OK);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle"), 3);   /* ID from address, ID, address */
-	assert_int_equal(nl_timeout_run_once(f->db, &cfg, created + 40 * 86400, &n), NL_OK);
+	assert_int_equal(nl_timeout_run_once(&f->app, &cfg, created + 40 * 86400, &n), NL_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle"), 0);
 	int64_t bad = -1;
@@ -567,7 +567,7 @@ static void *run_node(void *arg)
 	n->rc = nl_db_open(&db, n->f->url);
 	pthread_barrier_wait(n->go);
 	if (n->rc == NL_OK)
-		n->rc = nl_timeout_run_once(db, n->cfg, n->now, &n->cancelled);
+		n->rc = nl_timeout_run_once(&(struct nl_app){.cfg = n->cfg, .db = db}, n->cfg, n->now, &n->cancelled);
 	nl_db_close(db);
 	return NULL;
 }

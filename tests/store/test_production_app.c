@@ -81,10 +81,10 @@ static int64_t order_with_form(struct fx *f, struct world *w, enum nl_payment_ty
 	};
 	struct nl_form_check chk;
 	int64_t version = 0;
-	assert_int_equal(nl_form_submit(f->db, w->person, o.order_no, &in, 0, 500, &chk, &version),
+	assert_int_equal(nl_form_submit(&f->app, w->person, o.order_no, &in, 0, 500, &chk, &version),
 	                 NL_OK);
 	struct nl_form_view v;
-	assert_int_equal(nl_form_load(f->db, w->person, o.order_no, &v), NL_OK);
+	assert_int_equal(nl_form_load(&f->app, w->person, o.order_no, &v), NL_OK);
 	assert_int_equal(nl_store_form_set_status(f->c, v.current.id, NL_FORM_SUBMITTED,
 	                                          NL_FORM_SMS_CONFIRMED, 510), NL_OK);
 	nl_form_view_free(&v);
@@ -295,7 +295,7 @@ static void test_node_reclaim(void **state)
 	nl_outbox_list_free(&got);
 	/* Node X starts again: its own rows are released at once, Y's are not. */
 	int64_t rows = 0;
-	assert_int_equal(nl_node_reclaim(f->db, "node-x", NOW + 60, &rows), NL_OK);
+	assert_int_equal(nl_node_reclaim(&f->app, "node-x", NOW + 60, &rows), NL_OK);
 	assert_int_equal(rows, 1 + (int64_t)nout);
 	assert_int_equal(nl_store_production_due(f->c, NOW + 60, 20, &due, &n), NL_OK);
 	assert_int_equal(n, 1);

@@ -89,7 +89,7 @@ static void setup(struct fx *f, struct world *w)
 	};
 	struct nl_form_check chk;
 	int64_t version = 0;
-	assert_int_equal(nl_form_submit(f->db, a.id, o.order_no, &fi, 0, NOW - 100, &chk, &version),
+	assert_int_equal(nl_form_submit(&f->app, a.id, o.order_no, &fi, 0, NOW - 100, &chk, &version),
 	                 NL_OK);
 	add_cert(f, "0A01", "64172043210", in.id);
 	add_cert(f, "0A02", "64172043210", in.id);
@@ -123,12 +123,12 @@ static void only_own(void **state)
 	setup(f, &w);
 	struct nl_ss_cert certs[NL_SS_MAX_CERTS], one;
 	int n = 0;
-	assert_int_equal(nl_ss_certs(f->db, w.person, certs, &n), NL_OK);
+	assert_int_equal(nl_ss_certs(&f->app, w.person, certs, &n), NL_OK);
 	assert_int_equal(n, 2);
 	for (int i = 0; i < n; i++)
 		assert_string_not_equal(certs[i].serial, "0B01");
-	assert_int_equal(nl_ss_cert(f->db, w.person, "0B01", &one), NL_ERR_NOT_FOUND);
-	assert_int_equal(nl_ss_cert(f->db, w.person, "0A01", &one), NL_OK);
+	assert_int_equal(nl_ss_cert(&f->app, w.person, "0B01", &one), NL_ERR_NOT_FOUND);
+	assert_int_equal(nl_ss_cert(&f->app, w.person, "0A01", &one), NL_OK);
 	assert_string_equal(one.status, "good");
 	assert_int_equal(one.institution_id, w.institution);
 }
@@ -197,18 +197,18 @@ static void unblock_codes(void **state)
 	char code[NL_UNBLOCK_DIGITS + 1], old[NL_UNBLOCK_DIGITS + 1], serial[64];
 	int64_t until = 0;
 	enum nl_unblock_outcome out;
-	assert_int_equal(nl_ss_unblock_issue(f->db, w.person, "0B01", NOW, code, &until), NL_ERR_NOT_FOUND);
-	assert_int_equal(nl_ss_unblock_issue(f->db, w.person, "0A02", NOW, old, &until), NL_OK);
+	assert_int_equal(nl_ss_unblock_issue(&f->app, w.person, "0B01", NOW, code, &until), NL_ERR_NOT_FOUND);
+	assert_int_equal(nl_ss_unblock_issue(&f->app, w.person, "0A02", NOW, old, &until), NL_OK);
 	assert_int_equal(until, NOW + NL_UNBLOCK_TTL);
-	assert_int_equal(nl_ss_unblock_issue(f->db, w.person, "0A02", NOW, code, &until), NL_OK);
-	assert_int_equal(nl_ss_unblock_use(f->db, &w.pol, old, "192.0.2.8", NOW, &out, serial), NL_OK);
+	assert_int_equal(nl_ss_unblock_issue(&f->app, w.person, "0A02", NOW, code, &until), NL_OK);
+	assert_int_equal(nl_ss_unblock_use(&f->app, &w.pol, old, "192.0.2.8", NOW, &out, serial), NL_OK);
 	assert_int_equal(out, NL_UNBLOCK_UNKNOWN);   /* replaced by the newer code */
-	assert_int_equal(nl_ss_unblock_use(f->db, &w.pol, "12345", "192.0.2.8", NOW, &out, serial), NL_OK);
+	assert_int_equal(nl_ss_unblock_use(&f->app, &w.pol, "12345", "192.0.2.8", NOW, &out, serial), NL_OK);
 	assert_int_equal(out, NL_UNBLOCK_UNKNOWN);
 	/* The check tells the certificate (and its DER) and spends nothing, however often. */
 	for (int i = 0; i < 3; i++) {
 		nl_buf der = NL_BUF_INIT;
-		assert_int_equal(nl_ss_unblock_check(f->db, &w.pol, code, "192.0.2.8", NOW + 30, &out,
+		assert_int_equal(nl_ss_unblock_check(&f->app, &w.pol, code, "192.0.2.8", NOW + 30, &out,
 		                                     serial, &der), NL_OK);
 		assert_int_equal(out, NL_UNBLOCK_OK);
 		assert_string_equal(serial, "0A02");
@@ -216,28 +216,28 @@ static void unblock_codes(void **state)
 		nl_buf_free(&der);
 	}
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM unblock_codes WHERE status = 'used'"), 0);
-	assert_int_equal(nl_ss_unblock_check(f->db, &w.pol, old, "192.0.2.8", NOW, &out, serial, NULL),
+	assert_int_equal(nl_ss_unblock_check(&f->app, &w.pol, old, "192.0.2.8", NOW, &out, serial, NULL),
 	                 NL_OK);
 	assert_int_equal(out, NL_UNBLOCK_UNKNOWN);
-	assert_int_equal(nl_ss_unblock_use(f->db, &w.pol, code, "192.0.2.8", NOW + 60, &out, serial), NL_OK);
+	assert_int_equal(nl_ss_unblock_use(&f->app, &w.pol, code, "192.0.2.8", NOW + 60, &out, serial), NL_OK);
 	assert_int_equal(out, NL_UNBLOCK_OK);
 	assert_string_equal(serial, "0A02");
-	assert_int_equal(nl_ss_unblock_check(f->db, &w.pol, code, "192.0.2.8", NOW + 61, &out, serial,
+	assert_int_equal(nl_ss_unblock_check(&f->app, &w.pol, code, "192.0.2.8", NOW + 61, &out, serial,
 	                                     NULL), NL_OK);
 	assert_int_equal(out, NL_UNBLOCK_USED);
-	assert_int_equal(nl_ss_unblock_use(f->db, &w.pol, code, "192.0.2.8", NOW + 61, &out, serial), NL_OK);
+	assert_int_equal(nl_ss_unblock_use(&f->app, &w.pol, code, "192.0.2.8", NOW + 61, &out, serial), NL_OK);
 	assert_int_equal(out, NL_UNBLOCK_USED);
-	assert_int_equal(nl_ss_unblock_issue(f->db, w.person, "0A02", NOW, code, &until), NL_OK);
-	assert_int_equal(nl_ss_unblock_use(f->db, &w.pol, code, "192.0.2.9", NOW + NL_UNBLOCK_TTL, &out,
+	assert_int_equal(nl_ss_unblock_issue(&f->app, w.person, "0A02", NOW, code, &until), NL_OK);
+	assert_int_equal(nl_ss_unblock_use(&f->app, &w.pol, code, "192.0.2.9", NOW + NL_UNBLOCK_TTL, &out,
 	                                   serial), NL_OK);
 	assert_int_equal(out, NL_UNBLOCK_EXPIRED);
 	/* A revoked certificate's card is not worth opening. */
 	enum nl_ss_refusal why;
 	assert_int_equal(change(&w, "0A01", NL_SS_REVOKE, 1, WORD, &why), NL_OK);
-	assert_int_equal(nl_ss_unblock_issue(f->db, w.person, "0A01", NOW, code, &until), NL_ERR_TRANSITION);
+	assert_int_equal(nl_ss_unblock_issue(&f->app, w.person, "0A01", NOW, code, &until), NL_ERR_TRANSITION);
 	/* Guessing from one address gets locked. */
 	for (int i = 0; i < w.pol.addr_max_failures + 1; i++)
-		nl_err_ignore(nl_ss_unblock_use(f->db, &w.pol, "000000000000", "192.0.2.10", NOW, &out, serial));
+		nl_err_ignore(nl_ss_unblock_use(&f->app, &w.pol, "000000000000", "192.0.2.10", NOW, &out, serial));
 	assert_int_equal(out, NL_UNBLOCK_LOCKED);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM unblock_codes WHERE status = 'used'"), 1);
 }
@@ -264,20 +264,20 @@ static void contact_change(void **state)
 	enum nl_ss_contact_outcome out;
 	int64_t left = 0;
 	char code[7];
-	assert_int_equal(nl_ss_contact(f->db, w.person, &hc), NL_OK);   /* from the form */
+	assert_int_equal(nl_ss_contact(&f->app, w.person, &hc), NL_OK);   /* from the form */
 	assert_string_equal(hc.mobile, "5329876543");
 	assert_string_equal(hc.info_channel, "email");
 	assert_int_equal(nl_ss_contact_request(&w.app, w.person, "yeni@example.org", "5329876543", "sms",
 	                                       NOW, &out), NL_OK);
 	assert_int_equal(out, NL_SS_CONTACT_SAVED);
-	assert_int_equal(nl_ss_contact(f->db, w.person, &hc), NL_OK);
+	assert_int_equal(nl_ss_contact(&f->app, w.person, &hc), NL_OK);
 	assert_string_equal(hc.email, "yeni@example.org");
 	assert_string_equal(hc.info_channel, "sms");
 	/* A new number: nothing changes before the code sent to it. */
 	assert_int_equal(nl_ss_contact_request(&w.app, w.person, "yeni@example.org", "5421112233", "both",
 	                                       NOW, &out), NL_OK);
 	assert_int_equal(out, NL_SS_CONTACT_CODE_SENT);
-	assert_int_equal(nl_ss_contact(f->db, w.person, &hc), NL_OK);
+	assert_int_equal(nl_ss_contact(&f->app, w.person, &hc), NL_OK);
 	assert_string_equal(hc.mobile, "5329876543");
 	sms_code(f, "5421112233", code);
 	const char *wrong = strcmp(code, "000000") ? "000000" : "111111";
@@ -299,7 +299,7 @@ static void contact_change(void **state)
 	sms_code(f, "5421112233", code);
 	assert_int_equal(nl_ss_contact_confirm(&w.app, w.person, code, NOW + 30, &out, &left), NL_OK);
 	assert_int_equal(out, NL_SS_CONTACT_SAVED);
-	assert_int_equal(nl_ss_contact(f->db, w.person, &hc), NL_OK);
+	assert_int_equal(nl_ss_contact(&f->app, w.person, &hc), NL_OK);
 	assert_string_equal(hc.mobile, "5421112233");
 	assert_string_equal(hc.info_channel, "both");
 	/* Three codes in the window: the fourth is refused. */

@@ -70,15 +70,15 @@ static void next_version(struct fx *f, struct world *w, const char *unit, bool c
 		},
 	};
 	struct nl_form_view v;
-	assert_int_equal(nl_form_load(f->db, w->person, w->order_no, &v), NL_OK);
+	assert_int_equal(nl_form_load(&f->app, w->person, w->order_no, &v), NL_OK);
 	int64_t base = v.has_current ? v.current.version : 0;
 	nl_form_view_free(&v);
 	struct nl_form_check chk;
 	int64_t version;
-	assert_int_equal(nl_form_submit(f->db, w->person, w->order_no, &in, base, 500, &chk,
+	assert_int_equal(nl_form_submit(&f->app, w->person, w->order_no, &in, base, 500, &chk,
 	                                &version), NL_OK);
 	if (confirm) {
-		assert_int_equal(nl_form_load(f->db, w->person, w->order_no, &v), NL_OK);
+		assert_int_equal(nl_form_load(&f->app, w->person, w->order_no, &v), NL_OK);
 		assert_int_equal(nl_store_form_set_status(f->c, v.current.id, NL_FORM_SUBMITTED,
 		                                          NL_FORM_SMS_CONFIRMED, 510), NL_OK);
 		nl_form_view_free(&v);
@@ -146,7 +146,7 @@ static void test_pdf_and_codes(void **state)
 	/* The RA sees the stored data. */
 	struct nl_wet_view *v = calloc(1, sizeof *v);
 	enum nl_wet_refusal why;
-	assert_int_equal(nl_wet_lookup(f->db, c1, v, &why), NL_OK);
+	assert_int_equal(nl_wet_lookup(&f->app, c1, v, &why), NL_OK);
 	assert_int_equal(why, NL_WET_REFUSED_NONE);
 	assert_int_equal(v->version, 1);
 	assert_string_equal(v->holder_name, "ŞÜKRÜ ĞÖKÇE DOĞANIŞIK");
@@ -159,15 +159,15 @@ static void test_pdf_and_codes(void **state)
 	next_version(f, &w, "İnsan Kaynakları", true);
 	pdf_code(&w, w.person, NL_OK, c2);
 	assert_string_not_equal(c1, c2);
-	assert_int_equal(nl_wet_lookup(f->db, c1, v, &why), NL_ERR_CONFLICT);
+	assert_int_equal(nl_wet_lookup(&f->app, c1, v, &why), NL_ERR_CONFLICT);
 	assert_int_equal(why, NL_WET_REFUSED_OLD);
 	assert_int_equal(v->version, 1);
 	assert_int_equal(nl_wet_accept(&w.app, c1, w.ra, 700, &why, NULL), NL_ERR_CONFLICT);
 	assert_int_equal(why, NL_WET_REFUSED_OLD);
 	/* Garbage and unknown codes. */
-	assert_int_equal(nl_wet_lookup(f->db, "12345", v, &why), NL_ERR_NOT_FOUND);
+	assert_int_equal(nl_wet_lookup(&f->app, "12345", v, &why), NL_ERR_NOT_FOUND);
 	assert_int_equal(why, NL_WET_REFUSED_FORMAT);
-	assert_int_equal(nl_wet_lookup(f->db, "NFAAAAAAAAAAAA", v, &why), NL_ERR_NOT_FOUND);
+	assert_int_equal(nl_wet_lookup(&f->app, "NFAAAAAAAAAAAA", v, &why), NL_ERR_NOT_FOUND);
 	assert_int_equal(why, NL_WET_REFUSED_UNKNOWN);
 	free(v);
 }

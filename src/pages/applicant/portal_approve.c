@@ -106,7 +106,7 @@ void nl_h_wizard_approve_post(struct nl_req *r)
 		else
 			nl_resp_redirect(r, nl_wz_url(r, no, "sonuc"));
 	} else {
-		e = nl_form_choose_method(nl_app_of(r)->db, nl_wz_person(r), no, p.version,
+		e = nl_form_choose_method(nl_app_of(r), nl_wz_person(r), no, p.version,
 		                          (enum nl_approval_method)(p.method + 1), r->now);
 		if (e == NL_OK && p.method == 1)
 			nl_resp_redirect(r, nl_wz_url(r, no, "eimza"));   /* the code page */
@@ -171,7 +171,7 @@ void nl_h_wizard_result(struct nl_req *r)
 	bool rejected = false;
 	char reason[NL_WET_VALUE_MAX];
 	if (!strcmp(m, "islak") &&
-	    nl_wet_rejection(nl_app_of(r)->db, fv.current.id, &rejected, reason, sizeof reason) == NL_OK &&
+	    nl_wet_rejection(nl_app_of(r), fv.current.id, &rejected, reason, sizeof reason) == NL_OK &&
 	    rejected) {
 		json_object_set_new(d, "wet_rejected", json_true());
 		json_object_set_new(d, "reject_reason", json_string(reason));

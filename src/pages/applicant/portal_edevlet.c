@@ -58,7 +58,7 @@ static const char *redirect_uri(struct nl_req *r)
 
 static void refuse(struct nl_req *r, int status, nl_err e, const char *msg, const char *why)
 {
-	nl_err ae = nl_login_edevlet_refused(nl_app_of(r)->db, why, r->client_ip, r->now);
+	nl_err ae = nl_login_edevlet_refused(nl_app_of(r), why, r->client_ip, r->now);
 	if (ae) {
 		nl_resp_error(r, ae, NULL);
 		return;
@@ -192,7 +192,7 @@ void nl_h_edevlet_return(struct nl_req *r)
 	}
 	int64_t person = 0;
 	if (holder) {
-		e = nl_login_holder_edevlet(nl_app_of(r)->db, tckn, r->client_ip, r->now, &person);
+		e = nl_login_holder_edevlet(nl_app_of(r), tckn, r->client_ip, r->now, &person);
 		if (e == NL_ERR_NOT_FOUND)
 			nl_resp_error_status(r, 403, NL_ERR_FORBIDDEN, MSG_NOAPP);
 		else if (e == NL_OK && (e = nl_entitle_login(r, person, 0, EDEVLET_RIGHTS)) == NL_OK)
@@ -201,7 +201,7 @@ void nl_h_edevlet_return(struct nl_req *r)
 			nl_resp_error(r, e, NULL);
 		return;
 	}
-	e = nl_login_person_edevlet(nl_app_of(r)->db, tckn, r->client_ip, r->now, &person);
+	e = nl_login_person_edevlet(nl_app_of(r), tckn, r->client_ip, r->now, &person);
 	if (e == NL_ERR_NOT_FOUND) {
 		nl_resp_error_status(r, 403, NL_ERR_FORBIDDEN, MSG_NOAPP);
 		return;

@@ -43,7 +43,7 @@ nl_err nl_esign_web_issue(struct nl_req *r, struct nl_esign_issue *in, int64_t *
 	in->addr = r->client_ip;
 	char nonce[NL_ESIGN_NONCE_LEN], code[NL_ESIGN_CODE_DIGITS + 1];
 	struct nl_esign_code row;
-	nl_err e = nl_esign_code_issue(nl_app_of(r)->db, in, sid, nonce, code, &row);
+	nl_err e = nl_esign_code_issue(nl_app_of(r), in, sid, nonce, code, &row);
 	if (e)
 		return e;
 	*code_id = row.id;
@@ -76,7 +76,7 @@ nl_err nl_esign_web_current(struct nl_req *r, const char *purpose, struct nl_esi
 		nl_esign_code_clear(out);
 		return NL_ERR_NOT_FOUND;
 	}
-	return nl_esign_code_derive(nl_app_of(r)->db, sid, nonce, digits);
+	return nl_esign_code_derive(nl_app_of(r), sid, nonce, digits);
 }
 
 const char *nl_esign_web_state(const struct nl_esign_code *code, int64_t now)
@@ -131,7 +131,7 @@ void nl_h_imza_api_get(struct nl_req *r)
 	struct nl_throttle_policy pol;
 	struct nl_esign_code code;
 	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
-	nl_err e = nl_esign_code_lookup(nl_app_of(r)->db, &pol, nl_req_param(r, "code"), r->client_ip,
+	nl_err e = nl_esign_code_lookup(nl_app_of(r), &pol, nl_req_param(r, "code"), r->client_ip,
 	                                r->now, &code);
 	if (e == NL_ERR_LOCKED || e == NL_ERR_NOT_FOUND) {
 		api_refusal(r, e == NL_ERR_LOCKED ? NL_ESIGN_LOCKED : NL_ESIGN_CODE_UNKNOWN);
@@ -221,7 +221,7 @@ static const char *wait_url(struct nl_req *r, const struct nl_esign_code *code)
 	if (!strcmp(code->purpose, "econsent"))
 		return "/online-islemler/eonay/imza";
 	int64_t no = 0;
-	nl_err_ignore(nl_esign_order_no(nl_app_of(r)->db, code->order_id, &no));   /* 0: the wizard URL answers 404 */
+	nl_err_ignore(nl_esign_order_no(nl_app_of(r), code->order_id, &no));   /* 0: the wizard URL answers 404 */
 	return nl_wz_url(r, no, "eimza");
 }
 

@@ -164,7 +164,7 @@ void nl_h_wizard_form_post(struct nl_req *r)
 	}
 	if (!strcmp(action, "identity")) {
 		const struct nl_app *app = nl_app_of(r);
-		e = nl_form_refresh_identity(nl_app_of(r)->db, app ? app->drivers.registry : NULL,
+		e = nl_form_refresh_identity(nl_app_of(r), app ? app->drivers.registry : NULL,
 		                             nl_wz_person(r), r->now);
 		nl_form_view_free(&fv);
 		if (!nl_wz_load(r, &fv, &no))
@@ -181,7 +181,7 @@ void nl_h_wizard_form_post(struct nl_req *r)
 		goto out;
 	}
 	if (!strcmp(action, "draft")) {
-		e = nl_form_save_draft(nl_app_of(r)->db, nl_wz_person(r), no, &p.in, r->now);
+		e = nl_form_save_draft(nl_app_of(r), nl_wz_person(r), no, &p.in, r->now);
 		if (e != NL_OK && e != NL_ERR_TRANSITION) {
 			nl_resp_error(r, e, NULL);
 			goto out;
@@ -192,7 +192,7 @@ void nl_h_wizard_form_post(struct nl_req *r)
 		list = NULL;
 		goto out;
 	}
-	e = nl_form_submit(nl_app_of(r)->db, nl_wz_person(r), no, &p.in, p.base_version, r->now, &chk,
+	e = nl_form_submit(nl_app_of(r), nl_wz_person(r), no, &p.in, p.base_version, r->now, &chk,
 	                   &version);
 	switch (e) {
 	case NL_OK:

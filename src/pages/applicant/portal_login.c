@@ -42,7 +42,7 @@ void nl_h_captcha_png(struct nl_req *r)
 	}
 	struct nl_captcha pic;
 	struct nl_captcha_ticket t;
-	nl_err e = nl_app_captcha_new(nl_app_of(r)->db, nl_app_of(r)->cfg, r->now, &pic, &t);
+	nl_err e = nl_app_captcha_new(nl_app_of(r), nl_app_of(r)->cfg, r->now, &pic, &t);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -118,7 +118,7 @@ static bool captcha_passed(struct nl_req *r, const struct nl_captcha_page *door,
                            const char *typed, const struct nl_captcha_ticket *t, bool had_ticket,
                            const struct nl_spec_result *res)
 {
-	nl_err e = nl_app_captcha_check(nl_app_of(r)->db, had_ticket ? t : NULL, typed, r->now);
+	nl_err e = nl_app_captcha_check(nl_app_of(r), had_ticket ? t : NULL, typed, r->now);
 	if (e == NL_OK)
 		return true;
 	if (e != NL_ERR_INVALID && e != NL_ERR_EXPIRED) {
@@ -127,7 +127,7 @@ static bool captcha_passed(struct nl_req *r, const struct nl_captcha_page *door,
 	}
 	struct nl_throttle_policy pol;
 	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
-	e = nl_login_person_captcha_failed(nl_app_of(r)->db, &pol, door->door, r->client_ip, r->now);
+	e = nl_login_person_captcha_failed(nl_app_of(r), &pol, door->door, r->client_ip, r->now);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return false;
@@ -160,7 +160,7 @@ void nl_h_login_form_post(struct nl_req *r)
 		.password = in.password, .client_addr = r->client_ip, .now = r->now,
 	};
 	struct nl_login_result out;
-	e = nl_login_person_form(nl_app_of(r)->db, &pol, &li, &out);
+	e = nl_login_person_form(nl_app_of(r), &pol, &li, &out);
 	if (e) {
 		login_refused(r, e, &form_door, &res, MSG_FORM_WRONG);
 		return;
@@ -240,7 +240,7 @@ void nl_h_login_identity_post(struct nl_req *r)
 		.client_addr = r->client_ip, .now = r->now,
 	};
 	struct nl_login_result out;
-	e = nl_login_person_identity(nl_app_of(r)->db, app ? app->drivers.registry : NULL, &pol, &li,
+	e = nl_login_person_identity(nl_app_of(r), app ? app->drivers.registry : NULL, &pol, &li,
 	                             &out);
 	if (e) {
 		login_refused(r, e, &identity_door, &res, MSG_IDENTITY_WRONG);

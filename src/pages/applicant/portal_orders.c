@@ -67,8 +67,8 @@ static json_t *person_page(struct nl_req *r, const char *title)
 	/* The stored name only to a session that proved the person; an access
 	 * password shows the name its institution typed (pages/entitle.h). */
 	nl_err e = nl_entitled_identity(r, nl_entitled_first(r))
-	         ? nl_person_display_name(nl_app_of(r)->db, r->session.s.subject_id, name, sizeof name)
-	         : nl_person_order_display_name(nl_app_of(r)->db, r->session.s.subject_id,
+	         ? nl_person_display_name(nl_app_of(r), r->session.s.subject_id, name, sizeof name)
+	         : nl_person_order_display_name(nl_app_of(r), r->session.s.subject_id,
 	                                        nl_entitled_first(r), name, sizeof name);
 	if (e != NL_OK)
 		name[0] = '\0';
@@ -80,7 +80,7 @@ static json_t *person_page(struct nl_req *r, const char *title)
 /* The person's orders this session may open (pages/entitle.h), newest first. */
 static NL_MUST_USE nl_err entitled_orders(struct nl_req *r, struct nl_person_order **rows, size_t *n)
 {
-	nl_err e = nl_person_orders(nl_app_of(r)->db, r->session.s.subject_id, rows, n);
+	nl_err e = nl_person_orders(nl_app_of(r), r->session.s.subject_id, rows, n);
 	size_t k = 0;
 	for (size_t i = 0; e == NL_OK && i < *n; i++)
 		if (nl_entitled(r, (*rows)[i].order_no))
@@ -189,7 +189,7 @@ static bool my_order(struct nl_req *r, struct nl_person_order *o)
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return false;
 	}
-	nl_err e = nl_person_order(nl_app_of(r)->db, r->session.s.subject_id, no, o);
+	nl_err e = nl_person_order(nl_app_of(r), r->session.s.subject_id, no, o);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return false;
@@ -257,10 +257,10 @@ void nl_h_person_order_cancel(struct nl_req *r)
 		.order_no = o.order_no, .person_id = r->session.s.subject_id,
 		.expected_status = o.status, .actor = actor, .reason = f.reason,
 	};
-	e = nl_cancel_order(nl_app_of(r)->db, &in, NULL);
+	e = nl_cancel_order(nl_app_of(r), &in, NULL);
 	if (e == NL_ERR_TRANSITION || e == NL_ERR_CONFLICT) {
 		/* Show the order as it is now. */
-		if (nl_person_order(nl_app_of(r)->db, r->session.s.subject_id, o.order_no, &o) == NL_OK)
+		if (nl_person_order(nl_app_of(r), r->session.s.subject_id, o.order_no, &o) == NL_OK)
 			detail_page(r, 409, &o, "This application can no longer be cancelled.", NULL);
 		else
 			nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);

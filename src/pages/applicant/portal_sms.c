@@ -51,7 +51,7 @@ static void render(struct nl_req *r, int status, const struct nl_form_view *fv,
 		nl_resp_error(r, NL_ERR_NOMEM, NULL);
 		return;
 	}
-	nl_err_ignore(nl_otp_pending(nl_app_of(r)->db, nl_wz_person(r), fv->order_no, fv->current.version, r->now,
+	nl_err_ignore(nl_otp_pending(nl_app_of(r), nl_wz_person(r), fv->order_no, fv->current.version, r->now,
 	               &expires, &tries));   /* none pending: no countdown shown */
 	nl_mask_mobile(fv->current.mobile, masked, sizeof masked);
 	json_object_set_new(d, "mobile_masked", json_string(masked));
@@ -89,7 +89,7 @@ static void do_send(struct nl_req *r, const struct nl_form_view *fv, int64_t ver
                     const uint8_t key[NL_KEYED_KEY_LEN])
 {
 	struct nl_otp_sent sent;
-	nl_err e = nl_otp_send(nl_app_of(r)->db, key, nl_wz_person(r), fv->order_no, version, r->now,
+	nl_err e = nl_otp_send(nl_app_of(r), key, nl_wz_person(r), fv->order_no, version, r->now,
 	                       &sent);
 	if (e == NL_OK) {
 		render(r, 200, fv, "The code was sent to your mobile phone. It is valid for 3 minutes.",
@@ -110,7 +110,7 @@ static void do_verify(struct nl_req *r, const struct nl_form_view *fv, int64_t v
                       const char *code, const uint8_t key[NL_KEYED_KEY_LEN])
 {
 	struct nl_otp_result res;
-	nl_err e = nl_otp_verify(nl_app_of(r)->db, key, nl_wz_person(r), fv->order_no, version,
+	nl_err e = nl_otp_verify(nl_app_of(r), key, nl_wz_person(r), fv->order_no, version,
 	                         code ? code : "", r->now, &res);
 	if (e != NL_OK) {
 		nl_resp_error(r, e, NULL);

@@ -124,7 +124,7 @@ void nl_h_holder_door_post(struct nl_req *r)
 	int64_t person = 0, until = 0;
 	struct nl_holder_door door;
 	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
-	e = nl_login_holder_password(nl_app_of(r)->db, &pol, p.tckn, p.security_word ? p.security_word : "",
+	e = nl_login_holder_password(nl_app_of(r), &pol, p.tckn, p.security_word ? p.security_word : "",
 	                             r->client_ip, r->now, &person, &until, &door);
 	/* The word of an approved form proves the person: Online İşlemler and
 	 * all his orders. A word nobody approved yet may have been typed by
@@ -279,7 +279,7 @@ void nl_h_holder_econsent_post(struct nl_req *r)
 	char name[160], id_number[32];
 	if ((e = nl_db_conn(nl_app_of(r)->db, &c)) == NL_OK &&
 	    (e = nl_store_econsent_text_in_force(c, r->now, &t)) == NL_OK &&
-	    (e = nl_holder_identity(nl_app_of(r)->db, r->session.s.subject_id, name, id_number)) == NL_OK) {
+	    (e = nl_holder_identity(nl_app_of(r), r->session.s.subject_id, name, id_number)) == NL_OK) {
 		char *text = nl_esign_text_econsent(t.version, p.choice == 0 ? t.accept_text : t.decline_text,
 		                                    r->now);
 		struct nl_esign_issue in = {

@@ -30,7 +30,7 @@ json_t *nl_ss_page(struct nl_req *r, const char *title)
 	/* The stored name only for a session that proved the person: a word of
 	 * an unapproved form (e-Onay only) may be another institution's. */
 	if (nl_entitled_all(r) &&
-	    nl_holder_identity(nl_app_of(r)->db, r->session.s.subject_id, name, id_number) == NL_OK)
+	    nl_holder_identity(nl_app_of(r), r->session.s.subject_id, name, id_number) == NL_OK)
 		json_object_set_new(d, "holder_name", json_string(name));
 	return d;
 }
@@ -123,7 +123,7 @@ void nl_h_ss_certs(struct nl_req *r)
 	nl_page_lang(r);
 	struct nl_ss_cert certs[NL_SS_MAX_CERTS];
 	int n = 0;
-	nl_err e = nl_ss_certs(nl_app_of(r)->db, r->session.s.subject_id, certs, &n);
+	nl_err e = nl_ss_certs(nl_app_of(r), r->session.s.subject_id, certs, &n);
 	json_t *d = e == NL_OK ? nl_ss_page(r, "My Certificates") : NULL;
 	json_t *list = d ? json_array() : NULL;
 	if (!list) {
@@ -185,7 +185,7 @@ void nl_h_ss_confirm(struct nl_req *r)
 	int k = action_index(nl_req_param(r, "action"));
 	struct nl_ss_cert c;
 	nl_err e = k < 0 ? NL_ERR_NOT_FOUND
-	                 : nl_ss_cert(nl_app_of(r)->db, r->session.s.subject_id, nl_req_param(r, "serial"), &c);
+	                 : nl_ss_cert(nl_app_of(r), r->session.s.subject_id, nl_req_param(r, "serial"), &c);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -211,7 +211,7 @@ void nl_h_ss_change(struct nl_req *r)
 	int k = action_index(nl_req_param(r, "action"));
 	struct nl_ss_cert c;
 	int64_t person = r->session.s.subject_id;
-	nl_err e = k < 0 ? NL_ERR_NOT_FOUND : nl_ss_cert(nl_app_of(r)->db, person, nl_req_param(r, "serial"), &c);
+	nl_err e = k < 0 ? NL_ERR_NOT_FOUND : nl_ss_cert(nl_app_of(r), person, nl_req_param(r, "serial"), &c);
 	if (e == NL_ERR_NOT_FOUND && k >= 0) {
 		/* Logged by the use case (another person's serial is an attack). */
 		struct nl_throttle_policy pol;
@@ -266,7 +266,7 @@ void nl_h_ss_change(struct nl_req *r)
 		render_confirm(r, k, &c, 429, "Too many wrong security words. Please try again later.");
 		return;
 	case NL_ERR_TRANSITION:
-		nl_err_ignore(nl_ss_cert(nl_app_of(r)->db, person, c.serial, &c));   /* show it as it is now */
+		nl_err_ignore(nl_ss_cert(nl_app_of(r), person, c.serial, &c));   /* show it as it is now */
 		render_confirm(r, k, &c, 409, nl_ss_refusal_msgid(why));
 		return;
 	default:

@@ -60,7 +60,7 @@ void nl_h_ss_esign_start(struct nl_req *r)
 	struct nl_ss_cert c;
 	int64_t person = r->session.s.subject_id;
 	nl_err e = slug_action(slug, &a) < 0 ? NL_ERR_NOT_FOUND
-	                                      : nl_ss_cert(nl_app_of(r)->db, person, nl_req_param(r, "serial"), &c);
+	                                      : nl_ss_cert(nl_app_of(r), person, nl_req_param(r, "serial"), &c);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -80,7 +80,7 @@ void nl_h_ss_esign_start(struct nl_req *r)
 	}
 	int reason = p.reason >= 0 ? nl_ss_reason_value(p.reason) : 0;
 	char name[160], id_number[32];
-	if ((e = nl_holder_identity(nl_app_of(r)->db, person, name, id_number)) != NL_OK) {
+	if ((e = nl_holder_identity(nl_app_of(r), person, name, id_number)) != NL_OK) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}

@@ -53,7 +53,7 @@ static void render_contact(struct nl_req *r, int status, const char *error, cons
                            bool code_pending, json_t *form)
 {
 	struct nl_holder_contact hc;
-	nl_err e = nl_ss_contact(nl_app_of(r)->db, r->session.s.subject_id, &hc);
+	nl_err e = nl_ss_contact(nl_app_of(r), r->session.s.subject_id, &hc);
 	json_t *d = e == NL_OK ? nl_ss_page(r, "My Contact Information") : NULL;
 	if (!d) {
 		json_decref(form);
@@ -171,7 +171,7 @@ static void render_unblock(struct nl_req *r, int status, const char *error, cons
 {
 	struct nl_ss_cert certs[NL_SS_MAX_CERTS];
 	int n = 0;
-	nl_err e = nl_ss_certs(nl_app_of(r)->db, r->session.s.subject_id, certs, &n);
+	nl_err e = nl_ss_certs(nl_app_of(r), r->session.s.subject_id, certs, &n);
 	json_t *d = e == NL_OK ? nl_ss_page(r, "Unlock a Blocked Card") : NULL;
 	json_t *list = d ? json_array() : NULL;
 	if (!list) {
@@ -228,7 +228,7 @@ void nl_h_ss_unblock_post(struct nl_req *r)
 	char code[NL_UNBLOCK_DIGITS + 1];
 	int64_t until = 0;
 	if (e == NL_OK)
-		e = nl_ss_unblock_issue(nl_app_of(r)->db, r->session.s.subject_id, p.serial, r->now, code, &until);
+		e = nl_ss_unblock_issue(nl_app_of(r), r->session.s.subject_id, p.serial, r->now, code, &until);
 	if (e == NL_OK)
 		render_unblock(r, 200, NULL, code, until);
 	else if (e == NL_ERR_INVALID)
@@ -272,7 +272,7 @@ void nl_h_api_unblock_check(struct nl_req *r)
 	char serial[64];
 	nl_buf der = NL_BUF_INIT;
 	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
-	nl_err e = nl_ss_unblock_check(nl_app_of(r)->db, &pol, nl_req_param(r, "code"), r->client_ip,
+	nl_err e = nl_ss_unblock_check(nl_app_of(r), &pol, nl_req_param(r, "code"), r->client_ip,
 	                               r->now, &out, serial, &der);
 	if (e) {
 		nl_resp_error(r, e, NULL);
@@ -305,7 +305,7 @@ void nl_h_api_unblock(struct nl_req *r)
 	enum nl_unblock_outcome out = 0;
 	char serial[64];
 	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
-	nl_err e = nl_ss_unblock_use(nl_app_of(r)->db, &pol, nl_req_param(r, "code"), r->client_ip, r->now,
+	nl_err e = nl_ss_unblock_use(nl_app_of(r), &pol, nl_req_param(r, "code"), r->client_ip, r->now,
 	                             &out, serial);
 	if (e) {
 		nl_resp_error(r, e, NULL);
@@ -368,7 +368,7 @@ void nl_h_ss_shipments(struct nl_req *r)
 	nl_page_lang(r);
 	struct nl_person_order *orders = NULL;
 	size_t n = 0;
-	nl_err e = nl_person_orders(nl_app_of(r)->db, r->session.s.subject_id, &orders, &n);
+	nl_err e = nl_person_orders(nl_app_of(r), r->session.s.subject_id, &orders, &n);
 	json_t *d = e == NL_OK ? nl_ss_page(r, "My Shipments") : NULL;
 	json_t *list = d ? json_array() : NULL;
 	if (!list) {

@@ -26,7 +26,7 @@ nl_err nl_api_token_check(struct nl_server *srv, const char *token, int64_t *sub
                           unsigned *roles)
 {
 	int64_t token_id, inst;
-	nl_err e = nl_staff_token_check(srv->app->db, token, (int64_t)time(NULL), &token_id, &inst);
+	nl_err e = nl_staff_token_check(srv->app, token, (int64_t)time(NULL), &token_id, &inst);
 	if (e)
 		return e;
 	*subject_id = token_id;
@@ -107,7 +107,7 @@ static json_t *item_json(const struct nl_officer_order *o)
 json_t *nl_api_order_json(struct nl_req *r, int64_t institution_id, int64_t order_no, nl_err *e)
 {
 	struct nl_officer_order *o = nl_arena_alloc(r->arena, sizeof *o);
-	*e = o ? nl_officer_order(nl_app_of(r)->db, institution_id, order_no, o) : NL_ERR_NOMEM;
+	*e = o ? nl_officer_order(nl_app_of(r), institution_id, order_no, o) : NL_ERR_NOMEM;
 	if (*e)
 		return NULL;
 	json_t *j = json_pack("{s:o}", "order", item_json(o));
@@ -142,7 +142,7 @@ void nl_h_api_orders(struct nl_req *r)
 		return;
 	}
 	struct nl_officer_order_list l = {0};
-	nl_err e = nl_officer_orders(nl_app_of(r)->db, inst, q, per, (page - 1) * per, &l);
+	nl_err e = nl_officer_orders(nl_app_of(r), inst, q, per, (page - 1) * per, &l);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;

@@ -106,7 +106,7 @@ void nl_h_api_cancel(struct nl_req *r)
 	struct nl_cancel_input in = {
 		.order_no = no, .institution_id = inst, .actor = actor, .reason = f.reason,
 	};
-	e = nl_cancel_order(nl_app_of(r)->db, &in, NULL);
+	e = nl_cancel_order(nl_app_of(r), &in, NULL);
 	if (e == NL_ERR_CONFLICT)
 		e = NL_ERR_TRANSITION;
 	if (e) {

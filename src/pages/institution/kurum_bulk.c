@@ -221,7 +221,7 @@ void nl_h_kurum_bulk_preview(struct nl_req *r)
 		return;
 	}
 	char batch[BATCH_ID_HEX + 1] = "";
-	e = nl_pa_csv_check_open(nl_app_of(r)->db, o.institution_id, &c);
+	e = nl_pa_csv_check_open(nl_app_of(r), o.institution_id, &c);
 	if (e == NL_OK && c.n_good)
 		e = store_preview(r, &o, &c, batch);
 	if (e) {

@@ -103,7 +103,7 @@ void nl_h_kurum_login(struct nl_req *r)
 		return;
 	}
 	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
-	e = nl_throttle_check(nl_app_of(r)->db, &pol, NL_DOOR_STAFF, f.username, r->client_ip, r->now,
+	e = nl_throttle_check(nl_app_of(r), &pol, NL_DOOR_STAFF, f.username, r->client_ip, r->now,
 	                      &until);
 	if (e == NL_ERR_LOCKED) {
 		render(r, 429, f.username, MSG_LOCKED);
@@ -114,10 +114,10 @@ void nl_h_kurum_login(struct nl_req *r)
 		return;
 	}
 	struct nl_user u;
-	e = nl_staff_login(nl_app_of(r)->db, f.username, f.password, r->now, &u);
+	e = nl_staff_login(nl_app_of(r), f.username, f.password, r->now, &u);
 	if (e == NL_ERR_UNAUTHORIZED || e == NL_ERR_LOCKED) {
 		bool locked_now = false;
-		nl_err_ignore(nl_throttle_fail(nl_app_of(r)->db, &pol, NL_DOOR_STAFF, f.username, r->client_ip, r->now,
+		nl_err_ignore(nl_throttle_fail(nl_app_of(r), &pol, NL_DOOR_STAFF, f.username, r->client_ip, r->now,
 		                 &locked_now));
 		if (e == NL_ERR_LOCKED || locked_now)
 			render(r, 429, f.username, MSG_LOCKED);
@@ -132,7 +132,7 @@ void nl_h_kurum_login(struct nl_req *r)
 	unsigned roles = roles_of(u.role);
 	int64_t uid = u.id;
 	nl_user_clear(&u);
-	nl_err_ignore(nl_throttle_success(nl_app_of(r)->db, NL_DOOR_STAFF, f.username, r->client_ip, r->now));
+	nl_err_ignore(nl_throttle_success(nl_app_of(r), NL_DOOR_STAFF, f.username, r->client_ip, r->now));
 	if ((e = nl_session_login(r, NL_SESS_OFFICER, uid, roles)) != NL_OK) {
 		nl_resp_error(r, e, NULL);
 		return;

@@ -67,7 +67,7 @@ void nl_h_kurum_home(struct nl_req *r)
 	if (q && strlen(q) > Q_MAX)
 		q = NULL;
 	/* "SD-123" and "123" both find order 123 (the store matches either form). */
-	nl_err e = nl_officer_orders(nl_app_of(r)->db, o.institution_id, q, PAGE_SIZE,
+	nl_err e = nl_officer_orders(nl_app_of(r), o.institution_id, q, PAGE_SIZE,
 	                             (page - 1) * PAGE_SIZE, &l);
 	if (e) {
 		nl_resp_error(r, e, NULL);
@@ -112,7 +112,7 @@ void nl_h_kurum_home(struct nl_req *r)
 static NL_MUST_USE nl_err order_json(struct nl_req *r, const struct nl_officer *o, int64_t no, json_t *d)
 {
 	struct nl_officer_order *ord = nl_arena_alloc(r->arena, sizeof *ord);
-	nl_err e = ord ? nl_officer_order(nl_app_of(r)->db, o->institution_id, no, ord) : NL_ERR_NOMEM;
+	nl_err e = ord ? nl_officer_order(nl_app_of(r), o->institution_id, no, ord) : NL_ERR_NOMEM;
 	if (e)
 		return e;
 	const char *help = !strcmp(r->lang, "en") ? nl_order_status_help_en(ord->status)

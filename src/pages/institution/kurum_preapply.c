@@ -137,7 +137,7 @@ void nl_h_kurum_cancel(struct nl_req *r)
 		.order_no = no, .institution_id = o.institution_id,
 		.actor = nl_kurum_actor(r, o.user_id), .reason = f.reason,
 	};
-	e = nl_cancel_order(nl_app_of(r)->db, &in, NULL);
+	e = nl_cancel_order(nl_app_of(r), &in, NULL);
 	if (e == NL_ERR_TRANSITION || e == NL_ERR_CONFLICT) {
 		json_t *form = nl_spec_form_json(nl_cancel_spec, &res, r->lang);
 		nl_kurum_form_add_error(r, form, "reason", "transition",

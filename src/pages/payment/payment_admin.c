@@ -55,7 +55,7 @@ static void render_prices(struct nl_req *r, int status, json_t *form, const char
 {
 	struct nl_price p[NL_PRICE_COMBOS];
 	bool have[NL_PRICE_COMBOS];
-	nl_err e = nl_payment_prices_current(nl_app_of(r)->db, r->now, p, have);
+	nl_err e = nl_payment_prices_current(nl_app_of(r), r->now, p, have);
 	json_t *d = e ? NULL : nl_admin_page_data(r, "Prices");
 	json_t *rows = json_array();
 	if (!d || !rows) {
@@ -122,7 +122,7 @@ void nl_h_admin_prices_post(struct nl_req *r)
 		render_prices(r, 400, form, NULL);
 		return;
 	}
-	e = nl_payment_price_set(nl_app_of(r)->db, f.period + 1, readers[f.reader], amount, vat_bp,
+	e = nl_payment_price_set(nl_app_of(r), f.period + 1, readers[f.reader], amount, vat_bp,
 	                         nl_kurum_actor(r, r->session.s.subject_id), r->now);
 	if (e) {
 		json_decref(form);
@@ -234,7 +234,7 @@ void nl_h_admin_bank_post(struct nl_req *r)
 		return;
 	}
 	struct nl_import_report rep;
-	e = nl_payment_import(nl_app_of(r)->db, (const char *)f.file.data, f.file.len, f.file.filename,
+	e = nl_payment_import(nl_app_of(r), (const char *)f.file.data, f.file.len, f.file.filename,
 	                      nl_kurum_actor(r, r->session.s.subject_id), nl_app_of(r)->cfg->base_url,
 	                      nl_app_of(r)->cfg->web_dir, r->now, &rep);
 	if (e == NL_ERR_INVALID) {

@@ -75,7 +75,7 @@ void nl_h_debt_post(struct nl_req *r)
 	struct nl_debt *debts = NULL;
 	size_t n = 0;
 	nl_err e;
-	if ((e = nl_payment_debts_by_tckn(nl_app_of(r)->db, in.tckn, r->now, &debts, &n))) {
+	if ((e = nl_payment_debts_by_tckn(nl_app_of(r), in.tckn, r->now, &debts, &n))) {
 		nl_resp_error(r, e, NULL);
 		return;
 	}
@@ -124,7 +124,7 @@ static void remember_payable(struct nl_req *r, int64_t order_no)
 json_t *nl_payment_debt_for_owner(struct nl_req *r, int64_t order_no)
 {
 	struct nl_debt d;
-	if (!r->session.present || nl_payment_debt_of_no(nl_app_of(r)->db, order_no, r->now, &d) != NL_OK)
+	if (!r->session.present || nl_payment_debt_of_no(nl_app_of(r), order_no, r->now, &d) != NL_OK)
 		return NULL;
 	json_t *j = debt_json(&d);
 	if (j && d.priced) {
@@ -214,7 +214,7 @@ void nl_h_pos_sim_page(struct nl_req *r)
 	if (!simulator_on(r))
 		return;
 	struct nl_pos_view v;
-	nl_err e = nl_payment_pos_view(nl_app_of(r)->db, nl_req_param(r, "session"), &v);
+	nl_err e = nl_payment_pos_view(nl_app_of(r), nl_req_param(r, "session"), &v);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -251,7 +251,7 @@ void nl_h_pos_sim_post(struct nl_req *r)
 	struct sim_form in;
 	struct nl_spec_result res;
 	memset(&in, 0, sizeof in);
-	nl_err e = nl_payment_pos_view(nl_app_of(r)->db, nl_req_param(r, "session"), &v);
+	nl_err e = nl_payment_pos_view(nl_app_of(r), nl_req_param(r, "session"), &v);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
@@ -357,7 +357,7 @@ void nl_h_pay_result(struct nl_req *r)
 	int64_t no;
 	struct nl_pos_view v;
 	if (!nl_kurum_order_no(nl_req_param(r, "no"), &no) ||
-	    nl_payment_pos_view(nl_app_of(r)->db, nl_req_query(r, "oturum"), &v) != NL_OK ||
+	    nl_payment_pos_view(nl_app_of(r), nl_req_query(r, "oturum"), &v) != NL_OK ||
 	    v.order_no != no) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;

@@ -97,7 +97,7 @@ static void answer(struct nl_req *r, const void *der, size_t len)
 		nl_buf_reset(&resp);
 		/* Without a signer the pre-signed responses in the database still answer. */
 		nl_signer *sg = thread_signer(ca);
-		if (nl_ca_ocsp_answer(nl_app_of(r)->db, sg, ca, der, len, r->now, &resp, &cacheable,
+		if (nl_ca_ocsp_answer(nl_app_of(r), sg, ca, der, len, r->now, &resp, &cacheable,
 		                      &meta.this_update, &meta.next_update) == NL_ERR_IO && sg) {
 			/* A lost signer connection: drop it so the next request reconnects. */
 			nl_signer_close(sg);

@@ -96,7 +96,7 @@ void nl_h_admin_institution_add(struct nl_req *r)
 		return;
 	}
 	int64_t id = 0;
-	e = nl_staff_institution_add(nl_app_of(r)->db, f.name, f.registry_no, f.address, admin_actor(r),
+	e = nl_staff_institution_add(nl_app_of(r), f.name, f.registry_no, f.address, admin_actor(r),
 	                             &id);
 	if (e == NL_ERR_CONFLICT || e == NL_ERR_INVALID) {
 		nl_kurum_form_add_error(r, form, "name", e == NL_ERR_CONFLICT ? "exists" : "invalid",
@@ -224,7 +224,7 @@ void nl_h_admin_user_add(struct nl_req *r)
 	}
 	const char *why = NULL;
 	int64_t id = 0;
-	e = nl_staff_user_add(nl_app_of(r)->db, f.username, f.password, role, f.institution_id,
+	e = nl_staff_user_add(nl_app_of(r), f.username, f.password, role, f.institution_id,
 	                      admin_actor(r), &id, &why);
 	if (e == NL_ERR_INVALID || e == NL_ERR_CONFLICT || e == NL_ERR_NOT_FOUND) {
 		const char *field = e == NL_ERR_INVALID && why && !strcmp(why, "institution_required")
@@ -287,7 +287,7 @@ void nl_h_admin_user_active(struct nl_req *r)
 	if (e == NL_OK)
 		e = nl_store_user_get(c, id, &u);
 	if (e == NL_OK) {
-		e = nl_staff_user_set_active(nl_app_of(r)->db, u.username, f.active, admin_actor(r));
+		e = nl_staff_user_set_active(nl_app_of(r), u.username, f.active, admin_actor(r));
 		nl_user_clear(&u);
 	}
 	if (e) {

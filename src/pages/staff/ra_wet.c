@@ -116,7 +116,7 @@ static json_t *decision_notice(struct nl_req *r)
 	struct nl_wet_view *v = calloc(1, sizeof *v);
 	enum nl_wet_refusal why;
 	json_t *n = NULL;
-	if (v && nl_wet_lookup(nl_app_of(r)->db, code, v, &why) == NL_ERR_CONFLICT &&
+	if (v && nl_wet_lookup(nl_app_of(r), code, v, &why) == NL_ERR_CONFLICT &&
 	    why == (kabul ? NL_WET_REFUSED_ACCEPTED : NL_WET_REFUSED_REJECTED)) {
 		char no[32];
 		snprintf(no, sizeof no, NL_ORDER_NO_PREFIX "%lld", (long long)v->order_no);
@@ -167,7 +167,7 @@ void nl_h_ra_scan(struct nl_req *r)
 	}
 	struct nl_wet_view *v = calloc(1, sizeof *v);
 	enum nl_wet_refusal why = NL_WET_REFUSED_NONE;
-	e = v ? nl_wet_lookup(nl_app_of(r)->db, code, v, &why) : NL_ERR_NOMEM;
+	e = v ? nl_wet_lookup(nl_app_of(r), code, v, &why) : NL_ERR_NOMEM;
 	free(v);
 	if (why == NL_WET_REFUSED_UNKNOWN) {
 		render_scan(r, 404, &u, code, nl_wet_refusal_msgid(why), NULL);
@@ -214,7 +214,7 @@ static void render_form(struct nl_req *r, int status, const struct ra_user *u,
 static bool load_form(struct nl_req *r, const struct ra_user *u, struct nl_wet_view *v,
                       enum nl_wet_refusal *why)
 {
-	nl_err e = nl_wet_lookup(nl_app_of(r)->db, nl_req_param(r, "code"), v, why);
+	nl_err e = nl_wet_lookup(nl_app_of(r), nl_req_param(r, "code"), v, why);
 	if (e == NL_OK || e == NL_ERR_CONFLICT)
 		return true;
 	if (*why == NL_WET_REFUSED_FORMAT || *why == NL_WET_REFUSED_UNKNOWN)
@@ -273,7 +273,7 @@ void nl_h_ra_accept(struct nl_req *r)
 	} else if (why != NL_WET_REFUSED_NONE || res.refusal != NL_APPROVE_REFUSED_NONE) {
 		/* Show the form as it is now, with why it was refused. */
 		enum nl_wet_refusal now_why;
-		nl_err_ignore(nl_wet_lookup(nl_app_of(r)->db, v->code, v, &now_why));   /* shown as it was if unread */
+		nl_err_ignore(nl_wet_lookup(nl_app_of(r), v->code, v, &now_why));   /* shown as it was if unread */
 		render_form(r, 409, &u, v, why ? nl_wet_refusal_msgid(why)
 		                                : nl_approve_refusal_msgid(res.refusal), NULL, NULL);
 	} else {
@@ -321,7 +321,7 @@ void nl_h_ra_reject(struct nl_req *r)
 		nl_resp_redirect(r, url);
 	} else if (why != NL_WET_REFUSED_NONE) {
 		enum nl_wet_refusal now_why;
-		nl_err_ignore(nl_wet_lookup(nl_app_of(r)->db, v->code, v, &now_why));   /* shown as it was if unread */
+		nl_err_ignore(nl_wet_lookup(nl_app_of(r), v->code, v, &now_why));   /* shown as it was if unread */
 		render_form(r, 409, &u, v, nl_wet_refusal_msgid(why), NULL, NULL);
 	} else if (e == NL_ERR_INVALID) {
 		render_form(r, 400, &u, v, NULL, p.reason,
