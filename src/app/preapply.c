@@ -257,7 +257,7 @@ static NL_MUST_USE nl_err one_row(nl_conn *c, struct batch_ctx *b, size_t i)
 	struct nl_access_mail m = {
 		.to = row->email, .given_name = row->given_name, .surname = row->surname,
 		.order_no = o.order_no, .password = b->prep[i].password,
-		.base_url = b->ctx->cfg->base_url,
+		.base_url = b->ctx->app->cfg->base_url,
 	};
 	e = nl_notify_access_enqueue(c, b->tmpl, &m, o.id, b->ctx->now);
 	o.access_password_hash = NULL;   /* ours, not the order's to free */
@@ -298,7 +298,7 @@ nl_err nl_preapply_batch(const struct nl_preapply_ctx *ctx, const struct nl_prea
 		return e;
 	if (n == 0)
 		return NL_OK;
-	if ((e = nl_access_tmpl_load(ctx->cfg->web_dir, &tmpl)))
+	if ((e = nl_access_tmpl_load(ctx->app->cfg->web_dir, &tmpl)))
 		return e;
 	prep = calloc(n, sizeof *prep);
 	if (!prep) {
@@ -308,7 +308,7 @@ nl_err nl_preapply_batch(const struct nl_preapply_ctx *ctx, const struct nl_prea
 	/* The access password is machine-made and random: a keyed hash, not
 	 * argon2id (docs/configuration.md [security]), so a row costs microseconds. */
 	uint8_t key[NL_KEYED_KEY_LEN];
-	if ((e = nl_install_hash_key(ctx->db, key)))
+	if ((e = nl_install_hash_key(ctx->app->db, key)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		prep[i].row = rows[i];
@@ -317,12 +317,12 @@ nl_err nl_preapply_batch(const struct nl_preapply_ctx *ctx, const struct nl_prea
 	}
 	sodium_memzero(key, sizeof key);
 	struct batch_ctx b = {ctx, prep, n, results, &tmpl};
-	e = nl_store_run_tx(ctx->db, batch_tx, &b);
+	e = nl_store_run_tx(ctx->app->db, batch_tx, &b);
 	/* A duplicate is an outcome, not an error, so a conflict here is a unique
 	 * key: another request created the same new person at the same moment.
 	 * Once more, and this time the person is found. */
 	if (e == NL_ERR_CONFLICT)
-		e = nl_store_run_tx(ctx->db, batch_tx, &b);
+		e = nl_store_run_tx(ctx->app->db, batch_tx, &b);
 out:
 	if (prep) {
 		/* The passwords were only ever for the mails. */

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/app.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/order.h"
@@ -82,8 +83,8 @@ NL_MUST_USE nl_err nl_preapply_validate(const struct nl_preapply_input *in, stru
 
 /* Who registers, and where the links in the e-mail point. */
 struct nl_preapply_ctx {
-	nl_db *db;
-	const struct nl_config *cfg;    /* base_url for the mail link, web_dir for its templates */
+	const struct nl_app *app;       /* the database; cfg: base_url for the mail link,
+	                                   web_dir for its templates */
 	int64_t institution_id;         /* the officer's (or API token's) institution */
 	const char *actor;              /* "user:12", "api:token:3" for the audit trail */
 	int64_t now;                    /* UTC epoch seconds */

@@ -88,4 +88,26 @@ char *nl_pa_rows_to_json(const struct nl_pa_good_row *rows, size_t n);
 NL_MUST_USE nl_err nl_pa_rows_from_json(const char *text, struct nl_preapply_clean **rows, size_t **lines,
                             size_t *n);
 
+/* ---- the officer's preview of a bulk import (kurum pages) ----
+ * The good rows of a checked file are kept under a random id (only its hash
+ * is stored) for NL_PA_PREVIEW_TTL seconds; confirming imports exactly those
+ * rows and uses the preview up in the same transaction. */
+#define NL_PA_PREVIEW_ID_HEX 64     /* hex characters of a preview id */
+#define NL_PA_PREVIEW_TTL 3600      /* seconds a preview can be confirmed */
+
+/* Keeps c's good rows as user_id's preview; writes its id to id_out. Drops
+ * previews past their time on the way. */
+NL_MUST_USE nl_err nl_pa_preview_put(const struct nl_app *app, int64_t user_id, int64_t institution_id,
+                         const struct nl_pa_csv *c, int64_t now,
+                         char id_out[NL_PA_PREVIEW_ID_HEX + 1]);
+
+/* Imports user_id's preview id with ctx (nl_preapply_batch; ctx->in_tx is
+ * taken for the preview) and uses it up in the same transaction. The rows,
+ * their file lines and the results (n of each) are malloc'd; the caller frees
+ * all three, also on error. NL_ERR_NOT_FOUND: the preview is unknown, someone
+ * else's, expired or imported already (all look the same). */
+NL_MUST_USE nl_err nl_pa_preview_import(const struct nl_preapply_ctx *ctx, const char *id, int64_t user_id,
+                            struct nl_preapply_clean **rows, size_t **lines,
+                            struct nl_preapply_result **results, size_t *n);
+
 #endif

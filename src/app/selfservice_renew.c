@@ -54,7 +54,7 @@ nl_err nl_ss_renew(struct nl_app *app, int64_t person_id, int64_t now, int64_t *
 	char actor[48];
 	snprintf(actor, sizeof actor, "holder:%" PRId64, person_id);
 	struct nl_preapply_ctx ctx = {
-		.db = app->db, .cfg = app->cfg, .institution_id = institution, .actor = actor, .now = now,
+		.app = app, .institution_id = institution, .actor = actor, .now = now,
 	};
 	struct nl_preapply_input in = {
 		.id_number = p.id_number,

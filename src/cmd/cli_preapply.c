@@ -175,6 +175,7 @@ int nl_cli_preapply(int argc, char **argv)
 	}
 	/* base_url and web.dir from the configuration (cli_conf.h), or the options. */
 	static struct nl_config cfg;
+	static struct nl_app app;
 	const struct nl_config *conf = NULL;
 	if ((st = nl_cli_config("preapply", false, &conf)))
 		return st;
@@ -235,7 +236,8 @@ int nl_cli_preapply(int argc, char **argv)
 		status = st;
 		goto out;
 	}
-	r.ctx = (struct nl_preapply_ctx){.db = db, .cfg = &cfg, .institution_id = inst,
+	app = (struct nl_app){.cfg = &cfg, .db = db};
+	r.ctx = (struct nl_preapply_ctx){.app = &app, .institution_id = inst,
 	                                 .actor = nl_cli_actor(), .now = (int64_t)time(NULL)};
 	r.good = csv.good;
 	r.rows = calloc(csv.n_good + 1, sizeof *r.rows);

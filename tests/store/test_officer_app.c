@@ -28,6 +28,7 @@ static struct nl_config cfg;
 
 struct world {
 	int64_t inst, other;   /* institution ids */
+	struct nl_app app;     /* the test's cfg and the fixture's db */
 	struct nl_preapply_ctx ctx;
 };
 
@@ -42,8 +43,9 @@ static void setup(struct fx *f, struct world *w)
 	                                          &w->inst), NL_OK);
 	assert_int_equal(nl_staff_institution_add(&f->app, "İzmir Valiliği", NULL, NULL, "test",
 	                                          &w->other), NL_OK);
+	w->app = (struct nl_app){.cfg = &cfg, .db = f->db};
 	w->ctx = (struct nl_preapply_ctx){
-		.db = f->db, .cfg = &cfg, .institution_id = w->inst, .actor = "user:1", .now = 1000,
+		.app = &w->app, .institution_id = w->inst, .actor = "user:1", .now = 1000,
 	};
 }
 
@@ -363,7 +365,7 @@ static void *race(void *arg)
 	struct racer *r = arg;
 	struct nl_preapply_input in = person("10000000214");
 	r->result = nl_preapply_one(&r->ctx, &in, &r->res);
-	nl_db_thread_done(r->ctx.db);
+	nl_db_thread_done(r->ctx.app->db);
 	return NULL;
 }
 

@@ -53,7 +53,7 @@ void nl_h_api_preapply(struct nl_req *r)
 		return;
 	}
 	struct nl_preapply_ctx ctx = {
-		.db = nl_app_of(r)->db, .cfg = nl_app_of(r)->cfg, .institution_id = inst, .actor = actor,
+		.app = nl_app_of(r), .institution_id = inst, .actor = actor,
 		.now = r->now,
 	};
 	struct nl_preapply_result out;

@@ -110,7 +110,7 @@ void nl_h_api_preapply_batch(struct nl_req *r)
 			index[n_good++] = i;
 	}
 	struct nl_preapply_ctx ctx = {
-		.db = nl_app_of(r)->db, .cfg = nl_app_of(r)->cfg, .institution_id = inst, .actor = actor,
+		.app = nl_app_of(r), .institution_id = inst, .actor = actor,
 		.now = r->now,
 	};
 	if (n_good && (e = nl_preapply_batch(&ctx, rows, n_good, res)))

@@ -11,18 +11,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "app/preapply_csv.h"
-#include "core/secret.h"
-#include "store/store_staff_api.h"
 #include "pages/handlers.h"
 #include "pages/kurum_common.h"
 #include "pages/pages.h"
 #include "view/spec.h"
 
-#define PREVIEW_TTL 3600          /* seconds a preview can be confirmed */
-#define BATCH_ID_HEX 64
+#define BATCH_ID_HEX NL_PA_PREVIEW_ID_HEX
 
 struct upload_form {
 	struct nl_file file;
@@ -167,27 +162,6 @@ static json_t *good_rows_json(struct nl_req *r, const struct nl_pa_csv *c)
 	return a;
 }
 
-/* Stores the good rows under a new random id; writes the id (hex) to id_out. */
-static NL_MUST_USE nl_err store_preview(struct nl_req *r, const struct nl_officer *o,
-                            const struct nl_pa_csv *c, char id_out[BATCH_ID_HEX + 1])
-{
-	uint8_t hash[NL_TOKEN_HASH_LEN];
-	nl_conn *conn;
-	char *payload = nl_pa_rows_to_json(c->good, c->n_good);
-	if (!payload)
-		return NL_ERR_NOMEM;
-	nl_random_hex(BATCH_ID_HEX / 2, id_out);
-	crypto_hash_sha256(hash, (const unsigned char *)id_out, BATCH_ID_HEX);
-	nl_err e = nl_db_conn(nl_app_of(r)->db, &conn);
-	if (e == NL_OK) {
-		/* Old previews are of no use after their time; drop them now and then. */
-		nl_err_ignore(nl_store_batch_purge(conn, r->now - PREVIEW_TTL, NULL));   /* old previews go next time */
-		e = nl_store_batch_put(conn, hash, o->user_id, o->institution_id, payload, r->now);
-	}
-	free(payload);
-	return e;
-}
-
 void nl_h_kurum_bulk_preview(struct nl_req *r)
 {
 	struct nl_officer o;
@@ -223,7 +197,7 @@ void nl_h_kurum_bulk_preview(struct nl_req *r)
 	char batch[BATCH_ID_HEX + 1] = "";
 	e = nl_pa_csv_check_open(nl_app_of(r), o.institution_id, &c);
 	if (e == NL_OK && c.n_good)
-		e = store_preview(r, &o, &c, batch);
+		e = nl_pa_preview_put(nl_app_of(r), o.user_id, o.institution_id, &c, r->now, batch);
 	if (e) {
 		nl_pa_csv_free(&c);
 		nl_resp_error(r, e, NULL);
@@ -243,33 +217,14 @@ void nl_h_kurum_bulk_preview(struct nl_req *r)
 	nl_page_respond(r, 200, "kurum/bulk_preview", d);
 }
 
-struct consume_arg {
-	uint8_t hash[NL_TOKEN_HASH_LEN];
-	int64_t user_id, not_before, now;
-};
-
-/* Runs inside the import's transaction: the preview is used up exactly when
- * its rows are imported. */
-static NL_MUST_USE nl_err consume_preview(nl_conn *c, void *arg)
-{
-	struct consume_arg *a = arg;
-	char *payload = NULL;
-	nl_err e = nl_store_batch_take(c, a->hash, a->user_id, a->not_before, a->now, &payload);
-	free(payload);
-	return e;
-}
-
 void nl_h_kurum_bulk_confirm(struct nl_req *r)
 {
 	struct nl_officer o;
 	struct confirm_form f;
 	struct nl_spec_result res;
-	struct consume_arg arg;
 	struct nl_preapply_clean *rows = NULL;
 	struct nl_preapply_result *results = NULL;
 	size_t *lines = NULL, n = 0;
-	char *payload = NULL;
-	nl_conn *conn;
 	nl_page_lang(r);
 	if (!nl_kurum_officer(r, &o))
 		return;
@@ -279,25 +234,11 @@ void nl_h_kurum_bulk_confirm(struct nl_req *r)
 		nl_resp_error(r, e == NL_ERR_NOMEM ? e : NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
-	crypto_hash_sha256(arg.hash, (const unsigned char *)f.batch, strlen(f.batch));
-	arg.user_id = o.user_id;
-	arg.not_before = r->now - PREVIEW_TTL;
-	arg.now = r->now;
-	e = nl_db_conn(nl_app_of(r)->db, &conn);
-	if (e == NL_OK)
-		e = nl_store_batch_get(conn, arg.hash, o.user_id, arg.not_before, &payload);
-	if (e == NL_OK)
-		e = nl_pa_rows_from_json(payload, &rows, &lines, &n);
-	if (e == NL_OK && !(results = calloc(n ? n : 1, sizeof *results)))
-		e = NL_ERR_NOMEM;
-	if (e == NL_OK) {
-		struct nl_preapply_ctx ctx = {
-			.db = nl_app_of(r)->db, .cfg = nl_app_of(r)->cfg, .institution_id = o.institution_id,
-			.actor = nl_kurum_actor(r, o.user_id), .now = r->now,
-			.in_tx = consume_preview, .in_tx_arg = &arg,
-		};
-		e = nl_preapply_batch(&ctx, rows, n, results);
-	}
+	struct nl_preapply_ctx ctx = {
+		.app = nl_app_of(r), .institution_id = o.institution_id,
+		.actor = nl_kurum_actor(r, o.user_id), .now = r->now,
+	};
+	e = nl_pa_preview_import(&ctx, f.batch, o.user_id, &rows, &lines, &results, &n);
 	if (e == NL_ERR_NOT_FOUND) {
 		/* Unknown, someone else's, expired or already imported. */
 		render_upload_error(r, &o, 410, "This preview has expired or was imported already. "
@@ -330,7 +271,6 @@ void nl_h_kurum_bulk_confirm(struct nl_req *r)
 	}
 	nl_page_respond(r, 200, "kurum/bulk_result", d);
 out:
-	free(payload);
 	free(rows);
 	free(lines);
 	free(results);

@@ -87,7 +87,7 @@ void nl_h_kurum_preapply(struct nl_req *r)
 		return;
 	}
 	struct nl_preapply_ctx ctx = {
-		.db = nl_app_of(r)->db, .cfg = nl_app_of(r)->cfg, .institution_id = o.institution_id,
+		.app = nl_app_of(r), .institution_id = o.institution_id,
 		.actor = nl_kurum_actor(r, o.user_id), .now = r->now,
 	};
 	struct nl_preapply_result out;
