@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "app/otp.h"
+#include "store/install_key.h"
 #include "core/validate.h"
 #include "store/store_audit.h"
 #include "store/store_forms.h"
@@ -298,4 +299,9 @@ nl_err nl_otp_pending(const struct nl_app *app, int64_t person_id, int64_t order
 	nl_order_clear(&o);
 	nl_form_clear(&cur);
 	return rc;
+}
+
+nl_err nl_otp_key(const struct nl_app *app, uint8_t key[NL_KEYED_KEY_LEN])
+{
+	return nl_install_hash_key(app->db, key);
 }

@@ -51,6 +51,9 @@ struct nl_otp_sent {
 
 /* Sends a code for version `version` of order SD-<order_no> of person_id.
  * NL_ERR_NOT_FOUND: not this person's order or no such version. */
+/* The installation's keyed-hash key that nl_otp_send and nl_otp_verify take. */
+NL_MUST_USE nl_err nl_otp_key(const struct nl_app *app, uint8_t key[NL_KEYED_KEY_LEN]);
+
 NL_MUST_USE nl_err nl_otp_send(const struct nl_app *app, const uint8_t key[NL_KEYED_KEY_LEN], int64_t person_id,
                    int64_t order_no, int64_t version, int64_t now, struct nl_otp_sent *out);
 

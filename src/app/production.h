@@ -73,4 +73,16 @@ NL_MUST_USE nl_err nl_production_pin_letter(struct nl_app *app, int64_t order_no
 NL_MUST_USE nl_err nl_production_job(struct nl_app *app, int64_t now);
 NL_MUST_USE nl_err nl_expiry_notice_job(struct nl_app *app, int64_t now);
 
+/* One row of the operator's queue: the production row, its shipment if it
+ * has one, and whether a PIN letter waits to be printed. */
+struct nl_production_row {
+	struct nl_production p;
+	bool shipped;                  /* shipment is filled in */
+	struct nl_shipment shipment;
+	bool letter;
+};
+/* The newest limit rows (updated_at descending); *out is malloc'd (free it). */
+NL_MUST_USE nl_err nl_production_queue(const struct nl_app *app, int limit, struct nl_production_row **out,
+                           size_t *n);
+
 #endif

@@ -16,6 +16,7 @@
 #include "app/app.h"
 #include "core/err.h"
 #include "store/db.h"
+#include "store/store_institutions.h"
 #include "store/store_users.h"
 
 #define NL_PASSWORD_MIN 10           /* characters of a staff password */
@@ -73,5 +74,22 @@ NL_MUST_USE nl_err nl_staff_token_check(const struct nl_app *app, const char *to
  * a count or lock left from before. */
 NL_MUST_USE nl_err nl_staff_login(const struct nl_app *app, const char *username, const char *password, int64_t now,
                       struct nl_user *out);
+
+/* ---- reading (staff_read.c) ---- */
+
+/* One account (nl_user_clear it); NL_ERR_NOT_FOUND when there is none. */
+NL_MUST_USE nl_err nl_staff_user(const struct nl_app *app, int64_t id, struct nl_user *out);
+/* The accounts of one institution, or all when institution_id is 0, by user
+ * name; free with nl_user_list_free. */
+NL_MUST_USE nl_err nl_staff_users(const struct nl_app *app, int64_t institution_id, struct nl_user **items,
+                      size_t *n);
+/* One institution (nl_institution_clear it); NL_ERR_NOT_FOUND when none. */
+NL_MUST_USE nl_err nl_staff_institution(const struct nl_app *app, int64_t id, struct nl_institution *out);
+/* Every institution; free with nl_institution_list_free. */
+NL_MUST_USE nl_err nl_staff_institutions(const struct nl_app *app, struct nl_institution **items, size_t *n);
+/* The institution an API token (by id, as nl_staff_token_check gave it)
+ * acts for; NL_ERR_NOT_FOUND when there is no such token. */
+NL_MUST_USE nl_err nl_staff_token_institution(const struct nl_app *app, int64_t token_id,
+                                  int64_t *institution_id);
 
 #endif

@@ -225,3 +225,28 @@ nl_err nl_esign_order_no(const struct nl_app *app, int64_t order_id, int64_t *or
 	nl_order_clear(&o);
 	return rc;
 }
+
+nl_err nl_esign_code_get(const struct nl_app *app, int64_t id, const uint8_t *session_hash,
+                         const char *purpose, struct nl_esign_code *out)
+{
+	nl_conn *c;
+	memset(out, 0, sizeof *out);
+	nl_err rc = nl_db_conn(app->db, &c);
+	if (rc == NL_OK)
+		rc = nl_store_esign_code_get(c, id, out);
+	if (rc)
+		return rc;
+	if (memcmp(out->session_hash, session_hash, NL_ESIGN_SESSION_LEN) != 0 ||
+	    (purpose && strcmp(out->purpose, purpose) != 0)) {
+		nl_esign_code_clear(out);
+		return NL_ERR_NOT_FOUND;
+	}
+	return NL_OK;
+}
+
+nl_err nl_esign_signature_person(const struct nl_app *app, int64_t signature_id, int64_t *person_id)
+{
+	nl_conn *c;
+	nl_err rc = nl_db_conn(app->db, &c);
+	return rc ? rc : nl_store_esign_signature_person(c, signature_id, person_id);
+}

@@ -71,6 +71,16 @@ NL_MUST_USE nl_err nl_esign_code_lookup(const struct nl_app *app, const struct n
 NL_MUST_USE nl_err nl_esign_code_of_session(const struct nl_app *app, const uint8_t *session_hash, const char *purpose,
                                 int64_t order_id, struct nl_esign_code *out);
 
+/* Code id, only if it was issued to the session with session_hash and, when
+ * purpose is not NULL, for that purpose; NL_ERR_NOT_FOUND otherwise (someone
+ * else's code looks like none). nl_esign_code_clear it. */
+NL_MUST_USE nl_err nl_esign_code_get(const struct nl_app *app, int64_t id, const uint8_t *session_hash,
+                         const char *purpose, struct nl_esign_code *out);
+
+/* The person a signature was accepted for (the e-İmza login). */
+NL_MUST_USE nl_err nl_esign_signature_person(const struct nl_app *app, int64_t signature_id,
+                                 int64_t *person_id);
+
 /* SD-<n> of an order id (for the web layer's links). */
 NL_MUST_USE nl_err nl_esign_order_no(const struct nl_app *app, int64_t order_id, int64_t *order_no);
 

@@ -34,4 +34,8 @@ void nl_server_stop(struct nl_server *srv);
 NL_MUST_USE nl_err nl_server_reopen_log(struct nl_server *srv);
 void nl_server_free(struct nl_server *srv);
 
+/* The server's Prometheus text (requests by route and status, latencies, the
+ * database's time, srv->metrics_extra) appended to out, for GET /metrics. */
+void nl_metrics_render(struct nl_server *srv, nl_buf *out);
+
 #endif

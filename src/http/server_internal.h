@@ -34,7 +34,6 @@ enum { NL_METRIC_UNMATCHED = 0, NL_METRIC_STATIC = 1, NL_METRIC_EXTRA = 2 };
 NL_MUST_USE nl_err nl_metrics_init(struct nl_metrics *m, size_t n_table_rows);
 void nl_metrics_free(struct nl_metrics *m);
 void nl_metrics_record(struct nl_metrics *m, size_t route_slot, int status, uint64_t dur_us);
-void nl_metrics_render(struct nl_server *srv, nl_buf *out);
 
 /* ---- static files (static_files.c) ---- */
 struct nl_static_file {

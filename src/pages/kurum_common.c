@@ -5,24 +5,20 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/staff.h"
 #include "core/order.h"
-#include "store/store_institutions.h"
-#include "store/store_users.h"
 #include "pages/kurum_common.h"
 #include "pages/pages.h"
 
 bool nl_kurum_officer(struct nl_req *r, struct nl_officer *o)
 {
-	nl_conn *c;
 	struct nl_user u = {0};
 	struct nl_institution inst = {0};
 	bool ok = false;
 	memset(o, 0, sizeof *o);
-	nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
-	if (e == NL_OK)
-		e = nl_store_user_get(c, r->session.s.subject_id, &u);
+	nl_err e = nl_staff_user(nl_app_of(r), r->session.s.subject_id, &u);
 	if (e == NL_OK && u.active && u.role == NL_ROLE_KURUM && u.institution_id > 0)
-		e = nl_store_institution_get(c, u.institution_id, &inst);
+		e = nl_staff_institution(nl_app_of(r), u.institution_id, &inst);
 	else if (e == NL_OK)
 		e = NL_ERR_FORBIDDEN;
 	if (e == NL_OK && inst.active) {

@@ -16,7 +16,6 @@
 #include "app/approve.h"
 #include "app/esign_verify.h"
 #include "app/form.h"
-#include "store/store_esign.h"
 #include "pages/entitle.h"
 #include "pages/esign_web.h"
 #include "pages/handlers.h"
@@ -65,17 +64,9 @@ nl_err nl_esign_web_current(struct nl_req *r, const char *purpose, struct nl_esi
 	json_int_t id = json_integer_value(json_object_get(v, "id"));
 	if (!sid || !nonce || id <= 0)
 		return NL_ERR_NOT_FOUND;
-	nl_conn *c;
-	nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
-	if (e == NL_OK)
-		e = nl_store_esign_code_get(c, id, out);
+	nl_err e = nl_esign_code_get(nl_app_of(r), id, r->session.s.id_hash, purpose, out);
 	if (e)
 		return e;
-	if (memcmp(out->session_hash, r->session.s.id_hash, NL_ESIGN_SESSION_LEN) != 0 ||
-	    strcmp(out->purpose, purpose) != 0) {
-		nl_esign_code_clear(out);
-		return NL_ERR_NOT_FOUND;
-	}
 	return nl_esign_code_derive(nl_app_of(r), sid, nonce, digits);
 }
 
@@ -183,18 +174,11 @@ void nl_h_imza_api_post(struct nl_req *r)
 static bool session_code(struct nl_req *r, struct nl_esign_code *code)
 {
 	int64_t id;
-	nl_conn *c;
 	nl_err e = nl_req_param_id(r, "id", &id);
 	if (e == NL_OK && !r->session.present)
 		e = NL_ERR_NOT_FOUND;
 	if (e == NL_OK)
-		e = nl_db_conn(nl_app_of(r)->db, &c);
-	if (e == NL_OK)
-		e = nl_store_esign_code_get(c, id, code);
-	if (e == NL_OK && memcmp(code->session_hash, r->session.s.id_hash, NL_ESIGN_SESSION_LEN) != 0) {
-		nl_esign_code_clear(code);
-		e = NL_ERR_NOT_FOUND;
-	}
+		e = nl_esign_code_get(nl_app_of(r), id, r->session.s.id_hash, NULL, code);
 	if (e)
 		nl_resp_error(r, e, NULL);
 	return e == NL_OK;
@@ -235,10 +219,7 @@ void nl_h_imza_continue(struct nl_req *r)
 		nl_resp_redirect(r, go);
 	} else if (!strcmp(code.purpose, "login")) {
 		int64_t person = 0;
-		nl_conn *c;
-		nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
-		if (e == NL_OK)
-			e = nl_store_esign_signature_person(c, code.signature_id, &person);
+		nl_err e = nl_esign_signature_person(nl_app_of(r), code.signature_id, &person);
 		/* His qualified certificate proved the person: every order, Online
 		 * İşlemler and e-Onay (pages/entitle.h). */
 		if (e == NL_OK)

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "app/otp.h"
-#include "store/install_key.h"
 #include "pages/handlers.h"
 #include "pages/pages.h"
 #include "pages/applicant/portal_wizard.h"
@@ -142,7 +141,7 @@ void nl_h_wizard_sms_post(struct nl_req *r)
 	if (!nl_wz_load(r, &fv, &no))
 		return;
 	nl_err e = nl_req_parse_body(r, sms_spec, &p, &res);
-	if (e == NL_ERR_NOMEM || (e == NL_OK && (e = nl_install_hash_key(nl_app_of(r)->db, key)) != NL_OK)) {
+	if (e == NL_ERR_NOMEM || (e == NL_OK && (e = nl_otp_key(nl_app_of(r), key)) != NL_OK)) {
 		nl_resp_error(r, e, NULL);
 		goto out;
 	}

@@ -5,9 +5,9 @@
  * {"offset": <total seconds>, "now": <the server's now>}.
  *
  * POST /demo/database: available=false makes every database access fail as
- * for a database that is down (nl_db_set_offline), available=true ends it; so
+ * for a database that is down (nl_ops_db_set_offline), available=true ends it; so
  * the doors' 503 answers can be tested on SQLite too. Demo/test mode only. */
-#include "store/db.h"
+#include "app/ops.h"
 #include "pages/handlers.h"
 #include "pages/pages.h"
 #include "http/server.h"
@@ -55,7 +55,7 @@ void nl_h_demo_database(struct nl_req *r)
 {
 	struct database_post p;
 	struct nl_spec_result res;
-	if (!nl_app_of(r)->cfg->demo || !nl_app_of(r)->db) {
+	if (!nl_app_of(r)->cfg->demo) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;
 	}
@@ -64,6 +64,6 @@ void nl_h_demo_database(struct nl_req *r)
 		nl_resp_error(r, e, "%s", "Send available=true or available=false.");
 		return;
 	}
-	nl_db_set_offline(nl_app_of(r)->db, !p.available);
+	nl_ops_db_set_offline(nl_app_of(r), !p.available);
 	nl_resp_json(r, 200, json_pack("{s:b}", "available", p.available == 1));
 }

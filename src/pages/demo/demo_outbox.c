@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/ops.h"
 #include "core/datetime.h"
-#include "store/store_outbox.h"
 #include "pages/handlers.h"
 #include "pages/pages.h"
 
@@ -54,7 +54,7 @@ void nl_h_demo_outbox(struct nl_req *r)
 	}
 	struct nl_outbox_filter f = {.limit = OUTBOX_PAGE_SIZE};
 	struct nl_outbox_list l = {0};
-	nl_err e = nl_outbox_list(nl_app_of(r)->db, &f, &l);
+	nl_err e = nl_ops_outbox(nl_app_of(r), &f, &l);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;

@@ -17,7 +17,7 @@
 #include "app/holder_login.h"
 #include "app/throttle.h"
 #include "app/verify_code.h"
-#include "store/store_esign.h"
+#include "app/econsent.h"
 #include "pages/entitle.h"
 #include "pages/esign_web.h"
 #include "pages/handlers.h"
@@ -225,15 +225,12 @@ static const struct nl_spec consent_spec[] = {
 
 static void render_consent(struct nl_req *r, int status, const char *error)
 {
-	nl_conn *c;
 	struct nl_econsent_text t = {0};
 	char current[16] = "";
 	int64_t at = 0, version = 0;
-	nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
+	nl_err e = nl_econsent_text(nl_app_of(r), r->now, &t);
 	if (e == NL_OK)
-		e = nl_store_econsent_text_in_force(c, r->now, &t);
-	if (e == NL_OK)
-		e = nl_store_econsent_current(c, r->session.s.subject_id, current, &at, &version);
+		e = nl_econsent_choice(nl_app_of(r), r->session.s.subject_id, current, &at, &version);
 	json_t *d = e == NL_OK ? holder_page(r, "e-Onay Choice") : NULL;
 	if (!d) {
 		nl_econsent_text_clear(&t);
@@ -274,11 +271,9 @@ void nl_h_holder_econsent_post(struct nl_req *r)
 		render_consent(r, 400, "Please choose KABUL EDİYORUM or KABUL ETMİYORUM.");
 		return;
 	}
-	nl_conn *c;
 	struct nl_econsent_text t = {0};
 	char name[160], id_number[32];
-	if ((e = nl_db_conn(nl_app_of(r)->db, &c)) == NL_OK &&
-	    (e = nl_store_econsent_text_in_force(c, r->now, &t)) == NL_OK &&
+	if ((e = nl_econsent_text(nl_app_of(r), r->now, &t)) == NL_OK &&
 	    (e = nl_holder_identity(nl_app_of(r), r->session.s.subject_id, name, id_number)) == NL_OK) {
 		char *text = nl_esign_text_econsent(t.version, p.choice == 0 ? t.accept_text : t.decline_text,
 		                                    r->now);
@@ -328,9 +323,7 @@ void nl_h_holder_econsent_result(struct nl_req *r)
 		return;
 	}
 	char current[16] = "";
-	nl_conn *c;
-	if (nl_db_conn(nl_app_of(r)->db, &c) == NL_OK)
-		nl_err_ignore(nl_store_econsent_current(c, r->session.s.subject_id, current, NULL, NULL));   /* unread: not in force */
+	nl_err_ignore(nl_econsent_choice(nl_app_of(r), r->session.s.subject_id, current, NULL, NULL));   /* unread: not in force */
 	json_object_set_new(d, "in_force", json_boolean(!strcmp(current, "accept")));
 	nl_page_respond(r, 200, "holder/econsent_result", d);
 }

@@ -12,7 +12,7 @@
 #include "app/holder_login.h"
 #include "app/selfservice.h"
 #include "app/verify_code.h"
-#include "store/store_esign.h"
+#include "app/econsent.h"
 #include "pages/entitle.h"
 #include "pages/handlers.h"
 #include "pages/holder/holder_ss.h"
@@ -103,11 +103,9 @@ static json_t *cert_json(struct nl_req *r, const struct nl_ss_cert *c)
 /* The e-Onay consent in force, for the list page (item 7). */
 static void consent_json(struct nl_req *r, json_t *d)
 {
-	nl_conn *c;
 	char current[16] = "";
 	int64_t at = 0, version = 0;
-	if (nl_db_conn(nl_app_of(r)->db, &c) != NL_OK ||
-	    nl_store_econsent_current(c, r->session.s.subject_id, current, &at, &version) != NL_OK)
+	if (nl_econsent_choice(nl_app_of(r), r->session.s.subject_id, current, &at, &version) != NL_OK)
 		return;
 	if (!strcmp(current, "accept")) {
 		char when[32];

@@ -13,7 +13,6 @@
 #include "core/order.h"
 #include "app/officer_orders.h"
 #include "pages/pages.h"
-#include "store/store_staff_api.h"
 #include "pages/api_common.h"
 #include "pages/handlers.h"
 #include "view/i18n.h"
@@ -36,17 +35,11 @@ nl_err nl_api_token_check(struct nl_server *srv, const char *token, int64_t *sub
 
 bool nl_api_institution(struct nl_req *r, int64_t *institution_id, const char **actor)
 {
-	nl_conn *c;
-	struct nl_api_token t;
-	nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
-	if (e == NL_OK)
-		e = nl_store_api_token_get(c, r->api_subject_id, &t);
+	nl_err e = nl_staff_token_institution(nl_app_of(r), r->api_subject_id, institution_id);
 	if (e) {
 		nl_resp_error(r, e == NL_ERR_NOT_FOUND ? NL_ERR_UNAUTHORIZED : e, NULL);
 		return false;
 	}
-	*institution_id = t.institution_id;
-	nl_api_token_clear(&t);
 	if (actor) {
 		char buf[48];
 		snprintf(buf, sizeof buf, "api:token:%" PRId64, r->api_subject_id);

@@ -4,22 +4,16 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "pages/pages.h"
-#include "signer/client.h"
+#include "app/ops.h"
+#include "http/server.h"
 #include "pages/handlers.h"
+#include "pages/pages.h"
 #include "pages/pki/pki_web.h"
-#include "http/server_internal.h"
+#include "signer/client.h"
 
 static bool db_answers(struct nl_req *r)
 {
-	nl_conn *c;
-	nl_stmt *st = NULL;
-	bool ok = false;
-	if (nl_app_of(r)->db && nl_db_conn(nl_app_of(r)->db, &c) == NL_OK &&
-	    nl_db_prepare(c, "SELECT 1", &st) == NL_OK)
-		ok = nl_db_step(st) == NL_DB_ROW && nl_db_col_int64(st, 0) == 1;
-	nl_db_finalize(st);
-	return ok;
+	return nl_ops_db_answers(nl_app_of(r));
 }
 
 /* One line per component; 503 when any fails. A node without a CA in its data

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/repository.h"
 #include "pki/pki.h"
-#include "store/store_certs.h"
 #include "pages/handlers.h"
 #include "pages/pages.h"
 #include "pages/pki/pki_web.h"
@@ -67,9 +67,7 @@ void nl_h_directory(struct nl_req *r)
 	}
 	json_object_set_new(d, "q", json_string(q ? q : ""));
 	if (q && *q) {
-		nl_conn *c;
-		nl_err rc = nl_db_conn(nl_app_of(r)->db, &c);
-		if (!rc) rc = nl_store_cert_search(c, q, 50, list_row, results);
+		nl_err rc = nl_repo_search(nl_app_of(r), q, 50, list_row, results);
 		if (rc && rc != NL_ERR_INVALID) {
 			json_decref(d);
 			json_decref(results);
@@ -97,13 +95,7 @@ void nl_h_directory_file(struct nl_req *r)
 	for (size_t i = 0; i < n; i++) serial[i] = (char)toupper((unsigned char)f[i]);
 	serial[n] = '\0';
 	struct nl_cert_row c;
-	nl_conn *conn;
-	nl_err rc = nl_db_conn(nl_app_of(r)->db, &conn);
-	if (!rc) rc = nl_store_cert_get(conn, serial, &c);
-	if (!rc && (!c.publish || strcmp(c.kind, "person"))) {
-		nl_cert_row_clear(&c);
-		rc = NL_ERR_NOT_FOUND;   /* unpublished certificates are not public */
-	}
+	nl_err rc = nl_repo_cert(nl_app_of(r), serial, &c);
 	if (rc) {
 		nl_resp_error(r, rc, NULL);
 		return;

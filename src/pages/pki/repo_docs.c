@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "app/repository.h"
 #include "pki/ca_store.h"
-#include "store/store_certs.h"
 #include "pages/handlers.h"
 #include "pages/pages.h"
 #include "pages/pki/pki_web.h"
@@ -108,9 +108,8 @@ void nl_web_ca_metrics(struct nl_req *r, nl_buf *out)
 		nl_pki_cert_free(c);
 		nl_buf_free(&pem);
 	}
-	nl_conn *c;
 	int64_t this_update = 0, next_update = 0;
-	if (nl_db_conn(nl_app_of(r)->db, &c) == NL_OK && nl_store_crl_latest_times(c, &this_update, &next_update) == NL_OK) {
+	if (nl_repo_crl_times(nl_app_of(r), &this_update, &next_update) == NL_OK) {
 		nl_buf_printf(out, "# HELP nitelik_ca_crl_age_seconds Seconds since the newest CRL's thisUpdate.\n"
 		              "# TYPE nitelik_ca_crl_age_seconds gauge\nnitelik_ca_crl_age_seconds %lld\n"
 		              "# HELP nitelik_ca_crl_seconds_to_next_update Seconds until the newest CRL's nextUpdate.\n"

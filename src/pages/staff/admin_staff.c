@@ -13,7 +13,6 @@
 
 #include "app/staff.h"
 #include "core/secret.h"
-#include "store/store_institutions.h"
 #include "pages/handlers.h"
 #include "pages/kurum_common.h"
 #include "pages/pages.h"
@@ -41,12 +40,9 @@ static const struct nl_spec inst_spec[] = {
 
 static json_t *institutions_json(struct nl_req *r, nl_err *e)
 {
-	nl_conn *c;
 	struct nl_institution *items = NULL;
 	size_t n = 0;
-	*e = nl_db_conn(nl_app_of(r)->db, &c);
-	if (*e == NL_OK)
-		*e = nl_store_institution_list(c, &items, &n);
+	*e = nl_staff_institutions(nl_app_of(r), &items, &n);
 	if (*e)
 		return NULL;
 	json_t *a = json_array();
@@ -138,12 +134,9 @@ static const struct nl_spec user_spec[] = {
 
 static json_t *users_json(struct nl_req *r, nl_err *e)
 {
-	nl_conn *c;
 	struct nl_user *items = NULL;
 	size_t n = 0;
-	*e = nl_db_conn(nl_app_of(r)->db, &c);
-	if (*e == NL_OK)
-		*e = nl_store_user_list(c, 0, &items, &n);
+	*e = nl_staff_users(nl_app_of(r), 0, &items, &n);
 	if (*e)
 		return NULL;
 	json_t *a = json_array();
@@ -265,7 +258,6 @@ void nl_h_admin_user_active(struct nl_req *r)
 	struct active_form f;
 	struct nl_spec_result res;
 	int64_t id;
-	nl_conn *c;
 	struct nl_user u;
 	nl_page_lang(r);
 	if (nl_req_param_id(r, "id", &id) != NL_OK) {
@@ -283,9 +275,7 @@ void nl_h_admin_user_active(struct nl_req *r)
 		render_users(r, 409, NULL, nl_page_tr(r, "You cannot disable your own account."), NULL);
 		return;
 	}
-	e = nl_db_conn(nl_app_of(r)->db, &c);
-	if (e == NL_OK)
-		e = nl_store_user_get(c, id, &u);
+	e = nl_staff_user(nl_app_of(r), id, &u);
 	if (e == NL_OK) {
 		e = nl_staff_user_set_active(nl_app_of(r), u.username, f.active, admin_actor(r));
 		nl_user_clear(&u);

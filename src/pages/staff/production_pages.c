@@ -18,7 +18,7 @@
 #include "app/shipping.h"
 #include "core/datetime.h"
 #include "core/order.h"
-#include "store/store_users.h"
+#include "app/staff.h"
 #include "pages/handlers.h"
 #include "pages/kurum_common.h"
 #include "pages/pages.h"
@@ -32,12 +32,9 @@
  * or NULL with the refusal queued. */
 static const char *production_staff(struct nl_req *r)
 {
-	nl_conn *c;
 	struct nl_user u = {0};
 	const char *who = NULL;
-	nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
-	if (e == NL_OK)
-		e = nl_store_user_get(c, r->session.s.subject_id, &u);
+	nl_err e = nl_staff_user(nl_app_of(r), r->session.s.subject_id, &u);
 	bool ok = e == NL_OK && u.active && (u.role == NL_ROLE_PRODUCTION || u.role == NL_ROLE_ADMIN);
 	if (!ok)
 		nl_kurum_staff_refused(r, e);
@@ -78,18 +75,15 @@ static json_t *report_json(struct nl_req *r, const struct nl_production_report *
 
 static json_t *queue_json(struct nl_req *r)
 {
-	nl_conn *c;
-	struct nl_production *list = NULL;
+	struct nl_production_row *list = NULL;
 	size_t n = 0;
 	json_t *a = json_array();
-	if (!a || nl_db_conn(nl_app_of(r)->db, &c) || nl_store_production_list(c, 100, &list, &n))
+	if (!a || nl_production_queue(nl_app_of(r), 100, &list, &n))
 		return a;
 	for (size_t i = 0; i < n; i++) {
-		const struct nl_production *p = &list[i];
-		bool letter = false;
-		struct nl_shipment s;
-		bool shipped = nl_store_shipment_by_order(c, p->order_id, &s) == NL_OK;
-		nl_err_ignore(nl_store_pin_letter_waiting(c, p->order_id, &letter));
+		const struct nl_production *p = &list[i].p;
+		bool letter = list[i].letter, shipped = list[i].shipped;
+		const struct nl_shipment *s = &list[i].shipment;
 		char due[NL_DATETIME_FMT_MAX];
 		nl_time_format_tr(p->due_at, due);
 		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:b}",
@@ -100,12 +94,12 @@ static json_t *queue_json(struct nl_req *r)
 			"error", p->last_error, "letter", letter,
 			"retry", !strcmp(p->state, "failed") || !strcmp(p->state, "refused"));
 		if (o && shipped) {
-			json_object_set_new(o, "tracking_no", json_string(s.tracking_no));
+			json_object_set_new(o, "tracking_no", json_string(s->tracking_no));
 			json_object_set_new(o, "shipment", json_string(
-				!strcmp(r->lang, "en") ? nl_shipping_status_label_en(s.status)
-				                       : nl_shipping_status_label_tr(s.status)));
+				!strcmp(r->lang, "en") ? nl_shipping_status_label_en(s->status)
+				                       : nl_shipping_status_label_tr(s->status)));
 			json_object_set_new(o, "advance", json_boolean(nl_app_of(r)->cfg->demo &&
-			                                              strcmp(s.status, "delivered")));
+			                                              strcmp(s->status, "delivered")));
 		}
 		if (o) json_array_append_new(a, o);
 	}

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "app/wet.h"
-#include "store/store_users.h"
+#include "app/staff.h"
 #include "pages/handlers.h"
 #include "pages/kurum_common.h"
 #include "pages/pages.h"
@@ -30,11 +30,8 @@ struct ra_user {
 /* The logged-in registration officer; a disabled account is logged out (403). */
 static bool ra_user(struct nl_req *r, struct ra_user *out)
 {
-	nl_conn *c;
 	struct nl_user u = {0};
-	nl_err e = nl_db_conn(nl_app_of(r)->db, &c);
-	if (e == NL_OK)
-		e = nl_store_user_get(c, r->session.s.subject_id, &u);
+	nl_err e = nl_staff_user(nl_app_of(r), r->session.s.subject_id, &u);
 	bool ok = e == NL_OK && u.active && u.role == NL_ROLE_RA;
 	if (ok) {
 		out->id = u.id;
