@@ -5,9 +5,10 @@
 
 #include "store/install_key.h"
 
-nl_err nl_app_captcha_new(const struct nl_app *app, const struct nl_config *cfg, int64_t now,
-                          struct nl_captcha *pic, struct nl_captcha_ticket *ticket)
+nl_err nl_app_captcha_new(const struct nl_app *app, int64_t now, struct nl_captcha *pic,
+                          struct nl_captcha_ticket *ticket)
 {
+	const struct nl_config *cfg = app->cfg;
 	nl_db *db = app->db;
 	struct nl_captcha_opts opts = {0};
 	memset(ticket, 0, sizeof *ticket);

@@ -33,10 +33,10 @@ struct nl_captcha_ticket {
 	int64_t expires_at;            /* UTC epoch seconds */
 };
 
-/* Draws a captcha (the fixed test answer when cfg->fixed_captcha is set in
- * demo mode). *pic gets the PNG (caller frees with nl_captcha_free); *ticket
+/* Draws a captcha (the fixed test answer when app->cfg->fixed_captcha is set
+ * in demo mode). *pic gets the PNG (caller frees with nl_captcha_free); *ticket
  * what to keep in the session. */
-NL_MUST_USE nl_err nl_app_captcha_new(const struct nl_app *app, const struct nl_config *cfg, int64_t now,
+NL_MUST_USE nl_err nl_app_captcha_new(const struct nl_app *app, int64_t now,
                           struct nl_captcha *pic, struct nl_captcha_ticket *ticket);
 
 /* Checks a typed answer against a ticket taken out of the session (NULL when

@@ -9,9 +9,9 @@
 #include "store/store_throttle.h"
 #include "store/store_timeout.h"
 
-nl_err nl_timeout_run_once(const struct nl_app *app, const struct nl_config *cfg, int64_t now,
-                           int64_t *cancelled)
+nl_err nl_timeout_run_once(const struct nl_app *app, int64_t now, int64_t *cancelled)
 {
+	const struct nl_config *cfg = app->cfg;
 	nl_db *db = app->db;
 	int64_t done = 0;
 	int64_t days = cfg->preapplication_timeout_days > 0 ? cfg->preapplication_timeout_days : 30;
@@ -57,7 +57,7 @@ nl_err nl_timeout_run_once(const struct nl_app *app, const struct nl_config *cfg
 nl_err nl_timeout_job(struct nl_app *app, int64_t now)
 {
 	int64_t n = 0;
-	nl_err rc = nl_timeout_run_once(app, app->cfg, now, &n);
+	nl_err rc = nl_timeout_run_once(app, now, &n);
 	if (n > 0)
 		fprintf(stderr, "{\"worker\":\"timeout\",\"cancelled\":%lld}\n", (long long)n);
 	return rc;

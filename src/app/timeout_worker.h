@@ -29,11 +29,11 @@
 #define NL_TIMEOUT_REASON "zaman aşımı"
 #define NL_TIMEOUT_BATCH 100   /* orders looked at per query */
 
-/* Cancels every overdue pre-application at `now`. *cancelled (may be NULL)
+/* Cancels every overdue pre-application at `now` (app->cfg's
+ * preapplication_timeout_days). *cancelled (may be NULL)
  * gets how many this call cancelled. Returns the first database error (the
  * orders done before it stay done). */
-NL_MUST_USE nl_err nl_timeout_run_once(const struct nl_app *app, const struct nl_config *cfg, int64_t now,
-                           int64_t *cancelled);
+NL_MUST_USE nl_err nl_timeout_run_once(const struct nl_app *app, int64_t now, int64_t *cancelled);
 
 struct nl_app;
 /* The same as a periodic job of src/app/workers.c (app->db, app->cfg). */

@@ -154,7 +154,7 @@ static void test_captcha_ticket(void **state)
 	nl_config_defaults(&cfg, NULL);
 	struct nl_captcha pic;
 	struct nl_captcha_ticket t;
-	assert_int_equal(nl_app_captcha_new(&f->app, &cfg, T0, &pic, &t), NL_OK);
+	assert_int_equal(nl_app_captcha_new(&(struct nl_app){.cfg = &cfg, .db = f->db}, T0, &pic, &t), NL_OK);
 	assert_true(pic.png_len > 100);
 	assert_int_equal(t.expires_at, T0 + NL_CAPTCHA_TTL);
 	/* Only a keyed hash is kept: not the answer itself. */
@@ -177,11 +177,11 @@ static void test_captcha_ticket(void **state)
 
 	/* The fixed test answer: honoured in demo mode only. */
 	snprintf(cfg.fixed_captcha, sizeof cfg.fixed_captcha, "ACDEF");
-	assert_int_equal(nl_app_captcha_new(&f->app, &cfg, T0, &pic, &t), NL_OK);
+	assert_int_equal(nl_app_captcha_new(&(struct nl_app){.cfg = &cfg, .db = f->db}, T0, &pic, &t), NL_OK);
 	assert_string_not_equal(pic.answer, "ACDEF");   /* cfg.demo is false */
 	nl_captcha_free(&pic);
 	cfg.demo = true;
-	assert_int_equal(nl_app_captcha_new(&f->app, &cfg, T0, &pic, &t), NL_OK);
+	assert_int_equal(nl_app_captcha_new(&(struct nl_app){.cfg = &cfg, .db = f->db}, T0, &pic, &t), NL_OK);
 	assert_string_equal(pic.answer, "ACDEF");
 	assert_int_equal(nl_app_captcha_check(&f->app, &t, "ac-def", T0), NL_OK);
 	nl_captcha_free(&pic);
@@ -526,10 +526,10 @@ static void test_timeout_worker(void **state)
 	int64_t created = fx_int(f, "SELECT MIN(created_at) FROM orders");
 	int64_t n = -1;
 	/* Day 29: nothing is overdue. */
-	assert_int_equal(nl_timeout_run_once(&f->app, &cfg, created + 29 * 86400, &n), NL_OK);
+	assert_int_equal(nl_timeout_run_once(&(struct nl_app){.cfg = &cfg, .db = f->db}, created + 29 * 86400, &n), NL_OK);
 	assert_int_equal(n, 0);
 	/* Day 31: both pre-applications waiting for their form are cancelled. */
-	assert_int_equal(nl_timeout_run_once(&f->app, &cfg, created + 31 * 86400 + 60, &n), NL_OK);
+	assert_int_equal(nl_timeout_run_once(&(struct nl_app){.cfg = &cfg, .db = f->db}, created + 31 * 86400 + 60, &n), NL_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders WHERE status = 'cancelled'"
 	                        " AND cancel_reason = 'zaman aşımı'"), 2);
@@ -541,7 +541,7 @@ static void test_timeout_worker(void **state)
 	assert_int_equal(nl_throttle_fail(&f->app, &pol, NL_DOOR_FORM, "tckn:9", "10.9.9.9",
 	                                  created + 39 * 86400, NULL), NL_OK);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle"), 3);   /* ID from address, ID, address */
-	assert_int_equal(nl_timeout_run_once(&f->app, &cfg, created + 40 * 86400, &n), NL_OK);
+	assert_int_equal(nl_timeout_run_once(&(struct nl_app){.cfg = &cfg, .db = f->db}, created + 40 * 86400, &n), NL_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM login_throttle"), 0);
 	int64_t bad = -1;
@@ -567,7 +567,7 @@ static void *run_node(void *arg)
 	n->rc = nl_db_open(&db, n->f->url);
 	pthread_barrier_wait(n->go);
 	if (n->rc == NL_OK)
-		n->rc = nl_timeout_run_once(&(struct nl_app){.cfg = n->cfg, .db = db}, n->cfg, n->now, &n->cancelled);
+		n->rc = nl_timeout_run_once(&(struct nl_app){.cfg = n->cfg, .db = db}, n->now, &n->cancelled);
 	nl_db_close(db);
 	return NULL;
 }

@@ -42,7 +42,7 @@ void nl_h_captcha_png(struct nl_req *r)
 	}
 	struct nl_captcha pic;
 	struct nl_captcha_ticket t;
-	nl_err e = nl_app_captcha_new(nl_app_of(r), nl_app_of(r)->cfg, r->now, &pic, &t);
+	nl_err e = nl_app_captcha_new(nl_app_of(r), r->now, &pic, &t);
 	if (e) {
 		nl_resp_error(r, e, NULL);
 		return;
