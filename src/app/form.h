@@ -132,13 +132,13 @@ NL_MUST_USE nl_err nl_form_submit(const struct nl_app *app, int64_t person_id, i
                       const struct nl_form_input *in, int64_t base_version, int64_t now,
                       struct nl_form_check *chk, int64_t *version);
 
-/* "Kimlik Bilgilerimi Güncelle": asks the population registry for the
+/* "Kimlik Bilgilerimi Güncelle": asks the population registry
+ * (app->drivers.registry) for the
  * person's current name, surname, birth place and date and stores them
  * (audited). NL_ERR_INVALID for a passport holder (not in the registry),
  * NL_ERR_NOT_FOUND when the registry does not know the number, NL_ERR_IO when
  * it cannot be asked. */
-NL_MUST_USE nl_err nl_form_refresh_identity(const struct nl_app *app, nl_registry *registry, int64_t person_id,
-                                int64_t now);
+NL_MUST_USE nl_err nl_form_refresh_identity(const struct nl_app *app, int64_t person_id, int64_t now);
 
 /* Approval methods of step 2. */
 enum nl_approval_method { NL_APPROVE_E_ONAY = 1, NL_APPROVE_E_IMZA, NL_APPROVE_ISLAK };

@@ -286,9 +286,9 @@ static NL_MUST_USE nl_err identity_tx(nl_conn *c, void *arg)
 	return nl_store_audit_append(c, &rec);
 }
 
-nl_err nl_form_refresh_identity(const struct nl_app *app, nl_registry *registry, int64_t person_id,
-                                int64_t now)
+nl_err nl_form_refresh_identity(const struct nl_app *app, int64_t person_id, int64_t now)
 {
+	nl_registry *registry = app->drivers.registry;
 	nl_db *db = app->db;
 	nl_conn *c;
 	struct nl_person p = {0};

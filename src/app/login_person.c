@@ -92,11 +92,11 @@ nl_err nl_login_person_form(const struct nl_app *app, const struct nl_throttle_p
 	return NL_OK;
 }
 
-nl_err nl_login_person_identity(const struct nl_app *app, nl_registry *registry,
-                                const struct nl_throttle_policy *pol,
+nl_err nl_login_person_identity(const struct nl_app *app, const struct nl_throttle_policy *pol,
                                 const struct nl_login_identity_input *in,
                                 struct nl_login_result *out)
 {
+	nl_registry *registry = app->drivers.registry;
 	nl_db *db = app->db;
 	memset(out, 0, sizeof *out);
 	if (!has_text(in->tckn))

@@ -60,10 +60,10 @@ struct nl_login_result {
 NL_MUST_USE nl_err nl_login_person_form(const struct nl_app *app, const struct nl_throttle_policy *pol,
                             const struct nl_login_form_input *in, struct nl_login_result *out);
 
-/* As above; NL_ERR_IO when the registry cannot be asked (not counted as a
- * failure). registry NULL is NL_ERR_IO too. */
-NL_MUST_USE nl_err nl_login_person_identity(const struct nl_app *app, nl_registry *registry,
-                                const struct nl_throttle_policy *pol,
+/* As above, asking the population registry (app->drivers.registry);
+ * NL_ERR_IO when it cannot be asked (not counted as a failure), also when
+ * there is none. */
+NL_MUST_USE nl_err nl_login_person_identity(const struct nl_app *app, const struct nl_throttle_policy *pol,
                                 const struct nl_login_identity_input *in,
                                 struct nl_login_result *out);
 

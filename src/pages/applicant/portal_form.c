@@ -163,9 +163,7 @@ void nl_h_wizard_form_post(struct nl_req *r)
 		goto out;
 	}
 	if (!strcmp(action, "identity")) {
-		const struct nl_app *app = nl_app_of(r);
-		e = nl_form_refresh_identity(nl_app_of(r), app ? app->drivers.registry : NULL,
-		                             nl_wz_person(r), r->now);
+		e = nl_form_refresh_identity(nl_app_of(r), nl_wz_person(r), r->now);
 		nl_form_view_free(&fv);
 		if (!nl_wz_load(r, &fv, &no))
 			goto out;

@@ -233,15 +233,13 @@ void nl_h_login_identity_post(struct nl_req *r)
 	         in.birth_date.month % 100, in.birth_date.day % 100);
 	struct nl_throttle_policy pol;
 	nl_throttle_policy_from_config(nl_app_of(r)->cfg, &pol);
-	struct nl_app *app = nl_app_of(r);
 	struct nl_login_identity_input li = {
 		.tckn = in.tckn, .given_name = in.given_name, .surname = in.surname,
 		.birth_place = in.birth_place, .birth_date = date,
 		.client_addr = r->client_ip, .now = r->now,
 	};
 	struct nl_login_result out;
-	e = nl_login_person_identity(nl_app_of(r), app ? app->drivers.registry : NULL, &pol, &li,
-	                             &out);
+	e = nl_login_person_identity(nl_app_of(r), &pol, &li, &out);
 	if (e) {
 		login_refused(r, e, &identity_door, &res, MSG_IDENTITY_WRONG);
 		return;
