@@ -43,9 +43,9 @@ static NL_MUST_USE nl_err send_one(const struct nl_drivers *d, const struct nl_o
 	return nl_drv_fail(e, NL_ERR_INVALID, "unknown channel");
 }
 
-nl_err nl_outbox_run_once_stats(const struct nl_app *app, const struct nl_drivers *drivers, int64_t now,
-	struct nl_outbox_stats *stats)
+nl_err nl_outbox_run_once_stats(const struct nl_app *app, int64_t now, struct nl_outbox_stats *stats)
 {
+	const struct nl_drivers *drivers = &app->drivers;
 	nl_db *db = app->db;
 	struct nl_outbox_list batch = {0};
 	struct nl_outbox_stats st = {0};
@@ -87,9 +87,9 @@ out:
 	return rc;
 }
 
-nl_err nl_outbox_run_once(const struct nl_app *app, const struct nl_drivers *drivers, int64_t now)
+nl_err nl_outbox_run_once(const struct nl_app *app, int64_t now)
 {
-	return nl_outbox_run_once_stats(app, drivers, now, NULL);
+	return nl_outbox_run_once_stats(app, now, NULL);
 }
 
 static void sleep_ms(unsigned ms)
@@ -98,13 +98,12 @@ static void sleep_ms(unsigned ms)
 	nanosleep(&ts, NULL);
 }
 
-void nl_outbox_worker_loop(const struct nl_app *app, const struct nl_drivers *drivers,
-	const atomic_bool *stop, unsigned idle_ms)
+void nl_outbox_worker_loop(const struct nl_app *app, const atomic_bool *stop, unsigned idle_ms)
 {
 	nl_db *db = app->db;
 	while (!atomic_load(stop)) {
 		struct nl_outbox_stats st = {0};
-		nl_err rc = nl_outbox_run_once_stats(app, drivers, (int64_t)time(NULL), &st);
+		nl_err rc = nl_outbox_run_once_stats(app, (int64_t)time(NULL), &st);
 		if (rc != NL_OK)
 			fprintf(stderr, "{\"worker\":\"outbox\",\"error\":\"%s\"}\n",
 				nl_err_code(rc));

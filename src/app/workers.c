@@ -104,7 +104,7 @@ static void *job_main(void *arg)
 	struct job_thread *t = arg;
 	struct nl_workers *w = t->w;
 	if (!t->job) {
-		nl_outbox_worker_loop(w->app, &w->app->drivers, &w->stop, 1000);
+		nl_outbox_worker_loop(w->app, &w->stop, 1000);
 		return NULL;
 	}
 	while (!atomic_load(&w->stop)) {

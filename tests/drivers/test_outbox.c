@@ -295,8 +295,7 @@ static NL_MUST_USE nl_err counting_send(void *self, const struct nl_mail_msg *m,
 
 struct worker_arg {
 	pthread_barrier_t *start;
-	nl_db *db;
-	struct nl_drivers *drivers;
+	const struct nl_app *app;   /* the database and the drivers */
 	int64_t now;
 	size_t claimed;
 	nl_err rc;
@@ -308,18 +307,18 @@ static void *worker(void *p)
 	nl_conn *c;
 	/* Both connect first, then start together: connecting to PostgreSQL
 	 * takes longer than sending the whole queue. */
-	w->rc = nl_db_conn(w->db, &c);
+	w->rc = nl_db_conn(w->app->db, &c);
 	pthread_barrier_wait(w->start);
 	for (int round = 0; round < 200 && w->rc == NL_OK; round++) {
 		struct nl_outbox_stats st;
-		w->rc = nl_outbox_run_once_stats(&(struct nl_app){.db = w->db}, w->drivers, w->now, &st);
+		w->rc = nl_outbox_run_once_stats(w->app, w->now, &st);
 		if (w->rc != NL_OK)
 			break;
 		w->claimed += st.claimed;
 		if (st.claimed == 0)
 			break;
 	}
-	nl_db_thread_done(w->db);
+	nl_db_thread_done(w->app->db);
 	return NULL;
 }
 
@@ -338,7 +337,8 @@ static void two_workers_never_send_twice(void **state)
 	}
 	pthread_barrier_t start;
 	pthread_barrier_init(&start, NULL, 2);
-	struct worker_arg w1 = {.start = &start, .db = f->db, .drivers = &drivers, .now = T0};
+	struct nl_app app = {.cfg = f->app.cfg, .db = f->db, .drivers = drivers};
+	struct worker_arg w1 = {.start = &start, .app = &app, .now = T0};
 	struct worker_arg w2 = w1;
 	pthread_t t1, t2;
 	assert_int_equal(pthread_create(&t1, NULL, worker, &w1), 0);
@@ -375,8 +375,9 @@ static void worker_with_failures_and_simulators(void **state)
 	sms.recipient = "12";   /* the simulator refuses it for good */
 	assert_int_equal(nl_outbox_enqueue(f->c, &sms, T0, NULL), NL_OK);
 
+	struct nl_app app = {.cfg = f->app.cfg, .db = f->db, .drivers = drivers};
 	struct nl_outbox_stats st;
-	assert_int_equal(nl_outbox_run_once_stats(&f->app, &drivers, T0, &st), NL_OK);
+	assert_int_equal(nl_outbox_run_once_stats(&app, T0, &st), NL_OK);
 	assert_int_equal(st.claimed, 8);
 	assert_int_equal(st.sent, 5);      /* 4 mails (calls 3 and 6 fail) + 1 SMS */
 	assert_int_equal(st.retried, 2);
@@ -384,10 +385,10 @@ static void worker_with_failures_and_simulators(void **state)
 	assert_int_equal(nl_sms_sim_count(drivers.sms), 1);
 
 	/* nothing due until the back-off ends; then the two retries go out */
-	assert_int_equal(nl_outbox_run_once_stats(&f->app, &drivers, T0 + 1, &st), NL_OK);
+	assert_int_equal(nl_outbox_run_once_stats(&app, T0 + 1, &st), NL_OK);
 	assert_int_equal(st.claimed, 0);
 	d.fail_every = 0;
-	assert_int_equal(nl_outbox_run_once(&f->app, &drivers, T0 + drivers.outbox.backoff_base_s), NL_OK);
+	assert_int_equal(nl_outbox_run_once(&app, T0 + drivers.outbox.backoff_base_s), NL_OK);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'"), 7);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE status = 'failed'"), 1);
 	for (int i = 0; i < 6; i++)
@@ -418,15 +419,14 @@ static void worker_with_failures_and_simulators(void **state)
 }
 
 struct loop_arg {
-	nl_db *db;
-	struct nl_drivers *drivers;
+	const struct nl_app *app;
 	atomic_bool stop;
 };
 
 static void *loop_thread(void *p)
 {
 	struct loop_arg *a = p;
-	nl_outbox_worker_loop(&(struct nl_app){.db = a->db}, a->drivers, &a->stop, 50);
+	nl_outbox_worker_loop(a->app, &a->stop, 50);
 	return NULL;
 }
 
@@ -438,7 +438,8 @@ static void worker_loop_sends_and_stops(void **state)
 	nl_mailer mailer = {.name = "counting", .self = &d, .send = counting_send};
 	struct nl_drivers drivers = {.mail = &mailer};
 	nl_outbox_policy_defaults(&drivers.outbox);
-	struct loop_arg a = {.db = f->db, .drivers = &drivers};
+	struct nl_app app = {.cfg = f->app.cfg, .db = f->db, .drivers = drivers};
+	struct loop_arg a = {.app = &app};
 	atomic_init(&a.stop, false);
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, loop_thread, &a), 0);
