@@ -219,7 +219,10 @@ nl_err nl_card_login(nl_card *c, const char *pin)
 	}
 	unsigned long e = ERR_peek_last_error();
 	ERR_clear_error();
-	unsigned long ckr = ERR_GET_REASON(e);
+	/* libp11 files the card's CKR_* code as the reason; ERR_GET_REASON masks
+	 * the code with ERR_REASON_MASK (or ERR_SYSTEM_MASK), so it is never
+	 * negative and the cast keeps its value. */
+	unsigned long ckr = (unsigned long)ERR_GET_REASON(e);
 	if (ckr == CKR_PIN_LOCKED || (nl_card_pin_flags(c) & NL_PIN_LOCKED))
 		return NL_ERR_LOCKED;
 	return NL_ERR_UNAUTHORIZED;
@@ -249,10 +252,10 @@ nl_err nl_card_sign_cms(nl_card *c, size_t i, const void *text, size_t len, nl_b
 	 * explicit SHA-256 OpenSSL adds signing-certificate-v2 (with no digest
 	 * named it would add the SHA-1 v1 attribute). signingTime is added when
 	 * the signer info is signed. Content attached (no CMS_DETACHED). */
-	unsigned flags = CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES | CMS_PARTIAL;
+	const unsigned flags = CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES;
 	in = BIO_new_mem_buf(text, (int)len);
-	cms = in ? CMS_sign(NULL, NULL, NULL, NULL, flags) : NULL;
-	if (!cms || !CMS_add1_signer(cms, x, pk, EVP_sha256(), flags & ~CMS_PARTIAL))
+	cms = in ? CMS_sign(NULL, NULL, NULL, NULL, flags | CMS_PARTIAL) : NULL;
+	if (!cms || !CMS_add1_signer(cms, x, pk, EVP_sha256(), flags))
 		goto out;
 	if (!CMS_final(cms, in, NULL, CMS_BINARY))
 		goto out;
