@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 #include <libp11.h>
+#include <limits.h>
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -242,6 +243,8 @@ nl_err nl_card_sign_cms(nl_card *c, size_t i, const void *text, size_t len, nl_b
 	unsigned char *der = NULL;
 	if (i >= c->ncerts)
 		return NL_ERR_INVALID;
+	if (len > INT_MAX)   /* BIO_new_mem_buf takes an int; a cut length would sign a part */
+		return NL_ERR_TOO_LARGE;
 	EVP_PKEY *pk = private_key_of(c, i);
 	if (!pk) {
 		rc = NL_ERR_NOT_FOUND;
@@ -253,7 +256,7 @@ nl_err nl_card_sign_cms(nl_card *c, size_t i, const void *text, size_t len, nl_b
 	 * named it would add the SHA-1 v1 attribute). signingTime is added when
 	 * the signer info is signed. Content attached (no CMS_DETACHED). */
 	const unsigned flags = CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES;
-	in = BIO_new_mem_buf(text, (int)len);
+	in = BIO_new_mem_buf(text, (int)len);   /* len <= INT_MAX: checked above */
 	cms = in ? CMS_sign(NULL, NULL, NULL, NULL, flags | CMS_PARTIAL) : NULL;
 	if (!cms || !CMS_add1_signer(cms, x, pk, EVP_sha256(), flags))
 		goto out;

@@ -4,6 +4,7 @@
 #include "pki/card_perso.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -207,6 +208,9 @@ static NL_MUST_USE nl_err spki_rsa(struct p11 *p, CK_OBJECT_HANDLE pub, nl_buf *
 	if (!rc) rc = get_attr(p, pub, CKA_PUBLIC_EXPONENT, &exp);
 	if (rc) goto out;
 	rc = NL_ERR_CRYPTO;
+	/* BN_bin2bn takes an int: a token that names a longer number is refused. */
+	if (mod.len > INT_MAX || exp.len > INT_MAX)
+		goto out;
 	n = BN_bin2bn((const unsigned char *)mod.data, (int)mod.len, NULL);
 	e = BN_bin2bn((const unsigned char *)exp.data, (int)exp.len, NULL);
 	bld = OSSL_PARAM_BLD_new();

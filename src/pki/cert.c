@@ -1,6 +1,7 @@
 /* Parsing, encoding and small helpers shared by the profiles. */
 #include "pki/pki_internal.h"
 
+#include <limits.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <sodium.h>
@@ -116,7 +117,7 @@ nl_err nl_pki_csr_spki(const void *csr, size_t len, nl_buf *spki)
 	if (len > 64 * 1024)
 		return NL_ERR_TOO_LARGE;
 	if (looks_pem(csr, len)) {
-		BIO *b = BIO_new_mem_buf(csr, (int)len);
+		BIO *b = BIO_new_mem_buf(csr, (int)len);   /* len <= 64 KiB: checked above */
 		req = b ? PEM_read_bio_X509_REQ(b, NULL, NULL, NULL) : NULL;
 		BIO_free(b);
 	} else {
@@ -142,7 +143,7 @@ nl_err nl_pki_cert_parse(const void *p, size_t len, nl_pki_cert **out)
 	if (len > 256 * 1024)
 		return NL_ERR_TOO_LARGE;
 	if (looks_pem(p, len)) {
-		BIO *b = BIO_new_mem_buf(p, (int)len);
+		BIO *b = BIO_new_mem_buf(p, (int)len);   /* len <= 256 KiB: checked above */
 		x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
 		BIO_free(b);
 	} else {
@@ -268,6 +269,10 @@ nl_err nl_pki_add_ext_der(X509 *x, const char *oid, int critical, const void *de
 	ASN1_OCTET_STRING *os = ASN1_OCTET_STRING_new();
 	X509_EXTENSION *ext = NULL;
 	nl_err rc = NL_ERR_CRYPTO;
+	if (len > INT_MAX) {   /* ASN1_OCTET_STRING_set takes an int: refuse, never cut */
+		rc = NL_ERR_TOO_LARGE;
+		goto out;
+	}
 	if (!obj || !os || !ASN1_OCTET_STRING_set(os, der, (int)len))
 		goto out;
 	ext = X509_EXTENSION_create_by_OBJ(NULL, obj, critical, os);

@@ -3,6 +3,7 @@
 #include "pki/esign_util.h"
 #include "pki/ocsp.h"
 
+#include <limits.h>
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
@@ -119,9 +120,13 @@ nl_err nl_pki_crl_status(const void *crl, size_t len, const nl_pki_cert *issuer,
 {
 	nl_err rc = NL_ERR_INVALID;
 	const unsigned char *p = crl;
+	/* BIO_new_mem_buf takes an int: a longer list is refused, not cut (a cut
+	 * length would read a part, or with the sign bit set the whole C string). */
+	if (len > INT_MAX)
+		return NL_ERR_TOO_LARGE;
 	X509_CRL *x = d2i_X509_CRL(NULL, &p, (long)len);
 	if (!x) {
-		BIO *b = BIO_new_mem_buf(crl, (int)len);
+		BIO *b = BIO_new_mem_buf(crl, (int)len);   /* len <= INT_MAX: checked above */
 		x = b ? PEM_read_bio_X509_CRL(b, NULL, NULL, NULL) : NULL;
 		BIO_free(b);
 	}
@@ -137,8 +142,12 @@ nl_err nl_pki_crl_status(const void *crl, size_t len, const nl_pki_cert *issuer,
 	*reason = -1;
 	if (*listed && rv) {
 		ASN1_ENUMERATED *e = X509_REVOKED_get_ext_d2i(rv, NID_crl_reason, NULL, NULL);
-		if (e)
-			*reason = (int)ASN1_ENUMERATED_get(e);
+		/* CRLReason is 0..10 (RFC 5280 5.3.1); a value outside is no reason
+		 * (-1, revoked) rather than its low bits, which could read as 6
+		 * (certificateHold, a suspension). */
+		long v = e ? ASN1_ENUMERATED_get(e) : -1;
+		if (v >= 0 && v <= 10)
+			*reason = (int)v;
 		ASN1_ENUMERATED_free(e);
 	}
 	rc = NL_OK;

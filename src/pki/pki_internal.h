@@ -2,6 +2,9 @@
 #ifndef NL_PKI_INTERNAL_H
 #define NL_PKI_INTERNAL_H
 
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -17,6 +20,12 @@ struct nl_pki_key {
 	enum nl_key_type type;
 	void *p11;               /* struct nl_p11 * when the key lives in a token */
 };
+
+/* The d2i_* parsers take a length as long. A size_t that measures a buffer
+ * in memory is at most PTRDIFF_MAX, which fits a long on every platform we
+ * build for; this keeps it so, and with it every `(long)len` of a buffer's
+ * length in src/pki (and src/imza). */
+_Static_assert(PTRDIFF_MAX <= LONG_MAX, "(long) of an object's size keeps its value");
 
 /* Appends the DER of x (any i2d type) to out. */
 NL_MUST_USE nl_err nl_pki_i2d_append(nl_buf *out, int len, unsigned char **der);

@@ -6,6 +6,7 @@
  * iteration count or magic fails like a wrong passphrase. */
 #include "pki/pki_internal.h"
 
+#include <limits.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <string.h>
@@ -17,9 +18,13 @@
 #define HEAD (8 + SALT + 4 + IV)
 #define ITER 600000u
 
+/* iter is ITER or a sealed file's count, which unseal bounds to 10^7: an int. */
 static NL_MUST_USE nl_err derive(const char *pass, const unsigned char *salt, uint32_t iter, unsigned char key[32])
 {
-	return PKCS5_PBKDF2_HMAC(pass, (int)strlen(pass), salt, SALT, (int)iter, EVP_sha256(), 32, key) == 1
+	size_t pl = strlen(pass);
+	if (pl > INT_MAX || iter > INT_MAX)   /* PKCS5_PBKDF2_HMAC takes ints */
+		return NL_ERR_INVALID;
+	return PKCS5_PBKDF2_HMAC(pass, (int)pl, salt, SALT, (int)iter, EVP_sha256(), 32, key) == 1
 	           ? NL_OK : NL_ERR_CRYPTO;
 }
 
@@ -42,7 +47,7 @@ nl_err nl_pki_seal(const char *pass, const void *plain, size_t n, nl_buf *out)
 	if (!(c = EVP_CIPHER_CTX_new()) ||
 	    EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, head + 12 + SALT) != 1 ||
 	    EVP_EncryptUpdate(c, NULL, &len, head, HEAD) != 1 ||
-	    EVP_EncryptUpdate(c, ct, &len, plain, (int)n) != 1 ||
+	    EVP_EncryptUpdate(c, ct, &len, plain, (int)n) != 1 ||   /* n <= INT32_MAX: checked */
 	    EVP_EncryptFinal_ex(c, ct + len, &len) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, TAG, ct + n) != 1)
 		goto out;
@@ -73,6 +78,7 @@ nl_err nl_pki_unseal(const char *pass, const void *sealed, size_t n, nl_buf *out
 	if (!(c = EVP_CIPHER_CTX_new()) ||
 	    EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, s + 12 + SALT) != 1 ||
 	    EVP_DecryptUpdate(c, NULL, &len, s, HEAD) != 1 ||
+	    /* m < n <= INT32_MAX: checked at the top */
 	    EVP_DecryptUpdate(c, (unsigned char *)out->data, &len, s + HEAD, (int)m) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG, (void *)(uintptr_t)(s + HEAD + m)) != 1)
 		goto out;
