@@ -74,7 +74,7 @@ static struct nl_req *req_new(struct nl_server *srv, struct MHD_Connection *conn
 static bool collect_body(struct nl_req *r, const char *data, size_t n)
 {
 	struct nl_req_private *p = r->priv;
-	size_t limit = (size_t)r->srv->priv->cfg->body_limit;
+	size_t limit = (size_t)r->srv->priv->cfg->body_limit;   /* 1 KiB..1 GiB: config.c */
 	if (p->too_large || n > limit - p->body_len) {
 		p->too_large = true;
 		p->discarded += n;

@@ -8,6 +8,7 @@
  * state-changing page request must echo (form field "csrf" or X-CSRF-Token),
  * compared in constant time. Login rotates the id (nl_session_login) so a
  * session id planted before login is worthless after it. */
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,8 +62,11 @@ static void parse_data(struct nl_req *r)
 		d = json_object();
 	}
 	r->session.data = d;
+	/* Written from an unsigned (nl_session_login); a stored value outside
+	 * its range is no roles at all rather than its low bits (-1 would be all). */
 	json_t *roles = json_object_get(d, "_roles");
-	r->session.roles = json_is_integer(roles) ? (unsigned)json_integer_value(roles) : 0;
+	json_int_t v = json_is_integer(roles) ? json_integer_value(roles) : 0;
+	r->session.roles = v >= 0 && v <= UINT_MAX ? (unsigned)v : 0;
 }
 
 nl_err nl_session_load(struct nl_req *r)

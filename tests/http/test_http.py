@@ -343,6 +343,29 @@ def advance_clock(srv, seconds):
 
 
 @tap.test
+def session_roles_range(srv):
+    """a stored role set outside an unsigned's range is no roles, not its low bits"""
+    import sqlite3
+    db_path = os.path.join(srv.demo, "nitelik.db")
+    check(os.path.exists(db_path), "no %s" % db_path)
+    # The row of a fresh session is made a staff session with the roles given
+    # (as only a changed database could); the admin bit is 1 << 3 (http.h).
+    for roles, admin in ((8, True), (-1, False), ((1 << 32) + 8, False), (-(1 << 32) + 8, False)):
+        sid, _ = new_session(srv)
+        db = sqlite3.connect(db_path, timeout=10)
+        with db:
+            db.execute("UPDATE sessions SET kind = 'officer', data = ? "
+                       "WHERE rowid = (SELECT max(rowid) FROM sessions)",
+                       ('{"_roles": %d}' % roles,))
+        db.close()
+        r = srv.request("GET", "/yonetim/kurumlar", headers={"Cookie": "nl_sid=" + sid})
+        if admin:
+            check(r.status != 403, "roles %d: the admin bit did not open the page: %r" % (roles, r))
+        else:
+            check(r.status == 403, "roles %d opened an admin page: %r" % (roles, r))
+
+
+@tap.test
 def session_timeouts(srv):
     """sessions end after the idle time-out, and after the absolute one however busy"""
     idle, absolute = 1800, 43200   # the defaults of [session]
