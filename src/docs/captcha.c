@@ -220,7 +220,7 @@ nl_err nl_captcha_new(const struct nl_captcha_opts *opts, struct nl_captcha *out
 
 	int len = o.length ? o.length : 5 + (int)rng_below(r, 2);
 	if (o.text)
-		len = (int)strlen(o.text);
+		len = (int)strlen(o.text);   /* <= NL_CAPTCHA_MAX_LEN: checked above */
 	for (int i = 0; i < len; i++)
 		out->answer[i] = o.text ? o.text[i] : alphabet[rng_below(r, sizeof alphabet - 1)];
 	out->answer[len] = '\0';

@@ -301,7 +301,7 @@ nl_err nl_form_pdf_render(const struct nl_form_pdf *in, nl_buf *out)
 	sym->show_hrt = 0;          /* the code is printed by us, in our font */
 	sym->whitespace_width = 0;
 	if (ZBarcode_Encode_and_Buffer_Vector(sym, (const unsigned char *)in->code,
-	                                      (int)strlen(in->code), 0) >= ZINT_ERROR ||
+	                                      (int)strlen(in->code), 0) >= ZINT_ERROR ||   /* <= CODE_MAX: code_ok */
 	    !sym->vector || sym->vector->width <= 0 || sym->vector->height <= 0) {
 		rc = NL_ERR_INVALID;
 		goto out;

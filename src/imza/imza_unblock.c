@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <jansson.h>
+#include <limits.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <p11-kit/pkcs11.h>
@@ -245,7 +246,8 @@ int nl_unblock_check(const char *server, const char *code, struct nl_unblock_tar
 	const char *b64 = json_string_value(json_object_get(j, "certificate"));
 	if (b64 && *b64) {
 		size_t n = strlen(b64);
-		t->der = malloc(n);
+		/* EVP_DecodeBlock takes an int: a longer text is no certificate. */
+		t->der = n <= INT_MAX ? malloc(n) : NULL;
 		int len = t->der ? EVP_DecodeBlock(t->der, (const unsigned char *)b64, (int)n) : -1;
 		if (len > 0) {
 			/* EVP_DecodeBlock counts the padding as zero bytes; DER knows its length. */
