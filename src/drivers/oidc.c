@@ -383,6 +383,18 @@ static bool audience_ok(json_t *claims, const char *client_id)
 	return found && (json_array_size(aud) == 1 || (azp && strcmp(azp, client_id) == 0));
 }
 
+/* A NumericDate (RFC 7519 2: seconds, perhaps with a fraction) as whole
+ * seconds; false outside 1970..9999 (and for NaN), so that neither the cast
+ * nor the skew added below can overflow. */
+static bool numeric_date(json_t *v, int64_t *out)
+{
+	double d = json_number_value(v);
+	if (!(d >= 0 && d <= 253402300799.0))
+		return false;
+	*out = (int64_t)d;   /* 0..253402300799: checked above */
+	return true;
+}
+
 static NL_MUST_USE nl_err check_claims(const nl_oidc *o, json_t *c, const char *nonce, int64_t now,
                            char *id_out, size_t id_size, struct nl_drv_error *e)
 {
@@ -394,9 +406,12 @@ static NL_MUST_USE nl_err check_claims(const nl_oidc *o, json_t *c, const char *
 	json_t *exp = json_object_get(c, "exp"), *iat = json_object_get(c, "iat");
 	if (!json_is_number(exp) || !json_is_number(iat))
 		return nl_drv_fail(e, NL_ERR_UNAUTHORIZED, "the ID token has no exp or iat");
-	if ((int64_t)json_number_value(exp) + NL_OIDC_SKEW < now)
+	int64_t exp_at, iat_at;
+	if (!numeric_date(exp, &exp_at) || !numeric_date(iat, &iat_at))
+		return nl_drv_fail(e, NL_ERR_UNAUTHORIZED, "the ID token's exp or iat is out of range");
+	if (exp_at + NL_OIDC_SKEW < now)
 		return nl_drv_fail(e, NL_ERR_UNAUTHORIZED, "the ID token has expired");
-	if ((int64_t)json_number_value(iat) - NL_OIDC_SKEW > now)
+	if (iat_at - NL_OIDC_SKEW > now)
 		return nl_drv_fail(e, NL_ERR_UNAUTHORIZED, "the ID token was issued in the future (iat)");
 	const char *nc = json_string_value(json_object_get(c, "nonce"));
 	if (!nc || strcmp(nc, nonce) != 0)

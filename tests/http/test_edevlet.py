@@ -251,6 +251,12 @@ tap.test(refusal("expired", "an expired token is refused", 401, REFUSED, "expire
                  exp=int(time.time()) - 3600, iat=int(time.time()) - 4000))
 tap.test(refusal("future_iat", "a token issued in the future is refused", 401, REFUSED, "iat",
                  iat=int(time.time()) + 3600))
+# exp and iat are numbers of any size in JSON; past a 64-bit second count a
+# cast (and the clock skew added to it) would overflow (drivers/oidc.c).
+tap.test(refusal("exp_out_of_range", "a token whose exp is no date is refused", 401, REFUSED,
+                 "out of range", exp=1e300))
+tap.test(refusal("iat_out_of_range", "a token whose iat is no date is refused", 401, REFUSED,
+                 "out of range", iat=-(2 ** 63)))
 tap.test(refusal("wrong_audience", "a token for another client is refused", 401, REFUSED, "aud",
                  aud="someone-else"))
 tap.test(refusal("wrong_issuer", "a token from another issuer is refused", 401, REFUSED, "issuer",
