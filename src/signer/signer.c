@@ -59,8 +59,11 @@ static NL_MUST_USE nl_err audit_checkpoint(struct nl_ca *ca, const uint8_t *req,
 		nl_buf_puts(out, "checkpoint: malformed request\n");
 		return NL_ERR_INVALID;
 	}
-	seq = (int64_t)get_u64(req);
-	at = (int64_t)get_u64(req + 8 + NL_AUDIT_HASH_LEN);
+	/* Both travel as u64; above INT64_MAX they are out of range, and only
+	 * below it does the cast to int64_t keep the value. */
+	uint64_t seq_u = get_u64(req), at_u = get_u64(req + 8 + NL_AUDIT_HASH_LEN);
+	seq = seq_u <= INT64_MAX ? (int64_t)seq_u : -1;
+	at = at_u <= INT64_MAX ? (int64_t)at_u : -1;
 	if (seq < 1 || at < now - NL_SIGNER_CHECKPOINT_SKEW || at > now + NL_SIGNER_CHECKPOINT_SKEW) {
 		nl_buf_puts(out, "checkpoint: sequence or time out of range\n");
 		return NL_ERR_INVALID;
