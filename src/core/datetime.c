@@ -33,6 +33,8 @@ struct nl_date nl_civil_from_days(int64_t days)
 	int64_t mp = (5 * doy + 2) / 153;
 	struct nl_date r;
 
+	/* doy 0..365 and mp 0..11 make day 1..31 and month 1..12; the year fits
+	 * an int for the days datetime.h allows (nl_date_of clamps to 1..9999). */
 	r.day = (int)(doy - (153 * mp + 2) / 5 + 1);
 	r.month = (int)(mp < 10 ? mp + 3 : mp - 9);
 	r.year = (int)(yoe + era * 400 + (r.month <= 2));

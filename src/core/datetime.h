@@ -38,7 +38,8 @@ const char *nl_date_parse_iso(const char *s, struct nl_date *out);
 
 /* 00:00 Istanbul time on that day, as UTC epoch seconds. */
 int64_t nl_date_start_utc(struct nl_date d);
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian), and back. */
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian), and back;
+ * back only for |days| < 7.8e11, where the year fits an int. */
 int64_t nl_days_from_civil(int y, int m, int d);
 struct nl_date nl_civil_from_days(int64_t days);
 int nl_days_in_month(int year, int month);
