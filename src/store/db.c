@@ -121,6 +121,11 @@ uint64_t nl_db_time_us(const nl_db *db)
 	return atomic_load_explicit(&db->time_us, memory_order_relaxed);
 }
 
+uint64_t nl_db_prepares(const nl_db *db)
+{
+	return atomic_load_explicit(&db->prepares, memory_order_relaxed);
+}
+
 uint64_t nl_db_tx_retries(const nl_db *db)
 {
 	return atomic_load_explicit(&db->tx_retries, memory_order_relaxed);
@@ -263,38 +268,53 @@ nl_err nl_db_prepare(nl_conn *c, const char *sql, nl_stmt **out)
 	return rc;
 }
 
-static bool idx_ok(nl_stmt *s, int idx)
+/* One value to $idx through the driver's typed binder. */
+static NL_MUST_USE nl_err bind_one(nl_stmt *s, int idx, const struct nl_param *p)
 {
-	return idx >= 1 && idx <= s->nparams;
+	const struct nl_db_driver *d = s->conn->db->drv;
+	switch (p->kind) {
+	case NL_PARAM_NULL:
+		return d->bind_null(s, idx);
+	case NL_PARAM_INT:
+		return d->bind_int64(s, idx, p->i);
+	case NL_PARAM_BOOL:
+		return d->bind_bool(s, idx, p->i != 0);
+	case NL_PARAM_TEXT:
+		return p->p ? d->bind_text(s, idx, p->p) : d->bind_null(s, idx);
+	case NL_PARAM_BLOB:
+		return p->p ? d->bind_blob(s, idx, p->p, p->n) : d->bind_null(s, idx);
+	}
+	return NL_ERR_INTERNAL;
 }
 
-nl_err nl_db_bind_int64(nl_stmt *s, int idx, int64_t v)
+nl_err nl_db_bind(nl_stmt *s, const struct nl_param *params, size_t n)
 {
-	return idx_ok(s, idx) ? s->conn->db->drv->bind_int64(s, idx, v) : NL_ERR_INTERNAL;
-}
-
-nl_err nl_db_bind_text(nl_stmt *s, int idx, const char *v)
-{
-	if (!idx_ok(s, idx))
+	/* One value per $n: a missing or extra value is a programming error that
+	 * the SQL text alone reveals, so it is caught on the first run. */
+	if (n != (size_t)s->nparams || (n && !params))
 		return NL_ERR_INTERNAL;
-	return v ? s->conn->db->drv->bind_text(s, idx, v) : s->conn->db->drv->bind_null(s, idx);
+	for (size_t i = 0; i < n; i++) {
+		nl_err rc = bind_one(s, (int)i + 1, &params[i]);
+		if (rc != NL_OK)
+			return rc;
+	}
+	return NL_OK;
 }
 
-nl_err nl_db_bind_blob(nl_stmt *s, int idx, const void *p, size_t n)
+nl_err nl_db_query(nl_conn *c, nl_stmt **out, const char *sql, const struct nl_param *params,
+                   size_t n)
 {
-	if (!idx_ok(s, idx))
-		return NL_ERR_INTERNAL;
-	return p ? s->conn->db->drv->bind_blob(s, idx, p, n) : s->conn->db->drv->bind_null(s, idx);
-}
-
-nl_err nl_db_bind_null(nl_stmt *s, int idx)
-{
-	return idx_ok(s, idx) ? s->conn->db->drv->bind_null(s, idx) : NL_ERR_INTERNAL;
-}
-
-nl_err nl_db_bind_bool(nl_stmt *s, int idx, bool v)
-{
-	return idx_ok(s, idx) ? s->conn->db->drv->bind_bool(s, idx, v) : NL_ERR_INTERNAL;
+	nl_stmt *s = NULL;
+	*out = NULL;
+	nl_err rc = nl_db_prepare(c, sql, &s);
+	if (rc == NL_OK)
+		rc = nl_db_bind(s, params, n);
+	if (rc != NL_OK) {
+		nl_db_finalize(s);
+		return rc;
+	}
+	*out = s;
+	return NL_OK;
 }
 
 int nl_db_step(nl_stmt *s)

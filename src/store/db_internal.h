@@ -49,6 +49,7 @@ struct nl_db {
 	int busy_timeout_ms;          /* SQLite busy handler wait */
 	_Atomic uint64_t time_us;     /* total time inside the engine */
 	_Atomic uint64_t tx_retries;  /* transactions run again after NL_ERR_BUSY */
+	_Atomic uint64_t prepares;    /* statements parsed by the engine (cache misses) */
 	atomic_bool offline;          /* nl_db_set_offline: demo/test fault switch */
 };
 
@@ -63,6 +64,12 @@ struct nl_stmt {
 	nl_conn *conn;
 	int nparams;   /* highest $n in the SQL text */
 };
+
+/* A driver counts each statement it has the engine parse and plan. */
+static inline void nl_db_count_prepare(nl_db *db)
+{
+	atomic_fetch_add_explicit(&db->prepares, 1, memory_order_relaxed);
+}
 
 extern const struct nl_db_driver nl_db_sqlite_driver;
 extern const struct nl_db_driver nl_db_pg_driver;

@@ -1,8 +1,12 @@
 /* The PostgreSQL driver (libpq): one connection per thread.
  *
- * Statements are sent with PQexecParams when first stepped, parameters typed
- * (int8 and bool as text, text, bytea in binary format) so that the same $n
- * SQL means the same on both engines. Results come back in text format: integers
+ * A statement is prepared on the server (PQprepare) the first time its text
+ * runs on a connection, with its parameters typed (int8 and bool as text,
+ * text, bytea in binary format) so that the same $n SQL means the same on both
+ * engines, and run by name (PQexecPrepared) from then on: each connection keeps
+ * its prepared statements in a cache keyed by the SQL text and the parameter
+ * types (a NULL is sent untyped and lets the server infer the type, which may
+ * differ from the type a value would give). Results come back in text format: integers
  * parse with strtoll whatever their width (count(*), sum()), bytea is
  * unescaped on demand. The whole result is held by libpq; step walks its rows. */
 #include <stdio.h>
@@ -23,10 +27,24 @@ struct pg_db {
 	char *conninfo;
 };
 
+/* A statement prepared on the server of one connection. Enough slots for every
+ * text of the application; when they run out the oldest is deallocated. */
+#define PG_CACHE 256
+struct pg_prep {
+	char *sql;       /* NULL: free slot */
+	uint64_t key;    /* hash of sql and types */
+	Oid *types;      /* nparams types it was prepared with */
+	int nparams;
+	unsigned id;     /* server-side name "nl_<id>" */
+};
+
 struct pg_conn {
 	nl_conn base;
 	PGconn *h;
 	char err[512];   /* last error of this connection, for logs */
+	struct pg_prep cache[PG_CACHE];
+	unsigned next_id;
+	unsigned evict;  /* next slot to reuse when the cache is full */
 };
 
 struct pg_stmt {
@@ -36,6 +54,7 @@ struct pg_stmt {
 	int *lengths;
 	int *formats;
 	Oid *types;
+	uint64_t sql_hash;
 	PGresult *res;        /* after the first step */
 	int row;              /* current row, -1 before the first */
 	int64_t changes;
@@ -125,9 +144,19 @@ static NL_MUST_USE nl_err pg_connect(nl_db *db, nl_conn **out)
 	return NL_OK;
 }
 
+static void prep_forget(struct pg_prep *k)
+{
+	free(k->sql);
+	free(k->types);
+	memset(k, 0, sizeof *k);
+}
+
 static void pg_disconnect(nl_conn *c)
 {
-	PQfinish(handle(c));
+	struct pg_conn *pc = (struct pg_conn *)c;
+	for (size_t i = 0; i < PG_CACHE; i++)
+		prep_forget(&pc->cache[i]);
+	PQfinish(handle(c));   /* the server drops its prepared statements with it */
 	free(c);
 }
 
@@ -157,6 +186,15 @@ static void clear_result(struct pg_stmt *s)
 	s->row = -1;
 }
 
+static bool pg_in_tx(nl_conn *c);
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	for (const unsigned char *b = p; n--; b++)
+		h = (h ^ *b) * 1099511628211ULL;
+	return h;
+}
+
 static NL_MUST_USE nl_err pg_prepare(nl_conn *c, const char *sql, int nparams, nl_stmt **out)
 {
 	struct pg_stmt *s = calloc(1, sizeof *s);
@@ -175,6 +213,7 @@ static NL_MUST_USE nl_err pg_prepare(nl_conn *c, const char *sql, int nparams, n
 		return NL_ERR_NOMEM;
 	}
 	(void)c;
+	s->sql_hash = fnv(1469598103934665603ULL, sql, strlen(sql));
 	*out = &s->base;
 	return NL_OK;
 }
@@ -231,22 +270,123 @@ static NL_MUST_USE nl_err pg_bind_bool(nl_stmt *s, int idx, bool v)
 	return set_param(s, idx, OID_BOOL, v ? "t" : "f", 1, 0);
 }
 
+/* The server-side statement for s's text and current parameter types on its
+ * connection: found in the cache, or prepared now and kept. */
+static NL_MUST_USE nl_err prep_get(struct pg_stmt *s, struct pg_prep **out)
+{
+	struct pg_conn *pc = (struct pg_conn *)s->base.conn;
+	int n = s->base.nparams;
+	uint64_t key = fnv(s->sql_hash, s->types, (size_t)n * sizeof *s->types);
+	for (size_t i = 0; i < PG_CACHE; i++) {
+		struct pg_prep *k = &pc->cache[i];
+		if (k->sql && k->key == key && k->nparams == n && !strcmp(k->sql, s->sql) &&
+		    !memcmp(k->types, s->types, (size_t)n * sizeof *s->types)) {
+			*out = k;
+			return NL_OK;
+		}
+	}
+	struct pg_prep *k = NULL;
+	for (size_t i = 0; i < PG_CACHE && !k; i++)
+		if (!pc->cache[i].sql)
+			k = &pc->cache[i];
+	char name[24];
+	if (!k) {
+		/* Full: deallocate the slot next in turn. Harmless if it fails (an
+		 * aborted transaction): a name is never reused. */
+		k = &pc->cache[pc->evict++ % PG_CACHE];
+		char sql[48];
+		snprintf(sql, sizeof sql, "DEALLOCATE nl_%u", k->id);
+		PQclear(PQexec(pc->h, sql));
+		prep_forget(k);
+	}
+	k->sql = strdup(s->sql);
+	k->types = malloc((size_t)(n ? n : 1) * sizeof *k->types);
+	if (!k->sql || !k->types) {
+		prep_forget(k);
+		return NL_ERR_NOMEM;
+	}
+	memcpy(k->types, s->types, (size_t)n * sizeof *s->types);
+	k->key = key;
+	k->nparams = n;
+	k->id = pc->next_id++;
+	snprintf(name, sizeof name, "nl_%u", k->id);
+	PGresult *res = PQprepare(pc->h, name, s->sql, n, s->types);
+	nl_db_count_prepare(pc->base.db);
+	nl_err rc = NL_OK;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		rc = map_result(&pc->base, res);
+		prep_forget(k);
+	}
+	PQclear(res);
+	*out = rc == NL_OK ? k : NULL;
+	return rc;
+}
+
+/* A prepared statement the server no longer has as we prepared it: gone
+ * (DEALLOCATE ALL, DISCARD ALL, a pooler) or its result changed shape under a
+ * schema change. */
+enum { STALE_NO, STALE_GONE, STALE_CHANGED };
+static int stale(const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (state && !strcmp(state, "26000"))
+		return STALE_GONE;
+	if (state && !strcmp(state, "0A000") && strstr(PQresultErrorMessage(res), "cached plan"))
+		return STALE_CHANGED;
+	return STALE_NO;
+}
+
+/* Runs s by its prepared statement into s->res. A stale statement is prepared
+ * again and run once more; inside a transaction the error has already
+ * aborted it, so NL_ERR_BUSY has nl_store_run_tx run the transaction again. */
+static NL_MUST_USE nl_err execute(struct pg_stmt *s)
+{
+	nl_conn *c = s->base.conn;
+	for (int attempt = 0;; attempt++) {
+		struct pg_prep *k;
+		nl_err rc = prep_get(s, &k);
+		if (rc != NL_OK)
+			return rc;
+		char name[24];
+		snprintf(name, sizeof name, "nl_%u", k->id);
+		s->res = PQexecPrepared(handle(c), name, s->base.nparams,
+		                        (const char *const *)s->values, s->lengths, s->formats, 0);
+		ExecStatusType status = PQresultStatus(s->res);
+		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+			return NL_OK;
+		int gone = stale(s->res);
+		rc = map_result(c, s->res);
+		PQclear(s->res);
+		s->res = NULL;
+		if (gone == STALE_NO)
+			return rc;
+		if (gone == STALE_GONE) {
+			/* DEALLOCATE ALL took every statement of the connection. */
+			struct pg_conn *pc = (struct pg_conn *)c;
+			for (size_t i = 0; i < PG_CACHE; i++)
+				prep_forget(&pc->cache[i]);
+		} else {
+			prep_forget(k);   /* left on the server under a name never used again */
+		}
+		if (attempt > 0 || pg_in_tx(c))
+			return NL_ERR_BUSY;
+	}
+}
+
 static int pg_step(nl_stmt *st)
 {
 	struct pg_stmt *s = (struct pg_stmt *)st;
 	if (!s->res) {
-		s->res = PQexecParams(handle(st->conn), s->sql, st->nparams, s->types,
-		                      (const char *const *)s->values, s->lengths, s->formats, 0);
+		nl_err e = execute(s);
+		if (e != NL_OK) {
+			clear_result(s);
+			return (int)e;
+		}
 		ExecStatusType status = PQresultStatus(s->res);
 		if (status == PGRES_COMMAND_OK) {
 			const char *t = PQcmdTuples(s->res);
 			s->changes = *t ? strtoll(t, NULL, 10) : 0;
 			return NL_DB_DONE;
-		}
-		if (status != PGRES_TUPLES_OK) {
-			nl_err e = map_result(st->conn, s->res);
-			clear_result(s);
-			return (int)e;
 		}
 		const char *t = PQcmdTuples(s->res);
 		s->changes = *t ? strtoll(t, NULL, 10) : 0;  /* INSERT ... RETURNING */

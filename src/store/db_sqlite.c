@@ -239,6 +239,7 @@ static NL_MUST_USE nl_err sq_prepare(nl_conn *c, const char *sql, int nparams, n
 	}
 	int rc = sqlite3_prepare_v2(handle(c), rewritten, -1, &s->st, NULL);
 	free(rewritten);
+	nl_db_count_prepare(c->db);
 	if (rc != SQLITE_OK || !s->st) {
 		sqlite3_finalize(s->st);
 		free(s);

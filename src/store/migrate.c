@@ -18,8 +18,8 @@ static NL_MUST_USE nl_err is_recorded(nl_conn *c, int64_t version, bool *yes)
 {
 	nl_stmt *s;
 	int64_t one = 0;
-	nl_err rc = nl_store_query(c, &s, "SELECT 1 FROM schema_migrations WHERE version = $1", "i",
-	                           version);
+	nl_err rc = nl_db_query(c, &s, "SELECT 1 FROM schema_migrations WHERE version = $1",
+		NL_PARAMS(NL_P_INT(version)));
 	if (rc == NL_OK)
 		rc = nl_store_one_int64(s, &one);
 	*yes = rc == NL_OK;
@@ -55,8 +55,10 @@ static NL_MUST_USE nl_err apply_one(nl_conn *c, void *ctx)
 	if (m->version == 16 && (rc = nl_store_audit_baseline(c, "migrate:0016", NULL)) != NL_OK)
 		return rc;
 	nl_stmt *s;
-	rc = nl_store_query(c, &s, "INSERT INTO schema_migrations (version, name, applied_at)"
-	                    " VALUES ($1, $2, $3)", "iti", m->version, m->name, nl_store_now());
+	rc = nl_db_query(c, &s, "INSERT INTO schema_migrations (version, name, applied_at)"
+	                    " VALUES ($1, $2, $3)",
+	                    NL_PARAMS(NL_P_INT(m->version), NL_P_TEXT(m->name),
+	                    NL_P_INT(nl_store_now())));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, NULL);
 	mc->applied = rc == NL_OK;
@@ -91,7 +93,8 @@ nl_err nl_store_schema_version(nl_db *db, int64_t *version)
 	if (rc == NL_OK)
 		rc = nl_db_exec(c, create_table_sql);
 	if (rc == NL_OK)
-		rc = nl_store_query(c, &s, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", "");
+		rc = nl_db_query(c, &s, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+			NL_NO_PARAMS);
 	if (rc == NL_OK)
 		rc = nl_store_one_int64(s, version);
 	return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;

@@ -15,8 +15,9 @@ static NL_MUST_USE nl_err append_tx(nl_conn *c, void *ctx)
 	uint8_t prev[NL_AUDIT_HASH_LEN], hash[NL_AUDIT_HASH_LEN], state[NL_AUDIT_HASH_LEN];
 	bool bound = false;
 	/* Taking the next seq is the UPDATE that locks the head row until commit. */
-	nl_err rc = nl_store_query(c, &s,
-		"UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", "");
+	nl_err rc = nl_db_query(c, &s,
+		"UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+		NL_NO_PARAMS);
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -42,25 +43,28 @@ static NL_MUST_USE nl_err append_tx(nl_conn *c, void *ctx)
 		return rc;
 	rec->state = bound ? state : NULL;
 	nl_audit_hash(rec, prev, hash);
-	rc = nl_store_query(c, &s,
+	rc = nl_db_query(c, &s,
 		"INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, from_state, to_state,"
 		" reason, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-		"iittittttxx", rec->seq, rec->at, rec->actor ? rec->actor : "",
-		rec->entity ? rec->entity : "", rec->entity_id, rec->action ? rec->action : "",
-		rec->from ? rec->from : "", rec->to ? rec->to : "", rec->reason ? rec->reason : "",
-		(const void *)prev, (size_t)NL_AUDIT_HASH_LEN, (const void *)hash, (size_t)NL_AUDIT_HASH_LEN);
+		NL_PARAMS(NL_P_INT(rec->seq), NL_P_INT(rec->at),
+		NL_P_TEXT(rec->actor ? rec->actor : ""), NL_P_TEXT(rec->entity ? rec->entity : ""),
+		NL_P_INT(rec->entity_id), NL_P_TEXT(rec->action ? rec->action : ""),
+		NL_P_TEXT(rec->from ? rec->from : ""), NL_P_TEXT(rec->to ? rec->to : ""),
+		NL_P_TEXT(rec->reason ? rec->reason : ""),
+		NL_P_BLOB(prev, (size_t)NL_AUDIT_HASH_LEN),
+		NL_P_BLOB(hash, (size_t)NL_AUDIT_HASH_LEN)));
 	rec->state = NULL;   /* pointed into this frame */
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, NULL);
 	/* A separate UPDATE: an empty blob parameter is not NULL on every engine. */
 	if (rc == NL_OK && bound &&
-	    (rc = nl_store_query(c, &s, "UPDATE audit_log SET state_hash = $2 WHERE seq = $1", "ix",
-	                         rec->seq, (const void *)state, (size_t)NL_AUDIT_HASH_LEN)) == NL_OK)
+	    (rc = nl_db_query(c, &s, "UPDATE audit_log SET state_hash = $2 WHERE seq = $1",
+	    	NL_PARAMS(NL_P_INT(rec->seq), NL_P_BLOB(state, (size_t)NL_AUDIT_HASH_LEN)))) == NL_OK)
 		rc = nl_store_exec_stmt(s, NULL);
 	if (rc != NL_OK)
 		return rc;
-	rc = nl_store_query(c, &s, "UPDATE audit_head SET hash = $1 WHERE id = 1", "x",
-	                    (const void *)hash, (size_t)NL_AUDIT_HASH_LEN);
+	rc = nl_db_query(c, &s, "UPDATE audit_head SET hash = $1 WHERE id = 1",
+		NL_PARAMS(NL_P_BLOB(hash, (size_t)NL_AUDIT_HASH_LEN)));
 	return rc == NL_OK ? nl_store_exec_stmt(s, NULL) : rc;
 }
 
@@ -115,9 +119,9 @@ static NL_MUST_USE nl_err walk_chain(nl_conn *c, struct verify_ctx *v, int64_t h
 	uint8_t prev[NL_AUDIT_HASH_LEN] = {0};
 	size_t cp = 0;
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT seq, at, actor, entity, entity_id, action, from_state, to_state, reason,"
-		" prev_hash, hash, state_hash FROM audit_log ORDER BY seq", "");
+		" prev_hash, hash, state_hash FROM audit_log ORDER BY seq", NL_NO_PARAMS);
 	if (rc != NL_OK)
 		return rc;
 	int64_t expect = 1;
@@ -200,7 +204,7 @@ static NL_MUST_USE nl_err verify_tx(nl_conn *c, void *ctx)
 	if (nl_db_engine(nl_db_of(c)) == NL_DB_POSTGRES &&
 	    (rc = nl_db_exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")) != NL_OK)
 		return rc;
-	if ((rc = nl_store_query(c, &s, "SELECT seq, hash FROM audit_head WHERE id = 1", "")) != NL_OK)
+	if ((rc = nl_db_query(c, &s, "SELECT seq, hash FROM audit_head WHERE id = 1", NL_NO_PARAMS)) != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		size_t n;
@@ -267,7 +271,8 @@ static NL_MUST_USE nl_err head_tx(nl_conn *c, void *ctx)
 {
 	struct head_ctx *h = ctx;
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT seq, hash FROM audit_head WHERE id = 1", "");
+	nl_err rc = nl_db_query(c, &s, "SELECT seq, hash FROM audit_head WHERE id = 1",
+		NL_NO_PARAMS);
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {

@@ -105,7 +105,7 @@ nl_err nl_store_audit_row_state(nl_conn *c, const char *entity, int64_t id,
 	if (!sp)
 		return NL_OK;
 	snprintf(sql, sizeof sql, "%s WHERE id = $1", sp->select);
-	nl_err rc = nl_store_query(c, &s, sql, "i", id);
+	nl_err rc = nl_db_query(c, &s, sql, NL_PARAMS(NL_P_INT(id)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -130,9 +130,10 @@ static NL_MUST_USE nl_err load_bound(nl_conn *c, const char *entity, struct boun
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT entity_id, seq, state_hash FROM audit_log WHERE entity = $1"
-		" AND state_hash IS NOT NULL ORDER BY entity_id, seq", "t", entity);
+		" AND state_hash IS NOT NULL ORDER BY entity_id, seq",
+		NL_PARAMS(NL_P_TEXT(entity)));
 	if (rc != NL_OK)
 		return rc;
 	while ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -211,7 +212,7 @@ static NL_MUST_USE nl_err check_entity(nl_conn *c, const struct state_spec *sp, 
 	if (rc != NL_OK)
 		goto out;
 	snprintf(sql, sizeof sql, "%s ORDER BY id", sp->select);
-	if ((rc = nl_store_query(c, &s, sql, "")) != NL_OK)
+	if ((rc = nl_db_query(c, &s, sql, NL_NO_PARAMS)) != NL_OK)
 		goto out;
 	while ((rc = nl_store_step_row(s)) == NL_OK) {
 		int64_t id = nl_db_col_int64(s, 0);
@@ -261,7 +262,7 @@ static NL_MUST_USE nl_err unbound_ids(nl_conn *c, const struct state_spec *sp, i
 	if (rc != NL_OK)
 		return rc;
 	snprintf(sql, sizeof sql, "%s ORDER BY id", sp->select);
-	if ((rc = nl_store_query(c, &s, sql, "")) != NL_OK)
+	if ((rc = nl_db_query(c, &s, sql, NL_NO_PARAMS)) != NL_OK)
 		goto out;
 	while ((rc = nl_store_step_row(s)) == NL_OK) {
 		int64_t id = nl_db_col_int64(s, 0);

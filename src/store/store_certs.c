@@ -54,9 +54,10 @@ nl_err nl_store_serial_reserve(nl_conn *c, const char *serial_hex)
 {
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO cert_serials (serial, created_at) VALUES ($1, $2)"
-		" ON CONFLICT (serial) DO NOTHING", "ti", serial_hex, nl_store_now());
+		" ON CONFLICT (serial) DO NOTHING",
+		NL_PARAMS(NL_P_TEXT(serial_hex), NL_P_INT(nl_store_now())));
 	if (rc == NL_OK) rc = nl_store_exec_stmt(s, &changed);
 	if (rc == NL_OK && changed != 1) rc = NL_ERR_CONFLICT;
 	return rc;
@@ -70,15 +71,18 @@ static NL_MUST_USE nl_err insert_tx(nl_conn *c, void *ctx)
 	struct nl_cert_row *r = a->r;
 	nl_stmt *s;
 	int64_t now = nl_store_now();
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO certificates (serial, kind, subject, common_name, email, id_number,"
 		" institution_id, order_id, not_before, not_after, status, publish, der,"
 		" created_at, updated_at)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'good', $11, $12, $13, $13) RETURNING id",
-		"ttttttzziibxi", r->serial, r->kind[0] ? r->kind : "person", r->subject ? r->subject : "",
-		r->common_name ? r->common_name : "", r->email ? r->email : "",
-		r->id_number ? r->id_number : "", r->institution_id, r->order_id, r->not_before,
-		r->not_after, (int)r->publish, (const void *)r->der, r->der_len, now);
+		NL_PARAMS(NL_P_TEXT(r->serial), NL_P_TEXT(r->kind[0] ? r->kind : "person"),
+		NL_P_TEXT(r->subject ? r->subject : ""),
+		NL_P_TEXT(r->common_name ? r->common_name : ""),
+		NL_P_TEXT(r->email ? r->email : ""), NL_P_TEXT(r->id_number ? r->id_number : ""),
+		NL_P_REF(r->institution_id), NL_P_REF(r->order_id), NL_P_INT(r->not_before),
+		NL_P_INT(r->not_after), NL_P_BOOL(r->publish), NL_P_BLOB(r->der, r->der_len),
+		NL_P_INT(now)));
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) r->id = nl_db_col_int64(s, 0);
 	nl_db_finalize(s);
@@ -100,8 +104,8 @@ nl_err nl_store_cert_insert(nl_db *db, struct nl_cert_row *r, const char *actor)
 nl_err nl_store_cert_get(nl_conn *c, const char *serial_hex, struct nl_cert_row *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM certificates WHERE serial = $1", "t",
-	                           serial_hex);
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM certificates WHERE serial = $1",
+		NL_PARAMS(NL_P_TEXT(serial_hex)));
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) rc = read_row(s, out);
 	nl_db_finalize(s);
@@ -131,14 +135,17 @@ static NL_MUST_USE nl_err status_tx(nl_conn *c, void *ctx)
 	int64_t id = r.id;
 	nl_cert_row_clear(&r);
 	if (strcmp(from, a->from_a) && strcmp(from, a->from_b)) return NL_ERR_TRANSITION;
-	rc = nl_store_query(c, &s,
+	rc = nl_db_query(c, &s,
 		"UPDATE certificates SET status = $2, revoked_at = $3, reason = $4, updated_at = $5,"
-		" status_version = status_version + 1 WHERE id = $1 AND status = $6", "itiiit", id, a->to, a->at, (int64_t)a->reason, now, from);
+		" status_version = status_version + 1 WHERE id = $1 AND status = $6",
+		NL_PARAMS(NL_P_INT(id), NL_P_TEXT(a->to), NL_P_INT(a->at), NL_P_INT(a->reason),
+		NL_P_INT(now), NL_P_TEXT(from)));
 	if (rc == NL_OK) rc = nl_store_exec_stmt(s, &changed);
 	if (rc) return rc;
 	if (changed != 1) return NL_ERR_CONFLICT;
 	/* The pre-signed OCSP response now lies: drop it, the worker re-signs. */
-	rc = nl_store_query(c, &s, "DELETE FROM ocsp_responses WHERE serial = $1", "t", a->serial);
+	rc = nl_db_query(c, &s, "DELETE FROM ocsp_responses WHERE serial = $1",
+		NL_PARAMS(NL_P_TEXT(a->serial)));
 	if (rc == NL_OK) rc = nl_store_exec_stmt(s, NULL);
 	if (rc) return rc;
 	struct nl_audit_rec rec = {
@@ -178,8 +185,8 @@ nl_err nl_store_cert_set_publish(nl_db *db, const char *serial_hex, bool publish
 	nl_stmt *s;
 	int64_t changed = 0;
 	nl_err rc = nl_db_conn(db, &c);
-	if (!rc) rc = nl_store_query(c, &s, "UPDATE certificates SET publish = $2 WHERE serial = $1",
-	                             "tb", serial_hex, (int)publish);
+	if (!rc) rc = nl_db_query(c, &s, "UPDATE certificates SET publish = $2 WHERE serial = $1",
+	                          NL_PARAMS(NL_P_TEXT(serial_hex), NL_P_BOOL(publish)));
 	if (!rc) rc = nl_store_exec_stmt(s, &changed);
 	return rc ? rc : changed ? NL_OK : NL_ERR_NOT_FOUND;
 }
@@ -188,8 +195,9 @@ nl_err nl_store_cert_each_revoked(nl_conn *c, nl_revoked_fn fn, void *ctx)
 {
 	nl_stmt *s;
 	int st;
-	nl_err rc = nl_store_query(c, &s,
-		"SELECT serial, revoked_at, reason, status FROM certificates WHERE status <> 'good'", "");
+	nl_err rc = nl_db_query(c, &s,
+		"SELECT serial, revoked_at, reason, status FROM certificates WHERE status <> 'good'",
+		NL_NO_PARAMS);
 	if (rc) return rc;
 	while ((st = nl_db_step(s)) == NL_DB_ROW) {
 		bool hold = !strcmp(nl_db_col_text(s, 3), "hold");
@@ -232,10 +240,11 @@ nl_err nl_store_cert_search(nl_conn *c, const char *q, int limit, nl_cert_fn fn,
 	pattern[j++] = '%';
 	pattern[j] = '\0';
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " COLS " FROM certificates WHERE kind = 'person' AND publish = $3"
 		" AND (lower(common_name) LIKE lower($1) ESCAPE '\\' OR lower(email) = lower($2))"
-		" ORDER BY common_name, id LIMIT $4", "ttbi", pattern, q, 1, (int64_t)limit);
+		" ORDER BY common_name, id LIMIT $4",
+		NL_PARAMS(NL_P_TEXT(pattern), NL_P_TEXT(q), NL_P_BOOL(true), NL_P_INT(limit)));
 	return rc ? rc : each_row(s, fn, ctx);
 }
 
@@ -243,17 +252,18 @@ nl_err nl_store_cert_last_change(nl_conn *c, int64_t *at)
 {
 	nl_stmt *s;
 	/* The audit trail has every status change with its time. */
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT COALESCE(MAX(at), 0) FROM audit_log WHERE entity = 'certificate'"
-		" AND action IN ('revoke', 'suspend', 'release')", "");
+		" AND action IN ('revoke', 'suspend', 'release')", NL_NO_PARAMS);
 	return rc ? rc : nl_store_one_int64(s, at);
 }
 
 nl_err nl_store_crl_latest_times(nl_conn *c, int64_t *this_update, int64_t *next_update)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
-		"SELECT this_update, next_update FROM crls ORDER BY crl_number DESC LIMIT 1", "");
+	nl_err rc = nl_db_query(c, &s,
+		"SELECT this_update, next_update FROM crls ORDER BY crl_number DESC LIMIT 1",
+		NL_NO_PARAMS);
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		*this_update = nl_db_col_int64(s, 0);
@@ -266,7 +276,8 @@ nl_err nl_store_crl_latest_times(nl_conn *c, int64_t *this_update, int64_t *next
 nl_err nl_store_crl_next_number(nl_conn *c, int64_t *number)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT COALESCE(MAX(crl_number), 0) + 1 FROM crls", "");
+	nl_err rc = nl_db_query(c, &s, "SELECT COALESCE(MAX(crl_number), 0) + 1 FROM crls",
+		NL_NO_PARAMS);
 	return rc ? rc : nl_store_one_int64(s, number);
 }
 
@@ -274,9 +285,11 @@ nl_err nl_store_crl_insert(nl_conn *c, int64_t number, int64_t this_update, int6
                            int64_t entries, const void *der, size_t len)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO crls (crl_number, this_update, next_update, entries, der)"
-		" VALUES ($1, $2, $3, $4, $5)", "iiiix", number, this_update, next_update, entries, der, len);
+		" VALUES ($1, $2, $3, $4, $5)",
+		NL_PARAMS(NL_P_INT(number), NL_P_INT(this_update), NL_P_INT(next_update),
+		NL_P_INT(entries), NL_P_BLOB(der, len)));
 	return rc ? rc : nl_store_exec_stmt(s, NULL);
 }
 
@@ -284,8 +297,9 @@ nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl
 {
 	nl_stmt *s;
 	size_t n = 0;
-	nl_err rc = nl_store_query(c, &s,
-		"SELECT crl_number, next_update, der FROM crls ORDER BY crl_number DESC LIMIT 1", "");
+	nl_err rc = nl_db_query(c, &s,
+		"SELECT crl_number, next_update, der FROM crls ORDER BY crl_number DESC LIMIT 1",
+		NL_NO_PARAMS);
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		if (number) *number = nl_db_col_int64(s, 0);
@@ -319,19 +333,21 @@ static NL_MUST_USE nl_err ocsp_put_tx(nl_conn *c, void *ctx)
 	struct ocsp_put_args *a = ctx;
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE certificates SET status_version = status_version"
-		" WHERE serial = $1 AND status_version = $2", "ti", a->serial, a->version);
+		" WHERE serial = $1 AND status_version = $2",
+		NL_PARAMS(NL_P_TEXT(a->serial), NL_P_INT(a->version)));
 	if (rc == NL_OK) rc = nl_store_exec_stmt(s, &changed);
 	if (rc) return rc;
 	if (changed != 1) return NL_ERR_CONFLICT;
-	rc = nl_store_query(c, &s,
+	rc = nl_db_query(c, &s,
 		"INSERT INTO ocsp_responses (serial, this_update, next_update, der, status_version)"
 		" VALUES ($1, $2, $3, $4, $5)"
 		" ON CONFLICT (serial) DO UPDATE SET this_update = excluded.this_update,"
 		" next_update = excluded.next_update, der = excluded.der,"
 		" status_version = excluded.status_version",
-		"tiixi", a->serial, a->this_update, a->next_update, a->der, a->len, a->version);
+		NL_PARAMS(NL_P_TEXT(a->serial), NL_P_INT(a->this_update), NL_P_INT(a->next_update),
+		NL_P_BLOB(a->der, a->len), NL_P_INT(a->version)));
 	return rc ? rc : nl_store_exec_stmt(s, NULL);
 }
 
@@ -347,13 +363,13 @@ nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf
 {
 	nl_stmt *s;
 	size_t n = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		/* Served only while signed from the certificate's current status, even
 		 * if a writer slipped past nl_store_ocsp_put's check. */
 		"SELECT o.der, o.this_update, o.next_update FROM ocsp_responses o"
 		" JOIN certificates c ON c.serial = o.serial"
 		" WHERE o.serial = $1 AND o.next_update > $2 AND o.status_version = c.status_version",
-		"ti", serial_hex, now);
+		NL_PARAMS(NL_P_TEXT(serial_hex), NL_P_INT(now)));
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		if (this_update) *this_update = nl_db_col_int64(s, 1);
@@ -370,9 +386,10 @@ nl_err nl_store_ocsp_each_stale(nl_conn *c, int64_t before, nl_serial_fn fn, voi
 {
 	nl_stmt *s;
 	int st;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT c.serial FROM certificates c LEFT JOIN ocsp_responses o ON o.serial = c.serial"
-		" WHERE c.kind = 'person' AND (o.serial IS NULL OR o.next_update < $1)", "i", before);
+		" WHERE c.kind = 'person' AND (o.serial IS NULL OR o.next_update < $1)",
+		NL_PARAMS(NL_P_INT(before)));
 	if (rc) return rc;
 	while ((st = nl_db_step(s)) == NL_DB_ROW)
 		if ((rc = fn(ctx, nl_db_col_text(s, 0)))) break;

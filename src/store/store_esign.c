@@ -17,15 +17,18 @@ void nl_esign_code_clear(struct nl_esign_code *c)
 nl_err nl_store_esign_code_insert(nl_conn *c, struct nl_esign_code *code)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO esign_codes (code_hash, session_hash, purpose, id_number, person_id,"
 		" order_id, form_version_id, consent_text_id, consent_choice, text, created_at,"
 		" expires_at, addr_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
 		" ON CONFLICT (code_hash) DO NOTHING RETURNING id",
-		"txttzzzzttiit", code->code_hash, (const void *)code->session_hash,
-		(size_t)NL_ESIGN_SESSION_LEN, code->purpose, code->id_number, code->person_id,
-		code->order_id, code->form_version_id, code->consent_text_id, code->consent_choice,
-		code->text, code->created_at, code->expires_at, code->addr_hash);
+		NL_PARAMS(NL_P_TEXT(code->code_hash),
+		NL_P_BLOB(code->session_hash, (size_t)NL_ESIGN_SESSION_LEN),
+		NL_P_TEXT(code->purpose), NL_P_TEXT(code->id_number), NL_P_REF(code->person_id),
+		NL_P_REF(code->order_id), NL_P_REF(code->form_version_id),
+		NL_P_REF(code->consent_text_id), NL_P_TEXT(code->consent_choice),
+		NL_P_TEXT(code->text), NL_P_INT(code->created_at), NL_P_INT(code->expires_at),
+		NL_P_TEXT(code->addr_hash)));
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -42,9 +45,10 @@ nl_err nl_store_esign_code_count_addr(nl_conn *c, const char *addr_hash, const c
 {
 	nl_stmt *s;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT COUNT(*) FROM esign_codes WHERE addr_hash = $1 AND purpose = $2"
-		" AND status = 'active' AND expires_at > $3", "tti", addr_hash, purpose, now);
+		" AND status = 'active' AND expires_at > $3",
+		NL_PARAMS(NL_P_TEXT(addr_hash), NL_P_TEXT(purpose), NL_P_INT(now)));
 	return rc == NL_OK ? nl_store_one_int64(s, n) : rc;
 }
 
@@ -52,10 +56,10 @@ nl_err nl_store_esign_code_purge(nl_conn *c, int64_t before, int64_t *purged)
 {
 	nl_stmt *s;
 	int64_t n = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"DELETE FROM esign_codes WHERE expires_at < $1 AND status <> 'used'"
 		" AND NOT EXISTS (SELECT 1 FROM esign_signatures g WHERE g.code_id = esign_codes.id)",
-		"i", before);
+		NL_PARAMS(NL_P_INT(before)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &n);
 	if (purged)
@@ -109,16 +113,16 @@ static NL_MUST_USE nl_err one_code(nl_stmt *s, struct nl_esign_code *out)
 nl_err nl_store_esign_code_by_hash(nl_conn *c, const char *code_hash, struct nl_esign_code *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " CODE_COLS " FROM esign_codes WHERE code_hash = $1",
-	                           "t", code_hash);
+	nl_err rc = nl_db_query(c, &s, "SELECT " CODE_COLS " FROM esign_codes WHERE code_hash = $1",
+	                        NL_PARAMS(NL_P_TEXT(code_hash)));
 	return rc ? rc : one_code(s, out);
 }
 
 nl_err nl_store_esign_code_get(nl_conn *c, int64_t id, struct nl_esign_code *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " CODE_COLS " FROM esign_codes WHERE id = $1",
-	                           "i", id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " CODE_COLS " FROM esign_codes WHERE id = $1",
+	                        NL_PARAMS(NL_P_INT(id)));
 	return rc ? rc : one_code(s, out);
 }
 
@@ -127,10 +131,11 @@ nl_err nl_store_esign_code_latest(nl_conn *c, const uint8_t session_hash[NL_ESIG
                                   struct nl_esign_code *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " CODE_COLS " FROM esign_codes WHERE session_hash = $1 AND purpose = $2"
 		" AND ($3 = 0 OR order_id = $3) ORDER BY id DESC LIMIT 1",
-		"xti", (const void *)session_hash, (size_t)NL_ESIGN_SESSION_LEN, purpose, order_id);
+		NL_PARAMS(NL_P_BLOB(session_hash, (size_t)NL_ESIGN_SESSION_LEN),
+		NL_P_TEXT(purpose), NL_P_INT(order_id)));
 	return rc ? rc : one_code(s, out);
 }
 
@@ -139,11 +144,12 @@ nl_err nl_store_esign_code_refuse(nl_conn *c, int64_t id, int64_t expected_tries
 {
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE esign_codes SET tries = tries + 1, last_error = $3,"
 		" status = CASE WHEN $4 = 1 THEN 'burnt' ELSE status END"
 		" WHERE id = $1 AND tries = $2 AND status = 'active'",
-		"iiti", id, expected_tries, why ? why : "", (int64_t)(burn ? 1 : 0));
+		NL_PARAMS(NL_P_INT(id), NL_P_INT(expected_tries), NL_P_TEXT(why ? why : ""),
+		NL_P_INT((burn ? 1 : 0))));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;
@@ -153,10 +159,10 @@ nl_err nl_store_esign_code_use(nl_conn *c, int64_t id, int64_t signature_id, int
 {
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE esign_codes SET status = 'used', used_at = $3, signature_id = $2,"
 		" last_error = '' WHERE id = $1 AND status = 'active'",
-		"iii", id, signature_id, now);
+		NL_PARAMS(NL_P_INT(id), NL_P_INT(signature_id), NL_P_INT(now)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;
@@ -165,23 +171,25 @@ nl_err nl_store_esign_code_use(nl_conn *c, int64_t id, int64_t signature_id, int
 nl_err nl_store_esign_signature_insert(nl_conn *c, struct nl_esign_signature *sg)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO esign_signatures (code_id, purpose, person_id, order_id,"
 		" form_version_id, cms, cert_der, cert_serial, cert_issuer, evidence_kind, evidence,"
 		" signing_time, verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
 		" $12, $13) RETURNING id",
-		"itzzzxxtttxii", sg->code_id, sg->purpose, sg->person_id, sg->order_id,
-		sg->form_version_id, sg->cms, sg->cms_len, sg->cert_der, sg->cert_len,
-		sg->cert_serial, sg->cert_issuer, sg->evidence_kind, sg->evidence,
-		sg->evidence_len, sg->signing_time, sg->verified_at);
+		NL_PARAMS(NL_P_INT(sg->code_id), NL_P_TEXT(sg->purpose), NL_P_REF(sg->person_id),
+		NL_P_REF(sg->order_id), NL_P_REF(sg->form_version_id),
+		NL_P_BLOB(sg->cms, sg->cms_len), NL_P_BLOB(sg->cert_der, sg->cert_len),
+		NL_P_TEXT(sg->cert_serial), NL_P_TEXT(sg->cert_issuer),
+		NL_P_TEXT(sg->evidence_kind), NL_P_BLOB(sg->evidence, sg->evidence_len),
+		NL_P_INT(sg->signing_time), NL_P_INT(sg->verified_at)));
 	return rc ? rc : nl_store_one_int64(s, &sg->id);
 }
 
 nl_err nl_store_esign_signature_count(nl_conn *c, int64_t order_id, int64_t *n)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM esign_signatures WHERE order_id = $1",
-	                           "i", order_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT COUNT(*) FROM esign_signatures WHERE order_id = $1",
+	                        NL_PARAMS(NL_P_INT(order_id)));
 	return rc ? rc : nl_store_one_int64(s, n);
 }
 
@@ -220,9 +228,9 @@ static NL_MUST_USE nl_err one_text(nl_stmt *s, struct nl_econsent_text *o)
 nl_err nl_store_econsent_text_in_force(nl_conn *c, int64_t at, struct nl_econsent_text *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " TEXT_COLS " FROM econsent_texts WHERE valid_from <= $1"
-		" ORDER BY valid_from DESC, version DESC LIMIT 1", "i", at);
+		" ORDER BY valid_from DESC, version DESC LIMIT 1", NL_PARAMS(NL_P_INT(at)));
 	return rc ? rc : one_text(s, out);
 }
 
@@ -233,15 +241,18 @@ nl_err nl_store_econsent_text_add(nl_conn *c, int64_t valid_from, const char *in
 	/* The next number; two writers racing for it meet the unique index. */
 	nl_stmt *s;
 	int64_t next = 1;
-	nl_err rc = nl_store_query(c, &s, "SELECT COALESCE(MAX(version), 0) + 1 FROM econsent_texts", "");
+	nl_err rc = nl_db_query(c, &s, "SELECT COALESCE(MAX(version), 0) + 1 FROM econsent_texts",
+		NL_NO_PARAMS);
 	if (rc)
 		return rc;
 	rc = nl_store_one_int64(s, &next);
 	if (rc)
 		return rc;
-	rc = nl_store_query(c, &s,
+	rc = nl_db_query(c, &s,
 		"INSERT INTO econsent_texts (version, valid_from, intro, accept_text, decline_text)"
-		" VALUES ($1, $2, $3, $4, $5)", "iittt", next, valid_from, intro, accept_text, decline_text);
+		" VALUES ($1, $2, $3, $4, $5)",
+		NL_PARAMS(NL_P_INT(next), NL_P_INT(valid_from), NL_P_TEXT(intro),
+		NL_P_TEXT(accept_text), NL_P_TEXT(decline_text)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, NULL);
 	if (rc == NL_OK && version)
@@ -254,10 +265,11 @@ nl_err nl_store_econsent_add(nl_conn *c, int64_t person_id, int64_t text_id,
                              int64_t *id)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO econsents (person_id, text_id, choice, signature_id, created_at)"
 		" VALUES ($1, $2, $3, $4, $5) RETURNING id",
-		"iitii", person_id, text_id, choice, signature_id, now);
+		NL_PARAMS(NL_P_INT(person_id), NL_P_INT(text_id), NL_P_TEXT(choice),
+		NL_P_INT(signature_id), NL_P_INT(now)));
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -272,10 +284,11 @@ nl_err nl_store_econsent_current(nl_conn *c, int64_t person_id, char choice[16],
 {
 	nl_stmt *s;
 	choice[0] = '\0';
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT e.choice, e.created_at, t.version FROM econsents e"
 		" JOIN econsent_texts t ON t.id = e.text_id"
-		" WHERE e.person_id = $1 ORDER BY e.id DESC LIMIT 1", "i", person_id);
+		" WHERE e.person_id = $1 ORDER BY e.id DESC LIMIT 1",
+		NL_PARAMS(NL_P_INT(person_id)));
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -296,11 +309,11 @@ nl_err nl_store_holder_secword_hash(nl_conn *c, int64_t person_id, char **hash)
 {
 	nl_stmt *s;
 	*hash = NULL;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT fv.security_word_hash FROM form_versions fv JOIN orders o ON o.id = fv.order_id"
 		" WHERE o.person_id = $1 AND fv.version > 0 AND fv.security_word_hash <> ''"
 		" ORDER BY CASE WHEN fv.status = 'approved' THEN 1 ELSE 0 END DESC,"
-		" fv.created_at DESC, fv.id DESC LIMIT 1", "i", person_id);
+		" fv.created_at DESC, fv.id DESC LIMIT 1", NL_PARAMS(NL_P_INT(person_id)));
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -317,12 +330,12 @@ nl_err nl_store_holder_secword_door(nl_conn *c, int64_t person_id, char **hash,
 	*hash = NULL;
 	*approved = false;
 	*order_no = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT fv.security_word_hash, CASE WHEN fv.status = 'approved' THEN 1 ELSE 0 END,"
 		" o.order_no FROM form_versions fv JOIN orders o ON o.id = fv.order_id"
 		" WHERE o.person_id = $1 AND fv.version > 0 AND fv.security_word_hash <> ''"
 		" ORDER BY CASE WHEN fv.status = 'approved' THEN 1 ELSE 0 END DESC,"
-		" fv.created_at DESC, fv.id DESC LIMIT 1", "i", person_id);
+		" fv.created_at DESC, fv.id DESC LIMIT 1", NL_PARAMS(NL_P_INT(person_id)));
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -338,17 +351,17 @@ nl_err nl_store_holder_secword_door(nl_conn *c, int64_t person_id, char **hash,
 nl_err nl_store_esign_signature_person(nl_conn *c, int64_t signature_id, int64_t *person_id)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT person_id FROM esign_signatures WHERE id = $1",
-	                           "i", signature_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT person_id FROM esign_signatures WHERE id = $1",
+	                        NL_PARAMS(NL_P_INT(signature_id)));
 	return rc ? rc : nl_store_one_int64(s, person_id);
 }
 
 nl_err nl_store_econsent_in_force_id(nl_conn *c, int64_t person_id, int64_t *id)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT id, choice FROM econsents WHERE person_id = $1 ORDER BY id DESC LIMIT 1",
-		"i", person_id);
+		NL_PARAMS(NL_P_INT(person_id)));
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);

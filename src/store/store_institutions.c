@@ -51,11 +51,11 @@ nl_err nl_store_institution_create(nl_conn *c, struct nl_institution *i)
 {
 	nl_stmt *s;
 	int64_t now = nl_store_now();
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO institutions (name, registry_no, address, active, created_at, updated_at)"
-		" VALUES ($1, $2, $3, $4, $5, $5) RETURNING id", "tttbi",
-		i->name, i->registry_no ? i->registry_no : "", i->address ? i->address : "",
-		(int)i->active, now);
+		" VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+		NL_PARAMS(NL_P_TEXT(i->name), NL_P_TEXT(i->registry_no ? i->registry_no : ""),
+		NL_P_TEXT(i->address ? i->address : ""), NL_P_BOOL(i->active), NL_P_INT(now)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -71,7 +71,8 @@ nl_err nl_store_institution_get(nl_conn *c, int64_t id, struct nl_institution *o
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM institutions WHERE id = $1", "i", id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM institutions WHERE id = $1",
+		NL_PARAMS(NL_P_INT(id)));
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK)
@@ -84,11 +85,13 @@ nl_err nl_store_institution_update(nl_conn *c, const struct nl_institution *i)
 {
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE institutions SET name = $2, registry_no = $3, address = $4, active = $5,"
-		" updated_at = $6 WHERE id = $1", "itttbi",
-		i->id, i->name, i->registry_no ? i->registry_no : "", i->address ? i->address : "",
-		(int)i->active, nl_store_now());
+		" updated_at = $6 WHERE id = $1",
+		NL_PARAMS(NL_P_INT(i->id), NL_P_TEXT(i->name),
+		NL_P_TEXT(i->registry_no ? i->registry_no : ""),
+		NL_P_TEXT(i->address ? i->address : ""), NL_P_BOOL(i->active),
+		NL_P_INT(nl_store_now())));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed == 0 ? NL_ERR_NOT_FOUND : rc;
@@ -99,7 +102,8 @@ nl_err nl_store_institution_list(nl_conn *c, struct nl_institution **items, size
 	nl_stmt *s;
 	*items = NULL;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM institutions ORDER BY name, id", "");
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM institutions ORDER BY name, id",
+		NL_NO_PARAMS);
 	return rc != NL_OK ? rc
 		: nl_store_rows(s, sizeof **items, read_row, clear_row, (void **)items, n);
 }

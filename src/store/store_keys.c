@@ -10,8 +10,8 @@
 static NL_MUST_USE nl_err read_key(nl_conn *c, const char *name, uint8_t key[NL_SERVER_KEY_LEN])
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT key_hex FROM server_keys WHERE name = $1", "t",
-	                           name);
+	nl_err rc = nl_db_query(c, &s, "SELECT key_hex FROM server_keys WHERE name = $1",
+		NL_PARAMS(NL_P_TEXT(name)));
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -41,9 +41,10 @@ nl_err nl_store_server_key(nl_conn *c, const char *name, uint8_t key[NL_SERVER_K
 	sodium_memzero(fresh, sizeof fresh);
 	nl_stmt *s;
 	/* ON CONFLICT DO NOTHING: whoever inserted first wins; read it back. */
-	rc = nl_store_query(c, &s,
+	rc = nl_db_query(c, &s,
 		"INSERT INTO server_keys (name, key_hex, created_at) VALUES ($1, $2, $3)"
-		" ON CONFLICT (name) DO NOTHING", "tti", name, hex, nl_store_now());
+		" ON CONFLICT (name) DO NOTHING",
+		NL_PARAMS(NL_P_TEXT(name), NL_P_TEXT(hex), NL_P_INT(nl_store_now())));
 	sodium_memzero(hex, sizeof hex);
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, NULL);

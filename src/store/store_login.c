@@ -38,11 +38,12 @@ nl_err nl_store_login_candidates(nl_conn *c, bool passport, const char *id_numbe
 	if (!id_number || !*id_number)
 		return NL_ERR_INVALID;
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT p.id, o.access_password_hash, o.order_no, o.id FROM persons p JOIN orders o ON o.person_id = p.id"
 		" WHERE p.id_kind = $1 AND p.id_number = $2 AND o.status <> $3"
-		" ORDER BY o.id DESC LIMIT 16", "ttt",
-		passport ? "passport" : "tckn", id_number, nl_order_status_code(NL_ST_CANCELLED));
+		" ORDER BY o.id DESC LIMIT 16",
+		NL_PARAMS(NL_P_TEXT(passport ? "passport" : "tckn"), NL_P_TEXT(id_number),
+		NL_P_TEXT(nl_order_status_code(NL_ST_CANCELLED))));
 	if (rc)
 		return rc;
 	void *items = NULL;

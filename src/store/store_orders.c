@@ -73,22 +73,24 @@ static NL_MUST_USE nl_err create_tx(nl_conn *c, void *ctx)
 	struct nl_order *o = a->o;
 	nl_stmt *s;
 	int64_t now = nl_store_now();
-	nl_err rc = nl_store_query(c, &s,
-		"UPDATE counters SET value = value + 1 WHERE name = 'order_no' RETURNING value", "");
+	nl_err rc = nl_db_query(c, &s,
+		"UPDATE counters SET value = value + 1 WHERE name = 'order_no' RETURNING value",
+		NL_NO_PARAMS);
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_one_int64(s, &o->order_no);
 	if (rc != NL_OK)
 		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
 	o->status = nl_order_initial_status(o->payment_type);
-	rc = nl_store_query(c, &s,
+	rc = nl_db_query(c, &s,
 		"INSERT INTO orders (order_no, person_id, institution_id, reason, payment_type,"
 		" backup_cert, status, access_password_hash, created_at, updated_at)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id", "iizttbtti",
-		o->order_no, o->person_id, o->institution_id, nl_reason_code(o->reason),
-		nl_payment_type_code(o->payment_type), (int)o->backup_cert,
-		nl_order_status_code(o->status),
-		o->access_password_hash ? o->access_password_hash : "", now);
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+		NL_PARAMS(NL_P_INT(o->order_no), NL_P_INT(o->person_id),
+		NL_P_REF(o->institution_id), NL_P_TEXT(nl_reason_code(o->reason)),
+		NL_P_TEXT(nl_payment_type_code(o->payment_type)), NL_P_BOOL(o->backup_cert),
+		NL_P_TEXT(nl_order_status_code(o->status)),
+		NL_P_TEXT(o->access_password_hash ? o->access_password_hash : ""), NL_P_INT(now)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_one_int64(s, &o->id);
@@ -126,7 +128,8 @@ nl_err nl_store_order_get(nl_conn *c, int64_t id, struct nl_order *out)
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM orders o WHERE o.id = $1", "i", id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM orders o WHERE o.id = $1",
+		NL_PARAMS(NL_P_INT(id)));
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
@@ -134,8 +137,8 @@ nl_err nl_store_order_get_by_no(nl_conn *c, int64_t order_no, struct nl_order *o
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM orders o WHERE o.order_no = $1",
-	                           "i", order_no);
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM orders o WHERE o.order_no = $1",
+	                        NL_PARAMS(NL_P_INT(order_no)));
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
@@ -221,15 +224,17 @@ nl_err nl_store_order_list_institution(nl_conn *c, int64_t institution_id, const
 	if (!pattern)
 		return NL_ERR_NOMEM;
 	int64_t no = parse_order_no(q);
-	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*)" LIST_FROM, "itit",
-	                           institution_id, q, no, pattern);
+	nl_err rc = nl_db_query(c, &s, "SELECT COUNT(*)" LIST_FROM,
+		NL_PARAMS(NL_P_INT(institution_id), NL_P_TEXT(q), NL_P_INT(no),
+		NL_P_TEXT(pattern)));
 	if (rc == NL_OK)
 		rc = nl_store_one_int64(s, &out->total);
 	if (rc == NL_OK)
-		rc = nl_store_query(c, &s, "SELECT " INST_ITEM_COLS LIST_FROM
-		                    " ORDER BY o.id DESC LIMIT $5 OFFSET $6", "ititii",
-		                    institution_id, q, no, pattern, limit > 0 ? limit : (int64_t)50,
-		                    offset > 0 ? offset : (int64_t)0);
+		rc = nl_db_query(c, &s, "SELECT " INST_ITEM_COLS LIST_FROM
+		                    " ORDER BY o.id DESC LIMIT $5 OFFSET $6",
+		                    NL_PARAMS(NL_P_INT(institution_id), NL_P_TEXT(q), NL_P_INT(no),
+		                    NL_P_TEXT(pattern), NL_P_INT(limit > 0 ? limit : (int64_t)50),
+		                    NL_P_INT(offset > 0 ? offset : (int64_t)0)));
 	if (rc == NL_OK)
 		rc = read_items(s, out);
 	free(pattern);
@@ -242,9 +247,9 @@ nl_err nl_store_order_list_person(nl_conn *c, int64_t person_id, struct nl_order
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " ITEM_COLS " FROM orders o JOIN persons p ON p.id = o.person_id"
-		" WHERE o.person_id = $1 ORDER BY o.id DESC", "i", person_id);
+		" WHERE o.person_id = $1 ORDER BY o.id DESC", NL_PARAMS(NL_P_INT(person_id)));
 	if (rc != NL_OK)
 		return rc;
 	rc = read_items(s, out);
@@ -268,12 +273,13 @@ static NL_MUST_USE nl_err set_status_tx(nl_conn *c, void *ctx)
 	int64_t changed = 0, now = nl_store_now();
 	bool cancel = a->to == NL_ST_CANCELLED;
 	/* WHERE status = from: of two concurrent changes only one matches. */
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE orders SET status = $3, updated_at = $4,"
 		" cancel_reason = CASE WHEN $5 THEN $6 ELSE cancel_reason END"
-		" WHERE id = $1 AND status = $2", "ittibt",
-		a->order_id, nl_order_status_code(a->from), nl_order_status_code(a->to), now,
-		(int)cancel, a->reason);
+		" WHERE id = $1 AND status = $2",
+		NL_PARAMS(NL_P_INT(a->order_id), NL_P_TEXT(nl_order_status_code(a->from)),
+		NL_P_TEXT(nl_order_status_code(a->to)), NL_P_INT(now), NL_P_BOOL(cancel),
+		NL_P_TEXT(a->reason)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	if (rc != NL_OK)
@@ -305,9 +311,9 @@ nl_err nl_store_order_upgrade_access_password(nl_conn *c, int64_t order_id, cons
                                               const char *new_hash)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE orders SET access_password_hash = $3 WHERE id = $1 AND access_password_hash = $2",
-		"itt", order_id, old_hash, new_hash);
+		NL_PARAMS(NL_P_INT(order_id), NL_P_TEXT(old_hash), NL_P_TEXT(new_hash)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, NULL);
 	return rc;
@@ -317,9 +323,10 @@ nl_err nl_store_order_set_access_password(nl_conn *c, int64_t order_id, const ch
 {
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s,
-		"UPDATE orders SET access_password_hash = $2, updated_at = $3 WHERE id = $1", "iti",
-		order_id, hash ? hash : "", nl_store_now());
+	nl_err rc = nl_db_query(c, &s,
+		"UPDATE orders SET access_password_hash = $2, updated_at = $3 WHERE id = $1",
+		NL_PARAMS(NL_P_INT(order_id), NL_P_TEXT(hash ? hash : ""),
+		NL_P_INT(nl_store_now())));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed == 0 ? NL_ERR_NOT_FOUND : rc;

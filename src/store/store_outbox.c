@@ -189,12 +189,13 @@ nl_err nl_outbox_enqueue(nl_conn *c, const struct nl_outbox_new *m, int64_t now,
 		return NL_ERR_INVALID;
 	if (m->channel == NL_OUTBOX_SMS && m->body_html)
 		return NL_ERR_INVALID;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO outbox (channel, recipient, subject, body_text, body_html, created_at,"
 		" attempts, next_attempt_at, status, order_id)"
 		" VALUES ($1, $2, $3, $4, $5, $6, 0, $6, 'pending', $7) RETURNING id",
-		"tttttiz", channel, m->recipient, m->subject ? m->subject : "", m->body_text,
-		m->body_html, (int64_t)now, (int64_t)m->order_id);
+		NL_PARAMS(NL_P_TEXT(channel), NL_P_TEXT(m->recipient),
+		NL_P_TEXT(m->subject ? m->subject : ""), NL_P_TEXT(m->body_text),
+		NL_P_TEXT(m->body_html), NL_P_INT(now), NL_P_REF((int64_t)m->order_id)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -239,9 +240,10 @@ static NL_MUST_USE nl_err claim_tx(nl_conn *c, void *arg)
 	 * attempt that was rolled back. */
 	nl_outbox_list_free(x->out);
 	const char *sql = nl_db_engine(nl_db_of(c)) == NL_DB_POSTGRES ? claim_postgres : claim_sqlite;
-	nl_err rc = nl_store_query(c, &s, sql, "iiiti", (int64_t)x->now,
-		(int64_t)(x->now + x->p->lease_s), (int64_t)x->p->batch, x->p->node_id,
-		(int64_t)(x->now - NL_NODE_DEAD_S));
+	nl_err rc = nl_db_query(c, &s, sql,
+		NL_PARAMS(NL_P_INT(x->now), NL_P_INT((x->now + x->p->lease_s)),
+		NL_P_INT(x->p->batch), NL_P_TEXT(x->p->node_id),
+		NL_P_INT((x->now - NL_NODE_DEAD_S))));
 	if (rc != NL_OK)
 		return rc;
 	return read_rows(s, x->out);
@@ -268,10 +270,10 @@ nl_err nl_outbox_release_node(nl_db *db, const char *node_id, int64_t now, int64
 		return NL_ERR_INVALID;
 	nl_err rc = nl_db_conn(db, &c);
 	if (rc == NL_OK)
-		rc = nl_store_query(c, &s,
+		rc = nl_db_query(c, &s,
 			"UPDATE outbox SET next_attempt_at = $2"
 			" WHERE status = 'sending' AND claimed_by = $1 AND next_attempt_at > $2",
-			"ti", node_id, now);
+			NL_PARAMS(NL_P_TEXT(node_id), NL_P_INT(now)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changes);
 	if (n)
@@ -287,10 +289,10 @@ static NL_MUST_USE nl_err sent_tx(nl_conn *c, void *arg)
 {
 	struct sent_ctx *x = arg;
 	nl_stmt *s = NULL;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL"
 		" WHERE id = $1 AND status = 'sending'",
-		"ii", (int64_t)x->id, (int64_t)x->now);
+		NL_PARAMS(NL_P_INT(x->id), NL_P_INT(x->now)));
 	if (rc != NL_OK)
 		return rc;
 	return nl_store_exec_stmt(s, &x->changes);
@@ -318,11 +320,11 @@ static NL_MUST_USE nl_err failed_tx(nl_conn *c, void *arg)
 {
 	struct failed_ctx *x = arg;
 	nl_stmt *s = NULL;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE outbox SET status = $1, next_attempt_at = $2, last_error = $3"
 		" WHERE id = $4 AND status = 'sending' AND attempts = $5",
-		"titii", x->status, (int64_t)x->next_attempt_at, x->error, (int64_t)x->id,
-		(int64_t)x->attempts);
+		NL_PARAMS(NL_P_TEXT(x->status), NL_P_INT(x->next_attempt_at), NL_P_TEXT(x->error),
+		NL_P_INT(x->id), NL_P_INT(x->attempts)));
 	if (rc != NL_OK)
 		return rc;
 	return nl_store_exec_stmt(s, &x->changes);
@@ -366,13 +368,14 @@ static NL_MUST_USE nl_err list_tx(nl_conn *c, void *arg)
 	if (!channel || !status)
 		return NL_ERR_INVALID;
 	nl_outbox_list_free(x->out);
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " OUTBOX_COLS " FROM outbox"
 		" WHERE ($1 = '' OR channel = $1) AND ($2 = '' OR status = $2)"
 		"  AND ($3 = '' OR recipient = $3) AND ($4 = 0 OR order_id = $4)"
 		" ORDER BY id DESC LIMIT $5 OFFSET $6",
-		"tttiii", channel, status, f->recipient ? f->recipient : "",
-		(int64_t)f->order_id, (int64_t)limit, (int64_t)(f->offset > 0 ? f->offset : 0));
+		NL_PARAMS(NL_P_TEXT(channel), NL_P_TEXT(status),
+		NL_P_TEXT(f->recipient ? f->recipient : ""), NL_P_INT(f->order_id),
+		NL_P_INT(limit), NL_P_INT((f->offset > 0 ? f->offset : 0))));
 	if (rc != NL_OK)
 		return rc;
 	return read_rows(s, x->out);
@@ -398,8 +401,8 @@ nl_err nl_outbox_get(nl_db *db, int64_t id, struct nl_outbox_msg *out)
 	nl_err rc = nl_db_conn(db, &c);
 	if (rc != NL_OK)
 		return rc;
-	rc = nl_store_query(c, &s, "SELECT " OUTBOX_COLS " FROM outbox WHERE id = $1", "i",
-		(int64_t)id);
+	rc = nl_db_query(c, &s, "SELECT " OUTBOX_COLS " FROM outbox WHERE id = $1",
+		NL_PARAMS(NL_P_INT(id)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -418,7 +421,8 @@ nl_err nl_outbox_counts(nl_db *db, int64_t counts[5])
 	nl_err rc = nl_db_conn(db, &c);
 	if (rc != NL_OK)
 		return rc;
-	rc = nl_store_query(c, &s, "SELECT status, COUNT(*) FROM outbox GROUP BY status", "");
+	rc = nl_db_query(c, &s, "SELECT status, COUNT(*) FROM outbox GROUP BY status",
+		NL_NO_PARAMS);
 	if (rc != NL_OK)
 		return rc;
 	while ((r = nl_db_step(s)) == NL_DB_ROW) {

@@ -13,10 +13,11 @@
 nl_err nl_store_pos_session_create(nl_conn *c, struct nl_pos_session_row *s)
 {
 	nl_stmt *st;
-	nl_err rc = nl_store_query(c, &st,
+	nl_err rc = nl_db_query(c, &st,
 		"INSERT INTO pos_sessions (session_key, order_id, amount_kurus, status, created_at,"
 		" expires_at) VALUES ($1, $2, $3, 'open', $4, $5) RETURNING id",
-		"tiiii", s->session_key, s->order_id, s->amount_kurus, s->created_at, s->expires_at);
+		NL_PARAMS(NL_P_TEXT(s->session_key), NL_P_INT(s->order_id),
+		NL_P_INT(s->amount_kurus), NL_P_INT(s->created_at), NL_P_INT(s->expires_at)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_one_int64(st, &s->id);
@@ -47,8 +48,8 @@ nl_err nl_store_pos_session_get(nl_conn *c, const char *key, struct nl_pos_sessi
 {
 	memset(out, 0, sizeof *out);
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " POS_COLS " FROM pos_sessions WHERE session_key = $1",
-	                           "t", key);
+	nl_err rc = nl_db_query(c, &s, "SELECT " POS_COLS " FROM pos_sessions WHERE session_key = $1",
+	                        NL_PARAMS(NL_P_TEXT(key)));
 	return rc == NL_OK ? session_one(s, out) : rc;
 }
 
@@ -57,10 +58,10 @@ nl_err nl_store_pos_session_open_for(nl_conn *c, int64_t order_id, int64_t amoun
 {
 	memset(out, 0, sizeof *out);
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " POS_COLS " FROM pos_sessions WHERE order_id = $1 AND amount_kurus = $2"
 		" AND status = 'open' AND expires_at >= $3 ORDER BY id DESC LIMIT 1",
-		"iii", order_id, amount_kurus, now);
+		NL_PARAMS(NL_P_INT(order_id), NL_P_INT(amount_kurus), NL_P_INT(now)));
 	return rc == NL_OK ? session_one(s, out) : rc;
 }
 
@@ -71,9 +72,11 @@ nl_err nl_store_pos_session_finish(nl_conn *c, int64_t id, const char *status,
 	int64_t n = 0;
 	/* "AND status = 'open'": of two callbacks racing for one session only
 	 * one moves it on; the other sees NL_ERR_CONFLICT. */
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE pos_sessions SET status = $2, bank_ref = $3, completed_at = $4"
-		" WHERE id = $1 AND status = 'open'", "itti", id, status, bank_ref ? bank_ref : "", now);
+		" WHERE id = $1 AND status = 'open'",
+		NL_PARAMS(NL_P_INT(id), NL_P_TEXT(status), NL_P_TEXT(bank_ref ? bank_ref : ""),
+		NL_P_INT(now)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &n);
 	return rc == NL_OK && n != 1 ? NL_ERR_CONFLICT : rc;
@@ -82,11 +85,13 @@ nl_err nl_store_pos_session_finish(nl_conn *c, int64_t id, const char *status,
 nl_err nl_store_payment_insert(nl_conn *c, struct nl_payment_row *p)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO payments (order_id, amount_kurus, channel, external_ref, pos_session_id,"
 		" import_id, paid_on, actor, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-		" RETURNING id", "iittzztti", p->order_id, p->amount_kurus, p->channel,
-		p->external_ref, p->pos_session_id, p->import_id, p->paid_on, p->actor, p->recorded_at);
+		" RETURNING id",
+		NL_PARAMS(NL_P_INT(p->order_id), NL_P_INT(p->amount_kurus), NL_P_TEXT(p->channel),
+		NL_P_TEXT(p->external_ref), NL_P_REF(p->pos_session_id), NL_P_REF(p->import_id),
+		NL_P_TEXT(p->paid_on), NL_P_TEXT(p->actor), NL_P_INT(p->recorded_at)));
 	return rc ? rc : nl_store_one_int64(s, &p->id);
 }
 
@@ -113,8 +118,8 @@ nl_err nl_store_payment_by_ref(nl_conn *c, const char *external_ref, struct nl_p
 {
 	memset(out, 0, sizeof *out);
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " PAY_COLS " FROM payments WHERE external_ref = $1",
-	                           "t", external_ref);
+	nl_err rc = nl_db_query(c, &s, "SELECT " PAY_COLS " FROM payments WHERE external_ref = $1",
+	                        NL_PARAMS(NL_P_TEXT(external_ref)));
 	return rc == NL_OK ? payment_one(s, out) : rc;
 }
 
@@ -122,8 +127,8 @@ nl_err nl_store_payment_by_order(nl_conn *c, int64_t order_id, struct nl_payment
 {
 	memset(out, 0, sizeof *out);
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " PAY_COLS " FROM payments WHERE order_id = $1",
-	                           "i", order_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " PAY_COLS " FROM payments WHERE order_id = $1",
+	                        NL_PARAMS(NL_P_INT(order_id)));
 	return rc == NL_OK ? payment_one(s, out) : rc;
 }
 
@@ -138,9 +143,10 @@ nl_err nl_store_payment_import_create(nl_conn *c, const char *file_name, const c
                                       int64_t now, int64_t *id)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO payment_imports (file_name, actor, lines, recorded, skipped, refused,"
-		" created_at) VALUES ($1, $2, 0, 0, 0, 0, $3) RETURNING id", "tti", file_name, actor, now);
+		" created_at) VALUES ($1, $2, 0, 0, 0, 0, $3) RETURNING id",
+		NL_PARAMS(NL_P_TEXT(file_name), NL_P_TEXT(actor), NL_P_INT(now)));
 	return rc ? rc : nl_store_one_int64(s, id);
 }
 
@@ -148,9 +154,11 @@ nl_err nl_store_payment_import_counts(nl_conn *c, int64_t id, int64_t lines, int
                                       int64_t skipped, int64_t refused)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE payment_imports SET lines = $2, recorded = $3, skipped = $4, refused = $5"
-		" WHERE id = $1", "iiiii", id, lines, recorded, skipped, refused);
+		" WHERE id = $1",
+		NL_PARAMS(NL_P_INT(id), NL_P_INT(lines), NL_P_INT(recorded), NL_P_INT(skipped),
+		NL_P_INT(refused)));
 	return rc == NL_OK ? nl_store_exec_stmt(s, NULL) : rc;
 }
 
@@ -160,10 +168,11 @@ nl_err nl_store_payment_open_orders_by_tckn(nl_conn *c, const char *tckn, int64_
 	*ids = NULL;
 	*n = 0;
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT o.id FROM orders o JOIN persons p ON p.id = o.person_id"
 		" WHERE p.id_kind = 'tckn' AND p.id_number = $1 AND o.payment_type = 'person'"
-		" AND o.status IN ('form_payment_wait', 'payment_wait') ORDER BY o.id", "t", tckn);
+		" AND o.status IN ('form_payment_wait', 'payment_wait') ORDER BY o.id",
+		NL_PARAMS(NL_P_TEXT(tckn)));
 	return rc != NL_OK ? rc
 		: nl_store_rows(s, sizeof **ids, nl_store_read_int64, NULL, (void **)ids, n);
 }

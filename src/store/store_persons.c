@@ -95,13 +95,15 @@ nl_err nl_store_person_create(nl_conn *c, struct nl_person *p)
 		return NL_ERR_INVALID;
 	nl_stmt *s;
 	int64_t now = nl_store_now();
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO persons (id_kind, id_number, passport_country, given_name, surname, email,"
 		" mobile, birth_place, birth_date, created_at, updated_at)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id", "ttttttttti",
-		kind, p->id_number, country_of(p->id_kind, p->passport_country), p->given_name,
-		p->surname, or_empty(p->email), or_empty(p->mobile), or_empty(p->birth_place),
-		or_empty(p->birth_date), now);
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+		NL_PARAMS(NL_P_TEXT(kind), NL_P_TEXT(p->id_number),
+		NL_P_TEXT(country_of(p->id_kind, p->passport_country)), NL_P_TEXT(p->given_name),
+		NL_P_TEXT(p->surname), NL_P_TEXT(or_empty(p->email)),
+		NL_P_TEXT(or_empty(p->mobile)), NL_P_TEXT(or_empty(p->birth_place)),
+		NL_P_TEXT(or_empty(p->birth_date)), NL_P_INT(now)));
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -116,7 +118,8 @@ nl_err nl_store_person_get(nl_conn *c, int64_t id, struct nl_person *out)
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM persons WHERE id = $1", "i", id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM persons WHERE id = $1",
+		NL_PARAMS(NL_P_INT(id)));
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
@@ -128,9 +131,11 @@ nl_err nl_store_person_find(nl_conn *c, enum nl_id_kind kind, const char *id_num
 	const char *code = nl_id_kind_code(kind);
 	if (!code || !id_number)
 		return NL_ERR_INVALID;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " COLS " FROM persons WHERE id_kind = $1 AND id_number = $2"
-		" AND passport_country = $3", "ttt", code, id_number, country_of(kind, passport_country));
+		" AND passport_country = $3",
+		NL_PARAMS(NL_P_TEXT(code), NL_P_TEXT(id_number),
+		NL_P_TEXT(country_of(kind, passport_country))));
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
@@ -140,11 +145,13 @@ nl_err nl_store_person_update(nl_conn *c, const struct nl_person *p)
 		return NL_ERR_INVALID;
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE persons SET given_name = $2, surname = $3, email = $4, mobile = $5,"
-		" birth_place = $6, birth_date = $7, updated_at = $8 WHERE id = $1", "itttttti",
-		p->id, p->given_name, p->surname, or_empty(p->email), or_empty(p->mobile),
-		or_empty(p->birth_place), or_empty(p->birth_date), nl_store_now());
+		" birth_place = $6, birth_date = $7, updated_at = $8 WHERE id = $1",
+		NL_PARAMS(NL_P_INT(p->id), NL_P_TEXT(p->given_name), NL_P_TEXT(p->surname),
+		NL_P_TEXT(or_empty(p->email)), NL_P_TEXT(or_empty(p->mobile)),
+		NL_P_TEXT(or_empty(p->birth_place)), NL_P_TEXT(or_empty(p->birth_date)),
+		NL_P_INT(nl_store_now())));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed == 0 ? NL_ERR_NOT_FOUND : rc;

@@ -21,11 +21,12 @@ nl_err nl_store_price_set(nl_conn *c, struct nl_price *p, int64_t now)
 	    p->amount_kurus > NL_MONEY_MAX || p->vat_bp < 0 || p->vat_bp > 10000 || !p->set_by[0])
 		return NL_ERR_INVALID;
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO prices (product, period_years, card_reader, amount_kurus, vat_bp,"
 		" valid_from, set_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-		"titiiiti", p->product, p->period_years, p->card_reader, p->amount_kurus, p->vat_bp,
-		p->valid_from, p->set_by, now);
+		NL_PARAMS(NL_P_TEXT(p->product), NL_P_INT(p->period_years),
+		NL_P_TEXT(p->card_reader), NL_P_INT(p->amount_kurus), NL_P_INT(p->vat_bp),
+		NL_P_INT(p->valid_from), NL_P_TEXT(p->set_by), NL_P_INT(now)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_one_int64(s, &p->id);
@@ -48,11 +49,12 @@ nl_err nl_store_price_at(nl_conn *c, const char *product, int64_t period_years,
 	memset(out, 0, sizeof *out);
 	nl_stmt *s;
 	/* Newest first; id breaks a tie of two rows set in the same second. */
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT id, product, period_years, card_reader, amount_kurus, vat_bp, valid_from,"
 		" set_by FROM prices WHERE product = $1 AND period_years = $2 AND card_reader = $3"
 		" AND valid_from <= $4 ORDER BY valid_from DESC, id DESC LIMIT 1",
-		"titi", product, period_years, card_reader, at);
+		NL_PARAMS(NL_P_TEXT(product), NL_P_INT(period_years), NL_P_TEXT(card_reader),
+		NL_P_INT(at)));
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -73,6 +75,6 @@ nl_err nl_store_price_count(nl_conn *c, int64_t *n)
 {
 	nl_stmt *s;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM prices", "");
+	nl_err rc = nl_db_query(c, &s, "SELECT COUNT(*) FROM prices", NL_NO_PARAMS);
 	return rc ? rc : nl_store_one_int64(s, n);
 }

@@ -44,21 +44,22 @@ static NL_MUST_USE nl_err prod_rows(nl_stmt *s, struct nl_production **out, size
 nl_err nl_store_production_unscheduled(nl_conn *c, int limit, int64_t **ids, size_t *n)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT o.id FROM orders o WHERE o.status = 'production_wait' AND NOT EXISTS"
 		" (SELECT 1 FROM productions p WHERE p.order_id = o.id) ORDER BY o.id LIMIT $1",
-		"i", (int64_t)limit);
+		NL_PARAMS(NL_P_INT(limit)));
 	return rc ? rc : nl_store_rows(s, sizeof **ids, nl_store_read_int64, NULL, (void **)ids, n);
 }
 
 nl_err nl_store_production_insert(nl_conn *c, struct nl_production *p, int64_t now)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO productions (order_id, state, due_at, renew_serial, last_error, created_at,"
 		" updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (order_id) DO NOTHING"
 		" RETURNING id",
-		"ititti", p->order_id, p->state, p->due_at, p->renew_serial, p->last_error, now);
+		NL_PARAMS(NL_P_INT(p->order_id), NL_P_TEXT(p->state), NL_P_INT(p->due_at),
+		NL_P_TEXT(p->renew_serial), NL_P_TEXT(p->last_error), NL_P_INT(now)));
 	if (rc) return rc;
 	rc = nl_store_step_row(s);
 	if (rc == NL_OK) {
@@ -74,8 +75,8 @@ nl_err nl_store_production_insert(nl_conn *c, struct nl_production *p, int64_t n
 nl_err nl_store_production_get_by_order(nl_conn *c, int64_t order_id, struct nl_production *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " PROD_COLS PROD_FROM " WHERE p.order_id = $1",
-	                           "i", order_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " PROD_COLS PROD_FROM " WHERE p.order_id = $1",
+	                        NL_PARAMS(NL_P_INT(order_id)));
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) rc = read_prod(s, out);
 	nl_db_finalize(s);
@@ -88,12 +89,12 @@ nl_err nl_store_production_due(nl_conn *c, int64_t now, int limit, struct nl_pro
 	nl_stmt *s;
 	/* A running row is due again when its lease ran out, or at once when the
 	 * node that claimed it has stopped beating (store_nodes.h). */
-	nl_err rc = nl_store_query(c, &s, "SELECT " PROD_COLS PROD_FROM
+	nl_err rc = nl_db_query(c, &s, "SELECT " PROD_COLS PROD_FROM
 		" WHERE (p.state = 'scheduled' AND p.due_at <= $1)"
 		" OR (p.state = 'running' AND (p.lease_until < $1 OR p.claimed_by IN"
 		"  (SELECT n.node_id FROM nodes n WHERE n.seen_at < $3)))"
 		" ORDER BY p.due_at, p.id LIMIT $2",
-		"iii", now, (int64_t)limit, now - NL_NODE_DEAD_S);
+		NL_PARAMS(NL_P_INT(now), NL_P_INT(limit), NL_P_INT(now - NL_NODE_DEAD_S)));
 	if (rc) return rc;
 	return prod_rows(s, out, n);
 }
@@ -103,11 +104,12 @@ nl_err nl_store_production_claim(nl_conn *c, struct nl_production *p, const char
 {
 	nl_stmt *s;
 	int64_t changes = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE productions SET state = 'running', attempts = attempts + 1, claimed_by = $1,"
 		" lease_until = $2, updated_at = $3 WHERE id = $4 AND state = $5 AND attempts = $6"
 		" AND lease_until = $7",
-		"tiiitii", node, now + lease_s, now, p->id, p->state, p->attempts, p->lease_until);
+		NL_PARAMS(NL_P_TEXT(node), NL_P_INT(now + lease_s), NL_P_INT(now), NL_P_INT(p->id),
+		NL_P_TEXT(p->state), NL_P_INT(p->attempts), NL_P_INT(p->lease_until)));
 	if (rc) return rc;
 	if ((rc = nl_store_exec_stmt(s, &changes))) return rc;
 	if (changes != 1) return NL_ERR_CONFLICT;
@@ -123,13 +125,15 @@ nl_err nl_store_production_update(nl_conn *c, const struct nl_production *p, int
 {
 	nl_stmt *s;
 	int64_t changes = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE productions SET state = $1, due_at = $2, card_label = $3, cert_serial = $4,"
 		" backup_serial = $5, revoked_count = $6, last_error = $7, updated_at = $8,"
 		" lease_until = CASE WHEN $1 = 'running' THEN lease_until ELSE 0 END"
 		" WHERE id = $9 AND state = 'running' AND claimed_by = $10 AND attempts = $11",
-		"titttitiiti", p->state, p->due_at, p->card_label, p->cert_serial, p->backup_serial,
-		p->revoked_count, p->last_error, now, p->id, p->claimed_by, p->attempts);
+		NL_PARAMS(NL_P_TEXT(p->state), NL_P_INT(p->due_at), NL_P_TEXT(p->card_label),
+		NL_P_TEXT(p->cert_serial), NL_P_TEXT(p->backup_serial), NL_P_INT(p->revoked_count),
+		NL_P_TEXT(p->last_error), NL_P_INT(now), NL_P_INT(p->id), NL_P_TEXT(p->claimed_by),
+		NL_P_INT(p->attempts)));
 	if (rc) return rc;
 	if ((rc = nl_store_exec_stmt(s, &changes))) return rc;
 	return changes == 1 ? NL_OK : NL_ERR_CONFLICT;
@@ -141,10 +145,10 @@ nl_err nl_store_production_release_node(nl_conn *c, const char *node, int64_t no
 	int64_t changes = 0;
 	if (!node || !*node)
 		return NL_ERR_INVALID;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE productions SET lease_until = 0, updated_at = $2"
 		" WHERE state = 'running' AND claimed_by = $1",
-		"ti", node, now);
+		NL_PARAMS(NL_P_TEXT(node), NL_P_INT(now)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changes);
 	if (n)
@@ -156,11 +160,12 @@ nl_err nl_store_production_unclaim(nl_conn *c, const struct nl_production *p, in
 {
 	nl_stmt *s;
 	int64_t changes = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE productions SET state = 'scheduled', attempts = attempts - 1, lease_until = 0,"
 		" claimed_by = '', due_at = $1, last_error = $2, updated_at = $1"
 		" WHERE id = $3 AND state = 'running' AND claimed_by = $4 AND attempts = $5",
-		"ititi", now, p->last_error, p->id, p->claimed_by, p->attempts);
+		NL_PARAMS(NL_P_INT(now), NL_P_TEXT(p->last_error), NL_P_INT(p->id),
+		NL_P_TEXT(p->claimed_by), NL_P_INT(p->attempts)));
 	if (rc)
 		return rc;
 	if ((rc = nl_store_exec_stmt(s, &changes)))
@@ -172,11 +177,11 @@ nl_err nl_store_production_reschedule(nl_conn *c, int64_t order_id, int64_t now)
 {
 	nl_stmt *s;
 	int64_t changes = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE productions SET state = 'scheduled', attempts = 0, lease_until = 0,"
 		" claimed_by = '', due_at = $1, updated_at = $1"
 		" WHERE order_id = $2 AND state IN ('failed', 'refused')",
-		"ii", now, order_id);
+		NL_PARAMS(NL_P_INT(now), NL_P_INT(order_id)));
 	if (rc) return rc;
 	if ((rc = nl_store_exec_stmt(s, &changes))) return rc;
 	return changes == 1 ? NL_OK : NL_ERR_CONFLICT;
@@ -185,8 +190,8 @@ nl_err nl_store_production_reschedule(nl_conn *c, int64_t order_id, int64_t now)
 nl_err nl_store_production_list(nl_conn *c, int limit, struct nl_production **out, size_t *n)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " PROD_COLS PROD_FROM
-		" ORDER BY p.updated_at DESC, p.id DESC LIMIT $1", "i", (int64_t)limit);
+	nl_err rc = nl_db_query(c, &s, "SELECT " PROD_COLS PROD_FROM
+		" ORDER BY p.updated_at DESC, p.id DESC LIMIT $1", NL_PARAMS(NL_P_INT(limit)));
 	if (rc) return rc;
 	return prod_rows(s, out, n);
 }
@@ -197,9 +202,9 @@ nl_err nl_store_pin_letter_put(nl_conn *c, int64_t order_id, const void *pdf, si
                                int64_t now)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO pin_letters (order_id, pdf, created_at) VALUES ($1, $2, $3)",
-		"ixi", order_id, pdf, len, now);
+		NL_PARAMS(NL_P_INT(order_id), NL_P_BLOB(pdf, len), NL_P_INT(now)));
 	if (rc) return rc;
 	return nl_store_exec_stmt(s, NULL);
 }
@@ -208,9 +213,9 @@ nl_err nl_store_pin_letter_take(nl_conn *c, int64_t order_id, const char *actor,
                                 nl_buf *pdf)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT pdf FROM pin_letters WHERE order_id = $1 AND printed_at = 0 AND pdf IS NOT NULL",
-		"i", order_id);
+		NL_PARAMS(NL_P_INT(order_id)));
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		size_t len = 0;
@@ -221,9 +226,10 @@ nl_err nl_store_pin_letter_take(nl_conn *c, int64_t order_id, const char *actor,
 	if (rc) return rc;
 	int64_t changes = 0;
 	/* Only one caller gets it: the UPDATE is the arbiter. */
-	if ((rc = nl_store_query(c, &s,
+	if ((rc = nl_db_query(c, &s,
 		"UPDATE pin_letters SET pdf = NULL, printed_at = $1, printed_by = $2"
-		" WHERE order_id = $3 AND printed_at = 0", "iti", now, actor, order_id)))
+		" WHERE order_id = $3 AND printed_at = 0",
+		NL_PARAMS(NL_P_INT(now), NL_P_TEXT(actor), NL_P_INT(order_id)))))
 		return rc;
 	if ((rc = nl_store_exec_stmt(s, &changes))) return rc;
 	if (changes != 1) {
@@ -236,8 +242,9 @@ nl_err nl_store_pin_letter_take(nl_conn *c, int64_t order_id, const char *actor,
 nl_err nl_store_pin_letter_waiting(nl_conn *c, int64_t order_id, bool *waiting)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
-		"SELECT 1 FROM pin_letters WHERE order_id = $1 AND printed_at = 0", "i", order_id);
+	nl_err rc = nl_db_query(c, &s,
+		"SELECT 1 FROM pin_letters WHERE order_id = $1 AND printed_at = 0",
+		NL_PARAMS(NL_P_INT(order_id)));
 	if (rc) return rc;
 	rc = nl_store_step_row(s);
 	nl_db_finalize(s);

@@ -11,11 +11,11 @@ nl_err nl_store_cert_newest_active(nl_conn *c, const char *id_number, int64_t no
                                    char serial[64], int64_t *not_after)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT serial, not_after FROM certificates WHERE kind = 'person' AND id_number = $1"
 		" AND status = 'good' AND not_after > $2 AND not_before <= $2"
 		" ORDER BY not_after DESC, id DESC LIMIT 1",
-		"ti", id_number, now);
+		NL_PARAMS(NL_P_TEXT(id_number), NL_P_INT(now)));
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		nl_store_col_copy(s, 0, serial, 64);
@@ -38,10 +38,10 @@ nl_err nl_store_cert_same_institution(nl_conn *c, const char *id_number, int64_t
 	nl_stmt *s;
 	*serials = NULL;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT serial FROM certificates WHERE kind = 'person' AND id_number = $1"
 		" AND institution_id = $2 AND status IN ('good', 'hold') ORDER BY id",
-		"ti", id_number, institution_id);
+		NL_PARAMS(NL_P_TEXT(id_number), NL_P_INT(institution_id)));
 	return rc ? rc : nl_store_rows(s, sizeof **serials, read_serial, NULL, (void **)serials, n);
 }
 
@@ -60,20 +60,20 @@ nl_err nl_store_cert_expiring(nl_conn *c, int64_t now, int64_t until, int limit,
 	nl_stmt *s;
 	*out = NULL;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT c.serial, c.order_id, c.not_after FROM certificates c WHERE c.kind = 'person'"
 		" AND c.status = 'good' AND c.order_id IS NOT NULL AND c.not_after > $1"
 		" AND c.not_after <= $2 AND NOT EXISTS (SELECT 1 FROM expiry_notices e"
 		" WHERE e.cert_serial = c.serial) ORDER BY c.not_after LIMIT $3",
-		"iii", now, until, (int64_t)limit);
+		NL_PARAMS(NL_P_INT(now), NL_P_INT(until), NL_P_INT(limit)));
 	return rc ? rc : nl_store_rows(s, sizeof **out, read_expiring, NULL, (void **)out, n);
 }
 
 nl_err nl_store_expiry_notice_insert(nl_conn *c, const char *serial, int64_t now)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "INSERT INTO expiry_notices (cert_serial, sent_at)"
-	                           " VALUES ($1, $2)", "ti", serial, now);
+	nl_err rc = nl_db_query(c, &s, "INSERT INTO expiry_notices (cert_serial, sent_at)"
+	                           " VALUES ($1, $2)", NL_PARAMS(NL_P_TEXT(serial), NL_P_INT(now)));
 	if (rc) return rc;
 	return nl_store_exec_stmt(s, NULL);
 }

@@ -29,9 +29,9 @@ nl_err nl_store_ss_certs(nl_conn *c, const char *id_attr, struct nl_ss_cert *out
 	nl_stmt *s;
 	int st;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " CERT_COLS " FROM certificates WHERE kind = 'person' AND id_number = $1"
-		" ORDER BY not_after DESC, id DESC", "t", id_attr);
+		" ORDER BY not_after DESC, id DESC", NL_PARAMS(NL_P_TEXT(id_attr)));
 	if (rc)
 		return rc;
 	while ((st = nl_db_step(s)) == NL_DB_ROW && *n < max)
@@ -47,9 +47,9 @@ nl_err nl_store_ss_cert(nl_conn *c, const char *id_attr, const char *serial,
 {
 	nl_stmt *s;
 	/* The subject is part of the key: another person's serial is "not found". */
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " CERT_COLS " FROM certificates WHERE kind = 'person' AND serial = $1"
-		" AND id_number = $2", "tt", serial, id_attr);
+		" AND id_number = $2", NL_PARAMS(NL_P_TEXT(serial), NL_P_TEXT(id_attr)));
 	if (rc)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK)
@@ -65,16 +65,17 @@ nl_err nl_store_unblock_insert(nl_conn *c, int64_t person_id, const char *cert_s
                                int64_t *id)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE unblock_codes SET status = 'replaced' WHERE person_id = $1 AND status = 'active'",
-		"i", person_id);
+		NL_PARAMS(NL_P_INT(person_id)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, NULL);
 	if (rc == NL_OK)
-		rc = nl_store_query(c, &s,
+		rc = nl_db_query(c, &s,
 			"INSERT INTO unblock_codes (person_id, cert_serial, code_hash, created_at, expires_at)"
-			" VALUES ($1, $2, $3, $4, $5) RETURNING id", "ittii", person_id, cert_serial,
-			code_hash, now, expires_at);
+			" VALUES ($1, $2, $3, $4, $5) RETURNING id",
+			NL_PARAMS(NL_P_INT(person_id), NL_P_TEXT(cert_serial),
+			NL_P_TEXT(code_hash), NL_P_INT(now), NL_P_INT(expires_at)));
 	if (rc)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK && id)
@@ -86,9 +87,9 @@ nl_err nl_store_unblock_insert(nl_conn *c, int64_t person_id, const char *cert_s
 nl_err nl_store_unblock_by_hash(nl_conn *c, const char *code_hash, struct nl_unblock_code *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT id, person_id, cert_serial, created_at, expires_at, status FROM unblock_codes"
-		" WHERE code_hash = $1", "t", code_hash);
+		" WHERE code_hash = $1", NL_PARAMS(NL_P_TEXT(code_hash)));
 	if (rc)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -108,9 +109,9 @@ nl_err nl_store_unblock_use(nl_conn *c, int64_t id, int64_t now)
 {
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE unblock_codes SET status = 'used', used_at = $2 WHERE id = $1 AND status = 'active'",
-		"ii", id, now);
+		NL_PARAMS(NL_P_INT(id), NL_P_INT(now)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc ? rc : changed == 1 ? NL_OK : NL_ERR_CONFLICT;
@@ -121,9 +122,9 @@ nl_err nl_store_unblock_use(nl_conn *c, int64_t id, int64_t now)
 nl_err nl_store_holder_contact_get(nl_conn *c, int64_t person_id, struct nl_holder_contact *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT email, mobile, info_channel, updated_at FROM holder_contacts WHERE person_id = $1",
-		"i", person_id);
+		NL_PARAMS(NL_P_INT(person_id)));
 	if (rc)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -141,12 +142,13 @@ nl_err nl_store_holder_contact_put(nl_conn *c, int64_t person_id,
                                    const struct nl_holder_contact *in, int64_t now)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO holder_contacts (person_id, email, mobile, info_channel, updated_at)"
 		" VALUES ($1, $2, $3, $4, $5) ON CONFLICT (person_id) DO UPDATE SET"
 		" email = excluded.email, mobile = excluded.mobile,"
 		" info_channel = excluded.info_channel, updated_at = excluded.updated_at",
-		"ittti", person_id, in->email, in->mobile, in->info_channel, now);
+		NL_PARAMS(NL_P_INT(person_id), NL_P_TEXT(in->email), NL_P_TEXT(in->mobile),
+		NL_P_TEXT(in->info_channel), NL_P_INT(now)));
 	return rc ? rc : nl_store_exec_stmt(s, NULL);
 }
 
@@ -156,17 +158,18 @@ nl_err nl_store_holder_contact_put(nl_conn *c, int64_t person_id,
 nl_err nl_store_contact_change_insert(nl_conn *c, struct nl_contact_change *ch)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE contact_changes SET status = 'replaced' WHERE person_id = $1 AND status = 'active'",
-		"i", ch->person_id);
+		NL_PARAMS(NL_P_INT(ch->person_id)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, NULL);
 	if (rc == NL_OK)
-		rc = nl_store_query(c, &s,
+		rc = nl_db_query(c, &s,
 			"INSERT INTO contact_changes (person_id, email, mobile, info_channel, code_hash,"
 			" sent_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-			"ittttii", ch->person_id, ch->email, ch->mobile, ch->info_channel, ch->code_hash,
-			ch->sent_at, ch->expires_at);
+			NL_PARAMS(NL_P_INT(ch->person_id), NL_P_TEXT(ch->email),
+			NL_P_TEXT(ch->mobile), NL_P_TEXT(ch->info_channel),
+			NL_P_TEXT(ch->code_hash), NL_P_INT(ch->sent_at), NL_P_INT(ch->expires_at)));
 	if (rc)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -182,9 +185,9 @@ nl_err nl_store_contact_change_latest(nl_conn *c, int64_t person_id,
                                       struct nl_contact_change *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " CHANGE_COLS " FROM contact_changes WHERE person_id = $1"
-		" ORDER BY sent_at DESC, id DESC LIMIT 1", "i", person_id);
+		" ORDER BY sent_at DESC, id DESC LIMIT 1", NL_PARAMS(NL_P_INT(person_id)));
 	if (rc)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -207,9 +210,9 @@ nl_err nl_store_contact_change_latest(nl_conn *c, int64_t person_id,
 nl_err nl_store_contact_change_count(nl_conn *c, int64_t person_id, int64_t since, int64_t *n)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
-		"SELECT COUNT(*) FROM contact_changes WHERE person_id = $1 AND sent_at >= $2", "ii",
-		person_id, since);
+	nl_err rc = nl_db_query(c, &s,
+		"SELECT COUNT(*) FROM contact_changes WHERE person_id = $1 AND sent_at >= $2",
+		NL_PARAMS(NL_P_INT(person_id), NL_P_INT(since)));
 	return rc ? rc : nl_store_one_int64(s, n);
 }
 
@@ -218,10 +221,11 @@ nl_err nl_store_contact_change_update(nl_conn *c, int64_t id, int64_t expected_t
 {
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE contact_changes SET tries = $3, status = $4"
-		" WHERE id = $1 AND tries = $2 AND status = 'active'", "iiit", id, expected_tries, tries,
-		status);
+		" WHERE id = $1 AND tries = $2 AND status = 'active'",
+		NL_PARAMS(NL_P_INT(id), NL_P_INT(expected_tries), NL_P_INT(tries),
+		NL_P_TEXT(status)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc ? rc : changed == 1 ? NL_OK : NL_ERR_CONFLICT;

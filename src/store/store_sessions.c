@@ -49,11 +49,12 @@ nl_err nl_store_session_create(nl_conn *c, const struct nl_session *s)
 	if (!kind)
 		return NL_ERR_INVALID;
 	nl_stmt *st;
-	nl_err rc = nl_store_query(c, &st,
+	nl_err rc = nl_db_query(c, &st,
 		"INSERT INTO sessions (" COLS ", addr_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-		"xttztiitt", (const void *)s->id_hash, (size_t)NL_SESSION_ID_HASH_LEN, s->csrf, kind,
-		s->subject_id, s->data ? s->data : "{}", s->created_at, s->last_seen, lang_of(s),
-		s->addr_hash);
+		NL_PARAMS(NL_P_BLOB(s->id_hash, (size_t)NL_SESSION_ID_HASH_LEN),
+		NL_P_TEXT(s->csrf), NL_P_TEXT(kind), NL_P_REF(s->subject_id),
+		NL_P_TEXT(s->data ? s->data : "{}"), NL_P_INT(s->created_at),
+		NL_P_INT(s->last_seen), NL_P_TEXT(lang_of(s)), NL_P_TEXT(s->addr_hash)));
 	return rc == NL_OK ? nl_store_exec_stmt(st, NULL) : rc;
 }
 
@@ -62,8 +63,8 @@ nl_err nl_store_session_get(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH
 {
 	nl_stmt *st;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &st, "SELECT " COLS " FROM sessions WHERE id_hash = $1", "x",
-	                           (const void *)id_hash, (size_t)NL_SESSION_ID_HASH_LEN);
+	nl_err rc = nl_db_query(c, &st, "SELECT " COLS " FROM sessions WHERE id_hash = $1",
+		NL_PARAMS(NL_P_BLOB(id_hash, (size_t)NL_SESSION_ID_HASH_LEN)));
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(st)) == NL_OK) {
@@ -94,8 +95,9 @@ nl_err nl_store_session_touch(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HA
                               int64_t now)
 {
 	nl_stmt *st;
-	nl_err rc = nl_store_query(c, &st, "UPDATE sessions SET last_seen = $2 WHERE id_hash = $1",
-	                           "xi", (const void *)id_hash, (size_t)NL_SESSION_ID_HASH_LEN, now);
+	nl_err rc = nl_db_query(c, &st, "UPDATE sessions SET last_seen = $2 WHERE id_hash = $1",
+	                        NL_PARAMS(NL_P_BLOB(id_hash, (size_t)NL_SESSION_ID_HASH_LEN),
+	                        NL_P_INT(now)));
 	return rc == NL_OK ? exec_one(st) : rc;
 }
 
@@ -105,19 +107,21 @@ nl_err nl_store_session_update(nl_conn *c, const struct nl_session *s)
 	if (!kind)
 		return NL_ERR_INVALID;
 	nl_stmt *st;
-	nl_err rc = nl_store_query(c, &st,
+	nl_err rc = nl_db_query(c, &st,
 		"UPDATE sessions SET csrf = $2, kind = $3, subject_id = $4, data = $5, lang = $6,"
-		" last_seen = $7 WHERE id_hash = $1", "xttztti",
-		(const void *)s->id_hash, (size_t)NL_SESSION_ID_HASH_LEN, s->csrf, kind, s->subject_id,
-		s->data ? s->data : "{}", lang_of(s), s->last_seen);
+		" last_seen = $7 WHERE id_hash = $1",
+		NL_PARAMS(NL_P_BLOB(s->id_hash, (size_t)NL_SESSION_ID_HASH_LEN),
+		NL_P_TEXT(s->csrf), NL_P_TEXT(kind), NL_P_REF(s->subject_id),
+		NL_P_TEXT(s->data ? s->data : "{}"), NL_P_TEXT(lang_of(s)),
+		NL_P_INT(s->last_seen)));
 	return rc == NL_OK ? exec_one(st) : rc;
 }
 
 nl_err nl_store_session_delete(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH_LEN])
 {
 	nl_stmt *st;
-	nl_err rc = nl_store_query(c, &st, "DELETE FROM sessions WHERE id_hash = $1", "x",
-	                           (const void *)id_hash, (size_t)NL_SESSION_ID_HASH_LEN);
+	nl_err rc = nl_db_query(c, &st, "DELETE FROM sessions WHERE id_hash = $1",
+		NL_PARAMS(NL_P_BLOB(id_hash, (size_t)NL_SESSION_ID_HASH_LEN)));
 	return rc == NL_OK ? nl_store_exec_stmt(st, NULL) : rc;
 }
 
@@ -126,9 +130,9 @@ nl_err nl_store_session_count_addr(nl_conn *c, const char *addr_hash, int64_t li
 {
 	nl_stmt *st;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &st,
+	nl_err rc = nl_db_query(c, &st,
 		"SELECT COUNT(*) FROM sessions WHERE addr_hash = $1 AND kind = 'anon' AND last_seen >= $2",
-		"ti", addr_hash, live_since);
+		NL_PARAMS(NL_P_TEXT(addr_hash), NL_P_INT(live_since)));
 	return rc == NL_OK ? nl_store_one_int64(st, n) : rc;
 }
 
@@ -137,9 +141,9 @@ nl_err nl_store_session_purge(nl_conn *c, int64_t idle_before, int64_t created_b
 {
 	nl_stmt *st;
 	int64_t n = 0;
-	nl_err rc = nl_store_query(c, &st,
-		"DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2", "ii",
-		idle_before, created_before);
+	nl_err rc = nl_db_query(c, &st,
+		"DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2",
+		NL_PARAMS(NL_P_INT(idle_before), NL_P_INT(created_before)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(st, &n);
 	if (purged)

@@ -13,19 +13,19 @@
 nl_err nl_store_orders_unshipped(nl_conn *c, int limit, int64_t **ids, size_t *n)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT o.id FROM orders o WHERE o.status = 'produced' AND NOT EXISTS"
 		" (SELECT 1 FROM shipments s WHERE s.order_id = o.id) ORDER BY o.id LIMIT $1",
-		"i", (int64_t)limit);
+		NL_PARAMS(NL_P_INT(limit)));
 	return rc ? rc : nl_store_rows(s, sizeof **ids, nl_store_read_int64, NULL, (void **)ids, n);
 }
 
 static NL_MUST_USE nl_err add_event(nl_conn *c, int64_t id, const char *status, int64_t now)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO shipment_events (shipment_id, status, at) VALUES ($1, $2, $3)",
-		"iti", id, status, now);
+		NL_PARAMS(NL_P_INT(id), NL_P_TEXT(status), NL_P_INT(now)));
 	if (rc) return rc;
 	return nl_store_exec_stmt(s, NULL);
 }
@@ -33,10 +33,11 @@ static NL_MUST_USE nl_err add_event(nl_conn *c, int64_t id, const char *status, 
 nl_err nl_store_shipment_insert(nl_conn *c, struct nl_shipment *sh, int64_t now)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO shipments (order_id, tracking_no, courier, status, shipped_at, updated_at)"
 		" VALUES ($1, $2, $3, 'accepted', $4, $5) RETURNING id",
-		"ittii", sh->order_id, sh->tracking_no, sh->courier, sh->shipped_at, now);
+		NL_PARAMS(NL_P_INT(sh->order_id), NL_P_TEXT(sh->tracking_no),
+		NL_P_TEXT(sh->courier), NL_P_INT(sh->shipped_at), NL_P_INT(now)));
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) sh->id = nl_db_col_int64(s, 0);
 	nl_db_finalize(s);
@@ -51,9 +52,9 @@ nl_err nl_store_shipment_set_status(nl_conn *c, int64_t id, const char *from, co
 {
 	nl_stmt *s;
 	int64_t changes = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE shipments SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
-		"tiit", to, now, id, from);
+		NL_PARAMS(NL_P_TEXT(to), NL_P_INT(now), NL_P_INT(id), NL_P_TEXT(from)));
 	if (rc) return rc;
 	if ((rc = nl_store_exec_stmt(s, &changes))) return rc;
 	if (changes != 1) return NL_ERR_CONFLICT;
@@ -91,16 +92,16 @@ static NL_MUST_USE nl_err ship_rows(nl_stmt *s, struct nl_shipment **out, size_t
 nl_err nl_store_shipment_by_tracking(nl_conn *c, const char *tracking_no, struct nl_shipment *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " SHIP_COLS SHIP_FROM " WHERE s.tracking_no = $1",
-	                           "t", tracking_no);
+	nl_err rc = nl_db_query(c, &s, "SELECT " SHIP_COLS SHIP_FROM " WHERE s.tracking_no = $1",
+	                        NL_PARAMS(NL_P_TEXT(tracking_no)));
 	return rc ? rc : ship_one(s, out);
 }
 
 nl_err nl_store_shipment_by_order(nl_conn *c, int64_t order_id, struct nl_shipment *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " SHIP_COLS SHIP_FROM " WHERE s.order_id = $1",
-	                           "i", order_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " SHIP_COLS SHIP_FROM " WHERE s.order_id = $1",
+	                        NL_PARAMS(NL_P_INT(order_id)));
 	return rc ? rc : ship_one(s, out);
 }
 
@@ -118,16 +119,18 @@ nl_err nl_store_shipment_events(nl_conn *c, int64_t shipment_id, struct nl_shipm
 	nl_stmt *s;
 	*out = NULL;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s, "SELECT status, at FROM shipment_events"
-	                           " WHERE shipment_id = $1 ORDER BY at, id", "i", shipment_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT status, at FROM shipment_events"
+	                           " WHERE shipment_id = $1 ORDER BY at, id",
+	                           NL_PARAMS(NL_P_INT(shipment_id)));
 	return rc ? rc : nl_store_rows(s, sizeof **out, read_event, NULL, (void **)out, n);
 }
 
 nl_err nl_store_shipment_open(nl_conn *c, int limit, struct nl_shipment **out, size_t *n)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " SHIP_COLS SHIP_FROM
-		" WHERE s.status <> 'delivered' ORDER BY s.shipped_at, s.id LIMIT $1", "i", (int64_t)limit);
+	nl_err rc = nl_db_query(c, &s, "SELECT " SHIP_COLS SHIP_FROM
+		" WHERE s.status <> 'delivered' ORDER BY s.shipped_at, s.id LIMIT $1",
+		NL_PARAMS(NL_P_INT(limit)));
 	return rc ? rc : ship_rows(s, out, n);
 }
 
@@ -135,7 +138,8 @@ nl_err nl_store_shipment_list_person(nl_conn *c, int64_t person_id, struct nl_sh
                                      size_t *n)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " SHIP_COLS SHIP_FROM
-		" WHERE o.person_id = $1 ORDER BY s.shipped_at DESC, s.id DESC", "i", person_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " SHIP_COLS SHIP_FROM
+		" WHERE o.person_id = $1 ORDER BY s.shipped_at DESC, s.id DESC",
+		NL_PARAMS(NL_P_INT(person_id)));
 	return rc ? rc : ship_rows(s, out, n);
 }

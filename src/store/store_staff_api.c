@@ -52,11 +52,12 @@ nl_err nl_store_api_token_create(nl_conn *c, struct nl_api_token *t,
 {
 	nl_stmt *s;
 	int64_t now = nl_store_now();
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO api_tokens (institution_id, name, token_hash, prefix, active, created_at)"
-		" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", "itxtbi",
-		t->institution_id, t->name ? t->name : "", hash, (size_t)NL_TOKEN_HASH_LEN, t->prefix,
-		1, now);
+		" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+		NL_PARAMS(NL_P_INT(t->institution_id), NL_P_TEXT(t->name ? t->name : ""),
+		NL_P_BLOB(hash, (size_t)NL_TOKEN_HASH_LEN), NL_P_TEXT(t->prefix), NL_P_BOOL(true),
+		NL_P_INT(now)));
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -83,11 +84,12 @@ nl_err nl_store_api_token_use(nl_conn *c, const uint8_t hash[NL_TOKEN_HASH_LEN],
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
 	/* One statement: the token must be active and so must its institution. */
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND active = $3"
 		" AND institution_id IN (SELECT id FROM institutions WHERE active = $3)"
 		" RETURNING id, institution_id, name, prefix, active, created_at, last_used_at",
-		"xib", hash, (size_t)NL_TOKEN_HASH_LEN, now, 1);
+		NL_PARAMS(NL_P_BLOB(hash, (size_t)NL_TOKEN_HASH_LEN), NL_P_INT(now),
+		NL_P_BOOL(true)));
 	return rc == NL_OK ? get_token(s, out) : rc;
 }
 
@@ -95,8 +97,8 @@ nl_err nl_store_api_token_get(nl_conn *c, int64_t id, struct nl_api_token *out)
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s, "SELECT " TOKEN_COLS " FROM api_tokens t WHERE t.id = $1",
-	                           "i", id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " TOKEN_COLS " FROM api_tokens t WHERE t.id = $1",
+	                        NL_PARAMS(NL_P_INT(id)));
 	return rc == NL_OK ? get_token(s, out) : rc;
 }
 
@@ -106,9 +108,9 @@ nl_err nl_store_api_token_list(nl_conn *c, int64_t institution_id, struct nl_api
 	nl_stmt *s;
 	*items = NULL;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " TOKEN_COLS " FROM api_tokens t WHERE $1 = 0 OR t.institution_id = $1"
-		" ORDER BY t.id", "i", institution_id);
+		" ORDER BY t.id", NL_PARAMS(NL_P_INT(institution_id)));
 	return rc != NL_OK ? rc
 		: nl_store_rows(s, sizeof **items, read_token, clear_row, (void **)items, n);
 }
@@ -117,8 +119,8 @@ nl_err nl_store_api_token_revoke(nl_conn *c, int64_t id)
 {
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s, "UPDATE api_tokens SET active = $2 WHERE id = $1", "ib",
-	                           id, 0);
+	nl_err rc = nl_db_query(c, &s, "UPDATE api_tokens SET active = $2 WHERE id = $1",
+		NL_PARAMS(NL_P_INT(id), NL_P_BOOL(false)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed == 0 ? NL_ERR_NOT_FOUND : rc;
@@ -128,10 +130,11 @@ nl_err nl_store_batch_put(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], 
                           int64_t institution_id, const char *payload, int64_t now)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO preapply_batches (id_hash, user_id, institution_id, payload, created_at)"
-		" VALUES ($1, $2, $3, $4, $5)", "xiiti",
-		id_hash, (size_t)NL_TOKEN_HASH_LEN, user_id, institution_id, payload, now);
+		" VALUES ($1, $2, $3, $4, $5)",
+		NL_PARAMS(NL_P_BLOB(id_hash, (size_t)NL_TOKEN_HASH_LEN), NL_P_INT(user_id),
+		NL_P_INT(institution_id), NL_P_TEXT(payload), NL_P_INT(now)));
 	return rc == NL_OK ? nl_store_exec_stmt(s, NULL) : rc;
 }
 
@@ -154,10 +157,11 @@ nl_err nl_store_batch_get(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN], 
 {
 	nl_stmt *s;
 	*payload = NULL;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT payload FROM preapply_batches WHERE id_hash = $1 AND user_id = $2"
-		" AND consumed_at = 0 AND created_at >= $3", "xii",
-		id_hash, (size_t)NL_TOKEN_HASH_LEN, user_id, not_before);
+		" AND consumed_at = 0 AND created_at >= $3",
+		NL_PARAMS(NL_P_BLOB(id_hash, (size_t)NL_TOKEN_HASH_LEN), NL_P_INT(user_id),
+		NL_P_INT(not_before)));
 	return rc != NL_OK ? rc : payload_of(s, payload);
 }
 
@@ -167,17 +171,18 @@ nl_err nl_store_batch_take(nl_conn *c, const uint8_t id_hash[NL_TOKEN_HASH_LEN],
 	nl_stmt *s;
 	*payload = NULL;
 	/* consumed_at = 0 in the WHERE: of two confirmations only one gets the rows. */
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE preapply_batches SET consumed_at = $4 WHERE id_hash = $1 AND user_id = $2"
-		" AND consumed_at = 0 AND created_at >= $3 RETURNING payload", "xiii",
-		id_hash, (size_t)NL_TOKEN_HASH_LEN, user_id, not_before, now);
+		" AND consumed_at = 0 AND created_at >= $3 RETURNING payload",
+		NL_PARAMS(NL_P_BLOB(id_hash, (size_t)NL_TOKEN_HASH_LEN), NL_P_INT(user_id),
+		NL_P_INT(not_before), NL_P_INT(now)));
 	return rc != NL_OK ? rc : payload_of(s, payload);
 }
 
 nl_err nl_store_batch_purge(nl_conn *c, int64_t before, int64_t *purged)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "DELETE FROM preapply_batches WHERE created_at < $1", "i",
-	                           before);
+	nl_err rc = nl_db_query(c, &s, "DELETE FROM preapply_batches WHERE created_at < $1",
+		NL_PARAMS(NL_P_INT(before)));
 	return rc == NL_OK ? nl_store_exec_stmt(s, purged) : rc;
 }

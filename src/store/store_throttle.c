@@ -28,10 +28,10 @@ nl_err nl_store_throttle_locked_until(nl_conn *c, const char *door, const char *
 	if (!args_ok(door, kind, subject))
 		return NL_ERR_INVALID;
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT locked_until FROM login_throttle"
 		" WHERE door = $1 AND kind = $2 AND subject = $3 AND locked_until > $4",
-		"ttti", door, kind, subject, now);
+		NL_PARAMS(NL_P_TEXT(door), NL_P_TEXT(kind), NL_P_TEXT(subject), NL_P_INT(now)));
 	if (rc)
 		return rc;
 	rc = nl_store_one_int64(s, locked_until);
@@ -62,7 +62,7 @@ static NL_MUST_USE nl_err fail_tx(nl_conn *c, void *arg)
 	nl_stmt *s;
 	/* A count whose window has ended starts again at 1 with a new window; a
 	 * counter quiet for max_lock_s after its last window forgets its locks. */
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO login_throttle (door, kind, subject, failures, window_end, locked_until,"
 		" locks) VALUES ($1, $2, $3, 1, $4 + $5, 0, 0)"
 		" ON CONFLICT (door, kind, subject) DO UPDATE SET"
@@ -73,8 +73,9 @@ static NL_MUST_USE nl_err fail_tx(nl_conn *c, void *arg)
 		" window_end = CASE WHEN login_throttle.window_end <= $4 THEN $4 + $5"
 		"              ELSE login_throttle.window_end END"
 		" RETURNING failures, locked_until, locks",
-		"tttiii", x->door, x->kind, x->subject, x->now, x->rule->window_s,
-		x->rule->max_lock_s > x->rule->lock_s ? x->rule->max_lock_s : x->rule->lock_s);
+		NL_PARAMS(NL_P_TEXT(x->door), NL_P_TEXT(x->kind), NL_P_TEXT(x->subject),
+		NL_P_INT(x->now), NL_P_INT(x->rule->window_s),
+		NL_P_INT(x->rule->max_lock_s > x->rule->lock_s ? x->rule->max_lock_s : x->rule->lock_s)));
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -93,10 +94,11 @@ static NL_MUST_USE nl_err fail_tx(nl_conn *c, void *arg)
 	/* The limit is reached: lock, and let the count start afresh when the
 	 * lock ends (window_end = end of the lock). */
 	int64_t until = x->now + lock_length(x->rule, x->locks);
-	rc = nl_store_query(c, &s,
+	rc = nl_db_query(c, &s,
 		"UPDATE login_throttle SET failures = 0, locked_until = $4, window_end = $4,"
 		" locks = locks + 1 WHERE door = $1 AND kind = $2 AND subject = $3",
-		"ttti", x->door, x->kind, x->subject, until);
+		NL_PARAMS(NL_P_TEXT(x->door), NL_P_TEXT(x->kind), NL_P_TEXT(x->subject),
+		NL_P_INT(until)));
 	if (rc)
 		return rc;
 	if ((rc = nl_store_exec_stmt(s, NULL)) != NL_OK)
@@ -130,19 +132,19 @@ nl_err nl_store_throttle_clear(nl_conn *c, const char *door, const char *kind,
 	if (!args_ok(door, kind, subject))
 		return NL_ERR_INVALID;
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"DELETE FROM login_throttle"
 		" WHERE door = $1 AND kind = $2 AND subject = $3 AND locked_until <= $4",
-		"ttti", door, kind, subject, now);
+		NL_PARAMS(NL_P_TEXT(door), NL_P_TEXT(kind), NL_P_TEXT(subject), NL_P_INT(now)));
 	return rc ? rc : nl_store_exec_stmt(s, NULL);
 }
 
 nl_err nl_store_throttle_purge(nl_conn *c, int64_t before, int64_t *purged)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"DELETE FROM login_throttle WHERE window_end < $1 AND locked_until < $1"
 		" AND (locks = 0 OR window_end < $2)",
-		"ii", before, before - NL_THROTTLE_MEMORY_S);
+		NL_PARAMS(NL_P_INT(before), NL_P_INT(before - NL_THROTTLE_MEMORY_S)));
 	return rc ? rc : nl_store_exec_stmt(s, purged);
 }

@@ -14,11 +14,12 @@ nl_err nl_store_orders_form_overdue(nl_conn *c, int64_t created_before, int64_t 
 	if (limit < 1)
 		return NL_ERR_INVALID;
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT id, status FROM orders WHERE status IN ($1, $2) AND created_at < $3"
-		" AND id > $4 ORDER BY id LIMIT $5", "ttiii",
-		nl_order_status_code(NL_ST_FORM_WAIT), nl_order_status_code(NL_ST_FORM_PAYMENT_WAIT),
-		created_before, after_id, limit);
+		" AND id > $4 ORDER BY id LIMIT $5",
+		NL_PARAMS(NL_P_TEXT(nl_order_status_code(NL_ST_FORM_WAIT)),
+		NL_P_TEXT(nl_order_status_code(NL_ST_FORM_PAYMENT_WAIT)), NL_P_INT(created_before),
+		NL_P_INT(after_id), NL_P_INT(limit)));
 	if (rc)
 		return rc;
 	struct nl_stale_order *items = calloc((size_t)limit, sizeof *items);

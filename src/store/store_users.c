@@ -81,10 +81,11 @@ nl_err nl_store_user_create(nl_conn *c, struct nl_user *u)
 		return NL_ERR_INVALID;
 	nl_stmt *s;
 	int64_t now = nl_store_now();
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO users (username, password_hash, role, institution_id, active,"
-		" created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id", "tttzbi",
-		u->username, u->password_hash, role, u->institution_id, (int)u->active, now);
+		" created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+		NL_PARAMS(NL_P_TEXT(u->username), NL_P_TEXT(u->password_hash), NL_P_TEXT(role),
+		NL_P_REF(u->institution_id), NL_P_BOOL(u->active), NL_P_INT(now)));
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -108,7 +109,8 @@ nl_err nl_store_user_get(nl_conn *c, int64_t id, struct nl_user *out)
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM users WHERE id = $1", "i", id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM users WHERE id = $1",
+		NL_PARAMS(NL_P_INT(id)));
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
@@ -116,8 +118,8 @@ nl_err nl_store_user_get_by_username(nl_conn *c, const char *username, struct nl
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM users WHERE username = $1", "t",
-	                           username);
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM users WHERE username = $1",
+		NL_PARAMS(NL_P_TEXT(username)));
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
@@ -126,9 +128,9 @@ nl_err nl_store_user_list(nl_conn *c, int64_t institution_id, struct nl_user **i
 	nl_stmt *s;
 	*items = NULL;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"SELECT " COLS " FROM users WHERE $1 = 0 OR institution_id = $1 ORDER BY username",
-		"i", institution_id);
+		NL_PARAMS(NL_P_INT(institution_id)));
 	return rc != NL_OK ? rc
 		: nl_store_rows(s, sizeof **items, read_row, clear_row, (void **)items, n);
 }
@@ -143,18 +145,18 @@ static NL_MUST_USE nl_err update_one(nl_stmt *s)
 nl_err nl_store_user_set_password(nl_conn *c, int64_t id, const char *password_hash)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
-		"UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1", "iti",
-		id, password_hash, nl_store_now());
+	nl_err rc = nl_db_query(c, &s,
+		"UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
+		NL_PARAMS(NL_P_INT(id), NL_P_TEXT(password_hash), NL_P_INT(nl_store_now())));
 	return rc == NL_OK ? update_one(s) : rc;
 }
 
 nl_err nl_store_user_set_active(nl_conn *c, int64_t id, bool active)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
-		"UPDATE users SET active = $2, updated_at = $3 WHERE id = $1", "ibi",
-		id, (int)active, nl_store_now());
+	nl_err rc = nl_db_query(c, &s,
+		"UPDATE users SET active = $2, updated_at = $3 WHERE id = $1",
+		NL_PARAMS(NL_P_INT(id), NL_P_BOOL(active), NL_P_INT(nl_store_now())));
 	return rc == NL_OK ? update_one(s) : rc;
 }
 
@@ -162,12 +164,13 @@ nl_err nl_store_user_login_failed(nl_conn *c, int64_t id, int64_t now, int64_t m
                                   int64_t lock_seconds, int64_t *failed, int64_t *locked_until)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE users SET"
 		" locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 + $4 ELSE locked_until END,"
 		" failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END"
-		" WHERE id = $1 RETURNING failed_logins, locked_until", "iiii",
-		id, max_failures, now, lock_seconds);
+		" WHERE id = $1 RETURNING failed_logins, locked_until",
+		NL_PARAMS(NL_P_INT(id), NL_P_INT(max_failures), NL_P_INT(now),
+		NL_P_INT(lock_seconds)));
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -183,7 +186,8 @@ nl_err nl_store_user_login_failed(nl_conn *c, int64_t id, int64_t now, int64_t m
 nl_err nl_store_user_login_ok(nl_conn *c, int64_t id)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
-		"UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1", "i", id);
+	nl_err rc = nl_db_query(c, &s,
+		"UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1",
+		NL_PARAMS(NL_P_INT(id)));
 	return rc == NL_OK ? update_one(s) : rc;
 }

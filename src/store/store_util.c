@@ -9,48 +9,39 @@
 
 nl_err nl_store_query(nl_conn *c, nl_stmt **out, const char *sql, const char *fmt, ...)
 {
-	nl_stmt *s = NULL;
+	struct nl_param p[64];
+	size_t n = strlen(fmt);
 	*out = NULL;
-	nl_err rc = nl_db_prepare(c, sql, &s);
-	/* One letter per parameter, or the va_args below would be misread. */
-	if (rc == NL_OK && nl_db_param_count(s) != (int)strlen(fmt))
-		rc = NL_ERR_INTERNAL;
+	if (n > sizeof p / sizeof p[0])
+		return NL_ERR_INTERNAL;
 	va_list ap;
 	va_start(ap, fmt);
-	for (int i = 0; rc == NL_OK && fmt[i]; i++) {
-		int idx = i + 1;
+	for (size_t i = 0; i < n; i++) {
 		switch (fmt[i]) {
 		case 'i':
-			rc = nl_db_bind_int64(s, idx, va_arg(ap, int64_t));
+			p[i] = NL_P_INT(va_arg(ap, int64_t));
 			break;
-		case 'z': {
-			int64_t v = va_arg(ap, int64_t);
-			rc = v ? nl_db_bind_int64(s, idx, v) : nl_db_bind_null(s, idx);
+		case 'z':
+			p[i] = NL_P_REF(va_arg(ap, int64_t));
 			break;
-		}
 		case 't':
-			rc = nl_db_bind_text(s, idx, va_arg(ap, const char *));
+			p[i] = NL_P_TEXT(va_arg(ap, const char *));
 			break;
 		case 'b':
-			rc = nl_db_bind_bool(s, idx, va_arg(ap, int) != 0);
+			p[i] = NL_P_BOOL(va_arg(ap, int) != 0);
 			break;
 		case 'x': {
-			const void *p = va_arg(ap, const void *);
-			size_t n = va_arg(ap, size_t);
-			rc = nl_db_bind_blob(s, idx, p, n);
+			const void *v = va_arg(ap, const void *);
+			p[i] = NL_P_BLOB(v, va_arg(ap, size_t));
 			break;
 		}
 		default:
-			rc = NL_ERR_INTERNAL;
+			va_end(ap);
+			return NL_ERR_INTERNAL;
 		}
 	}
 	va_end(ap);
-	if (rc != NL_OK) {
-		nl_db_finalize(s);
-		return rc;
-	}
-	*out = s;
-	return NL_OK;
+	return nl_db_query(c, out, sql, p, n);
 }
 
 nl_err nl_store_exec_stmt(nl_stmt *s, int64_t *changes)

@@ -8,14 +8,12 @@
 #include "core/err.h"
 #include "store/db.h"
 
-/* Prepares sql and binds its parameters $1.. from the variadic arguments, one
- * per letter of fmt:
- *   i  int64_t
- *   z  int64_t, 0 binds NULL (optional foreign keys)
- *   t  const char * (NULL binds NULL)
- *   b  bool (passed as int)
- *   x  const void *, size_t (blob)
- * On error *out is NULL and nothing is left to free. */
+/* Compatibility path, to be deleted: the letter-string binding that
+ * nl_db_query's typed parameters replace (docs/storage.md). Only store_forms.c
+ * and store_order_contacts.c still use it, until they are converted; write no
+ * new call. One letter per parameter $1..:
+ *   i int64_t   z int64_t, 0 binds NULL   t const char *   b bool (as int)
+ *   x const void *, size_t (blob) */
 NL_MUST_USE nl_err nl_store_query(nl_conn *c, nl_stmt **out, const char *sql, const char *fmt, ...);
 
 /* Runs a statement that returns no rows; *changes (may be NULL) gets the

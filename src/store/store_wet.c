@@ -66,10 +66,11 @@ static NL_MUST_USE nl_err get_one(nl_stmt *s, struct nl_barcode *out)
 nl_err nl_store_barcode_insert(nl_conn *c, struct nl_barcode *b, int64_t now)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO form_barcodes (form_version_id, order_id, code, status, created_at)"
 		" VALUES ($1, $2, $3, 'issued', $4) RETURNING id",
-		"iiti", b->form_version_id, b->order_id, b->code, now);
+		NL_PARAMS(NL_P_INT(b->form_version_id), NL_P_INT(b->order_id), NL_P_TEXT(b->code),
+		NL_P_INT(now)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -85,16 +86,17 @@ nl_err nl_store_barcode_insert(nl_conn *c, struct nl_barcode *b, int64_t now)
 nl_err nl_store_barcode_of_version(nl_conn *c, int64_t form_version_id, struct nl_barcode *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM form_barcodes"
-	                           " WHERE form_version_id = $1", "i", form_version_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM form_barcodes"
+	                           " WHERE form_version_id = $1",
+	                           NL_PARAMS(NL_P_INT(form_version_id)));
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
 nl_err nl_store_barcode_by_code(nl_conn *c, const char *code, struct nl_barcode *out)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM form_barcodes WHERE code = $1",
-	                           "t", code);
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM form_barcodes WHERE code = $1",
+	                        NL_PARAMS(NL_P_TEXT(code)));
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
@@ -102,8 +104,9 @@ nl_err nl_store_barcode_rejected(nl_conn *c, int64_t form_version_id, bool *reje
 {
 	nl_stmt *s;
 	*rejected = false;
-	nl_err rc = nl_store_query(c, &s, "SELECT 1 FROM form_barcodes WHERE form_version_id = $1"
-	                           " AND status = 'rejected'", "i", form_version_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT 1 FROM form_barcodes WHERE form_version_id = $1"
+	                           " AND status = 'rejected'",
+	                           NL_PARAMS(NL_P_INT(form_version_id)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_step_row(s);
@@ -121,19 +124,22 @@ nl_err nl_store_barcode_decide(nl_conn *c, int64_t id, enum nl_barcode_status to
 	const char *why = reason ? reason : "";
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"UPDATE form_barcodes SET status = $2, decided_at = $3, decided_by = $4,"
 		" reject_reason = $5 WHERE id = $1 AND status = 'issued'",
-		"itiit", id, nl_barcode_status_code(to), now, user_id, why);
+		NL_PARAMS(NL_P_INT(id), NL_P_TEXT(nl_barcode_status_code(to)), NL_P_INT(now),
+		NL_P_INT(user_id), NL_P_TEXT(why)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	if (rc == NL_OK && changed != 1)
 		rc = NL_ERR_CONFLICT;
 	if (rc != NL_OK)
 		return rc;
-	rc = nl_store_query(c, &s,
+	rc = nl_db_query(c, &s,
 		"INSERT INTO ra_decisions (barcode_id, user_id, decision, reason, decided_at)"
 		" VALUES ($1, $2, $3, $4, $5)",
-		"iitti", id, user_id, to == NL_BARCODE_ACCEPTED ? "accept" : "reject", why, now);
+		NL_PARAMS(NL_P_INT(id), NL_P_INT(user_id),
+		NL_P_TEXT(to == NL_BARCODE_ACCEPTED ? "accept" : "reject"), NL_P_TEXT(why),
+		NL_P_INT(now)));
 	return rc == NL_OK ? nl_store_exec_stmt(s, NULL) : rc;
 }

@@ -227,7 +227,7 @@ static NL_MUST_USE nl_err prepare1(nl_conn *c, const char *sql, const char *arg,
 {
 	nl_err rc = nl_db_prepare(c, sql, s);
 	if (rc == NL_OK && arg)
-		rc = nl_db_bind_text(*s, 1, arg);
+		rc = nl_db_bind(*s, NL_PARAMS(NL_P_TEXT(arg)));
 	if (rc != NL_OK)
 		fprintf(stderr, "# schema: %s: %s\n", sql, nl_db_errmsg(c));
 	return rc;

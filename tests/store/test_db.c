@@ -48,24 +48,23 @@ static void test_bind_and_columns(void **state)
 	assert_int_equal(nl_db_prepare(f->c, "INSERT INTO t (i, s, b, f, n) VALUES ($1, $2, $3, $4, $5)",
 	                               &s), NL_OK);
 	for (size_t k = 0; k < 4; k++) {
-		assert_int_equal(nl_db_bind_int64(s, 1, ints[k]), NL_OK);
-		assert_int_equal(nl_db_bind_text(s, 2, k == 3 ? "" : text), NL_OK);
-		assert_int_equal(nl_db_bind_blob(s, 3, blob, k == 3 ? 0 : sizeof blob), NL_OK);
-		assert_int_equal(nl_db_bind_bool(s, 4, k % 2 == 0), NL_OK);
-		assert_int_equal(nl_db_bind_null(s, 5), NL_OK);
+		assert_int_equal(nl_db_bind(s, NL_PARAMS(NL_P_INT(ints[k]), NL_P_TEXT(k == 3 ? "" : text),
+		                                         NL_P_BLOB(blob, k == 3 ? 0 : sizeof blob),
+		                                         NL_P_BOOL(k % 2 == 0), NL_P_NULL)), NL_OK);
 		assert_int_equal(nl_db_step(s), NL_DB_DONE);
 		assert_int_equal(nl_db_changes(s), 1);
 		assert_int_equal(nl_db_reset(s), NL_OK);
 	}
-	/* Out-of-range parameter numbers are refused, not ignored. */
-	assert_int_equal(nl_db_bind_int64(s, 6, 1), NL_ERR_INTERNAL);
-	assert_int_equal(nl_db_bind_int64(s, 0, 1), NL_ERR_INTERNAL);
+	/* One value per $n: too many or too few are refused, not ignored. */
+	assert_int_equal(nl_db_bind(s, NL_PARAMS(NL_P_INT(1), NL_P_NULL, NL_P_NULL, NL_P_NULL,
+	                                         NL_P_NULL, NL_P_INT(1))), NL_ERR_INTERNAL);
+	assert_int_equal(nl_db_bind(s, NL_PARAMS(NL_P_INT(1))), NL_ERR_INTERNAL);
+	assert_int_equal(nl_db_bind(s, NL_NO_PARAMS), NL_ERR_INTERNAL);
 	nl_db_finalize(s);
 
-	assert_int_equal(nl_db_prepare(f->c, "SELECT i, s, b, f, n FROM t WHERE i = $1 OR i = $2"
-	                                     " ORDER BY i DESC", &s), NL_OK);
-	assert_int_equal(nl_db_bind_int64(s, 1, INT64_MAX), NL_OK);
-	assert_int_equal(nl_db_bind_int64(s, 2, INT64_MIN), NL_OK);
+	assert_int_equal(nl_db_query(f->c, &s, "SELECT i, s, b, f, n FROM t WHERE i = $1 OR i = $2"
+	                                       " ORDER BY i DESC",
+	                             NL_PARAMS(NL_P_INT(INT64_MAX), NL_P_INT(INT64_MIN))), NL_OK);
 	assert_int_equal(nl_db_step(s), NL_DB_ROW);
 	assert_int_equal(nl_db_column_count(s), 5);
 	assert_true(nl_db_col_int64(s, 0) == INT64_MAX);
@@ -95,9 +94,8 @@ static void test_bind_and_columns(void **state)
 	nl_db_finalize(s);
 
 	/* NULL text and NULL blob pointers bind SQL NULL. */
-	assert_int_equal(nl_db_prepare(f->c, "INSERT INTO t (i, s, b) VALUES (7, $1, $2)", &s), NL_OK);
-	assert_int_equal(nl_db_bind_text(s, 1, NULL), NL_OK);
-	assert_int_equal(nl_db_bind_blob(s, 2, NULL, 0), NL_OK);
+	assert_int_equal(nl_db_query(f->c, &s, "INSERT INTO t (i, s, b) VALUES (7, $1, $2)",
+	                             NL_PARAMS(NL_P_TEXT(NULL), NL_P_BLOB(NULL, 0))), NL_OK);
 	assert_int_equal(nl_db_step(s), NL_DB_DONE);
 	nl_db_finalize(s);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM t WHERE i = 7 AND s IS NULL AND b IS NULL"), 1);
@@ -110,8 +108,7 @@ static void test_unique_and_constraints(void **state)
 	struct fx *f = fx_get(state);
 	nl_stmt *s = NULL;
 	const char *ins = "INSERT INTO institutions (name, created_at, updated_at) VALUES ($1, 1, 1)";
-	assert_int_equal(nl_db_prepare(f->c, ins, &s), NL_OK);
-	assert_int_equal(nl_db_bind_text(s, 1, "Kurum A"), NL_OK);
+	assert_int_equal(nl_db_query(f->c, &s, ins, NL_PARAMS(NL_P_TEXT("Kurum A"))), NL_OK);
 	assert_int_equal(nl_db_step(s), NL_DB_DONE);
 	assert_int_equal(nl_db_reset(s), NL_OK);
 	assert_int_equal(nl_db_step(s), NL_ERR_CONFLICT);
