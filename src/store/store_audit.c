@@ -15,6 +15,7 @@ static NL_MUST_USE nl_err append_tx(nl_conn *c, void *ctx)
 	uint8_t prev[NL_AUDIT_HASH_LEN], hash[NL_AUDIT_HASH_LEN], state[NL_AUDIT_HASH_LEN];
 	bool bound = false;
 	/* Taking the next seq is the UPDATE that locks the head row until commit. */
+	enum { HEAD_SEQ, HEAD_HASH };
 	nl_err rc = nl_db_query(c, &s,
 		"UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
 		NL_NO_PARAMS);
@@ -22,8 +23,8 @@ static NL_MUST_USE nl_err append_tx(nl_conn *c, void *ctx)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		size_t n;
-		const void *p = nl_db_col_blob(s, 1, &n);
-		rec->seq = nl_db_col_int64(s, 0);
+		const void *p = nl_db_col_blob(s, HEAD_HASH, &n);
+		rec->seq = nl_db_col_int64(s, HEAD_SEQ);
 		if (p && n == NL_AUDIT_HASH_LEN)
 			memcpy(prev, p, n);
 		else
@@ -119,6 +120,8 @@ static NL_MUST_USE nl_err walk_chain(nl_conn *c, struct verify_ctx *v, int64_t h
 	uint8_t prev[NL_AUDIT_HASH_LEN] = {0};
 	size_t cp = 0;
 	nl_stmt *s;
+	enum { AL_SEQ, AL_AT, AL_ACTOR, AL_ENTITY, AL_ENTITY_ID, AL_ACTION, AL_FROM_STATE,
+		AL_TO_STATE, AL_REASON, AL_PREV_HASH, AL_HASH, AL_STATE_HASH };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT seq, at, actor, entity, entity_id, action, from_state, to_state, reason,"
 		" prev_hash, hash, state_hash FROM audit_log ORDER BY seq", NL_NO_PARAMS);
@@ -127,18 +130,18 @@ static NL_MUST_USE nl_err walk_chain(nl_conn *c, struct verify_ctx *v, int64_t h
 	int64_t expect = 1;
 	while ((rc = nl_store_step_row(s)) == NL_OK) {
 		size_t sn = 0;
-		const void *st = nl_db_col_blob(s, 11, &sn);
+		const void *st = nl_db_col_blob(s, AL_STATE_HASH, &sn);
 		uint8_t state[NL_AUDIT_HASH_LEN] = {0};
 		struct nl_audit_rec r = {
-			.seq = nl_db_col_int64(s, 0),
-			.at = nl_db_col_int64(s, 1),
-			.actor = nl_db_col_text(s, 2),
-			.entity = nl_db_col_text(s, 3),
-			.entity_id = nl_db_col_int64(s, 4),
-			.action = nl_db_col_text(s, 5),
-			.from = nl_db_col_text(s, 6),
-			.to = nl_db_col_text(s, 7),
-			.reason = nl_db_col_text(s, 8),
+			.seq = nl_db_col_int64(s, AL_SEQ),
+			.at = nl_db_col_int64(s, AL_AT),
+			.actor = nl_db_col_text(s, AL_ACTOR),
+			.entity = nl_db_col_text(s, AL_ENTITY),
+			.entity_id = nl_db_col_int64(s, AL_ENTITY_ID),
+			.action = nl_db_col_text(s, AL_ACTION),
+			.from = nl_db_col_text(s, AL_FROM_STATE),
+			.to = nl_db_col_text(s, AL_TO_STATE),
+			.reason = nl_db_col_text(s, AL_REASON),
 		};
 		uint8_t h[NL_AUDIT_HASH_LEN];
 		f->count++;
@@ -147,13 +150,13 @@ static NL_MUST_USE nl_err walk_chain(nl_conn *c, struct verify_ctx *v, int64_t h
 			break;
 		}
 		/* A state of the wrong length cannot be the one hashed: the record is bad. */
-		if (!nl_db_col_is_null(s, 11)) {
+		if (!nl_db_col_is_null(s, AL_STATE_HASH)) {
 			if (st && sn == NL_AUDIT_HASH_LEN)
 				memcpy(state, st, sn);
 			r.state = state;
 		}
 		nl_audit_hash(&r, prev, h);
-		if (!blob_eq(s, 9, prev) || !blob_eq(s, 10, h) ||
+		if (!blob_eq(s, AL_PREV_HASH, prev) || !blob_eq(s, AL_HASH, h) ||
 		    (r.state && sn != NL_AUDIT_HASH_LEN)) {
 			chain_bad(f, NL_AUDIT_RECORD_CHANGED, r.seq);
 			break;
@@ -204,12 +207,13 @@ static NL_MUST_USE nl_err verify_tx(nl_conn *c, void *ctx)
 	if (nl_db_engine(nl_db_of(c)) == NL_DB_POSTGRES &&
 	    (rc = nl_db_exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")) != NL_OK)
 		return rc;
+	enum { HEAD_SEQ, HEAD_HASH };
 	if ((rc = nl_db_query(c, &s, "SELECT seq, hash FROM audit_head WHERE id = 1", NL_NO_PARAMS)) != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		size_t n;
-		const void *p = nl_db_col_blob(s, 1, &n);
-		head_seq = nl_db_col_int64(s, 0);
+		const void *p = nl_db_col_blob(s, HEAD_HASH, &n);
+		head_seq = nl_db_col_int64(s, HEAD_SEQ);
 		if (p && n == NL_AUDIT_HASH_LEN)
 			memcpy(head_hash, p, n);
 	}
@@ -271,14 +275,15 @@ static NL_MUST_USE nl_err head_tx(nl_conn *c, void *ctx)
 {
 	struct head_ctx *h = ctx;
 	nl_stmt *s;
+	enum { HEAD_SEQ, HEAD_HASH };
 	nl_err rc = nl_db_query(c, &s, "SELECT seq, hash FROM audit_head WHERE id = 1",
 		NL_NO_PARAMS);
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		size_t n;
-		const void *p = nl_db_col_blob(s, 1, &n);
-		h->seq = nl_db_col_int64(s, 0);
+		const void *p = nl_db_col_blob(s, HEAD_HASH, &n);
+		h->seq = nl_db_col_int64(s, HEAD_SEQ);
 		if (p && n == NL_AUDIT_HASH_LEN)
 			memcpy(h->hash, p, n);
 		else

@@ -44,6 +44,9 @@ static const struct state_spec specs[] = {
 	 "iiitii"},
 };
 #define N_SPECS (sizeof specs / sizeof specs[0])
+/* Every select of specs starts with the row's id; the other columns are read
+ * by position through their type letters (row_digest). */
+enum { ST_ID };
 
 static const struct state_spec *spec_of(const char *entity)
 {
@@ -130,6 +133,7 @@ static NL_MUST_USE nl_err load_bound(nl_conn *c, const char *entity, struct boun
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
+	enum { B_ENTITY_ID, B_SEQ, B_STATE_HASH };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT entity_id, seq, state_hash FROM audit_log WHERE entity = $1"
 		" AND state_hash IS NOT NULL ORDER BY entity_id, seq",
@@ -137,9 +141,9 @@ static NL_MUST_USE nl_err load_bound(nl_conn *c, const char *entity, struct boun
 	if (rc != NL_OK)
 		return rc;
 	while ((rc = nl_store_step_row(s)) == NL_OK) {
-		int64_t id = nl_db_col_int64(s, 0);
+		int64_t id = nl_db_col_int64(s, B_ENTITY_ID);
 		size_t len = 0;
-		const void *h = nl_db_col_blob(s, 2, &len);
+		const void *h = nl_db_col_blob(s, B_STATE_HASH, &len);
 		if (*n == 0 || (*out)[*n - 1].entity_id != id) {
 			if (*n == cap) {
 				cap = cap ? 2 * cap : 64;
@@ -154,7 +158,7 @@ static NL_MUST_USE nl_err load_bound(nl_conn *c, const char *entity, struct boun
 		}
 		struct bound *b = &(*out)[*n - 1];
 		b->entity_id = id;
-		b->seq = nl_db_col_int64(s, 1);
+		b->seq = nl_db_col_int64(s, B_SEQ);
 		b->seen = false;
 		/* A malformed digest matches no row: the row is reported changed. */
 		memset(b->state, 0, sizeof b->state);
@@ -215,7 +219,7 @@ static NL_MUST_USE nl_err check_entity(nl_conn *c, const struct state_spec *sp, 
 	if ((rc = nl_db_query(c, &s, sql, NL_NO_PARAMS)) != NL_OK)
 		goto out;
 	while ((rc = nl_store_step_row(s)) == NL_OK) {
-		int64_t id = nl_db_col_int64(s, 0);
+		int64_t id = nl_db_col_int64(s, ST_ID);
 		uint8_t h[NL_AUDIT_HASH_LEN];
 		if ((rc = row_digest(sp, s, &enc, h)) != NL_OK)
 			break;
@@ -265,7 +269,7 @@ static NL_MUST_USE nl_err unbound_ids(nl_conn *c, const struct state_spec *sp, i
 	if ((rc = nl_db_query(c, &s, sql, NL_NO_PARAMS)) != NL_OK)
 		goto out;
 	while ((rc = nl_store_step_row(s)) == NL_OK) {
-		int64_t id = nl_db_col_int64(s, 0);
+		int64_t id = nl_db_col_int64(s, ST_ID);
 		if (find_bound(b, nb, id))
 			continue;
 		if (*n == cap) {

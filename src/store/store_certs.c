@@ -10,6 +10,10 @@
 #define COLS "id, serial, kind, subject, common_name, email, id_number, institution_id," \
              " order_id, not_before, not_after, status, revoked_at, reason, publish, der," \
              " status_version"
+/* Its columns, in order. */
+enum { C_ID, C_SERIAL, C_KIND, C_SUBJECT, C_COMMON_NAME, C_EMAIL, C_ID_NUMBER, C_INSTITUTION_ID,
+	C_ORDER_ID, C_NOT_BEFORE, C_NOT_AFTER, C_STATUS, C_REVOKED_AT, C_REASON, C_PUBLISH, C_DER,
+	C_STATUS_VERSION };
 
 #define REASON_HOLD 6
 
@@ -25,27 +29,27 @@ static NL_MUST_USE nl_err read_row(nl_stmt *s, struct nl_cert_row *r)
 	nl_err rc = NL_OK;
 	size_t n = 0;
 	memset(r, 0, sizeof *r);
-	r->id = nl_db_col_int64(s, 0);
-	nl_store_col_copy(s, 1, r->serial, sizeof r->serial);
-	nl_store_col_copy(s, 2, r->kind, sizeof r->kind);
-	r->subject = nl_store_col_dup(s, 3, &rc);
-	r->common_name = nl_store_col_dup(s, 4, &rc);
-	r->email = nl_store_col_dup(s, 5, &rc);
-	r->id_number = nl_store_col_dup(s, 6, &rc);
-	r->institution_id = nl_db_col_is_null(s, 7) ? 0 : nl_db_col_int64(s, 7);
-	r->order_id = nl_db_col_is_null(s, 8) ? 0 : nl_db_col_int64(s, 8);
-	r->not_before = nl_db_col_int64(s, 9);
-	r->not_after = nl_db_col_int64(s, 10);
-	nl_store_col_copy(s, 11, r->status, sizeof r->status);
-	r->revoked_at = nl_db_col_int64(s, 12);
-	r->reason = (int)nl_db_col_int64(s, 13);
-	r->publish = nl_db_col_bool(s, 14);
-	const void *der = nl_db_col_blob(s, 15, &n);
+	r->id = nl_db_col_int64(s, C_ID);
+	nl_store_col_copy(s, C_SERIAL, r->serial, sizeof r->serial);
+	nl_store_col_copy(s, C_KIND, r->kind, sizeof r->kind);
+	r->subject = nl_store_col_dup(s, C_SUBJECT, &rc);
+	r->common_name = nl_store_col_dup(s, C_COMMON_NAME, &rc);
+	r->email = nl_store_col_dup(s, C_EMAIL, &rc);
+	r->id_number = nl_store_col_dup(s, C_ID_NUMBER, &rc);
+	r->institution_id = nl_db_col_is_null(s, C_INSTITUTION_ID) ? 0 : nl_db_col_int64(s, C_INSTITUTION_ID);
+	r->order_id = nl_db_col_is_null(s, C_ORDER_ID) ? 0 : nl_db_col_int64(s, C_ORDER_ID);
+	r->not_before = nl_db_col_int64(s, C_NOT_BEFORE);
+	r->not_after = nl_db_col_int64(s, C_NOT_AFTER);
+	nl_store_col_copy(s, C_STATUS, r->status, sizeof r->status);
+	r->revoked_at = nl_db_col_int64(s, C_REVOKED_AT);
+	r->reason = (int)nl_db_col_int64(s, C_REASON);
+	r->publish = nl_db_col_bool(s, C_PUBLISH);
+	const void *der = nl_db_col_blob(s, C_DER, &n);
 	r->der = malloc(n ? n : 1);
 	if (!r->der) rc = NL_ERR_NOMEM;
 	else if (n) memcpy(r->der, der, n);
 	r->der_len = n;
-	r->status_version = nl_db_col_int64(s, 16);
+	r->status_version = nl_db_col_int64(s, C_STATUS_VERSION);
 	if (rc) nl_cert_row_clear(r);
 	return rc;
 }
@@ -195,14 +199,15 @@ nl_err nl_store_cert_each_revoked(nl_conn *c, nl_revoked_fn fn, void *ctx)
 {
 	nl_stmt *s;
 	int st;
+	enum { RV_SERIAL, RV_REVOKED_AT, RV_REASON, RV_STATUS };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT serial, revoked_at, reason, status FROM certificates WHERE status <> 'good'",
 		NL_NO_PARAMS);
 	if (rc) return rc;
 	while ((st = nl_db_step(s)) == NL_DB_ROW) {
-		bool hold = !strcmp(nl_db_col_text(s, 3), "hold");
-		rc = fn(ctx, nl_db_col_text(s, 0), nl_db_col_int64(s, 1),
-		        hold ? REASON_HOLD : (int)nl_db_col_int64(s, 2));
+		bool hold = !strcmp(nl_db_col_text(s, RV_STATUS), "hold");
+		rc = fn(ctx, nl_db_col_text(s, RV_SERIAL), nl_db_col_int64(s, RV_REVOKED_AT),
+		        hold ? REASON_HOLD : (int)nl_db_col_int64(s, RV_REASON));
 		if (rc) break;
 	}
 	if (!rc && st != NL_DB_DONE) rc = (nl_err)st;
@@ -261,13 +266,14 @@ nl_err nl_store_cert_last_change(nl_conn *c, int64_t *at)
 nl_err nl_store_crl_latest_times(nl_conn *c, int64_t *this_update, int64_t *next_update)
 {
 	nl_stmt *s;
+	enum { CT_THIS_UPDATE, CT_NEXT_UPDATE };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT this_update, next_update FROM crls ORDER BY crl_number DESC LIMIT 1",
 		NL_NO_PARAMS);
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
-		*this_update = nl_db_col_int64(s, 0);
-		*next_update = nl_db_col_int64(s, 1);
+		*this_update = nl_db_col_int64(s, CT_THIS_UPDATE);
+		*next_update = nl_db_col_int64(s, CT_NEXT_UPDATE);
 	}
 	nl_db_finalize(s);
 	return rc;
@@ -297,14 +303,15 @@ nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl
 {
 	nl_stmt *s;
 	size_t n = 0;
+	enum { CRL_CRL_NUMBER, CRL_NEXT_UPDATE, CRL_DER };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT crl_number, next_update, der FROM crls ORDER BY crl_number DESC LIMIT 1",
 		NL_NO_PARAMS);
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
-		if (number) *number = nl_db_col_int64(s, 0);
-		if (next_update) *next_update = nl_db_col_int64(s, 1);
-		const void *p = nl_db_col_blob(s, 2, &n);
+		if (number) *number = nl_db_col_int64(s, CRL_CRL_NUMBER);
+		if (next_update) *next_update = nl_db_col_int64(s, CRL_NEXT_UPDATE);
+		const void *p = nl_db_col_blob(s, CRL_DER, &n);
 		if (der) {
 			nl_buf_append(der, p, n);
 			if (der->oom) rc = NL_ERR_NOMEM;
@@ -363,6 +370,7 @@ nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf
 {
 	nl_stmt *s;
 	size_t n = 0;
+	enum { O_DER, O_THIS_UPDATE, O_NEXT_UPDATE };
 	nl_err rc = nl_db_query(c, &s,
 		/* Served only while signed from the certificate's current status, even
 		 * if a writer slipped past nl_store_ocsp_put's check. */
@@ -372,9 +380,9 @@ nl_err nl_store_ocsp_get(nl_conn *c, const char *serial_hex, int64_t now, nl_buf
 		NL_PARAMS(NL_P_TEXT(serial_hex), NL_P_INT(now)));
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
-		if (this_update) *this_update = nl_db_col_int64(s, 1);
-		if (next_update) *next_update = nl_db_col_int64(s, 2);
-		const void *p = nl_db_col_blob(s, 0, &n);
+		if (this_update) *this_update = nl_db_col_int64(s, O_THIS_UPDATE);
+		if (next_update) *next_update = nl_db_col_int64(s, O_NEXT_UPDATE);
+		const void *p = nl_db_col_blob(s, O_DER, &n);
 		nl_buf_append(der, p, n);
 		if (der->oom) rc = NL_ERR_NOMEM;
 	}

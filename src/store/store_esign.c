@@ -70,32 +70,37 @@ nl_err nl_store_esign_code_purge(nl_conn *c, int64_t before, int64_t *purged)
 #define CODE_COLS "id, code_hash, session_hash, purpose, id_number, person_id, order_id," \
                   " form_version_id, consent_text_id, consent_choice, text, created_at,"   \
                   " expires_at, tries, status, last_error, used_at, signature_id"
+/* Its columns, in order. */
+enum { CODE_ID, CODE_CODE_HASH, CODE_SESSION_HASH, CODE_PURPOSE, CODE_ID_NUMBER, CODE_PERSON_ID,
+	CODE_ORDER_ID, CODE_FORM_VERSION_ID, CODE_CONSENT_TEXT_ID, CODE_CONSENT_CHOICE, CODE_TEXT,
+	CODE_CREATED_AT, CODE_EXPIRES_AT, CODE_TRIES, CODE_STATUS, CODE_LAST_ERROR, CODE_USED_AT,
+	CODE_SIGNATURE_ID };
 
 static NL_MUST_USE nl_err read_code(nl_stmt *s, struct nl_esign_code *o)
 {
 	nl_err rc = NL_OK;
 	size_t n = 0;
 	memset(o, 0, sizeof *o);
-	o->id = nl_db_col_int64(s, 0);
-	nl_store_col_copy(s, 1, o->code_hash, sizeof o->code_hash);
-	const void *h = nl_db_col_blob(s, 2, &n);
+	o->id = nl_db_col_int64(s, CODE_ID);
+	nl_store_col_copy(s, CODE_CODE_HASH, o->code_hash, sizeof o->code_hash);
+	const void *h = nl_db_col_blob(s, CODE_SESSION_HASH, &n);
 	if (h && n == NL_ESIGN_SESSION_LEN)
 		memcpy(o->session_hash, h, n);
-	nl_store_col_copy(s, 3, o->purpose, sizeof o->purpose);
-	nl_store_col_copy(s, 4, o->id_number, sizeof o->id_number);
-	o->person_id = nl_db_col_int64(s, 5);
-	o->order_id = nl_db_col_int64(s, 6);
-	o->form_version_id = nl_db_col_int64(s, 7);
-	o->consent_text_id = nl_db_col_int64(s, 8);
-	nl_store_col_copy(s, 9, o->consent_choice, sizeof o->consent_choice);
-	o->text = nl_store_col_dup(s, 10, &rc);
-	o->created_at = nl_db_col_int64(s, 11);
-	o->expires_at = nl_db_col_int64(s, 12);
-	o->tries = nl_db_col_int64(s, 13);
-	nl_store_col_copy(s, 14, o->status, sizeof o->status);
-	o->last_error = nl_store_col_dup(s, 15, &rc);
-	o->used_at = nl_db_col_int64(s, 16);
-	o->signature_id = nl_db_col_int64(s, 17);
+	nl_store_col_copy(s, CODE_PURPOSE, o->purpose, sizeof o->purpose);
+	nl_store_col_copy(s, CODE_ID_NUMBER, o->id_number, sizeof o->id_number);
+	o->person_id = nl_db_col_int64(s, CODE_PERSON_ID);
+	o->order_id = nl_db_col_int64(s, CODE_ORDER_ID);
+	o->form_version_id = nl_db_col_int64(s, CODE_FORM_VERSION_ID);
+	o->consent_text_id = nl_db_col_int64(s, CODE_CONSENT_TEXT_ID);
+	nl_store_col_copy(s, CODE_CONSENT_CHOICE, o->consent_choice, sizeof o->consent_choice);
+	o->text = nl_store_col_dup(s, CODE_TEXT, &rc);
+	o->created_at = nl_db_col_int64(s, CODE_CREATED_AT);
+	o->expires_at = nl_db_col_int64(s, CODE_EXPIRES_AT);
+	o->tries = nl_db_col_int64(s, CODE_TRIES);
+	nl_store_col_copy(s, CODE_STATUS, o->status, sizeof o->status);
+	o->last_error = nl_store_col_dup(s, CODE_LAST_ERROR, &rc);
+	o->used_at = nl_db_col_int64(s, CODE_USED_AT);
+	o->signature_id = nl_db_col_int64(s, CODE_SIGNATURE_ID);
 	if (rc)
 		nl_esign_code_clear(o);
 	return rc;
@@ -205,25 +210,27 @@ void nl_econsent_text_clear(struct nl_econsent_text *t)
 	memset(t, 0, sizeof *t);
 }
 
+#define TEXT_COLS "id, version, valid_from, intro, accept_text, decline_text"
+/* Its columns, in order. */
+enum { TX_ID, TX_VERSION, TX_VALID_FROM, TX_INTRO, TX_ACCEPT_TEXT, TX_DECLINE_TEXT };
+
 static NL_MUST_USE nl_err one_text(nl_stmt *s, struct nl_econsent_text *o)
 {
 	nl_err rc = nl_store_step_row(s);
 	memset(o, 0, sizeof *o);
 	if (rc == NL_OK) {
-		o->id = nl_db_col_int64(s, 0);
-		o->version = nl_db_col_int64(s, 1);
-		o->valid_from = nl_db_col_int64(s, 2);
-		o->intro = nl_store_col_dup(s, 3, &rc);
-		o->accept_text = nl_store_col_dup(s, 4, &rc);
-		o->decline_text = nl_store_col_dup(s, 5, &rc);
+		o->id = nl_db_col_int64(s, TX_ID);
+		o->version = nl_db_col_int64(s, TX_VERSION);
+		o->valid_from = nl_db_col_int64(s, TX_VALID_FROM);
+		o->intro = nl_store_col_dup(s, TX_INTRO, &rc);
+		o->accept_text = nl_store_col_dup(s, TX_ACCEPT_TEXT, &rc);
+		o->decline_text = nl_store_col_dup(s, TX_DECLINE_TEXT, &rc);
 		if (rc)
 			nl_econsent_text_clear(o);
 	}
 	nl_db_finalize(s);
 	return rc;
 }
-
-#define TEXT_COLS "id, version, valid_from, intro, accept_text, decline_text"
 
 nl_err nl_store_econsent_text_in_force(nl_conn *c, int64_t at, struct nl_econsent_text *out)
 {
@@ -284,6 +291,7 @@ nl_err nl_store_econsent_current(nl_conn *c, int64_t person_id, char choice[16],
 {
 	nl_stmt *s;
 	choice[0] = '\0';
+	enum { EC_CHOICE, EC_CREATED_AT, EC_VERSION };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT e.choice, e.created_at, t.version FROM econsents e"
 		" JOIN econsent_texts t ON t.id = e.text_id"
@@ -293,11 +301,11 @@ nl_err nl_store_econsent_current(nl_conn *c, int64_t person_id, char choice[16],
 		return rc;
 	rc = nl_store_step_row(s);
 	if (rc == NL_OK) {
-		nl_store_col_copy(s, 0, choice, 16);
+		nl_store_col_copy(s, EC_CHOICE, choice, 16);
 		if (at)
-			*at = nl_db_col_int64(s, 1);
+			*at = nl_db_col_int64(s, EC_CREATED_AT);
 		if (text_version)
-			*text_version = nl_db_col_int64(s, 2);
+			*text_version = nl_db_col_int64(s, EC_VERSION);
 	} else if (rc == NL_ERR_NOT_FOUND) {
 		rc = NL_OK;
 	}
@@ -330,6 +338,7 @@ nl_err nl_store_holder_secword_door(nl_conn *c, int64_t person_id, char **hash,
 	*hash = NULL;
 	*approved = false;
 	*order_no = 0;
+	enum { SW_SECURITY_WORD_HASH, SW_APPROVED, SW_ORDER_NO };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT fv.security_word_hash, CASE WHEN fv.status = 'approved' THEN 1 ELSE 0 END,"
 		" o.order_no FROM form_versions fv JOIN orders o ON o.id = fv.order_id"
@@ -340,9 +349,9 @@ nl_err nl_store_holder_secword_door(nl_conn *c, int64_t person_id, char **hash,
 		return rc;
 	rc = nl_store_step_row(s);
 	if (rc == NL_OK) {
-		*approved = nl_db_col_int64(s, 1) == 1;
-		*order_no = nl_db_col_int64(s, 2);
-		*hash = nl_store_col_dup(s, 0, &rc);
+		*approved = nl_db_col_int64(s, SW_APPROVED) == 1;
+		*order_no = nl_db_col_int64(s, SW_ORDER_NO);
+		*hash = nl_store_col_dup(s, SW_SECURITY_WORD_HASH, &rc);
 	}
 	nl_db_finalize(s);
 	return rc;
@@ -359,16 +368,17 @@ nl_err nl_store_esign_signature_person(nl_conn *c, int64_t signature_id, int64_t
 nl_err nl_store_econsent_in_force_id(nl_conn *c, int64_t person_id, int64_t *id)
 {
 	nl_stmt *s;
+	enum { IF_ID, IF_CHOICE };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT id, choice FROM econsents WHERE person_id = $1 ORDER BY id DESC LIMIT 1",
 		NL_PARAMS(NL_P_INT(person_id)));
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
-	if (rc == NL_OK && strcmp(nl_db_col_text(s, 1), "accept") != 0)
+	if (rc == NL_OK && strcmp(nl_db_col_text(s, IF_CHOICE), "accept") != 0)
 		rc = NL_ERR_NOT_FOUND;
 	if (rc == NL_OK)
-		*id = nl_db_col_int64(s, 0);
+		*id = nl_db_col_int64(s, IF_ID);
 	nl_db_finalize(s);
 	return rc;
 }

@@ -6,6 +6,8 @@
 #include "store/store_util.h"
 
 #define COLS "id, name, registry_no, address, active, created_at, updated_at"
+/* Its columns, in order. */
+enum { C_ID, C_NAME, C_REGISTRY_NO, C_ADDRESS, C_ACTIVE, C_CREATED_AT, C_UPDATED_AT };
 
 /* nl_store_clear_row for the list readers. */
 static void clear_row(void *row)
@@ -18,13 +20,13 @@ static NL_MUST_USE nl_err read_row(nl_stmt *s, void *row)
 	struct nl_institution *out = row;
 	nl_err rc = NL_OK;
 	memset(out, 0, sizeof *out);
-	out->id = nl_db_col_int64(s, 0);
-	out->name = nl_store_col_dup(s, 1, &rc);
-	out->registry_no = nl_store_col_dup(s, 2, &rc);
-	out->address = nl_store_col_dup(s, 3, &rc);
-	out->active = nl_db_col_bool(s, 4);
-	out->created_at = nl_db_col_int64(s, 5);
-	out->updated_at = nl_db_col_int64(s, 6);
+	out->id = nl_db_col_int64(s, C_ID);
+	out->name = nl_store_col_dup(s, C_NAME, &rc);
+	out->registry_no = nl_store_col_dup(s, C_REGISTRY_NO, &rc);
+	out->address = nl_store_col_dup(s, C_ADDRESS, &rc);
+	out->active = nl_db_col_bool(s, C_ACTIVE);
+	out->created_at = nl_db_col_int64(s, C_CREATED_AT);
+	out->updated_at = nl_db_col_int64(s, C_UPDATED_AT);
 	if (rc != NL_OK)
 		nl_institution_clear(out);
 	return rc;

@@ -14,14 +14,17 @@ void nl_login_candidates_free(struct nl_login_candidate *items, size_t n)
 	free(items);
 }
 
+/* The columns of nl_store_login_candidates's query, in order. */
+enum { LC_PERSON_ID, LC_ACCESS_PASSWORD_HASH, LC_ORDER_NO, LC_ORDER_ID };
+
 /* One row of the candidates' query (nl_store_read_row). */
 static NL_MUST_USE nl_err read_candidate(nl_stmt *s, void *row)
 {
 	struct nl_login_candidate *cand = row;
-	cand->person_id = nl_db_col_int64(s, 0);
-	cand->order_id = nl_db_col_int64(s, 3);
-	cand->access_password_hash = strdup(nl_db_col_text(s, 1));
-	cand->order_no = nl_db_col_int64(s, 2);
+	cand->person_id = nl_db_col_int64(s, LC_PERSON_ID);
+	cand->order_id = nl_db_col_int64(s, LC_ORDER_ID);
+	cand->access_password_hash = strdup(nl_db_col_text(s, LC_ACCESS_PASSWORD_HASH));
+	cand->order_no = nl_db_col_int64(s, LC_ORDER_NO);
 	return cand->access_password_hash ? NL_OK : NL_ERR_NOMEM;
 }
 

@@ -12,6 +12,9 @@
 #define COLS "o.id, o.order_no, o.person_id, o.institution_id, o.reason, o.payment_type," \
              " o.backup_cert, o.status, o.access_password_hash, o.created_at, o.updated_at," \
              " o.cancel_reason"
+/* Its columns, in order. */
+enum { C_ID, C_ORDER_NO, C_PERSON_ID, C_INSTITUTION_ID, C_REASON, C_PAYMENT_TYPE, C_BACKUP_CERT,
+	C_STATUS, C_ACCESS_PASSWORD_HASH, C_CREATED_AT, C_UPDATED_AT, C_CANCEL_REASON };
 #define NCOLS 12
 #define ITEM_COLS COLS ", p.id_kind, p.id_number, p.given_name, p.surname"
 
@@ -48,19 +51,19 @@ static NL_MUST_USE nl_err read_order(nl_stmt *s, struct nl_order *o)
 {
 	nl_err rc = NL_OK;
 	memset(o, 0, sizeof *o);
-	o->id = nl_db_col_int64(s, 0);
-	o->order_no = nl_db_col_int64(s, 1);
-	o->person_id = nl_db_col_int64(s, 2);
-	o->institution_id = nl_db_col_int64(s, 3);
-	if (!nl_reason_parse(nl_db_col_text(s, 4), &o->reason) ||
-	    !nl_payment_type_parse(nl_db_col_text(s, 5), &o->payment_type) ||
-	    !nl_order_status_parse(nl_db_col_text(s, 7), &o->status))
+	o->id = nl_db_col_int64(s, C_ID);
+	o->order_no = nl_db_col_int64(s, C_ORDER_NO);
+	o->person_id = nl_db_col_int64(s, C_PERSON_ID);
+	o->institution_id = nl_db_col_int64(s, C_INSTITUTION_ID);
+	if (!nl_reason_parse(nl_db_col_text(s, C_REASON), &o->reason) ||
+	    !nl_payment_type_parse(nl_db_col_text(s, C_PAYMENT_TYPE), &o->payment_type) ||
+	    !nl_order_status_parse(nl_db_col_text(s, C_STATUS), &o->status))
 		rc = NL_ERR_DB;
-	o->backup_cert = nl_db_col_bool(s, 6);
-	o->access_password_hash = nl_store_col_dup(s, 8, &rc);
-	o->created_at = nl_db_col_int64(s, 9);
-	o->updated_at = nl_db_col_int64(s, 10);
-	o->cancel_reason = nl_store_col_dup(s, 11, &rc);
+	o->backup_cert = nl_db_col_bool(s, C_BACKUP_CERT);
+	o->access_password_hash = nl_store_col_dup(s, C_ACCESS_PASSWORD_HASH, &rc);
+	o->created_at = nl_db_col_int64(s, C_CREATED_AT);
+	o->updated_at = nl_db_col_int64(s, C_UPDATED_AT);
+	o->cancel_reason = nl_store_col_dup(s, C_CANCEL_REASON, &rc);
 	if (rc != NL_OK)
 		nl_order_clear(o);
 	return rc;

@@ -137,6 +137,9 @@ void nl_outbox_list_free(struct nl_outbox_list *l)
 /* The columns every reader selects, in the order read_row expects. */
 #define OUTBOX_COLS "id, channel, status, recipient, subject, body_text, body_html, " \
 	"last_error, created_at, next_attempt_at, sent_at, order_id, attempts"
+/* Its columns, in order. */
+enum { OB_ID, OB_CHANNEL, OB_STATUS, OB_RECIPIENT, OB_SUBJECT, OB_BODY_TEXT, OB_BODY_HTML,
+	OB_LAST_ERROR, OB_CREATED_AT, OB_NEXT_ATTEMPT_AT, OB_SENT_AT, OB_ORDER_ID, OB_ATTEMPTS };
 
 /* One row of an OUTBOX_COLS query (nl_store_read_row); on failure nothing
  * stays allocated in it. */
@@ -145,20 +148,20 @@ static NL_MUST_USE nl_err read_row(nl_stmt *s, void *row)
 	struct nl_outbox_msg *m = row;
 	nl_err rc = NL_OK;
 	memset(m, 0, sizeof *m);
-	m->id = nl_db_col_int64(s, 0);
-	if (!nl_outbox_channel_parse(nl_db_col_text(s, 1), &m->channel)
-	    || !nl_outbox_status_parse(nl_db_col_text(s, 2), &m->status))
+	m->id = nl_db_col_int64(s, OB_ID);
+	if (!nl_outbox_channel_parse(nl_db_col_text(s, OB_CHANNEL), &m->channel)
+	    || !nl_outbox_status_parse(nl_db_col_text(s, OB_STATUS), &m->status))
 		return NL_ERR_DB;
-	m->recipient = nl_store_col_dup(s, 3, &rc);
-	m->subject = nl_store_col_dup(s, 4, &rc);
-	m->body_text = nl_store_col_dup(s, 5, &rc);
-	m->body_html = nl_store_col_dup(s, 6, &rc);
-	m->last_error = nl_store_col_dup(s, 7, &rc);
-	m->created_at = nl_db_col_int64(s, 8);
-	m->next_attempt_at = nl_db_col_int64(s, 9);
-	m->sent_at = nl_db_col_is_null(s, 10) ? 0 : nl_db_col_int64(s, 10);
-	m->order_id = nl_db_col_is_null(s, 11) ? 0 : nl_db_col_int64(s, 11);
-	m->attempts = (int)nl_db_col_int64(s, 12);
+	m->recipient = nl_store_col_dup(s, OB_RECIPIENT, &rc);
+	m->subject = nl_store_col_dup(s, OB_SUBJECT, &rc);
+	m->body_text = nl_store_col_dup(s, OB_BODY_TEXT, &rc);
+	m->body_html = nl_store_col_dup(s, OB_BODY_HTML, &rc);
+	m->last_error = nl_store_col_dup(s, OB_LAST_ERROR, &rc);
+	m->created_at = nl_db_col_int64(s, OB_CREATED_AT);
+	m->next_attempt_at = nl_db_col_int64(s, OB_NEXT_ATTEMPT_AT);
+	m->sent_at = nl_db_col_is_null(s, OB_SENT_AT) ? 0 : nl_db_col_int64(s, OB_SENT_AT);
+	m->order_id = nl_db_col_is_null(s, OB_ORDER_ID) ? 0 : nl_db_col_int64(s, OB_ORDER_ID);
+	m->attempts = (int)nl_db_col_int64(s, OB_ATTEMPTS);
 	/* recipient and body_text are NOT NULL columns: NULL here is a failed copy. */
 	if (rc == NL_OK && (!m->recipient || !m->body_text || !m->subject))
 		rc = NL_ERR_NOMEM;
@@ -421,14 +424,15 @@ nl_err nl_outbox_counts(nl_db *db, int64_t counts[5])
 	nl_err rc = nl_db_conn(db, &c);
 	if (rc != NL_OK)
 		return rc;
+	enum { CNT_STATUS, CNT_COUNT };
 	rc = nl_db_query(c, &s, "SELECT status, COUNT(*) FROM outbox GROUP BY status",
 		NL_NO_PARAMS);
 	if (rc != NL_OK)
 		return rc;
 	while ((r = nl_db_step(s)) == NL_DB_ROW) {
 		enum nl_outbox_status st;
-		if (nl_outbox_status_parse(nl_db_col_text(s, 0), &st))
-			counts[st] = nl_db_col_int64(s, 1);
+		if (nl_outbox_status_parse(nl_db_col_text(s, CNT_STATUS), &st))
+			counts[st] = nl_db_col_int64(s, CNT_COUNT);
 	}
 	if (r != NL_DB_DONE)
 		rc = (nl_err)r;

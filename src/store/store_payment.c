@@ -7,8 +7,14 @@
 
 #define POS_COLS "id, session_key, order_id, amount_kurus, status, bank_ref, created_at," \
                  " expires_at, completed_at"
+/* Its columns, in order. */
+enum { POS_ID, POS_SESSION_KEY, POS_ORDER_ID, POS_AMOUNT_KURUS, POS_STATUS, POS_BANK_REF,
+	POS_CREATED_AT, POS_EXPIRES_AT, POS_COMPLETED_AT };
 #define PAY_COLS "id, order_id, amount_kurus, channel, external_ref, pos_session_id," \
                  " import_id, paid_on, actor, recorded_at"
+/* Its columns, in order. */
+enum { PAY_ID, PAY_ORDER_ID, PAY_AMOUNT_KURUS, PAY_CHANNEL, PAY_EXTERNAL_REF, PAY_POS_SESSION_ID,
+	PAY_IMPORT_ID, PAY_PAID_ON, PAY_ACTOR, PAY_RECORDED_AT };
 
 nl_err nl_store_pos_session_create(nl_conn *c, struct nl_pos_session_row *s)
 {
@@ -30,15 +36,15 @@ static NL_MUST_USE nl_err session_one(nl_stmt *s, struct nl_pos_session_row *out
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK) {
-		out->id = nl_db_col_int64(s, 0);
-		nl_store_col_copy(s, 1, out->session_key, sizeof out->session_key);
-		out->order_id = nl_db_col_int64(s, 2);
-		out->amount_kurus = nl_db_col_int64(s, 3);
-		nl_store_col_copy(s, 4, out->status, sizeof out->status);
-		nl_store_col_copy(s, 5, out->bank_ref, sizeof out->bank_ref);
-		out->created_at = nl_db_col_int64(s, 6);
-		out->expires_at = nl_db_col_int64(s, 7);
-		out->completed_at = nl_db_col_is_null(s, 8) ? 0 : nl_db_col_int64(s, 8);
+		out->id = nl_db_col_int64(s, POS_ID);
+		nl_store_col_copy(s, POS_SESSION_KEY, out->session_key, sizeof out->session_key);
+		out->order_id = nl_db_col_int64(s, POS_ORDER_ID);
+		out->amount_kurus = nl_db_col_int64(s, POS_AMOUNT_KURUS);
+		nl_store_col_copy(s, POS_STATUS, out->status, sizeof out->status);
+		nl_store_col_copy(s, POS_BANK_REF, out->bank_ref, sizeof out->bank_ref);
+		out->created_at = nl_db_col_int64(s, POS_CREATED_AT);
+		out->expires_at = nl_db_col_int64(s, POS_EXPIRES_AT);
+		out->completed_at = nl_db_col_is_null(s, POS_COMPLETED_AT) ? 0 : nl_db_col_int64(s, POS_COMPLETED_AT);
 	}
 	nl_db_finalize(s);
 	return rc;
@@ -99,16 +105,16 @@ static NL_MUST_USE nl_err payment_one(nl_stmt *s, struct nl_payment_row *out)
 {
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK) {
-		out->id = nl_db_col_int64(s, 0);
-		out->order_id = nl_db_col_int64(s, 1);
-		out->amount_kurus = nl_db_col_int64(s, 2);
-		nl_store_col_copy(s, 3, out->channel, sizeof out->channel);
-		nl_store_col_copy(s, 4, out->external_ref, sizeof out->external_ref);
-		out->pos_session_id = nl_db_col_is_null(s, 5) ? 0 : nl_db_col_int64(s, 5);
-		out->import_id = nl_db_col_is_null(s, 6) ? 0 : nl_db_col_int64(s, 6);
-		nl_store_col_copy(s, 7, out->paid_on, sizeof out->paid_on);
-		nl_store_col_copy(s, 8, out->actor, sizeof out->actor);
-		out->recorded_at = nl_db_col_int64(s, 9);
+		out->id = nl_db_col_int64(s, PAY_ID);
+		out->order_id = nl_db_col_int64(s, PAY_ORDER_ID);
+		out->amount_kurus = nl_db_col_int64(s, PAY_AMOUNT_KURUS);
+		nl_store_col_copy(s, PAY_CHANNEL, out->channel, sizeof out->channel);
+		nl_store_col_copy(s, PAY_EXTERNAL_REF, out->external_ref, sizeof out->external_ref);
+		out->pos_session_id = nl_db_col_is_null(s, PAY_POS_SESSION_ID) ? 0 : nl_db_col_int64(s, PAY_POS_SESSION_ID);
+		out->import_id = nl_db_col_is_null(s, PAY_IMPORT_ID) ? 0 : nl_db_col_int64(s, PAY_IMPORT_ID);
+		nl_store_col_copy(s, PAY_PAID_ON, out->paid_on, sizeof out->paid_on);
+		nl_store_col_copy(s, PAY_ACTOR, out->actor, sizeof out->actor);
+		out->recorded_at = nl_db_col_int64(s, PAY_RECORDED_AT);
 	}
 	nl_db_finalize(s);
 	return rc;

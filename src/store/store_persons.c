@@ -7,6 +7,9 @@
 
 #define COLS "id, id_kind, id_number, passport_country, given_name, surname, email, mobile," \
              " birth_place, birth_date, created_at, updated_at"
+/* Its columns, in order. */
+enum { C_ID, C_ID_KIND, C_ID_NUMBER, C_PASSPORT_COUNTRY, C_GIVEN_NAME, C_SURNAME, C_EMAIL,
+	C_MOBILE, C_BIRTH_PLACE, C_BIRTH_DATE, C_CREATED_AT, C_UPDATED_AT };
 
 const char *nl_id_kind_code(enum nl_id_kind k)
 {
@@ -61,19 +64,19 @@ static NL_MUST_USE nl_err read_row(nl_stmt *s, struct nl_person *out)
 {
 	nl_err rc = NL_OK;
 	memset(out, 0, sizeof *out);
-	out->id = nl_db_col_int64(s, 0);
-	if (!nl_id_kind_parse(nl_db_col_text(s, 1), &out->id_kind))
+	out->id = nl_db_col_int64(s, C_ID);
+	if (!nl_id_kind_parse(nl_db_col_text(s, C_ID_KIND), &out->id_kind))
 		rc = NL_ERR_DB;
-	out->id_number = nl_store_col_dup(s, 2, &rc);
-	out->passport_country = nl_store_col_dup(s, 3, &rc);
-	out->given_name = nl_store_col_dup(s, 4, &rc);
-	out->surname = nl_store_col_dup(s, 5, &rc);
-	out->email = nl_store_col_dup(s, 6, &rc);
-	out->mobile = nl_store_col_dup(s, 7, &rc);
-	out->birth_place = nl_store_col_dup(s, 8, &rc);
-	out->birth_date = nl_store_col_dup(s, 9, &rc);
-	out->created_at = nl_db_col_int64(s, 10);
-	out->updated_at = nl_db_col_int64(s, 11);
+	out->id_number = nl_store_col_dup(s, C_ID_NUMBER, &rc);
+	out->passport_country = nl_store_col_dup(s, C_PASSPORT_COUNTRY, &rc);
+	out->given_name = nl_store_col_dup(s, C_GIVEN_NAME, &rc);
+	out->surname = nl_store_col_dup(s, C_SURNAME, &rc);
+	out->email = nl_store_col_dup(s, C_EMAIL, &rc);
+	out->mobile = nl_store_col_dup(s, C_MOBILE, &rc);
+	out->birth_place = nl_store_col_dup(s, C_BIRTH_PLACE, &rc);
+	out->birth_date = nl_store_col_dup(s, C_BIRTH_DATE, &rc);
+	out->created_at = nl_db_col_int64(s, C_CREATED_AT);
+	out->updated_at = nl_db_col_int64(s, C_UPDATED_AT);
 	if (rc != NL_OK)
 		nl_person_clear(out);
 	return rc;

@@ -49,6 +49,8 @@ nl_err nl_store_price_at(nl_conn *c, const char *product, int64_t period_years,
 	memset(out, 0, sizeof *out);
 	nl_stmt *s;
 	/* Newest first; id breaks a tie of two rows set in the same second. */
+	enum { PR_ID, PR_PRODUCT, PR_PERIOD_YEARS, PR_CARD_READER, PR_AMOUNT_KURUS, PR_VAT_BP,
+		PR_VALID_FROM, PR_SET_BY };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT id, product, period_years, card_reader, amount_kurus, vat_bp, valid_from,"
 		" set_by FROM prices WHERE product = $1 AND period_years = $2 AND card_reader = $3"
@@ -58,14 +60,14 @@ nl_err nl_store_price_at(nl_conn *c, const char *product, int64_t period_years,
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
-		out->id = nl_db_col_int64(s, 0);
-		nl_store_col_copy(s, 1, out->product, sizeof out->product);
-		out->period_years = nl_db_col_int64(s, 2);
-		nl_store_col_copy(s, 3, out->card_reader, sizeof out->card_reader);
-		out->amount_kurus = nl_db_col_int64(s, 4);
-		out->vat_bp = nl_db_col_int64(s, 5);
-		out->valid_from = nl_db_col_int64(s, 6);
-		nl_store_col_copy(s, 7, out->set_by, sizeof out->set_by);
+		out->id = nl_db_col_int64(s, PR_ID);
+		nl_store_col_copy(s, PR_PRODUCT, out->product, sizeof out->product);
+		out->period_years = nl_db_col_int64(s, PR_PERIOD_YEARS);
+		nl_store_col_copy(s, PR_CARD_READER, out->card_reader, sizeof out->card_reader);
+		out->amount_kurus = nl_db_col_int64(s, PR_AMOUNT_KURUS);
+		out->vat_bp = nl_db_col_int64(s, PR_VAT_BP);
+		out->valid_from = nl_db_col_int64(s, PR_VALID_FROM);
+		nl_store_col_copy(s, PR_SET_BY, out->set_by, sizeof out->set_by);
 	}
 	nl_db_finalize(s);
 	return rc;

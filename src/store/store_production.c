@@ -11,28 +11,32 @@
 #define PROD_COLS "p.id, p.order_id, o.order_no, p.state, p.due_at, p.renew_serial, p.attempts," \
                   " p.claimed_by, p.lease_until, p.card_label, p.cert_serial, p.backup_serial," \
                   " p.revoked_count, p.last_error, p.created_at, p.updated_at"
+/* Its columns, in order. */
+enum { PR_ID, PR_ORDER_ID, PR_ORDER_NO, PR_STATE, PR_DUE_AT, PR_RENEW_SERIAL, PR_ATTEMPTS,
+	PR_CLAIMED_BY, PR_LEASE_UNTIL, PR_CARD_LABEL, PR_CERT_SERIAL, PR_BACKUP_SERIAL,
+	PR_REVOKED_COUNT, PR_LAST_ERROR, PR_CREATED_AT, PR_UPDATED_AT };
 #define PROD_FROM " FROM productions p JOIN orders o ON o.id = p.order_id"
 
 static NL_MUST_USE nl_err read_prod(nl_stmt *s, void *row)
 {
 	struct nl_production *p = row;
 	memset(p, 0, sizeof *p);
-	p->id = nl_db_col_int64(s, 0);
-	p->order_id = nl_db_col_int64(s, 1);
-	p->order_no = nl_db_col_int64(s, 2);
-	nl_store_col_copy(s, 3, p->state, sizeof p->state);
-	p->due_at = nl_db_col_int64(s, 4);
-	nl_store_col_copy(s, 5, p->renew_serial, sizeof p->renew_serial);
-	p->attempts = nl_db_col_int64(s, 6);
-	nl_store_col_copy(s, 7, p->claimed_by, sizeof p->claimed_by);
-	p->lease_until = nl_db_col_int64(s, 8);
-	nl_store_col_copy(s, 9, p->card_label, sizeof p->card_label);
-	nl_store_col_copy(s, 10, p->cert_serial, sizeof p->cert_serial);
-	nl_store_col_copy(s, 11, p->backup_serial, sizeof p->backup_serial);
-	p->revoked_count = nl_db_col_int64(s, 12);
-	nl_store_col_copy(s, 13, p->last_error, sizeof p->last_error);
-	p->created_at = nl_db_col_int64(s, 14);
-	p->updated_at = nl_db_col_int64(s, 15);
+	p->id = nl_db_col_int64(s, PR_ID);
+	p->order_id = nl_db_col_int64(s, PR_ORDER_ID);
+	p->order_no = nl_db_col_int64(s, PR_ORDER_NO);
+	nl_store_col_copy(s, PR_STATE, p->state, sizeof p->state);
+	p->due_at = nl_db_col_int64(s, PR_DUE_AT);
+	nl_store_col_copy(s, PR_RENEW_SERIAL, p->renew_serial, sizeof p->renew_serial);
+	p->attempts = nl_db_col_int64(s, PR_ATTEMPTS);
+	nl_store_col_copy(s, PR_CLAIMED_BY, p->claimed_by, sizeof p->claimed_by);
+	p->lease_until = nl_db_col_int64(s, PR_LEASE_UNTIL);
+	nl_store_col_copy(s, PR_CARD_LABEL, p->card_label, sizeof p->card_label);
+	nl_store_col_copy(s, PR_CERT_SERIAL, p->cert_serial, sizeof p->cert_serial);
+	nl_store_col_copy(s, PR_BACKUP_SERIAL, p->backup_serial, sizeof p->backup_serial);
+	p->revoked_count = nl_db_col_int64(s, PR_REVOKED_COUNT);
+	nl_store_col_copy(s, PR_LAST_ERROR, p->last_error, sizeof p->last_error);
+	p->created_at = nl_db_col_int64(s, PR_CREATED_AT);
+	p->updated_at = nl_db_col_int64(s, PR_UPDATED_AT);
 	return NL_OK;
 }
 

@@ -11,6 +11,7 @@ nl_err nl_store_cert_newest_active(nl_conn *c, const char *id_number, int64_t no
                                    char serial[64], int64_t *not_after)
 {
 	nl_stmt *s;
+	enum { NA_SERIAL, NA_NOT_AFTER };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT serial, not_after FROM certificates WHERE kind = 'person' AND id_number = $1"
 		" AND status = 'good' AND not_after > $2 AND not_before <= $2"
@@ -18,8 +19,8 @@ nl_err nl_store_cert_newest_active(nl_conn *c, const char *id_number, int64_t no
 		NL_PARAMS(NL_P_TEXT(id_number), NL_P_INT(now)));
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
-		nl_store_col_copy(s, 0, serial, 64);
-		*not_after = nl_db_col_int64(s, 1);
+		nl_store_col_copy(s, NA_SERIAL, serial, 64);
+		*not_after = nl_db_col_int64(s, NA_NOT_AFTER);
 	}
 	nl_db_finalize(s);
 	return rc;
@@ -45,12 +46,15 @@ nl_err nl_store_cert_same_institution(nl_conn *c, const char *id_number, int64_t
 	return rc ? rc : nl_store_rows(s, sizeof **serials, read_serial, NULL, (void **)serials, n);
 }
 
+/* The columns of nl_store_cert_expiring's query, in order. */
+enum { EX_SERIAL, EX_ORDER_ID, EX_NOT_AFTER };
+
 static NL_MUST_USE nl_err read_expiring(nl_stmt *s, void *row)
 {
 	struct nl_expiring *e = row;
-	nl_store_col_copy(s, 0, e->serial, sizeof e->serial);
-	e->order_id = nl_db_col_int64(s, 1);
-	e->not_after = nl_db_col_int64(s, 2);
+	nl_store_col_copy(s, EX_SERIAL, e->serial, sizeof e->serial);
+	e->order_id = nl_db_col_int64(s, EX_ORDER_ID);
+	e->not_after = nl_db_col_int64(s, EX_NOT_AFTER);
 	return NL_OK;
 }
 

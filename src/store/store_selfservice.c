@@ -7,20 +7,23 @@
 
 #define CERT_COLS "id, serial, common_name, not_before, not_after, status, reason," \
                   " revoked_at, institution_id, order_id"
+/* Its columns, in order. */
+enum { CC_ID, CC_SERIAL, CC_COMMON_NAME, CC_NOT_BEFORE, CC_NOT_AFTER, CC_STATUS, CC_REASON,
+	CC_REVOKED_AT, CC_INSTITUTION_ID, CC_ORDER_ID };
 
 static void read_cert(nl_stmt *s, struct nl_ss_cert *o)
 {
 	memset(o, 0, sizeof *o);
-	o->id = nl_db_col_int64(s, 0);
-	nl_store_col_copy(s, 1, o->serial, sizeof o->serial);
-	nl_store_col_copy(s, 2, o->common_name, sizeof o->common_name);
-	o->not_before = nl_db_col_int64(s, 3);
-	o->not_after = nl_db_col_int64(s, 4);
-	nl_store_col_copy(s, 5, o->status, sizeof o->status);
-	o->reason = (int)nl_db_col_int64(s, 6);
-	o->revoked_at = nl_db_col_int64(s, 7);
-	o->institution_id = nl_db_col_is_null(s, 8) ? 0 : nl_db_col_int64(s, 8);
-	o->order_id = nl_db_col_is_null(s, 9) ? 0 : nl_db_col_int64(s, 9);
+	o->id = nl_db_col_int64(s, CC_ID);
+	nl_store_col_copy(s, CC_SERIAL, o->serial, sizeof o->serial);
+	nl_store_col_copy(s, CC_COMMON_NAME, o->common_name, sizeof o->common_name);
+	o->not_before = nl_db_col_int64(s, CC_NOT_BEFORE);
+	o->not_after = nl_db_col_int64(s, CC_NOT_AFTER);
+	nl_store_col_copy(s, CC_STATUS, o->status, sizeof o->status);
+	o->reason = (int)nl_db_col_int64(s, CC_REASON);
+	o->revoked_at = nl_db_col_int64(s, CC_REVOKED_AT);
+	o->institution_id = nl_db_col_is_null(s, CC_INSTITUTION_ID) ? 0 : nl_db_col_int64(s, CC_INSTITUTION_ID);
+	o->order_id = nl_db_col_is_null(s, CC_ORDER_ID) ? 0 : nl_db_col_int64(s, CC_ORDER_ID);
 }
 
 nl_err nl_store_ss_certs(nl_conn *c, const char *id_attr, struct nl_ss_cert *out, int max,
@@ -87,6 +90,7 @@ nl_err nl_store_unblock_insert(nl_conn *c, int64_t person_id, const char *cert_s
 nl_err nl_store_unblock_by_hash(nl_conn *c, const char *code_hash, struct nl_unblock_code *out)
 {
 	nl_stmt *s;
+	enum { UB_ID, UB_PERSON_ID, UB_CERT_SERIAL, UB_CREATED_AT, UB_EXPIRES_AT, UB_STATUS };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT id, person_id, cert_serial, created_at, expires_at, status FROM unblock_codes"
 		" WHERE code_hash = $1", NL_PARAMS(NL_P_TEXT(code_hash)));
@@ -94,12 +98,12 @@ nl_err nl_store_unblock_by_hash(nl_conn *c, const char *code_hash, struct nl_unb
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		memset(out, 0, sizeof *out);
-		out->id = nl_db_col_int64(s, 0);
-		out->person_id = nl_db_col_int64(s, 1);
-		nl_store_col_copy(s, 2, out->cert_serial, sizeof out->cert_serial);
-		out->created_at = nl_db_col_int64(s, 3);
-		out->expires_at = nl_db_col_int64(s, 4);
-		nl_store_col_copy(s, 5, out->status, sizeof out->status);
+		out->id = nl_db_col_int64(s, UB_ID);
+		out->person_id = nl_db_col_int64(s, UB_PERSON_ID);
+		nl_store_col_copy(s, UB_CERT_SERIAL, out->cert_serial, sizeof out->cert_serial);
+		out->created_at = nl_db_col_int64(s, UB_CREATED_AT);
+		out->expires_at = nl_db_col_int64(s, UB_EXPIRES_AT);
+		nl_store_col_copy(s, UB_STATUS, out->status, sizeof out->status);
 	}
 	nl_db_finalize(s);
 	return rc;
@@ -122,6 +126,7 @@ nl_err nl_store_unblock_use(nl_conn *c, int64_t id, int64_t now)
 nl_err nl_store_holder_contact_get(nl_conn *c, int64_t person_id, struct nl_holder_contact *out)
 {
 	nl_stmt *s;
+	enum { HC_EMAIL, HC_MOBILE, HC_INFO_CHANNEL, HC_UPDATED_AT };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT email, mobile, info_channel, updated_at FROM holder_contacts WHERE person_id = $1",
 		NL_PARAMS(NL_P_INT(person_id)));
@@ -129,10 +134,10 @@ nl_err nl_store_holder_contact_get(nl_conn *c, int64_t person_id, struct nl_hold
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		memset(out, 0, sizeof *out);
-		nl_store_col_copy(s, 0, out->email, sizeof out->email);
-		nl_store_col_copy(s, 1, out->mobile, sizeof out->mobile);
-		nl_store_col_copy(s, 2, out->info_channel, sizeof out->info_channel);
-		out->updated_at = nl_db_col_int64(s, 3);
+		nl_store_col_copy(s, HC_EMAIL, out->email, sizeof out->email);
+		nl_store_col_copy(s, HC_MOBILE, out->mobile, sizeof out->mobile);
+		nl_store_col_copy(s, HC_INFO_CHANNEL, out->info_channel, sizeof out->info_channel);
+		out->updated_at = nl_db_col_int64(s, HC_UPDATED_AT);
 	}
 	nl_db_finalize(s);
 	return rc;
@@ -154,6 +159,9 @@ nl_err nl_store_holder_contact_put(nl_conn *c, int64_t person_id,
 
 #define CHANGE_COLS "id, person_id, email, mobile, info_channel, code_hash, sent_at," \
                     " expires_at, tries, status"
+/* Its columns, in order. */
+enum { CH_ID, CH_PERSON_ID, CH_EMAIL, CH_MOBILE, CH_INFO_CHANNEL, CH_CODE_HASH, CH_SENT_AT,
+	CH_EXPIRES_AT, CH_TRIES, CH_STATUS };
 
 nl_err nl_store_contact_change_insert(nl_conn *c, struct nl_contact_change *ch)
 {
@@ -192,16 +200,16 @@ nl_err nl_store_contact_change_latest(nl_conn *c, int64_t person_id,
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		memset(out, 0, sizeof *out);
-		out->id = nl_db_col_int64(s, 0);
-		out->person_id = nl_db_col_int64(s, 1);
-		nl_store_col_copy(s, 2, out->email, sizeof out->email);
-		nl_store_col_copy(s, 3, out->mobile, sizeof out->mobile);
-		nl_store_col_copy(s, 4, out->info_channel, sizeof out->info_channel);
-		nl_store_col_copy(s, 5, out->code_hash, sizeof out->code_hash);
-		out->sent_at = nl_db_col_int64(s, 6);
-		out->expires_at = nl_db_col_int64(s, 7);
-		out->tries = nl_db_col_int64(s, 8);
-		nl_store_col_copy(s, 9, out->status, sizeof out->status);
+		out->id = nl_db_col_int64(s, CH_ID);
+		out->person_id = nl_db_col_int64(s, CH_PERSON_ID);
+		nl_store_col_copy(s, CH_EMAIL, out->email, sizeof out->email);
+		nl_store_col_copy(s, CH_MOBILE, out->mobile, sizeof out->mobile);
+		nl_store_col_copy(s, CH_INFO_CHANNEL, out->info_channel, sizeof out->info_channel);
+		nl_store_col_copy(s, CH_CODE_HASH, out->code_hash, sizeof out->code_hash);
+		out->sent_at = nl_db_col_int64(s, CH_SENT_AT);
+		out->expires_at = nl_db_col_int64(s, CH_EXPIRES_AT);
+		out->tries = nl_db_col_int64(s, CH_TRIES);
+		nl_store_col_copy(s, CH_STATUS, out->status, sizeof out->status);
 	}
 	nl_db_finalize(s);
 	return rc;

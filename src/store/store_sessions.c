@@ -7,6 +7,8 @@
 #include "store/store_util.h"
 
 #define COLS "id_hash, csrf, kind, subject_id, data, created_at, last_seen, lang"
+/* Its columns, in order. */
+enum { C_ID_HASH, C_CSRF, C_KIND, C_SUBJECT_ID, C_DATA, C_CREATED_AT, C_LAST_SEEN, C_LANG };
 
 static const char *const kind_codes[] = {
 	[NL_SESS_ANON] = "anon",
@@ -69,14 +71,14 @@ nl_err nl_store_session_get(nl_conn *c, const uint8_t id_hash[NL_SESSION_ID_HASH
 		return rc;
 	if ((rc = nl_store_step_row(st)) == NL_OK) {
 		memcpy(out->id_hash, id_hash, NL_SESSION_ID_HASH_LEN);
-		nl_store_col_copy(st, 1, out->csrf, sizeof out->csrf);
-		if (!nl_session_kind_parse(nl_db_col_text(st, 2), &out->kind))
+		nl_store_col_copy(st, C_CSRF, out->csrf, sizeof out->csrf);
+		if (!nl_session_kind_parse(nl_db_col_text(st, C_KIND), &out->kind))
 			rc = NL_ERR_DB;
-		out->subject_id = nl_db_col_int64(st, 3);
-		out->data = nl_store_col_dup(st, 4, &rc);
-		out->created_at = nl_db_col_int64(st, 5);
-		out->last_seen = nl_db_col_int64(st, 6);
-		nl_store_col_copy(st, 7, out->lang, sizeof out->lang);
+		out->subject_id = nl_db_col_int64(st, C_SUBJECT_ID);
+		out->data = nl_store_col_dup(st, C_DATA, &rc);
+		out->created_at = nl_db_col_int64(st, C_CREATED_AT);
+		out->last_seen = nl_db_col_int64(st, C_LAST_SEEN);
+		nl_store_col_copy(st, C_LANG, out->lang, sizeof out->lang);
 		if (rc != NL_OK)
 			nl_session_clear(out);
 	}

@@ -8,6 +8,9 @@
 
 #define SHIP_COLS "s.id, s.order_id, o.order_no, s.tracking_no, s.courier, s.status," \
                   " s.shipped_at, s.updated_at"
+/* Its columns, in order. */
+enum { SH_ID, SH_ORDER_ID, SH_ORDER_NO, SH_TRACKING_NO, SH_COURIER, SH_STATUS, SH_SHIPPED_AT,
+	SH_UPDATED_AT };
 #define SHIP_FROM " FROM shipments s JOIN orders o ON o.id = s.order_id"
 
 nl_err nl_store_orders_unshipped(nl_conn *c, int limit, int64_t **ids, size_t *n)
@@ -65,14 +68,14 @@ static NL_MUST_USE nl_err read_ship(nl_stmt *s, void *row)
 {
 	struct nl_shipment *o = row;
 	memset(o, 0, sizeof *o);
-	o->id = nl_db_col_int64(s, 0);
-	o->order_id = nl_db_col_int64(s, 1);
-	o->order_no = nl_db_col_int64(s, 2);
-	nl_store_col_copy(s, 3, o->tracking_no, sizeof o->tracking_no);
-	nl_store_col_copy(s, 4, o->courier, sizeof o->courier);
-	nl_store_col_copy(s, 5, o->status, sizeof o->status);
-	o->shipped_at = nl_db_col_int64(s, 6);
-	o->updated_at = nl_db_col_int64(s, 7);
+	o->id = nl_db_col_int64(s, SH_ID);
+	o->order_id = nl_db_col_int64(s, SH_ORDER_ID);
+	o->order_no = nl_db_col_int64(s, SH_ORDER_NO);
+	nl_store_col_copy(s, SH_TRACKING_NO, o->tracking_no, sizeof o->tracking_no);
+	nl_store_col_copy(s, SH_COURIER, o->courier, sizeof o->courier);
+	nl_store_col_copy(s, SH_STATUS, o->status, sizeof o->status);
+	o->shipped_at = nl_db_col_int64(s, SH_SHIPPED_AT);
+	o->updated_at = nl_db_col_int64(s, SH_UPDATED_AT);
 	return NL_OK;
 }
 
@@ -105,11 +108,14 @@ nl_err nl_store_shipment_by_order(nl_conn *c, int64_t order_id, struct nl_shipme
 	return rc ? rc : ship_one(s, out);
 }
 
+/* The columns of nl_store_shipment_events's query, in order. */
+enum { EV_STATUS, EV_AT };
+
 static NL_MUST_USE nl_err read_event(nl_stmt *s, void *row)
 {
 	struct nl_shipment_event *e = row;
-	nl_store_col_copy(s, 0, e->status, sizeof e->status);
-	e->at = nl_db_col_int64(s, 1);
+	nl_store_col_copy(s, EV_STATUS, e->status, sizeof e->status);
+	e->at = nl_db_col_int64(s, EV_AT);
 	return NL_OK;
 }
 

@@ -6,6 +6,8 @@
 #include "store/store_util.h"
 
 #define TOKEN_COLS "t.id, t.institution_id, t.name, t.prefix, t.active, t.created_at, t.last_used_at"
+/* Its columns, in order. */
+enum { TK_ID, TK_INSTITUTION_ID, TK_NAME, TK_PREFIX, TK_ACTIVE, TK_CREATED_AT, TK_LAST_USED_AT };
 
 void nl_api_token_clear(struct nl_api_token *t)
 {
@@ -33,13 +35,13 @@ static NL_MUST_USE nl_err read_token(nl_stmt *s, void *row)
 	struct nl_api_token *out = row;
 	nl_err rc = NL_OK;
 	memset(out, 0, sizeof *out);
-	out->id = nl_db_col_int64(s, 0);
-	out->institution_id = nl_db_col_int64(s, 1);
-	out->name = nl_store_col_dup(s, 2, &rc);
-	nl_store_col_copy(s, 3, out->prefix, sizeof out->prefix);
-	out->active = nl_db_col_bool(s, 4);
-	out->created_at = nl_db_col_int64(s, 5);
-	out->last_used_at = nl_db_col_int64(s, 6);
+	out->id = nl_db_col_int64(s, TK_ID);
+	out->institution_id = nl_db_col_int64(s, TK_INSTITUTION_ID);
+	out->name = nl_store_col_dup(s, TK_NAME, &rc);
+	nl_store_col_copy(s, TK_PREFIX, out->prefix, sizeof out->prefix);
+	out->active = nl_db_col_bool(s, TK_ACTIVE);
+	out->created_at = nl_db_col_int64(s, TK_CREATED_AT);
+	out->last_used_at = nl_db_col_int64(s, TK_LAST_USED_AT);
 	if (rc == NL_OK && !out->name)
 		rc = NL_ERR_DB;
 	if (rc != NL_OK)

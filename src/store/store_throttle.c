@@ -62,6 +62,7 @@ static NL_MUST_USE nl_err fail_tx(nl_conn *c, void *arg)
 	nl_stmt *s;
 	/* A count whose window has ended starts again at 1 with a new window; a
 	 * counter quiet for max_lock_s after its last window forgets its locks. */
+	enum { TH_FAILURES, TH_LOCKED_UNTIL, TH_LOCKS };
 	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO login_throttle (door, kind, subject, failures, window_end, locked_until,"
 		" locks) VALUES ($1, $2, $3, 1, $4 + $5, 0, 0)"
@@ -80,9 +81,9 @@ static NL_MUST_USE nl_err fail_tx(nl_conn *c, void *arg)
 		return rc;
 	rc = nl_store_step_row(s);
 	if (rc == NL_OK) {
-		x->failures = nl_db_col_int64(s, 0);
-		x->locked_until = nl_db_col_int64(s, 1);
-		x->locks = nl_db_col_int64(s, 2);
+		x->failures = nl_db_col_int64(s, TH_FAILURES);
+		x->locked_until = nl_db_col_int64(s, TH_LOCKED_UNTIL);
+		x->locks = nl_db_col_int64(s, TH_LOCKS);
 	}
 	nl_db_finalize(s);
 	if (rc)

@@ -14,6 +14,7 @@ nl_err nl_store_orders_form_overdue(nl_conn *c, int64_t created_before, int64_t 
 	if (limit < 1)
 		return NL_ERR_INVALID;
 	nl_stmt *s;
+	enum { OD_ID, OD_STATUS };
 	nl_err rc = nl_db_query(c, &s,
 		"SELECT id, status FROM orders WHERE status IN ($1, $2) AND created_at < $3"
 		" AND id > $4 ORDER BY id LIMIT $5",
@@ -28,8 +29,8 @@ nl_err nl_store_orders_form_overdue(nl_conn *c, int64_t created_before, int64_t 
 	if (!items)
 		rc = NL_ERR_NOMEM;
 	while (rc == NL_OK && count < (size_t)limit && (r = nl_db_step(s)) == NL_DB_ROW) {
-		items[count].id = nl_db_col_int64(s, 0);
-		if (!nl_order_status_parse(nl_db_col_text(s, 1), &items[count].status))
+		items[count].id = nl_db_col_int64(s, OD_ID);
+		if (!nl_order_status_parse(nl_db_col_text(s, OD_STATUS), &items[count].status))
 			continue;   /* cannot happen: the IN list names two known codes */
 		count++;
 	}

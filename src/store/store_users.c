@@ -7,6 +7,9 @@
 
 #define COLS "id, username, password_hash, role, institution_id, failed_logins, locked_until," \
              " active, created_at, updated_at"
+/* Its columns, in order. */
+enum { C_ID, C_USERNAME, C_PASSWORD_HASH, C_ROLE, C_INSTITUTION_ID, C_FAILED_LOGINS,
+	C_LOCKED_UNTIL, C_ACTIVE, C_CREATED_AT, C_UPDATED_AT };
 
 static const char *const role_codes[] = {
 	[NL_ROLE_ADMIN] = "admin",
@@ -58,17 +61,17 @@ static NL_MUST_USE nl_err read_row(nl_stmt *s, void *row)
 	struct nl_user *out = row;
 	nl_err rc = NL_OK;
 	memset(out, 0, sizeof *out);
-	out->id = nl_db_col_int64(s, 0);
-	out->username = nl_store_col_dup(s, 1, &rc);
-	out->password_hash = nl_store_col_dup(s, 2, &rc);
-	if (!nl_user_role_parse(nl_db_col_text(s, 3), &out->role) && rc == NL_OK)
+	out->id = nl_db_col_int64(s, C_ID);
+	out->username = nl_store_col_dup(s, C_USERNAME, &rc);
+	out->password_hash = nl_store_col_dup(s, C_PASSWORD_HASH, &rc);
+	if (!nl_user_role_parse(nl_db_col_text(s, C_ROLE), &out->role) && rc == NL_OK)
 		rc = NL_ERR_DB;
-	out->institution_id = nl_db_col_int64(s, 4);
-	out->failed_logins = nl_db_col_int64(s, 5);
-	out->locked_until = nl_db_col_int64(s, 6);
-	out->active = nl_db_col_bool(s, 7);
-	out->created_at = nl_db_col_int64(s, 8);
-	out->updated_at = nl_db_col_int64(s, 9);
+	out->institution_id = nl_db_col_int64(s, C_INSTITUTION_ID);
+	out->failed_logins = nl_db_col_int64(s, C_FAILED_LOGINS);
+	out->locked_until = nl_db_col_int64(s, C_LOCKED_UNTIL);
+	out->active = nl_db_col_bool(s, C_ACTIVE);
+	out->created_at = nl_db_col_int64(s, C_CREATED_AT);
+	out->updated_at = nl_db_col_int64(s, C_UPDATED_AT);
 	if (rc != NL_OK)
 		nl_user_clear(out);
 	return rc;
@@ -164,6 +167,7 @@ nl_err nl_store_user_login_failed(nl_conn *c, int64_t id, int64_t now, int64_t m
                                   int64_t lock_seconds, int64_t *failed, int64_t *locked_until)
 {
 	nl_stmt *s;
+	enum { LF_FAILED_LOGINS, LF_LOCKED_UNTIL };
 	nl_err rc = nl_db_query(c, &s,
 		"UPDATE users SET"
 		" locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 + $4 ELSE locked_until END,"
@@ -175,9 +179,9 @@ nl_err nl_store_user_login_failed(nl_conn *c, int64_t id, int64_t now, int64_t m
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		if (failed)
-			*failed = nl_db_col_int64(s, 0);
+			*failed = nl_db_col_int64(s, LF_FAILED_LOGINS);
 		if (locked_until)
-			*locked_until = nl_db_col_int64(s, 1);
+			*locked_until = nl_db_col_int64(s, LF_LOCKED_UNTIL);
 	}
 	nl_db_finalize(s);
 	return rc;

@@ -37,6 +37,9 @@ void nl_barcode_clear(struct nl_barcode *b)
 
 #define COLS "id, form_version_id, order_id, code, status, created_at, decided_at," \
              " decided_by, reject_reason"
+/* Its columns, in order. */
+enum { C_ID, C_FORM_VERSION_ID, C_ORDER_ID, C_CODE, C_STATUS, C_CREATED_AT, C_DECIDED_AT,
+	C_DECIDED_BY, C_REJECT_REASON };
 
 /* Steps s once and reads a row into out; finalizes s. */
 static NL_MUST_USE nl_err get_one(nl_stmt *s, struct nl_barcode *out)
@@ -44,16 +47,16 @@ static NL_MUST_USE nl_err get_one(nl_stmt *s, struct nl_barcode *out)
 	memset(out, 0, sizeof *out);
 	nl_err rc = nl_store_step_row(s);
 	if (rc == NL_OK) {
-		out->id = nl_db_col_int64(s, 0);
-		out->form_version_id = nl_db_col_int64(s, 1);
-		out->order_id = nl_db_col_int64(s, 2);
-		nl_store_col_copy(s, 3, out->code, sizeof out->code);
-		if (!barcode_status_parse(nl_db_col_text(s, 4), &out->status))
+		out->id = nl_db_col_int64(s, C_ID);
+		out->form_version_id = nl_db_col_int64(s, C_FORM_VERSION_ID);
+		out->order_id = nl_db_col_int64(s, C_ORDER_ID);
+		nl_store_col_copy(s, C_CODE, out->code, sizeof out->code);
+		if (!barcode_status_parse(nl_db_col_text(s, C_STATUS), &out->status))
 			rc = NL_ERR_DB;
-		out->created_at = nl_db_col_int64(s, 5);
-		out->decided_at = nl_db_col_int64(s, 6);
-		out->decided_by = nl_db_col_int64(s, 7);
-		out->reject_reason = nl_store_col_dup(s, 8, &rc);
+		out->created_at = nl_db_col_int64(s, C_CREATED_AT);
+		out->decided_at = nl_db_col_int64(s, C_DECIDED_AT);
+		out->decided_by = nl_db_col_int64(s, C_DECIDED_BY);
+		out->reject_reason = nl_store_col_dup(s, C_REJECT_REASON, &rc);
 		if (rc == NL_OK && !out->reject_reason)
 			rc = NL_ERR_DB;
 	}
