@@ -161,6 +161,19 @@ static int64_t server_prepared(struct fx *f, const char *sql)
 	return v;
 }
 
+/* Prepares a text inside a transaction that then rolls back. */
+static NL_MUST_USE nl_err query_then_fail(nl_conn *c, void *ctx)
+{
+	nl_stmt *s = NULL;
+	nl_err rc = nl_db_query(c, &s, "SELECT k FROM bt WHERE k < $1", NL_PARAMS(NL_P_INT(0)));
+	if (rc == NL_OK) {
+		int r = nl_db_step(s);
+		rc = r == NL_DB_DONE ? NL_ERR_INVALID : (nl_err)r;
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
 static void test_prepared_once(void **state)
 {
 	struct fx *f = fx_get(state);
@@ -191,6 +204,17 @@ static void test_prepared_once(void **state)
 	assert_int_equal(nl_db_step(a), NL_DB_DONE);
 	nl_db_finalize(a);
 	nl_db_finalize(b);
+
+	/* A statement prepared in a transaction that rolled back is still there:
+	 * prepared statements are not part of the transaction. */
+	before = nl_db_prepares(f->db);
+	assert_int_equal(nl_store_run_tx(f->db, query_then_fail, NULL), NL_ERR_INVALID);
+	assert_int_equal(nl_db_prepares(f->db) - before, 1);
+	assert_int_equal(nl_db_query(f->c, &a, "SELECT k FROM bt WHERE k < $1",
+	                             NL_PARAMS(NL_P_INT(0))), NL_OK);
+	assert_int_equal(nl_db_step(a), NL_DB_DONE);
+	nl_db_finalize(a);
+	assert_int_equal(nl_db_prepares(f->db) - before, 1);
 
 	/* A new connection prepares its statements again, once. */
 	nl_db_thread_done(f->db);
