@@ -14,9 +14,9 @@
  * nl_db_finalize, which hands the statement back to its connection's cache of
  * prepared statements (SQLite keeps the compiled statement, PostgreSQL the
  * server-side one made by PQprepare): a text is parsed and planned once per
- * connection, however often it runs. Text and
- * blob columns point into the statement and stay valid until the next step or
- * finalize: copy what you keep. */
+ * connection, however often it runs. Text and blob columns point into the
+ * statement and stay valid until the next step or finalize: copy what you
+ * keep. docs/storage.md "Queries" shows a query written with this API. */
 #ifndef NL_STORE_DB_H
 #define NL_STORE_DB_H
 
@@ -158,7 +158,7 @@ bool nl_db_in_tx(nl_conn *c);
 int nl_db_param_count(nl_stmt *s);
 /* Statements the engine has parsed and planned (cache misses of
  * nl_db_prepare/nl_db_query: SQLite prepares, PostgreSQL PQprepare), for
- * /metrics and the tests that check a statement is prepared once. */
+ * the tests that check a statement is prepared once and for diagnostics. */
 uint64_t nl_db_prepares(const nl_db *db);
 /* The database a connection belongs to. */
 nl_db *nl_db_of(nl_conn *c);
