@@ -3,7 +3,9 @@
 # statement prepared once per connection) against the same query on the bare
 # engine library with a hand-prepared statement (bench/store_query.c), measured
 # in the same run, on SQLite and, when NL_TEST_PG_URL is set
-# (scripts/pg-test.sh), on PostgreSQL. Goal: >= 50 % of the bare rate.
+# (scripts/pg-test.sh), on PostgreSQL. No goal: it shows what the store's
+# layer costs over the engine (before statements were prepared once per
+# connection, PostgreSQL's ratio was under half of today's).
 # Usage: bench/store_query.sh [build-dir] [queries]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +23,7 @@ eng, store, bare, scpu, bcpu = sys.argv[1], *map(float, sys.argv[2:])
 r = store / bare
 print(f"{eng}: store {store:.0f} queries/s ({scpu:.1f} us cpu each), bare prepared {bare:.0f}/s "
       f"({bcpu:.1f} us each)")
-print(f"{eng} ratio: {r * 100:.1f}% of the bare rate (goal >= 50%) {'PASS' if r >= 0.5 else 'BELOW GOAL'}")
+print(f"{eng} ratio: {r * 100:.1f}% of the bare rate")
 PY
 }
 run sqlite "sqlite:$T/q.db"
