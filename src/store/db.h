@@ -124,7 +124,7 @@ void nl_db_finalize(nl_stmt *s);  /* NULL is fine */
  * number, so that a column added to the list moves its readers with it. */
 int nl_db_column_count(nl_stmt *s);
 bool nl_db_col_is_null(nl_stmt *s, int col);
-int64_t nl_db_col_int64(nl_stmt *s, int col);
+int64_t nl_db_col_int64(nl_stmt *s, int col);                /* 0 for NULL */
 bool nl_db_col_bool(nl_stmt *s, int col);
 const char *nl_db_col_text(nl_stmt *s, int col);              /* "" for NULL */
 const void *nl_db_col_blob(nl_stmt *s, int col, size_t *len);

@@ -60,7 +60,8 @@ static NL_MUST_USE nl_err append_tx(nl_conn *c, void *ctx)
 	/* A separate UPDATE: an empty blob parameter is not NULL on every engine. */
 	if (rc == NL_OK && bound &&
 	    (rc = nl_db_query(c, &s, "UPDATE audit_log SET state_hash = $2 WHERE seq = $1",
-	    	NL_PARAMS(NL_P_INT(rec->seq), NL_P_BLOB(state, (size_t)NL_AUDIT_HASH_LEN)))) == NL_OK)
+	                      NL_PARAMS(NL_P_INT(rec->seq),
+	                                NL_P_BLOB(state, NL_AUDIT_HASH_LEN)))) == NL_OK)
 		rc = nl_store_exec_stmt(s, NULL);
 	if (rc != NL_OK)
 		return rc;
@@ -208,7 +209,8 @@ static NL_MUST_USE nl_err verify_tx(nl_conn *c, void *ctx)
 	    (rc = nl_db_exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")) != NL_OK)
 		return rc;
 	enum { HEAD_SEQ, HEAD_HASH };
-	if ((rc = nl_db_query(c, &s, "SELECT seq, hash FROM audit_head WHERE id = 1", NL_NO_PARAMS)) != NL_OK)
+	if ((rc = nl_db_query(c, &s, "SELECT seq, hash FROM audit_head WHERE id = 1",
+	                      NL_NO_PARAMS)) != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
 		size_t n;

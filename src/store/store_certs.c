@@ -36,8 +36,8 @@ static NL_MUST_USE nl_err read_row(nl_stmt *s, struct nl_cert_row *r)
 	r->common_name = nl_store_col_dup(s, C_COMMON_NAME, &rc);
 	r->email = nl_store_col_dup(s, C_EMAIL, &rc);
 	r->id_number = nl_store_col_dup(s, C_ID_NUMBER, &rc);
-	r->institution_id = nl_db_col_is_null(s, C_INSTITUTION_ID) ? 0 : nl_db_col_int64(s, C_INSTITUTION_ID);
-	r->order_id = nl_db_col_is_null(s, C_ORDER_ID) ? 0 : nl_db_col_int64(s, C_ORDER_ID);
+	r->institution_id = nl_db_col_int64(s, C_INSTITUTION_ID);
+	r->order_id = nl_db_col_int64(s, C_ORDER_ID);
 	r->not_before = nl_db_col_int64(s, C_NOT_BEFORE);
 	r->not_after = nl_db_col_int64(s, C_NOT_AFTER);
 	nl_store_col_copy(s, C_STATUS, r->status, sizeof r->status);
@@ -201,7 +201,8 @@ nl_err nl_store_cert_each_revoked(nl_conn *c, nl_revoked_fn fn, void *ctx)
 	int st;
 	enum { RV_SERIAL, RV_REVOKED_AT, RV_REASON, RV_STATUS };
 	nl_err rc = nl_db_query(c, &s,
-		"SELECT serial, revoked_at, reason, status FROM certificates WHERE status <> 'good'",
+		"SELECT serial, revoked_at, reason, status FROM certificates"
+		" WHERE status <> 'good'",
 		NL_NO_PARAMS);
 	if (rc) return rc;
 	while ((st = nl_db_step(s)) == NL_DB_ROW) {

@@ -159,8 +159,8 @@ static NL_MUST_USE nl_err read_row(nl_stmt *s, void *row)
 	m->last_error = nl_store_col_dup(s, OB_LAST_ERROR, &rc);
 	m->created_at = nl_db_col_int64(s, OB_CREATED_AT);
 	m->next_attempt_at = nl_db_col_int64(s, OB_NEXT_ATTEMPT_AT);
-	m->sent_at = nl_db_col_is_null(s, OB_SENT_AT) ? 0 : nl_db_col_int64(s, OB_SENT_AT);
-	m->order_id = nl_db_col_is_null(s, OB_ORDER_ID) ? 0 : nl_db_col_int64(s, OB_ORDER_ID);
+	m->sent_at = nl_db_col_int64(s, OB_SENT_AT);
+	m->order_id = nl_db_col_int64(s, OB_ORDER_ID);
 	m->attempts = (int)nl_db_col_int64(s, OB_ATTEMPTS);
 	/* recipient and body_text are NOT NULL columns: NULL here is a failed copy. */
 	if (rc == NL_OK && (!m->recipient || !m->body_text || !m->subject))

@@ -44,7 +44,7 @@ static NL_MUST_USE nl_err session_one(nl_stmt *s, struct nl_pos_session_row *out
 		nl_store_col_copy(s, POS_BANK_REF, out->bank_ref, sizeof out->bank_ref);
 		out->created_at = nl_db_col_int64(s, POS_CREATED_AT);
 		out->expires_at = nl_db_col_int64(s, POS_EXPIRES_AT);
-		out->completed_at = nl_db_col_is_null(s, POS_COMPLETED_AT) ? 0 : nl_db_col_int64(s, POS_COMPLETED_AT);
+		out->completed_at = nl_db_col_int64(s, POS_COMPLETED_AT);
 	}
 	nl_db_finalize(s);
 	return rc;
@@ -54,8 +54,9 @@ nl_err nl_store_pos_session_get(nl_conn *c, const char *key, struct nl_pos_sessi
 {
 	memset(out, 0, sizeof *out);
 	nl_stmt *s;
-	nl_err rc = nl_db_query(c, &s, "SELECT " POS_COLS " FROM pos_sessions WHERE session_key = $1",
-	                        NL_PARAMS(NL_P_TEXT(key)));
+	nl_err rc = nl_db_query(c, &s,
+		"SELECT " POS_COLS " FROM pos_sessions WHERE session_key = $1",
+		NL_PARAMS(NL_P_TEXT(key)));
 	return rc == NL_OK ? session_one(s, out) : rc;
 }
 
@@ -110,8 +111,8 @@ static NL_MUST_USE nl_err payment_one(nl_stmt *s, struct nl_payment_row *out)
 		out->amount_kurus = nl_db_col_int64(s, PAY_AMOUNT_KURUS);
 		nl_store_col_copy(s, PAY_CHANNEL, out->channel, sizeof out->channel);
 		nl_store_col_copy(s, PAY_EXTERNAL_REF, out->external_ref, sizeof out->external_ref);
-		out->pos_session_id = nl_db_col_is_null(s, PAY_POS_SESSION_ID) ? 0 : nl_db_col_int64(s, PAY_POS_SESSION_ID);
-		out->import_id = nl_db_col_is_null(s, PAY_IMPORT_ID) ? 0 : nl_db_col_int64(s, PAY_IMPORT_ID);
+		out->pos_session_id = nl_db_col_int64(s, PAY_POS_SESSION_ID);
+		out->import_id = nl_db_col_int64(s, PAY_IMPORT_ID);
 		nl_store_col_copy(s, PAY_PAID_ON, out->paid_on, sizeof out->paid_on);
 		nl_store_col_copy(s, PAY_ACTOR, out->actor, sizeof out->actor);
 		out->recorded_at = nl_db_col_int64(s, PAY_RECORDED_AT);

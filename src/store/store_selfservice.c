@@ -22,8 +22,8 @@ static void read_cert(nl_stmt *s, struct nl_ss_cert *o)
 	nl_store_col_copy(s, CC_STATUS, o->status, sizeof o->status);
 	o->reason = (int)nl_db_col_int64(s, CC_REASON);
 	o->revoked_at = nl_db_col_int64(s, CC_REVOKED_AT);
-	o->institution_id = nl_db_col_is_null(s, CC_INSTITUTION_ID) ? 0 : nl_db_col_int64(s, CC_INSTITUTION_ID);
-	o->order_id = nl_db_col_is_null(s, CC_ORDER_ID) ? 0 : nl_db_col_int64(s, CC_ORDER_ID);
+	o->institution_id = nl_db_col_int64(s, CC_INSTITUTION_ID);
+	o->order_id = nl_db_col_int64(s, CC_ORDER_ID);
 }
 
 nl_err nl_store_ss_certs(nl_conn *c, const char *id_attr, struct nl_ss_cert *out, int max,

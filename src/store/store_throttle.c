@@ -76,7 +76,8 @@ static NL_MUST_USE nl_err fail_tx(nl_conn *c, void *arg)
 		" RETURNING failures, locked_until, locks",
 		NL_PARAMS(NL_P_TEXT(x->door), NL_P_TEXT(x->kind), NL_P_TEXT(x->subject),
 		NL_P_INT(x->now), NL_P_INT(x->rule->window_s),
-		NL_P_INT(x->rule->max_lock_s > x->rule->lock_s ? x->rule->max_lock_s : x->rule->lock_s)));
+		NL_P_INT(x->rule->max_lock_s > x->rule->lock_s ? x->rule->max_lock_s
+		                                               : x->rule->lock_s)));
 	if (rc)
 		return rc;
 	rc = nl_store_step_row(s);
