@@ -14,9 +14,10 @@
              " o.cancel_reason"
 /* Its columns, in order. */
 enum { C_ID, C_ORDER_NO, C_PERSON_ID, C_INSTITUTION_ID, C_REASON, C_PAYMENT_TYPE, C_BACKUP_CERT,
-	C_STATUS, C_ACCESS_PASSWORD_HASH, C_CREATED_AT, C_UPDATED_AT, C_CANCEL_REASON };
-#define NCOLS 12
+	C_STATUS, C_ACCESS_PASSWORD_HASH, C_CREATED_AT, C_UPDATED_AT, C_CANCEL_REASON, C__N };
 #define ITEM_COLS COLS ", p.id_kind, p.id_number, p.given_name, p.surname"
+/* The columns ITEM_COLS (and INST_ITEM_COLS, below) add after COLS's. */
+enum { IT_ID_KIND = C__N, IT_ID_NUMBER, IT_GIVEN_NAME, IT_SURNAME };
 
 void nl_order_clear(struct nl_order *o)
 {
@@ -153,11 +154,11 @@ static NL_MUST_USE nl_err read_item(nl_stmt *s, void *row)
 	nl_err rc = read_order(s, &it->order);
 	if (rc != NL_OK)
 		return rc;
-	if (!nl_id_kind_parse(nl_db_col_text(s, NCOLS), &it->id_kind))
+	if (!nl_id_kind_parse(nl_db_col_text(s, IT_ID_KIND), &it->id_kind))
 		rc = NL_ERR_DB;
-	it->id_number = nl_store_col_dup(s, NCOLS + 1, &rc);
-	it->given_name = nl_store_col_dup(s, NCOLS + 2, &rc);
-	it->surname = nl_store_col_dup(s, NCOLS + 3, &rc);
+	it->id_number = nl_store_col_dup(s, IT_ID_NUMBER, &rc);
+	it->given_name = nl_store_col_dup(s, IT_GIVEN_NAME, &rc);
+	it->surname = nl_store_col_dup(s, IT_SURNAME, &rc);
 	if (rc != NL_OK)
 		clear_item(it);
 	return rc;
