@@ -178,3 +178,19 @@ void nl_audit_hex(const uint8_t h[NL_AUDIT_HASH_LEN], char out[2 * NL_AUDIT_HASH
 	}
 	out[2 * NL_AUDIT_HASH_LEN] = '\0';
 }
+
+const char *nl_audit_problem_text(enum nl_audit_problem p)
+{
+	switch (p) {
+	case NL_AUDIT_OK: return "intact";
+	case NL_AUDIT_RECORD_CHANGED: return "record changed (its hash does not match its fields)";
+	case NL_AUDIT_RECORD_MISSING: return "record missing or inserted (a gap in the sequence)";
+	case NL_AUDIT_HEAD_MISMATCH: return "chain head does not match the last record";
+	case NL_AUDIT_CP_TRUNCATED: return "records missing: the chain ends below a signed checkpoint";
+	case NL_AUDIT_CP_HASH: return "record differs from the signed checkpoint";
+	case NL_AUDIT_ROW_CHANGED: return "row changed without an audit record";
+	case NL_AUDIT_ROW_UNRECORDED: return "row has no audit record";
+	case NL_AUDIT_ROW_DELETED: return "row deleted";
+	}
+	return "?";
+}

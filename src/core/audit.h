@@ -77,4 +77,32 @@ void nl_audit_cp_line(const struct nl_audit_checkpoint *cp, nl_buf *out);
 /* Parses one line (trailing newline allowed); NL_ERR_INVALID if malformed. */
 NL_MUST_USE nl_err nl_audit_cp_parse(const char *line, size_t len, struct nl_audit_checkpoint *out);
 
+/* What verify found wrong, the first thing it names. */
+enum nl_audit_problem {
+	NL_AUDIT_OK = 0,
+	NL_AUDIT_RECORD_CHANGED,   /* its hashes do not match its fields or its predecessor */
+	NL_AUDIT_RECORD_MISSING,   /* a gap in seq (deleted) or a record slipped in */
+	NL_AUDIT_HEAD_MISMATCH,    /* audit_head differs from the last record */
+	NL_AUDIT_CP_TRUNCATED,     /* the chain ends below a checkpoint's seq */
+	NL_AUDIT_CP_HASH,          /* the record at a checkpoint's seq has another hash */
+	NL_AUDIT_ROW_CHANGED,      /* a row's state differs from its latest record's digest */
+	NL_AUDIT_ROW_UNRECORDED,   /* a row that no audit record speaks of */
+	NL_AUDIT_ROW_DELETED,      /* a record speaks of a row that is gone */
+};
+
+struct nl_audit_finding {
+	enum nl_audit_problem problem;
+	int64_t seq;             /* the record named (for ROW_UNRECORDED 0: the row has none) */
+	const char *entity;      /* the row's entity for ROW_* ("order", ...), else NULL */
+	int64_t entity_id;
+	int64_t checkpoint_seq;  /* the checkpoint broken for CP_* */
+	int64_t problems;        /* problems found: the chain walk stops at its first, the
+	                            row check counts every row */
+	int64_t count;           /* audit records read */
+	int64_t last_seq;        /* the chain's last record */
+};
+
+/* An English phrase for the report ("record changed", ...). */
+const char *nl_audit_problem_text(enum nl_audit_problem p);
+
 #endif

@@ -83,22 +83,6 @@ struct verify_ctx {
 	struct nl_audit_finding *f;
 };
 
-const char *nl_audit_problem_text(enum nl_audit_problem p)
-{
-	switch (p) {
-	case NL_AUDIT_OK: return "intact";
-	case NL_AUDIT_RECORD_CHANGED: return "record changed (its hash does not match its fields)";
-	case NL_AUDIT_RECORD_MISSING: return "record missing or inserted (a gap in the sequence)";
-	case NL_AUDIT_HEAD_MISMATCH: return "chain head does not match the last record";
-	case NL_AUDIT_CP_TRUNCATED: return "records missing: the chain ends below a signed checkpoint";
-	case NL_AUDIT_CP_HASH: return "record differs from the signed checkpoint";
-	case NL_AUDIT_ROW_CHANGED: return "row changed without an audit record";
-	case NL_AUDIT_ROW_UNRECORDED: return "row has no audit record";
-	case NL_AUDIT_ROW_DELETED: return "row deleted";
-	}
-	return "?";
-}
-
 static bool blob_eq(nl_stmt *s, int col, const uint8_t want[NL_AUDIT_HASH_LEN])
 {
 	size_t n;
@@ -301,4 +285,42 @@ nl_err nl_store_audit_head(nl_db *db, int64_t *seq, uint8_t hash[NL_AUDIT_HASH_L
 	nl_err rc = nl_store_run_tx(db, head_tx, &h);
 	*seq = rc == NL_OK ? h.seq : 0;
 	return rc;
+}
+
+/* One record per row of the kind which, with action and reason. */
+static NL_MUST_USE nl_err append_for(nl_conn *c, enum nl_audit_stale which, const char *actor,
+                                     const char *action, const char *reason, int64_t *appended)
+{
+	nl_err rc = NL_OK;
+	if (appended)
+		*appended = 0;
+	for (size_t i = 0; i < nl_store_audit_entity_count() && rc == NL_OK; i++) {
+		const char *entity = nl_store_audit_entity(i);
+		int64_t *ids;
+		size_t n;
+		if ((rc = nl_store_audit_stale_ids(c, entity, which, &ids, &n)) != NL_OK)
+			break;
+		for (size_t k = 0; k < n && rc == NL_OK; k++) {
+			struct nl_audit_rec rec = {.actor = actor, .entity = entity,
+			                           .entity_id = ids[k], .action = action,
+			                           .reason = reason};
+			rc = nl_store_audit_append(c, &rec);
+			if (rc == NL_OK && appended)
+				(*appended)++;
+		}
+		free(ids);
+	}
+	return rc;
+}
+
+nl_err nl_store_audit_baseline(nl_conn *c, const char *actor, int64_t *appended)
+{
+	return append_for(c, NL_AUDIT_STALE_UNBOUND, actor, "baseline",
+	                  "state as found when state digests began", appended);
+}
+
+nl_err nl_store_audit_rebaseline(nl_conn *c, const char *actor, int64_t *appended)
+{
+	return append_for(c, NL_AUDIT_STALE_LEGACY, actor, "rebaseline",
+	                  "state digest corrected: status and DER now bound", appended);
 }

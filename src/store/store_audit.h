@@ -20,34 +20,6 @@
  * takes a row lock), so seq has no gaps and the chain no forks. */
 NL_MUST_USE nl_err nl_store_audit_append(nl_conn *c, struct nl_audit_rec *rec);
 
-/* What verify found wrong, the first thing it names. */
-enum nl_audit_problem {
-	NL_AUDIT_OK = 0,
-	NL_AUDIT_RECORD_CHANGED,   /* its hashes do not match its fields or its predecessor */
-	NL_AUDIT_RECORD_MISSING,   /* a gap in seq (deleted) or a record slipped in */
-	NL_AUDIT_HEAD_MISMATCH,    /* audit_head differs from the last record */
-	NL_AUDIT_CP_TRUNCATED,     /* the chain ends below a checkpoint's seq */
-	NL_AUDIT_CP_HASH,          /* the record at a checkpoint's seq has another hash */
-	NL_AUDIT_ROW_CHANGED,      /* a row's state differs from its latest record's digest */
-	NL_AUDIT_ROW_UNRECORDED,   /* a row that no audit record speaks of */
-	NL_AUDIT_ROW_DELETED,      /* a record speaks of a row that is gone */
-};
-
-struct nl_audit_finding {
-	enum nl_audit_problem problem;
-	int64_t seq;             /* the record named (for ROW_UNRECORDED 0: the row has none) */
-	const char *entity;      /* the row's entity for ROW_* ("order", ...), else NULL */
-	int64_t entity_id;
-	int64_t checkpoint_seq;  /* the checkpoint broken for CP_* */
-	int64_t problems;        /* problems found: the chain walk stops at its first, the
-	                            row check counts every row */
-	int64_t count;           /* audit records read */
-	int64_t last_seq;        /* the chain's last record */
-};
-
-/* An English phrase for the report ("record changed", ...). */
-const char *nl_audit_problem_text(enum nl_audit_problem p);
-
 /* Checks, in one snapshot:
  *   1. the chain: seq 1..n without gaps, each prev_hash equal to the previous
  *      hash, each hash recomputed from the fields, the head row equal to the
@@ -76,5 +48,13 @@ NL_MUST_USE nl_err nl_store_audit_head(nl_db *db, int64_t *seq, uint8_t hash[NL_
  * speaks of yet. Migration 0016 runs it once, for rows older than state
  * digests. *appended (may be NULL) receives the number of records. */
 NL_MUST_USE nl_err nl_store_audit_baseline(nl_conn *c, const char *actor, int64_t *appended);
+
+/* Appends a "rebaseline" record for each row whose latest record holds the
+ * digest of the wrong column letters used before migration 0019 (the
+ * certificates': status and DER were not bound) and whose state still
+ * matches it, so from then on the row is bound with the right letters. A
+ * row that matches neither stays reported as changed. Migration 0019 runs
+ * it once. */
+NL_MUST_USE nl_err nl_store_audit_rebaseline(nl_conn *c, const char *actor, int64_t *appended);
 
 #endif

@@ -16,7 +16,6 @@
 
 #include <sodium.h>
 
-#include "store/store_audit.h"
 #include "store/store_audit_state.h"
 #include "store/store_util.h"
 
@@ -24,24 +23,31 @@ struct state_spec {
 	const char *entity;   /* audit_log.entity */
 	const char *select;   /* the state columns, id first, then FROM the table */
 	const char *types;    /* one letter per column: i int, b bool, t text, x blob */
+	/* The letters records were written with before migration 0019, when
+	 * they were wrong; NULL when they never were (see the certificate). */
+	const char *legacy_types;
 };
 
 static const struct state_spec specs[] = {
 	{"order",
 	 "SELECT id, order_no, person_id, institution_id, reason, payment_type, backup_cert,"
 	 " status, cancel_reason FROM orders",
-	 "iiiittbtt"},
+	 "iiiittbtt", NULL},
 	{"payment",
 	 "SELECT id, order_id, amount_kurus, channel, external_ref, pos_session_id, import_id,"
 	 " paid_on, actor, recorded_at FROM payments",
-	 "iiittiitti"},
+	 "iiittiitti", NULL},
 	{"certificate",
 	 "SELECT id, serial, kind, subject, common_name, email, id_number, institution_id,"
 	 " order_id, not_before, not_after, status, revoked_at, reason, der FROM certificates",
+	 "ittttttiiiitiix",
+	 /* Up to migration 0019 one letter too many, shifted from
+	  * institution_id on: status and der were read as integers (0), so an
+	  * edit of only them went unseen. Kept to recognise those digests. */
 	 "itttttttiiiitiix"},
 	{"consent",
 	 "SELECT id, person_id, text_id, choice, signature_id, created_at FROM econsents",
-	 "iiitii"},
+	 "iiitii", NULL},
 };
 #define N_SPECS (sizeof specs / sizeof specs[0])
 /* Every select of specs starts with the row's id; the other columns are read
@@ -61,17 +67,31 @@ bool nl_store_audit_binds(const char *entity)
 	return spec_of(entity) != NULL;
 }
 
-/* The digest of the current row of s (selected by spec->select). */
-static NL_MUST_USE nl_err row_digest(const struct state_spec *sp, nl_stmt *s, nl_buf *enc,
-                         uint8_t out[NL_AUDIT_HASH_LEN])
+/* The number of columns of a spec's select list. */
+static size_t select_columns(const char *select)
 {
+	size_t n = 1;
+	const char *end = strstr(select, " FROM ");
+	for (const char *p = select; p < end; p++)
+		n += *p == ',';
+	return n;
+}
+
+/* The digest of the current row of s (selected by spec->select), its
+ * columns read by the letters of types. Letters and columns must agree:
+ * the mistake migration 0019 mends is refused from now on. */
+static NL_MUST_USE nl_err row_digest(const struct state_spec *sp, const char *types, nl_stmt *s,
+                                     nl_buf *enc, uint8_t out[NL_AUDIT_HASH_LEN])
+{
+	if (types == sp->types && strlen(types) != select_columns(sp->select))
+		return NL_ERR_INTERNAL;
 	nl_buf_reset(enc);
-	for (int i = 0; sp->types[i]; i++) {
+	for (int i = 0; types[i]; i++) {
 		if (nl_db_col_is_null(s, i)) {
 			nl_audit_enc_null(enc);
 			continue;
 		}
-		switch (sp->types[i]) {
+		switch (types[i]) {
 		case 'i':
 			nl_audit_enc_int(enc, nl_db_col_int64(s, i));
 			break;
@@ -97,15 +117,15 @@ static NL_MUST_USE nl_err row_digest(const struct state_spec *sp, nl_stmt *s, nl
 	return NL_OK;
 }
 
-nl_err nl_store_audit_row_state(nl_conn *c, const char *entity, int64_t id,
-                                uint8_t out[NL_AUDIT_HASH_LEN], bool *found)
+static NL_MUST_USE nl_err row_state(nl_conn *c, const char *entity, int64_t id, bool legacy,
+                                    uint8_t out[NL_AUDIT_HASH_LEN], bool *found)
 {
 	const struct state_spec *sp = spec_of(entity);
 	char sql[400];
 	nl_stmt *s;
 	nl_buf enc = NL_BUF_INIT;
 	*found = false;
-	if (!sp)
+	if (!sp || (legacy && !sp->legacy_types))
 		return NL_OK;
 	snprintf(sql, sizeof sql, "%s WHERE id = $1", sp->select);
 	nl_err rc = nl_db_query(c, &s, sql, NL_PARAMS(NL_P_INT(id)));
@@ -113,11 +133,23 @@ nl_err nl_store_audit_row_state(nl_conn *c, const char *entity, int64_t id,
 		return rc;
 	rc = nl_store_step_row(s);
 	if (rc == NL_OK)
-		rc = row_digest(sp, s, &enc, out);
+		rc = row_digest(sp, legacy ? sp->legacy_types : sp->types, s, &enc, out);
 	nl_db_finalize(s);
 	nl_buf_free(&enc);
 	*found = rc == NL_OK;
 	return rc == NL_ERR_NOT_FOUND ? NL_OK : rc;
+}
+
+nl_err nl_store_audit_row_state(nl_conn *c, const char *entity, int64_t id,
+                                uint8_t out[NL_AUDIT_HASH_LEN], bool *found)
+{
+	return row_state(c, entity, id, false, out, found);
+}
+
+nl_err nl_store_audit_row_state_legacy(nl_conn *c, const char *entity, int64_t id,
+                                       uint8_t out[NL_AUDIT_HASH_LEN], bool *found)
+{
+	return row_state(c, entity, id, true, out, found);
 }
 
 /* The latest state-bound record of each row of one entity, by entity_id. */
@@ -221,7 +253,7 @@ static NL_MUST_USE nl_err check_entity(nl_conn *c, const struct state_spec *sp, 
 	while ((rc = nl_store_step_row(s)) == NL_OK) {
 		int64_t id = nl_db_col_int64(s, ST_ID);
 		uint8_t h[NL_AUDIT_HASH_LEN];
-		if ((rc = row_digest(sp, s, &enc, h)) != NL_OK)
+		if ((rc = row_digest(sp, sp->types, s, &enc, h)) != NL_OK)
 			break;
 		struct bound *r = find_bound(b, n, id);
 		if (!r) {
@@ -253,15 +285,43 @@ nl_err nl_store_audit_check_rows(nl_conn *c, struct nl_audit_finding *f)
 	return rc;
 }
 
-/* Rows of one entity whose id has no state-bound record. */
-static NL_MUST_USE nl_err unbound_ids(nl_conn *c, const struct state_spec *sp, int64_t **ids, size_t *n)
+size_t nl_store_audit_entity_count(void)
 {
+	return N_SPECS;
+}
+
+const char *nl_store_audit_entity(size_t i)
+{
+	return i < N_SPECS ? specs[i].entity : NULL;
+}
+
+static NL_MUST_USE nl_err push_id(int64_t **ids, size_t *n, size_t *cap, int64_t id)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? 2 * *cap : 64;
+		int64_t *ni = realloc(*ids, nc * sizeof *ni);
+		if (!ni)
+			return NL_ERR_NOMEM;
+		*ids = ni;
+		*cap = nc;
+	}
+	(*ids)[(*n)++] = id;
+	return NL_OK;
+}
+
+nl_err nl_store_audit_stale_ids(nl_conn *c, const char *entity, enum nl_audit_stale which,
+                                int64_t **ids, size_t *n)
+{
+	const struct state_spec *sp = spec_of(entity);
 	struct bound *b = NULL;
 	size_t nb = 0, cap = 0;
 	nl_stmt *s = NULL;
+	nl_buf enc = NL_BUF_INIT;
 	char sql[400];
 	*ids = NULL;
 	*n = 0;
+	if (!sp || (which == NL_AUDIT_STALE_LEGACY && !sp->legacy_types))
+		return NL_OK;
 	nl_err rc = load_bound(c, sp->entity, &b, &nb);
 	if (rc != NL_OK)
 		return rc;
@@ -270,51 +330,35 @@ static NL_MUST_USE nl_err unbound_ids(nl_conn *c, const struct state_spec *sp, i
 		goto out;
 	while ((rc = nl_store_step_row(s)) == NL_OK) {
 		int64_t id = nl_db_col_int64(s, ST_ID);
-		if (find_bound(b, nb, id))
-			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 64;
-			int64_t *ni = realloc(*ids, cap * sizeof *ni);
-			if (!ni) {
-				rc = NL_ERR_NOMEM;
+		struct bound *r = find_bound(b, nb, id);
+		if (which == NL_AUDIT_STALE_UNBOUND) {
+			if (!r && (rc = push_id(ids, n, &cap, id)) != NL_OK)
 				break;
-			}
-			*ids = ni;
+			continue;
 		}
-		(*ids)[(*n)++] = id;
+		/* Legacy: the latest record holds the digest the wrong letters
+		 * gave this very row, and not the right one. */
+		uint8_t now[NL_AUDIT_HASH_LEN], old[NL_AUDIT_HASH_LEN];
+		if (!r)
+			continue;
+		if ((rc = row_digest(sp, sp->types, s, &enc, now)) != NL_OK ||
+		    (rc = row_digest(sp, sp->legacy_types, s, &enc, old)) != NL_OK)
+			break;
+		if (sodium_memcmp(r->state, now, sizeof now) != 0 &&
+		    sodium_memcmp(r->state, old, sizeof old) == 0 &&
+		    (rc = push_id(ids, n, &cap, id)) != NL_OK)
+			break;
 	}
 	nl_db_finalize(s);
 	if (rc == NL_ERR_NOT_FOUND)
 		rc = NL_OK;
 out:
 	free(b);
+	nl_buf_free(&enc);
 	if (rc != NL_OK) {
 		free(*ids);
 		*ids = NULL;
 		*n = 0;
-	}
-	return rc;
-}
-
-nl_err nl_store_audit_baseline(nl_conn *c, const char *actor, int64_t *appended)
-{
-	nl_err rc = NL_OK;
-	if (appended)
-		*appended = 0;
-	for (size_t i = 0; i < N_SPECS && rc == NL_OK; i++) {
-		int64_t *ids;
-		size_t n;
-		if ((rc = unbound_ids(c, &specs[i], &ids, &n)) != NL_OK)
-			break;
-		for (size_t k = 0; k < n && rc == NL_OK; k++) {
-			struct nl_audit_rec rec = {.actor = actor, .entity = specs[i].entity,
-			                           .entity_id = ids[k], .action = "baseline",
-			                           .reason = "state as found when state digests began"};
-			rc = nl_store_audit_append(c, &rec);
-			if (rc == NL_OK && appended)
-				(*appended)++;
-		}
-		free(ids);
 	}
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include "store/store_certs.h"
 #include "store/store_esign.h"
 #include "store/store_orders.h"
+#include "store/store_util.h"
 
 struct flow {
 	struct world w;
@@ -179,6 +180,76 @@ static void test_certificate_status_edited(void **state)
 	fx_exec(f, "UPDATE certificates SET status = 'good', revoked_at = 0, reason = 0");
 	expect_tampered(f);
 	expect_finding(f, NL_AUDIT_ROW_CHANGED, "certificate", fl.cert);
+}
+
+/* Only the status: before migration 0019 the certificate's digest read
+ * status (and DER) with the wrong letters, as 0, and missed this edit. */
+static void test_certificate_only_status_edited(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct flow fl;
+	full_flow(f, &fl);
+	fx_exec(f, "UPDATE certificates SET status = 'good'");
+	expect_tampered(f);
+	expect_finding(f, NL_AUDIT_ROW_CHANGED, "certificate", fl.cert);
+}
+
+static void test_certificate_only_der_edited(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct flow fl;
+	full_flow(f, &fl);
+	nl_stmt *s;
+	const uint8_t der[] = {0x30, 0x01, 0x00};
+	assert_int_equal(nl_db_query(f->c, &s, "UPDATE certificates SET der = $1 WHERE id = $2",
+	                             NL_PARAMS(NL_P_BLOB(der, sizeof der), NL_P_INT(fl.cert))), NL_OK);
+	assert_int_equal(nl_store_exec_stmt(s, NULL), NL_OK);
+	expect_tampered(f);
+	expect_finding(f, NL_AUDIT_ROW_CHANGED, "certificate", fl.cert);
+}
+
+/* A certificate whose latest record holds the digest of the old, wrong
+ * letters (as every certificate recorded before 0019 does) is bound again by
+ * the migration's rebaseline when its state still matches that digest, and
+ * left reported when it does not. */
+static void test_rebaseline_legacy_certificate_digest(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct flow fl;
+	full_flow(f, &fl);
+	uint8_t old[NL_AUDIT_HASH_LEN];
+	bool found = false;
+	assert_int_equal(nl_store_audit_row_state_legacy(f->c, "certificate", fl.cert, old, &found),
+	                 NL_OK);
+	assert_true(found);
+	int64_t seq = fx_int(f, "SELECT MAX(seq) FROM audit_log WHERE entity = 'certificate'");
+	nl_stmt *s;
+	assert_int_equal(nl_db_query(f->c, &s, "UPDATE audit_log SET state_hash = $1 WHERE seq = $2",
+	                             NL_PARAMS(NL_P_BLOB(old, sizeof old), NL_P_INT(seq))), NL_OK);
+	assert_int_equal(nl_store_exec_stmt(s, NULL), NL_OK);
+	struct nl_audit_finding fd = {0};
+	assert_int_equal(nl_store_audit_check_rows(f->c, &fd), NL_OK);
+	assert_int_equal(fd.problem, NL_AUDIT_ROW_CHANGED);
+	int64_t n = 0;
+	assert_int_equal(nl_store_audit_rebaseline(f->c, "migrate:0019", &n), NL_OK);
+	assert_int_equal(n, 1);
+	memset(&fd, 0, sizeof fd);
+	assert_int_equal(nl_store_audit_check_rows(f->c, &fd), NL_OK);
+	assert_int_equal(fd.problem, NL_AUDIT_OK);
+	assert_int_equal(nl_store_audit_rebaseline(f->c, "migrate:0019", &n), NL_OK);
+	assert_int_equal(n, 0);
+	/* A row edited where the old letters did look (its name) matches
+	 * neither digest: not bound again, still reported. */
+	seq = fx_int(f, "SELECT MAX(seq) FROM audit_log WHERE entity = 'certificate'");
+	assert_int_equal(nl_db_query(f->c, &s, "UPDATE audit_log SET state_hash = $1 WHERE seq = $2",
+	                             NL_PARAMS(NL_P_BLOB(old, sizeof old), NL_P_INT(seq))), NL_OK);
+	assert_int_equal(nl_store_exec_stmt(s, NULL), NL_OK);
+	fx_exec(f, "UPDATE certificates SET common_name = 'AYŞE KARA'");
+	assert_int_equal(nl_store_audit_rebaseline(f->c, "migrate:0019", &n), NL_OK);
+	assert_int_equal(n, 0);
+	memset(&fd, 0, sizeof fd);
+	assert_int_equal(nl_store_audit_check_rows(f->c, &fd), NL_OK);
+	assert_int_equal(fd.problem, NL_AUDIT_ROW_CHANGED);
 }
 
 static void test_consent_edited(void **state)
@@ -403,6 +474,9 @@ int main(void)
 		FX_TEST(test_payment_deleted),
 		FX_TEST(test_payment_slipped_in),
 		FX_TEST(test_certificate_status_edited),
+		FX_TEST(test_certificate_only_status_edited),
+		FX_TEST(test_certificate_only_der_edited),
+		FX_TEST(test_rebaseline_legacy_certificate_digest),
 		FX_TEST(test_consent_edited),
 		FX_TEST(test_state_encoding_as_documented),
 		FX_TEST(test_state_digest_rewritten),

@@ -1,0 +1,6 @@
+-- 0019 audit_cert_state (SQLite). Keep in step with sql/postgres/0019_audit_cert_state.sql.
+-- No schema change. The certificates' state digest (store_audit_state.c)
+-- read status and DER with the wrong letters before this version, so an
+-- edit of only those columns went unseen; the migration (migrate.c) appends
+-- a "rebaseline" record, with the right digest, for every certificate whose
+-- latest record still matches the digest the wrong letters gave it.
