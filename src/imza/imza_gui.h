@@ -1,5 +1,6 @@
 /* The window of nitelik-imza (imza.h), shared between the screens
- * (imza_gui.c) and the work done off the main loop (imza_gui_work.c).
+ * (imza_gui.c), what they show as work goes on (imza_gui_state.c) and the
+ * work done off the main loop (imza_gui_work.c).
  *
  * Every network and card call runs on a GTask thread; the main loop only
  * draws. While a task runs, the screen's buttons are insensitive (one task at
@@ -40,7 +41,7 @@ struct gui {
 	GtkWidget *ub_code, *ub_puk, *ub_pin, *ub_pin2, *ub_btn, *ub_msg;
 };
 
-/* Screens (imza_gui.c). */
+/* What the window shows (imza_gui_state.c). */
 void nl_gui_trace(const char *what, const char *text);
 void nl_gui_show(struct gui *g, const char *page);
 void nl_gui_message(struct gui *g, GtkWidget *label, const char *text, bool error);
@@ -49,6 +50,8 @@ void nl_gui_result(struct gui *g, bool ok, const char *title, const char *text,
 void nl_gui_set_busy(struct gui *g, bool busy);
 /* Fills the sign screen from g->task and g->card (after the fetch). */
 void nl_gui_sign_ready(struct gui *g, const char *card_problem);
+/* The chosen certificate's holder, issuer and end date under the list. */
+void nl_gui_cert_info(struct gui *g);
 
 /* Work (imza_gui_work.c), each started on the main loop. */
 void nl_gui_fetch(struct gui *g);
