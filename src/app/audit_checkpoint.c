@@ -11,6 +11,7 @@
 
 #include "pki/ca_store.h"
 #include "store/store_audit.h"
+#include "core/file.h"
 
 static void put_u64(uint8_t *p, uint64_t v)
 {

@@ -8,6 +8,7 @@
 
 #include "pki/crl.h"
 #include "pki/ocsp.h"
+#include "core/file.h"
 
 static NL_MUST_USE nl_err issue_serial(nl_conn *c, uint8_t serial[NL_SERIAL_LEN], char hex[2 * NL_SERIAL_LEN + 1])
 {

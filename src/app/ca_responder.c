@@ -5,6 +5,7 @@
  * its next answers at once. DIR/ca/ocsp.pem is read fresh each time, so
  * several nodes see one node's renewal. */
 #include "app/ca_ops.h"
+#include "core/file.h"
 
 #include <stdio.h>
 

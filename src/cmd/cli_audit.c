@@ -13,6 +13,7 @@
 #include "cmd/cli_pki.h"
 #include "pki/ca_store.h"
 #include "store/store_audit.h"
+#include "core/file.h"
 
 static const char usage[] =
 	"usage: nitelik audit verify [--checkpoints FILE] [--cert FILE] [common options]\n"

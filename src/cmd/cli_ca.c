@@ -14,6 +14,7 @@
 #include "cmd/cmd_common.h"
 #include "app/ca_ops.h"
 #include "store/migrate.h"
+#include "core/file.h"
 
 static const char usage[] =
 	"usage: nitelik ca init [--base-url URL] [--key-type p384|rsa3072|rsa4096]\n"

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cmd/cli_pki.h"
+#include "core/file.h"
 
 #define ARCHIVE_MAGIC "NLCABK1\n"
 #define MAX_BACKUP (512u << 20)

@@ -10,6 +10,7 @@
 #include "cmd/cli_conf.h"
 #include "cmd/cli_pki.h"
 #include "pki/crl.h"
+#include "core/file.h"
 
 static const char usage[] =
 	"usage: nitelik cert issue --csr F --given G --surname S (--tckn N | --passport CC-NO)\n"

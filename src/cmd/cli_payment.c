@@ -14,6 +14,7 @@
 #include "cmd/cli.h"
 #include "cmd/cli_conf.h"
 #include "cmd/cli_staff.h"
+#include "core/file.h"
 #include "core/money.h"
 #include "pki/ca_store.h"
 

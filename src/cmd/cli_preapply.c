@@ -19,6 +19,7 @@
 #include "cmd/cli_conf.h"
 #include "cmd/cli_staff.h"
 #include "core/config.h"
+#include "core/file.h"
 
 static const char usage[] =
 	"usage: nitelik preapply import FILE --institution ID [--errors OUT.csv] [--batch N]\n"
@@ -81,27 +82,6 @@ static void error_row(FILE *f, size_t line, const char *id, const char *name, co
 	cell(f, name, false);
 	cell(f, field ? field : "", false);
 	cell(f, code, true);
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0) {
-		long n = ftell(f);
-		if (n >= 0 && (size_t)n <= NL_CSV_JOB_MAX_BYTES && fseek(f, 0, SEEK_SET) == 0 &&
-		    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-			buf[n] = '\0';
-			*len = (size_t)n;
-		} else {
-			free(buf);
-			buf = NULL;
-		}
-	}
-	fclose(f);
-	return buf;
 }
 
 struct run {
@@ -190,16 +170,17 @@ int nl_cli_preapply(int argc, char **argv)
 	}
 	nl_config_resolve(&cfg);
 
-	size_t len = 0;
-	char *data = read_all(path, &len);
-	if (!data) {
+	nl_buf file = NL_BUF_INIT;
+	if (nl_read_file(path, NL_CSV_JOB_MAX_BYTES, &file) != NL_OK) {
+		nl_buf_free(&file);
 		fprintf(stderr, "nitelik preapply: %s: cannot read it (or larger than %d MiB)\n", path,
 		        NL_CSV_JOB_MAX_BYTES >> 20);
 		return 1;
 	}
 	struct nl_pa_csv csv;
-	nl_err e = nl_pa_csv_parse_max(data, len, NL_CSV_JOB_MAX_ROWS, NL_CSV_JOB_MAX_BYTES, &csv);
-	free(data);
+	nl_err e = nl_pa_csv_parse_max(file.data ? file.data : "", file.len, NL_CSV_JOB_MAX_ROWS,
+	                               NL_CSV_JOB_MAX_BYTES, &csv);
+	nl_buf_free(&file);
 	if (e) {
 		fprintf(stderr, "nitelik preapply: %s: %s\n", path, nl_err_code(e));
 		return 1;

@@ -13,6 +13,7 @@
 #include "cmd/cmd_common.h"
 #include "pki/ca_store.h"
 #include "cmd_paths.h"
+#include "core/file.h"
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
 

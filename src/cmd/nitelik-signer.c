@@ -36,6 +36,7 @@
 
 #include "cmd/cmd_common.h"
 #include "core/config.h"
+#include "core/file.h"
 #include "signer/sandbox.h"
 #include "signer/signer.h"
 

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "core/file.h"
 #include "http/server_internal.h"
 
 #define STATIC_MAX_FILE (8u * 1024u * 1024u)
@@ -100,21 +101,23 @@ struct walk {
 	size_t err_size;
 };
 
+/* Reads the file stat() said has size bytes; a file that changed size since
+ * is an error rather than a truncated or overlong answer. */
 static NL_MUST_USE nl_err read_file(const char *path, size_t size, unsigned char **out)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NL_ERR_IO;
-	unsigned char *buf = malloc(size ? size : 1);
-	nl_err e = NL_ERR_NOMEM;
-	if (buf)
-		e = fread(buf, 1, size, f) == size ? NL_OK : NL_ERR_IO;
-	fclose(f);
+	nl_buf b = NL_BUF_INIT;
+	nl_err e = nl_read_file(path, size, &b);
+	if (e == NL_OK && b.len != size)
+		e = NL_ERR_IO;
+	else if (e == NL_ERR_NOT_FOUND || e == NL_ERR_TOO_LARGE)
+		e = NL_ERR_IO;
+	if (e == NL_OK && !b.data && !nl_buf_reserve(&b, 1))
+		e = NL_ERR_NOMEM;   /* an empty file: the answer still needs a pointer */
 	if (e) {
-		free(buf);
+		nl_buf_free(&b);
 		return e;
 	}
-	*out = buf;
+	*out = (unsigned char *)nl_buf_take(&b);
 	return NL_OK;
 }
 

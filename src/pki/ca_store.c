@@ -1,6 +1,7 @@
 /* A CA on disk: configuration, initialisation (`nitelik ca init`) and loading. */
 #include "pki/ca_store.h"
 #include "pki/crl.h"
+#include "core/file.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -16,39 +17,6 @@
 #include <unistd.h>
 
 #define SOFTHSM_MODULE "/usr/lib/softhsm/libsofthsm2.so"
-
-nl_err nl_write_file(const char *path, const void *p, size_t n, unsigned mode)
-{
-	char tmp[1100];
-	snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, (mode_t)mode);
-	if (fd < 0) return NL_ERR_IO;
-	const char *c = p;
-	while (n) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR) continue;
-		if (w <= 0) { close(fd); unlink(tmp); return NL_ERR_IO; }
-		c += w; n -= (size_t)w;
-	}
-	if (close(fd) || rename(tmp, path)) { unlink(tmp); return NL_ERR_IO; }
-	return NL_OK;
-}
-
-nl_err nl_read_file(const char *path, size_t max, nl_buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-	if (!f) return errno == ENOENT ? NL_ERR_NOT_FOUND : NL_ERR_IO;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		nl_buf_append(out, chunk, n);
-		if (out->len > max) { fclose(f); return NL_ERR_TOO_LARGE; }
-	}
-	/* A read error ends the loop like the end of the file does. */
-	bool failed = ferror(f) != 0;
-	fclose(f);
-	return failed ? NL_ERR_IO : out->oom ? NL_ERR_NOMEM : NL_OK;
-}
 
 static void set_field(struct nl_ca_conf *c, const char *k, const char *v)
 {

@@ -85,8 +85,5 @@ void nl_ca_doc_path(const struct nl_config *cfg, enum nl_ca_doc d, char *path, s
  * a name without a dot). */
 bool nl_ca_url_is_private(const char *url);
 
-/* Writes a whole file atomically (tmp + rename) with the given mode. */
-NL_MUST_USE nl_err nl_write_file(const char *path, const void *p, size_t n, unsigned mode);
-NL_MUST_USE nl_err nl_read_file(const char *path, size_t max, nl_buf *out);
 
 #endif

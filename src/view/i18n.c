@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/file.h"
+
 /* The languages we ship, in the order of the catalogues below. */
 static const char *const languages[] = {"tr", "en"};
 #define N_LANG (sizeof languages / sizeof languages[0])
@@ -304,21 +306,8 @@ nl_err nl_i18n_load_text(const char *lang, const char *name, const char *text, s
 	return NL_OK;
 }
 
-static NL_MUST_USE nl_err read_file(const char *path, nl_buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NL_ERR_IO;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		nl_buf_append(out, chunk, n);
-	bool failed = ferror(f) != 0;
-	fclose(f);
-	if (out->oom)
-		return NL_ERR_NOMEM;
-	return failed ? NL_ERR_IO : NL_OK;
-}
+/* A catalogue bigger than this is a mistake (ours are a few tens of KiB). */
+#define CATALOGUE_MAX_FILE ((size_t)4 << 20)
 
 nl_err nl_i18n_load_dir(const char *dir, nl_buf *err)
 {
@@ -326,7 +315,7 @@ nl_err nl_i18n_load_dir(const char *dir, nl_buf *err)
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s.po", dir, languages[i]);
 		nl_buf text = NL_BUF_INIT;
-		nl_err rc = read_file(path, &text);
+		nl_err rc = nl_read_file(path, CATALOGUE_MAX_FILE, &text);
 		if (rc == NL_OK)
 			rc = nl_i18n_load_text(languages[i], path, text.data ? text.data : "", text.len,
 			                       err);
@@ -334,7 +323,7 @@ nl_err nl_i18n_load_dir(const char *dir, nl_buf *err)
 			nl_buf_printf(err, "%s: cannot read", path);
 		nl_buf_free(&text);
 		if (rc != NL_OK)
-			return rc == NL_ERR_IO ? NL_ERR_CONFIG : rc;
+			return rc == NL_ERR_IO || rc == NL_ERR_NOT_FOUND ? NL_ERR_CONFIG : rc;
 	}
 	return NL_OK;
 }

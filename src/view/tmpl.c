@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/file.h"
+
 #define TMPL_MAX_FILE   (1u << 20)   /* a template bigger than 1 MiB is a mistake */
 #define TMPL_MAX_DIRS   8            /* sub-folder depth below web/templates */
 
@@ -93,29 +95,16 @@ nl_err nl_tmpl_link(nl_tmpl_set *set, const char *const *slot_names, nl_buf *err
 
 static NL_MUST_USE nl_err load_file(nl_tmpl_set *set, const char *path, const char *name, nl_buf *err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		if (err)
-			nl_buf_printf(err, "%s: cannot open", path);
-		return NL_ERR_IO;
-	}
 	nl_buf src = NL_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && src.len <= TMPL_MAX_FILE)
-		nl_buf_append(&src, chunk, n);
-	fclose(f);
-	nl_err rc = NL_OK;
-	if (src.oom)
-		rc = NL_ERR_NOMEM;
-	else if (src.len > TMPL_MAX_FILE) {
-		if (err)
-			nl_buf_printf(err, "%s: template too large", path);
-		rc = NL_ERR_TOO_LARGE;
-	} else
+	nl_err rc = nl_read_file(path, TMPL_MAX_FILE, &src);
+	if (rc == NL_OK)
 		rc = nl_tmpl_add(set, name, src.data ? src.data : "", src.len, err);
+	else if (err && rc == NL_ERR_TOO_LARGE)
+		nl_buf_printf(err, "%s: template too large", path);
+	else if (err && rc != NL_ERR_NOMEM)
+		nl_buf_printf(err, "%s: cannot open", path);
 	nl_buf_free(&src);
-	return rc;
+	return rc == NL_ERR_NOT_FOUND ? NL_ERR_IO : rc;
 }
 
 /* Walks dir/prefix recursively; a template's name is its path below dir. */

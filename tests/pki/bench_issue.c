@@ -12,6 +12,7 @@
 
 #include "app/ca_ops.h"
 #include "store/migrate.h"
+#include "core/file.h"
 
 static struct nl_ca *ca;
 static nl_db *db;

@@ -13,6 +13,7 @@
 #include "app/esign_verify.h"
 #include "pki/ca_store.h"
 #include "pki/esign.h"
+#include "core/file.h"
 
 static const char *dir;
 static nl_buf text;

@@ -15,6 +15,7 @@
 #include "pages/handlers.h"
 #include "pages/pages.h"
 #include "pages/pki/pki_web.h"
+#include "core/file.h"
 
 void nl_h_repo(struct nl_req *r)
 {

@@ -17,6 +17,7 @@
 #include "pages/handlers.h"
 #include "pages/pages.h"
 #include "pages/pki/pki_web.h"
+#include "core/file.h"
 
 static void serve_doc(struct nl_req *r, enum nl_ca_doc d)
 {
