@@ -9,27 +9,27 @@
 #include "core/order.h"
 #include "store/store_outbox.h"
 
+#define TEXT_PART "mail/access_password.txt"
+#define HTML_PART "mail/access_password.html"
+
 nl_err nl_access_tmpl_load(const char *web_dir, struct nl_access_tmpl *t)
 {
-	char path[1200];
 	memset(t, 0, sizeof *t);
-	snprintf(path, sizeof path, "%s/templates/mail/access_password.txt", web_dir);
-	t->text = nl_notify_template_read(path);
-	snprintf(path, sizeof path, "%s/templates/mail/access_password.html", web_dir);
-	t->html = nl_notify_template_read(path);
-	if (!t->text || !t->html) {
+	if (!(t->set = nl_tmpl_set_new()))
+		return NL_ERR_NOMEM;
+	nl_err rc = nl_notify_template_load(t->set, web_dir, TEXT_PART);
+	if (rc == NL_OK)
+		rc = nl_notify_template_load(t->set, web_dir, HTML_PART);
+	if (rc != NL_OK)
 		nl_access_tmpl_free(t);
-		return NL_ERR_IO;
-	}
-	return NL_OK;
+	return rc;
 }
 
 void nl_access_tmpl_free(struct nl_access_tmpl *t)
 {
 	if (!t)
 		return;
-	free(t->text);
-	free(t->html);
+	nl_tmpl_set_free(t->set);
 	memset(t, 0, sizeof *t);
 }
 
@@ -49,9 +49,9 @@ nl_err nl_access_mail_render(const struct nl_access_tmpl *t, const struct nl_acc
 		{"password", m->password},     {"login_url", login_url}, {"law", law},
 	};
 	size_t n = sizeof vars / sizeof vars[0];
-	nl_err e = nl_notify_expand(t->text, false, vars, n, text);
+	nl_err e = nl_notify_render(t->set, TEXT_PART, false, vars, n, text);
 	if (e == NL_OK)
-		e = nl_notify_expand(t->html, true, vars, n, html);
+		e = nl_notify_render(t->set, HTML_PART, true, vars, n, html);
 	return e;
 }
 

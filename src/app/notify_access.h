@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "store/db.h"
+#include "view/tmpl.h"
 
 #define NL_ACCESS_MAIL_SUBJECT "Nitelikli Elektronik Sertifika Başvuru Formu Erişim Parolası"
 #define NL_ACCESS_MAIL_LAW "5070 sayılı Elektronik İmza Kanunu"
@@ -26,11 +27,11 @@
 
 /* The two template texts, read once per use (e.g. per CSV batch). */
 struct nl_access_tmpl {
-	char *text;
-	char *html;
+	nl_tmpl_set *set;   /* "mail/access_password.txt" and ".html" (view/tmpl.h) */
 };
 
-/* Reads both templates below web_dir. NL_ERR_IO when one is missing.
+/* Reads both templates below web_dir. NL_ERR_IO when one is missing,
+ * NL_ERR_INVALID when one does not parse.
  * Free with nl_access_tmpl_free. */
 NL_MUST_USE nl_err nl_access_tmpl_load(const char *web_dir, struct nl_access_tmpl *t);
 void nl_access_tmpl_free(struct nl_access_tmpl *t);

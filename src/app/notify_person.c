@@ -1,7 +1,8 @@
 /* The notification by the person's information channel (approve.h,
  * nl_notify_person_enqueue): templates with {{name}} placeholders read from
- * <web_dir>/templates/{mail,sms}/<kind>.*, rendered and written to the outbox
- * inside the caller's transaction. */
+ * <web_dir>/templates/{mail,sms}/<kind>.*, rendered by view/tmpl
+ * (notify_template.h) and written to the outbox inside the caller's
+ * transaction. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +12,19 @@
 #include "core/buf.h"
 #include "store/store_outbox.h"
 
-/* Reads and renders templates/<dir>/<kind>.<ext> into out. */
+/* Reads templates/<dir>/<kind>.<ext> and renders it into out. */
 static NL_MUST_USE nl_err render(const char *web_dir, const char *dir, const char *kind, const char *ext,
                      bool html, const struct nl_notify_var *vars, size_t n, nl_buf *out)
 {
-	char path[1200];
-	snprintf(path, sizeof path, "%s/templates/%s/%s.%s", web_dir, dir, kind, ext);
-	char *t = nl_notify_template_read(path);
-	if (!t)
-		return NL_ERR_IO;
-	nl_err rc = nl_notify_expand(t, html, vars, n, out);
-	free(t);
+	char name[256];
+	snprintf(name, sizeof name, "%s/%s.%s", dir, kind, ext);
+	nl_tmpl_set *set = nl_tmpl_set_new();
+	if (!set)
+		return NL_ERR_NOMEM;
+	nl_err rc = nl_notify_template_load(set, web_dir, name);
+	if (rc == NL_OK)
+		rc = nl_notify_render(set, name, html, vars, n, out);
+	nl_tmpl_set_free(set);
 	return rc;
 }
 

@@ -1,75 +1,41 @@
-/* Reading and filling in the notification templates (notify_template.h). */
+/* The notifications' templates on view/tmpl (notify_template.h). */
 #include "app/notify_template.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#define TEMPLATE_MAX (64 * 1024)
+#include "core/file.h"
 
-/* Reads a small file into a malloc'd NUL-terminated string; NULL on failure.
- * The caller frees it. */
-char *nl_notify_template_read(const char *path)
+#define TEMPLATE_MAX (64 * 1024)   /* a notification is a few hundred bytes */
+
+nl_err nl_notify_template_load(nl_tmpl_set *set, const char *web_dir, const char *name)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(TEMPLATE_MAX + 1);
-	size_t n = buf ? fread(buf, 1, TEMPLATE_MAX + 1, f) : 0;
-	bool bad = ferror(f) || n > TEMPLATE_MAX;
-	fclose(f);
-	if (!buf || bad) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return buf;
+	char path[1200];
+	snprintf(path, sizeof path, "%s/templates/%s", web_dir, name);
+	nl_buf src = NL_BUF_INIT;
+	nl_err rc = nl_read_file(path, TEMPLATE_MAX, &src);
+	if (rc == NL_OK)
+		rc = nl_tmpl_add(set, name, src.data ? src.data : "", src.len, NULL);
+	else if (rc != NL_ERR_NOMEM)
+		rc = NL_ERR_IO;
+	nl_buf_free(&src);
+	return rc;
 }
 
-static const char *lookup(const struct nl_notify_var *vars, size_t n, const char *name,
-                          size_t len)
+nl_err nl_notify_render(const nl_tmpl_set *set, const char *name, bool html,
+                        const struct nl_notify_var *vars, size_t n, nl_buf *out)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strlen(vars[i].name) == len && !memcmp(vars[i].name, name, len))
-			return vars[i].value ? vars[i].value : "";
-	return NULL;
-}
-
-nl_err nl_notify_expand(const char *src, bool html, const struct nl_notify_var *vars, size_t n,
-                        nl_buf *out)
-{
-	const char *p = src;
-	while (*p) {
-		const char *open = strstr(p, "{{");
-		if (!open) {
-			nl_buf_puts(out, p);
-			break;
-		}
-		const char *close = strstr(open + 2, "}}");
-		if (!close)
-			return NL_ERR_INVALID;
-		nl_buf_append(out, p, (size_t)(open - p));
-		p = close + 2;
-		if (open[2] == '!') {
-			/* A comment alone on its line takes its newline with it. */
-			bool line_start = open == src || open[-1] == '\n';
-			if (line_start && *p == '\n')
-				p++;
-			continue;
-		}
-		const char *name = open + 2;
-		while (*name == ' ')
-			name++;
-		size_t len = (size_t)(close - name);
-		while (len && name[len - 1] == ' ')
-			len--;
-		const char *v = lookup(vars, n, name, len);
-		if (!v)
-			return NL_ERR_INVALID;
-		if (html)
-			nl_buf_put_html(out, v);
-		else
-			nl_buf_puts(out, v);
-	}
-	return out->oom ? NL_ERR_NOMEM : NL_OK;
+	json_t *data = json_object();
+	nl_err rc = data ? NL_OK : NL_ERR_NOMEM;
+	/* The first value of a name wins; bytes go as they are (nocheck), as the
+	 * values are the person's stored data, not JSON for anyone else. */
+	for (size_t i = 0; rc == NL_OK && i < n; i++)
+		if (!json_object_get(data, vars[i].name) &&
+		    json_object_set_new(data, vars[i].name,
+		                        json_string_nocheck(vars[i].value ? vars[i].value : "")))
+			rc = NL_ERR_NOMEM;
+	/* The notifications are Turkish and use no {{t}}. */
+	if (rc == NL_OK)
+		rc = nl_tmpl_render_message(set, name, data, "tr", html, out);
+	json_decref(data);
+	return rc;
 }

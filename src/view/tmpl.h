@@ -1,4 +1,6 @@
-/* The HTML template engine: a small mustache subset with escaping always on.
+/* The template engine of the pages and of the mail and SMS notifications: a
+ * small mustache subset with HTML escaping on (off only for text/plain
+ * outputs, nl_tmpl_render_text and nl_tmpl_render_message).
  *
  *   {{name}}  {{a.b}}  {{.}}      value, HTML-escaped (& < > " ' — safe in text
  *                                 and in quoted attribute values)
@@ -85,6 +87,14 @@ NL_MUST_USE nl_err nl_tmpl_render_slots(const nl_tmpl_set *set, const char *name
  * Never use it for anything a browser renders as HTML. */
 NL_MUST_USE nl_err nl_tmpl_render_text(const nl_tmpl_set *set, const char *name, json_t *data,
                            const char *lang, nl_buf *out);
+
+/* For messages that leave the house (the mail and SMS notifications of app/):
+ * HTML-escaped like nl_tmpl_render when html (the HTML part of a mail), as
+ * they are like nl_tmpl_render_text otherwise (the text part, an SMS). A
+ * {{name}} the data lacks is NL_ERR_INVALID instead of nothing, so a
+ * misspelt placeholder never reaches a person as a blank. */
+NL_MUST_USE nl_err nl_tmpl_render_message(const nl_tmpl_set *set, const char *name, json_t *data,
+                              const char *lang, bool html, nl_buf *out);
 
 /* Renders `page`, then `layout` with the page's HTML in the slot "content",
  * both with the same data. */

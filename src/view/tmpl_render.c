@@ -26,6 +26,7 @@ struct render {
 	size_t depth;
 	int partials;
 	bool text;     /* text/plain output: no HTML escaping */
+	bool strict;   /* a {{name}} without a value is an error (nl_tmpl_render_message) */
 	nl_buf *out;
 	size_t out_start;           /* out->len when the render began */
 	size_t steps;               /* nodes visited so far */
@@ -125,9 +126,14 @@ static NL_MUST_USE nl_err render_nodes(struct render *r, const struct tnode *n)
 		case TN_TEXT:
 			nl_buf_append(r->out, n->text, n->len);
 			break;
-		case TN_VAR:
-			put_value(r->out, lookup(r, n), r->text);
+		case TN_VAR: {
+			const json_t *v = lookup(r, n);
+			if (!v && r->strict)
+				rc = NL_ERR_INVALID;
+			else
+				put_value(r->out, v, r->text);
 			break;
+		}
 		case TN_TRANSLATE:
 			if (r->lang_i >= 0 && n->tr_html[r->lang_i])
 				nl_buf_puts(r->out, r->text ? n->tr_text[r->lang_i] : n->tr_html[r->lang_i]);
@@ -170,14 +176,14 @@ static NL_MUST_USE nl_err render_nodes(struct render *r, const struct tnode *n)
 
 static NL_MUST_USE nl_err render_top(const nl_tmpl_set *set, const char *name, json_t *data,
                          const char *lang, const struct nl_tmpl_slot *slots, size_t n_slots,
-                         bool text, nl_buf *out)
+                         bool text, bool strict, nl_buf *out)
 {
 	const struct tmpl *t = nl_tmpl_find(set, name);
 	if (!t)
 		return NL_ERR_NOT_FOUND;
 	size_t start = out->len;
 	struct render r = {.set = set, .lang = lang, .lang_i = nl_i18n_lang_index(lang), .slots = slots, .n_slots = n_slots,
-	                   .text = text, .out = out, .out_start = start};
+	                   .text = text, .strict = strict, .out = out, .out_start = start};
 	json_t *empty = NULL;
 	if (!data && !(data = empty = json_object()))
 		return NL_ERR_NOMEM;
@@ -196,13 +202,19 @@ nl_err nl_tmpl_render_slots(const nl_tmpl_set *set, const char *name, json_t *da
                             const char *lang, const struct nl_tmpl_slot *slots,
                             size_t n_slots, nl_buf *out)
 {
-	return render_top(set, name, data, lang, slots, n_slots, false, out);
+	return render_top(set, name, data, lang, slots, n_slots, false, false, out);
 }
 
 nl_err nl_tmpl_render_text(const nl_tmpl_set *set, const char *name, json_t *data,
                            const char *lang, nl_buf *out)
 {
-	return render_top(set, name, data, lang, NULL, 0, true, out);
+	return render_top(set, name, data, lang, NULL, 0, true, false, out);
+}
+
+nl_err nl_tmpl_render_message(const nl_tmpl_set *set, const char *name, json_t *data,
+                              const char *lang, bool html, nl_buf *out)
+{
+	return render_top(set, name, data, lang, NULL, 0, !html, true, out);
 }
 
 nl_err nl_tmpl_render(const nl_tmpl_set *set, const char *name, json_t *data,

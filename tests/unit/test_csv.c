@@ -323,8 +323,8 @@ static void access_mail_render(void **state)
 	nl_buf_free(&text);
 	nl_buf_free(&html);
 	/* an unknown placeholder is an error, not a silent blank */
-	free(t.text);
-	t.text = strdup("Sayın {{given_nmae}}");
+	static const char typo[] = "Sayın {{given_nmae}}";
+	assert_int_equal(nl_tmpl_add(t.set, "mail/access_password.txt", typo, strlen(typo), NULL), NL_OK);
 	assert_int_equal(nl_access_mail_render(&t, &m, &text, &html), NL_ERR_INVALID);
 	nl_buf_free(&text);
 	nl_buf_free(&html);

@@ -85,6 +85,36 @@ static void text_rendering(void **state)
 	nl_tmpl_set_free(set);
 }
 
+/* The mail and SMS notifications render through nl_tmpl_render_message: HTML
+ * escaping for the HTML part of a mail only, and a placeholder the data lacks
+ * is an error rather than a blank in a message to a person. A standalone
+ * comment takes its line, as the notification templates' first lines are. */
+static void message_rendering(void **state)
+{
+	(void)state;
+	nl_tmpl_set *set = nl_tmpl_set_new();
+	nl_buf out = NL_BUF_INIT;
+	const char *src = "{{! Placeholders: name, no. }}\nSayın {{ name }}, SD-{{no}}.\n";
+	assert_int_equal(nl_tmpl_add(set, "m", src, strlen(src), NULL), NL_OK);
+	json_t *d = json_pack("{s:s, s:s}", "name", "O'Brien & <Ayşe>", "no", "7");
+	assert_int_equal(nl_tmpl_render_message(set, "m", d, "tr", false, &out), NL_OK);
+	assert_string_equal(out.data, "Sayın O'Brien & <Ayşe>, SD-7.\n");
+	nl_buf_reset(&out);
+	assert_int_equal(nl_tmpl_render_message(set, "m", d, "tr", true, &out), NL_OK);
+	assert_string_equal(out.data, "Sayın O&#39;Brien &amp; &lt;Ayşe&gt;, SD-7.\n");
+	nl_buf_reset(&out);
+	const char *typo = "Sayın {{nmae}}";
+	assert_int_equal(nl_tmpl_add(set, "typo", typo, strlen(typo), NULL), NL_OK);
+	assert_int_equal(nl_tmpl_render_message(set, "typo", d, "tr", false, &out), NL_ERR_INVALID);
+	assert_int_equal(out.len, 0);
+	/* the pages keep mustache's rule: a missing name renders as nothing */
+	assert_int_equal(nl_tmpl_render_text(set, "typo", d, "tr", &out), NL_OK);
+	assert_string_equal(out.data, "Sayın ");
+	json_decref(d);
+	nl_buf_free(&out);
+	nl_tmpl_set_free(set);
+}
+
 static void raw_output_is_refused(void **state)
 {
 	(void)state;
@@ -402,6 +432,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(escaping_text_and_attributes),
 		cmocka_unit_test(text_rendering),
+		cmocka_unit_test(message_rendering),
 		cmocka_unit_test(raw_output_is_refused),
 		cmocka_unit_test(values_and_missing_names),
 		cmocka_unit_test(sections),
