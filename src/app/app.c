@@ -1,7 +1,9 @@
 #include "app/app.h"
+#include "app/card.h"
 #include "app/node.h"
 #include "docs/fonts.h"
 #include "pki/ca_store.h"
+#include "pki/card_perso.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -42,6 +44,17 @@ nl_err nl_app_open(struct nl_app *app, const struct nl_config *cfg, nl_db *db,
 	if ((rc = nl_drivers_open(dcfg, &app->drivers, why)))
 		return rc;
 	snprintf(app->drivers.outbox.node_id, sizeof app->drivers.outbox.node_id, "%s", app->node_id);
+	/* SoftHSM2 reads SOFTHSM2_CONF when its module initialises: the demo's
+	 * and the tests' card folder is named here, before the server and the
+	 * workers start, never on the thread that produces a card (card_perso.h). */
+	char cards[1024];
+	nl_card_dir(app, cards, sizeof cards);
+	if (cards[0] && (rc = nl_card_perso_softhsm_env(cards))) {
+		if (why)
+			*why = "the card folder ([production] softhsm_dir)";
+		nl_drivers_close(&app->drivers);
+		return rc;
+	}
 	return NL_OK;
 }
 

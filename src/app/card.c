@@ -297,6 +297,15 @@ static NL_MUST_USE nl_err done_tx(nl_conn *c, void *arg)
 	return rc;
 }
 
+void nl_card_dir(const struct nl_app *app, char *out, size_t size)
+{
+	out[0] = '\0';
+	if (app->drivers.production.softhsm_dir[0])
+		snprintf(out, size, "%s", app->drivers.production.softhsm_dir);
+	else if (!app->drivers.production.softhsm_dir_set)
+		snprintf(out, size, "%s/cards", app->cfg->data_dir);
+}
+
 nl_err nl_card_produce(struct nl_app *app, nl_signer *sg, const struct nl_ca *ca,
                        struct nl_production *p, int64_t now, const char *actor,
                        struct nl_production_item *item)
@@ -321,12 +330,9 @@ nl_err nl_card_produce(struct nl_app *app, nl_signer *sg, const struct nl_ca *ca
 		if (!rc) snprintf(item->state, sizeof item->state, "refused");
 		goto out;
 	}
-	if (app->drivers.production.softhsm_dir[0] || !app->drivers.production.softhsm_dir_set) {
-		char dir[1024];
-		if (app->drivers.production.softhsm_dir[0])
-			snprintf(dir, sizeof dir, "%s", app->drivers.production.softhsm_dir);
-		else
-			snprintf(dir, sizeof dir, "%s/cards", app->cfg->data_dir);
+	char dir[1024];
+	nl_card_dir(app, dir, sizeof dir);
+	if (dir[0]) {
 		if ((rc = nl_card_perso_softhsm_setup(dir))) {
 			fail(&j, "card: the card folder cannot be prepared (%s)", nl_err_code(rc));
 			goto out;

@@ -37,6 +37,11 @@ struct nl_production_item {
 	char error[256];
 };
 
+/* The card folder of the demo and the tests (blank cards are SoftHSM2 tokens
+ * under it: [production] softhsm_dir, else DATA/cards when the key is not
+ * given), or "" for real cards. */
+void nl_card_dir(const struct nl_app *app, char *out, size_t size);
+
 /* Produces the card of one claimed production row: PKCS#11 card, key pair
  * on it, certificate(s) issued and written, old ones revoked for a
  * replacement, then in one transaction the order -> Üretildi, the PIN letter

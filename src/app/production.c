@@ -203,16 +203,6 @@ static void node_name(const struct nl_app *app, char out[64])
 	snprintf(out, 64, "%s:%ld", host, (long)getpid());
 }
 
-/* The card folder of the demo and the tests (as card.c), or "" for real cards. */
-static void card_dir(const struct nl_app *app, char *out, size_t size)
-{
-	out[0] = '\0';
-	if (app->drivers.production.softhsm_dir[0])
-		snprintf(out, size, "%s", app->drivers.production.softhsm_dir);
-	else if (!app->drivers.production.softhsm_dir_set)
-		snprintf(out, size, "%s/cards", app->cfg->data_dir);
-}
-
 /* Demo and tests only: <card folder>/inject-signer-outage holding N makes the
  * signer go away after N cards of a batch, as when it restarts mid-batch:
  * the batch's connection is swapped for one whose far end has closed.
@@ -222,7 +212,7 @@ static long outage_after(const struct nl_app *app)
 	char dir[1024], path[1100];
 	if (!app->cfg->demo)
 		return -1;
-	card_dir(app, dir, sizeof dir);
+	nl_card_dir(app, dir, sizeof dir);
 	if (!dir[0])
 		return -1;
 	snprintf(path, sizeof path, "%s/inject-signer-outage", dir);
@@ -240,7 +230,7 @@ static nl_signer *dead_signer(const struct nl_app *app)
 {
 	char dir[1024], path[1100];
 	nl_signer *sg = NULL;
-	card_dir(app, dir, sizeof dir);
+	nl_card_dir(app, dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/outage.sock", dir);
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof a.sun_path)

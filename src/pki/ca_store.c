@@ -18,6 +18,17 @@
 
 #define SOFTHSM_MODULE "/usr/lib/softhsm/libsofthsm2.so"
 
+/* SoftHSM2 reads its configuration's path from SOFTHSM2_CONF when its module
+ * initialises, so the demo token's is named just before a CA key is opened.
+ * Only the CA's key operations do this: the signer at start-up and the CLI,
+ * each before it has a second thread. Loading the configuration does not:
+ * nitelikd loads it on request threads, where a setenv races every getenv
+ * of the process (time zones, OpenSSL, libpq). */
+static void softhsm_env(const char *conf)
+{
+	if (conf[0]) setenv("SOFTHSM2_CONF", conf, 1);
+}
+
 static void set_field(struct nl_ca_conf *c, const char *k, const char *v)
 {
 	struct { const char *name; char *dst; size_t n; } f[] = {
@@ -50,8 +61,6 @@ nl_err nl_ca_conf_load(const char *dir, struct nl_ca_conf *c)
 	fclose(f);
 	if (!c->issuing_key[0] || !c->base_url[0]) return NL_ERR_CONFIG;
 	if (!c->socket[0]) snprintf(c->socket, sizeof c->socket, "%s/ca/signer.sock", dir);
-	/* SoftHSM2 reads its config path from the environment when it loads. */
-	if (c->softhsm_conf[0]) setenv("SOFTHSM2_CONF", c->softhsm_conf, 1);
 	return NL_OK;
 }
 
@@ -168,7 +177,7 @@ nl_err nl_ca_init(const struct nl_ca_init_opts *o, nl_buf *log)
 			              "log.level = ERROR\nslots.removable = false\n", o->dir);
 			if ((rc = nl_write_file(hsm_conf, conf.data, conf.len, 0600))) goto out;
 			nl_buf_reset(&conf);
-			setenv("SOFTHSM2_CONF", hsm_conf, 1);
+			softhsm_env(hsm_conf);
 			snprintf(p11pin, sizeof p11pin, "%s/ca/pin", o->dir);
 			if ((rc = make_pin(p11pin))) goto out;
 			char *pin = nl_pki_read_pin(p11pin);
@@ -275,6 +284,7 @@ nl_err nl_ca_open(const char *dir, bool with_keys, struct nl_ca **out)
 		if (!rc && listed) rc = NL_ERR_FORBIDDEN;
 		if (rc) goto out;
 	}
+	if (with_keys) softhsm_env(ca->conf.softhsm_conf);
 	if (with_keys && ((rc = nl_pki_key_open(ca->conf.issuing_key, &ca->issuing_key)) ||
 	                  (rc = nl_pki_key_open(ca->conf.ocsp_key, &ca->ocsp_key))))
 		goto out;
@@ -314,6 +324,7 @@ static NL_MUST_USE nl_err reissue_root_crl(const char *dir, bool revoke, nl_buf 
 		else if (rc == NL_ERR_NOT_FOUND) rc = NL_OK;
 		nl_buf_free(&crl);
 	}
+	if (!rc) softhsm_env(ca->conf.softhsm_conf);
 	if (!rc) rc = nl_pki_key_open(ca->conf.root_key, &rootk);
 	if (!rc) rc = write_root_crl(dir, rootk, ca->root, listed ? ca->issuing : NULL, (int64_t)time(NULL));
 	if (!rc) nl_buf_printf(log, "root CRL %s: %s/repo/root.crl\n",

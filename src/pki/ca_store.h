@@ -21,7 +21,8 @@ struct nl_ca_conf {
 	char socket[600];         /* the signer's Unix socket */
 };
 
-/* Reads DIR/ca/ca.conf; sets SOFTHSM2_CONF when the CA uses the demo token. */
+/* Reads DIR/ca/ca.conf. Leaves the environment alone: nitelikd calls it on
+ * request threads (the key operations below set SOFTHSM2_CONF themselves). */
 NL_MUST_USE nl_err nl_ca_conf_load(const char *dir, struct nl_ca_conf *c);
 
 struct nl_ca_init_opts {
@@ -58,7 +59,10 @@ struct nl_ca {
 	bool demo;   /* demo.enabled of the configuration applied */
 };
 /* Loads certificates; with_keys opens the issuing and OCSP keys (signer only),
- * and refuses (NL_ERR_FORBIDDEN) when the root CRL lists the issuing CA. */
+ * and refuses (NL_ERR_FORBIDDEN) when the root CRL lists the issuing CA.
+ * with_keys points SOFTHSM2_CONF at the demo token's configuration first, so
+ * it belongs to a process's start, before its second thread (as nl_ca_init and
+ * the root CRL renewal, CLI commands). */
 NL_MUST_USE nl_err nl_ca_open(const char *dir, bool with_keys, struct nl_ca **out);
 void nl_ca_free(struct nl_ca *ca);
 

@@ -22,7 +22,8 @@
 #include "pki/pki.h"
 
 static pthread_mutex_t card_lock = PTHREAD_MUTEX_INITIALIZER;
-static char softhsm_conf[1024];   /* "" unless nl_card_perso_softhsm_setup ran */
+static char softhsm_conf[1024];   /* "" unless nl_card_perso_softhsm_env ran */
+static bool conf_written;         /* nl_card_perso_softhsm_setup wrote it */
 
 enum nl_card_key_type nl_card_key_type_parse(const char *s)
 {
@@ -32,17 +33,46 @@ enum nl_card_key_type nl_card_key_type_parse(const char *s)
 	return 0;
 }
 
+static NL_MUST_USE nl_err conf_path(const char *dir, char *path, size_t size)
+{
+	return snprintf(path, size, "%s/softhsm2.conf", dir) >= (int)size ? NL_ERR_CONFIG : NL_OK;
+}
+
+nl_err nl_card_perso_softhsm_env(const char *dir)
+{
+	char path[sizeof softhsm_conf];
+	char tokens[1024];
+	if (conf_path(dir, path, sizeof path) ||
+	    snprintf(tokens, sizeof tokens, "%s/tokens", dir) >= (int)sizeof tokens)
+		return NL_ERR_CONFIG;
+	/* Start-up only, before any thread: SoftHSM2 reads the variable when its
+	 * module initialises, and a setenv while another thread reads the
+	 * environment (time zones, OpenSSL) is undefined. */
+	if (setenv("SOFTHSM2_CONF", path, 1))
+		return NL_ERR_NOMEM;
+	if (strcmp(softhsm_conf, path) != 0)
+		conf_written = false;
+	snprintf(softhsm_conf, sizeof softhsm_conf, "%s", path);
+	return NL_OK;
+}
+
 nl_err nl_card_perso_softhsm_setup(const char *dir)
 {
-	char path[1024], tokens[1024];
-	if (snprintf(tokens, sizeof tokens, "%s/tokens", dir) >= (int)sizeof tokens ||
-	    snprintf(path, sizeof path, "%s/softhsm2.conf", dir) >= (int)sizeof path)
+	char path[sizeof softhsm_conf], tokens[1024];
+	if (conf_path(dir, path, sizeof path) ||
+	    snprintf(tokens, sizeof tokens, "%s/tokens", dir) >= (int)sizeof tokens)
 		return NL_ERR_CONFIG;
 	/* Under the lock: another thread may be initialising the module, which
 	 * reads this file. Written once per process and folder. */
 	nl_err rc = NL_OK;
 	pthread_mutex_lock(&card_lock);
-	if (!strcmp(softhsm_conf, path))
+	/* The module would read another configuration than this folder's: the
+	 * process did not name it at start (nl_card_perso_softhsm_env). */
+	if (strcmp(softhsm_conf, path) != 0) {
+		rc = NL_ERR_CONFIG;
+		goto out;
+	}
+	if (conf_written)
 		goto out;
 	rc = NL_ERR_IO;
 	if ((mkdir(dir, 0700) && errno != EEXIST) || (mkdir(tokens, 0700) && errno != EEXIST))
@@ -52,7 +82,7 @@ nl_err nl_card_perso_softhsm_setup(const char *dir)
 	fprintf(f, "directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n",
 	        tokens);
 	if (fclose(f)) goto out;
-	snprintf(softhsm_conf, sizeof softhsm_conf, "%s", path);
+	conf_written = true;
 	rc = NL_OK;
 out:
 	pthread_mutex_unlock(&card_lock);
@@ -70,7 +100,6 @@ struct p11 {
 static NL_MUST_USE nl_err p11_load(const char *module, struct p11 *p)
 {
 	p->s = CK_INVALID_HANDLE;
-	if (softhsm_conf[0]) setenv("SOFTHSM2_CONF", softhsm_conf, 1);
 	return nl_p11_module_open(module, &p->m);
 }
 

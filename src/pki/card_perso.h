@@ -4,10 +4,13 @@
  * pair ON the card (private half sensitive and never extractable), reads the
  * public half, and later writes the certificate the CA issued for it.
  *
- * In demo mode and tests each card is a SoftHSM2 token in one token folder
- * (nl_card_perso_softhsm_setup writes its configuration; every call then
- * points SOFTHSM2_CONF at it just before the module is initialised, because
- * the CA's demo token of the same process sets the variable too).
+ * In demo mode and tests each card is a SoftHSM2 token in one token folder.
+ * SoftHSM2 finds its configuration through SOFTHSM2_CONF only, so the process
+ * names it once at start-up, before any thread (nl_card_perso_softhsm_env,
+ * from nl_app_open); nl_card_perso_softhsm_setup then writes the file. No
+ * call sets the environment later: a setenv on a worker or request thread
+ * races every getenv of the process. nitelikd never opens the CA's token
+ * (the signer does), so the two SoftHSM2 configurations never meet.
  *
  * Every call loads the module, does its work and finalises it again, under one
  * process-wide lock: a card printer personalises one card at a time, and the
@@ -33,8 +36,14 @@ enum nl_card_key_type nl_card_key_type_parse(const char *s);
 #define NL_CARD_LABEL_MAX 32   /* PKCS#11 token labels are 32 bytes */
 #define NL_CARD_ID_LEN 16
 
-/* Writes DIR/softhsm2.conf (token folder DIR/tokens) and remembers it for
- * the calls below (SoftHSM2 reads SOFTHSM2_CONF at C_Initialize only). */
+/* Points SOFTHSM2_CONF at DIR/softhsm2.conf (SoftHSM2 reads it at
+ * C_Initialize only). Start-up only: call it before the process has a second
+ * thread. */
+NL_MUST_USE nl_err nl_card_perso_softhsm_env(const char *dir);
+
+/* Writes DIR/softhsm2.conf (token folder DIR/tokens) once per process, under
+ * the card lock; NL_ERR_CONFIG when nl_card_perso_softhsm_env named another
+ * folder or none, as the module would then read another configuration. */
 NL_MUST_USE nl_err nl_card_perso_softhsm_setup(const char *dir);
 
 /* Initialises a blank card (the module's first free slot) with label, user

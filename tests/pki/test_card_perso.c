@@ -35,6 +35,8 @@ static int setup(void **state)
 	(void)state;
 	snprintf(dir, sizeof dir, "/tmp/nl-card-XXXXXX");
 	if (!mkdtemp(dir)) return -1;
+	/* as nl_app_open does at start-up, before any thread */
+	if (nl_card_perso_softhsm_env(dir) != NL_OK) return -1;
 	return nl_card_perso_softhsm_setup(dir) == NL_OK ? 0 : -1;
 }
 
@@ -50,6 +52,29 @@ static EVP_PKEY *parse_spki(const nl_buf *spki)
 {
 	const unsigned char *p = (const unsigned char *)spki->data;
 	return d2i_PUBKEY(NULL, &p, (long)spki->len);
+}
+
+/* The environment is set at start-up only (issue 11): a card operation, run
+ * by nitelikd on a worker or request thread, leaves SOFTHSM2_CONF as it is
+ * (it used to set it before every module load, racing every getenv of the
+ * process), and a card folder the process did not name at start is refused
+ * rather than pointed at. */
+static void test_environment_set_at_start_only(void **state)
+{
+	(void)state;
+	char same[128], want[128];
+	snprintf(want, sizeof want, "%s/softhsm2.conf", dir);
+	assert_string_equal(getenv("SOFTHSM2_CONF"), want);
+	/* the same file by another spelling: a setenv by a card call would show */
+	snprintf(same, sizeof same, "%s/./softhsm2.conf", dir);
+	assert_int_equal(setenv("SOFTHSM2_CONF", same, 1), 0);
+	assert_int_equal(nl_card_perso_init(MODULE, "KART-ENV", "123456", "12345678"), NL_OK);
+	assert_int_equal(nl_card_perso_wipe(MODULE, "KART-ENV", "123456", NULL), NL_OK);
+	assert_string_equal(getenv("SOFTHSM2_CONF"), same);
+	assert_int_equal(nl_card_perso_softhsm_setup("/tmp/nl-card-not-named"), NL_ERR_CONFIG);
+	assert_string_equal(getenv("SOFTHSM2_CONF"), same);
+	assert_int_equal(nl_card_perso_softhsm_setup(dir), NL_OK);
+	assert_int_equal(setenv("SOFTHSM2_CONF", want, 1), 0);
 }
 
 static void test_init_once(void **state)
@@ -184,6 +209,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_environment_set_at_start_only),
 		cmocka_unit_test(test_init_once),
 		cmocka_unit_test(test_keys_on_card),
 		cmocka_unit_test(test_certificate_round_trip),
