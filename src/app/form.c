@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/form.h"
+#include "core/field_msg.h"
 #include "core/geo.h"
 #include "core/order.h"
 #include "core/utf8.h"
@@ -18,39 +19,6 @@ static const char *const channels[] = {"email", "sms", "both", NULL};
 static const char *const address_types[] = {"institution", "home", NULL};
 static const char *const delivery_methods[] = {"courier", "institution", NULL};
 
-/* This module's own codes; core/validate.h codes have their messages in the
- * web layer's table (nl_spec_code_msgid) and are repeated here so the CLI and
- * API get the same words. */
-static const struct { const char *code, *msgid; } messages[] = {
-	{"required", "This field is required."},
-	{"too_short", "This is too short."},
-	{"too_long", "This is too long."},
-	{"utf8", "This contains characters that are not valid text."},
-	{"control_char", "This contains control characters that are not allowed."},
-	{"not_allowed", "Choose one of the offered values."},
-	{"mobile_format", "Enter a Turkish mobile number as 5xxxxxxxxx."},
-	{"phone_format", "Enter a Turkish phone number with its area code."},
-	{"postal_format", "A postal code has 5 digits."},
-	{"postal_province", "This postal code does not belong to a province."},
-	{"email_format", "This e-mail address is not valid."},
-	{"email_length", "This e-mail address is too long."},
-	{"security_word_rules",
-	 "The security word has 8 to 32 characters with at least one letter and one digit."},
-	{"security_word_mismatch", "The two security words are not the same."},
-	{"district_province", "This district is not in the chosen province."},
-	{"postal_other_province", "This postal code belongs to another province."},
-	{"extension_format", "An extension has 1 to 6 digits."},
-	{"province_unknown", "Choose a province from the list."},
-};
-
-const char *nl_form_code_msgid(const char *code)
-{
-	for (size_t i = 0; code && i < sizeof messages / sizeof messages[0]; i++)
-		if (!strcmp(code, messages[i].code))
-			return messages[i].msgid;
-	return "This value is not valid.";
-}
-
 static bool empty(const char *s)
 {
 	return !s || !*s;
@@ -62,7 +30,7 @@ static void issue(struct nl_form_check *chk, const char *field, const char *code
 		if (!strcmp(chk->issues[i].field, field))
 			return;   /* the first problem of a field is the one shown */
 	if (chk->n < NL_FORM_MAX_ISSUES)
-		chk->issues[chk->n++] = (struct nl_form_issue){field, code, nl_form_code_msgid(code)};
+		chk->issues[chk->n++] = (struct nl_form_issue){field, code, nl_field_msgid(code)};
 }
 
 /* A required choice among values; returns the value or NULL. */

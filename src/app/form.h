@@ -84,10 +84,6 @@ bool nl_form_validate(const struct nl_form_input *in, struct nl_form_check *chk,
  * the security word. out's strings point into in. */
 void nl_form_draft_entries(const struct nl_form_input *in, struct nl_form *out);
 
-/* English message id of a field rule's code (this module's own codes and
- * core/validate.h's); a generic message for unknown codes. */
-const char *nl_form_code_msgid(const char *code);
-
 /* Everything the step-1 page and the later steps need about one order. The
  * person's and order's fields are copied out of the store's structs so that
  * this header does not pull store_persons.h into the web layer (whose spec.h

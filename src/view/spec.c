@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/field_msg.h"
 #include "core/utf8.h"
 
 struct ctx {
@@ -33,7 +34,7 @@ static NL_MUST_USE nl_err add_error(struct ctx *c, const char *field, const char
 		r->errors = nv;
 		c->err_cap = cap;
 	}
-	r->errors[r->n_errors++] = (struct nl_field_error){field, code, nl_spec_code_msgid(code)};
+	r->errors[r->n_errors++] = (struct nl_field_error){field, code, nl_field_msgid(code)};
 	return NL_OK;
 }
 

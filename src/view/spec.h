@@ -44,6 +44,7 @@
 #include "core/arena.h"
 #include "core/datetime.h"
 #include "core/err.h"
+#include "core/field_msg.h"   /* the codes' messages: nl_field_msgid */
 #include "core/validate.h"
 
 enum nl_spec_kind {
@@ -186,10 +187,6 @@ struct nl_spec_pair {
 NL_MUST_USE nl_err nl_spec_parse_pairs(nl_arena *a, const struct nl_spec *specs,
                            const struct nl_spec_pair *pairs, size_t n, void *out,
                            struct nl_spec_result *res);
-
-/* English message id of a code ("tckn_checksum" → "This T.C. identity number is
- * not valid."); a generic message for unknown codes. */
-const char *nl_spec_code_msgid(const char *code);
 
 /* The JSON API error body, in the envelope of every API error:
  *   {"error":{"code":"invalid_input","message":"...",

@@ -1,64 +1,10 @@
-/* Messages of the field-spec error codes, and their JSON renderings for the
- * API and for templates. The msgids are English and translated via po/. */
+/* The JSON renderings of field errors for the API and for templates. The
+ * codes' messages are core/field_msg.h's one table. */
 #include "view/spec.h"
 
 #include <string.h>
 
 #include "view/i18n.h"
-
-static const struct {
-	const char *code;
-	const char *msgid;
-} messages[] = {
-	{"required", "This field is required."},
-	{"too_short", "This is too short."},
-	{"too_long", "This is too long."},
-	{"invalid_utf8", "This contains characters that are not valid text."},
-	{"control_char", "This contains control characters that are not allowed."},
-	{"unknown_field", "This field is not expected."},
-	{"bad_field_name", "A field name is not valid."},
-	{"duplicate_field", "This field was sent more than once."},
-	{"invalid_type", "This value has the wrong type."},
-	{"tckn_length", "A T.C. identity number has 11 digits."},
-	{"tckn_digits", "A T.C. identity number has digits only."},
-	{"tckn_leading_zero", "A T.C. identity number does not start with 0."},
-	{"tckn_checksum", "This T.C. identity number is not valid."},
-	{"passport_length", "A passport number has 5 to 20 letters and digits."},
-	{"passport_chars", "A passport number has letters and digits only."},
-	{"country_unknown", "This country is not known."},
-	{"mobile_format", "Enter a Turkish mobile number as 5xxxxxxxxx."},
-	{"phone_format", "Enter a Turkish phone number with its area code."},
-	{"postal_format", "A postal code has 5 digits."},
-	{"postal_province", "This postal code does not belong to a province."},
-	{"email_format", "This e-mail address is not valid."},
-	{"email_length", "This e-mail address is too long."},
-	{"name_chars", "Use letters only, with single spaces, hyphens, apostrophes or dots."},
-	{"not_integer", "Enter a whole number."},
-	{"out_of_range", "This value is out of range."},
-	{"not_allowed", "Choose one of the offered values."},
-	{"not_boolean", "This must be yes or no."},
-	{"date_format", "Enter the date as DD.MM.YYYY."},
-	{"invalid_date", "This date does not exist."},
-	{"file_expected", "Choose a file to upload."},
-	{"file_too_large", "The file is too large."},
-	{"file_type", "This type of file is not accepted."},
-	{"malformed_body", "The form could not be read. Please try again."},
-	{"bad_encoding", "The form could not be read. Please try again."},
-	{"too_many_fields", "The form has too many fields."},
-	{"unsupported_media_type", "This content type is not supported."},
-	{"invalid_json", "The request body is not valid JSON."},
-	{"not_object", "The request body must be a JSON object."},
-};
-
-#define GENERIC_MSGID "This value is not valid."
-
-const char *nl_spec_code_msgid(const char *code)
-{
-	for (size_t i = 0; code && i < sizeof messages / sizeof *messages; i++)
-		if (strcmp(messages[i].code, code) == 0)
-			return messages[i].msgid;
-	return GENERIC_MSGID;
-}
 
 static json_t *code_json(const struct nl_field_error *e, const char *lang)
 {

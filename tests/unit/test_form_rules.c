@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "app/form.h"
+#include "core/field_msg.h"
 
 static struct nl_form_input good(void)
 {
@@ -255,7 +256,7 @@ static void test_masks(void **state)
 	char tiny[3];
 	nl_mask_name("ŞÜKRÜ", tiny, sizeof tiny);
 	assert_string_equal(tiny, "Ş");                /* never a cut character */
-	assert_string_equal(nl_form_code_msgid("district_province"),
+	assert_string_equal(nl_field_msgid("district_province"),
 	                    "This district is not in the chosen province.");
 }
 

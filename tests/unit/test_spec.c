@@ -638,7 +638,7 @@ static void form_json_for_templates(void **state)
 	                                                      "code")), "too_short");
 	assert_int_equal(json_array_size(json_object_get(j, "error_list")), 2);
 	json_decref(j);
-	assert_string_equal(nl_spec_code_msgid("no_such_code"), "This value is not valid.");
+	assert_string_equal(nl_field_msgid("no_such_code"), "This value is not valid.");
 }
 
 int main(void)

@@ -22,7 +22,7 @@ static void use_case_errors(struct nl_req *r, const struct nl_preapply_field_err
 		if (!json_object_get(fields, errs[i].field))
 			json_object_set_new(fields, errs[i].field, json_pack(
 				"{s:s, s:s}", "code", errs[i].code, "message",
-				nl_i18n_get(r->lang, nl_spec_code_msgid(errs[i].code))));
+				nl_i18n_get(r->lang, nl_field_msgid(errs[i].code))));
 	nl_api_error(r, 400, nl_err_code(NL_ERR_INVALID), "The input is not valid.",
 	             json_pack("{s:o}", "fields", fields));
 }

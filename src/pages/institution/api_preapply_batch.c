@@ -28,7 +28,7 @@ static json_t *use_case_fields(struct nl_req *r, const struct nl_preapply_field_
 		if (!json_object_get(fields, errs[i].field))
 			json_object_set_new(fields, errs[i].field, json_pack(
 				"{s:s, s:s}", "code", errs[i].code, "message",
-				nl_i18n_get(r->lang, nl_spec_code_msgid(errs[i].code))));
+				nl_i18n_get(r->lang, nl_field_msgid(errs[i].code))));
 	return fields;
 }
 

@@ -63,7 +63,7 @@ static const char *code_msgid(const char *code)
 		return "This identity is on an earlier row of the file.";
 	if (!strcmp(code, "field_count"))
 		return "This row has a different number of fields than the header.";
-	return nl_spec_code_msgid(code);
+	return nl_field_msgid(code);
 }
 
 static const char *file_error_msgid(const char *code)
@@ -180,7 +180,7 @@ void nl_h_kurum_bulk_preview(struct nl_req *r)
 	if (e) {
 		const char *code = res.n_errors ? res.errors[0].code : "file_expected";
 		render_upload_error(r, &o, !strcmp(code, "file_too_large") ? 413 : 400,
-		                    nl_spec_code_msgid(code), 0, NULL);
+		                    nl_field_msgid(code), 0, NULL);
 		return;
 	}
 	if ((e = nl_pa_csv_parse((const char *)f.file.data, f.file.len, &c))) {

@@ -54,7 +54,7 @@ static const char *extra_msgid(const char *code)
 {
 	if (!strcmp(code, "open_order"))
 		return "This person already has an open order in your institution.";
-	return nl_spec_code_msgid(code);
+	return nl_field_msgid(code);
 }
 
 void nl_h_kurum_preapply(struct nl_req *r)

@@ -193,7 +193,7 @@ static const char *staff_msgid(const char *code)
 		return "Use 3 to 64 of a-z, 0-9, dot, underscore and hyphen.";
 	if (!strcmp(code, "institution_required"))
 		return "An institution officer needs an institution.";
-	return nl_spec_code_msgid(code);
+	return nl_field_msgid(code);
 }
 
 void nl_h_admin_user_add(struct nl_req *r)
