@@ -119,6 +119,13 @@ typedef bool (*nl_person_gate_fn)(struct nl_req *r, enum nl_auth need);
  * pages/pages.h); http knows nothing of it. */
 struct nl_app;
 
+/* Settles r->lang for a page request, once, in the gate before the handler
+ * (after the session is loaded, before the route's authorisation, so error
+ * pages speak it too). Installed by the pages, which know the languages
+ * (pages.h nl_page_settle_lang); it sets r->lang_settled. NULL: the `lang`
+ * query parameter, else the session's language, else the default. */
+typedef void (*nl_lang_fn)(struct nl_req *r);
+
 /* Server-wide context, one per process, shared read-only by all threads after
  * start. Owned by nitelikd's main (nl_server_new / nl_server_free). The
  * configuration and database the framework itself needs (listen address,
@@ -130,6 +137,7 @@ struct nl_server {
 	nl_api_token_fn api_token_check;   /* NULL: every API_TOKEN route answers 401 */
 	nl_person_gate_fn person_gate;     /* NULL: every person route answers 403 */
 	nl_error_page_fn error_page;       /* NULL: built-in page */
+	nl_lang_fn settle_lang;            /* NULL: see nl_lang_fn */
 	nl_metrics_extra_fn metrics_extra; /* NULL: only the server's own metrics */
 	void *templates;                   /* owned by the template layer (src/view/tmpl.h) */
 	void *i18n;                        /* owned by the i18n layer (src/view/i18n.h) */
@@ -174,9 +182,10 @@ struct nl_req {
 	int64_t now;                   /* UTC epoch seconds at the start of the request */
 
 	struct nl_web_session session; /* loaded before the handler; see sessions below */
-	const char *lang;              /* "tr" (default) or "en": query ?lang=, session, default */
-	bool lang_cookie_queued;       /* nl_page_lang set the lang cookie: once a request, though
-	                                  a handler and nl_page_data both call it */
+	const char *lang;              /* "tr" (default) or "en", settled by the gate before the
+	                                  handler (srv->settle_lang); handlers only read it */
+	bool lang_settled;             /* srv->settle_lang ran (once a request; an answer given
+	                                  before routing settles it when its page is drawn) */
 
 	const char *error_code;        /* stable code (err.h) while srv->error_page renders */
 

@@ -139,9 +139,16 @@ void nl_server_dispatch(struct nl_req *r)
 			return;
 		}
 	}
-	const char *ql = nl_req_query(r, "lang");
-	if (ql && (!strcmp(ql, "tr") || !strcmp(ql, "en")))
-		r->lang = ql;
+	/* The language, once, before anything answers: the handler and the error
+	 * pages of the checks below read r->lang. API requests keep the query
+	 * parameter or the default: a machine asks for a language explicitly. */
+	if (r->srv->settle_lang && !r->is_api) {
+		r->srv->settle_lang(r);
+	} else {
+		const char *ql = nl_req_query(r, "lang");
+		if (ql && (!strcmp(ql, "tr") || !strcmp(ql, "en")))
+			r->lang = ql;
+	}
 	if (!authorize(r))
 		return;
 	/* CSRF guards requests that ride on the session cookie; routes without

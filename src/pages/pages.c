@@ -35,6 +35,7 @@ nl_err nl_pages_init(struct nl_server *srv, const char *po_dir, char *err, size_
 	} else {
 		srv->templates = set;
 		srv->error_page = nl_page_error;
+		srv->settle_lang = nl_page_settle_lang;
 		srv->routes = nl_routes;
 		srv->n_routes = nl_routes_count;
 		srv->person_gate = nl_entitle_gate;
@@ -54,7 +55,7 @@ void nl_pages_free(struct nl_server *srv)
 	nl_i18n_free();
 }
 
-const char *nl_page_lang(struct nl_req *r)
+void nl_page_settle_lang(struct nl_req *r)
 {
 	bool remember = false;
 	const char *q = nl_req_query(r, NL_LANG_COOKIE);
@@ -76,18 +77,17 @@ const char *nl_page_lang(struct nl_req *r)
 		/* A cookie keeps the choice without a database session; a session, when
 		 * there is one, is updated too because it wins over the cookie. */
 		const char *c = nl_req_cookie(r, NL_LANG_COOKIE);
-		if (!r->lang_cookie_queued && (!c || strcmp(c, lang) != 0)) {
+		if (!c || strcmp(c, lang) != 0) {
 			char cookie[128];
 			snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly%s",
 			         NL_LANG_COOKIE, lang, nl_app_of(r)->cfg->behind_tls_proxy ? "; Secure" : "");
 			nl_resp_add_header(r, "Set-Cookie", cookie);
-			r->lang_cookie_queued = true;
 		}
 		if (r->session.present && strcmp(r->session.s.lang, lang) != 0)
 			nl_err_ignore(nl_session_set_lang(r, lang));
 	}
 	r->lang = lang;
-	return lang;
+	r->lang_settled = true;
 }
 
 const char *nl_page_tr(const struct nl_req *r, const char *msgid)
@@ -97,7 +97,11 @@ const char *nl_page_tr(const struct nl_req *r, const char *msgid)
 
 json_t *nl_page_data(struct nl_req *r, const char *title_msgid)
 {
-	const char *lang = nl_page_lang(r);
+	/* Settled by the gate; an answer given before routing (404, 405) is
+	 * settled here, when its page is drawn. */
+	if (!r->lang_settled)
+		nl_page_settle_lang(r);
+	const char *lang = r->lang;
 	/* edevlet: the e-Devlet door is configured, so its buttons show. */
 	const struct nl_app *app = nl_app_of(r);
 	json_t *d = json_pack("{s:s, s:b, s:b, s:s, s:b}", "lang", lang, "lang_tr", !strcmp(lang, "tr"),

@@ -27,17 +27,20 @@ static inline struct nl_app *nl_app_of(const struct nl_req *r)
 
 /* Loads <cfg->web_dir>/templates and the .po files of po_dir (NULL:
  * <cfg->web_dir>/../po) and installs what the server needs from the pages:
- * srv->templates, srv->error_page, the route table (routes.c), the person
- * gate (entitle.h) and the API token check. Call after
+ * srv->templates, srv->error_page, the language (nl_page_settle_lang), the
+ * route table (routes.c), the person gate (entitle.h) and the API token check. Call after
  * nl_server_new and before nl_server_start. On failure err names the file and
  * line. Undo with nl_pages_free (before nl_server_free). */
 NL_MUST_USE nl_err nl_pages_init(struct nl_server *srv, const char *po_dir, char *err, size_t err_size);
 void nl_pages_free(struct nl_server *srv);
 
-/* Settles r->lang for a page: the `lang` query parameter (then remembered in a
- * `lang` cookie and in the session if there is one), else the session's
- * language, else the `lang` cookie, else Accept-Language, else Turkish. */
-const char *nl_page_lang(struct nl_req *r);
+/* Settles r->lang for a page request: the `lang` query parameter (then
+ * remembered in a `lang` cookie and in the session if there is one), else the
+ * session's language, else the `lang` cookie, else Accept-Language, else the
+ * configured default, else Turkish. The server's gate calls it once, before the
+ * handler (srv->settle_lang, installed by nl_pages_init); handlers only read
+ * r->lang. */
+void nl_page_settle_lang(struct nl_req *r);
 
 /* r->lang's translation of msgid. */
 const char *nl_page_tr(const struct nl_req *r, const char *msgid);

@@ -277,14 +277,34 @@ def keep_alive(srv):
 
 @tap.test
 def language_cookie_once(srv):
-    """?lang=en sets the lang cookie exactly once (the handler and the page data
-    both settle the language; only one Set-Cookie may go out)"""
+    """?lang=en sets the lang cookie exactly once (the gate settles the language
+    once a request; only one Set-Cookie may go out)"""
     for path in ("/?lang=en", "/giris/form?lang=en", "/kurum/giris?lang=en", "/online-islemler?lang=en"):
         r = srv.request("GET", path)
         check(r.status == 200, "%s: %r" % (path, r))
         langs = [v for v in r.all("set-cookie") if v.startswith("lang=")]
         check(len(langs) == 1, "%s: lang cookies %r" % (path, langs))
         check(langs[0].startswith("lang=en"), "%s: %r" % (path, langs))
+
+
+@tap.test
+def language_settled_before_handler(srv):
+    """the gate settles the page language once, before the handler (issue 11): a
+    page that never builds the layout's data (GET /lang) follows the lang cookie,
+    Accept-Language and a remembered ?lang= like every other page"""
+    def html_lang(r):
+        m = re.search(rb'<html lang="(\w+)"', r.body)
+        check(r.status == 200 and m, "GET /lang: %r" % r)
+        return m.group(1).decode()
+    r = srv.request("GET", "/lang", headers={"Cookie": "lang=en"})
+    check(html_lang(r) == "en" and b"<h1>Language</h1>" in r.body, "lang cookie: %r" % r.body[:300])
+    r = srv.request("GET", "/lang", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    check(html_lang(r) == "en", "Accept-Language: %r" % r.body[:300])
+    r = srv.request("GET", "/lang?lang=en")
+    langs = [v for v in r.all("set-cookie") if v.startswith("lang=")]
+    check(html_lang(r) == "en" and len(langs) == 1 and langs[0].startswith("lang=en"),
+          "?lang=en not remembered: %r" % langs)
+    check(html_lang(srv.request("GET", "/lang")) == "tr", "the default is Turkish")
 
 
 @tap.test

@@ -15,7 +15,6 @@
 void nl_h_wet_form_pdf(struct nl_req *r)
 {
 	int64_t no;
-	nl_page_lang(r);
 	nl_err e = nl_req_param_id(r, "no", &no);
 	if (e != NL_OK) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, "%s", "This application was not found.");

@@ -29,7 +29,6 @@ static NL_MUST_USE nl_err hide_identity(struct nl_form_view *v)
 
 bool nl_wz_load(struct nl_req *r, struct nl_form_view *v, int64_t *order_no)
 {
-	nl_page_lang(r);
 	nl_err e = nl_req_param_id(r, "no", order_no);
 	if (e == NL_OK)
 		e = nl_form_load(nl_app_of(r), nl_wz_person(r), *order_no, v);

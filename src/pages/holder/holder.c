@@ -59,7 +59,6 @@ static void render_door(struct nl_req *r, int status, const char *error, const c
 
 void nl_h_holder_door(struct nl_req *r)
 {
-	nl_page_lang(r);
 	/* A session without Online İşlemler (an access password, the identity
 	 * door, an unapproved word) sees the door: proving himself here adds
 	 * to what he has (pages/entitle.h). */
@@ -95,7 +94,6 @@ static NL_MUST_USE nl_err issue_login_code(struct nl_req *r, const char *tckn)
 
 void nl_h_holder_door_post(struct nl_req *r)
 {
-	nl_page_lang(r);
 	struct door_post p = {0};
 	struct nl_spec_result res;
 	nl_err e = nl_req_parse_body(r, door_spec, &p, &res);
@@ -146,7 +144,6 @@ void nl_h_holder_door_post(struct nl_req *r)
 
 void nl_h_holder_esign_wait(struct nl_req *r)
 {
-	nl_page_lang(r);
 	struct nl_esign_code code;
 	char digits[NL_ESIGN_CODE_DIGITS + 1];
 	if (nl_esign_web_current(r, "login", &code, digits) != NL_OK) {
@@ -203,7 +200,6 @@ static json_t *holder_page(struct nl_req *r, const char *title)
 
 void nl_h_holder_menu(struct nl_req *r)
 {
-	nl_page_lang(r);
 	json_t *d = holder_page(r, "Individual Transactions");
 	if (!d) {
 		nl_resp_error(r, NL_ERR_NOMEM, NULL);
@@ -257,13 +253,11 @@ static void render_consent(struct nl_req *r, int status, const char *error)
 
 void nl_h_holder_econsent(struct nl_req *r)
 {
-	nl_page_lang(r);
 	render_consent(r, 200, NULL);
 }
 
 void nl_h_holder_econsent_post(struct nl_req *r)
 {
-	nl_page_lang(r);
 	struct consent_post p = {0};
 	struct nl_spec_result res;
 	nl_err e = nl_req_parse_body(r, consent_spec, &p, &res);
@@ -295,7 +289,6 @@ void nl_h_holder_econsent_post(struct nl_req *r)
 
 void nl_h_holder_econsent_wait(struct nl_req *r)
 {
-	nl_page_lang(r);
 	struct nl_esign_code code;
 	char digits[NL_ESIGN_CODE_DIGITS + 1];
 	if (nl_esign_web_current(r, "econsent", &code, digits) != NL_OK) {
@@ -316,7 +309,6 @@ void nl_h_holder_econsent_wait(struct nl_req *r)
 
 void nl_h_holder_econsent_result(struct nl_req *r)
 {
-	nl_page_lang(r);
 	json_t *d = holder_page(r, "e-Onay Result");
 	if (!d) {
 		nl_resp_error(r, NL_ERR_NOMEM, NULL);

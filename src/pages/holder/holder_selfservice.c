@@ -118,7 +118,6 @@ static void consent_json(struct nl_req *r, json_t *d)
 
 void nl_h_ss_certs(struct nl_req *r)
 {
-	nl_page_lang(r);
 	struct nl_ss_cert certs[NL_SS_MAX_CERTS];
 	int n = 0;
 	nl_err e = nl_ss_certs(nl_app_of(r), r->session.s.subject_id, certs, &n);
@@ -179,7 +178,6 @@ static void render_confirm(struct nl_req *r, int k, const struct nl_ss_cert *c, 
 
 void nl_h_ss_confirm(struct nl_req *r)
 {
-	nl_page_lang(r);
 	int k = action_index(nl_req_param(r, "action"));
 	struct nl_ss_cert c;
 	nl_err e = k < 0 ? NL_ERR_NOT_FOUND
@@ -205,7 +203,6 @@ static const struct nl_spec change_spec[] = {
 
 void nl_h_ss_change(struct nl_req *r)
 {
-	nl_page_lang(r);
 	int k = action_index(nl_req_param(r, "action"));
 	struct nl_ss_cert c;
 	int64_t person = r->session.s.subject_id;

@@ -54,7 +54,6 @@ static const char *base_url(struct nl_req *r, const char *serial, const char *sl
 
 void nl_h_ss_esign_start(struct nl_req *r)
 {
-	nl_page_lang(r);
 	const char *slug = nl_req_param(r, "action");
 	enum nl_ss_action a;
 	struct nl_ss_cert c;
@@ -148,7 +147,6 @@ static void render_wait(struct nl_req *r, int status, const char *serial, const 
 
 void nl_h_ss_esign_wait(struct nl_req *r)
 {
-	nl_page_lang(r);
 	const char *serial = nl_req_param(r, "serial"), *slug = nl_req_param(r, "action");
 	struct nl_esign_code code;
 	char digits[NL_ESIGN_CODE_DIGITS + 1];
@@ -165,7 +163,6 @@ void nl_h_ss_esign_wait(struct nl_req *r)
 
 void nl_h_ss_esign_done(struct nl_req *r)
 {
-	nl_page_lang(r);
 	const char *serial = nl_req_param(r, "serial"), *slug = nl_req_param(r, "action");
 	struct nl_esign_code code;
 	char digits[NL_ESIGN_CODE_DIGITS + 1];

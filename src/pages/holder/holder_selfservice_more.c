@@ -78,13 +78,11 @@ static void render_contact(struct nl_req *r, int status, const char *error, cons
 
 void nl_h_ss_contact(struct nl_req *r)
 {
-	nl_page_lang(r);
 	render_contact(r, 200, NULL, NULL, false, NULL);
 }
 
 void nl_h_ss_contact_post(struct nl_req *r)
 {
-	nl_page_lang(r);
 	struct contact_post p = {.channel = -1};
 	struct nl_spec_result res;
 	nl_err e = nl_req_parse_body(r, contact_spec, &p, &res);
@@ -115,7 +113,6 @@ void nl_h_ss_contact_post(struct nl_req *r)
 
 void nl_h_ss_contact_confirm(struct nl_req *r)
 {
-	nl_page_lang(r);
 	struct code_post p = {0};
 	struct nl_spec_result res;
 	nl_err e = nl_req_parse_body(r, code_spec, &p, &res);
@@ -155,7 +152,6 @@ void nl_h_ss_contact_confirm(struct nl_req *r)
 
 void nl_h_ss_pinpuk(struct nl_req *r)
 {
-	nl_page_lang(r);
 	json_t *d = nl_ss_page(r, "PIN/PUK Information");
 	if (!d) {
 		nl_resp_error(r, NL_ERR_NOMEM, NULL);
@@ -203,7 +199,6 @@ static void render_unblock(struct nl_req *r, int status, const char *error, cons
 
 void nl_h_ss_unblock(struct nl_req *r)
 {
-	nl_page_lang(r);
 	render_unblock(r, 200, NULL, NULL, 0);
 }
 
@@ -217,7 +212,6 @@ static const struct nl_spec unblock_spec[] = {
 
 void nl_h_ss_unblock_post(struct nl_req *r)
 {
-	nl_page_lang(r);
 	struct unblock_post p = {0};
 	struct nl_spec_result res;
 	nl_err e = nl_req_parse_body(r, unblock_spec, &p, &res);
@@ -322,7 +316,6 @@ void nl_h_api_unblock(struct nl_req *r)
 
 void nl_h_ss_renew(struct nl_req *r)
 {
-	nl_page_lang(r);
 	json_t *d = nl_ss_page(r, "Start a Renewal");
 	if (!d) {
 		nl_resp_error(r, NL_ERR_NOMEM, NULL);
@@ -333,7 +326,6 @@ void nl_h_ss_renew(struct nl_req *r)
 
 void nl_h_ss_renew_post(struct nl_req *r)
 {
-	nl_page_lang(r);
 	int64_t person = r->session.s.subject_id, order_no = 0;
 	nl_err e = nl_ss_renew(nl_app_of(r), person, r->now, &order_no);
 	if (e == NL_ERR_NOT_FOUND || e == NL_ERR_INVALID) {
@@ -365,7 +357,6 @@ void nl_h_ss_renew_post(struct nl_req *r)
 
 void nl_h_ss_shipments(struct nl_req *r)
 {
-	nl_page_lang(r);
 	struct nl_person_order *orders = NULL;
 	size_t n = 0;
 	nl_err e = nl_person_orders(nl_app_of(r), r->session.s.subject_id, &orders, &n);

@@ -103,7 +103,6 @@ static json_t *base_data(struct nl_req *r, const struct nl_officer *o, const cha
 void nl_h_kurum_bulk_page(struct nl_req *r)
 {
 	struct nl_officer o;
-	nl_page_lang(r);
 	if (!nl_kurum_officer(r, &o))
 		return;
 	nl_page_respond(r, 200, "kurum/bulk", base_data(r, &o, "Bulk Pre-application (CSV)"));
@@ -168,7 +167,6 @@ void nl_h_kurum_bulk_preview(struct nl_req *r)
 	struct upload_form f;
 	struct nl_spec_result res;
 	struct nl_pa_csv c;
-	nl_page_lang(r);
 	if (!nl_kurum_officer(r, &o))
 		return;
 	nl_err e = nl_spec_parse(r->arena, upload_spec, r->content_type_full, r->body, r->body_len,
@@ -225,7 +223,6 @@ void nl_h_kurum_bulk_confirm(struct nl_req *r)
 	struct nl_preapply_clean *rows = NULL;
 	struct nl_preapply_result *results = NULL;
 	size_t *lines = NULL, n = 0;
-	nl_page_lang(r);
 	if (!nl_kurum_officer(r, &o))
 		return;
 	nl_err e = nl_spec_parse(r->arena, confirm_spec, r->content_type_full, r->body, r->body_len,

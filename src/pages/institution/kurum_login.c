@@ -76,7 +76,6 @@ static void render(struct nl_req *r, int status, const char *username, const cha
 
 void nl_h_kurum_login_page(struct nl_req *r)
 {
-	nl_page_lang(r);
 	if (r->session.present && r->session.s.kind == NL_SESS_OFFICER) {
 		nl_resp_redirect(r, home_of(r->session.roles));
 		return;
@@ -90,7 +89,6 @@ void nl_h_kurum_login(struct nl_req *r)
 	struct nl_spec_result res;
 	struct nl_throttle_policy pol;
 	int64_t until = 0;
-	nl_page_lang(r);
 	nl_err e = nl_spec_parse(r->arena, login_spec, r->content_type_full, r->body, r->body_len,
 	                         &f, &res);
 	if (e == NL_ERR_NOMEM) {

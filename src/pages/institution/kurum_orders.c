@@ -56,7 +56,6 @@ void nl_h_kurum_home(struct nl_req *r)
 {
 	struct nl_officer o;
 	struct nl_officer_order_list l = {0};
-	nl_page_lang(r);
 	if (!nl_kurum_officer(r, &o))
 		return;
 	const char *q = nl_req_query(r, "q");
@@ -139,7 +138,6 @@ void nl_kurum_order_page(struct nl_req *r, int status, const char *notice, json_
 {
 	struct nl_officer o;
 	int64_t no;
-	nl_page_lang(r);
 	if (!nl_kurum_officer(r, &o)) {
 		json_decref(form);
 		return;

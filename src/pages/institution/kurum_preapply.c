@@ -42,7 +42,6 @@ static void render_form(struct nl_req *r, int status, json_t *form)
 
 void nl_h_kurum_preapply_page(struct nl_req *r)
 {
-	nl_page_lang(r);
 	/* Sensible defaults: a first certificate, paid by the institution. */
 	json_t *form = json_pack("{s:{s:s, s:s}}", "values", NL_PA_REASON, "first", NL_PA_PAYMENT,
 	                         "institution");
@@ -62,7 +61,6 @@ void nl_h_kurum_preapply(struct nl_req *r)
 	struct nl_preapply_input in;
 	struct nl_spec_result res;
 	struct nl_officer o;
-	nl_page_lang(r);
 	if (!nl_kurum_officer(r, &o))
 		return;
 	nl_err e = nl_spec_parse(r->arena, nl_preapply_spec, r->content_type_full, r->body,
@@ -116,7 +114,6 @@ void nl_h_kurum_cancel(struct nl_req *r)
 	struct nl_spec_result res;
 	struct nl_officer o;
 	int64_t no;
-	nl_page_lang(r);
 	if (!nl_kurum_officer(r, &o))
 		return;
 	if (!nl_kurum_order_no(nl_req_param(r, "no"), &no)) {

@@ -91,7 +91,6 @@ static void render_prices(struct nl_req *r, int status, json_t *form, const char
 
 void nl_h_admin_prices(struct nl_req *r)
 {
-	nl_page_lang(r);
 	render_prices(r, 200, NULL, NULL);
 }
 
@@ -100,7 +99,6 @@ void nl_h_admin_prices_post(struct nl_req *r)
 	struct price_form f;
 	struct nl_spec_result res;
 	memset(&f, 0, sizeof f);
-	nl_page_lang(r);
 	nl_err e = nl_req_parse_body(r, price_spec, &f, &res);
 	json_t *form = nl_spec_form_json(price_spec, &res, r->lang);
 	if (e) {
@@ -218,13 +216,11 @@ static void render_bank(struct nl_req *r, int status, json_t *report, const char
 
 void nl_h_admin_bank(struct nl_req *r)
 {
-	nl_page_lang(r);
 	render_bank(r, 200, NULL, NULL);
 }
 
 void nl_h_admin_bank_post(struct nl_req *r)
 {
-	nl_page_lang(r);
 	struct bank_form f;
 	struct nl_spec_result res;
 	memset(&f, 0, sizeof f);

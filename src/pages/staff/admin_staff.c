@@ -75,7 +75,6 @@ static void render_institutions(struct nl_req *r, int status, json_t *form, cons
 
 void nl_h_admin_institutions(struct nl_req *r)
 {
-	nl_page_lang(r);
 	render_institutions(r, 200, NULL, NULL);
 }
 
@@ -83,7 +82,6 @@ void nl_h_admin_institution_add(struct nl_req *r)
 {
 	struct inst_form f;
 	struct nl_spec_result res;
-	nl_page_lang(r);
 	nl_err e = nl_spec_parse(r->arena, inst_spec, r->content_type_full, r->body, r->body_len,
 	                         &f, &res);
 	json_t *form = nl_spec_form_json(inst_spec, &res, r->lang);
@@ -183,7 +181,6 @@ static void render_users(struct nl_req *r, int status, json_t *form, const char 
 
 void nl_h_admin_users(struct nl_req *r)
 {
-	nl_page_lang(r);
 	render_users(r, 200, NULL, NULL, NULL);
 }
 
@@ -200,7 +197,6 @@ void nl_h_admin_user_add(struct nl_req *r)
 {
 	struct user_form f;
 	struct nl_spec_result res;
-	nl_page_lang(r);
 	nl_err e = nl_spec_parse(r->arena, user_spec, r->content_type_full, r->body, r->body_len,
 	                         &f, &res);
 	json_t *form = nl_spec_form_json(user_spec, &res, r->lang);
@@ -259,7 +255,6 @@ void nl_h_admin_user_active(struct nl_req *r)
 	struct nl_spec_result res;
 	int64_t id;
 	struct nl_user u;
-	nl_page_lang(r);
 	if (nl_req_param_id(r, "id", &id) != NL_OK) {
 		nl_resp_error(r, NL_ERR_NOT_FOUND, NULL);
 		return;

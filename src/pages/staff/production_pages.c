@@ -132,7 +132,6 @@ static void render(struct nl_req *r, const char *who, int status, json_t *report
 
 void nl_h_production(struct nl_req *r)
 {
-	nl_page_lang(r);
 	const char *who = production_staff(r);
 	if (who)
 		render(r, who, 200, NULL, NULL, NULL);
@@ -140,7 +139,6 @@ void nl_h_production(struct nl_req *r)
 
 void nl_h_production_batch(struct nl_req *r)
 {
-	nl_page_lang(r);
 	const char *who = production_staff(r);
 	if (!who)
 		return;
@@ -168,7 +166,6 @@ void nl_h_production_batch(struct nl_req *r)
 
 void nl_h_production_ship(struct nl_req *r)
 {
-	nl_page_lang(r);
 	const char *who = production_staff(r);
 	if (!who)
 		return;
@@ -186,7 +183,6 @@ void nl_h_production_ship(struct nl_req *r)
 
 void nl_h_production_poll(struct nl_req *r)
 {
-	nl_page_lang(r);
 	const char *who = production_staff(r);
 	if (!who)
 		return;
@@ -203,7 +199,6 @@ void nl_h_production_poll(struct nl_req *r)
 
 void nl_h_production_retry(struct nl_req *r)
 {
-	nl_page_lang(r);
 	const char *who = production_staff(r);
 	if (!who)
 		return;
@@ -228,7 +223,6 @@ void nl_h_production_retry(struct nl_req *r)
 
 void nl_h_production_letter(struct nl_req *r)
 {
-	nl_page_lang(r);
 	const char *who = production_staff(r);
 	if (!who)
 		return;
@@ -258,7 +252,6 @@ void nl_h_production_letter(struct nl_req *r)
 
 void nl_h_production_advance(struct nl_req *r)
 {
-	nl_page_lang(r);
 	const char *who = production_staff(r);
 	if (!who)
 		return;

@@ -128,7 +128,6 @@ static json_t *decision_notice(struct nl_req *r)
 void nl_h_ra_scan_page(struct nl_req *r)
 {
 	struct ra_user u;
-	nl_page_lang(r);
 	if (ra_user(r, &u))
 		render_scan(r, 200, &u, NULL, NULL, decision_notice(r));
 }
@@ -148,7 +147,6 @@ void nl_h_ra_scan(struct nl_req *r)
 	struct ra_user u;
 	struct scan_post p = {0};
 	struct nl_spec_result res;
-	nl_page_lang(r);
 	if (!ra_user(r, &u))
 		return;
 	nl_err e = nl_req_parse_body(r, scan_spec, &p, &res);
@@ -228,7 +226,6 @@ static bool load_form(struct nl_req *r, const struct ra_user *u, struct nl_wet_v
 static struct nl_wet_view *open_form(struct nl_req *r, struct ra_user *u,
                                      enum nl_wet_refusal *why)
 {
-	nl_page_lang(r);
 	if (!ra_user(r, u))
 		return NULL;
 	struct nl_wet_view *v = calloc(1, sizeof *v);
