@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "store/store_nodes.h"
 #include "store/store_outbox.h"
 #include "store/store_production.h"
@@ -30,19 +31,13 @@ bool nl_node_id_valid(const char *s)
 /* Reads the kept name; NL_ERR_NOT_FOUND when there is none yet. */
 static NL_MUST_USE nl_err read_kept(const char *path, char out[NL_NODE_ID_MAX])
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return errno == ENOENT ? NL_ERR_NOT_FOUND : NL_ERR_IO;
-	char line[NL_NODE_ID_MAX + 2] = "";
-	bool got = fgets(line, sizeof line, f) != NULL;
-	fclose(f);
-	if (!got)
+	char line[NL_NODE_ID_MAX];
+	nl_err rc = nl_read_line(path, line, sizeof line);
+	if (rc == NL_ERR_TOO_LARGE || (rc == NL_OK && !nl_node_id_valid(line)))
 		return NL_ERR_CONFIG;
-	line[strcspn(line, "\r\n")] = '\0';
-	if (!nl_node_id_valid(line))
-		return NL_ERR_CONFIG;
-	memcpy(out, line, strlen(line) + 1);   /* valid: at most NL_NODE_ID_MAX - 1 bytes */
-	return NL_OK;
+	if (rc == NL_OK)
+		memcpy(out, line, strlen(line) + 1);
+	return rc;
 }
 
 nl_err nl_node_id_load(const struct nl_config *cfg, char out[NL_NODE_ID_MAX], const char **why)

@@ -14,6 +14,7 @@
 #include "app/payment.h"
 #include "app/production_notify.h"
 #include "core/datetime.h"
+#include "core/file.h"
 #include "core/order.h"
 #include "pki/pki.h"
 #include "app/ca_ops.h"
@@ -216,14 +217,13 @@ static long outage_after(const struct nl_app *app)
 	if (!dir[0])
 		return -1;
 	snprintf(path, sizeof path, "%s/inject-signer-outage", dir);
-	FILE *f = fopen(path, "r");
-	if (!f)
+	char line[32];
+	nl_err rc = nl_read_line(path, line, sizeof line);
+	if (rc == NL_ERR_NOT_FOUND || rc == NL_ERR_IO)
 		return -1;
-	long n = 0;
-	if (fscanf(f, "%ld", &n) != 1 || n < 0)
-		n = 0;
-	fclose(f);
-	return n;
+	char *end = NULL;
+	long n = rc == NL_OK ? strtol(line, &end, 10) : 0;
+	return end == line || n < 0 ? 0 : n;
 }
 
 static nl_signer *dead_signer(const struct nl_app *app)

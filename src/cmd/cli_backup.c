@@ -27,6 +27,7 @@
 #include "cmd/cli.h"
 #include "cmd/cli_conf.h"
 #include "cmd/cmd_common.h"
+#include "core/file.h"
 #include "store/backup.h"
 #include "store/migrate.h"
 #include "store/store_audit.h"
@@ -391,37 +392,27 @@ static int move_ca_conf(const char *data_dir, const char *old_dir)
 		return 0;
 	snprintf(old_prefix, sizeof old_prefix, "%s/", old_dir);
 	snprintf(new_prefix, sizeof new_prefix, "%s/", data_dir);
-	FILE *f = fopen(path, "r");
-	struct stat st;
-	if (!f || fstat(fileno(f), &st) != 0) {
-		if (f)
-			fclose(f);
+	nl_buf text = NL_BUF_INIT, out = NL_BUF_INIT;
+	if (nl_read_file(path, 1u << 20, &text) != NL_OK) {
+		nl_buf_free(&text);
 		return 1;
 	}
-	char *text = NULL;
-	size_t cap = 0, n = 0;
-	FILE *mem = open_memstream(&text, &cap);
-	char line[4096];
-	while (mem && fgets(line, sizeof line, f)) {
-		for (char *p = line, *hit; *p; p = hit + strlen(old_prefix)) {
-			if (!(hit = strstr(p, old_prefix))) {
-				fputs(p, mem);
-				break;
-			}
-			fprintf(mem, "%.*s%s", (int)(hit - p), p, new_prefix);
+	size_t ol = strlen(old_prefix);
+	for (const char *p = text.data ? text.data : "", *hit; *p; p = hit + ol) {
+		if (!(hit = strstr(p, old_prefix))) {
+			nl_buf_puts(&out, p);
+			break;
 		}
+		nl_buf_append(&out, p, (size_t)(hit - p));
+		nl_buf_puts(&out, new_prefix);
 	}
-	fclose(f);
-	if (!mem || fclose(mem) != 0) {
-		free(text);
-		return 1;
-	}
-	n = strlen(text);
-	f = fopen(path, "w");
-	int rc = !f || fwrite(text, 1, n, f) != n;
+	/* Rewritten in place: the file keeps its owner and mode. */
+	FILE *f = out.oom ? NULL : fopen(path, "w");
+	int rc = !f || fwrite(out.data ? out.data : "", 1, out.len, f) != out.len;
 	if (f && fclose(f) != 0)
 		rc = 1;
-	free(text);
+	nl_buf_free(&text);
+	nl_buf_free(&out);
 	if (!rc)
 		printf("ca/ca.conf: paths moved from %s to %s\n", old_dir, data_dir);
 	return rc;

@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +33,30 @@ nl_err nl_read_file(const char *path, size_t max, nl_buf *out)
 		rc = NL_ERR_NOMEM;
 out:
 	fclose(f);
+	return rc;
+}
+
+#define LINE_FILE_MAX 4096
+
+nl_err nl_read_line(const char *path, char *out, size_t size)
+{
+	nl_buf b = NL_BUF_INIT;
+	if (size == 0)
+		return NL_ERR_TOO_LARGE;
+	out[0] = '\0';
+	nl_err rc = nl_read_file(path, LINE_FILE_MAX, &b);
+	if (rc == NL_OK && b.data) {
+		size_t n = strcspn(b.data, "\r\n");
+		if (n >= size) {
+			rc = NL_ERR_TOO_LARGE;
+		} else {
+			memcpy(out, b.data, n);
+			out[n] = '\0';
+		}
+	}
+	if (b.data)
+		sodium_memzero(b.data, b.cap);
+	nl_buf_free(&b);
 	return rc;
 }
 

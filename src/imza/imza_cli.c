@@ -19,6 +19,7 @@
 
 #include "core/buf.h"
 #include "core/datetime.h"
+#include "core/file.h"
 #include "imza/imza.h"
 #include "imza/imza_http.h"
 #include "imza/imza_tty.h"
@@ -26,14 +27,7 @@
 
 static bool pin_from_file(const char *path, char *out, size_t cap)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	bool ok = fgets(out, (int)cap, f) != NULL;
-	fclose(f);
-	if (ok)
-		nl_imza_chomp(out);
-	return ok;
+	return nl_read_line(path, out, cap) == NL_OK;
 }
 
 static void pin_words(unsigned flags)

@@ -45,20 +45,26 @@ static void set_field(struct nl_ca_conf *c, const char *k, const char *v)
 
 nl_err nl_ca_conf_load(const char *dir, struct nl_ca_conf *c)
 {
-	char path[600], line[1200];
+	char path[600];
 	memset(c, 0, sizeof *c);
 	snprintf(c->dir, sizeof c->dir, "%s", dir);
 	snprintf(path, sizeof path, "%s/ca/ca.conf", dir);
-	FILE *f = fopen(path, "r");
-	if (!f) return NL_ERR_NOT_FOUND;
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
+	nl_buf text = NL_BUF_INIT;
+	nl_err rc = nl_read_file(path, 64 * 1024, &text);
+	if (rc) {
+		nl_buf_free(&text);
+		return rc == NL_ERR_TOO_LARGE ? NL_ERR_CONFIG : NL_ERR_NOT_FOUND;
+	}
+	for (char *line = text.data, *next; line && *line; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next) *next++ = '\0';
+		line[strcspn(line, "\r")] = '\0';
 		char *eq = strstr(line, " = ");
 		if (line[0] == '#' || !eq) continue;
 		*eq = '\0';
 		set_field(c, line, eq + 3);
 	}
-	fclose(f);
+	nl_buf_free(&text);
 	if (!c->issuing_key[0] || !c->base_url[0]) return NL_ERR_CONFIG;
 	if (!c->socket[0]) snprintf(c->socket, sizeof c->socket, "%s/ca/signer.sock", dir);
 	return NL_OK;

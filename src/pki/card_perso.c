@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/file.h"
 #include "pki/p11_module.h"
 #include "pki/pki.h"
 
@@ -77,11 +78,12 @@ nl_err nl_card_perso_softhsm_setup(const char *dir)
 	rc = NL_ERR_IO;
 	if ((mkdir(dir, 0700) && errno != EEXIST) || (mkdir(tokens, 0700) && errno != EEXIST))
 		goto out;
-	FILE *f = fopen(path, "w");
-	if (!f) goto out;
-	fprintf(f, "directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n",
-	        tokens);
-	if (fclose(f)) goto out;
+	nl_buf conf = NL_BUF_INIT;
+	nl_buf_printf(&conf, "directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n",
+	              tokens);
+	nl_err w = conf.oom ? NL_ERR_NOMEM : nl_write_file(path, conf.data, conf.len, 0600);
+	nl_buf_free(&conf);
+	if (w) goto out;
 	conf_written = true;
 	rc = NL_OK;
 out:

@@ -2,6 +2,7 @@
  * the trust list it is checked against. The checks run in a fixed order and
  * the first failure is the verdict, so each refusal has its own message. */
 #include "pki/esign_util.h"
+#include "core/file.h"
 
 #include <dirent.h>
 #include <openssl/cms.h>
@@ -41,15 +42,19 @@ size_t nl_pki_trust_count(const nl_pki_trust *t) { return (size_t)sk_X509_num(t-
 
 nl_err nl_pki_trust_add_file(nl_pki_trust *t, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
+	nl_buf pem = NL_BUF_INIT;
+	if (nl_read_file(path, 16u << 20, &pem) != NL_OK) {
+		nl_buf_free(&pem);
 		return NL_ERR_NOT_FOUND;
+	}
 	size_t before = nl_pki_trust_count(t);
+	BIO *bio = BIO_new_mem_buf(pem.data ? pem.data : "", (int)pem.len);
 	X509 *x;
-	while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL)
+	while (bio && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
 		if (!sk_X509_push(t->certs, x))
 			X509_free(x);
-	fclose(f);
+	BIO_free(bio);
+	nl_buf_free(&pem);
 	ERR_clear_error();
 	return nl_pki_trust_count(t) > before ? NL_OK : NL_ERR_INVALID;
 }

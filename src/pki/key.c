@@ -1,6 +1,7 @@
 /* CA keys: a PEM file (demo mode only) or a key inside a PKCS#11 token (p11.c),
  * both seen as an EVP_PKEY that signs. Signing functions live here too. */
 #include "pki/pki_internal.h"
+#include "core/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,13 +16,9 @@
 char *nl_pki_read_pin(const char *path)
 {
 	char line[256];
-	FILE *f = fopen(path, "r");
-	if (!f) return NULL;
-	char *r = fgets(line, sizeof line, f);
-	fclose(f);
-	if (!r) return NULL;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strdup(line);
+	char *pin = nl_read_line(path, line, sizeof line) == NL_OK && line[0] ? strdup(line) : NULL;
+	OPENSSL_cleanse(line, sizeof line);
+	return pin;
 }
 
 /* "pkcs11:<module>|<token>|<label>|<pin file>" split in place into four fields. */
@@ -56,10 +53,18 @@ nl_err nl_pki_key_open(const char *ref, nl_pki_key **out)
 	char *copy = NULL, *pin = NULL;
 	if (!k) return NL_ERR_NOMEM;
 	if (!strncmp(ref, "file:", 5)) {
-		FILE *f = fopen(ref + 5, "r");
-		if (!f) { rc = NL_ERR_IO; goto out; }
-		k->pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-		fclose(f);
+		nl_buf pem = NL_BUF_INIT;
+		if (nl_read_file(ref + 5, 1u << 20, &pem) != NL_OK) {
+			if (pem.data) OPENSSL_cleanse(pem.data, pem.cap);
+			nl_buf_free(&pem);
+			rc = NL_ERR_IO;
+			goto out;
+		}
+		BIO *bio = BIO_new_mem_buf(pem.data ? pem.data : "", (int)pem.len);
+		k->pkey = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+		BIO_free(bio);
+		if (pem.data) OPENSSL_cleanse(pem.data, pem.cap);   /* a private key */
+		nl_buf_free(&pem);
 		if (!k->pkey) { rc = NL_ERR_CRYPTO; goto out; }
 	} else if (!strncmp(ref, "pkcs11:", 7)) {
 		char *f[4];
