@@ -119,11 +119,12 @@ typedef bool (*nl_person_gate_fn)(struct nl_req *r, enum nl_auth need);
  * pages/pages.h); http knows nothing of it. */
 struct nl_app;
 
-/* Settles r->lang for a page request, once, in the gate before the handler
- * (after the session is loaded, before the route's authorisation, so error
- * pages speak it too). Installed by the pages, which know the languages
- * (pages.h nl_page_settle_lang); it sets r->lang_settled. NULL: the `lang`
- * query parameter, else the session's language, else the default. */
+/* Settles r->lang for a page request (a route with cookies: not the API nor
+ * the machine endpoints), once, in the gate before the handler (after the
+ * session is loaded, before the route's authorisation, so error pages speak
+ * it too). Installed by the pages, which know the languages (pages.h
+ * nl_page_settle_lang); it sets r->lang_settled. NULL, and for the other
+ * routes: the `lang` query parameter, else the session's, else the default. */
 typedef void (*nl_lang_fn)(struct nl_req *r);
 
 /* Server-wide context, one per process, shared read-only by all threads after

@@ -139,10 +139,11 @@ void nl_server_dispatch(struct nl_req *r)
 			return;
 		}
 	}
-	/* The language, once, before anything answers: the handler and the error
-	 * pages of the checks below read r->lang. API requests keep the query
-	 * parameter or the default: a machine asks for a language explicitly. */
-	if (r->srv->settle_lang && !r->is_api) {
+	/* The language of a page, once, before anything answers: the handler and
+	 * the error pages of the checks below read r->lang. The API and the
+	 * machine endpoints (no cookies) keep the query parameter or the default:
+	 * a machine asks for a language explicitly, and OCSP pays for nothing. */
+	if (r->srv->settle_lang && cookies) {
 		r->srv->settle_lang(r);
 	} else {
 		const char *ql = nl_req_query(r, "lang");
