@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/crl_delta.h"
 #include "pki/crl.h"
 #include "pki/ocsp.h"
 #include "core/file.h"
@@ -208,13 +209,19 @@ nl_err nl_ca_publish_crl(const struct nl_app *app, nl_signer *sg, const struct n
 	if ((rc = nl_store_cert_each_revoked(c, collect_revoked, &l))) goto out;
 	for (size_t i = 0; i < l.n; i++) l.v[i].serial = l.serials + i * 20;   /* after the last realloc */
 	if ((rc = nl_store_crl_next_number(c, &number))) goto out;
-	if ((rc = nl_pki_crl_tbs(ca->issuing, l.v, l.n, number, now, now + validity, &tbs))) goto out;
+	struct nl_crl_opts o = {.number = number, .this_update = now, .next_update = now + validity,
+	                        .freshest = ca->urls.delta_crl};   /* freshestCRL: where the deltas are */
+	if ((rc = nl_pki_crl_tbs_opts(ca->issuing, l.v, l.n, &o, &tbs))) goto out;
 	if ((rc = nl_signer_call(sg, NL_SIGNER_CRL, tbs.data, tbs.len, &der))) goto out;
 	if ((rc = nl_store_crl_insert(c, number, now, now + validity, (int64_t)l.n, der.data, der.len)))
 		goto out;
 	snprintf(path, sizeof path, "%s/repo/issuing.crl", ca->conf.dir);
 	rc = nl_write_file(path, der.data, der.len, 0644);
 	if (entries) *entries = (int64_t)l.n;
+	/* A delta numbered after it, so that the delta at the freshestCRL URL
+	 * always goes with the newest complete CRL (crl_delta.h). */
+	if (!rc && ca->urls.delta_crl)
+		rc = nl_ca_publish_delta_crl(app, sg, ca, now, NL_CRL_DELTA_VALIDITY, NULL, NULL);
 out:
 	free(l.v);
 	free(l.serials);
@@ -239,7 +246,8 @@ nl_err nl_ca_crl_tick(const struct nl_app *app, nl_signer *sg, const struct nl_c
 		 * a revocation missed. */
 		nl_err rc2 = nl_store_cert_last_change(c, &changed);
 		if (rc2) return rc2;
-		if (next - now > margin && changed < this_update) return NL_OK;
+		if (next - now > margin && changed < this_update)
+			return nl_ca_delta_crl_tick(app, sg, ca, now, NL_CRL_DELTA_VALIDITY, NL_CRL_DELTA_VALIDITY / 2);
 	}
 	return nl_ca_publish_crl(app, sg, ca, now, validity, NULL);
 }

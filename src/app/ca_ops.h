@@ -39,12 +39,15 @@ NL_MUST_USE nl_err nl_ca_issue(const struct nl_app *app, nl_signer *sg, const st
                    struct nl_cert_row *out, nl_buf *failures);
 
 /* Makes the next full CRL (valid `validity` seconds), stores it and writes
- * DIR/repo/issuing.crl. *entries (may be NULL) receives the number of entries. */
+ * DIR/repo/issuing.crl; with delta CRLs on ([ca] delta_crl) it names them in
+ * freshestCRL and a delta CRL follows (app/crl_delta.h). *entries (may be
+ * NULL) receives the number of entries. */
 NL_MUST_USE nl_err nl_ca_publish_crl(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                          int64_t validity, int64_t *entries);
 /* The CRL worker's tick: publishes a new CRL when there is none, when the newest
  * reaches its next update within `margin` seconds, or when a certificate changed
- * status since it was made (so a revocation reaches the CDP within a tick). */
+ * status since it was made (so a revocation reaches the CDP within a tick);
+ * otherwise the delta CRL when it is due (nl_ca_delta_crl_tick). */
 NL_MUST_USE nl_err nl_ca_crl_tick(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                       int64_t validity, int64_t margin);
 

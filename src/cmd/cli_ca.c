@@ -13,6 +13,7 @@
 #include "cmd/cli_pki.h"
 #include "cmd/cmd_common.h"
 #include "app/ca_ops.h"
+#include "app/crl_delta.h"
 #include "store/migrate.h"
 #include "core/file.h"
 
@@ -21,6 +22,8 @@ static const char usage[] =
 	"                       [--ocsp-key-type p256|p384|rsa3072|rsa4096]\n"
 	"                       [--pkcs11-module PATH --token LABEL --pin-file F | --key-file-demo]\n"
 	"       nitelik ca crl [--hours N]      publish a full CRL now (valid N hours, default 24)\n"
+	"                                       and, with [ca] delta_crl, a delta CRL after it\n"
+	"       nitelik ca crl --delta [--hours N]   publish only a delta CRL now (default 4 h)\n"
 	"       nitelik ca crl-tick             renew the CRL if it is due (what the worker does)\n"
 	"       nitelik ca ocsp-refresh         pre-sign the OCSP responses that are due\n"
 	"       nitelik ca ocsp-answer --in REQ --out RESP   answer one DER OCSP request\n"
@@ -198,6 +201,7 @@ static int ca_init(int argc, char **argv)
 struct run_opts {
 	const char *in, *out;
 	int64_t hours;
+	bool delta;
 };
 
 static int run_opt(void *ctx, int argc, char **argv, int *i)
@@ -205,6 +209,10 @@ static int run_opt(void *ctx, int argc, char **argv, int *i)
 	struct run_opts *r = ctx;
 	const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
 	bool answer = !strcmp(argv[0], "ocsp-answer"), crl = !strcmp(argv[0], "crl");
+	if (crl && !strcmp(a, "--delta")) {
+		r->delta = true;
+		return 1;
+	}
 	if (!((answer && (!strcmp(a, "--in") || !strcmp(a, "--out"))) || (crl && !strcmp(a, "--hours"))))
 		return 0;
 	if (!v) {
@@ -220,12 +228,12 @@ static int run_opt(void *ctx, int argc, char **argv, int *i)
 
 static int ca_run(int argc, char **argv, const char *what)
 {
-	struct run_opts r = {.hours = 24};
+	struct run_opts r = {.hours = 0};
 	int64_t n = 0;
 	int st = parse(argc, argv, run_opt, &r);
 	if (st >= 0)
 		return st;
-	int64_t hours = r.hours;
+	int64_t hours = r.hours ? r.hours : r.delta ? NL_CRL_DELTA_VALIDITY / 3600 : 24;
 	const char *in = r.in, *outp = r.out;
 	struct nl_cli_ca_opts o;
 	if ((st = nl_cli_ca_config(what, &o)))
@@ -236,7 +244,18 @@ static int ca_run(int argc, char **argv, const char *what)
 	if (nl_cli_open_ca(&o, &db, &ca, &sg)) return 1;
 	int64_t now = (int64_t)time(NULL);
 	nl_err rc;
-	if (!strcmp(what, "crl")) {
+	if (!strcmp(what, "crl") && r.delta) {
+		int64_t base = 0;
+		rc = nl_ca_publish_delta_crl(nl_cli_app(db), sg, ca, now, hours * 3600, &n, &base);
+		if (!rc)
+			printf("delta CRL published with %lld entries since CRL %lld: %s/repo/issuing-delta.crl\n",
+			       (long long)n, (long long)base, o.dir);
+		else if (rc == NL_ERR_CONFIG)
+			fprintf(stderr, "nitelik ca crl --delta: delta CRLs are off ([ca] delta_crl = false)\n");
+		else if (rc == NL_ERR_NOT_FOUND)
+			fprintf(stderr, "nitelik ca crl --delta: no complete CRL to base it on yet "
+			        "(nitelik ca crl publishes one)\n");
+	} else if (!strcmp(what, "crl")) {
 		rc = nl_ca_publish_crl(nl_cli_app(db), sg, ca, now, hours * 3600, &n);
 		if (!rc) printf("CRL published with %lld entries: %s/repo/issuing.crl\n", (long long)n, o.dir);
 	} else if (!strcmp(what, "crl-tick")) {

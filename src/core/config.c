@@ -81,6 +81,7 @@ static const struct key keys[] = {
 	STR("ca", "pds_en_file", ca_pds_en_file),
 	STR("ca", "serial_number_form", ca_serial_number_form),
 	INT("ca", "ocsp_renew_margin_days", ca_ocsp_renew_margin_days, 1, 180),
+	BOOL("ca", "delta_crl", ca_delta_crl),
 };
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -135,6 +136,7 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	copy_str(cfg->ca_user_notice, sizeof cfg->ca_user_notice, NL_CA_BTK_NES_TEXT);
 	copy_str(cfg->ca_serial_number_form, sizeof cfg->ca_serial_number_form, "tr");
 	cfg->ca_ocsp_renew_margin_days = 30;
+	cfg->ca_delta_crl = true;
 }
 
 static void fail(char *err, size_t err_size, const char *fmt, ...)

@@ -111,6 +111,8 @@ struct nl_config {
 	char ca_serial_number_form[8];         /* "tr": bare T.C. number; "etsi": PNOTR-<no> */
 	int64_t ca_ocsp_renew_margin_days;     /* the responder's certificate is renewed when
 	                                          it ends within this many days */
+	bool ca_delta_crl;                     /* publish delta CRLs (repo/issuing-delta.crl)
+	                                          and name them in freshestCRL; default on */
 };
 
 /* The placeholder policy OID in BTK's arc: demo certificates only. */

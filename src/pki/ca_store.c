@@ -223,6 +223,7 @@ nl_err nl_ca_init(const struct nl_ca_init_opts *o, nl_buf *log)
 	nl_buf_putc(&conf, '\0');
 	nl_buf_printf(&conf, "%s/repo/root.crt", base);
 	root_urls.crl = conf.data;
+	root_urls.delta_crl = NULL;   /* the root publishes no delta CRLs */
 	root_urls.ca_issuers = conf.data + strlen(conf.data) + 1;
 	if ((rc = nl_pki_issuing_tbs(issk, root, n, &root_urls, now, &tbs)) ||
 	    (rc = nl_pki_sign_cert(rootk, tbs.data, tbs.len, &der)) ||
@@ -423,6 +424,7 @@ nl_err nl_ca_configure(struct nl_ca *ca, const struct nl_config *cfg, char *err,
 	                      cfg->ca_user_notice};
 	size_t off[8];
 	for (int i = 0; i < 6; i++) off[i] = (size_t)(*fields[i] - st->data);   /* in st */
+	size_t delta_off = (size_t)(u->delta_crl - st->data);
 	for (int i = 0; i < 8; i++) {
 		if (i >= 6 || (over[i] && *over[i])) {
 			off[i] = st->len;
@@ -435,6 +437,7 @@ nl_err nl_ca_configure(struct nl_ca *ca, const struct nl_config *cfg, char *err,
 		return NL_ERR_NOMEM;
 	}
 	for (int i = 0; i < 8; i++) *fields[i] = st->data + off[i];
+	u->delta_crl = cfg->ca_delta_crl ? st->data + delta_off : NULL;
 	u->serial_form = !strcmp(cfg->ca_serial_number_form, "etsi") ? NL_SERIAL_FORM_ETSI : NL_SERIAL_FORM_TR;
 
 	if (nl_config_validate_ca(cfg, why, sizeof why)) {

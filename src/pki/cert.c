@@ -39,7 +39,7 @@ void nl_pki_urls_default(struct nl_pki_urls *u, const char *base_url, nl_buf *st
 {
 	const char *host = strstr(base_url, "://");
 	host = host ? host + 3 : base_url;
-	size_t off[6];
+	size_t off[7];
 	nl_buf_reset(store);
 	off[0] = store->len; nl_buf_printf(store, "%s/ocsp", base_url); nl_buf_putc(store, '\0');
 	off[1] = store->len; nl_buf_printf(store, "%s/repo/issuing.crt", base_url); nl_buf_putc(store, '\0');
@@ -47,12 +47,14 @@ void nl_pki_urls_default(struct nl_pki_urls *u, const char *base_url, nl_buf *st
 	off[3] = store->len; nl_buf_printf(store, "%s/cps", base_url); nl_buf_putc(store, '\0');
 	off[4] = store->len; nl_buf_printf(store, "https://%s/pds/en", host); nl_buf_putc(store, '\0');
 	off[5] = store->len; nl_buf_printf(store, "https://%s/pds/tr", host); nl_buf_putc(store, '\0');
+	off[6] = store->len; nl_buf_printf(store, "%s/repo/issuing-delta.crl", base_url); nl_buf_putc(store, '\0');
 	u->ocsp = store->data + off[0];
 	u->ca_issuers = store->data + off[1];
 	u->crl = store->data + off[2];
 	u->cps = store->data + off[3];
 	u->pds_en = store->data + off[4];
 	u->pds_tr = store->data + off[5];
+	u->delta_crl = store->data + off[6];
 	u->policy_oid = NL_OID_DEMO_POLICY;
 	u->user_notice = NL_CA_BTK_NES_TEXT;
 	u->serial_form = NL_SERIAL_FORM_TR;

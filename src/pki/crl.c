@@ -65,6 +65,35 @@ nl_err nl_pki_sigalg_der(enum nl_key_type t, nl_buf *out)
 nl_err nl_pki_crl_tbs(const nl_pki_cert *issuer, const struct nl_revoked *r, size_t n,
                       int64_t crl_number, int64_t this_update, int64_t next_update, nl_buf *tbs)
 {
+	struct nl_crl_opts o = {.number = crl_number, .this_update = this_update, .next_update = next_update};
+	return nl_pki_crl_tbs_opts(issuer, r, n, &o, tbs);
+}
+
+/* freshestCRL (RFC 5280 5.2.6, 4.2.1.15): the value is CRLDistributionPoints,
+ * SEQUENCE { DistributionPoint { [0] fullName { [0] { [6] URI } } } }. */
+static void put_freshest(nl_buf *exts, const char *url)
+{
+	nl_buf a = NL_BUF_INIT, b = NL_BUF_INIT;
+	nl_der_string(&a, 0x86, url);
+	nl_der_wrap(&b, 0xa0, &a);                 /* fullName [0] GeneralNames */
+	nl_buf_reset(&a);
+	nl_der_wrap(&a, 0xa0, &b);                 /* distributionPoint [0] */
+	nl_buf_reset(&b);
+	nl_der_wrap(&b, 0x30, &a);                 /* DistributionPoint */
+	nl_buf_reset(&a);
+	nl_der_wrap(&a, 0x30, &b);                 /* CRLDistributionPoints */
+	nl_buf_reset(&b);
+	nl_der_oid(&b, "2.5.29.46");
+	nl_der_wrap(&b, 0x04, &a);
+	nl_der_wrap(exts, 0x30, &b);
+	if (a.oom || b.oom) exts->oom = true;
+	nl_buf_free(&a); nl_buf_free(&b);
+}
+
+nl_err nl_pki_crl_tbs_opts(const nl_pki_cert *issuer, const struct nl_revoked *r, size_t n,
+                           const struct nl_crl_opts *o, nl_buf *tbs)
+{
+	int64_t crl_number = o->number, this_update = o->this_update, next_update = o->next_update;
 	static const uint8_t reason_oid[] = {0x06, 0x03, 0x55, 0x1d, 0x15};
 	nl_buf body = NL_BUF_INIT, list = NL_BUF_INIT, ent = NL_BUF_INIT, exts = NL_BUF_INIT, tmp = NL_BUF_INIT;
 	unsigned char *der = NULL;
@@ -98,7 +127,7 @@ nl_err nl_pki_crl_tbs(const nl_pki_cert *issuer, const struct nl_revoked *r, siz
 		}
 		nl_der_wrap(&body, 0x30, &list);
 	}
-	/* crlExtensions [0] { AKI, cRLNumber } */
+	/* crlExtensions [0] { AKI, cRLNumber, deltaCRLIndicator | freshestCRL } */
 	{
 		const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(issuer->x);
 		if (!ski) { rc = NL_ERR_CONFIG; goto out; }
@@ -115,12 +144,23 @@ nl_err nl_pki_crl_tbs(const nl_pki_cert *issuer, const struct nl_revoked *r, siz
 		put_int64(&aki, crl_number);
 		nl_der_wrap(&kid, 0x04, &aki);
 		nl_der_wrap(&exts, 0x30, &kid);
+		if (o->base_number > 0) {
+			/* deltaCRLIndicator, critical (RFC 5280 5.2.4): BaseCRLNumber */
+			nl_buf_reset(&kid); nl_buf_reset(&aki);
+			nl_der_oid(&kid, "2.5.29.27");
+			nl_buf_append(&kid, "\x01\x01\xff", 3);
+			put_int64(&aki, o->base_number);
+			nl_der_wrap(&kid, 0x04, &aki);
+			nl_der_wrap(&exts, 0x30, &kid);
+		} else if (o->freshest && *o->freshest) {
+			put_freshest(&exts, o->freshest);
+		}
 		nl_buf_free(&kid); nl_buf_free(&aki);
 		nl_der_wrap(&tmp, 0x30, &exts);
 		nl_der_wrap(&body, 0xa0, &tmp);
 	}
 	nl_der_wrap(tbs, 0x30, &body);
-	rc = tbs->oom || body.oom || list.oom ? NL_ERR_NOMEM : NL_OK;
+	rc = tbs->oom || body.oom || list.oom || exts.oom ? NL_ERR_NOMEM : NL_OK;
 out:
 	nl_buf_free(&body); nl_buf_free(&list); nl_buf_free(&ent); nl_buf_free(&exts); nl_buf_free(&tmp);
 	return rc;

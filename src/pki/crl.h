@@ -1,4 +1,5 @@
-/* CRLs (RFC 5280 section 5): full lists with a CRL number and next update. */
+/* CRLs (RFC 5280 section 5): complete lists with a CRL number and next update,
+ * and delta CRLs (5.2.4) that list what changed since a complete one. */
 #ifndef NL_PKI_CRL_H
 #define NL_PKI_CRL_H
 
@@ -27,9 +28,44 @@ struct nl_revoked {
 	int reason;              /* enum nl_crl_reason */
 };
 
-/* The unsigned TBSCertList; the signer signs it with nl_pki_sign_crl. */
+/* The unsigned TBSCertList of a complete CRL; the signer signs it with
+ * nl_pki_sign_crl. */
 NL_MUST_USE nl_err nl_pki_crl_tbs(const nl_pki_cert *issuer, const struct nl_revoked *r, size_t n,
                       int64_t crl_number, int64_t this_update, int64_t next_update, nl_buf *tbs);
+
+/* The same with the delta CRL extensions (RFC 5280 5.2.4, 5.2.6). */
+struct nl_crl_opts {
+	int64_t number, this_update, next_update;
+	int64_t base_number;     /* > 0: a delta CRL (critical deltaCRLIndicator) based
+	                            on the complete CRL of this number; entries may then
+	                            carry removeFromCRL. 0: a complete CRL */
+	const char *freshest;    /* a complete CRL's freshestCRL: where its deltas are
+	                            published; NULL: none */
+};
+NL_MUST_USE nl_err nl_pki_crl_tbs_opts(const nl_pki_cert *issuer, const struct nl_revoked *r, size_t n,
+                           const struct nl_crl_opts *o, nl_buf *tbs);
+
+/* The signer's CRL linter (crl_lint.c): the TBSCertList is DER that ends where
+ * it should, v2, signed with the algorithm of the issuer's key, issued by this
+ * CA, thisUpdate before nextUpdate; each entry a positive serial of at most 20
+ * octets with a time and at most a reasonCode / invalidityDate (reasonCode not
+ * unspecified, not 7, removeFromCRL only in a delta CRL); extensions AKI (the
+ * CA's key), cRLNumber, and only deltaCRLIndicator (critical, base below the
+ * number) or freshestCRL (non-critical, complete CRLs only), each once.
+ * NL_OK, or NL_ERR_INVALID with every failure in *out; *is_delta (may be NULL)
+ * tells which kind it is. It walks the bytes once: a list of millions stays
+ * cheap. */
+NL_MUST_USE nl_err nl_pki_crl_lint(const void *tbs, size_t len, const nl_pki_cert *issuer,
+                       struct nl_lint *out, bool *is_delta);
+
+/* Calls fn for each entry of a signed CRL (CertificateList DER, not
+ * verified: the caller's own stored list) with the serial's big-endian bytes
+ * (leading zeros stripped), its revocationDate and its reasonCode (0 when
+ * absent).
+ * NL_ERR_INVALID for bytes that are not a CRL. */
+typedef nl_err (*nl_crl_entry_fn)(void *ctx, const uint8_t *serial, size_t len, int64_t revoked_at,
+                                  int reason);
+NL_MUST_USE nl_err nl_pki_crl_each(const void *der, size_t len, nl_crl_entry_fn fn, void *ctx);
 /* NL_OK if tbs is a TBSCertList whose issuer is this CA's subject. */
 NL_MUST_USE nl_err nl_pki_crl_check(const void *tbs, size_t len, const nl_pki_cert *issuer);
 /* Verifies a CRL signed by `issuer` and tells whether it lists `subject`'s

@@ -303,7 +303,7 @@ static void lint_person(struct nl_lint *l, X509 *x)
 	static const int allowed[] = {NID_key_usage, NID_subject_key_identifier,
 		NID_authority_key_identifier, NID_certificate_policies, NID_qcStatements,
 		NID_info_access, NID_crl_distribution_points, NID_basic_constraints,
-		NID_subject_alt_name, 0};
+		NID_subject_alt_name, NID_freshest_crl, 0};
 	bool etsi = false;
 	int natural = 0;
 	lint_person_subject(l, X509_get_subject_name(x), &etsi);
@@ -322,6 +322,21 @@ static void lint_person(struct nl_lint *l, X509 *x)
 		}
 		if (nid == NID_key_usage && !X509_EXTENSION_get_critical(e))
 			fail(l, "keyUsage: must be critical");
+		if (nid == NID_freshest_crl) {
+			/* RFC 5280 4.2.1.15: non-critical, a CRLDistributionPoints
+			 * naming where the delta CRLs are */
+			STACK_OF(DIST_POINT) *dps = X509V3_EXT_d2i(e);
+			bool uri = false;
+			for (int k = 0; dps && k < sk_DIST_POINT_num(dps); k++) {
+				DIST_POINT *dp = sk_DIST_POINT_value(dps, k);
+				GENERAL_NAMES *gn = dp->distpoint && dp->distpoint->type == 0 ? dp->distpoint->name.fullname : NULL;
+				for (int g = 0; gn && g < sk_GENERAL_NAME_num(gn); g++)
+					if (sk_GENERAL_NAME_value(gn, g)->type == GEN_URI) uri = true;
+			}
+			sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+			if (X509_EXTENSION_get_critical(e)) fail(l, "freshestCRL: must not be critical (RFC 5280 4.2.1.15)");
+			if (!uri) fail(l, "freshestCRL: no URI of the delta CRL");
+		}
 	}
 	if (X509_get_ext_by_NID(x, NID_qcStatements, -1) < 0) fail(l, "qcStatements: missing");
 	/* EN 319 412-1 5.1.3: the semantics identifier says the serialNumber

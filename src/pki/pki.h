@@ -42,6 +42,8 @@ struct nl_pki_urls {
 	const char *ocsp;        /* http://host/ocsp */
 	const char *ca_issuers;  /* http://host/repo/issuing.crt */
 	const char *crl;         /* http://host/repo/issuing.crl */
+	const char *delta_crl;   /* http://host/repo/issuing-delta.crl: freshestCRL;
+	                            NULL: no delta CRLs ([ca] delta_crl = false) */
 	const char *cps;         /* https://host/cps */
 	const char *pds_en;      /* https only */
 	const char *pds_tr;      /* https only */

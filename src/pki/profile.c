@@ -94,7 +94,7 @@ static NL_MUST_USE nl_err person_name(const struct nl_holder *p, const char *ser
  * a third of the profile's time. */
 struct ext_cache {
 	char key[4096];
-	nl_buf policies, qc, qc_natural, aia, crldp;
+	nl_buf policies, qc, qc_natural, aia, crldp, freshest;
 };
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ext_cache cache;
@@ -117,14 +117,15 @@ static NL_MUST_USE nl_err constant_exts(const struct nl_pki_urls *u, struct ext_
 {
 	char key[4096], tmp[1200];
 	nl_err rc = NL_OK;
-	if ((size_t)snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%s|%s|%s", u->ocsp, u->ca_issuers, u->crl,
+	if ((size_t)snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%s|%s|%s|%s", u->ocsp, u->ca_issuers, u->crl,
+	                     u->delta_crl ? u->delta_crl : "",
 	                     u->cps ? u->cps : "", u->pds_en ? u->pds_en : "", u->pds_tr ? u->pds_tr : "",
 	                     u->policy_oid, u->user_notice ? u->user_notice : "") >= sizeof key)
 		return NL_ERR_INVALID;
 	pthread_mutex_lock(&cache_lock);
 	if (strcmp(cache.key, key)) {
 		nl_buf_reset(&cache.policies); nl_buf_reset(&cache.qc); nl_buf_reset(&cache.qc_natural);
-		nl_buf_reset(&cache.aia); nl_buf_reset(&cache.crldp);
+		nl_buf_reset(&cache.aia); nl_buf_reset(&cache.crldp); nl_buf_reset(&cache.freshest);
 		cache.key[0] = '\0';
 		rc = nl_pki_policies_der(u->policy_oid, u->cps, u->user_notice, &cache.policies);
 		if (!rc) rc = nl_pki_qcstatements_der_for(u, false, &cache.qc);
@@ -133,6 +134,9 @@ static NL_MUST_USE nl_err constant_exts(const struct nl_pki_urls *u, struct ext_
 		if (!rc) rc = ext_value_der(NID_info_access, tmp, &cache.aia);
 		snprintf(tmp, sizeof tmp, "URI:%s", u->crl);
 		if (!rc) rc = ext_value_der(NID_crl_distribution_points, tmp, &cache.crldp);
+		/* freshestCRL (RFC 5280 4.2.1.15): where the delta CRLs are */
+		snprintf(tmp, sizeof tmp, "URI:%s", u->delta_crl ? u->delta_crl : "");
+		if (!rc && u->delta_crl) rc = ext_value_der(NID_freshest_crl, tmp, &cache.freshest);
 		if (!rc) snprintf(cache.key, sizeof cache.key, "%s", key);
 	}
 	if (!rc) {
@@ -141,6 +145,7 @@ static NL_MUST_USE nl_err constant_exts(const struct nl_pki_urls *u, struct ext_
 		nl_buf_append(&c->qc_natural, cache.qc_natural.data, cache.qc_natural.len);
 		nl_buf_append(&c->aia, cache.aia.data, cache.aia.len);
 		nl_buf_append(&c->crldp, cache.crldp.data, cache.crldp.len);
+		nl_buf_append(&c->freshest, cache.freshest.data, cache.freshest.len);
 	}
 	pthread_mutex_unlock(&cache_lock);
 	return rc;
@@ -239,13 +244,14 @@ nl_err nl_pki_person_tbs(const struct nl_person_cert_req *r, const nl_pki_cert *
 	              ? nl_pki_add_ext_der(x, "1.3.6.1.5.5.7.1.3", 0, ext.qc_natural.data, ext.qc_natural.len)
 	              : nl_pki_add_ext_der(x, "1.3.6.1.5.5.7.1.3", 0, ext.qc.data, ext.qc.len)) ||
 	    (rc = nl_pki_add_ext_der(x, "1.3.6.1.5.5.7.1.1", 0, ext.aia.data, ext.aia.len)) ||
-	    (rc = nl_pki_add_ext_der(x, "2.5.29.31", 0, ext.crldp.data, ext.crldp.len)))
+	    (rc = nl_pki_add_ext_der(x, "2.5.29.31", 0, ext.crldp.data, ext.crldp.len)) ||
+	    (ext.freshest.len && (rc = nl_pki_add_ext_der(x, "2.5.29.46", 0, ext.freshest.data, ext.freshest.len))))
 		goto out;
 	rc = nl_pki_finish_unsigned(x, issuer_type, unsigned_der);
 out:
 	ERR_clear_error();
 	nl_buf_free(&ext.policies); nl_buf_free(&ext.qc); nl_buf_free(&ext.qc_natural);
-	nl_buf_free(&ext.aia); nl_buf_free(&ext.crldp);
+	nl_buf_free(&ext.aia); nl_buf_free(&ext.crldp); nl_buf_free(&ext.freshest);
 	BN_free(bn);
 	ASN1_INTEGER_free(sn);
 	X509_PUBKEY_free(xpk);

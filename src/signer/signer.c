@@ -1,6 +1,7 @@
 /* The policy gate in front of the CA keys. The issuing key signs only
  * certificates of the qualified person profile that pass the linter, OCSP
- * responder certificates that pass theirs, CRLs of this CA, and audit
+ * responder certificates that pass theirs, complete and delta CRLs of this CA
+ * that pass the CRL linter, and audit
  * checkpoints whose text it writes itself (never a digest or bytes chosen by
  * the caller); the OCSP key signs only OCSP responses. The root key is never
  * loaded here. */
@@ -100,15 +101,18 @@ nl_err nl_signer_handle(struct nl_ca *ca, uint8_t op, const void *req, size_t le
 		if (!rc && op == NL_SIGNER_OCSP_CERT) adopt_responder(ca, out);
 		return rc;
 	}
-	case NL_SIGNER_CRL:
-		if ((rc = nl_pki_crl_check(req, len, ca->issuing))) {
-			nl_buf_puts(out, "CRL: issuer is not this CA or the list is malformed\n");
-			return rc;
-		}
-		rc = nl_pki_sign_crl(ca->issuing_key, req, len, out);
-		fprintf(stderr, "{\"time\":%lld,\"signer\":\"crl\",\"bytes\":%zu,\"result\":\"%s\"}\n",
-		        (long long)time(NULL), len, rc ? nl_err_code(rc) : "signed");
+	case NL_SIGNER_CRL: {
+		/* complete and delta CRLs alike: the CRL linter (pki/crl_lint.c)
+		 * judges the whole list before the issuing key signs it */
+		bool delta = false;
+		rc = nl_pki_crl_lint(req, len, ca->issuing, &lint, &delta);
+		if (!rc) rc = nl_pki_sign_crl(ca->issuing_key, req, len, out);
+		fprintf(stderr, "{\"time\":%lld,\"signer\":\"%s\",\"bytes\":%zu,\"result\":\"%s\",\"failures\":%d}\n",
+		        (long long)time(NULL), delta ? "delta-crl" : "crl", len, rc ? nl_err_code(rc) : "signed",
+		        lint.count);
+		if (rc == NL_ERR_INVALID) failures(&lint, out);
 		return rc;
+	}
 	case NL_SIGNER_OCSP: {
 		struct nl_ocsp_status st;
 		if ((rc = nl_ocsp_status_decode(req, len, &st))) {

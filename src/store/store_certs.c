@@ -269,7 +269,8 @@ nl_err nl_store_crl_latest_times(nl_conn *c, int64_t *this_update, int64_t *next
 	nl_stmt *s;
 	enum { CT_THIS_UPDATE, CT_NEXT_UPDATE };
 	nl_err rc = nl_db_query(c, &s,
-		"SELECT this_update, next_update FROM crls ORDER BY crl_number DESC LIMIT 1",
+		"SELECT this_update, next_update FROM crls WHERE base_number IS NULL"
+		" ORDER BY crl_number DESC LIMIT 1",
 		NL_NO_PARAMS);
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -306,7 +307,8 @@ nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl
 	size_t n = 0;
 	enum { CRL_CRL_NUMBER, CRL_NEXT_UPDATE, CRL_DER };
 	nl_err rc = nl_db_query(c, &s,
-		"SELECT crl_number, next_update, der FROM crls ORDER BY crl_number DESC LIMIT 1",
+		"SELECT crl_number, next_update, der FROM crls WHERE base_number IS NULL"
+		" ORDER BY crl_number DESC LIMIT 1",
 		NL_NO_PARAMS);
 	if (rc) return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
@@ -317,6 +319,62 @@ nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl
 			nl_buf_append(der, p, n);
 			if (der->oom) rc = NL_ERR_NOMEM;
 		}
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_crl_insert_delta(nl_conn *c, int64_t number, int64_t base, int64_t this_update,
+                                 int64_t next_update, int64_t entries, const void *der, size_t len)
+{
+	nl_stmt *s;
+	if (base < 1 || base >= number) return NL_ERR_INVALID;
+	nl_err rc = nl_db_query(c, &s,
+		"INSERT INTO crls (crl_number, base_number, this_update, next_update, entries, der)"
+		" VALUES ($1, $2, $3, $4, $5, $6)",
+		NL_PARAMS(NL_P_INT(number), NL_P_INT(base), NL_P_INT(this_update), NL_P_INT(next_update),
+		NL_P_INT(entries), NL_P_BLOB(der, len)));
+	return rc ? rc : nl_store_exec_stmt(s, NULL);
+}
+
+/* The oldest complete CRL a relying party may still hold (next update ahead),
+ * or the newest when every one has lapsed. */
+nl_err nl_store_crl_delta_base(nl_conn *c, int64_t now, int64_t *number, nl_buf *der)
+{
+	nl_stmt *s;
+	size_t n = 0;
+	enum { DB_CRL_NUMBER, DB_DER };
+	nl_err rc = nl_db_query(c, &s,
+		"SELECT crl_number, der FROM crls WHERE base_number IS NULL"
+		" ORDER BY CASE WHEN next_update > $1 THEN 0 ELSE 1 END,"
+		" CASE WHEN next_update > $1 THEN crl_number ELSE -crl_number END LIMIT 1",
+		NL_PARAMS(NL_P_INT(now)));
+	if (rc) return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		*number = nl_db_col_int64(s, DB_CRL_NUMBER);
+		const void *p = nl_db_col_blob(s, DB_DER, &n);
+		nl_buf_reset(der);
+		nl_buf_append(der, p, n);
+		if (der->oom) rc = NL_ERR_NOMEM;
+	}
+	nl_db_finalize(s);
+	return rc;
+}
+
+nl_err nl_store_crl_latest_delta(nl_conn *c, int64_t *number, int64_t *base, int64_t *this_update,
+                                 int64_t *next_update)
+{
+	nl_stmt *s;
+	enum { LD_NUMBER, LD_BASE, LD_THIS_UPDATE, LD_NEXT_UPDATE };
+	nl_err rc = nl_db_query(c, &s,
+		"SELECT crl_number, base_number, this_update, next_update FROM crls"
+		" WHERE base_number IS NOT NULL ORDER BY crl_number DESC LIMIT 1", NL_NO_PARAMS);
+	if (rc) return rc;
+	if ((rc = nl_store_step_row(s)) == NL_OK) {
+		if (number) *number = nl_db_col_int64(s, LD_NUMBER);
+		if (base) *base = nl_db_col_int64(s, LD_BASE);
+		if (this_update) *this_update = nl_db_col_int64(s, LD_THIS_UPDATE);
+		if (next_update) *next_update = nl_db_col_int64(s, LD_NEXT_UPDATE);
 	}
 	nl_db_finalize(s);
 	return rc;

@@ -1,4 +1,4 @@
-/* Certificates, serials, CRLs and pre-signed OCSP responses (migration 0002).
+/* Certificates, serials, CRLs and pre-signed OCSP responses (migrations 0002, 0020).
  *
  * Ownership: nl_cert_row strings and der are malloc'd by the getters and freed
  * by nl_cert_row_clear. */
@@ -72,7 +72,19 @@ NL_MUST_USE nl_err nl_store_cert_last_change(nl_conn *c, int64_t *at);
 NL_MUST_USE nl_err nl_store_crl_next_number(nl_conn *c, int64_t *number);
 NL_MUST_USE nl_err nl_store_crl_insert(nl_conn *c, int64_t number, int64_t this_update, int64_t next_update,
                            int64_t entries, const void *der, size_t len);
-/* The newest CRL; NL_ERR_NOT_FOUND if none. Any out pointer may be NULL. */
+/* Delta CRLs (migration 0020) share the cRLNumber sequence and name their
+ * base, a complete CRL with a smaller number (NL_ERR_INVALID otherwise). */
+NL_MUST_USE nl_err nl_store_crl_insert_delta(nl_conn *c, int64_t number, int64_t base, int64_t this_update,
+                                 int64_t next_update, int64_t entries, const void *der, size_t len);
+/* The complete CRL a new delta is based on: the oldest one whose next update
+ * is after now (a relying party may still hold it), else the newest; its
+ * number and DER. NL_ERR_NOT_FOUND when there is no complete CRL. */
+NL_MUST_USE nl_err nl_store_crl_delta_base(nl_conn *c, int64_t now, int64_t *number, nl_buf *der);
+/* The newest delta CRL; NL_ERR_NOT_FOUND if none. Any out pointer may be NULL. */
+NL_MUST_USE nl_err nl_store_crl_latest_delta(nl_conn *c, int64_t *number, int64_t *base, int64_t *this_update,
+                                 int64_t *next_update);
+/* The newest complete CRL (deltas left out); NL_ERR_NOT_FOUND if none. Any
+ * out pointer may be NULL. */
 NL_MUST_USE nl_err nl_store_crl_latest(nl_conn *c, int64_t *number, int64_t *next_update, nl_buf *der);
 NL_MUST_USE nl_err nl_store_crl_latest_times(nl_conn *c, int64_t *this_update, int64_t *next_update);
 

@@ -3,13 +3,20 @@
  * ASan+UBSan too); with clang, build a libFuzzer binary as tests/fuzz/ explains.
  *   0: OCSP request (nl_pki_ocsp_parse)   1: certificate lint (nl_pki_lint)
  *   2: CSR (nl_pki_csr_spki)              3: signer OCSP status (nl_ocsp_status_decode)
- *   4: TBSCertList issuer check (nl_pki_crl_check) */
+ *   4: TBSCertList issuer check and the signer's CRL linter (nl_pki_crl_check,
+ *      nl_pki_crl_lint), the stored-CRL entry reader (nl_pki_crl_each) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pki/crl.h"
 #include "pki/ocsp.h"
+
+static nl_err count_entry(void *ctx, const uint8_t *serial, size_t len, int64_t at, int reason)
+{
+	(void)ctx; (void)serial; (void)len; (void)at; (void)reason;
+	return NL_OK;
+}
 
 /* An issuing CA certificate made by `nitelik ca init` (the corpus requests name it). */
 static const char issuer_pem[] =
@@ -70,9 +77,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		break;
 	}
-	case 4:
+	case 4: {
+		struct nl_lint l;
+		bool delta;
 		nl_err_ignore(nl_pki_crl_check(p, n, issuer));
+		nl_err_ignore(nl_pki_crl_lint(p, n, issuer, &l, &delta));
+		nl_err_ignore(nl_pki_crl_each(p, n, count_entry, &delta));
 		break;
+	}
 	}
 	nl_buf_free(&out);
 	return 0;

@@ -1,6 +1,7 @@
 /* The CA's public files and directory:
- *   GET /repo/{name}          root.crt, issuing.crt (DER), issuing.crl, root.crl
- *                             (the CRL distribution point and caIssuers URLs)
+ *   GET /repo/{name}          root.crt, issuing.crt (DER), issuing.crl, root.crl,
+ *                             issuing-delta.crl (the CRL distribution point,
+ *                             freshestCRL and caIssuers URLs)
  *   GET /repo/audit-checkpoint(s)  the latest signed audit checkpoint, and all of
  *                             them (app/audit_checkpoint.h, docs/audit.md)
  *   GET /dizin?q=...          public directory: published certificates by name or e-mail
@@ -21,7 +22,7 @@ void nl_h_repo(struct nl_req *r)
 {
 	const char *name = nl_req_param(r, "name");
 	static const char *const files[] = {"root.crt", "issuing.crt", "issuing.crl", "root.crl",
-	                                    "audit-checkpoint", "audit-checkpoints"};
+	                                    "issuing-delta.crl", "audit-checkpoint", "audit-checkpoints"};
 	const struct nl_ca *ca = nl_web_ca(r);
 	bool known = false;
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
@@ -39,8 +40,8 @@ void nl_h_repo(struct nl_req *r)
 		return;
 	}
 	bool crl = strstr(name, ".crl") != NULL, cp = !strncmp(name, "audit-", 6);
-	/* CRLs change when a new one is published; CA certificates hardly ever;
-	 * checkpoints every few minutes. */
+	/* CRLs (complete and delta alike) change when a new one is published;
+	 * CA certificates hardly ever; checkpoints every few minutes. */
 	nl_resp_cacheable(r, cp ? 60 : crl ? 300 : 86400);
 	nl_resp_buf(r, 200, cp ? "text/plain; charset=utf-8" : crl ? "application/pkix-crl"
 	                                                         : "application/pkix-cert", &b);

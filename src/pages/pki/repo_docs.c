@@ -75,6 +75,7 @@ void nl_h_repo_index(struct nl_req *r)
 		add_file(d, "root_crt", ca->conf.dir, "root.crt");
 		add_file(d, "issuing_crt", ca->conf.dir, "issuing.crt");
 		add_file(d, "issuing_crl", ca->conf.dir, "issuing.crl");
+		add_file(d, "issuing_delta_crl", ca->conf.dir, "issuing-delta.crl");
 		add_file(d, "root_crl", ca->conf.dir, "root.crl");
 		json_object_set_new(d, "ocsp", json_string(ca->urls.ocsp));
 		json_object_set_new(d, "cps", json_string(ca->urls.cps));
