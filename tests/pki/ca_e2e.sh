@@ -190,10 +190,10 @@ openssl crl -inform DER -in "$D/repo/issuing.crl" -noout -text > "$T/crl.txt"
 check "CRL lists the revoked serial with keyCompromise, the held one with certificateHold, CRL number 1" bash -c \
   "grep -A4 'Serial Number: $SA' $T/crl.txt | grep -q 'Key Compromise' && grep -A4 'Serial Number: $SR' $T/crl.txt | grep -q 'Certificate Hold' &&
    ! grep -q 'Serial Number: $SP' $T/crl.txt && grep -A1 'CRL Number' $T/crl.txt | grep -q ' 1\$'"
-check "the CRL worker does not renew a fresh CRL" bash -c "$(printf '%q ' "$NITELIK") ca crl-tick --data $D && [ \$(sqlite3 $D/nitelik.db 'select count(*) from crls') = 1 ]"
+check "the CRL worker does not renew a fresh CRL" bash -c "$(printf '%q ' "$NITELIK") ca crl-tick --data $D && [ \$(sqlite3 $D/nitelik.db 'select count(*) from crls where base_number is null') = 1 ]"
 sleep 1   # status changes are timed in seconds
 check "the CRL worker renews the CRL after a status change" bash -c "$(printf '%q ' "$NITELIK") cert release --data $D $SR &&
-  $(printf '%q ' "$NITELIK") ca crl-tick --data $D && [ \$(sqlite3 $D/nitelik.db 'select count(*) from crls') = 2 ] &&
+  $(printf '%q ' "$NITELIK") ca crl-tick --data $D && [ \$(sqlite3 $D/nitelik.db 'select count(*) from crls where base_number is null') = 2 ] &&
   ! openssl crl -inform DER -in $D/repo/issuing.crl -noout -text | grep -q 'Serial Number: $SR' &&
   $(printf '%q ' "$NITELIK") cert suspend --data $D $SR"
 
@@ -253,6 +253,56 @@ RESP_CERT=$(openssl ocsp -respin "$T/r5.der" -resp_text -noverify 2>/dev/null | 
 if grep -q 'Response verify OK' <<<"$out" && [ "$RESP_CERT" = "$(openssl x509 -in "$D/ca/ocsp.pem" -noout -serial)" ]; then
   ok "the running signer answers with the renewed responder certificate"
 else nok "the running signer answers with the renewed responder certificate" "$out"; fi
+# Delta CRLs (RFC 5280 5.2.4): named in freshestCRL, removeFromCRL for a
+# released suspension, accepted and refused by openssl verify -use_deltas.
+check "issued certificates and the complete CRL name the delta CRL in freshestCRL" bash -c \
+  "openssl x509 -in $T/a.pem -noout -text | grep -A2 'Freshest CRL' | grep -q 'URI:http://127.0.0.1:1/repo/issuing-delta.crl' &&
+   ! openssl x509 -in $T/a.pem -noout -text | grep -q 'Freshest CRL: critical' &&
+   openssl crl -inform DER -in $D/repo/issuing.crl -noout -text | grep -A2 'Freshest CRL' | grep -q 'URI:http://127.0.0.1:1/repo/issuing-delta.crl'"
+check "a complete CRL is followed by a delta CRL numbered after it" bash -c \
+  "$(printf '%q ' "$NITELIK") ca crl --data $D >/dev/null && [ -s $D/repo/issuing-delta.crl ] &&
+   [ \$(sqlite3 $D/nitelik.db 'select max(crl_number) from crls where base_number is not null') -gt \$(sqlite3 $D/nitelik.db 'select max(crl_number) from crls where base_number is null') ]"
+openssl crl -inform DER -in "$D/repo/issuing.crl" -out "$T/base.crl"   # lists $SR on hold
+sleep 1
+check "release the held certificate and publish a delta CRL on demand" bash -c \
+  "$(printf '%q ' "$NITELIK") cert release --data $D $SR && $(printf '%q ' "$NITELIK") ca crl --data $D --delta | grep -q 'delta CRL published'"
+openssl crl -inform DER -in "$D/repo/issuing-delta.crl" -out "$T/delta.crl"
+openssl crl -in "$T/delta.crl" -noout -text > "$T/delta.txt"
+check "openssl crl -text: the delta verifies, has a critical deltaCRLIndicator and removeFromCRL for the released one" bash -c \
+  "openssl crl -in $T/delta.crl -CAfile $T/iss.pem -noout 2>&1 | grep -q 'verify OK' &&
+   grep -A1 'Delta CRL Indicator: critical' $T/delta.txt | grep -q '[0-9]' &&
+   grep -A4 'Serial Number: $SR' $T/delta.txt | grep -q 'Remove From CRL' && ! grep -q 'Freshest CRL' $T/delta.txt"
+check "openssl verify -crl_check: the complete CRL alone still says the released certificate is on hold" bash -c \
+  "! openssl verify -no_check_time -crl_check -CAfile $T/root.pem -untrusted $T/iss.pem -CRLfile $T/base.crl $T/r.pem >$T/v.txt 2>&1 && grep -q 'revoked' $T/v.txt"
+# (the renewal certificate starts when the first one ends: -no_check_time)
+check "openssl verify -crl_check -use_deltas: with the delta the released certificate is good" \
+  openssl verify -no_check_time -crl_check -use_deltas -CAfile "$T/root.pem" -untrusted "$T/iss.pem" -CRLfile "$T/base.crl" -CRLfile "$T/delta.crl" "$T/r.pem"
+check "issue a certificate to revoke after the complete CRL" issue "$T/a.csr" "$T/dl.pem" --given Deniz --surname Kaya --tckn 10000000146
+SD=$(serial_of "$T/dl.pem")
+"$NITELIK" ca crl --data "$D" >/dev/null && openssl crl -inform DER -in "$D/repo/issuing.crl" -out "$T/base2.crl"
+sleep 1
+check "revoke it and publish a delta CRL" bash -c \
+  "$(printf '%q ' "$NITELIK") cert revoke --data $D $SD --reason keyCompromise && $(printf '%q ' "$NITELIK") ca crl --data $D --delta >/dev/null"
+openssl crl -inform DER -in "$D/repo/issuing-delta.crl" -out "$T/delta2.crl"
+check "openssl verify -crl_check: the complete CRL alone does not know the new revocation" \
+  openssl verify -crl_check -CAfile "$T/root.pem" -untrusted "$T/iss.pem" -CRLfile "$T/base2.crl" "$T/dl.pem"
+check "openssl verify -crl_check -use_deltas: the delta refuses the certificate revoked since" bash -c \
+  "! openssl verify -crl_check -use_deltas -CAfile $T/root.pem -untrusted $T/iss.pem -CRLfile $T/base2.crl -CRLfile $T/delta2.crl $T/dl.pem >$T/v.txt 2>&1 &&
+   grep -q 'certificate revoked' $T/v.txt"
+if grep -q '"signer":"delta-crl",.*"result":"signed"' "$T/signer.log"; then ok "the signer lints and logs the delta CRLs it signs"
+else nok "the signer lints and logs the delta CRLs it signs" "$(cat "$T/signer.log")"; fi
+sleep 1   # a status change in a CRL's own second makes the next tick renew it
+check "the CRL worker leaves a fresh delta alone" bash -c \
+  "$(printf '%q ' "$NITELIK") ca crl-tick --data $D && n=\$(sqlite3 $D/nitelik.db 'select count(*) from crls'); sleep 1; $(printf '%q ' "$NITELIK") ca crl-tick --data $D && [ \$(sqlite3 $D/nitelik.db 'select count(*) from crls') = \$n ]"
+check "the CRL worker makes a delta when the newest is due" bash -c \
+  "sqlite3 $D/nitelik.db 'update crls set next_update = 1 where base_number is not null' &&
+   n=\$(sqlite3 $D/nitelik.db 'select count(*) from crls where base_number is not null') &&
+   $(printf '%q ' "$NITELIK") ca crl-tick --data $D && [ \$(sqlite3 $D/nitelik.db 'select count(*) from crls where base_number is not null') = \$((n + 1)) ]"
+printf '[demo]\nenabled = true\n[ca]\npolicy_oids = %s\ndelta_crl = false\n' "$POLICY" > "$T/nodelta.conf"
+check "[ca] delta_crl = false: no freshestCRL, and crl --delta is refused" bash -c \
+  "$(printf '%q ' "$NITELIK") cert issue --data $D --config $T/nodelta.conf --csr $T/a.csr --out $T/nd.pem --given A --surname B --tckn 10000000146 &&
+   ! openssl x509 -in $T/nd.pem -noout -text | grep -q 'Freshest CRL' &&
+   ! $(printf '%q ' "$NITELIK") ca crl --data $D --config $T/nodelta.conf --delta 2>$T/nd.err && grep -q 'delta_crl = false' $T/nd.err"
 # Over HTTP: nitelikd on the same data folder.
 if [ -n "$NITELIKD" ]; then
   printf '[server]\nlisten = 127.0.0.1:0\n[storage]\ndata_dir = %s\n' "$D" > "$T/n.conf"
@@ -275,6 +325,10 @@ if [ -n "$NITELIKD" ]; then
      curl -sI $U/repo/root.crt | grep -qi '^content-type: application/pkix-cert'"
   check "GET /repo/issuing.crl serves a CRL that verifies" bash -c \
     "curl -sf $U/repo/issuing.crl | openssl crl -inform DER -CAfile $T/iss.pem -noout 2>&1 | grep -q 'verify OK'"
+  check "GET /repo/issuing-delta.crl (the freshestCRL URL) serves the delta CRL as application/pkix-crl" bash -c \
+    "curl -sf $U/repo/issuing-delta.crl | openssl crl -inform DER -CAfile $T/iss.pem -noout 2>&1 | grep -q 'verify OK' &&
+     curl -sI $U/repo/issuing-delta.crl | grep -qi '^content-type: application/pkix-crl' &&
+     curl -sI $U/repo/issuing-delta.crl | grep -qi '^cache-control: .*max-age=300'"
   check "GET /repo/ answers 404 for anything else" bash -c \
     "[ \$(curl -s -o /dev/null -w '%{http_code}' $U/repo/pin) = 404 ] && [ \$(curl -s -o /dev/null -w '%{http_code}' $U/repo/..%2Fca%2Fpin) = 404 ]"
   out=$(openssl ocsp -issuer "$T/iss.pem" -cert "$T/p.pem" -url "$U/ocsp" -CAfile "$T/root.pem" -verify_other "$T/iss.pem" 2>&1)
