@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every link the demo CA puts in what it issues answers (issue 12 item 4):
 each URL inside every certificate (root, issuing CA, OCSP responder, a
-holder's), every CRL (issuing CA, root) and an OCSP answer is fetched from
+holder's), every CRL (issuing CA's complete and delta CRL, root) and an OCSP answer is fetched from
 nitelikd and answers 200 with the right content type; the repository page
 /repo/ lists them; the CPS and both PDS are served from the operator's files.
 
@@ -90,6 +90,7 @@ def every_link_answers(env):
         "issuing CA": to_der(os.path.join(repo, "issuing.crt"), "x509"),
         "OCSP responder": to_der(os.path.join(ca, "ocsp.pem"), "x509"),
         "issuing CA's CRL": to_der(os.path.join(repo, "issuing.crl"), "crl"),
+        "issuing CA's delta CRL": to_der(os.path.join(repo, "issuing-delta.crl"), "crl"),
         "root CRL": to_der(os.path.join(repo, "root.crl"), "crl"),
         "OCSP answer": ocsp_resp,
     }
@@ -98,8 +99,13 @@ def every_link_answers(env):
         urls = der_urls(der)
         if what == "holder certificate":
             paths = {re.sub(r"^https?://[^/]+", "", u) for u in urls}
-            check({"/ocsp", "/repo/issuing.crt", "/repo/issuing.crl", "/cps", "/pds/tr", "/pds/en"} <= paths,
-                  "the holder's certificate names OCSP, caIssuers, CRL DP, CPS and both PDS: %s" % sorted(urls))
+            check({"/ocsp", "/repo/issuing.crt", "/repo/issuing.crl", "/repo/issuing-delta.crl", "/cps",
+                   "/pds/tr", "/pds/en"} <= paths,
+                  "the holder's certificate names OCSP, caIssuers, CRL DP, freshestCRL, CPS and both PDS: %s"
+                  % sorted(urls))
+        if what == "issuing CA's CRL":
+            check("http://%s/repo/issuing-delta.crl" % CA_AUTHORITY in urls,
+                  "the complete CRL names the delta CRL (freshestCRL): %s" % sorted(urls))
         for u in sorted(urls - seen):
             fetch(env, u, ocsp_req)
         seen |= urls
@@ -126,6 +132,7 @@ def repository_page_lists_everything(env):
         r = env.srv.request("GET", path)
         check(r.status == 200, "%s: %d" % (path, r.status))
     for want in ('href="/repo/root.crt"', 'href="/repo/issuing.crt"', 'href="/repo/issuing.crl"',
+                 'href="/repo/issuing-delta.crl"',
                  'href="/repo/root.crl"', "http://127.0.0.1:1/cps", "https://127.0.0.1:1/pds/tr",
                  "https://127.0.0.1:1/pds/en", "http://127.0.0.1:1/ocsp"):
         check(want in r.body.decode(), "/repo/ lists %s" % want)
