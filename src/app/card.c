@@ -9,7 +9,8 @@
  *   4. issue the certificate (and the backup certificate, a second key on the
  *      same card) through the signer; record the serials on the row at once,
  *      so a crash from here on is compensated by step 2;
- *   5. write the certificate(s) to the card and read them back;
+ *   5. write the certificate(s) to the card, read them back and check the
+ *      card (nl_card_perso_check), before it is marked produced;
  *   6. replacements: revoke the holder's other certificates of the same
  *      institution (after the new one exists);
  *   7. one transaction: row done, order -> Üretildi, PIN letter, notices.
@@ -74,6 +75,7 @@ struct job {
 	const char *module;
 	char pin[8], puk[12];
 	bool inject_write_failure;   /* demo/test: <card folder>/inject-write-failure exists */
+	bool inject_key_mismatch;    /* demo/test: <card folder>/inject-key-mismatch exists */
 	nl_buf cert_der, backup_der;
 };
 
@@ -186,15 +188,26 @@ static NL_MUST_USE nl_err issue(struct job *j, const nl_buf *spki, bool backup, 
 	return nl_store_production_update(c, j->p, j->now);   /* the checkpoint of step 4 */
 }
 
-/* Key on the card, certificate issued, written and read back. */
+/* Key on the card, certificate issued, written, read back and the card
+ * checked (nl_card_perso_check: one key pair and its certificate under the
+ * key's CKA_ID, the certificate certifying that key, the key templates). */
 static NL_MUST_USE nl_err one_key(struct job *j, const char *label, bool backup, nl_buf *der)
 {
-	uint8_t id[NL_CARD_ID_LEN];
-	nl_buf spki = NL_BUF_INIT, back = NL_BUF_INIT;
+	uint8_t id[NL_CARD_ID_LEN], other[NL_CARD_ID_LEN];
+	nl_buf spki = NL_BUF_INIT, back = NL_BUF_INIT, problems = NL_BUF_INIT;
 	enum nl_card_key_type kt = nl_card_key_type_parse(j->app->drivers.production.key_type);
 	nl_err rc = nl_card_perso_keygen(j->module, j->p->card_label, j->pin, label,
 	                                 kt ? kt : NL_CARD_KEY_P256, id, &spki);
 	if (rc) { fail(j, "card: key generation failed (%s)", nl_err_code(rc)); goto out; }
+	if (j->inject_key_mismatch) {
+		/* Demo and tests only: a printer that mixes up the keys; the
+		 * certificate is issued for a second key on the card and written
+		 * beside the first. */
+		nl_buf_reset(&spki);
+		rc = nl_card_perso_keygen(j->module, j->p->card_label, j->pin, "injected",
+		                          kt ? kt : NL_CARD_KEY_P256, other, &spki);
+		if (rc) { fail(j, "card: key generation failed (%s)", nl_err_code(rc)); goto out; }
+	}
 	if ((rc = issue(j, &spki, backup, der))) goto out;
 	if (j->inject_write_failure) {
 		rc = NL_ERR_IO;
@@ -207,10 +220,17 @@ static NL_MUST_USE nl_err one_key(struct job *j, const char *label, bool backup,
 	rc = nl_card_perso_read_cert(j->module, j->p->card_label, label, &back);
 	if (!rc && (back.len != der->len || memcmp(back.data, der->data, der->len)))
 		rc = NL_ERR_IO;
-	if (rc) fail(j, "card: the certificate read back differs (%s)", nl_err_code(rc));
+	if (rc) { fail(j, "card: the certificate read back differs (%s)", nl_err_code(rc)); goto out; }
+	if ((rc = nl_card_perso_check(j->module, j->p->card_label, j->pin, id, &problems))) {
+		/* the first problem names it; the card is compensated as any failure */
+		size_t n = problems.len ? strcspn(problems.data, "\n") : 0;
+		fail(j, "card: the check after writing failed (%s%s%.*s)", nl_err_code(rc), n ? ": " : "",
+		     (int)n, problems.len ? problems.data : "");
+	}
 out:
 	nl_buf_free(&spki);
 	nl_buf_free(&back);
+	nl_buf_free(&problems);
 	return rc;
 }
 
@@ -342,6 +362,8 @@ nl_err nl_card_produce(struct nl_app *app, nl_signer *sg, const struct nl_ca *ca
 		char flag[1100];
 		snprintf(flag, sizeof flag, "%s/inject-write-failure", dir);
 		j.inject_write_failure = app->cfg->demo && access(flag, F_OK) == 0;
+		snprintf(flag, sizeof flag, "%s/inject-key-mismatch", dir);
+		j.inject_key_mismatch = app->cfg->demo && access(flag, F_OK) == 0;
 	}
 	nl_random_digits(6, j.pin);
 	nl_random_digits(8, j.puk);

@@ -400,9 +400,34 @@ static bool flag(struct p11 *p, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_TYPE type)
 	return p->m.f->C_GetAttributeValue(p->s, o, &t, 1) == CKR_OK && b == CK_TRUE;
 }
 
+/* Does the certificate (DER) certify the public key object pub? Compared as
+ * keys (EVP_PKEY_eq), not as encodings. */
+static bool cert_certifies(struct p11 *p, CK_OBJECT_HANDLE pub, const nl_buf *cert)
+{
+	CK_KEY_TYPE kt = 0;
+	CK_ATTRIBUTE a = {CKA_KEY_TYPE, &kt, sizeof kt};
+	nl_buf spki = NL_BUF_INIT;
+	const unsigned char *q = (const unsigned char *)cert->data;
+	X509 *x = d2i_X509(NULL, &q, (long)cert->len);
+	EVP_PKEY *k = NULL;
+	bool same = false;
+	if (x && p->m.f->C_GetAttributeValue(p->s, pub, &a, 1) == CKR_OK &&
+	    (kt == CKK_EC ? spki_p256(p, pub, &spki) : kt == CKK_RSA ? spki_rsa(p, pub, &spki) : NL_ERR_INVALID) == NL_OK) {
+		const unsigned char *s = (const unsigned char *)spki.data;
+		k = d2i_PUBKEY(NULL, &s, (long)spki.len);
+		same = k && X509_get0_pubkey(x) && EVP_PKEY_eq(k, X509_get0_pubkey(x)) == 1;
+	}
+	EVP_PKEY_free(k);
+	X509_free(x);
+	nl_buf_free(&spki);
+	return same;
+}
+
 nl_err nl_card_perso_check(const char *module, const char *label, const char *pin,
                            const uint8_t id[NL_CARD_ID_LEN], nl_buf *problems)
 {
+	CK_OBJECT_HANDLE found[3] = {0};
+	bool one[3] = {false, false, false};
 	static const struct { CK_OBJECT_CLASS cls; const char *name; } classes[] = {
 		{CKO_PRIVATE_KEY, "private key"}, {CKO_PUBLIC_KEY, "public key"}, {CKO_CERTIFICATE, "certificate"},
 	};
@@ -418,6 +443,8 @@ nl_err nl_card_perso_check(const char *module, const char *label, const char *pi
 			nl_buf_printf(problems, "%s: %lu objects with this CKA_ID, want 1\n", w, (unsigned long)n);
 			continue;
 		}
+		found[c] = o[0];
+		one[c] = true;
 		if (!attr(&p, o[0], CKA_LABEL, &v)) nl_buf_printf(problems, "%s: no CKA_LABEL\n", w);
 		if (!attr(&p, o[0], CKA_SUBJECT, &v)) nl_buf_printf(problems, "%s: no CKA_SUBJECT\n", w);
 		if (classes[c].cls == CKO_CERTIFICATE) {
@@ -439,6 +466,10 @@ nl_err nl_card_perso_check(const char *module, const char *label, const char *pi
 				if (flag(&p, o[0], nots[i])) nl_buf_printf(problems, "%s: %s\n", w, names[i]);
 		}
 	}
+	/* the certificate under the key's CKA_ID certifies that very key: a
+	 * certificate written beside another key would sign nothing */
+	if (!rc && one[1] && one[2] && (!attr(&p, found[2], CKA_VALUE, &v) || !cert_certifies(&p, found[1], &v)))
+		nl_buf_printf(problems, "certificate: does not certify the public key with this CKA_ID\n");
 	p11_unload(&p);
 	pthread_mutex_unlock(&card_lock);
 	nl_buf_free(&v);

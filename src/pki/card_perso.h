@@ -67,8 +67,9 @@ NL_MUST_USE nl_err nl_card_perso_write_cert(const char *module, const char *labe
  * private key, public key and certificate; each with CKA_LABEL and
  * CKA_SUBJECT, the certificate with CKA_ISSUER and CKA_SERIAL_NUMBER; the
  * private key signs only (no decrypt, unwrap, derive, sign-recover),
- * sensitive, not extractable; the public key verifies only. NL_ERR_INVALID
- * with one line per problem in *problems. */
+ * sensitive, not extractable; the public key verifies only; the certificate
+ * certifies that public key. NL_ERR_INVALID with one line per problem in
+ * *problems. */
 NL_MUST_USE nl_err nl_card_perso_check(const char *module, const char *label, const char *pin,
                            const uint8_t id[NL_CARD_ID_LEN], nl_buf *problems);
 

@@ -239,6 +239,32 @@ def card_failure_compensated(env):
 
 
 @tap.test
+def card_check_failure_compensated(env):
+    """the card is checked after the certificate is written: a certificate beside the wrong key is compensated"""
+    c = S["mehmet"]
+    before = env.sql("SELECT count(*) FROM certificates c JOIN orders o ON o.id = c.order_id"
+                     " WHERE o.order_no = %s", c.no)[0]
+    flag = os.path.join(env.data, "cards", "inject-key-mismatch")
+    open(flag, "w").close()
+    try:
+        r = batch(env)
+    finally:
+        os.unlink(flag)
+    it = item(r.text, c.no)
+    check(it and it[0] == "scheduled" and "check after writing failed" in it[3]
+          and "does not certify the public key" in it[3], "report: %s" % (it,))
+    rows = env.sql("SELECT count(*), sum(CASE WHEN c.status = 'revoked' AND c.reason = 5"
+                   " THEN 1 ELSE 0 END) FROM certificates c JOIN orders o"
+                   " ON o.id = c.order_id WHERE o.order_no = %s", c.no)
+    check(rows[0] == before + 1 and rows[1] == rows[0],
+          "certificates %s (the new one must be issued and revoked)" % (rows,))
+    check(order_status(env, c.no) == "production_wait", "marked produced with a bad card")
+    objs = run(["pkcs11-tool", "--module", MODULE, "--token-label", it[1],
+                "--list-objects"], env=card_env(env), check_rc=False).stdout.decode()
+    check(it[1] and "Object" not in objs, "the card %s is not empty: %s" % (it[1], objs))
+
+
+@tap.test
 def first_certificate(env):
     """paid by a bank file -> produced: key on the card, certificate verified against the chain"""
     c = S["mehmet"]
