@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -24,6 +25,7 @@
 #include <openssl/x509.h>
 
 #include "pki/card_perso.h"
+#include "pki/pki.h"
 
 #define MODULE "/usr/lib/softhsm/libsofthsm2.so"
 
@@ -46,6 +48,35 @@ static int teardown(void **state)
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A qualified person certificate for spki, signed by a throw-away root. */
+static void issue_for(const nl_buf *spki, nl_buf *der)
+{
+	char keyfile[64];
+	nl_pki_key *k = NULL;
+	nl_pki_cert *root = NULL;
+	nl_buf rder = NL_BUF_INIT, tbs = NL_BUF_INIT, store = NL_BUF_INIT;
+	struct nl_ca_names names = {"Test", "Test Root", "Test Issuing", "Test OCSP"};
+	struct nl_pki_urls u;
+	snprintf(keyfile, sizeof keyfile, "file:/tmp/nl-card-perso-%d.key", (int)getpid());
+	assert_int_equal(nl_pki_key_generate(keyfile, NL_KEY_P256), NL_OK);
+	assert_int_equal(nl_pki_key_open(keyfile, &k), NL_OK);
+	unlink(keyfile + 5);
+	assert_int_equal(nl_pki_root_cert(k, &names, (int64_t)time(NULL), &rder), NL_OK);
+	assert_int_equal(nl_pki_cert_parse(rder.data, rder.len, &root), NL_OK);
+	nl_pki_urls_default(&u, "http://ca.example", &store);
+	struct nl_person_cert_req r = {
+		.person = {.given_name = "AYŞE", .surname = "YILMAZ", .tckn = "10000000146"},
+		.spki = (const uint8_t *)spki->data, .spki_len = spki->len,
+		.not_before = (int64_t)time(NULL), .not_after = (int64_t)time(NULL) + 86400, .urls = &u,
+	};
+	nl_pki_serial_random(r.serial);
+	assert_int_equal(nl_pki_person_tbs(&r, root, &tbs), NL_OK);
+	assert_int_equal(nl_pki_sign_cert(k, tbs.data, tbs.len, der), NL_OK);
+	nl_pki_cert_free(root);
+	nl_pki_key_free(k);
+	nl_buf_free(&rder); nl_buf_free(&tbs); nl_buf_free(&store);
 }
 
 static EVP_PKEY *parse_spki(const nl_buf *spki)
@@ -168,17 +199,32 @@ static void test_certificate_round_trip(void **state)
 	assert_non_null(strstr(out, "subject:"));
 	assert_non_null(strstr(out, want));
 	assert_non_null(strstr(out, "id:"));
-	/* keys do one thing, every object carries the standard attributes */
+	/* That certificate (a corpus one) certifies another key than the one
+	 * beside it: the check says so. */
 	nl_buf problems = NL_BUF_INIT;
-	nl_err crc = nl_card_perso_check(MODULE, "KART-3", "333333", id, &problems);
+	assert_int_equal(nl_card_perso_check(MODULE, "KART-3", "333333", id, &problems), NL_ERR_INVALID);
+	assert_non_null(strstr(problems.data, "certificate: does not certify the public key with this CKA_ID"));
+	/* A second key with its own certificate: keys do one thing, every object
+	 * carries the standard attributes, the certificate certifies its key. */
+	uint8_t id2[NL_CARD_ID_LEN];
+	nl_buf spki2 = NL_BUF_INIT, cert2 = NL_BUF_INIT;
+	assert_int_equal(nl_card_perso_keygen(MODULE, "KART-3", "333333", "imza2", NL_CARD_KEY_P256,
+	                                      id2, &spki2), NL_OK);
+	issue_for(&spki2, &cert2);
+	assert_int_equal(nl_card_perso_write_cert(MODULE, "KART-3", "333333", "imza2", id2, cert2.data,
+	                                          cert2.len), NL_OK);
+	nl_buf_reset(&problems);
+	nl_err crc = nl_card_perso_check(MODULE, "KART-3", "333333", id2, &problems);
 	if (crc) fprintf(stderr, "# %s", problems.data ? problems.data : "");
 	assert_int_equal(crc, NL_OK);
 	nl_buf_free(&problems);
+	nl_buf_free(&spki2);
+	nl_buf_free(&cert2);
 	/* A card that cannot be finished is emptied: key pair and certificate go. */
 	size_t gone = 0;
 	assert_int_equal(nl_card_perso_wipe(MODULE, "KART-3", "000000", &gone), NL_ERR_UNAUTHORIZED);
 	assert_int_equal(nl_card_perso_wipe(MODULE, "KART-3", "333333", &gone), NL_OK);
-	assert_int_equal(gone, 3);   /* private key, public key, certificate */
+	assert_int_equal(gone, 6);   /* twice: private key, public key, certificate */
 	nl_buf_reset(&back);
 	assert_int_equal(nl_card_perso_read_cert(MODULE, "KART-3", "imza", &back), NL_ERR_NOT_FOUND);
 	assert_int_equal(nl_card_perso_wipe(MODULE, "KART-3", "333333", &gone), NL_OK);

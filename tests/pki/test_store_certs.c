@@ -154,6 +154,30 @@ static void test_crls(void **state)
 	assert_int_equal(num, 2);
 	assert_int_equal(next, 250);
 	assert_int_equal(der.len, 3);
+	/* delta CRLs (migration 0020): the same number sequence, a base below */
+	int64_t base = 0, tu = 0;
+	assert_int_equal(nl_store_crl_latest_delta(f->c, &num, &base, &tu, &next), NL_ERR_NOT_FOUND);
+	assert_int_equal(nl_store_crl_insert_delta(f->c, 3, 3, 160, 170, 0, "\x30\x00", 2), NL_ERR_INVALID);
+	assert_int_equal(nl_store_crl_insert_delta(f->c, 3, 1, 160, 170, 1, "\x30\x01\x01", 3), NL_OK);
+	assert_int_equal(nl_store_crl_insert_delta(f->c, 3, 1, 160, 170, 1, "\x30\x00", 2), NL_ERR_CONFLICT);
+	assert_int_equal(nl_store_crl_insert(f->c, 3, 160, 260, 0, "\x30\x00", 2), NL_ERR_CONFLICT);
+	assert_int_equal(nl_store_crl_next_number(f->c, &num), NL_OK);
+	assert_int_equal(num, 4);
+	assert_int_equal(nl_store_crl_latest_delta(f->c, &num, &base, &tu, &next), NL_OK);
+	assert_true(num == 3 && base == 1 && tu == 160 && next == 170);
+	/* the complete CRL stays the newest complete one, deltas left out */
+	nl_buf_reset(&der);
+	assert_int_equal(nl_store_crl_latest(f->c, &num, &next, &der), NL_OK);
+	assert_true(num == 2 && next == 250 && der.len == 3);
+	assert_int_equal(nl_store_crl_latest_times(f->c, &tu, &next), NL_OK);
+	assert_true(tu == 150 && next == 250);
+	/* a delta's base: the oldest complete CRL still valid, else the newest */
+	assert_int_equal(nl_store_crl_delta_base(f->c, 120, &num, &der), NL_OK);
+	assert_true(num == 1 && der.len == 2);
+	assert_int_equal(nl_store_crl_delta_base(f->c, 220, &num, &der), NL_OK);
+	assert_true(num == 2 && der.len == 3);
+	assert_int_equal(nl_store_crl_delta_base(f->c, 900, &num, &der), NL_OK);
+	assert_int_equal(num, 2);
 	nl_buf_free(&der);
 }
 
