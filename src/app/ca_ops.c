@@ -221,7 +221,7 @@ nl_err nl_ca_publish_crl(const struct nl_app *app, nl_signer *sg, const struct n
 	/* A delta numbered after it, so that the delta at the freshestCRL URL
 	 * always goes with the newest complete CRL (crl_delta.h). */
 	if (!rc && ca->urls.delta_crl)
-		rc = nl_ca_publish_delta_crl(app, sg, ca, now, NL_CRL_DELTA_VALIDITY, NULL, NULL);
+		rc = nl_ca_publish_delta_after(app, sg, ca, now, NL_CRL_DELTA_VALIDITY, number, NULL, NULL);
 out:
 	free(l.v);
 	free(l.serials);

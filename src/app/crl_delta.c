@@ -102,6 +102,13 @@ static NL_MUST_USE nl_err diff(struct ents *cur, struct ents *base, int64_t now,
 nl_err nl_ca_publish_delta_crl(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                                int64_t validity, int64_t *entries, int64_t *base_out)
 {
+	return nl_ca_publish_delta_after(app, sg, ca, now, validity, 0, entries, base_out);
+}
+
+nl_err nl_ca_publish_delta_after(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
+                                 int64_t validity, int64_t just_published, int64_t *entries,
+                                 int64_t *base_out)
+{
 	struct ents cur = {0}, base = {0};
 	struct nl_revoked *r = NULL;
 	size_t n = 0;
@@ -113,13 +120,20 @@ nl_err nl_ca_publish_delta_crl(const struct nl_app *app, nl_signer *sg, const st
 	if (!ca->urls.delta_crl) return NL_ERR_CONFIG;
 	if ((rc = nl_db_conn(app->db, &c))) return rc;
 	if ((rc = nl_store_crl_delta_base(c, now, &base_no, &base_der))) goto out;
-	if ((rc = nl_pki_crl_each(base_der.data, base_der.len, from_crl, &base))) goto out;
-	if ((rc = nl_store_cert_each_revoked(c, from_store, &cur))) {
-		if (rc == NL_ERR_INVALID)
-			fprintf(stderr, "{\"crl\":\"delta not published\",\"error\":\"unparseable revoked serial\"}\n");
-		goto out;
+	if (base_no == just_published) {
+		/* based on the complete CRL just made from the same rows: nothing
+		 * changed since (a change meanwhile makes the next tick publish
+		 * both again), so no second pass over a list of millions */
+		n = 0;
+	} else {
+		if ((rc = nl_pki_crl_each(base_der.data, base_der.len, from_crl, &base))) goto out;
+		if ((rc = nl_store_cert_each_revoked(c, from_store, &cur))) {
+			if (rc == NL_ERR_INVALID)
+				fprintf(stderr, "{\"crl\":\"delta not published\",\"error\":\"unparseable revoked serial\"}\n");
+			goto out;
+		}
+		if ((rc = diff(&cur, &base, now, &r, &n))) goto out;
 	}
-	if ((rc = diff(&cur, &base, now, &r, &n))) goto out;
 	if ((rc = nl_store_crl_next_number(c, &number))) goto out;
 	struct nl_crl_opts o = {.number = number, .this_update = now, .next_update = now + validity,
 	                        .base_number = base_no};

@@ -23,6 +23,13 @@
 NL_MUST_USE nl_err nl_ca_publish_delta_crl(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
                                int64_t validity, int64_t *entries, int64_t *base);
 
+/* The same right after the complete CRL numbered just_published was made
+ * (nl_ca_publish_crl): when that one is the base, the delta is empty without
+ * reading the lists again. 0: no such CRL. */
+NL_MUST_USE nl_err nl_ca_publish_delta_after(const struct nl_app *app, nl_signer *sg, const struct nl_ca *ca, int64_t now,
+                                 int64_t validity, int64_t just_published, int64_t *entries,
+                                 int64_t *base_out);
+
 /* The worker's part after the complete CRL's (nl_ca_crl_tick): a new delta
  * when deltas are on and there is none, a complete CRL was published after
  * the newest one, or it reaches its next update within `margin` seconds. */
