@@ -213,6 +213,20 @@ static void test_ca_true(void **s)
 	expect(x, NL_LINT_PERSON, "CA:TRUE on an end-entity");
 }
 
+/* freshestCRL (the delta CRLs, RFC 5280 4.2.1.15): the profile puts it in,
+ * non-critical; a critical one is refused. */
+static void test_freshest_crl(void **s)
+{
+	(void)s;
+	X509 *x = good_x509();
+	int i = X509_get_ext_by_NID(x, NID_freshest_crl, -1);
+	assert_true(i >= 0);
+	assert_false(X509_EXTENSION_get_critical(X509_get_ext(x, i)));
+	replace_ext(x, NID_freshest_crl,
+	            conf_ext(x, NID_freshest_crl, "critical,URI:http://ca.example/repo/issuing-delta.crl"));
+	expect(x, NL_LINT_PERSON, "freshestCRL: must not be critical");
+}
+
 static void test_forbidden_extension(void **s)
 {
 	(void)s;
@@ -361,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_missing_qcstatements),
 		cmocka_unit_test(test_missing_nonrepudiation),
 		cmocka_unit_test(test_keyusage_not_critical),
+		cmocka_unit_test(test_freshest_crl),
 		cmocka_unit_test(test_ca_true),
 		cmocka_unit_test(test_forbidden_extension),
 		cmocka_unit_test(test_extra_subject_attribute),
