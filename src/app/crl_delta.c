@@ -76,8 +76,8 @@ static NL_MUST_USE nl_err diff(struct ents *cur, struct ents *base, int64_t now,
                                size_t *n)
 {
 	size_t i = 0, j = 0, k = 0;
-	qsort(cur->v, cur->n, sizeof *cur->v, cmp_ent);
-	qsort(base->v, base->n, sizeof *base->v, cmp_ent);
+	if (cur->n > 1) qsort(cur->v, cur->n, sizeof *cur->v, cmp_ent);
+	if (base->n > 1) qsort(base->v, base->n, sizeof *base->v, cmp_ent);
 	struct nl_revoked *r = calloc(cur->n + base->n + 1, sizeof *r);
 	if (!r) return NL_ERR_NOMEM;
 	while (i < cur->n || j < base->n) {
