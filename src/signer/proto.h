@@ -23,7 +23,8 @@
 enum nl_signer_op {
 	NL_SIGNER_PING = 1,
 	NL_SIGNER_CERT = 2,        /* payload: unsigned Certificate DER (person profile) */
-	NL_SIGNER_CRL = 3,         /* payload: TBSCertList DER (pki/crl.h) */
+	NL_SIGNER_CRL = 3,         /* payload: TBSCertList DER, complete or delta (pki/crl.h),
+	                              judged by nl_pki_crl_lint first */
 	NL_SIGNER_OCSP = 4,        /* payload: nl_ocsp_status_encode (pki/ocsp.h) */
 	NL_SIGNER_OCSP_CERT = 5,   /* payload: unsigned OCSP responder certificate */
 	NL_SIGNER_AUDIT_CHECKPOINT = 6, /* payload: seq (u64 BE), head hash (32 bytes), time
