@@ -285,8 +285,82 @@ bad:
 	return rc;
 }
 
-nl_err nl_i18n_load_text(const char *lang, const char *name, const char *text, size_t len,
-                         nl_buf *err)
+/* ---- the .mo reader ---------------------------------------------------- */
+
+/* A GNU .mo file as msgfmt writes it: a header (magic, revision, count N,
+ * the offsets of the original and the translation tables), then two tables
+ * of N (length, offset) pairs pointing at NUL-terminated strings. A msgctxt
+ * is joined to its msgid by \004, as the .po reader keys it. Every offset is
+ * checked against the file, which may come from anywhere. */
+static uint32_t mo_u32(const uint8_t *p, bool swap)
+{
+	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	             (uint32_t)p[3] << 24;
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+/* The string of table entry i (at table offset tab), or NULL if it lies
+ * outside the file or is not NUL-terminated. */
+static const char *mo_string(const uint8_t *d, size_t len, uint32_t tab, uint32_t i, bool swap,
+                             uint32_t *n)
+{
+	size_t at = (size_t)tab + (size_t)i * 8;
+	if (at > len || len - at < 8)
+		return NULL;
+	*n = mo_u32(d + at, swap);
+	size_t off = mo_u32(d + at + 4, swap);
+	if (off > len || *n >= len - off || d[off + *n] != '\0')
+		return NULL;
+	return (const char *)d + off;
+}
+
+static NL_MUST_USE nl_err mo_parse(struct catalogue *c, const char *name, const uint8_t *d,
+                                   size_t len, nl_buf *err)
+{
+	const char *why = NULL;
+	bool swap = false;
+	if (len < 20)
+		why = "too short for a .mo file";
+	else if (mo_u32(d, false) == 0x950412deu)
+		swap = false;
+	else if (mo_u32(d, true) == 0x950412deu)
+		swap = true;
+	else
+		why = "not a .mo file (bad magic number)";
+	uint32_t count = why ? 0 : mo_u32(d + 8, swap);
+	uint32_t orig = why ? 0 : mo_u32(d + 12, swap), trans = why ? 0 : mo_u32(d + 16, swap);
+	nl_err rc = NL_OK;
+	for (uint32_t i = 0; !why && i < count && rc == NL_OK; i++) {
+		uint32_t klen = 0, vlen = 0;
+		const char *k = mo_string(d, len, orig, i, swap, &klen);
+		const char *v = mo_string(d, len, trans, i, swap, &vlen);
+		if (!k || !v) {
+			why = "a string lies outside the file";
+			break;
+		}
+		if (klen == 0 || vlen == 0)   /* the header; an untranslated entry */
+			continue;
+		char *key = strndup(k, klen), *value = strndup(v, vlen);
+		if (!key || !value) {
+			free(key);
+			free(value);
+			rc = NL_ERR_NOMEM;
+			break;
+		}
+		rc = catalogue_put(c, key, value);
+	}
+	if (why) {
+		if (err)
+			nl_buf_printf(err, "%s: %s", name, why);
+		return NL_ERR_CONFIG;
+	}
+	return rc;
+}
+
+/* Parses one catalogue (.po text or .mo bytes) into a fresh table and swaps
+ * it in only when the whole file is good. */
+static NL_MUST_USE nl_err load_catalogue(const char *lang, const char *name, bool mo,
+                                         const char *data, size_t len, nl_buf *err)
 {
 	int li = lang_index(lang);
 	if (li < 0) {
@@ -294,9 +368,9 @@ nl_err nl_i18n_load_text(const char *lang, const char *name, const char *text, s
 			nl_buf_printf(err, "%s: unsupported language", name);
 		return NL_ERR_CONFIG;
 	}
-	/* Parse into a fresh table and swap it in only when the whole file is good. */
 	struct catalogue fresh = {0};
-	nl_err rc = po_parse(&fresh, name, text, len, err);
+	nl_err rc = mo ? mo_parse(&fresh, name, (const uint8_t *)data, len, err)
+	               : po_parse(&fresh, name, data, len, err);
 	if (rc != NL_OK) {
 		catalogue_free(&fresh);
 		return rc;
@@ -306,22 +380,42 @@ nl_err nl_i18n_load_text(const char *lang, const char *name, const char *text, s
 	return NL_OK;
 }
 
+nl_err nl_i18n_load_text(const char *lang, const char *name, const char *text, size_t len,
+                         nl_buf *err)
+{
+	return load_catalogue(lang, name, false, text, len, err);
+}
+
+nl_err nl_i18n_load_mo(const char *lang, const char *name, const void *data, size_t len,
+                       nl_buf *err)
+{
+	return load_catalogue(lang, name, true, data, len, err);
+}
+
 /* A catalogue bigger than this is a mistake (ours are a few tens of KiB). */
 #define CATALOGUE_MAX_FILE ((size_t)4 << 20)
 
 nl_err nl_i18n_load_dir(const char *dir, nl_buf *err)
 {
 	for (size_t i = 0; i < N_LANG; i++) {
+		/* The compiled catalogue when there is one (an installed tree has
+		 * only these), else the source. */
 		char path[4096];
-		snprintf(path, sizeof path, "%s/%s.po", dir, languages[i]);
-		nl_buf text = NL_BUF_INIT;
-		nl_err rc = nl_read_file(path, CATALOGUE_MAX_FILE, &text);
+		bool mo = true;
+		snprintf(path, sizeof path, "%s/%s.mo", dir, languages[i]);
+		nl_buf data = NL_BUF_INIT;
+		nl_err rc = nl_read_file(path, CATALOGUE_MAX_FILE, &data);
+		if (rc == NL_ERR_NOT_FOUND) {
+			mo = false;
+			snprintf(path, sizeof path, "%s/%s.po", dir, languages[i]);
+			rc = nl_read_file(path, CATALOGUE_MAX_FILE, &data);
+		}
 		if (rc == NL_OK)
-			rc = nl_i18n_load_text(languages[i], path, text.data ? text.data : "", text.len,
-			                       err);
+			rc = load_catalogue(languages[i], path, mo, data.data ? data.data : "", data.len,
+			                    err);
 		else if (err)
 			nl_buf_printf(err, "%s: cannot read", path);
-		nl_buf_free(&text);
+		nl_buf_free(&data);
 		if (rc != NL_OK)
 			return rc == NL_ERR_IO || rc == NL_ERR_NOT_FOUND ? NL_ERR_CONFIG : rc;
 	}

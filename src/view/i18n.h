@@ -1,5 +1,7 @@
-/* Translations from GNU gettext .po files (po/tr.po, po/en.po), read by our own
- * small reader at start so that no system locale has to be installed.
+/* Translations from GNU gettext catalogues: the compiled .mo files that the
+ * build makes with msgfmt and installs (po/tr.mo, po/en.mo), or in a source
+ * tree the .po files themselves, read by our own small readers at start so
+ * that no system locale has to be installed.
  * Message ids are English; Turkish is the default language.
  *
  * Life cycle: nl_i18n_load_dir() once at start (not thread-safe), then any
@@ -19,7 +21,8 @@
 /* True for the languages we ship ("tr", "en"). NULL is not supported. */
 bool nl_i18n_supported(const char *lang);
 
-/* Loads <dir>/tr.po and <dir>/en.po, replacing what was loaded before.
+/* Loads <dir>/tr.mo and <dir>/en.mo (each, when absent, from its .po),
+ * replacing what was loaded before.
  * On a syntax error returns NL_ERR_CONFIG and writes "file:line: reason" to err
  * (err may be NULL). */
 NL_MUST_USE nl_err nl_i18n_load_dir(const char *dir, nl_buf *err);
@@ -28,6 +31,10 @@ NL_MUST_USE nl_err nl_i18n_load_dir(const char *dir, nl_buf *err);
  * `name` is used in error messages only. */
 NL_MUST_USE nl_err nl_i18n_load_text(const char *lang, const char *name, const char *text,
                          size_t len, nl_buf *err);
+
+/* Loads one catalogue from the bytes of a .mo file. */
+NL_MUST_USE nl_err nl_i18n_load_mo(const char *lang, const char *name, const void *data, size_t len,
+                                   nl_buf *err);
 
 /* Frees every catalogue; nl_i18n_get() then returns msgids. */
 void nl_i18n_free(void);

@@ -85,9 +85,10 @@ def web_complete():
 
 @tap.test
 def translations_sql_data():
-    """translations, both engines' SQL migrations and the demo citizens"""
+    """translations (compiled: .mo, no .po), both engines' SQL migrations and the demo citizens"""
     for lang in ("tr", "en"):
-        check(os.path.isfile(d(PKGDATA + "/po/%s.po" % lang)), lang)
+        check(os.path.isfile(d(PKGDATA + "/po/%s.mo" % lang)), lang + ".mo")
+        check(not os.path.exists(d(PKGDATA + "/po/%s.po" % lang)), "no " + lang + ".po")
     for engine in ("sqlite", "postgres"):
         want = files_below(os.path.join(SOURCE, "src/store/sql", engine))
         check(want and want == files_below(d(PKGDATA + "/sql/" + engine)), engine)
@@ -188,6 +189,10 @@ def installed_serves_installed_files():
         with urllib.request.urlopen(base + "/", timeout=10) as r:
             page = r.read().decode("utf-8")
         check("installed-copy-mark" in page, "the page is not from the installed templates")
+        # Translated from the installed compiled catalogue (po/tr.mo).
+        check("Başvuru Formu Girişi" in page, "the page is not translated")
+        with urllib.request.urlopen(base + "/?lang=en", timeout=10) as r:
+            check("Application Form Login" in r.read().decode("utf-8"), "no English page")
         with urllib.request.urlopen(base + "/static/css/site.css", timeout=10) as r:
             check(r.status == 200)
         # The API contract, compiled in (issue 16 item 6): the document of the

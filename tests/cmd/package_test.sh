@@ -77,7 +77,7 @@ check "/var/lib/nitelik: nitelik, 0750" \
 check "/etc/nitelik/nitelik.conf: root:nitelik 0640" \
   test "$(stat -c %U:%G:%a /etc/nitelik/nitelik.conf)" = "root:nitelik:640"
 for f in /usr/bin/nitelikd /usr/bin/nitelik /usr/bin/nitelik-signer /usr/bin/nitelik-imza \
-         /usr/share/nitelik/web/templates/layout.html /usr/share/nitelik/po/tr.po \
+         /usr/share/nitelik/web/templates/layout.html /usr/share/nitelik/po/tr.mo \
          /lib/systemd/system/nitelikd.service /lib/systemd/system/nitelik-signer.service \
          /lib/systemd/system/nitelikd-worker@.service /etc/logrotate.d/nitelik \
          /usr/share/doc/nitelik/operations.md /usr/share/doc/nitelik/examples/nginx-nitelik.conf \

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -133,6 +134,59 @@ static void fallbacks(void **state)
 	nl_i18n_free();
 }
 
+/* The compiled catalogues the build installs (po/meson.build: msgfmt) give
+ * what the .po sources give: as many translations, the same texts. */
+static void compiled_catalogues_match_sources(void **state)
+{
+	(void)state;
+	nl_buf err = NL_BUF_INIT;
+	const char *langs[] = {"tr", "en"};
+	size_t count[2];
+	char *texts[2][NL_ERR__COUNT];
+	if (nl_i18n_load_dir(NL_SOURCE_ROOT "/po", &err) != NL_OK)
+		fail_msg("%s", err.data);
+	for (int l = 0; l < 2; l++) {
+		count[l] = nl_i18n_count(langs[l]);
+		for (int e = 0; e < NL_ERR__COUNT; e++)
+			texts[l][e] = strdup(nl_i18n_err(langs[l], (nl_err)e));
+	}
+	if (nl_i18n_load_dir(NL_BUILD_PO, &err) != NL_OK)
+		fail_msg("%s", err.data);
+	for (int l = 0; l < 2; l++) {
+		assert_true(count[l] > 50);
+		assert_int_equal(nl_i18n_count(langs[l]), count[l]);
+		for (int e = 0; e < NL_ERR__COUNT; e++) {
+			assert_string_equal(nl_i18n_err(langs[l], (nl_err)e), texts[l][e]);
+			free(texts[l][e]);
+		}
+	}
+	nl_i18n_free();
+	nl_buf_free(&err);
+}
+
+/* A .mo file that is not one, or whose tables point outside it, is refused
+ * with its name and why, and leaves the catalogue loaded before. */
+static void bad_mo_refused(void **state)
+{
+	(void)state;
+	nl_buf err = NL_BUF_INIT;
+	const char po[] = "msgid \"Yes\"\nmsgstr \"Evet\"\n";
+	assert_int_equal(nl_i18n_load_text("tr", "t.po", po, sizeof po - 1, &err), NL_OK);
+	assert_int_equal(nl_i18n_load_mo("tr", "x.mo", "hello", 5, &err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err.data, "x.mo: too short"));
+	nl_buf_reset(&err);
+	uint8_t bad[28] = {0xde, 0x12, 0x04, 0x95, 0, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 200, 0, 0, 0};
+	assert_int_equal(nl_i18n_load_mo("tr", "y.mo", bad, sizeof bad, &err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err.data, "y.mo: a string lies outside the file"));
+	nl_buf_reset(&err);
+	uint8_t magic[28] = {1, 2, 3, 4};
+	assert_int_equal(nl_i18n_load_mo("tr", "z.mo", magic, sizeof magic, &err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err.data, "bad magic"));
+	assert_string_equal(nl_i18n_get("tr", "Yes"), "Evet");
+	nl_i18n_free();
+	nl_buf_free(&err);
+}
+
 /* Every message a user can see from the core error table and the field specs
  * has a Turkish translation in po/tr.po, and en.po has the same entries. */
 static void shipped_catalogues(void **state)
@@ -199,6 +253,8 @@ int main(void)
 		cmocka_unit_test(po_syntax_errors),
 		cmocka_unit_test(fallbacks),
 		cmocka_unit_test(shipped_catalogues),
+		cmocka_unit_test(compiled_catalogues_match_sources),
+		cmocka_unit_test(bad_mo_refused),
 		cmocka_unit_test(choose_language),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
