@@ -6,54 +6,23 @@
  * turn into millions of allocations. */
 #include "pki/pki_internal.h"
 #include "pki/crl.h"
+#include "pki/der.h"
 
 #include <openssl/err.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
 
-static void fail(struct nl_lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct nl_lint *l, const char *fmt, ...)
-{
-	if (l->count >= NL_LINT_MAX) return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(l->failure[l->count++], sizeof l->failure[0], fmt, ap);
-	va_end(ap);
-}
+static bool peek(const struct nl_der_rd *d, unsigned tag) { return d->p < d->end && *d->p == tag; }
 
-struct rd { const uint8_t *p, *end; };
-
-/* The next TLV of d: its tag, its content in c; *start (may be NULL) where the
- * TLV began. Definite lengths in their shortest form only (DER). */
-static bool next(struct rd *d, unsigned *tag, struct rd *c, const uint8_t **start)
-{
-	if (start) *start = d->p;
-	if (d->end - d->p < 2) return false;
-	*tag = *d->p++;
-	size_t len = *d->p++;
-	if (len & 0x80) {
-		int k = (int)(len & 0x7f);
-		if (k < 1 || k > 4 || d->end - d->p < k || *d->p == 0) return false;
-		len = 0;
-		while (k--) len = (len << 8) | *d->p++;
-		if (len < 0x80) return false;
-	}
-	if ((size_t)(d->end - d->p) < len) return false;
-	c->p = d->p; c->end = d->p + len; d->p += len;
-	return true;
-}
-
-static bool peek(const struct rd *d, unsigned tag) { return d->p < d->end && *d->p == tag; }
-
-static bool oid_is(const struct rd *o, const char *der, size_t n)
+static bool oid_is(const struct nl_der_rd *o, const char *der, size_t n)
 {
 	return (size_t)(o->end - o->p) == n && !memcmp(o->p, der, n);
 }
 
 /* UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ), as RFC 5280
  * 4.1.2.5 allows them; -1 if malformed. */
-static int64_t parse_time(unsigned tag, const struct rd *t)
+static int64_t parse_time(unsigned tag, const struct nl_der_rd *t)
 {
 	size_t n = (size_t)(t->end - t->p), y = tag == 0x17 ? 2 : 4;
 	int v[7] = {0};
@@ -72,7 +41,7 @@ static int64_t parse_time(unsigned tag, const struct rd *t)
 }
 
 /* A positive INTEGER of 1..max content octets in minimal form. */
-static bool good_uint(const struct rd *i, size_t max)
+static bool good_uint(const struct nl_der_rd *i, size_t max)
 {
 	size_t n = (size_t)(i->end - i->p);
 	if (n < 1 || (i->p[0] & 0x80)) return false;
@@ -81,7 +50,7 @@ static bool good_uint(const struct rd *i, size_t max)
 }
 
 /* a < b for two good_uint values */
-static bool uint_less(struct rd a, struct rd b)
+static bool uint_less(struct nl_der_rd a, struct nl_der_rd b)
 {
 	while (a.end - a.p > 1 && *a.p == 0) a.p++;
 	while (b.end - b.p > 1 && *b.p == 0) b.p++;
@@ -95,65 +64,65 @@ static const char OID_REASON[] = {0x55, 0x1d, 0x15}, OID_INVALIDITY[] = {0x55, 0
 #define IS(o, oid) oid_is(&(o), oid, sizeof oid)
 
 /* Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue }. */
-static bool read_ext(struct rd *exts, struct rd *oid, bool *critical, struct rd *value)
+static bool read_ext(struct nl_der_rd *exts, struct nl_der_rd *oid, bool *critical, struct nl_der_rd *value)
 {
-	struct rd e, b;
+	struct nl_der_rd e, b;
 	unsigned tag;
 	*critical = false;
-	if (!next(exts, &tag, &e, NULL) || tag != 0x30 || !next(&e, &tag, oid, NULL) || tag != 0x06)
+	if (!nl_der_next(exts, &tag, &e, NULL) || tag != 0x30 || !nl_der_next(&e, &tag, oid, NULL) || tag != 0x06)
 		return false;
 	if (peek(&e, 0x01)) {
 		/* DER leaves a FALSE default out */
-		if (!next(&e, &tag, &b, NULL) || b.end - b.p != 1 || *b.p != 0xff) return false;
+		if (!nl_der_next(&e, &tag, &b, NULL) || b.end - b.p != 1 || *b.p != 0xff) return false;
 		*critical = true;
 	}
-	return next(&e, &tag, value, NULL) && tag == 0x04 && e.p == e.end;
+	return nl_der_next(&e, &tag, value, NULL) && tag == 0x04 && e.p == e.end;
 }
 
 /* One revokedCertificates entry; *reason receives its reasonCode (0 when none). */
-static void lint_entry(struct nl_lint *l, struct rd ent, size_t idx, bool delta, int *reason)
+static void lint_entry(struct nl_lint *l, struct nl_der_rd ent, size_t idx, bool delta, int *reason)
 {
-	struct rd serial, t, exts, oid, val, x;
+	struct nl_der_rd serial, t, exts, oid, val, x;
 	unsigned tag;
 	bool crit, seen_reason = false, seen_inv = false;
 	*reason = 0;
-	if (!next(&ent, &tag, &serial, NULL) || tag != 0x02 || !good_uint(&serial, 20)) {
-		fail(l, "CRL entry %zu: serial is not a positive INTEGER of at most 20 octets", idx);
+	if (!nl_der_next(&ent, &tag, &serial, NULL) || tag != 0x02 || !good_uint(&serial, 20)) {
+		nl_lint_fail(l, "CRL entry %zu: serial is not a positive INTEGER of at most 20 octets", idx);
 		return;
 	}
-	if (!next(&ent, &tag, &t, NULL) || parse_time(tag, &t) < 0) {
-		fail(l, "CRL entry %zu: revocationDate is not a Time", idx);
+	if (!nl_der_next(&ent, &tag, &t, NULL) || parse_time(tag, &t) < 0) {
+		nl_lint_fail(l, "CRL entry %zu: revocationDate is not a Time", idx);
 		return;
 	}
 	if (ent.p == ent.end) return;
-	if (!next(&ent, &tag, &exts, NULL) || tag != 0x30 || ent.p != ent.end || exts.p == exts.end) {
-		fail(l, "CRL entry %zu: malformed crlEntryExtensions", idx);
+	if (!nl_der_next(&ent, &tag, &exts, NULL) || tag != 0x30 || ent.p != ent.end || exts.p == exts.end) {
+		nl_lint_fail(l, "CRL entry %zu: malformed crlEntryExtensions", idx);
 		return;
 	}
 	while (exts.p < exts.end) {
 		if (!read_ext(&exts, &oid, &crit, &val)) {
-			fail(l, "CRL entry %zu: malformed extension", idx);
+			nl_lint_fail(l, "CRL entry %zu: malformed extension", idx);
 			return;
 		}
 		if (IS(oid, OID_REASON) && !seen_reason) {
 			seen_reason = true;
-			if (crit || !next(&val, &tag, &x, NULL) || tag != 0x0a || x.end - x.p != 1 || val.p != val.end) {
-				fail(l, "CRL entry %zu: reasonCode is not a non-critical ENUMERATED", idx);
+			if (crit || !nl_der_next(&val, &tag, &x, NULL) || tag != 0x0a || x.end - x.p != 1 || val.p != val.end) {
+				nl_lint_fail(l, "CRL entry %zu: reasonCode is not a non-critical ENUMERATED", idx);
 				continue;
 			}
 			*reason = x.p[0];
 			if (*reason == 0)
-				fail(l, "CRL entry %zu: reasonCode unspecified must be left out (RFC 5280 5.3.1)", idx);
+				nl_lint_fail(l, "CRL entry %zu: reasonCode unspecified must be left out (RFC 5280 5.3.1)", idx);
 			else if (*reason == 7 || *reason > 10)
-				fail(l, "CRL entry %zu: reasonCode %d is not a CRLReason", idx, *reason);
+				nl_lint_fail(l, "CRL entry %zu: reasonCode %d is not a CRLReason", idx, *reason);
 			else if (*reason == NL_REASON_REMOVE_FROM_CRL && !delta)
-				fail(l, "CRL entry %zu: removeFromCRL only in a delta CRL (RFC 5280 5.3.1)", idx);
+				nl_lint_fail(l, "CRL entry %zu: removeFromCRL only in a delta CRL (RFC 5280 5.3.1)", idx);
 		} else if (IS(oid, OID_INVALIDITY) && !seen_inv) {
 			seen_inv = true;
-			if (crit || !next(&val, &tag, &x, NULL) || tag != 0x18 || parse_time(tag, &x) < 0)
-				fail(l, "CRL entry %zu: invalidityDate is not a non-critical GeneralizedTime", idx);
+			if (crit || !nl_der_next(&val, &tag, &x, NULL) || tag != 0x18 || parse_time(tag, &x) < 0)
+				nl_lint_fail(l, "CRL entry %zu: invalidityDate is not a non-critical GeneralizedTime", idx);
 		} else {
-			fail(l, "CRL entry %zu: extension not allowed or repeated", idx);
+			nl_lint_fail(l, "CRL entry %zu: extension not allowed or repeated", idx);
 		}
 	}
 }
@@ -161,7 +130,7 @@ static void lint_entry(struct nl_lint *l, struct rd ent, size_t idx, bool delta,
 nl_err nl_pki_crl_lint(const void *tbs, size_t len, const nl_pki_cert *issuer, struct nl_lint *l,
                        bool *is_delta)
 {
-	struct rd all = {tbs, (const uint8_t *)tbs + len}, body, x, list, exts;
+	struct nl_der_rd all = {tbs, (const uint8_t *)tbs + len}, body, x, list, exts;
 	unsigned tag;
 	const uint8_t *start;
 	unsigned char *der = NULL;
@@ -169,78 +138,78 @@ nl_err nl_pki_crl_lint(const void *tbs, size_t len, const nl_pki_cert *issuer, s
 	enum nl_key_type kt;
 	memset(l, 0, sizeof *l);
 	if (is_delta) *is_delta = false;
-	if (!next(&all, &tag, &body, NULL) || tag != 0x30 || all.p != all.end) {
-		fail(l, "CRL: not one DER TBSCertList");
+	if (!nl_der_next(&all, &tag, &body, NULL) || tag != 0x30 || all.p != all.end) {
+		nl_lint_fail(l, "CRL: not one DER TBSCertList");
 		goto out;
 	}
-	if (!next(&body, &tag, &x, NULL) || tag != 0x02 || x.end - x.p != 1 || x.p[0] != 1) {
-		fail(l, "CRL: version must be v2");
+	if (!nl_der_next(&body, &tag, &x, NULL) || tag != 0x02 || x.end - x.p != 1 || x.p[0] != 1) {
+		nl_lint_fail(l, "CRL: version must be v2");
 		goto out;
 	}
-	if (!next(&body, &tag, &x, &start) || tag != 0x30 || nl_pki_cert_key_type(issuer->x, &kt) ||
+	if (!nl_der_next(&body, &tag, &x, &start) || tag != 0x30 || nl_pki_cert_key_type(issuer->x, &kt) ||
 	    nl_pki_sigalg_der(kt, &alg) || alg.len != (size_t)(body.p - start) || memcmp(alg.data, start, alg.len))
-		fail(l, "CRL: signature algorithm is not the one of the CA's key");
-	if (!next(&body, &tag, &x, &start) || tag != 0x30) {
-		fail(l, "CRL: issuer missing");
+		nl_lint_fail(l, "CRL: signature algorithm is not the one of the CA's key");
+	if (!nl_der_next(&body, &tag, &x, &start) || tag != 0x30) {
+		nl_lint_fail(l, "CRL: issuer missing");
 		goto out;
 	}
 	int n = i2d_X509_NAME(X509_get_subject_name(issuer->x), &der);
 	if (n <= 0 || (size_t)n != (size_t)(x.end - start) || memcmp(der, start, (size_t)n))
-		fail(l, "CRL: issuer is not this CA");
+		nl_lint_fail(l, "CRL: issuer is not this CA");
 	int64_t this_update = -1, next_update = -1;
-	if (next(&body, &tag, &x, NULL)) this_update = parse_time(tag, &x);
+	if (nl_der_next(&body, &tag, &x, NULL)) this_update = parse_time(tag, &x);
 	if (this_update < 0) {
-		fail(l, "CRL: thisUpdate is not a Time");
+		nl_lint_fail(l, "CRL: thisUpdate is not a Time");
 		goto out;
 	}
 	/* RFC 5280 5.1.2.5: conforming CAs include nextUpdate */
-	if (!peek(&body, 0x17) && !peek(&body, 0x18)) fail(l, "CRL: nextUpdate missing");
-	else if (!next(&body, &tag, &x, NULL) || (next_update = parse_time(tag, &x)) < 0)
-		fail(l, "CRL: nextUpdate is not a Time");
-	else if (next_update <= this_update) fail(l, "CRL: nextUpdate is not after thisUpdate");
+	if (!peek(&body, 0x17) && !peek(&body, 0x18)) nl_lint_fail(l, "CRL: nextUpdate missing");
+	else if (!nl_der_next(&body, &tag, &x, NULL) || (next_update = parse_time(tag, &x)) < 0)
+		nl_lint_fail(l, "CRL: nextUpdate is not a Time");
+	else if (next_update <= this_update) nl_lint_fail(l, "CRL: nextUpdate is not after thisUpdate");
 	/* the extensions first: whether this is a delta decides what entries may say */
-	struct rd ents = {0};
+	struct nl_der_rd ents = {0};
 	bool have_list = peek(&body, 0x30);
-	if (have_list && (!next(&body, &tag, &ents, NULL) || ents.p == ents.end)) {
-		fail(l, "CRL: revokedCertificates malformed or empty (leave it out)");
+	if (have_list && (!nl_der_next(&body, &tag, &ents, NULL) || ents.p == ents.end)) {
+		nl_lint_fail(l, "CRL: revokedCertificates malformed or empty (leave it out)");
 		have_list = false;
 	}
-	if (!peek(&body, 0xa0) || !next(&body, &tag, &list, NULL) || !next(&list, &tag, &exts, NULL) ||
+	if (!peek(&body, 0xa0) || !nl_der_next(&body, &tag, &list, NULL) || !nl_der_next(&list, &tag, &exts, NULL) ||
 	    tag != 0x30 || list.p != list.end || body.p != body.end) {
-		fail(l, "CRL: crlExtensions missing or followed by other bytes");
+		nl_lint_fail(l, "CRL: crlExtensions missing or followed by other bytes");
 		goto out;
 	}
-	struct rd number = {0}, base = {0}, oid, val;
+	struct nl_der_rd number = {0}, base = {0}, oid, val;
 	int aki = 0, num = 0, delta = 0, freshest = 0;
 	bool crit;
 	while (exts.p < exts.end) {
 		if (!read_ext(&exts, &oid, &crit, &val)) {
-			fail(l, "CRL: malformed extension");
+			nl_lint_fail(l, "CRL: malformed extension");
 			goto out;
 		}
 		if (IS(oid, OID_AKI)) {
-			struct rd seq, kid;
+			struct nl_der_rd seq, kid;
 			const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(issuer->x);
 			aki++;
-			if (crit || !next(&val, &tag, &seq, NULL) || tag != 0x30 || !next(&seq, &tag, &kid, NULL) ||
+			if (crit || !nl_der_next(&val, &tag, &seq, NULL) || tag != 0x30 || !nl_der_next(&seq, &tag, &kid, NULL) ||
 			    tag != 0x80 || !ski || kid.end - kid.p != ski->length ||
 			    memcmp(kid.p, ski->data, (size_t)ski->length))
-				fail(l, "CRL: authorityKeyIdentifier is not the CA's key identifier");
+				nl_lint_fail(l, "CRL: authorityKeyIdentifier is not the CA's key identifier");
 		} else if (IS(oid, OID_NUMBER)) {
 			num++;
-			if (crit || !next(&val, &tag, &number, NULL) || tag != 0x02 || !good_uint(&number, 20))
-				fail(l, "CRL: cRLNumber is not a non-critical positive INTEGER (RFC 5280 5.2.3)");
+			if (crit || !nl_der_next(&val, &tag, &number, NULL) || tag != 0x02 || !good_uint(&number, 20))
+				nl_lint_fail(l, "CRL: cRLNumber is not a non-critical positive INTEGER (RFC 5280 5.2.3)");
 		} else if (IS(oid, OID_DELTA)) {
 			delta++;
-			if (!crit) fail(l, "CRL: deltaCRLIndicator must be critical (RFC 5280 5.2.4)");
-			if (!next(&val, &tag, &base, NULL) || tag != 0x02 || !good_uint(&base, 20))
-				fail(l, "CRL: deltaCRLIndicator is not a positive INTEGER");
+			if (!crit) nl_lint_fail(l, "CRL: deltaCRLIndicator must be critical (RFC 5280 5.2.4)");
+			if (!nl_der_next(&val, &tag, &base, NULL) || tag != 0x02 || !good_uint(&base, 20))
+				nl_lint_fail(l, "CRL: deltaCRLIndicator is not a positive INTEGER");
 		} else if (IS(oid, OID_FRESHEST)) {
-			struct rd dps, dp;
+			struct nl_der_rd dps, dp;
 			freshest++;
-			if (crit || !next(&val, &tag, &dps, NULL) || tag != 0x30 || !next(&dps, &tag, &dp, NULL) ||
+			if (crit || !nl_der_next(&val, &tag, &dps, NULL) || tag != 0x30 || !nl_der_next(&dps, &tag, &dp, NULL) ||
 			    tag != 0x30)
-				fail(l, "CRL: freshestCRL is not a non-critical CRLDistributionPoints (RFC 5280 5.2.6)");
+				nl_lint_fail(l, "CRL: freshestCRL is not a non-critical CRLDistributionPoints (RFC 5280 5.2.6)");
 		} else {
 			char shown[80] = "?";
 			ASN1_OBJECT *o = NULL;
@@ -248,21 +217,21 @@ nl_err nl_pki_crl_lint(const void *tbs, size_t len, const nl_pki_cert *issuer, s
 			if ((o = d2i_ASN1_OBJECT(NULL, &p, oid.end - oid.p + 2)))
 				OBJ_obj2txt(shown, sizeof shown, o, 1);
 			ASN1_OBJECT_free(o);
-			fail(l, "CRL: extension %s is not allowed", shown);
+			nl_lint_fail(l, "CRL: extension %s is not allowed", shown);
 		}
 	}
-	if (aki != 1) fail(l, "CRL: exactly one authorityKeyIdentifier needed (RFC 5280 5.2.1)");
-	if (num != 1) fail(l, "CRL: exactly one cRLNumber needed (RFC 5280 5.2.3)");
-	if (delta > 1 || freshest > 1) fail(l, "CRL: an extension repeats");
-	if (delta && freshest) fail(l, "CRL: freshestCRL in a delta CRL (RFC 5280 5.2.6)");
+	if (aki != 1) nl_lint_fail(l, "CRL: exactly one authorityKeyIdentifier needed (RFC 5280 5.2.1)");
+	if (num != 1) nl_lint_fail(l, "CRL: exactly one cRLNumber needed (RFC 5280 5.2.3)");
+	if (delta > 1 || freshest > 1) nl_lint_fail(l, "CRL: an extension repeats");
+	if (delta && freshest) nl_lint_fail(l, "CRL: freshestCRL in a delta CRL (RFC 5280 5.2.6)");
 	if (delta == 1 && num == 1 && base.p && number.p && !uint_less(base, number))
-		fail(l, "CRL: deltaCRLIndicator must name a base below the CRL's own number");
+		nl_lint_fail(l, "CRL: deltaCRLIndicator must name a base below the CRL's own number");
 	if (is_delta) *is_delta = delta > 0;
 	for (size_t i = 0; have_list && ents.p < ents.end && l->count < NL_LINT_MAX; i++) {
-		struct rd ent;
+		struct nl_der_rd ent;
 		int reason;
-		if (!next(&ents, &tag, &ent, NULL) || tag != 0x30) {
-			fail(l, "CRL entry %zu: not a SEQUENCE", i);
+		if (!nl_der_next(&ents, &tag, &ent, NULL) || tag != 0x30) {
+			nl_lint_fail(l, "CRL entry %zu: not a SEQUENCE", i);
 			break;
 		}
 		lint_entry(l, ent, i, delta > 0, &reason);
@@ -276,30 +245,30 @@ out:
 
 nl_err nl_pki_crl_each(const void *der, size_t len, nl_crl_entry_fn fn, void *ctx)
 {
-	struct rd all = {der, (const uint8_t *)der + len}, cl, body, x, ents;
+	struct nl_der_rd all = {der, (const uint8_t *)der + len}, cl, body, x, ents;
 	unsigned tag;
-	if (!next(&all, &tag, &cl, NULL) || tag != 0x30 || !next(&cl, &tag, &body, NULL) || tag != 0x30)
+	if (!nl_der_next(&all, &tag, &cl, NULL) || tag != 0x30 || !nl_der_next(&cl, &tag, &body, NULL) || tag != 0x30)
 		return NL_ERR_INVALID;
 	/* version, signature, issuer, thisUpdate */
 	for (int i = 0; i < 4; i++)
-		if (!next(&body, &tag, &x, NULL)) return NL_ERR_INVALID;
-	if ((peek(&body, 0x17) || peek(&body, 0x18)) && !next(&body, &tag, &x, NULL)) return NL_ERR_INVALID;
+		if (!nl_der_next(&body, &tag, &x, NULL)) return NL_ERR_INVALID;
+	if ((peek(&body, 0x17) || peek(&body, 0x18)) && !nl_der_next(&body, &tag, &x, NULL)) return NL_ERR_INVALID;
 	if (!peek(&body, 0x30)) return NL_OK;   /* no entries */
-	if (!next(&body, &tag, &ents, NULL)) return NL_ERR_INVALID;
+	if (!nl_der_next(&body, &tag, &ents, NULL)) return NL_ERR_INVALID;
 	while (ents.p < ents.end) {
-		struct rd ent, serial, t, exts, oid, val, e;
+		struct nl_der_rd ent, serial, t, exts, oid, val, e;
 		bool crit;
 		int reason = 0;
-		if (!next(&ents, &tag, &ent, NULL) || tag != 0x30 || !next(&ent, &tag, &serial, NULL) ||
-		    tag != 0x02 || serial.p == serial.end || !next(&ent, &tag, &t, NULL))
+		if (!nl_der_next(&ents, &tag, &ent, NULL) || tag != 0x30 || !nl_der_next(&ent, &tag, &serial, NULL) ||
+		    tag != 0x02 || serial.p == serial.end || !nl_der_next(&ent, &tag, &t, NULL))
 			return NL_ERR_INVALID;
 		int64_t at = parse_time(tag, &t);
 		if (at < 0) return NL_ERR_INVALID;
 		if (ent.p < ent.end) {
-			if (!next(&ent, &tag, &exts, NULL) || tag != 0x30) return NL_ERR_INVALID;
+			if (!nl_der_next(&ent, &tag, &exts, NULL) || tag != 0x30) return NL_ERR_INVALID;
 			while (exts.p < exts.end) {
 				if (!read_ext(&exts, &oid, &crit, &val)) return NL_ERR_INVALID;
-				if (IS(oid, OID_REASON) && next(&val, &tag, &e, NULL) && tag == 0x0a && e.end - e.p == 1)
+				if (IS(oid, OID_REASON) && nl_der_next(&val, &tag, &e, NULL) && tag == 0x0a && e.end - e.p == 1)
 					reason = e.p[0];
 			}
 		}

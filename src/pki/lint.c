@@ -5,6 +5,7 @@
  * profile in one go. */
 #include "pki/pki_internal.h"
 #include "core/validate.h"
+#include "pki/der.h"
 
 #include <ctype.h>
 #include <openssl/err.h>
@@ -12,8 +13,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-static void fail(struct nl_lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct nl_lint *l, const char *fmt, ...)
+void nl_lint_fail(struct nl_lint *l, const char *fmt, ...)
 {
 	if (l->count >= NL_LINT_MAX) return;
 	va_list ap;
@@ -23,27 +23,6 @@ static void fail(struct nl_lint *l, const char *fmt, ...)
 }
 
 /* ---- a minimal DER reader for qcStatements ---- */
-struct der { const uint8_t *p, *end; };
-
-static bool der_next(struct der *d, unsigned *tag, struct der *content)
-{
-	if (d->end - d->p < 2) return false;
-	*tag = *d->p++;
-	size_t len = *d->p++;
-	if (len & 0x80) {
-		int n = (int)(len & 0x7f);
-		if (n < 1 || n > 3 || d->end - d->p < n) return false;
-		len = 0;
-		while (n--) len = (len << 8) | *d->p++;
-		if (len < 0x80) return false;   /* DER: shortest length form */
-	}
-	if ((size_t)(d->end - d->p) < len) return false;
-	content->p = d->p;
-	content->end = d->p + len;
-	d->p += len;
-	return true;
-}
-
 /* The OIDs the linter compares, encoded once: OBJ_txt2obj per comparison was a
  * third of the lint's time. */
 static const char *const known_oids[] = {
@@ -70,7 +49,7 @@ static void encode_known(void)
 	}
 }
 
-static bool oid_is(const struct der *c, const char *dotted)
+static bool oid_is(const struct nl_der_rd *c, const char *dotted)
 {
 	pthread_once(&known_once, encode_known);
 	for (size_t i = 0; i < N_KNOWN; i++)
@@ -80,47 +59,47 @@ static bool oid_is(const struct der *c, const char *dotted)
 	return false;   /* not in the table: a bug, caught by the tests */
 }
 
-static void lint_pds(struct nl_lint *l, struct der info)
+static void lint_pds(struct nl_lint *l, struct nl_der_rd info)
 {
 	unsigned tag;
-	struct der seq, loc, url, lang;
+	struct nl_der_rd seq, loc, url, lang;
 	bool en = false;
 	int n = 0;
-	if (!der_next(&info, &tag, &seq) || tag != 0x30 || info.p != info.end) {
-		fail(l, "QcPDS: not a SEQUENCE OF PdsLocation");
+	if (!nl_der_next(&info, &tag, &seq, NULL) || tag != 0x30 || info.p != info.end) {
+		nl_lint_fail(l, "QcPDS: not a SEQUENCE OF PdsLocation");
 		return;
 	}
 	while (seq.p < seq.end) {
-		if (!der_next(&seq, &tag, &loc) || tag != 0x30 || !der_next(&loc, &tag, &url) || tag != 0x16 ||
-		    !der_next(&loc, &tag, &lang) || tag != 0x13 || lang.end - lang.p != 2) {
-			fail(l, "QcPDS: malformed PdsLocation");
+		if (!nl_der_next(&seq, &tag, &loc, NULL) || tag != 0x30 || !nl_der_next(&loc, &tag, &url, NULL) || tag != 0x16 ||
+		    !nl_der_next(&loc, &tag, &lang, NULL) || tag != 0x13 || lang.end - lang.p != 2) {
+			nl_lint_fail(l, "QcPDS: malformed PdsLocation");
 			return;
 		}
 		n++;
 		if (url.end - url.p < 8 || memcmp(url.p, "https://", 8))
-			fail(l, "QcPDS: URL must be https (EN 319 412-5 4.3.4)");
+			nl_lint_fail(l, "QcPDS: URL must be https (EN 319 412-5 4.3.4)");
 		if (!memcmp(lang.p, "en", 2)) en = true;
 		if (!islower(lang.p[0]) || !islower(lang.p[1]))
-			fail(l, "QcPDS: language must be a lower-case ISO 639-1 code");
+			nl_lint_fail(l, "QcPDS: language must be a lower-case ISO 639-1 code");
 	}
-	if (!n) fail(l, "QcPDS: no PdsLocation");
-	if (!en) fail(l, "QcPDS: no English PDS (EN 319 412-5 4.3.4)");
+	if (!n) nl_lint_fail(l, "QcPDS: no PdsLocation");
+	if (!en) nl_lint_fail(l, "QcPDS: no English PDS (EN 319 412-5 4.3.4)");
 }
 
 /* *natural receives how many semantics-Natural statements there are: the
  * subject's serialNumber form decides how many it must be (lint_person). */
 static void lint_qcstatements(struct nl_lint *l, const ASN1_OCTET_STRING *v, int *natural_out)
 {
-	struct der all = {v->data, v->data + v->length}, seq, st, id, info;
+	struct nl_der_rd all = {v->data, v->data + v->length}, seq, st, id, info;
 	unsigned tag;
 	int compliance = 0, sscd = 0, qctype = 0, pds = 0, legis = 0, natural = 0, btk = 0;
-	if (!der_next(&all, &tag, &seq) || tag != 0x30 || all.p != all.end) {
-		fail(l, "qcStatements: not a SEQUENCE");
+	if (!nl_der_next(&all, &tag, &seq, NULL) || tag != 0x30 || all.p != all.end) {
+		nl_lint_fail(l, "qcStatements: not a SEQUENCE");
 		return;
 	}
 	while (seq.p < seq.end) {
-		if (!der_next(&seq, &tag, &st) || tag != 0x30 || !der_next(&st, &tag, &id) || tag != 0x06) {
-			fail(l, "qcStatements: malformed QCStatement");
+		if (!nl_der_next(&seq, &tag, &st, NULL) || tag != 0x30 || !nl_der_next(&st, &tag, &id, NULL) || tag != 0x06) {
+			nl_lint_fail(l, "qcStatements: malformed QCStatement");
 			return;
 		}
 		info = st;
@@ -130,51 +109,51 @@ static void lint_qcstatements(struct nl_lint *l, const ASN1_OCTET_STRING *v, int
 		else if (oid_is(&id, NL_OID_BTK_NES)) {
 			/* statementInfo: the legal sentence of Law 5070, UTF8String, as
 			 * Kamu SM's qualified certificates carry it */
-			struct der text;
+			struct nl_der_rd text;
 			static const char want[] = NL_CA_BTK_NES_TEXT;
 			btk++;
-			if (!der_next(&info, &tag, &text) || tag != 0x0c ||
+			if (!nl_der_next(&info, &tag, &text, NULL) || tag != 0x0c ||
 			    (size_t)(text.end - text.p) != sizeof want - 1 || memcmp(text.p, want, sizeof want - 1))
-				fail(l, "BTK statement: statementInfo must be the UTF8String \"Bu sertifika, 5070 sayılı ...\"");
+				nl_lint_fail(l, "BTK statement: statementInfo must be the UTF8String \"Bu sertifika, 5070 sayılı ...\"");
 		}
 		else if (oid_is(&id, "0.4.0.1862.1.6")) {
-			struct der types, t;
+			struct nl_der_rd types, t;
 			qctype++;
 			int n = 0, esign = 0;
-			if (!der_next(&info, &tag, &types) || tag != 0x30) {
-				fail(l, "QcType: not a SEQUENCE OF OID");
+			if (!nl_der_next(&info, &tag, &types, NULL) || tag != 0x30) {
+				nl_lint_fail(l, "QcType: not a SEQUENCE OF OID");
 				continue;
 			}
-			while (types.p < types.end && der_next(&types, &tag, &t) && tag == 0x06) {
+			while (types.p < types.end && nl_der_next(&types, &tag, &t, NULL) && tag == 0x06) {
 				n++;
 				if (oid_is(&t, "0.4.0.1862.1.6.1")) esign++;
 			}
-			if (n != 1) fail(l, "QcType: exactly one type required, found %d", n);
-			if (!esign) fail(l, "QcType: must be id-etsi-qct-esign");
+			if (n != 1) nl_lint_fail(l, "QcType: exactly one type required, found %d", n);
+			if (!esign) nl_lint_fail(l, "QcType: must be id-etsi-qct-esign");
 		} else if (oid_is(&id, "0.4.0.1862.1.7")) {
-			struct der cs, c;
+			struct nl_der_rd cs, c;
 			legis++;
-			if (!der_next(&info, &tag, &cs) || tag != 0x30 || !der_next(&cs, &tag, &c) ||
+			if (!nl_der_next(&info, &tag, &cs, NULL) || tag != 0x30 || !nl_der_next(&cs, &tag, &c, NULL) ||
 			    tag != 0x13 || c.end - c.p != 2 || memcmp(c.p, "TR", 2))
-				fail(l, "QcCClegislation: must be the sequence { \"TR\" }");
+				nl_lint_fail(l, "QcCClegislation: must be the sequence { \"TR\" }");
 		} else if (oid_is(&id, "1.3.6.1.5.5.7.11.2")) {
-			struct der si, o;
-			if (der_next(&info, &tag, &si) && tag == 0x30 && der_next(&si, &tag, &o) &&
+			struct nl_der_rd si, o;
+			if (nl_der_next(&info, &tag, &si, NULL) && tag == 0x30 && nl_der_next(&si, &tag, &o, NULL) &&
 			    tag == 0x06 && oid_is(&o, "0.4.0.194121.1.1"))
 				natural++;
 			else
-				fail(l, "semantics identifier: must be id-etsi-qcs-semanticsId-Natural");
+				nl_lint_fail(l, "semantics identifier: must be id-etsi-qcs-semanticsId-Natural");
 		} else {
-			fail(l, "qcStatements: statement not in the profile");
+			nl_lint_fail(l, "qcStatements: statement not in the profile");
 		}
 	}
-	if (compliance != 1) fail(l, "qcStatements: QcCompliance missing or repeated");
-	if (sscd != 1) fail(l, "qcStatements: QcSSCD missing or repeated");
-	if (qctype != 1) fail(l, "qcStatements: exactly one QcType statement required, found %d", qctype);
-	if (pds != 1) fail(l, "qcStatements: QcPDS missing or repeated");
-	if (legis != 1) fail(l, "qcStatements: QcCClegislation TR missing or repeated");
+	if (compliance != 1) nl_lint_fail(l, "qcStatements: QcCompliance missing or repeated");
+	if (sscd != 1) nl_lint_fail(l, "qcStatements: QcSSCD missing or repeated");
+	if (qctype != 1) nl_lint_fail(l, "qcStatements: exactly one QcType statement required, found %d", qctype);
+	if (pds != 1) nl_lint_fail(l, "qcStatements: QcPDS missing or repeated");
+	if (legis != 1) nl_lint_fail(l, "qcStatements: QcCClegislation TR missing or repeated");
 	*natural_out += natural;
-	if (btk != 1) fail(l, "qcStatements: BTK statement " NL_OID_BTK_NES " missing or repeated");
+	if (btk != 1) nl_lint_fail(l, "qcStatements: BTK statement " NL_OID_BTK_NES " missing or repeated");
 }
 
 /* ---- subject ---- */
@@ -213,45 +192,45 @@ static void lint_person_subject(struct nl_lint *l, X509_NAME *n, bool *etsi)
 		if (k < 0) {
 			char buf[80];
 			OBJ_obj2txt(buf, sizeof buf, X509_NAME_ENTRY_get_object(e), 0);
-			fail(l, "subject: attribute %s is not in the profile", buf);
+			nl_lint_fail(l, "subject: attribute %s is not in the profile", buf);
 			continue;
 		}
 		seen[k]++;
 		if (ASN1_STRING_length(v) < 1 || ASN1_STRING_length(v) > 64)
-			fail(l, "subject: %s empty or longer than 64", names[k]);
+			nl_lint_fail(l, "subject: %s empty or longer than 64", names[k]);
 		if (nid == NID_countryName && (ASN1_STRING_type(v) != V_ASN1_PRINTABLESTRING ||
 		    ASN1_STRING_length(v) != 2 || memcmp(ASN1_STRING_get0_data(v), "TR", 2)))
-			fail(l, "subject: countryName must be PrintableString TR");
+			nl_lint_fail(l, "subject: countryName must be PrintableString TR");
 		if (nid == NID_serialNumber) {
 			char s[80] = "";
 			int len = ASN1_STRING_length(v);
 			if (len > 0 && len < (int)sizeof s) memcpy(s, ASN1_STRING_get0_data(v), (size_t)len);
 			if (ASN1_STRING_type(v) != V_ASN1_PRINTABLESTRING || !serial_attr_ok(s, etsi))
-				fail(l, "subject: serialNumber must be PNOTR-<T.C. no>, the bare T.C. no or PAS<cc>-<no> "
+				nl_lint_fail(l, "subject: serialNumber must be PNOTR-<T.C. no>, the bare T.C. no or PAS<cc>-<no> "
 				     "(EN 319 412-1 5.1.3)");
 		}
 	}
 	for (int j = 0; j < 5; j++)
 		if (seen[j] != 1)
-			fail(l, "subject: %s %s", names[j], seen[j] ? "repeated" : "missing");
+			nl_lint_fail(l, "subject: %s %s", names[j], seen[j] ? "repeated" : "missing");
 }
 
 /* ---- keys ---- */
 static void lint_key(struct nl_lint *l, X509 *x)
 {
 	EVP_PKEY *pk = X509_get0_pubkey(x);
-	if (!pk) { fail(l, "public key: unreadable"); ERR_clear_error(); return; }
+	if (!pk) { nl_lint_fail(l, "public key: unreadable"); ERR_clear_error(); return; }
 	int id = EVP_PKEY_base_id(pk);
 	if (id == EVP_PKEY_RSA) {
-		if (EVP_PKEY_get_bits(pk) < 2048) fail(l, "public key: RSA shorter than 2048 bits");
+		if (EVP_PKEY_get_bits(pk) < 2048) nl_lint_fail(l, "public key: RSA shorter than 2048 bits");
 	} else if (id == EVP_PKEY_EC) {
 		char g[64] = "";
 		size_t n;
 		if (EVP_PKEY_get_utf8_string_param(pk, "group", g, sizeof g, &n) != 1 ||
 		    (strcmp(g, "prime256v1") && strcmp(g, "secp384r1") && strcmp(g, "secp521r1")))
-			fail(l, "public key: unsupported curve %s (P-256, P-384, P-521 only)", g[0] ? g : "?");
+			nl_lint_fail(l, "public key: unsupported curve %s (P-256, P-384, P-521 only)", g[0] ? g : "?");
 	} else {
-		fail(l, "public key: algorithm not allowed (RSA or ECDSA only)");
+		nl_lint_fail(l, "public key: algorithm not allowed (RSA or ECDSA only)");
 	}
 }
 
@@ -259,36 +238,36 @@ static void lint_key(struct nl_lint *l, X509 *x)
 static void lint_common(struct nl_lint *l, X509 *x, X509 *issuer)
 {
 	const ASN1_INTEGER *sn = X509_get0_serialNumber(x);
-	if (X509_get_version(x) != 2) fail(l, "version: must be v3");
+	if (X509_get_version(x) != 2) nl_lint_fail(l, "version: must be v3");
 	if (ASN1_STRING_type(sn) == V_ASN1_NEG_INTEGER || sn->length == 0 ||
 	    (sn->length == 1 && sn->data[0] == 0))
-		fail(l, "serial: must be positive (RFC 5280 4.1.2.2)");
-	if (sn->length > 20) fail(l, "serial: longer than 20 octets");
+		nl_lint_fail(l, "serial: must be positive (RFC 5280 4.1.2.2)");
+	if (sn->length > 20) nl_lint_fail(l, "serial: longer than 20 octets");
 	if (sn->length < 8 || (sn->length == 8 && sn->data[0] < 0x01))
-		fail(l, "serial: fewer than 64 bits of entropy (CA/B BR 7.1)");
+		nl_lint_fail(l, "serial: fewer than 64 bits of entropy (CA/B BR 7.1)");
 	const ASN1_TIME *nb = X509_get0_notBefore(x), *na = X509_get0_notAfter(x);
-	if (ASN1_TIME_compare(nb, na) >= 0) fail(l, "validity: notBefore is not before notAfter");
+	if (ASN1_TIME_compare(nb, na) >= 0) nl_lint_fail(l, "validity: notBefore is not before notAfter");
 	if (issuer) {
 		if (X509_NAME_cmp(X509_get_issuer_name(x), X509_get_subject_name(issuer)))
-			fail(l, "issuer: name differs from the issuer's subject");
+			nl_lint_fail(l, "issuer: name differs from the issuer's subject");
 		if (ASN1_TIME_compare(na, X509_get0_notAfter(issuer)) > 0)
-			fail(l, "validity: ends after the issuer's certificate");
+			nl_lint_fail(l, "validity: ends after the issuer's certificate");
 		if (ASN1_TIME_compare(nb, X509_get0_notBefore(issuer)) < 0)
-			fail(l, "validity: starts before the issuer's certificate");
+			nl_lint_fail(l, "validity: starts before the issuer's certificate");
 		const ASN1_OCTET_STRING *iski = X509_get0_subject_key_id(issuer);
 		const ASN1_OCTET_STRING *aki = X509_get0_authority_key_id(x);
-		if (!aki) fail(l, "authorityKeyIdentifier: missing (RFC 5280 4.2.1.1)");
+		if (!aki) nl_lint_fail(l, "authorityKeyIdentifier: missing (RFC 5280 4.2.1.1)");
 		else if (iski && ASN1_OCTET_STRING_cmp(aki, iski))
-			fail(l, "authorityKeyIdentifier: does not match the issuer's key");
+			nl_lint_fail(l, "authorityKeyIdentifier: does not match the issuer's key");
 	}
-	if (!X509_get0_subject_key_id(x)) fail(l, "subjectKeyIdentifier: missing");
+	if (!X509_get0_subject_key_id(x)) nl_lint_fail(l, "subjectKeyIdentifier: missing");
 	if (X509_get_extension_flags(x) & EXFLAG_INVALID)
-		fail(l, "extensions: invalid or duplicate extension");
+		nl_lint_fail(l, "extensions: invalid or duplicate extension");
 	int inner = OBJ_obj2nid(X509_get0_tbs_sigalg(x)->algorithm);
 	if (inner != NID_ecdsa_with_SHA256 && inner != NID_ecdsa_with_SHA384 &&
 	    inner != NID_sha256WithRSAEncryption && inner != NID_sha384WithRSAEncryption &&
 	    inner != NID_sha512WithRSAEncryption && inner != NID_ecdsa_with_SHA512)
-		fail(l, "signature: algorithm not allowed");
+		nl_lint_fail(l, "signature: algorithm not allowed");
 	ERR_clear_error();
 }
 
@@ -314,14 +293,14 @@ static void lint_person(struct nl_lint *l, X509 *x)
 		if (!ext_allowed(nid, allowed)) {
 			char buf[80];
 			OBJ_obj2txt(buf, sizeof buf, X509_EXTENSION_get_object(e), 1);
-			fail(l, "extensions: %s is forbidden by the profile", buf);
+			nl_lint_fail(l, "extensions: %s is forbidden by the profile", buf);
 		}
 		if (nid == NID_qcStatements) {
-			if (X509_EXTENSION_get_critical(e)) fail(l, "qcStatements: must not be critical");
+			if (X509_EXTENSION_get_critical(e)) nl_lint_fail(l, "qcStatements: must not be critical");
 			lint_qcstatements(l, X509_EXTENSION_get_data(e), &natural);
 		}
 		if (nid == NID_key_usage && !X509_EXTENSION_get_critical(e))
-			fail(l, "keyUsage: must be critical");
+			nl_lint_fail(l, "keyUsage: must be critical");
 		if (nid == NID_freshest_crl) {
 			/* RFC 5280 4.2.1.15: non-critical, a CRLDistributionPoints
 			 * naming where the delta CRLs are */
@@ -334,26 +313,26 @@ static void lint_person(struct nl_lint *l, X509 *x)
 					if (sk_GENERAL_NAME_value(gn, g)->type == GEN_URI) uri = true;
 			}
 			sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
-			if (X509_EXTENSION_get_critical(e)) fail(l, "freshestCRL: must not be critical (RFC 5280 4.2.1.15)");
-			if (!uri) fail(l, "freshestCRL: no URI of the delta CRL");
+			if (X509_EXTENSION_get_critical(e)) nl_lint_fail(l, "freshestCRL: must not be critical (RFC 5280 4.2.1.15)");
+			if (!uri) nl_lint_fail(l, "freshestCRL: no URI of the delta CRL");
 		}
 	}
-	if (X509_get_ext_by_NID(x, NID_qcStatements, -1) < 0) fail(l, "qcStatements: missing");
+	if (X509_get_ext_by_NID(x, NID_qcStatements, -1) < 0) nl_lint_fail(l, "qcStatements: missing");
 	/* EN 319 412-1 5.1.3: the semantics identifier says the serialNumber
 	 * follows PNO/PAS; a bare T.C. number must not claim it. */
 	else if (etsi && natural != 1)
-		fail(l, "qcStatements: semantics identifier Natural missing or repeated");
+		nl_lint_fail(l, "qcStatements: semantics identifier Natural missing or repeated");
 	else if (!etsi && natural)
-		fail(l, "qcStatements: semantics identifier Natural with a bare T.C. number");
+		nl_lint_fail(l, "qcStatements: semantics identifier Natural with a bare T.C. number");
 	uint32_t ku = X509_get_key_usage(x);
-	if (X509_get_ext_by_NID(x, NID_key_usage, -1) < 0) fail(l, "keyUsage: missing");
+	if (X509_get_ext_by_NID(x, NID_key_usage, -1) < 0) nl_lint_fail(l, "keyUsage: missing");
 	else {
-		if (!(ku & KU_NON_REPUDIATION)) fail(l, "keyUsage: nonRepudiation missing (EN 319 412-2 4.3.2)");
+		if (!(ku & KU_NON_REPUDIATION)) nl_lint_fail(l, "keyUsage: nonRepudiation missing (EN 319 412-2 4.3.2)");
 		if (ku & ~(uint32_t)KU_NON_REPUDIATION)
-			fail(l, "keyUsage: only nonRepudiation is allowed for a signing certificate");
+			nl_lint_fail(l, "keyUsage: only nonRepudiation is allowed for a signing certificate");
 	}
 	BASIC_CONSTRAINTS *bc = X509_get_ext_d2i(x, NID_basic_constraints, NULL, NULL);
-	if (bc && bc->ca) fail(l, "basicConstraints: CA:TRUE on an end-entity certificate");
+	if (bc && bc->ca) nl_lint_fail(l, "basicConstraints: CA:TRUE on an end-entity certificate");
 	BASIC_CONSTRAINTS_free(bc);
 	CERTIFICATEPOLICIES *cp = X509_get_ext_d2i(x, NID_certificate_policies, NULL, NULL);
 	int qcp = 0, other = 0;
@@ -361,13 +340,13 @@ static void lint_person(struct nl_lint *l, X509 *x)
 		char buf[80];
 		OBJ_obj2txt(buf, sizeof buf, sk_POLICYINFO_value(cp, i)->policyid, 1);
 		if (!strcmp(buf, NL_OID_QCP_N_QSCD)) qcp++;
-		else if (!strcmp(buf, "2.5.29.32.0")) fail(l, "certificatePolicies: anyPolicy on an end entity");
+		else if (!strcmp(buf, "2.5.29.32.0")) nl_lint_fail(l, "certificatePolicies: anyPolicy on an end entity");
 		else other++;
 	}
-	if (!cp) fail(l, "certificatePolicies: missing");
+	if (!cp) nl_lint_fail(l, "certificatePolicies: missing");
 	else {
-		if (qcp != 1) fail(l, "certificatePolicies: QCP-n-qscd " NL_OID_QCP_N_QSCD " missing");
-		if (!other) fail(l, "certificatePolicies: the provider's policy is missing");
+		if (qcp != 1) nl_lint_fail(l, "certificatePolicies: QCP-n-qscd " NL_OID_QCP_N_QSCD " missing");
+		if (!other) nl_lint_fail(l, "certificatePolicies: the provider's policy is missing");
 	}
 	CERTIFICATEPOLICIES_free(cp);
 	AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
@@ -380,10 +359,10 @@ static void lint_person(struct nl_lint *l, X509 *x)
 		if (m == NID_ad_ca_issuers) cai++;
 	}
 	AUTHORITY_INFO_ACCESS_free(aia);
-	if (!ocsp) fail(l, "authorityInfoAccess: OCSP URL missing");
-	if (!cai) fail(l, "authorityInfoAccess: caIssuers URL missing");
+	if (!ocsp) nl_lint_fail(l, "authorityInfoAccess: OCSP URL missing");
+	if (!cai) nl_lint_fail(l, "authorityInfoAccess: caIssuers URL missing");
 	if (X509_get_ext_by_NID(x, NID_crl_distribution_points, -1) < 0)
-		fail(l, "cRLDistributionPoints: missing");
+		nl_lint_fail(l, "cRLDistributionPoints: missing");
 	ERR_clear_error();
 }
 
@@ -394,16 +373,16 @@ static void lint_ca_like(struct nl_lint *l, X509 *x, enum nl_lint_profile p)
 	BASIC_CONSTRAINTS *bc = X509_get_ext_d2i(x, NID_basic_constraints, &crit, NULL);
 	lint_key(l, x);
 	if (p == NL_LINT_SUB_CA) {
-		if (!bc || !bc->ca || crit != 1) fail(l, "basicConstraints: a CA needs critical CA:TRUE");
+		if (!bc || !bc->ca || crit != 1) nl_lint_fail(l, "basicConstraints: a CA needs critical CA:TRUE");
 		if (!(ku & KU_KEY_CERT_SIGN) || !(ku & KU_CRL_SIGN))
-			fail(l, "keyUsage: a CA needs keyCertSign and cRLSign");
+			nl_lint_fail(l, "keyUsage: a CA needs keyCertSign and cRLSign");
 	} else {
-		if (bc && bc->ca) fail(l, "basicConstraints: CA:TRUE on an OCSP responder");
+		if (bc && bc->ca) nl_lint_fail(l, "basicConstraints: CA:TRUE on an OCSP responder");
 		if (!(X509_get_extended_key_usage(x) & XKU_OCSP_SIGN) || !(X509_get_extension_flags(x) & EXFLAG_XKUSAGE))
-			fail(l, "extKeyUsage: id-kp-OCSPSigning missing");
+			nl_lint_fail(l, "extKeyUsage: id-kp-OCSPSigning missing");
 		if (X509_get_ext_by_NID(x, NID_id_pkix_OCSP_noCheck, -1) < 0)
-			fail(l, "id-pkix-ocsp-nocheck: missing");
-		if (!(ku & KU_DIGITAL_SIGNATURE)) fail(l, "keyUsage: digitalSignature missing");
+			nl_lint_fail(l, "id-pkix-ocsp-nocheck: missing");
+		if (!(ku & KU_DIGITAL_SIGNATURE)) nl_lint_fail(l, "keyUsage: digitalSignature missing");
 	}
 	BASIC_CONSTRAINTS_free(bc);
 	ERR_clear_error();
@@ -426,7 +405,7 @@ nl_err nl_pki_lint(const void *der, size_t len, const nl_pki_cert *issuer,
 	X509 *x = d2i_X509(NULL, &p, (long)len);
 	memset(out, 0, sizeof *out);
 	if (!x || p != (const unsigned char *)der + len) {
-		fail(out, "encoding: not a DER certificate");
+		nl_lint_fail(out, "encoding: not a DER certificate");
 		X509_free(x);
 		ERR_clear_error();
 		return NL_ERR_INVALID;

@@ -56,4 +56,8 @@ void nl_p11_close(nl_pki_key *k);
 NL_MUST_USE nl_err nl_p11_generate(const char *module, const char *token, const char *key_label,
                        const char *pin, enum nl_key_type t);
 
+/* Adds one failure to a lint report (lint.c; the certificate and CRL linters). */
+struct nl_lint;
+void nl_lint_fail(struct nl_lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif
