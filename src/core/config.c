@@ -46,6 +46,7 @@ static const struct key keys[] = {
 	    1000000),
 	STR("web", "dir", web_dir),
 	STR("web", "default_lang", default_lang),
+	STR("web", "imza_package_dir", imza_package_dir),
 	STR("log", "file", log_file),
 	STR("log", "error_file", error_log_file),
 	BOOL("log", "requests", log_requests),

@@ -51,6 +51,8 @@ struct nl_config {
 	/* [web] */
 	char web_dir[NL_CONFIG_STR];       /* folder with templates/ and static/ */
 	char default_lang[8];              /* "tr" or "en" */
+	char imza_package_dir[NL_CONFIG_STR]; /* where the operator puts nitelik-imza_*.deb for
+	                                         the download page /imza-uygulamasi; "" = none */
 
 	/* [log] */
 	char log_file[NL_CONFIG_STR];      /* request log (JSON lines); "" = standard error */

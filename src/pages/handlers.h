@@ -76,6 +76,9 @@ void nl_h_ocsp(struct nl_req *r);            /* GET /ocsp/{request...}, POST /oc
 void nl_h_repo(struct nl_req *r);
 void nl_h_directory(struct nl_req *r);
 void nl_h_directory_file(struct nl_req *r);
+/* holder/imza_app.c: getting nitelik-imza */
+void nl_h_imza_app(struct nl_req *r);
+void nl_h_imza_app_package(struct nl_req *r);
 /* repo_docs.c */
 void nl_h_repo_index(struct nl_req *r);
 void nl_h_cps(struct nl_req *r);

@@ -156,6 +156,8 @@ const struct nl_route nl_routes[] = {
 	/* portal_esign.c, holder.c (esign): e-İmza, E-İmzalı Giriş, Online İşlemler, e-Onay */
 	{NL_GET,  "/api/v1/imza/{code}", NL_AUTH_OPEN, nl_h_imza_api_get},
 	{NL_POST, "/api/v1/imza/{code}", NL_AUTH_OPEN, nl_h_imza_api_post},
+	{NL_GET,  "/imza-uygulamasi", NL_AUTH_NONE, nl_h_imza_app},
+	{NL_GET,  "/imza-uygulamasi/{file}", NL_AUTH_NONE, nl_h_imza_app_package},
 	{NL_GET,  "/imza/{id}/durum", NL_AUTH_NONE, nl_h_imza_status},
 	{NL_GET,  "/imza/{id}/devam", NL_AUTH_NONE, nl_h_imza_continue},
 	{NL_GET,  "/basvuru/{no}/eimza", NL_AUTH_PERSON, nl_h_wizard_esign},
