@@ -1,6 +1,6 @@
 # The two commands: `make run` (the demo) and `make test` (every suite).
 # Both do their own set-up on a fresh Debian 12 machine when run as root.
-.PHONY: all deps build run test check bench fuzz clean deb
+.PHONY: all deps build run test check bench fuzz clean deb deb-imza
 
 all: build
 
@@ -24,6 +24,12 @@ check: build
 # The Debian packages in ./deb (dpkg-buildpackage -us -uc, then lintian).
 deb:
 	@bash scripts/deb.sh
+
+# Only the holders' signing application nitelik-imza, in ./deb: the file the
+# operator puts in [web] imza_package_dir for the download page
+# /imza-uygulamasi (docs/esign.md, "Getting nitelik-imza").
+deb-imza:
+	@bash scripts/deb.sh --only nitelik-imza
 
 bench: build
 	@bash bench/run.sh

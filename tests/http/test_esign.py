@@ -52,6 +52,7 @@ def approve_form_with_token(env):
                                                  "version": c.version})
     check(r.status == 303 and r.header("location").endswith("/eimza"), "e_imza: %d" % r.status)
     code, cid, html = wait_page(c, "/basvuru/%s/eimza" % c.no)
+    S["approve_pages"] = {"approval choice": p.text, "approval code page": html}
     check("Doğrulama Kodu" in html and "Kalan Süre" in html and 'data-remaining="300"' in html,
           "code page texts")
     check("esign.js" in html and "<script>" not in html, "script: external only")
@@ -122,7 +123,8 @@ def econsent_given_with_token(env):
     check("KABUL EDİYORUM" in p.text and "KABUL ETMİYORUM" in p.text, "consent texts")
     r = c.req("POST", "/online-islemler/eonay", {"csrf": p.csrf, "choice": "accept"})
     check(r.status == 303, "choice: %d" % r.status)
-    code, cid, _ = wait_page(c, "/online-islemler/eonay/imza")
+    code, cid, html = wait_page(c, "/online-islemler/eonay/imza")
+    S["eonay_pages"] = {"e-Onay choice": p.text, "e-Onay code page": html}
     st, j = api_text(env.srv, code)
     check("KABUL EDİYORUM" in j["text"] and "metin sürümü 1" in j["text"], "consent text to sign")
     p = env.sign_token(code)
@@ -133,6 +135,25 @@ def econsent_given_with_token(env):
     check("Seçiminiz kaydedildi" in r.text, "result")
     r = c.req("GET", "/online-islemler/eonay")
     check('id="consent-state"' in r.text and "geçerlidir" in r.text, "in force")
+
+
+@tap.test
+def every_esign_page_links_the_app(env):
+    """approval, E-İmzalı Giriş, e-Onay, Kilit Çözme: each links /imza-uygulamasi; codes have Kopyala"""
+    pages = dict(S["approve_pages"])
+    pages.update(S["eonay_pages"])
+    c, _, _ = login_code(env, AYSE)
+    pages["E-İmzalı Giriş door"] = Client(env.srv).page("/online-islemler").text
+    pages["E-İmzalı Giriş code page"] = c.req("GET", "/online-islemler/eimza").text
+    pages["Kilit Çözme"] = S["ayse_holder"].page("/online-islemler/kilit-cozme").text
+    for name, html in pages.items():
+        check('id="esign-get-app"' in html and 'href="/imza-uygulamasi"' in html,
+              "%s lacks the link to the signing application" % name)
+        if "code page" in name:
+            check('data-copy-target="esign-code" hidden>Kopyala</button>' in html, name + ": Kopyala")
+            check('<script src="/static/js/esign.js"' in html, name + ": esign.js")
+    r = S["ayse_holder"].req("GET", "/imza-uygulamasi")
+    check(r.status == 200 and "Debian ve Ubuntu" in r.text, "the page itself: %d" % r.status)
 
 
 @tap.test

@@ -7,6 +7,8 @@
 //   - MEHMET logs in to Online İşlemler by E-İmzalı Giriş, gives e-Onay
 //     (KABUL EDİYORUM signed with his token): Seçiminiz kaydedildi; then his
 //     form is approved by e-Onay (the undertaking, the checkbox, the button).
+//   - on the code page Kopyala puts the code on the clipboard, Kalan Süre
+//     ticks, and the link leads to the page on getting nitelik-imza.
 // Screenshots: tests/out/e2e/esign-*.png.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,6 +73,34 @@ await step('AYŞE reaches step 2 and chooses e-İmza: the code page with its cou
   const later = Number(await page.textContent('#esign-remaining'));
   expect(first > 280 && later < first, `countdown ${first} -> ${later}`);
   await shot(page, 'esign-1-code');
+});
+
+await step('the code page: Kopyala puts the code on the clipboard, the countdown ticks, the app page is linked', async () => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+  const code = await waitCode(page);
+  const button = page.locator('#esign-copy');
+  expect(await button.isVisible(), 'no Kopyala button');
+  expect((await button.textContent()).trim() === 'Kopyala', 'button text');
+  await button.click();
+  await page.waitForSelector('#esign-copied', { state: 'visible', timeout: 3000 });
+  expect((await page.textContent('#esign-copied')).includes('Kopyalandı'), 'no Kopyalandı');
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  expect(clip === code, `clipboard ${JSON.stringify(clip)} != ${code}`);
+  // The code is one element selected whole by a click (user-select: all).
+  expect(await page.$eval('#esign-code', (e) => getComputedStyle(e).userSelect) === 'all', 'select-all');
+  const first = Number(await page.textContent('#esign-remaining'));
+  await page.waitForTimeout(2100);
+  const later = Number(await page.textContent('#esign-remaining'));
+  expect(later <= first - 2 && later > 0, `countdown ${first} -> ${later}`);
+  const href = await page.getAttribute('#esign-get-app a', 'href');
+  expect(href === '/imza-uygulamasi', `link ${href}`);
+  const app = await context.newPage();
+  await app.goto(`${BASE}${href}`);
+  const text = await app.textContent('main');
+  expect(text.includes('İmza Uygulaması nitelik-imza') && text.includes('Debian ve Ubuntu'), 'app page');
+  await shot(app, 'esign-0-app-page');
+  await app.close();
+  await shot(page, 'esign-1b-copied');
 });
 
 await step('nitelik-imza signs with the token; the page says İşlem Başarılı and shows Sonuç', async () => {
