@@ -8,7 +8,8 @@
 //     (KABUL EDİYORUM signed with his token): Seçiminiz kaydedildi; then his
 //     form is approved by e-Onay (the undertaking, the checkbox, the button).
 //   - on the code page Kopyala puts the code on the clipboard, Kalan Süre
-//     ticks, and the link leads to the page on getting nitelik-imza.
+//     ticks, and the link leads to the page on getting nitelik-imza; run to
+//     0 (the page's clock run forward) it says the code has expired.
 // Screenshots: tests/out/e2e/esign-*.png.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -153,6 +154,24 @@ await step('with consent in force step 2 offers e-Onay, and it approves the form
   await shot(mpage, 'esign-5-eonay');
   await mpage.goto(`${BASE}/basvurularim`);
   expect((await mpage.textContent('main')).includes('Ödeme Bekleniyor'), 'person-paid order not awaiting payment');
+});
+
+await step('Kalan Süre reaching 0 says the code has expired (the page clock run forward)', async () => {
+  const ctx = await browser.newContext({ locale: 'tr-TR' });
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => problems.push(String(e)));
+  await p.clock.install();
+  await p.goto(`${BASE}/online-islemler`);
+  await p.fill('#es-tckn', AYSE);
+  await Promise.all([p.waitForNavigation(), p.click('#door-esign button[type="submit"]')]);
+  await waitCode(p);
+  expect(!(await p.isVisible('#esign-expired')), 'expired at once');
+  await p.clock.runFor('05:10');
+  await p.waitForSelector('#esign-expired', { state: 'visible', timeout: 3000 });
+  expect(!(await p.isVisible('#esign-countdown')), 'countdown still shown');
+  expect((await p.textContent('#esign-expired')).includes('süresi doldu'), 'expired text');
+  await shot(p, 'esign-6-expired');
+  await ctx.close();
 });
 
 await step('no script errors or CSP violations', async () => {
