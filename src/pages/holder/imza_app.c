@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "pki/ca_store.h"
+#include "core/file.h"
 #include "pages/handlers.h"
 #include "pages/pages.h"
 
@@ -70,7 +70,6 @@ static bool newest_package(const char *dir, char *name, size_t name_size, int64_
 
 void nl_h_imza_app(struct nl_req *r)
 {
-	nl_page_lang(r);
 	const struct nl_config *cfg = nl_app_of(r)->cfg;
 	json_t *d = nl_page_data(r, "The Signing Application nitelik-imza");
 	if (!d) {
