@@ -2,6 +2,8 @@
  * No I/O here (core); nitelikd reads the file. */
 #include "core/config.h"
 
+#include "core/site.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -66,6 +68,10 @@ static const struct key keys[] = {
 	INT("audit", "checkpoint_interval", audit_checkpoint_interval, 1, 86400),
 	STR("ca", "name", ca_name),
 	STR("ca", "postal_address", ca_postal_address),
+	STR("site", "contact_phone", site_contact_phone),
+	STR("site", "contact_email", site_contact_email),
+	STR("site", "contact_address", site_contact_address),
+	STR("site", "payment_channels", site_payment_channels),
 	STR("signer", "user", signer_user),
 	STR("signer", "client_user", signer_client_user),
 	STR("signer", "seccomp", signer_seccomp),
@@ -138,6 +144,8 @@ void nl_config_defaults(struct nl_config *cfg, const char *web_dir_default)
 	copy_str(cfg->ca_serial_number_form, sizeof cfg->ca_serial_number_form, "tr");
 	cfg->ca_ocsp_renew_margin_days = 30;
 	cfg->ca_delta_crl = true;
+	copy_str(cfg->site_contact_phone, sizeof cfg->site_contact_phone, "0850 000 00 00");
+	copy_str(cfg->site_contact_email, sizeof cfg->site_contact_email, "bilgi@nitelik.example");
 }
 
 static void fail(char *err, size_t err_size, const char *fmt, ...)
@@ -410,6 +418,15 @@ nl_err nl_config_validate(const struct nl_config *cfg, char *err, size_t err_siz
 			return NL_ERR_CONFIG;
 		}
 	}
+	/* The contact block and the payment table are shown on pages: a typo
+	 * stops the start with its row rather than showing half a table. */
+	if (nl_site_validate_contact(cfg->site_contact_phone, cfg->site_contact_email, err,
+	                             err_size))
+		return NL_ERR_CONFIG;
+	struct nl_pay_bank banks[NL_PAY_BANKS_MAX];
+	size_t nbanks;
+	if (nl_site_payment_channels(cfg->site_payment_channels, banks, &nbanks, err, err_size))
+		return NL_ERR_CONFIG;
 	return NL_OK;
 }
 

@@ -91,6 +91,13 @@ struct nl_config {
 	char ca_postal_address[NL_CONFIG_STR]; /* where signed paper forms are posted; lines
 	                                          separated by '|' */
 
+	/* [site] what every page tells (core/site.h, docs/configuration.md) */
+	char site_contact_phone[64];       /* call centre; "" = not shown */
+	char site_contact_email[128];      /* "" = not shown */
+	char site_contact_address[NL_CONFIG_STR]; /* lines separated by '|'; "" = ca.postal_address */
+	char site_payment_channels[NL_CONFIG_URL]; /* "BANK: sube internet mobil atm cagri | ...";
+	                                              "" = no table */
+
 	/* [signer] nitelik-signer, the key process (docs/ca.md, "Signer deployment") */
 	char signer_user[64];              /* system user it runs as ("" = as started) */
 	char signer_client_user[64];       /* the only user that may connect (nitelikd's) */

@@ -28,6 +28,10 @@ void nl_h_lang_set(struct nl_req *r);
 /* page_home.c: the home page with the doors of SPEC §2 (forms) */
 void nl_h_home(struct nl_req *r);
 
+/* help/help.c: Yardım (the seed guides' questions) and the holder's undertaking */
+void nl_h_help(struct nl_req *r);
+void nl_h_undertaking(struct nl_req *r);
+
 /* portal_form.c, portal_sms.c, portal_approve.c, demo_clock.c: the application
  * form wizard (wizard) */
 void nl_h_wizard_form(struct nl_req *r);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "core/site.h"
 #include "pages/entitle.h"
 #include "pages/handlers.h"
 #include "view/i18n.h"
@@ -95,6 +96,60 @@ const char *nl_page_tr(const struct nl_req *r, const char *msgid)
 	return nl_i18n_get(r->lang, msgid);
 }
 
+/* "a | b" as [{line: "a"}, {line: "b"}]. */
+static json_t *lines_json(const char *text)
+{
+	json_t *a = json_array();
+	for (const char *p = text; a && *p;) {
+		size_t n = strcspn(p, "|");
+		const char *s = p;
+		size_t len = n;
+		while (len && *s == ' ') {
+			s++;
+			len--;
+		}
+		while (len && s[len - 1] == ' ')
+			len--;
+		if (len)
+			json_array_append_new(a, json_pack("{s:s%}", "line", s, len));
+		p += n + (p[n] == '|');
+	}
+	return a;
+}
+
+/* What every page tells (the [site] keys, docs/configuration.md): the
+ * contact block of the layout and the payment channels table that pages
+ * showing a payment include (partials/payment_channels). The table was
+ * checked at start (nl_config_validate), so a parse error here shows none. */
+static json_t *site_json(const struct nl_config *cfg)
+{
+	const char *addr = cfg->site_contact_address[0] ? cfg->site_contact_address
+	                                                : cfg->ca_postal_address;
+	json_t *site = json_pack("{s:s, s:s, s:o}", "contact_phone", cfg->site_contact_phone,
+	                         "contact_email", cfg->site_contact_email,
+	                         "contact_lines", lines_json(addr));
+	struct nl_pay_bank banks[NL_PAY_BANKS_MAX];
+	size_t n = 0;
+	json_t *rows = json_array();
+	if (site && rows &&
+	    nl_site_payment_channels(cfg->site_payment_channels, banks, &n, NULL, 0) == NL_OK)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(rows, json_pack("{s:s, s:b, s:b, s:b, s:b, s:b}",
+				"bank", banks[i].name,
+				"branch", (banks[i].channels & NL_PAY_CH_BRANCH) != 0,
+				"internet", (banks[i].channels & NL_PAY_CH_INTERNET) != 0,
+				"mobile", (banks[i].channels & NL_PAY_CH_MOBILE) != 0,
+				"atm", (banks[i].channels & NL_PAY_CH_ATM) != 0,
+				"call", (banks[i].channels & NL_PAY_CH_CALL) != 0));
+	if (site && rows) {
+		json_object_set_new(site, "has_pay_banks", json_boolean(json_array_size(rows) > 0));
+		json_object_set_new(site, "pay_banks", rows);
+	} else {
+		json_decref(rows);
+	}
+	return site;
+}
+
 json_t *nl_page_data(struct nl_req *r, const char *title_msgid)
 {
 	/* Settled by the gate; an answer given before routing (404, 405) is
@@ -107,6 +162,10 @@ json_t *nl_page_data(struct nl_req *r, const char *title_msgid)
 	json_t *d = json_pack("{s:s, s:b, s:b, s:s, s:b}", "lang", lang, "lang_tr", !strcmp(lang, "tr"),
 	                      "lang_en", !strcmp(lang, "en"), "path", r->path ? r->path : "/",
 	                      "edevlet", app && app->drivers.oidc);
+	if (d && app && json_object_set_new(d, "site", site_json(app->cfg)) != 0) {
+		json_decref(d);
+		return NULL;
+	}
 	if (d && title_msgid &&
 	    json_object_set_new(d, "title", json_string(nl_i18n_get(lang, title_msgid))) != 0) {
 		json_decref(d);

@@ -53,6 +53,10 @@ const struct nl_route nl_routes[] = {
 	/* page_home.c (forms) */
 	{NL_GET,  "/", NL_AUTH_NONE, nl_h_home},
 
+	/* help/help.c */
+	{NL_GET,  "/yardim", NL_AUTH_NONE, nl_h_help},
+	{NL_GET,  "/taahhutname", NL_AUTH_NONE, nl_h_undertaking},
+
 	/* portal_form.c, portal_sms.c, portal_approve.c, demo_clock.c (wizard):
 	 * the application form wizard, its SMS code, the district list, the test clock */
 	{NL_GET,  "/basvuru/{no}/form", NL_AUTH_PERSON, nl_h_wizard_form},

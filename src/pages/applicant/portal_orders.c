@@ -111,6 +111,10 @@ static json_t *order_json(const struct nl_req *r, const struct nl_person_order *
 	json_object_set_new(j, "action_complete", json_boolean(o->action == NL_ACTION_COMPLETE));
 	json_object_set_new(j, "action_update", json_boolean(o->action == NL_ACTION_UPDATE));
 	json_object_set_new(j, "action_details", json_boolean(o->action == NL_ACTION_DETAILS));
+	/* Teslim Edildi links Yardım; an unpaid order shows the banks' channels. */
+	json_object_set_new(j, "delivered", json_boolean(o->status == NL_ST_DELIVERED));
+	json_object_set_new(j, "pay_wait", json_boolean(o->status == NL_ST_FORM_PAYMENT_WAIT ||
+	                                                o->status == NL_ST_PAYMENT_WAIT));
 	if (o->cancel_reason[0])
 		json_object_set_new(j, "cancel_reason", json_string(o->cancel_reason));
 	/* The help text's points are separated by newlines: one line each. */
