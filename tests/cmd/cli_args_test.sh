@@ -155,6 +155,17 @@ out=$("$nitelik" migrate --config "$tmp/bad.conf" 2>&1); st=$?
 check "a bad key exits 1 naming the line" bash -c "[ $st = 1 ] && grep -q 'line 2' <<<'$out'"
 out=$("$nitelikd" --config "$tmp/bad.conf" --check-config 2>&1); st=$?
 check "nitelikd: a bad key exits 1 naming the line" bash -c "[ $st = 1 ] && grep -q 'line 2' <<<'$out'"
+# [site] payment_channels (issue 13 item 5): a malformed table stops the start
+# with its row and the reason; a good one passes.
+printf '[storage]\ndata_dir = %s\n[site]\npayment_channels = ÖRNEKBANK: sube atm | TEST: havale\n' \
+  "$data" > "$tmp/site.conf"
+out=$("$nitelikd" --config "$tmp/site.conf" --check-config 2>&1); st=$?
+check "nitelikd --check-config: a bad payment channel exits 1 naming row and channel" \
+  bash -c "[ $st = 1 ] && grep -q \"site.payment_channels: row 2 (TEST): unknown channel 'havale'\" <<<\"\$1\"" _ "$out"
+printf '[storage]\ndata_dir = %s\n[site]\ncontact_phone = 444 12 34\npayment_channels = ÖRNEKBANK: sube atm | TEST: internet\n' \
+  "$data" > "$tmp/site.conf"
+check "nitelikd --check-config: a good [site] passes" \
+  bash -c "'$nitelikd' --config '$tmp/site.conf' --check-config | grep -q 'configuration OK'"
 
 # The CA through the configuration alone: init, signer, CRL, search.
 check "ca init --config" bash -c "'$nitelik' ca init --config '$conf' --key-file-demo >/dev/null"

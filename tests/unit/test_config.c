@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "core/config.h"
+#include "core/site.h"
 
 static NL_MUST_USE nl_err parse(struct nl_config *c, const char *text, char *err, size_t n)
 {
@@ -190,6 +191,77 @@ static void ca_profile_keys(void **state)
 	}
 }
 
+/* [site] (issue 13 item 5): the contact block and the payment channels table;
+ * a malformed table stops the start with the row and the reason. */
+static void site_section(void **state)
+{
+	(void)state;
+	struct nl_config c;
+	char err[256] = "";
+	assert_int_equal(parse(&c,
+		"[site]\n"
+		"contact_phone = +90 (312) 444 12 34\n"
+		"contact_email = yardim@ornek.example\n"
+		"contact_address = Örnek SM | Cad. 5 | Ankara\n"
+		"payment_channels = ÖRNEKBANK: sube internet mobil atm cagri | Test Bankası: sube, mobil\n",
+		err, sizeof err), NL_OK);
+	assert_string_equal(c.site_contact_phone, "+90 (312) 444 12 34");
+	assert_string_equal(c.site_contact_address, "Örnek SM | Cad. 5 | Ankara");
+	assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_OK);
+	struct nl_pay_bank b[NL_PAY_BANKS_MAX];
+	size_t n = 0;
+	assert_int_equal(nl_site_payment_channels(c.site_payment_channels, b, &n, err, sizeof err),
+	                 NL_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(b[0].name, "ÖRNEKBANK");
+	assert_int_equal(b[0].channels, NL_PAY_CH_BRANCH | NL_PAY_CH_INTERNET | NL_PAY_CH_MOBILE |
+	                                NL_PAY_CH_ATM | NL_PAY_CH_CALL);
+	assert_string_equal(b[1].name, "Test Bankası");
+	assert_int_equal(b[1].channels, NL_PAY_CH_BRANCH | NL_PAY_CH_MOBILE);
+	/* No table is allowed (the default). */
+	nl_config_defaults(&c, "/web");
+	assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_OK);
+	assert_int_equal(nl_site_payment_channels("", b, &n, err, sizeof err), NL_OK);
+	assert_int_equal(n, 0);
+
+	static const char *const bad[][2] = {
+		{"BANKA sube internet", "row 1 ('BANKA sube internet') has no ':'"},
+		{"A: sube | B: şube", "row 2 (B): unknown channel 'şube' (sube, internet, mobil, atm, cagri)"},
+		{"A: sube | : atm", "row 2 has no bank name"},
+		{"A: sube ||B: atm", "row 2 is empty"},
+		{"A: sube |", "row 2 is empty"},
+		{"A:", "row 1 (A) names no channel"},
+		{"A: atm atm", "row 1 (A): channel 'atm' twice"},
+		{"A: atm | A: sube", "bank 'A' listed twice"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		nl_config_defaults(&c, "/web");
+		assert_int_equal(nl_config_set(&c, "site.payment_channels", bad[i][0], err, sizeof err),
+		                 NL_OK);
+		err[0] = '\0';
+		assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_ERR_CONFIG);
+		if (!strstr(err, bad[i][1]) || !strstr(err, "site.payment_channels: "))
+			fail_msg("'%s': got '%s', want '%s'", bad[i][0], err, bad[i][1]);
+	}
+	nl_config_defaults(&c, "/web");
+	assert_int_equal(nl_config_set(&c, "site.payment_channels",
+		"B1: atm|B2: atm|B3: atm|B4: atm|B5: atm|B6: atm|B7: atm|B8: atm|B9: atm|B10: atm|"
+		"B11: atm|B12: atm|B13: atm|B14: atm|B15: atm|B16: atm|B17: atm", err, sizeof err), NL_OK);
+	assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err, "at most 16 banks"));
+	nl_config_defaults(&c, "/web");
+	assert_int_equal(nl_config_set(&c, "site.contact_email", "yardim at ornek", err, sizeof err),
+	                 NL_OK);
+	assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err, "site.contact_email"));
+	nl_config_defaults(&c, "/web");
+	assert_int_equal(nl_config_set(&c, "site.contact_phone", "444 ara", err, sizeof err), NL_OK);
+	assert_int_equal(nl_config_validate(&c, err, sizeof err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err, "site.contact_phone"));
+	assert_int_equal(parse(&c, "[site]\ncontact_fax = 1\n", err, sizeof err), NL_ERR_CONFIG);
+	assert_non_null(strstr(err, "unknown key 'contact_fax' in [site]"));
+}
+
 int main(void)
 {
 	cmocka_set_message_output(CM_OUTPUT_TAP);
@@ -201,6 +273,7 @@ int main(void)
 		cmocka_unit_test(validate_relations),
 		cmocka_unit_test(signer_section),
 		cmocka_unit_test(ca_profile_keys),
+		cmocka_unit_test(site_section),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
