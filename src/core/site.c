@@ -45,8 +45,8 @@ static void strip(const char **s, size_t *n)
 }
 
 /* One "BANK: channels" row (row is 1-based, for the message). */
-static nl_err parse_row(const char *p, size_t len, size_t row, struct nl_pay_bank *b, char *err,
-                        size_t err_size)
+static NL_MUST_USE nl_err parse_row(const char *p, size_t len, size_t row, struct nl_pay_bank *b,
+                                     char *err, size_t err_size)
 {
 	const char *colon = memchr(p, ':', len);
 	if (!colon) {
