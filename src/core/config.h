@@ -94,7 +94,7 @@ struct nl_config {
 	/* [site] what every page tells (core/site.h, docs/configuration.md) */
 	char site_contact_phone[64];       /* call centre; "" = not shown */
 	char site_contact_email[128];      /* "" = not shown */
-	char site_contact_address[NL_CONFIG_STR]; /* lines separated by '|'; "" = ca.postal_address */
+	char site_contact_address[NL_CONFIG_STR]; /* lines separated by '|'; "" = not shown */
 	char site_payment_channels[NL_CONFIG_URL]; /* "BANK: sube internet mobil atm cagri | ...";
 	                                              "" = no table */
 

@@ -123,11 +123,10 @@ static json_t *lines_json(const char *text)
  * checked at start (nl_config_validate), so a parse error here shows none. */
 static json_t *site_json(const struct nl_config *cfg)
 {
-	const char *addr = cfg->site_contact_address[0] ? cfg->site_contact_address
-	                                                : cfg->ca_postal_address;
-	json_t *site = json_pack("{s:s, s:s, s:o}", "contact_phone", cfg->site_contact_phone,
+	json_t *site = json_pack("{s:s, s:s, s:b, s:o}", "contact_phone", cfg->site_contact_phone,
 	                         "contact_email", cfg->site_contact_email,
-	                         "contact_lines", lines_json(addr));
+	                         "has_address", cfg->site_contact_address[0] != '\0',
+	                         "contact_lines", lines_json(cfg->site_contact_address));
 	struct nl_pay_bank banks[NL_PAY_BANKS_MAX];
 	size_t n = 0;
 	json_t *rows = json_array();

@@ -339,10 +339,10 @@ def shipment_to_delivered(env):
     check('id="shipment-status" data-status="delivered">Teslim Edildi' in r.text, "by order number")
     # Teslim Edildi on Başvurularım links Yardım's "Sertifika Aldım Ne Yapmalıyım?"
     # (issue 13 item 5, seed 001).
-    r = S["mehmet"].req("GET", "/basvurularim")
-    check(r.status == 200 and 'data-status="delivered"' in r.text and
+    mine = S["mehmet"].req("GET", "/basvurularim")
+    check(mine.status == 200 and 'data-status="delivered"' in mine.text and
           '<a class="help-delivered" href="/yardim#sertifika-aldim">Sertifika Aldım Ne Yapmalıyım?</a>'
-          in r.text, "Teslim Edildi does not link the help answer: %d" % r.status)
+          in mine.text, "Teslim Edildi does not link the help answer: %d" % mine.status)
     for st in ("accepted", "in_transit", "delivered"):
         check('<li data-status="%s">' % st in r.text, "history lacks " + st)
     for secret in ("MEHMET", "ÖZTÜRK", "Atatürk", MEHMET):
