@@ -61,19 +61,28 @@ void nl_form_clear(struct nl_form *f)
              " inst_registry_no, unit, title, work_phone, extension, address_type,"       \
              " address, province, district, postal_code, delivery_method,"                \
              " approval_method, created_at, updated_at, sms_confirmed_at"
+/* Its columns, in order. */
+enum { C_ID, C_ORDER_ID, C_VERSION, C_STATUS, C_PERIOD_YEARS, C_CARD_READER, C_PUBLISH, C_REASON,
+	C_SECURITY_WORD_HASH, C_EMAIL, C_MOBILE, C_OPERATOR, C_HOME_PHONE, C_INFO_CHANNEL,
+	C_INST_REGISTRY_NO, C_UNIT, C_TITLE, C_WORK_PHONE, C_EXTENSION, C_ADDRESS_TYPE, C_ADDRESS,
+	C_PROVINCE, C_DISTRICT, C_POSTAL_CODE, C_DELIVERY_METHOD, C_APPROVAL_METHOD, C_CREATED_AT,
+	C_UPDATED_AT, C_SMS_CONFIRMED_AT };
 
 /* Points the text columns into one block (f->strings); a NULL column stays
  * NULL. */
 static NL_MUST_USE nl_err read_texts(nl_stmt *s, struct nl_form *f)
 {
 	const struct { int col; const char **to; } t[] = {
-		{5, &f->card_reader}, {6, &f->publish}, {7, &f->reason},
-		{8, &f->security_word_hash}, {9, &f->email}, {10, &f->mobile},
-		{11, &f->operator_name}, {12, &f->home_phone}, {13, &f->info_channel},
-		{14, &f->inst_registry_no}, {15, &f->unit}, {16, &f->title},
-		{17, &f->work_phone}, {18, &f->extension}, {19, &f->address_type},
-		{20, &f->address}, {22, &f->district}, {23, &f->postal_code},
-		{24, &f->delivery_method}, {25, &f->approval_method},
+		{C_CARD_READER, &f->card_reader}, {C_PUBLISH, &f->publish},
+		{C_REASON, &f->reason}, {C_SECURITY_WORD_HASH, &f->security_word_hash},
+		{C_EMAIL, &f->email}, {C_MOBILE, &f->mobile}, {C_OPERATOR, &f->operator_name},
+		{C_HOME_PHONE, &f->home_phone}, {C_INFO_CHANNEL, &f->info_channel},
+		{C_INST_REGISTRY_NO, &f->inst_registry_no}, {C_UNIT, &f->unit},
+		{C_TITLE, &f->title}, {C_WORK_PHONE, &f->work_phone},
+		{C_EXTENSION, &f->extension}, {C_ADDRESS_TYPE, &f->address_type},
+		{C_ADDRESS, &f->address}, {C_DISTRICT, &f->district},
+		{C_POSTAL_CODE, &f->postal_code}, {C_DELIVERY_METHOD, &f->delivery_method},
+		{C_APPROVAL_METHOD, &f->approval_method},
 	};
 	enum { N = sizeof t / sizeof t[0] };
 	size_t len[N], total = 0;
@@ -98,16 +107,16 @@ static NL_MUST_USE nl_err read_form(nl_stmt *s, struct nl_form *f)
 {
 	nl_err rc = NL_OK;
 	memset(f, 0, sizeof *f);
-	f->id = nl_db_col_int64(s, 0);
-	f->order_id = nl_db_col_int64(s, 1);
-	f->version = nl_db_col_int64(s, 2);
-	if (!nl_form_status_parse(nl_db_col_text(s, 3), &f->status))
+	f->id = nl_db_col_int64(s, C_ID);
+	f->order_id = nl_db_col_int64(s, C_ORDER_ID);
+	f->version = nl_db_col_int64(s, C_VERSION);
+	if (!nl_form_status_parse(nl_db_col_text(s, C_STATUS), &f->status))
 		rc = NL_ERR_DB;
-	f->period_years = nl_db_col_int64(s, 4);
-	f->province = nl_db_col_int64(s, 21);
-	f->created_at = nl_db_col_int64(s, 26);
-	f->updated_at = nl_db_col_int64(s, 27);
-	f->sms_confirmed_at = nl_db_col_is_null(s, 28) ? 0 : nl_db_col_int64(s, 28);
+	f->period_years = nl_db_col_int64(s, C_PERIOD_YEARS);
+	f->province = nl_db_col_int64(s, C_PROVINCE);
+	f->created_at = nl_db_col_int64(s, C_CREATED_AT);
+	f->updated_at = nl_db_col_int64(s, C_UPDATED_AT);
+	f->sms_confirmed_at = nl_db_col_int64(s, C_SMS_CONFIRMED_AT);
 	if (rc == NL_OK)
 		rc = read_texts(s, f);
 	if (rc != NL_OK)
@@ -134,7 +143,7 @@ static NL_MUST_USE nl_err insert_form(nl_conn *c, const struct nl_form *f, int64
                           enum nl_form_status status, int64_t now, int64_t *id)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
+	nl_err rc = nl_db_query(c, &s,
 		"INSERT INTO form_versions (order_id, version, status, period_years, card_reader,"
 		" publish, reason, security_word_hash, email, mobile, operator, home_phone,"
 		" info_channel, inst_registry_no, unit, title, work_phone, extension, address_type,"
@@ -142,13 +151,17 @@ static NL_MUST_USE nl_err insert_form(nl_conn *c, const struct nl_form *f, int64
 		" created_at, updated_at)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
 		" $17, $18, $19, $20, $21, $22, $23, $24, '', $25, $25) RETURNING id",
-		"iiti" "tttttttttttttttt" "i" "ttt" "i",
-		f->order_id, version, nl_form_status_code(status), f->period_years,
-		nz(f->card_reader), nz(f->publish), nz(f->reason), nz(f->security_word_hash),
-		nz(f->email), nz(f->mobile), nz(f->operator_name), nz(f->home_phone),
-		nz(f->info_channel), nz(f->inst_registry_no), nz(f->unit), nz(f->title),
-		nz(f->work_phone), nz(f->extension), nz(f->address_type), nz(f->address),
-		f->province, nz(f->district), nz(f->postal_code), nz(f->delivery_method), now);
+		NL_PARAMS(NL_P_INT(f->order_id), NL_P_INT(version),
+		NL_P_TEXT(nl_form_status_code(status)), NL_P_INT(f->period_years),
+		NL_P_TEXT(nz(f->card_reader)), NL_P_TEXT(nz(f->publish)), NL_P_TEXT(nz(f->reason)),
+		NL_P_TEXT(nz(f->security_word_hash)), NL_P_TEXT(nz(f->email)),
+		NL_P_TEXT(nz(f->mobile)), NL_P_TEXT(nz(f->operator_name)),
+		NL_P_TEXT(nz(f->home_phone)), NL_P_TEXT(nz(f->info_channel)),
+		NL_P_TEXT(nz(f->inst_registry_no)), NL_P_TEXT(nz(f->unit)), NL_P_TEXT(nz(f->title)),
+		NL_P_TEXT(nz(f->work_phone)), NL_P_TEXT(nz(f->extension)),
+		NL_P_TEXT(nz(f->address_type)), NL_P_TEXT(nz(f->address)), NL_P_INT(f->province),
+		NL_P_TEXT(nz(f->district)), NL_P_TEXT(nz(f->postal_code)),
+		NL_P_TEXT(nz(f->delivery_method)), NL_P_INT(now)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_one_int64(s, id);
@@ -158,8 +171,9 @@ static NL_MUST_USE nl_err insert_form(nl_conn *c, const struct nl_form *f, int64
 static NL_MUST_USE nl_err delete_draft(nl_conn *c, int64_t order_id)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s,
-		"DELETE FROM form_versions WHERE order_id = $1 AND status = 'draft'", "i", order_id);
+	nl_err rc = nl_db_query(c, &s,
+		"DELETE FROM form_versions WHERE order_id = $1 AND status = 'draft'",
+		NL_PARAMS(NL_P_INT(order_id)));
 	return rc == NL_OK ? nl_store_exec_stmt(s, NULL) : rc;
 }
 
@@ -192,8 +206,8 @@ nl_err nl_store_form_get_draft(nl_conn *c, int64_t order_id, struct nl_form *out
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM form_versions"
-		" WHERE order_id = $1 AND status = 'draft'", "i", order_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM form_versions"
+		" WHERE order_id = $1 AND status = 'draft'", NL_PARAMS(NL_P_INT(order_id)));
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
@@ -204,16 +218,16 @@ nl_err nl_store_form_submit(nl_conn *c, const struct nl_form *f, int64_t now,
 	int64_t next = 0, changed = 0, id = 0;
 	if (!f->order_id)
 		return NL_ERR_INVALID;
-	nl_err rc = nl_store_query(c, &s, "SELECT COALESCE(MAX(version), 0) + 1 FROM form_versions"
-		" WHERE order_id = $1", "i", f->order_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT COALESCE(MAX(version), 0) + 1 FROM form_versions"
+		" WHERE order_id = $1", NL_PARAMS(NL_P_INT(f->order_id)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_one_int64(s, &next);
 	if (rc != NL_OK)
 		return rc == NL_ERR_NOT_FOUND ? NL_ERR_DB : rc;
-	rc = nl_store_query(c, &s, "UPDATE form_versions SET status = 'superseded', updated_at = $2"
+	rc = nl_db_query(c, &s, "UPDATE form_versions SET status = 'superseded', updated_at = $2"
 		" WHERE order_id = $1 AND status IN ('submitted', 'sms_confirmed', 'approved')",
-		"ii", f->order_id, now);
+		NL_PARAMS(NL_P_INT(f->order_id), NL_P_INT(now)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	if (rc == NL_OK)
@@ -229,9 +243,9 @@ nl_err nl_store_form_current(nl_conn *c, int64_t order_id, struct nl_form *out)
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM form_versions"
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM form_versions"
 		" WHERE order_id = $1 AND version > 0 AND status <> 'superseded'"
-		" ORDER BY version DESC LIMIT 1", "i", order_id);
+		" ORDER BY version DESC LIMIT 1", NL_PARAMS(NL_P_INT(order_id)));
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
@@ -239,8 +253,8 @@ nl_err nl_store_form_get(nl_conn *c, int64_t id, struct nl_form *out)
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s, "SELECT " COLS " FROM form_versions WHERE id = $1",
-	                           "i", id);
+	nl_err rc = nl_db_query(c, &s, "SELECT " COLS " FROM form_versions WHERE id = $1",
+	                        NL_PARAMS(NL_P_INT(id)));
 	return rc == NL_OK ? get_one(s, out) : rc;
 }
 
@@ -248,8 +262,8 @@ nl_err nl_store_form_count(nl_conn *c, int64_t order_id, int64_t *n)
 {
 	nl_stmt *s;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM form_versions"
-		" WHERE order_id = $1 AND version > 0", "i", order_id);
+	nl_err rc = nl_db_query(c, &s, "SELECT COUNT(*) FROM form_versions"
+		" WHERE order_id = $1 AND version > 0", NL_PARAMS(NL_P_INT(order_id)));
 	return rc ? rc : nl_store_one_int64(s, n);
 }
 
@@ -260,10 +274,11 @@ nl_err nl_store_form_set_status(nl_conn *c, int64_t id, enum nl_form_status from
 	int64_t changed = 0;
 	if (!nl_form_status_code(from) || !nl_form_status_code(to))
 		return NL_ERR_INVALID;
-	nl_err rc = nl_store_query(c, &s, "UPDATE form_versions SET status = $3, updated_at = $4,"
+	nl_err rc = nl_db_query(c, &s, "UPDATE form_versions SET status = $3, updated_at = $4,"
 		" sms_confirmed_at = CASE WHEN $3 = 'sms_confirmed' THEN $4 ELSE sms_confirmed_at END"
-		" WHERE id = $1 AND status = $2", "itti", id, nl_form_status_code(from),
-		nl_form_status_code(to), now);
+		" WHERE id = $1 AND status = $2",
+		NL_PARAMS(NL_P_INT(id), NL_P_TEXT(nl_form_status_code(from)),
+		NL_P_TEXT(nl_form_status_code(to)), NL_P_INT(now)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;
@@ -273,8 +288,8 @@ nl_err nl_store_form_lock(nl_conn *c, int64_t id)
 {
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s, "UPDATE form_versions SET updated_at = updated_at"
-		" WHERE id = $1", "i", id);
+	nl_err rc = nl_db_query(c, &s, "UPDATE form_versions SET updated_at = updated_at"
+		" WHERE id = $1", NL_PARAMS(NL_P_INT(id)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed != 1 ? NL_ERR_NOT_FOUND : rc;
@@ -285,9 +300,9 @@ nl_err nl_store_form_set_approval_method(nl_conn *c, int64_t id, const char *met
 {
 	nl_stmt *s;
 	int64_t changed = 0;
-	nl_err rc = nl_store_query(c, &s, "UPDATE form_versions SET approval_method = $2,"
-		" updated_at = $3 WHERE id = $1 AND status = 'sms_confirmed'", "iti", id,
-		nz(method), now);
+	nl_err rc = nl_db_query(c, &s, "UPDATE form_versions SET approval_method = $2,"
+		" updated_at = $3 WHERE id = $1 AND status = 'sms_confirmed'",
+		NL_PARAMS(NL_P_INT(id), NL_P_TEXT(nz(method)), NL_P_INT(now)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;
@@ -295,46 +310,40 @@ nl_err nl_store_form_set_approval_method(nl_conn *c, int64_t id, const char *met
 
 /* ---- SMS codes ---- */
 
-static NL_MUST_USE nl_err count_one(nl_stmt *s, int64_t *n)
-{
-	nl_err rc = nl_store_step_row(s);
-	if (rc == NL_OK)
-		*n = nl_db_col_int64(s, 0);
-	nl_db_finalize(s);
-	return rc;
-}
-
 nl_err nl_store_sms_count_order(nl_conn *c, int64_t order_id, int64_t since, int64_t *n)
 {
 	nl_stmt *s;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM sms_codes"
-		" WHERE order_id = $1 AND sent_at >= $2", "ii", order_id, since);
-	return rc == NL_OK ? count_one(s, n) : rc;
+	nl_err rc = nl_db_query(c, &s, "SELECT COUNT(*) FROM sms_codes"
+		" WHERE order_id = $1 AND sent_at >= $2",
+		NL_PARAMS(NL_P_INT(order_id), NL_P_INT(since)));
+	return rc == NL_OK ? nl_store_one_int64(s, n) : rc;
 }
 
 nl_err nl_store_sms_count_mobile(nl_conn *c, const char *mobile, int64_t since, int64_t *n)
 {
 	nl_stmt *s;
 	*n = 0;
-	nl_err rc = nl_store_query(c, &s, "SELECT COUNT(*) FROM sms_codes"
-		" WHERE mobile = $1 AND sent_at >= $2", "ti", mobile, since);
-	return rc == NL_OK ? count_one(s, n) : rc;
+	nl_err rc = nl_db_query(c, &s, "SELECT COUNT(*) FROM sms_codes"
+		" WHERE mobile = $1 AND sent_at >= $2",
+		NL_PARAMS(NL_P_TEXT(mobile), NL_P_INT(since)));
+	return rc == NL_OK ? nl_store_one_int64(s, n) : rc;
 }
 
 nl_err nl_store_sms_insert(nl_conn *c, struct nl_sms_code *code)
 {
 	nl_stmt *s;
-	nl_err rc = nl_store_query(c, &s, "UPDATE sms_codes SET status = 'replaced'"
-		" WHERE order_id = $1 AND status = 'active'", "i", code->order_id);
+	nl_err rc = nl_db_query(c, &s, "UPDATE sms_codes SET status = 'replaced'"
+		" WHERE order_id = $1 AND status = 'active'", NL_PARAMS(NL_P_INT(code->order_id)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, NULL);
 	if (rc != NL_OK)
 		return rc;
-	rc = nl_store_query(c, &s, "INSERT INTO sms_codes (order_id, form_version_id, mobile,"
+	rc = nl_db_query(c, &s, "INSERT INTO sms_codes (order_id, form_version_id, mobile,"
 		" code_hash, sent_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-		"iittii", code->order_id, code->form_version_id, code->mobile, code->code_hash,
-		code->sent_at, code->expires_at);
+		NL_PARAMS(NL_P_INT(code->order_id), NL_P_INT(code->form_version_id),
+		NL_P_TEXT(code->mobile), NL_P_TEXT(code->code_hash), NL_P_INT(code->sent_at),
+		NL_P_INT(code->expires_at)));
 	if (rc != NL_OK)
 		return rc;
 	rc = nl_store_one_int64(s, &code->id);
@@ -350,23 +359,26 @@ nl_err nl_store_sms_latest(nl_conn *c, int64_t form_version_id, struct nl_sms_co
 {
 	nl_stmt *s;
 	memset(out, 0, sizeof *out);
-	nl_err rc = nl_store_query(c, &s, "SELECT id, order_id, form_version_id, mobile,"
+	enum { S_ID, S_ORDER_ID, S_FORM_VERSION_ID, S_MOBILE, S_CODE_HASH, S_SENT_AT, S_EXPIRES_AT,
+		S_TRIES, S_STATUS, S_USED_AT };
+	nl_err rc = nl_db_query(c, &s, "SELECT id, order_id, form_version_id, mobile,"
 		" code_hash, sent_at, expires_at, tries, status, used_at FROM sms_codes"
-		" WHERE form_version_id = $1 ORDER BY id DESC LIMIT 1", "i", form_version_id);
+		" WHERE form_version_id = $1 ORDER BY id DESC LIMIT 1",
+		NL_PARAMS(NL_P_INT(form_version_id)));
 	if (rc != NL_OK)
 		return rc;
 	if ((rc = nl_store_step_row(s)) == NL_OK) {
-		out->id = nl_db_col_int64(s, 0);
-		out->order_id = nl_db_col_int64(s, 1);
-		out->form_version_id = nl_db_col_int64(s, 2);
-		nl_store_col_copy(s, 3, out->mobile, sizeof out->mobile);
-		nl_store_col_copy(s, 4, out->code_hash, sizeof out->code_hash);
-		out->sent_at = nl_db_col_int64(s, 5);
-		out->expires_at = nl_db_col_int64(s, 6);
-		out->tries = nl_db_col_int64(s, 7);
-		if (!sms_status_parse(nl_db_col_text(s, 8), &out->status))
+		out->id = nl_db_col_int64(s, S_ID);
+		out->order_id = nl_db_col_int64(s, S_ORDER_ID);
+		out->form_version_id = nl_db_col_int64(s, S_FORM_VERSION_ID);
+		nl_store_col_copy(s, S_MOBILE, out->mobile, sizeof out->mobile);
+		nl_store_col_copy(s, S_CODE_HASH, out->code_hash, sizeof out->code_hash);
+		out->sent_at = nl_db_col_int64(s, S_SENT_AT);
+		out->expires_at = nl_db_col_int64(s, S_EXPIRES_AT);
+		out->tries = nl_db_col_int64(s, S_TRIES);
+		if (!sms_status_parse(nl_db_col_text(s, S_STATUS), &out->status))
 			rc = NL_ERR_DB;
-		out->used_at = nl_db_col_is_null(s, 9) ? 0 : nl_db_col_int64(s, 9);
+		out->used_at = nl_db_col_int64(s, S_USED_AT);
 	}
 	nl_db_finalize(s);
 	return rc;
@@ -379,9 +391,10 @@ nl_err nl_store_sms_update(nl_conn *c, int64_t id, int64_t expected_tries, int64
 	int64_t changed = 0;
 	if ((size_t)status >= N_SMS_STATUS || !sms_status_codes[status])
 		return NL_ERR_INVALID;
-	nl_err rc = nl_store_query(c, &s, "UPDATE sms_codes SET tries = $2, status = $3,"
-		" used_at = $4 WHERE id = $1 AND status = 'active' AND tries = $5", "iitzi", id, tries,
-		sms_status_codes[status], used_at, expected_tries);
+	nl_err rc = nl_db_query(c, &s, "UPDATE sms_codes SET tries = $2, status = $3,"
+		" used_at = $4 WHERE id = $1 AND status = 'active' AND tries = $5",
+		NL_PARAMS(NL_P_INT(id), NL_P_INT(tries), NL_P_TEXT(sms_status_codes[status]),
+		NL_P_REF(used_at), NL_P_INT(expected_tries)));
 	if (rc == NL_OK)
 		rc = nl_store_exec_stmt(s, &changed);
 	return rc == NL_OK && changed != 1 ? NL_ERR_CONFLICT : rc;

@@ -1,48 +1,10 @@
 /* Helpers shared by the store functions. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "store/store_util.h"
-
-nl_err nl_store_query(nl_conn *c, nl_stmt **out, const char *sql, const char *fmt, ...)
-{
-	struct nl_param p[64];
-	size_t n = strlen(fmt);
-	*out = NULL;
-	if (n > sizeof p / sizeof p[0])
-		return NL_ERR_INTERNAL;
-	va_list ap;
-	va_start(ap, fmt);
-	for (size_t i = 0; i < n; i++) {
-		switch (fmt[i]) {
-		case 'i':
-			p[i] = NL_P_INT(va_arg(ap, int64_t));
-			break;
-		case 'z':
-			p[i] = NL_P_REF(va_arg(ap, int64_t));
-			break;
-		case 't':
-			p[i] = NL_P_TEXT(va_arg(ap, const char *));
-			break;
-		case 'b':
-			p[i] = NL_P_BOOL(va_arg(ap, int) != 0);
-			break;
-		case 'x': {
-			const void *v = va_arg(ap, const void *);
-			p[i] = NL_P_BLOB(v, va_arg(ap, size_t));
-			break;
-		}
-		default:
-			va_end(ap);
-			return NL_ERR_INTERNAL;
-		}
-	}
-	va_end(ap);
-	return nl_db_query(c, out, sql, p, n);
-}
 
 nl_err nl_store_exec_stmt(nl_stmt *s, int64_t *changes)
 {

@@ -8,14 +8,6 @@
 #include "core/err.h"
 #include "store/db.h"
 
-/* Compatibility path, to be deleted: the letter-string binding that
- * nl_db_query's typed parameters replace (docs/storage.md). Only store_forms.c
- * and store_order_contacts.c still use it, until they are converted; write no
- * new call. One letter per parameter $1..:
- *   i int64_t   z int64_t, 0 binds NULL   t const char *   b bool (as int)
- *   x const void *, size_t (blob) */
-NL_MUST_USE nl_err nl_store_query(nl_conn *c, nl_stmt **out, const char *sql, const char *fmt, ...);
-
 /* Runs a statement that returns no rows; *changes (may be NULL) gets the
  * number of rows changed. Finalizes s. */
 NL_MUST_USE nl_err nl_store_exec_stmt(nl_stmt *s, int64_t *changes);
