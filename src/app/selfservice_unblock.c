@@ -98,8 +98,12 @@ static NL_MUST_USE nl_err use_tx(nl_conn *c, void *ctx)
 	}
 	if (!a->spend) {
 		struct nl_cert_row cert = {0};
-		if ((rc = nl_store_cert_get(c, u.cert_serial, &cert)) != NL_OK)
-			return rc == NL_ERR_NOT_FOUND ? (*a->out = NL_UNBLOCK_UNKNOWN, NL_OK) : rc;
+		if ((rc = nl_store_cert_get(c, u.cert_serial, &cert)) == NL_ERR_NOT_FOUND) {
+			*a->out = NL_UNBLOCK_UNKNOWN;
+			return NL_OK;
+		}
+		if (rc)
+			return rc;
 		if (a->der)
 			nl_buf_append(a->der, cert.der, cert.der_len);
 		nl_cert_row_clear(&cert);
@@ -109,8 +113,12 @@ static NL_MUST_USE nl_err use_tx(nl_conn *c, void *ctx)
 		*a->out = NL_UNBLOCK_OK;
 		return NL_OK;
 	}
-	if ((rc = nl_store_unblock_use(c, u.id, a->now)) != NL_OK)
-		return rc == NL_ERR_CONFLICT ? (*a->out = NL_UNBLOCK_USED, NL_OK) : rc;
+	if ((rc = nl_store_unblock_use(c, u.id, a->now)) == NL_ERR_CONFLICT) {
+		*a->out = NL_UNBLOCK_USED; /* another spend came first */
+		return NL_OK;
+	}
+	if (rc)
+		return rc;
 	char actor[48];
 	snprintf(actor, sizeof actor, "holder:%" PRId64, u.person_id);
 	struct nl_audit_rec rec = {

@@ -56,31 +56,38 @@ nl_err nl_store_rows(nl_stmt *s, size_t elem_size, nl_store_read_row *read_row,
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
+	nl_err rc = NL_OK;
 	int r;
 	while ((r = nl_db_step(s)) == NL_DB_ROW) {
 		if (*n == cap) {
 			size_t nc = cap ? cap * 2 : 16;
 			void *a = realloc(*out, nc * elem_size);
-			if (!a) { r = NL_ERR_NOMEM; break; }
+			if (!a) {
+				rc = NL_ERR_NOMEM;
+				break;
+			}
 			*out = a;
 			cap = nc;
 		}
 		char *row = (char *)*out + *n * elem_size;
 		memset(row, 0, elem_size);
-		if ((r = read_row(s, row)) != NL_OK)
+		if ((rc = read_row(s, row)) != NL_OK)
 			break;
 		(*n)++;
 	}
 	nl_db_finalize(s);
-	if (r != NL_DB_DONE) {
+	/* r is NL_DB_DONE after the last row, NL_DB_ROW when the loop broke
+	 * (rc says why), or the step's error, an nl_err value (db.h). */
+	if (rc == NL_OK && r != NL_DB_DONE)
+		rc = (nl_err)r;
+	if (rc != NL_OK) {
 		for (size_t k = 0; clear_row && k < *n; k++)
 			clear_row((char *)*out + k * elem_size);
 		free(*out);
 		*out = NULL;
 		*n = 0;
-		return (nl_err)r;
 	}
-	return NL_OK;
+	return rc;
 }
 
 nl_err nl_store_read_int64(nl_stmt *s, void *row)

@@ -24,7 +24,7 @@ static double now_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void *worker(void *arg)
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < threads; i++) pthread_join(t[i], NULL);
 	double el = now_s() - start;
 	printf("issued %ld in %.2f seconds: %.1f per second (%ld failed)\n", atomic_load(&issued), el,
-	       atomic_load(&issued) / el, atomic_load(&failed));
+	       (double)atomic_load(&issued) / el, atomic_load(&failed));
 	nl_db_close(db);
 	nl_ca_free(ca);
 	nl_buf_free(&csr);
