@@ -358,13 +358,17 @@ class Tap:
 
     def run(self, *args):
         """Runs the tests, then the contract check over every /api/ answer
-        they caused (openapi_contract, skipped when there was none)."""
-        tests = self.tests + [openapi_contract]
-        print("1..%d" % len(tests), flush=True)
+        they caused (openapi_contract, only when there was one). The plan
+        comes last (TAP allows it) since only then is it known whether the
+        check runs."""
         failed = 0
-        for i, fn in enumerate(tests, 1):
+        i = 0
+        for fn in self.tests + [openapi_contract]:
             if fn is openapi_contract:
+                if not API_ANSWERS:
+                    break
                 args = ()
+            i += 1
             name = fn.__name__
             doc = (fn.__doc__ or "").strip().splitlines()
             label = "%s - %s" % (name, doc[0]) if doc else name
@@ -379,6 +383,7 @@ class Tap:
                 print("not ok %d %s" % (i, label), flush=True)
                 for line in traceback.format_exc().splitlines():
                     print("# " + line, flush=True)
+        print("1..%d" % i, flush=True)
         return 1 if failed else 0
 
 
