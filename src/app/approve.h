@@ -105,7 +105,13 @@ struct nl_notify_person {
 	const char *mobile;    /* 10 digits */
 	const char *subject;   /* e-mail subject */
 	int64_t order_id;
+	const char *lang;      /* "en": templates/{mail,sms}/en/ and the English subject;
+	                        * NULL or anything else: Turkish */
 };
+/* The language a person's notifications go in: "en" for a passport holder
+ * (a foreigner, who may read no Turkish: issue 13 item 6), else "tr". */
+struct nl_person;
+const char *nl_notify_lang_of(const struct nl_person *p);
 NL_MUST_USE nl_err nl_notify_person_enqueue(nl_conn *c, const char *web_dir, const char *kind,
                                 const struct nl_notify_person *to,
                                 const struct nl_notify_var *vars, size_t n_vars, int64_t now,

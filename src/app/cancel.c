@@ -1,7 +1,11 @@
 /* Order cancellation use case (see cancel.h). */
 #include <string.h>
+#include <time.h>
 
 #include "app/cancel.h"
+#include "app/notify_template.h"
+#include "app/production_notify.h"
+#include "app/timeout_worker.h"
 #include "core/validate.h"
 #include "store/store_orders.h"
 
@@ -11,6 +15,7 @@ bool nl_cancel_allowed(enum nl_order_status s)
 }
 
 struct cancel_ctx {
+	const struct nl_config *cfg;
 	const struct nl_cancel_input *in;
 	struct nl_cancel_result res;
 };
@@ -44,6 +49,16 @@ static NL_MUST_USE nl_err cancel_tx(nl_conn *c, void *arg)
 	/* set_status re-checks the status in its UPDATE (of two concurrent
 	 * cancellations only one wins; the other gets NL_ERR_CONFLICT). */
 	e = nl_store_order_set_status(c, o.id, o.status, NL_ST_CANCELLED, in->actor, in->reason);
+	/* Nobody is left uninformed (issue 13 item 6): the person learns of a
+	 * cancellation he did not make himself, in the same transaction. */
+	if (e == NL_OK && ctx->cfg && !in->person_id) {
+		bool timed_out = !strcmp(in->actor, NL_TIMEOUT_ACTOR);
+		const struct nl_notify_var vars[] = {{"reason", in->reason}};
+		e = nl_production_notify(c, ctx->cfg, o.id, timed_out ? "timed_out" : "cancelled",
+		                         timed_out ? "Başvurunuz Zaman Aşımına Uğradı"
+		                                   : "Başvurunuz İptal Edildi",
+		                         vars, 1, in->now ? in->now : (int64_t)time(NULL));
+	}
 out:
 	nl_order_clear(&o);
 	return e;
@@ -60,13 +75,13 @@ static NL_MUST_USE nl_err check_input(const struct nl_cancel_input *in)
 	return NL_OK;
 }
 
-nl_err nl_cancel_order_tx(nl_conn *c, const struct nl_cancel_input *in,
-                          struct nl_cancel_result *out)
+nl_err nl_cancel_order_tx(nl_conn *c, const struct nl_config *cfg,
+                          const struct nl_cancel_input *in, struct nl_cancel_result *out)
 {
 	nl_err e = check_input(in);
 	if (e)
 		return e;
-	struct cancel_ctx ctx = {.in = in};
+	struct cancel_ctx ctx = {.cfg = cfg, .in = in};
 	e = nl_store_run_tx(nl_db_of(c), cancel_tx, &ctx);
 	if (e == NL_OK && out)
 		*out = ctx.res;
@@ -80,5 +95,5 @@ nl_err nl_cancel_order(const struct nl_app *app, const struct nl_cancel_input *i
 	nl_err e = nl_db_conn(db, &c);
 	if (e)
 		return e;
-	return nl_cancel_order_tx(c, in, out);
+	return nl_cancel_order_tx(c, app->cfg, in, out);
 }

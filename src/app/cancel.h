@@ -48,6 +48,7 @@ struct nl_cancel_input {
 	enum nl_order_status expected_status;
 	const char *actor;    /* "user:12", "person:7", "worker:timeout", "api:token:3" */
 	const char *reason;   /* free text, required, trimmed by the caller */
+	int64_t now;          /* the notice's time; 0: the clock */
 };
 
 struct nl_cancel_result {
@@ -56,12 +57,17 @@ struct nl_cancel_result {
 	enum nl_order_status from;   /* the status before the cancellation */
 };
 
-/* Cancels in its own transaction (retried on NL_ERR_BUSY). out may be NULL. */
+/* Cancels in its own transaction (retried on NL_ERR_BUSY). out may be NULL.
+ * Unless the person cancels himself (person_id given), he is told in the same
+ * transaction by his channel (docs/notifications.md): "timed_out" when the
+ * actor is the time-out worker, else "cancelled" with the reason. */
 NL_MUST_USE nl_err nl_cancel_order(const struct nl_app *app, const struct nl_cancel_input *in, struct nl_cancel_result *out);
 
 /* The same inside the caller's transaction (c must be in one, or it runs
- * alone): for callers that change more than the order at once. */
-NL_MUST_USE nl_err nl_cancel_order_tx(nl_conn *c, const struct nl_cancel_input *in,
+ * alone): for callers that change more than the order at once. cfg gives the
+ * notice's templates and links; NULL sends none (the caller tells him). */
+NL_MUST_USE nl_err nl_cancel_order_tx(nl_conn *c, const struct nl_config *cfg,
+                          const struct nl_cancel_input *in,
                           struct nl_cancel_result *out);
 
 /* True when an order in status s may be cancelled (the transition table). */

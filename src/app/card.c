@@ -77,6 +77,7 @@ struct job {
 	bool inject_write_failure;   /* demo/test: <card folder>/inject-write-failure exists */
 	bool inject_key_mismatch;    /* demo/test: <card folder>/inject-key-mismatch exists */
 	nl_buf cert_der, backup_der;
+	nl_buf revoked;              /* the serials revoke_old revoked, ", "-separated */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -254,7 +255,13 @@ static NL_MUST_USE nl_err revoke_old(struct job *j)
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (!strcmp(serials[i], j->p->cert_serial) || !strcmp(serials[i], j->p->backup_serial))
 			continue;
-		if ((rc = revoke_serial(j, serials[i], reason, why)) == NL_OK) j->p->revoked_count++;
+		if ((rc = revoke_serial(j, serials[i], reason, why)) != NL_OK)
+			break;
+		j->p->revoked_count++;
+		/* Named in the holder's notice (done_tx). */
+		if (j->revoked.len)
+			nl_buf_append(&j->revoked, ", ", 2);
+		nl_buf_append(&j->revoked, serials[i], strlen(serials[i]));
 	}
 	free(serials);
 	if (rc) fail(j, "revoking the old certificates failed (%s)", nl_err_code(rc));
@@ -313,6 +320,14 @@ static NL_MUST_USE nl_err done_tx(nl_conn *c, void *arg)
 		const struct nl_notify_var pv[] = {{"pin", j->pin}, {"puk", j->puk}, {"card", j->p->card_label}};
 		rc = nl_production_notify(c, j->app->cfg, j->o.id, "pin_puk", "Kartınızın PIN ve PUK Bilgisi",
 		                          pv, 3, j->now);
+	}
+	/* The loss rule revoked his older certificates: he is told which. */
+	if (!rc && j->revoked.oom)
+		rc = NL_ERR_NOMEM;
+	if (!rc && j->revoked.len) {
+		const struct nl_notify_var rv[] = {{"serials", j->revoked.data}, {"revoked", revoked}};
+		rc = nl_production_notify(c, j->app->cfg, j->o.id, "certs_revoked",
+		                          "Önceki Sertifikalarınız İptal Edildi", rv, 2, j->now);
 	}
 	return rc;
 }
@@ -407,6 +422,7 @@ out:
 	sodium_memzero(j.puk, sizeof j.puk);
 	nl_buf_free(&j.cert_der);
 	nl_buf_free(&j.backup_der);
+	nl_buf_free(&j.revoked);
 	nl_form_clear(&j.f);
 	nl_person_clear(&j.per);
 	nl_order_clear(&j.o);

@@ -11,13 +11,47 @@
 #include "app/notify_template.h"
 #include "core/buf.h"
 #include "store/store_outbox.h"
+#include "store/store_persons.h"
+
+/* The English subjects, by kind; the Turkish one comes from the caller. A
+ * kind missing here keeps the caller's subject (a test holds every kind). */
+static const struct {
+	const char *kind, *subject;
+} subjects_en[] = {
+	{"form_approved", "Your application form has been approved"},
+	{"form_rejected", "Your application form has been rejected"},
+	{"payment_received", "Your payment has been received"},
+	{"produced", "Your certificate has been produced"},
+	{"pin_puk", "The PIN and PUK of your card"},
+	{"shipped", "Your card has been shipped"},
+	{"delivered", "Your card has been delivered"},
+	{"expiry", "Your certificate is about to expire"},
+	{"cancelled", "Your application has been cancelled"},
+	{"timed_out", "Your application has timed out"},
+	{"certs_revoked", "Your earlier certificates have been revoked"},
+};
+
+const char *nl_notify_lang_of(const struct nl_person *p)
+{
+	return p && p->id_kind == NL_ID_PASSPORT ? "en" : "tr";
+}
+
+static const char *subject_for(const char *kind, const char *lang, const char *tr)
+{
+	if (!lang || strcmp(lang, "en") != 0)
+		return tr;
+	for (size_t i = 0; i < sizeof subjects_en / sizeof subjects_en[0]; i++)
+		if (!strcmp(subjects_en[i].kind, kind))
+			return subjects_en[i].subject;
+	return tr;
+}
 
 /* Reads templates/<dir>/<kind>.<ext> and renders it into out. */
 static NL_MUST_USE nl_err render(const char *web_dir, const char *dir, const char *kind, const char *ext,
                      bool html, const struct nl_notify_var *vars, size_t n, nl_buf *out)
 {
 	char name[256];
-	snprintf(name, sizeof name, "%s/%s.%s", dir, kind, ext);
+	snprintf(name, sizeof name, "%s/%s.%s", dir, kind, ext);   /* dir: "mail" or "mail/en" */
 	nl_tmpl_set *set = nl_tmpl_set_new();
 	if (!set)
 		return NL_ERR_NOMEM;
@@ -47,16 +81,19 @@ nl_err nl_notify_person_enqueue(nl_conn *c, const char *web_dir, const char *kin
 	const char *ch = to->channel ? to->channel : "";
 	bool by_sms = strcmp(ch, "email") != 0;   /* "sms", "both", or unknown: tell both ways */
 	bool by_mail = strcmp(ch, "sms") != 0;
+	bool en = to->lang && !strcmp(to->lang, "en");
+	const char *mail_dir = en ? "mail/en" : "mail", *sms_dir = en ? "sms/en" : "sms";
 	int n = 0;
 	nl_err rc = NL_OK;
 	if (by_mail && to->email && *to->email) {
-		rc = render(web_dir, "mail", kind, "txt", false, vars, n_vars, &text);
+		rc = render(web_dir, mail_dir, kind, "txt", false, vars, n_vars, &text);
 		if (rc == NL_OK)
-			rc = render(web_dir, "mail", kind, "html", true, vars, n_vars, &html);
+			rc = render(web_dir, mail_dir, kind, "html", true, vars, n_vars, &html);
 		if (rc != NL_OK)
 			goto out;
 		struct nl_outbox_new m = {
-			.channel = NL_OUTBOX_MAIL, .recipient = to->email, .subject = to->subject,
+			.channel = NL_OUTBOX_MAIL, .recipient = to->email,
+			.subject = subject_for(kind, to->lang, to->subject),
 			.body_text = text.data, .body_html = html.data, .order_id = to->order_id,
 		};
 		if ((rc = nl_outbox_enqueue(c, &m, now, NULL)) != NL_OK)
@@ -64,7 +101,7 @@ nl_err nl_notify_person_enqueue(nl_conn *c, const char *web_dir, const char *kin
 		n++;
 	}
 	if (by_sms && to->mobile && *to->mobile) {
-		if ((rc = render(web_dir, "sms", kind, "txt", false, vars, n_vars, &sms)) != NL_OK)
+		if ((rc = render(web_dir, sms_dir, kind, "txt", false, vars, n_vars, &sms)) != NL_OK)
 			goto out;
 		flatten(&sms);
 		struct nl_outbox_new m = {

@@ -1,6 +1,7 @@
 /* Notifications of production, shipping and expiry (production_notify.h): by the
  * information channel chosen on the order's current form version. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,11 @@ nl_err nl_production_notify(nl_conn *c, const struct nl_config *cfg, int64_t ord
 	nl_err rc = nl_store_order_get(c, order_id, &o);
 	if (!rc) rc = nl_store_person_get(c, o.person_id, &p);
 	if (!rc) rc = nl_store_form_current(c, order_id, &f);
+	/* A pre-application without a form yet: the contact the institution
+	 * gave, both ways (the person chose no channel). */
+	bool no_form = rc == NL_ERR_NOT_FOUND;
+	if (no_form)
+		rc = NL_OK;
 	if (rc) goto out;
 	char order_no[32], url[NL_CONFIG_STR];
 	snprintf(order_no, sizeof order_no, NL_ORDER_NO_PREFIX "%" PRId64, o.order_no);
@@ -37,9 +43,12 @@ nl_err nl_production_notify(nl_conn *c, const struct nl_config *cfg, int64_t ord
 	for (size_t i = 0; i < n_extra && n < MAX_VARS; i++)
 		vars[n++] = extra[i];
 	const struct nl_notify_person who = {
-		.channel = f.info_channel, .email = f.email, .mobile = f.mobile,
-		.subject = subject, .order_id = o.id,
+		.channel = no_form ? NULL : f.info_channel,
+		.email = no_form ? p.email : f.email, .mobile = no_form ? p.mobile : f.mobile,
+		.subject = subject, .order_id = o.id, .lang = nl_notify_lang_of(&p),
 	};
+	if (no_form && !(who.email && *who.email) && !(who.mobile && *who.mobile))
+		goto out;   /* nothing to reach him by: nobody to tell */
 	rc = nl_notify_person_enqueue(c, cfg->web_dir, kind, &who, vars, n, now, NULL);
 out:
 	nl_form_clear(&f);

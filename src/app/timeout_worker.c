@@ -32,7 +32,7 @@ nl_err nl_timeout_run_once(const struct nl_app *app, int64_t now, int64_t *cance
 			last_id = items[i].id;
 			struct nl_cancel_input in = {
 				.order_id = items[i].id, .expected_status = items[i].status,
-				.actor = NL_TIMEOUT_ACTOR, .reason = NL_TIMEOUT_REASON,
+				.actor = NL_TIMEOUT_ACTOR, .reason = NL_TIMEOUT_REASON, .now = now,
 			};
 			nl_err e = nl_cancel_order(app, &in, NULL);
 			if (e == NL_OK)

@@ -157,6 +157,13 @@ static void test_cancel(void **state)
 	struct nl_cancel_result cr;
 	assert_int_equal(nl_cancel_order(&f->app, &c, &cr), NL_OK);
 	assert_int_equal(cr.from, NL_ST_FORM_WAIT);
+	/* He is told by his channel (no form yet: both ways), with the reason. */
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE recipient = 'isil@example.org'"
+	                           " AND channel = 'mail' AND subject = 'Başvurunuz İptal Edildi'"
+	                           " AND body_text LIKE '%iptal edilmiştir%'"
+	                           " AND body_text LIKE '%Personel ayrıldı%'"), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE recipient = '5321234567'"
+	                           " AND channel = 'sms' AND body_text LIKE '%iptal edildi%'"), 1);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE action = 'status'"
 	                           " AND to_state = 'cancelled' AND actor = 'user:9'"
 	                           " AND reason = 'Personel ayrıldı'"), 1);

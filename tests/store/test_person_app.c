@@ -519,7 +519,9 @@ static void test_timeout_worker(void **state)
 	struct world w;
 	make_world(f, &w);
 	struct nl_config cfg;
-	nl_config_defaults(&cfg, NULL);
+	nl_config_defaults(&cfg, NL_SOURCE_ROOT "/web");
+	/* The contacts the institution gave: each one is told (issue 13 item 6). */
+	fx_exec(f, "UPDATE persons SET email = 'kisi@example.org', mobile = '5321234567'");
 	cfg.preapplication_timeout_days = 30;
 	/* A third order that has moved on (production) is never timed out. */
 	int64_t done_order = make_order(f, w.ayse, w.inst, w.hash, NL_PAY_INSTITUTION);
@@ -536,6 +538,10 @@ static void test_timeout_worker(void **state)
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders WHERE status = 'cancelled'"
 	                        " AND cancel_reason = 'zaman aşımı'"), 2);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM orders WHERE status = 'production_wait'"), 1);
+	/* Each person is told, in the same transaction as his order's change. */
+	assert_int_equal(fx_int(f, "SELECT COUNT(DISTINCT x.order_id) FROM outbox x JOIN orders o"
+	                        " ON o.id = x.order_id WHERE o.status = 'cancelled'"
+	                        " AND x.body_text LIKE '%zaman aşımı%'"), 2);
 	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM audit_log WHERE actor = 'worker:timeout'"
 	                        " AND action = 'status' AND to_state = 'cancelled'"
 	                        " AND reason = 'zaman aşımı'"), 2);
