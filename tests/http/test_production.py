@@ -424,6 +424,12 @@ def loss_replacement(env):
         check(ocsp(env, pem)[0] == "good", "another institution's certificate was revoked")
     check('data-order="SD-%s" data-state="done" data-tracking="" data-revoked="2"' % c.no
           in operator(env).req("GET", "/uretim").text, "revoked count 2 on the page")
+    # he is told by his channel which certificates the loss rule revoked (issue 13 item 6)
+    named = env.sql("SELECT count(DISTINCT c.serial) FROM certificates c, outbox x JOIN orders o"
+                    " ON o.id = x.order_id WHERE o.order_no = %s AND c.status = 'revoked'"
+                    " AND c.reason = 1 AND x.body_text LIKE '%%iptal edil%%'"
+                    " AND x.body_text LIKE '%%' || c.serial || '%%'", c.no)[0]
+    check(named == 2, "the revoked certificates named in the notice: %s" % named)
 
 
 @tap.test
