@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/approve.h"
 #include "app/cancel.h"
 #include "app/login_person.h"
 #include "app/notify_access.h"
@@ -174,6 +175,75 @@ static void test_cancel(void **state)
 	assert_int_equal(nl_preapply_one(&w.ctx, &in, NULL), NL_OK);
 	int64_t bad_seq = 0;
 	assert_int_equal(nl_store_audit_verify_n(f->db, &bad_seq, NULL), NL_OK);
+}
+
+/* A passport holder is told in English (issue 13 item 6): the officer's
+ * cancellation reaches him as an English mail and SMS. */
+static void test_cancel_english(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup(f, &w);
+	struct nl_preapply_input in = person("U12345678");
+	in.passport_country = "DE";
+	in.email = "anna@example.org";
+	in.given_name = "Anna";
+	in.surname = "Schmidt";
+	struct nl_preapply_result res;
+	assert_int_equal(nl_preapply_one(&w.ctx, &in, &res), NL_OK);
+	struct nl_cancel_input c = {
+		.order_no = res.order_no, .institution_id = w.inst, .actor = "user:9",
+		.reason = "Left the institution",
+	};
+	assert_int_equal(nl_cancel_order(&w.app, &c, NULL), NL_OK);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE recipient = 'anna@example.org'"
+	                           " AND subject = 'Your application has been cancelled'"
+	                           " AND body_text LIKE 'Dear Anna%' AND body_html LIKE '%lang=\"en\"%'"
+	                           " AND body_text LIKE '%Left the institution%'"), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE recipient = '5321234567'"
+	                           " AND channel = 'sms' AND body_text LIKE '%was cancelled by your%'"), 1);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE recipient = 'anna@example.org'"
+	                           " AND body_text LIKE '%iptal%'"), 0);
+}
+
+/* Every kind of notification by channel has its English templates and
+ * subject: each renders for lang "en" with the values its callers give. */
+static void test_every_kind_english(void **state)
+{
+	struct fx *f = fx_get(state);
+	struct world w;
+	setup(f, &w);
+	static const char *const kinds[] = {
+		"form_approved", "form_rejected", "payment_received", "produced", "pin_puk",
+		"shipped", "delivered", "expiry", "cancelled", "timed_out", "certs_revoked",
+	};
+	const struct nl_notify_var vars[] = {
+		{"given_name", "Anna"}, {"surname", "Schmidt"}, {"name", "Anna Schmidt"},
+		{"order_no", "SD-1"}, {"base_url", "https://ca.example.org"}, {"status", "x"},
+		{"method", "x"}, {"next", "x"}, {"reason", "r"}, {"amount", "1.00 TL"},
+		{"card", "K1"}, {"serial", "AB"}, {"revoked", "2"}, {"pin_note", "x"},
+		{"pin", "123456"}, {"puk", "12345678"}, {"tracking_no", "T1"},
+		{"not_after", "2027-01-01"}, {"serials", "AB, CD"},
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		const struct nl_notify_person to = {
+			.channel = "both", .email = "anna@example.org", .mobile = "5321234567",
+			.subject = "Türkçe konu", .lang = "en",
+		};
+		int sent = 0;
+		assert_int_equal(nl_notify_person_enqueue(f->c, cfg.web_dir, kinds[i], &to, vars,
+		                                          sizeof vars / sizeof vars[0], 1000, &sent),
+		                 NL_OK);
+		assert_int_equal(sent, 2);
+	}
+	int64_t n = sizeof kinds / sizeof kinds[0];
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE recipient = 'anna@example.org'"
+	                           " AND subject <> 'Türkçe konu' AND body_text LIKE 'Dear Anna%'"), n);
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE recipient = '5321234567'"
+	                           " AND body_text LIKE 'Nitelik: %'"), n);
+	/* No Turkish word of the Turkish templates slipped in. */
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE body_text LIKE '%Sayın%'"
+	                           " OR body_text LIKE '%başvuru%'"), 0);
 }
 
 struct consume {
@@ -490,6 +560,8 @@ int main(void)
 	static const struct fx_test tests[] = {
 		FX_TEST(test_preapply_one),
 		FX_TEST(test_cancel),
+		FX_TEST(test_cancel_english),
+		FX_TEST(test_every_kind_english),
 		FX_TEST(test_batch),
 		FX_TEST(test_batches_store),
 		FX_TEST(test_tokens),
