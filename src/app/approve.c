@@ -138,7 +138,7 @@ static NL_MUST_USE nl_err notify(nl_conn *c, const struct nl_config *cfg, const 
 	};
 	const struct nl_notify_person who = {
 		.channel = f->info_channel, .email = f->email, .mobile = f->mobile,
-		.subject = APPROVED_SUBJECT, .order_id = o->id,
+		.subject = APPROVED_SUBJECT, .order_id = o->id, .lang = nl_notify_lang_of(&p),
 	};
 	rc = nl_notify_person_enqueue(c, cfg->web_dir, "form_approved", &who, vars,
 	                              sizeof vars / sizeof vars[0], now, sent);

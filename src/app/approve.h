@@ -112,6 +112,8 @@ struct nl_notify_person {
  * (a foreigner, who may read no Turkish: issue 13 item 6), else "tr". */
 struct nl_person;
 const char *nl_notify_lang_of(const struct nl_person *p);
+/* The same for the person of order_id; "tr" when it cannot be read. */
+const char *nl_notify_lang_of_order(nl_conn *c, int64_t order_id);
 NL_MUST_USE nl_err nl_notify_person_enqueue(nl_conn *c, const char *web_dir, const char *kind,
                                 const struct nl_notify_person *to,
                                 const struct nl_notify_var *vars, size_t n_vars, int64_t now,

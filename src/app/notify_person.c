@@ -11,6 +11,7 @@
 #include "app/notify_template.h"
 #include "core/buf.h"
 #include "store/store_outbox.h"
+#include "store/store_orders.h"
 #include "store/store_persons.h"
 
 /* The English subjects, by kind; the Turkish one comes from the caller. A
@@ -34,6 +35,19 @@ static const struct {
 const char *nl_notify_lang_of(const struct nl_person *p)
 {
 	return p && p->id_kind == NL_ID_PASSPORT ? "en" : "tr";
+}
+
+const char *nl_notify_lang_of_order(nl_conn *c, int64_t order_id)
+{
+	struct nl_order o = {0};
+	struct nl_person p = {0};
+	const char *lang = "tr";
+	if (nl_store_order_get(c, order_id, &o) == NL_OK &&
+	    nl_store_person_get(c, o.person_id, &p) == NL_OK)
+		lang = nl_notify_lang_of(&p);
+	nl_person_clear(&p);
+	nl_order_clear(&o);
+	return lang;
 }
 
 static const char *subject_for(const char *kind, const char *lang, const char *tr)

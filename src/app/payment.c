@@ -287,7 +287,7 @@ static NL_MUST_USE nl_err notify_paid(nl_conn *c, const struct nl_order *o, int6
 		};
 		const struct nl_notify_person who = {
 			.channel = channel, .email = email, .mobile = mobile, .subject = subject,
-			.order_id = o->id,
+			.order_id = o->id, .lang = nl_notify_lang_of(&p),
 		};
 		e = nl_notify_person_enqueue(c, web_dir, "payment_received", &who, vars,
 		                             sizeof vars / sizeof vars[0], now, NULL);

@@ -8,6 +8,7 @@
 #include "app/approve.h"
 #include "app/production_notify.h"
 #include "store/store_forms.h"
+#include "store/store_order_contacts.h"
 #include "store/store_orders.h"
 #include "store/store_persons.h"
 
@@ -29,6 +30,17 @@ nl_err nl_production_notify(nl_conn *c, const struct nl_config *cfg, int64_t ord
 	if (no_form)
 		rc = NL_OK;
 	if (rc) goto out;
+	/* The pre-application's e-mail and mobile are this order's (as in
+	 * payment.c); the person's record is for orders without them. */
+	struct nl_order_contact oc = {0};
+	bool have_oc = false;
+	if (no_form) {
+		rc = nl_store_order_contact_get(c, order_id, &oc);
+		have_oc = rc == NL_OK;
+		if (rc == NL_ERR_NOT_FOUND)
+			rc = NL_OK;
+		if (rc) goto out;
+	}
 	char order_no[32], url[NL_CONFIG_STR];
 	snprintf(order_no, sizeof order_no, NL_ORDER_NO_PREFIX "%" PRId64, o.order_no);
 	size_t bl = strlen(cfg->base_url);
@@ -44,7 +56,8 @@ nl_err nl_production_notify(nl_conn *c, const struct nl_config *cfg, int64_t ord
 		vars[n++] = extra[i];
 	const struct nl_notify_person who = {
 		.channel = no_form ? NULL : f.info_channel,
-		.email = no_form ? p.email : f.email, .mobile = no_form ? p.mobile : f.mobile,
+		.email = !no_form ? f.email : have_oc ? oc.email : p.email,
+		.mobile = !no_form ? f.mobile : have_oc ? oc.mobile : p.mobile,
 		.subject = subject, .order_id = o.id, .lang = nl_notify_lang_of(&p),
 	};
 	if (no_form && !(who.email && *who.email) && !(who.mobile && *who.mobile))

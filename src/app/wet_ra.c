@@ -185,7 +185,7 @@ static NL_MUST_USE nl_err reject_tx(nl_conn *c, void *arg)
 	const struct nl_notify_person who = {
 		.channel = f.info_channel, .email = f.email, .mobile = f.mobile,
 		.subject = "Nitelikli Elektronik Sertifika Başvuru Formunuz Kabul Edilmedi",
-		.order_id = b.order_id,
+		.order_id = b.order_id, .lang = nl_notify_lang_of_order(c, b.order_id),
 	};
 	rc = nl_notify_person_enqueue(c, a->cfg->web_dir, "form_rejected", &who, vars,
 	                              sizeof vars / sizeof vars[0], a->now, NULL);
