@@ -11,6 +11,8 @@
 
 #define TEXT_PART "mail/access_password.txt"
 #define HTML_PART "mail/access_password.html"
+#define TEXT_PART_EN "mail/en/access_password.txt"
+#define HTML_PART_EN "mail/en/access_password.html"
 
 nl_err nl_access_tmpl_load(const char *web_dir, struct nl_access_tmpl *t)
 {
@@ -20,6 +22,10 @@ nl_err nl_access_tmpl_load(const char *web_dir, struct nl_access_tmpl *t)
 	nl_err rc = nl_notify_template_load(t->set, web_dir, TEXT_PART);
 	if (rc == NL_OK)
 		rc = nl_notify_template_load(t->set, web_dir, HTML_PART);
+	if (rc == NL_OK)
+		rc = nl_notify_template_load(t->set, web_dir, TEXT_PART_EN);
+	if (rc == NL_OK)
+		rc = nl_notify_template_load(t->set, web_dir, HTML_PART_EN);
 	if (rc != NL_OK)
 		nl_access_tmpl_free(t);
 	return rc;
@@ -43,15 +49,15 @@ nl_err nl_access_mail_render(const struct nl_access_tmpl *t, const struct nl_acc
 	while (bl && base[bl - 1] == '/')   /* "http://x/" + "/giris/form" */
 		bl--;
 	snprintf(login_url, sizeof login_url, "%.*s%s", (int)bl, base, NL_FORM_LOGIN_PATH);
-	static const char law[] = NL_ACCESS_MAIL_LAW;
+	const char *law = m->english ? NL_ACCESS_MAIL_LAW_EN : NL_ACCESS_MAIL_LAW;
 	const struct nl_notify_var vars[] = {
 		{"given_name", m->given_name}, {"surname", m->surname}, {"order_no", order_no},
 		{"password", m->password},     {"login_url", login_url}, {"law", law},
 	};
 	size_t n = sizeof vars / sizeof vars[0];
-	nl_err e = nl_notify_render(t->set, TEXT_PART, false, vars, n, text);
+	nl_err e = nl_notify_render(t->set, m->english ? TEXT_PART_EN : TEXT_PART, false, vars, n, text);
 	if (e == NL_OK)
-		e = nl_notify_render(t->set, HTML_PART, true, vars, n, html);
+		e = nl_notify_render(t->set, m->english ? HTML_PART_EN : HTML_PART, true, vars, n, html);
 	return e;
 }
 
@@ -63,7 +69,8 @@ nl_err nl_notify_access_enqueue(nl_conn *c, const struct nl_access_tmpl *t,
 	if (e == NL_OK) {
 		struct nl_outbox_new msg = {
 			.channel = NL_OUTBOX_MAIL, .recipient = m->to,
-			.subject = NL_ACCESS_MAIL_SUBJECT, .body_text = text.data,
+			.subject = m->english ? NL_ACCESS_MAIL_SUBJECT_EN : NL_ACCESS_MAIL_SUBJECT,
+			.body_text = text.data,
 			.body_html = html.data, .order_id = order_id,
 		};
 		e = nl_outbox_enqueue(c, &msg, now, NULL);

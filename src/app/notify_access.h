@@ -14,6 +14,7 @@
 #ifndef NL_APP_NOTIFY_ACCESS_H
 #define NL_APP_NOTIFY_ACCESS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/buf.h"
@@ -23,6 +24,8 @@
 
 #define NL_ACCESS_MAIL_SUBJECT "Nitelikli Elektronik Sertifika Başvuru Formu Erişim Parolası"
 #define NL_ACCESS_MAIL_LAW "5070 sayılı Elektronik İmza Kanunu"
+#define NL_ACCESS_MAIL_SUBJECT_EN "Access password of your qualified electronic certificate application form"
+#define NL_ACCESS_MAIL_LAW_EN "the Electronic Signature Law No. 5070"
 #define NL_FORM_LOGIN_PATH "/giris/form"
 
 /* The two template texts, read once per use (e.g. per CSV batch). */
@@ -43,6 +46,7 @@ struct nl_access_mail {
 	int64_t order_no;
 	const char *password;      /* the plain access password: only ever in this mail */
 	const char *base_url;      /* cfg->base_url; the link is base_url + /giris/form */
+	bool english;              /* a passport holder: mail/en/access_password.* (issue 13 item 6) */
 };
 
 /* Renders the text and HTML bodies into text/html (appended). NL_ERR_INVALID

@@ -257,7 +257,7 @@ static NL_MUST_USE nl_err one_row(nl_conn *c, struct batch_ctx *b, size_t i)
 	struct nl_access_mail m = {
 		.to = row->email, .given_name = row->given_name, .surname = row->surname,
 		.order_no = o.order_no, .password = b->prep[i].password,
-		.base_url = b->ctx->app->cfg->base_url,
+		.base_url = b->ctx->app->cfg->base_url, .english = row->passport,
 	};
 	e = nl_notify_access_enqueue(c, b->tmpl, &m, o.id, b->ctx->now);
 	o.access_password_hash = NULL;   /* ours, not the order's to free */

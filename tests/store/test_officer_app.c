@@ -191,6 +191,9 @@ static void test_cancel_english(void **state)
 	in.surname = "Schmidt";
 	struct nl_preapply_result res;
 	assert_int_equal(nl_preapply_one(&w.ctx, &in, &res), NL_OK);
+	/* the access password reaches him in English too */
+	assert_int_equal(fx_int(f, "SELECT COUNT(*) FROM outbox WHERE recipient = 'anna@example.org'"
+	                           " AND subject LIKE 'Access password%' AND body_text LIKE 'Dear Anna%'"), 1);
 	struct nl_cancel_input c = {
 		.order_no = res.order_no, .institution_id = w.inst, .actor = "user:9",
 		.reason = "Left the institution",

@@ -322,6 +322,17 @@ static void access_mail_render(void **state)
 	assert_non_null(strstr(html.data, "href=\"https://ca.example.org/giris/form\""));
 	nl_buf_free(&text);
 	nl_buf_free(&html);
+	/* a passport holder reads it in English (issue 13 item 6) */
+	m.english = true;
+	assert_int_equal(nl_access_mail_render(&t, &m, &text, &html), NL_OK);
+	assert_non_null(strstr(text.data, "Dear Ayşe <b> O'Brien"));
+	assert_non_null(strstr(text.data, "Electronic Signature Law No. 5070"));
+	assert_non_null(strstr(text.data, "Ab3dE5fG7h"));
+	assert_null(strstr(text.data, "Sayın"));
+	assert_non_null(strstr(html.data, "lang=\"en\""));
+	nl_buf_free(&text);
+	nl_buf_free(&html);
+	m.english = false;
 	/* an unknown placeholder is an error, not a silent blank */
 	static const char typo[] = "Sayın {{given_nmae}}";
 	assert_int_equal(nl_tmpl_add(t.set, "mail/access_password.txt", typo, strlen(typo), NULL), NL_OK);
