@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "core/utf8.h"
-#include "http/hexdigit.h"
+#include "core/hexdigit.h"
 #include "http/server_internal.h"
 
 uint64_t nl_now_us(void)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "pages/handlers.h"
-#include "http/hexdigit.h"
+#include "core/hexdigit.h"
 
 /* Decodes %XX and '+'; NULL on a malformed escape or a control byte. */
 static const char *percent_decode(struct nl_req *r, const char *s, size_t n)

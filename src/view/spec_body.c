@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "core/utf8.h"
-#include "http/hexdigit.h"
+#include "core/hexdigit.h"
 
 bool nl_spec_items_add(nl_arena *a, struct spec_items *items, const struct spec_item *it)
 {
