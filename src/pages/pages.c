@@ -11,9 +11,18 @@
 #include "view/i18n.h"
 #include "view/tmpl.h"
 
+/* The payment channels table, read once at start from [site]
+ * payment_channels (nl_config_validate checked it): every page shows it
+ * from here, no page parses it. */
+static struct nl_pay_bank pay_banks[NL_PAY_BANKS_MAX];
+static size_t n_pay_banks;
+
 nl_err nl_pages_init(struct nl_server *srv, const char *po_dir, char *err, size_t err_size)
 {
 	char tdir[4096], pdir[4096];
+	if (nl_site_payment_channels(srv->app->cfg->site_payment_channels, pay_banks, &n_pay_banks,
+	                             err, err_size) != NL_OK)
+		return NL_ERR_CONFIG;
 	nl_buf msg = NL_BUF_INIT;
 	nl_tmpl_set *set = NULL;
 	snprintf(tdir, sizeof tdir, "%s/templates", srv->app->cfg->web_dir);
@@ -119,20 +128,18 @@ static json_t *lines_json(const char *text)
 
 /* What every page tells (the [site] keys, docs/configuration.md): the
  * contact block of the layout and the payment channels table that pages
- * showing a payment include (partials/payment_channels). The table was
- * checked at start (nl_config_validate), so a parse error here shows none. */
+ * showing a payment include (partials/payment_channels), read at start
+ * (pay_banks). */
 static json_t *site_json(const struct nl_config *cfg)
 {
 	json_t *site = json_pack("{s:s, s:s, s:b, s:o}", "contact_phone", cfg->site_contact_phone,
 	                         "contact_email", cfg->site_contact_email,
 	                         "has_address", cfg->site_contact_address[0] != '\0',
 	                         "contact_lines", lines_json(cfg->site_contact_address));
-	struct nl_pay_bank banks[NL_PAY_BANKS_MAX];
-	size_t n = 0;
+	const struct nl_pay_bank *banks = pay_banks;
 	json_t *rows = json_array();
-	if (site && rows &&
-	    nl_site_payment_channels(cfg->site_payment_channels, banks, &n, NULL, 0) == NL_OK)
-		for (size_t i = 0; i < n; i++)
+	if (site && rows)
+		for (size_t i = 0; i < n_pay_banks; i++)
 			json_array_append_new(rows, json_pack("{s:s, s:b, s:b, s:b, s:b, s:b}",
 				"bank", banks[i].name,
 				"branch", (banks[i].channels & NL_PAY_CH_BRANCH) != 0,
